@@ -1,0 +1,47 @@
+# Shakti Hotspots — set-up contract: `make demo` and `make test` do everything from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_STORE ?= demo/shakti-store.gpkg
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint typecheck env lock clean bench
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -f $(DEMO_STORE)
+	$(BIN)/shakti demo-data --store $(DEMO_STORE)
+	$(BIN)/shakti layers --store $(DEMO_STORE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+# Re-pin every dependency from a fresh resolution (run after changing pyproject.toml).
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^shakti-hotspots' > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) demo .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Entry points of Shakti Hotspots: the ``shakti`` command line and the FastAPI service."""

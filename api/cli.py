@@ -1,0 +1,288 @@
+"""The ``shakti`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from geo.errors import ShaktiError
+from geo.ingest import ImportResult, import_file, validate_file
+from geo.quarantine import export_csv
+from geo.readers import parse_mapping
+from geo.schema import LayerKind
+from geo.settings import Settings, get_settings
+from geo.store import Store, open_store
+
+app = typer.Typer(
+    name="shakti",
+    help="Shakti Hotspots: hotspot analysis and patrol planning for women's-safety units.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store file (default: SHAKTI_STORE or ./shakti-store.gpkg)."),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="Column mapping SRC=DST (repeatable), or @FILE (.json object or two-column CSV).",
+    ),
+]
+RegionOpt = Annotated[
+    str | None,
+    typer.Option("--region", help="Region: a polygon file or W,S,E,N in degrees."),
+]
+DefaultOpt = Annotated[
+    list[str] | None,
+    typer.Option("--default", help="FIELD=VALUE for a missing column or empty cells (repeatable)."),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print a one-line JSON summary as the last line.")
+]
+FixSwappedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fix-swapped", help="Accept rows whose lat/lon are swapped, swapping them back."
+    ),
+]
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _store(path: Path | None) -> Store:
+    return open_store(path if path is not None else _settings().store)
+
+
+def _defaults(items: list[str] | None) -> dict[str, str]:
+    return parse_mapping(items or [])
+
+
+def _print_result(result: ImportResult, *, title: str) -> None:
+    report = result.report
+    summary = result.summary()
+    table = Table(title=title, show_header=False)
+    table.add_row("file", report.source)
+    table.add_row("layer", report.kind.value)
+    table.add_row("rows", str(summary["rows"]))
+    table.add_row("accepted", str(summary["accepted"]))
+    table.add_row("quarantined", str(summary["quarantined"]))
+    if result.record is not None:
+        table.add_row("inserted / updated", f"{result.record.inserted} / {result.record.updated}")
+        table.add_row("import id", result.record.import_id)
+    for flag, count in summary.get("flags", {}).items():
+        table.add_row(flag.replace("_", " "), str(count))
+    console.print(table)
+    if summary["reasons"]:
+        reasons = Table(title="quarantined rows by reason")
+        reasons.add_column("reason")
+        reasons.add_column("rows", justify="right")
+        for reason, count in summary["reasons"].items():
+            reasons.add_row(reason, str(count))
+        console.print(reasons)
+        for message in report.quarantine["message"].head(5):
+            console.print(f"  • {message}")
+        if len(report.quarantine) > 5:
+            console.print(
+                f"  … {len(report.quarantine) - 5} more problems in the quarantine report"
+            )
+    if report.personal_columns:
+        console.print(
+            "[bold]personal columns dropped, never stored:[/bold] "
+            + ", ".join(report.personal_columns)
+        )
+    if report.ignored_columns:
+        console.print("columns not in the schema, not stored: " + ", ".join(report.ignored_columns))
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def _finish(result: ImportResult, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result.summary(), sort_keys=False))
+    if result.report.rows and not len(result.report.accepted):
+        err_console.print(
+            f"error: none of the {result.report.rows} rows of {result.report.source} is valid; "
+            "see the quarantine report"
+        )
+        raise typer.Exit(1)
+
+
+@app.command("validate")
+def validate_cmd(
+    kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
+    path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
+    mapping: MapOpt = None,
+    region: RegionOpt = None,
+    default: DefaultOpt = None,
+    fix_swapped: FixSwappedOpt = False,
+    store: StoreOpt = None,
+    quarantine_out: Annotated[
+        Path | None, typer.Option("--quarantine-out", help="Write the quarantine report (CSV).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a file row by row without storing anything."""
+    settings = _settings()
+    store_path = store if store is not None else settings.store
+    report = validate_file(
+        path,
+        kind,
+        settings=settings,
+        region=region,
+        mapping=parse_mapping(mapping or []),
+        defaults=_defaults(default),
+        fix_swapped=fix_swapped,
+        store=open_store(store_path) if store_path.exists() else None,
+    )
+    result = ImportResult(report=report)
+    _print_result(result, title="validation (nothing stored)")
+    if quarantine_out is not None:
+        export_csv(report.quarantine, quarantine_out)
+        console.print(f"quarantine report written to {quarantine_out}")
+    _finish(result, as_json)
+
+
+@app.command("import")
+def import_cmd(
+    kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
+    path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
+    mapping: MapOpt = None,
+    region: RegionOpt = None,
+    default: DefaultOpt = None,
+    fix_swapped: FixSwappedOpt = False,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate a file and store its valid rows; rejected rows go to the quarantine."""
+    settings = _settings()
+    target = _store(store)
+    with console.status(f"importing {path.name} …"):
+        result = import_file(
+            path,
+            kind,
+            target,
+            settings=settings,
+            region=region,
+            mapping=parse_mapping(mapping or []),
+            defaults=_defaults(default),
+            fix_swapped=fix_swapped,
+        )
+    _print_result(result, title=f"import into {target.location}")
+    _finish(result, as_json)
+
+
+@app.command("quarantine")
+def quarantine_cmd(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    kind: Annotated[LayerKind | None, typer.Option("--kind", help="Only this layer.")] = None,
+    import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export the quarantine report (row, field, reason, fix, original values) as CSV."""
+    table = _store(store).quarantine(kind, import_id=import_id)
+    export_csv(table, out)
+    console.print(f"{len(table)} quarantine lines written to {out}")
+
+
+@app.command("layers")
+def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Show how many rows each layer of the store holds."""
+    target = _store(store)
+    counts = {kind.value: target.count(kind) for kind in LayerKind}
+    table = Table(title=f"store {target.location} (version {target.version})")
+    table.add_column("layer")
+    table.add_column("rows", justify="right")
+    for kind, count in counts.items():
+        table.add_row(kind, str(count))
+    table.add_row("quarantine", str(len(target.quarantine())))
+    console.print(table)
+    if as_json:
+        typer.echo(json.dumps({"version": target.version, "layers": counts}))
+
+
+@app.command("demo-data")
+def demo_data_cmd(
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 2026,
+    incidents: Annotated[
+        int | None, typer.Option("--incidents", help="Number of incidents (default ~6,000).")
+    ] = None,
+    store: StoreOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the generated files (default: beside the store)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Generate the SYNTHETIC Varanasi demo data set and import it through the normal path."""
+    from geo import demo
+
+    settings = _settings()
+    target = _store(store)
+    folder = out if out is not None else Path(target.location).parent / "demo-data"
+    n = incidents if incidents is not None else demo.DEMO_INCIDENTS
+    with console.status(f"generating synthetic Varanasi data (seed {seed}, {n} incidents) …"):
+        data = demo.generate(seed=seed, n_incidents=n)
+        files = demo.write_files(data, folder)
+    console.print(f"[bold]SYNTHETIC[/bold] demo files written to {folder}")
+    summaries: dict[str, Any] = {}
+    order = [
+        k.value
+        for k in (
+            LayerKind.THANAS,
+            LayerKind.SITES,
+            LayerKind.CCTV,
+            LayerKind.CAMPAIGNS,
+            LayerKind.INCIDENTS,
+        )
+    ]
+    for kind in order:
+        with console.status(f"importing {kind} …"):
+            result = import_file(files[kind], kind, target, settings=settings)
+        summaries[kind] = result.summary()
+        _print_result(result, title=f"{kind} → {target.location}")
+    if "messy" in files:
+        result = import_file(
+            files["messy"],
+            LayerKind.INCIDENTS,
+            target,
+            settings=settings,
+            mapping=demo.MESSY_MAPPING,
+        )
+        summaries["legacy_register"] = result.summary()
+        _print_result(result, title="legacy register (deliberately messy) → quarantine demo")
+    if as_json:
+        typer.echo(json.dumps({"seed": seed, "store": target.location, "imports": summaries}))
+
+
+def main() -> None:
+    """Run the ``shakti`` command line (entry point)."""
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False)],
+    )
+    try:
+        app()
+    except ShaktiError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Data layer of Shakti Hotspots: settings, CRS, schemas, validation, ingestion and storage."""

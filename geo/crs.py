@@ -1,0 +1,135 @@
+"""The CRS policy: data in and out in EPSG:4326, metric work in one projected CRS per deployment."""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+import geopandas as gpd
+from pyproj import CRS
+from pyproj.aoi import AreaOfInterest
+from pyproj.database import query_utm_crs_info
+
+from geo.errors import SettingsError
+
+logger = logging.getLogger(__name__)
+
+#: The CRS every layer enters and leaves the system in.
+WGS84 = "EPSG:4326"
+
+GeoT = TypeVar("GeoT", gpd.GeoDataFrame, gpd.GeoSeries)
+
+
+def utm_crs_for(lon: float, lat: float) -> CRS:
+    """Return the WGS 84 / UTM zone CRS that contains a lon/lat point.
+
+    Parameters
+    ----------
+    lon, lat : float
+        A point in degrees, typically the centre of the region.
+
+    Returns
+    -------
+    pyproj.CRS
+        For example EPSG:32644 (UTM 44N) for Varanasi or Lucknow.
+
+    Examples
+    --------
+    >>> utm_crs_for(83.0, 25.3).to_epsg()
+    32644
+    """
+    infos = query_utm_crs_info(
+        datum_name="WGS 84",
+        area_of_interest=AreaOfInterest(lon, lat, lon, lat),
+    )
+    if not infos:
+        raise SettingsError(
+            f"no UTM zone found for lon={lon}, lat={lat}",
+            why="the region centre must be a real lon/lat position",
+            fix="check that SHAKTI_REGION is in lon/lat order (W,S,E,N)",
+        )
+    # Prefer the plain "WGS 84 / UTM zone NNx" entries (EPSG 326xx / 327xx).
+    for info in infos:
+        if info.code.startswith(("326", "327")):
+            return CRS.from_epsg(int(info.code))
+    return CRS.from_authority(infos[0].auth_name, infos[0].code)
+
+
+def resolve_metric_crs(configured: str | None, centre: tuple[float, float]) -> CRS:
+    """Return the projected CRS to use for metric work.
+
+    Parameters
+    ----------
+    configured : str or None
+        The ``metric_crs`` setting; ``None`` means "pick the local UTM zone".
+    centre : tuple of float
+        ``(lon, lat)`` of the region centre, used when ``configured`` is ``None``.
+
+    Returns
+    -------
+    pyproj.CRS
+        A projected CRS whose axis unit is the metre.
+    """
+    if configured is None:
+        crs = utm_crs_for(*centre)
+        logger.info("metric CRS picked automatically: %s", crs.to_string())
+        return crs
+    try:
+        crs = CRS.from_user_input(configured)
+    except Exception as exc:  # pyproj raises CRSError, a subclass of Exception
+        raise SettingsError(
+            f"metric CRS {configured!r} is not a known CRS",
+            fix="set SHAKTI_METRIC_CRS to an EPSG code such as 'EPSG:32644', or unset it",
+        ) from exc
+    if not crs.is_projected or crs.axis_info[0].unit_name not in ("metre", "meter"):
+        raise SettingsError(
+            f"metric CRS {configured!r} is not a projected CRS in metres",
+            why="distances such as eps_m and radius_m are measured in metres",
+            fix="use a UTM zone (e.g. 'EPSG:32644') or unset SHAKTI_METRIC_CRS",
+        )
+    return crs
+
+
+def to_wgs84(data: GeoT) -> GeoT:
+    """Return ``data`` in EPSG:4326 (a copy; the input is not changed).
+
+    Parameters
+    ----------
+    data : GeoDataFrame or GeoSeries
+        Any layer with a CRS set.
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        The same rows, same index, in EPSG:4326.
+    """
+    if data.crs is None:
+        raise SettingsError(
+            "the layer has no CRS",
+            why="coordinates without a CRS cannot be placed on the map",
+            fix="set one with .set_crs('EPSG:4326') if they are lon/lat degrees",
+        )
+    return data.to_crs(WGS84)
+
+
+def to_metric(data: GeoT, crs: CRS | str) -> GeoT:
+    """Return ``data`` projected to the metric CRS (a copy; the input is not changed).
+
+    Parameters
+    ----------
+    data : GeoDataFrame or GeoSeries
+        Any layer with a CRS set.
+    crs : pyproj.CRS or str
+        The deployment's metric CRS (see :func:`geo.region.RegionContext.metric_crs`).
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        The same rows, same index, in metres.
+    """
+    if data.crs is None:
+        raise SettingsError(
+            "the layer has no CRS",
+            fix="set one with .set_crs('EPSG:4326') if they are lon/lat degrees",
+        )
+    return data.to_crs(crs)

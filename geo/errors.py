@@ -1,0 +1,60 @@
+"""Every domain error of Shakti Hotspots, each saying what went wrong, why, and how to fix it."""
+
+from __future__ import annotations
+
+
+class ShaktiError(Exception):
+    """Base class of every error this project raises on purpose.
+
+    Parameters
+    ----------
+    what : str
+        What went wrong, in one sentence.
+    why : str, optional
+        Why it is a problem.
+    fix : str, optional
+        What the user should do about it.
+    """
+
+    def __init__(self, what: str, *, why: str = "", fix: str = "") -> None:
+        self.what = what
+        self.why = why
+        self.fix = fix
+        parts = [what.rstrip(".") + "."]
+        if why:
+            parts.append(why.rstrip(".") + ".")
+        if fix:
+            parts.append("Fix: " + fix.rstrip(".") + ".")
+        super().__init__(" ".join(parts))
+
+
+class SettingsError(ShaktiError):
+    """A setting (region, CRS, timezone, store path) is invalid."""
+
+
+class RegionError(SettingsError):
+    """The configured region cannot be read or is not a polygon."""
+
+
+class UnknownLayerError(ShaktiError):
+    """A layer kind that is not one of incidents, campaigns, cctv, sites, thanas."""
+
+
+class InputFileError(ShaktiError):
+    """An input file cannot be read at all (format, encoding, missing geometry columns)."""
+
+
+class ColumnMappingError(ShaktiError):
+    """A ``--map`` column mapping is malformed or names a column that is not in the file."""
+
+
+class NothingValidError(ShaktiError):
+    """An import or validation found no valid row at all."""
+
+
+class StoreError(ShaktiError):
+    """The store cannot be opened, read or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store's write lock."""

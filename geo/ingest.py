@@ -1,0 +1,195 @@
+"""Ingestion: read a file, validate it, assign thanas, and write accepted rows and quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.quarantine import Q_IMPORT_ID
+from geo.readers import read_table
+from geo.region import Region, region_from_settings
+from geo.schema import THANA, THANA_MISMATCH, LayerKind, layer_spec
+from geo.settings import Settings
+from geo.store import ImportBatch, ImportRecord, Store
+from geo.thanas import assign_thanas
+from geo.validation import ValidationReport, validate
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import (or a validation-only run) did.
+
+    Attributes
+    ----------
+    report : ValidationReport
+        Accepted rows (with thanas assigned), quarantine, dropped columns, warnings.
+    record : ImportRecord or None
+        What changed in the store; ``None`` when nothing was written (``shakti validate``).
+    """
+
+    report: ValidationReport
+    record: ImportRecord | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """Return the ``--json`` summary (see :meth:`ValidationReport.summary`) plus flags.
+
+        Returns
+        -------
+        dict
+            ``rows``, ``accepted``, ``quarantined``, ``reasons`` and, for point layers with
+            thanas known, ``flags`` (``thana_mismatch``, ``outside_thanas`` counts); with a
+            store write, ``inserted``, ``updated`` and ``import_id``.
+        """
+        out = self.report.summary()
+        accepted = self.report.accepted
+        flags: dict[str, int] = {}
+        if THANA_MISMATCH in accepted.columns:
+            flags["thana_mismatch"] = int(accepted[THANA_MISMATCH].sum())
+        if THANA in accepted.columns:
+            flags["outside_thanas"] = int(accepted[THANA].isna().sum())
+        if flags:
+            out["flags"] = flags
+        if self.record is not None:
+            out["import_id"] = self.record.import_id
+            out["inserted"] = self.record.inserted
+            out["updated"] = self.record.updated
+        return out
+
+
+def validate_file(
+    path: Path,
+    kind: LayerKind | str,
+    *,
+    settings: Settings,
+    region: Region | str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    fix_swapped: bool = False,
+    store: Store | None = None,
+    now: dt.datetime | None = None,
+) -> ValidationReport:
+    """Read and validate a file without writing anything.
+
+    Parameters
+    ----------
+    path : Path
+        CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile.
+    kind : LayerKind or str
+        Target layer.
+    settings : Settings
+        Deployment settings (region, timezone, categories).
+    region : Region or str, optional
+        A ready region or a region setting (``W,S,E,N`` or a polygon file) overriding
+        ``settings.region``.
+    mapping : mapping, optional
+        Source column → field (``--map``).
+    defaults : mapping, optional
+        Field → value for missing columns or empty cells (``--default``).
+    fix_swapped : bool, default False
+        Swap back rows whose lat/lon are swapped instead of quarantining them.
+    store : Store, optional
+        When given, its thanas are used to assign each point's thana.
+    now : datetime, optional
+        Reference time for future checks (tests pin it).
+
+    Returns
+    -------
+    ValidationReport
+        With ``thana`` / ``thana_mismatch`` filled when thanas are known.
+    """
+    spec = layer_spec(kind)
+    if not isinstance(region, Region):
+        region = region_from_settings(settings, region)
+    raw = read_table(Path(path), mapping=mapping)
+    report = validate(
+        raw,
+        spec.kind,
+        region,
+        categories=settings.categories,
+        defaults=defaults,
+        fix_swapped=fix_swapped,
+        now=now,
+    )
+    if THANA in spec.derived and store is not None and len(report.accepted):
+        thanas = store.read(LayerKind.THANAS)
+        if len(thanas):
+            assigned = assign_thanas(report.accepted, thanas)
+            for col in assigned.columns:
+                report.accepted[col] = assigned[col]
+        else:
+            report.warnings.append(
+                "no thanas in the store yet: import thanas first so that every point gets "
+                "its police station"
+            )
+    return report
+
+
+def import_file(
+    path: Path,
+    kind: LayerKind | str,
+    store: Store,
+    *,
+    settings: Settings,
+    region: Region | str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    fix_swapped: bool = False,
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Validate a file and write it to the store in one atomic step.
+
+    Accepted rows are upserted on the layer key (re-importing the same file changes
+    nothing); rejected rows go to the persisted quarantine with row, field, reason and
+    original values. Parameters are those of :func:`validate_file`.
+
+    Returns
+    -------
+    ImportResult
+
+    When no row is valid the quarantine is still written, so nothing the user uploaded is
+    lost; callers decide whether that is a failure (the CLI exits non-zero).
+    """
+    report = validate_file(
+        path,
+        kind,
+        settings=settings,
+        region=region,
+        mapping=mapping,
+        defaults=defaults,
+        fix_swapped=fix_swapped,
+        store=store,
+        now=now,
+    )
+    raw_sha = _sha256(Path(path))
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    import_id = f"{stamp}-{raw_sha[:8]}"
+    quarantine = report.quarantine.assign(**{Q_IMPORT_ID: import_id})
+    batch = ImportBatch(
+        import_id=import_id,
+        kind=report.kind,
+        source=report.source,
+        sha256=raw_sha,
+        accepted=report.accepted,
+        quarantine=quarantine,
+        rows=report.rows,
+    )
+    record = store.apply(batch)
+    if report.rows and not len(report.accepted):
+        logger.warning("%s: none of its %d rows is valid", report.source, report.rows)
+    return ImportResult(report=report, record=record)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

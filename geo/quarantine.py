@@ -1,0 +1,108 @@
+"""The quarantine: rejected rows with their row number, original values, field and reason."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+# ---- quarantine table columns (import these, never spell them) ----
+Q_IMPORT_ID: Final = "import_id"
+Q_KIND: Final = "kind"
+Q_SOURCE: Final = "source"
+Q_ROW: Final = "row"
+Q_FIELD: Final = "field"
+Q_REASON: Final = "reason"
+Q_MESSAGE: Final = "message"
+Q_ORIGINAL: Final = "original"
+
+QUARANTINE_COLUMNS: Final = (
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_SOURCE,
+    Q_ROW,
+    Q_FIELD,
+    Q_REASON,
+    Q_MESSAGE,
+    Q_ORIGINAL,
+)
+
+
+class Reason(StrEnum):
+    """Why a row was quarantined (one code per problem; a row may have several)."""
+
+    MISSING_COORDINATES = "missing-coordinates"
+    NON_NUMERIC_COORDINATES = "non-numeric-coordinates"
+    INVALID_COORDINATES = "invalid-coordinates"
+    LAT_LON_SWAPPED = "lat-lon-swapped"
+    OUTSIDE_REGION = "outside-region"
+    MISSING_GEOMETRY = "missing-geometry"
+    WRONG_GEOMETRY_TYPE = "wrong-geometry-type"
+    INVALID_GEOMETRY = "invalid-geometry"
+    MISSING_VALUE = "missing-value"
+    DUPLICATE_ID = "duplicate-id"
+    UNPARSEABLE_TIMESTAMP = "unparseable-timestamp"
+    FUTURE_TIMESTAMP = "future-timestamp"
+    UNPARSEABLE_DATE = "unparseable-date"
+    FUTURE_DATE = "future-date"
+    UNPARSEABLE_TIME = "unparseable-time"
+    UNKNOWN_CATEGORY = "unknown-category"
+    UNKNOWN_VALUE = "unknown-value"
+    NOT_A_NUMBER = "not-a-number"
+    OUT_OF_RANGE = "out-of-range"
+
+
+def empty_quarantine() -> pd.DataFrame:
+    """Return an empty quarantine table with the right columns and types."""
+    return pd.DataFrame(
+        {
+            Q_IMPORT_ID: pd.Series(dtype="str"),
+            Q_KIND: pd.Series(dtype="str"),
+            Q_SOURCE: pd.Series(dtype="str"),
+            Q_ROW: pd.Series(dtype="int64"),
+            Q_FIELD: pd.Series(dtype="str"),
+            Q_REASON: pd.Series(dtype="str"),
+            Q_MESSAGE: pd.Series(dtype="str"),
+            Q_ORIGINAL: pd.Series(dtype="str"),
+        }
+    )
+
+
+def export_csv(quarantine: pd.DataFrame, path: Path) -> Path:
+    """Write a quarantine table to CSV (UTF-8, one line per problem) and return the path.
+
+    Parameters
+    ----------
+    quarantine : pandas.DataFrame
+        Rows with :data:`QUARANTINE_COLUMNS`.
+    path : Path
+        Destination file.
+
+    Returns
+    -------
+    Path
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    quarantine.loc[:, list(QUARANTINE_COLUMNS)].to_csv(path, index=False)
+    return path
+
+
+def reason_counts(quarantine: pd.DataFrame) -> dict[str, int]:
+    """Count quarantined *rows* by reason (a row with two problems counts under both).
+
+    Parameters
+    ----------
+    quarantine : pandas.DataFrame
+        Rows with :data:`QUARANTINE_COLUMNS`.
+
+    Returns
+    -------
+    dict
+        ``{reason: number of distinct rows}``, sorted by reason.
+    """
+    if quarantine.empty:
+        return {}
+    counts = quarantine.drop_duplicates([Q_ROW, Q_REASON]).groupby(Q_REASON)[Q_ROW].size()
+    return {str(k): int(v) for k, v in sorted(counts.items())}

@@ -1,0 +1,91 @@
+"""Settings of a deployment: region, metric CRS, timezone, vocabularies and store location."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: Varanasi defaults: the Commissionerate's bounding box (lon/lat, W,S,E,N), UTM 44N, IST.
+VARANASI_BBOX: tuple[float, float, float, float] = (82.85, 25.18, 83.12, 25.42)
+VARANASI_METRIC_CRS = "EPSG:32644"
+VARANASI_TIMEZONE = "Asia/Kolkata"
+
+#: Default incident categories; a deployment may replace them with ``SHAKTI_CATEGORIES``.
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "eve-teasing",
+    "stalking",
+    "harassment",
+    "cyber",
+    "assault",
+    "other",
+)
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Deployment settings, read from ``SHAKTI_*`` environment variables or a ``.env`` file.
+
+    Every field has a Varanasi default, so a Lucknow or Kanpur deployment changes only
+    settings (``SHAKTI_REGION``, ``SHAKTI_TIMEZONE``, optionally ``SHAKTI_METRIC_CRS``), never code.
+
+    Attributes
+    ----------
+    region : str
+        Either ``"W,S,E,N"`` (a lon/lat bounding box) or the path of a polygon file
+        (GeoJSON, GeoPackage, zipped Shapefile) in any CRS.
+    metric_crs : str or None
+        Projected CRS for all metric work. ``None`` (the default) picks the local UTM zone
+        of the region: EPSG:32644 (UTM 44N) for Varanasi, Lucknow and Kanpur.
+    timezone : str
+        IANA timezone of local times in the data (incidents' ``occurred_at``).
+    store : Path
+        Path of the embedded GeoPackage store.
+    categories : list of str
+        Allowed incident categories.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SHAKTI_", env_file=".env", extra="ignore")
+
+    region: str = ",".join(str(v) for v in VARANASI_BBOX)
+    metric_crs: str | None = None
+    timezone: str = VARANASI_TIMEZONE
+    store: Path = Path("shakti-store.gpkg")
+    categories: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_CATEGORIES)
+    )
+
+    _split_categories = field_validator("categories", mode="before")(_split_csv)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name such as 'Asia/Kolkata'"
+            ) from exc
+        return value
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once from the environment).
+
+    Returns
+    -------
+    Settings
+        The settings; tests build their own ``Settings(...)`` instead of calling this.
+    """
+    return Settings()

@@ -1,0 +1,85 @@
+"""Thana assignment: which police station's polygon holds each point, and stated-thana checks."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import WGS84
+from geo.schema import NAME, THANA, THANA_MISMATCH, THANA_STATED
+
+logger = logging.getLogger(__name__)
+
+_STOPWORDS = re.compile(r"\b(thana|ps|p s|police station|kotwali thana)\b")
+
+
+def normalise_thana(name: object) -> str:
+    """Fold a thana name for comparison: case, punctuation and words like "thana"/"PS" ignored.
+
+    Examples
+    --------
+    >>> normalise_thana("Thana Lanka")
+    'lanka'
+    >>> normalise_thana("LANKA P.S.")
+    'lanka'
+    """
+    text = re.sub(r"[^a-z0-9]+", " ", str(name).lower().replace(".", ""))
+    text = _STOPWORDS.sub(" ", text)
+    return " ".join(text.split())
+
+
+def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Find the thana polygon that contains each point.
+
+    A point on a shared boundary goes to the alphabetically first thana, so the answer does
+    not depend on row order. Points in no polygon get ``<NA>``.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Point layer in any CRS (not modified).
+    thanas : geopandas.GeoDataFrame
+        The thanas layer with a ``name`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index-aligned to ``points``, with column ``thana`` and, when ``points`` has a
+        ``thana_stated`` column, ``thana_mismatch`` (True when a stated thana names a
+        different station than the polygon).
+    """
+    out = pd.DataFrame(index=points.index)
+    assigned = pd.Series(pd.NA, index=points.index, dtype="string")
+    if len(points) and len(thanas):
+        polys = thanas.to_crs(WGS84).sort_values(NAME, kind="stable")
+        geoms = polys.geometry.to_numpy()
+        names = polys[NAME].astype("string").to_numpy()
+        tree = shapely.STRtree(geoms)
+        pts = points.to_crs(WGS84).geometry.to_numpy()
+        pt_idx, poly_idx = tree.query(pts, predicate="intersects")
+        if len(pt_idx):
+            # Keep, per point, the polygon that sorts first by name (lowest position).
+            order = np.lexsort((poly_idx, pt_idx))
+            pt_sorted, poly_sorted = pt_idx[order], poly_idx[order]
+            first = np.r_[True, pt_sorted[1:] != pt_sorted[:-1]]
+            values = assigned.to_numpy(dtype=object)
+            values[pt_sorted[first]] = names[poly_sorted[first]]
+            assigned = pd.Series(values, index=points.index, dtype="string")
+    out[THANA] = assigned
+    if THANA_STATED in points.columns:
+        stated = points[THANA_STATED].astype("string")
+        stated_norm = stated.map(normalise_thana, na_action="ignore")
+        assigned_norm = assigned.map(normalise_thana, na_action="ignore")
+        mismatch = stated.notna() & (
+            assigned.isna() | (stated_norm.astype("string") != assigned_norm.astype("string"))
+        )
+        out[THANA_MISMATCH] = mismatch.fillna(False).astype(bool)
+    n_out = int(assigned.isna().sum())
+    if n_out:
+        logger.info("%d points lie in no thana polygon", n_out)
+    return out

@@ -1,0 +1,1014 @@
+"""Row-by-row validation of a raw table against a layer schema, collecting every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from geo.columns import ColumnPlan, plan_columns
+from geo.crs import WGS84
+from geo.errors import InputFileError
+from geo.privacy import drop_personal_columns
+from geo.quarantine import (
+    Q_FIELD,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_MESSAGE,
+    Q_ORIGINAL,
+    Q_REASON,
+    Q_ROW,
+    Q_SOURCE,
+    QUARANTINE_COLUMNS,
+    Reason,
+    reason_counts,
+)
+from geo.readers import RawTable
+from geo.region import Region
+from geo.schema import (
+    CATEGORY,
+    ID,
+    STATUS,
+    THANA_MISMATCH,
+    FieldSpec,
+    FieldType,
+    LayerKind,
+    LayerSpec,
+    layer_spec,
+    vocabulary,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Pseudo-field names used in quarantine rows for problems of the location itself.
+LOCATION = "location"
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_DAYFIRST_FORMATS = (
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %I:%M %p",
+    "%d-%m-%Y %I:%M %p",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+)
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+#: Common spellings mapped onto vocabulary terms (after lower-casing and ``-`` folding).
+SYNONYMS: dict[str, str] = {
+    "eveteasing": "eve-teasing",
+    "eve-teaser": "eve-teasing",
+    "sexual-harassment": "harassment",
+    "molestation": "assault",
+    "cyber-crime": "cyber",
+    "cybercrime": "cyber",
+    "anti-romeo": "anti-romeo-action",
+    "anti-romeo-squad": "anti-romeo-action",
+    "ars": "anti-romeo-action",
+    "helpline": "helpline-call",
+    "1090": "helpline-call",
+    "112": "helpline-call",
+    "181": "helpline-call",
+    "mission-shakti": "mission-shakti-centre",
+    "mission-shakti-center": "mission-shakti-centre",
+    "coaching": "coaching-centre",
+    "coaching-center": "coaching-centre",
+    "womens-training-center": "womens-training-centre",
+    "women-s-training-centre": "womens-training-centre",
+    "fir": "case-registered",
+    "case": "case-registered",
+    "detention": "detained",
+    "counselling": "counselled-reunited",
+    "counseling": "counselled-reunited",
+    "smartcity": "smart-city",
+    "not-working": "faulty",
+    "broken": "faulty",
+    "ok": "working",
+    "functional": "working",
+    "non-functional": "faulty",
+}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Outcome of validating one file: accepted rows, quarantine, and what was dropped.
+
+    Attributes
+    ----------
+    kind : LayerKind
+    source : str
+        File name.
+    rows : int
+        Rows in the file; always ``accepted + quarantined``.
+    accepted : geopandas.GeoDataFrame
+        Valid rows with the layer's stored columns, EPSG:4326; derived columns (``thana``,
+        ``thana_mismatch``) are filled later by :mod:`geo.thanas`.
+    accepted_rows : pandas.Series
+        1-based file row number of each accepted row, aligned to ``accepted``.
+    quarantine : pandas.DataFrame
+        One line per problem (a row may have several), :data:`geo.quarantine.QUARANTINE_COLUMNS`.
+    personal_columns : dict
+        Columns dropped as personal data → why. Their values are never stored.
+    ignored_columns : list of str
+        Columns matching no field; not stored.
+    warnings : list of str
+        Repairs and defaults applied (repaired polygons, generated ids, swapped coordinates).
+    """
+
+    kind: LayerKind
+    source: str
+    rows: int
+    accepted: gpd.GeoDataFrame
+    accepted_rows: pd.Series
+    quarantine: pd.DataFrame
+    personal_columns: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n_quarantined(self) -> int:
+        """Return the number of distinct rows quarantined."""
+        return int(self.quarantine[Q_ROW].nunique())
+
+    def summary(self) -> dict[str, Any]:
+        """Return the machine-readable summary printed by ``--json``.
+
+        Returns
+        -------
+        dict
+            ``{"rows": N, "accepted": A, "quarantined": Q, "reasons": {reason: rows}}``
+            with ``A + Q == N``.
+        """
+        return {
+            "rows": self.rows,
+            "accepted": len(self.accepted),
+            "quarantined": self.n_quarantined,
+            "reasons": reason_counts(self.quarantine),
+        }
+
+
+class _Problems:
+    """Accumulates (row position, field, reason, message) vectors."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(
+        self,
+        positions: npt.NDArray[np.intp],
+        field_name: str,
+        reason: Reason,
+        messages: Sequence[str],
+    ) -> None:
+        if len(positions) == 0:
+            return
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "pos": np.asarray(positions, dtype=np.intp),
+                    Q_FIELD: field_name,
+                    Q_REASON: reason.value,
+                    Q_MESSAGE: list(messages),
+                }
+            )
+        )
+
+    def bad_mask(self, n: int) -> npt.NDArray[np.bool_]:
+        mask = np.zeros(n, dtype=bool)
+        for part in self.parts:
+            mask[part["pos"].to_numpy()] = True
+        return mask
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(
+                {
+                    "pos": pd.Series(dtype=np.intp),
+                    Q_FIELD: pd.Series(dtype=str),
+                    Q_REASON: pd.Series(dtype=str),
+                    Q_MESSAGE: pd.Series(dtype=str),
+                }
+            )
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _msg(row: int, field_name: str, what: str, fix: str) -> str:
+    return f"row {row}, field '{field_name}': {what}. Fix: {fix}."
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Return values as stripped strings with empty → NA (object dtype)."""
+    out = series.astype("string").str.strip()
+    return out.mask(out == "", pd.NA)
+
+
+def _fold(value: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", value.strip().lower()).strip("-")
+
+
+def _row_numbers(n: int) -> npt.NDArray[np.int64]:
+    return np.arange(1, n + 1, dtype=np.int64)
+
+
+def _parse_numbers(
+    raw: pd.Series,
+) -> tuple[pd.Series, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Return (floats, missing mask, non-numeric mask)."""
+    text = _text(raw)
+    missing = text.isna().to_numpy()
+    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype(float)
+    non_numeric = (~missing) & values.isna().to_numpy()
+    return values, missing, non_numeric
+
+
+def parse_datetimes(raw: pd.Series, tz: dt.tzinfo) -> pd.Series:
+    """Parse date-time text into tz-aware local times; unparseable values become NaT.
+
+    Values with an explicit offset (``+05:30``, ``Z``) are converted to ``tz``; naive values
+    are taken as local time in ``tz``. ISO 8601 is tried first, then day-first formats
+    common in Indian registers (``28/11/2026 18:30``, ``28-11-2026 06:30 PM``).
+
+    Parameters
+    ----------
+    raw : pandas.Series
+        Text or datetime values.
+    tz : tzinfo
+        The deployment's timezone.
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64[ns, tz]`` aligned to ``raw``.
+    """
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        series = pd.Series(raw, copy=True)
+        if getattr(series.dt, "tz", None) is None:
+            localized: pd.Series = series.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+            return localized
+        converted: pd.Series = series.dt.tz_convert(tz)
+        return converted
+    values = raw.astype("object")
+    if any(isinstance(v, dt.date) for v in values.dropna().head(50)):
+        values = values.map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    text = _text(values)
+    result = pd.Series(pd.NaT, index=raw.index, dtype=f"datetime64[ns, {tz}]")
+    present = text.notna()
+    has_offset = present & text.str.contains(_OFFSET, na=False)
+    if has_offset.any():
+        aware = pd.to_datetime(text[has_offset], format="ISO8601", utc=True, errors="coerce")
+        result.loc[has_offset] = aware.dt.tz_convert(tz)
+    naive_mask = present & ~has_offset
+    if naive_mask.any():
+        naive_text = text[naive_mask]
+        parsed = pd.to_datetime(naive_text, format="ISO8601", errors="coerce")
+        for fmt in _DAYFIRST_FORMATS:
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed.loc[todo] = pd.to_datetime(naive_text[todo], format=fmt, errors="coerce")
+        result.loc[naive_mask] = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    return result
+
+
+def _parse_times(raw: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    text = _text(raw)
+    out: list[object] = []
+    bad = np.zeros(len(text), dtype=bool)
+    for i, value in enumerate(text.tolist()):
+        if value is None or value is pd.NA:
+            out.append(pd.NA)
+            continue
+        parts = [p for p in re.split(r"[;,/|]", str(value)) if p.strip()]
+        times = []
+        for part in parts:
+            m = _TIME.match(part)
+            if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+                bad[i] = True
+                break
+            times.append(f"{int(m.group(1)):02d}:{m.group(2)}")
+        out.append(";".join(times) if not bad[i] else pd.NA)
+    return pd.Series(out, index=raw.index, dtype="string"), bad
+
+
+def _original_json(frame: pd.DataFrame, positions: npt.NDArray[np.intp]) -> list[str]:
+    sub = frame.iloc[positions]
+    records = sub.astype("object").where(sub.notna(), None).to_dict(orient="records")
+    return [json.dumps(rec, ensure_ascii=False, default=str) for rec in records]
+
+
+def _stable_ids(frame: pd.DataFrame, geometry: gpd.GeoSeries | None, kind: str) -> pd.Series:
+    """Derive ids from row content so that re-importing the same file gives the same ids."""
+    cols = frame.astype("string").fillna("")
+    joined = (
+        cols.agg("\x1f".join, axis=1) if len(cols.columns) else pd.Series("", index=frame.index)
+    )
+    if geometry is not None:
+        wkb = geometry.to_wkb(hex=True).fillna("")
+        joined = joined + "\x1f" + wkb
+    digests = [hashlib.sha1(v.encode("utf-8")).hexdigest()[:12] for v in joined.tolist()]
+    return pd.Series([f"{kind}-{d}" for d in digests], index=frame.index, dtype="string")
+
+
+def validate(
+    raw: RawTable,
+    kind: LayerKind | str,
+    region: Region,
+    *,
+    categories: Sequence[str],
+    defaults: Mapping[str, str] | None = None,
+    fix_swapped: bool = False,
+    now: dt.datetime | None = None,
+) -> ValidationReport:
+    """Validate every row of a raw table and split it into accepted rows and a quarantine.
+
+    Every problem of every row is collected (not only the first): missing or non-numeric
+    coordinates, lat/lon swapped, points outside the region, duplicate ids, unparseable or
+    future timestamps, unknown categories and vocabulary values, numbers out of range,
+    invalid polygons (repaired with a warning when possible). Personal columns are dropped
+    before anything else and never reach the accepted rows or the quarantine.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The file as read by :func:`geo.readers.read_table`.
+    kind : LayerKind or str
+        Target layer.
+    region : Region
+        Where points must lie; also gives the timezone.
+    categories : sequence of str
+        Allowed incident categories (``Settings.categories``).
+    defaults : mapping, optional
+        Field → value used where the file has no such column or the cell is empty
+        (the CLI's ``--default kind=school``).
+    fix_swapped : bool, default False
+        Accept rows whose lat/lon are swapped, swapping them back (with a warning), instead
+        of quarantining them.
+    now : datetime, optional
+        "Now" for the future-timestamp check (tz-aware); defaults to the current time.
+
+    Returns
+    -------
+    ValidationReport
+
+    Raises
+    ------
+    InputFileError
+        When the file has no way to locate rows at all (no geometry, no lat/lon, no WKT).
+    """
+    spec = layer_spec(kind)
+    tz = region.timezone
+    now_local = (now or dt.datetime.now(dt.UTC)).astimezone(tz)
+    defaults = dict(defaults or {})
+    frame, personal = drop_personal_columns(raw.frame, spec)
+    n = len(frame)
+    rows = _row_numbers(n)
+    problems = _Problems()
+    warnings: list[str] = []
+    if personal:
+        warnings.append(
+            "personal columns dropped and not stored: "
+            + ", ".join(f"{c} ({why})" for c, why in personal.items())
+        )
+
+    plan = plan_columns(frame.columns, spec)
+    geometry = _locate(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
+
+    key = spec.key
+    out: dict[str, pd.Series] = {}
+    if key == ID and key not in plan.fields and key not in defaults:
+        out[ID] = _stable_ids(frame, raw.geometry, spec.kind.value)
+        warnings.append(
+            "the file has no id column: ids were derived from each row's content "
+            "(stable, so re-importing the same file does not duplicate rows)"
+        )
+    for fspec in spec.fields:
+        if fspec.name in out:
+            continue
+        out[fspec.name] = _validate_field(
+            fspec, frame, plan, spec, defaults, categories, tz, now_local, problems, rows, warnings
+        )
+
+    # Duplicate keys: the first otherwise-valid occurrence wins.
+    bad = problems.bad_mask(n)
+    keys = out[key]
+    candidates = pd.Series(keys.where(~bad), index=frame.index)
+    dup = candidates.duplicated(keep="first") & candidates.notna()
+    if dup.any():
+        first_row = {
+            k: int(r)
+            for k, r in zip(
+                candidates[~dup & candidates.notna()].tolist(),
+                rows[(~dup & candidates.notna()).to_numpy()].tolist(),
+                strict=True,
+            )
+        }
+        pos = np.flatnonzero(dup.to_numpy())
+        problems.add(
+            pos,
+            key,
+            Reason.DUPLICATE_ID,
+            [
+                _msg(
+                    int(rows[p]),
+                    key,
+                    f"{key} '{candidates.iloc[p]}' is already used by row "
+                    f"{first_row.get(candidates.iloc[p], '?')}",
+                    f"give every row its own {key}, or remove the repeated row",
+                )
+                for p in pos
+            ],
+        )
+
+    bad = problems.bad_mask(n)
+    good = ~bad
+    accepted = gpd.GeoDataFrame(
+        {name: series[good].reset_index(drop=True) for name, series in out.items()},
+        geometry=gpd.GeoSeries(geometry[good].reset_index(drop=True), crs=WGS84),
+        crs=WGS84,
+    )
+    for derived in spec.derived:
+        accepted[derived] = (
+            pd.Series(False, index=accepted.index, dtype=bool)
+            if derived == THANA_MISMATCH
+            else pd.Series(pd.NA, index=accepted.index, dtype="string")
+        )
+    accepted = accepted.loc[:, list(spec.columns)]
+
+    qframe = problems.frame().sort_values(["pos", Q_FIELD], kind="stable")
+    positions = qframe["pos"].to_numpy(dtype=np.intp)
+    quarantine = pd.DataFrame(
+        {
+            Q_IMPORT_ID: "",
+            Q_KIND: spec.kind.value,
+            Q_SOURCE: raw.source,
+            Q_ROW: rows[positions] if len(positions) else np.array([], dtype=np.int64),
+            Q_FIELD: qframe[Q_FIELD].to_numpy(),
+            Q_REASON: qframe[Q_REASON].to_numpy(),
+            Q_MESSAGE: qframe[Q_MESSAGE].to_numpy(),
+            Q_ORIGINAL: _original_json(frame, positions) if len(positions) else [],
+        },
+        columns=list(QUARANTINE_COLUMNS),
+    )
+    report = ValidationReport(
+        kind=spec.kind,
+        source=raw.source,
+        rows=n,
+        accepted=accepted,
+        accepted_rows=pd.Series(rows[good], name=Q_ROW),
+        quarantine=quarantine.reset_index(drop=True),
+        personal_columns=personal,
+        ignored_columns=plan.ignored,
+        warnings=warnings,
+    )
+    logger.info(
+        "validated %s as %s: %d rows, %d accepted, %d quarantined",
+        raw.source,
+        spec.kind.value,
+        n,
+        len(accepted),
+        report.n_quarantined,
+    )
+    return report
+
+
+def _locate(
+    raw: RawTable,
+    frame: pd.DataFrame,
+    plan: ColumnPlan,
+    spec: LayerSpec,
+    region: Region,
+    problems: _Problems,
+    rows: npt.NDArray[np.int64],
+    warnings: list[str],
+    fix_swapped: bool,
+) -> gpd.GeoSeries:
+    """Build the geometry of every row, recording location problems."""
+    n = len(frame)
+    if raw.geometry is not None:
+        geoms = np.asarray(raw.geometry.reset_index(drop=True).to_numpy(), dtype=object)
+        geometry = gpd.GeoSeries(geoms, crs=WGS84)
+        missing = geometry.isna().to_numpy() | geometry.is_empty.to_numpy()
+        problems.add(
+            np.flatnonzero(missing),
+            LOCATION,
+            Reason.MISSING_GEOMETRY,
+            [
+                _msg(int(rows[p]), LOCATION, "the feature has no geometry", "draw or locate it")
+                for p in np.flatnonzero(missing)
+            ],
+        )
+    elif plan.lat and plan.lon and spec.geometry == "Point":
+        lat, lat_missing, lat_nonnum = _parse_numbers(frame[plan.lat])
+        lon, lon_missing, lon_nonnum = _parse_numbers(frame[plan.lon])
+        missing = lat_missing | lon_missing
+        nonnum = (lat_nonnum | lon_nonnum) & ~missing
+        problems.add(
+            np.flatnonzero(missing),
+            LOCATION,
+            Reason.MISSING_COORDINATES,
+            [
+                _msg(
+                    int(rows[p]),
+                    plan.lat if lat_missing[p] else plan.lon,
+                    "the coordinate is empty",
+                    "fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)",
+                )
+                for p in np.flatnonzero(missing)
+            ],
+        )
+        problems.add(
+            np.flatnonzero(nonnum),
+            LOCATION,
+            Reason.NON_NUMERIC_COORDINATES,
+            [
+                _msg(
+                    int(rows[p]),
+                    plan.lat if lat_nonnum[p] else plan.lon,
+                    f"{frame[plan.lat if lat_nonnum[p] else plan.lon].iloc[p]!r} is not a number",
+                    "write decimal degrees such as 25.3176 (no N/E letters, no degree signs)",
+                )
+                for p in np.flatnonzero(nonnum)
+            ],
+        )
+        lon_a = lon.to_numpy(dtype=float)
+        lat_a = lat.to_numpy(dtype=float)
+        geometry = gpd.GeoSeries(shapely.points(lon_a, lat_a), crs=WGS84)
+        geometry[missing | nonnum] = None
+        geometry = _check_points(
+            geometry,
+            lon_a,
+            lat_a,
+            region,
+            problems,
+            rows,
+            warnings,
+            fix_swapped,
+            (plan.lat, plan.lon),
+        )
+        return geometry
+    elif plan.wkt:
+        text = _text(frame[plan.wkt])
+        geoms = shapely.from_wkt(text.fillna("").to_numpy(dtype=object), on_invalid="ignore")
+        geometry = gpd.GeoSeries(geoms, crs=WGS84)
+        empty_text = text.isna().to_numpy()
+        unparsed = (~empty_text) & geometry.isna().to_numpy()
+        problems.add(
+            np.flatnonzero(empty_text),
+            LOCATION,
+            Reason.MISSING_GEOMETRY,
+            [
+                _msg(
+                    int(rows[p]),
+                    plan.wkt,
+                    "the WKT geometry is empty",
+                    "give a WKT such as POINT (83.0104 25.3176), lon first",
+                )
+                for p in np.flatnonzero(empty_text)
+            ],
+        )
+        problems.add(
+            np.flatnonzero(unparsed),
+            LOCATION,
+            Reason.INVALID_GEOMETRY,
+            [
+                _msg(
+                    int(rows[p]),
+                    plan.wkt,
+                    f"{text.iloc[p][:60]!r} is not valid WKT",
+                    "give a WKT such as POINT (83.0104 25.3176), lon first",
+                )
+                for p in np.flatnonzero(unparsed)
+            ],
+        )
+        missing = empty_text | unparsed
+    else:
+        cols = ", ".join(map(str, frame.columns)) or "(none)"
+        raise InputFileError(
+            f"{raw.source}: cannot find where the rows are",
+            why=f"a {spec.kind.value} file needs "
+            + (
+                "a geometry, latitude/longitude columns or a WKT column"
+                if spec.geometry == "Point"
+                else "polygon geometry (GeoJSON, GeoPackage, Shapefile) or a WKT column"
+            )
+            + f"; its columns are: {cols}",
+            fix="rename the coordinate columns to lat/lon (or map them: --map 'Y=lat' "
+            "--map 'X=lon'), or give a WKT column named wkt",
+        )
+
+    if spec.geometry == "Point":
+        ok = ~missing
+        types = geometry.geom_type.to_numpy()
+        wrong = ok & (types != "Point")
+        problems.add(
+            np.flatnonzero(wrong),
+            LOCATION,
+            Reason.WRONG_GEOMETRY_TYPE,
+            [
+                _msg(
+                    int(rows[p]),
+                    LOCATION,
+                    f"a {types[p]} where a Point is expected",
+                    "give one point per row",
+                )
+                for p in np.flatnonzero(wrong)
+            ],
+        )
+        geometry[wrong] = None
+        xs = np.full(n, np.nan)
+        ys = np.full(n, np.nan)
+        points = ok & ~wrong
+        xs[points] = shapely.get_x(geometry[points].to_numpy())
+        ys[points] = shapely.get_y(geometry[points].to_numpy())
+        return _check_points(
+            geometry, xs, ys, region, problems, rows, warnings, fix_swapped, (LOCATION, LOCATION)
+        )
+    return _check_polygons(geometry, missing, region, problems, rows, warnings)
+
+
+def _check_points(
+    geometry: gpd.GeoSeries,
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    region: Region,
+    problems: _Problems,
+    rows: npt.NDArray[np.int64],
+    warnings: list[str],
+    fix_swapped: bool,
+    names: tuple[str, str],
+) -> gpd.GeoSeries:
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    in_range = finite & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    inside = region.contains(np.where(in_range, lon, np.nan), np.where(in_range, lat, np.nan))
+    swapped = finite & ~inside & region.contains(lat, lon)
+    invalid = finite & ~in_range & ~swapped
+    outside = in_range & ~inside & ~swapped
+    lat_name, lon_name = names
+    w, s, e, nn = region.bounds
+    if swapped.any():
+        pos = np.flatnonzero(swapped)
+        if fix_swapped:
+            geometry.iloc[pos] = shapely.points(lat[pos], lon[pos])
+            warnings.append(
+                f"{len(pos)} rows had latitude and longitude swapped and were swapped back "
+                f"(rows {', '.join(str(int(rows[p])) for p in pos[:10])}"
+                + (", ..." if len(pos) > 10 else "")
+                + ")"
+            )
+        else:
+            problems.add(
+                pos,
+                LOCATION,
+                Reason.LAT_LON_SWAPPED,
+                [
+                    _msg(
+                        int(rows[p]),
+                        f"{lat_name}/{lon_name}" if lat_name != lon_name else lat_name,
+                        f"latitude {lat[p]} and longitude {lon[p]} look swapped "
+                        f"(swapped, the point lies inside {region.label})",
+                        "swap the two values in the file, or rerun with --fix-swapped to "
+                        "accept the swapped position",
+                    )
+                    for p in pos
+                ],
+            )
+    problems.add(
+        np.flatnonzero(invalid),
+        LOCATION,
+        Reason.INVALID_COORDINATES,
+        [
+            _msg(
+                int(rows[p]),
+                lat_name,
+                f"latitude {lat[p]} / longitude {lon[p]} are not on Earth",
+                "latitude must lie within ±90 and longitude within ±180, in decimal degrees",
+            )
+            for p in np.flatnonzero(invalid)
+        ],
+    )
+    problems.add(
+        np.flatnonzero(outside),
+        LOCATION,
+        Reason.OUTSIDE_REGION,
+        [
+            _msg(
+                int(rows[p]),
+                lat_name,
+                f"the point ({lat[p]:.5f}, {lon[p]:.5f}) lies outside the region {region.label} "
+                f"(lon {w:.3f}..{e:.3f}, lat {s:.3f}..{nn:.3f})",
+                "correct the coordinates, or widen the region with --region / SHAKTI_REGION",
+            )
+            for p in np.flatnonzero(outside)
+        ],
+    )
+    return geometry
+
+
+def _check_polygons(
+    geometry: gpd.GeoSeries,
+    missing: npt.NDArray[np.bool_],
+    region: Region,
+    problems: _Problems,
+    rows: npt.NDArray[np.int64],
+    warnings: list[str],
+) -> gpd.GeoSeries:
+    ok = ~missing
+    types = geometry.geom_type.to_numpy()
+    wrong = ok & ~np.isin(types, ["Polygon", "MultiPolygon"])
+    problems.add(
+        np.flatnonzero(wrong),
+        LOCATION,
+        Reason.WRONG_GEOMETRY_TYPE,
+        [
+            _msg(
+                int(rows[p]),
+                LOCATION,
+                f"a {types[p]} where a polygon is expected",
+                "give the boundary as a Polygon or MultiPolygon",
+            )
+            for p in np.flatnonzero(wrong)
+        ],
+    )
+    candidates = ok & ~wrong
+    invalid = candidates & ~geometry.is_valid.to_numpy()
+    if invalid.any():
+        pos = np.flatnonzero(invalid)
+        repaired = shapely.make_valid(geometry.iloc[pos].to_numpy())
+        polys = []
+        for geom in repaired:
+            if geom.geom_type == "GeometryCollection":
+                parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+                geom = shapely.union_all(parts) if parts else shapely.Polygon()
+            polys.append(geom)
+        fixed = np.array(
+            [g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty for g in polys]
+        )
+        geometry.iloc[pos] = polys
+        if fixed.any():
+            warnings.append(
+                f"{int(fixed.sum())} invalid polygons were repaired with make_valid (rows "
+                + ", ".join(str(int(rows[p])) for p in pos[fixed][:10])
+                + (", ..." if fixed.sum() > 10 else "")
+                + "); check their boundaries"
+            )
+        broken = pos[~fixed]
+        problems.add(
+            broken,
+            LOCATION,
+            Reason.INVALID_GEOMETRY,
+            [
+                _msg(
+                    int(rows[p]),
+                    LOCATION,
+                    "the polygon is invalid and cannot be repaired",
+                    "redraw the boundary so it does not cross itself",
+                )
+                for p in broken
+            ],
+        )
+    shapely.prepare(region.polygon)
+    usable = candidates & ~geometry.isna().to_numpy()
+    outside = usable & ~shapely.intersects(region.polygon, geometry.to_numpy())
+    problems.add(
+        np.flatnonzero(outside),
+        LOCATION,
+        Reason.OUTSIDE_REGION,
+        [
+            _msg(
+                int(rows[p]),
+                LOCATION,
+                f"the polygon does not touch the region {region.label}",
+                "check its CRS and coordinates, or widen the region with --region",
+            )
+            for p in np.flatnonzero(outside)
+        ],
+    )
+    return geometry
+
+
+def _validate_field(
+    fspec: FieldSpec,
+    frame: pd.DataFrame,
+    plan: ColumnPlan,
+    spec: LayerSpec,
+    defaults: Mapping[str, str],
+    categories: Sequence[str],
+    tz: dt.tzinfo,
+    now_local: dt.datetime,
+    problems: _Problems,
+    rows: npt.NDArray[np.int64],
+    warnings: list[str],
+) -> pd.Series:
+    """Parse one field of every row, recording its problems, and return the typed values."""
+    n = len(frame)
+    name = fspec.name
+    source = plan.fields.get(name)
+    if fspec.type is FieldType.DATETIME and source is None and plan.date_part and plan.time_part:
+        raw = (
+            _text(frame[plan.date_part]).fillna("") + " " + _text(frame[plan.time_part]).fillna("")
+        ).str.strip()
+        raw = raw.mask(raw == "", pd.NA)
+        source = f"{plan.date_part} + {plan.time_part}"
+    elif source is not None:
+        raw = frame[source]
+    else:
+        raw = pd.Series(pd.NA, index=frame.index, dtype="object")
+        source = name
+    if name in defaults:
+        text = _text(raw)
+        raw = text.fillna(defaults[name])
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        present = raw.notna().to_numpy()
+    else:
+        present = _text(raw.astype("object")).notna().to_numpy()
+
+    # CCTV status: missing means unknown (the schema says so).
+    if name == STATUS and spec.kind is LayerKind.CCTV:
+        raw = _text(raw).fillna("unknown")
+        present = np.ones(n, dtype=bool)
+
+    if fspec.required:
+        miss = np.flatnonzero(~present)
+        where = (
+            f"the file has no '{name}' column"
+            if name not in plan.fields
+            and name not in defaults
+            and not (fspec.type is FieldType.DATETIME and plan.date_part)
+            else "the value is empty"
+        )
+        fix = (
+            f"add a '{name}' column, map one with --map 'SOURCE={name}', or give "
+            f"--default {name}=VALUE"
+            if "no '" in where
+            else f"fill in {name}"
+        )
+        problems.add(
+            miss, name, Reason.MISSING_VALUE, [_msg(int(rows[p]), source, where, fix) for p in miss]
+        )
+
+    if fspec.type is FieldType.TEXT:
+        return _text(raw)
+
+    if fspec.type in (FieldType.INTEGER, FieldType.NUMBER):
+        values, _missing, nonnum = _parse_numbers(raw)
+        if fspec.type is FieldType.INTEGER:
+            frac = values.notna().to_numpy() & (values.fillna(0) % 1 != 0).to_numpy()
+            nonnum = nonnum | frac
+        pos = np.flatnonzero(nonnum)
+        problems.add(
+            pos,
+            name,
+            Reason.NOT_A_NUMBER,
+            [
+                _msg(
+                    int(rows[p]),
+                    source,
+                    f"{_text(raw).iloc[p]!r} is not "
+                    + ("a whole number" if fspec.type is FieldType.INTEGER else "a number"),
+                    "write digits only, e.g. 12",
+                )
+                for p in pos
+            ],
+        )
+        if fspec.minimum is not None:
+            low = (values < fspec.minimum).fillna(False).to_numpy(dtype=bool)
+            pos = np.flatnonzero(low)
+            problems.add(
+                pos,
+                name,
+                Reason.OUT_OF_RANGE,
+                [
+                    _msg(
+                        int(rows[p]),
+                        source,
+                        f"{values.iloc[p]:g} is below {fspec.minimum:g}",
+                        f"give a value of at least {fspec.minimum:g}",
+                    )
+                    for p in pos
+                ],
+            )
+        values = values.where(~nonnum)
+        if fspec.type is FieldType.INTEGER:
+            return values.round().astype("Int64")
+        return values.astype(float)
+
+    if fspec.type is FieldType.VOCAB:
+        allowed = vocabulary(fspec, categories)
+        text = _text(raw)
+        folded = text.map(lambda v: _fold(str(v)) if isinstance(v, str) else v, na_action="ignore")
+        lookup = {_fold(a): a for a in allowed}
+        lookup.update({k: v for k, v in SYNONYMS.items() if v in allowed})
+        mapped = folded.map(lambda v: lookup.get(v), na_action="ignore").astype("string")
+        unknown = (text.notna() & mapped.isna()).to_numpy()
+        pos = np.flatnonzero(unknown)
+        reason = Reason.UNKNOWN_CATEGORY if name == CATEGORY else Reason.UNKNOWN_VALUE
+        messages = []
+        for p in pos:
+            value = str(text.iloc[p])
+            close = difflib.get_close_matches(_fold(value), list(lookup), n=1, cutoff=0.6)
+            hint = f" (did you mean '{lookup[close[0]]}'?)" if close else ""
+            messages.append(
+                _msg(
+                    int(rows[p]),
+                    source,
+                    f"{value!r} is not an allowed {name}{hint}",
+                    "use one of "
+                    + ", ".join(allowed)
+                    + (" or extend SHAKTI_CATEGORIES" if name == CATEGORY else ""),
+                )
+            )
+        problems.add(pos, name, reason, messages)
+        return mapped
+
+    if fspec.type is FieldType.TIMES:
+        values_t, bad = _parse_times(raw)
+        pos = np.flatnonzero(bad)
+        problems.add(
+            pos,
+            name,
+            Reason.UNPARSEABLE_TIME,
+            [
+                _msg(
+                    int(rows[p]),
+                    source,
+                    f"{_text(raw).iloc[p]!r} is not a list of HH:MM times",
+                    "write times like 13:30;17:00",
+                )
+                for p in pos
+            ],
+        )
+        return values_t
+
+    # DATE and DATETIME
+    parsed = parse_datetimes(raw, tz)
+    unparsed = present & parsed.isna().to_numpy()
+    is_date = fspec.type is FieldType.DATE
+    pos = np.flatnonzero(unparsed)
+    problems.add(
+        pos,
+        name,
+        Reason.UNPARSEABLE_DATE if is_date else Reason.UNPARSEABLE_TIMESTAMP,
+        [
+            _msg(
+                int(rows[p]),
+                source,
+                f"{_text(raw.astype('object')).iloc[p]!r} is not a "
+                + ("date" if is_date else "date and time"),
+                "write ISO 8601 ("
+                + ("2026-11-28" if is_date else "2026-11-28T18:30 or 2026-11-28T18:30+05:30")
+                + ") or day-first ("
+                + ("28/11/2026" if is_date else "28/11/2026 18:30")
+                + ")",
+            )
+            for p in pos
+        ],
+    )
+    limit = pd.Timestamp(now_local)
+    if is_date:
+        limit = limit.normalize() + pd.Timedelta(days=1)
+    future = (
+        (parsed >= limit).fillna(False).to_numpy(dtype=bool)
+        if is_date
+        else (parsed > limit).fillna(False).to_numpy(dtype=bool)
+    )
+    pos = np.flatnonzero(future)
+    problems.add(
+        pos,
+        name,
+        Reason.FUTURE_DATE if is_date else Reason.FUTURE_TIMESTAMP,
+        [
+            _msg(
+                int(rows[p]),
+                source,
+                f"{parsed.iloc[p].isoformat()} is in the future (now is "
+                f"{now_local.isoformat(timespec='minutes')})",
+                "check the year and the day/month order; dates are read day-first",
+            )
+            for p in pos
+        ],
+    )
+    if is_date:
+        dates: pd.Series = parsed.dt.tz_localize(None).dt.normalize()
+        return dates
+    return parsed
+
+
+__all__ = ["LOCATION", "ValidationReport", "parse_datetimes", "validate"]

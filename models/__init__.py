@@ -1,0 +1,1 @@
+"""Analytics of Shakti Hotspots: hotspots, significance, trends, CCTV coverage, patrols, evaluation."""

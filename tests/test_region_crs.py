@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from geo.crs import WGS84, resolve_metric_crs, to_metric, to_wgs84, utm_crs_for
+from geo.errors import RegionError, SettingsError
+from geo.region import region_from_settings
+from geo.settings import Settings
+from tests.conftest import shared_file
+
+
+def test_varanasi_defaults() -> None:
+    region = region_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert region.metric_crs.to_epsg() == 32644
+    assert str(region.timezone) == "Asia/Kolkata"
+    assert region.contains([83.0104], [25.3176]).tolist() == [True]
+    assert region.contains([80.95], [26.85]).tolist() == [False]  # Lucknow
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "epsg"),
+    [
+        (83.0, 25.3, 32644),
+        (80.95, 26.85, 32644),
+        (80.33, 26.45, 32644),
+        (85.82, 20.29, 32645),
+        (-111.8, 33.4, 32612),
+    ],
+)
+def test_utm_zone_is_picked_automatically(lon: float, lat: float, epsg: int) -> None:
+    assert utm_crs_for(lon, lat).to_epsg() == epsg
+
+
+def test_metric_crs_setting_is_checked() -> None:
+    assert resolve_metric_crs("EPSG:32644", (0, 0)).to_epsg() == 32644
+    with pytest.raises(SettingsError, match=r"not a projected CRS in metres.*Fix: use a UTM zone"):
+        resolve_metric_crs("EPSG:4326", (83, 25))
+    with pytest.raises(SettingsError, match="is not a known CRS"):
+        resolve_metric_crs("EPSG:999999", (83, 25))
+
+
+def test_bbox_errors_say_how_to_fix() -> None:
+    with pytest.raises(RegionError, match=r"not W,S,E,N.*Fix: give it as lon_min,lat_min"):
+        region_from_settings(Settings(region="83,25,82,26", _env_file=None))  # type: ignore[call-arg]
+    with pytest.raises(RegionError, match="neither a W,S,E,N bounding box nor an existing file"):
+        region_from_settings(Settings(region="/nope/region.geojson", _env_file=None))  # type: ignore[call-arg]
+
+
+def test_region_from_polygon_file_in_another_crs(tmp_path: Path) -> None:
+    square = gpd.GeoDataFrame(geometry=[shapely.box(82.9, 25.2, 83.1, 25.4)], crs=WGS84)
+    path = tmp_path / "r.gpkg"
+    square.to_crs(32644).to_file(path)
+    region = region_from_settings(Settings(region=str(path), _env_file=None))  # type: ignore[call-arg]
+    assert region.contains([83.0], [25.3]).tolist() == [True]
+    assert region.label == "r.gpkg"
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHAKTI_CATEGORIES", "a, b,c")
+    monkeypatch.setenv("SHAKTI_TIMEZONE", "Asia/Kolkata")
+    assert Settings(_env_file=None).categories == ["a", "b", "c"]  # type: ignore[call-arg]
+    monkeypatch.setenv("SHAKTI_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="unknown timezone"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_to_metric_round_trip_keeps_index_and_input() -> None:
+    pts = gpd.GeoSeries(shapely.points([83.0, 83.01], [25.3, 25.3]), index=[7, 9], crs=WGS84)
+    metric = to_metric(pts, "EPSG:32644")
+    assert metric.index.tolist() == [7, 9]
+    assert pts.crs.to_epsg() == 4326  # input untouched
+    assert 990 < metric.iloc[0].distance(metric.iloc[1]) < 1010  # ~1 km at 25°N
+    back = to_wgs84(metric)
+    assert np.allclose(shapely.get_coordinates(back), shapely.get_coordinates(pts))
+    with pytest.raises(SettingsError, match="has no CRS"):
+        to_wgs84(gpd.GeoSeries(shapely.points([1], [2])))
+
+
+@pytest.mark.shared_data
+def test_lucknow_region_needs_no_code_change() -> None:
+    boundary = shared_file("analogs_india", "lucknow_city_boundary_ccby4.geojson")
+    region = region_from_settings(
+        Settings(region=str(boundary), _env_file=None)  # type: ignore[call-arg]
+    )
+    assert region.metric_crs.to_epsg() == 32644
+    assert region.contains([80.95], [26.85]).tolist() == [True]
+    assert region.contains([83.0], [25.3]).tolist() == [False]
