@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
@@ -30,6 +32,37 @@ app = typer.Typer(
 )
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CommandError(click.ClickException):
+    """A domain error shown as ``error: <what, why, fix>`` with exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        """Print the message on standard error."""
+        err_console.print(f"[red]error:[/red] {self.message}")
+
+
+def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a command whose domain errors become a clear message and exit status 2."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return func(*args, **kwargs)
+            except ShaktiError as exc:
+                raise CommandError(str(exc)) from exc
+
+        app.command(name)(wrapper)
+        return wrapper
+
+    return decorate
+
 
 StoreOpt = Annotated[
     Path | None,
@@ -123,7 +156,7 @@ def _finish(result: ImportResult, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
-@app.command("validate")
+@command("validate")
 def validate_cmd(
     kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
     path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
@@ -158,7 +191,7 @@ def validate_cmd(
     _finish(result, as_json)
 
 
-@app.command("import")
+@command("import")
 def import_cmd(
     kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
     path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
@@ -187,7 +220,7 @@ def import_cmd(
     _finish(result, as_json)
 
 
-@app.command("quarantine")
+@command("quarantine")
 def quarantine_cmd(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     kind: Annotated[LayerKind | None, typer.Option("--kind", help="Only this layer.")] = None,
@@ -200,7 +233,7 @@ def quarantine_cmd(
     console.print(f"{len(table)} quarantine lines written to {out}")
 
 
-@app.command("layers")
+@command("layers")
 def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Show how many rows each layer of the store holds."""
     target = _store(store)
@@ -216,7 +249,7 @@ def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(json.dumps({"version": target.version, "layers": counts}))
 
 
-@app.command("demo-data")
+@command("demo-data")
 def demo_data_cmd(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 2026,
     incidents: Annotated[
@@ -277,11 +310,7 @@ def main() -> None:
         format="%(message)s",
         handlers=[RichHandler(console=err_console, show_path=False)],
     )
-    try:
-        app()
-    except ShaktiError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        sys.exit(2)
+    app()
 
 
 if __name__ == "__main__":

@@ -112,6 +112,7 @@ SITE_KINDS: Final = (
     "market",
     "ghat",
     "transit",
+    "other",
 )
 
 
