@@ -271,16 +271,18 @@ def test_cctv_status_defaults_to_unknown(raw: RawFactory, region: Region) -> Non
 
 def test_sites_times_and_dates(raw: RawFactory, region: Region) -> None:
     table = raw(
-        id=["S1", "S2"],
-        name=["Govt Girls Inter College", "Lanka Coaching"],
-        kind=["school", "coaching centre"],
-        lat=["25.3"] * 2,
-        lon=["83.0"] * 2,
-        disperses_at=["13:30; 17:00", "25:00"],
-        students=["800", "1,5"],
+        id=["S1", "S2", "S3"],
+        name=["Govt Girls Inter College", "Lanka Coaching", "Godowlia market"],
+        kind=["school", "coaching centre", "market"],
+        lat=["25.3"] * 3,
+        lon=["83.0"] * 3,
+        disperses_at=["13:30; 17:00", "25:00", ""],
+        students=["800", "1,5", ""],
     )
     report = run(table, region, LayerKind.SITES)
-    assert report.accepted["disperses_at"].tolist() == ["13:30;17:00"]
+    assert report.accepted["disperses_at"].tolist()[0] == "13:30;17:00"
+    assert report.accepted["id"].tolist() == ["S1", "S3"]
+    assert pd.isna(report.accepted["disperses_at"].iloc[1])
     reasons = set(report.quarantine[Q_REASON])
     assert reasons == {"unparseable-time", "not-a-number"}
 
