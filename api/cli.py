@@ -7,9 +7,8 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
@@ -31,20 +30,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-class CommandError(click.ClickException):
-    """A domain error shown as ``error: <what, why, fix>`` with exit status 2."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        """Print the message on standard error."""
-        err_console.print(f"[red]error:[/red] {self.message}")
 
 
 def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -56,7 +45,8 @@ def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             try:
                 return func(*args, **kwargs)
             except ShaktiError as exc:
-                raise CommandError(str(exc)) from exc
+                err_console.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
 
         app.command(name)(wrapper)
         return wrapper
@@ -269,37 +259,20 @@ def demo_data_cmd(
     target = _store(store)
     folder = out if out is not None else Path(target.location).parent / "demo-data"
     n = incidents if incidents is not None else demo.DEMO_INCIDENTS
-    with console.status(f"generating synthetic Varanasi data (seed {seed}, {n} incidents) …"):
-        data = demo.generate(seed=seed, n_incidents=n)
-        files = demo.write_files(data, folder)
-    console.print(f"[bold]SYNTHETIC[/bold] demo files written to {folder}")
-    summaries: dict[str, Any] = {}
-    order = [
-        k.value
-        for k in (
-            LayerKind.THANAS,
-            LayerKind.SITES,
-            LayerKind.CCTV,
-            LayerKind.CAMPAIGNS,
-            LayerKind.INCIDENTS,
-        )
-    ]
-    for kind in order:
-        with console.status(f"importing {kind} …"):
-            result = import_file(files[kind], kind, target, settings=settings)
-        summaries[kind] = result.summary()
-        _print_result(result, title=f"{kind} → {target.location}")
-    if "messy" in files:
-        result = import_file(
-            files["messy"],
-            LayerKind.INCIDENTS,
+    with console.status("demo data …") as status:
+        results = demo.load_demo(
             target,
+            folder,
             settings=settings,
-            mapping=demo.MESSY_MAPPING,
+            seed=seed,
+            n_incidents=n,
+            progress=lambda msg: status.update(msg + " …"),
         )
-        summaries["legacy_register"] = result.summary()
-        _print_result(result, title="legacy register (deliberately messy) → quarantine demo")
+    console.print(f"[bold]SYNTHETIC[/bold] demo files (not real incidents) written to {folder}")
+    for kind, result in results.items():
+        _print_result(result, title=f"{kind} → {target.location}")
     if as_json:
+        summaries = {kind: result.summary() for kind, result in results.items()}
         typer.echo(json.dumps({"seed": seed, "store": target.location, "imports": summaries}))
 
 

@@ -26,12 +26,12 @@ import functools
 import json
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -84,7 +84,11 @@ from geo.schema import (
     LayerKind,
     LayerSpec,
 )
-from geo.settings import DEFAULT_CATEGORIES, VARANASI_TIMEZONE
+from geo.settings import DEFAULT_CATEGORIES, VARANASI_BBOX, VARANASI_TIMEZONE, Settings
+from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.ingest import ImportResult
 
 logger = logging.getLogger(__name__)
 
@@ -282,8 +286,9 @@ _COLLEGES: Final = (
     _College("DAV PG College", 83.0058, 25.3180, 4_000, "09:00", "14:00;16:00"),
     _College("Vasant Kanya Mahavidyalaya, Kamachha", 82.9985, 25.3002, 2_500, "09:00", "14:00"),
     _College("Sunbeam College for Women, Bhagwanpur", 82.9965, 25.2630, 2_000, "09:00", "14:00"),
-    _College("Central Institute of Higher Tibetan Studies", 83.0205, 25.3758, 1_200, "09:00",
-             "16:00"),
+    _College(
+        "Central Institute of Higher Tibetan Studies", 83.0205, 25.3758, 1_200, "09:00", "16:00"
+    ),
 )
 
 _MARKETS: Final = (
@@ -457,8 +462,13 @@ _HOURLY: Final = (
     2.0, 2.1, 2.1, 2.0, 2.0, 2.2, 2.4, 2.4, 2.0, 1.5, 1.0, 0.6,
 )  # fmt: skip
 _PROFILE_FLAT, _PROFILE_DISPERSAL, _PROFILE_EVENING, _PROFILE_CAMPAIGN = range(4)
-_COMPONENT_PROFILE: Final = (_PROFILE_DISPERSAL, _PROFILE_EVENING, _PROFILE_FLAT, _PROFILE_FLAT,
-                             _PROFILE_FLAT)
+_COMPONENT_PROFILE: Final = (
+    _PROFILE_DISPERSAL,
+    _PROFILE_EVENING,
+    _PROFILE_FLAT,
+    _PROFILE_FLAT,
+    _PROFILE_FLAT,
+)
 
 _VENUE_P: Final[Mapping[str, float]] = {
     "school": .24, "college": .12, "coaching-centre": .10, "womens-training-centre": .06,
@@ -506,10 +516,10 @@ _OWNER_P: Final[Mapping[str, Mapping[str, float]]] = {
     "private": {"private": 1.0},
 }  # fmt: skip
 _STATUS_P: Final[Mapping[str, Mapping[str, float]]] = {
-    "police": {"working": .80, "faulty": .16, "unknown": .04},
-    "private": {"working": .72, "faulty": .18, "unknown": .10},
-    "school": {"working": .76, "faulty": .20, "unknown": .04},
-    "smart-city": {"working": .82, "faulty": .15, "unknown": .03},
+    "police": {"working": 0.80, "faulty": 0.16, "unknown": 0.04},
+    "private": {"working": 0.72, "faulty": 0.18, "unknown": 0.10},
+    "school": {"working": 0.76, "faulty": 0.20, "unknown": 0.04},
+    "smart-city": {"working": 0.82, "faulty": 0.15, "unknown": 0.03},
 }
 _RADIUS_M: Final[Mapping[str, float]] = {
     "police": 40, "private": 25, "school": 20, "smart-city": 60,
@@ -693,10 +703,12 @@ class _Geography:
             if not todo.size:
                 break
             s = sigma[todo]
-            x[todo] = np.round(ax[todo] + rng.normal(size=todo.size) * s / _M_PER_DEG_LON,
-                               _DECIMALS)
-            y[todo] = np.round(ay[todo] + rng.normal(size=todo.size) * s / _M_PER_DEG_LAT,
-                               _DECIMALS)
+            x[todo] = np.round(
+                ax[todo] + rng.normal(size=todo.size) * s / _M_PER_DEG_LON, _DECIMALS
+            )
+            y[todo] = np.round(
+                ay[todo] + rng.normal(size=todo.size) * s / _M_PER_DEG_LAT, _DECIMALS
+            )
             idx[todo] = self.locate(x[todo], y[todo])
             todo = todo[idx[todo] < 0]
         if todo.size:
@@ -853,8 +865,9 @@ def _day_p(profile: int, trend: int) -> FloatArray:
     if profile == _PROFILE_DISPERSAL:
         w *= np.where(weekday == 6, 0.12, 1.0) * np.where(vacation, 0.35, 1.0)
     elif profile == _PROFILE_EVENING:  # festival seasons: Sawan, Holi, Navratri to Dev Deepawali
-        w *= np.select([np.isin(month, (10, 11)), np.isin(month, (7, 8)), month == 3],
-                       [2.0, 1.4, 1.4], 1.0)
+        w *= np.select(
+            [np.isin(month, (10, 11)), np.isin(month, (7, 8)), month == 3], [2.0, 1.4, 1.4], 1.0
+        )
         w *= np.where(weekday >= 5, 1.25, 1.0)
     elif profile == _PROFILE_CAMPAIGN:  # Mission Shakti phases start around Navratri
         w *= np.where(weekday == 6, 0.3, 1.0) * np.where(vacation, 0.5, 1.0)
@@ -947,8 +960,17 @@ def _make_sites(rng: np.random.Generator, geo: _Geography) -> _Sites:
 
     urban = np.array([s.urban for s in STATIONS])
     for c in _COLLEGES:
-        add("college", c.name, c.lon, c.lat, 0.0, opens=c.opens, disperses=c.disperses,
-            students=c.students, w_disp=1.5 * math.sqrt(c.students))
+        add(
+            "college",
+            c.name,
+            c.lon,
+            c.lat,
+            0.0,
+            opens=c.opens,
+            disperses=c.disperses,
+            students=c.students,
+            w_disp=1.5 * math.sqrt(c.students),
+        )
 
     # Schools: spread over every thana, denser in the city.
     n = _SIZES["school"]
@@ -958,12 +980,21 @@ def _make_sites(rng: np.random.Generator, geo: _Geography) -> _Sites:
     students = rng.integers(150, 1500, n)
     opens = rng.choice(["07:30", "08:00", "08:30"], n)
     disperses = rng.choice(["12:30", "13:00", "13:30", "14:00", "12:30;14:30"], n)
-    names = _dedupe([f"{_SCHOOL_PREFIXES[p]}, {STATIONS[t].name}"
-                     for p, t in zip(prefixes, where, strict=True)])
+    names = _dedupe(
+        [f"{_SCHOOL_PREFIXES[p]}, {STATIONS[t].name}" for p, t in zip(prefixes, where, strict=True)]
+    )
     for i in range(n):
-        add("school", names[i], float(sx[i]), float(sy[i]), 0.0, opens=str(opens[i]),
-            disperses=str(disperses[i]), students=int(students[i]),
-            w_disp=math.sqrt(int(students[i])) * (1.0 if urban[where[i]] else 0.4))
+        add(
+            "school",
+            names[i],
+            float(sx[i]),
+            float(sy[i]),
+            0.0,
+            opens=str(opens[i]),
+            disperses=str(disperses[i]),
+            students=int(students[i]),
+            w_disp=math.sqrt(int(students[i])) * (1.0 if urban[where[i]] else 0.4),
+        )
 
     # Coaching centres, concentrated in hubs; the Mahmoorganj hub is emerging.
     n = _SIZES["coaching-centre"]
@@ -972,14 +1003,26 @@ def _make_sites(rng: np.random.Generator, geo: _Geography) -> _Sites:
     suffix = rng.integers(0, len(_COACHING_SUFFIXES), n)
     batches = _pick(rng, [b[1] for b in _COACHING_BATCHES], n)
     students = rng.integers(40, 600, n)
-    names = _dedupe([f"{_COACHING_BRANDS[b]} {_COACHING_SUFFIXES[s]}, {_COACHING_HUBS[h].name}"
-                     for b, s, h in zip(brand, suffix, hub, strict=True)])
+    names = _dedupe(
+        [
+            f"{_COACHING_BRANDS[b]} {_COACHING_SUFFIXES[s]}, {_COACHING_HUBS[h].name}"
+            for b, s, h in zip(brand, suffix, hub, strict=True)
+        ]
+    )
     for i in range(n):
         h = _COACHING_HUBS[hub[i]]
-        add("coaching-centre", names[i], h.lon, h.lat, 250.0,
+        add(
+            "coaching-centre",
+            names[i],
+            h.lon,
+            h.lat,
+            250.0,
             opens="07:00" if batches[i] == 3 else "08:00",
-            disperses=_COACHING_BATCHES[batches[i]][0], students=int(students[i]),
-            w_disp=3.0 * math.sqrt(int(students[i])), trend=h.trend)
+            disperses=_COACHING_BATCHES[batches[i]][0],
+            students=int(students[i]),
+            w_disp=3.0 * math.sqrt(int(students[i])),
+            trend=h.trend,
+        )
 
     # Women's training centres near some thana stations.
     n = _SIZES["womens-training-centre"]
@@ -987,21 +1030,39 @@ def _make_sites(rng: np.random.Generator, geo: _Geography) -> _Sites:
     students = rng.integers(20, 120, n)
     for i, t in enumerate(chosen):
         st = STATIONS[t]
-        add("womens-training-centre", f"Mahila Kaushal Vikas Kendra, {st.name}", st.lon, st.lat,
-            500.0, opens="10:00", disperses="13:00;16:00" if i % 2 else "14:00",
-            students=int(students[i]), w_disp=0.8 * math.sqrt(int(students[i])))
+        add(
+            "womens-training-centre",
+            f"Mahila Kaushal Vikas Kendra, {st.name}",
+            st.lon,
+            st.lat,
+            500.0,
+            opens="10:00",
+            disperses="13:00;16:00" if i % 2 else "14:00",
+            students=int(students[i]),
+            w_disp=0.8 * math.sqrt(int(students[i])),
+        )
 
     # Girls' hostels around BHU and the coaching hubs.
     bhu = _COLLEGES[0]
     for i in range(_SIZES["hostel_bhu"]):
-        add("hostel", f"Girls' Hostel {i + 1}, BHU", bhu.lon, bhu.lat, 450.0,
-            students=int(rng.integers(100, 400)))
+        add(
+            "hostel",
+            f"Girls' Hostel {i + 1}, BHU",
+            bhu.lon,
+            bhu.lat,
+            450.0,
+            students=int(rng.integers(100, 400)),
+        )
     n = _SIZES["hostel_hub"]
     hub = _pick(rng, [h.weight for h in _COACHING_HUBS], n)
     brand = rng.integers(0, len(_HOSTEL_BRANDS), n)
     students = rng.integers(30, 200, n)
-    names = _dedupe([f"{_HOSTEL_BRANDS[b]} Girls' Hostel, {_COACHING_HUBS[h].name}"
-                     for b, h in zip(brand, hub, strict=True)])
+    names = _dedupe(
+        [
+            f"{_HOSTEL_BRANDS[b]} Girls' Hostel, {_COACHING_HUBS[h].name}"
+            for b, h in zip(brand, hub, strict=True)
+        ]
+    )
     for i in range(n):
         h = _COACHING_HUBS[hub[i]]
         add("hostel", names[i], h.lon, h.lat, 300.0, students=int(students[i]))
@@ -1067,8 +1128,11 @@ def _cctv_layer(rng: np.random.Generator, geo: _Geography, sites: _Sites) -> gpd
         idx = np.repeat(np.flatnonzero(mask), counts)
         return sites.x[idx], sites.y[idx]
 
-    for kind, base, per_weight, sigma in (("market", 3.0, 1.5, 70.0), ("ghat", 2.0, 1.2, 60.0),
-                                          ("transit", 6.0, 1.0, 90.0)):
+    for kind, base, per_weight, sigma in (
+        ("market", 3.0, 1.5, 70.0),
+        ("ghat", 2.0, 1.2, 60.0),
+        ("transit", 6.0, 1.0, 90.0),
+    ):
         mask = sites.kind == kind
         weight = (sites.w_evening if kind != "transit" else sites.w_transit)[mask]
         x, y = around(mask, rng.poisson(base + per_weight * weight))
@@ -1229,9 +1293,11 @@ def _incidents_layer(
     ay = np.zeros(n)
     sigma = np.zeros(n)
     site = np.full(n, -1, dtype=np.int64)
-    for c, weights, s in ((_DISPERSAL, sites.w_dispersal, 120.0),
-                          (_EVENING, sites.w_evening, 100.0),
-                          (_TRANSIT_C, sites.w_transit, 150.0)):
+    for c, weights, s in (
+        (_DISPERSAL, sites.w_dispersal, 120.0),
+        (_EVENING, sites.w_evening, 100.0),
+        (_TRANSIT_C, sites.w_transit, 150.0),
+    ):
         rows = np.flatnonzero(comp == c)
         pick = _pick(rng, weights, rows.size)
         site[rows] = pick
@@ -1344,8 +1410,9 @@ def _messy_register(rng: np.random.Generator, incidents: gpd.GeoDataFrame) -> pd
     ]
 
     # Corrupt a random subset, one problem per row.
-    problems = [r for r, k in MESSY_PROBLEMS.items() if r is not Reason.DUPLICATE_ID
-                for _ in range(k)]
+    problems = [
+        r for r, k in MESSY_PROBLEMS.items() if r is not Reason.DUPLICATE_ID for _ in range(k)
+    ]
     victims = rng.choice(n_base, size=len(problems), replace=False)
     bad_text = ("25.3O12", "see map", "Godowlia crossing", "83.0l5")
     unparseable = ("31/02/2026 10:00", "yesterday evening", "25/13/2025 18:00", "2026-09-31T25:61")
@@ -1387,8 +1454,7 @@ def _messy_register(rng: np.random.Generator, incidents: gpd.GeoDataFrame) -> pd
     problem_rows = {int(v) for v in victims}
     valid_rows = [i for i in range(n_base) if i not in problem_rows]
     sources = rng.choice(valid_rows, size=n_dup, replace=False)
-    donors = rng.choice([i for i in valid_rows if i not in set(sources)], size=n_dup,
-                        replace=False)
+    donors = rng.choice([i for i in valid_rows if i not in set(sources)], size=n_dup, replace=False)
     inserts: list[tuple[int, dict[str, str]]] = []
     for k, (src_row, donor) in enumerate(zip(sources, donors, strict=True)):
         copy = dict(records[int(src_row)] if k % 2 == 0 else records[int(donor)])
@@ -1452,9 +1518,16 @@ def _thanas_geojson(layer: gpd.GeoDataFrame, seed: int) -> str:
         props: dict[str, Any] = {}
         for fspec in THANAS.fields:
             value = layer[fspec.name].iloc[i]
-            props[fspec.name] = None if pd.isna(value) else (
-                int(value) if fspec.type is FieldType.INTEGER else
-                float(value) if fspec.type is FieldType.NUMBER else str(value)
+            props[fspec.name] = (
+                None
+                if pd.isna(value)
+                else (
+                    int(value)
+                    if fspec.type is FieldType.INTEGER
+                    else float(value)
+                    if fspec.type is FieldType.NUMBER
+                    else str(value)
+                )
             )
         props[SYNTHETIC] = True
         geometry = json.loads(shapely.to_geojson(layer.geometry.iloc[i]))
@@ -1479,8 +1552,7 @@ def _readme(data: DemoData) -> str:
         "boundaries (Voronoi cells of the stations clipped to a hand-drawn outline), the",
         "outline itself and the positions of colleges, markets, ghats and stations are",
         "approximate. Every file carries a 'synthetic' column (True), which import ignores.",
-        f"The data span {START_DATE.isoformat()} to {REFERENCE_DATE.isoformat()} "
-        f"({TIMEZONE}).",
+        f"The data span {START_DATE.isoformat()} to {REFERENCE_DATE.isoformat()} ({TIMEZONE}).",
         "",
         "Files:",
     ]
@@ -1534,8 +1606,12 @@ def write_files(data: DemoData, directory: Path) -> dict[str, Path]:
     paths = {key: directory / name for key, name in FILE_NAMES.items()}
     thanas_path = paths[LayerKind.THANAS.value]
     thanas_path.write_text(_thanas_geojson(data.thanas, data.seed), encoding="utf-8")
-    for kind, spec in ((LayerKind.SITES, SITES), (LayerKind.CCTV, CCTV),
-                       (LayerKind.CAMPAIGNS, CAMPAIGNS), (LayerKind.INCIDENTS, INCIDENTS)):
+    for kind, spec in (
+        (LayerKind.SITES, SITES),
+        (LayerKind.CCTV, CCTV),
+        (LayerKind.CAMPAIGNS, CAMPAIGNS),
+        (LayerKind.INCIDENTS, INCIDENTS),
+    ):
         frame = _csv_frame(data.layers()[kind.value], spec)
         frame.to_csv(paths[kind.value], index=False, lineterminator="\n", encoding="utf-8")
     messy = data.messy_incidents.assign(**{SYNTHETIC: True})
@@ -1543,3 +1619,64 @@ def write_files(data: DemoData, directory: Path) -> dict[str, Path]:
     paths[README_KEY].write_text(_readme(data), encoding="utf-8")
     logger.info("wrote SYNTHETIC demo files to %s", directory)
     return paths
+
+
+#: Import order: thanas first, so every point gets its thana at import.
+IMPORT_ORDER: Final = ("thanas", "sites", "cctv", "campaigns", "incidents")
+
+
+def load_demo(
+    store: Store,
+    folder: Path,
+    *,
+    settings: Settings,
+    seed: int = DEMO_SEED,
+    n_incidents: int = DEMO_INCIDENTS,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, ImportResult]:
+    """Generate the synthetic data set, write its files and import them into ``store``.
+
+    The files go through the same reader and validator as a user's upload, so the demo
+    exercises the real path, including the deliberately messy legacy register whose bad
+    rows land in the quarantine. The region is always Varanasi's, whatever the settings say.
+
+    Parameters
+    ----------
+    store : Store
+        Target store.
+    folder : Path
+        Where the generated files are written (kept, so users can look at them).
+    settings : Settings
+        Deployment settings (categories, timezone); the region is overridden.
+    seed : int
+        Random seed.
+    n_incidents : int
+        Total number of incidents.
+    progress : callable, optional
+        Called with a short message before each step (the CLI shows it).
+
+    Returns
+    -------
+    dict
+        Layer (and ``"legacy_register"``) → :class:`geo.ingest.ImportResult`.
+    """
+    from geo.ingest import import_file
+
+    region = ",".join(str(v) for v in VARANASI_BBOX)
+    say = progress or (lambda _msg: None)
+    say(f"generating synthetic Varanasi data (seed {seed}, {n_incidents:,} incidents)")
+    files = write_files(generate(seed=seed, n_incidents=n_incidents), folder)
+    results: dict[str, ImportResult] = {}
+    for kind in IMPORT_ORDER:
+        say(f"importing {kind}")
+        results[kind] = import_file(files[kind], kind, store, settings=settings, region=region)
+    say("importing the legacy register (deliberately messy)")
+    results["legacy_register"] = import_file(
+        files[MESSY_KEY],
+        "incidents",
+        store,
+        settings=settings,
+        region=region,
+        mapping=MESSY_MAPPING,
+    )
+    return results

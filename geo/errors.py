@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
 class ShaktiError(Exception):
     """Base class of every error this project raises on purpose.
 
@@ -20,9 +25,9 @@ class ShaktiError(Exception):
         self.what = what
         self.why = why
         self.fix = fix
-        parts = [what.rstrip(".") + "."]
+        parts = [what.strip().rstrip(".") + "."]
         if why:
-            parts.append(why.rstrip(".") + ".")
+            parts.append(_sentence(why))
         if fix:
             parts.append("Fix: " + fix.rstrip(".") + ".")
         super().__init__(" ".join(parts))
