@@ -127,7 +127,7 @@ def _print_result(result: ImportResult, *, title: str) -> None:
     if report.personal_columns:
         console.print(
             "[bold]personal columns dropped, never stored:[/bold] "
-            + ", ".join(report.personal_columns)
+            + "; ".join(f"{col} ({why})" for col, why in report.personal_columns.items())
         )
     if report.ignored_columns:
         console.print("columns not in the schema, not stored: " + ", ".join(report.ignored_columns))

@@ -6,6 +6,7 @@ import logging
 from typing import TypeVar
 
 import geopandas as gpd
+import numpy as np
 from pyproj import CRS
 from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
@@ -133,3 +134,36 @@ def to_metric(data: GeoT, crs: CRS | str) -> GeoT:
             fix="set one with .set_crs('EPSG:4326') if they are lon/lat degrees",
         )
     return data.to_crs(crs)
+
+
+def metric_crs_for(data: gpd.GeoDataFrame | gpd.GeoSeries, configured: str | None = None) -> CRS:
+    """Return the metric CRS for a layer: the configured one, else the UTM zone of its centre.
+
+    This is the one place analytics pick their projected CRS when the caller gives none, so
+    Varanasi data lands in EPSG:32644 and, say, the Mesa (Arizona) test points in EPSG:32612.
+
+    Parameters
+    ----------
+    data : GeoDataFrame or GeoSeries
+        A non-empty layer with a CRS.
+    configured : str, optional
+        An explicit CRS (e.g. ``Region.metric_crs`` or ``SHAKTI_METRIC_CRS``).
+
+    Returns
+    -------
+    pyproj.CRS
+    """
+    if data.crs is None:
+        raise SettingsError(
+            "the layer has no CRS",
+            fix="set one with .set_crs('EPSG:4326') if they are lon/lat degrees",
+        )
+    if configured is not None:
+        return resolve_metric_crs(configured, (0.0, 0.0))
+    w, s, e, n = data.to_crs(WGS84).total_bounds
+    if not np.all(np.isfinite([w, s, e, n])):
+        raise SettingsError(
+            "cannot pick a metric CRS for an empty layer",
+            fix="pass metric_crs explicitly (e.g. 'EPSG:32644')",
+        )
+    return resolve_metric_crs(None, ((w + e) / 2, (s + n) / 2))

@@ -384,11 +384,6 @@ def validate(
     rows = _row_numbers(n)
     problems = _Problems()
     warnings: list[str] = []
-    if personal:
-        warnings.append(
-            "personal columns dropped and not stored: "
-            + ", ".join(f"{c} ({why})" for c, why in personal.items())
-        )
 
     plan = plan_columns(frame.columns, spec)
     geometry = _locate(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
