@@ -1,1 +1,1 @@
-"""Analytics of Shakti Hotspots: hotspots, significance, trends, CCTV coverage, patrols, evaluation."""
+"""Analytics: hotspots, significance, trends, CCTV coverage, patrol planning, evaluation."""
