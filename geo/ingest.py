@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.quarantine import Q_IMPORT_ID
+import pandas as pd
+
+from geo.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.readers import read_table
 from geo.region import Region, region_from_settings
-from geo.schema import THANA, THANA_MISMATCH, LayerKind, layer_spec
+from geo.schema import LAYERS, THANA, THANA_MISMATCH, LayerKind, layer_spec
 from geo.settings import Settings
 from geo.store import ImportBatch, ImportRecord, Store
 from geo.thanas import assign_thanas
@@ -182,7 +184,61 @@ def import_file(
     record = store.apply(batch)
     if report.rows and not len(report.accepted):
         logger.warning("%s: none of its %d rows is valid", report.source, report.rows)
+    if report.kind is LayerKind.THANAS and len(report.accepted):
+        reassign_thanas(store, reason=f"thanas changed by import {import_id}")
     return ImportResult(report=report, record=record)
+
+
+def reassign_thanas(store: Store, *, reason: str = "thana re-assignment") -> dict[str, int]:
+    """Re-derive the thana of every stored point after the thana polygons changed.
+
+    Each point layer whose ``thana`` (or ``thana_mismatch``) changes gets one atomic
+    upsert of just the changed rows, logged in the import log with ``reason`` as source.
+
+    Parameters
+    ----------
+    store : Store
+        The store to update.
+    reason : str
+        Recorded as the source of the re-assignment in the import log.
+
+    Returns
+    -------
+    dict
+        Layer → number of rows whose thana changed.
+    """
+    thanas = store.read(LayerKind.THANAS)
+    changed: dict[str, int] = {}
+    for spec in LAYERS.values():
+        if THANA not in spec.derived or not store.count(spec.kind):
+            continue
+        points = store.read(spec.kind)
+        assigned = assign_thanas(points, thanas)
+        diff = pd.Series(False, index=points.index)
+        for col in assigned.columns:
+            before = points[col].astype("string").fillna("")
+            after = assigned[col].astype("string").fillna("")
+            diff |= before != after
+        if not diff.any():
+            continue
+        updated = points.loc[diff].copy()
+        for col in assigned.columns:
+            updated[col] = assigned.loc[diff, col]
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        store.apply(
+            ImportBatch(
+                import_id=f"{stamp}-thanas",
+                kind=spec.kind,
+                source=reason,
+                sha256="",
+                accepted=updated.reset_index(drop=True),
+                quarantine=empty_quarantine(),
+                rows=0,
+            )
+        )
+        changed[spec.kind.value] = int(diff.sum())
+        logger.info("%s: thana re-derived for %d rows", spec.kind.value, int(diff.sum()))
+    return changed
 
 
 def _sha256(path: Path) -> str:

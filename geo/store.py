@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.schema import LayerKind
+from geo.schema import FieldType, LayerKind, layer_spec
 
 # ---- import log columns ----
 IMP_ID: Final = "import_id"
@@ -141,3 +143,37 @@ def open_store(location: str | Path) -> Store:
     from geo.gpkg_store import GeoPackageStore
 
     return GeoPackageStore(Path(location))
+
+
+def read_layer(
+    store: Store,
+    kind: LayerKind | str,
+    *,
+    timezone: str | dt.tzinfo,
+    thana: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Return a layer with its date-times in the deployment's local time.
+
+    Stores keep instants in UTC; analytics (hour-of-day profiles, dispersal windows) need
+    local time, so every analysis reads layers through this function.
+
+    Parameters
+    ----------
+    store : Store
+    kind : LayerKind or str
+    timezone : str or tzinfo
+        The ``SHAKTI_TIMEZONE`` setting (``Region.timezone``).
+    thana : str, optional
+        Only the rows of this thana.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, tz-aware local date-times.
+    """
+    layer = store.read(kind, thana=thana)
+    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    for spec in layer_spec(kind).fields:
+        if spec.type is FieldType.DATETIME and spec.name in layer.columns:
+            layer[spec.name] = layer[spec.name].dt.tz_convert(tz)
+    return layer

@@ -145,3 +145,30 @@ def test_varanasi_post_offices_inside_sadar_tehsil(tmp_path: Path) -> None:
     rejected = src.iloc[q[Q_ROW].to_numpy() - 1]
     assert not rejected.geometry.intersects(tehsil).any()
     assert len(rejected) == s["quarantined"]
+
+
+def test_thanas_imported_later_are_assigned_to_stored_incidents(
+    tmp_path: Path, settings: Settings
+) -> None:
+    store = open_store(settings.store)
+    import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings,
+                now=NOW)
+    assert store.read(LayerKind.INCIDENTS)[THANA].isna().all()
+    import_file(write_thanas(tmp_path / "t.geojson"), "thanas", store, settings=settings, now=NOW)
+    stored = store.read(LayerKind.INCIDENTS).set_index("id")
+    assert stored[THANA].to_dict() == {"I1": "Dashashwamedh", "I2": "Lanka", "I3": "Lanka"}
+    assert stored[THANA_MISMATCH].to_dict() == {"I1": False, "I2": False, "I3": True}
+    assert "thanas changed by import" in store.imports()["source"].iloc[-1]
+
+
+def test_read_layer_gives_local_times(tmp_path: Path, settings: Settings) -> None:
+    from geo.schema import OCCURRED_AT
+    from geo.store import read_layer
+
+    store = open_store(settings.store)
+    import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings,
+                now=NOW)
+    assert str(store.read(LayerKind.INCIDENTS)[OCCURRED_AT].dt.tz) == "UTC"
+    local = read_layer(store, LayerKind.INCIDENTS, timezone="Asia/Kolkata").set_index("id")
+    assert local.loc["I1", OCCURRED_AT] == pd.Timestamp("2026-10-01 18:30", tz="Asia/Kolkata")
+    assert local.loc["I1", OCCURRED_AT].hour == 18
