@@ -613,21 +613,8 @@ def _locate(
 
     if spec.geometry == "Point":
         ok = ~missing
-        types = geometry.geom_type.to_numpy()
-        wrong = ok & (types != "Point")
-        problems.add(
-            np.flatnonzero(wrong),
-            LOCATION,
-            Reason.WRONG_GEOMETRY_TYPE,
-            [
-                _msg(
-                    int(rows[p]),
-                    LOCATION,
-                    f"a {types[p]} where a Point is expected",
-                    "give one point per row",
-                )
-                for p in np.flatnonzero(wrong)
-            ],
+        wrong = _wrong_type(
+            geometry, ok, ("Point",), "a Point", "give one point per row", problems, rows
         )
         geometry[wrong] = None
         xs = np.full(n, np.nan)
@@ -639,6 +626,31 @@ def _locate(
             geometry, xs, ys, region, problems, rows, warnings, fix_swapped, (LOCATION, LOCATION)
         )
     return _check_polygons(geometry, missing, region, problems, rows, warnings)
+
+
+def _wrong_type(
+    geometry: gpd.GeoSeries,
+    ok: npt.NDArray[np.bool_],
+    allowed: tuple[str, ...],
+    expected: str,
+    fix: str,
+    problems: _Problems,
+    rows: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """Record rows whose geometry type is not allowed; return their mask."""
+    types = geometry.geom_type.to_numpy()
+    wrong: npt.NDArray[np.bool_] = ok & ~np.isin(types, allowed)
+    positions = np.flatnonzero(wrong)
+    problems.add(
+        positions,
+        LOCATION,
+        Reason.WRONG_GEOMETRY_TYPE,
+        [
+            _msg(int(rows[p]), LOCATION, f"a {types[p]} where {expected} is expected", fix)
+            for p in positions
+        ],
+    )
+    return wrong
 
 
 def _check_points(
@@ -728,21 +740,14 @@ def _check_polygons(
     warnings: list[str],
 ) -> gpd.GeoSeries:
     ok = ~missing
-    types = geometry.geom_type.to_numpy()
-    wrong = ok & ~np.isin(types, ["Polygon", "MultiPolygon"])
-    problems.add(
-        np.flatnonzero(wrong),
-        LOCATION,
-        Reason.WRONG_GEOMETRY_TYPE,
-        [
-            _msg(
-                int(rows[p]),
-                LOCATION,
-                f"a {types[p]} where a polygon is expected",
-                "give the boundary as a Polygon or MultiPolygon",
-            )
-            for p in np.flatnonzero(wrong)
-        ],
+    wrong = _wrong_type(
+        geometry,
+        ok,
+        ("Polygon", "MultiPolygon"),
+        "a polygon",
+        "give the boundary as a Polygon or MultiPolygon",
+        problems,
+        rows,
     )
     candidates = ok & ~wrong
     invalid = candidates & ~geometry.is_valid.to_numpy()

@@ -386,3 +386,16 @@ def test_no_row_is_ever_lost(lats: list[object], seed: int) -> None:
         now=dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
     ).summary()
     assert s["accepted"] + s["quarantined"] == s["rows"] == n
+
+
+def test_wrong_geometry_type_names_row_and_fix(raw: RawFactory, region: Region) -> None:
+    thanas = raw(name=["Point thana"], wkt=["POINT (83.0 25.3)"])
+    line = only_problem(run(thanas, region, LayerKind.THANAS), Reason.WRONG_GEOMETRY_TYPE)
+    assert line[Q_ROW] == 1
+    assert "a Point where a polygon is expected. Fix: give the boundary as a Polygon" in line[
+        Q_MESSAGE
+    ]
+    sites = raw(id=["S"], name=["x"], kind=["ghat"],
+                wkt=["LINESTRING (83.0 25.3, 83.01 25.31)"])
+    line = only_problem(run(sites, region, LayerKind.SITES), Reason.WRONG_GEOMETRY_TYPE)
+    assert "a LineString where a Point is expected" in line[Q_MESSAGE]
