@@ -63,3 +63,7 @@ class StoreError(ShaktiError):
 
 class StoreLockedError(StoreError):
     """Another process holds the store's write lock."""
+
+
+class ParameterError(ShaktiError):
+    """An analysis parameter (eps_m, min_samples, cell_m, window, ...) is invalid."""
