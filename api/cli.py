@@ -2,94 +2,34 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
-from geo.errors import ShaktiError
+from api.cli_common import (
+    DefaultOpt,
+    FixSwappedOpt,
+    JsonOpt,
+    MapOpt,
+    RegionOpt,
+    StoreOpt,
+    app,
+    command,
+    console,
+    err_console,
+    settings,
+    store_at,
+)
 from geo.ingest import ImportResult, import_file, validate_file
 from geo.quarantine import export_csv
 from geo.readers import parse_mapping
 from geo.schema import LayerKind
-from geo.settings import Settings, get_settings
-from geo.store import Store, open_store
-
-app = typer.Typer(
-    name="shakti",
-    help="Shakti Hotspots: hotspot analysis and patrol planning for women's-safety units.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a command whose domain errors become a clear message and exit status 2."""
-
-    def decorate(func: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(func)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return func(*args, **kwargs)
-            except ShaktiError as exc:
-                err_console.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(2) from exc
-
-        app.command(name)(wrapper)
-        return wrapper
-
-    return decorate
-
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store file (default: SHAKTI_STORE or ./shakti-store.gpkg)."),
-]
-MapOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--map",
-        help="Column mapping SRC=DST (repeatable), or @FILE (.json object or two-column CSV).",
-    ),
-]
-RegionOpt = Annotated[
-    str | None,
-    typer.Option("--region", help="Region: a polygon file or W,S,E,N in degrees."),
-]
-DefaultOpt = Annotated[
-    list[str] | None,
-    typer.Option("--default", help="FIELD=VALUE for a missing column or empty cells (repeatable)."),
-]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print a one-line JSON summary as the last line.")
-]
-FixSwappedOpt = Annotated[
-    bool,
-    typer.Option(
-        "--fix-swapped", help="Accept rows whose lat/lon are swapped, swapping them back."
-    ),
-]
-
-
-def _settings() -> Settings:
-    return get_settings()
-
-
-def _store(path: Path | None) -> Store:
-    return open_store(path if path is not None else _settings().store)
+from geo.store import open_store
 
 
 def _defaults(items: list[str] | None) -> dict[str, str]:
@@ -161,12 +101,12 @@ def validate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a file row by row without storing anything."""
-    settings = _settings()
-    store_path = store if store is not None else settings.store
+    cfg = settings()
+    store_path = store if store is not None else cfg.store
     report = validate_file(
         path,
         kind,
-        settings=settings,
+        settings=cfg,
         region=region,
         mapping=parse_mapping(mapping or []),
         defaults=_defaults(default),
@@ -193,14 +133,14 @@ def import_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file and store its valid rows; rejected rows go to the quarantine."""
-    settings = _settings()
-    target = _store(store)
+    cfg = settings()
+    target = store_at(store)
     with console.status(f"importing {path.name} …"):
         result = import_file(
             path,
             kind,
             target,
-            settings=settings,
+            settings=cfg,
             region=region,
             mapping=parse_mapping(mapping or []),
             defaults=_defaults(default),
@@ -218,7 +158,7 @@ def quarantine_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Export the quarantine report (row, field, reason, fix, original values) as CSV."""
-    table = _store(store).quarantine(kind, import_id=import_id)
+    table = store_at(store).quarantine(kind, import_id=import_id)
     export_csv(table, out)
     console.print(f"{len(table)} quarantine lines written to {out}")
 
@@ -226,7 +166,7 @@ def quarantine_cmd(
 @command("layers")
 def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Show how many rows each layer of the store holds."""
-    target = _store(store)
+    target = store_at(store)
     counts = {kind.value: target.count(kind) for kind in LayerKind}
     table = Table(title=f"store {target.location} (version {target.version})")
     table.add_column("layer")
@@ -255,15 +195,15 @@ def demo_data_cmd(
     """Generate the SYNTHETIC Varanasi demo data set and import it through the normal path."""
     from geo import demo
 
-    settings = _settings()
-    target = _store(store)
+    cfg = settings()
+    target = store_at(store)
     folder = out if out is not None else Path(target.location).parent / "demo-data"
     n = incidents if incidents is not None else demo.DEMO_INCIDENTS
     with console.status("demo data …") as status:
         results = demo.load_demo(
             target,
             folder,
-            settings=settings,
+            settings=cfg,
             seed=seed,
             n_incidents=n,
             progress=lambda msg: status.update(msg + " …"),
