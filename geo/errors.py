@@ -67,3 +67,7 @@ class StoreLockedError(StoreError):
 
 class ParameterError(ShaktiError):
     """An analysis parameter (eps_m, min_samples, cell_m, window, ...) is invalid."""
+
+
+class ExportError(ShaktiError):
+    """An output cannot be written (unknown format, personal columns)."""
