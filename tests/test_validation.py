@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 
@@ -350,6 +351,14 @@ def test_wkt_points_and_polygons(raw: RawFactory, region: Region) -> None:
     assert only_problem(rep, Reason.OUTSIDE_REGION)[Q_ROW] == 3
 
 
+@functools.cache
+def _varanasi() -> Region:
+    from geo.region import region_from_settings
+    from geo.settings import Settings
+
+    return region_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
 @hsettings(max_examples=40, deadline=None)
 @given(
     lats=st.lists(
@@ -361,10 +370,8 @@ def test_wkt_points_and_polygons(raw: RawFactory, region: Region) -> None:
 )
 def test_no_row_is_ever_lost(lats: list[object], seed: int) -> None:
     """accepted + quarantined == rows, whatever the coordinates look like."""
-    from geo.region import region_from_settings
-    from geo.settings import Settings
 
-    region = region_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    region = _varanasi()
     rng = np.random.default_rng(seed)
     n = len(lats)
     frame = pd.DataFrame(
