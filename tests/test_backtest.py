@@ -71,17 +71,23 @@ def test_rolling_windows_are_laid_back_from_the_last_incident() -> None:
 def grid_and_incidents(seed: int = 0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """A 10 × 10 grid of 100 m cells; incidents concentrate in one cell all year."""
     rng = np.random.default_rng(seed)
-    boxes = [shapely.box(x * 100, y * 100, x * 100 + 100, y * 100 + 100)
-             for y in range(10) for x in range(10)]
-    grid = gpd.GeoDataFrame({"cell": [f"{i:03d}" for i in range(100)]}, geometry=boxes,
-                            crs="EPSG:32644")
+    boxes = [
+        shapely.box(x * 100, y * 100, x * 100 + 100, y * 100 + 100)
+        for y in range(10)
+        for x in range(10)
+    ]
+    grid = gpd.GeoDataFrame(
+        {"cell": [f"{i:03d}" for i in range(100)]}, geometry=boxes, crs="EPSG:32644"
+    )
     n_hot, n_bg = 200, 200
     xs = np.r_[rng.uniform(510, 590, n_hot), rng.uniform(0, 1000, n_bg)]
     ys = np.r_[rng.uniform(510, 590, n_hot), rng.uniform(0, 1000, n_bg)]
     times = pd.Timestamp("2026-01-01", tz="Asia/Kolkata") + pd.to_timedelta(
-        rng.uniform(0, 360, n_hot + n_bg), unit="D")
-    points = gpd.GeoDataFrame({OCCURRED_AT: times}, geometry=shapely.points(xs, ys),
-                              crs="EPSG:32644")
+        rng.uniform(0, 360, n_hot + n_bg), unit="D"
+    )
+    points = gpd.GeoDataFrame(
+        {OCCURRED_AT: times}, geometry=shapely.points(xs, ys), crs="EPSG:32644"
+    )
     return grid, points
 
 
@@ -97,9 +103,16 @@ def random_scorer(train: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> pd.Series
 
 def test_backtest_ranks_a_persistent_hotspot_method_above_random() -> None:
     grid, points = grid_and_incidents()
-    result = backtest(points, {"counts": counts_scorer, "random": random_scorer}, grid=grid,
-                      cell_id="cell", train="90D", test="30D", n_folds=4,
-                      area_shares=[0.01, 0.05])
+    result = backtest(
+        points,
+        {"counts": counts_scorer, "random": random_scorer},
+        grid=grid,
+        cell_id="cell",
+        train="90D",
+        test="30D",
+        n_folds=4,
+        area_shares=[0.01, 0.05],
+    )
     assert set(result.folds["fold"]) == {0, 1, 2, 3}
     s = result.summary.set_index([METHOD, "area_share"])
     assert s.loc[("counts", 0.01), PAI] > 20  # one cell holding ~half of all incidents

@@ -165,8 +165,9 @@ def test_other_layers_do_not_depend_on_the_incident_count(data: demo.DemoData) -
     smaller = demo.generate(n_incidents=SMALL)
     for kind in ("thanas", "sites", "cctv", "campaigns"):
         a, b = data.layers()[kind], smaller.layers()[kind]
-        pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")),
-                                      pd.DataFrame(b.drop(columns="geometry")))
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry"))
+        )
         assert a.geometry.geom_equals_exact(b.geometry, tolerance=0).all()
 
 
@@ -269,13 +270,27 @@ def test_sites(data: demo.DemoData) -> None:
     sites = data.sites
     assert 200 <= len(sites) <= 600
     kinds = sites[KIND].value_counts()
-    for kind in ("school", "college", "coaching-centre", "womens-training-centre", "hostel",
-                 "market", "ghat", "transit"):
+    for kind in (
+        "school",
+        "college",
+        "coaching-centre",
+        "womens-training-centre",
+        "hostel",
+        "market",
+        "ghat",
+        "transit",
+    ):
         assert kinds[kind] >= 5, kind
     names = set(sites[NAME])
-    for name in ("Banaras Hindu University", "Mahatma Gandhi Kashi Vidyapith",
-                 "Sampurnanand Sanskrit University", "Godowlia Market", "Dashashwamedh Ghat",
-                 "Assi Ghat", "Varanasi Junction (Cantt) Railway Station"):
+    for name in (
+        "Banaras Hindu University",
+        "Mahatma Gandhi Kashi Vidyapith",
+        "Sampurnanand Sanskrit University",
+        "Godowlia Market",
+        "Dashashwamedh Ghat",
+        "Assi Ghat",
+        "Varanasi Junction (Cantt) Railway Station",
+    ):
         assert name in names
     taught = sites[sites[KIND].isin(["school", "college", "coaching-centre"])]
     assert taught[STUDENTS].notna().all() and taught[DISPERSES_AT].notna().all()
@@ -407,8 +422,10 @@ def test_write_files_round_trip(data: demo.DemoData, files: dict[str, Path]) -> 
     assert inc[OCCURRED_AT].str.endswith("+05:30").all()
     back = pd.to_datetime(inc[OCCURRED_AT], format="ISO8601").dt.tz_convert(demo.TIMEZONE)
     assert (back.to_numpy() == data.incidents[OCCURRED_AT].to_numpy()).all()
-    assert (inc[THANA_STATED].replace("", None).dropna()
-            == data.incidents[THANA_STATED].dropna().to_numpy()).all()
+    assert (
+        inc[THANA_STATED].replace("", None).dropna()
+        == data.incidents[THANA_STATED].dropna().to_numpy()
+    ).all()
     camp = pd.read_csv(files["campaigns"], dtype=str, keep_default_na=False)
     assert camp[ATTENDEES].astype(int).sum() == 90_000
     assert (pd.to_datetime(camp[HELD_ON]) == data.campaigns[HELD_ON]).all()
@@ -498,7 +515,10 @@ def test_messy_mapping(data: demo.DemoData) -> None:
 
 def test_messy_register_through_the_importer(files: dict[str, Path]) -> None:
     report = validate_file(
-        files[demo.MESSY_KEY], "incidents", settings=settings(), now=NOW,
+        files[demo.MESSY_KEY],
+        "incidents",
+        settings=settings(),
+        now=NOW,
         mapping=demo.MESSY_MAPPING,
     )
     expected = {str(reason): count for reason, count in demo.MESSY_PROBLEMS.items()}

@@ -43,8 +43,9 @@ def write_thanas(path: Path) -> Path:
 def test_import_assigns_thanas_flags_and_quarantines(tmp_path: Path, settings: Settings) -> None:
     store = open_store(settings.store)
     import_file(write_thanas(tmp_path / "t.geojson"), "thanas", store, settings=settings, now=NOW)
-    result = import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store,
-                         settings=settings, now=NOW)
+    result = import_file(
+        write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings, now=NOW
+    )
     summary = result.summary()
     assert summary["rows"] == 5
     assert summary["accepted"] == 3
@@ -81,8 +82,10 @@ def test_reimport_is_idempotent(tmp_path: Path, settings: Settings) -> None:
 
 def test_nothing_valid_still_keeps_the_quarantine(tmp_path: Path, settings: Settings) -> None:
     store = open_store(settings.store)
-    path = write_csv(tmp_path / "bad.csv", [r.replace("complaint", "gossip").replace(
-        "helpline-call", "gossip") for r in ROWS])
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [r.replace("complaint", "gossip").replace("helpline-call", "gossip") for r in ROWS],
+    )
     result = import_file(path, "incidents", store, settings=settings, now=NOW)
     assert result.summary()["accepted"] == 0
     assert store.count(LayerKind.INCIDENTS) == 0
@@ -90,18 +93,20 @@ def test_nothing_valid_still_keeps_the_quarantine(tmp_path: Path, settings: Sett
 
 
 def test_validate_writes_nothing(tmp_path: Path, settings: Settings) -> None:
-    report = validate_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", settings=settings,
-                           now=NOW)
+    report = validate_file(
+        write_csv(tmp_path / "i.csv", ROWS), "incidents", settings=settings, now=NOW
+    )
     assert report.summary()["accepted"] == 3
     assert not settings.store.exists()
 
 
 def test_lucknow_settings_need_no_code_change(tmp_path: Path) -> None:
-    lucknow = Settings(region="80.8,26.7,81.1,27.0", store=tmp_path / "lko.gpkg",
-                       _env_file=None)  # type: ignore[call-arg]
+    lucknow = Settings(region="80.8,26.7,81.1,27.0", store=tmp_path / "lko.gpkg", _env_file=None)  # type: ignore[call-arg]
     path = tmp_path / "lko.csv"
-    path.write_text(HEADER + "L1,26.85,80.95,2026-10-01 18:30,stalking,complaint,Hazratganj\n"
-                    "L2,25.31,83.01,2026-10-01 18:30,stalking,complaint,Chowk\n")
+    path.write_text(
+        HEADER + "L1,26.85,80.95,2026-10-01 18:30,stalking,complaint,Hazratganj\n"
+        "L2,25.31,83.01,2026-10-01 18:30,stalking,complaint,Chowk\n"
+    )
     result = import_file(path, "incidents", open_store(lucknow.store), settings=lucknow, now=NOW)
     assert result.summary()["accepted"] == 1
     assert result.report.quarantine[Q_REASON].tolist() == [Reason.OUTSIDE_REGION.value]
@@ -111,8 +116,7 @@ def test_lucknow_settings_need_no_code_change(tmp_path: Path) -> None:
 @pytest.mark.shared_data
 def test_bhubaneswar_jurisdictions_as_thanas(tmp_path: Path) -> None:
     path = shared_file("analogs_india", "bhubaneswar_police_jurisdiction_ccbysa25in.geojson")
-    bbsr = Settings(region=str(path), store=tmp_path / "bbsr.gpkg",
-                    _env_file=None)  # type: ignore[call-arg]
+    bbsr = Settings(region=str(path), store=tmp_path / "bbsr.gpkg", _env_file=None)  # type: ignore[call-arg]
     store = open_store(bbsr.store)
     result = import_file(path, "thanas", store, settings=bbsr, now=NOW)
     assert result.summary()["rows"] == 17
@@ -127,11 +131,11 @@ def test_bhubaneswar_jurisdictions_as_thanas(tmp_path: Path) -> None:
 def test_varanasi_post_offices_inside_sadar_tehsil(tmp_path: Path) -> None:
     offices = shared_file("varanasi", "post_offices_indiapost_godl.geojson")
     tehsil_path = shared_file("varanasi", "sadar_tehsil_osm_odbl.geojson")
-    sadar = Settings(region=str(tehsil_path), store=tmp_path / "po.gpkg",
-                     _env_file=None)  # type: ignore[call-arg]
+    sadar = Settings(region=str(tehsil_path), store=tmp_path / "po.gpkg", _env_file=None)  # type: ignore[call-arg]
     store = open_store(sadar.store)
-    result = import_file(offices, "sites", store, settings=sadar, defaults={"kind": "other"},
-                         now=NOW)
+    result = import_file(
+        offices, "sites", store, settings=sadar, defaults={"kind": "other"}, now=NOW
+    )
     s = result.summary()
     assert s["rows"] == 263
     assert s["accepted"] + s["quarantined"] == 263
@@ -151,8 +155,7 @@ def test_thanas_imported_later_are_assigned_to_stored_incidents(
     tmp_path: Path, settings: Settings
 ) -> None:
     store = open_store(settings.store)
-    import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings,
-                now=NOW)
+    import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings, now=NOW)
     assert store.read(LayerKind.INCIDENTS)[THANA].isna().all()
     import_file(write_thanas(tmp_path / "t.geojson"), "thanas", store, settings=settings, now=NOW)
     stored = store.read(LayerKind.INCIDENTS).set_index("id")
@@ -166,8 +169,7 @@ def test_read_layer_gives_local_times(tmp_path: Path, settings: Settings) -> Non
     from geo.store import read_layer
 
     store = open_store(settings.store)
-    import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings,
-                now=NOW)
+    import_file(write_csv(tmp_path / "i.csv", ROWS), "incidents", store, settings=settings, now=NOW)
     assert str(store.read(LayerKind.INCIDENTS)[OCCURRED_AT].dt.tz) == "UTC"
     local = read_layer(store, LayerKind.INCIDENTS, timezone="Asia/Kolkata").set_index("id")
     assert local.loc["I1", OCCURRED_AT] == pd.Timestamp("2026-10-01 18:30", tz="Asia/Kolkata")

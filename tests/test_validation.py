@@ -399,10 +399,10 @@ def test_wrong_geometry_type_names_row_and_fix(raw: RawFactory, region: Region) 
     thanas = raw(name=["Point thana"], wkt=["POINT (83.0 25.3)"])
     line = only_problem(run(thanas, region, LayerKind.THANAS), Reason.WRONG_GEOMETRY_TYPE)
     assert line[Q_ROW] == 1
-    assert "a Point where a polygon is expected. Fix: give the boundary as a Polygon" in line[
-        Q_MESSAGE
-    ]
-    sites = raw(id=["S"], name=["x"], kind=["ghat"],
-                wkt=["LINESTRING (83.0 25.3, 83.01 25.31)"])
+    assert (
+        "a Point where a polygon is expected. Fix: give the boundary as a Polygon"
+        in line[Q_MESSAGE]
+    )
+    sites = raw(id=["S"], name=["x"], kind=["ghat"], wkt=["LINESTRING (83.0 25.3, 83.01 25.31)"])
     line = only_problem(run(sites, region, LayerKind.SITES), Reason.WRONG_GEOMETRY_TYPE)
     assert "a LineString where a Point is expected" in line[Q_MESSAGE]
