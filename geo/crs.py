@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS
-from pyproj.aoi import AreaOfInterest
-from pyproj.database import query_utm_crs_info
 
 from geo.errors import SettingsError
 
@@ -39,21 +39,21 @@ def utm_crs_for(lon: float, lat: float) -> CRS:
     >>> utm_crs_for(83.0, 25.3).to_epsg()
     32644
     """
-    infos = query_utm_crs_info(
-        datum_name="WGS 84",
-        area_of_interest=AreaOfInterest(lon, lat, lon, lat),
-    )
-    if not infos:
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -80 <= lat <= 84):
         raise SettingsError(
             f"no UTM zone found for lon={lon}, lat={lat}",
-            why="the region centre must be a real lon/lat position",
+            why="the region centre must be a real lon/lat position inside the UTM latitudes",
             fix="check that SHAKTI_REGION is in lon/lat order (W,S,E,N)",
         )
-    # Prefer the plain "WGS 84 / UTM zone NNx" entries (EPSG 326xx / 327xx).
-    for info in infos:
-        if info.code.startswith(("326", "327")):
-            return CRS.from_epsg(int(info.code))
-    return CRS.from_authority(infos[0].auth_name, infos[0].code)
+    # The standard 6-degree zones (EPSG 326xx north, 327xx south). Computed rather than looked
+    # up with pyproj.database.query_utm_crs_info, which scans the EPSG database (~0.1 s a call).
+    zone = min(int((lon + 180.0) // 6.0) + 1, 60)
+    return _epsg(32600 + zone if lat >= 0 else 32700 + zone)
+
+
+@functools.cache
+def _epsg(code: int) -> CRS:
+    return CRS.from_epsg(code)
 
 
 def resolve_metric_crs(configured: str | None, centre: tuple[float, float]) -> CRS:

@@ -86,7 +86,7 @@ GI_CLASSES: Final = (HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, 
 #: Default significance levels: 90, 95 and 99 % confidence.
 DEFAULT_ALPHA: Final = (0.10, 0.05, 0.01)
 #: Default number of conditional permutations.
-DEFAULT_PERMUTATIONS: Final = 999
+DEFAULT_PERMUTATIONS: Final = 0
 
 #: esda 2.9 warns on every permutation run that the default alternative will change; G_Local
 #: gives no way to choose it, and its p_sim is not used (see :func:`_two_sided_pseudo_p`).
@@ -308,8 +308,9 @@ def gi_star_values(
         One value per cell (counts), in the order of the weights' ids.
     w : libpysal.graph.Graph
         Binary weights including the self-weight (see :func:`cell_weights`).
-    permutations : int, default 999
-        Conditional permutations for pseudo p-values; 0 uses the normal approximation.
+    permutations : int, default 0
+        Conditional permutations for pseudo p-values; 0 (the default, as ArcGIS) uses the
+        normal approximation, whose p-values are fine enough for the FDR correction.
     seed : int, default 0
         Seed of the permutations. esda seeds NumPy's global generator; its state is restored
         afterwards, so callers' random streams are not disturbed.
@@ -410,8 +411,10 @@ def gi_star(
     distance_m : float, optional
         Neighbourhood radius between cell centres; default queen contiguity (squares) or
         k-ring 1 (hexagons). See :func:`cell_weights`.
-    permutations : int, default 999
-        Conditional permutations (pseudo p-values); 0 for normal p-values.
+    permutations : int, default 0
+        Conditional permutations (pseudo p-values); 0, the default, gives normal p-values as
+        ArcGIS does. With FDR, pseudo p-values need many permutations (the smallest is
+        ``1 / (permutations + 1)``), or no cell survives the correction.
     seed : int, default 0
         Seed of the permutations: the same seed gives the same result.
     fdr : bool, default True
