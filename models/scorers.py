@@ -22,7 +22,7 @@ from models.hotspots import (
     find_hotspots,
 )
 from models.kde import KDE_DENSITY, kde_cells
-from models.significance import GI_CLASS, GI_Z, cell_weights, gi_star_values
+from models.significance import cell_weights, gi_star_values
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ DEFAULT_CELL_M: Final = 250.0
 
 
 def _cell_index(cells: gpd.GeoDataFrame) -> pd.Index:
-    return pd.Index(cells[CELL_ID].astype(str), name=CELL_ID)
+    index: pd.Index = pd.Index(cells[CELL_ID].astype(str), name=CELL_ID)
+    return index
 
 
 def _ranks(primary: np.ndarray, secondary: np.ndarray, index: pd.Index) -> pd.Series:
@@ -102,7 +103,8 @@ def kde_scorer(bandwidth_m: float = DEFAULT_BANDWIDTH_M) -> Scorer:
         index = _cell_index(cells)
         if train.empty:
             return pd.Series(np.nan, index=index)
-        density = kde_cells(train, cells, bandwidth_m=bandwidth_m)[KDE_DENSITY].to_numpy(float, copy=True)
+        surface = kde_cells(train, cells, bandwidth_m=bandwidth_m)
+        density = surface[KDE_DENSITY].to_numpy(dtype=float, copy=True)
         density[density <= 0] = np.nan
         return pd.Series(density, index=index)
 
@@ -277,8 +279,10 @@ def standard_backtest(
         metric_crs=crs.to_string(),
         study_area=study_area,
     )
-    chosen = methods if methods is not None else standard_methods(
-        eps_m=eps_m, min_samples=min_samples, bandwidth_m=bandwidth_m
+    chosen = (
+        methods
+        if methods is not None
+        else standard_methods(eps_m=eps_m, min_samples=min_samples, bandwidth_m=bandwidth_m)
     )
     logger.info("back-test of %d methods on %d cells of %g m", len(chosen), len(cells), cell_m)
     return backtest(
