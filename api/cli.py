@@ -11,6 +11,7 @@ import typer
 from rich.logging import RichHandler
 from rich.table import Table
 
+import api.cli_analysis  # noqa: F401  (registers hotspots, significance, backtest)
 from api.cli_common import (
     DefaultOpt,
     FixSwappedOpt,

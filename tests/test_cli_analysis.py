@@ -1,0 +1,164 @@
+"""Tests for the analysis commands of the CLI: hotspots, significance, backtest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from geo import demo
+from geo.settings import Settings, get_settings
+from geo.store import open_store
+from models.backtest import METHOD
+from models.emerging import NO_PATTERN, PATTERN
+from models.hotspots import INCIDENTS, PRIMARY_THANA, RISK_RANK, WHY
+from models.scorers import STANDARD_METHODS
+from models.significance import GI_CLASS, NOT_SIGNIFICANT
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small SYNTHETIC demo store (1,500 incidents), built once for the module."""
+    folder = tmp_path_factory.mktemp("analysis")
+    path = folder / "store.gpkg"
+    demo.load_demo(
+        open_store(path), folder / "files", settings=Settings(_env_file=None), seed=5,
+        n_incidents=1500,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for var in ("SHAKTI_REGION", "SHAKTI_STORE", "SHAKTI_METRIC_CRS"):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+
+
+def run(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_hotspots_json_contract_and_geojson_out(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hotspots.geojson"
+    summary = run("hotspots", "--store", str(store), "--eps-m", "200", "--min-samples", "8",
+                  "--out", str(out))  # fmt: skip
+    assert summary["eps_m"] == 200 and summary["min_samples"] == 8
+    n = summary["hotspots"]
+    assert isinstance(n, int) and n > 0
+    written = gpd.read_file(out)
+    assert len(written) == n
+    assert written.crs.to_epsg() == 4326
+    assert {INCIDENTS, WHY, RISK_RANK, PRIMARY_THANA} <= set(written.columns)
+    assert summary["clustered_incidents"] == int(written[INCIDENTS].sum())
+    top = summary["top"]
+    assert isinstance(top, list) and [t["rank"] for t in top] == sorted(t["rank"] for t in top)
+
+
+def test_hotspots_screen_explains_each_hotspot(store: Path) -> None:
+    result = runner.invoke(app, ["hotspots", "--store", str(store), "--top", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("(hotspot ") == 2
+    assert "incidents" in result.output and "peak" in result.output
+
+
+def test_hotspots_date_and_thana_selection(store: Path) -> None:
+    everything = run("hotspots", "--store", str(store))
+    selection = everything["selection"]
+    assert isinstance(selection, dict)
+    window = run("hotspots", "--store", str(store), "--from", "2026-06-01", "--to", "2026-06-30")
+    chosen = window["selection"]
+    assert isinstance(chosen, dict)
+    assert 0 < chosen["incidents"] < selection["incidents"]
+    assert chosen["first"] >= "2026-06-01" and chosen["last"] <= "2026-06-30"
+    thanas = open_store(store).read("thanas")["name"]
+    one = run("hotspots", "--store", str(store), "--thana", str(thanas.iloc[0]))
+    assert isinstance(one["selection"], dict) and one["selection"]["thana"] == thanas.iloc[0]
+
+
+def test_hotspots_underserved_only(store: Path) -> None:
+    every = run("hotspots", "--store", str(store), "--min-samples", "5")
+    under = run("hotspots", "--store", str(store), "--min-samples", "5", "--underserved")
+    assert under["underserved_only"] is True
+    assert isinstance(under["hotspots"], int) and isinstance(every["hotspots"], int)
+    assert under["hotspots"] <= every["hotspots"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2030-01-01"], "no incidents match the selection"),
+        (["--from", "2026-13-01"], "is not a date"),
+        (["--thana", "Atlantis"], "thana 'Atlantis' is not in the store"),
+        (["--out", "x.shp"], "unknown output format"),
+    ],
+)
+def test_hotspots_errors_are_clear(store: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["hotspots", "--store", str(store), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_significance_gi_star_writes_flagged_cells(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "gi.gpkg"
+    summary = run("significance", "--store", str(store), "--cell-m", "300", "--out", str(out))
+    assert summary["analysis"] == "gi_star"
+    classes = summary["classes"]
+    assert isinstance(classes, dict) and sum(classes.values()) == summary["cells"]
+    cells = gpd.read_file(out)
+    assert len(cells) == summary["flagged"] > 0
+    assert NOT_SIGNIFICANT not in set(cells[GI_CLASS])
+    assert cells.crs.to_epsg() == 4326
+
+
+def test_significance_emerging(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "emerging.csv"
+    summary = run("significance", "--store", str(store), "--emerging", "--bin", "M",
+                  "--cell-m", "400", "--out", str(out), "--all-cells")  # fmt: skip
+    assert summary["analysis"] == "emerging"
+    table = pd.read_csv(out)
+    assert len(table) == summary["cells"]
+    assert set(table[PATTERN]) >= {NO_PATTERN}
+
+
+def test_significance_rejects_unknown_grid(store: Path) -> None:
+    result = runner.invoke(app, ["significance", "--store", str(store), "--grid", "hexes"])
+    assert result.exit_code == 2
+    assert "grid" in result.output
+
+
+def test_backtest_table_plot_and_folds(store: Path, tmp_path: Path) -> None:
+    plot, out = tmp_path / "pai.png", tmp_path / "folds.csv"
+    summary = run("backtest", "--store", str(store), "--folds", "2", "--cell-m", "400",
+                  "--plot", str(plot), "--out", str(out))  # fmt: skip
+    assert summary["folds"] == 2
+    rows = summary["summary"]
+    assert isinstance(rows, list)
+    assert {r["method"] for r in rows} == set(STANDARD_METHODS)
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    folds = pd.read_csv(out)
+    assert set(folds[METHOD]) == set(STANDARD_METHODS) and folds["fold"].nunique() == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--train", "ninety days"], "is not a length of time"),
+        (["--out", "folds.xlsx"], "written as CSV"),
+        (["--train", "900D"], "less than one training window"),
+    ],
+)
+def test_backtest_errors_are_clear(store: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["backtest", "--store", str(store), *args])
+    assert result.exit_code == 2
+    assert message in result.output
