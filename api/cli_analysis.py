@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
 
-import geopandas as gpd
 import pandas as pd
 import typer
 from rich.table import Table
@@ -16,9 +14,7 @@ from rich.table import Table
 from api.cli_common import JsonOpt, StoreOpt, command, console, settings, store_at
 from geo.errors import ParameterError
 from geo.export import write_output
-from geo.schema import NAME, LayerKind
-from geo.store import Store, read_layer
-from models.selection import select_incidents
+from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day included (YYYY-MM-DD, local).")
@@ -36,70 +32,15 @@ CellOpt = Annotated[float, typer.Option("--cell-m", help="Grid cell size in metr
 GridOpt = Annotated[str, typer.Option("--grid", help="Grid kind: square or h3.")]
 
 
-class _Inputs:
-    """The layers an analysis command reads, with the incidents already selected."""
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        start: str | None,
-        end: str | None,
-        thana: str | None,
-        categories: list[str] | None,
-    ) -> None:
-        tz = settings().timezone
-        self.store = store
-        self.all_incidents = read_layer(store, LayerKind.INCIDENTS, timezone=tz)
-        self.incidents = select_incidents(
-            self.all_incidents, start=start, end=end, categories=categories, thana=thana
-        )
-        self.thanas = read_layer(store, LayerKind.THANAS, timezone=tz)
-        self.thana = thana
-        self.end = end
-        if thana is not None and not self.thanas.empty and thana not in set(self.thanas[NAME]):
-            known = ", ".join(sorted(self.thanas[NAME].astype(str))[:8])
-            raise ParameterError(
-                f"thana {thana!r} is not in the store",
-                why=f"the store's thanas are: {known}, …",
-                fix="spell the thana exactly as `shakti layers` / the thana layer does",
-            )
-        if self.incidents.empty:
-            raise ParameterError(
-                f"no incidents match the selection (of {len(self.all_incidents)} in the store)",
-                why="the date range, thana or categories leave nothing to analyse",
-                fix="widen --from/--to, drop --thana/--category, or import incidents first",
-            )
-        self._tz = tz
-
-    def layer(self, kind: LayerKind) -> gpd.GeoDataFrame:
-        """Read another layer of the store, in local time."""
-        return read_layer(self.store, kind, timezone=self._tz)
-
-    def study_area(self) -> gpd.GeoDataFrame | None:
-        """Return the thana polygons (one thana with ``--thana``), or ``None`` without any."""
-        if self.thanas.empty:
-            return None
-        if self.thana is not None:
-            return self.thanas[self.thanas[NAME] == self.thana]
-        return self.thanas
-
-    def reference_time(self) -> pd.Timestamp | None:
-        """End of the ``--to`` day (local), so "recent" means recent as of that day."""
-        if self.end is None:
-            return None
-        day = dt.date.fromisoformat(self.end)
-        return pd.Timestamp(day, tz=self._tz) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
-
-    def describe(self) -> dict[str, Any]:
-        """Describe the selection, for JSON summaries."""
-        times = self.incidents["occurred_at"]
-        return {
-            "incidents": len(self.incidents),
-            "first": times.min().date().isoformat(),
-            "last": times.max().date().isoformat(),
-            "thana": self.thana,
-        }
+def _inputs(
+    store: Path | None,
+    start: str | None,
+    end: str | None,
+    thana: str | None,
+    categories: list[str] | None,
+) -> AnalysisInputs:
+    selection = Selection(start=start, end=end, thana=thana, categories=categories_of(categories))
+    return load_inputs(store_at(store), selection, timezone=settings().timezone)
 
 
 def _num(value: Any, digits: int = 3) -> Any:
@@ -149,16 +90,16 @@ def hotspots_cmd(
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
     from models import hotspots as hs
 
-    inputs = _Inputs(store_at(store), start=start, end=end, thana=thana, categories=category)
-    campaigns = inputs.layer(LayerKind.CAMPAIGNS)
+    inputs = _inputs(store, start, end, thana, category)
+    campaigns = inputs.campaigns
     with console.status(f"clustering {len(inputs.incidents)} incidents …"):
         spots = hs.find_hotspots(
             inputs.incidents,
             eps_m=eps_m,
             min_samples=min_samples,
             metric_crs=settings().metric_crs,
-            sites=inputs.layer(LayerKind.SITES),
-            cctv=inputs.layer(LayerKind.CCTV),
+            sites=inputs.sites,
+            cctv=inputs.cctv,
             campaigns=campaigns,
             thanas=inputs.thanas,
             reference_time=inputs.reference_time(),
@@ -256,7 +197,7 @@ def significance_cmd(
     from models.emerging import NO_PATTERN, PATTERN, PATTERNS, emerging_hotspots
     from models.significance import GI_CLASS, GI_CLASSES, NOT_SIGNIFICANT, gi_star
 
-    inputs = _Inputs(store_at(store), start=start, end=end, thana=thana, categories=category)
+    inputs = _inputs(store, start, end, thana, category)
     area = inputs.study_area()
     if emerging:
         with console.status(f"emerging hot spots on {cell_m:g} m cells, bins {time_bin} …"):
@@ -357,7 +298,7 @@ def backtest_cmd(
             f"cannot write {out.name}: the per-fold table is written as CSV",
             fix="give --out a .csv file",
         )
-    inputs = _Inputs(store_at(store), start=start, end=end, thana=thana, categories=category)
+    inputs = _inputs(store, start, end, thana, category)
     with console.status(f"back-test over {folds} folds …"):
         result = standard_backtest(
             inputs.incidents,
