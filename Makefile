@@ -21,6 +21,11 @@ demo: $(STAMP)
 	rm -f $(DEMO_STORE)
 	$(BIN)/shakti demo-data --store $(DEMO_STORE)
 	$(BIN)/shakti layers --store $(DEMO_STORE)
+	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --out demo/hotspots.geojson
+	$(BIN)/shakti hotspots --store $(DEMO_STORE) --underserved --top 5 --out demo/underserved.geojson
+	$(BIN)/shakti significance --store $(DEMO_STORE) --out demo/gi_star.geojson
+	$(BIN)/shakti significance --store $(DEMO_STORE) --emerging --bin M --out demo/emerging.geojson
+	$(BIN)/shakti backtest --store $(DEMO_STORE) --out demo/backtest.csv --plot demo/backtest.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -66,8 +66,12 @@ class BacktestResult:
 
         fig, ax = plt.subplots(figsize=(6, 4))
         for method, rows in self.summary.groupby(METHOD, sort=True):
-            ax.plot(rows[AREA_SHARE] * 100, rows[metric], marker="o", label=str(method))
+            # x is the share a method actually selected: a method that flags less area than
+            # asked (few hotspots) is one point, not a flat line over shares it never used
+            used = rows.drop_duplicates(AREA_SHARE_USED)
+            ax.plot(used[AREA_SHARE_USED] * 100, used[metric], marker="o", label=str(method))
         ax.set_xlabel("share of the study area selected (%)")
+        ax.set_xscale("log")
         ax.set_ylabel({PAI: "PAI", PEI: "PEI", HIT_RATE: "hit rate"}.get(metric, metric))
         ax.set_title(f"Back-test: {metric.upper()} by method")
         ax.legend()
