@@ -15,6 +15,7 @@ import pandas as pd
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
+from models.grid import locate_points
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,9 @@ class BacktestResult:
             ax.plot(used[AREA_SHARE_USED] * 100, used[metric], marker="o", label=str(method))
         ax.set_xlabel("share of the study area selected (%)")
         ax.set_xscale("log")
-        ax.set_ylabel({PAI: "PAI", PEI: "PEI", HIT_RATE: "hit rate"}.get(metric, metric))
-        ax.set_title(f"Back-test: {metric.upper()} by method")
+        label = {PAI: "PAI", PEI: "PEI", HIT_RATE: "hit rate"}.get(metric, metric)
+        ax.set_ylabel(label)
+        ax.set_title(f"Back-test: {label} by method")
         ax.legend()
         fig.tight_layout()
         return fig
@@ -259,8 +261,13 @@ def backtest(
     crs = metric_crs_for(incidents, metric_crs)
     points = to_metric(incidents[[time_column, incidents.geometry.name]], crs)
     cells = to_metric(grid[[cell_id, grid.geometry.name]], crs)
-    joined = gpd.sjoin(points, cells, how="inner", predicate="within")
-    cell_of = joined[cell_id]
+    # the same point-to-cell rule as the scorers' training counts (models.grid.count_in_cells),
+    # so a point on a cell edge is counted in one and the same cell in training and test
+    position = locate_points(grid, points)
+    located = position >= 0
+    cell_of = pd.Series(
+        grid[cell_id].to_numpy()[position[located]], index=points.index[located], name=cell_id
+    )
     windows = rolling_windows(
         points[time_column],
         train=pd.Timedelta(train),

@@ -1884,7 +1884,7 @@ def underserved_hotspots(
     reasons: list[str] = []
     for lastd, agev in zip(out[LAST_CAMPAIGN], out[DAYS_SINCE_CAMPAIGN], strict=True):
         text = f"no awareness drive within {r:g} m in the {days} days to {ref_day.date()}"
-        if lastd is None:
+        if pd.isna(lastd):
             text += "; none on record nearby"
         else:
             text += f"; the last one was on {lastd} ({int(agev)} days before)"
