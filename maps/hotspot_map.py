@@ -1,0 +1,245 @@
+"""The hotspot map: thanas, hotspots and why, heat, incidents, trends, sites, cameras and drives."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import ParameterError
+from geo.schema import CATEGORY, NAME, SYNTHETIC
+from maps import aggregate as agg
+from maps import layers as ly
+from maps import places, style
+from maps.base import add_controls, base_map, extent, outward
+from maps.elements import LegendSection
+from maps.geojson import in_wgs84
+from models import hotspots as hs
+
+logger = logging.getLogger(__name__)
+
+#: Default title of the page and the title box.
+DEFAULT_TITLE: Final = "Shakti Hotspots"
+#: Above this many incidents no marker per incident is drawn (heat and hexagon counts instead).
+DEFAULT_MAX_POINTS: Final = 2_000
+#: Notes written at the bottom of the legend.
+SHARE_NOTE: Final = (
+    "Shareable view: no incident locations; heat and counts on 250 m cells and hexagons, "
+    "counts below 3 hidden; hotspot outlines blurred."
+)
+#: Shareable maps round their extent outward to this many degrees (≈ 1 km).
+SHARE_EXTENT_DEG: Final = 0.01
+SYNTHETIC_WARNING: Final = "SYNTHETIC demo data: no real incidents"
+
+
+def _check_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise ParameterError(
+            f"incidents must be a GeoDataFrame, got {type(incidents).__name__}",
+            fix="read the layer with geo.store.read_layer or models.inputs.load_inputs",
+        )
+    points = in_wgs84(incidents)
+    geoms = points.geometry
+    keep = geoms.notna() & ~geoms.is_empty
+    if not bool(keep.all()):
+        logger.info("%d incidents without a location are not drawn", int((~keep).sum()))
+        points = points[keep.to_numpy()]
+    return points
+
+
+def _synthetic(*layers: gpd.GeoDataFrame | None) -> bool:
+    return any(layer is not None and bool(layer.attrs.get(SYNTHETIC)) for layer in layers)
+
+
+def _hotspots_per_thana(hotspots: gpd.GeoDataFrame | None) -> dict[str, int]:
+    """Return the number of hotspots whose primary thana is each thana."""
+    if hotspots is None or hotspots.empty or hs.PRIMARY_THANA not in hotspots.columns:
+        return {}
+    return {str(k): int(v) for k, v in hotspots[hs.PRIMARY_THANA].value_counts().items()}
+
+
+def _top_category(points: gpd.GeoDataFrame, thana_names: pd.Series) -> dict[str, str]:
+    """Return the most frequent incident category of each thana."""
+    if CATEGORY not in points.columns or points.empty:
+        return {}
+    pairs = pd.DataFrame(
+        {"thana": thana_names.to_numpy(), "category": points[CATEGORY].astype(str).to_numpy()}
+    ).dropna()
+    counts = pairs.groupby(["thana", "category"]).size().reset_index(name="n")
+    best = counts.sort_values(["thana", "n", "category"], ascending=[True, False, True])
+    return {str(t): str(c) for t, c in best.drop_duplicates("thana")[["thana", "category"]].values}
+
+
+def hotspot_map(
+    incidents: gpd.GeoDataFrame,
+    *,
+    thanas: gpd.GeoDataFrame | None = None,
+    hotspots: gpd.GeoDataFrame | None = None,
+    sites: gpd.GeoDataFrame | None = None,
+    cctv: gpd.GeoDataFrame | None = None,
+    campaigns: gpd.GeoDataFrame | None = None,
+    gi_cells: gpd.GeoDataFrame | None = None,
+    emerging: gpd.GeoDataFrame | None = None,
+    underserved: gpd.GeoDataFrame | None = None,
+    share: bool = False,
+    tiles: str | None = "openstreetmap",
+    tile_attribution: str | None = None,
+    title: str = DEFAULT_TITLE,
+    max_points: int = DEFAULT_MAX_POINTS,
+    subtitle: str = "",
+    metric_crs: str | None = None,
+) -> folium.Map:
+    """Build the interactive hotspot map of a selection of incidents.
+
+    Layers (each can be switched in the layer control): thana boundaries as a choropleth of
+    incidents per thana, with names and a weekly time slider; hotspot polygons coloured by
+    risk whose popups say why (the ``why`` sentence, peak hours, trend, counts, sites, cameras,
+    drives); underserved hotspots; a heat layer; incidents clustered by category (at most
+    ``max_points``, else counts on hexagons); Gi* hot and cold cells; emerging-trend cells;
+    awareness drives; sensitive sites; CCTV cameras and their view circles. Controls: layers,
+    legend, full screen, measure, mini-map, search by thana and by site name.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        The selected incidents (any CRS; ``occurred_at``, ``category``, ``source``, ``thana``
+        are used when present). Only the whitelisted columns can appear in a popup.
+    thanas, sites, cctv, campaigns : geopandas.GeoDataFrame, optional
+        Store layers (``geo.store.read_layer``).
+    hotspots : geopandas.GeoDataFrame, optional
+        :func:`models.hotspots.find_hotspots` output.
+    gi_cells : geopandas.GeoDataFrame, optional
+        :func:`models.significance.gi_star` output (non-significant cells are skipped).
+    emerging : geopandas.GeoDataFrame, optional
+        :func:`models.emerging.emerging_hotspots` output (cells without a pattern skipped).
+    underserved : geopandas.GeoDataFrame, optional
+        :func:`models.hotspots.underserved_hotspots` output.
+    share : bool, default False
+        Shareable map: no incident position anywhere (no markers; heat and hexagon counts on
+        cells, counts below 3 suppressed; hotspot outlines blurred), no free text.
+    tiles : str or None, default "openstreetmap"
+        Base tiles: a provider name, an XYZ URL template, or ``None`` for none (offline).
+    tile_attribution : str, optional
+        Attribution of a tile URL template (required for one).
+    title : str, default "Shakti Hotspots"
+    max_points : int, default 2000
+        Above this many incidents, no marker per incident: heat and hexagon counts instead.
+    subtitle : str, optional
+        Second line of the title box (e.g. the dates).
+    metric_crs : str, optional
+        Projected CRS of the grids; default the local UTM zone.
+
+    Returns
+    -------
+    folium.Map
+        Render it with :func:`maps.render.map_html` (offline assets).
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        For a bad ``max_points`` or tiles argument.
+    geo.errors.ExportError
+        When a popup column looks personal.
+    """
+    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0:
+        raise ParameterError(
+            f"max_points must be a whole number ≥ 0, got {max_points!r}",
+            fix="use e.g. 2000 (0 never draws single incidents)",
+        )
+    points = _check_points(incidents)
+    thana_layer = in_wgs84(thanas) if thanas is not None and len(thanas) else None
+    bounds = extent([thana_layer, points, hotspots])
+    if share:  # the extreme incidents would otherwise set the view's edges exactly
+        bounds = outward(bounds, SHARE_EXTENT_DEG)
+    m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
+    aggregated = share or len(points) > max_points
+    legend: list[LegendSection | None] = []
+
+    # thanas: choropleth, weekly slider, names
+    thana_names = agg.thana_of(points, thana_layer)
+    thana_drawn = ly.add_thanas(
+        m,
+        thana_layer,
+        thana_names.value_counts(),
+        share=share,
+        hotspots_per_thana=_hotspots_per_thana(hotspots),
+        top_category=_top_category(points, thana_names),
+    )
+    legend.append(thana_drawn.legend)
+    if thana_layer is not None:
+        weekly = agg.weekly_counts(points, thana_names, thana_layer[NAME].astype(str).tolist())
+        legend.append(ly.add_weekly_slider(m, thana_layer, weekly, share=share).legend)
+
+    # statistics below the hotspots
+    legend.append(ly.add_gi_cells(m, gi_cells, share=share).legend)
+    legend.append(ly.add_emerging(m, emerging, share=share).legend)
+
+    # incidents
+    legend.append(
+        ly.add_heat(m, points, share=share, aggregated=aggregated, metric_crs=metric_crs).legend
+    )
+    if aggregated:
+        legend.append(ly.add_hex_counts(m, points, share=share, show=share).legend)
+    clusters = []
+    colors: dict[str, str] = {}
+    if not aggregated:
+        cats = points[CATEGORY].astype("string").fillna("unknown") if CATEGORY in points else None
+        colors = style.category_colors(sorted(set(cats))) if cats is not None else {}
+        clusters = ly.add_incident_clusters(m, points, colors)
+        if clusters:
+            legend.append(
+                LegendSection(
+                    "Incidents (clustered; numbers are counts)",
+                    [(c, name, "circle") for name, c in colors.items()],
+                )
+            )
+
+    # hotspots on top of the incident layers
+    reasons: dict[object, str] = {}
+    if underserved is not None and hs.UNDERSERVED_REASON in underserved.columns:
+        reasons = {i: str(r) for i, r in underserved[hs.UNDERSERVED_REASON].items()}
+    legend.append(ly.add_hotspots(m, hotspots, share=share, underserved=reasons).legend)
+    legend.append(ly.add_underserved(m, underserved, share=share).legend)
+
+    # places
+    legend.append(places.add_campaigns(m, campaigns).legend)
+    legend.append(places.add_cctv_coverage(m, cctv).legend)
+    legend.append(places.add_cctv(m, cctv).legend)
+    sites_drawn = places.add_sites(m, sites)
+    legend.append(sites_drawn.legend)
+    ly.add_thana_labels(m, thana_layer)
+
+    notes = []
+    if aggregated and not share:
+        notes.append(
+            f"{len(points):,} incidents: more than {max_points:,}, so drawn as heat and "
+            "hexagon counts instead of single markers."
+        )
+    if share:
+        notes.append(SHARE_NOTE)
+    synthetic = _synthetic(incidents, thanas, sites)
+    add_controls(
+        m,
+        tiles=tile_layer,
+        outline=thana_layer,
+        legend=[section for section in legend if section is not None],
+        notes=notes,
+        title=title,
+        subtitle=subtitle or f"{len(points):,} incidents" + (" · shareable" if share else ""),
+        warning=SYNTHETIC_WARNING if synthetic else "",
+        searches=[
+            (thana_drawn.layer, NAME, "Polygon", "Search thana"),
+            (sites_drawn.layer, NAME, "Point", "Search site"),
+        ],
+    )
+    logger.info(
+        "hotspot map: %d incidents (%s), %d hotspots, share=%s",
+        len(points),
+        "aggregated" if aggregated else f"{sum(c.count for c in clusters)} markers",
+        0 if hotspots is None else len(hotspots),
+        share,
+    )
+    return m

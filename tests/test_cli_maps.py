@@ -1,0 +1,143 @@
+"""Tests for ``shakti map hotspots | cctv | patrol``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+import api.cli_maps  # noqa: F401  (registers ``shakti map``)
+from api.cli_common import app
+from geo import demo
+from geo.schema import LayerKind
+from geo.settings import Settings, get_settings
+from geo.store import open_store, read_layer
+from maps import assets
+from maps.browser import unavailable_reason
+
+runner = CliRunner()
+REMOTE_TAG = re.compile(r"""<(?:script|link)\b[^>]*(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small SYNTHETIC demo store (1,500 incidents), built once for the module."""
+    assets.fetch()
+    folder = tmp_path_factory.mktemp("maps")
+    path = folder / "store.gpkg"
+    demo.load_demo(
+        open_store(path), folder / "files", settings=Settings(_env_file=None), seed=5,
+        n_incidents=1500,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for var in ("SHAKTI_REGION", "SHAKTI_STORE", "SHAKTI_METRIC_CRS", "SHAKTI_TILES"):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+
+
+def run(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["map", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_map_hotspots_writes_one_offline_file(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hotspots.html"
+    summary = run("hotspots", "--store", str(store), "--out", str(out), "--no-tiles")
+    assert summary["map"] == "hotspots" and summary["out"] == str(out)
+    assert summary["tiles"] is None and summary["share"] is False
+    n = summary["incidents"]
+    assert isinstance(n, int) and 1500 <= n <= 2000 and summary["aggregated"] is False
+    assert isinstance(summary["hotspots"], int) and summary["hotspots"] > 0
+    assert isinstance(summary["gi_cells"], int) and isinstance(summary["emerging_cells"], int)
+    page = out.read_text(encoding="utf-8")
+    assert summary["bytes"] == len(page.encode())
+    assert REMOTE_TAG.search(page) is None
+    assert "L.tileLayer" not in page
+    for layer in ("Hotspots (", "Gi* hot and cold spots", "Incidents: ", "Heat: incident density"):
+        assert layer in page
+
+
+def test_map_hotspots_shareable_has_no_incident_position(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "share.html"
+    summary = run(
+        "hotspots", "--store", str(store), "--out", str(out), "--share", "--no-significance",
+        "--no-emerging", "--from", "2026-01-01",
+    )  # fmt: skip
+    assert summary["share"] is True and summary["aggregated"] is True
+    assert summary["gi_cells"] is None and summary["emerging_cells"] is None
+    page = out.read_text(encoding="utf-8")
+    incidents = read_layer(open_store(store), LayerKind.INCIDENTS, timezone="Asia/Kolkata")
+    for lon, lat in shapely.get_coordinates(incidents.geometry.to_numpy()):
+        for text in (f"{lat:.5f},{lon:.5f}", f"{round(lon * 1e5)},{round(lat * 1e5)}"):
+            assert text not in page
+    assert "Incidents: " not in page
+
+
+def test_map_hotspots_thana_and_category(store: Path, tmp_path: Path) -> None:
+    thana = str(read_layer(open_store(store), LayerKind.THANAS, timezone="Asia/Kolkata")["name"][0])
+    out = tmp_path / "thana.html"
+    summary = run(
+        "hotspots", "--store", str(store), "--out", str(out), "--thana", thana,
+        "--category", "eve-teasing", "--no-significance", "--no-emerging", "--no-tiles",
+    )  # fmt: skip
+    selection = summary["selection"]
+    assert isinstance(selection, dict) and selection["thana"] == thana
+    assert selection["categories"] == ["eve-teasing"]
+    assert f"Thana {thana}" in out.read_text(encoding="utf-8")
+
+
+def test_map_cctv(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cctv.html"
+    summary = run("cctv", "--store", str(store), "--out", str(out), "--no-tiles")
+    assert summary["map"] == "cctv"
+    sites, without = summary["sites"], summary["sites_without_working_camera"]
+    assert isinstance(sites, int) and isinstance(without, int) and 0 <= without <= sites
+    page = out.read_text(encoding="utf-8")
+    assert f"{without} of {sites} sites have no working camera" in page
+    assert REMOTE_TAG.search(page) is None
+
+
+def test_map_patrol_is_not_available_yet(store: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["map", "patrol", "--store", str(store), "--out", str(tmp_path / "p.html")]
+    )
+    assert result.exit_code == 2
+    assert "patrol planning is not available yet" in result.output
+    assert not (tmp_path / "p.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "map.png"], "maps are written as HTML"),
+        (["--out", "map.html", "--tiles", "https://t.example/{z}/{x}/{y}.png"], "attribution"),
+        (["--out", "map.html", "--thana", "Nowhere"], "not in the store"),
+    ],
+)
+def test_map_errors_are_one_line_and_exit_2(store: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(
+        app, ["map", "hotspots", "--store", str(store), "--no-significance", "--no-emerging", *args]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+@pytest.mark.skipif(unavailable_reason() is not None, reason=f"{unavailable_reason()}")
+def test_map_png(store: Path, tmp_path: Path) -> None:
+    png = tmp_path / "map.png"
+    summary = run(
+        "cctv", "--store", str(store), "--out", str(tmp_path / "map.html"), "--no-tiles",
+        "--no-hotspots", "--png", str(png), "--width", "400", "--height", "300",
+    )  # fmt: skip
+    assert summary["png"] == str(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
