@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_STORE ?= demo/shakti-store.gpkg
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck env lock clean bench
+.PHONY: demo serve test lint typecheck env assets browser lock clean bench
 
 env: $(STAMP)
 
@@ -17,8 +17,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-demo: $(STAMP)
-	rm -f $(DEMO_STORE)
+# Leaflet, its plugins and the other front-end files the maps need, from the npm registry at
+# pinned versions and hashes (git-ignored; idempotent, offline once fetched).
+assets: $(STAMP)
+	$(BIN)/python -m maps.assets fetch
+
+# Debian's Chromium for the browser tests and PNG export (idempotent; apt-get when missing).
+browser:
+	./scripts/install_browser.sh
+
+demo: $(STAMP) assets
+	rm -f $(DEMO_STORE) $(DEMO_STORE).users.sqlite
 	$(BIN)/shakti demo-data --store $(DEMO_STORE)
 	$(BIN)/shakti layers --store $(DEMO_STORE)
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --out demo/hotspots.geojson
@@ -26,6 +35,14 @@ demo: $(STAMP)
 	$(BIN)/shakti significance --store $(DEMO_STORE) --out demo/gi_star.geojson
 	$(BIN)/shakti significance --store $(DEMO_STORE) --emerging --bin M --out demo/emerging.geojson
 	$(BIN)/shakti backtest --store $(DEMO_STORE) --out demo/backtest.csv --plot demo/backtest.png
+	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --out demo/hotspots.html
+	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --share --out demo/hotspots-shareable.html
+	$(BIN)/shakti map cctv --store $(DEMO_STORE) --out demo/cctv.html
+	$(MAKE) --no-print-directory serve
+
+# The web service on the demo store (demo users printed once; stop with Ctrl-C).
+serve: $(STAMP) assets
+	$(BIN)/shakti serve --store $(DEMO_STORE) --demo-users
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -33,7 +50,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) assets browser lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -78,6 +78,39 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
+    # ---- the web service (api.app) ----
+    secret_key: str | None = Field(
+        default=None,
+        repr=False,
+        description="Key signing the service's access tokens (SHAKTI_SECRET_KEY); unset: a "
+        "random key generated once and kept in the users database.",
+    )
+    token_minutes: int = Field(
+        default=480, ge=1, le=7 * 24 * 60, description="Lifetime of an access token (minutes)."
+    )
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="Largest accepted upload, in bytes."
+    )
+    max_upload_rows: int = Field(
+        default=500_000, ge=1, description="Most rows an uploaded file may have."
+    )
+    tiles: str | None = Field(
+        default="openstreetmap",
+        description="Base map tiles: a folium tile name or an XYZ URL; 'none' for no base map "
+        "(offline).",
+    )
+    tile_attribution: str | None = Field(
+        default=None, description="Attribution shown for a custom SHAKTI_TILES URL."
+    )
+    users_db: Path | None = Field(
+        default=None,
+        description="SQLite file of the service's users and audit log; default "
+        "'<store>.users.sqlite' beside the store.",
+    )
+    cache_entries: int = Field(
+        default=256, ge=0, description="Results the service keeps in memory (LRU); 0: none."
+    )
+
 
 @functools.cache
 def get_settings() -> Settings:

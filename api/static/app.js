@@ -1,0 +1,246 @@
+// Shakti Hotspots web page: log in, choose a selection, see the map and the hotspot table.
+// Vanilla JavaScript, no build step, nothing loaded from another site. The bearer token is kept
+// in sessionStorage (gone when the tab closes); the map <iframe> is authenticated by the
+// HttpOnly cookie that POST /auth/token sets for /maps.
+"use strict";
+
+const TOKEN_KEY = "shakti.token";
+const $ = (id) => document.getElementById(id);
+
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function show(el, visible) {
+  el.hidden = !visible;
+}
+
+function problemText(body, status) {
+  if (body && typeof body === "object" && body.detail) {
+    return body.detail + (body.fix ? " — " + body.fix : "");
+  }
+  return "request failed (" + status + ")";
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({}, options.headers || {});
+  if (token()) headers.Authorization = "Bearer " + token();
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401) {
+    logout();
+    throw new Error("your session has ended: please log in again");
+  }
+  const type = response.headers.get("content-type") || "";
+  const body = type.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) throw new Error(problemText(body, response.status));
+  return body;
+}
+
+function query(form) {
+  const data = new FormData(form);
+  const params = new URLSearchParams();
+  for (const name of ["thana", "from", "to", "eps_m", "min_samples"]) {
+    const value = (data.get(name) || "").toString().trim();
+    if (value) params.set(name, value);
+  }
+  const thana = $("thana");
+  if (thana.disabled && thana.value) params.set("thana", thana.value); // locked: own thana
+  for (const category of data.getAll("category")) params.append("category", category.toString());
+  if (data.get("underserved")) params.set("underserved", "true");
+  return params;
+}
+
+function cell(row, text) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "" : String(text);
+  row.appendChild(td);
+}
+
+function fillTable(collection, underserved) {
+  const body = $("hotspots").querySelector("tbody");
+  body.replaceChildren();
+  for (const feature of collection.features) {
+    const p = feature.properties;
+    const row = document.createElement("tr");
+    cell(row, underserved ? p.underserved_rank : p.risk_rank);
+    cell(row, p.incidents);
+    cell(row, p.primary_thana + (p.cross_thana ? " +" : ""));
+    cell(row, (p.day_pattern || "") + " " + (p.peak_hours || ""));
+    cell(row, p.trend);
+    cell(row, typeof p.risk_score === "number" ? p.risk_score.toFixed(2) : "");
+    cell(row, underserved && p.underserved_reason ? p.underserved_reason + "; " + p.why : p.why);
+    body.appendChild(row);
+  }
+  const meta = collection.meta || {};
+  const selected = (meta.selection && meta.selection.incidents) || 0;
+  const n = collection.features.length;
+  $("hotspots-caption").textContent =
+    n + (n === 1 ? " hotspot" : " hotspots") + " among " + selected + " selected incidents" +
+    (n ? "" : " (try a larger radius or fewer incidents per core)");
+}
+
+function fillScorecard(card) {
+  const box = $("scorecard");
+  box.replaceChildren();
+  if (!card) {
+    show(box, false);
+    return;
+  }
+  const title = document.createElement("h2");
+  title.textContent = "Thana " + card.thana + (card.zone ? " (" + card.zone + " zone)" : "");
+  const list = document.createElement("ul");
+  const facts = [
+    card.incidents.total + " incidents, " + card.hotspots.count +
+      (card.hotspots.count === 1 ? " hotspot (" : " hotspots (") +
+      card.hotspots.underserved + " without a recent drive)",
+    card.campaigns.held + " awareness drives, " + card.campaigns.attendees + " attendees",
+    "CCTV: " + card.cctv.working + " working, " + card.cctv.faulty + " faulty, " +
+      card.cctv.unknown + " unchecked",
+    card.sites.without_working_camera + " of " + card.sites.total +
+      " sensitive sites without a working camera within " + card.sites.camera_radius_m + " m",
+    "Resources: " + Object.entries(card.resources).map(([k, v]) => k.replace("_", " ") + " " + (v ?? "?")).join(", "),
+  ];
+  for (const fact of facts) {
+    const li = document.createElement("li");
+    li.textContent = fact;
+    list.appendChild(li);
+  }
+  box.append(title, list);
+  show(box, true);
+}
+
+async function refresh(event) {
+  if (event) event.preventDefault();
+  const form = $("filters");
+  const params = query(form);
+  const error = $("filter-error");
+  show(error, false);
+  const mapParams = new URLSearchParams(params);
+  if (new FormData(form).get("significance")) mapParams.set("significance", "true");
+  $("map").src = "/maps/hotspots?" + mapParams.toString();
+  try {
+    const [collection, card] = await Promise.all([
+      api("/hotspots?" + params.toString()),
+      params.get("thana")
+        ? api("/thanas/" + encodeURIComponent(params.get("thana")) + "/scorecard?" +
+              scorecardParams(params).toString())
+        : Promise.resolve(null),
+    ]);
+    fillTable(collection, params.has("underserved"));
+    fillScorecard(card);
+  } catch (err) {
+    error.textContent = err.message;
+    show(error, true);
+  }
+}
+
+function scorecardParams(params) {
+  const out = new URLSearchParams();
+  for (const [name, value] of params) if (name !== "thana" && name !== "underserved") out.append(name, value);
+  return out;
+}
+
+async function start() {
+  const me = await api("/auth/me");
+  $("whoami").textContent = me.name + " (" + me.role + (me.thana ? ", " + me.thana : "") + ")";
+  show($("whoami"), true);
+  show($("logout"), true);
+  const categories = $("categories");
+  categories.replaceChildren();
+  for (const name of me.categories) {
+    const label = document.createElement("label");
+    label.className = "inline";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "category";
+    box.value = name;
+    label.append(box, " " + name);
+    categories.appendChild(label);
+  }
+  const select = $("thana");
+  select.replaceChildren();
+  if (me.all_thanas) {
+    const all = document.createElement("option");
+    all.value = "";
+    all.textContent = "All thanas";
+    select.appendChild(all);
+    const layer = await api("/thanas");
+    const names = layer.features.map((f) => f.properties.name).sort();
+    for (const name of names) {
+      const option = document.createElement("option");
+      option.value = option.textContent = name;
+      select.appendChild(option);
+    }
+    select.disabled = false;
+  } else {
+    const own = document.createElement("option");
+    own.value = own.textContent = me.thana;
+    select.appendChild(own);
+    select.disabled = true; // an in-charge sees only their own thana
+  }
+  show($("upload"), me.may_upload);
+  show($("login-view"), false);
+  show($("app-view"), true);
+  await refresh();
+}
+
+async function login(event) {
+  event.preventDefault();
+  const error = $("login-error");
+  show(error, false);
+  const form = new FormData(event.target);
+  const body = new URLSearchParams({
+    username: form.get("username").toString(),
+    password: form.get("password").toString(),
+  });
+  try {
+    const response = await fetch("/auth/token", { method: "POST", body });
+    const data = await response.json();
+    if (!response.ok) throw new Error(problemText(data, response.status));
+    sessionStorage.setItem(TOKEN_KEY, data.access_token);
+    event.target.reset();
+    await start();
+  } catch (err) {
+    error.textContent = err.message;
+    show(error, true);
+  }
+}
+
+function logout() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  fetch("/auth/logout", { method: "POST" }).catch(() => undefined);
+  $("map").src = "about:blank";
+  show($("app-view"), false);
+  show($("whoami"), false);
+  show($("logout"), false);
+  show($("login-view"), true);
+}
+
+async function upload(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const kind = form.get("kind").toString();
+  const params = new URLSearchParams();
+  if (form.get("dry_run")) params.set("dry_run", "true");
+  const body = new FormData();
+  body.append("file", form.get("file"));
+  const report = $("upload-report");
+  try {
+    const result = await api("/datasets/" + encodeURIComponent(kind) + "?" + params.toString(), {
+      method: "POST",
+      body,
+    });
+    report.textContent = JSON.stringify(result, null, 2);
+  } catch (err) {
+    report.textContent = err.message;
+  }
+  show(report, true);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login-form").addEventListener("submit", login);
+  $("filters").addEventListener("submit", refresh);
+  $("logout").addEventListener("click", logout);
+  $("upload").addEventListener("submit", upload);
+  if (token()) start().catch(() => logout());
+});

@@ -1,0 +1,62 @@
+"""The audit log: every read and change, who, when, route, params, thana, outcome."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Env
+from tests.api.uploads import register_csv
+
+
+def _latest(env: Env, **match: object) -> dict[str, object]:
+    for entry in env.get("/audit?limit=1000", "admin").json():
+        if all(entry.get(k) == v for k, v in match.items()):
+            return entry  # type: ignore[no-any-return]
+    raise AssertionError(f"no audit entry with {match}")
+
+
+def test_reads_are_audited(env: Env) -> None:
+    env.get("/hotspots?eps_m=180&category=stalking&token=leaked", "planner")
+    entry = _latest(env, route="/hotspots", user="planner")
+    assert entry["role"] == "planner" and entry["status"] == 200 and entry["outcome"] == "ok"
+    assert entry["method"] == "GET" and entry["at"]
+    params = entry["params"]
+    assert params["eps_m"] == "180" and params["category"] == "stalking"  # type: ignore[index]
+    assert "token" not in params  # type: ignore[operator]
+
+
+def test_incharge_reads_record_their_thana(env: Env) -> None:
+    env.get("/thanas/Lanka/scorecard", "lanka")
+    entry = _latest(env, route="/thanas/{name}/scorecard", user="lanka")
+    assert entry["thana"] == "Lanka" and entry["path"] == "/thanas/Lanka/scorecard"
+    env.get("/hotspots?thana=Sigra", "lanka")
+    denied = _latest(env, route="/hotspots", user="lanka")
+    assert denied["status"] == 403 and denied["outcome"] == "denied"
+    assert denied["params"] == {"thana": "Sigra"}
+
+
+def test_changes_and_logins_are_audited(env: Env) -> None:
+    env.client.post(
+        "/datasets/incidents",
+        files={"file": ("audit me.csv", register_csv(prefix="aud"), "text/csv")},
+        headers=env.headers("planner"),
+    )
+    entry = _latest(env, route="/datasets/{kind}", user="planner")
+    params = entry["params"]
+    assert params["kind"] == "incidents" and params["filename"] == "audit_me.csv"  # type: ignore[index]
+    assert params["accepted"] == 4 and params["import_id"]  # type: ignore[index]
+    env.client.post("/auth/token", data={"username": "planner", "password": "not the password"})
+    failed = _latest(env, route="/auth/token", status=401)
+    assert failed["user"] == "planner" and failed["outcome"] == "unauthenticated"
+    assert "password" not in str(failed["params"])
+    env.client.get("/datasets")
+    anonymous = _latest(env, route="/datasets", status=401)
+    assert anonymous["user"] is None
+
+
+def test_audit_filters_and_health_is_not_logged(env: Env) -> None:
+    before = env.state.audit.count()
+    env.get("/healthz")
+    env.get("/static/app.js")
+    assert env.state.audit.count() == before
+    mine = env.get("/audit?who=lanka&limit=2", "admin").json()
+    assert 0 < len(mine) <= 2 and {e["user"] for e in mine} == {"lanka"}
+    assert env.get("/audit?limit=0", "admin").status_code == 422

@@ -1,0 +1,87 @@
+"""shakti serve and shakti users add / list."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import api.cli_service  # noqa: F401  (registers serve and users)
+from api.cli_common import app
+from api.users import UserStore, default_users_path
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(demo_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from geo.settings import get_settings
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("SHAKTI_USERS_DB", "SHAKTI_SECRET_KEY", "SHAKTI_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    path = tmp_path / "store.gpkg"
+    shutil.copyfile(demo_store_file, path)
+    return path
+
+
+def test_users_add_and_list(store: Path) -> None:
+    result = runner.invoke(
+        app, ["users", "add", "asha", "--role", "planner", "--store", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "password:" in result.output
+    password = result.output.split("password:")[1].split()[0]
+    users = UserStore(default_users_path(store))
+    assert users.authenticate("asha", password) is not None
+    users.close()
+    result = runner.invoke(
+        app,
+        ["users", "add", "lanka-io", "--role", "incharge", "--thana", "Lanka",
+         "--password", "a long password", "--store", str(store)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "password:" not in result.output
+    listed = runner.invoke(app, ["users", "list", "--store", str(store), "--json"])
+    rows = json.loads(listed.output.strip().splitlines()[-1])["users"]
+    assert rows == [
+        {"name": "asha", "role": "planner", "thana": None},
+        {"name": "lanka-io", "role": "incharge", "thana": "Lanka"},
+    ]
+    assert password not in listed.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "incharge"], "needs a thana"),
+        (["--role", "incharge", "--thana", "Atlantis"], "not in the store"),
+        (["--role", "analyst", "--password", "short"], "shorter"),
+    ],
+)
+def test_users_add_errors_exit_2(store: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["users", "add", "x", *args, "--store", str(store)])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_serve_with_demo_users(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = runner.invoke(app, ["serve", "--store", str(store), "--port", "8123", "--demo-users"])
+    assert result.exit_code == 0, result.output
+    assert "open http://127.0.0.1:8123" in result.output
+    assert calls and calls[0]["port"] == 8123 and calls[0]["host"] == "127.0.0.1"
+    names = [u.name for u in UserStore(default_users_path(store)).list_users()]
+    assert names == ["demo-admin", "demo-incharge", "demo-planner"]
+    for name in names:
+        assert name in result.output
+    incharge = UserStore(default_users_path(store)).get("demo-incharge")
+    assert incharge is not None and incharge.thana == "Lanka"

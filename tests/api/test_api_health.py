@@ -1,0 +1,82 @@
+"""GET /healthz, the web page, static files, OpenAPI and the security headers."""
+
+from __future__ import annotations
+
+import re
+
+import pyogrio
+import pyproj
+import shapely
+
+from api.routes.web import STATIC_DIR
+from tests.api.conftest import Env
+
+
+def test_healthz_needs_no_login_and_reports_versions(env: Env) -> None:
+    response = env.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["geos"] == shapely.geos_version_string
+    assert body["proj"] == pyproj.proj_version_str
+    assert body["gdal"] == pyogrio.__gdal_version_string__
+    assert body["store_version"] == env.state.store.version > 0
+    assert set(body["cache"]) == {"entries", "hits", "misses"}
+
+
+def test_security_headers_and_no_caching_of_data(env: Env) -> None:
+    response = env.get("/datasets", "planner")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_web_page_is_served_with_a_strict_csp(env: Env) -> None:
+    response = env.get("/")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    assert '<form id="login-form"' in response.text
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    for name in ("app.js", "app.css"):
+        asset = env.get(f"/static/{name}")
+        assert asset.status_code == 200
+        assert asset.headers["cache-control"].startswith("private")
+
+
+def test_web_page_loads_nothing_from_elsewhere() -> None:
+    for path in STATIC_DIR.iterdir():
+        text = path.read_text(encoding="utf-8")
+        # no CDN, no remote font: the page must work offline
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), path.name
+        assert "import(" not in text
+        assert "<script>" not in text  # no inline script (CSP script-src 'self')
+
+
+def test_openapi_is_served_and_docs_are_off(env: Env) -> None:
+    schema = env.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    for path in (
+        "/healthz",
+        "/auth/token",
+        "/auth/me",
+        "/datasets",
+        "/datasets/{kind}",
+        "/datasets/{kind}/quarantine",
+        "/hotspots",
+        "/significance",
+        "/emerging",
+        "/backtest",
+        "/thanas",
+        "/thanas/{name}/scorecard",
+        "/maps/hotspots",
+        "/audit",
+    ):
+        assert path in paths, path
+    hotspots = schema["paths"]["/hotspots"]["get"]
+    names = {p["name"] for p in hotspots["parameters"]}
+    assert {"eps_m", "min_samples", "from", "to", "category", "thana", "underserved"} <= names
+    assert "application/geo+json" in hotspots["responses"]["200"]["content"]
+    # Swagger UI and ReDoc would load their scripts from a CDN: they are off
+    assert env.get("/docs").status_code == 404
+    assert env.get("/redoc").status_code == 404

@@ -1,0 +1,137 @@
+"""GET /hotspots: GeoJSON of explained hotspots, parameters, thana scope and the cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import models.hotspots
+from geo.settings import VARANASI_BBOX
+from tests.api.conftest import Env
+
+
+def _coords(geometry: dict[str, Any]) -> list[list[float]]:
+    rings = (
+        geometry["coordinates"]
+        if geometry["type"] == "Polygon"
+        else [ring for poly in geometry["coordinates"] for ring in poly]
+    )
+    return [xy for ring in rings for xy in ring]
+
+
+def test_hotspots_geojson(env: Env) -> None:
+    response = env.get("/hotspots", "planner")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    meta = body["meta"]
+    assert meta["parameters"] == {"eps_m": 150.0, "min_samples": 10}
+    assert meta["hotspots"] == len(body["features"]) > 0
+    assert meta["selection"]["incidents"] > 0 and meta["selection"]["thana"] is None
+    west, south, east, north = VARANASI_BBOX
+    ranks = []
+    for feature in body["features"]:
+        props = feature["properties"]
+        assert props["why"] and props["incidents"] >= 10
+        assert isinstance(props["category_mix"], dict)  # nested values stay JSON objects
+        assert isinstance(props["hour_profile"], list) and len(props["hour_profile"]) == 24
+        for lon, lat in _coords(feature["geometry"]):
+            assert west <= lon <= east and south <= lat <= north  # EPSG:4326
+        ranks.append(props["risk_rank"])
+    assert ranks == sorted(ranks)
+
+
+def test_parameters_change_the_result(env: Env) -> None:
+    base = env.get("/hotspots", "planner").json()
+    loose = env.get("/hotspots?eps_m=300&min_samples=5", "planner").json()
+    assert loose["meta"]["parameters"] == {"eps_m": 300.0, "min_samples": 5}
+    assert loose["meta"]["clustered_incidents"] > base["meta"]["clustered_incidents"]
+    picked = env.get(
+        "/hotspots?category=eve-teasing&category=stalking&from=2026-01-01&to=2026-06-30",
+        "planner",
+    ).json()
+    selection = picked["meta"]["selection"]
+    assert selection["categories"] == ["eve-teasing", "stalking"]
+    assert selection["first"] >= "2026-01-01" and selection["last"] <= "2026-06-30"
+    assert selection["incidents"] < base["meta"]["selection"]["incidents"]
+
+
+def test_thana_and_underserved(env: Env) -> None:
+    own = env.get("/hotspots?thana=Lanka", "planner").json()
+    assert own["meta"]["selection"]["thana"] == "Lanka"
+    assert all(f["properties"]["primary_thana"] == "Lanka" for f in own["features"])
+    under = env.get("/hotspots?underserved=true", "planner").json()
+    assert under["meta"]["underserved_only"] is True
+    for feature in under["features"]:
+        assert feature["properties"]["campaigns_recent"] == 0
+        assert feature["properties"]["underserved_reason"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("eps_m=0", "eps_m"),
+        ("eps_m=abc", "eps_m"),
+        ("min_samples=0", "min_samples"),
+        ("from=2026-02-30", "from"),
+        ("from=2026-05-01&to=2026-01-01", "from"),
+        ("thana=Atlantis", "thana"),
+        ("category=not-a-category", "category"),
+    ],
+)
+def test_bad_parameters_are_422_naming_the_field(env: Env, query: str, field: str | None) -> None:
+    response = env.get(f"/hotspots?{query}", "planner")
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert response.headers["content-type"] == "application/problem+json"
+    assert body["field"] == field
+    assert body["detail"] and body["status"] == 422
+
+
+def test_repeated_views_are_served_from_the_cache(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = models.hotspots.find_hotspots
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("eps_m"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(models.hotspots, "find_hotspots", counting)
+    url = "/hotspots?eps_m=175&category=stalking&category=eve-teasing"
+    first = env.get(url, "planner")
+    hits = env.state.cache.hits
+    # same parameters, spelled differently (order, 175.0): no recomputation
+    again = env.get("/hotspots?category=eve-teasing&category=stalking&eps_m=175.0", "analyst")
+    assert again.content == first.content
+    assert calls == [175.0]
+    assert env.state.cache.hits == hits + 1
+    # another thana scope is another result
+    env.get(url + "&thana=Lanka", "planner")
+    assert len(calls) == 2
+    env.get(url, "lanka")  # the in-charge's implicit scope is the same key
+    assert len(calls) == 2
+
+
+def test_a_new_import_invalidates_the_cache(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.api.uploads import register_csv
+
+    url = "/hotspots?eps_m=160"
+    before = env.get(url, "planner").json()
+    response = env.client.post(
+        "/datasets/incidents",
+        files={"file": ("more.csv", register_csv(prefix="cache"), "text/csv")},
+        headers=env.headers("admin"),
+    )
+    assert response.status_code == 200
+    after = env.get(url, "planner").json()
+    assert after["meta"]["store_version"] == before["meta"]["store_version"] + 1
+    assert after["meta"]["selection"]["incidents"] == before["meta"]["selection"]["incidents"] + 4
+
+
+def test_underserved_hotspot_without_any_drive_on_record(env: Env) -> None:
+    response = env.get("/hotspots?underserved=true&eps_m=250&min_samples=3", "planner")
+    assert response.status_code == 200
