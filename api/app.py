@@ -21,6 +21,7 @@ from api.routes import (
     auth,
     backtest,
     datasets,
+    docs,
     emerging,
     health,
     hotspots,
@@ -178,8 +179,7 @@ def create_app(
     assets = maps_asset_dir()
     if assets is not None:
         app.mount(maps.ASSET_PREFIX, StaticFiles(directory=assets), name="assets")
-    else:
-        logger.info("maps package not available: %s not mounted", maps.ASSET_PREFIX)
+        app.include_router(docs.router)  # Swagger UI needs the vendored swagger-ui-dist
     # the last added middleware runs first: headers → audit → upload limit → routes
     app.add_middleware(datasets.UploadLimit, max_bytes=cfg.max_upload_bytes)
     app.add_middleware(AuditMiddleware, audit=audit_log)

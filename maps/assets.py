@@ -204,11 +204,22 @@ SEARCH = NpmPackage(
     ("dist/leaflet-search.min.js", "dist/leaflet-search.min.css"),
 )
 
+#: The service's interactive API documentation (``/docs``), not linked by any map.
+SWAGGER_UI = NpmPackage(
+    "swagger-ui-dist",
+    "5.35.0",
+    "sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==",
+    ("swagger-ui-bundle.js", "swagger-ui.css"),
+)
+
 #: Every pinned npm package, in fetch order.
 PACKAGES: Final = (
     LEAFLET, JQUERY, BOOTSTRAP, BOOTSTRAP3, AWESOME_MARKERS, FONTAWESOME, MARKERCLUSTER,
-    FULLSCREEN, MEASURE, MINIMAP, SEARCH,
+    FULLSCREEN, MEASURE, MINIMAP, SEARCH, SWAGGER_UI,
 )  # fmt: skip
+#: The API documentation page's script and stylesheet, relative to the asset directory.
+SWAGGER_JS: Final = f"{SWAGGER_UI.folder}/swagger-ui-bundle.js"
+SWAGGER_CSS: Final = f"{SWAGGER_UI.folder}/swagger-ui.css"
 
 #: Folder of the files that come from folium itself (installed wheel or generated).
 FOLIUM_FOLDER: Final = "folium-templates"

@@ -53,7 +53,7 @@ def test_web_page_loads_nothing_from_elsewhere() -> None:
         assert "<script>" not in text  # no inline script (CSP script-src 'self')
 
 
-def test_openapi_is_served_and_docs_are_off(env: Env) -> None:
+def test_openapi_and_offline_docs(env: Env) -> None:
     schema = env.get("/openapi.json").json()
     paths = set(schema["paths"])
     for path in (
@@ -77,6 +77,15 @@ def test_openapi_is_served_and_docs_are_off(env: Env) -> None:
     names = {p["name"] for p in hotspots["parameters"]}
     assert {"eps_m", "min_samples", "from", "to", "category", "thana", "underserved"} <= names
     assert "application/geo+json" in hotspots["responses"]["200"]["content"]
-    # Swagger UI and ReDoc would load their scripts from a CDN: they are off
-    assert env.get("/docs").status_code == 404
+    # Swagger UI comes from this service's pinned assets, never a CDN; ReDoc is off
+    page = env.get("/docs")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", page.text)
+    assert urls, "the docs page links its script and styles"
+    for url in urls:
+        if url.startswith("data:"):
+            continue
+        assert url.startswith("/assets/"), url
+        assert env.get(url).status_code == 200, url
+    assert "cdn" not in page.text.lower()
     assert env.get("/redoc").status_code == 404

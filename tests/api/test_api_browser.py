@@ -1,0 +1,131 @@
+"""The planner's web page in a real headless Chromium against the service on loopback.
+
+Debian's Chromium driven by Playwright, every non-local request aborted: the page logs in, the
+map draws inside it with no console error, a layer toggles, a hotspot popup opens, and an
+in-charge sees one thana only.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from maps.browser import offline_browser, offline_page, unavailable_reason
+from tests.api.conftest import OTHER_THANA, OWN_THANA, PASSWORDS, Env, make_env
+
+REASON = unavailable_reason()
+pytestmark = pytest.mark.skipif(
+    REASON is not None, reason=f"no headless browser: {REASON} (run scripts/install_browser.sh)"
+)
+
+#: Column of the thana in the page's hotspot table (Rank, Incidents, Thana, ...).
+THANA_COLUMN = 3
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(demo_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The service (uvicorn, one thread) on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    environment: Env = make_env(demo_store_file, tmp_path_factory.mktemp("browser"))
+    port = _free_port()
+    config = uvicorn.Config(
+        environment.client.app, host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the service did not start within 30 s"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    environment.client.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with offline_browser() as launched:
+        yield launched
+
+
+def log_in(page: Any, base: str, user: str) -> None:
+    """Open the page, log in as ``user`` and wait until the map has drawn in its frame."""
+    page.goto(base + "/", wait_until="load")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORDS[user])
+    page.click("#login-form button[type=submit]")
+    page.locator("#app-view").wait_for(state="visible", timeout=30_000)
+    page.locator("#hotspots tbody tr").first.wait_for(timeout=60_000)
+    frame = page.frame_locator("#map")
+    frame.locator(".folium-map.leaflet-container").wait_for(timeout=60_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+
+
+def test_planner_page_draws_the_map_offline_and_layers_toggle(served: str, browser: Any) -> None:
+    with offline_page(width=1400, height=1000, browser=browser) as (page, log):
+        log_in(page, served, "planner")
+        assert page.locator("#thana option").count() > 2  # "All thanas" and every thana
+        assert page.locator("#thana").is_enabled()
+        frame = page.frame_locator("#map")
+        paths = frame.locator("path.leaflet-interactive")
+        before = paths.count()
+        frame.locator(".leaflet-control-layers").hover()
+        hotspots = frame.locator(".leaflet-control-layers-overlays label", has_text="Hotspots (")
+        hotspots.locator("input[type=checkbox]").uncheck()
+        assert paths.count() < before
+        hotspots.locator("input[type=checkbox]").check()
+        assert paths.count() == before
+        assert log.console_errors == [] and log.page_errors == []
+        assert log.blocked == []  # nothing even tried to leave the machine
+
+
+def test_a_hotspot_popup_opens_in_the_page(served: str, browser: Any) -> None:
+    with offline_page(width=1400, height=1000, browser=browser) as (page, log):
+        log_in(page, served, "planner")
+        frame = page.frame_locator("#map")
+        frame.locator(".leaflet-control-layers").hover()
+        overlays = frame.locator(".leaflet-control-layers-overlays label")
+        for index in range(overlays.count()):  # only the hotspot polygons stay clickable
+            label = overlays.nth(index)
+            box = label.locator("input[type=checkbox]")
+            if box.is_checked() and not label.inner_text().strip().startswith("Hotspots ("):
+                box.uncheck()
+        frame.locator(".shakti-legend, .leaflet-control-layers").first.hover()
+        frame.locator("path.leaflet-interactive").first.click(force=True)
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        assert "incidents" in popup.inner_text().lower()
+        assert log.console_errors == [] and log.page_errors == []
+
+
+def test_incharge_sees_only_their_thana(served: str, browser: Any) -> None:
+    with offline_page(width=1400, height=1000, browser=browser) as (page, log):
+        log_in(page, served, "lanka")
+        options = page.locator("#thana option")
+        assert options.count() == 1
+        assert options.first.inner_text() == OWN_THANA
+        assert page.locator("#thana").is_disabled()
+        rows = page.locator("#hotspots tbody tr")
+        assert rows.count() > 0
+        for index in range(rows.count()):
+            cells = rows.nth(index).locator("td")
+            assert OWN_THANA in cells.nth(THANA_COLUMN - 1).inner_text()
+        map_html = page.frame_locator("#map").locator("html").inner_html()
+        assert OWN_THANA in map_html
+        assert OTHER_THANA not in map_html
+        assert log.console_errors == [] and log.page_errors == []
