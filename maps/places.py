@@ -33,13 +33,14 @@ from maps.elements import LegendSection, Swatch
 from maps.feature_layer import NOTHING, Drawn, feature_layer, point_marker
 from maps.geojson import in_wgs84
 from maps.popups import CardSpec, fmt, guard_columns, is_missing, text
+from models import cctv_gaps
 
 #: The only columns each layer's popups may show.
 SITE_POPUP_COLUMNS: Final = (NAME, KIND, OPENS_AT, DISPERSES_AT, STUDENTS)
 CCTV_POPUP_COLUMNS: Final = (OWNER, STATUS, VIEW_RADIUS_M, INSTALLED_ON)
 CAMPAIGN_POPUP_COLUMNS: Final = (KIND, VENUE_TYPE, HELD_ON, ATTENDEES)
-#: View radius of a camera without one (as :func:`models.hotspots.find_hotspots` assumes).
-DEFAULT_VIEW_RADIUS_M: Final = 50.0
+#: View radius of a camera without one (the CCTV analysis's default, one source of truth).
+DEFAULT_VIEW_RADIUS_M: Final = cctv_gaps.DEFAULT_VIEW_RADIUS_M
 #: Status of a camera that works.
 WORKING: Final = "working"
 

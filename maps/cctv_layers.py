@@ -1,0 +1,182 @@
+"""CCTV plan layers: sites by gap (red, amber, green) and proposed cameras with their view."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo.schema import KIND, NAME
+from maps.elements import LegendSection, Swatch
+from maps.feature_layer import NOTHING, Drawn, feature_layer, point_marker
+from maps.geojson import in_wgs84
+from maps.popups import CardSpec, fmt, text
+from models import cctv_gaps as cg
+from models import placement as pl
+
+#: Colour of a site by gap status: no camera (red), a repair would cover it (amber), seen.
+GAP_COLORS: Final[Mapping[str, str]] = MappingProxyType(
+    {cg.UNCOVERED: "#d7191c", cg.REPAIRABLE: "#fdae61", cg.COVERED_STATUS: "#1a9641"}
+)
+GAP_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        cg.UNCOVERED: "gap: no camera sees it",
+        cg.REPAIRABLE: "repairable: a broken camera would",
+        cg.COVERED_STATUS: "covered by a working camera",
+    }
+)
+#: Colour of proposed new cameras and of proposed repairs.
+PROPOSED_COLORS: Final[Mapping[str, str]] = MappingProxyType(
+    {pl.NEW: "#2c7bb6", pl.REPAIR: "#fdae61"}
+)
+
+GAP_CARD: Final = CardSpec(
+    rows=("Kind", "Status", "Priority", "Gap rank", "Nearest working camera", "Incidents near"),
+    tip=(0, 3),
+)
+PROPOSED_CARD: Final = CardSpec(
+    rows=("Order", "Action", "Gain", "Cumulative share", "View radius"), tip=(0, 2)
+)
+VIEW_CARD: Final = CardSpec(tip=(0,), popup=False)
+
+
+def add_gap_sites(m: folium.Map, gaps: gpd.GeoDataFrame | None, *, show: bool = True) -> Drawn:
+    """Draw sites coloured by gap status with their priority and reasons.
+
+    Parameters
+    ----------
+    m : folium.Map
+    gaps : geopandas.GeoDataFrame, optional
+        :attr:`models.cctv_gaps.GapAnalysis.gaps`.
+    show : bool
+
+    Returns
+    -------
+    Drawn
+        Features carry an escaped ``name`` (for search).
+    """
+    if gaps is None or gaps.empty:
+        return NOTHING
+    gaps = in_wgs84(gaps)
+    values, styles, names = [], [], []
+    for record in gaps.to_dict("records"):
+        status = str(record[cg.GAP_STATUS])
+        name = text(record.get(NAME)) or "site"
+        near = record.get(cg.NEAREST_WORKING_M)
+        rows = [
+            text(record.get(KIND)),
+            status,
+            text(record.get(cg.PRIORITY)),
+            fmt(record.get(cg.GAP_RANK)),
+            "none" if pd.isna(near) else f"{near:,.0f} m",
+            fmt(record.get(cg.INCIDENTS_NEAR)),
+        ]
+        values.append(GAP_CARD.values(name, lead=text(record.get(cg.WHY)), rows=rows))
+        names.append(html.escape(name))
+        gap = status != cg.COVERED_STATUS
+        styles.append(
+            {
+                "color": "#000000",
+                "fillColor": GAP_COLORS[status],
+                "fillOpacity": 0.95,
+                "radius": 8 if gap else 6,
+                "weight": 2 if record.get(cg.PRIORITY) == cg.HIGH else 1,
+            }
+        )
+    layer = feature_layer(
+        m,
+        gaps.geometry.to_numpy(),
+        name=f"Sites by camera coverage ({len(values)})",
+        spec=GAP_CARD,
+        values=values,
+        styles=styles,
+        show=show,
+        marker=point_marker(6),
+        names=names,
+    )
+    items: list[tuple[str, str, Swatch]] = [
+        (GAP_COLORS[s], GAP_LABELS[s], "circle") for s in cg.GAP_STATUSES[::-1]
+    ]
+    return Drawn(
+        layer,
+        LegendSection("Sites by camera coverage", items, note="Thick outline: high priority."),
+        len(values),
+    )
+
+
+def add_proposed_cameras(
+    m: folium.Map, proposed: gpd.GeoDataFrame | None, *, show: bool = True
+) -> list[Drawn]:
+    """Draw proposed cameras (numbered by marginal gain) and their view circles.
+
+    Parameters
+    ----------
+    m : folium.Map
+    proposed : geopandas.GeoDataFrame, optional
+        :attr:`models.placement.Placement.cameras`.
+    show : bool
+
+    Returns
+    -------
+    list of Drawn
+        The view circles, then the camera points.
+    """
+    if proposed is None or proposed.empty:
+        return [NOTHING, NOTHING]
+    proposed = in_wgs84(proposed)
+    records = proposed.to_dict("records")
+    circle_values, circle_styles, radii = [], [], []
+    values, styles = [], []
+    for r in records:
+        action = str(r[pl.ACTION])
+        color = PROPOSED_COLORS[action]
+        title = f"#{r[pl.ORDER]} {'repair' if action == pl.REPAIR else 'new camera'}"
+        circle_values.append(VIEW_CARD.values(f"{title}: {r[pl.VIEW_RADIUS_M]:g} m view"))
+        circle_styles.append({"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.2})
+        radii.append(float(r[pl.VIEW_RADIUS_M]))
+        rows = [
+            str(r[pl.ORDER]),
+            text(r[pl.LABEL]),
+            f"{r[pl.MARGINAL_GAIN]:.1f}",
+            f"{r[pl.CUMULATIVE_SHARE]:.0%}",
+            f"{r[pl.VIEW_RADIUS_M]:g} m",
+        ]
+        values.append(PROPOSED_CARD.values(title, lead=text(r[pl.WHY]), rows=rows))
+        styles.append(
+            {"color": "#000000", "fillColor": color, "fillOpacity": 1.0, "radius": 6, "weight": 2}
+        )
+    circles = feature_layer(
+        m,
+        proposed.geometry.to_numpy(),
+        name="Proposed camera views",
+        spec=VIEW_CARD,
+        values=circle_values,
+        styles=circle_styles,
+        show=show,
+        marker=folium.Circle(radius=pl.NEW_CAMERA_RADIUS_M, weight=2, fill=True),
+        radii=radii,
+    )
+    points = feature_layer(
+        m,
+        proposed.geometry.to_numpy(),
+        name=f"Proposed cameras ({len(values)})",
+        spec=PROPOSED_CARD,
+        values=values,
+        styles=styles,
+        show=show,
+        marker=point_marker(6),
+    )
+    items: list[tuple[str, str, Swatch]] = [
+        (PROPOSED_COLORS[pl.NEW], "proposed new camera (view circle)", "circle"),
+        (PROPOSED_COLORS[pl.REPAIR], "proposed repair (view circle)", "circle"),
+    ]
+    note = "Numbered in order of marginal gain: stop at any number."
+    return [
+        Drawn(circles, None, len(values)),
+        Drawn(points, LegendSection("Proposed cameras", items, note=note), len(values)),
+    ]
