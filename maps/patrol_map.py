@@ -1,0 +1,202 @@
+"""The patrol map: each team's route with its direction, numbered stops and their time windows."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import logging
+import math
+from collections.abc import Sequence
+from typing import Final
+
+import folium
+import geopandas as gpd
+
+from geo.errors import ParameterError
+from maps.base import add_controls, base_map
+from maps.elements import LegendSection
+from maps.geojson import in_wgs84
+from models.patrol import PatrolPlan, Route
+from models.teams import clock
+
+logger = logging.getLogger(__name__)
+
+#: Default title of the patrol map.
+DEFAULT_TITLE: Final = "Shakti Hotspots: patrol routes"
+#: Route colours, one per team of a thana (cycled).
+TEAM_COLORS: Final = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+#: Legs shorter than this many degrees get no direction arrow (it would hide the stops).
+MIN_ARROW_DEG: Final = 0.0008
+
+
+def _bearing_css(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the CSS rotation (degrees, clockwise) of an arrow pointing from ``a`` to ``b``."""
+    k = math.cos(math.radians((a[1] + b[1]) / 2))
+    return -math.degrees(math.atan2(b[1] - a[1], (b[0] - a[0]) * k))
+
+
+def _arrow(at: tuple[float, float], angle: float, color: str) -> folium.Marker:
+    icon = folium.DivIcon(
+        html=(
+            f'<div style="transform: rotate({angle:.0f}deg); color: {color}; font-size: 16px; '
+            'line-height: 16px; width: 16px; text-align: center;">&#10148;</div>'
+        ),
+        icon_size=(16, 16),
+        icon_anchor=(8, 8),
+        class_name="shakti-arrow",
+    )
+    return folium.Marker(location=[at[1], at[0]], icon=icon)
+
+
+def _stop_marker(route: Route, index: int, color: str) -> folium.Marker:
+    s = route.stops[index]
+    esc = html.escape
+    window = f"{clock(s.window.start_min)}–{clock(s.window.end_min)} ({s.window.label})"
+    popup = (
+        f"<b>{s.order}. {esc(s.place.name)}</b><br>{esc(route.team.team)}, "
+        f"{route.date.isoformat()}<br>arrive {clock(s.arrive_min)}–{clock(s.arrive_latest_min)}, "
+        f"stay {s.dwell_min} min<br>window {esc(window)}<br><small>{esc(s.reason)}</small>"
+    )
+    icon = folium.DivIcon(
+        html=(
+            f'<div style="background: {color}; color: #fff; border: 2px solid #fff; '
+            "border-radius: 50%; width: 22px; height: 22px; line-height: 18px; "
+            f'text-align: center; font: bold 11px sans-serif;">{s.order}</div>'
+        ),
+        icon_size=(22, 22),
+        icon_anchor=(11, 11),
+        class_name="shakti-stop",
+    )
+    return folium.Marker(
+        location=[s.place.lat, s.place.lon],
+        icon=icon,
+        tooltip=f"{s.order}. {s.place.name} · {clock(s.arrive_min)}–{clock(s.arrive_latest_min)}",
+        popup=folium.Popup(popup, max_width=360),
+    )
+
+
+def patrol_map(
+    plan: PatrolPlan,
+    *,
+    day: int = 1,
+    thanas: gpd.GeoDataFrame | None = None,
+    tiles: str | None = "openstreetmap",
+    tile_attribution: str | None = None,
+    title: str = DEFAULT_TITLE,
+) -> folium.Map:
+    """Draw one day of a patrol plan: routes with direction, numbered stops with time windows.
+
+    Parameters
+    ----------
+    plan : models.patrol.PatrolPlan
+    day : int
+        1-based day of the plan.
+    thanas : geopandas.GeoDataFrame, optional
+        Outlines drawn under the routes (the planned thanas).
+    tiles : str or None
+        Base tiles (``None``: none, offline).
+    tile_attribution : str, optional
+    title : str
+
+    Returns
+    -------
+    folium.Map
+        One layer per team (toggle in the layer control); each stop's popup says when to
+        arrive, how long to stay and why.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        For a day outside the plan.
+    """
+    if not 1 <= day <= plan.days:
+        raise ParameterError(
+            f"day {day} is not in the plan (days 1..{plan.days})", fix="choose a day of the plan"
+        )
+    routes = [r for r in plan.routes if r.day == day - 1]
+    points = [(lon, lat) for r in routes for lon, lat in r.path]
+    points += [(s.place.lon, s.place.lat) for r in routes for s in r.stops]
+    outline = in_wgs84(thanas) if thanas is not None and len(thanas) else None
+    if points:
+        lons, lats = [p[0] for p in points], [p[1] for p in points]
+        bounds = (min(lons), min(lats), max(lons), max(lats))
+    elif outline is not None:
+        w, s, e, n = outline.total_bounds
+        bounds = (float(w), float(s), float(e), float(n))
+    else:
+        bounds = (82.85, 25.18, 83.12, 25.42)
+    m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
+    if outline is not None:
+        folium.GeoJson(
+            outline[[outline.geometry.name]].to_json(),
+            name="Thanas",
+            style_function=lambda _: {"color": "#555", "weight": 1.5, "fillOpacity": 0.03},
+            control=True,
+        ).add_to(m)
+    legend = LegendSection("Teams")
+    colors: dict[str, str] = {}
+    for r in routes:
+        thana_teams = [t.team for t in plan.teams.of_thana(r.team.thana)]
+        color = TEAM_COLORS[thana_teams.index(r.team.team) % len(TEAM_COLORS)]
+        colors[r.team.team] = color
+        group = folium.FeatureGroup(name=f"{r.team.team} ({r.team.shift_label})", show=True)
+        if len(r.path) >= 2:
+            folium.PolyLine(  # type: ignore[no-untyped-call]
+                [[lat, lon] for lon, lat in r.path],
+                color=color,
+                weight=4,
+                opacity=0.8,
+                tooltip=f"{r.team.team}, {r.team.shift_label}, {len(r.stops)} stops, "
+                f"{r.distance_km:.1f} km",
+            ).add_to(group)
+        start = (r.team.start_lon or 0.0, r.team.start_lat or 0.0)
+        legs: Sequence[tuple[float, float]] = [
+            start,
+            *[(s.place.lon, s.place.lat) for s in r.stops],
+            start,
+        ]
+        for a, b in itertools.pairwise(legs):
+            if math.hypot(b[0] - a[0], b[1] - a[1]) < MIN_ARROW_DEG:
+                continue
+            mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            _arrow(mid, _bearing_css(a, b), color).add_to(group)
+        for i in range(len(r.stops)):
+            _stop_marker(r, i, color).add_to(group)
+        folium.Marker(
+            location=[start[1], start[0]],
+            tooltip=f"{r.team.team} starts and ends here ({r.team.thana} station)",
+            icon=folium.DivIcon(
+                html='<div style="background:#222;color:#fff;width:16px;height:16px;'
+                'text-align:center;font:bold 11px sans-serif;">S</div>',
+                icon_size=(16, 16),
+                icon_anchor=(8, 8),
+            ),
+        ).add_to(group)
+        group.add_to(m)
+    for team, color in list(colors.items())[:12]:
+        legend.items.append((color, team, "line"))
+    if len(colors) > 12:
+        legend.note = f"… and {len(colors) - 12} more teams (see the layer control)"
+    date = plan.date_of(day - 1).isoformat()
+    stops = sum(len(r.stops) for r in routes)
+    line = f"day {day} ({date}): {len(routes)} team routes, {stops} stops"
+    add_controls(
+        m,
+        tiles=tile_layer,
+        outline=outline,
+        legend=[
+            legend,
+            LegendSection(
+                "Stops",
+                [("#c0392b", "numbered in visiting order; arrows show the direction", "circle")],
+                note="Teams protect places and people at risk; they do not harass couples "
+                "or act as moral police.",
+            ),
+        ],
+        notes=[f"Seed {plan.seed}; travel: {plan.travel}."],
+        title=title,
+        subtitle=line,
+        warning="SYNTHETIC demo data" if plan.synthetic else "",
+    )
+    logger.info("patrol map: %s", line)
+    return m
