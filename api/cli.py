@@ -12,7 +12,9 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 import api.cli_analysis  # registers hotspots, significance, backtest
+import api.cli_cctv  # registers cctv gaps|place|report
 import api.cli_maps  # registers map hotspots|cctv|patrol
+import api.cli_patrol  # registers patrol plan
 import api.cli_service  # noqa: F401  (these three imports register sub-commands)
 from api.cli_common import (
     DefaultOpt,

@@ -304,15 +304,29 @@ def map_cctv_cmd(
     hotspots: Annotated[
         bool, typer.Option("--hotspots/--no-hotspots", help="Draw the hotspots for context.")
     ] = True,
+    k: Annotated[
+        int,
+        typer.Option("--k", help="Proposed cameras drawn with their view (0: none).", min=0),
+    ] = 5,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", help="Most cost of the proposed cameras (new = 1).", min=0),
+    ] = None,
     png: PngOpt = None,
     width: WidthOpt = 1280,
     height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
-    """Map of CCTV cameras, their view circles and the sites no working camera sees."""
-    from maps.cctv_map import cctv_map, coverage_summary
+    """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
+    from maps.cctv_map import cctv_map
     from maps.render import map_html
-    from models import hotspots as hs
+    from models import cctv_gaps as cg
+    from models.cctv_plan import (
+        CctvParams,
+        selection_gaps,
+        selection_hotspots,
+        selection_placement,
+    )
 
     _check_out(out, png)
     chosen_tiles = _tiles(no_tiles, tiles)
@@ -324,40 +338,38 @@ def map_cctv_cmd(
             fix="import them first: shakti import sites FILE; shakti import cctv FILE",
         )
     area = inputs.study_area()
-    sites, cctv = inputs.sites, inputs.cctv
-    if thana is not None and area is not None:  # only what lies in the thana
-        shape = area.to_crs(sites.crs).union_all() if not sites.empty else None
-        sites = sites[sites.within(shape)] if shape is not None else sites
-        if not cctv.empty:
-            cctv = cctv[cctv.within(area.to_crs(cctv.crs).union_all())]
-    spots = None
-    if hotspots and len(inputs.incidents):
-        with console.status(f"hotspots of {len(inputs.incidents)} incidents …"):
-            spots = hs.find_hotspots(
-                inputs.incidents,
-                eps_m=eps_m,
-                min_samples=min_samples,
-                metric_crs=cfg.metric_crs,
-                sites=sites,
-                cctv=cctv,
-                thanas=inputs.thanas,
-                reference_time=inputs.reference_time(),
-            )
-    summary = coverage_summary(sites, cctv, metric_crs=cfg.metric_crs)
+    cctv = inputs.cctv
+    if thana is not None and area is not None and not cctv.empty:  # cameras in the thana
+        cctv = cctv[cctv.within(area.to_crs(cctv.crs).union_all())]
+    params = CctvParams(eps_m=eps_m, min_samples=min_samples, metric_crs=cfg.metric_crs)
+    with console.status(f"CCTV gaps and hotspots of {len(inputs.incidents)} incidents …"):
+        spots = selection_hotspots(inputs, params)
+        gaps = selection_gaps(inputs, params, spots)
+        plan = (
+            selection_placement(inputs, params, k=k, budget=budget, hotspots=spots)
+            if k and not inputs.sites.empty
+            else None
+        )
     m = cctv_map(
-        sites,
+        gaps.gaps,
         cctv,
         thanas=area if area is not None else inputs.thanas,
-        hotspots=spots,
+        hotspots=spots if hotspots else None,
+        gaps=gaps,
+        proposed=None if plan is None else plan.cameras,
         share=share,
         tiles=chosen_tiles,
         tile_attribution=_attribution(tile_attribution),
         metric_crs=cfg.metric_crs,
     )
     html = map_html(m, assets="inline")
+    counts = gaps.counts()
+    n_sites = len(gaps.gaps)
+    without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
     console.print(
-        f"{summary.uncovered} of {summary.sites} sites have no working camera; "
-        f"{summary.working} of {summary.cameras} cameras work"
+        f"{without} of {n_sites} sites have no working camera ({counts[cg.REPAIRABLE]} "
+        f"repairable); {gaps.registry.counts['working']} of {gaps.registry.counts['cameras']} "
+        "cameras work"
     )
     written_png = _save(html, out, png, width, height)
     _finish(
@@ -368,11 +380,13 @@ def map_cctv_cmd(
             "png": written_png,
             "share": share,
             "tiles": chosen_tiles,
-            "sites": summary.sites,
-            "sites_without_working_camera": summary.uncovered,
-            "cameras": summary.cameras,
-            "cameras_working": summary.working,
-            "hotspots": None if spots is None else len(spots),
+            "sites": n_sites,
+            "sites_without_working_camera": without,
+            "sites_repairable": counts[cg.REPAIRABLE],
+            "cameras": int(gaps.registry.counts["cameras"]),
+            "cameras_working": int(gaps.registry.counts["working"]),
+            "proposed_cameras": 0 if plan is None else len(plan.cameras),
+            "hotspots": None if spots is None or not hotspots else len(spots),
             "thana": thana,
         },
         as_json,
@@ -386,19 +400,81 @@ def map_cctv_cmd(
 def map_patrol_cmd(
     out: OutOpt,
     store: StoreOpt = None,
-    thana: ThanaOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
-    share: ShareOpt = False,
+    thana: Annotated[
+        str | None, typer.Option("--thana", help="Plan only this thana (default: every thana).")
+    ] = None,
+    day: Annotated[
+        int, typer.Option("--day", help="Day of the plan to draw (1-based).", min=1)
+    ] = 1,
+    days: Annotated[int, typer.Option("--days", help="Days planned (1..31).", min=1)] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the day-to-day variation.")] = 0,
+    teams: Annotated[
+        Path | None, typer.Option("--teams", help="Teams file (CSV or JSON); default 3 a thana.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of the plan (YYYY-MM-DD).")
+    ] = None,
     no_tiles: NoTilesOpt = False,
     tiles: TilesOpt = None,
+    tile_attribution: AttributionOpt = None,
     png: PngOpt = None,
+    width: WidthOpt = 1280,
+    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
-    """Map of patrol routes and beats (not available yet)."""
-    raise ShaktiError(
-        "patrol planning is not available yet",
-        why="the patrol-route and beat planning analysis has not landed in this version",
-        fix="use `shakti map hotspots` (peak hours and places) until it does",
+    """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
+    from api.cli_patrol import parse_start
+    from geo.schema import NAME
+    from maps.patrol_map import patrol_map
+    from maps.render import map_html
+    from models.patrol import plan_from_store
+    from models.teams import read_teams
+
+    _check_out(out, png)
+    if day > days:
+        days = day
+    chosen_tiles = _tiles(no_tiles, tiles)
+    cfg = settings()
+    target = store_at(store)
+    with console.status("planning patrols …"):
+        plan = plan_from_store(
+            target,
+            timezone=cfg.timezone,
+            metric_crs=cfg.metric_crs,
+            thana=thana,
+            days=days,
+            seed=seed,
+            start=parse_start(start),
+            teams=read_teams(teams) if teams is not None else None,
+        )
+    from geo.schema import LayerKind
+    from geo.store import read_layer
+
+    outlines = read_layer(target, LayerKind.THANAS, timezone=cfg.timezone)
+    outlines = outlines[outlines[NAME].isin(plan.thanas)]
+    m = patrol_map(
+        plan,
+        day=day,
+        thanas=outlines,
+        tiles=chosen_tiles,
+        tile_attribution=_attribution(tile_attribution),
+    )
+    html = map_html(m, assets="inline")
+    written_png = _save(html, out, png, width, height)
+    routes = [r for r in plan.routes if r.day == day - 1]
+    _finish(
+        {
+            "map": "patrol",
+            "out": str(out),
+            "bytes": len(html.encode()),
+            "png": written_png,
+            "tiles": chosen_tiles,
+            "thana": thana,
+            "day": day,
+            "date": plan.date_of(day - 1).isoformat(),
+            "seed": seed,
+            "routes": len(routes),
+            "stops": sum(len(r.stops) for r in routes),
+        },
+        as_json,
     )

@@ -107,12 +107,30 @@ def test_map_cctv(store: Path, tmp_path: Path) -> None:
     assert REMOTE_TAG.search(page) is None
 
 
-def test_map_patrol_is_not_available_yet(store: Path, tmp_path: Path) -> None:
+def test_map_patrol_draws_routes_offline(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "patrol.html"
+    summary = run(
+        "patrol", "--store", str(store), "--out", str(out), "--thana", "Lanka", "--day", "2",
+        "--seed", "4", "--no-tiles",
+    )  # fmt: skip
+    assert summary["map"] == "patrol" and summary["day"] == 2 and summary["thana"] == "Lanka"
+    assert summary["routes"] == 3
+    stops = summary["stops"]
+    assert isinstance(stops, int) and stops > 0
+    page = out.read_text(encoding="utf-8")
+    assert REMOTE_TAG.search(page) is None
+    assert page.count("shakti-stop") >= stops and "shakti-arrow" in page
+    assert "Lanka-1, 08:00–14:00" in page and "moral police" in page
+
+
+def test_map_patrol_day_outside_the_plan_is_refused(store: Path, tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["map", "patrol", "--store", str(store), "--out", str(tmp_path / "p.html")]
-    )
+        app,
+        ["map", "patrol", "--store", str(store), "--out", str(tmp_path / "p.html"),
+         "--thana", "Nowhere"],
+    )  # fmt: skip
     assert result.exit_code == 2
-    assert "patrol planning is not available yet" in result.output
+    assert "not in the store" in result.output
     assert not (tmp_path / "p.html").exists()
 
 

@@ -117,7 +117,8 @@ async function refresh(event) {
   show(error, false);
   const mapParams = new URLSearchParams(params);
   if (new FormData(form).get("significance")) mapParams.set("significance", "true");
-  $("map").src = "/maps/hotspots?" + mapParams.toString();
+  const mapRoute = $("cctv-map").checked ? "/maps/cctv?" : "/maps/hotspots?";
+  $("map").src = mapRoute + mapParams.toString();
   try {
     const [collection, card] = await Promise.all([
       api("/hotspots?" + params.toString()),
@@ -237,7 +238,62 @@ async function upload(event) {
   show(report, true);
 }
 
+async function planPatrols() {
+  const error = $("patrol-error");
+  show(error, false);
+  const thana = $("thana").value || null;
+  const request = {
+    thana: thana,
+    days: Number($("patrol-days").value || 7),
+    seed: Number($("patrol-seed").value || 0),
+  };
+  $("patrol-summary").textContent = "Planning …";
+  try {
+    const plan = await api("/patrol/plans", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    fillPatrol(plan);
+  } catch (err) {
+    $("patrol-summary").textContent = "";
+    error.textContent = err.message;
+    show(error, true);
+  }
+}
+
+function fillPatrol(plan) {
+  const meta = plan.meta;
+  const pct = (x) => (typeof x === "number" ? Math.round(100 * x) + "%" : "–");
+  $("patrol-summary").textContent =
+    "Plan " + plan.id + ": " + meta.days + " days from " + meta.start + ", " + meta.teams +
+    " teams, " + meta.stops + " stops; risk covered per day " + pct(meta.risk_share_per_day) +
+    ", hotspots visited per day " + pct(meta.hotspot_share_per_day) + ". " +
+    meta.notes.join(" · ");
+  const body = $("patrol-teams").querySelector("tbody");
+  body.replaceChildren();
+  for (const team of plan.teams) {
+    const row = document.createElement("tr");
+    cell(row, team.team);
+    cell(row, team.thana);
+    cell(row, team.shift + " (" + team.mode + ")");
+    const links = document.createElement("td");
+    for (const route of plan.routes.filter((r) => r.team === team.team)) {
+      const a = document.createElement("a");
+      a.href = route.sheet_page;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = "day " + route.day + " (" + route.stops.length + ")";
+      links.append(a, " ");
+    }
+    row.appendChild(links);
+    body.appendChild(row);
+  }
+  show($("patrol-teams"), true);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  $("plan-patrols").addEventListener("click", planPatrols);
   $("login-form").addEventListener("submit", login);
   $("filters").addEventListener("submit", refresh);
   $("logout").addEventListener("click", logout);
