@@ -27,7 +27,7 @@ browser:
 	./scripts/install_browser.sh
 
 demo: $(STAMP) assets
-	rm -f $(DEMO_STORE) $(DEMO_STORE).users.sqlite
+	rm -rf $(DEMO_STORE) $(DEMO_STORE).users.sqlite demo/cctv-gaps demo/patrol-lanka
 	$(BIN)/shakti demo-data --store $(DEMO_STORE)
 	$(BIN)/shakti layers --store $(DEMO_STORE)
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --out demo/hotspots.geojson
@@ -37,7 +37,11 @@ demo: $(STAMP) assets
 	$(BIN)/shakti backtest --store $(DEMO_STORE) --out demo/backtest.csv --plot demo/backtest.png
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --out demo/hotspots.html
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --share --out demo/hotspots-shareable.html
-	$(BIN)/shakti map cctv --store $(DEMO_STORE) --out demo/cctv.html
+	$(BIN)/shakti cctv gaps --store $(DEMO_STORE) --out demo/cctv-gaps
+	$(BIN)/shakti cctv place --store $(DEMO_STORE) --k 10 --out demo/cctv-plan.geojson
+	$(BIN)/shakti map cctv --store $(DEMO_STORE) --k 10 --out demo/cctv.html
+	$(BIN)/shakti patrol plan --store $(DEMO_STORE) --thana Lanka --days 7 --out demo/patrol-lanka
+	$(BIN)/shakti map patrol --store $(DEMO_STORE) --thana Lanka --out demo/patrol-lanka.html
 	$(MAKE) --no-print-directory serve
 
 # The web service on the demo store (demo users printed once; stop with Ctrl-C).

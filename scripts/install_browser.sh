@@ -7,8 +7,17 @@
 set -euo pipefail
 
 CHROMIUM="${SHAKTI_CHROMIUM:-/usr/bin/chromium}"
+# Devanagari and Latin fonts, so that Hindi headings render in PNG exports and browser tests.
+FONTS=(fonts-dejavu-core fonts-lohit-deva)
 
-if [ -x "$CHROMIUM" ]; then
+missing_fonts=()
+if command -v dpkg >/dev/null 2>&1; then
+    for pkg in "${FONTS[@]}"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing_fonts+=("$pkg")
+    done
+fi
+
+if [ -x "$CHROMIUM" ] && [ "${#missing_fonts[@]}" -eq 0 ]; then
     echo "install_browser: $CHROMIUM is already installed ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown')); nothing to do"
     exit 0
 fi
@@ -31,6 +40,6 @@ fi
 
 echo "install_browser: running ${SUDO:+$SUDO }apt-get update"
 $SUDO apt-get update -qq
-echo "install_browser: running ${SUDO:+$SUDO }apt-get install -y --no-install-recommends chromium fonts-dejavu-core"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+echo "install_browser: running ${SUDO:+$SUDO }apt-get install -y --no-install-recommends chromium ${FONTS[*]}"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium "${FONTS[@]}"
 echo "install_browser: installed $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
