@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Final, ParamSpec, TypeVar
+from typing import Annotated, Any, Final
 
 import typer
 from rich.table import Table
 
 from api.cli_analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
-from api.cli_common import JsonOpt, StoreOpt, app, console, err_console, settings, store_at
-from geo.errors import ParameterError, ShaktiError
+from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings, store_at
+from geo.errors import ParameterError
 from geo.export import write_output
 from geo.schema import KIND, NAME, SYNTHETIC, THANA
 from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
 
 logger = logging.getLogger(__name__)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 #: Files written when ``--out`` of ``shakti cctv gaps`` is a folder.
 GAPS_CSV: Final = "cctv_gaps.csv"
@@ -44,20 +40,7 @@ app.add_typer(cctv_app, name="cctv")
 
 def cctv_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Register a ``shakti cctv`` command whose domain errors become one line and exit 2."""
-
-    def decorate(func: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(func)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return func(*args, **kwargs)
-            except ShaktiError as exc:
-                err_console.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(2) from exc
-
-        cctv_app.command(name)(wrapper)
-        return wrapper
-
-    return decorate
+    return command(name, group=cctv_app)
 
 
 RadiusOpt = Annotated[

@@ -28,8 +28,18 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a command whose domain errors become a clear message and exit status 2."""
+def command(
+    name: str, *, group: typer.Typer | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a command whose domain errors become a clear message and exit status 2.
+
+    Parameters
+    ----------
+    name : str
+        The command's name.
+    group : typer.Typer, optional
+        A sub-command group (``shakti map``, ``shakti cctv`` ...); default the top level.
+    """
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
@@ -40,7 +50,7 @@ def command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 err_console.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(2) from exc
 
-        app.command(name)(wrapper)
+        (group if group is not None else app).command(name)(wrapper)
         return wrapper
 
     return decorate

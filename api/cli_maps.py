@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Final, ParamSpec, TypeVar
+from typing import Annotated, Any, Final
 
 import typer
 
 from api.cli_analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
-from api.cli_common import JsonOpt, StoreOpt, app, console, err_console, settings, store_at
-from geo.errors import ExportError, ParameterError, ShaktiError
+from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings, store_at
+from geo.errors import ExportError, ParameterError
 from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
 
 logger = logging.getLogger(__name__)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 #: Cell size (metres) of the Gi* and emerging-trend layers.
 MAP_CELL_M: Final = 250.0
@@ -38,20 +34,7 @@ app.add_typer(map_app, name="map")
 
 def map_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Register a ``shakti map`` command whose domain errors become one line and exit 2."""
-
-    def decorate(func: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(func)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return func(*args, **kwargs)
-            except ShaktiError as exc:
-                err_console.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(2) from exc
-
-        map_app.command(name)(wrapper)
-        return wrapper
-
-    return decorate
+    return command(name, group=map_app)
 
 
 OutOpt = Annotated[

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from api.cli_common import JsonOpt, StoreOpt, app, console, err_console, settings, store_at
-from geo.errors import ParameterError, ShaktiError
+from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings, store_at
+from geo.errors import ParameterError
 
 logger = logging.getLogger(__name__)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 patrol_app = typer.Typer(
     name="patrol",
@@ -33,20 +29,7 @@ app.add_typer(patrol_app, name="patrol")
 
 def patrol_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Register a ``shakti patrol`` command whose domain errors become one line and exit 2."""
-
-    def decorate(func: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(func)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return func(*args, **kwargs)
-            except ShaktiError as exc:
-                err_console.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(2) from exc
-
-        patrol_app.command(name)(wrapper)
-        return wrapper
-
-    return decorate
+    return command(name, group=patrol_app)
 
 
 PlanThanaOpt = Annotated[

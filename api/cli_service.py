@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Final, ParamSpec, TypeVar
+from typing import Annotated, Final
 
 import typer
 from rich.table import Table
 
-from api.cli_common import JsonOpt, StoreOpt, app, command, console, err_console, settings
+from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings
 from api.users import Role, User, UserStore, generate_password, users_path
-from geo.errors import ShaktiError
 from geo.schema import NAME, THANA, LayerKind
 from geo.store import Store, open_store
 
 logger = logging.getLogger(__name__)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 users_app = typer.Typer(
     name="users",
@@ -40,20 +35,7 @@ DEMO_USERS: Final = (
 
 def _users_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Register a ``users`` sub-command whose domain errors exit with status 2."""
-
-    def decorate(func: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(func)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return func(*args, **kwargs)
-            except ShaktiError as exc:
-                err_console.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(2) from exc
-
-        users_app.command(name)(wrapper)
-        return wrapper
-
-    return decorate
+    return command(name, group=users_app)
 
 
 def _store_path(store: Path | None) -> Path:
