@@ -427,6 +427,56 @@ def gi_geojson(
     return geojson_bytes(flagged, id_column=CELL_ID, meta=meta)
 
 
+def emerging_cells(
+    data: AnalysisInputs, settings: Settings, selection: Selection, g: GridParams, *, time_bin: str
+) -> gpd.GeoDataFrame:
+    """Return every cell's emerging hot-spot pattern, within the service's size budget.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    selection : models.inputs.Selection
+    g : GridParams
+    time_bin : str
+        ``W``, ``14D`` or ``M``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The output of :func:`models.emerging.emerging_hotspots`.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When cells × time bins exceed :data:`MAX_CELL_BINS`, saying how to shrink it.
+    """
+    from models.emerging import emerging_hotspots
+
+    n_cells = check_cells(data, settings, g)
+    times = data.incidents[OCCURRED_AT]
+    first = pd.Timestamp(selection.start) if selection.start else times.min().tz_localize(None)
+    last = pd.Timestamp(selection.end) if selection.end else times.max().tz_localize(None)
+    bins = max(1, int((last - first).days / _BIN_DAYS.get(time_bin, 7.0)) + 1)
+    if n_cells * bins > MAX_CELL_BINS:
+        raise _over_budget(
+            f"cell_m {g.cell_m:g} with {bins} time bins ({time_bin})",
+            n_cells * bins,
+            MAX_CELL_BINS,
+            "use larger cells, monthly bins (time_bin=M), fewer dates or a thana",
+        )
+    return emerging_hotspots(
+        data.incidents,
+        cell_m=g.cell_m,
+        bin=time_bin,
+        grid=g.grid,  # type: ignore[arg-type]
+        start=selection.start,
+        end=selection.end,
+        metric_crs=settings.metric_crs,
+        study_area=data.study_area(),
+    )
+
+
 def emerging_geojson(
     store: Store,
     settings: Settings,
@@ -452,32 +502,11 @@ def emerging_geojson(
     -------
     bytes
     """
-    from models.emerging import NO_PATTERN, PATTERN, emerging_hotspots
+    from models.emerging import NO_PATTERN, PATTERN
     from models.grid import CELL_ID
 
     data = inputs(store, settings, selection)
-    n_cells = check_cells(data, settings, g)
-    times = data.incidents[OCCURRED_AT]
-    first = pd.Timestamp(selection.start) if selection.start else times.min().tz_localize(None)
-    last = pd.Timestamp(selection.end) if selection.end else times.max().tz_localize(None)
-    bins = max(1, int((last - first).days / _BIN_DAYS.get(time_bin, 7.0)) + 1)
-    if n_cells * bins > MAX_CELL_BINS:
-        raise _over_budget(
-            f"cell_m {g.cell_m:g} with {bins} time bins ({time_bin})",
-            n_cells * bins,
-            MAX_CELL_BINS,
-            "use larger cells, monthly bins (time_bin=M), fewer dates or a thana",
-        )
-    cells = emerging_hotspots(
-        data.incidents,
-        cell_m=g.cell_m,
-        bin=time_bin,
-        grid=g.grid,  # type: ignore[arg-type]
-        start=selection.start,
-        end=selection.end,
-        metric_crs=settings.metric_crs,
-        study_area=data.study_area(),
-    )
+    cells = emerging_cells(data, settings, selection, g, time_bin=time_bin)
     counts = {str(k): int(v) for k, v in cells[PATTERN].value_counts().items()}
     flagged = cells if all_cells else cells[cells[PATTERN] != NO_PATTERN]
     meta = {
@@ -786,6 +815,8 @@ class MapParams:
         A map for sharing outside the police (no incident points).
     max_points : int
         Most incident points drawn.
+    emerging : bool
+        Add the emerging hot-spot trend of each cell (monthly bins).
     """
 
     hotspots: HotspotParams = HotspotParams()
@@ -793,6 +824,7 @@ class MapParams:
     cell_m: float = 250.0
     share: bool = False
     max_points: int = 2000
+    emerging: bool = False
 
 
 def tiles_of(settings: Settings) -> str | None:
@@ -863,6 +895,12 @@ def map_html(
             study_area=data.study_area(),
         )
         gi_cells = cells[cells[GI_CLASS] != NOT_SIGNIFICANT]
+    trends = None
+    if m.emerging:
+        from models.emerging import NO_PATTERN, PATTERN
+
+        cube = emerging_cells(data, settings, selection, GridParams(cell_m=m.cell_m), time_bin="M")
+        trends = cube[cube[PATTERN] != NO_PATTERN]
     thana = selection.thana
 
     def scoped(layer: gpd.GeoDataFrame, kind: LayerKind) -> gpd.GeoDataFrame:
@@ -885,6 +923,7 @@ def map_html(
         cctv=scoped(data.cctv, LayerKind.CCTV),
         campaigns=scoped(data.campaigns, LayerKind.CAMPAIGNS),
         gi_cells=gi_cells,
+        emerging=trends,
         underserved=under,
         share=m.share,
         tiles=tiles_of(settings),

@@ -41,6 +41,9 @@ async def hotspot_map(
         bool, Query(description="Also mark hotspots without a recent awareness drive.")
     ] = False,
     significance: Annotated[bool, Query(description="Add the Gi* hot and cold cells.")] = False,
+    emerging: Annotated[
+        bool, Query(description="Add each cell's emerging hot-spot trend (monthly).")
+    ] = False,
     cell_m: CellQuery = 250.0,
     share: Annotated[
         bool, Query(description="A map for sharing outside the police: no incident points.")
@@ -57,6 +60,7 @@ async def hotspot_map(
     params = MapParams(
         hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=underserved),
         significance=significance,
+        emerging=emerging,
         cell_m=cell_m,
         share=share,
         max_points=max_points,
@@ -69,6 +73,7 @@ async def hotspot_map(
             "min_samples": min_samples,
             "underserved": underserved,
             "significance": significance,
+            "emerging": emerging,
             "cell_m": cell_m,
             "share": share,
             "max_points": max_points,

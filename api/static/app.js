@@ -116,7 +116,9 @@ async function refresh(event) {
   const error = $("filter-error");
   show(error, false);
   const mapParams = new URLSearchParams(params);
-  if (new FormData(form).get("significance")) mapParams.set("significance", "true");
+  const chosen = new FormData(form);
+  if (chosen.get("significance")) mapParams.set("significance", "true");
+  if (chosen.get("emerging")) mapParams.set("emerging", "true");
   const mapRoute = $("cctv-map").checked ? "/maps/cctv?" : "/maps/hotspots?";
   $("map").src = mapRoute + mapParams.toString();
   try {

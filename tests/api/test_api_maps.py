@@ -62,6 +62,14 @@ def test_map_html(env: Env) -> None:
         assert env.get(url).status_code == 200, url
 
 
+def test_map_with_emerging_trends(env: Env) -> None:
+    plain = env.get("/maps/hotspots", "planner").text
+    assert "Emerging hot-spot trends" not in plain
+    response = env.get("/maps/hotspots?emerging=true", "planner")
+    assert response.status_code == 200, response.text
+    assert re.search(r"Emerging hot-spot trends \(\d+ cells\)", response.text)
+
+
 def test_incharge_map_by_cookie(env: Env) -> None:
     pytest.importorskip("maps.hotspot_map")
     env.client.cookies.clear()
