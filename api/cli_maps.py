@@ -397,6 +397,7 @@ def map_patrol_cmd(
     start: Annotated[
         str | None, typer.Option("--start", help="First day of the plan (YYYY-MM-DD).")
     ] = None,
+    share: ShareOpt = False,
     no_tiles: NoTilesOpt = False,
     tiles: TilesOpt = None,
     tile_attribution: AttributionOpt = None,
@@ -441,6 +442,7 @@ def map_patrol_cmd(
         thanas=outlines,
         tiles=chosen_tiles,
         tile_attribution=_attribution(tile_attribution),
+        share=share,
     )
     html = map_html(m, assets="inline")
     written_png = _save(html, out, png, width, height)
@@ -456,7 +458,8 @@ def map_patrol_cmd(
             "day": day,
             "date": plan.date_of(day - 1).isoformat(),
             "seed": seed,
-            "routes": len(routes),
+            "share": share,
+            "routes": 0 if share else len(routes),
             "stops": sum(len(r.stops) for r in routes),
         },
         as_json,

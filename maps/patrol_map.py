@@ -7,7 +7,7 @@ import itertools
 import logging
 import math
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
@@ -48,6 +48,10 @@ def _arrow(at: tuple[float, float], angle: float, color: str) -> folium.Marker:
     return folium.Marker(location=[at[1], at[0]], icon=icon)
 
 
+#: Radius of a place's circle on a shareable patrol map (metres).
+SHARE_RADIUS_M: Final = 150.0
+
+
 def _stop_marker(route: Route, index: int, color: str) -> folium.Marker:
     s = route.stops[index]
     esc = html.escape
@@ -75,6 +79,50 @@ def _stop_marker(route: Route, index: int, color: str) -> folium.Marker:
     )
 
 
+def _shareable(
+    m: folium.Map,
+    tile_layer: Any,
+    outline: gpd.GeoDataFrame | None,
+    routes: Sequence[Route],
+    *,
+    title: str,
+    date: str,
+    plan: PatrolPlan,
+) -> folium.Map:
+    """Finish a shareable patrol map: each place under patrol once, no route or time."""
+    places = {s.place.place_id: s.place for r in routes for s in r.stops}
+    group = folium.FeatureGroup(name=f"Places under patrol ({len(places)})", show=True)
+    for place in sorted(places.values(), key=lambda p: p.place_id):
+        folium.Circle(
+            location=[place.lat, place.lon],
+            radius=SHARE_RADIUS_M,
+            color="#1f4e9c",
+            weight=2,
+            fill=True,
+            fill_opacity=0.15,
+            tooltip=html.escape(place.name),
+        ).add_to(group)
+    group.add_to(m)
+    add_controls(
+        m,
+        tiles=tile_layer,
+        outline=outline,
+        legend=[
+            LegendSection(
+                "Patrols",
+                [("#1f4e9c", "place under patrol by the women's safety teams", "circle")],
+                note="Teams protect places and people at risk; they do not harass couples "
+                "or act as moral police.",
+            )
+        ],
+        notes=["Shareable view: no routes, times or incident details."],
+        title=title,
+        subtitle=f"{date}: {len(places)} places under patrol",
+        warning="SYNTHETIC demo data" if plan.synthetic else "",
+    )
+    return m
+
+
 def patrol_map(
     plan: PatrolPlan,
     *,
@@ -83,8 +131,13 @@ def patrol_map(
     tiles: str | None = "openstreetmap",
     tile_attribution: str | None = None,
     title: str = DEFAULT_TITLE,
+    share: bool = False,
 ) -> folium.Map:
     """Draw one day of a patrol plan: routes with direction, numbered stops with time windows.
+
+    A shareable map (``share=True``, e.g. for school heads or a public notice) shows only the
+    places under patrol that day, as circles of :data:`SHARE_RADIUS_M`: no routes, order,
+    teams, times or reasons, so that it neither reveals a pattern nor carries incident counts.
 
     Parameters
     ----------
@@ -97,6 +150,8 @@ def patrol_map(
         Base tiles (``None``: none, offline).
     tile_attribution : str, optional
     title : str
+    share : bool
+        Only the places under patrol, without operational detail.
 
     Returns
     -------
@@ -133,6 +188,9 @@ def patrol_map(
             style_function=lambda _: {"color": "#555", "weight": 1.5, "fillOpacity": 0.03},
             control=True,
         ).add_to(m)
+    date = plan.date_of(day - 1).isoformat()
+    if share:
+        return _shareable(m, tile_layer, outline, routes, title=title, date=date, plan=plan)
     legend = LegendSection("Teams")
     colors: dict[str, str] = {}
     for r in routes:
@@ -177,7 +235,6 @@ def patrol_map(
         legend.items.append((color, team, "line"))
     if len(colors) > 12:
         legend.note = f"… and {len(colors) - 12} more teams (see the layer control)"
-    date = plan.date_of(day - 1).isoformat()
     stops = sum(len(r.stops) for r in routes)
     line = f"day {day} ({date}): {len(routes)} team routes, {stops} stops"
     add_controls(

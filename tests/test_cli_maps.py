@@ -123,6 +123,24 @@ def test_map_patrol_draws_routes_offline(store: Path, tmp_path: Path) -> None:
     assert "Lanka-1, 08:00–14:00" in page and "moral police" in page
 
 
+def test_map_patrol_shareable_has_places_but_no_route_time_or_reason(
+    store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "patrol-share.html"
+    summary = run(
+        "patrol", "--store", str(store), "--out", str(out), "--thana", "Lanka", "--day", "2",
+        "--seed", "4", "--no-tiles", "--share",
+    )  # fmt: skip
+    assert summary["share"] is True and summary["routes"] == 0
+    page = out.read_text(encoding="utf-8")
+    assert REMOTE_TAG.search(page) is None
+    assert "places under patrol" in page and "moral police" in page
+    assert "shakti-stop" not in page and "shakti-arrow" not in page
+    assert "Lanka-1" not in page  # no team
+    assert "08:00" not in page  # no shift or arrival time
+    assert "incidents" not in page.lower()  # no reason with counts
+
+
 def test_map_patrol_day_outside_the_plan_is_refused(store: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
