@@ -129,3 +129,25 @@ def test_incharge_sees_only_their_thana(served: str, browser: Any) -> None:
         assert OWN_THANA in map_html
         assert OTHER_THANA not in map_html
         assert log.console_errors == [] and log.page_errors == []
+
+
+def test_incharge_plans_a_week_and_opens_a_patrol_sheet(served: str, browser: Any) -> None:
+    with offline_page(width=1400, height=1000, browser=browser) as (page, log):
+        log_in(page, served, "lanka")
+        page.fill("#patrol-days", "7")
+        page.click("#plan-patrols")
+        page.locator("#patrol-teams").wait_for(state="visible", timeout=120_000)
+        rows = page.locator("#patrol-teams tbody tr")
+        assert rows.count() >= 1
+        for index in range(rows.count()):
+            assert rows.nth(index).locator("td").nth(1).inner_text() == OWN_THANA
+        links = rows.first.locator("a")
+        assert links.count() == 7  # a sheet a day
+        with page.context.expect_page() as opened:
+            links.nth(1).click()
+        sheet = opened.value
+        sheet.wait_for_load_state("load")
+        text = sheet.locator("body").inner_text()
+        assert "Patrol sheet" in text and OWN_THANA in text
+        assert "moral police" in text
+        assert log.console_errors == [] and log.page_errors == []
