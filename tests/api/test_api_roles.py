@@ -17,6 +17,9 @@ THANA_ROUTES = (
     "/datasets",
     "/datasets/incidents/quarantine",
     "/datasets/cctv/quarantine",
+    "/cctv/gaps",
+    "/cctv/placement?k=2",
+    "/maps/cctv",
 )
 
 
