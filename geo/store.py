@@ -1,4 +1,4 @@
-"""The store interface: what every backend (embedded GeoPackage today, PostGIS later) provides."""
+"""The store interface: what every backend (embedded GeoPackage, shared PostGIS) provides."""
 
 from __future__ import annotations
 
@@ -127,19 +127,37 @@ class Store(Protocol):
         ...
 
 
+#: URL schemes of a PostgreSQL database (the PostGIS store) in :func:`open_store`.
+DATABASE_URL_SCHEMES: Final = ("postgresql", "postgres")
+
+
+def is_database_url(location: object) -> bool:
+    """Return whether ``location`` is a PostgreSQL URL (``postgresql://...``), not a path."""
+    return (
+        isinstance(location, str)
+        and "://" in location
+        and location.split("://", 1)[0].lower() in DATABASE_URL_SCHEMES
+    )
+
+
 def open_store(location: str | Path) -> Store:
     """Open (creating if needed) the store at ``location``.
 
     Parameters
     ----------
     location : str or Path
-        Path of a GeoPackage file (``*.gpkg``). Database URLs are reserved for a later
-        PostGIS backend.
+        Path of a GeoPackage file (``*.gpkg``, the embedded store), or a PostgreSQL URL
+        ``postgresql://user@host:port/database[?schema=NAME]`` (the shared PostGIS store,
+        :class:`geo.postgis_store.PostgisStore`).
 
     Returns
     -------
     Store
     """
+    if is_database_url(location):
+        from geo.postgis_store import PostgisStore  # psycopg is needed only for databases
+
+        return PostgisStore(str(location))
     from geo.gpkg_store import GeoPackageStore
 
     return GeoPackageStore(Path(location))

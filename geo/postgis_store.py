@@ -1,0 +1,889 @@
+"""The shared store: the five layers, quarantine, import log and version in PostgreSQL + PostGIS."""
+
+# How the guarantees of the Store protocol are kept
+# -------------------------------------------------
+# * Atomic imports: an ``apply`` is one PostgreSQL transaction (delete the batch's keys, COPY the
+#   rows, replace the import's quarantine lines, bump the version, log the import). Any error,
+#   a crash of the client or a killed connection rolls all of it back; readers (any number of
+#   API workers) see the previous state until COMMIT and never block.
+# * One writer at a time: ``apply`` takes a transaction-scoped advisory lock (polling
+#   ``pg_try_advisory_xact_lock`` up to ``lock_timeout``), so concurrent imports fail with
+#   StoreLockedError like the GeoPackage store's ``flock``; the version row is additionally
+#   updated with ``UPDATE ... RETURNING`` (a row lock), so versions are strictly increasing and
+#   never repeated across workers.
+# * Upsert on the layer key: stored rows whose key is in the batch are deleted and the batch is
+#   inserted with new ``fid`` values, exactly as the GeoPackage store does (a re-imported row
+#   moves to the end of the stored order).
+# * Values are checked and encoded by the GeoPackage store's batch preparation (same errors,
+#   same millisecond UTC instants), so both backends accept and refuse the same batches and read
+#   back identical frames.
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import itertools
+import json
+import logging
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import psycopg
+import shapely
+from psycopg import sql
+
+from geo.crs import WGS84
+from geo.errors import StoreError, StoreLockedError
+from geo.gpkg_store import (
+    _IMPORTS_STORAGE,
+    _QUARANTINE_STORAGE,
+    _Col,
+    _Features,
+    _layer_columns,
+    _prepare_features,
+    _prepare_quarantine,
+)
+from geo.quarantine import Q_IMPORT_ID, Q_KIND, Q_ROW, QUARANTINE_COLUMNS
+from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
+from geo.store import (
+    IMP_ACCEPTED,
+    IMP_AT,
+    IMP_ID,
+    IMP_KIND,
+    IMP_QUARANTINED,
+    IMP_ROWS,
+    IMP_SHA256,
+    IMP_SOURCE,
+    IMPORT_LOG_COLUMNS,
+    ImportBatch,
+    ImportRecord,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Query parameter of the URL naming the database schema of the store (not sent to libpq).
+SCHEMA_PARAM: Final = "schema"
+#: Schema used when the URL names none.
+DEFAULT_SCHEMA: Final = "shakti"
+#: Version of the table layout this module writes (``meta.format``).
+STORE_FORMAT: Final = 1
+GEOM_COLUMN: Final = "geom"
+FID_COLUMN: Final = "fid"
+SRID: Final = 4326
+
+QUARANTINE_TABLE: Final = "quarantine"
+IMPORTS_TABLE: Final = "imports"
+META_TABLE: Final = "meta"
+META_VERSION: Final = "version"
+META_FORMAT: Final = "format"
+META_CREATED: Final = "created_at"
+
+DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
+_LOCK_POLL_S: Final = 0.05
+DEFAULT_CONNECT_TIMEOUT_S: Final = 10
+
+_PG_TYPES: Final[dict[_Col, str]] = {
+    _Col.TEXT: "text",
+    _Col.INTEGER: "bigint",
+    _Col.REAL: "double precision",
+    _Col.DATE: "date",
+    _Col.DATETIME: "timestamptz",
+    _Col.BOOLEAN: "boolean",
+}
+
+
+def _split_url(url: str) -> tuple[str, str, str]:
+    """Return (libpq URL without the schema parameter, schema, URL shown in messages)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in query if k == SCHEMA_PARAM), DEFAULT_SCHEMA)
+    rest = urlencode([(k, v) for k, v in query if k != SCHEMA_PARAM])
+    conn_url = urlunsplit(parts._replace(query=rest))
+    netloc = parts.netloc
+    if "@" in netloc:  # never show the password
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = userinfo.split(":", 1)[0] + "@" + host
+    shown_query = urlencode([(k, v) for k, v in query if k.lower() != "password"])
+    shown = urlunsplit(parts._replace(netloc=netloc, query=shown_query))
+    if not schema.isidentifier():
+        raise StoreError(
+            f"the store URL {shown} names the schema {schema!r}",
+            why="a schema name must be a plain identifier (letters, digits, underscores)",
+            fix=f"use e.g. ?{SCHEMA_PARAM}={DEFAULT_SCHEMA}",
+        )
+    return conn_url, schema, shown
+
+
+def _primary(exc: psycopg.Error) -> str:
+    """Return the server's one-line message of an error, never its DETAIL/CONTEXT lines.
+
+    Those quote the failing row, which may hold incident data; the message names the
+    constraint or the problem, enough to act on (the full error is in the server log).
+    """
+    primary = exc.diag.message_primary
+    if primary:
+        return primary.strip()
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else "no message"
+
+
+def _now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _decode(values: Sequence[Any], col: _Col) -> Any:
+    """Return a pandas column from PostgreSQL values, with the GeoPackage store's dtypes."""
+    if col is _Col.TEXT:
+        return pd.Series(values, dtype="str")
+    if col is _Col.INTEGER:
+        return pd.array(values, dtype="Int64")
+    if col is _Col.REAL:
+        return np.array(values, dtype=np.float64)
+    if col is _Col.DATE:
+        return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
+    if col is _Col.DATETIME:
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        return stamps.astype("datetime64[ns, UTC]")
+    return np.array([v is True for v in values], dtype=bool)
+
+
+def _frame(rows: list[tuple[Any, ...]], columns: Sequence[tuple[str, _Col]]) -> pd.DataFrame:
+    """Return a DataFrame of result rows, one column per ``(name, storage type)``."""
+    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data = {name: _decode(vals, col) for (name, col), vals in zip(columns, values, strict=True)}
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+class PostgisStore:
+    """The shared store: one PostgreSQL schema with a PostGIS table per layer and three tables.
+
+    Every :class:`geo.schema.LayerKind` is a table (named after it) with a ``geometry`` column
+    in EPSG:4326 and a GiST index, the layer key unique; ``quarantine``, ``imports`` (the
+    import log) and ``meta`` (``version``) are plain tables. QGIS and ogr2ogr read it like any
+    PostGIS database; only this class should write it. Several processes (API workers) may
+    share one store: reads never block, imports are serialised.
+
+    Parameters
+    ----------
+    url : str
+        ``postgresql://user@host:port/database`` (any libpq URL); an optional
+        ``?schema=NAME`` picks the schema (default :data:`DEFAULT_SCHEMA`), created with the
+        tables and the ``postgis`` extension when missing. Keep passwords out of the URL
+        (``PGPASSWORD`` or ``~/.pgpass``): :attr:`location` never shows them.
+    lock_timeout : float
+        Seconds to wait for another process's import to finish before giving up.
+
+    Raises
+    ------
+    StoreError
+        When the database cannot be reached, PostGIS is not installed in it, or the schema
+        holds tables of a newer format.
+    """
+
+    def __init__(self, url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> None:
+        self._url, self._schema, self.location = _split_url(url)
+        self._lock_timeout = lock_timeout
+        # The advisory lock key of this store's writers: one per (database, schema).
+        self._lock_key = zlib.crc32(f"shakti-store:{self._schema}".encode()) - 2**31
+        self._ensure_schema()
+
+    def __repr__(self) -> str:
+        return f"PostgisStore({self.location!r})"
+
+    @property
+    def schema(self) -> str:
+        """Return the database schema holding the store's tables."""
+        return self._schema
+
+    # ---- connections ----
+
+    @contextlib.contextmanager
+    def _connect(
+        self, action: str, *, autocommit: bool = False
+    ) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+        """Open a connection for one operation; turn database errors into StoreError.
+
+        Without ``autocommit`` whatever the block does is rolled back unless it ran inside
+        ``conn.transaction()`` (which commits at its end).
+        """
+        try:
+            conn = psycopg.connect(
+                self._url,
+                autocommit=autocommit,
+                connect_timeout=DEFAULT_CONNECT_TIMEOUT_S,
+                options="-c TimeZone=UTC",
+                application_name="shakti",
+            )
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"could not connect to the store {self.location} to {action}",
+                why=f"{type(exc).__name__}: {_primary(exc)}",
+                fix="check that PostgreSQL runs, the URL (host, port, database, user) and the "
+                "password (PGPASSWORD or ~/.pgpass)",
+            ) from exc
+        try:
+            yield conn
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"could not {action} in the store {self.location}",
+                why=f"{type(exc).__name__}: {_primary(exc)}; nothing was changed",
+                fix="check the database log and the user's privileges on the schema "
+                f"{self._schema!r}, then try again",
+            ) from exc
+        finally:
+            conn.close()
+
+    def _t(self, table: str) -> sql.Composed:
+        """Return a schema-qualified table name."""
+        return sql.SQL("{}.{}").format(sql.Identifier(self._schema), sql.Identifier(table))
+
+    # ---- creating ----
+
+    def _ensure_schema(self) -> None:
+        """Create the extension, schema, tables and indexes when missing; check the format."""
+        exists_sql = (
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
+        )
+        with self._connect("create the tables", autocommit=True) as conn:
+            exists = conn.execute(exists_sql, (self._schema, META_TABLE)).fetchone()
+            if exists is None:
+                with conn.transaction():
+                    # Serialise creators (several workers starting at once) on the writers'
+                    # lock; an existing store is opened without it, so opening never waits
+                    # for a running import.
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                    exists = conn.execute(exists_sql, (self._schema, META_TABLE)).fetchone()
+                    if exists is None:
+                        self._create(conn)
+            row = conn.execute(
+                sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
+                (META_FORMAT,),
+            ).fetchone()
+        if row is None or int(row[0]) > STORE_FORMAT:
+            found = "no format" if row is None else f"format {row[0]}"
+            raise StoreError(
+                f"the store {self.location} has {found}; this version of Shakti reads "
+                f"format {STORE_FORMAT}",
+                why="it was written by a newer version of Shakti or by another program",
+                fix="upgrade Shakti, or use another schema (?schema=...) for a new store",
+            )
+
+    def _create(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """Create the store's schema and tables (inside the caller's transaction)."""
+        has_postgis = conn.execute(
+            "SELECT 1 FROM pg_extension WHERE extname = 'postgis'"
+        ).fetchone()
+        if has_postgis is None:
+            try:
+                with conn.transaction():
+                    conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            except psycopg.Error as exc:
+                raise StoreError(
+                    f"the database of the store {self.location} has no PostGIS",
+                    why=f"CREATE EXTENSION postgis failed: {_primary(exc)}",
+                    fix="install PostGIS (scripts/install_postgis.sh) and run "
+                    "'CREATE EXTENSION postgis' as a superuser in that database",
+                ) from exc
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
+        for spec in LAYERS.values():
+            table = spec.kind.value
+            gtype = "Point" if spec.geometry == "Point" else "Geometry"
+            cols = [
+                sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN)),
+                sql.SQL("{} geometry({}, {}) NOT NULL").format(
+                    sql.Identifier(GEOM_COLUMN), sql.SQL(gtype), sql.Literal(SRID)
+                ),
+            ]
+            for name, col in _layer_columns(spec):
+                extra = " NOT NULL UNIQUE" if name == spec.key else ""
+                cols.append(
+                    sql.SQL("{} {}{}").format(
+                        sql.Identifier(name), sql.SQL(_PG_TYPES[col]), sql.SQL(extra)
+                    )
+                )
+            conn.execute(
+                sql.SQL("CREATE TABLE {} ({})").format(self._t(table), sql.SQL(", ").join(cols))
+            )
+            conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
+                    sql.Identifier(f"{table}_{GEOM_COLUMN}_gist"),
+                    self._t(table),
+                    sql.Identifier(GEOM_COLUMN),
+                )
+            )
+            if THANA in spec.columns:
+                conn.execute(
+                    sql.SQL("CREATE INDEX {} ON {} ({})").format(
+                        sql.Identifier(f"{table}_{THANA}"), self._t(table), sql.Identifier(THANA)
+                    )
+                )
+            conn.execute(
+                sql.SQL("COMMENT ON TABLE {} IS {}").format(
+                    self._t(table), sql.Literal(spec.description)
+                )
+            )
+        for table, storage in (
+            (QUARANTINE_TABLE, _QUARANTINE_STORAGE),
+            (IMPORTS_TABLE, _IMPORTS_STORAGE),
+        ):
+            cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN))]
+            cols += [
+                sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(_PG_TYPES[col]))
+                for name, col in storage.items()
+            ]
+            conn.execute(
+                sql.SQL("CREATE TABLE {} ({})").format(self._t(table), sql.SQL(", ").join(cols))
+            )
+        conn.execute(
+            sql.SQL("CREATE INDEX {} ON {} ({}, {})").format(
+                sql.Identifier("quarantine_import"),
+                self._t(QUARANTINE_TABLE),
+                sql.Identifier(Q_IMPORT_ID),
+                sql.Identifier(Q_KIND),
+            )
+        )
+        conn.execute(
+            sql.SQL("CREATE TABLE {} (key text PRIMARY KEY, value text NOT NULL)").format(
+                self._t(META_TABLE)
+            )
+        )
+        with conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s)").format(self._t(META_TABLE)),
+                [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, _now_iso())],
+            )
+        logger.info("created a new store at %s", self.location)
+
+    # ---- reading ----
+
+    @property
+    def version(self) -> int:
+        """Return a counter that increases with every applied import (0 for a new store).
+
+        Returns
+        -------
+        int
+        """
+        with self._connect("read the version") as conn:
+            row = conn.execute(
+                sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
+                (META_VERSION,),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
+        """Return a layer in EPSG:4326, optionally only the rows of one thana.
+
+        Parameters
+        ----------
+        kind : LayerKind or str
+            The layer.
+        thana : str, optional
+            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
+            equals it; for thanas, the row whose ``name`` equals it; for the other layers,
+            the rows whose geometry intersects the thana's polygon (``ST_Intersects``, with
+            the GiST index). An unknown thana gives an empty frame.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
+            they were stored, a ``RangeIndex`` and CRS EPSG:4326 — the same frame the
+            GeoPackage store returns.
+        """
+        return self._read(kind, thana=thana, fids=None)
+
+    def fid_ranges(self, kind: LayerKind | str, parts: int) -> list[tuple[int, int]]:
+        """Return up to ``parts`` ranges ``[start, stop)`` of row ids splitting a layer evenly.
+
+        With :meth:`read_range`, a Dask worker per range reads its share of a large layer
+        straight from the database (see ``models.scale.read_partitions``).
+
+        Parameters
+        ----------
+        kind : LayerKind or str
+        parts : int
+            Number of ranges wanted (at least 1).
+
+        Returns
+        -------
+        list of (int, int)
+            Consecutive, covering every stored row; empty for an empty layer.
+        """
+        table = layer_spec(kind).kind.value
+        fid = sql.Identifier(FID_COLUMN)
+        query = sql.SQL(
+            "SELECT percentile_disc(q) WITHIN GROUP (ORDER BY {f}) FROM {t}, "
+            "unnest(%s::float8[]) AS q GROUP BY q ORDER BY q"
+        ).format(f=fid, t=self._t(table))
+        cuts = [i / max(1, parts) for i in range(max(1, parts))]
+        with self._connect(f"split the {table} layer") as conn:
+            starts = [
+                int(r[0]) for r in conn.execute(query, (cuts,)).fetchall() if r[0] is not None
+            ]
+            top = conn.execute(sql.SQL("SELECT max({}) FROM {}").format(fid, self._t(table)))
+            row = top.fetchone()
+        if not starts or row is None or row[0] is None:
+            return []
+        bounds = [*sorted(set(starts)), int(row[0]) + 1]
+        return list(itertools.pairwise(bounds))
+
+    def read_range(
+        self, kind: LayerKind | str, start: int, stop: int, *, thana: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """Return the rows of a layer whose row id is in ``[start, stop)`` (see :meth:`read`).
+
+        Parameters
+        ----------
+        kind : LayerKind or str
+        start, stop : int
+            A range from :meth:`fid_ranges`.
+        thana : str, optional
+            Only the rows of this thana, as in :meth:`read`.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            As :meth:`read`, with a fresh ``RangeIndex``.
+        """
+        return self._read(kind, thana=thana, fids=(start, stop))
+
+    def _read(
+        self, kind: LayerKind | str, *, thana: str | None, fids: tuple[int, int] | None
+    ) -> gpd.GeoDataFrame:
+        """Read a layer, optionally one thana's rows and one range of row ids."""
+        spec = layer_spec(kind)
+        table = spec.kind.value
+        columns = _layer_columns(spec)
+        points = spec.geometry == "Point"
+        geom = sql.Identifier(GEOM_COLUMN)
+        if points:
+            head = [sql.SQL("ST_X(t.{})").format(geom), sql.SQL("ST_Y(t.{})").format(geom)]
+        else:
+            head = [sql.SQL("encode(ST_AsBinary(t.{}), 'hex')").format(geom)]
+        exprs = head + [_out_expr(name, col) for name, col in columns]
+        select = sql.SQL("SELECT {} FROM {} AS t").format(sql.SQL(", ").join(exprs), self._t(table))
+        fid = sql.Identifier(FID_COLUMN)
+        order = sql.SQL(" ORDER BY t.{}").format(fid)
+        if fids is not None:
+            select += sql.SQL(" WHERE t.{f} >= {a} AND t.{f} < {b}").format(
+                f=fid, a=sql.Literal(int(fids[0])), b=sql.Literal(int(fids[1]))
+            )
+        joiner = sql.SQL(" AND " if fids is not None else " WHERE ")
+        if thana is None:
+            query = select + order
+        elif THANA in spec.columns or spec.kind is LayerKind.THANAS:
+            column = THANA if THANA in spec.columns else spec.key
+            query = (
+                select
+                + joiner
+                + sql.SQL("t.{} = {}").format(sql.Identifier(column), sql.Literal(thana))
+                + order
+            )
+        else:
+            key = layer_spec(LayerKind.THANAS).key
+            query = (
+                select
+                + joiner
+                + sql.SQL(
+                    "EXISTS (SELECT 1 FROM {} AS th "
+                    "WHERE th.{} = {} AND ST_Intersects(th.{}, t.{}))"
+                ).format(
+                    self._t(LayerKind.THANAS.value),
+                    sql.Identifier(key),
+                    sql.Literal(thana),
+                    geom,
+                    geom,
+                )
+                + order
+            )
+        with self._connect(f"read the {table} layer") as conn:
+            data = _copy_out(conn, query)
+        geo_names = [(f"_g{i}", _Col.REAL if points else _Col.TEXT) for i in range(len(head))]
+        frame = _parse_copy(data, [*geo_names, *columns])
+        if points:
+            geoms = shapely.points(frame["_g0"].to_numpy(), frame["_g1"].to_numpy())
+        else:
+            geoms = shapely.from_wkb(frame["_g0"].to_numpy(dtype=object))
+        frame = frame.drop(columns=[name for name, _ in geo_names])
+        frame[GEOMETRY] = np.asarray(geoms, dtype=object)
+        return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
+
+    def count(self, kind: LayerKind | str) -> int:
+        """Return the number of rows in a layer.
+
+        Parameters
+        ----------
+        kind : LayerKind or str
+
+        Returns
+        -------
+        int
+        """
+        table = layer_spec(kind).kind.value
+        with self._connect(f"count the {table} layer") as conn:
+            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self._t(table))).fetchone()
+        return int(row[0]) if row else 0
+
+    def quarantine(
+        self, kind: LayerKind | str | None = None, *, import_id: str | None = None
+    ) -> pd.DataFrame:
+        """Return quarantined rows, optionally of one layer or one import.
+
+        Parameters
+        ----------
+        kind : LayerKind or str, optional
+            Only rows rejected from imports into this layer.
+        import_id : str, optional
+            Only rows of this import.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`geo.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
+            others text), oldest first.
+        """
+        where: list[sql.Composable] = []
+        params: list[str] = []
+        if kind is not None:
+            where.append(sql.SQL("{} = %s").format(sql.Identifier(Q_KIND)))
+            params.append(layer_spec(kind).kind.value)
+        if import_id is not None:
+            where.append(sql.SQL("{} = %s").format(sql.Identifier(Q_IMPORT_ID)))
+            params.append(import_id)
+        query = sql.SQL("SELECT {} FROM {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, QUARANTINE_COLUMNS)),
+            self._t(QUARANTINE_TABLE),
+        )
+        if where:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+        query += sql.SQL(" ORDER BY {}").format(sql.Identifier(FID_COLUMN))
+        with self._connect("read the quarantine") as conn:
+            rows = conn.execute(query, params).fetchall()
+        frame = _frame(rows, [(name, _QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
+        frame[Q_ROW] = frame[Q_ROW].astype("int64")
+        return frame
+
+    def imports(self) -> pd.DataFrame:
+        """Return the import log, one row per import, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
+            UTC, the counts are ``int64``.
+        """
+        query = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, IMPORT_LOG_COLUMNS)),
+            self._t(IMPORTS_TABLE),
+            sql.Identifier(FID_COLUMN),
+        )
+        with self._connect("read the import log") as conn:
+            rows = conn.execute(query).fetchall()
+        frame = _frame(rows, [(name, _IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
+        for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
+            frame[name] = frame[name].astype("int64")
+        return frame
+
+    # ---- writing ----
+
+    def apply(self, batch: ImportBatch) -> ImportRecord:
+        """Apply one import atomically: upsert accepted rows, append quarantine and log.
+
+        Accepted rows replace stored rows with the same key (``layer_spec(kind).key``) and
+        are added otherwise; other stored rows stay. The quarantine rows are stored under
+        ``batch.import_id`` (replacing any stored under that id before), one row is added to
+        the import log, and the version goes up by one — all in one transaction.
+
+        Parameters
+        ----------
+        batch : ImportBatch
+            What to write.
+
+        Returns
+        -------
+        ImportRecord
+            Rows inserted (new key) and updated (known key), and the new version.
+
+        Raises
+        ------
+        StoreLockedError
+            When another process is writing the store.
+        StoreError
+            When the batch does not fit the layer or the database refuses the write; the
+            store is then unchanged.
+        """
+        spec = layer_spec(batch.kind)
+        started = time.perf_counter()
+        accepted = batch.accepted
+        if len(accepted) and accepted.crs is not None and accepted.crs.to_epsg() != SRID:
+            accepted = accepted.to_crs(WGS84)
+        features = _prepare_features(accepted, spec)  # checks + encodes (shared with GPKG)
+        ewkb = _ewkb_hex(accepted) if features.n else []
+        quarantine_rows = _prepare_quarantine(batch)
+        quarantined = int(batch.quarantine[Q_ROW].nunique()) if quarantine_rows else 0
+        with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
+            self._lock(conn)
+            inserted, updated = _write_layer(conn, self._t(spec.kind.value), spec, features, ewkb)
+            _append_quarantine(conn, self._t(QUARANTINE_TABLE), batch.import_id, quarantine_rows)
+            version = _bump_version(conn, self._t(META_TABLE))
+            _append_import_log(
+                conn,
+                self._t(IMPORTS_TABLE),
+                {
+                    IMP_ID: batch.import_id,
+                    IMP_KIND: spec.kind.value,
+                    IMP_SOURCE: batch.source,
+                    IMP_SHA256: batch.sha256,
+                    IMP_AT: _now_iso(),
+                    IMP_ROWS: int(batch.rows),
+                    IMP_ACCEPTED: features.n,
+                    IMP_QUARANTINED: quarantined,
+                    "inserted": inserted,
+                    "updated": updated,
+                    "version": version,
+                    "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
+                },
+            )
+        logger.info(
+            "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
+            "version %d (%.1f s)",
+            batch.import_id,
+            spec.kind.value,
+            inserted,
+            updated,
+            len(quarantine_rows),
+            version,
+            time.perf_counter() - started,
+        )
+        return ImportRecord(batch.import_id, inserted, updated, version)
+
+    def _lock(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """Take the writers' advisory lock for this transaction, or raise StoreLockedError."""
+        deadline = time.monotonic() + self._lock_timeout
+        while True:
+            row = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (self._lock_key,))
+            got = row.fetchone()
+            if got is not None and got[0]:
+                return
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"the store {self.location} is locked by another import",
+                    why=f"only one import may write the store at a time; waited "
+                    f"{self._lock_timeout:g} s for the advisory lock {self._lock_key}",
+                    fix="wait for the other import to finish and run this one again",
+                )
+            time.sleep(_LOCK_POLL_S)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing inside the import's transaction
+
+
+def _ewkb_hex(accepted: gpd.GeoDataFrame) -> list[str]:
+    """Return the geometries as hex EWKB with SRID 4326 (PostGIS's text input)."""
+    geoms = shapely.set_srid(np.asarray(accepted.geometry.array, dtype=object), SRID)
+    hexes: list[str] = shapely.to_wkb(
+        geoms, hex=True, output_dimension=2, include_srid=True, flavor="extended"
+    ).tolist()
+    return hexes
+
+
+def _write_layer(
+    conn: psycopg.Connection[tuple[Any, ...]],
+    table: sql.Composed,
+    spec: LayerSpec,
+    features: _Features,
+    ewkb: list[str],
+) -> tuple[int, int]:
+    """Upsert encoded rows into a layer table on its key; return (inserted, updated)."""
+    if not features.n:
+        return 0, 0
+    key = sql.Identifier(spec.key)
+    removed = conn.execute(
+        sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(table, key), (features.keys,)
+    ).rowcount
+    names = [GEOM_COLUMN, *(name for name, _ in _layer_columns(spec))]
+    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        table, sql.SQL(", ").join(map(sql.Identifier, names))
+    )
+    kinds = [_Col.TEXT, *(col for _, col in _layer_columns(spec))]
+    with conn.cursor() as cur, cur.copy(copy) as out:
+        for chunk in _copy_in([ewkb, *features.columns], kinds):
+            out.write(chunk)
+    return features.n - removed, removed
+
+
+def _append_quarantine(
+    conn: psycopg.Connection[tuple[Any, ...]],
+    table: sql.Composed,
+    import_id: str,
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """Store the quarantine rows of an import (replacing any stored under the same id)."""
+    conn.execute(
+        sql.SQL("DELETE FROM {} WHERE {} = %s").format(table, sql.Identifier(Q_IMPORT_ID)),
+        (import_id,),
+    )
+    if not rows:
+        return
+    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        table, sql.SQL(", ").join(map(sql.Identifier, _QUARANTINE_STORAGE))
+    )
+    columns = [list(values) for values in zip(*rows, strict=True)]
+    with conn.cursor() as cur, cur.copy(copy) as out:
+        for chunk in _copy_in(columns, list(_QUARANTINE_STORAGE.values())):
+            out.write(chunk)
+
+
+def _bump_version(conn: psycopg.Connection[tuple[Any, ...]], table: sql.Composed) -> int:
+    """Increase the store version by one (row-locked) and return the new version."""
+    row = conn.execute(
+        sql.SQL(
+            "UPDATE {} SET value = (value::bigint + 1)::text WHERE key = %s RETURNING value"
+        ).format(table),
+        (META_VERSION,),
+    ).fetchone()
+    if row is None:
+        raise StoreError(
+            "the store has no version row",
+            why="its meta table was changed by another program",
+            fix="re-create the store in a new schema and re-import the source files",
+        )
+    return int(row[0])
+
+
+def _append_import_log(
+    conn: psycopg.Connection[tuple[Any, ...]], table: sql.Composed, values: dict[str, Any]
+) -> None:
+    """Append one row to the import log."""
+    names = list(_IMPORTS_STORAGE)
+    conn.execute(
+        sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            table,
+            sql.SQL(", ").join(map(sql.Identifier, names)),
+            sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        ),
+        [values[name] for name in names],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk transfer: PostgreSQL's COPY text format, built and parsed column-wise
+#
+# Hand-written because psycopg's row-by-row ``write_row`` / ``fetchall`` convert every value in
+# Python (~35 s to write and ~9 s to read 1M incidents); the text format built and parsed with
+# pandas' vectorised string methods and C CSV reader is several times faster, and the format is
+# simple: tab-separated, ``\N`` for NULL, backslash escapes in text.
+
+_COPY_NULL: Final = "\\N"
+_COPY_CHUNK_ROWS: Final = 100_000
+_ESCAPES: Final = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES: Final = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def _copy_field(values: Sequence[Any], col: _Col) -> pd.Series:
+    r"""Return one column as COPY text (NULL and NaN as ``\N``, text escaped)."""
+    series = pd.Series(values, dtype=object)
+    missing = series.isna().to_numpy()
+    text = series.astype(str)
+    if col is _Col.TEXT:
+        special = text.str.contains(r"[\\\t\n\r]", regex=True).to_numpy()
+        if special.any():
+            escaped = text[special]
+            for raw, esc in _ESCAPES.items():  # backslash first
+                escaped = escaped.str.replace(raw, esc, regex=False)
+            text[special] = escaped
+    text[missing] = _COPY_NULL
+    return text
+
+
+def _copy_in(columns: Sequence[Sequence[Any]], kinds: Sequence[_Col]) -> Iterator[bytes]:
+    """Return the COPY text of rows given column-wise, in chunks."""
+    n = len(columns[0]) if columns else 0
+    for lo in range(0, n, _COPY_CHUNK_ROWS):
+        hi = min(n, lo + _COPY_CHUNK_ROWS)
+        fields = [
+            _copy_field(values[lo:hi], col) for values, col in zip(columns, kinds, strict=True)
+        ]
+        rows = map("\t".join, zip(*(field.tolist() for field in fields), strict=True))
+        yield ("\n".join(rows) + "\n").encode()
+
+
+def _out_expr(name: str, col: _Col) -> sql.Composable:
+    """Return the select expression of a column for COPY out (exact, easy to parse)."""
+    ident = sql.SQL("t.{}").format(sql.Identifier(name))
+    if col is _Col.DATE:
+        return sql.SQL("({} - DATE '1970-01-01')").format(ident)  # days since the epoch
+    if col is _Col.DATETIME:
+        return sql.SQL("(extract(epoch FROM {}) * 1000)::bigint").format(ident)  # ms, exact
+    if col is _Col.BOOLEAN:
+        return sql.SQL("{}::int").format(ident)
+    return ident
+
+
+def _copy_out(conn: psycopg.Connection[tuple[Any, ...]], query: sql.Composable) -> bytes:
+    """Return the COPY text of a query's result."""
+    chunks: list[bytes] = []
+    with conn.cursor() as cur, cur.copy(sql.SQL("COPY ({}) TO STDOUT").format(query)) as copy:
+        for block in copy:
+            chunks.append(bytes(block))
+    return b"".join(chunks)
+
+
+def _parse_copy(data: bytes, columns: Sequence[tuple[str, _Col]]) -> pd.DataFrame:
+    """Return the columns of COPY text with the GeoPackage store's dtypes."""
+    names = [name for name, _ in columns]
+    if not data:
+        raw = pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
+    else:
+        dtypes = {
+            name: "float64" if col is _Col.REAL else object if col is _Col.TEXT else "Int64"
+            for name, col in columns
+        }
+        raw = pd.read_csv(
+            io.BytesIO(data),
+            sep="\t",
+            header=None,
+            names=names,
+            dtype=dtypes,
+            na_values=[_COPY_NULL],
+            keep_default_na=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
+    out: dict[str, Any] = {}
+    for name, col in columns:
+        values = raw[name]
+        if col is _Col.TEXT:
+            values = values.astype(object).where(values.notna(), None)
+            has_escape = values.str.contains("\\", regex=False, na=False).to_numpy()
+            if has_escape.any():
+                values = values.copy()
+                values[has_escape] = values[has_escape].str.replace(
+                    r"\\(.)", lambda m: _UNESCAPES.get(m.group(1), m.group(1)), regex=True
+                )
+            out[name] = pd.Series(values.to_numpy(dtype=object), dtype="str")
+        elif col is _Col.INTEGER:
+            out[name] = values.astype("Int64").array
+        elif col is _Col.REAL:
+            out[name] = values.to_numpy(dtype=np.float64)
+        elif col is _Col.DATE:
+            days = values.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+            out[name] = pd.Series(pd.to_datetime(days, unit="D")).astype("datetime64[ns]")
+        elif col is _Col.DATETIME:
+            ms = values.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+            stamps = pd.Series(pd.to_datetime(ms, unit="ms", utc=True))
+            out[name] = stamps.astype("datetime64[ns, UTC]")
+        else:
+            out[name] = values.fillna(0).to_numpy(dtype=np.int64) == 1
+    return pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
