@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_STORE ?= demo/shakti-store.gpkg
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test lint typecheck env assets browser lock clean bench
+.PHONY: demo serve test lint typecheck env assets browser postgis lock clean bench
 
 env: $(STAMP)
 
@@ -25,6 +25,11 @@ assets: $(STAMP)
 # Debian's Chromium for the browser tests and PNG export (idempotent; apt-get when missing).
 browser:
 	./scripts/install_browser.sh
+
+# Debian's PostgreSQL + PostGIS for the PostGIS store tests, which start a throwaway cluster
+# on loopback themselves (idempotent; apt-get when missing).
+postgis:
+	./scripts/install_postgis.sh
 
 demo: $(STAMP) assets
 	rm -rf $(DEMO_STORE) $(DEMO_STORE).users.sqlite demo/cctv-gaps demo/patrol-lanka
@@ -54,7 +59,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) assets browser lint typecheck
+test: $(STAMP) assets browser postgis lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

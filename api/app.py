@@ -36,7 +36,7 @@ from api.services import maps_asset_dir
 from api.users import UserStore, users_path
 from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
-from geo.store import open_store
+from geo.store import is_database_url, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,9 @@ def create_app(
     settings : geo.settings.Settings, optional
         Default: the process settings (``SHAKTI_*``).
     store_path : Path or str, optional
-        The store; default ``settings.store``. The users and audit database is
-        ``settings.users_db`` or ``<store>.users.sqlite``.
+        The store (a GeoPackage path or a ``postgresql://`` URL); default
+        ``settings.store_location`` (``SHAKTI_DATABASE_URL``, else ``SHAKTI_STORE``). The users
+        and audit database is ``settings.users_db`` or ``<store>.users.sqlite``.
 
     Returns
     -------
@@ -131,7 +132,11 @@ def create_app(
         When the store or the users database cannot be opened.
     """
     cfg = settings if settings is not None else get_settings()
-    location = Path(store_path) if store_path is not None else cfg.store
+    location: str | Path
+    if store_path is None:
+        location = cfg.store_location
+    else:
+        location = str(store_path) if is_database_url(store_path) else Path(store_path)
     store = open_store(location)
     users_file = users_path(cfg.users_db, location)
     users = UserStore(users_file)

@@ -92,5 +92,5 @@ def settings() -> Settings:
 
 
 def store_at(path: Path | None) -> Store:
-    """Open the store at ``path``, or the configured one."""
-    return open_store(path if path is not None else settings().store)
+    """Open the store at ``path``, or the configured one (SHAKTI_DATABASE_URL or SHAKTI_STORE)."""
+    return open_store(path if path is not None else settings().store_location)

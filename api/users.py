@@ -18,7 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from geo.errors import ParameterError, StoreError
+from geo.errors import ParameterError, SettingsError, StoreError
+from geo.store import is_database_url
 
 logger = logging.getLogger(__name__)
 
@@ -191,8 +192,22 @@ def users_path(users_db: Path | None, store_location: str | Path) -> Path:
     Returns
     -------
     Path
+
+    Raises
+    ------
+    geo.errors.SettingsError
+        When the store is a database URL and no users file is configured.
     """
-    return Path(users_db) if users_db is not None else default_users_path(store_location)
+    if users_db is not None:
+        return Path(users_db)
+    if is_database_url(store_location):
+        raise SettingsError(
+            "SHAKTI_USERS_DB is not set while the store is a database",
+            why="the users file defaults to a file beside a GeoPackage store, and a database "
+            "URL has no folder",
+            fix="set SHAKTI_USERS_DB to the path of the users and audit file",
+        )
+    return default_users_path(store_location)
 
 
 class UserStore:

@@ -111,6 +111,23 @@ class Settings(BaseSettings):
         default=256, ge=0, description="Results the service keeps in memory (LRU); 0: none."
     )
 
+    # ---- scale-out (geo.postgis_store, models.scale) ----
+    database_url: str | None = Field(
+        default=None,
+        repr=False,
+        description="PostgreSQL + PostGIS store (postgresql://user@host:port/db[?schema=NAME]); "
+        "when set it replaces the GeoPackage file SHAKTI_STORE.",
+    )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Address of a Dask scheduler (tcp://host:8786); unset: a local cluster.",
+    )
+
+    @property
+    def store_location(self) -> str | Path:
+        """Return where the store is: the database URL when set, else the GeoPackage file."""
+        return self.database_url if self.database_url else self.store
+
 
 @functools.cache
 def get_settings() -> Settings:

@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 
 import api.cli_service  # noqa: F401  (registers serve and users)
 from api.cli_common import app
-from api.users import UserStore, default_users_path
+from api.users import UserStore, default_users_path, users_path
+from geo.errors import SettingsError
+from geo.settings import Settings
 
 runner = CliRunner()
 
@@ -85,3 +87,20 @@ def test_serve_with_demo_users(store: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert name in result.output
     incharge = UserStore(default_users_path(store)).get("demo-incharge")
     assert incharge is not None and incharge.thana == "Lanka"
+
+
+def test_a_database_store_needs_an_explicit_users_file(tmp_path: Path) -> None:
+    url = "postgresql://shakti@127.0.0.1:5432/shakti"
+    with pytest.raises(SettingsError, match=r"USERS_DB is not set.*Fix: set SHAKTI_USERS_DB"):
+        users_path(None, url)
+    assert users_path(tmp_path / "users.sqlite", url) == tmp_path / "users.sqlite"
+    assert users_path(None, tmp_path / "s.gpkg") == default_users_path(tmp_path / "s.gpkg")
+
+
+def test_the_database_url_setting_replaces_the_store_file(tmp_path: Path) -> None:
+    url = "postgresql://shakti@127.0.0.1:5432/shakti"
+    plain = Settings(_env_file=None, store=tmp_path / "s.gpkg")  # type: ignore[call-arg]
+    assert plain.store_location == tmp_path / "s.gpkg"
+    shared = Settings(_env_file=None, store=tmp_path / "s.gpkg", database_url=url)  # type: ignore[call-arg]
+    assert shared.store_location == url
+    assert url not in repr(shared)  # it may carry a password
