@@ -1,0 +1,41 @@
+"""The service and the CLI on the PostGIS store, selected by SHAKTI_DATABASE_URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.users import Role
+from geo import demo
+from geo.settings import Settings
+from geo.store import open_store
+from models.hotspots import INCIDENTS
+
+PASSWORD = "planner-password-1"
+
+
+def test_the_service_reads_hotspots_from_postgis(store_url: str, tmp_path: Path) -> None:
+    cfg = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=store_url,
+        users_db=tmp_path / "users.sqlite",
+        tiles="none",
+    )
+    demo.load_demo(open_store(cfg.store_location), tmp_path / "files", settings=cfg, seed=3,
+                   n_incidents=1500)  # fmt: skip
+    app = create_app(cfg)
+    app.state.service.users.add("planner", Role.PLANNER, password=PASSWORD)
+    with TestClient(app) as client:
+        token = client.post("/auth/token", data={"username": "planner", "password": PASSWORD})
+        assert token.status_code == 200, token.text
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        health = client.get("/healthz").json()
+        assert health["store_version"] >= 1
+        spots = client.get("/hotspots?eps_m=150&min_samples=8", headers=headers)
+        assert spots.status_code == 200, spots.text
+        features = spots.json()["features"]
+        assert features and all(f["properties"][INCIDENTS] >= 8 for f in features)
+        lanka = client.get("/hotspots?thana=Lanka&min_samples=5", headers=headers)
+        assert lanka.status_code == 200, lanka.text
