@@ -15,9 +15,7 @@ import struct
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
@@ -31,22 +29,15 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
 from geo.quarantine import (
-    Q_FIELD,
     Q_IMPORT_ID,
     Q_KIND,
-    Q_MESSAGE,
-    Q_ORIGINAL,
-    Q_REASON,
     Q_ROW,
-    Q_SOURCE,
     QUARANTINE_COLUMNS,
 )
 from geo.schema import (
     GEOMETRY,
     LAYERS,
     THANA,
-    THANA_MISMATCH,
-    FieldType,
     LayerKind,
     LayerSpec,
     layer_spec,
@@ -63,6 +54,18 @@ from geo.store import (
     IMPORT_LOG_COLUMNS,
     ImportBatch,
     ImportRecord,
+)
+from geo.store_rows import (
+    IMPORTS_STORAGE,
+    QUARANTINE_STORAGE,
+    SRS_ID,
+    Col,
+    Features,
+    FloatArray,
+    Row,
+    layer_columns,
+    prepare_features,
+    prepare_quarantine,
 )
 
 logger = logging.getLogger(__name__)
@@ -94,8 +97,6 @@ STORE_FORMAT: Final = 1
 GEOM_COLUMN: Final = "geom"
 #: Primary key column of every table.
 FID_COLUMN: Final = "fid"
-#: SRS id of EPSG:4326 in ``gpkg_spatial_ref_sys``.
-SRS_ID: Final = 4326
 
 QUARANTINE_TABLE: Final = "quarantine"
 IMPORTS_TABLE: Final = "imports"
@@ -136,181 +137,14 @@ DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
 _LOCK_POLL_S: Final = 0.05
 
 
-class _Col(StrEnum):
-    """How a column is stored in SQLite (and which GeoPackage type it declares)."""
-
-    TEXT = "TEXT"
-    INTEGER = "INTEGER"
-    REAL = "REAL"
-    DATE = "DATE"
-    DATETIME = "DATETIME"
-    BOOLEAN = "BOOLEAN"
-
-
-_FIELD_STORAGE: Final[dict[FieldType, _Col]] = {
-    FieldType.TEXT: _Col.TEXT,
-    FieldType.VOCAB: _Col.TEXT,
-    FieldType.TIMES: _Col.TEXT,
-    FieldType.INTEGER: _Col.INTEGER,
-    FieldType.NUMBER: _Col.REAL,
-    FieldType.DATE: _Col.DATE,
-    FieldType.DATETIME: _Col.DATETIME,
-}
-_DERIVED_STORAGE: Final[dict[str, _Col]] = {THANA: _Col.TEXT, THANA_MISMATCH: _Col.BOOLEAN}
-
-_QUARANTINE_STORAGE: Final[dict[str, _Col]] = {
-    Q_IMPORT_ID: _Col.TEXT,
-    Q_KIND: _Col.TEXT,
-    Q_SOURCE: _Col.TEXT,
-    Q_ROW: _Col.INTEGER,
-    Q_FIELD: _Col.TEXT,
-    Q_REASON: _Col.TEXT,
-    Q_MESSAGE: _Col.TEXT,
-    Q_ORIGINAL: _Col.TEXT,
-}
-#: The import log keeps, beyond ``IMPORT_LOG_COLUMNS``, what the import changed.
-_IMPORTS_EXTRA: Final[dict[str, _Col]] = {
-    "inserted": _Col.INTEGER,
-    "updated": _Col.INTEGER,
-    "version": _Col.INTEGER,
-    "extra": _Col.TEXT,
-}
-_IMPORTS_STORAGE: Final[dict[str, _Col]] = {
-    IMP_ID: _Col.TEXT,
-    IMP_KIND: _Col.TEXT,
-    IMP_SOURCE: _Col.TEXT,
-    IMP_SHA256: _Col.TEXT,
-    IMP_AT: _Col.TEXT,
-    IMP_ROWS: _Col.INTEGER,
-    IMP_ACCEPTED: _Col.INTEGER,
-    IMP_QUARANTINED: _Col.INTEGER,
-    **_IMPORTS_EXTRA,
-}
-
-Row = tuple[Any, ...]
-FloatArray = npt.NDArray[np.float64]
-
-
 def _q(name: str) -> str:
     """Return ``name`` quoted as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _layer_columns(spec: LayerSpec) -> tuple[tuple[str, _Col], ...]:
-    """Return the stored non-geometry columns of a layer with their storage types."""
-    columns = [(f.name, _FIELD_STORAGE[f.type]) for f in spec.fields]
-    for name in spec.derived:
-        if name not in _DERIVED_STORAGE:
-            raise StoreError(
-                f"derived column {name!r} of layer {spec.kind.value} has no storage type",
-                fix=f"add it to {__name__}._DERIVED_STORAGE",
-            )
-        columns.append((name, _DERIVED_STORAGE[name]))
-    return tuple(columns)
-
-
 def _now_iso() -> str:
     """Return the current UTC time as ISO 8601 with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-# ---------------------------------------------------------------------------------------------
-# Encoding: pandas → SQLite values
-
-
-def _encode_text(values: pd.Series) -> list[Any]:
-    """Return text values with missing values as ``None``."""
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        texts = values.to_numpy(dtype=object, copy=True)
-        texts[values.isna().to_numpy()] = None
-        out: list[Any] = texts.tolist()
-        return out
-    missing = values.isna().to_numpy()
-    return [
-        None if miss else (v if isinstance(v, str) else str(v))
-        for v, miss in zip(values.astype(object).tolist(), missing.tolist(), strict=True)
-    ]
-
-
-def _encode_integer(values: pd.Series) -> list[Any]:
-    """Return integers (Python ``int``) with missing values as ``None``."""
-    ints = values.astype("Int64")
-    missing = ints.isna().to_numpy()
-    out: list[Any] = ints.to_numpy(dtype=np.int64, na_value=0).tolist()
-    for i in np.flatnonzero(missing).tolist():
-        out[i] = None
-    return out
-
-
-def _encode_real(values: pd.Series) -> list[Any]:
-    """Return floats; NaN is bound as SQL NULL by sqlite3."""
-    floats: list[Any] = pd.to_numeric(values).astype("float64").tolist()
-    return floats
-
-
-def _encode_date(values: pd.Series) -> list[Any]:
-    """Return dates as ISO ``YYYY-MM-DD`` text (the GeoPackage DATE format)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        dates = values.dt.tz_localize(None)  # the wall-clock date is the date
-    else:
-        dates = pd.to_datetime(values, format="mixed" if values.dtype == object else None)
-    days = dates.to_numpy(dtype="datetime64[D]")
-    return [None if s == "NaT" else s for s in np.datetime_as_string(days).tolist()]
-
-
-def _encode_datetime(values: pd.Series, name: str) -> list[Any]:
-    """Return instants as UTC text ``YYYY-MM-DDTHH:MM:SS.sssZ`` (the GeoPackage format)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        utc = values.dt.tz_convert("UTC")
-    elif values.isna().all():
-        return [None] * len(values)
-    elif values.dtype == object and all(
-        isinstance(v, datetime) and v.tzinfo is not None for v in values.dropna().tolist()
-    ):
-        utc = pd.to_datetime(values, utc=True)
-    else:
-        raise StoreError(
-            f"column {name!r} holds times without a timezone ({values.dtype})",
-            why="the store keeps instants in UTC and cannot tell which local time was meant",
-            fix="localise the times (Series.dt.tz_localize) before building the import batch",
-        )
-    stamps = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-    return [
-        None if s == "NaT" else s + "Z" for s in np.datetime_as_string(stamps, unit="ms").tolist()
-    ]
-
-
-def _encode_boolean(values: pd.Series) -> list[Any]:
-    """Return booleans as 0/1 with missing values as 0 (false)."""
-    missing = values.isna().to_numpy().tolist()
-    return [
-        0 if miss else int(bool(v))
-        for v, miss in zip(values.astype(object).tolist(), missing, strict=True)
-    ]
-
-
-def _encode_column(values: pd.Series, col: _Col, name: str) -> list[Any]:
-    """Return the SQLite values of one column."""
-    try:
-        if col is _Col.TEXT:
-            return _encode_text(values)
-        if col is _Col.INTEGER:
-            return _encode_integer(values)
-        if col is _Col.REAL:
-            return _encode_real(values)
-        if col is _Col.DATE:
-            return _encode_date(values)
-        if col is _Col.DATETIME:
-            return _encode_datetime(values, name)
-        return _encode_boolean(values)
-    except StoreError:
-        raise
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise StoreError(
-            f"column {name!r} cannot be stored as {col.value}: {exc}",
-            why="accepted rows must already be parsed into the field's type",
-            fix="validate the rows (geo.validation) before building the import batch",
-        ) from exc
 
 
 def _encode_geometries(geoms: npt.NDArray[np.object_], points: bool) -> list[bytes]:
@@ -370,24 +204,24 @@ def _decode_geometries(blobs: Sequence[bytes | None]) -> npt.NDArray[np.object_]
 # Decoding: SQLite values → pandas
 
 
-def _decode_column(values: Sequence[Any], col: _Col) -> Any:
+def _decode_column(values: Sequence[Any], col: Col) -> Any:
     """Return a pandas array or Series of one column read from SQLite."""
-    if col is _Col.TEXT:
+    if col is Col.TEXT:
         return pd.Series(values, dtype="str")
-    if col is _Col.INTEGER:
+    if col is Col.INTEGER:
         return pd.array(values, dtype="Int64")
-    if col is _Col.REAL:
+    if col is Col.REAL:
         return np.array(values, dtype=np.float64)
-    if col is _Col.DATE:
+    if col is Col.DATE:
         dates = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
         return dates.astype("datetime64[ns]")
-    if col is _Col.DATETIME:
+    if col is Col.DATETIME:
         stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
         return stamps.astype("datetime64[ns, UTC]")
     return np.array(values, dtype=np.float64) == 1
 
 
-def _frame(rows: list[Row], columns: Sequence[tuple[str, _Col]]) -> pd.DataFrame:
+def _frame(rows: list[Row], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
     """Return a DataFrame of SQLite rows, one column per ``(name, storage type)``."""
     values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     data = {
@@ -398,136 +232,11 @@ def _frame(rows: list[Row], columns: Sequence[tuple[str, _Col]]) -> pd.DataFrame
 
 def _geoframe(rows: list[Row], spec: LayerSpec) -> gpd.GeoDataFrame:
     """Return layer rows (geometry blob first, then the columns) as a GeoDataFrame."""
-    columns = _layer_columns(spec)
+    columns = layer_columns(spec)
     blobs = [row[0] for row in rows]
     frame = _frame([row[1:] for row in rows], columns)
     frame[GEOMETRY] = _decode_geometries(blobs)
     return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
-
-
-# ---------------------------------------------------------------------------------------------
-# Preparing a batch (outside the lock: the slow pandas work happens before writing starts)
-
-
-@dataclass(frozen=True)
-class _Features:
-    """Accepted rows of a batch, encoded for SQLite."""
-
-    keys: list[str]
-    blobs: list[bytes]
-    columns: list[list[Any]]
-    bounds: FloatArray  # (n, 4): minx, miny, maxx, maxy
-
-    @property
-    def n(self) -> int:
-        """Return the number of rows."""
-        return len(self.keys)
-
-
-def _prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> _Features:
-    """Check and encode the accepted rows of a batch.
-
-    Raises
-    ------
-    StoreError
-        When columns are missing, keys are missing or repeated, the CRS is unknown, or a
-        geometry is missing or of the wrong type.
-    """
-    columns = _layer_columns(spec)
-    if len(accepted) == 0:
-        return _Features([], [], [[] for _ in columns], np.empty((0, 4)))
-    layer = spec.kind.value
-    missing = [name for name in spec.columns if name not in accepted.columns]
-    if missing:
-        raise StoreError(
-            f"the {layer} rows to store lack the column(s) {', '.join(missing)}",
-            why="the store keeps exactly the columns of geo.schema for each layer",
-            fix="build ImportBatch.accepted with LayerSpec.columns",
-        )
-    if accepted.crs is None:
-        raise StoreError(
-            f"the {layer} rows to store have no CRS",
-            why="the store cannot tell which coordinate system the geometries are in",
-            fix="set the CRS (EPSG:4326) on ImportBatch.accepted",
-        )
-    if accepted.crs.to_epsg() != SRS_ID:
-        accepted = accepted.to_crs(WGS84)
-    keys = accepted[spec.key]
-    if keys.isna().any():
-        raise StoreError(
-            f"{int(keys.isna().sum())} {layer} row(s) to store have no {spec.key!r}",
-            why=f"{spec.key!r} is the key re-imports upsert on",
-            fix="quarantine rows without a key (reason missing-value) before storing",
-        )
-    key_text = _encode_text(keys)
-    repeated = pd.Series(key_text)[pd.Series(key_text).duplicated()].unique().tolist()
-    if repeated:
-        raise StoreError(
-            f"{len(repeated)} {spec.key!r} value(s) repeat among the {layer} rows to store "
-            f"(e.g. {repeated[0]!r})",
-            why="a key identifies one record; the store would not know which row to keep",
-            fix="quarantine repeated keys (reason duplicate-id) before storing",
-        )
-    geoms = np.asarray(accepted.geometry.array, dtype=object)
-    type_ids = shapely.get_type_id(geoms)
-    allowed = (0,) if spec.geometry == "Point" else (3, 6)  # Point; Polygon, MultiPolygon
-    bad = ~np.isin(type_ids, allowed) | shapely.is_empty(geoms)
-    if bad.any():
-        raise StoreError(
-            f"{int(bad.sum())} {layer} row(s) to store have a missing, empty or "
-            f"non-{spec.geometry} geometry",
-            why=f"the {layer} layer holds {spec.geometry} geometries only",
-            fix="quarantine them (missing-geometry / wrong-geometry-type) before storing",
-        )
-    encoded = [_encode_column(accepted[name], col, name) for name, col in columns]
-    return _Features(
-        keys=key_text,
-        blobs=_encode_geometries(geoms, points=spec.geometry == "Point"),
-        columns=encoded,
-        bounds=shapely.bounds(geoms),
-    )
-
-
-def _prepare_quarantine(batch: ImportBatch) -> list[Row]:
-    """Return the quarantine rows of a batch, stamped with its import id and kind."""
-    table = batch.quarantine
-    n = len(table)
-    if n == 0:
-        return []
-    if Q_ROW not in table.columns or table[Q_ROW].isna().any():
-        raise StoreError(
-            f"quarantine lines of import {batch.import_id} lack the file row number ({Q_ROW!r})",
-            why="every quarantine line points at the row of the file it rejects",
-            fix="build ImportBatch.quarantine with geo.quarantine.QUARANTINE_COLUMNS",
-        )
-    kind = LayerKind(batch.kind).value
-    columns: list[list[Any]] = []
-    for name, col in _QUARANTINE_STORAGE.items():
-        if name == Q_IMPORT_ID:
-            columns.append([batch.import_id] * n)
-        elif name == Q_KIND:
-            columns.append([kind] * n)
-        elif name not in table.columns:
-            columns.append([batch.source if name == Q_SOURCE else None] * n)
-        elif name == Q_ORIGINAL:
-            columns.append([_original_text(v) for v in table[name].tolist()])
-        else:
-            values = _encode_column(table[name], col, name)
-            if name == Q_SOURCE:
-                values = [batch.source if v is None else v for v in values]
-            columns.append(values)
-    return list(zip(*columns, strict=True))
-
-
-def _original_text(value: Any) -> str | None:
-    """Return the original values of a quarantined row as text (JSON for mappings)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,7 +415,7 @@ def _update_rtree(
     )
 
 
-def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: _Features) -> tuple[int, int]:
+def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: Features) -> tuple[int, int]:
     """Upsert encoded rows into a layer table on its key; return (inserted, updated)."""
     table, key = spec.kind.value, spec.key
     existing = int(conn.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
@@ -749,11 +458,15 @@ def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: _Features)
     top = conn.execute(f"SELECT max({FID_COLUMN}) FROM {_q(table)}").fetchone()[0]
     start = max(int(seq[0]) if seq else 0, int(top or 0)) + 1
     fids = np.arange(start, start + features.n, dtype=np.int64)
-    names = [FID_COLUMN, GEOM_COLUMN, *(name for name, _ in _layer_columns(spec))]
+    names = [FID_COLUMN, GEOM_COLUMN, *(name for name, _ in layer_columns(spec))]
     conn.executemany(
         f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) "
         f"VALUES ({', '.join('?' * len(names))})",
-        _feature_rows(fids.tolist(), features.blobs, features.columns),
+        _feature_rows(
+            fids.tolist(),
+            _encode_geometries(features.geoms, points=spec.geometry == "Point"),
+            features.columns,
+        ),
     )
     rtree = _rtree_table(conn, table)
     if rtree is not None and (removed or features.n):
@@ -797,7 +510,7 @@ def _update_contents(conn: sqlite3.Connection, table: str, bounds: FloatArray) -
 def _append_quarantine(conn: sqlite3.Connection, import_id: str, rows: list[Row]) -> None:
     """Store the quarantine rows of an import (replacing any stored under the same id)."""
     conn.execute(f"DELETE FROM {QUARANTINE_TABLE} WHERE {_q(Q_IMPORT_ID)} = ?", (import_id,))
-    names = list(_QUARANTINE_STORAGE)
+    names = list(QUARANTINE_STORAGE)
     conn.executemany(
         f"INSERT INTO {QUARANTINE_TABLE} ({', '.join(map(_q, names))}) "
         f"VALUES ({', '.join('?' * len(names))})",
@@ -819,7 +532,7 @@ def _bump_version(conn: sqlite3.Connection) -> int:
 
 def _append_import_log(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
     """Append one row to the import log."""
-    names = list(_IMPORTS_STORAGE)
+    names = list(IMPORTS_STORAGE)
     conn.execute(
         f"INSERT INTO {IMPORTS_TABLE} ({', '.join(map(_q, names))}) "
         f"VALUES ({', '.join('?' * len(names))})",
@@ -862,7 +575,7 @@ def _create_tables(conn: sqlite3.Connection) -> None:
     """Add the layer columns, key indexes and the quarantine, imports and meta tables."""
     for spec in LAYERS.values():
         table = spec.kind.value
-        for name, col in _layer_columns(spec):
+        for name, col in layer_columns(spec):
             conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
         conn.execute(
             f"CREATE UNIQUE INDEX {_q(f'{table}_{spec.key}_key')} ON {_q(table)} ({_q(spec.key)})"
@@ -870,9 +583,9 @@ def _create_tables(conn: sqlite3.Connection) -> None:
         if THANA in spec.columns:
             conn.execute(f"CREATE INDEX {_q(f'{table}_{THANA}')} ON {_q(table)} ({_q(THANA)})")
     tables = {
-        QUARANTINE_TABLE: (_QUARANTINE_STORAGE, "Rejected rows: one line per problem"),
-        IMPORTS_TABLE: (_IMPORTS_STORAGE, "Import log: one row per applied import"),
-        META_TABLE: ({"key": _Col.TEXT, "value": _Col.TEXT}, "Store metadata (version)"),
+        QUARANTINE_TABLE: (QUARANTINE_STORAGE, "Rejected rows: one line per problem"),
+        IMPORTS_TABLE: (IMPORTS_STORAGE, "Import log: one row per applied import"),
+        META_TABLE: ({"key": Col.TEXT, "value": Col.TEXT}, "Store metadata (version)"),
     }
     for table, (columns, description) in tables.items():
         body = ", ".join(f"{_q(name)} {col.value}" for name, col in columns.items())
@@ -982,7 +695,7 @@ class GeoPackageStore:
         """
         spec = layer_spec(kind)
         table = spec.kind.value
-        names = ", ".join(_q(name) for name, _ in _layer_columns(spec))
+        names = ", ".join(_q(name) for name, _ in layer_columns(spec))
         select = f"SELECT {GEOM_COLUMN}, {names} FROM {_q(table)}"
         order = f" ORDER BY {FID_COLUMN}"
         with self._reading(f"read the {table} layer") as conn:
@@ -1066,7 +779,7 @@ class GeoPackageStore:
             sql += " WHERE " + " AND ".join(where)
         with self._reading("read the quarantine") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", params).fetchall()
-        frame = _frame(rows, [(name, _QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
+        frame = _frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
         frame[Q_ROW] = frame[Q_ROW].astype("int64")
         return frame
 
@@ -1082,7 +795,7 @@ class GeoPackageStore:
         sql = f"SELECT {', '.join(map(_q, IMPORT_LOG_COLUMNS))} FROM {IMPORTS_TABLE}"
         with self._reading("read the import log") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}").fetchall()
-        frame = _frame(rows, [(name, _IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
+        frame = _frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
         for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
             frame[name] = frame[name].astype("int64")
         return frame
@@ -1118,8 +831,8 @@ class GeoPackageStore:
         """
         spec = layer_spec(batch.kind)
         started = time.perf_counter()
-        features = _prepare_features(batch.accepted, spec)
-        quarantine_rows = _prepare_quarantine(batch)
+        features = prepare_features(batch.accepted, spec)
+        quarantine_rows = prepare_quarantine(batch)
         quarantined = int(batch.quarantine[Q_ROW].nunique()) if quarantine_rows else 0
         with self._write_lock():
             self._remove_scratch_files()

@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import psycopg
 import shapely
@@ -42,15 +43,6 @@ from psycopg import sql
 
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
-from geo.gpkg_store import (
-    _IMPORTS_STORAGE,
-    _QUARANTINE_STORAGE,
-    _Col,
-    _Features,
-    _layer_columns,
-    _prepare_features,
-    _prepare_quarantine,
-)
 from geo.quarantine import Q_IMPORT_ID, Q_KIND, Q_ROW, QUARANTINE_COLUMNS
 from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
 from geo.store import (
@@ -65,6 +57,15 @@ from geo.store import (
     IMPORT_LOG_COLUMNS,
     ImportBatch,
     ImportRecord,
+)
+from geo.store_rows import (
+    IMPORTS_STORAGE,
+    QUARANTINE_STORAGE,
+    Col,
+    Features,
+    layer_columns,
+    prepare_features,
+    prepare_quarantine,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,13 +91,13 @@ DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
 _LOCK_POLL_S: Final = 0.05
 DEFAULT_CONNECT_TIMEOUT_S: Final = 10
 
-_PG_TYPES: Final[dict[_Col, str]] = {
-    _Col.TEXT: "text",
-    _Col.INTEGER: "bigint",
-    _Col.REAL: "double precision",
-    _Col.DATE: "date",
-    _Col.DATETIME: "timestamptz",
-    _Col.BOOLEAN: "boolean",
+_PG_TYPES: Final[dict[Col, str]] = {
+    Col.TEXT: "text",
+    Col.INTEGER: "bigint",
+    Col.REAL: "double precision",
+    Col.DATE: "date",
+    Col.DATETIME: "timestamptz",
+    Col.BOOLEAN: "boolean",
 }
 
 
@@ -140,23 +141,23 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _decode(values: Sequence[Any], col: _Col) -> Any:
+def _decode(values: Sequence[Any], col: Col) -> Any:
     """Return a pandas column from PostgreSQL values, with the GeoPackage store's dtypes."""
-    if col is _Col.TEXT:
+    if col is Col.TEXT:
         return pd.Series(values, dtype="str")
-    if col is _Col.INTEGER:
+    if col is Col.INTEGER:
         return pd.array(values, dtype="Int64")
-    if col is _Col.REAL:
+    if col is Col.REAL:
         return np.array(values, dtype=np.float64)
-    if col is _Col.DATE:
+    if col is Col.DATE:
         return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
-    if col is _Col.DATETIME:
+    if col is Col.DATETIME:
         stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
         return stamps.astype("datetime64[ns, UTC]")
     return np.array([v is True for v in values], dtype=bool)
 
 
-def _frame(rows: list[tuple[Any, ...]], columns: Sequence[tuple[str, _Col]]) -> pd.DataFrame:
+def _frame(rows: list[tuple[Any, ...]], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
     """Return a DataFrame of result rows, one column per ``(name, storage type)``."""
     values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     data = {name: _decode(vals, col) for (name, col), vals in zip(columns, values, strict=True)}
@@ -303,7 +304,7 @@ class PostgisStore:
                     sql.Identifier(GEOM_COLUMN), sql.SQL(gtype), sql.Literal(SRID)
                 ),
             ]
-            for name, col in _layer_columns(spec):
+            for name, col in layer_columns(spec):
                 extra = " NOT NULL UNIQUE" if name == spec.key else ""
                 cols.append(
                     sql.SQL("{} {}{}").format(
@@ -332,8 +333,8 @@ class PostgisStore:
                 )
             )
         for table, storage in (
-            (QUARANTINE_TABLE, _QUARANTINE_STORAGE),
-            (IMPORTS_TABLE, _IMPORTS_STORAGE),
+            (QUARANTINE_TABLE, QUARANTINE_STORAGE),
+            (IMPORTS_TABLE, IMPORTS_STORAGE),
         ):
             cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN))]
             cols += [
@@ -463,7 +464,7 @@ class PostgisStore:
         """Read a layer, optionally one thana's rows and one range of row ids."""
         spec = layer_spec(kind)
         table = spec.kind.value
-        columns = _layer_columns(spec)
+        columns = layer_columns(spec)
         points = spec.geometry == "Point"
         geom = sql.Identifier(GEOM_COLUMN)
         if points:
@@ -508,7 +509,7 @@ class PostgisStore:
             )
         with self._connect(f"read the {table} layer") as conn:
             data = _copy_out(conn, query)
-        geo_names = [(f"_g{i}", _Col.REAL if points else _Col.TEXT) for i in range(len(head))]
+        geo_names = [(f"_g{i}", Col.REAL if points else Col.TEXT) for i in range(len(head))]
         frame = _parse_copy(data, [*geo_names, *columns])
         if points:
             geoms = shapely.points(frame["_g0"].to_numpy(), frame["_g1"].to_numpy())
@@ -569,7 +570,7 @@ class PostgisStore:
         query += sql.SQL(" ORDER BY {}").format(sql.Identifier(FID_COLUMN))
         with self._connect("read the quarantine") as conn:
             rows = conn.execute(query, params).fetchall()
-        frame = _frame(rows, [(name, _QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
+        frame = _frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
         frame[Q_ROW] = frame[Q_ROW].astype("int64")
         return frame
 
@@ -589,7 +590,7 @@ class PostgisStore:
         )
         with self._connect("read the import log") as conn:
             rows = conn.execute(query).fetchall()
-        frame = _frame(rows, [(name, _IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
+        frame = _frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
         for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
             frame[name] = frame[name].astype("int64")
         return frame
@@ -627,9 +628,9 @@ class PostgisStore:
         accepted = batch.accepted
         if len(accepted) and accepted.crs is not None and accepted.crs.to_epsg() != SRID:
             accepted = accepted.to_crs(WGS84)
-        features = _prepare_features(accepted, spec)  # checks + encodes (shared with GPKG)
-        ewkb = _ewkb_hex(accepted) if features.n else []
-        quarantine_rows = _prepare_quarantine(batch)
+        features = prepare_features(accepted, spec)  # checks + encodes (shared with GPKG)
+        ewkb = _ewkb_hex(features.geoms) if features.n else []
+        quarantine_rows = prepare_quarantine(batch)
         quarantined = int(batch.quarantine[Q_ROW].nunique()) if quarantine_rows else 0
         with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
             self._lock(conn)
@@ -689,9 +690,9 @@ class PostgisStore:
 # Writing inside the import's transaction
 
 
-def _ewkb_hex(accepted: gpd.GeoDataFrame) -> list[str]:
-    """Return the geometries as hex EWKB with SRID 4326 (PostGIS's text input)."""
-    geoms = shapely.set_srid(np.asarray(accepted.geometry.array, dtype=object), SRID)
+def _ewkb_hex(geoms: npt.NDArray[np.object_]) -> list[str]:
+    """Return EPSG:4326 geometries as hex EWKB with SRID 4326 (PostGIS's text input)."""
+    geoms = shapely.set_srid(geoms, SRID)
     hexes: list[str] = shapely.to_wkb(
         geoms, hex=True, output_dimension=2, include_srid=True, flavor="extended"
     ).tolist()
@@ -702,7 +703,7 @@ def _write_layer(
     conn: psycopg.Connection[tuple[Any, ...]],
     table: sql.Composed,
     spec: LayerSpec,
-    features: _Features,
+    features: Features,
     ewkb: list[str],
 ) -> tuple[int, int]:
     """Upsert encoded rows into a layer table on its key; return (inserted, updated)."""
@@ -712,11 +713,11 @@ def _write_layer(
     removed = conn.execute(
         sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(table, key), (features.keys,)
     ).rowcount
-    names = [GEOM_COLUMN, *(name for name, _ in _layer_columns(spec))]
+    names = [GEOM_COLUMN, *(name for name, _ in layer_columns(spec))]
     copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
         table, sql.SQL(", ").join(map(sql.Identifier, names))
     )
-    kinds = [_Col.TEXT, *(col for _, col in _layer_columns(spec))]
+    kinds = [Col.TEXT, *(col for _, col in layer_columns(spec))]
     with conn.cursor() as cur, cur.copy(copy) as out:
         for chunk in _copy_in([ewkb, *features.columns], kinds):
             out.write(chunk)
@@ -737,11 +738,11 @@ def _append_quarantine(
     if not rows:
         return
     copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        table, sql.SQL(", ").join(map(sql.Identifier, _QUARANTINE_STORAGE))
+        table, sql.SQL(", ").join(map(sql.Identifier, QUARANTINE_STORAGE))
     )
     columns = [list(values) for values in zip(*rows, strict=True)]
     with conn.cursor() as cur, cur.copy(copy) as out:
-        for chunk in _copy_in(columns, list(_QUARANTINE_STORAGE.values())):
+        for chunk in _copy_in(columns, list(QUARANTINE_STORAGE.values())):
             out.write(chunk)
 
 
@@ -766,7 +767,7 @@ def _append_import_log(
     conn: psycopg.Connection[tuple[Any, ...]], table: sql.Composed, values: dict[str, Any]
 ) -> None:
     """Append one row to the import log."""
-    names = list(_IMPORTS_STORAGE)
+    names = list(IMPORTS_STORAGE)
     conn.execute(
         sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
             table,
@@ -791,12 +792,12 @@ _ESCAPES: Final = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES: Final = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 
 
-def _copy_field(values: Sequence[Any], col: _Col) -> pd.Series:
+def _copy_field(values: Sequence[Any], col: Col) -> pd.Series:
     r"""Return one column as COPY text (NULL and NaN as ``\N``, text escaped)."""
     series = pd.Series(values, dtype=object)
     missing = series.isna().to_numpy()
     text = series.astype(str)
-    if col is _Col.TEXT:
+    if col is Col.TEXT:
         special = text.str.contains(r"[\\\t\n\r]", regex=True).to_numpy()
         if special.any():
             escaped = text[special]
@@ -807,7 +808,7 @@ def _copy_field(values: Sequence[Any], col: _Col) -> pd.Series:
     return text
 
 
-def _copy_in(columns: Sequence[Sequence[Any]], kinds: Sequence[_Col]) -> Iterator[bytes]:
+def _copy_in(columns: Sequence[Sequence[Any]], kinds: Sequence[Col]) -> Iterator[bytes]:
     """Return the COPY text of rows given column-wise, in chunks."""
     n = len(columns[0]) if columns else 0
     for lo in range(0, n, _COPY_CHUNK_ROWS):
@@ -819,14 +820,14 @@ def _copy_in(columns: Sequence[Sequence[Any]], kinds: Sequence[_Col]) -> Iterato
         yield ("\n".join(rows) + "\n").encode()
 
 
-def _out_expr(name: str, col: _Col) -> sql.Composable:
+def _out_expr(name: str, col: Col) -> sql.Composable:
     """Return the select expression of a column for COPY out (exact, easy to parse)."""
     ident = sql.SQL("t.{}").format(sql.Identifier(name))
-    if col is _Col.DATE:
+    if col is Col.DATE:
         return sql.SQL("({} - DATE '1970-01-01')").format(ident)  # days since the epoch
-    if col is _Col.DATETIME:
+    if col is Col.DATETIME:
         return sql.SQL("(extract(epoch FROM {}) * 1000)::bigint").format(ident)  # ms, exact
-    if col is _Col.BOOLEAN:
+    if col is Col.BOOLEAN:
         return sql.SQL("{}::int").format(ident)
     return ident
 
@@ -840,14 +841,14 @@ def _copy_out(conn: psycopg.Connection[tuple[Any, ...]], query: sql.Composable) 
     return b"".join(chunks)
 
 
-def _parse_copy(data: bytes, columns: Sequence[tuple[str, _Col]]) -> pd.DataFrame:
+def _parse_copy(data: bytes, columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
     """Return the columns of COPY text with the GeoPackage store's dtypes."""
     names = [name for name, _ in columns]
     if not data:
         raw = pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
     else:
         dtypes = {
-            name: "float64" if col is _Col.REAL else object if col is _Col.TEXT else "Int64"
+            name: "float64" if col is Col.REAL else object if col is Col.TEXT else "Int64"
             for name, col in columns
         }
         raw = pd.read_csv(
@@ -864,7 +865,7 @@ def _parse_copy(data: bytes, columns: Sequence[tuple[str, _Col]]) -> pd.DataFram
     out: dict[str, Any] = {}
     for name, col in columns:
         values = raw[name]
-        if col is _Col.TEXT:
+        if col is Col.TEXT:
             values = values.astype(object).where(values.notna(), None)
             has_escape = values.str.contains("\\", regex=False, na=False).to_numpy()
             if has_escape.any():
@@ -873,14 +874,14 @@ def _parse_copy(data: bytes, columns: Sequence[tuple[str, _Col]]) -> pd.DataFram
                     r"\\(.)", lambda m: _UNESCAPES.get(m.group(1), m.group(1)), regex=True
                 )
             out[name] = pd.Series(values.to_numpy(dtype=object), dtype="str")
-        elif col is _Col.INTEGER:
+        elif col is Col.INTEGER:
             out[name] = values.astype("Int64").array
-        elif col is _Col.REAL:
+        elif col is Col.REAL:
             out[name] = values.to_numpy(dtype=np.float64)
-        elif col is _Col.DATE:
+        elif col is Col.DATE:
             days = values.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
             out[name] = pd.Series(pd.to_datetime(days, unit="D")).astype("datetime64[ns]")
-        elif col is _Col.DATETIME:
+        elif col is Col.DATETIME:
             ms = values.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
             stamps = pd.Series(pd.to_datetime(ms, unit="ms", utc=True))
             out[name] = stamps.astype("datetime64[ns, UTC]")

@@ -1,0 +1,345 @@
+"""Checking and encoding an import batch's rows for storage, shared by every store backend."""
+
+# The GeoPackage store (geo.gpkg_store) and the PostGIS store (geo.postgis_store) accept and
+# refuse exactly the same batches and store the same values: the checks, the storage type of
+# every column and the encoding of pandas values live here once. Geometries stay shapely
+# objects (in EPSG:4326); each backend writes them in its own format.
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from geo.crs import WGS84
+from geo.errors import StoreError
+from geo.quarantine import (
+    Q_FIELD,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_MESSAGE,
+    Q_ORIGINAL,
+    Q_REASON,
+    Q_ROW,
+    Q_SOURCE,
+)
+from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec
+from geo.store import (
+    IMP_ACCEPTED,
+    IMP_AT,
+    IMP_ID,
+    IMP_KIND,
+    IMP_QUARANTINED,
+    IMP_ROWS,
+    IMP_SHA256,
+    IMP_SOURCE,
+    ImportBatch,
+)
+
+#: The only CRS rows are stored in.
+SRS_ID: Final = 4326
+
+#: One stored row.
+Row = tuple[Any, ...]
+FloatArray = npt.NDArray[np.float64]
+
+
+class Col(StrEnum):
+    """How a column is stored (the SQLite / GeoPackage type; each backend maps it to its own)."""
+
+    TEXT = "TEXT"
+    INTEGER = "INTEGER"
+    REAL = "REAL"
+    DATE = "DATE"
+    DATETIME = "DATETIME"
+    BOOLEAN = "BOOLEAN"
+
+
+FIELD_STORAGE: Final[dict[FieldType, Col]] = {
+    FieldType.TEXT: Col.TEXT,
+    FieldType.VOCAB: Col.TEXT,
+    FieldType.TIMES: Col.TEXT,
+    FieldType.INTEGER: Col.INTEGER,
+    FieldType.NUMBER: Col.REAL,
+    FieldType.DATE: Col.DATE,
+    FieldType.DATETIME: Col.DATETIME,
+}
+DERIVED_STORAGE: Final[dict[str, Col]] = {THANA: Col.TEXT, THANA_MISMATCH: Col.BOOLEAN}
+
+QUARANTINE_STORAGE: Final[dict[str, Col]] = {
+    Q_IMPORT_ID: Col.TEXT,
+    Q_KIND: Col.TEXT,
+    Q_SOURCE: Col.TEXT,
+    Q_ROW: Col.INTEGER,
+    Q_FIELD: Col.TEXT,
+    Q_REASON: Col.TEXT,
+    Q_MESSAGE: Col.TEXT,
+    Q_ORIGINAL: Col.TEXT,
+}
+#: The import log keeps, beyond ``IMPORT_LOG_COLUMNS``, what the import changed.
+IMPORTS_EXTRA: Final[dict[str, Col]] = {
+    "inserted": Col.INTEGER,
+    "updated": Col.INTEGER,
+    "version": Col.INTEGER,
+    "extra": Col.TEXT,
+}
+IMPORTS_STORAGE: Final[dict[str, Col]] = {
+    IMP_ID: Col.TEXT,
+    IMP_KIND: Col.TEXT,
+    IMP_SOURCE: Col.TEXT,
+    IMP_SHA256: Col.TEXT,
+    IMP_AT: Col.TEXT,
+    IMP_ROWS: Col.INTEGER,
+    IMP_ACCEPTED: Col.INTEGER,
+    IMP_QUARANTINED: Col.INTEGER,
+    **IMPORTS_EXTRA,
+}
+
+
+def layer_columns(spec: LayerSpec) -> tuple[tuple[str, Col], ...]:
+    """Return the stored non-geometry columns of a layer with their storage types."""
+    columns = [(f.name, FIELD_STORAGE[f.type]) for f in spec.fields]
+    for name in spec.derived:
+        if name not in DERIVED_STORAGE:
+            raise StoreError(
+                f"derived column {name!r} of layer {spec.kind.value} has no storage type",
+                fix=f"add it to {__name__}.DERIVED_STORAGE",
+            )
+        columns.append((name, DERIVED_STORAGE[name]))
+    return tuple(columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding: pandas → SQLite values
+
+
+def encode_text(values: pd.Series) -> list[Any]:
+    """Return text values with missing values as ``None``."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        texts = values.to_numpy(dtype=object, copy=True)
+        texts[values.isna().to_numpy()] = None
+        out: list[Any] = texts.tolist()
+        return out
+    missing = values.isna().to_numpy()
+    return [
+        None if miss else (v if isinstance(v, str) else str(v))
+        for v, miss in zip(values.astype(object).tolist(), missing.tolist(), strict=True)
+    ]
+
+
+def _encode_integer(values: pd.Series) -> list[Any]:
+    """Return integers (Python ``int``) with missing values as ``None``."""
+    ints = values.astype("Int64")
+    missing = ints.isna().to_numpy()
+    out: list[Any] = ints.to_numpy(dtype=np.int64, na_value=0).tolist()
+    for i in np.flatnonzero(missing).tolist():
+        out[i] = None
+    return out
+
+
+def _encode_real(values: pd.Series) -> list[Any]:
+    """Return floats; NaN is bound as SQL NULL by sqlite3."""
+    floats: list[Any] = pd.to_numeric(values).astype("float64").tolist()
+    return floats
+
+
+def _encode_date(values: pd.Series) -> list[Any]:
+    """Return dates as ISO ``YYYY-MM-DD`` text (the GeoPackage DATE format)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        dates = values.dt.tz_localize(None)  # the wall-clock date is the date
+    else:
+        dates = pd.to_datetime(values, format="mixed" if values.dtype == object else None)
+    days = dates.to_numpy(dtype="datetime64[D]")
+    return [None if s == "NaT" else s for s in np.datetime_as_string(days).tolist()]
+
+
+def _encode_datetime(values: pd.Series, name: str) -> list[Any]:
+    """Return instants as UTC text ``YYYY-MM-DDTHH:MM:SS.sssZ`` (the GeoPackage format)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        utc = values.dt.tz_convert("UTC")
+    elif values.isna().all():
+        return [None] * len(values)
+    elif values.dtype == object and all(
+        isinstance(v, datetime) and v.tzinfo is not None for v in values.dropna().tolist()
+    ):
+        utc = pd.to_datetime(values, utc=True)
+    else:
+        raise StoreError(
+            f"column {name!r} holds times without a timezone ({values.dtype})",
+            why="the store keeps instants in UTC and cannot tell which local time was meant",
+            fix="localise the times (Series.dt.tz_localize) before building the import batch",
+        )
+    stamps = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+    return [
+        None if s == "NaT" else s + "Z" for s in np.datetime_as_string(stamps, unit="ms").tolist()
+    ]
+
+
+def _encode_boolean(values: pd.Series) -> list[Any]:
+    """Return booleans as 0/1 with missing values as 0 (false)."""
+    missing = values.isna().to_numpy().tolist()
+    return [
+        0 if miss else int(bool(v))
+        for v, miss in zip(values.astype(object).tolist(), missing, strict=True)
+    ]
+
+
+def encode_column(values: pd.Series, col: Col, name: str) -> list[Any]:
+    """Return the SQLite values of one column."""
+    try:
+        if col is Col.TEXT:
+            return encode_text(values)
+        if col is Col.INTEGER:
+            return _encode_integer(values)
+        if col is Col.REAL:
+            return _encode_real(values)
+        if col is Col.DATE:
+            return _encode_date(values)
+        if col is Col.DATETIME:
+            return _encode_datetime(values, name)
+        return _encode_boolean(values)
+    except StoreError:
+        raise
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise StoreError(
+            f"column {name!r} cannot be stored as {col.value}: {exc}",
+            why="accepted rows must already be parsed into the field's type",
+            fix="validate the rows (geo.validation) before building the import batch",
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparing a batch (outside the lock: the slow pandas work happens before writing starts)
+
+
+@dataclass(frozen=True)
+class Features:
+    """Accepted rows of a batch, checked and encoded; geometries in EPSG:4326, still shapely.
+
+    Each backend encodes the geometries its own way (GeoPackage blobs, PostGIS EWKB).
+    """
+
+    keys: list[str]
+    geoms: npt.NDArray[np.object_]
+    columns: list[list[Any]]
+    bounds: FloatArray  # (n, 4): minx, miny, maxx, maxy
+
+    @property
+    def n(self) -> int:
+        """Return the number of rows."""
+        return len(self.keys)
+
+
+def prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> Features:
+    """Check and encode the accepted rows of a batch.
+
+    Raises
+    ------
+    StoreError
+        When columns are missing, keys are missing or repeated, the CRS is unknown, or a
+        geometry is missing or of the wrong type.
+    """
+    columns = layer_columns(spec)
+    if len(accepted) == 0:
+        return Features([], np.empty(0, dtype=object), [[] for _ in columns], np.empty((0, 4)))
+    layer = spec.kind.value
+    missing = [name for name in spec.columns if name not in accepted.columns]
+    if missing:
+        raise StoreError(
+            f"the {layer} rows to store lack the column(s) {', '.join(missing)}",
+            why="the store keeps exactly the columns of geo.schema for each layer",
+            fix="build ImportBatch.accepted with LayerSpec.columns",
+        )
+    if accepted.crs is None:
+        raise StoreError(
+            f"the {layer} rows to store have no CRS",
+            why="the store cannot tell which coordinate system the geometries are in",
+            fix="set the CRS (EPSG:4326) on ImportBatch.accepted",
+        )
+    if accepted.crs.to_epsg() != SRS_ID:
+        accepted = accepted.to_crs(WGS84)
+    keys = accepted[spec.key]
+    if keys.isna().any():
+        raise StoreError(
+            f"{int(keys.isna().sum())} {layer} row(s) to store have no {spec.key!r}",
+            why=f"{spec.key!r} is the key re-imports upsert on",
+            fix="quarantine rows without a key (reason missing-value) before storing",
+        )
+    key_text = encode_text(keys)
+    repeated = pd.Series(key_text)[pd.Series(key_text).duplicated()].unique().tolist()
+    if repeated:
+        raise StoreError(
+            f"{len(repeated)} {spec.key!r} value(s) repeat among the {layer} rows to store "
+            f"(e.g. {repeated[0]!r})",
+            why="a key identifies one record; the store would not know which row to keep",
+            fix="quarantine repeated keys (reason duplicate-id) before storing",
+        )
+    geoms = np.asarray(accepted.geometry.array, dtype=object)
+    type_ids = shapely.get_type_id(geoms)
+    allowed = (0,) if spec.geometry == "Point" else (3, 6)  # Point; Polygon, MultiPolygon
+    bad = ~np.isin(type_ids, allowed) | shapely.is_empty(geoms)
+    if bad.any():
+        raise StoreError(
+            f"{int(bad.sum())} {layer} row(s) to store have a missing, empty or "
+            f"non-{spec.geometry} geometry",
+            why=f"the {layer} layer holds {spec.geometry} geometries only",
+            fix="quarantine them (missing-geometry / wrong-geometry-type) before storing",
+        )
+    encoded = [encode_column(accepted[name], col, name) for name, col in columns]
+    return Features(
+        keys=key_text,
+        geoms=geoms,
+        columns=encoded,
+        bounds=shapely.bounds(geoms),
+    )
+
+
+def prepare_quarantine(batch: ImportBatch) -> list[Row]:
+    """Return the quarantine rows of a batch, stamped with its import id and kind."""
+    table = batch.quarantine
+    n = len(table)
+    if n == 0:
+        return []
+    if Q_ROW not in table.columns or table[Q_ROW].isna().any():
+        raise StoreError(
+            f"quarantine lines of import {batch.import_id} lack the file row number ({Q_ROW!r})",
+            why="every quarantine line points at the row of the file it rejects",
+            fix="build ImportBatch.quarantine with geo.quarantine.QUARANTINE_COLUMNS",
+        )
+    kind = LayerKind(batch.kind).value
+    columns: list[list[Any]] = []
+    for name, col in QUARANTINE_STORAGE.items():
+        if name == Q_IMPORT_ID:
+            columns.append([batch.import_id] * n)
+        elif name == Q_KIND:
+            columns.append([kind] * n)
+        elif name not in table.columns:
+            columns.append([batch.source if name == Q_SOURCE else None] * n)
+        elif name == Q_ORIGINAL:
+            columns.append([_original_text(v) for v in table[name].tolist()])
+        else:
+            values = encode_column(table[name], col, name)
+            if name == Q_SOURCE:
+                values = [batch.source if v is None else v for v in values]
+            columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+def _original_text(value: Any) -> str | None:
+    """Return the original values of a quarantined row as text (JSON for mappings)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
