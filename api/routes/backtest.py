@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from api.deps import SelectionDep, State, selection_params
-from api.routes.common import PROBLEM_RESPONSES, cached, json_bytes
+from api.deps import SelectionDep, State
+from api.routes.common import PROBLEM_RESPONSES, cached_selection, json_bytes
 from api.routes.hotspots import EpsQuery, MinSamplesQuery
 from api.routes.significance import CellQuery, GridQuery
 from api.services import BacktestParams, GridParams, backtest_summary
@@ -83,10 +83,12 @@ async def backtest(
         min_samples=min_samples,
         bandwidth_m=bandwidth_m,
     )
-    key = state.key(
+    return await cached_selection(
+        request,
+        state,
         "backtest",
+        selection,
         {
-            **selection_params(selection),
             "cell_m": cell_m,
             "grid": grid,
             "train": train,
@@ -96,12 +98,6 @@ async def backtest(
             "min_samples": min_samples,
             "bandwidth_m": bandwidth_m,
         },
-        selection.thana,
-    )
-    return await cached(
-        request,
-        state,
-        key,
         lambda: json_bytes(backtest_summary(state.store, state.settings, selection, g, b)),
         "application/json",
     )

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import MapSelectionDep, SelectionDep, State, add_audit_detail, selection_params
-from api.routes.common import PROBLEM_RESPONSES, cached, geojson_responses
+from api.deps import MapSelectionDep, SelectionDep, State
+from api.routes.common import PROBLEM_RESPONSES, cached_selection, geojson_responses
 from api.services import GEOJSON, geojson_bytes, inputs, tiles_of
 from geo.schema import NAME
 from geo.settings import Settings
@@ -209,16 +209,12 @@ async def cctv_gaps(
     in-charge gets only their thana's sites.
     """
     q = CctvQuery(radius_m=radius_m, days=days)
-    key = state.key(
-        "cctv/gaps",
-        {**selection_params(selection), "radius_m": radius_m, "days": days},
-        selection.thana,
-    )
-    add_audit_detail(request, store_version=key.version)
-    return await cached(
+    return await cached_selection(
         request,
         state,
-        key,
+        "cctv/gaps",
+        selection,
+        {"radius_m": radius_m, "days": days},
         lambda: gaps_geojson(state.store, state.settings, selection, q),
         GEOJSON,
     )
@@ -246,16 +242,12 @@ async def cctv_placement(
     in-charge's plan covers only their thana.
     """
     q = CctvQuery(days=days, k=k, budget=budget)
-    key = state.key(
-        "cctv/placement",
-        {**selection_params(selection), "k": k, "budget": budget, "days": days},
-        selection.thana,
-    )
-    add_audit_detail(request, store_version=key.version)
-    return await cached(
+    return await cached_selection(
         request,
         state,
-        key,
+        "cctv/placement",
+        selection,
+        {"k": k, "budget": budget, "days": days},
         lambda: placement_geojson(state.store, state.settings, selection, q),
         GEOJSON,
     )
@@ -289,15 +281,12 @@ async def cctv_map_page(
     from api.routes.maps import ASSET_PREFIX
 
     q = CctvQuery(days=days, k=k, budget=budget)
-    key = state.key(
-        "maps/cctv",
-        {**selection_params(selection), "k": k, "budget": budget, "days": days},
-        selection.thana,
-    )
-    return await cached(
+    return await cached_selection(
         request,
         state,
-        key,
+        "maps/cctv",
+        selection,
+        {"k": k, "budget": budget, "days": days},
         lambda: cctv_map_html(
             state.store, state.settings, selection, q, asset_prefix=ASSET_PREFIX
         ).encode("utf-8"),

@@ -10,8 +10,9 @@ from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.cache import CachedBody, CacheKey
-from api.deps import ServiceState
+from api.deps import ServiceState, add_audit_detail, selection_params
 from api.services import GEOJSON, jsonable
+from models.inputs import Selection
 
 #: Problem responses every authenticated route may give (documented in OpenAPI).
 PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
@@ -116,6 +117,42 @@ async def cached(
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
         )
     return Response(content=body.raw, media_type=media_type, headers={"Vary": "Accept-Encoding"})
+
+
+async def cached_selection(
+    request: Request,
+    state: ServiceState,
+    route: str,
+    selection: Selection,
+    params: dict[str, Any],
+    compute: Callable[[], bytes],
+    media_type: str,
+) -> Response:
+    """Return the cached result of ``route`` for a selection and parameters (computed once).
+
+    The key is the store version, the route, the selection's and the route's parameters and the
+    thana scope; the audit entry records the store version the result was computed on.
+
+    Parameters
+    ----------
+    request : fastapi.Request
+    state : api.deps.ServiceState
+    route : str
+        Name of the result (``hotspots``, ``maps/cctv`` ...).
+    selection : models.inputs.Selection
+    params : dict
+        The route's own parameters.
+    compute : callable
+        Returns the response body.
+    media_type : str
+
+    Returns
+    -------
+    fastapi.Response
+    """
+    key = state.key(route, {**selection_params(selection), **params}, selection.thana)
+    add_audit_detail(request, store_version=key.version)
+    return await cached(request, state, key, compute, media_type)
 
 
 def json_bytes(data: Any) -> bytes:

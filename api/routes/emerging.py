@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import SelectionDep, State, selection_params
-from api.routes.common import cached, geojson_responses
+from api.deps import SelectionDep, State
+from api.routes.common import cached_selection, geojson_responses
 from api.routes.significance import AllCellsQuery, CellQuery, GridQuery
 from api.services import GEOJSON, GridParams, emerging_geojson
 
@@ -51,21 +51,17 @@ async def emerging(
     rules. Only cells with a pattern unless ``all_cells``.
     """
     g = GridParams(cell_m=cell_m, grid=grid)
-    key = state.key(
+    return await cached_selection(
+        request,
+        state,
         "emerging",
+        selection,
         {
-            **selection_params(selection),
             "cell_m": cell_m,
             "grid": grid,
             "time_bin": time_bin,
             "all_cells": all_cells,
         },
-        selection.thana,
-    )
-    return await cached(
-        request,
-        state,
-        key,
         lambda: emerging_geojson(
             state.store, state.settings, selection, g, time_bin=time_bin, all_cells=all_cells
         ),

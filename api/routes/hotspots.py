@@ -6,8 +6,8 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import SelectionDep, State, add_audit_detail, selection_params
-from api.routes.common import cached, geojson_responses
+from api.deps import SelectionDep, State
+from api.routes.common import cached_selection, geojson_responses
 from api.services import GEOJSON, HotspotParams, hotspots_geojson
 
 router = APIRouter(tags=["analysis"])
@@ -60,21 +60,16 @@ async def hotspots(
     and a plain-language ``why``. Aggregates only: no incident or person is in the output.
     """
     params = HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=underserved)
-    key = state.key(
+    return await cached_selection(
+        request,
+        state,
         "hotspots",
+        selection,
         {
-            **selection_params(selection),
             "eps_m": eps_m,
             "min_samples": min_samples,
             "underserved": underserved,
         },
-        selection.thana,
-    )
-    add_audit_detail(request, store_version=key.version)
-    return await cached(
-        request,
-        state,
-        key,
         lambda: hotspots_geojson(state.store, state.settings, selection, params),
         GEOJSON,
     )

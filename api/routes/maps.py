@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import MapSelectionDep, State, selection_params
-from api.routes.common import PROBLEM_RESPONSES, cached
+from api.deps import MapSelectionDep, State
+from api.routes.common import PROBLEM_RESPONSES, cached_selection
 from api.routes.hotspots import EpsQuery, MinSamplesQuery
 from api.routes.significance import CellQuery
 from api.services import HotspotParams, MapParams, map_html
@@ -65,10 +65,12 @@ async def hotspot_map(
         share=share,
         max_points=max_points,
     )
-    key = state.key(
+    return await cached_selection(
+        request,
+        state,
         "maps/hotspots",
+        selection,
         {
-            **selection_params(selection),
             "eps_m": eps_m,
             "min_samples": min_samples,
             "underserved": underserved,
@@ -78,12 +80,6 @@ async def hotspot_map(
             "share": share,
             "max_points": max_points,
         },
-        selection.thana,
-    )
-    return await cached(
-        request,
-        state,
-        key,
         lambda: map_html(
             state.store, state.settings, selection, params, asset_prefix=ASSET_PREFIX
         ).encode("utf-8"),

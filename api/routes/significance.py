@@ -6,8 +6,8 @@ from typing import Annotated, Final, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import SelectionDep, State, selection_params
-from api.routes.common import cached, geojson_responses
+from api.deps import SelectionDep, State
+from api.routes.common import cached_selection, geojson_responses
 from api.services import GEOJSON, GridParams, gi_geojson
 
 router = APIRouter(tags=["analysis"])
@@ -62,15 +62,12 @@ async def significance(
     correction; classes ``hot-99`` … ``cold-99`` (90/95/99 % confidence).
     """
     g = GridParams(cell_m=cell_m, grid=grid)
-    key = state.key(
-        "significance",
-        {**selection_params(selection), "cell_m": cell_m, "grid": grid, "all_cells": all_cells},
-        selection.thana,
-    )
-    return await cached(
+    return await cached_selection(
         request,
         state,
-        key,
+        "significance",
+        selection,
+        {"cell_m": cell_m, "grid": grid, "all_cells": all_cells},
         lambda: gi_geojson(state.store, state.settings, selection, g, all_cells=all_cells),
         GEOJSON,
     )

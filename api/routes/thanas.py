@@ -17,9 +17,13 @@ from api.deps import (
     check_categories,
     scope_for,
     selection_of,
-    selection_params,
 )
-from api.routes.common import PROBLEM_RESPONSES, cached, geojson_responses, json_bytes
+from api.routes.common import (
+    PROBLEM_RESPONSES,
+    cached_selection,
+    geojson_responses,
+    json_bytes,
+)
 from api.routes.hotspots import EpsQuery, MinSamplesQuery
 from api.services import GEOJSON, scorecard, thanas_geojson
 
@@ -51,11 +55,12 @@ async def thanas(request: Request, state: State, selection: SelectionDep) -> Res
     Every thana (an in-charge: their own) with zone, station, resources and the number of
     incidents in the selected dates and categories.
     """
-    key = state.key("thanas", selection_params(selection), selection.thana)
-    return await cached(
+    return await cached_selection(
         request,
         state,
-        key,
+        "thanas",
+        selection,
+        {},
         lambda: thanas_geojson(state.store, state.settings, selection, selection.thana),
         GEOJSON,
     )
@@ -115,20 +120,12 @@ async def thana_scorecard(
     assert scope is not None
     request.state.audit_thana = scope
     selection = selection_of(scope, start, end, category)
-    key = state.key(
-        "scorecard",
-        {
-            **selection_params(selection),
-            "eps_m": eps_m,
-            "min_samples": min_samples,
-            "camera_radius_m": camera_radius_m,
-        },
-        scope,
-    )
-    return await cached(
+    return await cached_selection(
         request,
         state,
-        key,
+        "scorecard",
+        selection,
+        {"eps_m": eps_m, "min_samples": min_samples, "camera_radius_m": camera_radius_m},
         lambda: json_bytes(
             scorecard(
                 state.store,
