@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from api.cli_analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
-from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings, store_at
+from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
 from geo.errors import ParameterError
 from geo.export import write_output
 from geo.schema import KIND, NAME, SYNTHETIC, THANA
@@ -28,14 +28,10 @@ REPORT_HTML: Final = "cctv_report.html"
 #: Report file of one thana inside an output folder.
 THANA_REPORT: Final = "cctv_report_{slug}.html"
 
-cctv_app = typer.Typer(
-    name="cctv",
-    help="CCTV gaps at sensitive sites and where new (or repaired) cameras would help most.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+cctv_app = group(
+    "cctv",
+    "CCTV gaps at sensitive sites and where new (or repaired) cameras would help most.",
 )
-app.add_typer(cctv_app, name="cctv")
 
 
 def cctv_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

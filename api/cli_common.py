@@ -28,6 +28,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def group(name: str, help_text: str) -> typer.Typer:
+    """Return a new sub-command group ``shakti NAME ...``, registered on the top-level app."""
+    sub = typer.Typer(
+        name=name,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.add_typer(sub, name=name)
+    return sub
+
+
 def command(
     name: str, *, group: typer.Typer | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Final
 import typer
 
 from api.cli_analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
-from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings, store_at
+from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
 from geo.errors import ExportError, ParameterError
 from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
 
@@ -22,14 +22,10 @@ MAP_CELL_M: Final = 250.0
 #: Time bin of the emerging-trend layer.
 MAP_TIME_BIN: Final = "M"
 
-map_app = typer.Typer(
-    name="map",
-    help="Interactive maps as one HTML file that works offline (optionally a PNG).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+map_app = group(
+    "map",
+    "Interactive maps as one HTML file that works offline (optionally a PNG).",
 )
-app.add_typer(map_app, name="map")
 
 
 def map_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -12,19 +12,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings, store_at
+from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
 from geo.errors import ParameterError
 
 logger = logging.getLogger(__name__)
 
-patrol_app = typer.Typer(
-    name="patrol",
-    help="Patrol planning for anti-Romeo teams: routes, times and printable sheets.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+patrol_app = group(
+    "patrol",
+    "Patrol planning for anti-Romeo teams: routes, times and printable sheets.",
 )
-app.add_typer(patrol_app, name="patrol")
 
 
 def patrol_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -11,19 +11,17 @@ from typing import Annotated, Final
 import typer
 from rich.table import Table
 
-from api.cli_common import JsonOpt, P, R, StoreOpt, app, command, console, settings
+from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings
 from api.users import Role, User, UserStore, generate_password, users_path
 from geo.schema import NAME, THANA, LayerKind
 from geo.store import Store, open_store
 
 logger = logging.getLogger(__name__)
 
-users_app = typer.Typer(
-    name="users",
-    help="Users of the web service (roles: admin, planner, incharge, analyst).",
-    no_args_is_help=True,
+users_app = group(
+    "users",
+    "Users of the web service (roles: admin, planner, incharge, analyst).",
 )
-app.add_typer(users_app, name="users")
 
 #: Names of the users ``shakti serve --demo-users`` creates.
 DEMO_USERS: Final = (
