@@ -17,6 +17,7 @@ from geo.errors import (
     ColumnMappingError,
     ExportError,
     InputFileError,
+    InputTooLargeError,
     NothingValidError,
     ParameterError,
     RegionError,
@@ -81,6 +82,10 @@ class PayloadTooLargeError(ServiceError):
     """An upload is above a configured limit (bytes or rows)."""
 
 
+class TooManyRequestsError(ServiceError):
+    """A client or user made too many attempts (login throttling); ``Retry-After`` says when."""
+
+
 class UnsupportedFileTypeError(InputFileError):
     """An upload whose file type the readers do not support."""
 
@@ -116,6 +121,7 @@ STATUS_BY_ERROR: Final[Mapping[type[ShaktiError], int]] = {
     ExportError: 422,
     UnknownLayerError: 404,
     InputFileError: 400,
+    InputTooLargeError: 413,
     UnsupportedFileTypeError: 415,
     StoreError: 500,
     StoreLockedError: 503,
@@ -125,6 +131,7 @@ STATUS_BY_ERROR: Final[Mapping[type[ShaktiError], int]] = {
     PermissionDeniedError: 403,
     NotFoundError: 404,
     PayloadTooLargeError: 413,
+    TooManyRequestsError: 429,
     UnavailableError: 503,
 }
 
@@ -137,6 +144,7 @@ TITLE_BY_ERROR: Final[Mapping[type[ShaktiError], str]] = {
     ExportError: "Output refused",
     UnknownLayerError: "Unknown layer",
     InputFileError: "Unreadable file",
+    InputTooLargeError: "File too large",
     UnsupportedFileTypeError: "Unsupported file type",
     StoreError: "Store unavailable",
     StoreLockedError: "Store busy",
@@ -145,6 +153,7 @@ TITLE_BY_ERROR: Final[Mapping[type[ShaktiError], str]] = {
     PermissionDeniedError: "Forbidden",
     NotFoundError: "Not found",
     PayloadTooLargeError: "Upload too large",
+    TooManyRequestsError: "Too many requests",
     UnavailableError: "Service unavailable",
 }
 

@@ -49,6 +49,10 @@ class InputFileError(ShaktiError):
     """An input file cannot be read at all (format, encoding, missing geometry columns)."""
 
 
+class InputTooLargeError(InputFileError):
+    """An input file is above a limit (bytes, rows, columns, cell size, zip members or ratio)."""
+
+
 class ColumnMappingError(ShaktiError):
     """A ``--map`` column mapping is malformed or names a column that is not in the file."""
 
