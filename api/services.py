@@ -7,7 +7,6 @@ import functools
 import json
 import logging
 import math
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +29,12 @@ from geo.columns import (
     normalise,
 )
 from geo.crs import metric_crs_for, to_metric, to_wgs84
-from geo.errors import ExportError, ParameterError
+from geo.errors import ExportError, InputTooLargeError, ParameterError
 from geo.ingest import ImportResult, import_file, validate_file
+from geo.limits import LIMIT_SETTINGS, ReadLimits
 from geo.privacy import find_personal_columns
-from geo.quarantine import Q_ORIGINAL, export_csv
-from geo.readers import read_table
+from geo.public_text import MAX_ECHOED_NAMES, clip
+from geo.quarantine import Q_ORIGINAL, export_text
 from geo.schema import (
     ATTENDEES,
     CATEGORY,
@@ -1032,7 +1032,7 @@ def _in_thana(record: Mapping[str, Any], kind: str, thana: str, polygon: Any) ->
 def quarantine_csv(
     store: Store, kind: LayerKind, scope: str | None, *, import_id: str | None = None
 ) -> str:
-    """Return the quarantine of a layer as CSV text, limited to a thana with a scope.
+    """Return the quarantine of a layer as spreadsheet-safe CSV text, limited to a thana's scope.
 
     A thana's lines are those whose stated thana is it or whose coordinates fall inside it.
     Original values keep only schema and coordinate columns.
@@ -1063,9 +1063,13 @@ def quarantine_csv(
             keep.append(isinstance(record, dict) and _in_thana(record, kind.value, scope, polygon))
         table = table[np.asarray(keep, dtype=bool)]
     table[Q_ORIGINAL] = [_public_original(t, kind.value) for t in table[Q_ORIGINAL]]
-    with tempfile.TemporaryDirectory(prefix="shakti-q-") as tmp:
-        path = export_csv(table, Path(tmp) / "quarantine.csv")
-        return path.read_text(encoding="utf-8")
+    return export_text(table)
+
+
+#: Most validation warnings an upload's report carries, each cut to
+#: :data:`MAX_WARNING_CHARS` characters.
+MAX_REPORT_WARNINGS: Final = 20
+MAX_WARNING_CHARS: Final = 300
 
 
 @dataclass(frozen=True)
@@ -1094,6 +1098,11 @@ def import_upload(
 ) -> dict[str, Any]:
     """Validate (and unless ``dry_run``, import) an uploaded file; return its report.
 
+    The file is read once, through :func:`geo.readers.read_table` with the service's
+    :meth:`~geo.limits.ReadLimits.for_uploads` limits: it is refused (413) before it is read
+    whole when it has more rows, columns, longer cells, a bigger unpacked size, more zip
+    members or a higher compression ratio than the settings allow.
+
     Parameters
     ----------
     store : geo.store.Store
@@ -1109,53 +1118,56 @@ def import_upload(
         Like ``shakti import --json``: ``rows``, ``accepted``, ``quarantined``,
         ``reasons`` (+ ``flags``, ``import_id``, ``inserted``, ``updated``), and
         ``dry_run``, ``personal_columns_dropped`` (a count: their names are not echoed),
-        ``personal_reasons``, ``ignored_columns``, ``warnings``, ``store_version``.
+        ``personal_reasons``, ``ignored_columns`` (the first
+        :data:`~geo.public_text.MAX_ECHOED_NAMES`, clipped), ``ignored_columns_count``,
+        ``warnings`` (at most :data:`MAX_REPORT_WARNINGS`, clipped), ``store_version``.
 
     Raises
     ------
     api.errors.PayloadTooLargeError
-        More rows than ``settings.max_upload_rows`` (413).
+        Above a read limit (413), naming the setting as ``field``.
     api.errors.NoValidRowError
         When no row is valid (422; the quarantine is still stored on import).
     """
-    raw = read_table(path, mapping=options.mapping)
-    if len(raw.frame) > settings.max_upload_rows:
-        raise PayloadTooLargeError(
-            f"the file has {len(raw.frame):,} rows, more than the limit of "
-            f"{settings.max_upload_rows:,} (max_upload_rows)",
-            fix="split the file, or raise SHAKTI_MAX_UPLOAD_ROWS",
-            field="max_upload_rows",
-        )
-    if options.dry_run:
-        report = validate_file(
-            path,
-            kind,
-            settings=settings,
-            mapping=options.mapping,
-            defaults=options.defaults,
-            fix_swapped=options.fix_swapped,
-            store=store,
-        )
-        result = ImportResult(report=report)
-    else:
-        result = import_file(
-            path,
-            kind,
-            store,
-            settings=settings,
-            mapping=options.mapping,
-            defaults=options.defaults,
-            fix_swapped=options.fix_swapped,
-        )
+    limits = ReadLimits.for_uploads(settings)
+    try:
+        if options.dry_run:
+            report = validate_file(
+                path,
+                kind,
+                settings=settings,
+                mapping=options.mapping,
+                defaults=options.defaults,
+                fix_swapped=options.fix_swapped,
+                store=store,
+                limits=limits,
+            )
+            result = ImportResult(report=report)
+        else:
+            result = import_file(
+                path,
+                kind,
+                store,
+                settings=settings,
+                mapping=options.mapping,
+                defaults=options.defaults,
+                fix_swapped=options.fix_swapped,
+                limits=limits,
+            )
+    except InputTooLargeError as exc:
+        setting = next((name for name in LIMIT_SETTINGS if f"({name})" in exc.what), None)
+        raise PayloadTooLargeError(exc.what, why=exc.why, fix=exc.fix, field=setting) from exc
     report = result.report
+    ignored = [str(c) for c in report.ignored_columns]
     summary: dict[str, Any] = {
         "kind": kind.value,
         "dry_run": options.dry_run,
         **result.summary(),
         "personal_columns_dropped": len(report.personal_columns),
         "personal_reasons": sorted(set(report.personal_columns.values())),
-        "ignored_columns": list(report.ignored_columns),
-        "warnings": list(report.warnings),
+        "ignored_columns": [clip(c) for c in ignored[:MAX_ECHOED_NAMES]],
+        "ignored_columns_count": len(ignored),
+        "warnings": [clip(w, MAX_WARNING_CHARS) for w in report.warnings[:MAX_REPORT_WARNINGS]],
         "store_version": store.version,
     }
     if report.rows and not len(report.accepted):

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.limits import ReadLimits
 from geo.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.readers import read_table
 from geo.region import Region, region_from_settings
@@ -75,6 +76,7 @@ def validate_file(
     fix_swapped: bool = False,
     store: Store | None = None,
     now: dt.datetime | None = None,
+    limits: ReadLimits | None = None,
 ) -> ValidationReport:
     """Read and validate a file without writing anything.
 
@@ -99,6 +101,9 @@ def validate_file(
         When given, its thanas are used to assign each point's thana.
     now : datetime, optional
         Reference time for future checks (tests pin it).
+    limits : ReadLimits, optional
+        What reading the file may cost; default :meth:`ReadLimits.for_files` of
+        ``settings`` (no row limit; the service passes :meth:`ReadLimits.for_uploads`).
 
     Returns
     -------
@@ -108,7 +113,8 @@ def validate_file(
     spec = layer_spec(kind)
     if not isinstance(region, Region):
         region = region_from_settings(settings, region)
-    raw = read_table(Path(path), mapping=mapping)
+    read_limits = limits or ReadLimits.for_files(settings)
+    raw = read_table(Path(path), mapping=mapping, limits=read_limits)
     report = validate(
         raw,
         spec.kind,
@@ -143,6 +149,7 @@ def import_file(
     defaults: Mapping[str, str] | None = None,
     fix_swapped: bool = False,
     now: dt.datetime | None = None,
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
     """Validate a file and write it to the store in one atomic step.
 
@@ -167,6 +174,7 @@ def import_file(
         fix_swapped=fix_swapped,
         store=store,
         now=now,
+        limits=limits,
     )
     raw_sha = _sha256(Path(path))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")

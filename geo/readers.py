@@ -1,18 +1,22 @@
-"""Readers: turn a CSV, Excel, GeoJSON, GeoPackage or (zipped) Shapefile into one raw table."""
+"""Readers: turn a CSV, Excel, GeoJSON, GeoPackage or (zipped) Shapefile into one raw table.
+
+:func:`read_table` is the single door every file comes through, from the command line and
+from the service alike. It opens only what a file's extension promises: the path must be a
+plain local file (:mod:`geo.sniff`), the content must agree with the extension, the work is
+bounded by :class:`~geo.limits.ReadLimits`, and GDAL is opened with one allowed driver per
+extension in a process where every other driver, the network and folder listing are off
+(:mod:`geo.gdal_config`). Errors speak of the user's file only (:func:`geo.public_text.scrub`).
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import logging
-import warnings
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +25,37 @@ import pyogrio
 from pyproj import CRS
 
 from geo.crs import WGS84
-from geo.errors import ColumnMappingError, InputFileError
+from geo.delimited import DELIMITERS as DELIMITERS
+from geo.delimited import ENCODINGS as ENCODINGS
+from geo.delimited import read_delimited
+from geo.errors import InputFileError
+from geo.gdal_config import harden_gdal
+from geo.limits import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    cell_budget,
+    check_archive,
+    check_columns,
+    check_frame,
+    check_rows,
+    member_names,
+    too_dense,
+)
+from geo.mapping import apply_mapping
+from geo.mapping import parse_mapping as parse_mapping
+from geo.mapping import parse_mapping_file as parse_mapping_file
+from geo.public_text import describe_names, scrub
+from geo.sniff import (
+    check_content,
+    check_geojson_crs,
+    check_geopackage,
+    check_local_path,
+    check_shapefile_member,
+    check_shapefile_zip,
+)
+from geo.workbook import pick_name, read_workbook
+
+harden_gdal()
 
 logger = logging.getLogger(__name__)
 
@@ -33,20 +67,25 @@ EXCEL_SUFFIXES: Final = (".xlsx",)
 SPATIAL_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 #: Every extension :func:`read_table` accepts.
 SUPPORTED_SUFFIXES: Final = (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, *SPATIAL_SUFFIXES)
-
-#: Delimiters recognised in delimited text, in order of preference on a tie.
-DELIMITERS: Final = (",", ";", "\t")
-#: Encodings tried for delimited text, in order; latin-1 decodes any byte string.
-ENCODINGS: Final = ("utf-8-sig", "cp1252", "latin-1")
+#: The one GDAL driver allowed for each extension read through GDAL (CSV and XLSX are read
+#: by pandas and openpyxl, never by GDAL). The dataset is opened with the driver's prefix
+#: where GDAL has one (``GeoJSON:``, ``GPKG:``); the process has no other driver anyway.
+DRIVER_BY_SUFFIX: Final[Mapping[str, str]] = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GPKG",
+    ".shp": "ESRI Shapefile",
+    ".zip": "ESRI Shapefile",
+}
 
 #: Sidecar files of a Shapefile that change its content (hashed together with the .shp).
 _SHAPEFILE_SIDECARS: Final = (".shx", ".dbf", ".prj", ".cpg")
-_SNIFF_BYTES: Final = 64 * 1024
 _HASH_CHUNK: Final = 1024 * 1024
 _SUPPORTED_TEXT: Final = (
     "CSV/TXT (.csv, .txt), Excel (.xlsx), GeoJSON (.geojson, .json), GeoPackage (.gpkg), "
     "Shapefile (.shp) or zipped Shapefile (.zip)"
 )
+_SPATIAL_FIX: Final = "check that it opens in QGIS, or export it again as GeoJSON or GeoPackage"
 
 
 @dataclass(frozen=True)
@@ -101,224 +140,47 @@ def vsi_path(path: Path) -> str:
     return str(path)
 
 
-def _explain(exc: BaseException) -> str:
-    """Return an exception's message on one line, without a trailing full stop."""
-    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return " ".join(text.split()).rstrip(".") or type(exc).__name__
-
-
-# --------------------------------------------------------------------------- mapping
-
-
-def parse_mapping(items: Sequence[str]) -> dict[str, str]:
-    """Parse ``--map`` items into a ``{source column: target column}`` dictionary.
+def dataset_name(path: Path, member: str | None = None) -> str:
+    """Return the name GDAL opens a checked file by, with its one allowed driver.
 
     Parameters
     ----------
-    items : sequence of str
-        Each item is ``"SRC=DST"`` (split on the first ``=``, spaces around either side
-        stripped) or ``"@FILE"`` naming a mapping file: ``.json`` holding an object
-        ``{"SRC": "DST"}``, or ``.csv``/``.txt`` holding two columns ``source,target``
-        (header optional) or lines ``SRC=DST``. Blank lines and lines starting with ``#``
-        in a text mapping file are skipped.
+    path : Path
+        A file that passed :func:`geo.sniff.check_local_path`.
+    member : str, optional
+        The ``.shp`` member of a zip.
 
     Returns
     -------
-    dict of str to str
-        In the order given.
-
-    Raises
-    ------
-    ColumnMappingError
-        When an item has no ``=`` or an empty side, a mapping file cannot be read, a
-        source is mapped to two different targets, or two sources share one target.
+    str
+        ``GeoJSON:path``, ``GPKG:path`` (a plain path when it holds a ``:``, which the
+        GPKG prefix syntax cannot carry), ``/vsizip/path/member`` or the plain ``.shp`` path.
 
     Examples
     --------
-    >>> parse_mapping(["Latitude=lat", " Thana Name = thana"])
-    {'Latitude': 'lat', 'Thana Name': 'thana'}
+    >>> dataset_name(Path("/data/sites.geojson"))
+    'GeoJSON:/data/sites.geojson'
+    >>> dataset_name(Path("/data/thanas.zip"), "thanas.shp")
+    '/vsizip//data/thanas.zip/thanas.shp'
     """
-    mapping: dict[str, str] = {}
-    where: dict[str, str] = {}  # target -> the item that introduced it, for messages
-    for item in items:
-        if item.strip().startswith("@"):
-            pairs = _read_mapping_file(item.strip()[1:].strip(), item)
-        else:
-            pairs = [(_split_pair(item, item), item)]
-        for (src, dst), label in pairs:
-            _add_pair(mapping, where, src, dst, label)
-    return mapping
-
-
-def _split_pair(text: str, label: str) -> tuple[str, str]:
-    if "=" not in text:
-        raise ColumnMappingError(
-            f"column mapping {label!r} has no '='",
-            why="each mapping item names a column of the file and the name to give it",
-            fix="write it as SOURCE=TARGET, e.g. 'Latitude=lat', or @FILE for a mapping file",
-        )
-    src, dst = (part.strip() for part in text.split("=", 1))
-    _check_sides(src, dst, label)
-    return src, dst
-
-
-def _check_sides(src: str, dst: str, label: str) -> None:
-    if not src or not dst:
-        side = "source" if not src else "target"
-        raise ColumnMappingError(
-            f"column mapping {label!r} has an empty {side} column name",
-            fix="write it as SOURCE=TARGET with both names, e.g. 'Thana Name=thana'",
-        )
-
-
-def _add_pair(
-    mapping: dict[str, str], where: dict[str, str], src: str, dst: str, label: str
-) -> None:
-    previous = mapping.get(src)
-    if previous is not None and previous != dst:
-        raise ColumnMappingError(
-            f"column mapping {label!r} maps {src!r} again, to {dst!r}",
-            why=f"{src!r} is already mapped to {previous!r} by {where[previous]!r}",
-            fix="map each source column once",
-        )
-    if previous == dst:
-        return
-    if dst in where:
-        raise ColumnMappingError(
-            f"column mapping {label!r} maps a second column to {dst!r}",
-            why=f"{where[dst]!r} already maps a column to {dst!r}; a target can hold one column",
-            fix=f"map only one column to {dst!r}",
-        )
-    mapping[src] = dst
-    where[dst] = label
-
-
-def _read_mapping_file(name: str, label: str) -> list[tuple[tuple[str, str], str]]:
-    if not name:
-        raise ColumnMappingError(
-            f"column mapping {label!r} names no file",
-            fix="write @ followed by the path of a .json, .csv or .txt mapping file",
-        )
-    path = Path(name)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ColumnMappingError(
-            f"mapping file {name!r} cannot be read: {_explain(exc)}",
-            fix="check the path, and save the file as UTF-8 text",
-        ) from exc
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        return _mapping_from_json(text, path.name)
-    if suffix in TEXT_SUFFIXES:
-        return _mapping_from_text(text, path.name)
-    raise ColumnMappingError(
-        f"mapping file {path.name!r} is neither .json, .csv nor .txt",
-        fix='use a JSON object {"SOURCE": "TARGET"} or a CSV with columns source,target',
-    )
-
-
-def _mapping_from_json(text: str, name: str) -> list[tuple[tuple[str, str], str]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ColumnMappingError(
-            f"mapping file {name!r} is not valid JSON: {_explain(exc)}",
-            fix='write an object such as {"Latitude": "lat", "Thana Name": "thana"}',
-        ) from exc
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        raise ColumnMappingError(
-            f"mapping file {name!r} is not a JSON object of column names",
-            fix='write an object such as {"Latitude": "lat", "Thana Name": "thana"}',
-        )
-    pairs = []
-    for src, dst in data.items():
-        label = f"{name}: {src!r}"
-        _check_sides(src.strip(), dst.strip(), label)
-        pairs.append(((src.strip(), dst.strip()), label))
-    return pairs
-
-
-def _mapping_from_text(text: str, name: str) -> list[tuple[tuple[str, str], str]]:
-    lines = [
-        (number, line)
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    pairs: list[tuple[tuple[str, str], str]] = []
-    if all("=" in line for _, line in lines):
-        for number, line in lines:
-            label = f"{name} line {number}"
-            pairs.append((_split_pair(line, label), label))
-        return pairs
-    delimiter = _sniff_delimiter("\n".join(line for _, line in lines))
-    for index, (number, line) in enumerate(lines):
-        label = f"{name} line {number}"
-        cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter))]
-        if len(cells) != 2:
-            raise ColumnMappingError(
-                f"{label} has {len(cells)} columns instead of 2",
-                fix="write one 'source,target' pair per line (or SOURCE=TARGET lines)",
-            )
-        if index == 0 and [c.lower() for c in cells] == ["source", "target"]:
-            continue
-        _check_sides(cells[0], cells[1], label)
-        pairs.append(((cells[0], cells[1]), label))
-    return pairs
-
-
-def _apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str], source: str) -> pd.DataFrame:
-    if not mapping:
-        return frame
-    columns = [str(c) for c in frame.columns]
-    renames: dict[str, str] = {}
-    for src, dst in mapping.items():
-        if src in columns:
-            match = src
-        else:
-            folded = [c for c in columns if c.strip().casefold() == src.strip().casefold()]
-            if len(folded) > 1:
-                raise ColumnMappingError(
-                    f"column mapping source {src!r} matches several columns of {source}: "
-                    + ", ".join(repr(c) for c in folded),
-                    why="without an exact match, names are compared ignoring case",
-                    fix="spell the source column exactly as in the file",
-                )
-            if not folded:
-                raise ColumnMappingError(
-                    f"column mapping source {src!r} is not a column of {source}",
-                    why="the file's columns are " + ", ".join(repr(c) for c in columns),
-                    fix="use one of these names on the left of '=' (case does not matter)",
-                )
-            match = folded[0]
-        if match in renames:
-            raise ColumnMappingError(
-                f"column {match!r} of {source} is mapped twice (to {renames[match]!r} and {dst!r})",
-                fix="map each column once",
-            )
-        renames[match] = dst
-    final = [renames.get(c, c) for c in columns]
-    clashes = sorted({c for c in final if final.count(c) > 1})
-    if clashes:
-        raise ColumnMappingError(
-            f"after the column mapping, {source} would have two columns named "
-            + ", ".join(repr(c) for c in clashes),
-            why="a mapping target is already a column of the file",
-            fix="map that existing column to another name as well, or choose another target",
-        )
-    logger.info("%s: columns renamed %s", source, renames)
-    renamed = frame.copy(deep=False)
-    renamed.columns = pd.Index(final)
-    return renamed
+    driver = DRIVER_BY_SUFFIX[suffix]
+    if suffix == ".zip":
+        return f"{vsi_path(path)}/{member}"
+    if driver == "GeoJSON" or (driver == "GPKG" and ":" not in str(path)):
+        return f"{driver}:{path}"
+    return str(path)
 
 
 # --------------------------------------------------------------------------- reading
 
 
 def read_table(
-    path: Path, *, mapping: Mapping[str, str] | None = None, layer: str | None = None
+    path: Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    layer: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> RawTable:
     """Read a supported file into a :class:`RawTable`.
 
@@ -326,6 +188,12 @@ def read_table(
     original spelling), the delimiter (``,``, ``;`` or tab) sniffed and the encoding tried
     as UTF-8 (with or without BOM), then cp1252, then latin-1 (UTF-16 with a BOM is also
     read). Spatial files are read with GDAL and their geometry reprojected to EPSG:4326.
+
+    Before any parser runs, the path must be a local file (no ``/vsi…``, URL or
+    ``DRIVER:`` prefix) and the content must be what the extension promises (JSON for
+    ``.json``/``.geojson``, SQLite for ``.gpkg``, a zip for ``.zip``/``.xlsx``, text for
+    ``.csv``/``.txt``); zips and workbooks are checked against the zip-bomb limits, and
+    rows, columns and cell lengths against ``limits``.
 
     Parameters
     ----------
@@ -338,6 +206,8 @@ def read_table(
     layer : str, optional
         The sheet of a workbook, the layer of a GeoPackage or the Shapefile of a zip that
         holds several; the first one by default (for a zip, required when it holds several).
+    limits : ReadLimits, optional
+        What reading may cost; default :data:`geo.limits.DEFAULT_LIMITS` (no row limit).
 
     Returns
     -------
@@ -346,13 +216,18 @@ def read_table(
     Raises
     ------
     InputFileError
-        When the file is missing, empty, of an unknown type, unreadable, or has projected
-        coordinates without a declared CRS.
+        When the file is missing, empty, of an unknown type, not what its extension says,
+        unreadable, or has projected coordinates without a declared CRS.
+    geo.errors.InputTooLargeError
+        When it is above a limit (rows, columns, cell length, unpacked size, zip members,
+        compression ratio).
     ColumnMappingError
         When a mapping source is not a column of the file or the mapping makes two columns
         share a name.
     """
     path = Path(path)
+    limits = limits or DEFAULT_LIMITS
+    check_local_path(path)
     source = path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -376,15 +251,16 @@ def read_table(
         )
     if suffix in TEXT_SUFFIXES:
         data = _read_bytes(path)
-        frame = _read_text(data, source, layer)
+        frame = read_delimited(data, source, layer, limits)
         table = RawTable(frame, None, source, hashlib.sha256(data).hexdigest(), None)
     elif suffix in EXCEL_SUFFIXES:
-        frame = _read_excel(path, layer)
+        check_content(path, suffix)
+        frame = read_workbook(path, layer, limits)
         table = RawTable(frame, None, source, _digest([path]), None)
     else:
-        frame, geometry, native = _read_spatial(path, layer)
+        frame, geometry, native = _read_spatial(path, layer, limits)
         table = RawTable(frame, geometry, source, _digest(_dataset_files(path)), native)
-    frame = _apply_mapping(table.frame, mapping or {}, source)
+    frame = apply_mapping(table.frame, mapping or {}, source)
     logger.info(
         "read %s: %d rows, %d columns%s",
         source,
@@ -400,7 +276,7 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputFileError(
-            f"{path.name} cannot be read: {_explain(exc)}",
+            f"{path.name} cannot be read: {exc.strerror or type(exc).__name__}",
             fix="check that the file exists and that you may read it",
         ) from exc
 
@@ -414,7 +290,7 @@ def _digest(paths: Iterable[Path]) -> str:
                     digest.update(chunk)
     except OSError as exc:
         raise InputFileError(
-            f"{path.name} cannot be read: {_explain(exc)}",
+            f"{path.name} cannot be read: {exc.strerror or type(exc).__name__}",
             fix="check that the file exists and that you may read it",
         ) from exc
     return digest.hexdigest()
@@ -432,165 +308,57 @@ def _dataset_files(path: Path) -> list[Path]:
     return [path, *dict.fromkeys(sidecars)]
 
 
-# ---- delimited text
-
-
-def _decode(data: bytes, source: str) -> tuple[str, str]:
-    """Return ``(encoding, text of the first bytes)``; the whole file is checked to decode."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        if b"\x00" in data[:_SNIFF_BYTES]:
-            raise InputFileError(
-                f"{source} does not look like a text (CSV) file",
-                why="it contains NUL bytes, as binary files such as .xls or .zip do",
-                fix="open it in Excel or LibreOffice and save it as CSV (UTF-8) or .xlsx",
-            )
-        encodings = ENCODINGS
-    for encoding in encodings:
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding != "utf-8-sig":
-            logger.info("%s is not UTF-8; read as %s", source, encoding)
-        head = data[:_SNIFF_BYTES].decode(encoding, errors="ignore")
-        return encoding, head
-    raise InputFileError(  # only reachable for broken UTF-16
-        f"{source} cannot be decoded as {', '.join(encodings)}",
-        fix="save it as CSV (UTF-8)",
-    )
-
-
-def _sniff_delimiter(sample: str) -> str:
-    """Return the delimiter among ``, ; tab`` that splits the sample most consistently."""
-    lines = sample.splitlines()
-    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the sample may cut the last line short
-    best, best_score = DELIMITERS[0], (False, 0.0, 0)
-    for delimiter in DELIMITERS:
-        try:
-            rows = [
-                row
-                for row in csv.reader(lines, delimiter=delimiter)
-                if any(cell.strip() for cell in row)
-            ]
-        except csv.Error:
-            continue
-        if not rows:
-            continue
-        width = len(rows[0])
-        consistency = sum(len(row) == width for row in rows) / len(rows)
-        score = (width > 1, consistency, width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _read_text(data: bytes, source: str, layer: str | None) -> pd.DataFrame:
-    if layer is not None:
-        logger.warning("%s: layer %r ignored, a text file has a single table", source, layer)
-    encoding, head = _decode(data, source)
-    delimiter = _sniff_delimiter(head)
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            sep=delimiter,
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise InputFileError(
-            f"{source} holds no columns",
-            why="the file has no header line",
-            fix="export the data again with a header line naming the columns",
-        ) from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputFileError(
-            f"{source} cannot be read as {_delimiter_name(delimiter)}-separated text: "
-            + _explain(exc),
-            why="a line has a different number of values than the header",
-            fix="quote values that contain the delimiter, or export the file again",
-        ) from exc
-    frame.columns = pd.Index([str(c) for c in frame.columns])
-    logger.debug("%s: %s-separated, %s", source, _delimiter_name(delimiter), encoding)
-    return frame.reset_index(drop=True)
-
-
-def _delimiter_name(delimiter: str) -> str:
-    return {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
-
-
-# ---- Excel
-
-
-def _read_excel(path: Path, layer: str | None) -> pd.DataFrame:
-    source = path.name
-    try:
-        with warnings.catch_warnings():
-            # openpyxl's harmless notes about workbooks written by other software.
-            warnings.filterwarnings("ignore", message="Workbook contains no default style")
-            warnings.filterwarnings("ignore", message=".*extension is not supported")
-            with pd.ExcelFile(path, engine="openpyxl") as book:
-                sheets = [str(s) for s in book.sheet_names]
-                sheet = _pick_name(layer, sheets, source, "sheet") if layer else sheets[0]
-                frame = pd.read_excel(
-                    book, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""]
-                )
-    except (InputFileError, ColumnMappingError):
-        raise
-    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors
-        raise InputFileError(
-            f"{source} cannot be read as an Excel workbook: {_explain(exc)}",
-            fix="open it in Excel or LibreOffice and save it again as .xlsx (or as CSV UTF-8)",
-        ) from exc
-    if frame.shape[1] == 0:
-        raise InputFileError(
-            f"sheet {sheet!r} of {source} is empty",
-            fix="put the header in the first row of the first sheet, or name the sheet as layer",
-        )
-    frame.columns = pd.Index([str(c) for c in frame.columns])
-    return frame.reset_index(drop=True)
-
-
-def _pick_name(wanted: str, names: Sequence[str], source: str, what: str) -> str:
-    if wanted in names:
-        return wanted
-    folded = [n for n in names if n.casefold() == wanted.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    raise InputFileError(
-        f"{source} has no {what} {wanted!r}",
-        why=f"its {what}s are " + ", ".join(repr(n) for n in names),
-        fix=f"name one of these {what}s as the layer",
-    )
-
-
 # ---- spatial
 
 
+def _private(path: Path, dataset: str) -> list[str]:
+    """Strings no message may show: GDAL's name of the file, its path, its folder."""
+    return [dataset, vsi_path(path), str(path), str(path.resolve()), str(path.parent)]
+
+
 def _read_spatial(
-    path: Path, layer: str | None
+    path: Path, layer: str | None, limits: ReadLimits
 ) -> tuple[pd.DataFrame, gpd.GeoSeries | None, str | None]:
     source = path.name
-    if path.suffix.lower() == ".zip":
-        dataset, name = _zip_member(path, layer), None
+    suffix = path.suffix.lower()
+    check_content(path, suffix)
+    name: str | None = None
+    if suffix == ".zip":
+        dataset = _zip_dataset(path, layer, limits)
     else:
-        dataset = vsi_path(path)
-        name = _spatial_layer(dataset, layer, source)
-    try:
-        read = pyogrio.read_dataframe(dataset, layer=name)
-    except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, ...
-        raise InputFileError(
-            f"{source} cannot be read: {_explain(exc)}",
-            fix="check that it opens in QGIS, or export it again as GeoJSON or GeoPackage",
-        ) from exc
+        if suffix == ".gpkg":
+            check_geopackage(path)
+        elif suffix in (".json", ".geojson"):
+            check_geojson_crs(_read_bytes(path), source)
+        dataset = dataset_name(path)
+        name = _spatial_layer(dataset, layer, source, _private(path, dataset))
+    private = _private(path, dataset)
+    info = _gdal(pyogrio.read_info, dataset, source, private, "cannot be opened", layer=name)
+    fields = len(info.get("fields", ()))
+    check_columns(fields, limits, source)
+    declared = int(info.get("features", -1))
+    check_rows(declared, limits, source)
+    # The cell budget bounds the rows whatever the file declares: read one past it.
+    budget = cell_budget(sum(p.stat().st_size for p in _dataset_files(path))) // (fields + 1)
+    _check_budget(declared, budget, source)
+    wanted = budget if limits.rows is None else min(budget, limits.rows)
+    read = _gdal(
+        pyogrio.read_dataframe,
+        dataset,
+        source,
+        private,
+        "cannot be read",
+        layer=name,
+        max_features=wanted + 1,
+    )
+    _check_budget(len(read), budget, source)
     if not isinstance(read, gpd.GeoDataFrame):
         logger.info("%s has no geometry column", source)
-        return pd.DataFrame(read).reset_index(drop=True), None, None
+        frame = pd.DataFrame(read).reset_index(drop=True)
+        check_frame(frame, limits, source)
+        return frame, None, None
     frame = pd.DataFrame(read.drop(columns=read.geometry.name)).reset_index(drop=True)
+    check_frame(frame, limits, source)
     geometry = gpd.GeoSeries(read.geometry.to_numpy(), index=frame.index, crs=read.crs)
     native = _crs_label(geometry.crs) if geometry.crs is not None else None
     if geometry.crs is None:
@@ -599,14 +367,26 @@ def _read_spatial(
     return frame, geometry, native
 
 
-def _spatial_layer(dataset: str, layer: str | None, source: str) -> str | None:
+def _check_budget(rows: int, budget: int, source: str) -> None:
+    if rows > budget:
+        raise too_dense(source, f"more than {budget:,} rows of its columns")
+
+
+def _gdal(
+    call: Any, dataset: str, source: str, private: list[str], failing: str, **kwargs: Any
+) -> Any:
+    """Run a pyogrio call; its errors become an :class:`InputFileError` about the user's file."""
     try:
-        layers = [str(row[0]) for row in pyogrio.list_layers(dataset)]
-    except Exception as exc:  # pyogrio raises DataSourceError
+        return call(dataset, **kwargs)
+    except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, ...
         raise InputFileError(
-            f"{source} cannot be opened: {_explain(exc)}",
-            fix="check that it opens in QGIS, or export it again as GeoJSON or GeoPackage",
+            f"{source} {failing}: {scrub(str(exc), source, private)}", fix=_SPATIAL_FIX
         ) from exc
+
+
+def _spatial_layer(dataset: str, layer: str | None, source: str, private: list[str]) -> str:
+    listed = _gdal(pyogrio.list_layers, dataset, source, private, "cannot be opened")
+    layers = [str(row[0]) for row in listed]
     if not layers:
         raise InputFileError(
             f"{source} holds no layer",
@@ -614,24 +394,15 @@ def _spatial_layer(dataset: str, layer: str | None, source: str) -> str | None:
         )
     if layer is None:
         if len(layers) > 1:
-            logger.info("%s has layers %s; reading the first, %r", source, layers, layers[0])
+            logger.info("%s has %d layers; reading the first", source, len(layers))
         return layers[0]
-    return _pick_name(layer, layers, source, "layer")
+    return pick_name(layer, layers, source, "layer")
 
 
-def _zip_member(path: Path, layer: str | None) -> str:
+def _zip_dataset(path: Path, layer: str | None, limits: ReadLimits) -> str:
     source = path.name
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputFileError(
-            f"{source} is not a readable zip archive: {_explain(exc)}",
-            fix="zip the Shapefile's .shp, .shx, .dbf and .prj files again",
-        ) from exc
-    shapefiles = sorted(
-        m for m in members if m.lower().endswith(".shp") and not m.startswith("__MACOSX/")
-    )
+    infos = check_archive(path, limits, source)
+    shapefiles = check_shapefile_zip(member_names(infos), source)
     if not shapefiles:
         raise InputFileError(
             f"{source} holds no Shapefile (.shp)",
@@ -641,15 +412,17 @@ def _zip_member(path: Path, layer: str | None) -> str:
     if layer is None:
         if len(shapefiles) > 1:
             raise InputFileError(
-                f"{source} holds several Shapefiles: " + ", ".join(shapefiles),
+                f"{source} holds several Shapefiles: " + describe_names(shapefiles),
                 fix="name the one to read as the layer (its name without .shp)",
             )
         member = shapefiles[0]
     else:
         by_name = {Path(m).stem: m for m in shapefiles}
         by_name.update({m: m for m in shapefiles})
-        member = by_name[_pick_name(layer, list(by_name), source, "Shapefile")]
-    return f"{vsi_path(path)}/{member}"
+        member = by_name[pick_name(layer, list(by_name), source, "Shapefile")]
+    with zipfile.ZipFile(path) as archive:
+        check_shapefile_member(archive, member, source)
+    return dataset_name(path, member)
 
 
 def _crs_label(crs: CRS) -> str:

@@ -22,6 +22,7 @@ from geo.columns import ColumnPlan, plan_columns
 from geo.crs import WGS84
 from geo.errors import InputFileError
 from geo.privacy import drop_personal_columns
+from geo.public_text import describe_names
 from geo.quarantine import (
     Q_FIELD,
     Q_IMPORT_ID,
@@ -597,7 +598,7 @@ def _locate(
         )
         missing = empty_text | unparsed
     else:
-        cols = ", ".join(map(str, frame.columns)) or "(none)"
+        cols = describe_names(frame.columns)  # a few, clipped: never the whole header
         raise InputFileError(
             f"{raw.source}: cannot find where the rows are",
             why=f"a {spec.kind.value} file needs "

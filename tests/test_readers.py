@@ -207,7 +207,7 @@ def test_xlsx_unknown_sheet_lists_sheets(tmp_path: Path) -> None:
 
 
 def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match=r"fake\.xlsx cannot be read as an Excel"):
+    with pytest.raises(InputFileError, match=r"fake\.xlsx is not an Excel workbook \(\.xlsx\)"):
         read_table(_write(tmp_path / "fake.xlsx", b"id,lat\n1,2\n"))
 
 
@@ -280,7 +280,7 @@ def test_zip_with_several_shapefiles(tmp_path: Path) -> None:
     _points().to_file(folder / "sites.shp")
     _points().iloc[:1].to_file(folder / "sub" / "cctv.shp")
     path = _zip_dir(folder, tmp_path / "many.zip")
-    with pytest.raises(InputFileError, match=r"several Shapefiles: sites\.shp, sub/cctv\.shp"):
+    with pytest.raises(InputFileError, match=r"several Shapefiles: 'sites\.shp', 'sub/cctv\.shp'"):
         read_table(path)
     assert len(read_table(path, layer="cctv").frame) == 1
     assert len(read_table(path, layer="sites").frame) == 2
@@ -361,13 +361,21 @@ def test_parse_mapping_items() -> None:
 )
 def test_parse_mapping_errors(items: list[str], message: str) -> None:
     with pytest.raises(ColumnMappingError, match=message):
-        parse_mapping(items)
+        parse_mapping(items, allow_files=True)
+
+
+def test_parse_mapping_refuses_files_unless_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps({"Latitude": "lat"}), encoding="utf-8")
+    with pytest.raises(ColumnMappingError, match=r"names a file.*upload the mapping file"):
+        parse_mapping([f"@{path}"])
+    assert parse_mapping([f"@{path}"], allow_files=True) == {"Latitude": "lat"}
 
 
 def test_parse_mapping_json_file(tmp_path: Path) -> None:
     path = tmp_path / "map.json"
     path.write_text(json.dumps({"Latitude": "lat", "Thana Name": "thana"}), encoding="utf-8")
-    assert parse_mapping([f"@{path}", "Longitude=lon"]) == {
+    assert parse_mapping([f"@{path}", "Longitude=lon"], allow_files=True) == {
         "Latitude": "lat",
         "Thana Name": "thana",
         "Longitude": "lon",
@@ -378,7 +386,7 @@ def test_parse_mapping_json_file_not_an_object(tmp_path: Path) -> None:
     path = tmp_path / "map.json"
     path.write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(ColumnMappingError, match=r"not a JSON object"):
-        parse_mapping([f"@{path}"])
+        parse_mapping([f"@{path}"], allow_files=True)
 
 
 @pytest.mark.parametrize(
@@ -392,21 +400,24 @@ def test_parse_mapping_json_file_not_an_object(tmp_path: Path) -> None:
 def test_parse_mapping_csv_file(tmp_path: Path, text: str) -> None:
     path = tmp_path / "map.csv"
     path.write_text(text, encoding="utf-8")
-    assert parse_mapping([f"@{path}"]) == {"Latitude": "lat", "Thana Name": "thana"}
+    assert parse_mapping([f"@{path}"], allow_files=True) == {
+        "Latitude": "lat",
+        "Thana Name": "thana",
+    }
 
 
 def test_parse_mapping_csv_file_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "map.txt"
     path.write_text("Latitude,lat\nThana,thana,extra\n", encoding="utf-8")
     with pytest.raises(ColumnMappingError, match=r"map\.txt line 2 has 3 columns instead of 2"):
-        parse_mapping([f"@{path}"])
+        parse_mapping([f"@{path}"], allow_files=True)
 
 
 def test_parse_mapping_file_of_unknown_type(tmp_path: Path) -> None:
     path = tmp_path / "map.yaml"
     path.write_text("a: b\n", encoding="utf-8")
     with pytest.raises(ColumnMappingError, match=r"neither \.json, \.csv nor \.txt"):
-        parse_mapping([f"@{path}"])
+        parse_mapping([f"@{path}"], allow_files=True)
 
 
 def test_read_table_applies_mapping_exact_then_case_insensitive(tmp_path: Path) -> None:

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import contextlib
-import re
-import tempfile
 from pathlib import Path
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import CurrentUser, State, ThanaScope, Uploader, add_audit_detail
-from api.errors import PayloadTooLargeError, UnsupportedFileTypeError, problem
+from api.errors import PayloadTooLargeError, UnsupportedFileTypeError
+from api.limits import MULTIPART_SLACK_BYTES as MULTIPART_SLACK_BYTES  # re-exported
 from api.routes.common import PROBLEM_RESPONSES
 from api.services import UploadOptions, import_upload, layer_counts, quarantine_csv
+from api.uploads import read_small_upload, safe_filename, saved_upload
+from geo.errors import ColumnMappingError
+from geo.mapping import MAX_MAPPING_FILE_BYTES
+from geo.public_text import clip
 from geo.readers import SUPPORTED_SUFFIXES, parse_mapping
 from geo.schema import LayerKind, layer_spec
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
-#: Room for multipart boundaries and part headers beyond the file itself.
-MULTIPART_SLACK_BYTES: Final = 64 * 1024
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Extensions an upload may have: what the readers read, but a lone ``.shp`` (its
+#: sidecar files cannot come with it; a zipped Shapefile can).
+UPLOAD_SUFFIXES: Final = tuple(s for s in SUPPORTED_SUFFIXES if s != ".shp")
 
 
 class LayerCounts(BaseModel):
@@ -54,7 +55,12 @@ class ImportReport(BaseModel):
         examples=[2],
     )
     personal_reasons: list[str]
-    ignored_columns: list[str]
+    ignored_columns: list[str] = Field(
+        description="Columns not in the schema, not stored: the first few, names cut short."
+    )
+    ignored_columns_count: int = Field(
+        default=0, description="How many columns were ignored in all.", examples=[3]
+    )
     warnings: list[str]
     store_version: int
 
@@ -74,9 +80,30 @@ def datasets(state: State, user: CurrentUser, scope: ThanaScope) -> LayerCounts:
 
 
 def _safe_filename(name: str | None) -> str:
-    base = Path(name or "upload").name
-    cleaned = _SAFE_NAME.sub("_", base).strip("._") or "upload"
-    return cleaned[-120:]
+    return safe_filename(name)
+
+
+def _upload_mapping(items: list[str] | None, mapping_file: UploadFile | None) -> dict[str, str]:
+    """Return the mapping of an upload: the uploaded mapping file's pairs, then ``map`` items.
+
+    ``@...`` items are refused (422): a client's mapping is data, never a server path.
+    """
+    uploaded = None
+    if mapping_file is not None:
+        name = safe_filename(mapping_file.filename or "mapping.json")
+        data = read_small_upload(mapping_file.file, MAX_MAPPING_FILE_BYTES, "mapping file")
+        uploaded = (data, name)
+    return _parse_items("map", items, uploaded)
+
+
+def _parse_items(
+    field: str, items: list[str] | None, uploaded: tuple[bytes, str] | None = None
+) -> dict[str, str]:
+    """Parse ``map``/``default`` items; an error names its parameter (the problem's field)."""
+    try:
+        return parse_mapping(items or [], mapping_file=uploaded)
+    except ColumnMappingError as exc:
+        raise ColumnMappingError(f"{field}: {exc.what}", why=exc.why, fix=exc.fix) from exc
 
 
 @router.post(
@@ -84,10 +111,14 @@ def _safe_filename(name: str | None) -> str:
     summary="Upload a file: validate it, and unless dry_run, import it",
     responses={
         **PROBLEM_RESPONSES,
-        400: {"description": "The file cannot be read (problem+json)."},
+        400: {"description": "The file cannot be read, or is not what its name says."},
         404: {"description": "Unknown layer kind (problem+json)."},
-        413: {"description": "Above max_upload_bytes or max_upload_rows (problem+json)."},
+        413: {
+            "description": "Above max_upload_bytes, max_upload_rows, max_upload_columns, "
+            "max_cell_chars, max_unpacked_bytes, max_zip_members or max_zip_ratio."
+        },
         415: {"description": "Unsupported file type (problem+json)."},
+        422: {"description": "Invalid mapping (e.g. map=@FILE) or no valid row."},
         503: {"description": "Another import holds the store; retry (problem+json)."},
     },
 )
@@ -97,13 +128,21 @@ def upload(
     user: Uploader,
     kind: str,
     file: UploadFile,
+    mapping_file: Annotated[
+        UploadFile | None,
+        File(
+            description='Optional column mapping file: a JSON object {"SOURCE": "field"} '
+            "or a CSV of source,target pairs (at most 64 KiB); `map` items are added to it."
+        ),
+    ] = None,
     dry_run: Annotated[bool, Query(description="Only validate: report, store nothing.")] = False,
     mapping: Annotated[
         list[str] | None,
         Query(
             alias="map",
             max_length=100,
-            description="Column mapping SOURCE=field (repeatable), as `shakti import --map`.",
+            description="Column mapping SOURCE=field (repeatable), as `shakti import --map`; "
+            "a mapping file is uploaded as `mapping_file`, never named with @.",
             openapi_examples={"latitude": {"value": ["Latitude=lat", "Longitude=lon"]}},
         ),
     ] = None,
@@ -122,10 +161,11 @@ def upload(
 
     Every row is checked; rejected rows go to the quarantine with their reasons. Personal
     columns (names, phone numbers, …) are dropped before anything is stored; the report
-    counts them without echoing their names. Admins and planners only.
+    counts them without echoing their names. The file is read only as what its extension
+    says (its content must agree), within the service's limits. Admins and planners only.
     """
     layer = _kind(kind)
-    name = _safe_filename(file.filename)
+    name = safe_filename(file.filename)
     size = file.size if file.size is not None else 0
     add_audit_detail(request, filename=name, bytes=size, dry_run=dry_run)
     limit = state.settings.max_upload_bytes
@@ -136,23 +176,20 @@ def upload(
             field="max_upload_bytes",
         )
     suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix not in UPLOAD_SUFFIXES:
         raise UnsupportedFileTypeError(
-            f"cannot read {name!r}: files of type {suffix or '(none)'!r} are not supported",
-            fix="upload CSV, XLSX, GeoJSON, GeoPackage or a zipped Shapefile",
+            f"cannot read {clip(name)!r}: files of type {clip(suffix or '(none)')!r} are not "
+            "supported",
+            fix="upload CSV, XLSX, GeoJSON, GeoPackage or a zipped Shapefile (.zip holding "
+            "the .shp, .shx, .dbf and .prj files)",
         )
     options = UploadOptions(
-        mapping=parse_mapping(mapping or []),
-        defaults=parse_mapping(default or []),
+        mapping=_upload_mapping(mapping, mapping_file),
+        defaults=_parse_items("default", default),
         fix_swapped=fix_swapped,
         dry_run=dry_run,
     )
-    with tempfile.TemporaryDirectory(prefix="shakti-upload-") as tmp:
-        path = Path(tmp) / name
-        with path.open("wb") as out:
-            file.file.seek(0)
-            while chunk := file.file.read(1 << 20):
-                out.write(chunk)
+    with saved_upload(file.file, name) as path:
         report = import_upload(state.store, state.settings, path, layer, options)
     add_audit_detail(
         request, rows=report["rows"], accepted=report["accepted"], import_id=report.get("import_id")
@@ -192,80 +229,3 @@ def quarantine(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{_safe_filename(filename)}"'},
     )
-
-
-class _BodyTooLargeError(Exception):
-    """Raised inside ``receive`` when an upload passes the limit."""
-
-
-class UploadLimit:
-    """ASGI middleware refusing uploads above ``max_bytes`` before they are read whole (413).
-
-    A ``Content-Length`` above the limit is refused at once; a body that streams past it is
-    cut off and refused. The route checks the exact file size again.
-
-    Parameters
-    ----------
-    app : ASGI app
-    max_bytes : int
-        ``Settings.max_upload_bytes``; multipart overhead of
-        :data:`MULTIPART_SLACK_BYTES` is allowed on top.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.limit = max_bytes + MULTIPART_SLACK_BYTES
-
-    def _refusal(self, size: int | None) -> Response:
-        said = f"{size:,} bytes" if size is not None else "a body"
-        return problem(
-            413,
-            title="Upload too large",
-            detail=f"the upload ({said}) is above the limit of {self.max_bytes:,} bytes "
-            "(max_upload_bytes)",
-            fix="split the file, or raise SHAKTI_MAX_UPLOAD_BYTES",
-            field="max_upload_bytes",
-            type_="urn:shakti:problem:payload-too-large-error",
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on, counting the bytes of an upload."""
-        if (
-            scope["type"] != "http"
-            or scope.get("method") != "POST"
-            or not str(scope.get("path", "")).startswith("/datasets/")
-        ):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refusal(int(declared))(scope, receive, send)
-            return
-        received = 0
-        exceeded = False
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    exceeded = True
-                    raise _BodyTooLargeError
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if exceeded:
-                return
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        with contextlib.suppress(_BodyTooLargeError):
-            await self.app(scope, limited_receive, guarded_send)
-        if exceeded and not started:
-            await self._refusal(None)(scope, receive, send)
