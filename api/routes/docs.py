@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from api.headers import docs_csp
 from api.routes.maps import ASSET_PREFIX
 from maps.assets import SWAGGER_CSS, SWAGGER_JS
 
@@ -17,9 +18,10 @@ def docs() -> HTMLResponse:
     """Serve Swagger UI for ``/openapi.json``, its script and styles from ``/assets`` (offline).
 
     FastAPI's own ``/docs`` loads Swagger UI from a public CDN, which police networks often
-    cannot reach; the same page is built here on the pinned ``swagger-ui-dist`` package.
+    cannot reach; the same page is built here on the pinned ``swagger-ui-dist`` package. Its
+    CSP allows its one inline script by hash (:func:`api.headers.docs_csp`).
     """
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url="/openapi.json",
         title="Shakti Hotspots API",
         swagger_js_url=f"{ASSET_PREFIX}/{SWAGGER_JS}",
@@ -28,3 +30,5 @@ def docs() -> HTMLResponse:
         oauth2_redirect_url=None,
         swagger_ui_parameters={"persistAuthorization": False, "tryItOutEnabled": True},
     )
+    page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body).decode("utf-8"))
+    return page

@@ -6,14 +6,24 @@ import re
 
 import pyogrio
 import pyproj
+import pytest
 import shapely
 
 from api.routes.web import STATIC_DIR
+from geo.errors import StoreError
 from tests.api.conftest import Env
 
 
-def test_healthz_needs_no_login_and_reports_versions(env: Env) -> None:
+def test_healthz_needs_no_login_and_says_only_ok(env: Env) -> None:
     response = env.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}  # no versions, no counters for anyone
+
+
+def test_healthz_details_are_for_admins_and_report_versions(env: Env) -> None:
+    assert env.get("/healthz/details").status_code == 401
+    assert env.get("/healthz/details", "planner").status_code == 403
+    response = env.get("/healthz/details", "admin")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -22,6 +32,23 @@ def test_healthz_needs_no_login_and_reports_versions(env: Env) -> None:
     assert body["gdal"] == pyogrio.__gdal_version_string__
     assert body["store_version"] == env.state.store.version > 0
     assert set(body["cache"]) == {"entries", "hits", "misses"}
+
+
+def test_healthz_is_503_when_the_store_cannot_be_read(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Unreadable:
+        @property
+        def version(self) -> int:
+            raise StoreError("cannot open /srv/shakti/store.gpkg", fix="check SHAKTI_STORE")
+
+    monkeypatch.setattr(env.state, "store", Unreadable())
+    anonymous = env.get("/healthz")
+    assert anonymous.status_code == 503
+    assert anonymous.json()["detail"] == "the store cannot be read"
+    assert "/srv" not in anonymous.text  # no server path for anyone
+    details = env.get("/healthz/details", "admin")
+    assert details.status_code == 503 and "store.gpkg" in details.json()["why"]
 
 
 def test_security_headers_and_no_caching_of_data(env: Env) -> None:
@@ -58,6 +85,7 @@ def test_openapi_and_offline_docs(env: Env) -> None:
     paths = set(schema["paths"])
     for path in (
         "/healthz",
+        "/healthz/details",
         "/auth/token",
         "/auth/me",
         "/datasets",

@@ -27,12 +27,16 @@ def test_the_service_reads_hotspots_from_postgis(store_url: str, tmp_path: Path)
                    n_incidents=1500)  # fmt: skip
     app = create_app(cfg)
     app.state.service.users.add("planner", Role.PLANNER, password=PASSWORD)
+    app.state.service.users.add("admin", Role.ADMIN, password=PASSWORD)
     with TestClient(app) as client:
         token = client.post("/auth/token", data={"username": "planner", "password": PASSWORD})
         assert token.status_code == 200, token.text
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        health = client.get("/healthz").json()
-        assert health["store_version"] >= 1
+        assert client.get("/healthz").json() == {"status": "ok"}
+        admin = client.post("/auth/token", data={"username": "admin", "password": PASSWORD})
+        admin_headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+        details = client.get("/healthz/details", headers=admin_headers).json()
+        assert details["store_version"] >= 1
         spots = client.get("/hotspots?eps_m=150&min_samples=8", headers=headers)
         assert spots.status_code == 200, spots.text
         features = spots.json()["features"]
