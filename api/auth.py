@@ -1,4 +1,15 @@
-"""Access tokens: compact HS256 JSON Web Tokens signed with the service secret, with expiry."""
+"""Access tokens: compact HS256 JSON Web Tokens signed with the service secret, with expiry.
+
+Verification is strict: each part must be canonical base64url without padding (one token has
+exactly one spelling), the lifetime ``exp - iat`` may not exceed the service's token lifetime
+whatever ``exp`` says, and the token carries the user's session stamp (claim ``ver``, see
+:attr:`api.users.User.token_version`) that :mod:`api.deps` compares with the users file on
+every request, so a token ends the moment the user logs out or is changed.
+
+Hand-written rather than PyJWT: the format is one fixed algorithm and four claims, and the
+strict checks above (canonical encoding, maximum lifetime, session stamp) would be extra code
+around PyJWT anyway.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
@@ -23,6 +35,12 @@ MAP_COOKIE: Final = "shakti_map_token"
 MAP_COOKIE_PATH: Final = "/maps"
 #: Seconds of clock skew tolerated on ``iat``.
 _LEEWAY_S: Final = 30
+#: Longest lifetime accepted when the caller gives none (the ``token_minutes`` setting's top).
+MAX_LIFETIME_S: Final = 7 * 24 * 3600
+#: Claim carrying the user's session stamp.
+VERSION_CLAIM: Final = "ver"
+#: A canonical base64url part: the alphabet only, no padding, never a length of 1 modulo 4.
+_B64URL: Final = re.compile(r"[A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -51,11 +69,14 @@ class Claims:
         The user name.
     issued_at, expires_at : int
         Seconds since the epoch.
+    version : int
+        The user's session stamp when the token was issued.
     """
 
     subject: str
     issued_at: int
     expires_at: int
+    version: int
 
 
 def _b64(data: bytes) -> str:
@@ -63,7 +84,13 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Decode canonical unpadded base64url; anything else (padding, stray bits) is an error."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:  # unused low bits of the last character set: another spelling
+        raise ValueError("not canonical base64url")
+    return data
 
 
 def _sign(message: bytes, secret: bytes) -> bytes:
@@ -94,6 +121,7 @@ def issue_token(user: User, *, secret: bytes, lifetime_s: int, now: float) -> To
         "iat": issued,
         "exp": issued + int(lifetime_s),
         "jti": secrets.token_hex(8),
+        VERSION_CLAIM: user.token_version,
     }
     head = _b64(json.dumps(_HEADER, separators=(",", ":")).encode())
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
@@ -107,8 +135,10 @@ def _invalid(what: str) -> AuthenticationError:
     )
 
 
-def verify_token(token: str, *, secret: bytes, now: float) -> Claims:
-    """Check a token's signature and expiry and return its claims.
+def verify_token(
+    token: str, *, secret: bytes, now: float, max_lifetime_s: int = MAX_LIFETIME_S
+) -> Claims:
+    """Check a token's encoding, signature, lifetime and expiry and return its claims.
 
     Parameters
     ----------
@@ -116,6 +146,9 @@ def verify_token(token: str, *, secret: bytes, now: float) -> Claims:
     secret : bytes
     now : float
         Seconds since the epoch.
+    max_lifetime_s : int, default MAX_LIFETIME_S
+        Longest lifetime accepted (the service passes ``token_minutes * 60``): a token whose
+        ``exp - iat`` is longer, or issued longer ago, is refused whatever ``exp`` says.
 
     Returns
     -------
@@ -124,7 +157,8 @@ def verify_token(token: str, *, secret: bytes, now: float) -> Claims:
     Raises
     ------
     api.errors.AuthenticationError
-        Malformed, wrongly signed, of another algorithm, or expired.
+        Malformed (including non-canonical base64url), wrongly signed, of another algorithm,
+        without a session stamp, living too long, or expired.
     """
     parts = token.split(".")
     if len(parts) != 3:
@@ -142,11 +176,19 @@ def verify_token(token: str, *, secret: bytes, now: float) -> Claims:
         raise _invalid("not signed with " + ALGORITHM)
     if not isinstance(payload, dict):
         raise _invalid("malformed")
-    sub, iat, exp = payload.get("sub"), payload.get("iat"), payload.get("exp")
-    if not isinstance(sub, str) or not isinstance(iat, int) or not isinstance(exp, int):
+    sub, iat, exp = payload.get("sub"), _int(payload.get("iat")), _int(payload.get("exp"))
+    version = _int(payload.get(VERSION_CLAIM))
+    if not isinstance(sub, str) or iat is None or exp is None or version is None:
         raise _invalid("malformed")
     if now >= exp:
         raise _invalid("expired")
     if iat > now + _LEEWAY_S:
         raise _invalid("not yet valid")
-    return Claims(subject=sub, issued_at=iat, expires_at=exp)
+    if exp - iat > max_lifetime_s or now - iat > max_lifetime_s:
+        raise _invalid(f"valid for longer than the service allows ({max_lifetime_s} s)")
+    return Claims(subject=sub, issued_at=iat, expires_at=exp, version=version)
+
+
+def _int(value: object) -> int | None:
+    """Return a claim that must be an integer (``True`` is not one), else ``None``."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

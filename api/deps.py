@@ -7,10 +7,11 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import StringConstraints
 
 from api.audit import STATE_EXTRA, AuditLog
 from api.auth import MAP_COOKIE, verify_token
@@ -21,6 +22,7 @@ from geo.errors import ParameterError
 from geo.settings import Settings
 from geo.store import Store
 from models.inputs import Selection
+from models.selection import FIRST_DAY, LAST_DAY, check_dates
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +89,45 @@ def _mark(request: Request, user: User) -> None:
         request.state.audit_thana = user.thana
 
 
-def _user_from_token(state: ServiceState, token: str) -> User:
-    claims = verify_token(token, secret=state.secret, now=time.time())
+def user_from_token(state: ServiceState, token: str) -> User:
+    """Return the user of a token: validly signed, within the lifetime, enabled, session current.
+
+    Parameters
+    ----------
+    state : ServiceState
+    token : str
+        The compact token.
+
+    Returns
+    -------
+    api.users.User
+
+    Raises
+    ------
+    api.errors.AuthenticationError
+        For an invalid or expired token, an unknown or disabled user, or a token whose session
+        stamp is not the user's (they logged out or were changed since) (401).
+    """
+    claims = verify_token(
+        token,
+        secret=state.secret,
+        now=time.time(),
+        max_lifetime_s=state.settings.token_minutes * 60,
+    )
     user = state.users.get(claims.subject)
     if user is None:
         raise AuthenticationError(
             f"user {claims.subject!r} no longer exists", fix="ask an administrator"
+        )
+    if user.disabled:
+        raise AuthenticationError(
+            f"user {user.name!r} is disabled", fix="ask an administrator to enable the user"
+        )
+    if claims.version != user.token_version:
+        raise AuthenticationError(
+            "the access token has ended",
+            why="the user logged out, or their password, role or thana changed since it was issued",
+            fix="log in again (POST /auth/token) and use the new token",
         )
     return user
 
@@ -109,7 +144,7 @@ async def current_user(
     """
     if not token:
         raise _MISSING
-    user = _user_from_token(state, token)
+    user = user_from_token(state, token)
     _mark(request, user)
     return user
 
@@ -125,7 +160,7 @@ async def current_map_user(
     value = token or request.cookies.get(MAP_COOKIE)
     if not value:
         raise _MISSING
-    user = _user_from_token(state, value)
+    user = user_from_token(state, value)
     _mark(request, user)
     return user
 
@@ -228,7 +263,7 @@ FromQuery = Annotated[
     dt.date | None,
     Query(
         alias="from",
-        description="First local day included (YYYY-MM-DD).",
+        description=f"First local day included (YYYY-MM-DD), {FIRST_DAY} .. {LAST_DAY}.",
         openapi_examples={"start of 2026": {"value": "2026-01-01"}},
     ),
 ]
@@ -236,12 +271,15 @@ ToQuery = Annotated[
     dt.date | None,
     Query(
         alias="to",
-        description="Last local day included (YYYY-MM-DD).",
+        description=f"Last local day included (YYYY-MM-DD), {FIRST_DAY} .. {LAST_DAY}, "
+        "not before `from`.",
         openapi_examples={"end of June 2026": {"value": "2026-06-30"}},
     ),
 ]
+#: Longest category name a request may send (the deployment's categories are short words).
+MAX_CATEGORY_CHARS: Final = 100
 CategoryQuery = Annotated[
-    list[str] | None,
+    list[Annotated[str, StringConstraints(max_length=MAX_CATEGORY_CHARS)]] | None,
     Query(
         alias="category",
         description="Only these incident categories (repeatable).",
@@ -269,10 +307,21 @@ def selection_of(
     Returns
     -------
     models.inputs.Selection
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        For a day outside :data:`models.selection.FIRST_DAY` .. :data:`models.selection.LAST_DAY`
+        or a start after the end (422 naming ``from`` or ``to``), before anything is computed.
     """
+    check_dates(start, end)
     return Selection(
         start=start, end=end, thana=scope, categories=tuple(sorted(set(categories or ())))
     )
+
+
+#: Characters of a refused value repeated in an error (a long value is cut).
+_SHOWN_CHARS: Final = 60
 
 
 def check_categories(categories: list[str] | None, settings: Settings) -> None:
@@ -290,8 +339,9 @@ def check_categories(categories: list[str] | None, settings: Settings) -> None:
     """
     unknown = sorted(set(categories or ()) - set(settings.categories))
     if unknown:
+        shown = unknown[0][:_SHOWN_CHARS] + ("…" if len(unknown[0]) > _SHOWN_CHARS else "")
         raise ParameterError(
-            f"unknown category {unknown[0]!r}",
+            f"unknown category {shown!r}",
             fix="use one of " + ", ".join(settings.categories),
         )
 

@@ -13,10 +13,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from geo.errors import ParameterError, SettingsError, StoreError
 from geo.store import is_database_url
@@ -51,8 +51,14 @@ _SALT_BYTES: Final = 16
 _KEY_BYTES: Final = 32
 #: Shortest password accepted.
 MIN_PASSWORD_LENGTH: Final = 10
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+#: Longest user name.
+MAX_NAME_LENGTH: Final = 64
+#: Pattern of a user name (also used by the API's path parameters).
+NAME_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$"
+_NAME = re.compile(NAME_PATTERN)
 _SECRET_KEY: Final = "token_secret"
+#: Bits of a session stamp (see :attr:`User.token_version`).
+_STAMP_BITS: Final = 62
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS users (
@@ -60,10 +66,18 @@ CREATE TABLE IF NOT EXISTS users (
     role TEXT NOT NULL,
     thana TEXT,
     password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    token_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+#: Columns added after the first release: ``ALTER TABLE`` adds them to older files.
+_ADDED_COLUMNS: Final = (
+    ("disabled", "INTEGER NOT NULL DEFAULT 0"),
+    ("token_version", "INTEGER NOT NULL DEFAULT 0"),
+)
+_COLUMNS: Final = "name, role, thana, created_at, disabled, token_version"
 
 
 @dataclass(frozen=True)
@@ -78,12 +92,22 @@ class User:
         The in-charge's thana; ``None`` for the other roles.
     created_at : str
         ISO 8601 UTC.
+    disabled : bool
+        A disabled user cannot log in and their tokens are refused.
+    token_version : int
+        The user's session stamp, carried in every token issued to them (claim ``ver``). It is
+        replaced by a new random value on logout and on every change to the user (password,
+        role, thana, disabled), which ends every token issued before. Random rather than a
+        counter, so that a removed and re-added name never revives the old name's tokens.
+        Not part of equality.
     """
 
     name: str
     role: Role
     thana: str | None
     created_at: str = ""
+    disabled: bool = False
+    token_version: int = field(default=0, compare=False, repr=False)
 
     @property
     def may_upload(self) -> bool:
@@ -160,6 +184,70 @@ def verify_password(password: str, encoded: str) -> bool:
 _DUMMY_HASH: Final = hash_password("not a password", salt=b"\x00" * _SALT_BYTES)
 
 
+def _new_stamp() -> int:
+    return secrets.randbits(_STAMP_BITS)
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    """Return the user of a row of :data:`_COLUMNS`."""
+    return User(
+        name=str(row[0]),
+        role=Role(str(row[1])),
+        thana=None if row[2] is None else str(row[2]),
+        created_at=str(row[3]),
+        disabled=bool(row[4]),
+        token_version=int(row[5]),
+    )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ParameterError(
+            f"the password is shorter than {MIN_PASSWORD_LENGTH} characters",
+            fix="choose a longer one, or leave --password out to get a generated one",
+        )
+
+
+def _check_role_thana(
+    role: Role | str, thana: str | None, known_thanas: Iterable[str] | None
+) -> tuple[Role, str | None]:
+    """Return the role and thana of a user, checked: only an in-charge has (and needs) one."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ParameterError(
+            f"unknown role {role!r}", fix="use one of " + ", ".join(r.value for r in Role)
+        ) from None
+    if role is Role.INCHARGE:
+        if not thana:
+            raise ParameterError(
+                "an in-charge needs a thana",
+                why="an in-charge sees only their own thana",
+                fix="give --thana with the thana's name as the store spells it",
+            )
+        if known_thanas is not None:
+            names = sorted(set(known_thanas))
+            if thana not in names:
+                raise ParameterError(
+                    f"thana {thana!r} is not in the store",
+                    why="the store's thanas include: " + ", ".join(names[:8]) + ", …",
+                    fix="spell the thana exactly as the thana layer does",
+                )
+        return role, thana
+    if thana:
+        raise ParameterError(
+            f"a {role.value} sees every thana; --thana is only for an in-charge",
+            fix="leave --thana out",
+        )
+    return role, None
+
+
+def _unknown(name: str) -> ParameterError:
+    return ParameterError(
+        f"user {name!r} does not exist", fix="check the spelling with 'shakti users list'"
+    )
+
+
 def generate_password() -> str:
     """Return a random password (16 URL-safe characters, ~96 bits)."""
     return secrets.token_urlsafe(12)
@@ -213,8 +301,13 @@ def users_path(users_db: Path | None, store_location: str | Path) -> Path:
 class UserStore:
     """Users, their password hashes and the token-signing secret, in one SQLite file.
 
-    The file is created (mode 0600) when missing. The audit log (:mod:`api.audit`) lives in
-    the same file. Safe to share between threads.
+    The file is created (mode 0600) when missing, and columns added by later versions
+    (``disabled``, ``token_version``) are added to an older file when it is opened. The audit
+    log (:mod:`api.audit`) and the login throttle (:mod:`api.throttle`) live in the same file.
+    Safe to share between threads; several processes may share the file.
+
+    Every change to a user (password, role, thana, disabled) replaces their session stamp
+    (:attr:`User.token_version`), so tokens issued before stop working at once.
 
     Parameters
     ----------
@@ -234,11 +327,21 @@ class UserStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA busy_timeout=5000")
             self._conn.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(
                 f"cannot open the users database {self.path}: {exc}",
                 fix="check that the folder is writable, or set SHAKTI_USERS_DB",
             ) from exc
+
+    def _migrate(self) -> None:
+        """Add the columns an older users file lacks (one transaction: workers may race)."""
+        with self._tx() as conn:
+            present = {str(row[1]) for row in conn.execute("PRAGMA table_info(users)")}
+            for column, definition in _ADDED_COLUMNS:
+                if column not in present:
+                    conn.execute(f"ALTER TABLE users ADD COLUMN {column} {definition}")
+                    logger.info("users file %s: column %s added", self.path, column)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -283,7 +386,7 @@ class UserStore:
         known_thanas: Iterable[str] | None = None,
         replace: bool = False,
     ) -> User:
-        """Add a user (or, with ``replace``, reset an existing one).
+        """Add a user (or, with ``replace``, reset an existing one and end their sessions).
 
         Parameters
         ----------
@@ -297,7 +400,8 @@ class UserStore:
         known_thanas : iterable of str, optional
             The store's thana names; an in-charge's thana must be one of them.
         replace : bool, default False
-            Overwrite a user of the same name.
+            Overwrite the role, thana and password of a user of the same name (a disabled
+            user stays disabled).
 
         Returns
         -------
@@ -313,52 +417,190 @@ class UserStore:
                 f"user name {name!r} is not allowed",
                 fix="use letters, digits and _ . @ - (at most 64 characters)",
             )
-        try:
-            role = Role(role)
-        except ValueError:
-            raise ParameterError(
-                f"unknown role {role!r}", fix="use one of " + ", ".join(r.value for r in Role)
-            ) from None
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ParameterError(
-                f"the password is shorter than {MIN_PASSWORD_LENGTH} characters",
-                fix="choose a longer one, or leave --password out to get a generated one",
-            )
-        if role is Role.INCHARGE:
-            if not thana:
-                raise ParameterError(
-                    "an in-charge needs a thana",
-                    why="an in-charge sees only their own thana",
-                    fix="give --thana with the thana's name as the store spells it",
-                )
-            if known_thanas is not None:
-                names = sorted(set(known_thanas))
-                if thana not in names:
-                    raise ParameterError(
-                        f"thana {thana!r} is not in the store",
-                        why="the store's thanas include: " + ", ".join(names[:8]) + ", …",
-                        fix="spell the thana exactly as the thana layer does",
-                    )
-        elif thana:
-            raise ParameterError(
-                f"a {role.value} sees every thana; --thana is only for an in-charge",
-                fix="leave --thana out",
-            )
+        role, thana = _check_role_thana(role, thana, known_thanas)
+        _check_password(password)
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         encoded = hash_password(password)
+        stamp = _new_stamp()
         with self._tx() as conn:
-            exists = conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone()
-            if exists and not replace:
+            row = conn.execute("SELECT disabled FROM users WHERE name = ?", (name,)).fetchone()
+            if row is not None and not replace:
                 raise ParameterError(
                     f"user {name!r} already exists", fix="choose another name or use --replace"
                 )
-            conn.execute(
-                "INSERT OR REPLACE INTO users (name, role, thana, password_hash, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (name, role.value, thana if role is Role.INCHARGE else None, encoded, created),
+            if row is None:
+                conn.execute(
+                    "INSERT INTO users (name, role, thana, password_hash, created_at, disabled, "
+                    "token_version) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    (name, role.value, thana, encoded, created, stamp),
+                )
+            else:
+                conn.execute(
+                    "UPDATE users SET role = ?, thana = ?, password_hash = ?, created_at = ?, "
+                    "token_version = ? WHERE name = ?",
+                    (role.value, thana, encoded, created, stamp, name),
+                )
+        logger.info("user %s (%s) %s", name, role.value, "reset" if row else "added")
+        disabled = bool(row[0]) if row is not None else False
+        return User(name, role, thana, created, disabled=disabled, token_version=stamp)
+
+    def update(
+        self,
+        name: str,
+        *,
+        role: Role | str | None = None,
+        thana: str | None = None,
+        disabled: bool | None = None,
+        known_thanas: Iterable[str] | None = None,
+    ) -> User:
+        """Change a user's role, thana or disabled flag; any change ends their sessions.
+
+        Parameters
+        ----------
+        name : str
+        role : Role or str, optional
+            The new role (default: unchanged). A role other than in-charge drops the thana.
+        thana : str, optional
+            The new thana of an in-charge (default: unchanged).
+        disabled : bool, optional
+            Disable (``True``) or enable (``False``) the user (default: unchanged).
+        known_thanas : iterable of str, optional
+            The store's thana names; a new thana must be one of them.
+
+        Returns
+        -------
+        User
+            As stored afterwards.
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            For an unknown user, a bad role, or a thana that does not suit the role.
+        """
+        with self._tx() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise _unknown(name)
+            current = _user(row)
+            wanted = Role(role) if isinstance(role, Role) else role or current.role
+            keep = thana is None and wanted == Role.INCHARGE
+            new_role, new_thana = _check_role_thana(
+                wanted,
+                current.thana if keep else thana,
+                None if thana is None or thana == current.thana else known_thanas,
             )
-        logger.info("user %s (%s) %s", name, role.value, "reset" if exists else "added")
-        return User(name, role, thana if role is Role.INCHARGE else None, created)
+            new_disabled = current.disabled if disabled is None else bool(disabled)
+            if (new_role, new_thana, new_disabled) == (
+                current.role,
+                current.thana,
+                current.disabled,
+            ):
+                return current
+            stamp = _new_stamp()
+            conn.execute(
+                "UPDATE users SET role = ?, thana = ?, disabled = ?, token_version = ? "
+                "WHERE name = ?",
+                (new_role.value, new_thana, int(new_disabled), stamp, name),
+            )
+        logger.info("user %s changed (sessions ended)", name)
+        return User(
+            name, new_role, new_thana, current.created_at, new_disabled, token_version=stamp
+        )
+
+    def disable(self, name: str) -> User:
+        """Disable a user: they cannot log in and their tokens stop working.
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        User
+        """
+        return self.update(name, disabled=True)
+
+    def enable(self, name: str) -> User:
+        """Enable a disabled user again (they log in anew; old tokens stay ended).
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        User
+        """
+        return self.update(name, disabled=False)
+
+    def set_password(self, name: str, password: str) -> User:
+        """Set a user's password and end their sessions.
+
+        Parameters
+        ----------
+        name : str
+        password : str
+            At least :data:`MIN_PASSWORD_LENGTH` characters.
+
+        Returns
+        -------
+        User
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            For an unknown user or a short password.
+        """
+        _check_password(password)
+        encoded = hash_password(password)
+        with self._tx() as conn:
+            changed = conn.execute(
+                "UPDATE users SET password_hash = ?, token_version = ? WHERE name = ?",
+                (encoded, _new_stamp(), name),
+            ).rowcount
+        if not changed:
+            raise _unknown(name)
+        logger.info("user %s: password set (sessions ended)", name)
+        user = self.get(name)
+        if user is None:  # removed in between
+            raise _unknown(name)
+        return user
+
+    def end_sessions(self, name: str) -> bool:
+        """End every token issued to a user (log out everywhere).
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        bool
+            Whether the user exists.
+        """
+        with self._tx() as conn:
+            changed = conn.execute(
+                "UPDATE users SET token_version = ? WHERE name = ?", (_new_stamp(), name)
+            ).rowcount
+        return bool(changed)
+
+    def remove(self, name: str) -> None:
+        """Remove a user (their tokens stop working at once).
+
+        Parameters
+        ----------
+        name : str
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            For an unknown user.
+        """
+        with self._tx() as conn:
+            removed = conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount
+        if not removed:
+            raise _unknown(name)
+        logger.info("user %s removed", name)
 
     def get(self, name: str) -> User | None:
         """Return the user called ``name``, or ``None``.
@@ -373,14 +615,14 @@ class UserStore:
         """
         with self._lock:
             row = self._conn.execute(
-                "SELECT name, role, thana, created_at FROM users WHERE name = ?", (name,)
+                f"SELECT {_COLUMNS} FROM users WHERE name = ?", (name,)
             ).fetchone()
-        if row is None:
-            return None
-        return User(str(row[0]), Role(row[1]), row[2], str(row[3]))
+        return None if row is None else _user(row)
 
     def authenticate(self, name: str, password: str) -> User | None:
-        """Return the user when ``password`` is theirs, else ``None`` (same cost either way).
+        """Return the user when ``password`` is theirs and they are enabled, else ``None``.
+
+        An unknown name, a wrong password and a disabled user cost the same scrypt hash.
 
         Parameters
         ----------
@@ -392,14 +634,15 @@ class UserStore:
         """
         with self._lock:
             row = self._conn.execute(
-                "SELECT password_hash FROM users WHERE name = ?", (name,)
+                "SELECT password_hash, disabled FROM users WHERE name = ?", (name,)
             ).fetchone()
         if row is None:
             verify_password(password, _DUMMY_HASH)
             return None
-        if not verify_password(password, str(row[0])):
+        if not verify_password(password, str(row[0])) or row[1]:
             return None
-        return self.get(name)
+        user = self.get(name)
+        return None if user is None or user.disabled else user
 
     def list_users(self) -> list[User]:
         """Return every user, by name.
@@ -409,7 +652,5 @@ class UserStore:
         list of User
         """
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT name, role, thana, created_at FROM users ORDER BY name"
-            ).fetchall()
-        return [User(str(r[0]), Role(r[1]), r[2], str(r[3])) for r in rows]
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM users ORDER BY name").fetchall()
+        return [_user(r) for r in rows]

@@ -6,6 +6,7 @@
 
 const TOKEN_KEY = "shakti.token";
 const $ = (id) => document.getElementById(id);
+let me = null; // the logged-in user (GET /auth/me)
 
 function token() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -144,7 +145,7 @@ function scorecardParams(params) {
 }
 
 async function start() {
-  const me = await api("/auth/me");
+  me = await api("/auth/me");
   $("whoami").textContent = me.name + " (" + me.role + (me.thana ? ", " + me.thana : "") + ")";
   show($("whoami"), true);
   show($("logout"), true);
@@ -175,6 +176,7 @@ async function start() {
       select.appendChild(option);
     }
     select.disabled = false;
+    fillThanaChoice(names);
   } else {
     const own = document.createElement("option");
     own.value = own.textContent = me.thana;
@@ -182,9 +184,136 @@ async function start() {
     select.disabled = true; // an in-charge sees only their own thana
   }
   show($("upload"), me.may_upload);
+  show($("admin"), me.role === "admin");
   show($("login-view"), false);
   show($("app-view"), true);
+  if (me.role === "admin") await loadUsers();
   await refresh();
+}
+
+// ---- administration (admins only; the service refuses everyone else anyway) ----
+
+function fillThanaChoice(names) {
+  const select = $("add-user").elements.namedItem("thana");
+  select.replaceChildren();
+  const none = document.createElement("option");
+  none.value = "";
+  none.textContent = "(none)";
+  select.appendChild(none);
+  for (const name of names) {
+    const option = document.createElement("option");
+    option.value = option.textContent = name;
+    select.appendChild(option);
+  }
+}
+
+function adminMessage(error, secret) {
+  const errorBox = $("admin-error");
+  errorBox.textContent = error || "";
+  show(errorBox, Boolean(error));
+  const box = $("admin-secret");
+  box.replaceChildren();
+  if (secret) {
+    const code = document.createElement("code");
+    code.textContent = secret.password;
+    box.append("New password of " + secret.name + ": ", code,
+      " (shown once: give it to the user privately)");
+  }
+  show(box, Boolean(secret));
+}
+
+function actionButton(label, action, name, quiet, enabled) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = label;
+  button.dataset.action = action;
+  button.dataset.name = name;
+  if (quiet) button.className = "quiet";
+  button.disabled = !enabled;
+  if (!enabled) button.title = "ask another administrator to change your own account";
+  return button;
+}
+
+async function loadUsers() {
+  const users = await api("/users");
+  const body = $("users").querySelector("tbody");
+  body.replaceChildren();
+  for (const user of users) {
+    const row = document.createElement("tr");
+    row.dataset.name = user.name;
+    if (user.disabled) row.className = "disabled";
+    cell(row, user.name);
+    cell(row, user.role);
+    cell(row, user.thana || "all");
+    cell(row, user.disabled ? "disabled" : "active");
+    const own = me && user.name === me.name;
+    const actions = document.createElement("td");
+    actions.append(
+      actionButton(user.disabled ? "Enable" : "Disable", user.disabled ? "enable" : "disable",
+        user.name, true, !own),
+      actionButton("Reset password", "password", user.name, true, !own),
+      actionButton("Remove", "remove", user.name, false, !own),
+    );
+    row.appendChild(actions);
+    body.appendChild(row);
+  }
+}
+
+async function userAction(event) {
+  const button = event.target.closest("button[data-action]");
+  if (!button || button.disabled) return;
+  const name = button.dataset.name;
+  const path = "/users/" + encodeURIComponent(name);
+  const json = { "Content-Type": "application/json" };
+  let secret = null;
+  try {
+    switch (button.dataset.action) {
+      case "disable":
+      case "enable":
+        await api(path, {
+          method: "PATCH",
+          headers: json,
+          body: JSON.stringify({ disabled: button.dataset.action === "disable" }),
+        });
+        break;
+      case "password": {
+        const result = await api(path + "/password", { method: "POST", headers: json, body: "{}" });
+        secret = { name, password: result.password };
+        break;
+      }
+      case "remove":
+        if (!window.confirm("Remove user " + name + "? Their sessions end at once.")) return;
+        await api(path, { method: "DELETE" });
+        break;
+      default:
+        return;
+    }
+    adminMessage(null, secret);
+    await loadUsers();
+  } catch (err) {
+    adminMessage(err.message, null);
+  }
+}
+
+async function addUser(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const role = form.get("role").toString();
+  const request = { name: form.get("name").toString().trim(), role };
+  const thana = (form.get("thana") || "").toString();
+  if (role === "incharge" && thana) request.thana = thana;
+  try {
+    const result = await api("/users", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    event.target.reset();
+    adminMessage(null, { name: result.user.name, password: result.password });
+    await loadUsers();
+  } catch (err) {
+    adminMessage(err.message, null);
+  }
 }
 
 async function login(event) {
@@ -210,8 +339,15 @@ async function login(event) {
 }
 
 function logout() {
+  // the service ends every session of the user (other tabs too), then the page forgets it
+  const old = token();
   sessionStorage.removeItem(TOKEN_KEY);
-  fetch("/auth/logout", { method: "POST" }).catch(() => undefined);
+  const headers = old ? { Authorization: "Bearer " + old } : {};
+  fetch("/auth/logout", { method: "POST", headers }).catch(() => undefined);
+  me = null;
+  $("users").querySelector("tbody").replaceChildren();
+  adminMessage(null, null);
+  show($("admin"), false);
   $("map").src = "about:blank";
   show($("app-view"), false);
   show($("whoami"), false);
@@ -300,5 +436,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("filters").addEventListener("submit", refresh);
   $("logout").addEventListener("click", logout);
   $("upload").addEventListener("submit", upload);
+  $("users").addEventListener("click", userAction);
+  $("add-user").addEventListener("submit", addUser);
   if (token()) start().catch(() => logout());
 });

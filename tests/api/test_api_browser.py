@@ -81,6 +81,7 @@ def test_planner_page_draws_the_map_offline_and_layers_toggle(served: str, brows
         log_in(page, served, "planner")
         assert page.locator("#thana option").count() > 2  # "All thanas" and every thana
         assert page.locator("#thana").is_enabled()
+        assert page.locator("#admin").is_hidden()  # user administration is for admins
         frame = page.frame_locator("#map")
         paths = frame.locator("path.leaflet-interactive")
         before = paths.count()
@@ -150,4 +151,36 @@ def test_incharge_plans_a_week_and_opens_a_patrol_sheet(served: str, browser: An
         text = sheet.locator("body").inner_text()
         assert "Patrol sheet" in text and OWN_THANA in text
         assert "moral police" in text
+        assert log.console_errors == [] and log.page_errors == []
+
+
+def test_admin_manages_users_in_the_page(served: str, browser: Any) -> None:
+    with offline_page(width=1400, height=1000, browser=browser) as (page, log):
+        log_in(page, served, "admin")
+        admin = page.locator("#admin")
+        assert admin.is_visible()
+        own = page.locator("#users tr[data-name=admin] button")
+        assert own.count() == 3 and all(own.nth(i).is_disabled() for i in range(3))
+        page.fill("#add-user input[name=name]", "page-user")
+        page.select_option("#add-user select[name=role]", "incharge")
+        page.select_option("#add-user select[name=thana]", OWN_THANA)
+        page.click("#add-user button[type=submit]")
+        row = page.locator("#users tr[data-name=page-user]")
+        row.wait_for(timeout=10_000)
+        secret = page.locator("#admin-secret code")
+        first = secret.inner_text()
+        assert len(first) >= 10 and "page-user" in page.locator("#admin-secret").inner_text()
+        assert OWN_THANA in row.inner_text() and "active" in row.inner_text()
+        row.locator("button[data-action=disable]").click()
+        page.locator("#users tr.disabled[data-name=page-user]").wait_for(timeout=10_000)
+        assert page.locator("#admin-secret").is_hidden()  # a password is shown once
+        row.locator("button[data-action=password]").click()
+        page.locator("#admin-secret code").wait_for(timeout=10_000)
+        assert page.locator("#admin-secret code").inner_text() not in ("", first)
+        page.once("dialog", lambda dialog: dialog.accept())
+        row.locator("button[data-action=remove]").click()
+        row.wait_for(state="detached", timeout=10_000)
+        page.click("#logout")
+        page.locator("#login-view").wait_for(state="visible", timeout=10_000)
+        assert page.locator("#users tbody tr").count() == 0
         assert log.console_errors == [] and log.page_errors == []
