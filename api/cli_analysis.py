@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from api.cli_common import JsonOpt, StoreOpt, command, console, settings, store_at
+from geo.csv_safe import write_csv
 from geo.errors import ParameterError
 from geo.export import write_output
 from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
@@ -328,8 +329,7 @@ def backtest_cmd(
         )
     console.print(table)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.folds.to_csv(out, index=False)
+        write_csv(result.folds, out)
         console.print(f"{len(result.folds)} fold rows written to {out}")
     if plot is not None:
         import matplotlib

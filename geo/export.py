@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import to_wgs84
+from geo.csv_safe import write_csv
 from geo.errors import ExportError
 from geo.privacy import find_personal_columns
 from geo.schema import SITES
@@ -68,7 +69,8 @@ def write_output(layer: pd.DataFrame, path: Path, *, layer_name: str = "output")
     """Write an analysis output; the format follows the extension.
 
     Geometry goes out in EPSG:4326 (CSV gets ``lon``/``lat`` of representative points for
-    points, WKT otherwise). Columns that look personal are refused, never written.
+    points, WKT otherwise; text cells are escaped for spreadsheets by :mod:`geo.csv_safe`).
+    Columns that look personal are refused, never written.
 
     Parameters
     ----------
@@ -113,7 +115,7 @@ def write_output(layer: pd.DataFrame, path: Path, *, layer_name: str = "output")
             else:
                 table["wkt"] = geom.to_wkt(rounding_precision=6)
             flat = table
-        flat.to_csv(path, index=False)
+        write_csv(flat, path)
     else:
         if path.exists():
             path.unlink()

@@ -8,6 +8,8 @@ from typing import Final
 
 import pandas as pd
 
+from geo.csv_safe import csv_text, write_csv
+
 # ---- quarantine table columns (import these, never spell them) ----
 Q_IMPORT_ID: Final = "import_id"
 Q_KIND: Final = "kind"
@@ -71,7 +73,7 @@ def empty_quarantine() -> pd.DataFrame:
 
 
 def export_csv(quarantine: pd.DataFrame, path: Path) -> Path:
-    """Write a quarantine table to CSV (UTF-8, one line per problem) and return the path.
+    """Write a quarantine table to spreadsheet-safe CSV (UTF-8, one line per problem).
 
     Parameters
     ----------
@@ -83,10 +85,24 @@ def export_csv(quarantine: pd.DataFrame, path: Path) -> Path:
     Returns
     -------
     Path
+        ``path``.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    quarantine.loc[:, list(QUARANTINE_COLUMNS)].to_csv(path, index=False)
-    return path
+    return write_csv(quarantine.loc[:, list(QUARANTINE_COLUMNS)], path)
+
+
+def export_text(quarantine: pd.DataFrame) -> str:
+    """Return a quarantine table as spreadsheet-safe CSV text (for a download).
+
+    Parameters
+    ----------
+    quarantine : pandas.DataFrame
+        Rows with :data:`QUARANTINE_COLUMNS`.
+
+    Returns
+    -------
+    str
+    """
+    return csv_text(quarantine.loc[:, list(QUARANTINE_COLUMNS)])
 
 
 def reason_counts(quarantine: pd.DataFrame) -> dict[str, int]:

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
+from geo.csv_safe import write_csv
 from models.patrol import (
     ARRIVE,
     ARRIVE_LATEST,
@@ -432,7 +433,7 @@ def plan_dict(plan: PatrolPlan) -> dict[str, Any]:
 
 
 def write_plan(plan: PatrolPlan, folder: Path) -> dict[str, Path]:
-    """Write the plan's JSON, CSV tables and GeoJSON routes into ``folder``.
+    """Write the plan's JSON, CSV tables (spreadsheet-safe) and GeoJSON routes into ``folder``.
 
     Parameters
     ----------
@@ -457,10 +458,10 @@ def write_plan(plan: PatrolPlan, folder: Path) -> dict[str, Path]:
     written["json"].write_text(
         json.dumps(plan_dict(plan), ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    stops_table(plan).to_csv(written["stops"], index=False)
-    coverage_table(plan).to_csv(written["coverage"], index=False)
-    visit_shares(plan).to_csv(written["visits"], index=False)
-    uncovered_table(plan).to_csv(written["uncovered"], index=False)
+    write_csv(stops_table(plan), written["stops"])
+    write_csv(coverage_table(plan), written["coverage"])
+    write_csv(visit_shares(plan), written["visits"])
+    write_csv(uncovered_table(plan), written["uncovered"])
     written["routes"].write_text(routes_frame(plan).to_json(drop_id=True), encoding="utf-8")
     logger.info("patrol plan written to %s", folder)
     return written
