@@ -14,6 +14,8 @@ from rich.table import Table
 
 from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
 from geo.errors import ParameterError
+from models.selection import FIRST_DAY, LAST_DAY
+from models.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,9 @@ TeamsOpt = Annotated[
     typer.Option(
         "--teams",
         help="Teams file (CSV or JSON): thana, team, shift_start, shift_end, mode, speed_kmh, "
-        "start_lon, start_lat. Default: 3 teams per thana (reported).",
+        f"start_lon, start_lat; at most {MAX_TEAMS} teams, {MAX_TEAMS_PER_THANA} in a thana; "
+        f"team names of at most {MAX_TEAM_NAME_CHARS} letters, digits, spaces, '-', '_', '.'. "
+        "Default: 3 teams per thana (reported).",
     ),
 ]
 MustVisitOpt = Annotated[
@@ -69,16 +73,23 @@ def parse_start(value: str | None) -> dt.date | None:
     Raises
     ------
     geo.errors.ParameterError
-        For text that is not an ISO date.
+        For text that is not an ISO date, or a day outside
+        :data:`models.selection.FIRST_DAY` .. :data:`models.selection.LAST_DAY`.
     """
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ParameterError(
             f"--start {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-12-01"
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ParameterError(
+            f"--start {day} is outside {FIRST_DAY} .. {LAST_DAY}",
+            fix="give the first day of the plan, e.g. 2026-12-01",
+        )
+    return day
 
 
 @patrol_command("plan")

@@ -331,7 +331,12 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     assert isinstance(exc, RequestValidationError)
     errors = []
     for err in exc.errors():
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("query", "path", "body")]
+        # The field is the last name in the location: list positions (category.0) are skipped.
+        loc = [
+            str(part)
+            for part in err.get("loc", ())
+            if part not in ("query", "path", "body") and not isinstance(part, int)
+        ]
         errors.append({"field": loc[-1] if loc else None, "message": str(err.get("msg", ""))})
     first = errors[0] if errors else {"field": None, "message": "invalid request"}
     detail = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])

@@ -74,6 +74,13 @@ PRIZE_SCALE: Final = 100_000
 DEMO_ID_PREFIX: Final = "DEMO-"
 #: Most days a plan may span.
 MAX_DAYS: Final = 31
+#: Most candidate stops (a place in one arrival window) one thana-day is planned over; the
+#: most valuable are kept, must-visit places always. A team makes at most ~16 stops in a
+#: 6-hour shift (10-15 min dwell plus travel), so 12 teams visit ~200 a day: 400 candidates
+#: leave the solver a wide choice. Building the routing model grows with the square of the
+#: candidates times the teams (3,435 candidates × 12 teams: ~15 s before any search), so a
+#: store with thousands of timed sites in one thana cannot stall a plan.
+MAX_SLOTS: Final = 400
 
 #: Columns of :func:`stops_table` (one row per stop of a team on a day).
 DAY: Final = "day"
@@ -473,6 +480,19 @@ def must_visit_places(places: Sequence[Place], keys: Iterable[str]) -> set[str]:
 # --------------------------------------------------------------------------- planning
 
 
+def _best_slots(
+    places: Sequence[Place],
+    slots: Sequence[_Slot],
+    prizes: np.ndarray[Any, Any],
+    must: set[str],
+) -> tuple[list[_Slot], np.ndarray[Any, Any]]:
+    """Return the :data:`MAX_SLOTS` slots of highest prize (must-visit first), in their order."""
+    forced = np.array([places[s.place].place_id in must for s in slots], dtype=bool)
+    order = np.lexsort((np.arange(len(slots)), -prizes, ~forced))
+    keep = np.sort(order[:MAX_SLOTS])
+    return [slots[i] for i in keep], prizes[keep]
+
+
 def _thana_problem(
     places: Sequence[Place],
     teams: Sequence[TeamSpec],
@@ -659,6 +679,7 @@ def plan_patrols(
         visits = np.zeros(len(own))
         ever = np.zeros(len(own), dtype=bool)
         reachable_ever = np.zeros(len(own), dtype=bool)
+        capped: list[int] = []
         for day in range(days):
             date = start + dt.timedelta(days=day)
             weekday = date.weekday()
@@ -681,6 +702,9 @@ def plan_patrols(
                 ],
                 dtype=np.float64,
             )
+            if len(slots) > MAX_SLOTS:
+                capped.append(len(slots))
+                slots, prizes = _best_slots(own, slots, prizes, must)
             problem, kept = _thana_problem(own, own_teams, dist, slots, prizes, p, must)
             solution = solve_routing(
                 problem, solution_limit=p.solution_limit, time_limit_s=p.time_limit_s
@@ -767,6 +791,11 @@ def plan_patrols(
                 if pl.place_id in must:
                     why = "MUST-VISIT place could not be visited: " + why
                 uncovered.append(Uncovered(day, pl, why))
+        if capped:
+            all_notes.append(
+                f"{thana}: on {len(capped)} of {days} days only the {MAX_SLOTS} most valuable "
+                f"of up to {max(capped)} candidate stops were planned"
+            )
         weekdays = {(start + dt.timedelta(days=d)).weekday() for d in range(days)}
         for i, pl in enumerate(own):
             if ever[i]:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.errors import ParameterError
 from geo.schema import CATEGORY, OCCURRED_AT, THANA
+
+#: First and last day a selection may name; a day outside is a typing mistake (``0001-01-01``,
+#: ``9999-12-31``), refused with a clear error instead of failing deep inside pandas, whose
+#: timestamps only reach 1677..2262. The first day is after the last change of Indian local
+#: time (1945-10-15): before it some local midnights do not exist (1906-01-01, 1941-10-01,
+#: 1942-09-01 in Asia/Kolkata) and time bins starting there cannot be built.
+FIRST_DAY: Final = dt.date(1950, 1, 1)
+LAST_DAY: Final = dt.date(2100, 12, 31)
 
 
 def select_incidents(
@@ -41,13 +50,7 @@ def select_incidents(
     mask = pd.Series(True, index=incidents.index)
     times = incidents[OCCURRED_AT]
     tz = getattr(times.dt, "tz", None)
-    first = _day(start, "start")
-    last = _day(end, "end")
-    if first is not None and last is not None and first > last:
-        raise ParameterError(
-            f"the date range {first} .. {last} is empty",
-            fix="give --from on or before --to",
-        )
+    first, last = check_dates(start, end)
     if first is not None:
         mask &= times >= pd.Timestamp(first, tz=tz)
     if last is not None:
@@ -59,13 +62,52 @@ def select_incidents(
     return incidents.loc[mask.fillna(False).astype(bool)].copy()
 
 
-def _day(value: dt.date | str | None, what: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+def check_dates(
+    start: dt.date | str | None, end: dt.date | str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """Return the first and last day of a selection, after checking them.
+
+    Parameters
+    ----------
+    start, end : date or str, optional
+        First and last day included (``"2026-01-01"``).
+
+    Returns
+    -------
+    (date or None, date or None)
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        For text that is not a date, a day outside :data:`FIRST_DAY` .. :data:`LAST_DAY`, or a
+        start after the end; the message names the start or end date and the fix.
+    """
+    first = _day(start, "start")
+    last = _day(end, "end")
+    if first is not None and last is not None and first > last:
         raise ParameterError(
-            f"{what} date {value!r} is not a date",
-            fix="write it as YYYY-MM-DD, e.g. 2026-01-31",
-        ) from None
+            f"the date range {first} .. {last} is empty",
+            fix="give a start date (--from) on or before the end date (--to)",
+        )
+    return first, last
+
+
+def _day(value: dt.date | str | None, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ParameterError(
+                f"{what} date {value!r} is not a date",
+                fix="write it as YYYY-MM-DD, e.g. 2026-01-31",
+            ) from None
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ParameterError(
+            f"{what} date {day} is outside {FIRST_DAY} .. {LAST_DAY}",
+            why="a day that far away is a typing mistake; no record or plan reaches it",
+            fix=f"give a {what} date between {FIRST_DAY} and {LAST_DAY}, or none for no limit",
+        )
+    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from geo.errors import InputFileError, ParameterError
+from geo.errors import InputFileError, InputTooLargeError, ParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,31 @@ TEAM_FILE_COLUMNS: Final = (
 _REQUIRED: Final = (COL_THANA, COL_SHIFT_START, COL_SHIFT_END, COL_MODE)
 #: Longest shift accepted, in minutes.
 MAX_SHIFT_MIN: Final = 16 * 60
+
+#: Most teams one thana may field in a plan. A thana's women's-safety unit runs a few teams a
+#: shift (the default is 3 a day, one per shift; a large thana has 2–6 vehicles in the resource
+#: audit): 4 teams in each of 3 shifts is 12. The routing solve of a thana-day grows faster
+#: than the square of its teams (measured on the demo's Lanka: 12 teams 0.02 s, 50 teams
+#: 0.3 s, 100 teams 2 s, 300 teams ~25 s), so a few hundred teams in one thana would hold a
+#: worker for minutes over a month.
+MAX_TEAMS_PER_THANA: Final = 12
+#: Most teams one plan (a teams file or a service request) may list: Varanasi has ~30 thanas
+#: with a few teams each (30 × 4 = 120); 200 leaves room for a larger commissionerate.
+MAX_TEAMS: Final = 200
+#: Longest team name, in characters (it is printed on sheets and is a part of their links).
+MAX_TEAM_NAME_CHARS: Final = 40
+#: Characters a team name may hold: Unicode letters and digits (``\w``, so Devanagari, Urdu
+#: …), the combining marks of Latin and the Indic scripts (matras, anusvara: U+0300–U+036F and
+#: U+0900–U+0DFF), space, ``-``, ``_`` and ``.``; it starts with a letter or digit. No ``/``,
+#: ``?``, ``#``, ``%`` or control character: the name is a part of the sheet's URL and file
+#: name. The length is checked separately (:data:`MAX_TEAM_NAME_CHARS`).
+TEAM_NAME_PATTERN: Final = r"^[^\W_][\w\u0300-\u036f\u0900-\u0dff .-]*$"
+_TEAM_NAME: Final = re.compile(TEAM_NAME_PATTERN)
+#: The fix of a bad team name (also used by the service's request documentation).
+TEAM_NAME_FIX: Final = (
+    f"use at most {MAX_TEAM_NAME_CHARS} letters (any script), digits, spaces, '-', '_' or '.', "
+    "starting with a letter or digit, e.g. Lanka-1 or लंका-1"
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +160,77 @@ def parse_clock(value: Any, *, what: str = "time") -> int:
     )
 
 
+def check_team_name(name: Any, *, where: str = "team") -> str:
+    """Return a team name, stripped, after checking it against :data:`TEAM_NAME_PATTERN`.
+
+    A team's name is printed on its sheet and is a part of the sheet's link and file name, so
+    a ``/`` (a link that 404s), ``..`` or a control character is refused, for a teams file and
+    a service request alike.
+
+    Parameters
+    ----------
+    name : str
+    where : str
+        Where the team comes from, for the error (``"teams.csv row 3"``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        Naming ``where`` and the team (its first characters when it is long), with the fix.
+    """
+    text = str(name).strip()
+    shown = text if len(text) <= MAX_TEAM_NAME_CHARS else text[:MAX_TEAM_NAME_CHARS] + "…"
+    if not text:
+        raise ParameterError(f"{where}: the team name is empty", fix=TEAM_NAME_FIX)
+    if len(text) > MAX_TEAM_NAME_CHARS:
+        raise ParameterError(
+            f"{where}: team name {shown!r} is longer than {MAX_TEAM_NAME_CHARS} characters",
+            why="the name is printed on the team's sheet and is a part of its link",
+            fix=TEAM_NAME_FIX,
+        )
+    if _TEAM_NAME.fullmatch(text) is None:
+        bad = [c for c in text if not _allowed(c)]
+        problem = f"may not contain {bad[0]!r}" if bad else "must start with a letter or digit"
+        raise ParameterError(
+            f"{where}: team name {shown!r} {problem}",
+            why="the name is a part of the team's sheet link and file name",
+            fix=TEAM_NAME_FIX,
+        )
+    return text
+
+
+def _allowed(char: str) -> bool:
+    """Return whether a team name may hold ``char`` after its first character."""
+    return _TEAM_NAME.fullmatch("a" + char) is not None
+
+
+def default_team_name(thana: str, number: int) -> str:
+    """Return the name of a thana's ``number``-th team when none is given (``Lanka-1``).
+
+    Characters a team name may not hold (``/`` in a thana's name) become ``-``, and a long
+    thana name is shortened, so the name passes :func:`check_team_name`.
+
+    Parameters
+    ----------
+    thana : str
+    number : int
+
+    Returns
+    -------
+    str
+    """
+    suffix = f"-{number}"
+    base = "".join(c if _allowed(c) else "-" for c in str(thana).strip())
+    base = base[: MAX_TEAM_NAME_CHARS - len(suffix)].strip(" .-_") or "team"
+    if _TEAM_NAME.fullmatch(base[0]) is None:
+        base = "T" + base[: MAX_TEAM_NAME_CHARS - len(suffix) - 1]
+    return base + suffix
+
+
 def check_speed(mode: str, speed_kmh: float | None, *, where: str) -> float:
     """Return the speed of a mode (its default when ``speed_kmh`` is missing).
 
@@ -195,8 +292,9 @@ def make_team(
     Raises
     ------
     geo.errors.ParameterError
-        Naming ``where`` and the field.
+        Naming ``where`` and the field; for a team name see :func:`check_team_name`.
     """
+    name = check_team_name(team, where=where)
     start = parse_clock(shift_start, what=f"{where}: shift_start")
     end = parse_clock(shift_end, what=f"{where}: shift_end")
     if end <= start:
@@ -225,7 +323,7 @@ def make_team(
         raise ParameterError(f"{where}: the thana is empty", fix="name the thana it patrols")
     return TeamSpec(
         thana=str(thana).strip(),
-        team=str(team).strip(),
+        team=name,
         shift_start_min=start,
         shift_end_min=end,
         mode=str(mode).strip().lower(),
@@ -289,6 +387,12 @@ def read_teams(path: Path | str) -> list[TeamSpec]:
         raise InputFileError(f"cannot read {file.name}: {exc}", fix="check the file") from exc
     if not rows:
         raise InputFileError(f"{file.name} lists no team", fix="add one row per team")
+    if len(rows) > MAX_TEAMS:
+        raise InputTooLargeError(
+            f"{file.name} lists {len(rows)} teams, more than the {MAX_TEAMS} a plan may have",
+            why="a city's women's-safety teams are a few per thana",
+            fix="plan a part of the city at a time (one file per group of thanas)",
+        )
     missing = [c for c in _REQUIRED if c not in rows[0]]
     if missing:
         raise InputFileError(
@@ -302,7 +406,7 @@ def read_teams(path: Path | str) -> list[TeamSpec]:
         where = f"{file.name} row {i}"
         thana = str(_cell(row, COL_THANA) or "")
         counts[thana] = counts.get(thana, 0) + 1
-        name = _cell(row, COL_TEAM) or f"{thana}-{counts[thana]}"
+        name = _cell(row, COL_TEAM) or default_team_name(thana, counts[thana])
         for col in _REQUIRED:
             if _cell(row, col) is None:
                 raise ParameterError(f"{where}: {col} is empty", fix=f"fill in {col}")
@@ -328,14 +432,56 @@ def read_teams(path: Path | str) -> list[TeamSpec]:
                 where=where,
             )
         )
-    names = [t.team for t in teams]
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise ParameterError(
-            f"{file.name}: team {duplicated[0]!r} appears more than once",
-            fix="give every team a different name in the team column",
-        )
+    check_teams(teams, where=file.name)
     return teams
+
+
+def check_teams(teams: Sequence[TeamSpec], *, where: str = "teams") -> None:
+    """Refuse more teams than a plan may have, or than one thana may field, or a name twice.
+
+    Parameters
+    ----------
+    teams : sequence of TeamSpec
+    where : str
+        Where they come from, for the error (``"teams.csv"``, ``"teams"``).
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        Above :data:`MAX_TEAMS` teams, above :data:`MAX_TEAMS_PER_THANA` teams in a thana
+        (naming it), or for a team name given twice (naming it).
+    """
+    if len(teams) > MAX_TEAMS:
+        raise ParameterError(
+            f"{where}: {len(teams)} teams are more than the {MAX_TEAMS} a plan may have",
+            why="a city's women's-safety teams are a few per thana",
+            fix="plan a part of the city at a time (fewer thanas per plan)",
+        )
+    per_thana: dict[str, int] = {}
+    for t in teams:
+        per_thana[t.thana] = per_thana.get(t.thana, 0) + 1
+    crowded = [(n, thana) for thana, n in per_thana.items() if n > MAX_TEAMS_PER_THANA]
+    if crowded:
+        n, thana = max(crowded)
+        raise ParameterError(
+            f"{where}: thana {thana!r} has {n} teams, more than the {MAX_TEAMS_PER_THANA} "
+            "one thana may field",
+            why="planning the routes of one thana's teams takes steeply longer with each team",
+            fix=f"give each thana at most {MAX_TEAMS_PER_THANA} teams (e.g. 4 in each of 3 shifts)",
+        )
+    _check_unique(teams, where=where)
+
+
+def _check_unique(teams: Iterable[TeamSpec], *, where: str) -> None:
+    seen: set[str] = set()
+    for t in teams:
+        if t.team in seen:
+            raise ParameterError(
+                f"{where}: team {t.team!r} appears more than once",
+                why="a team's sheet is found by its name",
+                fix="give every team a different name in the team column",
+            )
+        seen.add(t.team)
 
 
 def default_teams(thana: str, *, per_thana: int = DEFAULT_TEAMS_PER_THANA) -> list[TeamSpec]:
@@ -343,7 +489,7 @@ def default_teams(thana: str, *, per_thana: int = DEFAULT_TEAMS_PER_THANA) -> li
     teams = []
     for i in range(per_thana):
         start, end, mode = DEFAULT_SHIFTS[i % len(DEFAULT_SHIFTS)]
-        teams.append(make_team(thana, f"{thana}-{i + 1}", start, end, mode))
+        teams.append(make_team(thana, default_team_name(thana, i + 1), start, end, mode))
     return teams
 
 
@@ -372,15 +518,23 @@ def resolve_teams(
     Raises
     ------
     geo.errors.ParameterError
-        When ``per_thana`` is below 1, or a given team names a thana not in ``thanas``
-        while none of the given teams matches any.
+        When ``per_thana`` is not in 1 .. :data:`MAX_TEAMS_PER_THANA`, a given team names a
+        thana not in ``thanas`` while none of the given teams matches any, or the teams break
+        :func:`check_teams`.
     """
-    if isinstance(per_thana, bool) or not isinstance(per_thana, int) or per_thana < 1:
+    if (
+        isinstance(per_thana, bool)
+        or not isinstance(per_thana, int)
+        or not 1 <= per_thana <= MAX_TEAMS_PER_THANA
+    ):
         raise ParameterError(
-            f"teams per thana must be a whole number ≥ 1, got {per_thana!r}", fix="use 3"
+            f"teams per thana must be a whole number in 1..{MAX_TEAMS_PER_THANA}, "
+            f"got {per_thana!r}",
+            fix="use 3",
         )
     names = list(dict.fromkeys(thanas))
     given = list(teams or [])
+    check_teams(given)
     unknown = sorted({t.thana for t in given} - set(names))
     if given and len(unknown) == len({t.thana for t in given}):
         raise ParameterError(
@@ -409,6 +563,7 @@ def resolve_teams(
         )
     if unknown:
         notes.append("teams of thanas not planned were left out: " + ", ".join(unknown))
+    _check_unique(chosen, where="teams")
     return Teams(teams=tuple(chosen), defaults_used=tuple(notes))
 
 

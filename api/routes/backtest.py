@@ -19,6 +19,7 @@ WindowQuery = Annotated[
     str,
     Query(
         pattern=r"^[1-9][0-9]{0,2}[DW]$",
+        max_length=4,
         description="Window length: days (90D) or weeks (12W).",
     ),
 ]

@@ -20,6 +20,17 @@ from api.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.users import Role, User
 from geo.errors import ParameterError
 from geo.schema import LayerKind
+from models.selection import FIRST_DAY, LAST_DAY
+from models.teams import (
+    DEFAULT_TEAMS_PER_THANA,
+    MAX_TEAMS,
+    MAX_TEAMS_PER_THANA,
+    TEAM_NAME_FIX,
+    TeamSpec,
+    check_teams,
+    default_team_name,
+    make_team,
+)
 
 router = APIRouter(tags=["patrol"])
 
@@ -31,12 +42,21 @@ MAX_PLANS: Final = 32
 #: Most thanas × days one request may plan (~0.25 s each): one request may not hold the
 #: service for minutes. A week of every thana is a CLI job (``shakti patrol plan``).
 MAX_THANA_DAYS: Final = 62
-#: Earliest and latest first day accepted.
-FIRST_DAY: Final = dt.date(2000, 1, 1)
-LAST_DAY: Final = dt.date(2100, 12, 31)
-#: Most teams and must-visit places one request may give.
-MAX_TEAMS: Final = 300
+#: Solver seconds one request may spend in all: each thana-day's routing solve gets its share
+#: (``SOLVE_BUDGET_S / thana-days``) as its time limit instead of the CLI's 20 s, so a store
+#: with thousands of timed sites in a thana cannot hold a worker for 31 × 20 s. A thana-day
+#: of the demo solves in ~0.02 s, far inside its share (≥ 0.1 s at the 62 thana-day limit).
+SOLVE_BUDGET_S: Final = 5.0
+#: Most teams × days one request may plan: the default 3 teams in each of
+#: :data:`MAX_THANA_DAYS`. Building and solving a thana-day's routes grows with its teams (12
+#: teams take ~13× the time of 3), so a month of 12 teams is a CLI job too.
+MAX_TEAM_DAYS: Final = DEFAULT_TEAMS_PER_THANA * MAX_THANA_DAYS
+#: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
+MAX_PLACE_KEY_CHARS: Final = 120
+#: Longest team name the request parser reads; :func:`models.teams.check_team_name` then
+#: refuses anything above :data:`models.teams.MAX_TEAM_NAME_CHARS` with a clear message.
+_MAX_TEAM_FIELD_CHARS: Final = 100
 _PLANS_ATTR: Final = "patrol_plans"
 
 
@@ -44,7 +64,12 @@ class TeamIn(BaseModel):
     """A team of a plan request (see :func:`models.teams.make_team`)."""
 
     thana: str = Field(max_length=200, examples=["Lanka"])
-    team: str | None = Field(default=None, max_length=100, examples=["Lanka-1"])
+    team: str | None = Field(
+        default=None,
+        max_length=_MAX_TEAM_FIELD_CHARS,
+        description=f"Unique name (default <thana>-<n>): {TEAM_NAME_FIX}.",
+        examples=["Lanka-1"],
+    )
     shift_start: str = Field(max_length=5, examples=["08:00"])
     shift_end: str = Field(max_length=5, examples=["14:00"])
     mode: str = Field(max_length=20, examples=["bike"])
@@ -67,10 +92,19 @@ class PlanRequest(BaseModel):
         default=None,
         ge=FIRST_DAY,
         le=LAST_DAY,
-        description="First day; default the day after the latest incident.",
+        description=f"First day ({FIRST_DAY} .. {LAST_DAY}); default the day after the latest "
+        "incident.",
     )
-    teams: list[TeamIn] | None = Field(default=None, max_length=MAX_TEAMS)
-    must_visit: list[str] = Field(default_factory=list, max_length=MAX_MUST_VISIT)
+    teams: list[TeamIn] | None = Field(
+        default=None,
+        max_length=MAX_TEAMS,
+        description=f"At most {MAX_TEAMS} teams, at most {MAX_TEAMS_PER_THANA} in one thana.",
+    )
+    must_visit: list[Annotated[str, Field(max_length=MAX_PLACE_KEY_CHARS)]] = Field(
+        default_factory=list,
+        max_length=MAX_MUST_VISIT,
+        description="Places to visit every day: site id or hotspot-<n>.",
+    )
 
 
 @dataclass(frozen=True)
@@ -136,33 +170,76 @@ def _record(request: Request, user: User, plan_id: str) -> PlanRecord:
     return record
 
 
+def _path(*parts: object) -> str:
+    """Return URL path segments, each percent-quoted (a ``/`` in one cannot split it)."""
+    return "/".join(quote(str(part), safe="") for part in parts)
+
+
 def _links(plan_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Add each route's sheet URL to the plan JSON."""
     for route in body.get("routes", []):
-        tail = f"{plan_id}/{route['day']}/{quote(str(route['team']), safe='')}"
-        route["sheet"] = f"/patrol/plans/{plan_id}/sheets/{route['day']}/" + tail.split("/")[-1]
-        route["sheet_page"] = f"{SHEET_PAGE_PREFIX}/{tail}"
+        day, team = route["day"], route["team"]
+        route["sheet"] = f"/patrol/plans/{_path(plan_id)}/sheets/{_path(day, team)}"
+        route["sheet_page"] = f"{SHEET_PAGE_PREFIX}/{_path(plan_id, day, team)}"
     return body
 
 
-def _compute(state: ServiceState, request: PlanRequest, scope: str | None) -> Any:
-    from models.patrol import plan_from_store
-    from models.teams import make_team
-
-    teams = None
-    if request.teams is not None:
-        teams = [
+def _teams(request: PlanRequest) -> list[TeamSpec] | None:
+    """Return the request's teams after checking them (names, counts), or ``None``."""
+    if request.teams is None:
+        return None
+    counts: dict[str, int] = {}
+    teams = []
+    for i, t in enumerate(request.teams):
+        counts[t.thana] = counts.get(t.thana, 0) + 1
+        teams.append(
             make_team(
                 t.thana,
-                t.team or f"{t.thana}-{i + 1}",
+                t.team or default_team_name(t.thana, counts[t.thana]),
                 t.shift_start,
                 t.shift_end,
                 t.mode,
                 speed_kmh=t.speed_kmh,
                 where=f"teams[{i}]",
             )
-            for i, t in enumerate(request.teams)
-        ]
+        )
+    check_teams(teams, where="teams")
+    return teams
+
+
+def _team_count(teams: list[TeamSpec] | None, scope: str | None, thanas: int) -> int:
+    """Return how many teams a plan of ``thanas`` thanas (or the ``scope`` thana) will route.
+
+    Given teams count in full (those of thanas outside the scope are left out of the plan);
+    each thana without given teams gets :data:`models.teams.DEFAULT_TEAMS_PER_THANA`.
+    """
+    given = [t for t in teams or [] if scope is None or t.thana == scope]
+    with_teams = len({t.thana for t in given})
+    return len(given) + DEFAULT_TEAMS_PER_THANA * max(0, thanas - with_teams)
+
+
+def _note_time_limit(data: dict[str, Any], thana_days: int) -> None:
+    """Say in the plan's notes when solves stopped at the service's time limit."""
+    from models.patrol_routing import SOLVED_AT_TIME_LIMIT
+
+    hit = sum(1 for s in data.get("solve", []) if s.get("status") == SOLVED_AT_TIME_LIMIT)
+    if hit:
+        data["meta"]["notes"].append(
+            f"{hit} of {thana_days} thana-days stopped at the service's time limit of "
+            f"{SOLVE_BUDGET_S / max(1, thana_days):.2g} s each: the plan may differ between runs; "
+            "plan fewer days or teams, or use `shakti patrol plan` for a full search"
+        )
+
+
+def _compute(
+    state: ServiceState,
+    request: PlanRequest,
+    scope: str | None,
+    teams: list[TeamSpec] | None,
+    thana_days: int,
+) -> Any:
+    from models.patrol import PlanParams, plan_from_store
+
     return plan_from_store(
         state.store,
         timezone=state.settings.timezone,
@@ -172,6 +249,7 @@ def _compute(state: ServiceState, request: PlanRequest, scope: str | None) -> An
         seed=request.seed,
         start=request.start,
         teams=teams,
+        params=PlanParams(time_limit_s=SOLVE_BUDGET_S / max(1, thana_days)),
         must_visit=request.must_visit,
     )
 
@@ -208,11 +286,21 @@ async def create_plan(
             why="one request may not hold the service for minutes",
             fix="plan one thana at a time (thana), fewer days, or use `shakti patrol plan`",
         )
-    plan = await run_in_threadpool(_compute, state, body, scope)
+    teams = _teams(body)
+    team_days = body.days * _team_count(teams, scope, thanas)
+    if team_days > MAX_TEAM_DAYS:
+        raise ParameterError(
+            f"a plan of {team_days // body.days} teams × {body.days} days is above the "
+            f"service's limit of {MAX_TEAM_DAYS} team-days",
+            why="one request may not hold the service for minutes",
+            fix="plan fewer days or fewer teams, or use `shakti patrol plan`",
+        )
+    plan = await run_in_threadpool(_compute, state, body, scope, teams, thanas * body.days)
     from models.patrol_export import plan_dict
 
     plan_id = secrets.token_urlsafe(9)
     data = _links(plan_id, {"id": plan_id, **plan_dict(plan)})
+    _note_time_limit(data, thanas * body.days)
     plan_store(request).add(PlanRecord(plan_id, scope, user.name, plan, data))
     add_audit_detail(request, plan_id=plan_id, days=body.days, seed=body.seed)
     return Response(json_bytes(data), status_code=201, media_type="application/json")
