@@ -610,6 +610,69 @@ def _create_tables(conn: sqlite3.Connection) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def lock_path(store_path: Path) -> Path:
+    """Return the write-lock file of the GeoPackage store at ``store_path``: ``<store>.lock``."""
+    return store_path.with_name(store_path.name + ".lock")
+
+
+@contextlib.contextmanager
+def write_lock(store_path: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the exclusive write lock of the store at ``store_path`` for the block.
+
+    Every :meth:`GeoPackageStore.apply` holds it; a restore (:mod:`geo.backup`) holds it too,
+    so no import swaps in a copy of the old file over a restored one. The store file need not
+    exist or be valid.
+
+    Parameters
+    ----------
+    store_path : Path
+        The GeoPackage file.
+    timeout : float
+        Seconds to wait for another holder before giving up.
+
+    Raises
+    ------
+    StoreLockedError
+        When another process (or another open of the lock) holds it longer than ``timeout``.
+    StoreError
+        When the lock file cannot be opened.
+    """
+    lock = lock_path(store_path)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(
+            f"could not open the lock file {lock}",
+            why=f"{type(exc).__name__}: {exc}",
+            fix="check write permission on the store's folder",
+        ) from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+                    raise StoreLockedError(
+                        f"the store {store_path} is locked by another import"
+                        + (f" (process {holder})" if holder else ""),
+                        why=f"only one import may write the store at a time; waited "
+                        f"{timeout:g} s for {lock}",
+                        fix="wait for the other import to finish and run this one again",
+                    ) from None
+                time.sleep(_LOCK_POLL_S)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 class GeoPackageStore:
     """The embedded store: one GeoPackage file with a layer per kind and three tables.
 
@@ -645,7 +708,7 @@ class GeoPackageStore:
     def __init__(self, path: Path | str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> None:
         self._path = Path(path)
         self.location = str(self._path)
-        self._lock_path = self._path.with_name(self._path.name + ".lock")
+        self._lock_path = lock_path(self._path)
         self._lock_timeout = lock_timeout
         self._scratch_pattern = re.compile(
             rf"^\.{re.escape(self._path.name)}\.[0-9a-f]{{32}}\.tmp\.gpkg(-journal|-wal|-shm)?$"
@@ -1016,39 +1079,6 @@ class GeoPackageStore:
                 with contextlib.suppress(FileNotFoundError):
                     entry.unlink()
 
-    @contextlib.contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self) -> contextlib.AbstractContextManager[None]:
         """Hold the store's exclusive write lock (``<store>.lock``) for the block."""
-        try:
-            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise StoreError(
-                f"could not open the lock file {self._lock_path}",
-                why=f"{type(exc).__name__}: {exc}",
-                fix="check write permission on the store's folder",
-            ) from exc
-        try:
-            deadline = time.monotonic() + self._lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
-                        raise StoreLockedError(
-                            f"the store {self.location} is locked by another import"
-                            + (f" (process {holder})" if holder else ""),
-                            why=f"only one import may write the store at a time; waited "
-                            f"{self._lock_timeout:g} s for {self._lock_path}",
-                            fix="wait for the other import to finish and run this one again",
-                        ) from None
-                    time.sleep(_LOCK_POLL_S)
-            try:
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, str(os.getpid()).encode(), 0)
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+        return write_lock(self._path, timeout=self._lock_timeout)
