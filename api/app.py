@@ -10,12 +10,15 @@ from typing import Final
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.audit import AuditLog, AuditMiddleware
+from api.backup_schedule import scheduled_backups
 from api.cache import ResultCache, StoreVersion
 from api.deps import ServiceState
 from api.errors import install_error_handlers
+from api.headers import DOCUMENT_CSP, SecurityHeaders, map_csp
+from api.limits import BodyLimit
 from api.routes import (
     audit,
     auth,
@@ -32,7 +35,9 @@ from api.routes import (
     thanas,
     web,
 )
-from api.services import maps_asset_dir
+from api.routes import users as user_admin
+from api.services import maps_asset_dir, tiles_of
+from api.uploads import clean_stale_uploads
 from api.users import UserStore, users_path
 from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
@@ -42,13 +47,6 @@ logger = logging.getLogger(__name__)
 
 #: Shortest ``SHAKTI_SECRET_KEY`` accepted.
 MIN_SECRET_LENGTH: Final = 32
-#: Headers added to every response.
-SECURITY_HEADERS: Final = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"SAMEORIGIN"),
-)
-_STATIC_PREFIXES: Final = ("/static/", "/assets/")
 
 DESCRIPTION: Final = """
 Hotspot analysis for women's-safety units (Mission Shakti centres, anti-Romeo squads).
@@ -62,38 +60,6 @@ Hotspot analysis for women's-safety units (Mission Shakti centres, anti-Romeo sq
 """
 
 
-class SecurityHeaders:
-    """ASGI middleware adding defensive headers; data responses are never cached by browsers.
-
-    Parameters
-    ----------
-    app : ASGI app
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Add the headers to the response start."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = str(scope.get("path", "")).startswith(_STATIC_PREFIXES)
-        cache_control = b"private, max-age=3600" if static else b"no-store"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
-                present = {name.lower() for name, _ in headers}
-                for name, value in (*SECURITY_HEADERS, (b"cache-control", cache_control)):
-                    if name not in present:
-                        headers.append((name, value))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 def _secret(settings: Settings, users: UserStore) -> bytes:
     if settings.secret_key is None:
         return users.token_secret()
@@ -104,6 +70,39 @@ def _secret(settings: Settings, users: UserStore) -> bytes:
             fix='use e.g. python -c "import secrets; print(secrets.token_hex(32))"',
         )
     return settings.secret_key.encode("utf-8")
+
+
+def _add_edge(app: FastAPI, cfg: Settings, audit_log: AuditLog) -> None:
+    """Wrap ``app`` in the edge middleware (the last added runs first).
+
+    A request meets, in this order:
+
+    1. ``ProxyHeadersMiddleware`` (only with ``trusted_proxies``): scheme and client address
+       from ``X-Forwarded-Proto`` / ``-For`` when the peer is a trusted proxy, so that
+       ``request.client.host`` is the real client (login throttling) and ``request.url`` is
+       ``https`` behind a TLS proxy (the map cookie's ``Secure`` flag); any other peer's
+       headers change nothing;
+    2. ``SecurityHeaders``: every response, the refusals below included, gets its CSP,
+       nosniff, frame policy, caching and HSTS headers;
+    3. ``AuditMiddleware``: the request is recorded, a ``413`` too;
+    4. ``BodyLimit``: an oversize body is refused before routing, authentication or any
+       handler reads it;
+    5. the routes (FastAPI's exception handling inside).
+    """
+    app.add_middleware(
+        BodyLimit, max_body_bytes=cfg.max_body_bytes, max_upload_bytes=cfg.max_upload_bytes
+    )
+    app.add_middleware(AuditMiddleware, audit=audit_log)
+    app.add_middleware(
+        SecurityHeaders,
+        html_policies=(
+            (patrol.SHEET_PAGE_PREFIX + "/", DOCUMENT_CSP),  # printable, no script
+            (maps.router.prefix + "/", map_csp(tiles_of(cfg))),  # folium pages
+        ),
+        hsts_seconds=cfg.hsts_seconds,
+    )
+    if cfg.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(cfg.trusted_proxies))
 
 
 def create_app(
@@ -138,9 +137,10 @@ def create_app(
     else:
         location = str(store_path) if is_database_url(store_path) else Path(store_path)
     store = open_store(location)
+    clean_stale_uploads()  # uploads a crash left behind (api.uploads)
     users_file = users_path(cfg.users_db, location)
     users = UserStore(users_file)
-    audit_log = AuditLog(users_file)
+    audit_log = AuditLog(users_file, retention_days=cfg.audit_retention_days)
     state = ServiceState(
         settings=cfg,
         store=store,
@@ -153,7 +153,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        with scheduled_backups(cfg, location, users_file):  # a thread when SHAKTI_BACKUP_DIR set
+            yield
         users.close()
         audit_log.close()
 
@@ -181,6 +182,7 @@ def create_app(
         cctv,
         patrol,
         audit,
+        user_admin,
         web,
     ):
         app.include_router(module.router)
@@ -189,9 +191,6 @@ def create_app(
     if assets is not None:
         app.mount(maps.ASSET_PREFIX, StaticFiles(directory=assets), name="assets")
         app.include_router(docs.router)  # Swagger UI needs the vendored swagger-ui-dist
-    # the last added middleware runs first: headers → audit → upload limit → routes
-    app.add_middleware(datasets.UploadLimit, max_bytes=cfg.max_upload_bytes)
-    app.add_middleware(AuditMiddleware, audit=audit_log)
-    app.add_middleware(SecurityHeaders)
+    _add_edge(app, cfg, audit_log)
     logger.info("service on store %s (users %s)", store.location, users_file)
     return app

@@ -12,6 +12,8 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 import api.cli_analysis  # registers hotspots, significance, backtest
+import api.cli_audit  # registers audit export
+import api.cli_backup  # registers backup, restore
 import api.cli_cctv  # registers cctv gaps|place|report
 import api.cli_maps  # registers map hotspots|cctv|patrol
 import api.cli_patrol  # registers patrol plan
@@ -38,7 +40,7 @@ from geo.store import open_store
 
 
 def _defaults(items: list[str] | None) -> dict[str, str]:
-    return parse_mapping(items or [])
+    return parse_mapping(items or [], allow_files=True)  # @FILE: a path the operator typed
 
 
 def _print_result(result: ImportResult, *, title: str) -> None:
@@ -113,7 +115,7 @@ def validate_cmd(
         kind,
         settings=cfg,
         region=region,
-        mapping=parse_mapping(mapping or []),
+        mapping=parse_mapping(mapping or [], allow_files=True),
         defaults=_defaults(default),
         fix_swapped=fix_swapped,
         store=open_store(store_path) if store_path.exists() else None,
@@ -147,7 +149,7 @@ def import_cmd(
             target,
             settings=cfg,
             region=region,
-            mapping=parse_mapping(mapping or []),
+            mapping=parse_mapping(mapping or [], allow_files=True),
             defaults=_defaults(default),
             fix_swapped=fix_swapped,
         )
