@@ -34,7 +34,7 @@ from models.scale import (
     dask_grid_counts,
     hotspot_sums,
 )
-from models.significance import gi_star
+from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
 
 UTM44 = "EPSG:32644"
 X0, Y0 = 500_000.0, 2_800_000.0  # near Varanasi in UTM 44N
@@ -230,7 +230,7 @@ def test_gi_star_on_dask_counts_equals_gi_star() -> None:
     want = gi_star(points, cell_m=400)
     pd.testing.assert_frame_equal(got.drop(columns="geometry"), want.drop(columns="geometry"))
     assert got.geometry.geom_equals_exact(want.geometry, 1e-9).all()
-    assert (got["gi_class"] != "not significant").any()
+    assert (got[GI_CLASS] != NOT_SIGNIFICANT).any()
 
 
 def test_hotspot_sums_equal_find_hotspots() -> None:

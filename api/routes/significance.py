@@ -30,7 +30,7 @@ AllCellsQuery = Annotated[bool, Query(description="Every cell, not only the flag
 
 _EXAMPLE = {
     "type": "FeatureCollection",
-    "meta": {"cells": 7384, "flagged": 152, "classes": {"hot-99": 60, "not significant": 7232}},
+    "meta": {"cells": 7384, "flagged": 152, "classes": {"hot-99": 60, "not-significant": 7232}},
     "features": [
         {
             "type": "Feature",

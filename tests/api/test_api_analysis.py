@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import api.services
+from models.significance import NOT_SIGNIFICANT
 from tests.api.conftest import Env
 
 
@@ -15,10 +16,11 @@ def test_significance_flags_only_by_default(env: Env) -> None:
     assert meta["flagged"] == len(body["features"]) > 0
     assert meta["cells"] > meta["flagged"]
     classes = {f["properties"]["gi_class"] for f in body["features"]}
-    assert "not significant" not in classes and any(c.startswith("hot") for c in classes)
+    assert NOT_SIGNIFICANT not in classes and any(c.startswith("hot") for c in classes)
     assert all(f["id"].startswith("sq250m_") for f in body["features"])
     everything = env.get("/significance?all_cells=true&thana=Lanka", "analyst").json()
     assert len(everything["features"]) == everything["meta"]["cells"]
+    assert NOT_SIGNIFICANT in {f["properties"]["gi_class"] for f in everything["features"]}
 
 
 def test_significance_h3_and_bounds(env: Env) -> None:
