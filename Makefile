@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.notebooks-installed
 DEMO_STORE ?= demo/shakti-store.gpkg
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
-.PHONY: demo serve test lint typecheck env assets browser postgis lock clean bench
+.PHONY: demo serve test lint typecheck env notebooks-env lab assets browser postgis lock clean bench
 
 env: $(STAMP)
 
@@ -16,6 +18,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# JupyterLab (the `notebooks` extra) comes from a second lock, requirements-notebooks.lock, pinned
+# against requirements.lock: `make lab` and `make test` install it, `make env` does not, so the
+# environment that runs the service (`make demo`, `make serve`, a deployment) carries no Jupyter
+# server (a web app that runs code) and its ~40 dependencies.
+notebooks-env: $(LAB_STAMP)
+
+$(LAB_STAMP): $(STAMP) requirements-notebooks.lock
+	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements-notebooks.lock
+	touch $(LAB_STAMP)
+
+# JupyterLab on the notebooks: they build the demo data, or analyse the store SHAKTI_STORE names
+# (SHAKTI_STORE=city.gpkg make lab). LAB_ARGS passes options: LAB_ARGS="--no-browser --port 8890".
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter-lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 # Leaflet, its plugins and the other front-end files the maps need, from the npm registry at
 # pinned versions and hashes (git-ignored; idempotent, offline once fetched).
@@ -60,19 +77,23 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) assets browser postgis lint typecheck
+test: $(STAMP) $(LAB_STAMP) assets browser postgis lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
-# Re-pin every dependency from a fresh resolution (run after changing pyproject.toml).
+# Re-pin every dependency from a fresh resolution (run after changing pyproject.toml): the main lock
+# (the package and its dev extra), then the notebooks extra against it (only what it adds).
 lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
 	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
 	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^shakti-hotspots' > requirements.lock
+	.venv-lock/bin/python -m pip install --quiet -c requirements.lock -e '.[notebooks]'
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^shakti-hotspots' \
+		| grep -vxFf requirements.lock > requirements-notebooks.lock
 	rm -rf .venv-lock
 
 clean:
