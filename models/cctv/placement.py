@@ -22,7 +22,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import KIND, NAME, STATUS, THANA
-from models.cctv_gaps import (
+from models.cctv.gaps import (
     CAMERA_ID,
     DEFAULT_VIEW_RADIUS_M,
     FAULTY,
@@ -642,7 +642,7 @@ def hotspot_cells(
     Squares are aligned to multiples of ``cell_m``; a hotspot too small to hold a centre is
     stood for by its representative point.
 
-    Written with numpy rather than :func:`models.grid.square_grid` because only the centres
+    Written with numpy rather than :func:`models.surfaces.grid.square_grid` because only the centres
     are needed, per hotspot, without building cell polygons.
 
     Parameters
@@ -710,7 +710,7 @@ def build_layout(
 
     Demand: every incident (weight ``weights["incident"]``), every hotspot cell
     (``weights["hotspot-cell"]``) and every site (``weights["site"]`` times its kind's
-    :data:`models.cctv_gaps.KIND_PRIORITY`). Candidates: each site's entrance (its point), 16
+    :data:`models.cctv.gaps.KIND_PRIORITY`). Candidates: each site's entrance (its point), 16
     points on its approach (8 directions at half and all of ``approach_radius_m``), every
     hotspot cell centre (new cameras of ``new_radius_m``, cost ``new_cost``) and every camera
     that does not work (a repair at ``repair_cost`` with its own radius).
@@ -718,7 +718,7 @@ def build_layout(
     Parameters
     ----------
     sites : geopandas.GeoDataFrame or None
-    registry : models.cctv_gaps.CameraRegistry
+    registry : models.cctv.gaps.CameraRegistry
     incidents, hotspots : geopandas.GeoDataFrame or None
     crs : str
         Metric CRS.

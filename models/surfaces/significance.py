@@ -41,7 +41,7 @@ from scipy.stats import false_discovery_control
 
 from geo.crs import WGS84, metric_crs_for, to_metric
 from geo.errors import ParameterError
-from models.grid import (
+from models.surfaces.grid import (
     AREA_KM2,
     CELL_ID,
     COUNT,
@@ -178,7 +178,8 @@ def cell_weights(grid: gpd.GeoDataFrame, *, distance_m: float | None = None) -> 
     Parameters
     ----------
     grid : geopandas.GeoDataFrame
-        A grid from :func:`models.grid.square_grid` or :func:`models.grid.hex_grid` (or any
+        A grid from :func:`models.surfaces.grid.square_grid` or
+        :func:`models.surfaces.grid.hex_grid` (or any
         polygons with a CRS).
     distance_m : float, optional
         Neighbourhood radius in metres between cell centres (a fixed distance band). Default:
@@ -405,7 +406,7 @@ def gi_star(
     points : GeoDataFrame or GeoSeries
         Incident points in any CRS; not modified.
     cell_m : float
-        Cell size in metres (square side, or H3 edge length: :func:`models.grid.hex_grid`).
+        Cell size in metres (square side, or H3 edge length: :func:`models.surfaces.grid.hex_grid`).
     grid : {"square", "h3"}
         Kind of grid.
     distance_m : float, optional
@@ -433,9 +434,9 @@ def gi_star(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per cell, in EPSG:4326, index as the grid's: :data:`models.grid.CELL_ID`,
-        :data:`models.grid.COUNT`, :data:`GI_Z`, :data:`GI_P`, :data:`GI_P_FDR`,
-        :data:`GI_CLASS`, :data:`models.grid.AREA_KM2`, ``geometry``.
+        One row per cell, in EPSG:4326, index as the grid's: :data:`models.surfaces.grid.CELL_ID`,
+        :data:`models.surfaces.grid.COUNT`, :data:`GI_Z`, :data:`GI_P`, :data:`GI_P_FDR`,
+        :data:`GI_CLASS`, :data:`models.surfaces.grid.AREA_KM2`, ``geometry``.
 
     Raises
     ------

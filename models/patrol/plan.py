@@ -3,12 +3,12 @@
 # How a plan is made
 # ------------------
 # 1. Places: hotspots (their part in each thana they cross) and timed sensitive sites
-#    (models.patrol_stops), each with a risk in [0, 1] and time windows.
+#    (models.patrol.stops), each with a risk in [0, 1] and time windows.
 # 2. Per thana and day, every place gets one *slot* per window (hotspots: each hour of the
 #    thana's shifts, weighted by the hour profile; sites: dispersal and opening times). A slot's
 #    prize is risk × window weight × weekday weight × a seeded random factor × a fairness
 #    factor. Slots no team can reach in time are dropped (and reported).
-# 3. models.patrol_routing solves the team orienteering problem with time windows (OR-Tools).
+# 3. models.patrol.routing solves the team orienteering problem with time windows (OR-Tools).
 # 4. The fairness factor of the next day raises places visited less than their share of the
 #    risk and lowers those visited more (deficit correction), so that over the week visits
 #    follow risk while the random factor keeps routes from repeating.
@@ -36,7 +36,7 @@ from geo.errors import ParameterError
 from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETIC
 from geo.store import Store
 from models import hotspots as hs
-from models.patrol_routing import (
+from models.patrol.routing import (
     DEFAULT_SOLUTION_LIMIT,
     DEFAULT_TIME_LIMIT_S,
     NO_SOLUTION,
@@ -44,9 +44,9 @@ from models.patrol_routing import (
     latest_arrivals,
     solve_routing,
 )
-from models.patrol_stops import PLACE_HOTSPOT, Place, Window, hotspot_places, site_places
-from models.teams import Teams, TeamSpec, resolve_teams, with_start
-from models.travel import (
+from models.patrol.stops import PLACE_HOTSPOT, Place, Window, hotspot_places, site_places
+from models.patrol.teams import Teams, TeamSpec, resolve_teams, with_start
+from models.patrol.travel import (
     DEFAULT_DETOUR_FACTOR,
     Distances,
     RoadGraph,
@@ -585,9 +585,9 @@ def plan_patrols(
     Parameters
     ----------
     places : sequence of Place
-        Candidate stops (see :mod:`models.patrol_stops`); each thana's teams visit its places.
+        Candidate stops (see :mod:`models.patrol.stops`); each thana's teams visit its places.
     teams : Teams
-        The teams (see :func:`models.teams.resolve_teams`).
+        The teams (see :func:`models.patrol.teams.resolve_teams`).
     starts : mapping of thana → (lon, lat)
         Where a thana's teams start and end unless their spec says otherwise.
     start : datetime.date
@@ -630,7 +630,7 @@ def plan_patrols(
     ids = [pl.place_id for pl in place_list]
     if len(set(ids)) != len(ids):
         raise ParameterError(
-            "place ids must be unique", fix="build places with models.patrol_stops"
+            "place ids must be unique", fix="build places with models.patrol.stops"
         )
     must = must_visit_places(place_list, must_visit)
     if not teams.teams:
@@ -965,7 +965,7 @@ def load_road(path: Path | str | None, metric_crs: str) -> RoadGraph | None:
     """Return the road graph of a local OSM/GraphML file, or ``None`` without a path."""
     if path is None:
         return None
-    from models.travel import load_road_graph
+    from models.patrol.travel import load_road_graph
 
     return load_road_graph(path, metric_crs=metric_crs)
 

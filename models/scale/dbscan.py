@@ -72,7 +72,6 @@ from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import CATEGORY, OCCURRED_AT, SOURCE
 from geo.settings import get_settings
-from models.grid import CELL_ID, COUNT, check_cell_m, square_cell_id
 from models.hotspots import (
     CATEGORY_MIX,
     FIRST_DATE,
@@ -86,6 +85,7 @@ from models.hotspots import (
     dbscan_xy,
     metric_coordinates,
 )
+from models.surfaces.grid import CELL_ID, COUNT, check_cell_m, square_cell_id
 
 logger = logging.getLogger(__name__)
 
@@ -660,7 +660,7 @@ def _cell_counts(part: gpd.GeoDataFrame | gpd.GeoSeries, crs: str, cell_m: float
     valid = geoms[~(geoms.isna() | geoms.is_empty)]
     if len(valid) == 0:
         return pd.Series(np.empty(0, np.int64), index=_cell_index([], []), name=COUNT)
-    pts = valid.to_crs(crs)  # as models.grid.locate_points projects them
+    pts = valid.to_crs(crs)  # as models.surfaces.grid.locate_points projects them
     col = np.floor(pts.x.to_numpy() / cell_m).astype(np.int64)
     row = np.floor(pts.y.to_numpy() / cell_m).astype(np.int64)
     counts = pd.DataFrame({"col": col, "row": row}).value_counts(sort=False)
@@ -695,25 +695,28 @@ def dask_grid_counts(
 ) -> tuple[pd.Series, CRS]:
     """Count points per square cell on Dask: per partition, then summed in a tree.
 
-    Cells are the metre-aligned squares of :func:`models.grid.square_grid` (same ids), so the
-    result equals :func:`models.grid.count_in_cells` on that grid, restricted to the
+    Cells are the metre-aligned squares of :func:`models.surfaces.grid.square_grid` (same ids), so
+    the
+    result equals :func:`models.surfaces.grid.count_in_cells` on that grid, restricted to the
     occupied cells.
 
     Parameters
     ----------
     points : GeoDataFrame, GeoSeries or their dask-geopandas counterparts
-        Points in any CRS (missing or empty geometries are not counted, as in ``models.grid``).
+        Points in any CRS (missing or empty geometries are not counted, as in
+        ``models.surfaces.grid``).
     cell_m : float
         Side of a cell in metres.
     metric_crs : str, optional
-        Projected CRS; default: the one ``models.grid`` picks for the same points.
+        Projected CRS; default: the one ``models.surfaces.grid`` picks for the same points.
     npartitions : int, optional
         Partitions for a geopandas input.
 
     Returns
     -------
     counts : pandas.Series
-        ``int64`` named :data:`models.grid.COUNT`, indexed by :data:`models.grid.CELL_ID`, one
+        ``int64`` named :data:`models.surfaces.grid.COUNT`, indexed by
+        :data:`models.surfaces.grid.CELL_ID`, one
         row per occupied cell, sorted south to north then west to east (grid order).
     crs : pyproj.CRS
     """
@@ -744,10 +747,11 @@ def dask_gi_star(
     """Getis-Ord Gi* on square cells with the counting done on Dask.
 
     The counts come from :func:`dask_grid_counts`; the grid covering them (empty cells
-    included) and Gi* itself are the single-process :func:`models.grid.square_grid`,
-    :func:`models.significance.cell_weights` and :func:`models.significance.gi_star_values`
+    included) and Gi* itself are the single-process :func:`models.surfaces.grid.square_grid`,
+    :func:`models.surfaces.significance.cell_weights` and
+    :func:`models.surfaces.significance.gi_star_values`
     (the cell table is small even for a state). The result equals
-    :func:`models.significance.gi_star` on the same points.
+    :func:`models.surfaces.significance.gi_star` on the same points.
 
     Parameters
     ----------
@@ -757,15 +761,15 @@ def dask_gi_star(
     npartitions : int, optional
     **options
         ``distance_m``, ``permutations``, ``seed``, ``fdr``, ``alpha``, ``n_jobs`` of
-        :func:`models.significance.gi_star_values` / ``cell_weights``.
+        :func:`models.surfaces.significance.gi_star_values` / ``cell_weights``.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The columns of :func:`models.significance.gi_star`, EPSG:4326.
+        The columns of :func:`models.surfaces.significance.gi_star`, EPSG:4326.
     """
-    from models.grid import AREA_KM2, square_grid
-    from models.significance import (
+    from models.surfaces.grid import AREA_KM2, square_grid
+    from models.surfaces.significance import (
         GI_CLASS,
         GI_P,
         GI_P_FDR,

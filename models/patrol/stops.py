@@ -20,7 +20,7 @@ from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import DISPERSES_AT, KIND, NAME, OPENS_AT, STATUS, STUDENTS, VIEW_RADIUS_M
 from models import hotspots as hs
-from models.teams import clock
+from models.patrol.teams import clock
 
 logger = logging.getLogger(__name__)
 
