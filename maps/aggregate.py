@@ -15,9 +15,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from geo.crs import WGS84
+from geo.crs import WGS84, metric_coordinates
 from geo.schema import CATEGORY, NAME, OCCURRED_AT, THANA
-from models.hotspots import metric_coordinates
 from models.surfaces.grid import h3_resolution_for
 
 logger = logging.getLogger(__name__)

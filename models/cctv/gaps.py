@@ -17,11 +17,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo.crs import WGS84, metric_crs_for
+from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import ID, KIND, NAME, OCCURRED_AT, OWNER, STATUS, THANA, VIEW_RADIUS_M
 from geo.thanas import assign_thanas
-from models.hotspots import HOTSPOT_ID, PRIMARY_THANA, metric_coordinates
+from models.hotspots import HOTSPOT_ID, PRIMARY_THANA
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from geo.crs import WGS84, metric_crs_for
+from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import KIND, NAME, STATUS, THANA
 from models.cctv.gaps import (
@@ -34,7 +34,7 @@ from models.cctv.gaps import (
     reference_of,
     site_extents,
 )
-from models.hotspots import HOTSPOT_ID, metric_coordinates
+from models.hotspots import HOTSPOT_ID
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo.crs import metric_coordinates
 from models.hotspots.table import (
     ALL_WEEK,
     AREA_KM2,
@@ -105,7 +106,6 @@ from models.hotspots.table import (
     find_hotspots,
     k_distance,
     knee_index,
-    metric_coordinates,
     suggest_eps,
     sweep,
     underserved_hotspots,

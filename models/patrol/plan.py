@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from geo.crs import WGS84, metric_crs_for
+from geo.crs import WGS84, metric_crs_for, metric_crs_for_lonlat
 from geo.errors import ParameterError
 from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETIC
 from geo.store import Store
@@ -565,6 +565,21 @@ def _thana_problem(
     return problem, kept
 
 
+def _plan_crs(
+    metric_crs: str | None, starts: Mapping[str, tuple[float, float]], places: Sequence[Place]
+) -> str:
+    """Return the plan's metric CRS: the given one, else the UTM zone of the starts (or places)."""
+    if metric_crs is not None:
+        return metric_crs
+    if starts:
+        centre = (
+            float(np.mean([t[0] for t in starts.values()])),
+            float(np.mean([t[1] for t in starts.values()])),
+        )
+        return metric_crs_for_lonlat([centre]).to_string()
+    return metric_crs_for_lonlat([(pl.lon, pl.lat) for pl in places]).to_string()
+
+
 def plan_patrols(
     places: Sequence[Place],
     teams: Teams,
@@ -598,7 +613,8 @@ def plan_patrols(
         Seed of the day-to-day variation: the same seed gives the same plan.
     params : PlanParams, optional
     metric_crs : str, optional
-        Projected CRS of the places' ``x``/``y``; default the UTM zone of the places.
+        Projected CRS of the places' ``x``/``y``; default the UTM zone of the starts (else of
+        the places).
     road : RoadGraph, optional
         Road graph for shortest-path travel; default straight line × detour factor.
     must_visit : iterable of str
@@ -635,12 +651,7 @@ def plan_patrols(
     must = must_visit_places(place_list, must_visit)
     if not teams.teams:
         raise ParameterError("there are no teams to plan", fix="give at least one team")
-    crs = metric_crs
-    if crs is None:
-        lon0 = float(np.mean([t[0] for t in starts.values()])) if starts else 82.99
-        lat0 = float(np.mean([t[1] for t in starts.values()])) if starts else 25.31
-        pts = gpd.GeoSeries(gpd.points_from_xy([lon0], [lat0]), crs=WGS84)
-        crs = metric_crs_for(pts).to_string()
+    crs = _plan_crs(metric_crs, starts, place_list)
     to_metric = Transformer.from_crs(WGS84, crs, always_xy=True)
     all_notes = list(notes) + list(teams.defaults_used)
     routes: list[Route] = []

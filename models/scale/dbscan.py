@@ -68,7 +68,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo.crs import WGS84, metric_crs_for
+from geo.crs import WGS84, metric_coordinates, metric_crs_for, point_series
 from geo.errors import ParameterError
 from geo.schema import CATEGORY, OCCURRED_AT, SOURCE
 from geo.settings import get_settings
@@ -83,7 +83,6 @@ from models.hotspots import (
     SOURCE_MIX,
     WEEKDAY_PROFILE,
     dbscan_xy,
-    metric_coordinates,
 )
 from models.surfaces.grid import CELL_ID, COUNT, check_cell_m, square_cell_id
 
@@ -252,13 +251,9 @@ def _as_dask(points: Any, npartitions: int | None) -> Any:
     )
 
 
-def _geoseries(part: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
-    return part.geometry if isinstance(part, gpd.GeoDataFrame) else part
-
-
 def _lonlat_bounds(part: gpd.GeoDataFrame | gpd.GeoSeries) -> FloatArray:
     """Return (west, south, east, north) of a partition's valid points in EPSG:4326."""
-    geoms = _geoseries(part)
+    geoms = point_series(part)
     if len(geoms) == 0:
         return np.full(4, np.nan)
     if geoms.crs is not None and not CRS.from_user_input(geoms.crs).equals(CRS(WGS84)):
@@ -285,7 +280,7 @@ def _project(part: gpd.GeoDataFrame | gpd.GeoSeries, index: int, crs: str) -> pd
     n = len(part)
     if n == 0:
         return pd.DataFrame({PID: np.empty(0, np.int64), X: np.empty(0), Y: np.empty(0)})
-    xy, _ = metric_coordinates(_geoseries(part), crs, what="incidents")
+    xy, _ = metric_coordinates(point_series(part), crs, what="incidents")
     pid = (np.int64(index) << _PART_BITS) + np.arange(n, dtype=np.int64)
     return pd.DataFrame({PID: pid, X: xy[:, 0], Y: xy[:, 1]})
 
@@ -656,7 +651,7 @@ def read_partitions(
 
 def _cell_counts(part: gpd.GeoDataFrame | gpd.GeoSeries, crs: str, cell_m: float) -> pd.Series:
     """Return the points per occupied square cell of one partition, keyed by (col, row)."""
-    geoms = _geoseries(part)
+    geoms = point_series(part)
     valid = geoms[~(geoms.isna() | geoms.is_empty)]
     if len(valid) == 0:
         return pd.Series(np.empty(0, np.int64), index=_cell_index([], []), name=COUNT)
