@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from geo.crs import metric_coordinates
-from models.hotspots.table import (
+from models.hotspots.clusterings import (
+    cluster_campaigns,
+    cluster_hdbscan,
+    cluster_st,
+)
+from models.hotspots.columns import (
     ALL_WEEK,
     AREA_KM2,
     CAMERAS_NOT_WORKING,
@@ -90,24 +95,27 @@ from models.hotspots.table import (
     WHY,
     WORKING,
     BoolArray,
-    DbscanResult,
-    EpsSuggestion,
     FloatArray,
     HullKind,
     IntArray,
     Method,
     Points,
     Weights,
+)
+from models.hotspots.dbscan import (
+    DbscanResult,
     cluster,
-    cluster_campaigns,
-    cluster_hdbscan,
-    cluster_st,
     dbscan_xy,
-    find_hotspots,
+)
+from models.hotspots.eps import (
+    EpsSuggestion,
     k_distance,
     knee_index,
     suggest_eps,
     sweep,
+)
+from models.hotspots.table import (
+    find_hotspots,
     underserved_hotspots,
 )
 

@@ -1,31 +1,10 @@
-"""Incident hotspots: exact DBSCAN (fast grid or scikit-learn), HDBSCAN, ST-DBSCAN and profiles."""
-
-# How the pieces fit
-# ------------------
-# * :func:`cluster` projects points once (``shapely.get_coordinates`` + one pyproj transform of
-#   the coordinate arrays, no GeoDataFrame copy) and runs :func:`dbscan_xy`.
-# * :func:`dbscan_xy` runs exact DBSCAN with the ``dbscan`` package (the SIGMOD 2020 parallel
-#   grid algorithm: O(n) memory, multithreaded) or with scikit-learn, then makes the labels
-#   canonical: the core points and their partition into clusters are fully determined by the
-#   point set, so only the cluster *numbers* and the border points depend on the algorithm and
-#   the row order. Clusters are renumbered 0..k-1 by the lexicographically smallest (x, y) of
-#   their core points, and every border point joins the cluster of its nearest core point (ties
-#   in distance go to the smallest cluster number). The same point set in any row order, in any
-#   input CRS, or shifted by a constant, therefore gets the same label per point, whichever
-#   method ran.
-# * :func:`find_hotspots` turns clusters into a table of hotspots (aggregates only, never a
-#   person-level value) with a risk score whose components are kept as columns.
+"""The hotspot table: DBSCAN clusters described for a patrol briefing, with a risk score."""
 
 from __future__ import annotations
 
-import functools
-import itertools
 import logging
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Any, Final, Literal, TypeAlias, cast
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -33,11 +12,10 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
-from scipy import sparse
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import WGS84, metric_coordinates, metric_crs_for, point_series
+from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import (
     CATEGORY,
@@ -50,962 +28,88 @@ from geo.schema import (
     THANA,
     VIEW_RADIUS_M,
 )
+from models.checks import check_count, check_days, check_metres
+from models.hotspots.clusterings import times_ns
+from models.hotspots.columns import (
+    ALL_WEEK,
+    AREA_KM2,
+    CAMERAS_NOT_WORKING,
+    CAMERAS_WORKING,
+    CAMPAIGNS_RECENT,
+    CATEGORY_MIX,
+    CCTV_COVERED_SHARE,
+    CROSS_THANA,
+    DAY_PATTERN,
+    DAY_PATTERN_FACTOR,
+    DAYS_SINCE_CAMPAIGN,
+    DAYS_SINCE_LAST,
+    DEFAULT_BUFFER_M,
+    DEFAULT_EPS_M,
+    DEFAULT_HULL_RATIO,
+    DEFAULT_MIN_SAMPLES,
+    DENSITY_PER_KM2,
+    FALLING,
+    FIRST_DATE,
+    HOTSPOT_COLUMNS,
+    HOTSPOT_ID,
+    HOTSPOTS_ATTR,
+    HOUR_PROFILE,
+    HULL_CONCAVE,
+    HULLS,
+    INCIDENTS,
+    LAST_CAMPAIGN,
+    LAST_DATE,
+    N_NEAREST_SITES,
+    NEAREST_SITES,
+    NOTES,
+    PEAK_HOURS,
+    PEAK_HOURS_SHARE,
+    PEAK_WEEKDAY,
+    PEAK_WINDOW_HOURS,
+    PREVIOUS_INCIDENTS,
+    PRIMARY_THANA,
+    RECENT_INCIDENTS,
+    RISING,
+    RISK_COUNT,
+    RISK_NO_CAMERA,
+    RISK_NO_CAMPAIGN,
+    RISK_RANK,
+    RISK_RECENCY,
+    RISK_SCORE,
+    RISK_SITES,
+    RISK_TREND,
+    RISK_WEIGHTS,
+    SITES_BY_KIND,
+    SITES_NEARBY,
+    SITES_SATURATION,
+    SOURCE_MIX,
+    STABLE,
+    THANA_LIST,
+    TOP_CATEGORY,
+    TOP_CATEGORY_SHARE,
+    TREND,
+    TREND_DOWN,
+    TREND_MIN_CHANGE,
+    TREND_RATIO,
+    TREND_UP,
+    UNDERSERVED_RANK,
+    UNDERSERVED_REASON,
+    UNKNOWN,
+    WEEKDAY_NAMES,
+    WEEKDAY_PROFILE,
+    WEEKDAYS,
+    WEEKENDS,
+    WHY,
+    WORKING,
+    FloatArray,
+    HullKind,
+    IntArray,
+    Method,
+)
+from models.hotspots.dbscan import check_eps, dbscan_xy, point_weights, resolve_method
+from models.hotspots.explain import WhyParams, why_text
 
 logger = logging.getLogger(__name__)
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-Points: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries
-Method: TypeAlias = Literal["auto", "grid", "sklearn"]
-HullKind: TypeAlias = Literal["concave", "buffer"]
-Weights: TypeAlias = str | pd.Series | Sequence[float] | npt.ArrayLike | None
-
-# --------------------------------------------------------------------------- sentinels
-
-#: Label of a point that belongs to no hotspot.
-NOISE: Final = -1
-#: Clustering methods of :func:`cluster`.
-METHOD_AUTO: Final = "auto"
-METHOD_GRID: Final = "grid"
-METHOD_SKLEARN: Final = "sklearn"
-METHODS: Final = (METHOD_AUTO, METHOD_GRID, METHOD_SKLEARN)
-#: Hull kinds of :func:`find_hotspots`.
-HULL_CONCAVE: Final = "concave"
-HULL_BUFFER: Final = "buffer"
-HULLS: Final = (HULL_CONCAVE, HULL_BUFFER)
-#: Trend labels.
-RISING: Final = "rising"
-FALLING: Final = "falling"
-STABLE: Final = "stable"
-UNKNOWN: Final = "unknown"
-#: Day patterns.
-WEEKDAYS: Final = "weekdays"
-WEEKENDS: Final = "weekends"
-ALL_WEEK: Final = "all week"
-WEEKDAY_NAMES: Final = (
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-)  # fmt: skip
-
-# --------------------------------------------------------------------------- output columns
-
-#: Cluster label (Series name of :func:`cluster`; index name of :func:`find_hotspots`).
-HOTSPOT_ID: Final = "hotspot_id"
-#: Number of incidents in the hotspot.
-INCIDENTS: Final = "incidents"
-#: ``{category: count}``, most frequent first; and the most frequent category and its share.
-CATEGORY_MIX: Final = "category_mix"
-TOP_CATEGORY: Final = "top_category"
-TOP_CATEGORY_SHARE: Final = "top_category_share"
-#: ``{source: count}``, most frequent first.
-SOURCE_MIX: Final = "source_mix"
-#: Local dates (ISO ``YYYY-MM-DD``) of the first and last incident.
-FIRST_DATE: Final = "first_date"
-LAST_DATE: Final = "last_date"
-#: Whole days from the last incident to the reference time.
-DAYS_SINCE_LAST: Final = "days_since_last"
-#: 24 counts (local hour 0..23) and 7 counts (Monday..Sunday).
-HOUR_PROFILE: Final = "hour_profile"
-WEEKDAY_PROFILE: Final = "weekday_profile"
-#: Busiest :data:`PEAK_WINDOW_HOURS`-hour window (``"17:00–19:00"``) and its share.
-PEAK_HOURS: Final = "peak_hours"
-PEAK_HOURS_SHARE: Final = "peak_hours_share"
-#: Busiest weekday name, and :data:`WEEKDAYS`, :data:`WEEKENDS` or :data:`ALL_WEEK`.
-PEAK_WEEKDAY: Final = "peak_weekday"
-DAY_PATTERN: Final = "day_pattern"
-#: Area of the hotspot polygon (km², in the metric CRS) and incidents per km².
-AREA_KM2: Final = "area_km2"
-DENSITY_PER_KM2: Final = "density_per_km2"
-#: Incidents in the last ``recent_days`` and in the same-length window before it.
-RECENT_INCIDENTS: Final = "recent_incidents"
-PREVIOUS_INCIDENTS: Final = "previous_incidents"
-#: ``recent / previous`` (NaN when previous is 0) and :data:`RISING`/:data:`FALLING`/...
-TREND_RATIO: Final = "trend_ratio"
-TREND: Final = "trend"
-#: Thana with most incidents, whether incidents fall in several thanas, and ``"A; B"``.
-PRIMARY_THANA: Final = "primary_thana"
-CROSS_THANA: Final = "cross_thana"
-THANA_LIST: Final = "thanas"
-#: Sensitive sites within ``site_radius_m``: count, ``{kind: count}``, nearest few.
-SITES_NEARBY: Final = "sites_nearby"
-SITES_BY_KIND: Final = "sites_by_kind"
-NEAREST_SITES: Final = "nearest_sites"
-#: Share of the incidents within the view radius of a working camera; cameras around.
-CCTV_COVERED_SHARE: Final = "cctv_covered_share"
-CAMERAS_WORKING: Final = "cameras_working"
-CAMERAS_NOT_WORKING: Final = "cameras_not_working"
-#: Drives within ``campaign_radius_m`` in the last ``campaign_days``; last one (any time).
-CAMPAIGNS_RECENT: Final = "campaigns_recent"
-LAST_CAMPAIGN: Final = "last_campaign"
-DAYS_SINCE_CAMPAIGN: Final = "days_since_campaign"
-#: Risk components, each in [0, 1] (NaN when the layer it needs was not given).
-RISK_COUNT: Final = "risk_count"
-RISK_RECENCY: Final = "risk_recency"
-RISK_TREND: Final = "risk_trend"
-RISK_SITES: Final = "risk_sites"
-RISK_NO_CAMERA: Final = "risk_no_camera"
-RISK_NO_CAMPAIGN: Final = "risk_no_campaign"
-#: Weighted mean of the available components, in [0, 1]; 1 = highest risk.
-RISK_SCORE: Final = "risk_score"
-RISK_RANK: Final = "risk_rank"
-#: "Why this hotspot", one sentence with the numbers; and caveats (assumed radii...).
-WHY: Final = "why"
-NOTES: Final = "notes"
-#: Added by :func:`underserved_hotspots`.
-UNDERSERVED_REASON: Final = "reason"
-UNDERSERVED_RANK: Final = "underserved_rank"
-
-#: Every column of :func:`find_hotspots`, in order (plus ``geometry``).
-HOTSPOT_COLUMNS: Final = (
-    INCIDENTS, CATEGORY_MIX, TOP_CATEGORY, TOP_CATEGORY_SHARE, SOURCE_MIX, FIRST_DATE,
-    LAST_DATE, DAYS_SINCE_LAST, HOUR_PROFILE, WEEKDAY_PROFILE, PEAK_HOURS, PEAK_HOURS_SHARE,
-    PEAK_WEEKDAY, DAY_PATTERN, AREA_KM2, DENSITY_PER_KM2, RECENT_INCIDENTS, PREVIOUS_INCIDENTS,
-    TREND_RATIO, TREND, PRIMARY_THANA, CROSS_THANA, THANA_LIST, SITES_NEARBY, SITES_BY_KIND,
-    NEAREST_SITES, CCTV_COVERED_SHARE, CAMERAS_WORKING, CAMERAS_NOT_WORKING, CAMPAIGNS_RECENT,
-    LAST_CAMPAIGN, DAYS_SINCE_CAMPAIGN, RISK_COUNT, RISK_RECENCY, RISK_TREND, RISK_SITES,
-    RISK_NO_CAMERA, RISK_NO_CAMPAIGN, RISK_SCORE, RISK_RANK, WHY, NOTES,
-)  # fmt: skip
-
-#: Columns of :func:`sweep`.
-EPS_M: Final = "eps_m"
-MIN_SAMPLES: Final = "min_samples"
-N_HOTSPOTS: Final = "n_hotspots"
-INCIDENT_SHARE: Final = "incident_share"
-NOISE_SHARE: Final = "noise_share"
-MEDIAN_HOTSPOT_SIZE: Final = "median_hotspot_size"
-SWEEP_COLUMNS: Final = (
-    EPS_M, MIN_SAMPLES, N_HOTSPOTS, INCIDENT_SHARE, NOISE_SHARE, MEDIAN_HOTSPOT_SIZE,
-)  # fmt: skip
-#: Name of the :func:`k_distance` Series.
-K_DISTANCE_M: Final = "k_distance_m"
-
-#: Key of ``GeoDataFrame.attrs`` holding the parameters and notes of :func:`find_hotspots`.
-HOTSPOTS_ATTR: Final = "shakti_hotspots"
-
-# --------------------------------------------------------------------------- defaults
-
-DEFAULT_EPS_M: Final = 150.0
-DEFAULT_MIN_SAMPLES: Final = 10
-#: Length of the peak window of hours.
-PEAK_WINDOW_HOURS: Final = 2
-#: A day pattern is "weekdays" when the mean weekday count is ≥ this × the weekend one.
-DAY_PATTERN_FACTOR: Final = 1.25
-#: Trend: rising when recent ≥ TREND_UP × previous, falling when ≤ TREND_DOWN × previous,
-#: and in both cases only when the counts differ by at least TREND_MIN_CHANGE.
-TREND_UP: Final = 1.25
-TREND_DOWN: Final = 0.8
-TREND_MIN_CHANGE: Final = 3
-#: ``risk_sites`` reaches 1 at this many sensitive sites.
-SITES_SATURATION: Final = 5
-#: Number of names in :data:`NEAREST_SITES`.
-N_NEAREST_SITES: Final = 3
-#: Default concave-hull ratio (shapely: 1 = convex hull, 0 = most concave).
-DEFAULT_HULL_RATIO: Final = 0.4
-DEFAULT_BUFFER_M: Final = 25.0
-#: The k-distance knee ignores the top of the curve beyond this quantile (isolated outliers
-#: would otherwise stretch the chord and pull the knee too low).
-DEFAULT_KNEE_QUANTILE: Final = 0.98
-#: Status of a camera that works.
-WORKING: Final = "working"
-
-#: Weights of the risk components (they sum to 1). The score is the weighted mean of the
-#: components that could be computed (a component is NaN when its layer was not given).
-#:
-#: * ``risk_count`` (0.30): ``log(1 + n) / log(1 + n_max)`` over the hotspots of the run.
-#: * ``risk_recency`` (0.15): ``1 − days_since_last / recent_days``, clipped to [0, 1].
-#: * ``risk_trend`` (0.15): ``recent / (recent + previous)``; 0.5 when both are 0.
-#: * ``risk_sites`` (0.15): ``min(1, sites_nearby / SITES_SATURATION)``.
-#: * ``risk_no_camera`` (0.15): ``1 − cctv_covered_share``.
-#: * ``risk_no_campaign`` (0.10): 1 without a drive within the radius in the campaign
-#:   window, else ``days_since_campaign / campaign_days``.
-RISK_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
-    {
-        RISK_COUNT: 0.30,
-        RISK_RECENCY: 0.15,
-        RISK_TREND: 0.15,
-        RISK_SITES: 0.15,
-        RISK_NO_CAMERA: 0.15,
-        RISK_NO_CAMPAIGN: 0.10,
-    }
-)
-
-#: Longest list (site kinds, thanas) spelled out in :data:`WHY`.
-_WHY_MAX_ITEMS: Final = 3
-#: How site kinds read in a sentence (singular, plural).
-_KIND_WORDS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
-    {
-        "school": ("school", "schools"),
-        "college": ("college", "colleges"),
-        "coaching-centre": ("coaching centre", "coaching centres"),
-        "womens-training-centre": ("women's training centre", "women's training centres"),
-        "hostel": ("hostel", "hostels"),
-        "market": ("market", "markets"),
-        "ghat": ("ghat", "ghats"),
-        "transit": ("transit point", "transit points"),
-        "other": ("other site", "other sites"),
-    }
-)
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _check_eps(eps_m: float, what: str = "eps_m") -> float:
-    """Return ``eps_m`` as a float after checking it is a positive finite number of metres."""
-    try:
-        value = float(eps_m)
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(eps_m, bool) or not math.isfinite(value) or value <= 0:
-        raise ParameterError(
-            f"{what} must be a positive number of metres, got {eps_m!r}",
-            why="it is the neighbourhood radius: points closer than it are neighbours",
-            fix=f"pass {what} such as 150 (metres); suggest_eps() proposes one from the data",
-        )
-    return value
-
-
-def _check_count(value: int, what: str, minimum: int) -> int:
-    """Return ``value`` after checking it is an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or int(value) < minimum:
-        raise ParameterError(
-            f"{what} must be a whole number ≥ {minimum}, got {value!r}",
-            why=f"{what} counts points",
-            fix=f"pass {what} such as 10",
-        )
-    return int(value)
-
-
-def _check_days(value: int, what: str) -> int:
-    return _check_count(value, what, 1)
-
-
-def _check_method(method: str) -> str:
-    if method not in METHODS:
-        raise ParameterError(
-            f"unknown clustering method {method!r}",
-            fix="use one of " + ", ".join(repr(m) for m in METHODS),
-        )
-    return method
-
-
-def _weights(points: Points, weights: Weights) -> FloatArray | None:
-    """Return one non-negative finite weight per row (``None`` when not weighted)."""
-    if weights is None:
-        return None
-    if isinstance(weights, str):
-        if not isinstance(points, gpd.GeoDataFrame) or weights not in points.columns:
-            raise ParameterError(
-                f"the points have no {weights!r} column to weight by",
-                fix="pass weights= naming a numeric column, or a Series with one value a point",
-            )
-        raw: Any = pd.to_numeric(points[weights], errors="coerce")
-    elif isinstance(weights, pd.Series):
-        if not weights.index.equals(points.index):
-            if weights.index.has_duplicates or not points.index.isin(weights.index).all():
-                raise ParameterError(
-                    "the weights Series does not have one value for every point's index",
-                    fix="give a Series indexed like the points (or a plain array in row order)",
-                )
-            weights = weights.reindex(points.index)
-        raw = pd.to_numeric(weights, errors="coerce")
-    else:
-        raw = weights
-    values = np.asarray(raw, dtype=np.float64).reshape(-1)
-    if len(values) != len(points):
-        raise ParameterError(
-            f"{len(values)} weights for {len(points)} points", fix="give one weight per point"
-        )
-    if not np.all(np.isfinite(values)) or bool((values < 0).any()):
-        raise ParameterError(
-            "weights must be finite and non-negative",
-            fix="fill missing weights (e.g. with 1) and remove negative values",
-        )
-    return values
-
-
-# --------------------------------------------------------------------------- exact DBSCAN
-
-
-@dataclass(frozen=True)
-class DbscanResult:
-    """Canonical DBSCAN labels of an array of points.
-
-    Attributes
-    ----------
-    labels : numpy.ndarray
-        ``int64``; clusters numbered 0..k-1 by the smallest (x, y) of their core points,
-        :data:`NOISE` for noise.
-    core : numpy.ndarray
-        ``bool``; which points are core points (weighted neighbourhood ≥ ``min_samples``).
-    method : str
-        ``"grid"`` or ``"sklearn"``: what computed it.
-    """
-
-    labels: IntArray
-    core: BoolArray
-    method: str
-
-    @property
-    def n_clusters(self) -> int:
-        """Return the number of clusters."""
-        return int(self.labels.max()) + 1 if len(self.labels) else 0
-
-
-@functools.cache
-def _grid_dbscan() -> Callable[..., tuple[Any, Any]] | None:
-    """Return the ``dbscan`` package's exact grid DBSCAN, or ``None`` when not installed."""
-    try:
-        import dbscan
-    except ImportError:  # pragma: no cover - it is a dependency; sklearn is the fallback
-        logger.warning("the 'dbscan' package is missing: falling back to scikit-learn")
-        return None
-    return cast(Callable[..., tuple[Any, Any]], dbscan.DBSCAN)
-
-
-def _resolve_method(method: str, weighted: bool) -> str:
-    """Return the method that will actually run."""
-    _check_method(method)
-    if method == METHOD_GRID:
-        if weighted:
-            raise ParameterError(
-                "method='grid' cannot use weights",
-                why="the grid DBSCAN package has no sample weights",
-                fix="use method='auto' (picks scikit-learn for weighted runs) or 'sklearn'",
-            )
-        if _grid_dbscan() is None:
-            raise ParameterError(
-                "method='grid' needs the 'dbscan' package, which is not installed",
-                fix="pip install dbscan, or use method='auto'",
-            )
-        return METHOD_GRID
-    if method == METHOD_AUTO and not weighted and _grid_dbscan() is not None:
-        return METHOD_GRID
-    # Weighted runs use scikit-learn. Expanding integer weights into duplicate points would
-    # let the grid package run them, but it cannot express fractional or zero weights (a
-    # weight-0 point can still be core in scikit-learn's semantics) and multiplies memory, so
-    # exactness is kept by using the reference implementation instead.
-    return METHOD_SKLEARN
-
-
-def _lexicographic_min(groups: IntArray, k: int, keys: Sequence[FloatArray]) -> list[FloatArray]:
-    """Per group, the lexicographically smallest tuple of ``keys`` (one array per key)."""
-    cand = np.ones(len(groups), dtype=bool)
-    mins: list[FloatArray] = []
-    for key in keys:
-        low = np.full(k, np.inf)
-        np.minimum.at(low, groups[cand], key[cand])
-        mins.append(low)
-        cand &= key == low[groups]
-    return mins
-
-
-def _canonical_order(groups: IntArray, keys: Sequence[FloatArray]) -> IntArray:
-    """Map raw group ids (≥ 0) to 0..k-1 ordered by the smallest key tuple of each group.
-
-    Returns an array ``mapping`` with ``mapping[raw] = canonical`` (-1 for absent raw ids).
-    """
-    k = int(groups.max()) + 1
-    mins = _lexicographic_min(groups, k, keys)
-    present = np.flatnonzero(np.isfinite(mins[0]))
-    order = np.lexsort([m[present] for m in reversed(mins)])
-    mapping = np.full(k, NOISE, dtype=np.int64)
-    mapping[present[order]] = np.arange(len(present), dtype=np.int64)
-    return mapping
-
-
-def _nearest_core_labels(
-    xy: FloatArray,
-    border: IntArray,
-    cores: IntArray,
-    core_labels: IntArray,
-    eps: float,
-    fallback: IntArray,
-) -> IntArray:
-    """Label each border point with the cluster of its nearest core point (ties: lowest label).
-
-    Exact: a unique nearest core comes from a k=2 query; points whose two nearest cores are
-    equidistant (duplicates, regular grids) are resolved by listing every core at that
-    distance.
-    """
-    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
-    bound = eps * (1 + 1e-9)
-    dist, idx = tree.query(xy[border], k=[1, 2], distance_upper_bound=bound)
-    out = fallback.copy()
-    found = np.isfinite(dist[:, 0])
-    unique = found & (dist[:, 1] > dist[:, 0])
-    out[unique] = core_labels[idx[unique, 0]]
-    tied = np.flatnonzero(found & ~unique)
-    if tied.size:
-        # every core within the tied distance (a hair more, for rounding), then the exact
-        # nearest by numpy's distance and, among equals, the lowest label
-        pts = xy[border[tied]]
-        lists = tree.query_ball_point(pts, r=dist[tied, 0] * (1 + 1e-12))
-        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-        near = np.fromiter(
-            itertools.chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum())
-        )
-        owner = np.repeat(np.arange(len(tied)), lengths)
-        d = np.sqrt(((xy[cores[near]] - pts[owner]) ** 2).sum(axis=1))
-        best_d = np.full(len(tied), np.inf)
-        np.minimum.at(best_d, owner, d)
-        at_best = d == best_d[owner]
-        best_label = np.full(len(tied), np.iinfo(np.int64).max)
-        np.minimum.at(best_label, owner[at_best], core_labels[near[at_best]])
-        lost = best_label == np.iinfo(np.int64).max  # cannot happen; keep the k=1 answer
-        out[tied] = np.where(lost, core_labels[idx[tied, 0]], best_label)
-    return out
-
-
-def _canonical_labels(
-    xy: FloatArray,
-    raw: IntArray,
-    core: BoolArray,
-    eps: float,
-    extra_key: FloatArray | None = None,
-) -> IntArray:
-    """Renumber a DBSCAN result canonically and assign border points deterministically."""
-    labels = np.full(len(raw), NOISE, dtype=np.int64)
-    cores = np.flatnonzero(core)
-    if cores.size == 0:
-        return labels
-    craw = raw[cores]
-    keys = [xy[cores, 0], xy[cores, 1]]
-    if extra_key is not None:
-        keys.append(extra_key[cores])
-    mapping = _canonical_order(craw, keys)
-    labels[cores] = mapping[craw]
-    border = np.flatnonzero(~core & (raw >= 0))
-    if border.size and extra_key is None:
-        labels[border] = _nearest_core_labels(
-            xy, border, cores, labels[cores], eps, mapping[raw[border]]
-        )
-    elif border.size:
-        labels[border] = mapping[raw[border]]
-    return labels
-
-
-def dbscan_xy(
-    xy: npt.ArrayLike,
-    *,
-    eps_m: float,
-    min_samples: int,
-    weights: npt.ArrayLike | None = None,
-    method: Method = "auto",
-) -> DbscanResult:
-    """Run exact DBSCAN on projected coordinates and return canonical labels and core mask.
-
-    A point is core when the (weighted) number of points within ``eps_m`` of it, itself
-    included, is at least ``min_samples`` (scikit-learn's definition); clusters are the
-    connected components of core points, each with the non-core points within ``eps_m``.
-
-    Parameters
-    ----------
-    xy : array-like
-        ``(n, 2)`` coordinates in metres.
-    eps_m : float
-        Neighbourhood radius in metres (distances ≤ ``eps_m`` count).
-    min_samples : int
-        Neighbourhood size (or weight) that makes a point core; at least 1.
-    weights : array-like, optional
-        One non-negative weight per point (scikit-learn's ``sample_weight``).
-    method : {"auto", "grid", "sklearn"}
-        ``"grid"``: the ``dbscan`` package (exact parallel grid DBSCAN, no weights);
-        ``"sklearn"``: ``sklearn.cluster.DBSCAN`` with a k-d tree; ``"auto"``: grid unless
-        weighted or not installed.
-
-    Returns
-    -------
-    DbscanResult
-    """
-    eps = _check_eps(eps_m)
-    ms = _check_count(min_samples, "min_samples", 1)
-    pts = np.ascontiguousarray(np.asarray(xy, dtype=np.float64).reshape(-1, 2))
-    w = None if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
-    if w is not None and len(w) != len(pts):
-        raise ParameterError(f"{len(w)} weights for {len(pts)} points", fix="one weight a point")
-    chosen = _resolve_method(method, w is not None)
-    if len(pts) == 0:
-        return DbscanResult(np.empty(0, np.int64), np.empty(0, bool), chosen)
-    if chosen == METHOD_GRID:
-        grid = _grid_dbscan()
-        assert grid is not None  # checked by _resolve_method
-        raw_labels, raw_core = grid(pts, eps=eps, min_samples=ms)
-        raw = np.asarray(raw_labels, dtype=np.int64)
-        core = np.asarray(raw_core, dtype=bool)
-    else:
-        from sklearn.cluster import DBSCAN
-
-        if len(pts) > 200_000:
-            logger.warning(
-                "scikit-learn DBSCAN on %d points may need several GB of memory", len(pts)
-            )
-        model = DBSCAN(eps=eps, min_samples=ms, algorithm="kd_tree").fit(pts, sample_weight=w)
-        raw = np.asarray(model.labels_, dtype=np.int64)
-        core = np.zeros(len(pts), dtype=bool)
-        core[model.core_sample_indices_] = True
-    labels = _canonical_labels(pts, raw, core, eps)
-    logger.debug(
-        "DBSCAN (%s, eps=%g m, min_samples=%d): %d points, %d clusters, %d noise",
-        chosen, eps, ms, len(pts), int(labels.max()) + 1, int(np.count_nonzero(labels < 0)),
-    )  # fmt: skip
-    return DbscanResult(labels, core, chosen)
-
-
-def _labels_series(points: Points, labels: IntArray) -> pd.Series:
-    return pd.Series(labels, index=points.index.copy(), name=HOTSPOT_ID, dtype=np.int64)
-
-
-def cluster(
-    points: Points,
-    *,
-    eps_m: float,
-    min_samples: int,
-    weights: str | pd.Series | None = None,
-    metric_crs: str | None = None,
-    method: Method = "auto",
-) -> pd.Series:
-    """Cluster points with exact DBSCAN in metres and return canonical labels.
-
-    Parameters
-    ----------
-    points : GeoDataFrame or GeoSeries
-        Point geometries in any CRS (not modified).
-    eps_m : float
-        Neighbourhood radius in metres.
-    min_samples : int
-        Points (or total weight) within ``eps_m``, the point itself included, that make a
-        point core.
-    weights : str or pandas.Series, optional
-        A numeric column of ``points`` or a Series aligned to its index, e.g. a weight per
-        source; scikit-learn ``sample_weight`` semantics.
-    metric_crs : str, optional
-        Projected CRS; default: :func:`geo.crs.metric_crs_for` (the local UTM zone).
-    method : {"auto", "grid", "sklearn"}
-        See :func:`dbscan_xy`.
-
-    Returns
-    -------
-    pandas.Series
-        ``int64`` labels named :data:`HOTSPOT_ID`, aligned to ``points.index``; :data:`NOISE`
-        (-1) for noise. Clusters are numbered 0..k-1 by the smallest (x, y) of their core
-        points and border points join the cluster of their nearest core point, so the labels
-        depend only on the point set, not on the row order, the input CRS or the method.
-        Empty input gives an empty Series.
-
-    Raises
-    ------
-    ParameterError
-        For a bad ``eps_m``, ``min_samples``, ``method`` or ``weights``, or geometries that are
-        missing, empty or not points.
-    """
-    eps = _check_eps(eps_m)
-    ms = _check_count(min_samples, "min_samples", 1)
-    _check_method(method)
-    geoms = point_series(points)
-    w = _weights(points, weights)
-    _resolve_method(method, w is not None)
-    if len(geoms) == 0:
-        return _labels_series(points, np.empty(0, dtype=np.int64))
-    xy, _crs = metric_coordinates(geoms, metric_crs)
-    result = dbscan_xy(xy, eps_m=eps, min_samples=ms, weights=w, method=method)
-    return _labels_series(points, result.labels)
-
-
-# --------------------------------------------------------------------------- choosing eps
-
-
-def k_distance(points: Points, *, k: int, metric_crs: str | None = None) -> pd.Series:
-    """Return the sorted distances from each point to its k-th nearest other point.
-
-    Parameters
-    ----------
-    points : GeoDataFrame or GeoSeries
-        Points in any CRS.
-    k : int
-        Which neighbour (1 = nearest other point). For DBSCAN use ``min_samples - 1``: a point
-        is core exactly when its k-distance is ≤ ``eps_m``.
-    metric_crs : str, optional
-        Projected CRS; default: the local UTM zone.
-
-    Returns
-    -------
-    pandas.Series
-        Named :data:`K_DISTANCE_M`, ascending, with a ``RangeIndex`` (rank, not point).
-
-    Raises
-    ------
-    ParameterError
-        When ``k`` < 1 or there are not more than ``k`` points.
-    """
-    kk = _check_count(k, "k", 1)
-    xy, _crs = metric_coordinates(points, metric_crs)
-    if len(xy) <= kk:
-        raise ParameterError(
-            f"k={kk} needs more than {kk} points, got {len(xy)}",
-            fix="use a smaller k (min_samples) or more points",
-        )
-    dist, _idx = cKDTree(xy).query(xy, k=[kk + 1])
-    values = np.sort(np.asarray(dist[:, 0], dtype=np.float64))
-    return pd.Series(values, name=K_DISTANCE_M)
-
-
-@dataclass(frozen=True)
-class EpsSuggestion:
-    """An ``eps_m`` proposed from the knee of the k-distance curve.
-
-    Attributes
-    ----------
-    eps_m : float
-        The k-distance at the knee, in metres.
-    knee_index : int
-        Position of the knee in ``curve``.
-    k : int
-        The neighbour rank used (``min_samples - 1``).
-    min_samples : int
-    curve : pandas.Series
-        The sorted k-distances (:func:`k_distance`).
-    """
-
-    eps_m: float
-    knee_index: int
-    k: int
-    min_samples: int
-    curve: pd.Series
-
-
-def knee_index(values: npt.ArrayLike) -> int:
-    """Return the knee of an ascending convex curve (kneedle: farthest below the chord).
-
-    Both axes are scaled to [0, 1]; the knee is where ``x − y`` is largest, i.e. the point
-    farthest below the straight line from the first to the last value. Written by hand: the
-    ``kneed`` package does this and more, but is not worth a dependency for six lines.
-
-    Parameters
-    ----------
-    values : array-like
-        Ascending values (e.g. sorted k-distances).
-
-    Returns
-    -------
-    int
-        Index of the knee (0 for fewer than three values or a flat curve).
-    """
-    y = np.asarray(values, dtype=np.float64).reshape(-1)
-    if len(y) < 3 or y[-1] <= y[0]:
-        return 0
-    x_n = np.linspace(0.0, 1.0, len(y))
-    y_n = (y - y[0]) / (y[-1] - y[0])
-    return int(np.argmax(x_n - y_n))
-
-
-def suggest_eps(
-    points: Points,
-    *,
-    min_samples: int,
-    metric_crs: str | None = None,
-    quantile: float = DEFAULT_KNEE_QUANTILE,
-) -> EpsSuggestion:
-    """Propose ``eps_m`` for DBSCAN from the knee of the k-distance curve.
-
-    Parameters
-    ----------
-    points : GeoDataFrame or GeoSeries
-        Points in any CRS.
-    min_samples : int
-        The ``min_samples`` DBSCAN will use (at least 2); ``k = min_samples - 1``.
-    metric_crs : str, optional
-        Projected CRS; default: the local UTM zone.
-    quantile : float
-        Only the curve up to this quantile is searched for the knee (isolated outliers at the
-        top would otherwise dominate the chord).
-
-    Returns
-    -------
-    EpsSuggestion
-
-    Raises
-    ------
-    ParameterError
-        For ``min_samples`` < 2, too few points, or when every k-distance is 0 (all points
-        duplicated ``min_samples`` times: any positive eps then works).
-    """
-    ms = _check_count(min_samples, "min_samples", 2)
-    if not 0.5 <= float(quantile) <= 1.0:
-        raise ParameterError(
-            f"quantile must be between 0.5 and 1, got {quantile!r}", fix="use e.g. 0.98"
-        )
-    curve = k_distance(points, k=ms - 1, metric_crs=metric_crs)
-    values = curve.to_numpy(dtype=np.float64)
-    top = max(3, math.ceil(float(quantile) * len(values)))
-    knee = knee_index(values[:top])
-    eps = float(values[knee])
-    if eps <= 0:
-        positive = values[values > 0]
-        if positive.size == 0:
-            raise ParameterError(
-                "cannot suggest eps_m: every k-distance is 0 (the points are duplicates)",
-                fix="pick any small positive eps_m, e.g. 10",
-            )
-        eps = float(positive[0])
-        knee = int(np.searchsorted(values, eps))
-    return EpsSuggestion(eps_m=eps, knee_index=knee, k=ms - 1, min_samples=ms, curve=curve)
-
-
-def sweep(
-    points: Points,
-    *,
-    eps_m_values: Iterable[float],
-    min_samples_values: Iterable[int],
-    weights: str | pd.Series | None = None,
-    metric_crs: str | None = None,
-    method: Method = "auto",
-) -> pd.DataFrame:
-    """Cluster with every (eps_m, min_samples) pair and summarise each run.
-
-    Parameters
-    ----------
-    points : GeoDataFrame or GeoSeries
-        Points in any CRS (projected once).
-    eps_m_values : iterable of float
-        Radii in metres.
-    min_samples_values : iterable of int
-        Neighbourhood sizes.
-    weights, metric_crs, method
-        As for :func:`cluster`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per pair, sorted by eps_m then min_samples, columns :data:`SWEEP_COLUMNS`:
-        number of hotspots, share of the points in hotspots (the "incident mass"), noise
-        share, and median hotspot size (NaN without hotspots).
-    """
-    eps_list = sorted({_check_eps(e) for e in eps_m_values})
-    ms_list = sorted({_check_count(m, "min_samples", 1) for m in min_samples_values})
-    if not eps_list or not ms_list:
-        raise ParameterError(
-            "sweep needs at least one eps_m and one min_samples value",
-            fix="pass e.g. eps_m_values=[100, 150, 200], min_samples_values=[5, 10]",
-        )
-    _check_method(method)
-    w = _weights(points, weights)
-    xy, _crs = metric_coordinates(points, metric_crs)
-    n = len(xy)
-    rows: list[dict[str, float | int]] = []
-    for eps in eps_list:
-        for ms in ms_list:
-            labels = dbscan_xy(xy, eps_m=eps, min_samples=ms, weights=w, method=method).labels
-            sizes = np.bincount(labels[labels >= 0]) if n else np.empty(0, np.int64)
-            in_hotspots = int(sizes.sum())
-            rows.append(
-                {
-                    EPS_M: eps,
-                    MIN_SAMPLES: ms,
-                    N_HOTSPOTS: len(sizes),
-                    INCIDENT_SHARE: in_hotspots / n if n else math.nan,
-                    NOISE_SHARE: (n - in_hotspots) / n if n else math.nan,
-                    MEDIAN_HOTSPOT_SIZE: float(np.median(sizes)) if len(sizes) else math.nan,
-                }
-            )
-    return pd.DataFrame(rows, columns=list(SWEEP_COLUMNS))
-
-
-# --------------------------------------------------------------------------- other clusterings
-
-
-def cluster_hdbscan(
-    points: Points,
-    *,
-    min_cluster_size: int,
-    min_samples: int | None = None,
-    cluster_selection_epsilon_m: float = 0.0,
-    metric_crs: str | None = None,
-) -> pd.Series:
-    """Cluster points with HDBSCAN (scikit-learn) in metres.
-
-    Parameters
-    ----------
-    points : GeoDataFrame or GeoSeries
-        Points in any CRS (not modified).
-    min_cluster_size : int
-        Smallest cluster (at least 2).
-    min_samples : int, optional
-        Density neighbourhood; default ``min_cluster_size``.
-    cluster_selection_epsilon_m : float
-        Clusters closer than this many metres are merged (0: off).
-    metric_crs : str, optional
-        Projected CRS; default: the local UTM zone.
-
-    Returns
-    -------
-    pandas.Series
-        Labels named :data:`HOTSPOT_ID` aligned to ``points.index``; :data:`NOISE` for noise.
-        Clusters are numbered by the smallest (x, y) of their members.
-    """
-    mcs = _check_count(min_cluster_size, "min_cluster_size", 2)
-    ms = mcs if min_samples is None else _check_count(min_samples, "min_samples", 1)
-    selection = float(cluster_selection_epsilon_m)
-    if not math.isfinite(selection) or selection < 0:
-        raise ParameterError(
-            f"cluster_selection_epsilon_m must be ≥ 0 metres, got {cluster_selection_epsilon_m!r}",
-            fix="pass 0 (off) or a distance in metres",
-        )
-    geoms = point_series(points)
-    if len(geoms) == 0:
-        return _labels_series(points, np.empty(0, dtype=np.int64))
-    xy, _crs = metric_coordinates(geoms, metric_crs)
-    labels = np.full(len(xy), NOISE, dtype=np.int64)
-    if len(xy) >= max(mcs, ms + 1):
-        from sklearn.cluster import HDBSCAN
-
-        model = HDBSCAN(
-            min_cluster_size=mcs,
-            min_samples=ms,
-            cluster_selection_epsilon=selection,
-            copy=True,
-        ).fit(xy)
-        raw = np.asarray(model.labels_, dtype=np.int64)
-        raw[raw < 0] = NOISE  # -2 (infinite) and -3 (missing) cannot happen here, but map them
-        member = raw >= 0
-        if member.any():
-            mapping = _canonical_order(raw[member], [xy[member, 0], xy[member, 1]])
-            labels[member] = mapping[raw[member]]
-    return _labels_series(points, labels)
-
-
-def _times_ns(values: pd.Series, what: str) -> IntArray:
-    """Return times as int64 nanoseconds (UTC for tz-aware values)."""
-    try:
-        times = pd.to_datetime(values)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"the {what} column cannot be read as date-times",
-            fix="give ISO 8601 date-times such as 2026-10-31T18:30",
-        ) from exc
-    if times.isna().any():
-        raise ParameterError(
-            f"{int(times.isna().sum())} rows have no {what}",
-            fix="drop rows without a time, or fill them",
-        )
-    if times.dt.tz is not None:
-        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    return np.asarray(times.to_numpy(dtype="datetime64[ns]").astype(np.int64), dtype=np.int64)
-
-
-def cluster_st(
-    points: gpd.GeoDataFrame,
-    *,
-    eps_m: float,
-    window: pd.Timedelta | str,
-    min_samples: int,
-    time_column: str = OCCURRED_AT,
-    metric_crs: str | None = None,
-) -> pd.Series:
-    """Cluster points with ST-DBSCAN: neighbours are within ``eps_m`` AND within ``window``.
-
-    Exact: the spatial neighbourhood graph (``radius_neighbors_graph``) keeps only the edges
-    whose times differ by at most ``window``, and scikit-learn's DBSCAN runs on that sparse
-    precomputed graph. "Same place, same weeks": two bursts at one place months apart are
-    two hotspots.
-
-    Parameters
-    ----------
-    points : geopandas.GeoDataFrame
-        Points in any CRS with a time column (not modified).
-    eps_m : float
-        Spatial radius in metres.
-    window : pandas.Timedelta or str
-        Largest time difference between neighbours, e.g. ``"14D"``.
-    min_samples : int
-        Neighbours (the point included) that make a point core.
-    time_column : str
-        Column of date-times.
-    metric_crs : str, optional
-        Projected CRS; default: the local UTM zone.
-
-    Returns
-    -------
-    pandas.Series
-        Labels named :data:`HOTSPOT_ID` aligned to ``points.index``; :data:`NOISE` for noise.
-        Clusters are numbered by the smallest (x, y, time) of their core points; a border
-        point joins the cluster of its nearest core neighbour (ties: lowest label).
-    """
-    eps = _check_eps(eps_m)
-    ms = _check_count(min_samples, "min_samples", 1)
-    try:
-        span = pd.Timedelta(window)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"window {window!r} is not a duration", fix="pass e.g. '14D' or pd.Timedelta(days=14)"
-        ) from exc
-    if pd.isna(span) or span <= pd.Timedelta(0):
-        raise ParameterError(f"window must be positive, got {window!r}", fix="pass e.g. '14D'")
-    if not isinstance(points, gpd.GeoDataFrame) or time_column not in points.columns:
-        raise ParameterError(
-            f"the points have no {time_column!r} column",
-            fix="pass a GeoDataFrame with a time column, or name it with time_column=",
-        )
-    if len(points) == 0:
-        return _labels_series(points, np.empty(0, dtype=np.int64))
-    xy, _crs = metric_coordinates(points, metric_crs)
-    t = _times_ns(points[time_column], time_column)
-    from sklearn.cluster import DBSCAN
-    from sklearn.neighbors import radius_neighbors_graph, sort_graph_by_row_values
-
-    graph = radius_neighbors_graph(xy, radius=eps, mode="distance", include_self=True)
-    graph = sparse.csr_matrix(graph)
-    rows = np.repeat(np.arange(len(xy)), np.diff(graph.indptr))
-    cols = np.asarray(graph.indices, dtype=np.int64)
-    dist = np.asarray(graph.data, dtype=np.float64)
-    keep = np.abs(t[rows] - t[cols]) <= span.value
-    rows, cols, dist = rows[keep], cols[keep], dist[keep]
-    # Explicit zeros (duplicate positions) must stay stored: they are neighbours.
-    st_graph = sparse.csr_matrix((dist, (rows, cols)), shape=(len(xy), len(xy)))
-    st_graph = sort_graph_by_row_values(st_graph, copy=False, warn_when_not_sorted=False)
-    model = DBSCAN(eps=eps, min_samples=ms, metric="precomputed").fit(st_graph)
-    raw = np.asarray(model.labels_, dtype=np.int64)
-    core = np.zeros(len(xy), dtype=bool)
-    core[model.core_sample_indices_] = True
-    labels = _canonical_labels(xy, raw, core, eps, extra_key=t.astype(np.float64))
-    # Border points: nearest core among their space-time neighbours, ties to the lowest label.
-    border = ~core & (raw >= 0)
-    if border.any():
-        pick = border[rows] & core[cols]
-        r, c, d = rows[pick], cols[pick], dist[pick]
-        order = np.lexsort((labels[c], d, r))
-        r, c = r[order], c[order]
-        first = np.ones(len(r), dtype=bool)
-        first[1:] = r[1:] != r[:-1]
-        labels[r[first]] = labels[c[first]]
-    return _labels_series(points, labels)
-
-
-def cluster_campaigns(
-    campaigns: Points,
-    *,
-    eps_m: float = 500.0,
-    min_samples: int = 3,
-    metric_crs: str | None = None,
-    method: Method = "auto",
-) -> pd.Series:
-    """Cluster awareness-campaign locations with :func:`cluster` (where drives concentrate).
-
-    Parameters
-    ----------
-    campaigns : GeoDataFrame or GeoSeries
-        Campaign points in any CRS.
-    eps_m, min_samples, metric_crs, method
-        As for :func:`cluster`.
-
-    Returns
-    -------
-    pandas.Series
-        Labels aligned to ``campaigns.index``; :data:`NOISE` for isolated drives.
-    """
-    return cluster(
-        campaigns, eps_m=eps_m, min_samples=min_samples, metric_crs=metric_crs, method=method
-    )
 
 
 # --------------------------------------------------------------------------- hotspot table
@@ -1148,107 +252,6 @@ def _text_column(
     return values
 
 
-def _plural(count: int, kind: str) -> str:
-    one, many = _KIND_WORDS.get(kind, (kind.replace("-", " "), kind.replace("-", " ") + "s"))
-    return f"{count} {one if count == 1 else many}"
-
-
-def _join_and(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _percent(share: float) -> str:
-    return f"{round(100 * share)}%"
-
-
-def _why(row: Mapping[str, Any], p: _Params) -> str:
-    """Return the one-sentence explanation of a hotspot from its aggregates."""
-    n = int(row[INCIDENTS])
-    parts: list[str] = []
-    top, share = row[TOP_CATEGORY], float(row[TOP_CATEGORY_SHARE])
-    if top is None:
-        parts.append(f"{n} incidents")
-    elif share >= 0.5:
-        parts.append(f"{n} incidents (mostly {top}, {_percent(share)})")
-    else:
-        parts.append(f"{n} incidents (largest share {top}, {_percent(share)})")
-    hours = f"{row[PEAK_HOURS]} ({_percent(float(row[PEAK_HOURS_SHARE]))} of incidents)"
-    if row[DAY_PATTERN] == ALL_WEEK:
-        parts.append(f"peak {hours}, busiest on {row[PEAK_WEEKDAY]}s")
-    else:
-        parts.append(f"peak {row[DAY_PATTERN]} {hours}")
-    recent, previous = int(row[RECENT_INCIDENTS]), int(row[PREVIOUS_INCIDENTS])
-    days = p.recent_days
-    trend = row[TREND]
-    if trend == UNKNOWN:
-        parts.append(f"{recent} in the last {days} days (trend not judged: too little history)")
-    elif trend in (RISING, FALLING) and previous > 0:
-        change = round(100 * (recent - previous) / previous)
-        parts.append(
-            f"{trend} {change:+d}% in the last {days} days ({recent} vs {previous} before)"
-        )
-    elif trend == RISING:
-        parts.append(f"rising: {recent} in the last {days} days, none in the {days} before")
-    else:
-        parts.append(f"stable in the last {days} days ({recent} vs {previous} before)")
-    if p.have_sites:
-        kinds: dict[str, int] = row[SITES_BY_KIND]
-        if kinds:
-            items = list(kinds.items())
-            words = [_plural(c, kind) for kind, c in items[:_WHY_MAX_ITEMS]]
-            more = sum(c for _kind, c in items[_WHY_MAX_ITEMS:])
-            if more:
-                words.append(f"{more} more site{'s' if more > 1 else ''}")
-            parts.append(f"{_join_and(words)} within {p.site_radius_m:g} m")
-        else:
-            parts.append(f"no sensitive site within {p.site_radius_m:g} m")
-    if p.have_cctv:
-        covered = float(row[CCTV_COVERED_SHARE])
-        if covered <= 0:
-            parts.append("no working camera covers any of its incidents")
-        elif covered < 1:
-            parts.append(f"no working camera covers {_percent(1 - covered)} of incidents")
-        else:
-            parts.append("working cameras cover every incident")
-        broken = int(row[CAMERAS_NOT_WORKING])
-        if broken:
-            parts.append(f"{broken} faulty or unchecked camera{'s' if broken > 1 else ''} here")
-    if p.have_campaigns:
-        recent_drives = int(row[CAMPAIGNS_RECENT])
-        where = f"within {p.campaign_radius_m:g} m"
-        if recent_drives:
-            parts.append(
-                f"{recent_drives} awareness drive{'s' if recent_drives > 1 else ''} {where} "
-                f"in the last {p.campaign_days} days (last {row[LAST_CAMPAIGN]})"
-            )
-        elif row[LAST_CAMPAIGN] is not None:
-            parts.append(
-                f"no awareness drive {where} in {p.campaign_days} days (last {row[LAST_CAMPAIGN]})"
-            )
-        else:
-            parts.append(f"no awareness drive {where} on record")
-    if row[CROSS_THANA]:
-        names = str(row[THANA_LIST]).split("; ")
-        shown = names[:_WHY_MAX_ITEMS]
-        if len(names) > len(shown):
-            shown.append(f"{len(names) - len(shown)} more")
-        parts.append(f"spans {len(names)} thanas ({_join_and(shown)})")
-    return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class _Params:
-    recent_days: int
-    site_radius_m: float
-    campaign_radius_m: float
-    campaign_days: int
-    have_sites: bool
-    have_cctv: bool
-    have_campaigns: bool
-
-
 def _empty_hotspots(attrs: dict[str, Any]) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame(
         {col: pd.Series([], dtype=object) for col in HOTSPOT_COLUMNS},
@@ -1267,19 +270,6 @@ def _check_layer(layer: Any, what: str) -> gpd.GeoDataFrame:
             fix=f"load the {what} layer with geo.store (or omit it)",
         )
     return layer
-
-
-def _check_metres(value: float, what: str, *, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ParameterError(
-            f"{what} must be a positive number of metres, got {value!r}",
-            fix=f"pass {what} such as 300",
-        )
-    return v
 
 
 def _campaign_days_since(campaigns: gpd.GeoDataFrame, ref_day: pd.Timestamp) -> FloatArray:
@@ -1394,14 +384,14 @@ def find_hotspots(
     ParameterError
         For bad parameters or an incidents layer without ``occurred_at``.
     """
-    eps = _check_eps(eps_m)
-    ms = _check_count(min_samples, "min_samples", 1)
-    recent_days = _check_days(recent_days, "recent_days")
-    campaign_days = _check_days(campaign_days, "campaign_days")
-    site_r = _check_metres(site_radius_m, "site_radius_m")
-    camp_r = _check_metres(campaign_radius_m, "campaign_radius_m")
-    cam_default = _check_metres(cctv_default_radius_m, "cctv_default_radius_m")
-    buf = _check_metres(buffer_m, "buffer_m")
+    eps = check_eps(eps_m)
+    ms = check_count(min_samples, "min_samples", low=1)
+    recent_days = check_days(recent_days, "recent_days")
+    campaign_days = check_days(campaign_days, "campaign_days")
+    site_r = check_metres(site_radius_m, "site_radius_m")
+    camp_r = check_metres(campaign_radius_m, "campaign_radius_m")
+    cam_default = check_metres(cctv_default_radius_m, "cctv_default_radius_m")
+    buf = check_metres(buffer_m, "buffer_m")
     if hull not in HULLS:
         raise ParameterError(f"unknown hull {hull!r}", fix="use 'concave' or 'buffer'")
     ratio = float(hull_ratio)
@@ -1418,8 +408,8 @@ def find_hotspots(
             why="peak hours, trends and recency need the time of each incident",
             fix="pass the incidents layer of geo.store",
         )
-    w = _weights(incidents, weights)
-    _resolve_method(method, w is not None)
+    w = point_weights(incidents, weights)
+    resolve_method(method, w is not None)
     attrs: dict[str, Any] = {
         "eps_m": eps, "min_samples": ms, "recent_days": recent_days,
         "site_radius_m": site_r, "campaign_radius_m": camp_r, "campaign_days": campaign_days,
@@ -1456,7 +446,7 @@ def find_hotspots(
     wdays = mtimes.dt.day_of_week.to_numpy(dtype=np.int64)
     hour_prof = np.bincount(lab * 24 + hours, minlength=k * 24).reshape(k, 24)
     wday_prof = np.bincount(lab * 7 + wdays, minlength=k * 7).reshape(k, 7)
-    t_ns = _times_ns(mtimes, OCCURRED_AT)
+    t_ns = times_ns(mtimes, OCCURRED_AT)
     first_ns = np.full(k, np.iinfo(np.int64).max)
     last_ns = np.full(k, np.iinfo(np.int64).min)
     np.minimum.at(first_ns, lab, t_ns)
@@ -1481,7 +471,7 @@ def find_hotspots(
     )
     if not history_ok:
         notes.append(history_note)
-    ref_ns = int(_times_ns(pd.Series([ref]), "reference_time")[0])
+    ref_ns = int(times_ns(pd.Series([ref]), "reference_time")[0])
     days_since_last = np.maximum(0, (ref_ns - last_ns) // (86_400 * 10**9)).astype(np.int64)
 
     # mixes and thanas
@@ -1658,7 +648,7 @@ def find_hotspots(
                 NOTES: "; ".join(hotspot_notes),
             }
         )
-    params = _Params(
+    params = WhyParams(
         recent_days=recent_days,
         site_radius_m=site_r,
         campaign_radius_m=camp_r,
@@ -1668,7 +658,7 @@ def find_hotspots(
         have_campaigns=campaigns is not None,
     )
     for row in rows:
-        row[WHY] = _why(row, params)
+        row[WHY] = why_text(row, params)
     table = pd.DataFrame(rows, columns=list(HOTSPOT_COLUMNS))
     for col in (SITES_NEARBY, CAMERAS_WORKING, CAMERAS_NOT_WORKING, CAMPAIGNS_RECENT):
         table[col] = table[col].astype("Int64")
@@ -1720,8 +710,8 @@ def underserved_hotspots(
     """
     hotspots = _check_layer(hotspots, "hotspots")
     campaigns = _check_layer(campaigns, "campaigns")
-    r = _check_metres(radius_m, "radius_m", allow_zero=True)
-    days = _check_days(days, "days")
+    r = check_metres(radius_m, "radius_m", allow_low=True)
+    days = check_days(days, "days")
     if reference_time is None:
         recorded = hotspots.attrs.get(HOTSPOTS_ATTR, {}).get("reference_time")
         if recorded is not None:
