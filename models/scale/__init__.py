@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from models.scale.counts import (
+    dask_gi_star,
+    dask_grid_counts,
+    read_partitions,
+)
 from models.scale.dbscan import (
     CENTROID_X,
     CENTROID_Y,
@@ -9,7 +14,6 @@ from models.scale.dbscan import (
     IS_CORE,
     PID,
     SCHEDULER_ENV,
-    SUM_COLUMNS,
     TIE,
     FloatArray,
     IntArray,
@@ -19,10 +23,10 @@ from models.scale.dbscan import (
     Y,
     dask_client,
     dask_cluster,
-    dask_gi_star,
-    dask_grid_counts,
+)
+from models.scale.sums import (
+    SUM_COLUMNS,
     hotspot_sums,
-    read_partitions,
 )
 
 __all__ = [
