@@ -41,6 +41,7 @@ from models.patrol.routing import (
     DEFAULT_TIME_LIMIT_S,
     NO_SOLUTION,
     RoutingProblem,
+    RoutingSolution,
     latest_arrivals,
     solve_routing,
 )
@@ -580,6 +581,254 @@ def _plan_crs(
     return metric_crs_for_lonlat([(pl.lon, pl.lat) for pl in places]).to_string()
 
 
+@dataclass
+class _Thana:
+    """One thana's teams, places and travel matrix, and its visits so far in the plan."""
+
+    name: str
+    teams: list[TeamSpec]
+    places: list[Place]
+    dist: Distances
+    share: np.ndarray[Any, Any]
+    visits: np.ndarray[Any, Any]
+    ever: np.ndarray[Any, Any]
+    reachable_ever: np.ndarray[Any, Any]
+    capped: list[int] = field(default_factory=list)
+
+
+def _thana_setup(
+    thana: str,
+    teams: Teams,
+    starts: Mapping[str, tuple[float, float]],
+    places: Sequence[Place],
+    to_metric: Transformer,
+    road: RoadGraph | None,
+    p: PlanParams,
+) -> _Thana:
+    """Return a thana's teams (with their start), its places and the travel between them."""
+    own_teams: list[TeamSpec] = []
+    for t in teams.of_thana(thana):
+        if t.start_lon is None and thana not in starts:
+            raise ParameterError(
+                f"team {t.team} has no start point and thana {thana!r} no station",
+                fix="give start_lon/start_lat in the teams file or station_lon/lat in the "
+                "thana layer",
+            )
+        lon, lat = starts.get(thana, (0.0, 0.0))
+        own_teams.append(with_start(t, lon, lat))
+    own = [pl for pl in places if pl.thana == thana]
+    start_lonlat = np.array([[t.start_lon, t.start_lat] for t in own_teams], dtype=np.float64)
+    sx, sy = to_metric.transform(start_lonlat[:, 0], start_lonlat[:, 1])
+    start_xy = np.column_stack([sx, sy])
+    xy = np.vstack([start_xy, np.array([[pl.x, pl.y] for pl in own]).reshape(-1, 2)])
+    lonlat = np.vstack([start_lonlat, np.array([[pl.lon, pl.lat] for pl in own]).reshape(-1, 2)])
+    dist = (
+        road_distances(xy, lonlat, road, detour_factor=p.detour_factor)
+        if road is not None
+        else straight_distances(xy, lonlat, detour_factor=p.detour_factor)
+    )
+    risk = np.array([pl.risk for pl in own], dtype=np.float64)
+    share = risk / risk.sum() if risk.sum() > 0 else np.full(len(own), 1.0 / max(len(own), 1))
+    return _Thana(
+        name=thana, teams=own_teams, places=own, dist=dist, share=share,
+        visits=np.zeros(len(own)), ever=np.zeros(len(own), dtype=bool),
+        reachable_ever=np.zeros(len(own), dtype=bool),
+    )  # fmt: skip
+
+
+def _day_prizes(
+    th: _Thana, weekday: int, rng: np.random.Generator, p: PlanParams
+) -> tuple[list[_Slot], np.ndarray[Any, Any]]:
+    """Return the day's slots and prizes: risk × hour × weekday × fairness × noise."""
+    own = th.places
+    total = th.visits.sum()
+    expected = total * th.share
+    fair = np.clip(1 + p.fairness * (expected - th.visits) / (expected + 1), *FAIRNESS_BOUNDS)
+    place_noise = np.exp(p.variation * rng.standard_normal(len(own)))
+    slots = _slots_of_day(own, th.teams, weekday)
+    slot_noise = np.exp(p.variation * rng.standard_normal(len(slots)))
+    prizes = np.array(
+        [
+            own[s.place].risk
+            * s.window.weight
+            * own[s.place].weekday_weights[weekday]
+            * fair[s.place]
+            * place_noise[s.place]
+            * slot_noise[j]
+            for j, s in enumerate(slots)
+        ],
+        dtype=np.float64,
+    )
+    return slots, prizes
+
+
+@dataclass(frozen=True)
+class _Day:
+    """One solved day of a thana: its slots, the routing problem and the solution."""
+
+    day: int
+    date: dt.date
+    weekday: int
+    slots: list[_Slot]
+    prizes: np.ndarray[Any, Any]
+    kept: list[int]
+    problem: RoutingProblem
+    solution: RoutingSolution
+
+
+def _team_route(
+    th: _Thana, d: _Day, k: int, must: set[str], visited_today: np.ndarray[Any, Any]
+) -> Route:
+    """Return team ``k``'s route of the day, counting its visits."""
+    v = len(th.teams)
+    problem, slots, kept = d.problem, d.slots, d.kept
+    nodes = [node for node, _ in d.solution.routes[k]]
+    latest = latest_arrivals(problem, k, nodes)
+    stops: list[Stop] = []
+    prev_node = k
+    for order, ((node, arrive_s), late_s) in enumerate(
+        zip(d.solution.routes[k], latest, strict=True), start=1
+    ):
+        slot = slots[kept[node - v]]
+        pl = th.places[slot.place]
+        arrive = int(arrive_s // 60)
+        stops.append(
+            Stop(
+                order=order,
+                place=pl,
+                arrive_min=arrive,
+                arrive_latest_min=max(arrive, int(late_s // 60)),
+                leave_min=math.ceil((arrive_s + problem.dwell_s[node]) / 60),
+                dwell_min=int(problem.dwell_s[node] // 60),
+                travel_min=math.ceil(problem.travel_s[k][prev_node, node] / 60),
+                window=slot.window,
+                prize=float(d.prizes[kept[node - v]]),
+                must_visit=pl.place_id in must,
+                reason=_reason(pl, slot.window, pl.place_id in must, pl.weekday_weights[d.weekday]),
+            )
+        )
+        th.visits[slot.place] += 1
+        visited_today[slot.place] = True
+        prev_node = node
+    point_seq = [k, *[v + s.place for s in (slots[kept[n - v]] for n in nodes)], k]
+    path: list[tuple[float, float]] = []
+    metres = 0.0
+    for a, b in itertools.pairwise(point_seq):
+        seg = th.dist.path_lonlat(a, b)
+        path.extend(seg if not path else seg[1:])
+        metres += float(th.dist.distance_m[a, b])
+    return Route(
+        day=d.day,
+        date=d.date,
+        team=th.teams[k],
+        stops=tuple(stops),
+        back_min=math.ceil(d.solution.end_s[k] / 60),
+        distance_km=round(metres / 1000.0, 2),
+        path=tuple(path),
+    )
+
+
+def _day_uncovered(
+    th: _Thana, d: _Day, visited_today: np.ndarray[Any, Any], reachable: np.ndarray[Any, Any],
+    must: set[str],
+) -> list[Uncovered]:  # fmt: skip
+    """Return the places due that day that no team visited, and why."""
+    v = len(th.teams)
+    n_teams = f"{v} team{'s' if v != 1 else ''}"
+    out = []
+    for i, pl in enumerate(th.places):
+        if visited_today[i] or pl.weekday_weights[d.weekday] <= 0:
+            continue
+        if not reachable[i]:
+            why = (
+                f"no team of {th.name} can reach it within its time windows and "
+                "shifts (travel time)"
+            )
+        else:
+            why = f"the {n_teams}' shifts were full with stops of higher value"
+        if pl.place_id in must:
+            why = "MUST-VISIT place could not be visited: " + why
+        out.append(Uncovered(d.day, pl, why))
+    return out
+
+
+def _never_covered(th: _Thana, start: dt.date, days: int) -> list[Uncovered]:
+    """Return the places of a thana no team visited on any day of the plan, and why."""
+    weekdays = {(start + dt.timedelta(days=d)).weekday() for d in range(days)}
+    out = []
+    for i, pl in enumerate(th.places):
+        if th.ever[i]:
+            continue
+        if all(pl.weekday_weights[w] <= 0 for w in weekdays):
+            why = "needs no patrol on any planned day (closed those days)"
+        elif not th.reachable_ever[i]:
+            why = "no team can reach it in its time windows (travel time, shifts)"
+        else:
+            why = f"not visited on any of the {days} days: more teams or longer shifts"
+        out.append(Uncovered(None, pl, why))
+    return out
+
+
+def _solve_day(
+    th: _Thana, day: int, date: dt.date, seed: int, p: PlanParams, must: set[str]
+) -> _Day:
+    """Build and solve one day of a thana (at most :data:`MAX_SLOTS` candidate stops)."""
+    weekday = date.weekday()
+    slots, prizes = _day_prizes(th, weekday, _rng_for(seed, day, th.name), p)
+    if len(slots) > MAX_SLOTS:
+        th.capped.append(len(slots))
+        slots, prizes = _best_slots(th.places, slots, prizes, must)
+    problem, kept = _thana_problem(th.places, th.teams, th.dist, slots, prizes, p, must)
+    solution = solve_routing(problem, solution_limit=p.solution_limit, time_limit_s=p.time_limit_s)
+    return _Day(day, date, weekday, slots, prizes, kept, problem, solution)
+
+
+@dataclass
+class _PlanLog:
+    """What planning the thanas collects: routes, uncovered places, notes and the solver log."""
+
+    routes: list[Route] = field(default_factory=list)
+    uncovered: list[Uncovered] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    solve: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _plan_thana(
+    th: _Thana, log: _PlanLog, *, start: dt.date, days: int, seed: int, p: PlanParams,
+    must: set[str],
+) -> None:  # fmt: skip
+    """Plan one thana day by day, adding its routes, uncovered places and notes to ``log``."""
+    log.notes.extend(f"{th.name}: {n}" for n in th.dist.notes)
+    for day in range(days):
+        d = _solve_day(th, day, start + dt.timedelta(days=day), seed, p, must)
+        log.solve.append(
+            {
+                "thana": th.name,
+                "day": day + 1,
+                "slots": len(d.kept),
+                "status": d.solution.status,
+                "seconds": round(d.solution.solve_s, 3),
+            }
+        )
+        if d.solution.status == NO_SOLUTION:
+            log.notes.append(f"{th.name} day {day + 1}: the solver found no plan")
+        visited_today = np.zeros(len(th.places), dtype=bool)
+        reachable = np.zeros(len(th.places), dtype=bool)
+        for i in d.kept:
+            reachable[d.slots[i].place] = True
+        th.reachable_ever |= reachable
+        for k in range(len(th.teams)):
+            log.routes.append(_team_route(th, d, k, must, visited_today))
+        th.ever |= visited_today
+        log.uncovered.extend(_day_uncovered(th, d, visited_today, reachable, must))
+    if th.capped:
+        log.notes.append(
+            f"{th.name}: on {len(th.capped)} of {days} days only the {MAX_SLOTS} most valuable "
+            f"of up to {max(th.capped)} candidate stops were planned"
+        )
+    log.uncovered.extend(_never_covered(th, start, days))
+
+
 def plan_patrols(
     places: Sequence[Place],
     teams: Teams,
@@ -653,171 +902,13 @@ def plan_patrols(
         raise ParameterError("there are no teams to plan", fix="give at least one team")
     crs = _plan_crs(metric_crs, starts, place_list)
     to_metric = Transformer.from_crs(WGS84, crs, always_xy=True)
-    all_notes = list(notes) + list(teams.defaults_used)
-    routes: list[Route] = []
-    uncovered: list[Uncovered] = []
-    solve_log: list[dict[str, Any]] = []
+    log = _PlanLog(notes=list(notes) + list(teams.defaults_used))
     travel_desc = ""
     for thana in teams_thanas(teams):
-        own_teams: list[TeamSpec] = []
-        for t in teams.of_thana(thana):
-            if t.start_lon is None and thana not in starts:
-                raise ParameterError(
-                    f"team {t.team} has no start point and thana {thana!r} no station",
-                    fix="give start_lon/start_lat in the teams file or station_lon/lat in the "
-                    "thana layer",
-                )
-            lon, lat = starts.get(thana, (0.0, 0.0))
-            own_teams.append(with_start(t, lon, lat))
-        own = [pl for pl in place_list if pl.thana == thana]
-        v = len(own_teams)
-        start_lonlat = np.array([[t.start_lon, t.start_lat] for t in own_teams], dtype=np.float64)
-        sx, sy = to_metric.transform(start_lonlat[:, 0], start_lonlat[:, 1])
-        start_xy = np.column_stack([sx, sy])
-        xy = np.vstack([start_xy, np.array([[pl.x, pl.y] for pl in own]).reshape(-1, 2)])
-        lonlat = np.vstack(
-            [start_lonlat, np.array([[pl.lon, pl.lat] for pl in own]).reshape(-1, 2)]
-        )
-        dist = (
-            road_distances(xy, lonlat, road, detour_factor=p.detour_factor)
-            if road is not None
-            else straight_distances(xy, lonlat, detour_factor=p.detour_factor)
-        )
-        travel_desc = dist.description
-        all_notes.extend(f"{thana}: {n}" for n in dist.notes)
-        risk = np.array([pl.risk for pl in own], dtype=np.float64)
-        share = risk / risk.sum() if risk.sum() > 0 else np.full(len(own), 1.0 / max(len(own), 1))
-        visits = np.zeros(len(own))
-        ever = np.zeros(len(own), dtype=bool)
-        reachable_ever = np.zeros(len(own), dtype=bool)
-        capped: list[int] = []
-        for day in range(days):
-            date = start + dt.timedelta(days=day)
-            weekday = date.weekday()
-            rng = _rng_for(seed, day, thana)
-            total = visits.sum()
-            expected = total * share
-            fair = np.clip(1 + p.fairness * (expected - visits) / (expected + 1), *FAIRNESS_BOUNDS)
-            place_noise = np.exp(p.variation * rng.standard_normal(len(own)))
-            slots = _slots_of_day(own, own_teams, weekday)
-            slot_noise = np.exp(p.variation * rng.standard_normal(len(slots)))
-            prizes = np.array(
-                [
-                    own[s.place].risk
-                    * s.window.weight
-                    * own[s.place].weekday_weights[weekday]
-                    * fair[s.place]
-                    * place_noise[s.place]
-                    * slot_noise[j]
-                    for j, s in enumerate(slots)
-                ],
-                dtype=np.float64,
-            )
-            if len(slots) > MAX_SLOTS:
-                capped.append(len(slots))
-                slots, prizes = _best_slots(own, slots, prizes, must)
-            problem, kept = _thana_problem(own, own_teams, dist, slots, prizes, p, must)
-            solution = solve_routing(
-                problem, solution_limit=p.solution_limit, time_limit_s=p.time_limit_s
-            )
-            solve_log.append(
-                {
-                    "thana": thana,
-                    "day": day + 1,
-                    "slots": len(kept),
-                    "status": solution.status,
-                    "seconds": round(solution.solve_s, 3),
-                }
-            )
-            if solution.status == NO_SOLUTION:
-                all_notes.append(f"{thana} day {day + 1}: the solver found no plan")
-            visited_today = np.zeros(len(own), dtype=bool)
-            reachable = np.zeros(len(own), dtype=bool)
-            for i in kept:
-                reachable[slots[i].place] = True
-            reachable_ever |= reachable
-            for k, team in enumerate(own_teams):
-                nodes = [node for node, _ in solution.routes[k]]
-                latest = latest_arrivals(problem, k, nodes)
-                stops: list[Stop] = []
-                prev_node = k
-                for order, ((node, arrive_s), late_s) in enumerate(
-                    zip(solution.routes[k], latest, strict=True), start=1
-                ):
-                    slot = slots[kept[node - v]]
-                    pl = own[slot.place]
-                    dwell = int(problem.dwell_s[node] // 60)
-                    travel_min = math.ceil(problem.travel_s[k][prev_node, node] / 60)
-                    arrive = int(arrive_s // 60)
-                    stops.append(
-                        Stop(
-                            order=order,
-                            place=pl,
-                            arrive_min=arrive,
-                            arrive_latest_min=max(arrive, int(late_s // 60)),
-                            leave_min=math.ceil((arrive_s + problem.dwell_s[node]) / 60),
-                            dwell_min=dwell,
-                            travel_min=travel_min,
-                            window=slot.window,
-                            prize=float(prizes[kept[node - v]]),
-                            must_visit=pl.place_id in must,
-                            reason=_reason(
-                                pl, slot.window, pl.place_id in must, pl.weekday_weights[weekday]
-                            ),
-                        )
-                    )
-                    visits[slot.place] += 1
-                    visited_today[slot.place] = True
-                    prev_node = node
-                point_seq = [k, *[v + s.place for s in (slots[kept[n - v]] for n in nodes)], k]
-                path: list[tuple[float, float]] = []
-                metres = 0.0
-                for a, b in itertools.pairwise(point_seq):
-                    seg = dist.path_lonlat(a, b)
-                    path.extend(seg if not path else seg[1:])
-                    metres += float(dist.distance_m[a, b])
-                routes.append(
-                    Route(
-                        day=day,
-                        date=date,
-                        team=team,
-                        stops=tuple(stops),
-                        back_min=math.ceil(solution.end_s[k] / 60),
-                        distance_km=round(metres / 1000.0, 2),
-                        path=tuple(path),
-                    )
-                )
-            ever |= visited_today
-            n_teams = f"{v} team{'s' if v != 1 else ''}"
-            for i, pl in enumerate(own):
-                if visited_today[i] or pl.weekday_weights[weekday] <= 0:
-                    continue
-                if not reachable[i]:
-                    why = (
-                        f"no team of {thana} can reach it within its time windows and "
-                        "shifts (travel time)"
-                    )
-                else:
-                    why = f"the {n_teams}' shifts were full with stops of higher value"
-                if pl.place_id in must:
-                    why = "MUST-VISIT place could not be visited: " + why
-                uncovered.append(Uncovered(day, pl, why))
-        if capped:
-            all_notes.append(
-                f"{thana}: on {len(capped)} of {days} days only the {MAX_SLOTS} most valuable "
-                f"of up to {max(capped)} candidate stops were planned"
-            )
-        weekdays = {(start + dt.timedelta(days=d)).weekday() for d in range(days)}
-        for i, pl in enumerate(own):
-            if ever[i]:
-                continue
-            if all(pl.weekday_weights[w] <= 0 for w in weekdays):
-                why = "needs no patrol on any planned day (closed those days)"
-            elif not reachable_ever[i]:
-                why = "no team can reach it in its time windows (travel time, shifts)"
-            else:
-                why = f"not visited on any of the {days} days: more teams or longer shifts"
-            uncovered.append(Uncovered(None, pl, why))
+        th = _thana_setup(thana, teams, starts, place_list, to_metric, road, p)
+        travel_desc = th.dist.description
+        _plan_thana(th, log, start=start, days=days, seed=seed, p=p, must=must)
+    routes, uncovered, all_notes, solve_log = log.routes, log.uncovered, log.notes, log.solve
     logger.info("patrol plan: %d routes over %d days", len(routes), days)
     return PatrolPlan(
         start=start,
