@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from models.patrol.layers import (
+    load_road,
+    plan_from_layers,
+    plan_from_store,
+    station_points,
+)
 from models.patrol.plan import (
+    MAX_SLOTS,
+    must_visit_places,
+    plan_patrols,
+    teams_thanas,
+)
+from models.patrol.records import (
     ARRIVE,
     ARRIVE_LATEST,
     CONDUCT_EN,
@@ -28,7 +40,6 @@ from models.patrol.plan import (
     LEVEL_THANA,
     LON,
     MAX_DAYS,
-    MAX_SLOTS,
     MODE,
     MUST_VISIT,
     ORDER,
@@ -53,13 +64,6 @@ from models.patrol.plan import (
     Route,
     Stop,
     Uncovered,
-    load_road,
-    must_visit_places,
-    plan_from_layers,
-    plan_from_store,
-    plan_patrols,
-    station_points,
-    teams_thanas,
 )
 
 __all__ = [

@@ -17,7 +17,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.csv_safe import write_csv
-from models.patrol.plan import (
+from models.patrol.records import (
     ARRIVE,
     ARRIVE_LATEST,
     CONDUCT_EN,

@@ -19,36 +19,37 @@ import datetime as dt
 import itertools
 import logging
 import math
-import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 from pyproj import Transformer
 
-from geo.crs import WGS84, metric_crs_for, metric_crs_for_lonlat
+from geo.crs import WGS84, metric_crs_for_lonlat
 from geo.errors import ParameterError
-from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETIC
-from geo.store import Store
-from models import hotspots as hs
+from models.checks import check_count, check_days
+from models.patrol.records import (
+    FAIRNESS_BOUNDS,
+    MAX_DAYS,
+    PRIZE_SCALE,
+    PatrolPlan,
+    PlanParams,
+    Route,
+    Stop,
+    Uncovered,
+)
 from models.patrol.routing import (
-    DEFAULT_SOLUTION_LIMIT,
-    DEFAULT_TIME_LIMIT_S,
     NO_SOLUTION,
     RoutingProblem,
     RoutingSolution,
     latest_arrivals,
     solve_routing,
 )
-from models.patrol.stops import PLACE_HOTSPOT, Place, Window, hotspot_places, site_places
-from models.patrol.teams import Teams, TeamSpec, resolve_teams, with_start
+from models.patrol.stops import PLACE_HOTSPOT, Place, Window
+from models.patrol.teams import Teams, TeamSpec, with_start
 from models.patrol.travel import (
-    DEFAULT_DETOUR_FACTOR,
     Distances,
     RoadGraph,
     road_distances,
@@ -58,23 +59,6 @@ from models.patrol.travel import (
 
 logger = logging.getLogger(__name__)
 
-#: Default dwell at a stop, minutes: 10 at the lowest risk to 15 at the highest. Koper (1995):
-#: police presence of about 10–15 minutes gives the longest residual deterrence.
-DEFAULT_DWELL_MIN: Final = (10, 15)
-#: Default minimum time between two visits to the same place, minutes (any teams).
-DEFAULT_REVISIT_MIN: Final = 120
-#: Spread (σ of a log-normal factor) of the day-to-day random variation of prizes.
-DEFAULT_VARIATION: Final = 0.3
-#: Strength of the deficit correction (0: none).
-DEFAULT_FAIRNESS: Final = 1.0
-#: The fairness factor stays within these bounds.
-FAIRNESS_BOUNDS: Final = (0.25, 4.0)
-#: Prize units per unit of risk: prizes dominate travel seconds in the objective.
-PRIZE_SCALE: Final = 100_000
-#: Ids of the demo generator's records start with this (its data is SYNTHETIC).
-DEMO_ID_PREFIX: Final = "DEMO-"
-#: Most days a plan may span.
-MAX_DAYS: Final = 31
 #: Most candidate stops (a place in one arrival window) one thana-day is planned over; the
 #: most valuable are kept, must-visit places always. A team makes at most ~16 stops in a
 #: 6-hour shift (10-15 min dwell plus travel), so 12 teams visit ~200 a day: 400 candidates
@@ -83,345 +67,12 @@ MAX_DAYS: Final = 31
 #: store with thousands of timed sites in one thana cannot stall a plan.
 MAX_SLOTS: Final = 400
 
-#: Columns of :func:`stops_table` (one row per stop of a team on a day).
-DAY: Final = "day"
-DATE: Final = "date"
-THANA: Final = "thana"
-TEAM: Final = "team"
-SHIFT: Final = "shift"
-MODE: Final = "mode"
-ORDER: Final = "order"
-PLACE_ID: Final = "place_id"
-PLACE_KIND: Final = "place_kind"
-PLACE_NAME: Final = "place_name"
-LON: Final = "lon"
-LAT: Final = "lat"
-ARRIVE: Final = "arrive"
-ARRIVE_LATEST: Final = "arrive_latest"
-LEAVE: Final = "leave"
-DWELL_MIN: Final = "dwell_min"
-TRAVEL_MIN: Final = "travel_min"
-WINDOW: Final = "window"
-RISK: Final = "risk"
-REASON: Final = "reason"
-MUST_VISIT: Final = "must_visit"
-STOP_COLUMNS: Final = (
-    DAY, DATE, THANA, TEAM, SHIFT, MODE, ORDER, PLACE_ID, PLACE_KIND, PLACE_NAME, LON, LAT,
-    ARRIVE, ARRIVE_LATEST, LEAVE, DWELL_MIN, TRAVEL_MIN, WINDOW, RISK, MUST_VISIT, REASON,
-)  # fmt: skip
-#: Columns of :func:`coverage_table`.
-LEVEL: Final = "level"
-RISK_SHARE: Final = "risk_share"
-HOTSPOTS_VISITED: Final = "hotspots_visited"
-HOTSPOTS_TOTAL: Final = "hotspots_total"
-HOTSPOT_SHARE: Final = "hotspot_share"
-PLACES_VISITED: Final = "places_visited"
-PLACES_TOTAL: Final = "places_total"
-STOPS: Final = "stops"
-COVERAGE_COLUMNS: Final = (
-    LEVEL, DAY, DATE, THANA, TEAM, STOPS, PLACES_VISITED, PLACES_TOTAL, RISK_SHARE,
-    HOTSPOTS_VISITED, HOTSPOTS_TOTAL, HOTSPOT_SHARE,
-)  # fmt: skip
-#: Coverage levels.
-LEVEL_TEAM: Final = "team"
-LEVEL_THANA: Final = "thana"
-LEVEL_ALL: Final = "all"
-
-#: The conduct guidance printed on every sheet (English, Hindi).
-CONDUCT_EN: Final = (
-    "Teams are here to protect places and people at risk. Be visible, approachable and "
-    "polite. Do not harass, question, photograph or detain couples, or anyone, for being "
-    "together; do not act as moral police. Act on complaints and on offences (stalking, "
-    "harassment, eve-teasing) under the law; treat every woman who complains with dignity "
-    "and keep her identity private. Tell people about Women Power Line 1090 and 112."
-)
-CONDUCT_HI: Final = (
-    "टीमें जोखिम वाले स्थानों और लोगों की सुरक्षा के लिए हैं। दिखाई दें, सुलभ और विनम्र रहें। "
-    "साथ बैठे जोड़ों या किसी को भी साथ होने के कारण परेशान न करें, पूछताछ न करें, फ़ोटो न "
-    "लें और न रोकें; नैतिक पुलिस की तरह व्यवहार न करें। शिकायतों और अपराधों (पीछा करना, "
-    "उत्पीड़न, छेड़छाड़) पर क़ानून के अनुसार कार्रवाई करें; शिकायत करने वाली हर महिला का "
-    "सम्मान करें और उसकी पहचान गोपनीय रखें। लोगों को वीमेन पावर लाइन 1090 और 112 के बारे "
-    "में बताएँ।"
-)
-
-
-@dataclass(frozen=True)
-class PlanParams:
-    """Parameters of a patrol plan.
-
-    Attributes
-    ----------
-    dwell_min : (int, int)
-        Dwell at the lowest- and highest-risk stop; in between in proportion to risk.
-    revisit_min : int
-        Minimum minutes between two visits to one place.
-    detour_factor : float
-        Road ÷ straight-line distance without a road graph.
-    variation : float
-        σ of the log-normal day-to-day prize variation (0: the same plan every day).
-    fairness : float
-        Strength of the deficit correction that keeps visits proportional to risk.
-    solution_limit : int
-        0: greedy descent (fast); more: guided local search for that many solutions.
-    time_limit_s : float
-        Safety limit of one solve.
-    """
-
-    dwell_min: tuple[int, int] = DEFAULT_DWELL_MIN
-    revisit_min: int = DEFAULT_REVISIT_MIN
-    detour_factor: float = DEFAULT_DETOUR_FACTOR
-    variation: float = DEFAULT_VARIATION
-    fairness: float = DEFAULT_FAIRNESS
-    solution_limit: int = DEFAULT_SOLUTION_LIMIT
-    time_limit_s: float = DEFAULT_TIME_LIMIT_S
-
-    def check(self) -> PlanParams:
-        """Return the parameters after checking them.
-
-        Raises
-        ------
-        geo.errors.ParameterError
-        """
-        lo, hi = self.dwell_min
-        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 120):
-            raise ParameterError(
-                f"dwell_min must be two whole minutes 1 ≤ low ≤ high ≤ 120, got {self.dwell_min!r}",
-                why="a team stays at each stop between these (more at riskier stops)",
-                fix="use (10, 15): Koper's 10–15 minutes of presence",
-            )
-        if not isinstance(self.revisit_min, int) or not 0 <= self.revisit_min <= 24 * 60:
-            raise ParameterError(
-                f"revisit_min must be whole minutes in [0, 1440], got {self.revisit_min!r}",
-                fix=f"use {DEFAULT_REVISIT_MIN}",
-            )
-        if not (math.isfinite(self.variation) and 0 <= self.variation <= 2):
-            raise ParameterError(
-                f"variation must be in [0, 2], got {self.variation!r}",
-                fix=f"use {DEFAULT_VARIATION} (0 repeats the same plan every day)",
-            )
-        if not (math.isfinite(self.fairness) and 0 <= self.fairness <= 10):
-            raise ParameterError(
-                f"fairness must be in [0, 10], got {self.fairness!r}", fix=f"use {DEFAULT_FAIRNESS}"
-            )
-        if not isinstance(self.solution_limit, int) or self.solution_limit < 0:
-            raise ParameterError(
-                f"solution_limit must be a whole number ≥ 0, got {self.solution_limit!r}",
-                fix="use 0 (greedy descent) or e.g. 100 (guided local search)",
-            )
-        if not self.time_limit_s > 0:
-            raise ParameterError("time_limit_s must be positive", fix="use 20")
-        return self
-
-    def dwell_of(self, risk: float) -> int:
-        """Return the dwell in whole minutes at a stop of this risk."""
-        lo, hi = self.dwell_min
-        return round(lo + (hi - lo) * min(max(risk, 0.0), 1.0))
-
-
-@dataclass(frozen=True)
-class Stop:
-    """One stop of a team's route.
-
-    Attributes
-    ----------
-    order : int
-        1, 2, … along the route.
-    place : Place
-    arrive_min, arrive_latest_min, leave_min : int
-        Planned arrival, the latest arrival that keeps the rest of the route on time, and
-        departure (minutes after local midnight).
-    dwell_min, travel_min : int
-        Minutes at the stop; minutes of travel from the previous stop.
-    window : Window
-        The time window of the visit.
-    prize : float
-        Risk value of the visit that day (risk × weights × day factors).
-    must_visit : bool
-    reason : str
-    """
-
-    order: int
-    place: Place
-    arrive_min: int
-    arrive_latest_min: int
-    leave_min: int
-    dwell_min: int
-    travel_min: int
-    window: Window
-    prize: float
-    must_visit: bool
-    reason: str
-
-
-@dataclass(frozen=True)
-class Route:
-    """A team's route on one day.
-
-    Attributes
-    ----------
-    day : int
-        0-based day of the plan.
-    date : datetime.date
-    team : TeamSpec
-        With its start point.
-    stops : tuple of Stop
-    back_min : int
-        When the team is back at its start.
-    distance_km : float
-    path : tuple of (lon, lat)
-        Start → stops → start, on roads when a road graph was given.
-    """
-
-    day: int
-    date: dt.date
-    team: TeamSpec
-    stops: tuple[Stop, ...]
-    back_min: int
-    distance_km: float
-    path: tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class Uncovered:
-    """A place no team visited on a day (or in the whole plan), and why.
-
-    Attributes
-    ----------
-    day : int or None
-        ``None`` for the whole plan.
-    place : Place
-    reason : str
-    """
-
-    day: int | None
-    place: Place
-    reason: str
-
-
-@dataclass
-class PatrolPlan:
-    """A patrol plan: routes per team and day, coverage, what was not covered, and notes.
-
-    Attributes
-    ----------
-    start : datetime.date
-    days : int
-    seed : int
-    params : PlanParams
-    teams : Teams
-    places : list of Place
-    routes : list of Route
-    uncovered : list of Uncovered
-    notes : list of str
-        Defaults used and assumptions.
-    travel : str
-        How travel times were computed.
-    solve : list of dict
-        Per thana and day: status, seconds, slots.
-    synthetic : bool
-        Whether the inputs are the SYNTHETIC demo data.
-    """
-
-    start: dt.date
-    days: int
-    seed: int
-    params: PlanParams
-    teams: Teams
-    places: list[Place]
-    routes: list[Route]
-    uncovered: list[Uncovered]
-    notes: list[str]
-    travel: str
-    solve: list[dict[str, Any]] = field(default_factory=list)
-    synthetic: bool = False
-
-    @property
-    def thanas(self) -> list[str]:
-        """Return the planned thanas, in order."""
-        return list(dict.fromkeys(t.thana for t in self.teams.teams))
-
-    def date_of(self, day: int) -> dt.date:
-        """Return the date of a 0-based day."""
-        return self.start + dt.timedelta(days=day)
-
-    def route(self, day: int, team: str) -> Route:
-        """Return the route of a team on a day.
-
-        Raises
-        ------
-        geo.errors.ParameterError
-            For a day or team not in the plan.
-        """
-        for r in self.routes:
-            if r.day == day and r.team.team == team:
-                return r
-        raise ParameterError(
-            f"the plan has no route of team {team!r} on day {day + 1}",
-            fix=f"use a day in 1..{self.days} and a team of the plan",
-        )
-
-
 # --------------------------------------------------------------------------- helpers
 
 
 def _rng_for(seed: int, day: int, thana: str) -> np.random.Generator:
     """Return the generator of one thana and day (stable whichever thanas are planned)."""
     return np.random.default_rng([int(seed), int(day), zlib.crc32(thana.encode("utf-8"))])
-
-
-def _check_days(days: int) -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ParameterError(
-            f"days must be a whole number in 1..{MAX_DAYS}, got {days!r}",
-            fix="use 7 for a week of sheets",
-        )
-    return days
-
-
-def _check_seed(seed: int) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ParameterError(f"seed must be a whole number ≥ 0, got {seed!r}", fix="use e.g. 2026")
-    return seed
-
-
-def station_points(
-    thanas: gpd.GeoDataFrame, *, metric_crs: str | None = None
-) -> tuple[dict[str, tuple[float, float]], list[str]]:
-    """Return each thana's start point (its station, else a point inside it) and notes.
-
-    Parameters
-    ----------
-    thanas : geopandas.GeoDataFrame
-        With ``name`` and optional ``station_lon``/``station_lat``.
-    metric_crs : str, optional
-
-    Returns
-    -------
-    (dict of name → (lon, lat), list of str)
-    """
-    out: dict[str, tuple[float, float]] = {}
-    notes: list[str] = []
-    if thanas.empty:
-        return out, notes
-    layer = thanas.to_crs(WGS84)
-    crs = metric_crs_for(layer, metric_crs)
-    inside = layer.geometry.to_crs(crs).representative_point().to_crs(WGS84)
-    missing: list[str] = []
-    for i, (_, row) in enumerate(layer.iterrows()):
-        name = str(row[NAME])
-        lon = row.get(STATION_LON)
-        lat = row.get(STATION_LAT)
-        if lon is not None and lat is not None and pd.notna(lon) and pd.notna(lat):
-            out[name] = (float(lon), float(lat))
-        else:
-            out[name] = (float(inside.iloc[i].x), float(inside.iloc[i].y))
-            missing.append(name)
-    if missing:
-        notes.append(
-            "no station coordinates for " + ", ".join(missing) + ": their teams start at a "
-            "point inside the thana (add station_lon/station_lat to the thana layer)"
-        )
-    return out, notes
 
 
 @dataclass(frozen=True)
@@ -889,8 +540,8 @@ def plan_patrols(
         raise ParameterError(
             f"start must be a date, got {start!r}", fix="pass datetime.date(2026, 11, 2)"
         )
-    days = _check_days(days)
-    seed = _check_seed(seed)
+    days = check_days(days, "days", high=MAX_DAYS)
+    seed = check_count(seed, "seed", low=0)
     place_list = list(places)
     ids = [pl.place_id for pl in place_list]
     if len(set(ids)) != len(ids):
@@ -926,209 +577,6 @@ def plan_patrols(
     )
 
 
-def _is_synthetic(*layers: gpd.GeoDataFrame) -> bool:
-    """Return whether any layer is the SYNTHETIC demo data (flag, or the demo's id prefix)."""
-    for layer in layers:
-        if bool(layer.attrs.get(SYNTHETIC)):
-            return True
-        if ID in layer.columns and len(layer) and str(layer[ID].iloc[0]).startswith(DEMO_ID_PREFIX):
-            return True
-    return False
-
-
 def teams_thanas(teams: Teams) -> list[str]:
     """Return the thanas of the teams, in order of first appearance."""
     return list(dict.fromkeys(t.thana for t in teams.teams))
-
-
-def plan_from_layers(
-    *,
-    incidents: gpd.GeoDataFrame,
-    sites: gpd.GeoDataFrame,
-    cctv: gpd.GeoDataFrame,
-    campaigns: gpd.GeoDataFrame,
-    thanas: gpd.GeoDataFrame,
-    thana: str | None = None,
-    days: int = 7,
-    seed: int = 0,
-    start: dt.date | None = None,
-    teams: Sequence[TeamSpec] | None = None,
-    teams_per_thana: int = 3,
-    params: PlanParams | None = None,
-    metric_crs: str | None = None,
-    road: RoadGraph | None = None,
-    must_visit: Iterable[str] = (),
-    reference_time: pd.Timestamp | str | None = None,
-    eps_m: float = hs.DEFAULT_EPS_M,
-    min_samples: int = hs.DEFAULT_MIN_SAMPLES,
-    hotspots: gpd.GeoDataFrame | None = None,
-) -> PatrolPlan:
-    """Find hotspots in the store's layers and plan patrols of one thana or all of them.
-
-    Parameters
-    ----------
-    incidents, sites, cctv, campaigns, thanas : geopandas.GeoDataFrame
-        The layers (e.g. of :func:`models.inputs.load_inputs`), not modified. ``incidents``
-        are the selected ones.
-    thana : str, optional
-        Plan only this thana (default: every thana of the layer).
-    days, seed : int
-    start : datetime.date, optional
-        First day; default the day after the latest incident (never the wall clock).
-    teams : sequence of TeamSpec, optional
-        Default: ``teams_per_thana`` default teams per thana (reported in the notes).
-    teams_per_thana : int
-    params : PlanParams, optional
-    metric_crs : str, optional
-    road : RoadGraph, optional
-    must_visit : iterable of str
-    reference_time : Timestamp or str, optional
-        "Now" of the hotspot analysis.
-    eps_m, min_samples : float, int
-        DBSCAN parameters of the hotspots.
-    hotspots : geopandas.GeoDataFrame, optional
-        :func:`models.hotspots.find_hotspots` output to use instead of finding them again.
-
-    Returns
-    -------
-    PatrolPlan
-
-    Raises
-    ------
-    geo.errors.ParameterError
-        For a thana not in the layer, or the errors of :func:`plan_patrols`.
-    """
-    if thanas is None or thanas.empty:
-        raise ParameterError(
-            "patrol planning needs the thana polygons", fix="import them: shakti import thanas FILE"
-        )
-    names = sorted(thanas[NAME].astype(str))
-    if thana is not None and thana not in names:
-        raise ParameterError(
-            f"thana {thana!r} is not in the store",
-            fix="spell it as the thana layer does (see `shakti layers`)",
-        )
-    planned = [thana] if thana is not None else names
-    started = time.perf_counter()
-    spots = hotspots
-    if spots is None and len(incidents):
-        spots = hs.find_hotspots(
-            incidents,
-            eps_m=eps_m,
-            min_samples=min_samples,
-            metric_crs=metric_crs,
-            sites=sites,
-            cctv=cctv,
-            campaigns=campaigns,
-            thanas=thanas,
-            reference_time=reference_time,
-        )
-    places = (
-        hotspot_places(spots, thanas=thanas, metric_crs=metric_crs, only_thanas=planned)
-        if spots is not None
-        else []
-    )
-    site_list, notes = site_places(
-        sites, thanas, cctv=cctv, hotspots=spots, metric_crs=metric_crs, only_thanas=planned
-    )
-    places.extend(site_list)
-    starts, station_notes = station_points(thanas, metric_crs=metric_crs)
-    resolved = resolve_teams(planned, teams, per_thana=teams_per_thana)
-    if start is None:
-        if len(incidents):
-            last = pd.Timestamp(incidents[OCCURRED_AT].max())
-            start = (last + pd.Timedelta(days=1)).date()
-            notes.append(f"the plan starts the day after the latest incident ({start})")
-        else:
-            raise ParameterError(
-                "no start date and no incidents to take it from", fix="give the first day"
-            )
-    logger.info(
-        "patrol inputs ready in %.2f s: %d places", time.perf_counter() - started, len(places)
-    )
-    synthetic = _is_synthetic(incidents, sites, thanas)
-    return plan_patrols(
-        places,
-        resolved,
-        starts,
-        start=start,
-        days=days,
-        seed=seed,
-        params=params,
-        metric_crs=metric_crs,
-        road=road,
-        must_visit=must_visit,
-        notes=[*notes, *station_notes],
-        synthetic=synthetic,
-    )
-
-
-def load_road(path: Path | str | None, metric_crs: str) -> RoadGraph | None:
-    """Return the road graph of a local OSM/GraphML file, or ``None`` without a path."""
-    if path is None:
-        return None
-    from models.patrol.travel import load_road_graph
-
-    return load_road_graph(path, metric_crs=metric_crs)
-
-
-def plan_from_store(
-    store: Store,
-    *,
-    timezone: str,
-    metric_crs: str | None = None,
-    thana: str | None = None,
-    days: int = 7,
-    seed: int = 0,
-    start: dt.date | None = None,
-    teams: Sequence[TeamSpec] | None = None,
-    params: PlanParams | None = None,
-    road_graph: Path | str | None = None,
-    must_visit: Iterable[str] = (),
-) -> PatrolPlan:
-    """Read a store and plan patrols, with hotspots from all its incidents.
-
-    Hotspots are found over every thana so that one crossing into a planned thana is seen
-    whole.
-
-    Parameters
-    ----------
-    store : geo.store.Store
-    timezone : str
-        ``SHAKTI_TIMEZONE``.
-    metric_crs : str, optional
-        ``SHAKTI_METRIC_CRS``.
-    thana, days, seed, start, teams, params, must_visit
-        As for :func:`plan_from_layers`.
-    road_graph : Path or str, optional
-        A local OpenStreetMap extract or osmnx GraphML file (needs osmnx).
-
-    Returns
-    -------
-    PatrolPlan
-    """
-    from models.inputs import load_inputs
-
-    _check_days(days)
-    _check_seed(seed)
-    data = load_inputs(store, timezone=timezone, require_incidents=False)
-    crs = metric_crs
-    if crs is None and not data.thanas.empty:
-        crs = metric_crs_for(data.thanas).to_string()
-    road = load_road(road_graph, crs) if road_graph is not None and crs is not None else None
-    return plan_from_layers(
-        incidents=data.incidents,
-        sites=data.sites,
-        cctv=data.cctv,
-        campaigns=data.campaigns,
-        thanas=data.thanas,
-        thana=thana,
-        days=days,
-        seed=seed,
-        start=start,
-        teams=teams,
-        params=params,
-        metric_crs=crs,
-        road=road,
-        must_visit=must_visit,
-    )
