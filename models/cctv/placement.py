@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -51,6 +51,7 @@ from models.cctv.gaps import (
     reference_of,
     site_extents,
 )
+from models.checks import check_metres
 from models.hotspots import HOTSPOT_ID
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ __all__ = [
     "Layout",
     "Method",
     "Placement",
+    "PlacementParams",
     "Solution",
     "build_layout",
     "greedy",
@@ -111,6 +113,7 @@ __all__ = [
     "lp_bound",
     "make_problem",
     "place_cameras",
+    "place_cameras_with",
     "reduce_problem",
     "solve",
 ]
@@ -427,6 +430,140 @@ class Placement:
     notes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PlacementParams:
+    """The parameters of a camera placement (see :func:`place_cameras` for each one).
+
+    :meth:`check` returns them checked, with the demand weights completed.
+    """
+
+    k: int
+    budget: float | None = None
+    thana: str | None = None
+    metric_crs: str | None = None
+    days: int | None = None
+    reference_time: pd.Timestamp | str | None = None
+    weights: Mapping[str, float] | None = None
+    new_cost: float = NEW_COST
+    repair_cost: float = REPAIR_COST
+    new_radius_m: float = NEW_CAMERA_RADIUS_M
+    approach_radius_m: float = APPROACH_RADIUS_M
+    cell_m: float = HOTSPOT_CELL_M
+    default_radius_m: float = DEFAULT_VIEW_RADIUS_M
+    site_extent_m: Mapping[str, float] | None = None
+    method: Method = "auto"
+    time_limit_s: float = TIME_LIMIT_S
+
+    def check(self) -> PlacementParams:
+        """Return the parameters checked: limits, costs, radii and complete demand weights.
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            For a bad limit, cost, radius or demand weight.
+        """
+        k, budget = check_limits(self.k, self.budget)
+        for value, what in ((self.new_cost, "new_cost"), (self.repair_cost, "repair_cost")):
+            if not math.isfinite(float(value)) or value <= 0:
+                raise ParameterError(f"{what} must be > 0, got {value!r}", fix="use e.g. 1 and 0.3")
+        for value, what in (
+            (self.new_radius_m, "new_radius_m"), (self.approach_radius_m, "approach_radius_m"),
+            (self.cell_m, "cell_m"),
+        ):  # fmt: skip
+            check_metres(value, what, example=50.0)
+        w = dict(DEMAND_WEIGHTS)
+        w.update(self.weights or {})
+        unknown = set(w) - set(DEMAND_WEIGHTS)
+        if unknown or any(not math.isfinite(v) or v < 0 for v in w.values()):
+            raise ParameterError(
+                f"bad demand weights {w!r}",
+                fix="give weights ≥ 0 for " + ", ".join(DEMAND_WEIGHTS),
+            )
+        return replace(self, k=k, budget=budget, weights=w)
+
+
+def _placement_crs(layers: Sequence[gpd.GeoDataFrame | None], metric_crs: str | None) -> str:
+    """Return the metric CRS of the first non-empty layer (the configured one when given)."""
+    given = [x for x in layers if x is not None and len(x)]
+    if given:
+        return metric_crs_for(given[0], metric_crs).to_string()
+    return metric_crs or "EPSG:32644"  # nominal: no layer has anything to project
+
+
+def _thana_area(thanas: gpd.GeoDataFrame | None, thana: str | None, crs: str) -> Any:
+    """Return the polygon of ``thana`` in ``crs`` (``None`` for no thana)."""
+    if thana is None:
+        return None
+    if thanas is None or thanas.empty or thana not in set(thanas[NAME].astype(str)):
+        raise ParameterError(
+            f"thana {thana!r} is not in the thana layer",
+            fix="spell the thana exactly as the thana layer does (see `shakti layers`)",
+        )
+    return thanas[thanas[NAME].astype(str) == thana].to_crs(crs).union_all()
+
+
+def _open_demand(
+    layout: Layout, registry: CameraRegistry
+) -> tuple[BoolArray, IntArray, sp.csr_matrix]:
+    """Return the demand working cameras already see, the rest, and who covers the rest."""
+    ok = registry.working
+    seen_t, _, _ = covering_pairs(
+        layout.demand_xy, registry.xy[ok], registry.radius_m[ok], layout.demand_extent
+    )
+    seen = np.zeros(len(layout.demand_xy), dtype=bool)
+    seen[seen_t] = True
+    open_idx = np.flatnonzero(~seen)
+    tgt, cand, _ = covering_pairs(
+        layout.demand_xy[open_idx], layout.candidate_xy, layout.candidate_radius,
+        layout.demand_extent[open_idx],
+    )  # fmt: skip
+    cover = sp.csr_matrix(
+        (np.ones(len(tgt)), (tgt, cand)), shape=(len(open_idx), len(layout.candidate_xy))
+    )
+    return seen, open_idx, cover
+
+
+def _summary(
+    p: PlacementParams, layout: Layout, solution: Solution, cameras: gpd.GeoDataFrame,
+    seen: BoolArray, open_idx: IntArray, cover: sp.csr_matrix, crs: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Return the summary of a placement: demand, weights gained, method, parameters."""
+    coverable = np.asarray(cover.sum(axis=1)).ravel() > 0
+    total_w = float(layout.demand_weight.sum())
+    seen_w = float(layout.demand_weight[seen].sum())
+    counts = {kind: int((layout.demand_kind == kind).sum()) for kind in DEMAND_WEIGHTS}
+    cand_counts = {kind: int((layout.candidate_kind == kind).sum()) for kind in CANDIDATE_KINDS}
+    return {
+        "thana": p.thana,
+        "k": p.k,
+        "budget": p.budget,
+        "method": solution.method,
+        "optimal": solution.optimal,
+        "optimality_gap": round(solution.gap, 6),
+        "bound": solution.bound,
+        "solve_s": round(solution.solve_s, 3),
+        "demand": counts,
+        "candidates": cand_counts,
+        "demand_weight": round(total_w, 3),
+        "weight_seen_before": round(seen_w, 3),
+        "weight_coverable": round(float(layout.demand_weight[open_idx][coverable].sum()), 3),
+        "weight_gained": round(solution.value, 3),
+        "share_seen_before": round(seen_w / total_w, 4) if total_w else None,
+        "share_seen_after": round((seen_w + solution.value) / total_w, 4) if total_w else None,
+        "cameras": len(cameras),
+        "new_cameras": int((cameras[ACTION] == NEW).sum()) if len(cameras) else 0,
+        "repairs": int((cameras[ACTION] == REPAIR).sum()) if len(cameras) else 0,
+        "cost": round(float(cameras[COST].sum()), 3) if len(cameras) else 0.0,
+        "weights": p.weights,
+        "new_cost": p.new_cost,
+        "repair_cost": p.repair_cost,
+        "new_radius_m": p.new_radius_m,
+        "approach_radius_m": p.approach_radius_m,
+        "cell_m": p.cell_m,
+        "metric_crs": crs,
+    }
+
+
 def place_cameras(
     sites: gpd.GeoDataFrame | None,
     cctv: gpd.GeoDataFrame | None,
@@ -487,105 +624,66 @@ def place_cameras(
     geo.errors.ParameterError
         For bad parameters or a thana not in ``thanas``.
     """
-    k, budget = check_limits(k, budget)
-    for value, what in ((new_cost, "new_cost"), (repair_cost, "repair_cost")):
-        if not math.isfinite(float(value)) or value <= 0:
-            raise ParameterError(f"{what} must be > 0, got {value!r}", fix="use e.g. 1 and 0.3")
-    for value, what in (
-        (new_radius_m, "new_radius_m"), (approach_radius_m, "approach_radius_m"),
-        (cell_m, "cell_m"),
-    ):  # fmt: skip
-        if not math.isfinite(float(value)) or value <= 0:
-            raise ParameterError(f"{what} must be a positive number of metres, got {value!r}")
-    w = dict(DEMAND_WEIGHTS)
-    w.update(weights or {})
-    unknown = set(w) - set(DEMAND_WEIGHTS)
-    if unknown or any(not math.isfinite(v) or v < 0 for v in w.values()):
-        raise ParameterError(
-            f"bad demand weights {w!r}",
-            fix="give weights ≥ 0 for " + ", ".join(DEMAND_WEIGHTS),
-        )
-    layers = [x for x in (sites, incidents, cctv) if x is not None and len(x)]
-    crs = (
-        metric_crs_for(layers[0], metric_crs).to_string()
-        if layers
-        else (metric_crs or "EPSG:32644")  # nominal: no layer has anything to project
+    params = PlacementParams(
+        k=k, budget=budget, thana=thana, metric_crs=metric_crs, days=days,
+        reference_time=reference_time, weights=weights, new_cost=new_cost,
+        repair_cost=repair_cost, new_radius_m=new_radius_m, approach_radius_m=approach_radius_m,
+        cell_m=cell_m, default_radius_m=default_radius_m, site_extent_m=site_extent_m,
+        method=method, time_limit_s=time_limit_s,
+    )  # fmt: skip
+    return place_cameras_with(
+        sites, cctv, params, incidents=incidents, hotspots=hotspots, thanas=thanas
     )
-    area = None
-    if thana is not None:
-        if thanas is None or thanas.empty or thana not in set(thanas[NAME].astype(str)):
-            raise ParameterError(
-                f"thana {thana!r} is not in the thana layer",
-                fix="spell the thana exactly as the thana layer does (see `shakti layers`)",
-            )
-        area = thanas[thanas[NAME].astype(str) == thana].to_crs(crs).union_all()
+
+
+def place_cameras_with(
+    sites: gpd.GeoDataFrame | None,
+    cctv: gpd.GeoDataFrame | None,
+    params: PlacementParams,
+    *,
+    incidents: gpd.GeoDataFrame | None = None,
+    hotspots: gpd.GeoDataFrame | None = None,
+    thanas: gpd.GeoDataFrame | None = None,
+) -> Placement:
+    """Recommend cameras as :func:`place_cameras` does, its parameters in one dataclass.
+
+    Parameters
+    ----------
+    sites, cctv, incidents, hotspots, thanas : geopandas.GeoDataFrame or None
+        The layers (see :func:`place_cameras`).
+    params : PlacementParams
+
+    Returns
+    -------
+    Placement
+    """
+    p = params.check()
+    crs = _placement_crs((sites, incidents, cctv), p.metric_crs)
+    area = _thana_area(thanas, p.thana, crs)
     registry = clean_registry(
-        cctv, thanas=thanas, metric_crs=crs, default_radius_m=default_radius_m
+        cctv, thanas=thanas, metric_crs=crs, default_radius_m=p.default_radius_m
     )
     chosen_incidents = incidents
-    if days is not None and incidents is not None and len(incidents):
-        ref = reference_of(incidents, reference_time)
-        chosen_incidents = recent_incidents(incidents, ref, days)
+    if p.days is not None and incidents is not None and len(incidents):
+        ref = reference_of(incidents, p.reference_time)
+        chosen_incidents = recent_incidents(incidents, ref, p.days)
     layout = build_layout(
         sites, registry, incidents=chosen_incidents, hotspots=hotspots, crs=crs, area=area,
-        weights=w, new_cost=new_cost, repair_cost=repair_cost, new_radius_m=new_radius_m,
-        approach_radius_m=approach_radius_m, cell_m=cell_m, site_extent_m=site_extent_m,
+        weights=p.weights or DEMAND_WEIGHTS, new_cost=p.new_cost, repair_cost=p.repair_cost,
+        new_radius_m=p.new_radius_m, approach_radius_m=p.approach_radius_m, cell_m=p.cell_m,
+        site_extent_m=p.site_extent_m,
     )  # fmt: skip
     # Demand already seen by a working camera is held fixed (it counts for nothing).
-    ok = registry.working
-    seen_t, _, _ = covering_pairs(
-        layout.demand_xy, registry.xy[ok], registry.radius_m[ok], layout.demand_extent
-    )
-    seen = np.zeros(len(layout.demand_xy), dtype=bool)
-    seen[seen_t] = True
-    open_idx = np.flatnonzero(~seen)
-    tgt, cand, _ = covering_pairs(
-        layout.demand_xy[open_idx], layout.candidate_xy, layout.candidate_radius,
-        layout.demand_extent[open_idx],
-    )  # fmt: skip
-    cover = sp.csr_matrix(
-        (np.ones(len(tgt)), (tgt, cand)), shape=(len(open_idx), len(layout.candidate_xy))
-    )
+    seen, open_idx, cover = _open_demand(layout, registry)
     problem = make_problem(layout.demand_weight[open_idx], cover, layout.candidate_cost)
-    solution = solve(problem, k=k, budget=budget, method=method, time_limit_s=time_limit_s)
-    coverable = np.asarray(cover.sum(axis=1)).ravel() > 0
+    solution = solve(problem, k=p.k, budget=p.budget, method=p.method, time_limit_s=p.time_limit_s)
     total_w = float(layout.demand_weight.sum())
     seen_w = float(layout.demand_weight[seen].sum())
     cameras = _cameras(layout, cover, open_idx, solution, registry, thanas, crs, total_w, seen_w)
-    counts = {kind: int((layout.demand_kind == kind).sum()) for kind in DEMAND_WEIGHTS}
-    cand_counts = {kind: int((layout.candidate_kind == kind).sum()) for kind in CANDIDATE_KINDS}
     notes = list(registry.defaults_used) + list(solution.notes)
     if total_w == 0:
         notes.append("nothing to cover: no incidents, hotspots or sites in scope")
-    summary = {
-        "thana": thana,
-        "k": k,
-        "budget": budget,
-        "method": solution.method,
-        "optimal": solution.optimal,
-        "optimality_gap": round(solution.gap, 6),
-        "bound": solution.bound,
-        "solve_s": round(solution.solve_s, 3),
-        "demand": counts,
-        "candidates": cand_counts,
-        "demand_weight": round(total_w, 3),
-        "weight_seen_before": round(seen_w, 3),
-        "weight_coverable": round(float(layout.demand_weight[open_idx][coverable].sum()), 3),
-        "weight_gained": round(solution.value, 3),
-        "share_seen_before": round(seen_w / total_w, 4) if total_w else None,
-        "share_seen_after": round((seen_w + solution.value) / total_w, 4) if total_w else None,
-        "cameras": len(cameras),
-        "new_cameras": int((cameras[ACTION] == NEW).sum()) if len(cameras) else 0,
-        "repairs": int((cameras[ACTION] == REPAIR).sum()) if len(cameras) else 0,
-        "cost": round(float(cameras[COST].sum()), 3) if len(cameras) else 0.0,
-        "weights": w,
-        "new_cost": new_cost,
-        "repair_cost": repair_cost,
-        "new_radius_m": new_radius_m,
-        "approach_radius_m": approach_radius_m,
-        "cell_m": cell_m,
-        "metric_crs": crs,
-    }
+    summary = _summary(p, layout, solution, cameras, seen, open_idx, cover, crs)
     cameras.attrs[PLACEMENT_ATTR] = {**summary, "notes": notes}
     return Placement(cameras, solution, summary, tuple(notes))
 
