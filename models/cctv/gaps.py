@@ -4,383 +4,177 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
-from geo.schema import ID, KIND, NAME, OCCURRED_AT, OWNER, STATUS, THANA, VIEW_RADIUS_M
+from geo.schema import ID, KIND, NAME, OCCURRED_AT, STATUS, THANA
 from geo.thanas import assign_thanas
+from models.cctv.columns import (
+    CAMERA_COLUMNS,
+    CAMERA_ID,
+    CAMERAS_COL,
+    CAMERAS_FAULTY_COL,
+    CAMERAS_SEEING,
+    CAMERAS_UNKNOWN_COL,
+    CAMERAS_WORKING_COL,
+    COVERED,
+    COVERED_COL,
+    COVERED_STATUS,
+    DEFAULT_DAYS,
+    DEFAULT_RADIUS_M,
+    DEFAULT_VIEW_RADIUS_M,
+    DUPLICATE_M,
+    FAR_M,
+    FAULTY,
+    GAP_COLUMNS,
+    GAP_RANK,
+    GAP_STATUS,
+    GAP_STATUSES,
+    HIGH,
+    HIGH_PRIORITY_COL,
+    HOTSPOTS_COL,
+    HOTSPOTS_IN_VIEW_SHARE,
+    IN_HOTSPOT,
+    INCIDENT_SATURATION,
+    INCIDENTS_COL,
+    INCIDENTS_IN_VIEW_SHARE,
+    INCIDENTS_NEAR,
+    KIND_PRIORITY,
+    LOW,
+    MEDIUM,
+    MERGED_IDS,
+    NEAREST_FAULTY_ID,
+    NEAREST_FAULTY_M,
+    NEAREST_WORKING_ID,
+    NEAREST_WORKING_M,
+    NO_GAP,
+    NO_THANA,
+    PRIORITY,
+    PRIORITY_BREAKS,
+    PRIORITY_SCORE,
+    PRIORITY_WEIGHTS,
+    RADIUS_ASSUMED,
+    RECORDS,
+    REPAIR_CAMERA_ID,
+    REPAIRABLE,
+    REPAIRABLE_COL,
+    SITE_EXTENT_COL,
+    SITE_EXTENT_M,
+    SITE_ID,
+    SITES_COL,
+    STATUS_ASSUMED,
+    STATUSES,
+    SUMMARY_COLUMNS,
+    THANA_RANK,
+    TOP_GAPS,
+    TOP_N,
+    UNCOVERED,
+    UNCOVERED_COL,
+    UNKNOWN,
+    WHY,
+    WORKING,
+)
+from models.cctv.registry import (
+    CameraRegistry,
+    clean_registry,
+)
+from models.checks import check_metres
 from models.hotspots import HOTSPOT_ID, PRIMARY_THANA
 
 logger = logging.getLogger(__name__)
 
+#: The public names, with the registry's and the columns' re-exported.
+__all__ = [
+    "CAMERAS_COL",
+    "CAMERAS_FAULTY_COL",
+    "CAMERAS_SEEING",
+    "CAMERAS_UNKNOWN_COL",
+    "CAMERAS_WORKING_COL",
+    "CAMERA_COLUMNS",
+    "CAMERA_ID",
+    "COVERED",
+    "COVERED_COL",
+    "COVERED_STATUS",
+    "DEFAULT_DAYS",
+    "DEFAULT_RADIUS_M",
+    "DEFAULT_VIEW_RADIUS_M",
+    "DUPLICATE_M",
+    "FAR_M",
+    "FAULTY",
+    "GAP_COLUMNS",
+    "GAP_RANK",
+    "GAP_STATUS",
+    "GAP_STATUSES",
+    "HIGH",
+    "HIGH_PRIORITY_COL",
+    "HOTSPOTS_COL",
+    "HOTSPOTS_IN_VIEW_SHARE",
+    "INCIDENTS_COL",
+    "INCIDENTS_IN_VIEW_SHARE",
+    "INCIDENTS_NEAR",
+    "INCIDENT_SATURATION",
+    "IN_HOTSPOT",
+    "KIND_PRIORITY",
+    "LOW",
+    "MEDIUM",
+    "MERGED_IDS",
+    "NEAREST_FAULTY_ID",
+    "NEAREST_FAULTY_M",
+    "NEAREST_WORKING_ID",
+    "NEAREST_WORKING_M",
+    "NO_GAP",
+    "NO_THANA",
+    "PRIORITY",
+    "PRIORITY_BREAKS",
+    "PRIORITY_SCORE",
+    "PRIORITY_WEIGHTS",
+    "RADIUS_ASSUMED",
+    "RECORDS",
+    "REPAIRABLE",
+    "REPAIRABLE_COL",
+    "REPAIR_CAMERA_ID",
+    "SITES_COL",
+    "SITE_EXTENT_COL",
+    "SITE_EXTENT_M",
+    "SITE_ID",
+    "STATUSES",
+    "STATUS_ASSUMED",
+    "SUMMARY_COLUMNS",
+    "THANA_RANK",
+    "TOP_GAPS",
+    "TOP_N",
+    "UNCOVERED",
+    "UNCOVERED_COL",
+    "UNKNOWN",
+    "WHY",
+    "WORKING",
+    "CameraRegistry",
+    "CoverageSummary",
+    "GapAnalysis",
+    "clean_registry",
+    "coverage_summary",
+    "covering_pairs",
+    "dist_of",
+    "gap_analysis",
+    "recent_incidents",
+    "reference_of",
+    "site_coverage",
+    "site_extents",
+    "thana_summary",
+]
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-# ---- camera status ----
-WORKING: Final = "working"
-FAULTY: Final = "faulty"
-UNKNOWN: Final = "unknown"
-STATUSES: Final = (WORKING, FAULTY, UNKNOWN)
-
-# ---- site gap status ----
-#: A working camera's view reaches the site.
-COVERED_STATUS: Final = "covered"
-#: No working camera sees it, but a faulty (or unchecked) camera would once repaired.
-REPAIRABLE: Final = "repairable"
-#: No camera, working or not, reaches it.
-UNCOVERED: Final = "uncovered"
-GAP_STATUSES: Final = (COVERED_STATUS, REPAIRABLE, UNCOVERED)
-
-# ---- priority classes ----
-HIGH: Final = "high"
-MEDIUM: Final = "medium"
-LOW: Final = "low"
-#: Priority of a site a working camera already sees.
-NO_GAP: Final = "none"
-#: Lower score bound of the ``high`` and ``medium`` classes.
-PRIORITY_BREAKS: Final[Mapping[str, float]] = MappingProxyType({HIGH: 0.6, MEDIUM: 0.35})
-
-# ---- camera registry columns ----
-CAMERA_ID: Final = "camera_id"
-#: ``;``-separated ids of the register rows merged into one camera (duplicates).
-MERGED_IDS: Final = "merged_ids"
-#: Number of register rows merged into the camera (1 when it was listed once).
-RECORDS: Final = "records"
-STATUS_ASSUMED: Final = "status_assumed"
-RADIUS_ASSUMED: Final = "radius_assumed"
-CAMERA_COLUMNS: Final = (
-    CAMERA_ID, MERGED_IDS, RECORDS, OWNER, STATUS, VIEW_RADIUS_M, STATUS_ASSUMED, RADIUS_ASSUMED,
-    THANA,
-)  # fmt: skip
-
-# ---- gap columns ----
-SITE_ID: Final = "site_id"
-GAP_STATUS: Final = "gap_status"
-#: Whether a working camera's view reaches the site (also the name of :func:`site_coverage`).
-COVERED: Final = "covered_by_working_camera"
-NEAREST_WORKING_M: Final = "nearest_working_m"
-NEAREST_WORKING_ID: Final = "nearest_working_id"
-CAMERAS_SEEING: Final = "cameras_seeing"
-NEAREST_FAULTY_ID: Final = "nearest_faulty_id"
-NEAREST_FAULTY_M: Final = "nearest_faulty_m"
-#: The camera whose repair would cover the site (the nearest such), or missing.
-REPAIR_CAMERA_ID: Final = "repair_camera_id"
-SITE_EXTENT_COL: Final = "site_extent_m"
-INCIDENTS_NEAR: Final = "incidents_near"
-IN_HOTSPOT: Final = "in_hotspot"
-PRIORITY_SCORE: Final = "priority_score"
-PRIORITY: Final = "priority"
-#: Rank among the sites with a gap (1 = most urgent), overall and within the thana.
-GAP_RANK: Final = "gap_rank"
-THANA_RANK: Final = "thana_rank"
-WHY: Final = "why"
-GAP_COLUMNS: Final = (
-    SITE_ID, NAME, KIND, THANA, GAP_STATUS, COVERED, NEAREST_WORKING_M, NEAREST_WORKING_ID,
-    CAMERAS_SEEING, NEAREST_FAULTY_ID, NEAREST_FAULTY_M, REPAIR_CAMERA_ID, SITE_EXTENT_COL,
-    INCIDENTS_NEAR, IN_HOTSPOT, HOTSPOT_ID, PRIORITY_SCORE, PRIORITY, GAP_RANK, THANA_RANK, WHY,
-)  # fmt: skip
-
-# ---- thana summary columns ----
-SITES_COL: Final = "sites"
-COVERED_COL: Final = "covered"
-REPAIRABLE_COL: Final = "repairable"
-UNCOVERED_COL: Final = "uncovered"
-HIGH_PRIORITY_COL: Final = "high_priority"
-INCIDENTS_COL: Final = "incidents"
-INCIDENTS_IN_VIEW_SHARE: Final = "incidents_in_view_share"
-HOTSPOTS_COL: Final = "hotspots"
-HOTSPOTS_IN_VIEW_SHARE: Final = "hotspots_in_view_share"
-CAMERAS_COL: Final = "cameras"
-CAMERAS_WORKING_COL: Final = "cameras_working"
-CAMERAS_FAULTY_COL: Final = "cameras_faulty"
-CAMERAS_UNKNOWN_COL: Final = "cameras_unknown"
-TOP_GAPS: Final = "top_gaps"
-SUMMARY_COLUMNS: Final = (
-    THANA, SITES_COL, COVERED_COL, REPAIRABLE_COL, UNCOVERED_COL, HIGH_PRIORITY_COL,
-    INCIDENTS_COL, INCIDENTS_IN_VIEW_SHARE, HOTSPOTS_COL, HOTSPOTS_IN_VIEW_SHARE, CAMERAS_COL,
-    CAMERAS_WORKING_COL, CAMERAS_FAULTY_COL, CAMERAS_UNKNOWN_COL, TOP_GAPS,
-)  # fmt: skip
-#: Thana label of points in no thana polygon.
-NO_THANA: Final = "(no thana)"
-
-# ---- defaults ----
-#: View radius of a camera whose register gives none (as models.hotspots assumes).
-DEFAULT_VIEW_RADIUS_M: Final = 50.0
-#: Register rows this close together are one camera listed twice.
-DUPLICATE_M: Final = 3.0
-#: Incidents within this distance of a site count for it.
-DEFAULT_RADIUS_M: Final = 300.0
-#: ... in this many days up to the reference time.
-DEFAULT_DAYS: Final = 90
-#: How far a site extends around its point, by kind: a camera covers the site when its view
-#: radius plus this reaches the point (a college campus is wide, a coaching centre a doorway).
-SITE_EXTENT_M: Final[Mapping[str, float]] = MappingProxyType(
-    {
-        "school": 20.0,
-        "college": 100.0,
-        "coaching-centre": 10.0,
-        "womens-training-centre": 20.0,
-        "hostel": 20.0,
-        "market": 50.0,
-        "ghat": 50.0,
-        "transit": 50.0,
-        "other": 0.0,
-    }
-)
-#: How much a gap at each kind of site matters (0..1), a component of the priority.
-KIND_PRIORITY: Final[Mapping[str, float]] = MappingProxyType(
-    {
-        "school": 1.0,
-        "college": 1.0,
-        "coaching-centre": 1.0,
-        "womens-training-centre": 1.0,
-        "hostel": 0.8,
-        "transit": 0.6,
-        "market": 0.5,
-        "ghat": 0.5,
-        "other": 0.3,
-    }
-)
-#: Weights of the priority components (they sum to 1): nearby incidents (saturating at
-#: :data:`INCIDENT_SATURATION`), lying in a hotspot, the kind of site, and how far the nearest
-#: working camera is (saturating at :data:`FAR_M`).
-PRIORITY_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
-    {"incidents": 0.45, "hotspot": 0.25, "kind": 0.2, "distance": 0.1}
-)
-INCIDENT_SATURATION: Final = 10
-FAR_M: Final = 500.0
-#: Names listed in the per-thana ``top_gaps``.
-TOP_N: Final = 5
-
-
-# --------------------------------------------------------------------------- registry
-
-
-@dataclass(frozen=True)
-class CameraRegistry:
-    """A camera register cleaned for analysis: one row per physical camera.
-
-    Attributes
-    ----------
-    cameras : geopandas.GeoDataFrame
-        EPSG:4326, columns :data:`CAMERA_COLUMNS`; ``status`` is one of :data:`STATUSES` and
-        ``view_radius_m`` is always set (a default where the register gave none).
-    xy : numpy.ndarray
-        ``(n, 2)`` camera coordinates in the metric CRS.
-    metric_crs : str
-    defaults_used : tuple of str
-        One sentence per default applied (merged duplicates, unknown status, missing radius).
-    counts : dict
-        ``rows``, ``cameras``, ``duplicates_merged``, ``status_unknown``, ``status_defaulted``,
-        ``radius_defaulted``, ``working``, ``faulty``.
-    """
-
-    cameras: gpd.GeoDataFrame
-    xy: FloatArray
-    metric_crs: str
-    defaults_used: tuple[str, ...]
-    counts: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def working(self) -> BoolArray:
-        """Return which cameras work."""
-        return np.asarray(self.cameras[STATUS].to_numpy() == WORKING, dtype=bool)
-
-    @property
-    def radius_m(self) -> FloatArray:
-        """Return each camera's view radius in metres."""
-        return np.asarray(self.cameras[VIEW_RADIUS_M].to_numpy(dtype=float))
-
-
-def _check_metres(value: float, what: str, *, positive: bool = False) -> float:
-    v = float(value)
-    if not np.isfinite(v) or v < 0 or (positive and v == 0):
-        raise ParameterError(
-            f"{what} must be a {'positive' if positive else 'non-negative'} number of metres, "
-            f"got {value!r}",
-            fix=f"pass {what} in metres, e.g. 50",
-        )
-    return v
-
-
-def _status_of(values: pd.Series) -> tuple[npt.NDArray[np.object_], BoolArray]:
-    text = values.astype("string").str.strip().str.lower()
-    known = text.isin(STATUSES).fillna(False).to_numpy(dtype=bool)
-    status = np.where(known, text.fillna(UNKNOWN).to_numpy(dtype=object), UNKNOWN)
-    return status.astype(object), ~known
-
-
-def clean_registry(
-    cctv: gpd.GeoDataFrame | None,
-    *,
-    thanas: gpd.GeoDataFrame | None = None,
-    metric_crs: str | None = None,
-    default_radius_m: float = DEFAULT_VIEW_RADIUS_M,
-    duplicate_m: float = DUPLICATE_M,
-) -> CameraRegistry:
-    """Clean a camera register: merge duplicates, default unknown status and missing radius.
-
-    Rules (each one applied is reported in ``defaults_used``):
-
-    * rows within ``duplicate_m`` of each other are one camera (connected groups): it works if
-      any row says so, else it is faulty if any row says so; its radius is the largest given;
-      its id is the smallest id and ``merged_ids`` lists them all;
-    * a missing or unrecognised status is ``unknown``, which counts as not working (a repair or
-      check candidate, never coverage);
-    * a missing, negative or zero view radius is ``default_radius_m``.
-
-    Parameters
-    ----------
-    cctv : geopandas.GeoDataFrame or None
-        The cctv layer (any CRS) with ``id``, ``status``, ``view_radius_m`` (all optional).
-    thanas : geopandas.GeoDataFrame, optional
-        Thana polygons: each camera gets its ``thana`` (missing outside every polygon).
-    metric_crs : str, optional
-    default_radius_m : float
-    duplicate_m : float
-
-    Returns
-    -------
-    CameraRegistry
-
-    Raises
-    ------
-    geo.errors.ParameterError
-        For a bad parameter or a camera that is not a point.
-    """
-    default_r = _check_metres(default_radius_m, "default_radius_m", positive=True)
-    dup_m = _check_metres(duplicate_m, "duplicate_m")
-    if cctv is None or cctv.empty:
-        empty = gpd.GeoDataFrame(
-            {c: pd.Series(dtype=object) for c in CAMERA_COLUMNS}, geometry=[], crs=WGS84
-        )
-        crs = metric_crs or "EPSG:32644"  # nominal: an empty register has nothing to project
-        zero = dict.fromkeys(
-            ("rows", "cameras", "duplicates_merged", "status_unknown", "status_defaulted",
-             "radius_defaulted", "working", "faulty"), 0,
-        )  # fmt: skip
-        return CameraRegistry(empty, np.empty((0, 2)), crs, (), zero)
-    xy, crs_obj = metric_coordinates(cctv, metric_crs, what="cctv")
-    crs = crs_obj.to_string()
-    n = len(cctv)
-    ids = (
-        cctv[ID].astype("string").fillna("").to_numpy(dtype=object)
-        if ID in cctv.columns
-        else np.asarray([f"row {i + 1}" for i in range(n)], dtype=object)
-    )
-    ids = np.asarray([s if s else f"row {i + 1}" for i, s in enumerate(ids)], dtype=object)
-    if STATUS in cctv.columns:
-        status, status_defaulted = _status_of(cctv[STATUS])
-    else:
-        status, status_defaulted = np.full(n, UNKNOWN, dtype=object), np.ones(n, dtype=bool)
-    radius = (
-        pd.to_numeric(cctv[VIEW_RADIUS_M], errors="coerce").to_numpy(dtype=float)
-        if VIEW_RADIUS_M in cctv.columns
-        else np.full(n, np.nan)
-    )
-    radius_missing = ~np.isfinite(radius) | (radius <= 0)
-    radius = np.where(radius_missing, np.nan, radius)
-    owner = (
-        cctv[OWNER].astype("string").to_numpy(dtype=object)
-        if OWNER in cctv.columns
-        else np.full(n, None, dtype=object)
-    )
-
-    # Duplicates: connected groups of rows closer than duplicate_m (scipy's graph components).
-    pairs = cKDTree(xy).query_pairs(r=dup_m, output_type="ndarray") if n > 1 else np.empty((0, 2))
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    n_groups, group = connected_components(graph, directed=False)
-    # Canonical order of groups: by their smallest id, so output is independent of row order.
-    smallest: dict[int, str] = {}
-    for g, i in zip(group.tolist(), ids.astype(str).tolist(), strict=True):
-        smallest[g] = min(smallest.get(g, i), i)
-    keys = sorted(range(n_groups), key=lambda g: smallest[g])
-    records: list[dict[str, Any]] = []
-    geoms: list[Any] = []
-    cam_xy = np.empty((n_groups, 2))
-    conflicts = 0
-    status_rank = {WORKING: 0, FAULTY: 1, UNKNOWN: 2}
-    src = cctv.to_crs(WGS84).geometry.to_numpy() if cctv.crs is not None else cctv.geometry
-    for out_i, g in enumerate(keys):
-        rows = np.flatnonzero(group == g)
-        rows = rows[np.argsort(ids[rows].astype(str), kind="stable")]
-        sts = {str(s) for s in status[rows]}
-        if len(sts - {UNKNOWN}) > 1:
-            conflicts += 1
-        best = min(sts, key=lambda s: status_rank[s])
-        known_r = radius[rows][np.isfinite(radius[rows])]
-        r_assumed = known_r.size == 0
-        owners = [o for o in owner[rows] if o is not None and not pd.isna(o)]
-        records.append(
-            {
-                CAMERA_ID: str(ids[rows[0]]),
-                MERGED_IDS: ";".join(str(i) for i in ids[rows]),
-                RECORDS: int(rows.size),
-                OWNER: owners[0] if owners else None,
-                STATUS: best,
-                VIEW_RADIUS_M: default_r if r_assumed else float(known_r.max()),
-                STATUS_ASSUMED: bool(status_defaulted[rows].all()),
-                RADIUS_ASSUMED: bool(r_assumed),
-            }
-        )
-        cam_xy[out_i] = xy[rows].mean(axis=0) if rows.size > 1 else xy[rows[0]]
-        geoms.append(src[rows[0]])
-    cameras = gpd.GeoDataFrame(records, geometry=list(geoms), crs=WGS84)
-    if len(cameras) and (cameras.geometry.is_empty.any() or cameras.geometry.isna().any()):
-        raise ParameterError("a camera has no position", fix="drop cctv rows without coordinates")
-    cameras[THANA] = (
-        assign_thanas(cameras, thanas)[THANA].to_numpy()
-        if thanas is not None and len(thanas)
-        else pd.Series(pd.NA, index=cameras.index, dtype="string")
-    )
-    cameras = cameras[[*CAMERA_COLUMNS, "geometry"]]
-    merged = n - n_groups
-    n_unknown = int((cameras[STATUS] == UNKNOWN).sum())
-    n_radius = int(cameras[RADIUS_ASSUMED].sum())
-    n_status_default = int(status_defaulted.sum())
-    notes: list[str] = []
-    if merged:
-        notes.append(
-            f"{merged} duplicate register rows merged ({n} rows → {n_groups} cameras within "
-            f"{dup_m:g} m of each other): a merged camera works if any row says so, and keeps "
-            "the largest view radius"
-            + (f"; {conflicts} merged cameras had conflicting statuses" if conflicts else "")
-        )
-    if n_status_default:
-        notes.append(f"{n_status_default} register rows have no usable status: assumed 'unknown'")
-    if n_unknown:
-        notes.append(
-            f"{n_unknown} cameras of unknown status are treated as not working (offered for a "
-            "check or repair, never counted as coverage)"
-        )
-    if n_radius:
-        notes.append(f"{n_radius} cameras have no view radius: assumed {default_r:g} m")
-    counts = {
-        "rows": n,
-        "cameras": n_groups,
-        "duplicates_merged": merged,
-        "status_unknown": n_unknown,
-        "status_defaulted": n_status_default,
-        "radius_defaulted": n_radius,
-        "working": int((cameras[STATUS] == WORKING).sum()),
-        "faulty": int((cameras[STATUS] == FAULTY).sum()),
-    }
-    for note in notes:
-        logger.info("camera register: %s", note)
-    return CameraRegistry(cameras, cam_xy, crs, tuple(notes), counts)
 
 
 # --------------------------------------------------------------------------- coverage
@@ -459,7 +253,7 @@ def site_extents(
     """
     table = SITE_EXTENT_M if extent_m is None else extent_m
     for kind, value in table.items():
-        _check_metres(value, f"site extent of {kind!r}")
+        check_metres(value, f"site extent of {kind!r}", allow_low=True, example=50.0)
     if KIND not in sites.columns:
         return np.zeros(len(sites))
     kinds = sites[KIND].astype("string").fillna("")
@@ -708,7 +502,7 @@ def gap_analysis(
     geo.errors.ParameterError
         For bad parameters or non-point geometries.
     """
-    r_inc = _check_metres(radius_m, "radius_m")
+    r_inc = check_metres(radius_m, "radius_m", allow_low=True, example=50.0)
     if days is not None and (int(days) != days or days < 1):
         raise ParameterError(f"days must be a positive whole number, got {days!r}", fix="use 90")
     if NAME not in sites.columns:
