@@ -446,6 +446,131 @@ def _m(value: float) -> str:
     return f"{round(value):,} m"
 
 
+@dataclass(frozen=True)
+class _SiteCameras:
+    """Per site: the nearest working and faulty cameras, the cameras seeing it, a repair."""
+
+    d_work: FloatArray
+    j_work: IntArray
+    d_bad: FloatArray
+    j_bad: IntArray
+    seeing: IntArray
+    covered: BoolArray
+    repair: IntArray
+    status: npt.NDArray[np.object_]
+    tgt: IntArray
+    cam: IntArray
+    dist: FloatArray
+
+
+def _site_cameras(sxy: FloatArray, reg: CameraRegistry, extent: FloatArray) -> _SiteCameras:
+    """Return which cameras see each site, the nearest ones, and the repair that would help."""
+    n = len(sxy)
+    ok = reg.working
+    not_ok = ~ok
+    d_work, j_work = _nearest(sxy, reg.xy, ok)
+    d_bad, j_bad = _nearest(sxy, reg.xy, not_ok)
+    tgt, cam, dist = covering_pairs(sxy, reg.xy, reg.radius_m, extent)
+    seeing = np.bincount(tgt[ok[cam]], minlength=n)
+    covered = seeing > 0
+    # repair candidate: the nearest non-working camera whose view would reach the site
+    repair = np.full(n, -1, dtype=np.int64)
+    bad_pairs = not_ok[cam]
+    if bad_pairs.any():
+        order = np.lexsort((dist[bad_pairs], tgt[bad_pairs]))
+        t_sorted = tgt[bad_pairs][order]
+        first = np.r_[True, t_sorted[1:] != t_sorted[:-1]]
+        repair[t_sorted[first]] = cam[bad_pairs][order][first]
+    status = np.where(covered, COVERED_STATUS, np.where(repair >= 0, REPAIRABLE, UNCOVERED))
+    return _SiteCameras(
+        d_work, j_work, d_bad, j_bad, seeing, covered, repair, status, tgt, cam, dist
+    )
+
+
+def _incidents_near(
+    sxy: FloatArray, recent: gpd.GeoDataFrame | None, crs: str, radius_m: float
+) -> IntArray:
+    """Return the number of recent incidents within ``radius_m`` of each site."""
+    near = np.zeros(len(sxy), dtype=np.int64)
+    if recent is not None and len(recent) and len(sxy):
+        ixy, _ = metric_coordinates(recent, crs, what="incidents")
+        counts = cKDTree(ixy).query_ball_point(sxy, r=radius_m, return_length=True)
+        near = np.asarray(counts, dtype=np.int64)
+    return near
+
+
+def _hotspot_of_sites(sites: gpd.GeoDataFrame, hotspots: gpd.GeoDataFrame | None) -> IntArray:
+    """Return the (lowest) id of the hotspot each site lies in, -1 for none."""
+    n = len(sites)
+    hot_id = np.full(n, -1, dtype=np.int64)
+    if hotspots is not None and len(hotspots) and n:
+        polys = hotspots.to_crs(WGS84).geometry.to_numpy()
+        ids = _hotspot_ids(hotspots)
+        pts = sites.to_crs(WGS84).geometry.to_numpy()
+        p_idx, h_idx = shapely.STRtree(polys).query(pts, predicate="intersects")
+        for p, h in sorted(zip(p_idx, h_idx, strict=True), key=lambda ph: (ph[0], ids[ph[1]])):
+            if hot_id[p] < 0:
+                hot_id[p] = ids[h]
+    return hot_id
+
+
+def _priority_scores(
+    kinds: npt.NDArray[np.object_], near: IntArray, in_hot: BoolArray, sc: _SiteCameras
+) -> FloatArray:
+    """Return the priority score of each site's gap (0 for a covered site)."""
+    w = PRIORITY_WEIGHTS
+    kind_w = np.asarray([KIND_PRIORITY.get(str(k), KIND_PRIORITY["other"]) for k in kinds])
+    far = np.where(np.isfinite(sc.d_work), np.minimum(sc.d_work / FAR_M, 1.0), 1.0)
+    score = (
+        w["incidents"] * np.minimum(near / INCIDENT_SATURATION, 1.0)
+        + w["hotspot"] * in_hot
+        + w["kind"] * kind_w
+        + w["distance"] * far
+    )
+    return np.asarray(np.where(sc.covered, 0.0, np.round(score, 4)), dtype=np.float64)
+
+
+def _site_why(
+    i: int, sc: _SiteCameras, reg: CameraRegistry, cam_ids: npt.NDArray[np.object_],
+    near: IntArray, hot_id: IntArray, kinds: npt.NDArray[np.object_], r_inc: float, window: str,
+) -> str:  # fmt: skip
+    """Return why site ``i`` is (not) covered, what would help, and what is near it."""
+    d_work, j_work, d_bad, j_bad, seeing, repair = (
+        sc.d_work,
+        sc.j_work,
+        sc.d_bad,
+        sc.j_bad,
+        sc.seeing,
+        sc.repair,
+    )
+    parts: list[str] = []
+    if sc.covered[i]:
+        parts.append(
+            f"seen by {seeing[i]} working camera{'s' if seeing[i] > 1 else ''} "
+            f"(nearest {cam_ids[j_work[i]]}, {_m(d_work[i])})"
+        )
+    else:
+        if np.isfinite(d_work[i]):
+            parts.append(f"no working camera sees it (nearest {_m(d_work[i])} away)")
+        else:
+            parts.append("no working camera at all")
+        if repair[i] >= 0:
+            parts.append(
+                f"repairing {reg.cameras[STATUS].iat[repair[i]]} camera "
+                f"{cam_ids[repair[i]]} ({_m(dist_of(sc.tgt, sc.cam, sc.dist, i, repair[i]))}) "
+                "would cover it"
+            )
+        elif j_bad[i] >= 0:
+            parts.append(f"nearest broken camera {_m(d_bad[i])} away is too far to help")
+    parts.append(f"{near[i]} incident{'s' if near[i] != 1 else ''} within {_m(r_inc)} "
+                 f"{window}")  # fmt: skip
+    if hot_id[i] >= 0:
+        parts.append(f"inside hotspot {hot_id[i]}")
+    if kinds[i]:
+        parts.append(str(kinds[i]))
+    return "; ".join(parts)
+
+
 def gap_analysis(
     sites: gpd.GeoDataFrame,
     cctv: gpd.GeoDataFrame | None,
@@ -523,39 +648,13 @@ def gap_analysis(
     n = len(sites)
     sxy, _ = metric_coordinates(sites, crs, what="sites")
     extent = site_extents(sites, site_extent_m)
-    ok = reg.working
-    not_ok = ~ok
-    d_work, j_work = _nearest(sxy, reg.xy, ok)
-    d_bad, j_bad = _nearest(sxy, reg.xy, not_ok)
-    tgt, cam, dist = covering_pairs(sxy, reg.xy, reg.radius_m, extent)
-    seeing = np.bincount(tgt[ok[cam]], minlength=n)
-    covered = seeing > 0
-    # repair candidate: the nearest non-working camera whose view would reach the site
-    repair = np.full(n, -1, dtype=np.int64)
-    bad_pairs = not_ok[cam]
-    if bad_pairs.any():
-        order = np.lexsort((dist[bad_pairs], tgt[bad_pairs]))
-        t_sorted = tgt[bad_pairs][order]
-        first = np.r_[True, t_sorted[1:] != t_sorted[:-1]]
-        repair[t_sorted[first]] = cam[bad_pairs][order][first]
-    status = np.where(covered, COVERED_STATUS, np.where(repair >= 0, REPAIRABLE, UNCOVERED))
+    sc = _site_cameras(sxy, reg, extent)
+    covered, status = sc.covered, sc.status
 
     reference = reference_of(incidents, reference_time)
     recent = recent_incidents(incidents, reference, days)
-    near = np.zeros(n, dtype=np.int64)
-    if recent is not None and len(recent) and n:
-        ixy, _ = metric_coordinates(recent, crs, what="incidents")
-        counts = cKDTree(ixy).query_ball_point(sxy, r=r_inc, return_length=True)
-        near = np.asarray(counts, dtype=np.int64)
-    hot_id = np.full(n, -1, dtype=np.int64)
-    if hotspots is not None and len(hotspots) and n:
-        polys = hotspots.to_crs(WGS84).geometry.to_numpy()
-        ids = _hotspot_ids(hotspots)
-        pts = sites.to_crs(WGS84).geometry.to_numpy()
-        p_idx, h_idx = shapely.STRtree(polys).query(pts, predicate="intersects")
-        for p, h in sorted(zip(p_idx, h_idx, strict=True), key=lambda ph: (ph[0], ids[ph[1]])):
-            if hot_id[p] < 0:
-                hot_id[p] = ids[h]
+    near = _incidents_near(sxy, recent, crs, r_inc)
+    hot_id = _hotspot_of_sites(sites, hotspots)
     in_hot = hot_id >= 0
 
     kinds = (
@@ -563,47 +662,11 @@ def gap_analysis(
         if KIND in sites.columns
         else np.full(n, "", dtype=object)
     )
-    w = PRIORITY_WEIGHTS
-    kind_w = np.asarray([KIND_PRIORITY.get(str(k), KIND_PRIORITY["other"]) for k in kinds])
-    far = np.where(np.isfinite(d_work), np.minimum(d_work / FAR_M, 1.0), 1.0)
-    score = (
-        w["incidents"] * np.minimum(near / INCIDENT_SATURATION, 1.0)
-        + w["hotspot"] * in_hot
-        + w["kind"] * kind_w
-        + w["distance"] * far
-    )
-    score = np.where(covered, 0.0, np.round(score, 4))
+    score = _priority_scores(kinds, near, in_hot, sc)
     cam_ids = reg.cameras[CAMERA_ID].to_numpy(dtype=object)
     names = sites[NAME].astype("string").fillna("").to_numpy(dtype=object)
     window = f"in the last {days} days" if days is not None else "in the selection"
-    whys: list[str] = []
-    for i in range(n):
-        parts: list[str] = []
-        if covered[i]:
-            parts.append(
-                f"seen by {seeing[i]} working camera{'s' if seeing[i] > 1 else ''} "
-                f"(nearest {cam_ids[j_work[i]]}, {_m(d_work[i])})"
-            )
-        else:
-            if np.isfinite(d_work[i]):
-                parts.append(f"no working camera sees it (nearest {_m(d_work[i])} away)")
-            else:
-                parts.append("no working camera at all")
-            if repair[i] >= 0:
-                parts.append(
-                    f"repairing {reg.cameras[STATUS].iat[repair[i]]} camera "
-                    f"{cam_ids[repair[i]]} ({_m(dist_of(tgt, cam, dist, i, repair[i]))}) "
-                    "would cover it"
-                )
-            elif j_bad[i] >= 0:
-                parts.append(f"nearest broken camera {_m(d_bad[i])} away is too far to help")
-        parts.append(f"{near[i]} incident{'s' if near[i] != 1 else ''} within {_m(r_inc)} "
-                     f"{window}")  # fmt: skip
-        if in_hot[i]:
-            parts.append(f"inside hotspot {hot_id[i]}")
-        if kinds[i]:
-            parts.append(str(kinds[i]))
-        whys.append("; ".join(parts))
+    whys = [_site_why(i, sc, reg, cam_ids, near, hot_id, kinds, r_inc, window) for i in range(n)]
 
     site_ids = (
         sites[ID].astype("string").to_numpy(dtype=object)
@@ -619,12 +682,12 @@ def gap_analysis(
             THANA: thana.to_numpy(dtype=object),
             GAP_STATUS: status,
             COVERED: covered,
-            NEAREST_WORKING_M: np.where(np.isfinite(d_work), np.round(d_work, 1), np.nan),
-            NEAREST_WORKING_ID: [cam_ids[j] if j >= 0 else None for j in j_work],
-            CAMERAS_SEEING: seeing.astype(np.int64),
-            NEAREST_FAULTY_ID: [cam_ids[j] if j >= 0 else None for j in j_bad],
-            NEAREST_FAULTY_M: np.where(np.isfinite(d_bad), np.round(d_bad, 1), np.nan),
-            REPAIR_CAMERA_ID: [cam_ids[j] if j >= 0 else None for j in repair],
+            NEAREST_WORKING_M: np.where(np.isfinite(sc.d_work), np.round(sc.d_work, 1), np.nan),
+            NEAREST_WORKING_ID: [cam_ids[j] if j >= 0 else None for j in sc.j_work],
+            CAMERAS_SEEING: sc.seeing.astype(np.int64),
+            NEAREST_FAULTY_ID: [cam_ids[j] if j >= 0 else None for j in sc.j_bad],
+            NEAREST_FAULTY_M: np.where(np.isfinite(sc.d_bad), np.round(sc.d_bad, 1), np.nan),
+            REPAIR_CAMERA_ID: [cam_ids[j] if j >= 0 else None for j in sc.repair],
             SITE_EXTENT_COL: extent,
             INCIDENTS_NEAR: near,
             IN_HOTSPOT: in_hot,
