@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -15,7 +14,7 @@ import shapely
 from dask.delayed import Delayed
 from pyproj import CRS
 
-from geo.crs import WGS84, point_series
+from geo.crs import point_series
 from geo.errors import ParameterError
 from models.scale.dbscan import as_dask, compute, delayed, resolve_crs
 from models.surfaces.grid import CELL_ID, COUNT, check_cell_m, square_cell_id
@@ -193,15 +192,8 @@ def dask_gi_star(
     geopandas.GeoDataFrame
         The columns of :func:`models.surfaces.significance.gi_star`, EPSG:4326.
     """
-    from models.surfaces.grid import AREA_KM2, square_grid
-    from models.surfaces.significance import (
-        GI_CLASS,
-        GI_P,
-        GI_P_FDR,
-        GI_Z,
-        cell_weights,
-        gi_star_values,
-    )
+    from models.surfaces.grid import square_grid
+    from models.surfaces.significance import cell_weights, gi_star_frame, gi_star_values
 
     distance_m = options.pop("distance_m", None)
     counts, crs = dask_grid_counts(
@@ -227,19 +219,4 @@ def dask_gi_star(
     cells = square_grid(corners, cell_m=cell, metric_crs=crs.to_string())
     y = counts.reindex(cells[CELL_ID].astype(str), fill_value=0).to_numpy(dtype=np.int64)
     result = gi_star_values(y.astype(float), cell_weights(cells, distance_m=distance_m), **options)
-    out = gpd.GeoDataFrame(
-        {
-            CELL_ID: cells[CELL_ID].to_numpy(),
-            COUNT: y,
-            GI_Z: result.z,
-            GI_P: result.p,
-            GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
-            GI_CLASS: result.classes.astype(object),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
-        },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
-    return out
+    return gi_star_frame(cells, y, result)

@@ -381,6 +381,43 @@ def gi_star_values(
     return GiResult(z=z, p=p, p_fdr=p_fdr, classes=classes, alpha=levels)
 
 
+def gi_star_frame(
+    cells: gpd.GeoDataFrame, counts: npt.ArrayLike, result: GiResult
+) -> gpd.GeoDataFrame:
+    """Return the Gi* output frame of a grid: counts, z, p, FDR p, class and area, EPSG:4326.
+
+    Parameters
+    ----------
+    cells : geopandas.GeoDataFrame
+        The grid (``cell_id``, ``area_km2``, polygons in the metric CRS).
+    counts : array-like
+        Incidents per cell, in the grid's row order.
+    result : GiResult
+        :func:`gi_star_values` of those counts.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The columns of :func:`gi_star`, indexed like ``cells``.
+    """
+    out = gpd.GeoDataFrame(
+        {
+            CELL_ID: cells[CELL_ID].to_numpy(),
+            COUNT: np.asarray(counts),
+            GI_Z: result.z,
+            GI_P: result.p,
+            GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
+            GI_CLASS: result.classes.astype(object),
+            AREA_KM2: cells[AREA_KM2].to_numpy(),
+        },
+        geometry=cells.geometry.to_numpy(),
+        crs=cells.crs,
+        index=cells.index,
+    ).to_crs(WGS84)
+    out[CELL_ID] = out[CELL_ID].astype("string")
+    return out
+
+
 def gi_star(
     points: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
@@ -460,21 +497,7 @@ def gi_star(
         alpha=levels,
         n_jobs=n_jobs,
     )
-    out = gpd.GeoDataFrame(
-        {
-            CELL_ID: cells[CELL_ID].to_numpy(),
-            COUNT: counts.to_numpy(),
-            GI_Z: result.z,
-            GI_P: result.p,
-            GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
-            GI_CLASS: result.classes.astype(object),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
-        },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
+    out = gi_star_frame(cells, counts.to_numpy(), result)
     n_hot = int(np.char.startswith(result.classes, "hot").sum())
     n_cold = int(np.char.startswith(result.classes, "cold").sum())
     logger.info(
