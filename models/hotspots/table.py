@@ -8,6 +8,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pyproj import CRS
 
@@ -41,6 +42,7 @@ from models.hotspots.columns import (
     UNDERSERVED_REASON,
     WHY,
     HullKind,
+    IntArray,
     Method,
 )
 from models.hotspots.dbscan import check_eps, dbscan_xy, point_weights, resolve_method
@@ -222,6 +224,50 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def _describe(
+    c: Clusters, polys: npt.NDArray[np.object_], p: _TableParams, incidents: gpd.GeoDataFrame,
+    member: IntArray, notes: list[str], history: str | None, *,
+    sites: gpd.GeoDataFrame | None, cctv: gpd.GeoDataFrame | None,
+    campaigns: gpd.GeoDataFrame | None, thanas: gpd.GeoDataFrame | None,
+) -> pd.DataFrame:  # fmt: skip
+    """Return the hotspot table: the parts joined on :data:`HOTSPOT_ID`, risk, notes and why."""
+    cameras = cctv_part(c, polys, cctv, p.cam_default, notes)
+    table = pd.concat(
+        [
+            incidents_part(c, incidents, member),
+            time_part(c),
+            area_part(c, polys),
+            trend_part(c, p.recent_days, history is None),
+            thana_part(c, incidents, member, thanas),
+            sites_part(c, polys, sites, p.site_r),
+            cameras.drop(columns=CAMERAS_ASSUMED),
+            campaigns_part(c, polys, campaigns, p.camp_r, p.campaign_days),
+        ],
+        axis=1,
+    )
+    risk = risk_part(
+        table, recent_days=p.recent_days, campaign_days=p.campaign_days,
+        history_ok=history is None, have_sites=sites is not None,
+        have_campaigns=campaigns is not None,
+    )  # fmt: skip
+    table = table.join(risk)
+    table[NOTES] = _hotspot_notes(cameras[CAMERAS_ASSUMED], p.cam_default, history)
+    why = WhyParams(
+        recent_days=p.recent_days,
+        site_radius_m=p.site_r,
+        campaign_radius_m=p.camp_r,
+        campaign_days=p.campaign_days,
+        have_sites=sites is not None,
+        have_cctv=cctv is not None,
+        have_campaigns=campaigns is not None,
+    )
+    table[WHY] = [why_text(row, why) for row in _records(table)]
+    table = table[list(HOTSPOT_COLUMNS)]
+    for col in (SITES_NEARBY, CAMERAS_WORKING, CAMERAS_NOT_WORKING, CAMPAIGNS_RECENT):
+        table[col] = table[col].astype("Int64")
+    return table
+
+
 def find_hotspots(
     incidents: gpd.GeoDataFrame,
     *,
@@ -321,40 +367,10 @@ def find_hotspots(
     if history is not None:
         notes.append(history)
     polys = polygons(c, p.hull, p.ratio, p.buffer_m)
-    cameras = cctv_part(c, polys, cctv, p.cam_default, notes)
-    table = pd.concat(
-        [
-            incidents_part(c, incidents, member),
-            time_part(c),
-            area_part(c, polys),
-            trend_part(c, p.recent_days, history is None),
-            thana_part(c, incidents, member, thanas),
-            sites_part(c, polys, sites, p.site_r),
-            cameras.drop(columns=CAMERAS_ASSUMED),
-            campaigns_part(c, polys, campaigns, p.camp_r, p.campaign_days),
-        ],
-        axis=1,
-    )
-    risk = risk_part(
-        table, recent_days=p.recent_days, campaign_days=p.campaign_days,
-        history_ok=history is None, have_sites=sites is not None,
-        have_campaigns=campaigns is not None,
+    table = _describe(
+        c, polys, p, incidents, member, notes, history,
+        sites=sites, cctv=cctv, campaigns=campaigns, thanas=thanas,
     )  # fmt: skip
-    table = table.join(risk)
-    table[NOTES] = _hotspot_notes(cameras[CAMERAS_ASSUMED], p.cam_default, history)
-    why = WhyParams(
-        recent_days=p.recent_days,
-        site_radius_m=p.site_r,
-        campaign_radius_m=p.camp_r,
-        campaign_days=p.campaign_days,
-        have_sites=sites is not None,
-        have_cctv=cctv is not None,
-        have_campaigns=campaigns is not None,
-    )
-    table[WHY] = [why_text(row, why) for row in _records(table)]
-    table = table[list(HOTSPOT_COLUMNS)]
-    for col in (SITES_NEARBY, CAMERAS_WORKING, CAMERAS_NOT_WORKING, CAMPAIGNS_RECENT):
-        table[col] = table[col].astype("Int64")
     out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(polys, crs=crs, index=table.index))
     out = out.to_crs(WGS84)
     out.attrs[HOTSPOTS_ATTR] = attrs
