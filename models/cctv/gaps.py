@@ -571,6 +571,60 @@ def _site_why(
     return "; ".join(parts)
 
 
+def _gaps_frame(
+    sites: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame | None, reg: CameraRegistry,
+    sc: _SiteCameras, extent: FloatArray, near: IntArray, hot_id: IntArray, r_inc: float,
+    days: int | None,
+) -> gpd.GeoDataFrame:  # fmt: skip
+    """Return one row per site: its cameras, incidents near, hotspot, priority and why."""
+    n = len(sites)
+    covered, status = sc.covered, sc.status
+    in_hot = hot_id >= 0
+    kinds = (
+        sites[KIND].astype("string").fillna("").to_numpy(dtype=object)
+        if KIND in sites.columns
+        else np.full(n, "", dtype=object)
+    )
+    score = _priority_scores(kinds, near, in_hot, sc)
+    cam_ids = reg.cameras[CAMERA_ID].to_numpy(dtype=object)
+    names = sites[NAME].astype("string").fillna("").to_numpy(dtype=object)
+    window = f"in the last {days} days" if days is not None else "in the selection"
+    whys = [_site_why(i, sc, reg, cam_ids, near, hot_id, kinds, r_inc, window) for i in range(n)]
+
+    site_ids = (
+        sites[ID].astype("string").to_numpy(dtype=object)
+        if ID in sites.columns
+        else np.asarray([str(i) for i in sites.index], dtype=object)
+    )
+    thana = _thana_of(sites, thanas)
+    gaps = gpd.GeoDataFrame(
+        {
+            SITE_ID: site_ids,
+            NAME: names,
+            KIND: kinds,
+            THANA: thana.to_numpy(dtype=object),
+            GAP_STATUS: status,
+            COVERED: covered,
+            NEAREST_WORKING_M: np.where(np.isfinite(sc.d_work), np.round(sc.d_work, 1), np.nan),
+            NEAREST_WORKING_ID: [cam_ids[j] if j >= 0 else None for j in sc.j_work],
+            CAMERAS_SEEING: sc.seeing.astype(np.int64),
+            NEAREST_FAULTY_ID: [cam_ids[j] if j >= 0 else None for j in sc.j_bad],
+            NEAREST_FAULTY_M: np.where(np.isfinite(sc.d_bad), np.round(sc.d_bad, 1), np.nan),
+            REPAIR_CAMERA_ID: [cam_ids[j] if j >= 0 else None for j in sc.repair],
+            SITE_EXTENT_COL: extent,
+            INCIDENTS_NEAR: near,
+            IN_HOTSPOT: in_hot,
+            HOTSPOT_ID: pd.Series(np.where(in_hot, hot_id, 0), dtype="Int64").where(in_hot),
+            PRIORITY_SCORE: score,
+            PRIORITY: [NO_GAP if c else _priority(s) for c, s in zip(covered, score, strict=True)],
+            WHY: whys,
+        },
+        geometry=sites.to_crs(WGS84).geometry.to_numpy() if n else [],
+        crs=WGS84,
+    )
+    return gaps
+
+
 def gap_analysis(
     sites: gpd.GeoDataFrame,
     cctv: gpd.GeoDataFrame | None,
@@ -649,56 +703,12 @@ def gap_analysis(
     sxy, _ = metric_coordinates(sites, crs, what="sites")
     extent = site_extents(sites, site_extent_m)
     sc = _site_cameras(sxy, reg, extent)
-    covered, status = sc.covered, sc.status
 
     reference = reference_of(incidents, reference_time)
     recent = recent_incidents(incidents, reference, days)
     near = _incidents_near(sxy, recent, crs, r_inc)
     hot_id = _hotspot_of_sites(sites, hotspots)
-    in_hot = hot_id >= 0
-
-    kinds = (
-        sites[KIND].astype("string").fillna("").to_numpy(dtype=object)
-        if KIND in sites.columns
-        else np.full(n, "", dtype=object)
-    )
-    score = _priority_scores(kinds, near, in_hot, sc)
-    cam_ids = reg.cameras[CAMERA_ID].to_numpy(dtype=object)
-    names = sites[NAME].astype("string").fillna("").to_numpy(dtype=object)
-    window = f"in the last {days} days" if days is not None else "in the selection"
-    whys = [_site_why(i, sc, reg, cam_ids, near, hot_id, kinds, r_inc, window) for i in range(n)]
-
-    site_ids = (
-        sites[ID].astype("string").to_numpy(dtype=object)
-        if ID in sites.columns
-        else np.asarray([str(i) for i in sites.index], dtype=object)
-    )
-    thana = _thana_of(sites, thanas)
-    gaps = gpd.GeoDataFrame(
-        {
-            SITE_ID: site_ids,
-            NAME: names,
-            KIND: kinds,
-            THANA: thana.to_numpy(dtype=object),
-            GAP_STATUS: status,
-            COVERED: covered,
-            NEAREST_WORKING_M: np.where(np.isfinite(sc.d_work), np.round(sc.d_work, 1), np.nan),
-            NEAREST_WORKING_ID: [cam_ids[j] if j >= 0 else None for j in sc.j_work],
-            CAMERAS_SEEING: sc.seeing.astype(np.int64),
-            NEAREST_FAULTY_ID: [cam_ids[j] if j >= 0 else None for j in sc.j_bad],
-            NEAREST_FAULTY_M: np.where(np.isfinite(sc.d_bad), np.round(sc.d_bad, 1), np.nan),
-            REPAIR_CAMERA_ID: [cam_ids[j] if j >= 0 else None for j in sc.repair],
-            SITE_EXTENT_COL: extent,
-            INCIDENTS_NEAR: near,
-            IN_HOTSPOT: in_hot,
-            HOTSPOT_ID: pd.Series(np.where(in_hot, hot_id, 0), dtype="Int64").where(in_hot),
-            PRIORITY_SCORE: score,
-            PRIORITY: [NO_GAP if c else _priority(s) for c, s in zip(covered, score, strict=True)],
-            WHY: whys,
-        },
-        geometry=sites.to_crs(WGS84).geometry.to_numpy() if n else [],
-        crs=WGS84,
-    )
+    gaps = _gaps_frame(sites, thanas, reg, sc, extent, near, hot_id, r_inc, days)
     gaps = _rank(gaps)
     summary = thana_summary(gaps, reg, recent, hotspots, thanas=thanas, metric_crs=crs)
     parameters = {
