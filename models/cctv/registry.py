@@ -88,6 +88,83 @@ def _status_of(values: pd.Series) -> tuple[npt.NDArray[np.object_], BoolArray]:
     return status.astype(object), ~known
 
 
+def _register_fields(
+    cctv: gpd.GeoDataFrame,
+) -> tuple[
+    npt.NDArray[np.object_], npt.NDArray[np.object_], BoolArray, FloatArray,
+    npt.NDArray[np.object_],
+]:  # fmt: skip
+    """Return each register row's id, status (and whether defaulted), view radius and owner."""
+    n = len(cctv)
+    ids = (
+        cctv[ID].astype("string").fillna("").to_numpy(dtype=object)
+        if ID in cctv.columns
+        else np.asarray([f"row {i + 1}" for i in range(n)], dtype=object)
+    )
+    ids = np.asarray([s if s else f"row {i + 1}" for i, s in enumerate(ids)], dtype=object)
+    if STATUS in cctv.columns:
+        status, status_defaulted = _status_of(cctv[STATUS])
+    else:
+        status, status_defaulted = np.full(n, UNKNOWN, dtype=object), np.ones(n, dtype=bool)
+    radius = (
+        pd.to_numeric(cctv[VIEW_RADIUS_M], errors="coerce").to_numpy(dtype=float)
+        if VIEW_RADIUS_M in cctv.columns
+        else np.full(n, np.nan)
+    )
+    radius_missing = ~np.isfinite(radius) | (radius <= 0)
+    radius = np.where(radius_missing, np.nan, radius)
+    owner = (
+        cctv[OWNER].astype("string").to_numpy(dtype=object)
+        if OWNER in cctv.columns
+        else np.full(n, None, dtype=object)
+    )
+
+    return ids, status, status_defaulted, radius, owner
+
+
+def _duplicate_groups(
+    xy: FloatArray, ids: npt.NDArray[np.object_], dup_m: float
+) -> tuple[int, IntArray, list[int]]:
+    """Return the groups of rows closer than ``dup_m`` and the groups in canonical order."""
+    n = len(xy)
+    # Duplicates: connected groups of rows closer than duplicate_m (scipy's graph components).
+    pairs = cKDTree(xy).query_pairs(r=dup_m, output_type="ndarray") if n > 1 else np.empty((0, 2))
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    n_groups, group = connected_components(graph, directed=False)
+    # Canonical order of groups: by their smallest id, so output is independent of row order.
+    smallest: dict[int, str] = {}
+    for g, i in zip(group.tolist(), ids.astype(str).tolist(), strict=True):
+        smallest[g] = min(smallest.get(g, i), i)
+    keys = sorted(range(n_groups), key=lambda g: smallest[g])
+    return n_groups, group, keys
+
+
+def _register_notes(
+    n: int, n_groups: int, dup_m: float, conflicts: int, n_status_default: int, n_unknown: int,
+    n_radius: int, default_r: float,
+) -> list[str]:  # fmt: skip
+    """Return what cleaning the register merged or assumed, for the notes of every output."""
+    merged = n - n_groups
+    notes: list[str] = []
+    if merged:
+        notes.append(
+            f"{merged} duplicate register rows merged ({n} rows → {n_groups} cameras within "
+            f"{dup_m:g} m of each other): a merged camera works if any row says so, and keeps "
+            "the largest view radius"
+            + (f"; {conflicts} merged cameras had conflicting statuses" if conflicts else "")
+        )
+    if n_status_default:
+        notes.append(f"{n_status_default} register rows have no usable status: assumed 'unknown'")
+    if n_unknown:
+        notes.append(
+            f"{n_unknown} cameras of unknown status are treated as not working (offered for a "
+            "check or repair, never counted as coverage)"
+        )
+    if n_radius:
+        notes.append(f"{n_radius} cameras have no view radius: assumed {default_r:g} m")
+    return notes
+
+
 def clean_registry(
     cctv: gpd.GeoDataFrame | None,
     *,
@@ -141,38 +218,9 @@ def clean_registry(
     xy, crs_obj = metric_coordinates(cctv, metric_crs, what="cctv")
     crs = crs_obj.to_string()
     n = len(cctv)
-    ids = (
-        cctv[ID].astype("string").fillna("").to_numpy(dtype=object)
-        if ID in cctv.columns
-        else np.asarray([f"row {i + 1}" for i in range(n)], dtype=object)
-    )
-    ids = np.asarray([s if s else f"row {i + 1}" for i, s in enumerate(ids)], dtype=object)
-    if STATUS in cctv.columns:
-        status, status_defaulted = _status_of(cctv[STATUS])
-    else:
-        status, status_defaulted = np.full(n, UNKNOWN, dtype=object), np.ones(n, dtype=bool)
-    radius = (
-        pd.to_numeric(cctv[VIEW_RADIUS_M], errors="coerce").to_numpy(dtype=float)
-        if VIEW_RADIUS_M in cctv.columns
-        else np.full(n, np.nan)
-    )
-    radius_missing = ~np.isfinite(radius) | (radius <= 0)
-    radius = np.where(radius_missing, np.nan, radius)
-    owner = (
-        cctv[OWNER].astype("string").to_numpy(dtype=object)
-        if OWNER in cctv.columns
-        else np.full(n, None, dtype=object)
-    )
+    ids, status, status_defaulted, radius, owner = _register_fields(cctv)
 
-    # Duplicates: connected groups of rows closer than duplicate_m (scipy's graph components).
-    pairs = cKDTree(xy).query_pairs(r=dup_m, output_type="ndarray") if n > 1 else np.empty((0, 2))
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    n_groups, group = connected_components(graph, directed=False)
-    # Canonical order of groups: by their smallest id, so output is independent of row order.
-    smallest: dict[int, str] = {}
-    for g, i in zip(group.tolist(), ids.astype(str).tolist(), strict=True):
-        smallest[g] = min(smallest.get(g, i), i)
-    keys = sorted(range(n_groups), key=lambda g: smallest[g])
+    n_groups, group, keys = _duplicate_groups(xy, ids, dup_m)
     records: list[dict[str, Any]] = []
     geoms: list[Any] = []
     cam_xy = np.empty((n_groups, 2))
@@ -216,23 +264,9 @@ def clean_registry(
     n_unknown = int((cameras[STATUS] == UNKNOWN).sum())
     n_radius = int(cameras[RADIUS_ASSUMED].sum())
     n_status_default = int(status_defaulted.sum())
-    notes: list[str] = []
-    if merged:
-        notes.append(
-            f"{merged} duplicate register rows merged ({n} rows → {n_groups} cameras within "
-            f"{dup_m:g} m of each other): a merged camera works if any row says so, and keeps "
-            "the largest view radius"
-            + (f"; {conflicts} merged cameras had conflicting statuses" if conflicts else "")
-        )
-    if n_status_default:
-        notes.append(f"{n_status_default} register rows have no usable status: assumed 'unknown'")
-    if n_unknown:
-        notes.append(
-            f"{n_unknown} cameras of unknown status are treated as not working (offered for a "
-            "check or repair, never counted as coverage)"
-        )
-    if n_radius:
-        notes.append(f"{n_radius} cameras have no view radius: assumed {default_r:g} m")
+    notes = _register_notes(
+        n, n_groups, dup_m, conflicts, n_status_default, n_unknown, n_radius, default_r
+    )
     counts = {
         "rows": n,
         "cameras": n_groups,
