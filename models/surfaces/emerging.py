@@ -44,7 +44,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -483,6 +483,28 @@ def space_time_gi(
     )
 
 
+def _trends_and_patterns(
+    z: np.ndarray[Any, Any],
+    hot: np.ndarray[Any, Any],
+    cold: np.ndarray[Any, Any],
+    trend_alpha: float,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
+    """Return each cell's Mann-Kendall trend (z, p) of its Gi* z series and its pattern."""
+    trend: dict[bytes, tuple[float, float]] = {}  # many cells share a series; test each once
+    trend_z = np.empty(len(z))
+    trend_p = np.empty(len(z))
+    patterns = []
+    for i in range(len(z)):
+        key = z[i].tobytes()
+        if key not in trend:
+            trend[key] = mann_kendall(z[i])
+        trend_z[i], trend_p[i] = trend[key]
+        patterns.append(
+            classify_series(hot[i], cold[i], trend_z[i], trend_p[i], trend_alpha=trend_alpha)
+        )
+    return trend_z, trend_p, patterns
+
+
 def emerging_hotspots(
     points: gpd.GeoDataFrame,
     *,
@@ -581,18 +603,7 @@ def emerging_hotspots(
     z = cube.gi_z.to_numpy()[keep]
     hot = cube.hot.to_numpy()[keep]
     cold = cube.cold.to_numpy()[keep]
-    trend: dict[bytes, tuple[float, float]] = {}  # many cells share a series; test each once
-    trend_z = np.empty(len(z))
-    trend_p = np.empty(len(z))
-    patterns = []
-    for i in range(len(z)):
-        key = z[i].tobytes()
-        if key not in trend:
-            trend[key] = mann_kendall(z[i])
-        trend_z[i], trend_p[i] = trend[key]
-        patterns.append(
-            classify_series(hot[i], cold[i], trend_z[i], trend_p[i], trend_alpha=trend_alpha)
-        )
+    trend_z, trend_p, patterns = _trends_and_patterns(z, hot, cold, trend_alpha)
     cells = cube.grid[keep]
     out = gpd.GeoDataFrame(
         {
