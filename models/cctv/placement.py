@@ -274,6 +274,23 @@ def _inside(xy: FloatArray, area: Any) -> BoolArray:
     return np.asarray(shapely.contains_xy(area, xy[:, 0], xy[:, 1]), dtype=bool)
 
 
+def _approach_points(
+    sxy: FloatArray, names: npt.NDArray[np.object_], area: Any, approach_radius_m: float
+) -> tuple[FloatArray, list[str]]:
+    """Return the approach points around sites (8 bearings × :data:`APPROACH_STEPS`) in ``area``."""
+    cxy: list[FloatArray] = []
+    clab: list[str] = []
+    angles = np.deg2rad(90.0 - 45.0 * np.arange(8))  # N, NE, E, ... clockwise from north
+    for step in APPROACH_STEPS:
+        r = approach_radius_m * step
+        for b, a in zip(_BEARINGS, angles, strict=True):
+            pts = sxy + r * np.array([np.cos(a), np.sin(a)])
+            keep = _inside(pts, area)
+            cxy.append(pts[keep])
+            clab += [f"approach to {n} ({b}, {r:g} m)" for n in names[keep]]
+    return (np.vstack(cxy) if cxy else np.empty((0, 2))), clab
+
+
 def build_layout(
     sites: gpd.GeoDataFrame | None,
     registry: CameraRegistry,
@@ -363,15 +380,10 @@ def build_layout(
         cxy.append(sxy)
         ckind += [SITE_ENTRANCE] * len(sxy)
         clab += [f"entrance of {n}" for n in names]
-        angles = np.deg2rad(90.0 - 45.0 * np.arange(8))  # N, NE, E, ... clockwise from north
-        for step in APPROACH_STEPS:
-            r = approach_radius_m * step
-            for b, a in zip(_BEARINGS, angles, strict=True):
-                pts = sxy + r * np.array([np.cos(a), np.sin(a)])
-                keep = _inside(pts, area)
-                cxy.append(pts[keep])
-                ckind += [APPROACH] * int(keep.sum())
-                clab += [f"approach to {n} ({b}, {r:g} m)" for n in names[keep]]
+        pts, labels = _approach_points(sxy, names, area, approach_radius_m)
+        cxy.append(pts)
+        ckind += [APPROACH] * len(pts)
+        clab += labels
     n_new = sum(len(x) for x in cxy)
     cost = [np.full(n_new, float(new_cost))]
     radius = [np.full(n_new, float(new_radius_m))]
