@@ -195,8 +195,8 @@ def significance_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Getis-Ord Gi* hot and cold cells (FDR-corrected), or emerging hot-spot trends."""
-    from models.emerging import NO_PATTERN, PATTERN, PATTERNS, emerging_hotspots
-    from models.significance import GI_CLASS, GI_CLASSES, NOT_SIGNIFICANT, gi_star
+    from models.surfaces.emerging import NO_PATTERN, PATTERN, PATTERNS, emerging_hotspots
+    from models.surfaces.significance import GI_CLASS, GI_CLASSES, NOT_SIGNIFICANT, gi_star
 
     inputs = _inputs(store, start, end, thana, category)
     area = inputs.study_area()
@@ -284,8 +284,8 @@ def backtest_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Back-test DBSCAN, KDE, Gi* and last-period counts: hit rate, PAI, PEI (rolling)."""
-    from models.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
-    from models.scorers import standard_backtest
+    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
+    from models.evaluation.scorers import standard_backtest
 
     for value, what in ((train, "--train"), (test, "--test")):
         try:

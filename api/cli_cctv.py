@@ -76,7 +76,7 @@ def _inputs(
 
 
 def _params(radius_m: float, days: int) -> Any:
-    from models.cctv_plan import CctvParams
+    from models.cctv.plan import CctvParams
 
     return CctvParams(radius_m=radius_m, days=days, metric_crs=settings().metric_crs)
 
@@ -117,8 +117,8 @@ def gaps_cmd(
 ) -> None:
     """List every sensitive site's CCTV gap: covered, repairable or uncovered, with priority."""
     from maps.cctv_report import cctv_report_html
-    from models import cctv_gaps as cg
-    from models.cctv_plan import selection_gaps
+    from models.cctv import gaps as cg
+    from models.cctv.plan import selection_gaps
 
     suffix = out.suffix.lower()
     if suffix not in ("", ".csv", ".geojson"):
@@ -205,8 +205,8 @@ def place_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Propose up to k cameras (new or repaired) that see the most incidents, hotspots and sites."""
-    from models import placement as pl
-    from models.cctv_plan import selection_placement
+    from models.cctv import placement as pl
+    from models.cctv.plan import selection_placement
 
     if out.suffix.lower() != ".geojson":
         raise ParameterError(
@@ -280,7 +280,7 @@ def report_cmd(
 ) -> None:
     """Write the printable CCTV report of a thana (Hindi and English headings)."""
     from maps.cctv_report import cctv_report_html
-    from models.cctv_plan import selection_gaps, selection_hotspots, selection_placement
+    from models.cctv.plan import selection_gaps, selection_hotspots, selection_placement
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(

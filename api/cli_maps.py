@@ -195,7 +195,7 @@ def map_hotspots_cmd(
         under = hs.underserved_hotspots(spots, inputs.campaigns, metric_crs=cfg.metric_crs)
     gi_cells = None
     if significance:
-        from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
+        from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
 
         with console.status(f"Gi* on {MAP_CELL_M:g} m cells …"):
             cells = gi_star(
@@ -204,7 +204,7 @@ def map_hotspots_cmd(
         gi_cells = cells[cells[GI_CLASS] != NOT_SIGNIFICANT]
     trends = None
     if emerging:
-        from models.emerging import NO_PATTERN, PATTERN, emerging_hotspots
+        from models.surfaces.emerging import NO_PATTERN, PATTERN, emerging_hotspots
 
         try:
             with console.status("emerging hot-spot trends (monthly) …"):
@@ -299,8 +299,8 @@ def map_cctv_cmd(
     """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
     from maps.cctv_map import cctv_map
     from maps.render import map_html
-    from models import cctv_gaps as cg
-    from models.cctv_plan import (
+    from models.cctv import gaps as cg
+    from models.cctv.plan import (
         CctvParams,
         selection_gaps,
         selection_hotspots,
@@ -408,7 +408,7 @@ def map_patrol_cmd(
     from maps.patrol_map import patrol_map
     from maps.render import map_html
     from models.patrol import plan_from_store
-    from models.teams import read_teams
+    from models.patrol.teams import read_teams
 
     _check_out(out, png)
     if day > days:

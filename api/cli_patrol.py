@@ -14,8 +14,8 @@ from rich.table import Table
 
 from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
 from geo.errors import ParameterError
+from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
-from models.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +108,8 @@ def patrol_plan_cmd(
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
     from maps.patrol_sheet import write_sheets
     from models.patrol import plan_from_store
-    from models.patrol_export import summary, write_plan
-    from models.teams import read_teams
+    from models.patrol.export import summary, write_plan
+    from models.patrol.teams import read_teams
 
     cfg = settings()
     given = read_teams(teams) if teams is not None else None

@@ -402,8 +402,8 @@ def gi_geojson(
     -------
     bytes
     """
-    from models.grid import CELL_ID
-    from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
+    from models.surfaces.grid import CELL_ID
+    from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
 
     data = inputs(store, settings, selection)
     check_cells(data, settings, g)
@@ -444,14 +444,14 @@ def emerging_cells(
     Returns
     -------
     geopandas.GeoDataFrame
-        The output of :func:`models.emerging.emerging_hotspots`.
+        The output of :func:`models.surfaces.emerging.emerging_hotspots`.
 
     Raises
     ------
     geo.errors.ParameterError
         When cells × time bins exceed :data:`MAX_CELL_BINS`, saying how to shrink it.
     """
-    from models.emerging import emerging_hotspots
+    from models.surfaces.emerging import emerging_hotspots
 
     n_cells = check_cells(data, settings, g)
     times = data.incidents[OCCURRED_AT]
@@ -502,8 +502,8 @@ def emerging_geojson(
     -------
     bytes
     """
-    from models.emerging import NO_PATTERN, PATTERN
-    from models.grid import CELL_ID
+    from models.surfaces.emerging import NO_PATTERN, PATTERN
+    from models.surfaces.grid import CELL_ID
 
     data = inputs(store, settings, selection)
     cells = emerging_cells(data, settings, selection, g, time_bin=time_bin)
@@ -560,8 +560,8 @@ def backtest_summary(
     dict
         ``folds``, the parameters, ``selection`` and ``summary`` rows.
     """
-    from models.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
-    from models.scorers import standard_backtest
+    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
+    from models.evaluation.scorers import standard_backtest
 
     data = inputs(store, settings, selection)
     n_cells = check_cells(data, settings, g)
@@ -876,7 +876,7 @@ def map_html(
     except ExportError as exc:
         raise UnavailableError(exc.what, why=exc.why, fix=exc.fix) from exc
     from models.hotspots import underserved_hotspots
-    from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
+    from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
 
     data = inputs(store, settings, selection)
     spots = find_hotspots(data, settings, HotspotParams(m.hotspots.eps_m, m.hotspots.min_samples))
@@ -897,7 +897,7 @@ def map_html(
         gi_cells = cells[cells[GI_CLASS] != NOT_SIGNIFICANT]
     trends = None
     if m.emerging:
-        from models.emerging import NO_PATTERN, PATTERN
+        from models.surfaces.emerging import NO_PATTERN, PATTERN
 
         cube = emerging_cells(data, settings, selection, GridParams(cell_m=m.cell_m), time_bin="M")
         trends = cube[cube[PATTERN] != NO_PATTERN]

@@ -7,7 +7,7 @@ Run with ``.venv/bin/python bench/cctv_placement.py [--candidates 5000 --demand 
    clustered around 60 centres over 10 km × 10 km (σ 400 m) and ``--candidates`` candidate
    positions (half near the centres, half uniform), a 150 m view radius, seeded. For each
    ``k``: the coverage matrix build (cKDTree), the solve as the product runs it
-   (:func:`models.placement.solve`, ``method="auto"``: reduction + HiGHS with its 45 s time
+   (:func:`models.cctv.placement.solve`, ``method="auto"``: reduction + HiGHS with its 45 s time
    limit, then the best of its incumbent and greedy with the solver's bound), greedy alone,
    and the LP-relaxation bound; the optimality gaps.
 2. **Demo data** (SYNTHETIC Varanasi, ``geo.demo``, seed 2026): gap analysis time, then
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from models import placement as pl  # noqa: E402
+from models.cctv import placement as pl  # noqa: E402
 
 SEED = 2026
 RADIUS_M = 150.0
@@ -106,7 +106,7 @@ def bench_demo(k: int, thana: str) -> dict[str, Any]:
     from geo import demo
     from geo.settings import Settings
     from geo.store import open_store
-    from models.cctv_plan import CctvParams, selection_gaps, selection_hotspots
+    from models.cctv.plan import CctvParams, selection_gaps, selection_hotspots
     from models.inputs import Selection, load_inputs
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,9 +39,9 @@ from maps.browser import (  # noqa: E402
 )
 from maps.hotspot_map import hotspot_map  # noqa: E402
 from maps.render import map_html  # noqa: E402
-from models.emerging import NO_PATTERN, PATTERN, emerging_hotspots  # noqa: E402
 from models.hotspots import find_hotspots, underserved_hotspots  # noqa: E402
-from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star  # noqa: E402
+from models.surfaces.emerging import NO_PATTERN, PATTERN, emerging_hotspots  # noqa: E402
+from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star  # noqa: E402
 
 TARGET_MB = 5.0
 TARGET_S = 3.0

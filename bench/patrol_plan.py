@@ -33,7 +33,7 @@ TARGET_S = 30.0
 
 
 def _brute_force(problem: Any) -> int:
-    from models.patrol_routing import schedule
+    from models.patrol.routing import schedule
 
     v = problem.n_teams
     slots = list(range(v, problem.n_nodes))
@@ -59,7 +59,7 @@ def _brute_force(problem: Any) -> int:
 
 def quality(n_cases: int = 100) -> dict[str, Any]:
     """Return how often greedy descent equals brute force on tiny random instances."""
-    from models.patrol_routing import RoutingProblem, solve_routing
+    from models.patrol.routing import RoutingProblem, solve_routing
 
     equal = 0
     gaps = []
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from geo.settings import Settings
     from geo.store import open_store
     from models.patrol import PlanParams, plan_from_store
-    from models.patrol_export import ALL_DAYS, coverage_table
+    from models.patrol.export import ALL_DAYS, coverage_table
 
     settings = Settings(_env_file=None)
     with tempfile.TemporaryDirectory(prefix="shakti-bench-") as tmp:

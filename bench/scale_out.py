@@ -10,7 +10,7 @@ town spread (30 %), and 10 % scattered over the whole state. Generated in seeded
 ever holds all incidents) and the single-process path concatenates the same partitions.
 Both use EPSG:32644 (what a state deployment sets as SHAKTI_METRIC_CRS).
 
-* ``single``: ``models.hotspots.cluster`` + ``models.grid``-style counting in one process
+* ``single``: ``models.hotspots.cluster`` + ``models.surfaces.grid``-style counting in one process
   (a fresh subprocess: wall time and peak RSS above its start).
 * ``dask``: ``models.scale.dask_cluster`` (labels brought back to the client) and
   ``dask_grid_counts`` on a ``distributed.LocalCluster`` of ``--workers`` processes with one
@@ -43,8 +43,8 @@ HOTSPOTS_PER_TOWN = 25
 
 def _warm_up() -> None:
     """Import and run everything once on a few points (imports and PROJ set-up not timed)."""
-    from models.grid import count_in_cells, square_grid
     from models.hotspots import cluster
+    from models.surfaces.grid import count_in_cells, square_grid
 
     tiny = state_partition(0, 0, 500)
     cluster(tiny, eps_m=100, min_samples=3, metric_crs=METRIC_CRS)
@@ -116,8 +116,8 @@ def single_run(
     """Child process: the single-process path; prints one JSON line (and saves labels)."""
     import pandas as pd
 
-    from models.grid import CELL_ID, count_in_cells, square_grid
     from models.hotspots import cluster
+    from models.surfaces.grid import CELL_ID, count_in_cells, square_grid
 
     parts = [state_partition(seed, i, k) for i, k in enumerate(_sizes(n, partition_size))]
     points = pd.concat(parts)

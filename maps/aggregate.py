@@ -15,10 +15,9 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from geo.crs import WGS84
+from geo.crs import WGS84, metric_coordinates
 from geo.schema import CATEGORY, NAME, OCCURRED_AT, THANA
-from models.grid import h3_resolution_for
-from models.hotspots import metric_coordinates
+from models.surfaces.grid import h3_resolution_for
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +164,7 @@ def hex_counts(
     incidents : geopandas.GeoDataFrame
         Points in EPSG:4326, optionally with ``category``.
     cell_m : float
-        Requested edge length (see :func:`models.grid.h3_resolution_for`).
+        Requested edge length (see :func:`models.surfaces.grid.h3_resolution_for`).
     min_count : int
         Hexagons with fewer incidents are dropped (:data:`SUPPRESS_BELOW` when shared).
 

@@ -16,8 +16,8 @@ from maps.elements import LegendSection, Swatch
 from maps.feature_layer import NOTHING, Drawn, feature_layer, point_marker
 from maps.geojson import in_wgs84
 from maps.popups import CardSpec, fmt, text
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 
 #: Colour of a site by gap status: no camera (red), a repair would cover it (amber), seen.
 GAP_COLORS: Final[Mapping[str, str]] = MappingProxyType(
@@ -52,7 +52,7 @@ def add_gap_sites(m: folium.Map, gaps: gpd.GeoDataFrame | None, *, show: bool = 
     ----------
     m : folium.Map
     gaps : geopandas.GeoDataFrame, optional
-        :attr:`models.cctv_gaps.GapAnalysis.gaps`.
+        :attr:`models.cctv.gaps.GapAnalysis.gaps`.
     show : bool
 
     Returns
@@ -118,7 +118,7 @@ def add_proposed_cameras(
     ----------
     m : folium.Map
     proposed : geopandas.GeoDataFrame, optional
-        :attr:`models.placement.Placement.cameras`.
+        :attr:`models.cctv.placement.Placement.cameras`.
     show : bool
 
     Returns

@@ -16,10 +16,10 @@ from maps.base import add_controls, base_map, extent
 from maps.cctv_layers import add_gap_sites, add_proposed_cameras
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
-from models import cctv_gaps as cg
+from models.cctv import gaps as cg
 
-# The coverage analytics live in models.cctv_gaps; re-exported for existing callers.
-from models.cctv_gaps import COVERED, CoverageSummary, coverage_summary, site_coverage
+# The coverage analytics live in models.cctv.gaps; re-exported for existing callers.
+from models.cctv.gaps import COVERED, CoverageSummary, coverage_summary, site_coverage
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,11 @@ def cctv_map(
     thanas : geopandas.GeoDataFrame, optional
     hotspots : geopandas.GeoDataFrame, optional
         :func:`models.hotspots.find_hotspots` output, drawn for context.
-    gaps : models.cctv_gaps.GapAnalysis, optional
-        The gap analysis to draw; computed with :func:`models.cctv_gaps.gap_analysis` (no
+    gaps : models.cctv.gaps.GapAnalysis, optional
+        The gap analysis to draw; computed with :func:`models.cctv.gaps.gap_analysis` (no
         incidents) when not given.
     proposed : geopandas.GeoDataFrame, optional
-        :attr:`models.placement.Placement.cameras`.
+        :attr:`models.cctv.placement.Placement.cameras`.
     share : bool, default False
         Shareable map (hotspot outlines blurred, small counts suppressed).
     tiles : str or None, default "openstreetmap"

@@ -10,8 +10,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.schema import KIND, NAME, THANA
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 
 #: Section headings: (Hindi, English).
 HEADINGS: Final[Mapping[str, tuple[str, str]]] = {
@@ -83,10 +83,10 @@ def cctv_report_html(
 
     Parameters
     ----------
-    gaps : models.cctv_gaps.GapAnalysis
+    gaps : models.cctv.gaps.GapAnalysis
     thana : str, optional
         Only this thana's sites (the report's title says which).
-    placement : models.placement.Placement, optional
+    placement : models.cctv.placement.Placement, optional
         Proposed cameras, listed in order of marginal gain.
     period : str
         The time window, as text.

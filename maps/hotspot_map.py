@@ -112,9 +112,9 @@ def hotspot_map(
     hotspots : geopandas.GeoDataFrame, optional
         :func:`models.hotspots.find_hotspots` output.
     gi_cells : geopandas.GeoDataFrame, optional
-        :func:`models.significance.gi_star` output (non-significant cells are skipped).
+        :func:`models.surfaces.significance.gi_star` output (non-significant cells are skipped).
     emerging : geopandas.GeoDataFrame, optional
-        :func:`models.emerging.emerging_hotspots` output (cells without a pattern skipped).
+        :func:`models.surfaces.emerging.emerging_hotspots` output (cells without a pattern skipped).
     underserved : geopandas.GeoDataFrame, optional
         :func:`models.hotspots.underserved_hotspots` output.
     share : bool, default False

@@ -677,8 +677,8 @@ def add_gi_cells(
     """Draw the significant Gi* cells (hot and cold, by confidence) of ``gi_star`` output."""
     if gi_cells is None or gi_cells.empty:
         return NOTHING
-    from models.grid import COUNT
-    from models.significance import GI_CLASS, GI_Z, NOT_SIGNIFICANT
+    from models.surfaces.grid import COUNT
+    from models.surfaces.significance import GI_CLASS, GI_Z, NOT_SIGNIFICANT
 
     cells = in_wgs84(gi_cells)
     cells = cells[cells[GI_CLASS].astype(str) != NOT_SIGNIFICANT]
@@ -728,8 +728,8 @@ def add_emerging(
     """Draw the cells of ``emerging_hotspots`` output that show a pattern (new, intensifying...)."""
     if emerging is None or emerging.empty:
         return NOTHING
-    from models.emerging import N_BINS, N_HOT, NO_PATTERN, PATTERN, PATTERNS, TREND_Z
-    from models.grid import COUNT
+    from models.surfaces.emerging import N_BINS, N_HOT, NO_PATTERN, PATTERN, PATTERNS, TREND_Z
+    from models.surfaces.grid import COUNT
 
     cells = in_wgs84(emerging)
     cells = cells[cells[PATTERN].astype(str) != NO_PATTERN]

@@ -17,7 +17,7 @@ from maps.base import add_controls, base_map
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
 from models.patrol import PatrolPlan, Route
-from models.teams import clock
+from models.patrol.teams import clock
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Final
 
 from models.patrol import CONDUCT_EN, CONDUCT_HI, PatrolPlan, Route
-from models.patrol_routing import solver_name
-from models.teams import clock
+from models.patrol.routing import solver_name
+from models.patrol.teams import clock
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from maps.elements import LegendSection, Swatch
 from maps.feature_layer import NOTHING, Drawn, feature_layer, point_marker
 from maps.geojson import in_wgs84
 from maps.popups import CardSpec, fmt, guard_columns, is_missing, text
-from models import cctv_gaps
+from models.cctv import gaps as cctv_gaps
 
 #: The only columns each layer's popups may show.
 SITE_POPUP_COLUMNS: Final = (NAME, KIND, OPENS_AT, DISPERSES_AT, STUDENTS)

@@ -31,7 +31,7 @@ def gi_styles() -> Mapping[str, tuple[str, str]]:
 
     A function, not a constant, so that importing the maps does not import esda.
     """
-    from models import significance as sig
+    from models.surfaces import significance as sig
 
     return MappingProxyType(
         {
@@ -49,7 +49,7 @@ def gi_styles() -> Mapping[str, tuple[str, str]]:
 @functools.cache
 def pattern_colors() -> Mapping[str, str]:
     """Return ``{emerging pattern: colour}`` (ArcGIS-like: reds for hot, blues for cold)."""
-    from models import emerging as em
+    from models.surfaces import emerging as em
 
     return MappingProxyType(
         {

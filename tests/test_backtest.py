@@ -8,7 +8,7 @@ import shapely
 
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
-from models.backtest import (
+from models.evaluation.backtest import (
     AREA_SHARE_USED,
     HIT_RATE,
     HITS,

@@ -15,8 +15,8 @@ from api.cli_common import app
 from geo import demo
 from geo.settings import Settings, get_settings
 from geo.store import open_store
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 
 runner = CliRunner()
 THANA = "Lanka"

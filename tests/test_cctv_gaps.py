@@ -1,4 +1,4 @@
-"""Tests for models.cctv_gaps: coverage on hand-built layouts, messy registers, priorities."""
+"""Tests for models.cctv.gaps: coverage on hand-built layouts, messy registers, priorities."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import shapely
 from geo.errors import ParameterError
 from geo.schema import ID, KIND, NAME, OCCURRED_AT, OWNER, STATUS, THANA, VIEW_RADIUS_M
 from maps import cctv_map
-from models import cctv_gaps as cg
+from models.cctv import gaps as cg
 
 UTM = "EPSG:32644"
 #: Metric origin of the hand-built layouts (inside Varanasi's UTM zone).

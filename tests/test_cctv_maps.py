@@ -13,8 +13,8 @@ from maps.cctv_layers import GAP_COLORS
 from maps.cctv_map import cctv_map
 from maps.cctv_report import HEADINGS, cctv_report_html
 from maps.render import map_html
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 
 UTM = "EPSG:32644"
 X0, Y0 = 700_000.0, 2_800_000.0

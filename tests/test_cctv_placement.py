@@ -1,4 +1,4 @@
-"""Tests for models.placement: MILP = brute force, greedy bound, repairs, layouts, real data."""
+"""Tests for models.cctv.placement: MILP = brute force, greedy bound, repairs, layouts, data."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from geo.errors import ParameterError
 from geo.schema import ID, KIND, NAME, OCCURRED_AT, STATUS, THANA, VIEW_RADIUS_M
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 
 UTM = "EPSG:32644"
 X0, Y0 = 700_000.0, 2_800_000.0

@@ -14,11 +14,11 @@ from api.cli import app
 from geo import demo
 from geo.settings import Settings, get_settings
 from geo.store import open_store
-from models.backtest import METHOD
-from models.emerging import NO_PATTERN, PATTERN
+from models.evaluation.backtest import METHOD
+from models.evaluation.scorers import STANDARD_METHODS
 from models.hotspots import INCIDENTS, PRIMARY_THANA, RISK_RANK, WHY
-from models.scorers import STANDARD_METHODS
-from models.significance import GI_CLASS, NOT_SIGNIFICANT
+from models.surfaces.emerging import NO_PATTERN, PATTERN
+from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT
 
 runner = CliRunner()
 

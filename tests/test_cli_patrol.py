@@ -17,7 +17,7 @@ from geo.settings import Settings, get_settings
 from geo.store import open_store
 from maps.patrol_sheet import HEADINGS
 from models.patrol import CONDUCT_EN, STOP_COLUMNS
-from models.patrol_export import PLAN_JSON, ROUTES_GEOJSON, STOPS_CSV
+from models.patrol.export import PLAN_JSON, ROUTES_GEOJSON, STOPS_CSV
 
 runner = CliRunner()
 

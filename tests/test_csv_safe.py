@@ -19,7 +19,7 @@ import shapely
 from typer.testing import CliRunner
 
 import api.cli_analysis
-import models.scorers
+import models.evaluation.scorers
 from api.cli_common import app
 from api.services import quarantine_csv
 from geo.csv_safe import ESCAPE, FORMULA_PREFIXES, csv_text, escape_cell, escape_frame, write_csv
@@ -27,8 +27,8 @@ from geo.export import write_output
 from geo.quarantine import QUARANTINE_COLUMNS, export_csv, export_text
 from geo.schema import LayerKind
 from models.patrol import plan_patrols
-from models.patrol_export import COVERAGE_CSV, STOPS_CSV, UNCOVERED_CSV, VISITS_CSV, write_plan
-from models.teams import Teams, make_team
+from models.patrol.export import COVERAGE_CSV, STOPS_CSV, UNCOVERED_CSV, VISITS_CSV, write_plan
+from models.patrol.teams import Teams, make_team
 from tests.test_patrol import MONDAY, STATION, UTM44, hotspot, site
 
 #: What an attacker names a site, a thana or a category.
@@ -176,7 +176,7 @@ def test_backtest_folds_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def fake_backtest(*args: Any, **kwargs: Any) -> SimpleNamespace:
         return SimpleNamespace(folds=folds, summary=summary)
 
-    monkeypatch.setattr(models.scorers, "standard_backtest", fake_backtest)
+    monkeypatch.setattr(models.evaluation.scorers, "standard_backtest", fake_backtest)
     out = tmp_path / "folds.csv"
     result = runner.invoke(app, ["backtest", "--out", str(out)])
     assert result.exit_code == 0, result.output

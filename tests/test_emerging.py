@@ -12,7 +12,7 @@ import shapely
 
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
-from models.emerging import (
+from models.surfaces.emerging import (
     CONSECUTIVE_COLD,
     CONSECUTIVE_HOT,
     DIMINISHING_COLD,
@@ -46,7 +46,7 @@ from models.emerging import (
     space_time_gi,
     time_bin_edges,
 )
-from models.grid import AREA_KM2, CELL_ID, COUNT
+from models.surfaces.grid import AREA_KM2, CELL_ID, COUNT
 
 TZ = "Asia/Kolkata"
 UTM = "EPSG:32644"

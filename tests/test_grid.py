@@ -13,7 +13,7 @@ import shapely
 
 from geo.errors import ParameterError
 from geo.settings import VARANASI_BBOX
-from models.grid import (
+from models.surfaces.grid import (
     AREA_KM2,
     CELL_ID,
     COUNT,

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from geo.errors import ParameterError
-from models.grid import CELL_ID, hex_grid, square_grid
-from models.kde import (
+from models.surfaces.grid import CELL_ID, hex_grid, square_grid
+from models.surfaces.kde import (
     GAUSSIAN,
     KDE_DENSITY,
     QUARTIC,

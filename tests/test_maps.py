@@ -45,9 +45,9 @@ from maps.geojson import compact_collection, compact_json
 from maps.hotspot_map import hotspot_map
 from maps.popups import guard_columns
 from maps.render import map_html, stable_ids
-from models.emerging import emerging_hotspots
 from models.hotspots import PEAK_HOURS, RISK_RANK, WHY, find_hotspots, underserved_hotspots
-from models.significance import gi_star
+from models.surfaces.emerging import emerging_hotspots
+from models.surfaces.significance import gi_star
 
 WGS84 = "EPSG:4326"
 TZ = "Asia/Kolkata"

@@ -20,11 +20,11 @@ from models.patrol import (
     PlanParams,
     plan_patrols,
 )
-from models.patrol_export import stops_table, visit_shares
-from models.patrol_routing import RoutingProblem, schedule, solve_routing
-from models.patrol_stops import PLACE_HOTSPOT, PLACE_SITE, Place, Window
-from models.teams import Teams, make_team
-from models.travel import travel_seconds
+from models.patrol.export import stops_table, visit_shares
+from models.patrol.routing import RoutingProblem, schedule, solve_routing
+from models.patrol.stops import PLACE_HOTSPOT, PLACE_SITE, Place, Window
+from models.patrol.teams import Teams, make_team
+from models.patrol.travel import travel_seconds
 
 UTM44 = "EPSG:32644"
 X0, Y0 = 700_000.0, 2_800_000.0

@@ -21,7 +21,7 @@ from maps.patrol_sheet import HEADINGS, sheet_html, write_sheets
 from maps.render import map_html
 from models import hotspots as hs
 from models.patrol import CONDUCT_EN, CONDUCT_HI, STOP_COLUMNS, plan_patrols
-from models.patrol_export import (
+from models.patrol.export import (
     ALL_DAYS,
     FEATURE,
     FEATURE_ROUTE,
@@ -31,7 +31,7 @@ from models.patrol_export import (
     stops_table,
     write_plan,
 )
-from models.patrol_stops import (
+from models.patrol.stops import (
     DISPERSAL_AFTER_MIN,
     DISPERSAL_BEFORE_MIN,
     PLACE_SITE,
@@ -41,14 +41,14 @@ from models.patrol_stops import (
     hour_weights,
     site_places,
 )
-from models.teams import (
+from models.patrol.teams import (
     DEFAULT_SHIFTS,
     MODE_SPEED_KMH,
     make_team,
     read_teams,
     resolve_teams,
 )
-from models.travel import (
+from models.patrol.travel import (
     DEFAULT_DETOUR_FACTOR,
     ROAD,
     STRAIGHT,

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from geo.errors import ParameterError
 from geo.settings import get_settings
-from models.grid import COUNT, count_in_cells, square_grid
 from models.hotspots import (
     HOTSPOT_ID,
     NOISE,
@@ -34,7 +33,8 @@ from models.scale import (
     dask_grid_counts,
     hotspot_sums,
 )
-from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
+from models.surfaces.grid import COUNT, count_in_cells, square_grid
+from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
 
 UTM44 = "EPSG:32644"
 X0, Y0 = 500_000.0, 2_800_000.0  # near Varanasi in UTM 44N

@@ -1,4 +1,4 @@
-"""Tests for the standard back-test methods (models.scorers)."""
+"""Tests for the standard back-test methods (models.evaluation.scorers)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import pytest
 
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
-from models.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI
-from models.grid import CELL_ID, square_grid
-from models.scorers import (
+from models.evaluation.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI
+from models.evaluation.scorers import (
     DBSCAN_HOTSPOTS,
     GI_HOT_CELLS,
     KDE_TOP,
@@ -24,6 +23,7 @@ from models.scorers import (
     standard_backtest,
     standard_methods,
 )
+from models.surfaces.grid import CELL_ID, square_grid
 
 CRS = "EPSG:32644"
 CELL = 100.0

@@ -13,8 +13,8 @@ from esda.significance import calculate_significance
 from libpysal.weights import Queen, lat2W
 
 from geo.errors import ParameterError
-from models.grid import AREA_KM2, CELL_ID, COUNT, count_in_cells, square_grid
-from models.significance import (
+from models.surfaces.grid import AREA_KM2, CELL_ID, COUNT, count_in_cells, square_grid
+from models.surfaces.significance import (
     COLD_99,
     GI_CLASS,
     GI_CLASSES,
@@ -155,7 +155,7 @@ def test_fdr_never_adds_significant_cells(incidents: gpd.GeoDataFrame) -> None:
 def test_fdr_warns_when_permutations_are_too_coarse(
     incidents: gpd.GeoDataFrame, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="models.significance"):
+    with caplog.at_level(logging.WARNING, logger="models.surfaces.significance"):
         out = gi_star(incidents, cell_m=CELL, permutations=39, fdr=True)
     assert (out[GI_CLASS] == NOT_SIGNIFICANT).all()
     assert "no cell survives the FDR correction" in caplog.text

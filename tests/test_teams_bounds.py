@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import models.patrol
+import models.patrol.plan
 from geo.errors import InputTooLargeError, ParameterError
 from models.patrol import MAX_SLOTS, PlanParams
-from models.teams import (
+from models.patrol.teams import (
     MAX_TEAM_NAME_CHARS,
     MAX_TEAMS,
     MAX_TEAMS_PER_THANA,
@@ -121,7 +121,7 @@ def test_a_thana_day_plans_at_most_max_slots_keeping_must_visits(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert MAX_SLOTS >= 200  # 12 teams × ~16 stops a day fit with room to choose
-    monkeypatch.setattr(models.patrol, "MAX_SLOTS", 3)
+    monkeypatch.setattr(models.patrol.plan, "MAX_SLOTS", 3)
     places = [site(i, 300.0 * i, 0.0, risk=0.9 - 0.1 * i, disperse=600 + 45 * i) for i in range(6)]
     no_noise = PlanParams(variation=0.0)
     plan = plan_of(places, teams_of(("08:00", "14:00", "bike")), must=["S5"], params=no_noise)

@@ -67,7 +67,7 @@ class CctvQuery:
 
 
 def _params(settings: Settings, q: CctvQuery) -> Any:
-    from models.cctv_plan import CctvParams
+    from models.cctv.plan import CctvParams
 
     return CctvParams(radius_m=q.radius_m, days=q.days, metric_crs=settings.metric_crs)
 
@@ -86,8 +86,8 @@ def gaps_geojson(store: Store, settings: Settings, selection: Selection, q: Cctv
     -------
     bytes
     """
-    from models.cctv_gaps import SITE_ID
-    from models.cctv_plan import selection_gaps
+    from models.cctv.gaps import SITE_ID
+    from models.cctv.plan import selection_gaps
 
     data = inputs(store, settings, selection, require=False)
     result = selection_gaps(data, _params(settings, q))
@@ -119,8 +119,8 @@ def placement_geojson(
     -------
     bytes
     """
-    from models import placement as pl
-    from models.cctv_plan import selection_placement
+    from models.cctv import placement as pl
+    from models.cctv.plan import selection_placement
 
     data = inputs(store, settings, selection, require=False)
     plan = selection_placement(
@@ -154,7 +154,7 @@ def cctv_map_html(
     """
     from maps.cctv_map import cctv_map
     from maps.render import map_html
-    from models.cctv_plan import selection_gaps, selection_hotspots, selection_placement
+    from models.cctv.plan import selection_gaps, selection_hotspots, selection_placement
 
     data = inputs(store, settings, selection, require=False)
     params = _params(settings, q)

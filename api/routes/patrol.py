@@ -20,8 +20,7 @@ from api.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.users import Role, User
 from geo.errors import ParameterError
 from geo.schema import LayerKind
-from models.selection import FIRST_DAY, LAST_DAY
-from models.teams import (
+from models.patrol.teams import (
     DEFAULT_TEAMS_PER_THANA,
     MAX_TEAMS,
     MAX_TEAMS_PER_THANA,
@@ -31,6 +30,7 @@ from models.teams import (
     default_team_name,
     make_team,
 )
+from models.selection import FIRST_DAY, LAST_DAY
 
 router = APIRouter(tags=["patrol"])
 
@@ -54,14 +54,14 @@ MAX_TEAM_DAYS: Final = DEFAULT_TEAMS_PER_THANA * MAX_THANA_DAYS
 #: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
 MAX_PLACE_KEY_CHARS: Final = 120
-#: Longest team name the request parser reads; :func:`models.teams.check_team_name` then
-#: refuses anything above :data:`models.teams.MAX_TEAM_NAME_CHARS` with a clear message.
+#: Longest team name the request parser reads; :func:`models.patrol.teams.check_team_name` then
+#: refuses anything above :data:`models.patrol.teams.MAX_TEAM_NAME_CHARS` with a clear message.
 _MAX_TEAM_FIELD_CHARS: Final = 100
 _PLANS_ATTR: Final = "patrol_plans"
 
 
 class TeamIn(BaseModel):
-    """A team of a plan request (see :func:`models.teams.make_team`)."""
+    """A team of a plan request (see :func:`models.patrol.teams.make_team`)."""
 
     thana: str = Field(max_length=200, examples=["Lanka"])
     team: str | None = Field(
@@ -211,7 +211,7 @@ def _team_count(teams: list[TeamSpec] | None, scope: str | None, thanas: int) ->
     """Return how many teams a plan of ``thanas`` thanas (or the ``scope`` thana) will route.
 
     Given teams count in full (those of thanas outside the scope are left out of the plan);
-    each thana without given teams gets :data:`models.teams.DEFAULT_TEAMS_PER_THANA`.
+    each thana without given teams gets :data:`models.patrol.teams.DEFAULT_TEAMS_PER_THANA`.
     """
     given = [t for t in teams or [] if scope is None or t.thana == scope]
     with_teams = len({t.thana for t in given})
@@ -220,7 +220,7 @@ def _team_count(teams: list[TeamSpec] | None, scope: str | None, thanas: int) ->
 
 def _note_time_limit(data: dict[str, Any], thana_days: int) -> None:
     """Say in the plan's notes when solves stopped at the service's time limit."""
-    from models.patrol_routing import SOLVED_AT_TIME_LIMIT
+    from models.patrol.routing import SOLVED_AT_TIME_LIMIT
 
     hit = sum(1 for s in data.get("solve", []) if s.get("status") == SOLVED_AT_TIME_LIMIT)
     if hit:
@@ -296,7 +296,7 @@ async def create_plan(
             fix="plan fewer days or fewer teams, or use `shakti patrol plan`",
         )
     plan = await run_in_threadpool(_compute, state, body, scope, teams, thanas * body.days)
-    from models.patrol_export import plan_dict
+    from models.patrol.export import plan_dict
 
     plan_id = secrets.token_urlsafe(9)
     data = _links(plan_id, {"id": plan_id, **plan_dict(plan)})

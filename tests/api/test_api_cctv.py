@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 from tests.api.conftest import OTHER_THANA, OWN_THANA, Env
 
 ROUTES = ("/cctv/gaps", "/cctv/placement?k=3", "/maps/cctv?k=2")

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from api.routes.patrol import MAX_TEAM_DAYS, MAX_THANA_DAYS, SOLVE_BUDGET_S
+from models.patrol.teams import MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
-from models.teams import MAX_TEAMS, MAX_TEAMS_PER_THANA
 from tests.api.conftest import OWN_THANA, Env
 
 #: Seconds the largest accepted request may take here. Measured on 2 shared cores: 4–6 s for

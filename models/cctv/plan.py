@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from geo.schema import THANA
-from models import cctv_gaps as cg
-from models import placement as pl
+from models.cctv import gaps as cg
+from models.cctv import placement as pl
 from models.hotspots import DEFAULT_EPS_M, DEFAULT_MIN_SAMPLES, find_hotspots
 from models.inputs import AnalysisInputs
 
@@ -81,7 +81,7 @@ def selection_gaps(
 
     Returns
     -------
-    models.cctv_gaps.GapAnalysis
+    models.cctv.gaps.GapAnalysis
     """
     spots = selection_hotspots(data, p) if hotspots is None else hotspots
     result = cg.gap_analysis(
@@ -132,7 +132,7 @@ def selection_placement(
 
     Returns
     -------
-    models.placement.Placement
+    models.cctv.placement.Placement
     """
     spots = selection_hotspots(data, p) if hotspots is None else hotspots
     thana = data.selection.thana

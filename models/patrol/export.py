@@ -17,7 +17,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.csv_safe import write_csv
-from models.patrol import (
+from models.patrol.records import (
     ARRIVE,
     ARRIVE_LATEST,
     CONDUCT_EN,
@@ -57,9 +57,9 @@ from models.patrol import (
     PatrolPlan,
     Route,
 )
-from models.patrol_routing import solver_name
-from models.patrol_stops import PLACE_HOTSPOT, Place
-from models.teams import clock
+from models.patrol.routing import solver_name
+from models.patrol.stops import PLACE_HOTSPOT, Place
+from models.patrol.teams import clock
 
 logger = logging.getLogger(__name__)
 

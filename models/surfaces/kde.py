@@ -26,7 +26,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_crs_for, to_metric
 from geo.errors import ParameterError
-from models.grid import (
+from models.surfaces.grid import (
     CELL_ID,
     StudyArea,
     check_cell_m,
@@ -225,7 +225,7 @@ def kde_surface(
     """Return the kernel density of the points on a raster, in incidents (or weight) per km².
 
     The raster covers the points grown by the kernel's support, so no mass falls off its
-    edges; its edges lie on multiples of ``cell_m`` like :func:`models.grid.square_grid`.
+    edges; its edges lie on multiples of ``cell_m`` like :func:`models.surfaces.grid.square_grid`.
 
     Parameters
     ----------
@@ -312,8 +312,8 @@ def kde_cells(
     points : GeoDataFrame or GeoSeries
         Points in any CRS; not modified.
     grid : geopandas.GeoDataFrame, optional
-        Cells with a :data:`models.grid.CELL_ID` column (any CRS). Default: a
-        :func:`models.grid.square_grid` of ``cell_m`` over the points (and ``study_area``).
+        Cells with a :data:`models.surfaces.grid.CELL_ID` column (any CRS). Default: a
+        :func:`models.surfaces.grid.square_grid` of ``cell_m`` over the points (and ``study_area``).
     bandwidth_m : float
         Quartic radius or gaussian standard deviation in metres.
     cell_m : float, optional
@@ -329,7 +329,7 @@ def kde_cells(
     Returns
     -------
     geopandas.GeoDataFrame
-        The grid's rows (same index, same order) with :data:`models.grid.CELL_ID`,
+        The grid's rows (same index, same order) with :data:`models.surfaces.grid.CELL_ID`,
         :data:`KDE_DENSITY` (per km²) and ``geometry``, in EPSG:4326.
     """
     if grid is None:

@@ -2,7 +2,8 @@
 
 # How it works (after ArcGIS Pro, "How Emerging Hot Spot Analysis works"):
 #
-# 1. Space-time cube: the incidents are counted per grid cell (models.grid) and per time bin.
+# 1. Space-time cube: the incidents are counted per grid cell (models.surfaces.grid) and per
+#    time bin.
 #    Bins have one length (e.g. 7 days) laid back from the end of the last day; only whole bins
 #    are used, so a partial first bin (fewer days, hence fewer incidents) cannot fake a trend.
 #    "M" gives calendar months instead.
@@ -43,7 +44,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -54,7 +55,7 @@ import pymannkendall as mk
 from geo.crs import WGS84
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
-from models.grid import (
+from models.surfaces.grid import (
     AREA_KM2,
     CELL_ID,
     COUNT,
@@ -64,7 +65,7 @@ from models.grid import (
     make_grid,
     valid_points,
 )
-from models.significance import cell_weights, gi_star_values
+from models.surfaces.significance import cell_weights, gi_star_values
 
 logger = logging.getLogger(__name__)
 
@@ -344,7 +345,7 @@ class SpaceTimeCube:
     edges : pandas.DatetimeIndex
         Bin edges, ``n_bins + 1`` of them; bin ``k`` is ``[edges[k], edges[k + 1])``.
     counts, gi_z, gi_p : pandas.DataFrame
-        Cells × bins (index :data:`models.grid.CELL_ID`, columns the bin starts): incident
+        Cells × bins (index :data:`models.surfaces.grid.CELL_ID`, columns the bin starts): incident
         counts, Gi* z-scores, and the p-values used for significance (FDR-adjusted when on).
     hot, cold : pandas.DataFrame
         Cells × bins booleans: significant hot / cold spot.
@@ -482,6 +483,28 @@ def space_time_gi(
     )
 
 
+def _trends_and_patterns(
+    z: np.ndarray[Any, Any],
+    hot: np.ndarray[Any, Any],
+    cold: np.ndarray[Any, Any],
+    trend_alpha: float,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
+    """Return each cell's Mann-Kendall trend (z, p) of its Gi* z series and its pattern."""
+    trend: dict[bytes, tuple[float, float]] = {}  # many cells share a series; test each once
+    trend_z = np.empty(len(z))
+    trend_p = np.empty(len(z))
+    patterns = []
+    for i in range(len(z)):
+        key = z[i].tobytes()
+        if key not in trend:
+            trend[key] = mann_kendall(z[i])
+        trend_z[i], trend_p[i] = trend[key]
+        patterns.append(
+            classify_series(hot[i], cold[i], trend_z[i], trend_p[i], trend_alpha=trend_alpha)
+        )
+    return trend_z, trend_p, patterns
+
+
 def emerging_hotspots(
     points: gpd.GeoDataFrame,
     *,
@@ -545,9 +568,9 @@ def emerging_hotspots(
     -------
     geopandas.GeoDataFrame
         One row per reported cell, in EPSG:4326, indexed like the cube's grid:
-        :data:`models.grid.CELL_ID`, :data:`models.grid.COUNT`, :data:`N_BINS`,
+        :data:`models.surfaces.grid.CELL_ID`, :data:`models.surfaces.grid.COUNT`, :data:`N_BINS`,
         :data:`N_HOT`, :data:`N_COLD`, :data:`FINAL_Z`, :data:`TREND_Z`, :data:`TREND_P`,
-        :data:`PATTERN`, :data:`PATTERN_CODE`, :data:`models.grid.AREA_KM2`, ``geometry``.
+        :data:`PATTERN`, :data:`PATTERN_CODE`, :data:`models.surfaces.grid.AREA_KM2`, ``geometry``.
 
     Raises
     ------
@@ -580,18 +603,7 @@ def emerging_hotspots(
     z = cube.gi_z.to_numpy()[keep]
     hot = cube.hot.to_numpy()[keep]
     cold = cube.cold.to_numpy()[keep]
-    trend: dict[bytes, tuple[float, float]] = {}  # many cells share a series; test each once
-    trend_z = np.empty(len(z))
-    trend_p = np.empty(len(z))
-    patterns = []
-    for i in range(len(z)):
-        key = z[i].tobytes()
-        if key not in trend:
-            trend[key] = mann_kendall(z[i])
-        trend_z[i], trend_p[i] = trend[key]
-        patterns.append(
-            classify_series(hot[i], cold[i], trend_z[i], trend_p[i], trend_alpha=trend_alpha)
-        )
+    trend_z, trend_p, patterns = _trends_and_patterns(z, hot, cold, trend_alpha)
     cells = cube.grid[keep]
     out = gpd.GeoDataFrame(
         {

@@ -41,7 +41,7 @@ from scipy.stats import false_discovery_control
 
 from geo.crs import WGS84, metric_crs_for, to_metric
 from geo.errors import ParameterError
-from models.grid import (
+from models.surfaces.grid import (
     AREA_KM2,
     CELL_ID,
     COUNT,
@@ -178,7 +178,8 @@ def cell_weights(grid: gpd.GeoDataFrame, *, distance_m: float | None = None) -> 
     Parameters
     ----------
     grid : geopandas.GeoDataFrame
-        A grid from :func:`models.grid.square_grid` or :func:`models.grid.hex_grid` (or any
+        A grid from :func:`models.surfaces.grid.square_grid` or
+        :func:`models.surfaces.grid.hex_grid` (or any
         polygons with a CRS).
     distance_m : float, optional
         Neighbourhood radius in metres between cell centres (a fixed distance band). Default:
@@ -380,6 +381,43 @@ def gi_star_values(
     return GiResult(z=z, p=p, p_fdr=p_fdr, classes=classes, alpha=levels)
 
 
+def gi_star_frame(
+    cells: gpd.GeoDataFrame, counts: npt.ArrayLike, result: GiResult
+) -> gpd.GeoDataFrame:
+    """Return the Gi* output frame of a grid: counts, z, p, FDR p, class and area, EPSG:4326.
+
+    Parameters
+    ----------
+    cells : geopandas.GeoDataFrame
+        The grid (``cell_id``, ``area_km2``, polygons in the metric CRS).
+    counts : array-like
+        Incidents per cell, in the grid's row order.
+    result : GiResult
+        :func:`gi_star_values` of those counts.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The columns of :func:`gi_star`, indexed like ``cells``.
+    """
+    out = gpd.GeoDataFrame(
+        {
+            CELL_ID: cells[CELL_ID].to_numpy(),
+            COUNT: np.asarray(counts),
+            GI_Z: result.z,
+            GI_P: result.p,
+            GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
+            GI_CLASS: result.classes.astype(object),
+            AREA_KM2: cells[AREA_KM2].to_numpy(),
+        },
+        geometry=cells.geometry.to_numpy(),
+        crs=cells.crs,
+        index=cells.index,
+    ).to_crs(WGS84)
+    out[CELL_ID] = out[CELL_ID].astype("string")
+    return out
+
+
 def gi_star(
     points: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
@@ -405,7 +443,7 @@ def gi_star(
     points : GeoDataFrame or GeoSeries
         Incident points in any CRS; not modified.
     cell_m : float
-        Cell size in metres (square side, or H3 edge length: :func:`models.grid.hex_grid`).
+        Cell size in metres (square side, or H3 edge length: :func:`models.surfaces.grid.hex_grid`).
     grid : {"square", "h3"}
         Kind of grid.
     distance_m : float, optional
@@ -433,9 +471,9 @@ def gi_star(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per cell, in EPSG:4326, index as the grid's: :data:`models.grid.CELL_ID`,
-        :data:`models.grid.COUNT`, :data:`GI_Z`, :data:`GI_P`, :data:`GI_P_FDR`,
-        :data:`GI_CLASS`, :data:`models.grid.AREA_KM2`, ``geometry``.
+        One row per cell, in EPSG:4326, index as the grid's: :data:`models.surfaces.grid.CELL_ID`,
+        :data:`models.surfaces.grid.COUNT`, :data:`GI_Z`, :data:`GI_P`, :data:`GI_P_FDR`,
+        :data:`GI_CLASS`, :data:`models.surfaces.grid.AREA_KM2`, ``geometry``.
 
     Raises
     ------
@@ -459,21 +497,7 @@ def gi_star(
         alpha=levels,
         n_jobs=n_jobs,
     )
-    out = gpd.GeoDataFrame(
-        {
-            CELL_ID: cells[CELL_ID].to_numpy(),
-            COUNT: counts.to_numpy(),
-            GI_Z: result.z,
-            GI_P: result.p,
-            GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
-            GI_CLASS: result.classes.astype(object),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
-        },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
+    out = gi_star_frame(cells, counts.to_numpy(), result)
     n_hot = int(np.char.startswith(result.classes, "hot").sum())
     n_cold = int(np.char.startswith(result.classes, "cold").sum())
     logger.info(

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
@@ -20,7 +21,7 @@ from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import DISPERSES_AT, KIND, NAME, OPENS_AT, STATUS, STUDENTS, VIEW_RADIUS_M
 from models import hotspots as hs
-from models.teams import clock
+from models.patrol.teams import clock
 
 logger = logging.getLogger(__name__)
 
@@ -382,6 +383,62 @@ def _working_camera_sees(
     return seen
 
 
+def _thana_of_sites(
+    pts: npt.NDArray[np.object_], thanas: gpd.GeoDataFrame, crs: CRS | str
+) -> npt.NDArray[np.object_]:
+    """Return the thana each point lies within (the first polygon hit), else None."""
+    shapes = thanas[[NAME, thanas.geometry.name]].to_crs(crs)
+    tree = shapely.STRtree(shapes.geometry.to_numpy())
+    q, g = tree.query(pts, predicate="within")
+    thana_of = np.full(len(pts), None, dtype=object)
+    names = shapes[NAME].astype(str).to_numpy(dtype=object)
+    for qi, gi in sorted(zip(q.tolist(), g.tolist(), strict=True)):
+        if thana_of[qi] is None:
+            thana_of[qi] = names[gi]
+    return thana_of
+
+
+def _nearby_hotspot(
+    pts: npt.NDArray[np.object_], hotspots: gpd.GeoDataFrame | None, crs: CRS | str
+) -> tuple[np.ndarray[Any, Any], list[str | None]]:
+    """Return the highest risk of a hotspot near each point, and that hotspot's label."""
+    near_risk = np.zeros(len(pts))
+    near_name: list[str | None] = [None] * len(pts)
+    if hotspots is not None and not hotspots.empty and hs.RISK_SCORE in hotspots.columns:
+        polys = hotspots.geometry.to_crs(crs).to_numpy()
+        risks = pd.to_numeric(hotspots[hs.RISK_SCORE], errors="coerce").fillna(0).to_numpy()
+        ids = hotspots.index.to_numpy()
+        htree = shapely.STRtree(polys)
+        qq, gg = htree.query(pts, predicate="dwithin", distance=SITE_HOTSPOT_RADIUS_M)
+        for qi, gi in zip(qq.tolist(), gg.tolist(), strict=True):
+            if risks[gi] > near_risk[qi]:
+                near_risk[qi] = risks[gi]
+                near_name[qi] = f"hotspot {int(ids[gi])} (risk {risks[gi]:.2f})"
+    return near_risk, near_name
+
+
+def _site_windows(opens: Sequence[int], leaves: Sequence[int]) -> tuple[list[Window], list[str]]:
+    """Return a site's visit windows (dispersal, opening) and the times said in its reason."""
+    windows: list[Window] = []
+    for t in leaves:
+        windows.append(
+            Window(
+                t - DISPERSAL_BEFORE_MIN,
+                t + DISPERSAL_AFTER_MIN,
+                DISPERSAL_WEIGHT,
+                f"dispersal {clock(t)}",
+            )
+        )
+    for t in opens:
+        windows.append(Window(t - OPENING_BEFORE_MIN, t, OPENING_WEIGHT, f"opening {clock(t)}"))
+    times = []
+    if leaves:
+        times.append("disperses " + ", ".join(clock(t) for t in leaves))
+    if opens:
+        times.append("opens " + ", ".join(clock(t) for t in opens))
+    return windows, times
+
+
 def site_places(
     sites: gpd.GeoDataFrame,
     thanas: gpd.GeoDataFrame,
@@ -446,31 +503,13 @@ def site_places(
     sub = layer.iloc[chosen]
     xy = shapely.get_coordinates(sub.geometry.to_crs(crs).to_numpy())
     lonlat = shapely.get_coordinates(sub.geometry.to_crs(WGS84).to_numpy())
-    shapes = thanas[[NAME, thanas.geometry.name]].to_crs(crs)
-    pts = shapely.points(xy)
-    tree = shapely.STRtree(shapes.geometry.to_numpy())
-    q, g = tree.query(pts, predicate="within")
-    thana_of = np.full(len(sub), None, dtype=object)
-    names = shapes[NAME].astype(str).to_numpy(dtype=object)
-    for qi, gi in sorted(zip(q.tolist(), g.tolist(), strict=True)):
-        if thana_of[qi] is None:
-            thana_of[qi] = names[gi]
+    pts = np.asarray(shapely.points(xy), dtype=object)
+    thana_of = _thana_of_sites(pts, thanas, crs)
     outside = int(sum(t is None for t in thana_of))
     if outside:
         notes.append(f"{outside} timed sites lie outside every thana polygon and are not stops")
     seen = _working_camera_sees(xy, cctv, crs)
-    near_risk = np.zeros(len(sub))
-    near_name: list[str | None] = [None] * len(sub)
-    if hotspots is not None and not hotspots.empty and hs.RISK_SCORE in hotspots.columns:
-        polys = hotspots.geometry.to_crs(crs).to_numpy()
-        risks = pd.to_numeric(hotspots[hs.RISK_SCORE], errors="coerce").fillna(0).to_numpy()
-        ids = hotspots.index.to_numpy()
-        htree = shapely.STRtree(polys)
-        qq, gg = htree.query(pts, predicate="dwithin", distance=SITE_HOTSPOT_RADIUS_M)
-        for qi, gi in zip(qq.tolist(), gg.tolist(), strict=True):
-            if risks[gi] > near_risk[qi]:
-                near_risk[qi] = risks[gi]
-                near_name[qi] = f"hotspot {int(ids[gi])} (risk {risks[gi]:.2f})"
+    near_risk, near_name = _nearby_hotspot(pts, hotspots, crs)
     students = (
         pd.to_numeric(sub[STUDENTS], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         if STUDENTS in sub.columns
@@ -498,23 +537,7 @@ def site_places(
         if near_name[i] is not None:
             risk += SITE_HOTSPOT_RISK * near_risk[i]
             parts.append(f"within {SITE_HOTSPOT_RADIUS_M:g} m of {near_name[i]}")
-        windows: list[Window] = []
-        for t in leaves[chosen[i]]:
-            windows.append(
-                Window(
-                    t - DISPERSAL_BEFORE_MIN,
-                    t + DISPERSAL_AFTER_MIN,
-                    DISPERSAL_WEIGHT,
-                    f"dispersal {clock(t)}",
-                )
-            )
-        for t in opens[chosen[i]]:
-            windows.append(Window(t - OPENING_BEFORE_MIN, t, OPENING_WEIGHT, f"opening {clock(t)}"))
-        times = []
-        if leaves[chosen[i]]:
-            times.append("disperses " + ", ".join(clock(t) for t in leaves[chosen[i]]))
-        if opens[chosen[i]]:
-            times.append("opens " + ", ".join(clock(t) for t in opens[chosen[i]]))
+        windows, times = _site_windows(opens[chosen[i]], leaves[chosen[i]])
         days = (1.0,) * 7
         if kind in CLOSED_ON_SUNDAY:
             days = (1.0,) * 6 + (0.0,)

@@ -1,4 +1,4 @@
-"""Scale-out on Dask: exact DBSCAN in spatial strips with a halo, grid counts and hotspot sums."""
+"""Scale-out on Dask: exact DBSCAN in spatial strips with a halo, and the Dask client."""
 
 # How the distributed DBSCAN stays exact
 # --------------------------------------
@@ -68,23 +68,13 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo.crs import WGS84, metric_crs_for
+from geo.crs import WGS84, metric_coordinates, metric_crs_for, point_series
 from geo.errors import ParameterError
-from geo.schema import CATEGORY, OCCURRED_AT, SOURCE
 from geo.settings import get_settings
-from models.grid import CELL_ID, COUNT, check_cell_m, square_cell_id
 from models.hotspots import (
-    CATEGORY_MIX,
-    FIRST_DATE,
     HOTSPOT_ID,
-    HOUR_PROFILE,
-    INCIDENTS,
-    LAST_DATE,
     NOISE,
-    SOURCE_MIX,
-    WEEKDAY_PROFILE,
     dbscan_xy,
-    metric_coordinates,
 )
 
 logger = logging.getLogger(__name__)
@@ -235,7 +225,7 @@ def dask_client(
         yield client
 
 
-def _as_dask(points: Any, npartitions: int | None) -> Any:
+def as_dask(points: Any, npartitions: int | None) -> Any:
     """Return the points as a dask-geopandas GeoDataFrame (partitions kept when already one)."""
     import dask_geopandas  # type: ignore[import-untyped]
 
@@ -252,13 +242,9 @@ def _as_dask(points: Any, npartitions: int | None) -> Any:
     )
 
 
-def _geoseries(part: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
-    return part.geometry if isinstance(part, gpd.GeoDataFrame) else part
-
-
 def _lonlat_bounds(part: gpd.GeoDataFrame | gpd.GeoSeries) -> FloatArray:
     """Return (west, south, east, north) of a partition's valid points in EPSG:4326."""
-    geoms = _geoseries(part)
+    geoms = point_series(part)
     if len(geoms) == 0:
         return np.full(4, np.nan)
     if geoms.crs is not None and not CRS.from_user_input(geoms.crs).equals(CRS(WGS84)):
@@ -269,7 +255,7 @@ def _lonlat_bounds(part: gpd.GeoDataFrame | gpd.GeoSeries) -> FloatArray:
     return np.concatenate([np.nanmin(coords, axis=0), np.nanmax(coords, axis=0)])
 
 
-def _resolve_crs(parts: Sequence[Delayed], crs_in: Any, metric_crs: str | None) -> CRS:
+def resolve_crs(parts: Sequence[Delayed], crs_in: Any, metric_crs: str | None) -> CRS:
     """Return the metric CRS ``models.hotspots.cluster`` would pick for all the points."""
     if metric_crs is not None:
         return metric_crs_for(gpd.GeoSeries([], crs=crs_in or WGS84), metric_crs)
@@ -285,7 +271,7 @@ def _project(part: gpd.GeoDataFrame | gpd.GeoSeries, index: int, crs: str) -> pd
     n = len(part)
     if n == 0:
         return pd.DataFrame({PID: np.empty(0, np.int64), X: np.empty(0), Y: np.empty(0)})
-    xy, _ = metric_coordinates(_geoseries(part), crs, what="incidents")
+    xy, _ = metric_coordinates(point_series(part), crs, what="incidents")
     pid = (np.int64(index) << _PART_BITS) + np.arange(n, dtype=np.int64)
     return pd.DataFrame({PID: pid, X: xy[:, 0], Y: xy[:, 1]})
 
@@ -543,9 +529,9 @@ def dask_cluster(
         raise ParameterError(f"min_samples must be an integer ≥ 1, got {min_samples!r}")
     if n_strips is not None and n_strips < 1:
         raise ParameterError(f"n_strips must be ≥ 1, got {n_strips!r}")
-    ddf = _as_dask(points, npartitions)
+    ddf = as_dask(points, npartitions)
     parts = ddf.to_delayed()
-    crs = _resolve_crs(parts, ddf.crs, metric_crs)
+    crs = resolve_crs(parts, ddf.crs, metric_crs)
     crs_text = crs.to_string()
     xy_parts = [delayed(_project)(p, i, crs_text) for i, p in enumerate(parts)]
     xy_parts = list(persist(*xy_parts))
@@ -597,372 +583,3 @@ def dask_cluster(
         shared_points=n_shared,
         pieces=len(mapping),
     )
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _read_range(url: str, kind: str, start: int, stop: int, thana: str | None) -> Any:
-    from geo.postgis_store import PostgisStore
-
-    return PostgisStore(url).read_range(kind, start, stop, thana=thana)
-
-
-def read_partitions(
-    url: str, kind: str = "incidents", *, npartitions: int, thana: str | None = None
-) -> Any:
-    """Return a layer of the PostGIS store as a dask-geopandas frame read by the workers.
-
-    Each partition is one range of row ids (:meth:`geo.postgis_store.PostgisStore.fid_ranges`)
-    that a worker reads straight from the database, so no process holds the whole layer.
-    Partitions are in storage order; each has its own ``RangeIndex``.
-
-    Parameters
-    ----------
-    url : str
-        The store's URL (``postgresql://...``; the workers must reach the database).
-    kind : str
-        The layer.
-    npartitions : int
-        Partitions wanted (fewer for a small layer).
-    thana : str, optional
-        Only the rows of this thana.
-
-    Returns
-    -------
-    dask_geopandas.GeoDataFrame
-    """
-    import dask_geopandas
-
-    from geo.postgis_store import PostgisStore
-    from geo.schema import layer_spec
-
-    store = PostgisStore(url)
-    ranges = store.fid_ranges(kind, npartitions)
-    meta = store.read_range(kind, 0, 0)
-    if not ranges:
-        return dask_geopandas.from_geopandas(meta, npartitions=1)
-    parts = [delayed(_read_range)(url, layer_spec(kind).kind.value, a, b, thana) for a, b in ranges]
-    frame = dd.from_delayed(parts, meta=meta, verify_meta=False)
-    return (
-        dask_geopandas.from_dask_dataframe(frame)
-        if not isinstance(frame, dask_geopandas.GeoDataFrame)
-        else frame
-    )
-
-
-# --------------------------------------------------------------------------- grid counts
-
-
-def _cell_counts(part: gpd.GeoDataFrame | gpd.GeoSeries, crs: str, cell_m: float) -> pd.Series:
-    """Return the points per occupied square cell of one partition, keyed by (col, row)."""
-    geoms = _geoseries(part)
-    valid = geoms[~(geoms.isna() | geoms.is_empty)]
-    if len(valid) == 0:
-        return pd.Series(np.empty(0, np.int64), index=_cell_index([], []), name=COUNT)
-    pts = valid.to_crs(crs)  # as models.grid.locate_points projects them
-    col = np.floor(pts.x.to_numpy() / cell_m).astype(np.int64)
-    row = np.floor(pts.y.to_numpy() / cell_m).astype(np.int64)
-    counts = pd.DataFrame({"col": col, "row": row}).value_counts(sort=False)
-    return pd.Series(counts.to_numpy(dtype=np.int64), index=counts.index, name=COUNT)
-
-
-def _cell_index(cols: Sequence[int], rows: Sequence[int]) -> pd.MultiIndex:
-    return pd.MultiIndex.from_arrays(
-        [np.asarray(cols, dtype=np.int64), np.asarray(rows, dtype=np.int64)], names=["col", "row"]
-    )
-
-
-def _sum_counts(*parts: pd.Series) -> pd.Series:
-    """Add per-cell counts of several partitions (cells missing in one count as 0)."""
-    total = pd.concat(parts).groupby(level=["col", "row"], sort=False).sum()
-    return cast(pd.Series, total.astype(np.int64))
-
-
-def _tree_sum(parts: list[Delayed], fanin: int = 8) -> Delayed:
-    """Combine partial counts in a tree of tasks (no single task sees every partition)."""
-    while len(parts) > 1:
-        parts = [delayed(_sum_counts)(*parts[i : i + fanin]) for i in range(0, len(parts), fanin)]
-    return parts[0]
-
-
-def dask_grid_counts(
-    points: Any,
-    *,
-    cell_m: float,
-    metric_crs: str | None = None,
-    npartitions: int | None = None,
-) -> tuple[pd.Series, CRS]:
-    """Count points per square cell on Dask: per partition, then summed in a tree.
-
-    Cells are the metre-aligned squares of :func:`models.grid.square_grid` (same ids), so the
-    result equals :func:`models.grid.count_in_cells` on that grid, restricted to the
-    occupied cells.
-
-    Parameters
-    ----------
-    points : GeoDataFrame, GeoSeries or their dask-geopandas counterparts
-        Points in any CRS (missing or empty geometries are not counted, as in ``models.grid``).
-    cell_m : float
-        Side of a cell in metres.
-    metric_crs : str, optional
-        Projected CRS; default: the one ``models.grid`` picks for the same points.
-    npartitions : int, optional
-        Partitions for a geopandas input.
-
-    Returns
-    -------
-    counts : pandas.Series
-        ``int64`` named :data:`models.grid.COUNT`, indexed by :data:`models.grid.CELL_ID`, one
-        row per occupied cell, sorted south to north then west to east (grid order).
-    crs : pyproj.CRS
-    """
-    cell = check_cell_m(cell_m)
-    ddf = _as_dask(points, npartitions)
-    parts = ddf.to_delayed()
-    crs = _resolve_crs(parts, ddf.crs, metric_crs)
-    partial = [delayed(_cell_counts)(p, crs.to_string(), cell) for p in parts]
-    (total,) = compute(_tree_sum(partial))
-    total = total.sort_index(level=["row", "col"])
-    cols = total.index.get_level_values("col")
-    rows = total.index.get_level_values("row")
-    ids = [square_cell_id(cell, int(c), int(r)) for c, r in zip(cols, rows, strict=True)]
-    out = pd.Series(
-        total.to_numpy(dtype=np.int64), index=pd.Index(ids, name=CELL_ID, dtype=str), name=COUNT
-    )
-    return out, crs
-
-
-def dask_gi_star(
-    points: Any,
-    *,
-    cell_m: float,
-    metric_crs: str | None = None,
-    npartitions: int | None = None,
-    **options: Any,
-) -> gpd.GeoDataFrame:
-    """Getis-Ord Gi* on square cells with the counting done on Dask.
-
-    The counts come from :func:`dask_grid_counts`; the grid covering them (empty cells
-    included) and Gi* itself are the single-process :func:`models.grid.square_grid`,
-    :func:`models.significance.cell_weights` and :func:`models.significance.gi_star_values`
-    (the cell table is small even for a state). The result equals
-    :func:`models.significance.gi_star` on the same points.
-
-    Parameters
-    ----------
-    points : GeoDataFrame, GeoSeries or their dask-geopandas counterparts
-    cell_m : float
-    metric_crs : str, optional
-    npartitions : int, optional
-    **options
-        ``distance_m``, ``permutations``, ``seed``, ``fdr``, ``alpha``, ``n_jobs`` of
-        :func:`models.significance.gi_star_values` / ``cell_weights``.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The columns of :func:`models.significance.gi_star`, EPSG:4326.
-    """
-    from models.grid import AREA_KM2, square_grid
-    from models.significance import (
-        GI_CLASS,
-        GI_P,
-        GI_P_FDR,
-        GI_Z,
-        cell_weights,
-        gi_star_values,
-    )
-
-    distance_m = options.pop("distance_m", None)
-    counts, crs = dask_grid_counts(
-        points, cell_m=cell_m, metric_crs=metric_crs, npartitions=npartitions
-    )
-    if counts.empty:
-        raise ParameterError("no points to count", fix="check the incident selection")
-    cell = check_cell_m(cell_m)
-    parsed = counts.index.str.rsplit("_", n=2, expand=True)
-    cols = parsed.get_level_values(1).astype(np.int64)
-    rows = parsed.get_level_values(2).astype(np.int64)
-    # The cells at the two corners of the occupied range: the grid of the full data
-    # (square_grid depends only on the total bounds) is the grid of their centres.
-    corners = gpd.GeoSeries(
-        shapely.points(
-            [
-                [(cols.min() + 0.5) * cell, (rows.min() + 0.5) * cell],
-                [(cols.max() + 0.5) * cell, (rows.max() + 0.5) * cell],
-            ]
-        ),
-        crs=crs,
-    )
-    cells = square_grid(corners, cell_m=cell, metric_crs=crs.to_string())
-    y = counts.reindex(cells[CELL_ID].astype(str), fill_value=0).to_numpy(dtype=np.int64)
-    result = gi_star_values(y.astype(float), cell_weights(cells, distance_m=distance_m), **options)
-    out = gpd.GeoDataFrame(
-        {
-            CELL_ID: cells[CELL_ID].to_numpy(),
-            COUNT: y,
-            GI_Z: result.z,
-            GI_P: result.p,
-            GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
-            GI_CLASS: result.classes.astype(object),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
-        },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
-    return out
-
-
-# --------------------------------------------------------------------------- hotspot sums
-
-
-#: Attributes of a hotspot that add up over partitions (computed by :func:`hotspot_sums`).
-SUM_COLUMNS: Final = (
-    INCIDENTS,
-    CATEGORY_MIX,
-    SOURCE_MIX,
-    FIRST_DATE,
-    LAST_DATE,
-    HOUR_PROFILE,
-    WEEKDAY_PROFILE,
-    CENTROID_X,
-    CENTROID_Y,
-)
-
-
-def _partial_sums(part: gpd.GeoDataFrame, labels: pd.Series, crs: str) -> dict[str, pd.DataFrame]:
-    """Per hotspot of one partition: counts, sums of x/y, first/last day, profiles, mixes."""
-    member = labels.to_numpy() >= 0
-    lab = labels.to_numpy()[member]
-    frame = part.loc[member]
-    xy, _ = metric_coordinates(frame.geometry, crs) if len(frame) else (np.empty((0, 2)), None)
-    times = frame[OCCURRED_AT]
-    local = times.dt.tz_localize(None) if times.dt.tz is not None else times
-    day = local.dt.normalize().to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    base = pd.DataFrame(
-        {
-            "h": lab,
-            "n": 1,
-            "sx": xy[:, 0],
-            "sy": xy[:, 1],
-            "first": day,
-            "last": day,
-        }
-    )
-    scalars = base.groupby("h").agg({"n": "sum", "sx": "sum", "sy": "sum", "first": "min",
-                                     "last": "max"})  # fmt: skip
-    hours = pd.DataFrame({"h": lab, "v": times.dt.hour.to_numpy()}).value_counts()
-    wdays = pd.DataFrame({"h": lab, "v": times.dt.day_of_week.to_numpy()}).value_counts()
-    out = {"scalars": scalars, "hours": hours.to_frame("c"), "wdays": wdays.to_frame("c")}
-    for name, column in ((CATEGORY_MIX, CATEGORY), (SOURCE_MIX, SOURCE)):
-        if column in frame.columns:
-            values = frame[column].to_numpy(dtype=object)
-            counts = pd.DataFrame({"h": lab, "v": values}).dropna().value_counts()
-            out[name] = counts.to_frame("c")
-    return out
-
-
-def _combine_sums(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Add partial hotspot sums (min/max for the dates)."""
-    out: dict[str, pd.DataFrame] = {}
-    keys = {k for p in parts for k in p}
-    for key in keys:
-        frames = [p[key] for p in parts if key in p]
-        both = pd.concat(frames)
-        if key == "scalars":
-            out[key] = both.groupby(level=0).agg(
-                {"n": "sum", "sx": "sum", "sy": "sum", "first": "min", "last": "max"}
-            )
-        else:
-            out[key] = both.groupby(level=[0, 1]).sum()
-    return out
-
-
-def _mix_dicts(counts: pd.DataFrame, k: int) -> list[dict[str, int]]:
-    """Per hotspot, ``{value: count}`` sorted by count (desc) then value (as find_hotspots)."""
-    out: list[dict[str, int]] = [{} for _ in range(k)]
-    triples = sorted(
-        (
-            (int(h), str(v), int(c))
-            for h, v, c in zip(
-                counts.index.get_level_values(0),
-                counts.index.get_level_values(1),
-                counts["c"].to_numpy(),
-                strict=True,
-            )
-        ),
-        key=lambda t: (t[0], -t[2], t[1]),
-    )
-    for h, v, c in triples:
-        out[h][v] = c
-    return out
-
-
-def _profile(counts: pd.DataFrame, k: int, width: int) -> list[list[int]]:
-    table = np.zeros((k, width), dtype=np.int64)
-    h = np.asarray(counts.index.get_level_values(0), dtype=np.int64)
-    v = np.asarray(counts.index.get_level_values(1), dtype=np.int64)
-    np.add.at(table, (h, v), counts["c"].to_numpy(dtype=np.int64))
-    return [[int(x) for x in row] for row in table]
-
-
-def hotspot_sums(incidents: Any, result: ScaleDbscan) -> pd.DataFrame:
-    """Return the hotspot attributes that add up over partitions, computed on Dask.
-
-    Per input partition and hotspot: the number of incidents, the category and source mixes,
-    the first and last local date, the hour-of-day and weekday profiles and the sums of the
-    metric coordinates; partial results are combined in a tree. The values equal those of
-    :func:`models.hotspots.find_hotspots` for the same labels (polygons, nearby sites,
-    cameras and the risk score need all of a hotspot's points and stay single-process:
-    run ``find_hotspots`` on the incidents of the hotspots of interest).
-
-    Parameters
-    ----------
-    incidents : GeoDataFrame or dask-geopandas GeoDataFrame
-        The points given to :func:`dask_cluster` (same partitions), with ``occurred_at``
-        (local time) and optionally ``category`` and ``source``.
-    result : ScaleDbscan
-        Its labels.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index :data:`models.hotspots.HOTSPOT_ID` (0..k-1), columns :data:`SUM_COLUMNS`.
-    """
-    ddf = _as_dask(incidents, result.labels.npartitions)
-    parts = ddf.to_delayed()
-    label_parts = cast(Any, result.labels).to_delayed()
-    if len(parts) != len(label_parts):
-        raise ParameterError(
-            f"{len(parts)} incident partitions for {len(label_parts)} label partitions",
-            fix="pass the same (dask-)GeoDataFrame that was clustered",
-        )
-    crs = result.crs.to_string()
-    partial = [
-        delayed(_partial_sums)(p, lab, crs) for p, lab in zip(parts, label_parts, strict=True)
-    ]
-    while len(partial) > 1:
-        partial = [delayed(_combine_sums)(*partial[i : i + 8]) for i in range(0, len(partial), 8)]
-    (sums,) = compute(partial[0])
-    k = result.n_clusters
-    scalars = sums["scalars"].reindex(range(k))
-    n = scalars["n"].to_numpy(dtype=np.int64)
-    empty = pd.DataFrame({"c": pd.Series(dtype=np.int64)}, index=_cell_index([], []))
-    out = pd.DataFrame(
-        {
-            INCIDENTS: n,
-            CATEGORY_MIX: _mix_dicts(sums.get(CATEGORY_MIX, empty), k),
-            SOURCE_MIX: _mix_dicts(sums.get(SOURCE_MIX, empty), k),
-            FIRST_DATE: pd.to_datetime(scalars["first"].to_numpy()).strftime("%Y-%m-%d"),
-            LAST_DATE: pd.to_datetime(scalars["last"].to_numpy()).strftime("%Y-%m-%d"),
-            HOUR_PROFILE: _profile(sums["hours"], k, 24),
-            WEEKDAY_PROFILE: _profile(sums["wdays"], k, 7),
-            CENTROID_X: scalars["sx"].to_numpy() / n,
-            CENTROID_Y: scalars["sy"].to_numpy() / n,
-        },
-        index=pd.RangeIndex(k, name=HOTSPOT_ID),
-    )
-    return out

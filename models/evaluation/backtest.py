@@ -15,7 +15,7 @@ import pandas as pd
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
-from models.grid import locate_points
+from models.surfaces.grid import locate_points
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +261,8 @@ def backtest(
     crs = metric_crs_for(incidents, metric_crs)
     points = to_metric(incidents[[time_column, incidents.geometry.name]], crs)
     cells = to_metric(grid[[cell_id, grid.geometry.name]], crs)
-    # the same point-to-cell rule as the scorers' training counts (models.grid.count_in_cells),
+    # the same point-to-cell rule as the scorers' training counts
+    # (models.surfaces.grid.count_in_cells),
     # so a point on a cell edge is counted in one and the same cell in training and test
     position = locate_points(grid, points)
     located = position >= 0

@@ -13,16 +13,23 @@ import pandas as pd
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
-from models.backtest import DEFAULT_AREA_SHARES, BacktestResult, Scorer, backtest
-from models.grid import CELL_ID, GridKind, StudyArea, check_cell_m, count_in_cells, make_grid
+from models.evaluation.backtest import DEFAULT_AREA_SHARES, BacktestResult, Scorer, backtest
 from models.hotspots import (
     DEFAULT_EPS_M,
     DEFAULT_MIN_SAMPLES,
     DENSITY_PER_KM2,
     find_hotspots,
 )
-from models.kde import KDE_DENSITY, kde_cells
-from models.significance import cell_weights, gi_star_values
+from models.surfaces.grid import (
+    CELL_ID,
+    GridKind,
+    StudyArea,
+    check_cell_m,
+    count_in_cells,
+    make_grid,
+)
+from models.surfaces.kde import KDE_DENSITY, kde_cells
+from models.surfaces.significance import cell_weights, gi_star_values
 
 logger = logging.getLogger(__name__)
 
@@ -214,7 +221,7 @@ def standard_methods(
     Returns
     -------
     dict
-        Method name → :data:`models.backtest.Scorer`.
+        Method name → :data:`models.evaluation.backtest.Scorer`.
     """
     return {
         DBSCAN_HOTSPOTS: dbscan_scorer(eps_m=eps_m, min_samples=min_samples),
@@ -255,7 +262,7 @@ def standard_backtest(
         The area the shares refer to (e.g. the thana boundaries); default the cells covering
         the incidents' bounding box.
     train, test, step, n_folds, area_shares
-        As :func:`models.backtest.backtest`.
+        As :func:`models.evaluation.backtest.backtest`.
     methods : mapping, optional
         Scorers to compare; default :func:`standard_methods` with the parameters below.
     metric_crs : str, optional
@@ -265,7 +272,7 @@ def standard_backtest(
 
     Returns
     -------
-    models.backtest.BacktestResult
+    models.evaluation.backtest.BacktestResult
     """
     if incidents.empty:
         raise ParameterError(

@@ -1,0 +1,1 @@
+"""Evaluation of hotspot methods: rolling back-tests and the standard scorers."""

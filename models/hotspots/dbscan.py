@@ -1,0 +1,400 @@
+"""Exact DBSCAN in metres with canonical labels (grid algorithm or scikit-learn), and `cluster`."""
+
+
+# How the pieces fit
+# ------------------
+# * :func:`cluster` projects points once (``shapely.get_coordinates`` + one pyproj transform of
+#   the coordinate arrays, no GeoDataFrame copy) and runs :func:`dbscan_xy`.
+# * :func:`dbscan_xy` runs exact DBSCAN with the ``dbscan`` package (the SIGMOD 2020 parallel
+#   grid algorithm: O(n) memory, multithreaded) or with scikit-learn, then makes the labels
+#   canonical: the core points and their partition into clusters are fully determined by the
+#   point set, so only the cluster *numbers* and the border points depend on the algorithm and
+#   the row order. Clusters are renumbered 0..k-1 by the lexicographically smallest (x, y) of
+#   their core points, and every border point joins the cluster of its nearest core point (ties
+#   in distance go to the smallest cluster number). The same point set in any row order, in any
+#   input CRS, or shifted by a constant, therefore gets the same label per point, whichever
+#   method ran.
+# * :func:`find_hotspots` turns clusters into a table of hotspots (aggregates only, never a
+#   person-level value) with a risk score whose components are kept as columns.
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from geo.crs import metric_coordinates, point_series
+from geo.errors import ParameterError
+from models.checks import check_count, check_metres
+from models.hotspots.columns import (
+    HOTSPOT_ID,
+    METHOD_AUTO,
+    METHOD_GRID,
+    METHOD_SKLEARN,
+    METHODS,
+    NOISE,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Method,
+    Points,
+    Weights,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_eps(eps_m: float, what: str = "eps_m") -> float:
+    """Return ``eps_m`` as a float after checking it is a positive finite number of metres."""
+    return check_metres(
+        eps_m,
+        what,
+        why="it is the neighbourhood radius: points closer than it are neighbours",
+        fix=f"pass {what} such as 150 (metres); suggest_eps() proposes one from the data",
+    )
+
+
+def check_method(method: str) -> str:
+    """Return ``method`` after checking it is one of :data:`METHODS`."""
+    if method not in METHODS:
+        raise ParameterError(
+            f"unknown clustering method {method!r}",
+            fix="use one of " + ", ".join(repr(m) for m in METHODS),
+        )
+    return method
+
+
+def point_weights(points: Points, weights: Weights) -> FloatArray | None:
+    """Return one non-negative finite weight per row (``None`` when not weighted)."""
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        if not isinstance(points, gpd.GeoDataFrame) or weights not in points.columns:
+            raise ParameterError(
+                f"the points have no {weights!r} column to weight by",
+                fix="pass weights= naming a numeric column, or a Series with one value a point",
+            )
+        raw: Any = pd.to_numeric(points[weights], errors="coerce")
+    elif isinstance(weights, pd.Series):
+        if not weights.index.equals(points.index):
+            if weights.index.has_duplicates or not points.index.isin(weights.index).all():
+                raise ParameterError(
+                    "the weights Series does not have one value for every point's index",
+                    fix="give a Series indexed like the points (or a plain array in row order)",
+                )
+            weights = weights.reindex(points.index)
+        raw = pd.to_numeric(weights, errors="coerce")
+    else:
+        raw = weights
+    values = np.asarray(raw, dtype=np.float64).reshape(-1)
+    if len(values) != len(points):
+        raise ParameterError(
+            f"{len(values)} weights for {len(points)} points", fix="give one weight per point"
+        )
+    if not np.all(np.isfinite(values)) or bool((values < 0).any()):
+        raise ParameterError(
+            "weights must be finite and non-negative",
+            fix="fill missing weights (e.g. with 1) and remove negative values",
+        )
+    return values
+
+
+# --------------------------------------------------------------------------- exact DBSCAN
+
+
+@dataclass(frozen=True)
+class DbscanResult:
+    """Canonical DBSCAN labels of an array of points.
+
+    Attributes
+    ----------
+    labels : numpy.ndarray
+        ``int64``; clusters numbered 0..k-1 by the smallest (x, y) of their core points,
+        :data:`NOISE` for noise.
+    core : numpy.ndarray
+        ``bool``; which points are core points (weighted neighbourhood ≥ ``min_samples``).
+    method : str
+        ``"grid"`` or ``"sklearn"``: what computed it.
+    """
+
+    labels: IntArray
+    core: BoolArray
+    method: str
+
+    @property
+    def n_clusters(self) -> int:
+        """Return the number of clusters."""
+        return int(self.labels.max()) + 1 if len(self.labels) else 0
+
+
+@functools.cache
+def _grid_dbscan() -> Callable[..., tuple[Any, Any]] | None:
+    """Return the ``dbscan`` package's exact grid DBSCAN, or ``None`` when not installed."""
+    try:
+        import dbscan
+    except ImportError:  # pragma: no cover - it is a dependency; sklearn is the fallback
+        logger.warning("the 'dbscan' package is missing: falling back to scikit-learn")
+        return None
+    return cast(Callable[..., tuple[Any, Any]], dbscan.DBSCAN)
+
+
+def resolve_method(method: str, weighted: bool) -> str:
+    """Return the method that will actually run."""
+    check_method(method)
+    if method == METHOD_GRID:
+        if weighted:
+            raise ParameterError(
+                "method='grid' cannot use weights",
+                why="the grid DBSCAN package has no sample weights",
+                fix="use method='auto' (picks scikit-learn for weighted runs) or 'sklearn'",
+            )
+        if _grid_dbscan() is None:
+            raise ParameterError(
+                "method='grid' needs the 'dbscan' package, which is not installed",
+                fix="pip install dbscan, or use method='auto'",
+            )
+        return METHOD_GRID
+    if method == METHOD_AUTO and not weighted and _grid_dbscan() is not None:
+        return METHOD_GRID
+    # Weighted runs use scikit-learn. Expanding integer weights into duplicate points would
+    # let the grid package run them, but it cannot express fractional or zero weights (a
+    # weight-0 point can still be core in scikit-learn's semantics) and multiplies memory, so
+    # exactness is kept by using the reference implementation instead.
+    return METHOD_SKLEARN
+
+
+def _lexicographic_min(groups: IntArray, k: int, keys: Sequence[FloatArray]) -> list[FloatArray]:
+    """Per group, the lexicographically smallest tuple of ``keys`` (one array per key)."""
+    cand = np.ones(len(groups), dtype=bool)
+    mins: list[FloatArray] = []
+    for key in keys:
+        low = np.full(k, np.inf)
+        np.minimum.at(low, groups[cand], key[cand])
+        mins.append(low)
+        cand &= key == low[groups]
+    return mins
+
+
+def canonical_order(groups: IntArray, keys: Sequence[FloatArray]) -> IntArray:
+    """Map raw group ids (≥ 0) to 0..k-1 ordered by the smallest key tuple of each group.
+
+    Returns an array ``mapping`` with ``mapping[raw] = canonical`` (-1 for absent raw ids).
+    """
+    k = int(groups.max()) + 1
+    mins = _lexicographic_min(groups, k, keys)
+    present = np.flatnonzero(np.isfinite(mins[0]))
+    order = np.lexsort([m[present] for m in reversed(mins)])
+    mapping = np.full(k, NOISE, dtype=np.int64)
+    mapping[present[order]] = np.arange(len(present), dtype=np.int64)
+    return mapping
+
+
+def _nearest_core_labels(
+    xy: FloatArray,
+    border: IntArray,
+    cores: IntArray,
+    core_labels: IntArray,
+    eps: float,
+    fallback: IntArray,
+) -> IntArray:
+    """Label each border point with the cluster of its nearest core point (ties: lowest label).
+
+    Exact: a unique nearest core comes from a k=2 query; points whose two nearest cores are
+    equidistant (duplicates, regular grids) are resolved by listing every core at that
+    distance.
+    """
+    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
+    bound = eps * (1 + 1e-9)
+    dist, idx = tree.query(xy[border], k=[1, 2], distance_upper_bound=bound)
+    out = fallback.copy()
+    found = np.isfinite(dist[:, 0])
+    unique = found & (dist[:, 1] > dist[:, 0])
+    out[unique] = core_labels[idx[unique, 0]]
+    tied = np.flatnonzero(found & ~unique)
+    if tied.size:
+        # every core within the tied distance (a hair more, for rounding), then the exact
+        # nearest by numpy's distance and, among equals, the lowest label
+        pts = xy[border[tied]]
+        lists = tree.query_ball_point(pts, r=dist[tied, 0] * (1 + 1e-12))
+        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        near = np.fromiter(
+            itertools.chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum())
+        )
+        owner = np.repeat(np.arange(len(tied)), lengths)
+        d = np.sqrt(((xy[cores[near]] - pts[owner]) ** 2).sum(axis=1))
+        best_d = np.full(len(tied), np.inf)
+        np.minimum.at(best_d, owner, d)
+        at_best = d == best_d[owner]
+        best_label = np.full(len(tied), np.iinfo(np.int64).max)
+        np.minimum.at(best_label, owner[at_best], core_labels[near[at_best]])
+        lost = best_label == np.iinfo(np.int64).max  # cannot happen; keep the k=1 answer
+        out[tied] = np.where(lost, core_labels[idx[tied, 0]], best_label)
+    return out
+
+
+def canonical_labels(
+    xy: FloatArray,
+    raw: IntArray,
+    core: BoolArray,
+    eps: float,
+    extra_key: FloatArray | None = None,
+) -> IntArray:
+    """Renumber a DBSCAN result canonically and assign border points deterministically."""
+    labels = np.full(len(raw), NOISE, dtype=np.int64)
+    cores = np.flatnonzero(core)
+    if cores.size == 0:
+        return labels
+    craw = raw[cores]
+    keys = [xy[cores, 0], xy[cores, 1]]
+    if extra_key is not None:
+        keys.append(extra_key[cores])
+    mapping = canonical_order(craw, keys)
+    labels[cores] = mapping[craw]
+    border = np.flatnonzero(~core & (raw >= 0))
+    if border.size and extra_key is None:
+        labels[border] = _nearest_core_labels(
+            xy, border, cores, labels[cores], eps, mapping[raw[border]]
+        )
+    elif border.size:
+        labels[border] = mapping[raw[border]]
+    return labels
+
+
+def dbscan_xy(
+    xy: npt.ArrayLike,
+    *,
+    eps_m: float,
+    min_samples: int,
+    weights: npt.ArrayLike | None = None,
+    method: Method = "auto",
+) -> DbscanResult:
+    """Run exact DBSCAN on projected coordinates and return canonical labels and core mask.
+
+    A point is core when the (weighted) number of points within ``eps_m`` of it, itself
+    included, is at least ``min_samples`` (scikit-learn's definition); clusters are the
+    connected components of core points, each with the non-core points within ``eps_m``.
+
+    Parameters
+    ----------
+    xy : array-like
+        ``(n, 2)`` coordinates in metres.
+    eps_m : float
+        Neighbourhood radius in metres (distances ≤ ``eps_m`` count).
+    min_samples : int
+        Neighbourhood size (or weight) that makes a point core; at least 1.
+    weights : array-like, optional
+        One non-negative weight per point (scikit-learn's ``sample_weight``).
+    method : {"auto", "grid", "sklearn"}
+        ``"grid"``: the ``dbscan`` package (exact parallel grid DBSCAN, no weights);
+        ``"sklearn"``: ``sklearn.cluster.DBSCAN`` with a k-d tree; ``"auto"``: grid unless
+        weighted or not installed.
+
+    Returns
+    -------
+    DbscanResult
+    """
+    eps = check_eps(eps_m)
+    ms = check_count(min_samples, "min_samples", low=1)
+    pts = np.ascontiguousarray(np.asarray(xy, dtype=np.float64).reshape(-1, 2))
+    w = None if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+    if w is not None and len(w) != len(pts):
+        raise ParameterError(f"{len(w)} weights for {len(pts)} points", fix="one weight a point")
+    chosen = resolve_method(method, w is not None)
+    if len(pts) == 0:
+        return DbscanResult(np.empty(0, np.int64), np.empty(0, bool), chosen)
+    if chosen == METHOD_GRID:
+        grid = _grid_dbscan()
+        assert grid is not None  # checked by resolve_method
+        raw_labels, raw_core = grid(pts, eps=eps, min_samples=ms)
+        raw = np.asarray(raw_labels, dtype=np.int64)
+        core = np.asarray(raw_core, dtype=bool)
+    else:
+        from sklearn.cluster import DBSCAN
+
+        if len(pts) > 200_000:
+            logger.warning(
+                "scikit-learn DBSCAN on %d points may need several GB of memory", len(pts)
+            )
+        model = DBSCAN(eps=eps, min_samples=ms, algorithm="kd_tree").fit(pts, sample_weight=w)
+        raw = np.asarray(model.labels_, dtype=np.int64)
+        core = np.zeros(len(pts), dtype=bool)
+        core[model.core_sample_indices_] = True
+    labels = canonical_labels(pts, raw, core, eps)
+    logger.debug(
+        "DBSCAN (%s, eps=%g m, min_samples=%d): %d points, %d clusters, %d noise",
+        chosen, eps, ms, len(pts), int(labels.max()) + 1, int(np.count_nonzero(labels < 0)),
+    )  # fmt: skip
+    return DbscanResult(labels, core, chosen)
+
+
+def labels_series(points: Points, labels: IntArray) -> pd.Series:
+    """Return cluster labels as a Series named :data:`HOTSPOT_ID`, indexed like ``points``."""
+    return pd.Series(labels, index=points.index.copy(), name=HOTSPOT_ID, dtype=np.int64)
+
+
+def cluster(
+    points: Points,
+    *,
+    eps_m: float,
+    min_samples: int,
+    weights: str | pd.Series | None = None,
+    metric_crs: str | None = None,
+    method: Method = "auto",
+) -> pd.Series:
+    """Cluster points with exact DBSCAN in metres and return canonical labels.
+
+    Parameters
+    ----------
+    points : GeoDataFrame or GeoSeries
+        Point geometries in any CRS (not modified).
+    eps_m : float
+        Neighbourhood radius in metres.
+    min_samples : int
+        Points (or total weight) within ``eps_m``, the point itself included, that make a
+        point core.
+    weights : str or pandas.Series, optional
+        A numeric column of ``points`` or a Series aligned to its index, e.g. a weight per
+        source; scikit-learn ``sample_weight`` semantics.
+    metric_crs : str, optional
+        Projected CRS; default: :func:`geo.crs.metric_crs_for` (the local UTM zone).
+    method : {"auto", "grid", "sklearn"}
+        See :func:`dbscan_xy`.
+
+    Returns
+    -------
+    pandas.Series
+        ``int64`` labels named :data:`HOTSPOT_ID`, aligned to ``points.index``; :data:`NOISE`
+        (-1) for noise. Clusters are numbered 0..k-1 by the smallest (x, y) of their core
+        points and border points join the cluster of their nearest core point, so the labels
+        depend only on the point set, not on the row order, the input CRS or the method.
+        Empty input gives an empty Series.
+
+    Raises
+    ------
+    ParameterError
+        For a bad ``eps_m``, ``min_samples``, ``method`` or ``weights``, or geometries that are
+        missing, empty or not points.
+    """
+    eps = check_eps(eps_m)
+    ms = check_count(min_samples, "min_samples", low=1)
+    check_method(method)
+    geoms = point_series(points)
+    w = point_weights(points, weights)
+    resolve_method(method, w is not None)
+    if len(geoms) == 0:
+        return labels_series(points, np.empty(0, dtype=np.int64))
+    xy, _crs = metric_coordinates(geoms, metric_crs)
+    result = dbscan_xy(xy, eps_m=eps, min_samples=ms, weights=w, method=method)
+    return labels_series(points, result.labels)

@@ -1,0 +1,1 @@
+"""Grid surfaces: analysis grids, kernel density, Getis-Ord Gi* and emerging hot spots."""
