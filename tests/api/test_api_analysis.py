@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import api.services
-from models.significance import NOT_SIGNIFICANT
+from models.surfaces.significance import NOT_SIGNIFICANT
 from tests.api.conftest import Env
 
 
