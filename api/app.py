@@ -36,8 +36,8 @@ from api.routes import (
     web,
 )
 from api.routes import users as user_admin
-from api.services import maps_asset_dir, tiles_of
 from api.uploads import clean_stale_uploads
+from api.usecases.maps import maps_asset_dir, tiles_of
 from api.users import UserStore, users_path
 from geo.errors import SettingsError
 from geo.settings import Settings, get_settings

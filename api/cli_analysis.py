@@ -89,28 +89,14 @@ def hotspots_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
+    from api.usecases.hotspots import HotspotParams, find_hotspots
     from models import hotspots as hs
 
     inputs = _inputs(store, start, end, thana, category)
-    campaigns = inputs.campaigns
+    params = HotspotParams(eps_m, min_samples, underserved, method=method, hull=hull)
     with console.status(f"clustering {len(inputs.incidents)} incidents …"):
-        spots = hs.find_hotspots(
-            inputs.incidents,
-            eps_m=eps_m,
-            min_samples=min_samples,
-            metric_crs=settings().metric_crs,
-            sites=inputs.sites,
-            cctv=inputs.cctv,
-            campaigns=campaigns,
-            thanas=inputs.thanas,
-            reference_time=inputs.reference_time(),
-            hull=hull,  # type: ignore[arg-type]  # checked by find_hotspots
-            method=method,  # type: ignore[arg-type]
-        )
-        if underserved:
-            spots = hs.underserved_hotspots(spots, campaigns, metric_crs=settings().metric_crs)
+        spots = find_hotspots(inputs, settings(), params)
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK
-    spots = spots.sort_values(rank_col) if not spots.empty else spots
     clustered = int(spots[hs.INCIDENTS].sum()) if not spots.empty else 0
     title = "underserved hotspots" if underserved else "hotspots"
     table = Table(title=f"{len(spots)} {title} (eps {eps_m:g} m, min {min_samples})")

@@ -19,8 +19,6 @@ logger = logging.getLogger(__name__)
 
 #: Cell size (metres) of the Gi* and emerging-trend layers.
 MAP_CELL_M: Final = 250.0
-#: Time bin of the emerging-trend layer.
-MAP_TIME_BIN: Final = "M"
 
 map_app = group(
     "map",
@@ -170,78 +168,39 @@ def map_hotspots_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Map of hotspots and why, heat, incidents, trends, sites, cameras and drives."""
-    from maps.hotspot_map import hotspot_map
+    from api.usecases.hotspots import HotspotParams
+    from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
     from maps.render import map_html
-    from models import hotspots as hs
 
     _check_out(out, png)
     chosen_tiles = _tiles(no_tiles, tiles)
     inputs = _inputs(store, start, end, thana, category)
     cfg = settings()
-    area = inputs.study_area()
-    notes: list[str] = []
-    with console.status(f"hotspots of {len(inputs.incidents)} incidents …"):
-        spots = hs.find_hotspots(
-            inputs.incidents,
-            eps_m=eps_m,
-            min_samples=min_samples,
-            metric_crs=cfg.metric_crs,
-            sites=inputs.sites,
-            cctv=inputs.cctv,
-            campaigns=inputs.campaigns,
-            thanas=inputs.thanas,
-            reference_time=inputs.reference_time(),
-        )
-        under = hs.underserved_hotspots(spots, inputs.campaigns, metric_crs=cfg.metric_crs)
-    gi_cells = None
-    if significance:
-        from models.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
-
-        with console.status(f"Gi* on {MAP_CELL_M:g} m cells …"):
-            cells = gi_star(
-                inputs.incidents, cell_m=MAP_CELL_M, metric_crs=cfg.metric_crs, study_area=area
-            )
-        gi_cells = cells[cells[GI_CLASS] != NOT_SIGNIFICANT]
-    trends = None
-    if emerging:
-        from models.emerging import NO_PATTERN, PATTERN, emerging_hotspots
-
-        try:
-            with console.status("emerging hot-spot trends (monthly) …"):
-                cube = emerging_hotspots(
-                    inputs.incidents,
-                    cell_m=MAP_CELL_M,
-                    bin=MAP_TIME_BIN,
-                    start=start,
-                    end=end,
-                    metric_crs=cfg.metric_crs,
-                    study_area=area,
-                )
-            trends = cube[cube[PATTERN] != NO_PATTERN]
-        except ParameterError as exc:  # e.g. too few weeks in the selection
-            notes.append(f"no emerging-trend layer: {exc.what}")
-            console.print(f"[yellow]note:[/yellow] {notes[-1]}")
-    thanas = area if area is not None else inputs.thanas
-    m = hotspot_map(
-        inputs.incidents,
-        thanas=thanas,
-        hotspots=spots,
-        sites=inputs.sites,
-        cctv=inputs.cctv,
-        campaigns=inputs.campaigns,
-        gi_cells=gi_cells,
-        emerging=trends,
-        underserved=under,
+    params = MapParams(
+        hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
+        significance=significance,
+        cell_m=MAP_CELL_M,
         share=share,
+        max_points=max_points,
+        emerging=emerging,
+    )
+    with console.status(f"hotspots, Gi* and trends of {len(inputs.incidents)} incidents …"):
+        layers = map_layers(inputs, cfg, params, budgets=False)
+    for note in layers.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    m = hotspot_folium_map(
+        store_at(store),
+        cfg,
+        layers,
+        params,
         tiles=chosen_tiles,
         tile_attribution=_attribution(tile_attribution),
         title="Shakti Hotspots",
         subtitle=_when(inputs) + (" · shareable" if share else ""),
-        max_points=max_points,
-        metric_crs=cfg.metric_crs,
     )
     html = map_html(m, assets="inline")
     written_png = _save(html, out, png, width, height)
+    under, gi_cells, trends = layers.underserved, layers.gi_cells, layers.trends
     _finish(
         {
             "map": "hotspots",
@@ -252,12 +211,12 @@ def map_hotspots_cmd(
             "tiles": chosen_tiles,
             "incidents": len(inputs.incidents),
             "aggregated": share or len(inputs.incidents) > max_points,
-            "hotspots": len(spots),
-            "underserved": len(under),
+            "hotspots": len(layers.hotspots),
+            "underserved": 0 if under is None else len(under),
             "gi_cells": None if gi_cells is None else len(gi_cells),
             "emerging_cells": None if trends is None else len(trends),
             "selection": inputs.describe(),
-            "notes": notes,
+            "notes": layers.notes,
         },
         as_json,
     )

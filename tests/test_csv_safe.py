@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import api.cli_analysis
 import models.scorers
 from api.cli_common import app
-from api.services import quarantine_csv
+from api.usecases.datasets import quarantine_csv
 from geo.csv_safe import ESCAPE, FORMULA_PREFIXES, csv_text, escape_cell, escape_frame, write_csv
 from geo.export import write_output
 from geo.quarantine import QUARANTINE_COLUMNS, export_csv, export_text

@@ -11,7 +11,8 @@ from api.deps import SelectionDep, State
 from api.routes.common import PROBLEM_RESPONSES, cached_selection, json_bytes
 from api.routes.hotspots import EpsQuery, MinSamplesQuery
 from api.routes.significance import CellQuery, GridQuery
-from api.services import BacktestParams, GridParams, backtest_summary
+from api.usecases.backtest import BacktestParams, backtest_summary
+from api.usecases.budget import GridParams
 
 router = APIRouter(tags=["analysis"])
 

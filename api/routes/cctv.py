@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import MapSelectionDep, SelectionDep, State
 from api.routes.common import PROBLEM_RESPONSES, cached_selection, geojson_responses
-from api.services import GEOJSON, geojson_bytes, inputs, tiles_of
+from api.usecases.common import GEOJSON, geojson_bytes, inputs
+from api.usecases.maps import tiles_of
 from geo.schema import NAME
 from geo.settings import Settings
 from geo.store import Store

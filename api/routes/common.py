@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.cache import CachedBody, CacheKey
 from api.deps import ServiceState, add_audit_detail, selection_params
-from api.services import GEOJSON, jsonable
+from api.usecases.common import GEOJSON, jsonable
 from models.inputs import Selection
 
 #: Problem responses every authenticated route may give (documented in OpenAPI).

@@ -12,8 +12,8 @@ from api.deps import CurrentUser, State, ThanaScope, Uploader, add_audit_detail
 from api.errors import PayloadTooLargeError, UnsupportedFileTypeError
 from api.limits import MULTIPART_SLACK_BYTES as MULTIPART_SLACK_BYTES  # re-exported
 from api.routes.common import PROBLEM_RESPONSES
-from api.services import UploadOptions, import_upload, layer_counts, quarantine_csv
 from api.uploads import read_small_upload, safe_filename, saved_upload
+from api.usecases.datasets import UploadOptions, import_upload, layer_counts, quarantine_csv
 from geo.errors import ColumnMappingError
 from geo.mapping import MAX_MAPPING_FILE_BYTES
 from geo.public_text import clip

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import SelectionDep, State
 from api.routes.common import cached_selection, geojson_responses
 from api.routes.significance import AllCellsQuery, CellQuery, GridQuery
-from api.services import GEOJSON, GridParams, emerging_geojson
+from api.usecases.budget import GridParams
+from api.usecases.common import GEOJSON
+from api.usecases.significance import emerging_geojson
 
 router = APIRouter(tags=["analysis"])
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import SelectionDep, State
 from api.routes.common import cached_selection, geojson_responses
-from api.services import GEOJSON, HotspotParams, hotspots_geojson
+from api.usecases.common import GEOJSON
+from api.usecases.hotspots import HotspotParams, hotspots_geojson
 
 router = APIRouter(tags=["analysis"])
 

@@ -10,7 +10,8 @@ from api.deps import MapSelectionDep, State
 from api.routes.common import PROBLEM_RESPONSES, cached_selection
 from api.routes.hotspots import EpsQuery, MinSamplesQuery
 from api.routes.significance import CellQuery
-from api.services import HotspotParams, MapParams, map_html
+from api.usecases.hotspots import HotspotParams
+from api.usecases.maps import MapParams, map_html
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import SelectionDep, State
 from api.routes.common import cached_selection, geojson_responses
-from api.services import GEOJSON, GridParams, gi_geojson
+from api.usecases.budget import GridParams
+from api.usecases.common import GEOJSON
+from api.usecases.significance import gi_geojson
 
 router = APIRouter(tags=["analysis"])
 

@@ -25,7 +25,8 @@ from api.routes.common import (
     json_bytes,
 )
 from api.routes.hotspots import EpsQuery, MinSamplesQuery
-from api.services import GEOJSON, scorecard, thanas_geojson
+from api.usecases.common import GEOJSON
+from api.usecases.thanas import scorecard, thanas_geojson
 
 router = APIRouter(prefix="/thanas", tags=["thanas"])
 
