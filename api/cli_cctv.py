@@ -13,6 +13,16 @@ from rich.table import Table
 
 from api.cli_analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli_common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
+from api.usecases.cctv import (
+    CCTV_DEFAULTS,
+    DAYS_HELP,
+    K_HELP,
+    RADIUS_HELP,
+    CctvRequest,
+    cctv_plan,
+    model_params,
+    placement,
+)
 from geo.errors import ParameterError
 from geo.export import write_output
 from geo.schema import KIND, NAME, SYNTHETIC, THANA
@@ -39,14 +49,9 @@ def cctv_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return command(name, group=cctv_app)
 
 
-RadiusOpt = Annotated[
-    float,
-    typer.Option("--radius-m", help="Incidents within this many metres of a site count.", min=0),
-]
-DaysOpt = Annotated[
-    int, typer.Option("--days", help="... in this many days up to the latest incident.", min=1)
-]
-KOpt = Annotated[int, typer.Option("--k", help="Most cameras proposed (new or repaired).", min=0)]
+RadiusOpt = Annotated[float, typer.Option("--radius-m", help=RADIUS_HELP, min=0)]
+DaysOpt = Annotated[int, typer.Option("--days", help=DAYS_HELP, min=1)]
+KOpt = Annotated[int, typer.Option("--k", help=K_HELP, min=0)]
 BudgetOpt = Annotated[
     float | None,
     typer.Option(
@@ -73,12 +78,6 @@ def _inputs(
     return load_inputs(
         store_at(store), selection, timezone=settings().timezone, require_incidents=False
     )
-
-
-def _params(radius_m: float, days: int) -> Any:
-    from models.cctv_plan import CctvParams
-
-    return CctvParams(radius_m=radius_m, days=days, metric_crs=settings().metric_crs)
 
 
 def _period(inputs: AnalysisInputs) -> str:
@@ -110,8 +109,8 @@ def gaps_cmd(
     start: FromOpt = None,
     end: ToOpt = None,
     category: CategoryOpt = None,
-    radius_m: RadiusOpt = 300.0,
-    days: DaysOpt = 90,
+    radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
+    days: DaysOpt = CCTV_DEFAULTS.days,
     top: Annotated[int, typer.Option("--top", help="Gaps shown on screen.", min=0)] = 10,
     as_json: JsonOpt = False,
 ) -> None:
@@ -128,7 +127,7 @@ def gaps_cmd(
         )
     inputs = _inputs(store, start, end, thana, category)
     with console.status("CCTV gaps …"):
-        result = selection_gaps(inputs, _params(radius_m, days))
+        result = selection_gaps(inputs, model_params(settings(), CctvRequest(radius_m, days)))
     gaps = result.gaps
     written: list[str] = []
     if suffix in (".csv", ".geojson"):
@@ -199,14 +198,13 @@ def place_cmd(
     start: FromOpt = None,
     end: ToOpt = None,
     category: CategoryOpt = None,
-    days: DaysOpt = 90,
-    repair_cost: RepairCostOpt = 0.3,
-    method: MethodOpt = "auto",
+    days: DaysOpt = CCTV_DEFAULTS.days,
+    repair_cost: RepairCostOpt = CCTV_DEFAULTS.repair_cost,
+    method: MethodOpt = CCTV_DEFAULTS.method,
     as_json: JsonOpt = False,
 ) -> None:
     """Propose up to k cameras (new or repaired) that see the most incidents, hotspots and sites."""
     from models import placement as pl
-    from models.cctv_plan import selection_placement
 
     if out.suffix.lower() != ".geojson":
         raise ParameterError(
@@ -217,14 +215,8 @@ def place_cmd(
         raise ParameterError(f"unknown method {method!r}", fix="use auto, milp or greedy")
     inputs = _inputs(store, start, end, thana, category)
     with console.status(f"placing up to {k} cameras …"):
-        plan = selection_placement(
-            inputs,
-            _params(300.0, days),
-            k=k,
-            budget=budget,
-            method=method,  # type: ignore[arg-type]  # checked above
-            repair_cost=repair_cost,
-        )
+        q = CctvRequest(days=days, k=k, budget=budget, repair_cost=repair_cost, method=method)
+        plan = placement(inputs, settings(), q)
     cams = plan.cameras
     write_output(cams, out)
     table = Table(title=f"{len(cams)} proposed cameras: {thana or 'all thanas'}")
@@ -269,31 +261,27 @@ def report_cmd(
     thana: ThanaOpt = None,
     k: Annotated[
         int, typer.Option("--k", help="Proposed cameras in the report (0: none).", min=0)
-    ] = 5,
-    budget: BudgetOpt = None,
+    ] = CCTV_DEFAULTS.k,
+    budget: BudgetOpt = CCTV_DEFAULTS.budget,
     start: FromOpt = None,
     end: ToOpt = None,
     category: CategoryOpt = None,
-    radius_m: RadiusOpt = 300.0,
-    days: DaysOpt = 90,
+    radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
+    days: DaysOpt = CCTV_DEFAULTS.days,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the printable CCTV report of a thana (Hindi and English headings)."""
     from maps.cctv_report import cctv_report_html
-    from models.cctv_plan import selection_gaps, selection_hotspots, selection_placement
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(
             f"cannot write {out.name}: the report is HTML", fix="give --out FILE.html"
         )
     inputs = _inputs(store, start, end, thana, category)
-    params = _params(radius_m, days)
+    q = CctvRequest(radius_m=radius_m, days=days, k=k, budget=budget)
     with console.status("CCTV report …"):
-        spots = selection_hotspots(inputs, params)
-        result = selection_gaps(inputs, params, spots)
-        plan = (
-            selection_placement(inputs, params, k=k, budget=budget, hotspots=spots) if k else None
-        )
+        planned = cctv_plan(inputs, settings(), q)
+    result, plan = planned.gaps, planned.placement
     page = cctv_report_html(
         result, thana=thana, placement=plan, period=_period(inputs), synthetic=_synthetic(inputs)
     )

@@ -256,15 +256,9 @@ def map_cctv_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
-    from maps.cctv_map import cctv_map
+    from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
     from maps.render import map_html
     from models import cctv_gaps as cg
-    from models.cctv_plan import (
-        CctvParams,
-        selection_gaps,
-        selection_hotspots,
-        selection_placement,
-    )
 
     _check_out(out, png)
     chosen_tiles = _tiles(no_tiles, tiles)
@@ -275,30 +269,17 @@ def map_cctv_cmd(
             "the store has no sites and no cameras to map",
             fix="import them first: shakti import sites FILE; shakti import cctv FILE",
         )
-    area = inputs.study_area()
-    cctv = inputs.cctv
-    if thana is not None and area is not None and not cctv.empty:  # cameras in the thana
-        cctv = cctv[cctv.within(area.to_crs(cctv.crs).union_all())]
-    params = CctvParams(eps_m=eps_m, min_samples=min_samples, metric_crs=cfg.metric_crs)
+    q = CctvRequest(k=k, budget=budget, eps_m=eps_m, min_samples=min_samples)
     with console.status(f"CCTV gaps and hotspots of {len(inputs.incidents)} incidents …"):
-        spots = selection_hotspots(inputs, params)
-        gaps = selection_gaps(inputs, params, spots)
-        plan = (
-            selection_placement(inputs, params, k=k, budget=budget, hotspots=spots)
-            if k and not inputs.sites.empty
-            else None
-        )
-    m = cctv_map(
-        gaps.gaps,
-        cctv,
-        thanas=area if area is not None else inputs.thanas,
-        hotspots=spots if hotspots else None,
-        gaps=gaps,
-        proposed=None if plan is None else plan.cameras,
-        share=share,
+        planned = cctv_plan(inputs, cfg, q)
+    spots, gaps, plan = planned.hotspots, planned.gaps, planned.placement
+    m = cctv_folium_map(
+        planned,
+        cfg,
         tiles=chosen_tiles,
         tile_attribution=_attribution(tile_attribution),
-        metric_crs=cfg.metric_crs,
+        share=share,
+        show_hotspots=hotspots,
     )
     html = map_html(m, assets="inline")
     counts = gaps.counts()

@@ -2,191 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import MapSelectionDep, SelectionDep, State
 from api.routes.common import PROBLEM_RESPONSES, cached_selection, geojson_responses
-from api.usecases.common import GEOJSON, geojson_bytes, inputs
-from api.usecases.maps import tiles_of
-from geo.schema import NAME
-from geo.settings import Settings
-from geo.store import Store
-from models.inputs import Selection
+from api.usecases.cctv import (
+    CCTV_DEFAULTS,
+    DAYS_HELP,
+    K_HELP,
+    MAX_BUDGET,
+    MAX_DAYS,
+    MAX_K,
+    MAX_RADIUS_M,
+    RADIUS_HELP,
+    SERVICE_TIME_LIMIT_S,
+    CctvRequest,
+    cctv_map_html,
+    gaps_geojson,
+    placement_geojson,
+)
+from api.usecases.common import GEOJSON
 
 router = APIRouter(tags=["cctv"])
 
-#: Most cameras one placement request may ask for.
-MAX_K: Final = 200
-#: Time limit of one placement solve in the service (seconds).
-SERVICE_TIME_LIMIT_S: Final = 20.0
-
-RadiusQuery = Annotated[
-    float,
-    Query(gt=0, le=5000, description="Incidents within this many metres of a site count."),
-]
-DaysQuery = Annotated[
-    int, Query(ge=1, le=3660, description="... in this many days up to the latest incident.")
-]
+RadiusQuery = Annotated[float, Query(gt=0, le=MAX_RADIUS_M, description=RADIUS_HELP)]
+DaysQuery = Annotated[int, Query(ge=1, le=MAX_DAYS, description=DAYS_HELP)]
 KQuery = Annotated[
-    int,
-    Query(
-        ge=0,
-        le=MAX_K,
-        description="Most cameras proposed (new or repaired).",
-        openapi_examples={"five": {"value": 5}},
-    ),
+    int, Query(ge=0, le=MAX_K, description=K_HELP, openapi_examples={"five": {"value": 5}})
 ]
 BudgetQuery = Annotated[
     float | None,
     Query(
         ge=0,
-        le=10_000,
+        le=MAX_BUDGET,
         description="Most total cost in new-camera equivalents (a repair costs 0.3).",
     ),
 ]
-
-
-@dataclass(frozen=True)
-class CctvQuery:
-    """Parameters of a CCTV request.
-
-    Attributes
-    ----------
-    radius_m : float
-    days : int
-    k : int
-    budget : float or None
-    """
-
-    radius_m: float = 300.0
-    days: int = 90
-    k: int = 5
-    budget: float | None = None
-
-
-def _params(settings: Settings, q: CctvQuery) -> Any:
-    from models.cctv_plan import CctvParams
-
-    return CctvParams(radius_m=q.radius_m, days=q.days, metric_crs=settings.metric_crs)
-
-
-def gaps_geojson(store: Store, settings: Settings, selection: Selection, q: CctvQuery) -> bytes:
-    """Return the CCTV gaps of a selection's sites as GeoJSON (most urgent first).
-
-    Parameters
-    ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
-    q : CctvQuery
-
-    Returns
-    -------
-    bytes
-    """
-    from models.cctv_gaps import SITE_ID
-    from models.cctv_plan import selection_gaps
-
-    data = inputs(store, settings, selection, require=False)
-    result = selection_gaps(data, _params(settings, q))
-    meta = {
-        "selection": data.describe(),
-        "store_version": data.version,
-        "parameters": {"radius_m": q.radius_m, "days": q.days},
-        "counts": result.counts(),
-        "registry": dict(result.registry.counts),
-        "summary": result.summary.to_dict(orient="records"),
-        "defaults_used": list(result.notes),
-    }
-    return geojson_bytes(result.gaps, id_column=SITE_ID, meta=meta)
-
-
-def placement_geojson(
-    store: Store, settings: Settings, selection: Selection, q: CctvQuery
-) -> bytes:
-    """Return up to ``k`` proposed cameras as GeoJSON Points, in order of marginal gain.
-
-    Parameters
-    ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
-    q : CctvQuery
-
-    Returns
-    -------
-    bytes
-    """
-    from models import placement as pl
-    from models.cctv_plan import selection_placement
-
-    data = inputs(store, settings, selection, require=False)
-    plan = selection_placement(
-        data, _params(settings, q), k=q.k, budget=q.budget, time_limit_s=SERVICE_TIME_LIMIT_S
-    )
-    meta = {
-        "selection": data.describe(),
-        "store_version": data.version,
-        "plan": dict(plan.summary),
-        "notes": list(plan.notes),
-    }
-    return geojson_bytes(plan.cameras, id_column=pl.ORDER, meta=meta)
-
-
-def cctv_map_html(
-    store: Store, settings: Settings, selection: Selection, q: CctvQuery, *, asset_prefix: str
-) -> str:
-    """Render the CCTV map of a selection (gaps, cameras, proposed cameras) as HTML.
-
-    Parameters
-    ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
-    q : CctvQuery
-    asset_prefix : str
-
-    Returns
-    -------
-    str
-    """
-    from maps.cctv_map import cctv_map
-    from maps.render import map_html
-    from models.cctv_plan import selection_gaps, selection_hotspots, selection_placement
-
-    data = inputs(store, settings, selection, require=False)
-    params = _params(settings, q)
-    spots = selection_hotspots(data, params)
-    result = selection_gaps(data, params, spots)
-    plan = (
-        selection_placement(
-            data, params, k=q.k, budget=q.budget, hotspots=spots, time_limit_s=SERVICE_TIME_LIMIT_S
-        )
-        if q.k
-        else None
-    )
-    thana = selection.thana
-    thanas = data.thanas if thana is None else data.thanas[data.thanas[NAME] == thana]
-    cams = data.cctv
-    if thana is not None and len(thanas) and len(cams):
-        cams = cams[cams.within(thanas.to_crs(cams.crs).union_all())]
-    m = cctv_map(
-        result.gaps,
-        cams,
-        thanas=thanas,
-        hotspots=spots,
-        gaps=result,
-        proposed=None if plan is None else plan.cameras,
-        tiles=tiles_of(settings),
-        tile_attribution=settings.tile_attribution,
-        title=f"Shakti Hotspots: CCTV, {thana or 'all thanas'}",
-        metric_crs=settings.metric_crs,
-    )
-    html: str = map_html(m, assets="served", asset_prefix=asset_prefix)
-    return html
 
 
 @router.get(
@@ -199,8 +52,8 @@ async def cctv_gaps(
     request: Request,
     state: State,
     selection: SelectionDep,
-    radius_m: RadiusQuery = 300.0,
-    days: DaysQuery = 90,
+    radius_m: RadiusQuery = CCTV_DEFAULTS.radius_m,
+    days: DaysQuery = CCTV_DEFAULTS.days,
 ) -> Response:
     """List every sensitive site with its CCTV gap, most urgent first.
 
@@ -209,7 +62,7 @@ async def cctv_gaps(
     holds the per-thana summary and the defaults used for a messy camera register. An
     in-charge gets only their thana's sites.
     """
-    q = CctvQuery(radius_m=radius_m, days=days)
+    q = CctvRequest(radius_m=radius_m, days=days)
     return await cached_selection(
         request,
         state,
@@ -231,9 +84,9 @@ async def cctv_placement(
     request: Request,
     state: State,
     selection: SelectionDep,
-    k: KQuery = 5,
-    budget: BudgetQuery = None,
-    days: DaysQuery = 90,
+    k: KQuery = CCTV_DEFAULTS.k,
+    budget: BudgetQuery = CCTV_DEFAULTS.budget,
+    days: DaysQuery = CCTV_DEFAULTS.days,
 ) -> Response:
     """Propose up to ``k`` cameras (new or repairs of broken ones) within an optional budget.
 
@@ -242,7 +95,7 @@ async def cctv_placement(
     Features are Points in the order of marginal gain, so the plan can stop at any row. An
     in-charge's plan covers only their thana.
     """
-    q = CctvQuery(days=days, k=k, budget=budget)
+    q = CctvRequest(days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S)
     return await cached_selection(
         request,
         state,
@@ -270,9 +123,9 @@ async def cctv_map_page(
     request: Request,
     state: State,
     selection: MapSelectionDep,
-    k: KQuery = 5,
-    budget: BudgetQuery = None,
-    days: DaysQuery = 90,
+    k: KQuery = CCTV_DEFAULTS.k,
+    budget: BudgetQuery = CCTV_DEFAULTS.budget,
+    days: DaysQuery = CCTV_DEFAULTS.days,
 ) -> Response:
     """Draw sites by CCTV gap (red, amber, green), cameras and ``k`` proposed cameras.
 
@@ -281,7 +134,7 @@ async def cctv_map_page(
     """
     from api.routes.maps import ASSET_PREFIX
 
-    q = CctvQuery(days=days, k=k, budget=budget)
+    q = CctvRequest(days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S)
     return await cached_selection(
         request,
         state,
