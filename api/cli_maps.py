@@ -344,10 +344,10 @@ def map_patrol_cmd(
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
     from api.cli_patrol import parse_start
+    from api.usecases.patrol import PatrolRequest, plan_patrols
     from geo.schema import NAME
     from maps.patrol_map import patrol_map
     from maps.render import map_html
-    from models.patrol import plan_from_store
     from models.teams import read_teams
 
     _check_out(out, png)
@@ -356,17 +356,15 @@ def map_patrol_cmd(
     chosen_tiles = _tiles(no_tiles, tiles)
     cfg = settings()
     target = store_at(store)
+    q = PatrolRequest(
+        thana=thana,
+        days=days,
+        seed=seed,
+        start=parse_start(start),
+        teams=read_teams(teams) if teams is not None else None,
+    )
     with console.status("planning patrols …"):
-        plan = plan_from_store(
-            target,
-            timezone=cfg.timezone,
-            metric_crs=cfg.metric_crs,
-            thana=thana,
-            days=days,
-            seed=seed,
-            start=parse_start(start),
-            teams=read_teams(teams) if teams is not None else None,
-        )
+        plan = plan_patrols(target, cfg, q)
     from geo.schema import LayerKind
     from geo.store import read_layer
 

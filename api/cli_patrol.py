@@ -106,28 +106,22 @@ def patrol_plan_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
+    from api.usecases.patrol import PatrolRequest, plan_patrols
     from maps.patrol_sheet import write_sheets
-    from models.patrol import plan_from_store
     from models.patrol_export import summary, write_plan
     from models.teams import read_teams
 
-    cfg = settings()
-    given = read_teams(teams) if teams is not None else None
-    first = parse_start(start)
-    target = store_at(store)
+    q = PatrolRequest(
+        thana=thana,
+        days=days,
+        seed=seed,
+        start=parse_start(start),
+        teams=read_teams(teams) if teams is not None else None,
+        must_visit=tuple(must_visit or ()),
+        road_graph=road_graph,
+    )
     with console.status("planning patrols …"):
-        plan = plan_from_store(
-            target,
-            timezone=cfg.timezone,
-            metric_crs=cfg.metric_crs,
-            thana=thana,
-            days=days,
-            seed=seed,
-            start=first,
-            teams=given,
-            road_graph=road_graph,
-            must_visit=must_visit or (),
-        )
+        plan = plan_patrols(store_at(store), settings(), q)
     files = write_plan(plan, out)
     sheets = write_sheets(plan, out)
     head = summary(plan)

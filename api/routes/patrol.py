@@ -14,15 +14,19 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurrentUser, MapUser, ServiceState, State, add_audit_detail, scope_for
+from api.deps import CurrentUser, MapUser, State, add_audit_detail, scope_for
 from api.errors import NotFoundError, PermissionDeniedError
 from api.routes.common import PROBLEM_RESPONSES, json_bytes
+from api.usecases.patrol import (
+    PatrolRequest,
+    note_time_limit,
+    plan_patrols,
+    within_service_budget,
+)
 from api.users import Role, User
 from geo.errors import ParameterError
-from geo.schema import LayerKind
 from models.selection import FIRST_DAY, LAST_DAY
 from models.teams import (
-    DEFAULT_TEAMS_PER_THANA,
     MAX_TEAMS,
     MAX_TEAMS_PER_THANA,
     TEAM_NAME_FIX,
@@ -39,18 +43,6 @@ SHEET_PAGE_PREFIX: Final = "/maps/patrol-sheets"
 
 #: Plans kept in memory per service (the oldest is forgotten first).
 MAX_PLANS: Final = 32
-#: Most thanas × days one request may plan (~0.25 s each): one request may not hold the
-#: service for minutes. A week of every thana is a CLI job (``shakti patrol plan``).
-MAX_THANA_DAYS: Final = 62
-#: Solver seconds one request may spend in all: each thana-day's routing solve gets its share
-#: (``SOLVE_BUDGET_S / thana-days``) as its time limit instead of the CLI's 20 s, so a store
-#: with thousands of timed sites in a thana cannot hold a worker for 31 × 20 s. A thana-day
-#: of the demo solves in ~0.02 s, far inside its share (≥ 0.1 s at the 62 thana-day limit).
-SOLVE_BUDGET_S: Final = 5.0
-#: Most teams × days one request may plan: the default 3 teams in each of
-#: :data:`MAX_THANA_DAYS`. Building and solving a thana-day's routes grows with its teams (12
-#: teams take ~13× the time of 3), so a month of 12 teams is a CLI job too.
-MAX_TEAM_DAYS: Final = DEFAULT_TEAMS_PER_THANA * MAX_THANA_DAYS
 #: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
 MAX_PLACE_KEY_CHARS: Final = 120
@@ -207,53 +199,6 @@ def _teams(request: PlanRequest) -> list[TeamSpec] | None:
     return teams
 
 
-def _team_count(teams: list[TeamSpec] | None, scope: str | None, thanas: int) -> int:
-    """Return how many teams a plan of ``thanas`` thanas (or the ``scope`` thana) will route.
-
-    Given teams count in full (those of thanas outside the scope are left out of the plan);
-    each thana without given teams gets :data:`models.teams.DEFAULT_TEAMS_PER_THANA`.
-    """
-    given = [t for t in teams or [] if scope is None or t.thana == scope]
-    with_teams = len({t.thana for t in given})
-    return len(given) + DEFAULT_TEAMS_PER_THANA * max(0, thanas - with_teams)
-
-
-def _note_time_limit(data: dict[str, Any], thana_days: int) -> None:
-    """Say in the plan's notes when solves stopped at the service's time limit."""
-    from models.patrol_routing import SOLVED_AT_TIME_LIMIT
-
-    hit = sum(1 for s in data.get("solve", []) if s.get("status") == SOLVED_AT_TIME_LIMIT)
-    if hit:
-        data["meta"]["notes"].append(
-            f"{hit} of {thana_days} thana-days stopped at the service's time limit of "
-            f"{SOLVE_BUDGET_S / max(1, thana_days):.2g} s each: the plan may differ between runs; "
-            "plan fewer days or teams, or use `shakti patrol plan` for a full search"
-        )
-
-
-def _compute(
-    state: ServiceState,
-    request: PlanRequest,
-    scope: str | None,
-    teams: list[TeamSpec] | None,
-    thana_days: int,
-) -> Any:
-    from models.patrol import PlanParams, plan_from_store
-
-    return plan_from_store(
-        state.store,
-        timezone=state.settings.timezone,
-        metric_crs=state.settings.metric_crs,
-        thana=scope,
-        days=request.days,
-        seed=request.seed,
-        start=request.start,
-        teams=teams,
-        params=PlanParams(time_limit_s=SOLVE_BUDGET_S / max(1, thana_days)),
-        must_visit=request.must_visit,
-    )
-
-
 PlanIdPath = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 DayPath = Annotated[int, Path(ge=1, le=31)]
 TeamPath = Annotated[str, Path(max_length=120)]
@@ -278,29 +223,21 @@ async def create_plan(
     """
     scope = scope_for(user, body.thana)
     request.state.audit_thana = scope
-    thanas = 1 if scope is not None else max(1, state.store.count(LayerKind.THANAS))
-    if thanas * body.days > MAX_THANA_DAYS:
-        raise ParameterError(
-            f"a plan of {thanas} thanas × {body.days} days is above the service's limit of "
-            f"{MAX_THANA_DAYS} thana-days",
-            why="one request may not hold the service for minutes",
-            fix="plan one thana at a time (thana), fewer days, or use `shakti patrol plan`",
-        )
-    teams = _teams(body)
-    team_days = body.days * _team_count(teams, scope, thanas)
-    if team_days > MAX_TEAM_DAYS:
-        raise ParameterError(
-            f"a plan of {team_days // body.days} teams × {body.days} days is above the "
-            f"service's limit of {MAX_TEAM_DAYS} team-days",
-            why="one request may not hold the service for minutes",
-            fix="plan fewer days or fewer teams, or use `shakti patrol plan`",
-        )
-    plan = await run_in_threadpool(_compute, state, body, scope, teams, thanas * body.days)
+    q = PatrolRequest(
+        thana=scope,
+        days=body.days,
+        seed=body.seed,
+        start=body.start,
+        teams=_teams(body),
+        must_visit=tuple(body.must_visit),
+    )
+    q, thana_days = within_service_budget(state.store, q)
+    plan = await run_in_threadpool(plan_patrols, state.store, state.settings, q)
     from models.patrol_export import plan_dict
 
     plan_id = secrets.token_urlsafe(9)
     data = _links(plan_id, {"id": plan_id, **plan_dict(plan)})
-    _note_time_limit(data, thanas * body.days)
+    note_time_limit(data, thana_days)
     plan_store(request).add(PlanRecord(plan_id, scope, user.name, plan, data))
     add_audit_detail(request, plan_id=plan_id, days=body.days, seed=body.seed)
     return Response(json_bytes(data), status_code=201, media_type="application/json")

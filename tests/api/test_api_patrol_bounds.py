@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api.routes.patrol import MAX_TEAM_DAYS, MAX_THANA_DAYS, SOLVE_BUDGET_S
+from api.usecases.patrol import MAX_TEAM_DAYS, MAX_THANA_DAYS, SOLVE_BUDGET_S
 from models.selection import FIRST_DAY, LAST_DAY
 from models.teams import MAX_TEAMS, MAX_TEAMS_PER_THANA
 from tests.api.conftest import OWN_THANA, Env
