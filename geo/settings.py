@@ -78,7 +78,7 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
-    # ---- the web service (api.app) ----
+    # ---- the web service (api.service.app) ----
     secret_key: str | None = Field(
         default=None,
         repr=False,

@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import api.backup as backup
 import api.cli  # noqa: F401  (registers every command on the app)
+import api.service.backup as backup
 import geo.gpkg_store as gpkg_store
-from api.backup import (
+from api.cli.common import app
+from api.service.backup import (
     MANIFEST_MEMBER,
     STORE_MEMBER,
     USERS_MEMBER,
@@ -29,8 +30,7 @@ from api.backup import (
     restore_backup,
     write_backup,
 )
-from api.cli_common import app
-from api.users import Role, UserStore
+from api.service.users import Role, UserStore
 from geo.backup import INTEGRITY_OK, snapshot_sqlite
 from geo.errors import ExportError, InputFileError, StoreError
 from geo.schema import LayerKind

@@ -13,7 +13,7 @@ from typing import Any, Final
 import numpy as np
 import shapely
 
-from api.errors import NotFoundError, NoValidRowError, PayloadTooLargeError
+from api.service.errors import NotFoundError, NoValidRowError, PayloadTooLargeError
 from api.usecases.common import (
     jsonable,
 )
@@ -214,9 +214,9 @@ def import_upload(
 
     Raises
     ------
-    api.errors.PayloadTooLargeError
+    api.service.errors.PayloadTooLargeError
         Above a read limit (413), naming the setting as ``field``.
-    api.errors.NoValidRowError
+    api.service.errors.NoValidRowError
         When no row is valid (422; the quarantine is still stored on import).
     """
     limits = ReadLimits.for_uploads(settings)

@@ -10,7 +10,7 @@ from typing import Final
 import folium
 import geopandas as gpd
 
-from api.errors import UnavailableError
+from api.service.errors import UnavailableError
 from api.usecases.budget import (
     GridParams,
     check_cell_bins,
@@ -265,7 +265,7 @@ def map_html(
 
     Raises
     ------
-    api.errors.UnavailableError
+    api.service.errors.UnavailableError
         When the vendored map assets have not been fetched (503, saying how to fetch them).
     """
     from maps.assets import asset_dir

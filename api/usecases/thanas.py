@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from api.errors import NotFoundError
+from api.service.errors import NotFoundError
 from api.usecases.common import (
     geojson_bytes,
     inputs,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.users import Role
+from api.service.app import create_app
+from api.service.users import Role
 from geo import demo
 from geo.settings import Settings
 from geo.store import open_store

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 import api.usecases.budget
-from api.app import create_app
+from api.service.app import create_app
 from tests.api.conftest import Env, make_env, settings_for
 
 schemathesis = pytest.importorskip("schemathesis")

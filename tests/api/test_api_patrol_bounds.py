@@ -116,7 +116,7 @@ def test_out_of_range_fields_are_422(env: Env, body: dict[str, Any], field: str)
 
 
 def test_plan_start_window_is_the_selection_window() -> None:
-    from api.routes.patrol import PlanRequest
+    from api.service.routes.patrol import PlanRequest
 
     start = PlanRequest.model_json_schema()["properties"]["start"]
     assert str(FIRST_DAY) in str(start) and str(LAST_DAY) in str(start)

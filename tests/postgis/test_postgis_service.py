@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.users import Role
+from api.service.app import create_app
+from api.service.users import Role
 from geo import demo
 from geo.settings import Settings
 from geo.store import open_store
