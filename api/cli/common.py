@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Final, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from geo.errors import ShaktiError
+from geo.errors import ShaktiError, StoreError
 from geo.settings import Settings, get_settings
-from geo.store import Store, open_store
+from geo.store import Store, is_database_url, open_store
 
 app = typer.Typer(
     name="shakti",
@@ -23,6 +24,9 @@ app = typer.Typer(
 )
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: The distribution whose version ``shakti --version`` prints.
+DISTRIBUTION: Final = "shakti-hotspots"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -102,6 +106,84 @@ def settings() -> Settings:
     return get_settings()
 
 
-def store_at(path: Path | None) -> Store:
-    """Open the store at ``path``, or the configured one (SHAKTI_DATABASE_URL or SHAKTI_STORE)."""
-    return open_store(path if path is not None else settings().store_location)
+def check_store_exists(location: str | Path) -> None:
+    """Refuse a store file that does not exist (a mistyped ``--store`` never makes a new one).
+
+    Parameters
+    ----------
+    location : str or Path
+        A store file or a database URL (not checked: the database says when it is missing).
+
+    Raises
+    ------
+    geo.errors.StoreError
+        Naming the path and how to make a store there.
+    """
+    if is_database_url(location) or Path(location).exists():
+        return
+    raise StoreError(
+        f"there is no store at {location}",
+        why="only `shakti import` and `shakti demo-data` make a new store",
+        fix="check the path (--store or SHAKTI_STORE), or make the store first: "
+        f"shakti import LAYER FILE --store {location}",
+    )
+
+
+def store_at(path: Path | None, *, create: bool = False) -> Store:
+    """Open the store at ``path``, or the configured one (SHAKTI_DATABASE_URL or SHAKTI_STORE).
+
+    Parameters
+    ----------
+    path : Path or None
+        The ``--store`` option.
+    create : bool
+        Make a new store file when there is none (``shakti import``, ``shakti demo-data``).
+
+    Returns
+    -------
+    geo.store.Store
+
+    Raises
+    ------
+    geo.errors.StoreError
+        When the store file does not exist and ``create`` is false.
+    """
+    location = path if path is not None else settings().store_location
+    if not create:
+        check_store_exists(location)
+    elif not is_database_url(location) and not Path(location).exists():
+        console.print(f"new store: {location}")
+    return open_store(location)
+
+
+def version_callback(value: bool) -> None:
+    """Print the installed version of Shakti Hotspots and exit (``shakti --version``)."""
+    if value:
+        typer.echo(f"shakti {package_version()}")
+        raise typer.Exit()
+
+
+def package_version() -> str:
+    """Return the installed version of the ``shakti-hotspots`` package.
+
+    Returns
+    -------
+    str
+        ``unknown`` when the package is not installed (run from a source tree).
+    """
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=version_callback, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Shakti Hotspots: hotspot analysis and patrol planning for women's-safety units."""

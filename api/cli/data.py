@@ -129,9 +129,9 @@ def import_cmd(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Validate a file and store its valid rows; rejected rows go to the quarantine."""
+    """Validate a file and store its valid rows (a new store when there is none yet)."""
     cfg = settings()
-    target = store_at(store)
+    target = store_at(store, create=True)
     with console.status(f"importing {path.name} …"):
         result = import_file(
             path,
@@ -193,7 +193,7 @@ def demo_data_cmd(
     from geo import demo
 
     cfg = settings()
-    target = store_at(store)
+    target = store_at(store, create=True)
     folder = out if out is not None else Path(target.location).parent / "demo-data"
     n = incidents if incidents is not None else demo.DEMO_INCIDENTS
     with console.status("demo data …") as status:

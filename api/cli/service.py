@@ -14,11 +14,22 @@ from typing import Annotated, Any, Final
 import typer
 from rich.table import Table
 
-from api.cli.common import JsonOpt, P, R, StoreOpt, command, console, group, settings
+from api.cli.common import (
+    JsonOpt,
+    P,
+    R,
+    StoreOpt,
+    check_store_exists,
+    command,
+    console,
+    group,
+    settings,
+    store_at,
+)
 from api.service.users import Role, User, UserStore, generate_password, users_path
 from geo.errors import ParameterError
 from geo.schema import NAME, THANA, LayerKind
-from geo.store import Store, open_store
+from geo.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +200,7 @@ def serve_cmd(
 
     cfg = settings()
     path = _store_path(store)
+    check_store_exists(path)
     web = create_app(cfg, store_path=path)
     if demo_users:
         state = web.state.service
@@ -228,7 +240,7 @@ def users_add_cmd(
 ) -> None:
     """Add a user of the web service."""
     path = _store_path(store)
-    known = _thana_names(open_store(path)) if role is Role.INCHARGE else None
+    known = _thana_names(store_at(path)) if role is Role.INCHARGE else None
     generated = password is None
     secret = password if password is not None else generate_password()
     users = _users_for(path)
@@ -334,7 +346,7 @@ def users_set_cmd(
     """Change a user's role or thana; their sessions end."""
     path = _store_path(store)
     needs_thanas = thana is not None or role is Role.INCHARGE
-    known = _thana_names(open_store(path)) if needs_thanas else None
+    known = _thana_names(store_at(path)) if needs_thanas else None
     users = _users_for(_store_path(store))
     details = {"role": role.value if role else None, "user_thana": thana}
     try:
