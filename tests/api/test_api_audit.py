@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.service.uploads import register_csv
+from tests.api.uploads import register_csv
 
 from tests.api.conftest import Env
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.api.service.uploads import PERSONAL_COLUMNS, PLANTED_FREE_TEXT, register_csv
+from tests.api.uploads import PERSONAL_COLUMNS, PLANTED_FREE_TEXT, register_csv
 
 from api.service.limits import MULTIPART_SLACK_BYTES
 from tests.api.conftest import Env, make_env

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.api.service.uploads import register_csv
+from tests.api.uploads import register_csv
 
 from api.service.uploads import REQUEST_PREFIX, clean_stale_uploads, upload_root
 from tests.api.conftest import Env, make_env

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.api.service.uploads import (
+from tests.api.uploads import (
     PLANTED_FREE_TEXT,
     PLANTED_NAME,
     PLANTED_PHONE,
