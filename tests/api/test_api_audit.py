@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.api.uploads import register_csv
-
 from tests.api.conftest import Env
+from tests.api.uploads import register_csv
 
 
 def _latest(env: Env, **match: object) -> dict[str, object]:

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from geo.privacy import find_personal_columns
+from geo.schema import INCIDENTS
+from tests.api.conftest import Env, make_env
 from tests.api.uploads import (
     PLANTED_FREE_TEXT,
     PLANTED_NAME,
     PLANTED_PHONE,
     register_csv,
 )
-
-from geo.privacy import find_personal_columns
-from geo.schema import INCIDENTS
-from tests.api.conftest import Env, make_env
 
 READS = (
     "/auth/me",
