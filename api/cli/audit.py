@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import JsonOpt, StoreOpt, command, console, group, settings
+from api.cli.common import JsonOpt, StoreOpt, command, console, group, service_config
 from api.service.audit import AuditLog, check_period, counts_table, entries_table
 from api.service.users import users_path
 from geo.csv_safe import write_csv
@@ -41,7 +41,7 @@ def _day(value: str | None, option: str) -> dt.date | None:
 
 
 def _open(store: Path | None) -> AuditLog:
-    cfg = settings()
+    cfg = service_config()
     path = users_path(cfg.users_db, store if store is not None else cfg.store_location)
     if not path.exists():
         raise StoreError(

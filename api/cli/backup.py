@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.common import JsonOpt, StoreOpt, command, console, settings
+from api.cli.common import JsonOpt, StoreOpt, command, console, service_config, settings
 from api.service.backup import BackupResult, Manifest, RestoreResult, restore_backup, write_backup
 from api.service.users import users_path
 
@@ -21,7 +21,7 @@ def _location(store: Path | None) -> str | Path:
 
 def _users_file(location: str | Path) -> Path:
     """Return the users file of the store (SHAKTI_USERS_DB or beside the store)."""
-    return users_path(settings().users_db, location)
+    return users_path(service_config().users_db, location)
 
 
 def _rows_table(title: str, manifest: Manifest) -> Table:

@@ -11,6 +11,7 @@ from typing import Annotated, Final, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from api.service.settings import ServiceSettings, service_settings
 from geo.errors import ShaktiError, StoreError
 from geo.settings import Settings, get_settings
 from geo.store import Store, is_database_url, open_store
@@ -104,6 +105,11 @@ FixSwappedOpt = Annotated[
 def settings() -> Settings:
     """Return the process settings (``SHAKTI_*``)."""
     return get_settings()
+
+
+def service_config() -> ServiceSettings:
+    """Return the process settings with the web service's (``SHAKTI_*``)."""
+    return service_settings(get_settings())
 
 
 def check_store_exists(location: str | Path) -> None:

@@ -23,6 +23,7 @@ from api.cli.common import (
     command,
     console,
     group,
+    service_config,
     settings,
     store_at,
 )
@@ -131,7 +132,7 @@ def _store_path(store: Path | None) -> Path:
 
 
 def _users_for(store_path: Path) -> UserStore:
-    return UserStore(users_path(settings().users_db, store_path))
+    return UserStore(users_path(service_config().users_db, store_path))
 
 
 def _thana_names(store: Store) -> list[str]:
@@ -198,7 +199,7 @@ def serve_cmd(
 
     from api.service.app import create_app
 
-    cfg = settings()
+    cfg = service_config()
     path = _store_path(store)
     check_store_exists(path)
     web = create_app(cfg, store_path=path)
@@ -326,7 +327,7 @@ def users_passwd_cmd(
     try:
         with audited_change(users.path, "passwd", name, generated=password is None):
             users.set_password(name, secret)
-        LoginThrottle.from_settings(users.path, settings()).reset(name)
+        LoginThrottle.from_settings(users.path, service_config()).reset(name)
     finally:
         users.close()
     console.print(f"password of {name} set; their sessions have ended")

@@ -36,6 +36,7 @@ from api.service.routes import (
     web,
 )
 from api.service.routes import users as user_admin
+from api.service.settings import ServiceSettings, service_settings
 from api.service.uploads import clean_stale_uploads
 from api.service.users import UserStore, users_path
 from api.usecases.maps import maps_asset_dir, tiles_of
@@ -60,7 +61,7 @@ Hotspot analysis for women's-safety units (Mission Shakti centres, anti-Romeo sq
 """
 
 
-def _secret(settings: Settings, users: UserStore) -> bytes:
+def _secret(settings: ServiceSettings, users: UserStore) -> bytes:
     if settings.secret_key is None:
         return users.token_secret()
     if len(settings.secret_key) < MIN_SECRET_LENGTH:
@@ -72,7 +73,7 @@ def _secret(settings: Settings, users: UserStore) -> bytes:
     return settings.secret_key.encode("utf-8")
 
 
-def _add_edge(app: FastAPI, cfg: Settings, audit_log: AuditLog) -> None:
+def _add_edge(app: FastAPI, cfg: ServiceSettings, audit_log: AuditLog) -> None:
     """Wrap ``app`` in the edge middleware (the last added runs first).
 
     A request meets, in this order:
@@ -113,7 +114,8 @@ def create_app(
     Parameters
     ----------
     settings : geo.settings.Settings, optional
-        Default: the process settings (``SHAKTI_*``).
+        Default: the process settings (``SHAKTI_*``). Plain data settings get the service's
+        fields from ``SHAKTI_*`` (:func:`api.service.settings.service_settings`).
     store_path : Path or str, optional
         The store (a GeoPackage path or a ``postgresql://`` URL); default
         ``settings.store_location`` (``SHAKTI_DATABASE_URL``, else ``SHAKTI_STORE``). The users
@@ -130,7 +132,7 @@ def create_app(
     geo.errors.StoreError
         When the store or the users database cannot be opened.
     """
-    cfg = settings if settings is not None else get_settings()
+    cfg = service_settings(settings if settings is not None else get_settings())
     location: str | Path
     if store_path is None:
         location = cfg.store_location

@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl
 import pandas as pd
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.service.settings import ServiceSettings
 from geo.errors import ParameterError
-from geo.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +362,7 @@ class AuditLog:
     ) -> None:
         self.path = Path(path)
         self.retention_days = (
-            retention_days if retention_days is not None else get_settings().audit_retention_days
+            retention_days if retention_days is not None else ServiceSettings().audit_retention_days
         )
         self.max_rows = max_rows
         self._lock = threading.Lock()

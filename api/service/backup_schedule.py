@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from api.service.backup import BACKUP_PREFIX, BACKUP_SUFFIX, STAMP_FORMAT, backup_name, write_backup
-from geo.settings import Settings
+from api.service.settings import ServiceSettings
 from geo.store import is_database_url
 
 logger = logging.getLogger(__name__)
@@ -288,13 +288,13 @@ class ScheduledBackups:
 
 @contextlib.contextmanager
 def scheduled_backups(
-    settings: Settings, store_location: str | Path, users_file: Path | None
+    settings: ServiceSettings, store_location: str | Path, users_file: Path | None
 ) -> Iterator[ScheduledBackups | None]:
     """Run scheduled backups for the block when ``settings.backup_dir`` is set.
 
     Parameters
     ----------
-    settings : geo.settings.Settings
+    settings : api.service.settings.ServiceSettings
         ``backup_dir``, ``backup_every_hours``, ``backup_keep``.
     store_location : str or Path
     users_file : Path or None

@@ -17,6 +17,7 @@ from api.service.audit import STATE_EXTRA, AuditLog
 from api.service.auth import MAP_COOKIE, verify_token
 from api.service.cache import CachedBody, CacheKey, ResultCache, StoreVersion, make_key
 from api.service.errors import AuthenticationError, PermissionDeniedError
+from api.service.settings import ServiceSettings
 from api.service.users import Role, User, UserStore
 from geo.errors import ParameterError
 from geo.settings import Settings
@@ -33,7 +34,7 @@ class ServiceState:
 
     Attributes
     ----------
-    settings : geo.settings.Settings
+    settings : api.service.settings.ServiceSettings
     store : geo.store.Store
     users : api.service.users.UserStore
     audit : api.service.audit.AuditLog
@@ -43,7 +44,7 @@ class ServiceState:
         Token-signing key.
     """
 
-    settings: Settings
+    settings: ServiceSettings
     store: Store
     users: UserStore
     audit: AuditLog

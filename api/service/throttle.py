@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Final
 
 from api.service.errors import TooManyRequestsError
-from geo.settings import Settings
+from api.service.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -113,14 +113,14 @@ class LoginThrottle:
         self._ready = False
 
     @classmethod
-    def from_settings(cls, path: Path, settings: Settings) -> LoginThrottle:
+    def from_settings(cls, path: Path, settings: ServiceSettings) -> LoginThrottle:
         """Return the throttle of a deployment (``SHAKTI_LOGIN_*`` settings).
 
         Parameters
         ----------
         path : Path
             The users file.
-        settings : geo.settings.Settings
+        settings : api.service.settings.ServiceSettings
 
         Returns
         -------
