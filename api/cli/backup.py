@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, service_config, settings
-from api.service.backup import BackupResult, Manifest, RestoreResult, restore_backup, write_backup
+from api.service.backup import BackupResult, Manifest, RestoreResult, write_backup
+from api.service.restore import restore_backup
 from api.service.users import users_path
 
 
