@@ -15,7 +15,7 @@ from geo.schema import (
     OCCURRED_AT,
 )
 from geo.settings import Settings
-from models.inputs import AnalysisInputs, Selection
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -106,16 +106,13 @@ def check_cells(data: AnalysisInputs, settings: Settings, g: GridParams) -> int:
     return cells
 
 
-def check_cell_bins(
-    data: AnalysisInputs, settings: Settings, selection: Selection, g: GridParams, time_bin: str
-) -> int:
+def check_cell_bins(data: AnalysisInputs, settings: Settings, g: GridParams, time_bin: str) -> int:
     """Refuse cells × time bins above :data:`MAX_CELL_BINS` (422); return the cell estimate.
 
     Parameters
     ----------
     data : models.inputs.AnalysisInputs
     settings : geo.settings.Settings
-    selection : models.inputs.Selection
     g : GridParams
     time_bin : str
         ``W``, ``14D`` or ``M``.
@@ -126,6 +123,7 @@ def check_cell_bins(
     """
     n_cells = check_cells(data, settings, g)
     times = data.incidents[OCCURRED_AT]
+    selection = data.selection
     first = pd.Timestamp(selection.start) if selection.start else times.min().tz_localize(None)
     last = pd.Timestamp(selection.end) if selection.end else times.max().tz_localize(None)
     bins = max(1, int((last - first).days / _BIN_DAYS.get(time_bin, 7.0)) + 1)

@@ -22,6 +22,7 @@ from api.usecases.common import (
     public_columns,
 )
 from api.usecases.hotspots import HotspotParams, find_hotspots, underserved_of
+from api.usecases.significance import emerging_cells
 from geo.errors import ExportError, ParameterError
 from geo.schema import (
     LayerKind,
@@ -125,21 +126,6 @@ def _gi_layer(
     return cells[cells[GI_CLASS] != NOT_SIGNIFICANT]
 
 
-def _trend_layer(data: AnalysisInputs, settings: Settings, m: MapParams) -> gpd.GeoDataFrame:
-    from models.emerging import NO_PATTERN, PATTERN, emerging_hotspots
-
-    cube = emerging_hotspots(
-        data.incidents,
-        cell_m=m.cell_m,
-        bin=MAP_TIME_BIN,
-        start=data.selection.start,
-        end=data.selection.end,
-        metric_crs=settings.metric_crs,
-        study_area=data.study_area(),
-    )
-    return cube[cube[PATTERN] != NO_PATTERN]
-
-
 def map_layers(
     data: AnalysisInputs, settings: Settings, m: MapParams, *, budgets: bool
 ) -> MapLayers:
@@ -167,14 +153,17 @@ def map_layers(
     trends = None
     notes: list[str] = []
     if m.emerging:
+        from models.emerging import NO_PATTERN, PATTERN
+
+        grid = GridParams(cell_m=m.cell_m)
         if budgets:
-            check_cell_bins(
-                data, settings, data.selection, GridParams(cell_m=m.cell_m), MAP_TIME_BIN
-            )
+            check_cell_bins(data, settings, grid, MAP_TIME_BIN)
         try:
-            trends = _trend_layer(data, settings, m)
+            cube = emerging_cells(data, settings, grid, time_bin=MAP_TIME_BIN, budgets=False)
         except ParameterError as exc:  # e.g. too few months in the selection
             notes.append(f"no emerging-trend layer: {exc.what}")
+        else:
+            trends = cube[cube[PATTERN] != NO_PATTERN]
     return MapLayers(data, spots, under, gi_cells, trends, notes)
 
 

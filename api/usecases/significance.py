@@ -68,18 +68,20 @@ def gi_geojson(
 
 
 def emerging_cells(
-    data: AnalysisInputs, settings: Settings, selection: Selection, g: GridParams, *, time_bin: str
+    data: AnalysisInputs, settings: Settings, g: GridParams, *, time_bin: str, budgets: bool = True
 ) -> gpd.GeoDataFrame:
     """Return every cell's emerging hot-spot pattern, within the service's size budget.
 
     Parameters
     ----------
     data : models.inputs.AnalysisInputs
+        The selection (its dates bound the time bins).
     settings : geo.settings.Settings
-    selection : models.inputs.Selection
     g : GridParams
     time_bin : str
         ``W``, ``14D`` or ``M``.
+    budgets : bool
+        Refuse cells × time bins above :data:`api.usecases.budget.MAX_CELL_BINS` first.
 
     Returns
     -------
@@ -89,18 +91,19 @@ def emerging_cells(
     Raises
     ------
     geo.errors.ParameterError
-        When cells × time bins exceed :data:`MAX_CELL_BINS`, saying how to shrink it.
+        Above the budget, saying how to shrink the request; or from the model (too few bins).
     """
     from models.emerging import emerging_hotspots
 
-    check_cell_bins(data, settings, selection, g, time_bin)
+    if budgets:
+        check_cell_bins(data, settings, g, time_bin)
     return emerging_hotspots(
         data.incidents,
         cell_m=g.cell_m,
         bin=time_bin,
         grid=g.grid,  # type: ignore[arg-type]
-        start=selection.start,
-        end=selection.end,
+        start=data.selection.start,
+        end=data.selection.end,
         metric_crs=settings.metric_crs,
         study_area=data.study_area(),
     )
@@ -135,7 +138,7 @@ def emerging_geojson(
     from models.grid import CELL_ID
 
     data = inputs(store, settings, selection)
-    cells = emerging_cells(data, settings, selection, g, time_bin=time_bin)
+    cells = emerging_cells(data, settings, g, time_bin=time_bin)
     counts = {str(k): int(v) for k, v in cells[PATTERN].value_counts().items()}
     flagged = cells if all_cells else cells[cells[PATTERN] != NO_PATTERN]
     meta = {
