@@ -171,7 +171,7 @@ def test_backtest_folds_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
          "area_share_used": [0.05]}
     )  # fmt: skip
     inputs = SimpleNamespace(incidents=None, study_area=lambda: None, describe=lambda: {})
-    monkeypatch.setattr(api.cli.analysis, "_inputs", lambda *a, **k: inputs)
+    monkeypatch.setattr(api.cli.analysis, "selection_inputs", lambda *a, **k: inputs)
 
     def fake_backtest(*args: Any, **kwargs: Any) -> SimpleNamespace:
         return SimpleNamespace(folds=folds, summary=summary)

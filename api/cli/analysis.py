@@ -11,11 +11,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from api.cli.common import JsonOpt, StoreOpt, command, console, settings, store_at
+from api.cli.common import JsonOpt, StoreOpt, command, console, selection_inputs, settings
 from geo.csv_safe import write_csv
 from geo.errors import ParameterError
 from geo.export import write_output
-from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day included (YYYY-MM-DD, local).")
@@ -31,17 +30,6 @@ OutOpt = Annotated[
 ]
 CellOpt = Annotated[float, typer.Option("--cell-m", help="Grid cell size in metres.", min=1)]
 GridOpt = Annotated[str, typer.Option("--grid", help="Grid kind: square or h3.")]
-
-
-def _inputs(
-    store: Path | None,
-    start: str | None,
-    end: str | None,
-    thana: str | None,
-    categories: list[str] | None,
-) -> AnalysisInputs:
-    selection = Selection(start=start, end=end, thana=thana, categories=categories_of(categories))
-    return load_inputs(store_at(store), selection, timezone=settings().timezone)
 
 
 def _num(value: Any, digits: int = 3) -> Any:
@@ -92,7 +80,7 @@ def hotspots_cmd(
     from api.usecases.hotspots import HotspotParams, find_hotspots
     from models import hotspots as hs
 
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category)
     params = HotspotParams(eps_m, min_samples, underserved, method=method, hull=hull)
     with console.status(f"clustering {len(inputs.incidents)} incidents …"):
         spots = find_hotspots(inputs, settings(), params)
@@ -184,7 +172,7 @@ def significance_cmd(
     from models.emerging import NO_PATTERN, PATTERN, PATTERNS, emerging_hotspots
     from models.significance import GI_CLASS, GI_CLASSES, NOT_SIGNIFICANT, gi_star
 
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category)
     area = inputs.study_area()
     if emerging:
         with console.status(f"emerging hot spots on {cell_m:g} m cells, bins {time_bin} …"):
@@ -285,7 +273,7 @@ def backtest_cmd(
             f"cannot write {out.name}: the per-fold table is written as CSV",
             fix="give --out a .csv file",
         )
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category)
     with console.status(f"back-test over {folds} folds …"):
         result = standard_backtest(
             inputs.incidents,

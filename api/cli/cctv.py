@@ -12,7 +12,17 @@ import typer
 from rich.table import Table
 
 from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
-from api.cli.common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
+from api.cli.common import (
+    JsonOpt,
+    P,
+    R,
+    StoreOpt,
+    command,
+    console,
+    group,
+    selection_inputs,
+    settings,
+)
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
     DAYS_HELP,
@@ -26,7 +36,7 @@ from api.usecases.cctv import (
 from geo.errors import ParameterError
 from geo.export import write_output
 from geo.schema import KIND, NAME, SYNTHETIC, THANA
-from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -65,19 +75,6 @@ RepairCostOpt = Annotated[
 MethodOpt = Annotated[
     str, typer.Option("--method", help="Solver: auto (exact MILP, greedy if huge), milp, greedy.")
 ]
-
-
-def _inputs(
-    store: Path | None,
-    start: str | None,
-    end: str | None,
-    thana: str | None,
-    category: list[str] | None,
-) -> AnalysisInputs:
-    selection = Selection(start=start, end=end, thana=thana, categories=categories_of(category))
-    return load_inputs(
-        store_at(store), selection, timezone=settings().timezone, require_incidents=False
-    )
 
 
 def _period(inputs: AnalysisInputs) -> str:
@@ -125,7 +122,7 @@ def gaps_cmd(
             f"cannot write {out.name}: gaps are written as .csv, .geojson or into a folder",
             fix="give --out FILE.csv, FILE.geojson or a folder",
         )
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     with console.status("CCTV gaps …"):
         result = selection_gaps(inputs, model_params(settings(), CctvRequest(radius_m, days)))
     gaps = result.gaps
@@ -213,7 +210,7 @@ def place_cmd(
         )
     if method not in pl.METHODS:
         raise ParameterError(f"unknown method {method!r}", fix="use auto, milp or greedy")
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     with console.status(f"placing up to {k} cameras …"):
         q = CctvRequest(days=days, k=k, budget=budget, repair_cost=repair_cost, method=method)
         plan = placement(inputs, settings(), q)
@@ -277,7 +274,7 @@ def report_cmd(
         raise ParameterError(
             f"cannot write {out.name}: the report is HTML", fix="give --out FILE.html"
         )
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     q = CctvRequest(radius_m=radius_m, days=days, k=k, budget=budget)
     with console.status("CCTV report …"):
         planned = cctv_plan(inputs, settings(), q)

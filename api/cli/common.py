@@ -12,9 +12,11 @@ import typer
 from rich.console import Console
 
 from api.service.settings import ServiceSettings, service_settings
+from api.usecases.common import inputs
 from geo.errors import ShaktiError, StoreError
 from geo.settings import Settings, get_settings
 from geo.store import Store, is_database_url, open_store
+from models.inputs import AnalysisInputs, Selection, categories_of
 
 app = typer.Typer(
     name="shakti",
@@ -160,6 +162,36 @@ def store_at(path: Path | None, *, create: bool = False) -> Store:
     elif not is_database_url(location) and not Path(location).exists():
         console.print(f"new store: {location}")
     return open_store(location)
+
+
+def selection_inputs(
+    store: Path | None,
+    start: str | None,
+    end: str | None,
+    thana: str | None,
+    categories: list[str] | None,
+    *,
+    require_incidents: bool = True,
+) -> AnalysisInputs:
+    """Load the store's layers and the incidents the selection options choose.
+
+    Parameters
+    ----------
+    store : Path or None
+        The ``--store`` option.
+    start, end, thana : str or None
+        ``--from``, ``--to`` and ``--thana``.
+    categories : list of str or None
+        ``--category`` (repeatable or comma-separated).
+    require_incidents : bool
+        Refuse a selection without incidents.
+
+    Returns
+    -------
+    models.inputs.AnalysisInputs
+    """
+    selection = Selection(start=start, end=end, thana=thana, categories=categories_of(categories))
+    return inputs(store_at(store), settings(), selection, require=require_incidents)
 
 
 def version_callback(value: bool) -> None:

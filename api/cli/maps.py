@@ -11,9 +11,20 @@ from typing import Annotated, Any, Final
 import typer
 
 from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
-from api.cli.common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
+from api.cli.common import (
+    JsonOpt,
+    P,
+    R,
+    StoreOpt,
+    command,
+    console,
+    group,
+    selection_inputs,
+    settings,
+    store_at,
+)
 from geo.errors import ExportError, ParameterError
-from models.inputs import AnalysisInputs, Selection, categories_of, load_inputs
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -89,24 +100,6 @@ def _attribution(attribution: str | None) -> str | None:
     return str(configured) if configured else None
 
 
-def _inputs(
-    store: Path | None,
-    start: str | None,
-    end: str | None,
-    thana: str | None,
-    category: list[str] | None,
-    *,
-    require_incidents: bool = True,
-) -> AnalysisInputs:
-    selection = Selection(start=start, end=end, thana=thana, categories=categories_of(category))
-    return load_inputs(
-        store_at(store),
-        selection,
-        timezone=settings().timezone,
-        require_incidents=require_incidents,
-    )
-
-
 def _when(inputs: AnalysisInputs) -> str:
     described = inputs.describe()
     where = inputs.selection.thana or "all thanas"
@@ -174,7 +167,7 @@ def map_hotspots_cmd(
 
     _check_out(out, png)
     chosen_tiles = _tiles(no_tiles, tiles)
-    inputs = _inputs(store, start, end, thana, category)
+    inputs = selection_inputs(store, start, end, thana, category)
     cfg = settings()
     params = MapParams(
         hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
@@ -262,7 +255,7 @@ def map_cctv_cmd(
 
     _check_out(out, png)
     chosen_tiles = _tiles(no_tiles, tiles)
-    inputs = _inputs(store, start, end, thana, category, require_incidents=False)
+    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     cfg = settings()
     if inputs.sites.empty and inputs.cctv.empty:
         raise ExportError(
