@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from api.users import Role, UserStore, default_users_path
+from api.service.users import Role, UserStore, default_users_path
 from geo import demo
 from geo.settings import Settings
 from geo.store import open_store
@@ -73,7 +73,7 @@ def _start_server(store: Path, port: int, workers: int) -> subprocess.Popen[byte
         "SHAKTI_USERS_DB": str(default_users_path(store)),
     }
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+        sys.executable, "-m", "uvicorn", "--factory", "api.service.app:create_app",
         "--host", HOST, "--port", str(port), "--workers", str(workers),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip

@@ -78,22 +78,7 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
-    # ---- the web service (api.app) ----
-    secret_key: str | None = Field(
-        default=None,
-        repr=False,
-        description="Key signing the service's access tokens (SHAKTI_SECRET_KEY); unset: a "
-        "random key generated once and kept in the users database.",
-    )
-    token_minutes: int = Field(
-        default=480, ge=1, le=7 * 24 * 60, description="Lifetime of an access token (minutes)."
-    )
-    max_upload_bytes: int = Field(
-        default=50 * 1024 * 1024, ge=1, description="Largest accepted upload, in bytes."
-    )
-    max_upload_rows: int = Field(
-        default=500_000, ge=1, description="Most rows an uploaded file may have."
-    )
+    # ---- maps ----
     tiles: str | None = Field(
         default="openstreetmap",
         description="Base map tiles: a folium tile name or an XYZ URL; 'none' for no base map "
@@ -102,20 +87,13 @@ class Settings(BaseSettings):
     tile_attribution: str | None = Field(
         default=None, description="Attribution shown for a custom SHAKTI_TILES URL."
     )
-    users_db: Path | None = Field(
-        default=None,
-        description="SQLite file of the service's users and audit log; default "
-        "'<store>.users.sqlite' beside the store.",
-    )
-    cache_entries: int = Field(
-        default=256, ge=0, description="Results the service keeps in memory (LRU); 0: none."
-    )
 
-    # ---- hostile input: limits on what one request or file may cost ----
-    max_body_bytes: int = Field(
-        default=1024 * 1024,
-        ge=1024,
-        description="Largest request body on every route but uploads (JSON, forms), in bytes.",
+    # ---- hostile input: limits on what one file may cost (CLI imports and uploads) ----
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="Largest accepted upload, in bytes."
+    )
+    max_upload_rows: int = Field(
+        default=500_000, ge=1, description="Most rows an uploaded file may have."
     )
     max_upload_columns: int = Field(
         default=500, ge=1, description="Most columns an uploaded file may have."
@@ -138,44 +116,6 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest compression ratio of a zip or XLSX member (zip-bomb guard).",
     )
-
-    # ---- login, sessions and the audit log ----
-    login_max_failures: int = Field(
-        default=10, ge=1, description="Failed logins of one user name before it is throttled."
-    )
-    login_max_failures_per_client: int = Field(
-        default=30, ge=1, description="Failed logins from one client address before throttling."
-    )
-    login_window_minutes: int = Field(
-        default=15, ge=1, description="Window over which failed logins are counted (minutes)."
-    )
-    audit_retention_days: int = Field(
-        default=365, ge=1, description="Days the audit log keeps entries; older ones are removed."
-    )
-
-    # ---- deployment behind a proxy ----
-    hsts_seconds: int = Field(
-        default=0,
-        ge=0,
-        description="Strict-Transport-Security max-age sent on every response; 0: no header "
-        "(set it only when the service is reached over HTTPS).",
-    )
-    trusted_proxies: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "
-        "(comma-separated); empty: none.",
-    )
-
-    # ---- backups ----
-    backup_dir: Path | None = Field(
-        default=None, description="Folder of scheduled backups; unset: no scheduled backups."
-    )
-    backup_every_hours: float = Field(
-        default=24.0, gt=0, description="Hours between scheduled backups (with backup_dir)."
-    )
-    backup_keep: int = Field(default=7, ge=1, description="Scheduled backups kept (newest).")
-
-    _split_proxies = field_validator("trusted_proxies", mode="before")(_split_csv)
 
     # ---- scale-out (geo.postgis_store, models.scale) ----
     database_url: str | None = Field(

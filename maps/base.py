@@ -27,16 +27,51 @@ NO_TILES: Final = frozenset({"", "none", "off", "no"})
 MINIMAP_SIMPLIFY_M: Final = 50.0
 #: Deepest zoom (marker clusters need one when there are no base tiles).
 MAX_ZOOM: Final = 19
-#: Extent used when no layer has geometry: the Varanasi Commissionerate box (W, S, E, N).
-FALLBACK_BOUNDS: Final = (82.85, 25.18, 83.12, 25.42)
 
 
-def extent(layers: Sequence[gpd.GeoDataFrame | None]) -> tuple[float, float, float, float]:
-    """Return ``(west, south, east, north)`` in degrees covering the non-empty layers."""
+def region_bounds(region: str | None = None) -> tuple[float, float, float, float]:
+    """Return ``(west, south, east, north)`` in degrees of the deployment's region.
+
+    The extent of a map with nothing to draw: the region's settings decide it, never a city
+    written into the code.
+
+    Parameters
+    ----------
+    region : str, optional
+        A region setting (``W,S,E,N`` or a polygon file); default ``SHAKTI_REGION``.
+
+    Returns
+    -------
+    tuple of float
+    """
+    from geo.region import parse_region
+    from geo.settings import get_settings
+
+    polygon, _ = parse_region(region if region is not None else get_settings().region)
+    west, south, east, north = polygon.bounds
+    return float(west), float(south), float(east), float(north)
+
+
+def extent(
+    layers: Sequence[gpd.GeoDataFrame | None], *, region: str | None = None
+) -> tuple[float, float, float, float]:
+    """Return ``(west, south, east, north)`` in degrees covering the non-empty layers.
+
+    Parameters
+    ----------
+    layers : sequence of geopandas.GeoDataFrame or None
+    region : str, optional
+        The region whose bounds are returned when no layer has geometry (default
+        ``SHAKTI_REGION``, see :func:`region_bounds`).
+
+    Returns
+    -------
+    tuple of float
+    """
     boxes = [in_wgs84(layer).total_bounds for layer in layers if layer is not None and len(layer)]
     boxes = [b for b in boxes if np.all(np.isfinite(b))]
     if not boxes:
-        return FALLBACK_BOUNDS
+        return region_bounds(region)
     stacked = np.vstack(boxes)
     west, south = stacked[:, 0].min(), stacked[:, 1].min()
     east, north = stacked[:, 2].max(), stacked[:, 3].max()

@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 
 from geo.errors import ParameterError
-from maps.base import add_controls, base_map
+from maps.base import add_controls, base_map, region_bounds
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
 from models.patrol import PatrolPlan, Route
@@ -179,7 +179,7 @@ def patrol_map(
         w, s, e, n = outline.total_bounds
         bounds = (float(w), float(s), float(e), float(n))
     else:
-        bounds = (82.85, 25.18, 83.12, 25.42)
+        bounds = region_bounds()
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
     if outline is not None:
         folium.GeoJson(

@@ -18,19 +18,20 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import api.backup as backup
 import api.cli  # noqa: F401  (registers every command on the app)
+import api.service.backup as backup
+import api.service.restore as restore
 import geo.gpkg_store as gpkg_store
-from api.backup import (
+from api.cli.common import app
+from api.service.backup import (
     MANIFEST_MEMBER,
     STORE_MEMBER,
     USERS_MEMBER,
     check_backup,
-    restore_backup,
     write_backup,
 )
-from api.cli_common import app
-from api.users import Role, UserStore
+from api.service.restore import restore_backup
+from api.service.users import Role, UserStore
 from geo.backup import INTEGRITY_OK, snapshot_sqlite
 from geo.errors import ExportError, InputFileError, StoreError
 from geo.schema import LayerKind
@@ -325,7 +326,7 @@ def test_restore_waits_for_a_running_import(
     live: Deployment, archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An import holding the write lock is not overwritten; the restore fails cleanly."""
-    monkeypatch.setattr(backup, "store_write_lock", _short_lock)
+    monkeypatch.setattr(restore, "store_write_lock", _short_lock)
     with gpkg_store.write_lock(live.store):
         before = live.files()
         with pytest.raises(StoreError, match="locked"):

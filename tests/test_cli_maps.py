@@ -10,8 +10,8 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-import api.cli_maps  # noqa: F401  (registers ``shakti map``)
-from api.cli_common import app
+import api.cli.maps  # noqa: F401  (registers ``shakti map``)
+from api.cli.common import app
 from geo import demo
 from geo.schema import LayerKind
 from geo.settings import Settings, get_settings

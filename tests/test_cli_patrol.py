@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import api.cli_patrol  # noqa: F401  (registers ``shakti patrol``)
-from api.cli_common import app
+import api.cli.patrol  # noqa: F401  (registers ``shakti patrol``)
+from api.cli.common import app
 from geo import demo
 from geo.settings import Settings, get_settings
 from geo.store import open_store

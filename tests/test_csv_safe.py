@@ -18,10 +18,10 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-import api.cli_analysis
+import api.cli.analysis
 import models.evaluation.scorers
-from api.cli_common import app
-from api.services import quarantine_csv
+from api.cli.common import app
+from api.usecases.datasets import quarantine_csv
 from geo.csv_safe import ESCAPE, FORMULA_PREFIXES, csv_text, escape_cell, escape_frame, write_csv
 from geo.export import write_output
 from geo.quarantine import QUARANTINE_COLUMNS, export_csv, export_text
@@ -171,7 +171,7 @@ def test_backtest_folds_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
          "area_share_used": [0.05]}
     )  # fmt: skip
     inputs = SimpleNamespace(incidents=None, study_area=lambda: None, describe=lambda: {})
-    monkeypatch.setattr(api.cli_analysis, "_inputs", lambda *a, **k: inputs)
+    monkeypatch.setattr(api.cli.analysis, "selection_inputs", lambda *a, **k: inputs)
 
     def fake_backtest(*args: Any, **kwargs: Any) -> SimpleNamespace:
         return SimpleNamespace(folds=folds, summary=summary)

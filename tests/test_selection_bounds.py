@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from api.cli_patrol import parse_start
+from api.cli.patrol import parse_start
 from geo.errors import ParameterError
 from models.selection import FIRST_DAY, LAST_DAY, check_dates, select_incidents
 from tests.test_selection import incidents

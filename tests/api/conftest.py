@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.users import Role
+from api.service.app import create_app
+from api.service.settings import ServiceSettings
+from api.service.users import Role
 from geo import demo
 from geo.settings import Settings
 from geo.store import open_store
@@ -31,10 +32,10 @@ DEMO_SEED = 5
 DEMO_INCIDENTS = 1500
 
 
-def settings_for(tmp: Path, **overrides: Any) -> Settings:
+def settings_for(tmp: Path, **overrides: Any) -> ServiceSettings:
     """Return test settings (no .env, no base-map tiles) with a store in ``tmp``."""
     values: dict[str, Any] = {"store": tmp / "store.gpkg", "tiles": "none", **overrides}
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return ServiceSettings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +58,7 @@ class Env:
     """A test app, its client and a token per user."""
 
     client: TestClient
-    settings: Settings
+    settings: ServiceSettings
     folder: Path
     tokens: dict[str, str] = field(default_factory=dict)
 

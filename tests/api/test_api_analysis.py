@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import api.services
+import api.usecases.budget
 from models.surfaces.significance import NOT_SIGNIFICANT
 from tests.api.conftest import Env
 
@@ -41,12 +41,12 @@ def test_emerging(env: Env) -> None:
 
 
 def test_work_budget_refuses_huge_requests(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api.services, "MAX_CELL_BINS", 1000)
+    monkeypatch.setattr(api.usecases.budget, "MAX_CELL_BINS", 1000)
     response = env.get("/emerging?time_bin=W&cell_m=100", "planner")
     assert response.status_code == 422
     body = response.json()
     assert body["field"] == "cell_m" and "limit" in body["detail"]
-    monkeypatch.setattr(api.services, "MAX_CELLS", 100)
+    monkeypatch.setattr(api.usecases.budget, "MAX_CELLS", 100)
     assert env.get("/significance?cell_m=120", "planner").json()["field"] == "cell_m"
 
 

@@ -14,9 +14,10 @@ import pytest
 from fastapi import FastAPI, HTTPException
 from typer.testing import CliRunner
 
-import api.audit as audit_module
 import api.cli  # noqa: F401  (registers every group, ``shakti audit`` among them)
-from api.audit import (
+import api.service.audit as audit_module
+from api.cli.common import app as cli_app
+from api.service.audit import (
     AUDIT_COLUMNS,
     CUT,
     MAX_NAME_CHARS,
@@ -30,7 +31,6 @@ from api.audit import (
     AuditMiddleware,
     bound_params,
 )
-from api.cli_common import app as cli_app
 from geo.csv_safe import ESCAPE
 from geo.settings import get_settings
 from tests.api.conftest import Env, make_env

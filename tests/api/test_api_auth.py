@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
-from api.auth import MAP_COOKIE, issue_token, verify_token
-from api.errors import AuthenticationError
-from api.users import Role, User, UserStore, hash_password, verify_password
+from api.service.app import create_app
+from api.service.auth import MAP_COOKIE, issue_token, verify_token
+from api.service.errors import AuthenticationError
+from api.service.users import Role, User, UserStore, hash_password, verify_password
 from geo.errors import ParameterError, SettingsError
 from tests.api.conftest import PASSWORDS, Env, settings_for
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from api.backup import STORE_MEMBER, USERS_MEMBER, backup_name, check_backup
-from api.backup_schedule import (
+from api.service.backup import STORE_MEMBER, USERS_MEMBER, backup_name, check_backup
+from api.service.backup_schedule import (
     LOCK_NAME,
     ScheduledBackups,
     backup_time,
@@ -156,7 +156,7 @@ def test_a_failing_backup_is_logged_retried_and_never_stops_the_thread(
     backups = ScheduledBackups(
         folder, store_location=store, users_file=None, every_hours=0.5 / 3600, keep=2
     )
-    with caplog.at_level(logging.ERROR, logger="api.backup_schedule"):
+    with caplog.at_level(logging.ERROR, logger="api.service.backup_schedule"):
         backups.start()
         try:
             assert wait_for(lambda: backups.last_error is not None)

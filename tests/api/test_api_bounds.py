@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.errors import PROBLEM_JSON
+from api.service.errors import PROBLEM_JSON
 from models.selection import FIRST_DAY, LAST_DAY
 from tests.api.conftest import OWN_THANA, Env
 

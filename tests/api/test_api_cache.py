@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from api.cache import ResultCache, StoreVersion, make_key
+from api.service.cache import ResultCache, StoreVersion, make_key
 from geo.store import open_store
 
 

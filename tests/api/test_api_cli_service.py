@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import api.cli_service  # noqa: F401  (registers serve and users)
-from api.cli_common import app
-from api.users import UserStore, default_users_path, users_path
+import api.cli.service  # noqa: F401  (registers serve and users)
+from api.cli.common import app
+from api.service.users import UserStore, default_users_path, users_path
 from geo.errors import SettingsError
 from geo.settings import Settings
 

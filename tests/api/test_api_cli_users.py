@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import api.cli_service  # noqa: F401  (registers the users commands)
-from api.audit import AuditLog
-from api.cli_common import app
-from api.cli_service import CLI_AUDIT_ROLE, CLI_AUDIT_USER
-from api.users import Role, UserStore, default_users_path
+import api.cli.service  # noqa: F401  (registers the users commands)
+from api.cli.common import app
+from api.cli.service import CLI_AUDIT_ROLE, CLI_AUDIT_USER
+from api.service.audit import AuditLog
+from api.service.users import Role, UserStore, default_users_path
 
 runner = CliRunner()
 PASSWORD = "cli-password-123"

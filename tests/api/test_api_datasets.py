@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from api.limits import MULTIPART_SLACK_BYTES
+from api.service.limits import MULTIPART_SLACK_BYTES
 from tests.api.conftest import Env, make_env
 from tests.api.uploads import PERSONAL_COLUMNS, PLANTED_FREE_TEXT, register_csv
 

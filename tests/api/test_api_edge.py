@@ -16,12 +16,12 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.auth import MAP_COOKIE
-from api.headers import DATA_CSP, DOCUMENT_CSP, map_csp, tile_source
-from api.limits import MULTIPART_SLACK_BYTES
-from api.routes.web import PAGE_CSP
-from api.users import Role
+from api.service.app import create_app
+from api.service.auth import MAP_COOKIE
+from api.service.headers import DATA_CSP, DOCUMENT_CSP, map_csp, tile_source
+from api.service.limits import MULTIPART_SLACK_BYTES
+from api.service.routes.web import PAGE_CSP
+from api.service.users import Role
 from tests.api.conftest import OWN_THANA, PASSWORDS, Env, settings_for
 
 MB = 1024 * 1024

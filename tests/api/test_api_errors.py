@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 
-from api.errors import (
+from api.service.errors import (
     PROBLEM_JSON,
     STATUS_BY_ERROR,
     AuthenticationError,

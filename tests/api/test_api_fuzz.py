@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-import api.services
-from api.app import create_app
+import api.usecases.budget
+from api.service.app import create_app
 from tests.api.conftest import Env, make_env, settings_for
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -49,7 +49,7 @@ schema = schemathesis.openapi.from_dict(_openapi(), config=SchemathesisConfig.fr
 def fuzz_env(demo_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in FUZZ_BUDGETS.items():
-            patch.setattr(api.services, name, value)
+            patch.setattr(api.usecases.budget, name, value)
         env = make_env(demo_store_file, tmp_path_factory.mktemp("fuzz"))
         yield env
         env.client.close()

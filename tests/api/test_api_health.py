@@ -9,7 +9,7 @@ import pyproj
 import pytest
 import shapely
 
-from api.routes.web import STATIC_DIR
+from api.service.routes.web import STATIC_DIR
 from geo.errors import StoreError
 from tests.api.conftest import Env
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from api.uploads import REQUEST_PREFIX, clean_stale_uploads, upload_root
+from api.service.uploads import REQUEST_PREFIX, clean_stale_uploads, upload_root
 from tests.api.conftest import Env, make_env
 from tests.api.uploads import register_csv
 from tests.hostile_files import (

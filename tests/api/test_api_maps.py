@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import maps.assets
-from api.auth import MAP_COOKIE
+from api.service.auth import MAP_COOKIE
 from tests.api.conftest import PASSWORDS, Env
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api.routes.patrol import MAX_TEAM_DAYS, MAX_THANA_DAYS, SOLVE_BUDGET_S
+from api.usecases.patrol import MAX_TEAM_DAYS, MAX_THANA_DAYS, SOLVE_BUDGET_S
 from models.patrol.teams import MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
 from tests.api.conftest import OWN_THANA, Env
@@ -116,7 +116,7 @@ def test_out_of_range_fields_are_422(env: Env, body: dict[str, Any], field: str)
 
 
 def test_plan_start_window_is_the_selection_window() -> None:
-    from api.routes.patrol import PlanRequest
+    from api.service.routes.patrol import PlanRequest
 
     start = PlanRequest.model_json_schema()["properties"]["start"]
     assert str(FIRST_DAY) in str(start) and str(LAST_DAY) in str(start)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import api.cli_service  # noqa: F401  (registers the users commands)
-from api.auth import MAX_LIFETIME_S, VERSION_CLAIM, issue_token, verify_token
-from api.cli_common import app as cli
-from api.errors import AuthenticationError
-from api.users import Role, User, UserStore, hash_password
+import api.cli.service  # noqa: F401  (registers the users commands)
+from api.cli.common import app as cli
+from api.service.auth import MAX_LIFETIME_S, VERSION_CLAIM, issue_token, verify_token
+from api.service.errors import AuthenticationError
+from api.service.users import Role, User, UserStore, hash_password
 from tests.api.conftest import Env
 
 PASSWORD = "session-password-1"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import api.throttle
-from api.errors import TooManyRequestsError
-from api.throttle import LoginThrottle
-from api.users import Role
+import api.service.throttle
+from api.service.errors import TooManyRequestsError
+from api.service.throttle import LoginThrottle
+from api.service.users import Role
 from tests.api.conftest import Env
 
 PASSWORD = "throttle-password-1"
@@ -131,7 +131,7 @@ def test_the_lockout_ends_after_the_window(
         def time() -> float:
             return later
 
-    monkeypatch.setattr(api.throttle, "time", Later)
+    monkeypatch.setattr(api.service.throttle, "time", Later)
     assert _login(client, "patient", PASSWORD).status_code == 200
 
 

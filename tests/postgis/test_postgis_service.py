@@ -6,10 +6,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.users import Role
+from api.service.app import create_app
+from api.service.settings import ServiceSettings
+from api.service.users import Role
 from geo import demo
-from geo.settings import Settings
 from geo.store import open_store
 from models.hotspots import INCIDENTS
 
@@ -17,7 +17,7 @@ PASSWORD = "planner-password-1"
 
 
 def test_the_service_reads_hotspots_from_postgis(store_url: str, tmp_path: Path) -> None:
-    cfg = Settings(  # type: ignore[call-arg]
+    cfg = ServiceSettings(  # type: ignore[call-arg]
         _env_file=None,
         database_url=store_url,
         users_db=tmp_path / "users.sqlite",

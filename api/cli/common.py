@@ -1,0 +1,227 @@
+"""Shared pieces of the ``shakti`` command line: the app, consoles, options, error handling."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Annotated, Final, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from api.service.settings import ServiceSettings, service_settings
+from api.usecases.common import inputs
+from geo.errors import ShaktiError, StoreError
+from geo.settings import Settings, get_settings
+from geo.store import Store, is_database_url, open_store
+from models.inputs import AnalysisInputs, Selection, categories_of
+
+app = typer.Typer(
+    name="shakti",
+    help="Shakti Hotspots: hotspot analysis and patrol planning for women's-safety units.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: The distribution whose version ``shakti --version`` prints.
+DISTRIBUTION: Final = "shakti-hotspots"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def group(name: str, help_text: str) -> typer.Typer:
+    """Return a new sub-command group ``shakti NAME ...`` (registered in :mod:`api.cli`)."""
+    return typer.Typer(
+        name=name,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
+def command(
+    name: str, *, group: typer.Typer | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a command whose domain errors become a clear message and exit status 2.
+
+    Parameters
+    ----------
+    name : str
+        The command's name.
+    group : typer.Typer, optional
+        A sub-command group (``shakti map``, ``shakti cctv`` ...); default the top level.
+    """
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return func(*args, **kwargs)
+            except ShaktiError as exc:
+                err_console.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
+
+        (group if group is not None else app).command(name)(wrapper)
+        return wrapper
+
+    return decorate
+
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store file (default: SHAKTI_STORE or ./shakti-store.gpkg)."),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="Column mapping SRC=DST (repeatable), or @FILE (.json object or two-column CSV).",
+    ),
+]
+RegionOpt = Annotated[
+    str | None,
+    typer.Option("--region", help="Region: a polygon file or W,S,E,N in degrees."),
+]
+DefaultOpt = Annotated[
+    list[str] | None,
+    typer.Option("--default", help="FIELD=VALUE for a missing column or empty cells (repeatable)."),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print a one-line JSON summary as the last line.")
+]
+FixSwappedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fix-swapped", help="Accept rows whose lat/lon are swapped, swapping them back."
+    ),
+]
+
+
+def settings() -> Settings:
+    """Return the process settings (``SHAKTI_*``)."""
+    return get_settings()
+
+
+def service_config() -> ServiceSettings:
+    """Return the process settings with the web service's (``SHAKTI_*``)."""
+    return service_settings(get_settings())
+
+
+def check_store_exists(location: str | Path) -> None:
+    """Refuse a store file that does not exist (a mistyped ``--store`` never makes a new one).
+
+    Parameters
+    ----------
+    location : str or Path
+        A store file or a database URL (not checked: the database says when it is missing).
+
+    Raises
+    ------
+    geo.errors.StoreError
+        Naming the path and how to make a store there.
+    """
+    if is_database_url(location) or Path(location).exists():
+        return
+    raise StoreError(
+        f"there is no store at {location}",
+        why="only `shakti import` and `shakti demo-data` make a new store",
+        fix="check the path (--store or SHAKTI_STORE), or make the store first: "
+        f"shakti import LAYER FILE --store {location}",
+    )
+
+
+def store_at(path: Path | None, *, create: bool = False) -> Store:
+    """Open the store at ``path``, or the configured one (SHAKTI_DATABASE_URL or SHAKTI_STORE).
+
+    Parameters
+    ----------
+    path : Path or None
+        The ``--store`` option.
+    create : bool
+        Make a new store file when there is none (``shakti import``, ``shakti demo-data``).
+
+    Returns
+    -------
+    geo.store.Store
+
+    Raises
+    ------
+    geo.errors.StoreError
+        When the store file does not exist and ``create`` is false.
+    """
+    location = path if path is not None else settings().store_location
+    if not create:
+        check_store_exists(location)
+    elif not is_database_url(location) and not Path(location).exists():
+        console.print(f"new store: {location}")
+    return open_store(location)
+
+
+def selection_inputs(
+    store: Path | None,
+    start: str | None,
+    end: str | None,
+    thana: str | None,
+    categories: list[str] | None,
+    *,
+    require_incidents: bool = True,
+) -> AnalysisInputs:
+    """Load the store's layers and the incidents the selection options choose.
+
+    Parameters
+    ----------
+    store : Path or None
+        The ``--store`` option.
+    start, end, thana : str or None
+        ``--from``, ``--to`` and ``--thana``.
+    categories : list of str or None
+        ``--category`` (repeatable or comma-separated).
+    require_incidents : bool
+        Refuse a selection without incidents.
+
+    Returns
+    -------
+    models.inputs.AnalysisInputs
+    """
+    selection = Selection(start=start, end=end, thana=thana, categories=categories_of(categories))
+    return inputs(store_at(store), settings(), selection, require=require_incidents)
+
+
+def version_callback(value: bool) -> None:
+    """Print the installed version of Shakti Hotspots and exit (``shakti --version``)."""
+    if value:
+        typer.echo(f"shakti {package_version()}")
+        raise typer.Exit()
+
+
+def package_version() -> str:
+    """Return the installed version of the ``shakti-hotspots`` package.
+
+    Returns
+    -------
+    str
+        ``unknown`` when the package is not installed (run from a source tree).
+    """
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=version_callback, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Shakti Hotspots: hotspot analysis and patrol planning for women's-safety units."""

@@ -1,0 +1,393 @@
+"""Map commands of the ``shakti`` command line: ``shakti map hotspots | cctv | patrol``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import typer
+
+from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
+from api.cli.common import (
+    JsonOpt,
+    P,
+    R,
+    StoreOpt,
+    command,
+    console,
+    group,
+    selection_inputs,
+    settings,
+    store_at,
+)
+from geo.errors import ExportError, ParameterError
+from models.inputs import AnalysisInputs
+
+logger = logging.getLogger(__name__)
+
+#: Cell size (metres) of the Gi* and emerging-trend layers.
+MAP_CELL_M: Final = 250.0
+
+map_app = group(
+    "map",
+    "Interactive maps as one HTML file that works offline (optionally a PNG).",
+)
+
+
+def map_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a ``shakti map`` command whose domain errors become one line and exit 2."""
+    return command(name, group=map_app)
+
+
+OutOpt = Annotated[
+    Path, typer.Option("--out", help="The map: one .html file (scripts inlined, works offline).")
+]
+PngOpt = Annotated[
+    Path | None,
+    typer.Option("--png", help="Also save a PNG (headless Chromium, network off)."),
+]
+ShareOpt = Annotated[
+    bool,
+    typer.Option(
+        "--share",
+        help="Shareable map: no incident locations, counts on cells, small counts hidden.",
+    ),
+]
+NoTilesOpt = Annotated[
+    bool, typer.Option("--no-tiles", help="No base map tiles (offline networks).")
+]
+TilesOpt = Annotated[
+    str | None,
+    typer.Option("--tiles", help="Base tiles: a name (openstreetmap) or an XYZ URL template."),
+]
+AttributionOpt = Annotated[
+    str | None, typer.Option("--tile-attribution", help="Attribution of a --tiles URL.")
+]
+EpsOpt = Annotated[float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)]
+MinSamplesOpt = Annotated[
+    int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
+]
+WidthOpt = Annotated[int, typer.Option("--width", help="PNG width in pixels.", min=200)]
+HeightOpt = Annotated[int, typer.Option("--height", help="PNG height in pixels.", min=200)]
+
+
+def _check_out(out: Path, png: Path | None) -> None:
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ParameterError(
+            f"cannot write {out.name}: maps are written as HTML", fix="give --out a .html file"
+        )
+    if png is not None and png.suffix.lower() != ".png":
+        raise ParameterError(f"cannot write {png.name} as a PNG", fix="give --png a .png file")
+
+
+def _tiles(no_tiles: bool, tiles: str | None) -> str | None:
+    """Return the base tiles: none, the --tiles value, or the SHAKTI_TILES setting."""
+    if no_tiles:
+        return None
+    chosen = tiles if tiles is not None else getattr(settings(), "tiles", "openstreetmap")
+    if chosen is None or str(chosen).strip().lower() in ("", "none", "off", "no"):
+        return None
+    return str(chosen)
+
+
+def _attribution(attribution: str | None) -> str | None:
+    if attribution is not None:
+        return attribution
+    configured = getattr(settings(), "tile_attribution", None)
+    return str(configured) if configured else None
+
+
+def _when(inputs: AnalysisInputs) -> str:
+    described = inputs.describe()
+    where = inputs.selection.thana or "all thanas"
+    return f"{where}, {described['first'] or '…'} to {described['last'] or '…'}"
+
+
+def _save(html: str, out: Path, png: Path | None, width: int, height: int) -> str | None:
+    from maps.render import save_png
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    console.print(f"map written to {out} ({len(html.encode()) / 1e6:.2f} MB, works offline)")
+    if png is None:
+        return None
+    save_png(out, png, width=width, height=height)
+    console.print(f"PNG written to {png}")
+    return str(png)
+
+
+def _finish(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(summary, default=str))
+
+
+# --------------------------------------------------------------------------- hotspots
+
+
+@map_command("hotspots")
+def map_hotspots_cmd(
+    out: OutOpt,
+    store: StoreOpt = None,
+    thana: ThanaOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    category: CategoryOpt = None,
+    eps_m: EpsOpt = 150.0,
+    min_samples: MinSamplesOpt = 10,
+    share: ShareOpt = False,
+    no_tiles: NoTilesOpt = False,
+    tiles: TilesOpt = None,
+    tile_attribution: AttributionOpt = None,
+    max_points: Annotated[
+        int,
+        typer.Option(
+            "--max-points", help="Above this many incidents: heat and counts only.", min=0
+        ),
+    ] = 2000,
+    significance: Annotated[
+        bool,
+        typer.Option("--significance/--no-significance", help="Gi* hot/cold cells layer."),
+    ] = True,
+    emerging: Annotated[
+        bool,
+        typer.Option("--emerging/--no-emerging", help="Emerging hot-spot trends layer (monthly)."),
+    ] = True,
+    png: PngOpt = None,
+    width: WidthOpt = 1280,
+    height: HeightOpt = 800,
+    as_json: JsonOpt = False,
+) -> None:
+    """Map of hotspots and why, heat, incidents, trends, sites, cameras and drives."""
+    from api.usecases.hotspots import HotspotParams
+    from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
+    from maps.render import map_html
+
+    _check_out(out, png)
+    chosen_tiles = _tiles(no_tiles, tiles)
+    inputs = selection_inputs(store, start, end, thana, category)
+    cfg = settings()
+    params = MapParams(
+        hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
+        significance=significance,
+        cell_m=MAP_CELL_M,
+        share=share,
+        max_points=max_points,
+        emerging=emerging,
+    )
+    with console.status(f"hotspots, Gi* and trends of {len(inputs.incidents)} incidents …"):
+        layers = map_layers(inputs, cfg, params, budgets=False)
+    for note in layers.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    m = hotspot_folium_map(
+        store_at(store),
+        cfg,
+        layers,
+        params,
+        tiles=chosen_tiles,
+        tile_attribution=_attribution(tile_attribution),
+        title="Shakti Hotspots",
+        subtitle=_when(inputs) + (" · shareable" if share else ""),
+    )
+    html = map_html(m, assets="inline")
+    written_png = _save(html, out, png, width, height)
+    under, gi_cells, trends = layers.underserved, layers.gi_cells, layers.trends
+    _finish(
+        {
+            "map": "hotspots",
+            "out": str(out),
+            "bytes": len(html.encode()),
+            "png": written_png,
+            "share": share,
+            "tiles": chosen_tiles,
+            "incidents": len(inputs.incidents),
+            "aggregated": share or len(inputs.incidents) > max_points,
+            "hotspots": len(layers.hotspots),
+            "underserved": 0 if under is None else len(under),
+            "gi_cells": None if gi_cells is None else len(gi_cells),
+            "emerging_cells": None if trends is None else len(trends),
+            "selection": inputs.describe(),
+            "notes": layers.notes,
+        },
+        as_json,
+    )
+
+
+# --------------------------------------------------------------------------- cctv
+
+
+@map_command("cctv")
+def map_cctv_cmd(
+    out: OutOpt,
+    store: StoreOpt = None,
+    thana: ThanaOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    category: CategoryOpt = None,
+    eps_m: EpsOpt = 150.0,
+    min_samples: MinSamplesOpt = 10,
+    share: ShareOpt = False,
+    no_tiles: NoTilesOpt = False,
+    tiles: TilesOpt = None,
+    tile_attribution: AttributionOpt = None,
+    hotspots: Annotated[
+        bool, typer.Option("--hotspots/--no-hotspots", help="Draw the hotspots for context.")
+    ] = True,
+    k: Annotated[
+        int,
+        typer.Option("--k", help="Proposed cameras drawn with their view (0: none).", min=0),
+    ] = 5,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", help="Most cost of the proposed cameras (new = 1).", min=0),
+    ] = None,
+    png: PngOpt = None,
+    width: WidthOpt = 1280,
+    height: HeightOpt = 800,
+    as_json: JsonOpt = False,
+) -> None:
+    """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
+    from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
+    from maps.render import map_html
+    from models.cctv import gaps as cg
+
+    _check_out(out, png)
+    chosen_tiles = _tiles(no_tiles, tiles)
+    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
+    cfg = settings()
+    if inputs.sites.empty and inputs.cctv.empty:
+        raise ExportError(
+            "the store has no sites and no cameras to map",
+            fix="import them first: shakti import sites FILE; shakti import cctv FILE",
+        )
+    q = CctvRequest(k=k, budget=budget, eps_m=eps_m, min_samples=min_samples)
+    with console.status(f"CCTV gaps and hotspots of {len(inputs.incidents)} incidents …"):
+        planned = cctv_plan(inputs, cfg, q)
+    spots, gaps, plan = planned.hotspots, planned.gaps, planned.placement
+    m = cctv_folium_map(
+        planned,
+        cfg,
+        tiles=chosen_tiles,
+        tile_attribution=_attribution(tile_attribution),
+        share=share,
+        show_hotspots=hotspots,
+    )
+    html = map_html(m, assets="inline")
+    counts = gaps.counts()
+    n_sites = len(gaps.gaps)
+    without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
+    console.print(
+        f"{without} of {n_sites} sites have no working camera ({counts[cg.REPAIRABLE]} "
+        f"repairable); {gaps.registry.counts['working']} of {gaps.registry.counts['cameras']} "
+        "cameras work"
+    )
+    written_png = _save(html, out, png, width, height)
+    _finish(
+        {
+            "map": "cctv",
+            "out": str(out),
+            "bytes": len(html.encode()),
+            "png": written_png,
+            "share": share,
+            "tiles": chosen_tiles,
+            "sites": n_sites,
+            "sites_without_working_camera": without,
+            "sites_repairable": counts[cg.REPAIRABLE],
+            "cameras": int(gaps.registry.counts["cameras"]),
+            "cameras_working": int(gaps.registry.counts["working"]),
+            "proposed_cameras": 0 if plan is None else len(plan.cameras),
+            "hotspots": None if spots is None or not hotspots else len(spots),
+            "thana": thana,
+        },
+        as_json,
+    )
+
+
+# --------------------------------------------------------------------------- patrol
+
+
+@map_command("patrol")
+def map_patrol_cmd(
+    out: OutOpt,
+    store: StoreOpt = None,
+    thana: Annotated[
+        str | None, typer.Option("--thana", help="Plan only this thana (default: every thana).")
+    ] = None,
+    day: Annotated[
+        int, typer.Option("--day", help="Day of the plan to draw (1-based).", min=1)
+    ] = 1,
+    days: Annotated[int, typer.Option("--days", help="Days planned (1..31).", min=1)] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the day-to-day variation.")] = 0,
+    teams: Annotated[
+        Path | None, typer.Option("--teams", help="Teams file (CSV or JSON); default 3 a thana.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of the plan (YYYY-MM-DD).")
+    ] = None,
+    share: ShareOpt = False,
+    no_tiles: NoTilesOpt = False,
+    tiles: TilesOpt = None,
+    tile_attribution: AttributionOpt = None,
+    png: PngOpt = None,
+    width: WidthOpt = 1280,
+    height: HeightOpt = 800,
+    as_json: JsonOpt = False,
+) -> None:
+    """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
+    from api.cli.patrol import parse_start
+    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from geo.schema import NAME
+    from maps.patrol_map import patrol_map
+    from maps.render import map_html
+    from models.patrol.teams import read_teams
+
+    _check_out(out, png)
+    if day > days:
+        days = day
+    chosen_tiles = _tiles(no_tiles, tiles)
+    cfg = settings()
+    target = store_at(store)
+    q = PatrolRequest(
+        thana=thana,
+        days=days,
+        seed=seed,
+        start=parse_start(start),
+        teams=read_teams(teams) if teams is not None else None,
+    )
+    with console.status("planning patrols …"):
+        plan = plan_patrols(target, cfg, q)
+    from geo.schema import LayerKind
+    from geo.store import read_layer
+
+    outlines = read_layer(target, LayerKind.THANAS, timezone=cfg.timezone)
+    outlines = outlines[outlines[NAME].isin(plan.thanas)]
+    m = patrol_map(
+        plan,
+        day=day,
+        thanas=outlines,
+        tiles=chosen_tiles,
+        tile_attribution=_attribution(tile_attribution),
+        share=share,
+    )
+    html = map_html(m, assets="inline")
+    written_png = _save(html, out, png, width, height)
+    routes = [r for r in plan.routes if r.day == day - 1]
+    _finish(
+        {
+            "map": "patrol",
+            "out": str(out),
+            "bytes": len(html.encode()),
+            "png": written_png,
+            "tiles": chosen_tiles,
+            "thana": thana,
+            "day": day,
+            "date": plan.date_of(day - 1).isoformat(),
+            "seed": seed,
+            "share": share,
+            "routes": 0 if share else len(routes),
+            "stops": sum(len(r.stops) for r in routes),
+        },
+        as_json,
+    )

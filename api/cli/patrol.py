@@ -1,0 +1,161 @@
+"""Patrol commands of the ``shakti`` command line: ``shakti patrol plan``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli.common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
+from geo.errors import ParameterError
+from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
+from models.selection import FIRST_DAY, LAST_DAY
+
+logger = logging.getLogger(__name__)
+
+patrol_app = group(
+    "patrol",
+    "Patrol planning for anti-Romeo teams: routes, times and printable sheets.",
+)
+
+
+def patrol_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a ``shakti patrol`` command whose domain errors become one line and exit 2."""
+    return command(name, group=patrol_app)
+
+
+PlanThanaOpt = Annotated[
+    str | None, typer.Option("--thana", help="Plan only this thana (default: every thana).")
+]
+DaysOpt = Annotated[int, typer.Option("--days", help="Number of days (1..31).")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="Seed of the day-to-day variation (same seed, same plan).")
+]
+TeamsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--teams",
+        help="Teams file (CSV or JSON): thana, team, shift_start, shift_end, mode, speed_kmh, "
+        f"start_lon, start_lat; at most {MAX_TEAMS} teams, {MAX_TEAMS_PER_THANA} in a thana; "
+        f"team names of at most {MAX_TEAM_NAME_CHARS} letters, digits, spaces, '-', '_', '.'. "
+        "Default: 3 teams per thana (reported).",
+    ),
+]
+MustVisitOpt = Annotated[
+    list[str] | None,
+    typer.Option("--must-visit", help="A place to visit every day: site id or hotspot-N."),
+]
+RoadGraphOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--road-graph",
+        help="Local OpenStreetMap extract (.osm) or osmnx .graphml for road travel times "
+        "(needs osmnx). Default: straight line × 1.4.",
+    ),
+]
+StartOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--start", help="First day (YYYY-MM-DD); default the day after the last incident."
+    ),
+]
+
+
+def parse_start(value: str | None) -> dt.date | None:
+    """Return the ``--start`` date, or ``None``.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        For text that is not an ISO date, or a day outside
+        :data:`models.selection.FIRST_DAY` .. :data:`models.selection.LAST_DAY`.
+    """
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ParameterError(
+            f"--start {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-12-01"
+        ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ParameterError(
+            f"--start {day} is outside {FIRST_DAY} .. {LAST_DAY}",
+            fix="give the first day of the plan, e.g. 2026-12-01",
+        )
+    return day
+
+
+@patrol_command("plan")
+def patrol_plan_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
+    store: StoreOpt = None,
+    thana: PlanThanaOpt = None,
+    days: DaysOpt = 7,
+    seed: SeedOpt = 0,
+    teams: TeamsOpt = None,
+    must_visit: MustVisitOpt = None,
+    road_graph: RoadGraphOpt = None,
+    start: StartOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
+    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from maps.patrol_sheet import write_sheets
+    from models.patrol.export import summary, write_plan
+    from models.patrol.teams import read_teams
+
+    q = PatrolRequest(
+        thana=thana,
+        days=days,
+        seed=seed,
+        start=parse_start(start),
+        teams=read_teams(teams) if teams is not None else None,
+        must_visit=tuple(must_visit or ()),
+        road_graph=road_graph,
+    )
+    with console.status("planning patrols …"):
+        plan = plan_patrols(store_at(store), settings(), q)
+    files = write_plan(plan, out)
+    sheets = write_sheets(plan, out)
+    head = summary(plan)
+    table = Table(title=f"patrol plan {plan.start} + {plan.days} days (seed {plan.seed})")
+    table.add_column("thana")
+    table.add_column("teams", justify="right")
+    table.add_column("stops", justify="right")
+    for name in plan.thanas:
+        routes = [r for r in plan.routes if r.team.thana == name]
+        table.add_row(
+            name,
+            str(len(plan.teams.of_thana(name))),
+            str(sum(len(r.stops) for r in routes)),
+        )
+    console.print(table)
+    console.print(
+        f"risk covered per day: {head['risk_share_per_day']:.0%} on average; hotspots visited "
+        f"per day: {(head['hotspot_share_per_day'] or 0):.0%}; never visited: "
+        f"{head['never_visited']} places"
+    )
+    for note in plan.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    console.print(f"plan written to {out} ({len(sheets)} sheets in {out / 'sheets'})")
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    **head,
+                    "out": str(out),
+                    "files": {k: str(v) for k, v in files.items()},
+                    "sheets": len(sheets),
+                    "defaults_used": list(plan.teams.defaults_used),
+                    "travel": plan.travel,
+                },
+                default=str,
+            )
+        )

@@ -1,0 +1,105 @@
+"""``GET /backtest``: rolling back-test of the standard methods (hit rate, PAI, PEI), as JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from api.service.deps import SelectionDep, State
+from api.service.routes.common import PROBLEM_RESPONSES, cached_selection, json_bytes
+from api.service.routes.hotspots import EpsQuery, MinSamplesQuery
+from api.service.routes.significance import CellQuery, GridQuery
+from api.usecases.backtest import BacktestParams, backtest_summary
+from api.usecases.budget import GridParams
+
+router = APIRouter(tags=["analysis"])
+
+WindowQuery = Annotated[
+    str,
+    Query(
+        pattern=r"^[1-9][0-9]{0,2}[DW]$",
+        max_length=4,
+        description="Window length: days (90D) or weeks (12W).",
+    ),
+]
+
+
+class BacktestRow(BaseModel):
+    """One method at one share of the area, averaged over the folds."""
+
+    method: str = Field(examples=["kde"])
+    area_share: float | None = Field(examples=[0.05])
+    hit_rate: float | None = Field(examples=[0.41])
+    pai: float | None = Field(examples=[8.2])
+    pei: float | None = Field(examples=[0.59])
+    area_share_used: float | None = Field(examples=[0.05])
+
+
+class BacktestOut(BaseModel):
+    """The back-test summary table."""
+
+    folds: int = Field(examples=[6])
+    train: str = Field(examples=["90D"])
+    test: str = Field(examples=["30D"])
+    cell_m: float = Field(examples=[250])
+    grid: str = Field(examples=["square"])
+    selection: dict[str, object]
+    store_version: int
+    summary: list[BacktestRow]
+
+
+@router.get(
+    "/backtest",
+    summary="Back-test of the standard methods",
+    response_model=BacktestOut,
+    responses=PROBLEM_RESPONSES,
+)
+async def backtest(
+    request: Request,
+    state: State,
+    selection: SelectionDep,
+    cell_m: CellQuery = 250.0,
+    grid: GridQuery = "square",
+    train: WindowQuery = "90D",
+    test: WindowQuery = "30D",
+    folds: Annotated[int, Query(ge=1, le=24, description="Latest folds to run.")] = 6,
+    eps_m: EpsQuery = 150.0,
+    min_samples: MinSamplesQuery = 10,
+    bandwidth_m: Annotated[
+        float, Query(ge=10, le=5000, description="KDE radius in metres.")
+    ] = 300.0,
+) -> Response:
+    """Back-test the standard hotspot methods on rolling windows.
+
+    DBSCAN hotspots, KDE, Gi* hot cells and last-period counts are fitted on past windows and
+    scored on the next one: hit rate, PAI and PEI at 1, 5, 10 and 20 % of the area.
+    """
+    g = GridParams(cell_m=cell_m, grid=grid)
+    b = BacktestParams(
+        train=train,
+        test=test,
+        folds=folds,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        bandwidth_m=bandwidth_m,
+    )
+    return await cached_selection(
+        request,
+        state,
+        "backtest",
+        selection,
+        {
+            "cell_m": cell_m,
+            "grid": grid,
+            "train": train,
+            "test": test,
+            "folds": folds,
+            "eps_m": eps_m,
+            "min_samples": min_samples,
+            "bandwidth_m": bandwidth_m,
+        },
+        lambda: json_bytes(backtest_summary(state.store, state.settings, selection, g, b)),
+        "application/json",
+    )

@@ -1,0 +1,88 @@
+"""``GET /maps/hotspots``: the interactive hotspot map (HTML, folium, assets served locally)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.service.deps import MapSelectionDep, State
+from api.service.routes.common import PROBLEM_RESPONSES, cached_selection
+from api.service.routes.hotspots import EpsQuery, MinSamplesQuery
+from api.service.routes.significance import CellQuery
+from api.usecases.hotspots import HotspotParams
+from api.usecases.maps import MapParams, map_html
+
+router = APIRouter(prefix="/maps", tags=["maps"])
+
+#: URL prefix the maps' vendored JavaScript/CSS is served at.
+ASSET_PREFIX = "/assets"
+
+
+@router.get(
+    "/hotspots",
+    summary="Hotspot map (HTML)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A standalone HTML page (Leaflet via folium, assets from /assets).",
+            "content": {"text/html": {"example": "<!DOCTYPE html>…"}},
+        },
+        **PROBLEM_RESPONSES,
+        503: {"description": "The maps package is not installed (problem+json)."},
+    },
+)
+async def hotspot_map(
+    request: Request,
+    state: State,
+    selection: MapSelectionDep,
+    eps_m: EpsQuery = 150.0,
+    min_samples: MinSamplesQuery = 10,
+    underserved: Annotated[
+        bool, Query(description="Also mark hotspots without a recent awareness drive.")
+    ] = False,
+    significance: Annotated[bool, Query(description="Add the Gi* hot and cold cells.")] = False,
+    emerging: Annotated[
+        bool, Query(description="Add each cell's emerging hot-spot trend (monthly).")
+    ] = False,
+    cell_m: CellQuery = 250.0,
+    share: Annotated[
+        bool, Query(description="A map for sharing outside the police: no incident points.")
+    ] = False,
+    max_points: Annotated[
+        int, Query(ge=0, le=20_000, description="Most incident points drawn.")
+    ] = 2000,
+) -> Response:
+    """Draw the selection's hotspots (with incidents, thanas, sites, CCTV and drives) on a map.
+
+    Authenticated by the bearer token or, for an ``<iframe>``, by the HttpOnly map cookie set
+    at login. An in-charge's map shows only their thana.
+    """
+    params = MapParams(
+        hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=underserved),
+        significance=significance,
+        emerging=emerging,
+        cell_m=cell_m,
+        share=share,
+        max_points=max_points,
+    )
+    return await cached_selection(
+        request,
+        state,
+        "maps/hotspots",
+        selection,
+        {
+            "eps_m": eps_m,
+            "min_samples": min_samples,
+            "underserved": underserved,
+            "significance": significance,
+            "emerging": emerging,
+            "cell_m": cell_m,
+            "share": share,
+            "max_points": max_points,
+        },
+        lambda: map_html(
+            state.store, state.settings, selection, params, asset_prefix=ASSET_PREFIX
+        ).encode("utf-8"),
+        "text/html; charset=utf-8",
+    )

@@ -1,0 +1,1 @@
+"""Use cases: each pipeline once, with its parameters; the CLI and the routes adapt to them."""

@@ -1,0 +1,313 @@
+"""Use case: CCTV gaps at sensitive sites, proposed cameras and the CCTV map of a selection."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+
+from api.usecases.common import geojson_bytes, inputs, selection_meta
+from geo.settings import Settings
+from geo.store import Store
+from models.inputs import AnalysisInputs, Selection
+
+if TYPE_CHECKING:
+    import folium
+
+    from models.cctv.gaps import GapAnalysis
+    from models.cctv.placement import Placement
+    from models.cctv.plan import CctvParams
+
+logger = logging.getLogger(__name__)
+
+#: Most cameras one request may ask for (the service's bound of ``k``).
+MAX_K: Final = 200
+#: Largest site radius (metres) and look-back (days) a request may ask for.
+MAX_RADIUS_M: Final = 5000.0
+MAX_DAYS: Final = 3660
+#: Largest budget (new-camera equivalents) a request may ask for.
+MAX_BUDGET: Final = 10_000.0
+#: Time limit of one placement solve in the service (seconds).
+SERVICE_TIME_LIMIT_S: Final = 20.0
+
+#: Help texts shared by the CLI options and the query parameters.
+RADIUS_HELP: Final = "Incidents within this many metres of a site count."
+DAYS_HELP: Final = "... in this many days up to the latest incident."
+K_HELP: Final = "Most cameras proposed (new or repaired)."
+
+
+@dataclass(frozen=True)
+class CctvRequest:
+    """Parameters of a CCTV gap analysis, placement or map, declared once.
+
+    Attributes
+    ----------
+    radius_m : float
+        Incidents within this distance of a site count for its priority.
+    days : int
+        ... in this many days up to the latest incident.
+    k : int
+        Most cameras proposed (0: none).
+    budget : float or None
+        Most total cost in new-camera equivalents.
+    eps_m, min_samples : float, int
+        Hotspot parameters.
+    repair_cost : float
+        Cost of a repair, in new-camera equivalents.
+    method : str
+        Placement solver: ``auto``, ``milp`` or ``greedy``.
+    time_limit_s : float or None
+        Time limit of the placement solve (None: the model's default).
+    """
+
+    radius_m: float = 300.0
+    days: int = 90
+    k: int = 5
+    budget: float | None = None
+    eps_m: float = 150.0
+    min_samples: int = 10
+    repair_cost: float = 0.3
+    method: str = "auto"
+    time_limit_s: float | None = None
+
+
+#: The defaults of every CCTV parameter (the CLI options and query parameters use them).
+CCTV_DEFAULTS: Final = CctvRequest()
+
+
+def model_params(settings: Settings, q: CctvRequest) -> CctvParams:
+    """Return the model's parameters of a request.
+
+    Parameters
+    ----------
+    settings : geo.settings.Settings
+    q : CctvRequest
+
+    Returns
+    -------
+    models.cctv_plan.CctvParams
+    """
+    from models.cctv.plan import CctvParams
+
+    return CctvParams(
+        eps_m=q.eps_m,
+        min_samples=q.min_samples,
+        radius_m=q.radius_m,
+        days=q.days,
+        metric_crs=settings.metric_crs,
+    )
+
+
+@dataclass(frozen=True)
+class CctvPlan:
+    """Hotspots, site gaps and (optionally) proposed cameras of one selection.
+
+    Attributes
+    ----------
+    data : models.inputs.AnalysisInputs
+    hotspots : geopandas.GeoDataFrame or None
+        None without incidents.
+    gaps : models.cctv_gaps.GapAnalysis
+    placement : models.placement.Placement or None
+        None when ``k`` is 0 or there are no sites.
+    """
+
+    data: AnalysisInputs
+    hotspots: gpd.GeoDataFrame | None
+    gaps: GapAnalysis
+    placement: Placement | None
+
+
+def placement(
+    data: AnalysisInputs,
+    settings: Settings,
+    q: CctvRequest,
+    hotspots: gpd.GeoDataFrame | None = None,
+) -> Placement:
+    """Return up to ``q.k`` proposed cameras of a selection.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    q : CctvRequest
+    hotspots : geopandas.GeoDataFrame, optional
+        Default: the selection's hotspots.
+
+    Returns
+    -------
+    models.placement.Placement
+    """
+    from models.cctv import placement as pl
+    from models.cctv.plan import selection_placement
+
+    return selection_placement(
+        data,
+        model_params(settings, q),
+        k=q.k,
+        budget=q.budget,
+        hotspots=hotspots,
+        method=q.method,  # type: ignore[arg-type]  # checked by the adapters
+        repair_cost=q.repair_cost,
+        time_limit_s=pl.TIME_LIMIT_S if q.time_limit_s is None else q.time_limit_s,
+    )
+
+
+def cctv_plan(data: AnalysisInputs, settings: Settings, q: CctvRequest) -> CctvPlan:
+    """Return the hotspots, gaps and proposed cameras of a selection (the map and the report).
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    q : CctvRequest
+
+    Returns
+    -------
+    CctvPlan
+    """
+    from models.cctv.plan import selection_gaps, selection_hotspots
+
+    params = model_params(settings, q)
+    spots = selection_hotspots(data, params)
+    gaps = selection_gaps(data, params, spots)
+    plan = placement(data, settings, q, spots) if q.k and not data.sites.empty else None
+    return CctvPlan(data, spots, gaps, plan)
+
+
+def cctv_folium_map(
+    plan: CctvPlan,
+    settings: Settings,
+    *,
+    tiles: str | None,
+    tile_attribution: str | None,
+    title: str | None = None,
+    share: bool = False,
+    show_hotspots: bool = True,
+) -> folium.Map:
+    """Draw the CCTV map of a plan; cameras and outlines are limited to the selection's thana.
+
+    Parameters
+    ----------
+    plan : CctvPlan
+    settings : geo.settings.Settings
+    tiles, tile_attribution : str or None
+    title : str, optional
+        Default: the map builder's.
+    share : bool
+    show_hotspots : bool
+        Draw the hotspots for context.
+
+    Returns
+    -------
+    folium.Map
+    """
+    from maps.cctv_map import cctv_map
+
+    data = plan.data
+    area = data.study_area()
+    cams = data.cctv
+    if data.selection.thana is not None and area is not None and len(area) and len(cams):
+        cams = cams[cams.within(area.to_crs(cams.crs).union_all())]
+    extra = {} if title is None else {"title": title}
+    return cctv_map(
+        plan.gaps.gaps,
+        cams,
+        thanas=area if area is not None else data.thanas,
+        hotspots=plan.hotspots if show_hotspots else None,
+        gaps=plan.gaps,
+        proposed=None if plan.placement is None else plan.placement.cameras,
+        share=share,
+        tiles=tiles,
+        tile_attribution=tile_attribution,
+        metric_crs=settings.metric_crs,
+        **extra,
+    )
+
+
+def gaps_geojson(store: Store, settings: Settings, selection: Selection, q: CctvRequest) -> bytes:
+    """Return the CCTV gaps of a selection's sites as GeoJSON (most urgent first).
+
+    Parameters
+    ----------
+    store : geo.store.Store
+    settings : geo.settings.Settings
+    selection : models.inputs.Selection
+    q : CctvRequest
+
+    Returns
+    -------
+    bytes
+    """
+    from models.cctv.gaps import SITE_ID
+    from models.cctv.plan import selection_gaps
+
+    data = inputs(store, settings, selection, require=False)
+    result = selection_gaps(data, model_params(settings, q))
+    meta = {
+        **selection_meta(data),
+        "parameters": {"radius_m": q.radius_m, "days": q.days},
+        "counts": result.counts(),
+        "registry": dict(result.registry.counts),
+        "summary": result.summary.to_dict(orient="records"),
+        "defaults_used": list(result.notes),
+    }
+    return geojson_bytes(result.gaps, id_column=SITE_ID, meta=meta)
+
+
+def placement_geojson(
+    store: Store, settings: Settings, selection: Selection, q: CctvRequest
+) -> bytes:
+    """Return up to ``k`` proposed cameras as GeoJSON Points, in order of marginal gain.
+
+    Parameters
+    ----------
+    store : geo.store.Store
+    settings : geo.settings.Settings
+    selection : models.inputs.Selection
+    q : CctvRequest
+
+    Returns
+    -------
+    bytes
+    """
+    from models.cctv import placement as pl
+
+    data = inputs(store, settings, selection, require=False)
+    plan = placement(data, settings, q)
+    meta = {**selection_meta(data), "plan": dict(plan.summary), "notes": list(plan.notes)}
+    return geojson_bytes(plan.cameras, id_column=pl.ORDER, meta=meta)
+
+
+def cctv_map_html(
+    store: Store, settings: Settings, selection: Selection, q: CctvRequest, *, asset_prefix: str
+) -> str:
+    """Render the CCTV map of a selection (gaps, cameras, proposed cameras) as HTML.
+
+    Parameters
+    ----------
+    store : geo.store.Store
+    settings : geo.settings.Settings
+    selection : models.inputs.Selection
+    q : CctvRequest
+    asset_prefix : str
+
+    Returns
+    -------
+    str
+    """
+    from api.usecases.maps import tiles_of
+    from maps.render import map_html
+
+    data = inputs(store, settings, selection, require=False)
+    m = cctv_folium_map(
+        cctv_plan(data, settings, q),
+        settings,
+        tiles=tiles_of(settings),
+        tile_attribution=settings.tile_attribution,
+        title=f"Shakti Hotspots: CCTV, {selection.thana or 'all thanas'}",
+    )
+    html: str = map_html(m, assets="served", asset_prefix=asset_prefix)
+    return html
