@@ -20,7 +20,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from api.errors import NotFoundError, NoValidRowError, PayloadTooLargeError, UnavailableError
-from geo.columns import (
+from geo.ingest.columns import (
     DATE_PART_ALIASES,
     LAT_ALIASES,
     LON_ALIASES,
@@ -31,10 +31,10 @@ from geo.columns import (
 from geo.crs import metric_crs_for, to_metric, to_wgs84
 from geo.errors import ExportError, InputTooLargeError, ParameterError
 from geo.ingest import ImportResult, import_file, validate_file
-from geo.limits import LIMIT_SETTINGS, ReadLimits
-from geo.privacy import find_personal_columns
-from geo.public_text import MAX_ECHOED_NAMES, clip
-from geo.quarantine import Q_ORIGINAL, export_text
+from geo.ingest.limits import LIMIT_SETTINGS, ReadLimits
+from geo.ingest.privacy import find_personal_columns
+from geo.ingest.public_text import MAX_ECHOED_NAMES, clip
+from geo.ingest.quarantine import Q_ORIGINAL, export_text
 from geo.schema import (
     ATTENDEES,
     CATEGORY,
@@ -111,7 +111,7 @@ def public_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` without any column that looks personal (defence in depth).
 
     Analysis outputs are aggregates and carry no personal field; this guard drops (and logs)
-    any column :func:`geo.privacy.find_personal_columns` flags, so a future column can never
+    any column :func:`geo.ingest.privacy.find_personal_columns` flags, so a future column can never
     leak through the service.
 
     Parameters
@@ -1098,8 +1098,8 @@ def import_upload(
 ) -> dict[str, Any]:
     """Validate (and unless ``dry_run``, import) an uploaded file; return its report.
 
-    The file is read once, through :func:`geo.readers.read_table` with the service's
-    :meth:`~geo.limits.ReadLimits.for_uploads` limits: it is refused (413) before it is read
+    The file is read once, through :func:`geo.ingest.readers.read_table` with the service's
+    :meth:`~geo.ingest.limits.ReadLimits.for_uploads` limits: it is refused (413) before it is read
     whole when it has more rows, columns, longer cells, a bigger unpacked size, more zip
     members or a higher compression ratio than the settings allow.
 
@@ -1119,7 +1119,7 @@ def import_upload(
         ``reasons`` (+ ``flags``, ``import_id``, ``inserted``, ``updated``), and
         ``dry_run``, ``personal_columns_dropped`` (a count: their names are not echoed),
         ``personal_reasons``, ``ignored_columns`` (the first
-        :data:`~geo.public_text.MAX_ECHOED_NAMES`, clipped), ``ignored_columns_count``,
+        :data:`~geo.ingest.public_text.MAX_ECHOED_NAMES`, clipped), ``ignored_columns_count``,
         ``warnings`` (at most :data:`MAX_REPORT_WARNINGS`, clipped), ``store_version``.
 
     Raises

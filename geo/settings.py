@@ -177,7 +177,7 @@ class Settings(BaseSettings):
 
     _split_proxies = field_validator("trusted_proxies", mode="before")(_split_csv)
 
-    # ---- scale-out (geo.postgis_store, models.scale) ----
+    # ---- scale-out (geo.store.postgis, models.scale) ----
     database_url: str | None = Field(
         default=None,
         repr=False,

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 import api.backup as backup
 import api.cli  # noqa: F401  (registers every command on the app)
-import geo.gpkg_store as gpkg_store
+import geo.store.gpkg as gpkg_store
 from api.backup import (
     MANIFEST_MEMBER,
     STORE_MEMBER,
@@ -31,7 +31,7 @@ from api.backup import (
 )
 from api.cli_common import app
 from api.users import Role, UserStore
-from geo.backup import INTEGRITY_OK, snapshot_sqlite
+from geo.store.backup import INTEGRITY_OK, snapshot_sqlite
 from geo.errors import ExportError, InputFileError, StoreError
 from geo.schema import LayerKind
 from geo.store import open_store

@@ -1,4 +1,4 @@
-"""The PostGIS store (geo.postgis_store) against the same contract as the GeoPackage store."""
+"""The PostGIS store (geo.store.postgis) against the same contract as the GeoPackage store."""
 
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ from test_store import (  # noqa: F401
     test_upsert_replaces_changed_rows_by_key,
 )
 
-import geo.postgis_store as postgis_store
+import geo.store.postgis as postgis_store
 from geo.errors import StoreError, StoreLockedError
-from geo.gpkg_store import GeoPackageStore
-from geo.postgis_store import DEFAULT_SCHEMA, PostgisStore
-from geo.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
+from geo.store.gpkg import GeoPackageStore
+from geo.store.postgis import DEFAULT_SCHEMA, PostgisStore
+from geo.ingest.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
 from geo.schema import OCCURRED_AT, LayerKind, layer_spec
 from geo.store import IMP_AT, IMPORT_LOG_COLUMNS, Store, open_store
 
@@ -260,7 +260,7 @@ def test_concurrent_workers_get_distinct_increasing_versions(store_url: str) -> 
 
 _KILLED_IMPORT = """
 import sys, time
-import geo.postgis_store as ps
+import geo.store.postgis as ps
 from test_store import layer_frame, make_batch
 from geo.schema import LayerKind
 

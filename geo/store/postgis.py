@@ -43,9 +43,8 @@ from psycopg import sql
 
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
-from geo.quarantine import Q_IMPORT_ID, Q_KIND, Q_ROW, QUARANTINE_COLUMNS
 from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
-from geo.store import (
+from geo.store.frames import (
     IMP_ACCEPTED,
     IMP_AT,
     IMP_ID,
@@ -55,10 +54,13 @@ from geo.store import (
     IMP_SHA256,
     IMP_SOURCE,
     IMPORT_LOG_COLUMNS,
-    ImportBatch,
-    ImportRecord,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_ROW,
+    QUARANTINE_COLUMNS,
 )
-from geo.store_rows import (
+from geo.store.protocol import ImportBatch, ImportRecord
+from geo.store.rows import (
     IMPORTS_STORAGE,
     QUARANTINE_STORAGE,
     Col,
@@ -550,7 +552,7 @@ class PostgisStore:
         Returns
         -------
         pandas.DataFrame
-            Columns :data:`geo.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
+            Columns :data:`geo.ingest.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
             others text), oldest first.
         """
         where: list[sql.Composable] = []

@@ -12,7 +12,7 @@ from typing import Final
 import pandas as pd
 
 from geo.errors import InputFileError, InputTooLargeError
-from geo.public_text import scrub
+from geo.ingest.public_text import scrub
 from geo.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def _default(name: str) -> int:
     return value
 
 
-#: The limits of :func:`geo.readers.read_table` when none are given: the settings' defaults
+#: The limits of :func:`geo.ingest.readers.read_table` when none are given: the settings' defaults
 #: (not the environment's) without a row limit.
 DEFAULT_LIMITS: Final = ReadLimits(
     rows=None,

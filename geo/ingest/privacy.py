@@ -13,7 +13,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.columns import LAT_ALIASES, LON_ALIASES, WKT_ALIASES, normalise
+from geo.ingest.columns import LAT_ALIASES, LON_ALIASES, WKT_ALIASES, normalise
 from geo.schema import LayerSpec
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 openpyxl, even read-only, loads the shared strings and a few parts whole and pads sparse
 rows, and pandas pads every row to the widest: a 1 MB workbook can hold a 1 GiB cell or a
 cell at row 1,048,576, column XFD. So before openpyxl runs, the archive's declared sizes and
-ratios are checked (:func:`geo.limits.check_archive`), the parts openpyxl parses whole are
+ratios are checked (:func:`geo.ingest.limits.check_archive`), the parts openpyxl parses whole are
 size-capped, and the shared strings and the chosen sheet are streamed through expat counting
 rows, columns and characters, stopping at the first limit passed. openpyxl offers no such
 bound, hence this hand-written scan (stdlib expat, constant memory).
@@ -37,7 +37,7 @@ from openpyxl.xml.constants import (
 )
 
 from geo.errors import ColumnMappingError, InputFileError, InputTooLargeError
-from geo.limits import (
+from geo.ingest.limits import (
     ReadLimits,
     cell_budget,
     cell_too_long,
@@ -49,8 +49,8 @@ from geo.limits import (
     text_budget,
     too_dense,
 )
-from geo.public_text import clip, describe_names, scrub
-from geo.sniff import check_workbook_members
+from geo.ingest.public_text import clip, describe_names, scrub
+from geo.ingest.sniff import check_workbook_members
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def _column_index(ref: str) -> int:
 
 
 class _Budget:
-    """What the shared strings and the sheet may add up to (see :func:`geo.limits.cell_budget`)."""
+    """What shared strings and the sheet may add up to (:func:`geo.ingest.limits.cell_budget`)."""
 
     def __init__(self, file_bytes: int, source: str) -> None:
         self.max_cells = cell_budget(file_bytes)

@@ -28,12 +28,6 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
-from geo.quarantine import (
-    Q_IMPORT_ID,
-    Q_KIND,
-    Q_ROW,
-    QUARANTINE_COLUMNS,
-)
 from geo.schema import (
     GEOMETRY,
     LAYERS,
@@ -42,7 +36,7 @@ from geo.schema import (
     LayerSpec,
     layer_spec,
 )
-from geo.store import (
+from geo.store.frames import (
     IMP_ACCEPTED,
     IMP_AT,
     IMP_ID,
@@ -52,10 +46,13 @@ from geo.store import (
     IMP_SHA256,
     IMP_SOURCE,
     IMPORT_LOG_COLUMNS,
-    ImportBatch,
-    ImportRecord,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_ROW,
+    QUARANTINE_COLUMNS,
 )
-from geo.store_rows import (
+from geo.store.protocol import ImportBatch, ImportRecord
+from geo.store.rows import (
     IMPORTS_STORAGE,
     QUARANTINE_STORAGE,
     SRS_ID,
@@ -619,7 +616,7 @@ def lock_path(store_path: Path) -> Path:
 def write_lock(store_path: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold the exclusive write lock of the store at ``store_path`` for the block.
 
-    Every :meth:`GeoPackageStore.apply` holds it; a restore (:mod:`geo.backup`) holds it too,
+    Every :meth:`GeoPackageStore.apply` holds it; a restore (:mod:`geo.store.backup`) holds it too,
     so no import swaps in a copy of the old file over a restored one. The store file need not
     exist or be valid.
 
@@ -826,7 +823,7 @@ class GeoPackageStore:
         Returns
         -------
         pandas.DataFrame
-            Columns :data:`geo.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
+            Columns :data:`geo.ingest.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
             others text), oldest first.
         """
         where: list[str] = []

@@ -18,12 +18,12 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geo.columns import ColumnPlan, plan_columns
 from geo.crs import WGS84
 from geo.errors import InputFileError
-from geo.privacy import drop_personal_columns
-from geo.public_text import describe_names
-from geo.quarantine import (
+from geo.ingest.columns import ColumnPlan, plan_columns
+from geo.ingest.privacy import drop_personal_columns
+from geo.ingest.public_text import describe_names
+from geo.ingest.quarantine import (
     Q_FIELD,
     Q_IMPORT_ID,
     Q_KIND,
@@ -36,7 +36,7 @@ from geo.quarantine import (
     Reason,
     reason_counts,
 )
-from geo.readers import RawTable
+from geo.ingest.readers import RawTable
 from geo.region import Region
 from geo.schema import (
     CATEGORY,
@@ -125,7 +125,8 @@ class ValidationReport:
     accepted_rows : pandas.Series
         1-based file row number of each accepted row, aligned to ``accepted``.
     quarantine : pandas.DataFrame
-        One line per problem (a row may have several), :data:`geo.quarantine.QUARANTINE_COLUMNS`.
+        One line per problem (a row may have several),
+        :data:`geo.ingest.quarantine.QUARANTINE_COLUMNS`.
     personal_columns : dict
         Columns dropped as personal data → why. Their values are never stored.
     ignored_columns : list of str
@@ -351,7 +352,7 @@ def validate(
     Parameters
     ----------
     raw : RawTable
-        The file as read by :func:`geo.readers.read_table`.
+        The file as read by :func:`geo.ingest.readers.read_table`.
     kind : LayerKind or str
         Target layer.
     region : Region

@@ -1,6 +1,6 @@
 """Checking and encoding an import batch's rows for storage, shared by every store backend."""
 
-# The GeoPackage store (geo.gpkg_store) and the PostGIS store (geo.postgis_store) accept and
+# The GeoPackage store (geo.store.gpkg) and the PostGIS store (geo.store.postgis) accept and
 # refuse exactly the same batches and store the same values: the checks, the storage type of
 # every column and the encoding of pandas values live here once. Geometries stay shapely
 # objects (in EPSG:4326); each backend writes them in its own format.
@@ -22,7 +22,16 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import StoreError
-from geo.quarantine import (
+from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec
+from geo.store.frames import (
+    IMP_ACCEPTED,
+    IMP_AT,
+    IMP_ID,
+    IMP_KIND,
+    IMP_QUARANTINED,
+    IMP_ROWS,
+    IMP_SHA256,
+    IMP_SOURCE,
     Q_FIELD,
     Q_IMPORT_ID,
     Q_KIND,
@@ -32,18 +41,7 @@ from geo.quarantine import (
     Q_ROW,
     Q_SOURCE,
 )
-from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec
-from geo.store import (
-    IMP_ACCEPTED,
-    IMP_AT,
-    IMP_ID,
-    IMP_KIND,
-    IMP_QUARANTINED,
-    IMP_ROWS,
-    IMP_SHA256,
-    IMP_SOURCE,
-    ImportBatch,
-)
+from geo.store.protocol import ImportBatch
 
 #: The only CRS rows are stored in.
 SRS_ID: Final = 4326
@@ -213,7 +211,7 @@ def encode_column(values: pd.Series, col: Col, name: str) -> list[Any]:
         raise StoreError(
             f"column {name!r} cannot be stored as {col.value}: {exc}",
             why="accepted rows must already be parsed into the field's type",
-            fix="validate the rows (geo.validation) before building the import batch",
+            fix="validate the rows (geo.ingest.validation) before building the import batch",
         ) from exc
 
 
@@ -313,7 +311,7 @@ def prepare_quarantine(batch: ImportBatch) -> list[Row]:
         raise StoreError(
             f"quarantine lines of import {batch.import_id} lack the file row number ({Q_ROW!r})",
             why="every quarantine line points at the row of the file it rejects",
-            fix="build ImportBatch.quarantine with geo.quarantine.QUARANTINE_COLUMNS",
+            fix="build ImportBatch.quarantine with geo.ingest.quarantine.QUARANTINE_COLUMNS",
         )
     kind = LayerKind(batch.kind).value
     columns: list[list[Any]] = []

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Final
 
 from geo.errors import StoreError
-from geo.gpkg_store import (
+from geo.schema import LayerKind
+from geo.store.gpkg import (
     IMPORTS_TABLE,
     META_FORMAT,
     META_TABLE,
@@ -32,7 +33,6 @@ from geo.gpkg_store import (
     GeoPackageStore,
     write_lock,
 )
-from geo.schema import LayerKind
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class StoreSummary:
     Attributes
     ----------
     format : int
-        Table layout version (``geo.gpkg_store.STORE_FORMAT`` when written).
+        Table layout version (``geo.store.gpkg.STORE_FORMAT`` when written).
     version : int
         Store version: the number of applied imports.
     layers : dict of str to int
