@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +19,12 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import InputFileError
 from geo.ingest.columns import ColumnPlan, plan_columns
+from geo.ingest.fields import FieldContext, validate_field
+from geo.ingest.parsing import SYNONYMS as SYNONYMS
+from geo.ingest.parsing import parse_datetimes as parse_datetimes
+from geo.ingest.parsing import parse_numbers
 from geo.ingest.privacy import drop_personal_columns
+from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import (
     Q_FIELD,
@@ -39,73 +42,17 @@ from geo.ingest.quarantine import (
 from geo.ingest.readers import RawTable
 from geo.region import Region
 from geo.schema import (
-    CATEGORY,
     ID,
-    STATUS,
     THANA_MISMATCH,
-    FieldSpec,
-    FieldType,
     LayerKind,
     LayerSpec,
     layer_spec,
-    vocabulary,
 )
 
 logger = logging.getLogger(__name__)
 
 #: Pseudo-field names used in quarantine rows for problems of the location itself.
 LOCATION = "location"
-
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-_DAYFIRST_FORMATS = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d/%m/%Y %I:%M %p",
-    "%d-%m-%Y %I:%M %p",
-    "%d/%m/%Y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-)
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-
-#: Common spellings mapped onto vocabulary terms (after lower-casing and ``-`` folding).
-SYNONYMS: dict[str, str] = {
-    "eveteasing": "eve-teasing",
-    "eve-teaser": "eve-teasing",
-    "sexual-harassment": "harassment",
-    "molestation": "assault",
-    "cyber-crime": "cyber",
-    "cybercrime": "cyber",
-    "anti-romeo": "anti-romeo-action",
-    "anti-romeo-squad": "anti-romeo-action",
-    "ars": "anti-romeo-action",
-    "helpline": "helpline-call",
-    "1090": "helpline-call",
-    "112": "helpline-call",
-    "181": "helpline-call",
-    "mission-shakti": "mission-shakti-centre",
-    "mission-shakti-center": "mission-shakti-centre",
-    "coaching": "coaching-centre",
-    "coaching-center": "coaching-centre",
-    "womens-training-center": "womens-training-centre",
-    "women-s-training-centre": "womens-training-centre",
-    "fir": "case-registered",
-    "case": "case-registered",
-    "detention": "detained",
-    "counselling": "counselled-reunited",
-    "counseling": "counselled-reunited",
-    "smartcity": "smart-city",
-    "not-working": "faulty",
-    "broken": "faulty",
-    "ok": "working",
-    "functional": "working",
-    "non-functional": "faulty",
-}
 
 
 @dataclass(frozen=True)
@@ -167,149 +114,8 @@ class ValidationReport:
         }
 
 
-class _Problems:
-    """Accumulates (row position, field, reason, message) vectors."""
-
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
-
-    def add(
-        self,
-        positions: npt.NDArray[np.intp],
-        field_name: str,
-        reason: Reason,
-        messages: Sequence[str],
-    ) -> None:
-        if len(positions) == 0:
-            return
-        self.parts.append(
-            pd.DataFrame(
-                {
-                    "pos": np.asarray(positions, dtype=np.intp),
-                    Q_FIELD: field_name,
-                    Q_REASON: reason.value,
-                    Q_MESSAGE: list(messages),
-                }
-            )
-        )
-
-    def bad_mask(self, n: int) -> npt.NDArray[np.bool_]:
-        mask = np.zeros(n, dtype=bool)
-        for part in self.parts:
-            mask[part["pos"].to_numpy()] = True
-        return mask
-
-    def frame(self) -> pd.DataFrame:
-        if not self.parts:
-            return pd.DataFrame(
-                {
-                    "pos": pd.Series(dtype=np.intp),
-                    Q_FIELD: pd.Series(dtype=str),
-                    Q_REASON: pd.Series(dtype=str),
-                    Q_MESSAGE: pd.Series(dtype=str),
-                }
-            )
-        return pd.concat(self.parts, ignore_index=True)
-
-
-def _msg(row: int, field_name: str, what: str, fix: str) -> str:
-    return f"row {row}, field '{field_name}': {what}. Fix: {fix}."
-
-
-def _text(series: pd.Series) -> pd.Series:
-    """Return values as stripped strings (pandas ``str`` dtype) with empty → missing."""
-    if not isinstance(series.dtype, pd.StringDtype):
-        series = series.astype("str")
-    out = series.str.strip()
-    return out.where(out != "")
-
-
-def _fold(value: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "-", value.strip().lower()).strip("-")
-
-
 def _row_numbers(n: int) -> npt.NDArray[np.int64]:
     return np.arange(1, n + 1, dtype=np.int64)
-
-
-def _parse_numbers(
-    raw: pd.Series,
-) -> tuple[pd.Series, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Return (floats, missing mask, non-numeric mask)."""
-    text = _text(raw)
-    missing = text.isna().to_numpy()
-    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype(float)
-    non_numeric = (~missing) & values.isna().to_numpy()
-    return values, missing, non_numeric
-
-
-def parse_datetimes(raw: pd.Series, tz: dt.tzinfo) -> pd.Series:
-    """Parse date-time text into tz-aware local times; unparseable values become NaT.
-
-    Values with an explicit offset (``+05:30``, ``Z``) are converted to ``tz``; naive values
-    are taken as local time in ``tz``. ISO 8601 is tried first, then day-first formats
-    common in Indian registers (``28/11/2026 18:30``, ``28-11-2026 06:30 PM``).
-
-    Parameters
-    ----------
-    raw : pandas.Series
-        Text or datetime values.
-    tz : tzinfo
-        The deployment's timezone.
-
-    Returns
-    -------
-    pandas.Series
-        ``datetime64[ns, tz]`` aligned to ``raw``.
-    """
-    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        series = pd.Series(raw, copy=True)
-        if getattr(series.dt, "tz", None) is None:
-            localized: pd.Series = series.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-            return localized
-        converted: pd.Series = series.dt.tz_convert(tz)
-        return converted
-    values = raw.astype("object")
-    if any(isinstance(v, dt.date) for v in values.dropna().head(50)):
-        values = values.map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
-    text = _text(values)
-    result = pd.Series(pd.NaT, index=raw.index, dtype=f"datetime64[ns, {tz}]")
-    present = text.notna()
-    has_offset = present & text.str.contains(_OFFSET, na=False)
-    if has_offset.any():
-        aware = pd.to_datetime(text[has_offset], format="ISO8601", utc=True, errors="coerce")
-        result.loc[has_offset] = aware.dt.tz_convert(tz)
-    naive_mask = present & ~has_offset
-    if naive_mask.any():
-        naive_text = text[naive_mask]
-        parsed = pd.to_datetime(naive_text, format="ISO8601", errors="coerce")
-        for fmt in _DAYFIRST_FORMATS:
-            todo = parsed.isna()
-            if not todo.any():
-                break
-            parsed.loc[todo] = pd.to_datetime(naive_text[todo], format=fmt, errors="coerce")
-        result.loc[naive_mask] = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-    return result
-
-
-def _parse_times(raw: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
-    text = _text(raw)
-    out: list[object] = []
-    bad = np.zeros(len(text), dtype=bool)
-    for i, value in enumerate(text.tolist()):
-        if pd.isna(value):
-            out.append(pd.NA)
-            continue
-        parts = [p for p in re.split(r"[;,/|]", str(value)) if p.strip()]
-        times = []
-        for part in parts:
-            m = _TIME.match(part)
-            if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-                bad[i] = True
-                break
-            times.append(f"{int(m.group(1)):02d}:{m.group(2)}")
-        out.append(";".join(times) if not bad[i] else pd.NA)
-    return pd.Series(out, index=raw.index, dtype="string"), bad
 
 
 def _original_json(frame: pd.DataFrame, positions: npt.NDArray[np.intp]) -> list[str]:
@@ -384,7 +190,7 @@ def validate(
     frame, personal = drop_personal_columns(raw.frame, spec)
     n = len(frame)
     rows = _row_numbers(n)
-    problems = _Problems()
+    problems = Problems()
     warnings: list[str] = []
 
     plan = plan_columns(frame.columns, spec)
@@ -398,12 +204,21 @@ def validate(
             "the file has no id column: ids were derived from each row's content "
             "(stable, so re-importing the same file does not duplicate rows)"
         )
+    context = FieldContext(
+        frame=frame,
+        plan=plan,
+        spec=spec,
+        defaults=defaults,
+        categories=categories,
+        tz=tz,
+        now_local=now_local,
+        problems=problems,
+        rows=rows,
+    )
     for fspec in spec.fields:
         if fspec.name in out:
             continue
-        out[fspec.name] = _validate_field(
-            fspec, frame, plan, spec, defaults, categories, tz, now_local, problems, rows, warnings
-        )
+        out[fspec.name] = validate_field(fspec, context)
 
     # Duplicate keys: the first otherwise-valid occurrence wins.
     bad = problems.bad_mask(n)
@@ -425,7 +240,7 @@ def validate(
             key,
             Reason.DUPLICATE_ID,
             [
-                _msg(
+                problem_message(
                     int(rows[p]),
                     key,
                     f"{key} '{candidates.iloc[p]}' is already used by row "
@@ -494,7 +309,7 @@ def _locate(
     plan: ColumnPlan,
     spec: LayerSpec,
     region: Region,
-    problems: _Problems,
+    problems: Problems,
     rows: npt.NDArray[np.int64],
     warnings: list[str],
     fix_swapped: bool,
@@ -510,13 +325,15 @@ def _locate(
             LOCATION,
             Reason.MISSING_GEOMETRY,
             [
-                _msg(int(rows[p]), LOCATION, "the feature has no geometry", "draw or locate it")
+                problem_message(
+                    int(rows[p]), LOCATION, "the feature has no geometry", "draw or locate it"
+                )
                 for p in np.flatnonzero(missing)
             ],
         )
     elif plan.lat and plan.lon and spec.geometry == "Point":
-        lat, lat_missing, lat_nonnum = _parse_numbers(frame[plan.lat])
-        lon, lon_missing, lon_nonnum = _parse_numbers(frame[plan.lon])
+        lat, lat_missing, lat_nonnum = parse_numbers(frame[plan.lat])
+        lon, lon_missing, lon_nonnum = parse_numbers(frame[plan.lon])
         missing = lat_missing | lon_missing
         nonnum = (lat_nonnum | lon_nonnum) & ~missing
         problems.add(
@@ -524,7 +341,7 @@ def _locate(
             LOCATION,
             Reason.MISSING_COORDINATES,
             [
-                _msg(
+                problem_message(
                     int(rows[p]),
                     plan.lat if lat_missing[p] else plan.lon,
                     "the coordinate is empty",
@@ -538,7 +355,7 @@ def _locate(
             LOCATION,
             Reason.NON_NUMERIC_COORDINATES,
             [
-                _msg(
+                problem_message(
                     int(rows[p]),
                     plan.lat if lat_nonnum[p] else plan.lon,
                     f"{frame[plan.lat if lat_nonnum[p] else plan.lon].iloc[p]!r} is not a number",
@@ -564,7 +381,7 @@ def _locate(
         )
         return geometry
     elif plan.wkt:
-        text = _text(frame[plan.wkt])
+        text = as_text(frame[plan.wkt])
         geoms = shapely.from_wkt(text.fillna("").to_numpy(dtype=object), on_invalid="ignore")
         geometry = gpd.GeoSeries(geoms, crs=WGS84)
         empty_text = text.isna().to_numpy()
@@ -574,7 +391,7 @@ def _locate(
             LOCATION,
             Reason.MISSING_GEOMETRY,
             [
-                _msg(
+                problem_message(
                     int(rows[p]),
                     plan.wkt,
                     "the WKT geometry is empty",
@@ -588,7 +405,7 @@ def _locate(
             LOCATION,
             Reason.INVALID_GEOMETRY,
             [
-                _msg(
+                problem_message(
                     int(rows[p]),
                     plan.wkt,
                     f"{text.iloc[p][:60]!r} is not valid WKT",
@@ -636,7 +453,7 @@ def _wrong_type(
     allowed: tuple[str, ...],
     expected: str,
     fix: str,
-    problems: _Problems,
+    problems: Problems,
     rows: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.bool_]:
     """Record rows whose geometry type is not allowed; return their mask."""
@@ -648,7 +465,9 @@ def _wrong_type(
         LOCATION,
         Reason.WRONG_GEOMETRY_TYPE,
         [
-            _msg(int(rows[p]), LOCATION, f"a {types[p]} where {expected} is expected", fix)
+            problem_message(
+                int(rows[p]), LOCATION, f"a {types[p]} where {expected} is expected", fix
+            )
             for p in positions
         ],
     )
@@ -660,7 +479,7 @@ def _check_points(
     lon: npt.NDArray[np.float64],
     lat: npt.NDArray[np.float64],
     region: Region,
-    problems: _Problems,
+    problems: Problems,
     rows: npt.NDArray[np.int64],
     warnings: list[str],
     fix_swapped: bool,
@@ -690,7 +509,7 @@ def _check_points(
                 LOCATION,
                 Reason.LAT_LON_SWAPPED,
                 [
-                    _msg(
+                    problem_message(
                         int(rows[p]),
                         f"{lat_name}/{lon_name}" if lat_name != lon_name else lat_name,
                         f"latitude {lat[p]} and longitude {lon[p]} look swapped "
@@ -706,7 +525,7 @@ def _check_points(
         LOCATION,
         Reason.INVALID_COORDINATES,
         [
-            _msg(
+            problem_message(
                 int(rows[p]),
                 lat_name,
                 f"latitude {lat[p]} / longitude {lon[p]} are not on Earth",
@@ -720,7 +539,7 @@ def _check_points(
         LOCATION,
         Reason.OUTSIDE_REGION,
         [
-            _msg(
+            problem_message(
                 int(rows[p]),
                 lat_name,
                 f"the point ({lat[p]:.5f}, {lon[p]:.5f}) lies outside the region {region.label} "
@@ -737,7 +556,7 @@ def _check_polygons(
     geometry: gpd.GeoSeries,
     missing: npt.NDArray[np.bool_],
     region: Region,
-    problems: _Problems,
+    problems: Problems,
     rows: npt.NDArray[np.int64],
     warnings: list[str],
 ) -> gpd.GeoSeries:
@@ -779,7 +598,7 @@ def _check_polygons(
             LOCATION,
             Reason.INVALID_GEOMETRY,
             [
-                _msg(
+                problem_message(
                     int(rows[p]),
                     LOCATION,
                     "the polygon is invalid and cannot be repaired",
@@ -796,7 +615,7 @@ def _check_polygons(
         LOCATION,
         Reason.OUTSIDE_REGION,
         [
-            _msg(
+            problem_message(
                 int(rows[p]),
                 LOCATION,
                 f"the polygon does not touch the region {region.label}",
@@ -806,215 +625,3 @@ def _check_polygons(
         ],
     )
     return geometry
-
-
-def _validate_field(
-    fspec: FieldSpec,
-    frame: pd.DataFrame,
-    plan: ColumnPlan,
-    spec: LayerSpec,
-    defaults: Mapping[str, str],
-    categories: Sequence[str],
-    tz: dt.tzinfo,
-    now_local: dt.datetime,
-    problems: _Problems,
-    rows: npt.NDArray[np.int64],
-    warnings: list[str],
-) -> pd.Series:
-    """Parse one field of every row, recording its problems, and return the typed values."""
-    n = len(frame)
-    name = fspec.name
-    source = plan.fields.get(name)
-    if fspec.type is FieldType.DATETIME and source is None and plan.date_part and plan.time_part:
-        raw = (
-            _text(frame[plan.date_part]).fillna("") + " " + _text(frame[plan.time_part]).fillna("")
-        ).str.strip()
-        raw = raw.mask(raw == "", pd.NA)
-        source = f"{plan.date_part} + {plan.time_part}"
-    elif source is not None:
-        raw = frame[source]
-    else:
-        raw = pd.Series(pd.NA, index=frame.index, dtype="object")
-        source = name
-    if name in defaults:
-        text = _text(raw)
-        raw = text.fillna(defaults[name])
-    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        present = raw.notna().to_numpy()
-    else:
-        present = _text(raw.astype("object")).notna().to_numpy()
-
-    # CCTV status: missing means unknown (the schema says so).
-    if name == STATUS and spec.kind is LayerKind.CCTV:
-        raw = _text(raw).fillna("unknown")
-        present = np.ones(n, dtype=bool)
-
-    if fspec.required:
-        miss = np.flatnonzero(~present)
-        where = (
-            f"the file has no '{name}' column"
-            if name not in plan.fields
-            and name not in defaults
-            and not (fspec.type is FieldType.DATETIME and plan.date_part)
-            else "the value is empty"
-        )
-        fix = (
-            f"add a '{name}' column, map one with --map 'SOURCE={name}', or give "
-            f"--default {name}=VALUE"
-            if "no '" in where
-            else f"fill in {name}"
-        )
-        problems.add(
-            miss, name, Reason.MISSING_VALUE, [_msg(int(rows[p]), source, where, fix) for p in miss]
-        )
-
-    if fspec.type is FieldType.TEXT:
-        return _text(raw)
-
-    if fspec.type in (FieldType.INTEGER, FieldType.NUMBER):
-        values, _missing, nonnum = _parse_numbers(raw)
-        if fspec.type is FieldType.INTEGER:
-            frac = values.notna().to_numpy() & (values.fillna(0) % 1 != 0).to_numpy()
-            nonnum = nonnum | frac
-        pos = np.flatnonzero(nonnum)
-        problems.add(
-            pos,
-            name,
-            Reason.NOT_A_NUMBER,
-            [
-                _msg(
-                    int(rows[p]),
-                    source,
-                    f"{_text(raw).iloc[p]!r} is not "
-                    + ("a whole number" if fspec.type is FieldType.INTEGER else "a number"),
-                    "write digits only, e.g. 12",
-                )
-                for p in pos
-            ],
-        )
-        if fspec.minimum is not None:
-            low = (values < fspec.minimum).fillna(False).to_numpy(dtype=bool)
-            pos = np.flatnonzero(low)
-            problems.add(
-                pos,
-                name,
-                Reason.OUT_OF_RANGE,
-                [
-                    _msg(
-                        int(rows[p]),
-                        source,
-                        f"{values.iloc[p]:g} is below {fspec.minimum:g}",
-                        f"give a value of at least {fspec.minimum:g}",
-                    )
-                    for p in pos
-                ],
-            )
-        values = values.where(~nonnum)
-        if fspec.type is FieldType.INTEGER:
-            return values.round().astype("Int64")
-        return values.astype(float)
-
-    if fspec.type is FieldType.VOCAB:
-        allowed = vocabulary(fspec, categories)
-        text = _text(raw)
-        lookup = {_fold(a): a for a in allowed}
-        lookup.update({k: v for k, v in SYNONYMS.items() if v in allowed})
-        # Fold each distinct value once (a 1M-row file has a handful of categories).
-        codes, uniques = pd.factorize(text)
-        resolved = np.array([lookup.get(_fold(str(u))) for u in uniques] + [None], dtype=object)
-        mapped = pd.Series(resolved[codes], index=raw.index, dtype="str")
-        unknown = (text.notna() & mapped.isna()).to_numpy()
-        pos = np.flatnonzero(unknown)
-        reason = Reason.UNKNOWN_CATEGORY if name == CATEGORY else Reason.UNKNOWN_VALUE
-        messages = []
-        for p in pos:
-            value = str(text.iloc[p])
-            close = difflib.get_close_matches(_fold(value), list(lookup), n=1, cutoff=0.6)
-            hint = f" (did you mean '{lookup[close[0]]}'?)" if close else ""
-            messages.append(
-                _msg(
-                    int(rows[p]),
-                    source,
-                    f"{value!r} is not an allowed {name}{hint}",
-                    "use one of "
-                    + ", ".join(allowed)
-                    + (" or extend SHAKTI_CATEGORIES" if name == CATEGORY else ""),
-                )
-            )
-        problems.add(pos, name, reason, messages)
-        return mapped
-
-    if fspec.type is FieldType.TIMES:
-        values_t, bad = _parse_times(raw)
-        pos = np.flatnonzero(bad)
-        problems.add(
-            pos,
-            name,
-            Reason.UNPARSEABLE_TIME,
-            [
-                _msg(
-                    int(rows[p]),
-                    source,
-                    f"{_text(raw).iloc[p]!r} is not a list of HH:MM times",
-                    "write times like 13:30;17:00",
-                )
-                for p in pos
-            ],
-        )
-        return values_t
-
-    # DATE and DATETIME
-    parsed = parse_datetimes(raw, tz)
-    unparsed = present & parsed.isna().to_numpy()
-    is_date = fspec.type is FieldType.DATE
-    pos = np.flatnonzero(unparsed)
-    problems.add(
-        pos,
-        name,
-        Reason.UNPARSEABLE_DATE if is_date else Reason.UNPARSEABLE_TIMESTAMP,
-        [
-            _msg(
-                int(rows[p]),
-                source,
-                f"{_text(raw.astype('object')).iloc[p]!r} is not a "
-                + ("date" if is_date else "date and time"),
-                "write ISO 8601 ("
-                + ("2026-11-28" if is_date else "2026-11-28T18:30 or 2026-11-28T18:30+05:30")
-                + ") or day-first ("
-                + ("28/11/2026" if is_date else "28/11/2026 18:30")
-                + ")",
-            )
-            for p in pos
-        ],
-    )
-    limit = pd.Timestamp(now_local)
-    if is_date:
-        limit = limit.normalize() + pd.Timedelta(days=1)
-    future = (
-        (parsed >= limit).fillna(False).to_numpy(dtype=bool)
-        if is_date
-        else (parsed > limit).fillna(False).to_numpy(dtype=bool)
-    )
-    pos = np.flatnonzero(future)
-    problems.add(
-        pos,
-        name,
-        Reason.FUTURE_DATE if is_date else Reason.FUTURE_TIMESTAMP,
-        [
-            _msg(
-                int(rows[p]),
-                source,
-                f"{parsed.iloc[p].isoformat()} is in the future (now is "
-                f"{now_local.isoformat(timespec='minutes')})",
-                "check the year and the day/month order; dates are read day-first",
-            )
-            for p in pos
-        ],
-    )
-    if is_date:
-        dates: pd.Series = parsed.dt.tz_localize(None).dt.normalize()
-        return dates
-    return parsed
-
-
-__all__ = ["LOCATION", "ValidationReport", "parse_datetimes", "validate"]
