@@ -34,6 +34,8 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from geo.errors import ExportError, InputFileError, StoreError
+from geo.store import is_database_url
 from geo.store.backup import (
     CHUNK_BYTES,
     StoreSummary,
@@ -47,8 +49,6 @@ from geo.store.backup import (
     store_write_lock,
     table_counts,
 )
-from geo.errors import ExportError, InputFileError, StoreError
-from geo.store import is_database_url
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,9 @@ import shapely
 from scipy.spatial import cKDTree
 
 from api.errors import NotFoundError, NoValidRowError, PayloadTooLargeError, UnavailableError
+from geo.crs import metric_crs_for, to_metric, to_wgs84
+from geo.errors import ExportError, InputTooLargeError, ParameterError
+from geo.ingest import ImportResult, import_file, validate_file
 from geo.ingest.columns import (
     DATE_PART_ALIASES,
     LAT_ALIASES,
@@ -28,9 +31,6 @@ from geo.ingest.columns import (
     WKT_ALIASES,
     normalise,
 )
-from geo.crs import metric_crs_for, to_metric, to_wgs84
-from geo.errors import ExportError, InputTooLargeError, ParameterError
-from geo.ingest import ImportResult, import_file, validate_file
 from geo.ingest.limits import LIMIT_SETTINGS, ReadLimits
 from geo.ingest.privacy import find_personal_columns
 from geo.ingest.public_text import MAX_ECHOED_NAMES, clip

@@ -56,8 +56,8 @@ def guard_columns(
     """Return the whitelisted columns present in ``frame``, after a personal-data check.
 
     Only columns named in ``allowed`` can ever reach a popup or tooltip; on top of that,
-    :func:`geo.ingest.privacy.find_personal_columns` checks their names (the layer's own fields pass)
-    and their values (every column, own fields too), so a column holding phone numbers,
+    :func:`geo.ingest.privacy.find_personal_columns` checks their names (the layer's own fields
+    pass) and their values (every column, own fields too), so a column holding phone numbers,
     Aadhaar-like numbers or e-mail addresses is refused rather than shown.
 
     Parameters

@@ -634,8 +634,8 @@ def read_partitions(
     """
     import dask_geopandas
 
-    from geo.store.postgis import PostgisStore
     from geo.schema import layer_spec
+    from geo.store.postgis import PostgisStore
 
     store = PostgisStore(url)
     ranges = store.fid_ranges(kind, npartitions)

@@ -31,10 +31,10 @@ from api.backup import (
 )
 from api.cli_common import app
 from api.users import Role, UserStore
-from geo.store.backup import INTEGRITY_OK, snapshot_sqlite
 from geo.errors import ExportError, InputFileError, StoreError
 from geo.schema import LayerKind
 from geo.store import open_store
+from geo.store.backup import INTEGRITY_OK, snapshot_sqlite
 from tests.test_store import layer_frame, make_batch
 
 runner = CliRunner()

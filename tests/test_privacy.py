@@ -1,4 +1,4 @@
-"""Tests of geo.ingest.privacy: personal columns are found by name and by value, and never stored."""
+"""Tests of geo.ingest.privacy: personal columns found by name and by value, and never stored."""
 
 from __future__ import annotations
 

@@ -24,7 +24,6 @@ from shapely.geometry import MultiPolygon, Polygon
 
 import geo.store.gpkg as gpkg_store
 from geo.errors import StoreError, StoreLockedError
-from geo.store.gpkg import GeoPackageStore
 from geo.ingest.quarantine import (
     Q_FIELD,
     Q_IMPORT_ID,
@@ -66,6 +65,7 @@ from geo.store import (
     Store,
     open_store,
 )
+from geo.store.gpkg import GeoPackageStore
 
 WGS84 = "EPSG:4326"
 THANA_NAMES = ("Kotwali", "Lanka", "Bhelupur")

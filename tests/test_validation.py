@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from geo.ingest.quarantine import Q_FIELD, Q_MESSAGE, Q_ORIGINAL, Q_REASON, Q_ROW, Reason
 from geo.ingest.readers import RawTable
+from geo.ingest.validation import LOCATION, validate
 from geo.region import Region
 from geo.schema import ACTION_TAKEN, CATEGORY, ID, OCCURRED_AT, SOURCE, STATUS, LayerKind
 from geo.settings import DEFAULT_CATEGORIES
-from geo.ingest.validation import LOCATION, validate
 from tests.conftest import NOW
 
 RawFactory = Callable[..., RawTable]

@@ -25,14 +25,8 @@ from typing import Final
 
 from geo.errors import StoreError
 from geo.schema import LayerKind
-from geo.store.gpkg import (
-    IMPORTS_TABLE,
-    META_FORMAT,
-    META_TABLE,
-    QUARANTINE_TABLE,
-    GeoPackageStore,
-    write_lock,
-)
+from geo.store.frames import IMPORTS_TABLE, META_FORMAT, META_TABLE, QUARANTINE_TABLE
+from geo.store.gpkg import GeoPackageStore, write_lock
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +47,7 @@ class StoreSummary:
     Attributes
     ----------
     format : int
-        Table layout version (``geo.store.gpkg.STORE_FORMAT`` when written).
+        Table layout version (``geo.store.frames.STORE_FORMAT`` when written).
     version : int
         Store version: the number of applied imports.
     layers : dict of str to int

@@ -1,4 +1,4 @@
-"""Columns of the store's quarantine and import-log tables, shared by every backend and ingest."""
+"""Table layout shared by every store backend: table names, quarantine and import-log columns."""
 
 from __future__ import annotations
 
@@ -44,3 +44,23 @@ IMPORT_LOG_COLUMNS: Final = (
     IMP_ACCEPTED,
     IMP_QUARANTINED,
 )
+
+# ---- table layout of every backend ----
+#: Version of the table layout the backends write (``meta.format``).
+STORE_FORMAT: Final = 1
+#: Column of the layers holding the geometry.
+GEOM_COLUMN: Final = "geom"
+#: Primary key column of every table.
+FID_COLUMN: Final = "fid"
+
+QUARANTINE_TABLE: Final = "quarantine"
+IMPORTS_TABLE: Final = "imports"
+META_TABLE: Final = "meta"
+META_VERSION: Final = "version"
+META_FORMAT: Final = "format"
+META_CREATED: Final = "created_at"
+
+#: How long ``apply`` waits for another writer before raising ``StoreLockedError`` (seconds).
+DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
+#: How often a waiting writer tries the lock again (seconds).
+LOCK_POLL_S: Final = 0.05

@@ -15,7 +15,6 @@ import struct
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,6 +36,9 @@ from geo.schema import (
     layer_spec,
 )
 from geo.store.frames import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    FID_COLUMN,
+    GEOM_COLUMN,
     IMP_ACCEPTED,
     IMP_AT,
     IMP_ID,
@@ -46,10 +48,18 @@ from geo.store.frames import (
     IMP_SHA256,
     IMP_SOURCE,
     IMPORT_LOG_COLUMNS,
+    IMPORTS_TABLE,
+    LOCK_POLL_S,
+    META_CREATED,
+    META_FORMAT,
+    META_TABLE,
+    META_VERSION,
     Q_IMPORT_ID,
     Q_KIND,
     Q_ROW,
     QUARANTINE_COLUMNS,
+    QUARANTINE_TABLE,
+    STORE_FORMAT,
 )
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
@@ -60,7 +70,11 @@ from geo.store.rows import (
     Features,
     FloatArray,
     Row,
+    decode_frame,
+    decode_import_log,
+    decode_quarantine,
     layer_columns,
+    now_iso,
     prepare_features,
     prepare_quarantine,
 )
@@ -88,19 +102,6 @@ logger = logging.getLogger(__name__)
 # layer it touches, maintains the R-tree and the feature count itself and recreates the
 # triggers verbatim before committing.
 
-#: Version of the table layout this module writes (``meta.format``).
-STORE_FORMAT: Final = 1
-#: Column of the layers holding the GeoPackage geometry blob.
-GEOM_COLUMN: Final = "geom"
-#: Primary key column of every table.
-FID_COLUMN: Final = "fid"
-
-QUARANTINE_TABLE: Final = "quarantine"
-IMPORTS_TABLE: Final = "imports"
-META_TABLE: Final = "meta"
-META_VERSION: Final = "version"
-META_FORMAT: Final = "format"
-META_CREATED: Final = "created_at"
 
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` values of GeoPackage 1.2+ ("GPKG") and 1.0/1.1 ("GP10", "GP11").
@@ -130,18 +131,10 @@ _RTREE_CELL = np.dtype(
 #: R-tree insert costs ~20 µs, a bulk load ~2 µs per row of the whole layer).
 _BULK_SHARE: Final = 0.1
 
-DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
-_LOCK_POLL_S: Final = 0.05
-
 
 def _q(name: str) -> str:
     """Return ``name`` quoted as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
-
-
-def _now_iso() -> str:
-    """Return the current UTC time as ISO 8601 with milliseconds."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _encode_geometries(geoms: npt.NDArray[np.object_], points: bool) -> list[bytes]:
@@ -198,40 +191,14 @@ def _decode_geometries(blobs: Sequence[bytes | None]) -> npt.NDArray[np.object_]
 
 
 # ---------------------------------------------------------------------------------------------
-# Decoding: SQLite values → pandas
-
-
-def _decode_column(values: Sequence[Any], col: Col) -> Any:
-    """Return a pandas array or Series of one column read from SQLite."""
-    if col is Col.TEXT:
-        return pd.Series(values, dtype="str")
-    if col is Col.INTEGER:
-        return pd.array(values, dtype="Int64")
-    if col is Col.REAL:
-        return np.array(values, dtype=np.float64)
-    if col is Col.DATE:
-        dates = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
-        return dates.astype("datetime64[ns]")
-    if col is Col.DATETIME:
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
-        return stamps.astype("datetime64[ns, UTC]")
-    return np.array(values, dtype=np.float64) == 1
-
-
-def _frame(rows: list[Row], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
-    """Return a DataFrame of SQLite rows, one column per ``(name, storage type)``."""
-    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    data = {
-        name: _decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
-    }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+# Decoding: layer rows (geometry blob first) → GeoDataFrame
 
 
 def _geoframe(rows: list[Row], spec: LayerSpec) -> gpd.GeoDataFrame:
     """Return layer rows (geometry blob first, then the columns) as a GeoDataFrame."""
     columns = layer_columns(spec)
     blobs = [row[0] for row in rows]
-    frame = _frame([row[1:] for row in rows], columns)
+    frame = decode_frame([row[1:] for row in rows], columns)
     frame[GEOMETRY] = _decode_geometries(blobs)
     return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
 
@@ -600,7 +567,7 @@ def _create_tables(conn: sqlite3.Connection) -> None:
     )
     conn.executemany(
         f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)",
-        [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, _now_iso())],
+        [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
     )
 
 
@@ -659,7 +626,7 @@ def write_lock(store_path: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> 
                         f"{timeout:g} s for {lock}",
                         fix="wait for the other import to finish and run this one again",
                     ) from None
-                time.sleep(_LOCK_POLL_S)
+                time.sleep(LOCK_POLL_S)
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -839,9 +806,7 @@ class GeoPackageStore:
             sql += " WHERE " + " AND ".join(where)
         with self._reading("read the quarantine") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", params).fetchall()
-        frame = _frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
-        frame[Q_ROW] = frame[Q_ROW].astype("int64")
-        return frame
+        return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
         """Return the import log, one row per import, oldest first.
@@ -855,10 +820,7 @@ class GeoPackageStore:
         sql = f"SELECT {', '.join(map(_q, IMPORT_LOG_COLUMNS))} FROM {IMPORTS_TABLE}"
         with self._reading("read the import log") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}").fetchall()
-        frame = _frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
-        for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
-            frame[name] = frame[name].astype("int64")
-        return frame
+        return decode_import_log(rows)
 
     # ---- writing ----
 
@@ -912,7 +874,7 @@ class GeoPackageStore:
                             IMP_KIND: spec.kind.value,
                             IMP_SOURCE: batch.source,
                             IMP_SHA256: batch.sha256,
-                            IMP_AT: _now_iso(),
+                            IMP_AT: now_iso(),
                             IMP_ROWS: int(batch.rows),
                             IMP_ACCEPTED: features.n,
                             IMP_QUARANTINED: quarantined,

@@ -29,7 +29,6 @@ import logging
 import time
 import zlib
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -45,6 +44,9 @@ from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
 from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
 from geo.store.frames import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    FID_COLUMN,
+    GEOM_COLUMN,
     IMP_ACCEPTED,
     IMP_AT,
     IMP_ID,
@@ -54,10 +56,18 @@ from geo.store.frames import (
     IMP_SHA256,
     IMP_SOURCE,
     IMPORT_LOG_COLUMNS,
+    IMPORTS_TABLE,
+    LOCK_POLL_S,
+    META_CREATED,
+    META_FORMAT,
+    META_TABLE,
+    META_VERSION,
     Q_IMPORT_ID,
     Q_KIND,
     Q_ROW,
     QUARANTINE_COLUMNS,
+    QUARANTINE_TABLE,
+    STORE_FORMAT,
 )
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
@@ -65,7 +75,10 @@ from geo.store.rows import (
     QUARANTINE_STORAGE,
     Col,
     Features,
+    decode_import_log,
+    decode_quarantine,
     layer_columns,
+    now_iso,
     prepare_features,
     prepare_quarantine,
 )
@@ -76,21 +89,9 @@ logger = logging.getLogger(__name__)
 SCHEMA_PARAM: Final = "schema"
 #: Schema used when the URL names none.
 DEFAULT_SCHEMA: Final = "shakti"
-#: Version of the table layout this module writes (``meta.format``).
-STORE_FORMAT: Final = 1
-GEOM_COLUMN: Final = "geom"
-FID_COLUMN: Final = "fid"
 SRID: Final = 4326
 
-QUARANTINE_TABLE: Final = "quarantine"
-IMPORTS_TABLE: Final = "imports"
-META_TABLE: Final = "meta"
-META_VERSION: Final = "version"
-META_FORMAT: Final = "format"
-META_CREATED: Final = "created_at"
 
-DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
-_LOCK_POLL_S: Final = 0.05
 DEFAULT_CONNECT_TIMEOUT_S: Final = 10
 
 _PG_TYPES: Final[dict[Col, str]] = {
@@ -136,34 +137,6 @@ def _primary(exc: psycopg.Error) -> str:
         return primary.strip()
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else "no message"
-
-
-def _now_iso() -> str:
-    """Return the current UTC time as ISO 8601 with milliseconds."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _decode(values: Sequence[Any], col: Col) -> Any:
-    """Return a pandas column from PostgreSQL values, with the GeoPackage store's dtypes."""
-    if col is Col.TEXT:
-        return pd.Series(values, dtype="str")
-    if col is Col.INTEGER:
-        return pd.array(values, dtype="Int64")
-    if col is Col.REAL:
-        return np.array(values, dtype=np.float64)
-    if col is Col.DATE:
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
-    if col is Col.DATETIME:
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
-        return stamps.astype("datetime64[ns, UTC]")
-    return np.array([v is True for v in values], dtype=bool)
-
-
-def _frame(rows: list[tuple[Any, ...]], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
-    """Return a DataFrame of result rows, one column per ``(name, storage type)``."""
-    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    data = {name: _decode(vals, col) for (name, col), vals in zip(columns, values, strict=True)}
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
 
 
 class PostgisStore:
@@ -362,7 +335,7 @@ class PostgisStore:
         with conn.cursor() as cur:
             cur.executemany(
                 sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s)").format(self._t(META_TABLE)),
-                [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, _now_iso())],
+                [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
             )
         logger.info("created a new store at %s", self.location)
 
@@ -572,9 +545,7 @@ class PostgisStore:
         query += sql.SQL(" ORDER BY {}").format(sql.Identifier(FID_COLUMN))
         with self._connect("read the quarantine") as conn:
             rows = conn.execute(query, params).fetchall()
-        frame = _frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
-        frame[Q_ROW] = frame[Q_ROW].astype("int64")
-        return frame
+        return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
         """Return the import log, one row per import, oldest first.
@@ -592,10 +563,7 @@ class PostgisStore:
         )
         with self._connect("read the import log") as conn:
             rows = conn.execute(query).fetchall()
-        frame = _frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
-        for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
-            frame[name] = frame[name].astype("int64")
-        return frame
+        return decode_import_log(rows)
 
     # ---- writing ----
 
@@ -647,7 +615,7 @@ class PostgisStore:
                     IMP_KIND: spec.kind.value,
                     IMP_SOURCE: batch.source,
                     IMP_SHA256: batch.sha256,
-                    IMP_AT: _now_iso(),
+                    IMP_AT: now_iso(),
                     IMP_ROWS: int(batch.rows),
                     IMP_ACCEPTED: features.n,
                     IMP_QUARANTINED: quarantined,
@@ -685,7 +653,7 @@ class PostgisStore:
                     f"{self._lock_timeout:g} s for the advisory lock {self._lock_key}",
                     fix="wait for the other import to finish and run this one again",
                 )
-            time.sleep(_LOCK_POLL_S)
+            time.sleep(LOCK_POLL_S)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Checking and encoding an import batch's rows for storage, shared by every store backend."""
+"""Encoding rows for storage and decoding them back, one rule shared by every store backend."""
 
 # The GeoPackage store (geo.store.gpkg) and the PostGIS store (geo.store.postgis) accept and
 # refuse exactly the same batches and store the same values: the checks, the storage type of
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -32,6 +33,7 @@ from geo.store.frames import (
     IMP_ROWS,
     IMP_SHA256,
     IMP_SOURCE,
+    IMPORT_LOG_COLUMNS,
     Q_FIELD,
     Q_IMPORT_ID,
     Q_KIND,
@@ -40,6 +42,7 @@ from geo.store.frames import (
     Q_REASON,
     Q_ROW,
     Q_SOURCE,
+    QUARANTINE_COLUMNS,
 )
 from geo.store.protocol import ImportBatch
 
@@ -341,3 +344,101 @@ def _original_text(value: Any) -> str | None:
     if isinstance(value, dict | list | tuple):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding: database values → pandas (one rule for every backend's driver values)
+
+
+def now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with milliseconds (the import log's time)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def decode_column(values: Sequence[Any], col: Col) -> Any:
+    """Return a pandas array or Series of one stored column.
+
+    One rule for every backend: dates and date-times are ISO 8601 text (SQLite) or
+    ``date``/``datetime`` objects (psycopg), instants come back in UTC; a boolean is true
+    exactly when it equals 1 (SQLite's ``1``, PostgreSQL's ``True``), missing is false.
+
+    Parameters
+    ----------
+    values : sequence
+        The column's values as the database driver returns them.
+    col : Col
+        How the column is stored.
+
+    Returns
+    -------
+    pandas.Series, pandas array or numpy.ndarray
+    """
+    if col is Col.TEXT:
+        return pd.Series(values, dtype="str")
+    if col is Col.INTEGER:
+        return pd.array(values, dtype="Int64")
+    if col is Col.REAL:
+        return np.array(values, dtype=np.float64)
+    if col is Col.DATE:
+        dates = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
+        return dates.astype("datetime64[ns]")
+    if col is Col.DATETIME:
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
+        return stamps.astype("datetime64[ns, UTC]")
+    return np.array([v is not None and v == 1 for v in values], dtype=bool)
+
+
+def decode_frame(rows: Sequence[Row], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
+    """Return a DataFrame of result rows, one column per ``(name, storage type)``.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        Result rows, values in the order of ``columns``.
+    columns : sequence of (str, Col)
+
+    Returns
+    -------
+    pandas.DataFrame
+        With a ``RangeIndex``.
+    """
+    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data = {
+        name: decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def decode_quarantine(rows: Sequence[Row]) -> pd.DataFrame:
+    """Return stored quarantine rows (in ``QUARANTINE_COLUMNS`` order) as the quarantine frame.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``QUARANTINE_COLUMNS``, ``row`` as ``int64``, the others text.
+    """
+    frame = decode_frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
+    frame[Q_ROW] = frame[Q_ROW].astype("int64")
+    return frame
+
+
+def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
+    """Return stored import-log rows (in ``IMPORT_LOG_COLUMNS`` order) as the import log frame.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``IMPORT_LOG_COLUMNS``; ``imported_at`` ISO 8601 text, the counts ``int64``.
+    """
+    frame = decode_frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
+    for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
+        frame[name] = frame[name].astype("int64")
+    return frame
