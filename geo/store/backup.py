@@ -26,7 +26,8 @@ from typing import Final
 from geo.errors import StoreError
 from geo.schema import LayerKind
 from geo.store.frames import IMPORTS_TABLE, META_FORMAT, META_TABLE, QUARANTINE_TABLE
-from geo.store.gpkg import GeoPackageStore, write_lock
+from geo.store.gpkg import GeoPackageStore
+from geo.store.gpkg_lock import write_lock
 
 logger = logging.getLogger(__name__)
 
