@@ -219,11 +219,39 @@ def validate(
         if fspec.name in out:
             continue
         out[fspec.name] = validate_field(fspec, context)
+    _check_duplicate_keys(out[key], key, problems, rows)
 
-    # Duplicate keys: the first otherwise-valid occurrence wins.
-    bad = problems.bad_mask(n)
-    keys = out[key]
-    candidates = pd.Series(keys.where(~bad), index=frame.index)
+    good = ~problems.bad_mask(n)
+    accepted = _accepted_frame(out, geometry, good, spec)
+    quarantine = _quarantine_frame(problems, frame, rows, spec, raw.source)
+    report = ValidationReport(
+        kind=spec.kind,
+        source=raw.source,
+        rows=n,
+        accepted=accepted,
+        accepted_rows=pd.Series(rows[good], name=Q_ROW),
+        quarantine=quarantine.reset_index(drop=True),
+        personal_columns=personal,
+        ignored_columns=plan.ignored,
+        warnings=warnings,
+    )
+    logger.info(
+        "validated %s as %s: %d rows, %d accepted, %d quarantined",
+        raw.source,
+        spec.kind.value,
+        n,
+        len(accepted),
+        report.n_quarantined,
+    )
+    return report
+
+
+def _check_duplicate_keys(
+    keys: pd.Series, key: str, problems: Problems, rows: npt.NDArray[np.int64]
+) -> None:
+    """Record a duplicate id for every repeated key: the first otherwise-valid row wins."""
+    bad = problems.bad_mask(len(keys))
+    candidates = pd.Series(keys.where(~bad), index=keys.index)
     dup = candidates.duplicated(keep="first") & candidates.notna()
     if dup.any():
         first_row = {
@@ -251,8 +279,14 @@ def validate(
             ],
         )
 
-    bad = problems.bad_mask(n)
-    good = ~bad
+
+def _accepted_frame(
+    out: Mapping[str, pd.Series],
+    geometry: gpd.GeoSeries,
+    good: npt.NDArray[np.bool_],
+    spec: LayerSpec,
+) -> gpd.GeoDataFrame:
+    """Return the accepted rows with exactly the layer's stored columns (derived ones empty)."""
     accepted = gpd.GeoDataFrame(
         {name: series[good].reset_index(drop=True) for name, series in out.items()},
         geometry=gpd.GeoSeries(geometry[good].reset_index(drop=True), crs=WGS84),
@@ -264,15 +298,25 @@ def validate(
             if derived == THANA_MISMATCH
             else pd.Series(pd.NA, index=accepted.index, dtype="string")
         )
-    accepted = accepted.loc[:, list(spec.columns)]
+    result: gpd.GeoDataFrame = accepted.loc[:, list(spec.columns)]
+    return result
 
+
+def _quarantine_frame(
+    problems: Problems,
+    frame: pd.DataFrame,
+    rows: npt.NDArray[np.int64],
+    spec: LayerSpec,
+    source: str,
+) -> pd.DataFrame:
+    """Return the quarantine: one line per problem, ordered by row then field."""
     qframe = problems.frame().sort_values(["pos", Q_FIELD], kind="stable")
     positions = qframe["pos"].to_numpy(dtype=np.intp)
-    quarantine = pd.DataFrame(
+    return pd.DataFrame(
         {
             Q_IMPORT_ID: "",
             Q_KIND: spec.kind.value,
-            Q_SOURCE: raw.source,
+            Q_SOURCE: source,
             Q_ROW: rows[positions] if len(positions) else np.array([], dtype=np.int64),
             Q_FIELD: qframe[Q_FIELD].to_numpy(),
             Q_REASON: qframe[Q_REASON].to_numpy(),
@@ -281,26 +325,6 @@ def validate(
         },
         columns=list(QUARANTINE_COLUMNS),
     )
-    report = ValidationReport(
-        kind=spec.kind,
-        source=raw.source,
-        rows=n,
-        accepted=accepted,
-        accepted_rows=pd.Series(rows[good], name=Q_ROW),
-        quarantine=quarantine.reset_index(drop=True),
-        personal_columns=personal,
-        ignored_columns=plan.ignored,
-        warnings=warnings,
-    )
-    logger.info(
-        "validated %s as %s: %d rows, %d accepted, %d quarantined",
-        raw.source,
-        spec.kind.value,
-        n,
-        len(accepted),
-        report.n_quarantined,
-    )
-    return report
 
 
 def _locate(
@@ -317,58 +341,10 @@ def _locate(
     """Build the geometry of every row, recording location problems."""
     n = len(frame)
     if raw.geometry is not None:
-        geoms = np.asarray(raw.geometry.reset_index(drop=True).to_numpy(), dtype=object)
-        geometry = gpd.GeoSeries(geoms, crs=WGS84)
-        missing = geometry.isna().to_numpy() | geometry.is_empty.to_numpy()
-        problems.add(
-            np.flatnonzero(missing),
-            LOCATION,
-            Reason.MISSING_GEOMETRY,
-            [
-                problem_message(
-                    int(rows[p]), LOCATION, "the feature has no geometry", "draw or locate it"
-                )
-                for p in np.flatnonzero(missing)
-            ],
-        )
+        geometry, missing = _geometry_from_file(raw.geometry, problems, rows)
     elif plan.lat and plan.lon and spec.geometry == "Point":
-        lat, lat_missing, lat_nonnum = parse_numbers(frame[plan.lat])
-        lon, lon_missing, lon_nonnum = parse_numbers(frame[plan.lon])
-        missing = lat_missing | lon_missing
-        nonnum = (lat_nonnum | lon_nonnum) & ~missing
-        problems.add(
-            np.flatnonzero(missing),
-            LOCATION,
-            Reason.MISSING_COORDINATES,
-            [
-                problem_message(
-                    int(rows[p]),
-                    plan.lat if lat_missing[p] else plan.lon,
-                    "the coordinate is empty",
-                    "fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)",
-                )
-                for p in np.flatnonzero(missing)
-            ],
-        )
-        problems.add(
-            np.flatnonzero(nonnum),
-            LOCATION,
-            Reason.NON_NUMERIC_COORDINATES,
-            [
-                problem_message(
-                    int(rows[p]),
-                    plan.lat if lat_nonnum[p] else plan.lon,
-                    f"{frame[plan.lat if lat_nonnum[p] else plan.lon].iloc[p]!r} is not a number",
-                    "write decimal degrees such as 25.3176 (no N/E letters, no degree signs)",
-                )
-                for p in np.flatnonzero(nonnum)
-            ],
-        )
-        lon_a = lon.to_numpy(dtype=float)
-        lat_a = lat.to_numpy(dtype=float)
-        geometry = gpd.GeoSeries(shapely.points(lon_a, lat_a), crs=WGS84)
-        geometry[missing | nonnum] = None
-        geometry = _check_points(
+        geometry, lon_a, lat_a = _points_from_lat_lon(frame, plan.lat, plan.lon, problems, rows)
+        return _check_points(
             geometry,
             lon_a,
             lat_a,
@@ -379,56 +355,10 @@ def _locate(
             fix_swapped,
             (plan.lat, plan.lon),
         )
-        return geometry
     elif plan.wkt:
-        text = as_text(frame[plan.wkt])
-        geoms = shapely.from_wkt(text.fillna("").to_numpy(dtype=object), on_invalid="ignore")
-        geometry = gpd.GeoSeries(geoms, crs=WGS84)
-        empty_text = text.isna().to_numpy()
-        unparsed = (~empty_text) & geometry.isna().to_numpy()
-        problems.add(
-            np.flatnonzero(empty_text),
-            LOCATION,
-            Reason.MISSING_GEOMETRY,
-            [
-                problem_message(
-                    int(rows[p]),
-                    plan.wkt,
-                    "the WKT geometry is empty",
-                    "give a WKT such as POINT (83.0104 25.3176), lon first",
-                )
-                for p in np.flatnonzero(empty_text)
-            ],
-        )
-        problems.add(
-            np.flatnonzero(unparsed),
-            LOCATION,
-            Reason.INVALID_GEOMETRY,
-            [
-                problem_message(
-                    int(rows[p]),
-                    plan.wkt,
-                    f"{text.iloc[p][:60]!r} is not valid WKT",
-                    "give a WKT such as POINT (83.0104 25.3176), lon first",
-                )
-                for p in np.flatnonzero(unparsed)
-            ],
-        )
-        missing = empty_text | unparsed
+        geometry, missing = _geometry_from_wkt(frame, plan.wkt, problems, rows)
     else:
-        cols = describe_names(frame.columns)  # a few, clipped: never the whole header
-        raise InputFileError(
-            f"{raw.source}: cannot find where the rows are",
-            why=f"a {spec.kind.value} file needs "
-            + (
-                "a geometry, latitude/longitude columns or a WKT column"
-                if spec.geometry == "Point"
-                else "polygon geometry (GeoJSON, GeoPackage, Shapefile) or a WKT column"
-            )
-            + f"; its columns are: {cols}",
-            fix="rename the coordinate columns to lat/lon (or map them: --map 'Y=lat' "
-            "--map 'X=lon'), or give a WKT column named wkt",
-        )
+        raise _nowhere_error(raw, frame, spec)
 
     if spec.geometry == "Point":
         ok = ~missing
@@ -445,6 +375,135 @@ def _locate(
             geometry, xs, ys, region, problems, rows, warnings, fix_swapped, (LOCATION, LOCATION)
         )
     return _check_polygons(geometry, missing, region, problems, rows, warnings)
+
+
+def _geometry_from_file(
+    file_geometry: gpd.GeoSeries, problems: Problems, rows: npt.NDArray[np.int64]
+) -> tuple[gpd.GeoSeries, npt.NDArray[np.bool_]]:
+    """Return the file's own geometries and which are missing (recorded as problems)."""
+    geoms = np.asarray(file_geometry.reset_index(drop=True).to_numpy(), dtype=object)
+    geometry = gpd.GeoSeries(geoms, crs=WGS84)
+    missing = geometry.isna().to_numpy() | geometry.is_empty.to_numpy()
+    problems.add(
+        np.flatnonzero(missing),
+        LOCATION,
+        Reason.MISSING_GEOMETRY,
+        [
+            problem_message(
+                int(rows[p]), LOCATION, "the feature has no geometry", "draw or locate it"
+            )
+            for p in np.flatnonzero(missing)
+        ],
+    )
+    return geometry, missing
+
+
+def _points_from_lat_lon(
+    frame: pd.DataFrame,
+    lat_column: str,
+    lon_column: str,
+    problems: Problems,
+    rows: npt.NDArray[np.int64],
+) -> tuple[gpd.GeoSeries, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return points from latitude/longitude columns and the parsed lon and lat values.
+
+    Missing and non-numeric coordinates are recorded as problems; their points are missing.
+    """
+    lat, lat_missing, lat_nonnum = parse_numbers(frame[lat_column])
+    lon, lon_missing, lon_nonnum = parse_numbers(frame[lon_column])
+    missing = lat_missing | lon_missing
+    nonnum = (lat_nonnum | lon_nonnum) & ~missing
+    problems.add(
+        np.flatnonzero(missing),
+        LOCATION,
+        Reason.MISSING_COORDINATES,
+        [
+            problem_message(
+                int(rows[p]),
+                lat_column if lat_missing[p] else lon_column,
+                "the coordinate is empty",
+                "fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)",
+            )
+            for p in np.flatnonzero(missing)
+        ],
+    )
+    problems.add(
+        np.flatnonzero(nonnum),
+        LOCATION,
+        Reason.NON_NUMERIC_COORDINATES,
+        [
+            problem_message(
+                int(rows[p]),
+                lat_column if lat_nonnum[p] else lon_column,
+                f"{frame[lat_column if lat_nonnum[p] else lon_column].iloc[p]!r} is not a number",
+                "write decimal degrees such as 25.3176 (no N/E letters, no degree signs)",
+            )
+            for p in np.flatnonzero(nonnum)
+        ],
+    )
+    lon_a = lon.to_numpy(dtype=float)
+    lat_a = lat.to_numpy(dtype=float)
+    geometry = gpd.GeoSeries(shapely.points(lon_a, lat_a), crs=WGS84)
+    geometry[missing | nonnum] = None
+    return geometry, lon_a, lat_a
+
+
+def _geometry_from_wkt(
+    frame: pd.DataFrame, wkt_column: str, problems: Problems, rows: npt.NDArray[np.int64]
+) -> tuple[gpd.GeoSeries, npt.NDArray[np.bool_]]:
+    """Return geometries parsed from a WKT column and which are missing or unparseable."""
+    text = as_text(frame[wkt_column])
+    geoms = shapely.from_wkt(text.fillna("").to_numpy(dtype=object), on_invalid="ignore")
+    geometry = gpd.GeoSeries(geoms, crs=WGS84)
+    empty_text = text.isna().to_numpy()
+    unparsed = (~empty_text) & geometry.isna().to_numpy()
+    problems.add(
+        np.flatnonzero(empty_text),
+        LOCATION,
+        Reason.MISSING_GEOMETRY,
+        [
+            problem_message(
+                int(rows[p]),
+                wkt_column,
+                "the WKT geometry is empty",
+                "give a WKT such as POINT (83.0104 25.3176), lon first",
+            )
+            for p in np.flatnonzero(empty_text)
+        ],
+    )
+    problems.add(
+        np.flatnonzero(unparsed),
+        LOCATION,
+        Reason.INVALID_GEOMETRY,
+        [
+            problem_message(
+                int(rows[p]),
+                wkt_column,
+                f"{text.iloc[p][:60]!r} is not valid WKT",
+                "give a WKT such as POINT (83.0104 25.3176), lon first",
+            )
+            for p in np.flatnonzero(unparsed)
+        ],
+    )
+    missing = empty_text | unparsed
+    return geometry, missing
+
+
+def _nowhere_error(raw: RawTable, frame: pd.DataFrame, spec: LayerSpec) -> InputFileError:
+    """Return the error of a file with no way to locate its rows."""
+    cols = describe_names(frame.columns)  # a few, clipped: never the whole header
+    return InputFileError(
+        f"{raw.source}: cannot find where the rows are",
+        why=f"a {spec.kind.value} file needs "
+        + (
+            "a geometry, latitude/longitude columns or a WKT column"
+            if spec.geometry == "Point"
+            else "polygon geometry (GeoJSON, GeoPackage, Shapefile) or a WKT column"
+        )
+        + f"; its columns are: {cols}",
+        fix="rename the coordinate columns to lat/lon (or map them: --map 'Y=lat' "
+        "--map 'X=lon'), or give a WKT column named wkt",
+    )
 
 
 def _wrong_type(
