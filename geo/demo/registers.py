@@ -100,12 +100,15 @@ class Sites:
     n_dispersal: IntArray
 
 
-def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
-    """Return the SYNTHETIC sites with their drawing weights and dispersal times."""
-    rows: list[dict[str, Any]] = []
-    anchors: list[tuple[float, float, float]] = []  # lon, lat, sigma_m
+class _SiteBook:
+    """The sites drawn so far: one row of attributes and one anchor (lon, lat, sigma) each."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.anchors: list[tuple[float, float, float]] = []  # lon, lat, sigma_m
 
     def add(
+        self,
         kind: str,
         name: str,
         lon: float,
@@ -121,16 +124,30 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
         trend: int = 0,
     ) -> None:
         """Add one site around (lon, lat), ``sigma`` metres (0: exactly there)."""
-        rows.append({
+        self.rows.append({
             "kind": kind, "name": name, "opens": opens, "disperses": disperses,
             "students": students, "w_disp": w_disp, "w_eve": w_eve, "w_transit": w_transit,
             "trend": trend,
         })  # fmt: skip
-        anchors.append((lon, lat, sigma))
+        self.anchors.append((lon, lat, sigma))
 
-    urban = np.array([s.urban for s in STATIONS])
+
+def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
+    """Return the SYNTHETIC sites with their drawing weights and dispersal times."""
+    book = _SiteBook()
+    _add_colleges(book)
+    _add_schools(book, rng, geo)
+    _add_coaching_centres(book, rng)
+    _add_training_centres(book, rng)
+    _add_hostels(book, rng)
+    _add_places(book)
+    return _sites(book, rng, geo)
+
+
+def _add_colleges(book: _SiteBook) -> None:
+    """Add the colleges (real names, approximate positions)."""
     for c in COLLEGES:
-        add(
+        book.add(
             "college",
             c.name,
             c.lon,
@@ -142,7 +159,10 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
             w_disp=1.5 * math.sqrt(c.students),
         )
 
-    # Schools: spread over every thana, denser in the city.
+
+def _add_schools(book: _SiteBook, rng: np.random.Generator, geo: Geography) -> None:
+    """Add schools spread over every thana, denser in the city."""
+    urban = np.array([s.urban for s in STATIONS])
     n = SIZES["school"]
     where = pick_weighted(rng, np.where(urban, 2.5, 1.0), n)
     sx, sy, _ = geo.uniform(rng, where)
@@ -154,7 +174,7 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
         [f"{SCHOOL_PREFIXES[p]}, {STATIONS[t].name}" for p, t in zip(prefixes, where, strict=True)]
     )
     for i in range(n):
-        add(
+        book.add(
             "school",
             names[i],
             float(sx[i]),
@@ -166,7 +186,9 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
             w_disp=math.sqrt(int(students[i])) * (1.0 if urban[where[i]] else 0.4),
         )
 
-    # Coaching centres, concentrated in hubs; the Mahmoorganj hub is emerging.
+
+def _add_coaching_centres(book: _SiteBook, rng: np.random.Generator) -> None:
+    """Add coaching centres, concentrated in hubs; the Mahmoorganj hub is emerging."""
     n = SIZES["coaching-centre"]
     hub = pick_weighted(rng, [h.weight for h in COACHING_HUBS], n)
     brand = rng.integers(0, len(COACHING_BRANDS), n)
@@ -181,7 +203,7 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
     )
     for i in range(n):
         h = COACHING_HUBS[hub[i]]
-        add(
+        book.add(
             "coaching-centre",
             names[i],
             h.lon,
@@ -194,13 +216,15 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
             trend=h.trend,
         )
 
-    # Women's training centres near some thana stations.
+
+def _add_training_centres(book: _SiteBook, rng: np.random.Generator) -> None:
+    """Add women's training centres near some thana stations."""
     n = SIZES["womens-training-centre"]
     chosen = np.sort(rng.choice(len(STATIONS), size=n, replace=False))
     students = rng.integers(20, 120, n)
     for i, t in enumerate(chosen):
         st = STATIONS[t]
-        add(
+        book.add(
             "womens-training-centre",
             f"Mahila Kaushal Vikas Kendra, {st.name}",
             st.lon,
@@ -212,10 +236,12 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
             w_disp=0.8 * math.sqrt(int(students[i])),
         )
 
-    # Girls' hostels around BHU and the coaching hubs.
+
+def _add_hostels(book: _SiteBook, rng: np.random.Generator) -> None:
+    """Add girls' hostels around BHU and the coaching hubs."""
     bhu = COLLEGES[0]
     for i in range(SIZES["hostel_bhu"]):
-        add(
+        book.add(
             "hostel",
             f"Girls' Hostel {i + 1}, BHU",
             bhu.lon,
@@ -235,17 +261,23 @@ def make_sites(rng: np.random.Generator, geo: Geography) -> Sites:
     )
     for i in range(n):
         h = COACHING_HUBS[hub[i]]
-        add("hostel", names[i], h.lon, h.lat, 300.0, students=int(students[i]))
+        book.add("hostel", names[i], h.lon, h.lat, 300.0, students=int(students[i]))
 
+
+def _add_places(book: _SiteBook) -> None:
+    """Add the markets, ghats and transit points (real names, approximate positions)."""
     for p in MARKETS:
-        add("market", p.name, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
+        book.add("market", p.name, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
     for p in GHATS:
-        add("ghat", p.name, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
+        book.add("ghat", p.name, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
     for p in TRANSIT:
-        add("transit", p.name, p.lon, p.lat, 0.0, w_transit=p.weight, trend=p.trend)
+        book.add("transit", p.name, p.lon, p.lat, 0.0, w_transit=p.weight, trend=p.trend)
 
-    table = pd.DataFrame(rows)
-    anchor = np.asarray(anchors, dtype=float)
+
+def _sites(book: _SiteBook, rng: np.random.Generator, geo: Geography) -> Sites:
+    """Scatter the sites around their anchors and return the layer with its weights."""
+    table = pd.DataFrame(book.rows)
+    anchor = np.asarray(book.anchors, dtype=float)
     x, y, thana = geo.scatter(rng, anchor[:, 0], anchor[:, 1], anchor[:, 2])
     n = len(table)
     disp = np.zeros((n, 5), dtype=np.int64)
