@@ -22,6 +22,8 @@ from geo.demo.constants import (
     WARNED,
 )
 from geo.demo.draws import (
+    BoolArray,
+    IntArray,
     as_ints,
     as_strings,
     day_p,
@@ -140,17 +142,7 @@ def incidents_layer(
             if rows.size:
                 day[rows] = rng.choice(n_days(), size=rows.size, p=day_p(profile, t))
 
-    # Minute of the day.
-    minute = np.empty(n, dtype=np.int64)
-    rows = np.flatnonzero(comp == DISPERSAL)
-    slot = (rng.random(rows.size) * sites.n_dispersal[site[rows]]).astype(np.int64)
-    offset = np.round(rng.gamma(2.0, 12.0, rows.size) - 10.0).astype(np.int64)
-    minute[rows] = sites.dispersal_min[site[rows], slot] + offset
-    rows = np.flatnonzero(comp == EVENING)
-    minute[rows] = np.clip(np.round(rng.normal(19.25 * 60, 80.0, rows.size)), 15 * 60, 1439)
-    rows = np.flatnonzero(comp >= TRANSIT_C)
-    minute[rows] = pick_weighted(rng, HOURLY, rows.size) * 60 + rng.integers(0, 60, rows.size)
-    minute = np.clip(minute, 0, 1439)
+    minute = _minutes(rng, comp, site, sites)
 
     # Categories.
     cat = np.empty(n, dtype=np.int64)
@@ -160,14 +152,7 @@ def incidents_layer(
             p = ANTI_ROMEO_CATEGORY_P if anti_romeo else probs
             cat[rows] = pick_named(rng, p, DEFAULT_CATEGORIES, rows.size)
 
-    # Stated thana: mostly right, sometimes missing, ~2 % a neighbouring station.
-    u = rng.random(n)
-    missing = u < MISSING_THANA_SHARE
-    wrong = (~missing) & (u < MISSING_THANA_SHARE + WRONG_THANA_SHARE)
-    stated = thana.copy()
-    w_rows = np.flatnonzero(wrong)
-    nb_slot = (rng.random(w_rows.size) * geo.n_neighbours[thana[w_rows]]).astype(np.int64)
-    stated[w_rows] = geo.neighbours[thana[w_rows], nb_slot]
+    stated, missing, wrong = _stated_thanas(rng, geo, thana)
 
     # Sort by time and assemble.
     local = np.datetime64(START_DATE, "s") + (day * 86_400 + minute * 60).astype("timedelta64[s]")
@@ -190,3 +175,34 @@ def incidents_layer(
         THANA_MISMATCH: pd.Series(wrong[order], dtype=bool),
     }
     return layer_frame(INCIDENTS, columns, x[order], y[order])
+
+
+def _minutes(rng: np.random.Generator, comp: IntArray, site: IntArray, sites: Sites) -> IntArray:
+    """Return the minute of the day of each incident, by component."""
+    minute = np.empty(comp.size, dtype=np.int64)
+    rows = np.flatnonzero(comp == DISPERSAL)
+    slot = (rng.random(rows.size) * sites.n_dispersal[site[rows]]).astype(np.int64)
+    offset = np.round(rng.gamma(2.0, 12.0, rows.size) - 10.0).astype(np.int64)
+    minute[rows] = sites.dispersal_min[site[rows], slot] + offset
+    rows = np.flatnonzero(comp == EVENING)
+    minute[rows] = np.clip(np.round(rng.normal(19.25 * 60, 80.0, rows.size)), 15 * 60, 1439)
+    rows = np.flatnonzero(comp >= TRANSIT_C)
+    minute[rows] = pick_weighted(rng, HOURLY, rows.size) * 60 + rng.integers(0, 60, rows.size)
+    return np.clip(minute, 0, 1439)
+
+
+def _stated_thanas(
+    rng: np.random.Generator, geo: Geography, thana: IntArray
+) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Return the stated thana of each incident and which are missing or wrong.
+
+    Mostly right, sometimes missing, ~2 % a neighbouring station.
+    """
+    u = rng.random(thana.size)
+    missing = u < MISSING_THANA_SHARE
+    wrong = (~missing) & (u < MISSING_THANA_SHARE + WRONG_THANA_SHARE)
+    stated = thana.copy()
+    w_rows = np.flatnonzero(wrong)
+    nb_slot = (rng.random(w_rows.size) * geo.n_neighbours[thana[w_rows]]).astype(np.int64)
+    stated[w_rows] = geo.neighbours[thana[w_rows], nb_slot]
+    return stated, missing, wrong
