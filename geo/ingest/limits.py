@@ -263,32 +263,19 @@ def check_frame(frame: pd.DataFrame, limits: ReadLimits, source: str) -> None:
             raise cell_too_long(limits, source)
 
 
+def _per_byte_budget(floor: int, per_byte: int, file_bytes: int) -> int:
+    """Return ``floor`` plus ``per_byte`` for every byte of the file."""
+    return floor + per_byte * max(file_bytes, 0)
+
+
 def cell_budget(file_bytes: int) -> int:
-    """Return how many cells a table read from a file of ``file_bytes`` bytes may have.
-
-    Parameters
-    ----------
-    file_bytes : int
-
-    Returns
-    -------
-    int
-    """
-    return CELLS_FLOOR + CELLS_PER_FILE_BYTE * max(file_bytes, 0)
+    """Return how many cells a table read from a file of ``file_bytes`` bytes may have."""
+    return _per_byte_budget(CELLS_FLOOR, CELLS_PER_FILE_BYTE, file_bytes)
 
 
 def text_budget(file_bytes: int) -> int:
-    """Return how many characters of text a workbook of ``file_bytes`` bytes may unpack to.
-
-    Parameters
-    ----------
-    file_bytes : int
-
-    Returns
-    -------
-    int
-    """
-    return TEXT_FLOOR_CHARS + TEXT_CHARS_PER_FILE_BYTE * max(file_bytes, 0)
+    """Return how many characters of text a workbook of ``file_bytes`` bytes may unpack to."""
+    return _per_byte_budget(TEXT_FLOOR_CHARS, TEXT_CHARS_PER_FILE_BYTE, file_bytes)
 
 
 def too_dense(source: str, what: str) -> InputTooLargeError:

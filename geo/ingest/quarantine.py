@@ -96,17 +96,7 @@ def export_csv(quarantine: pd.DataFrame, path: Path) -> Path:
 
 
 def export_text(quarantine: pd.DataFrame) -> str:
-    """Return a quarantine table as spreadsheet-safe CSV text (for a download).
-
-    Parameters
-    ----------
-    quarantine : pandas.DataFrame
-        Rows with :data:`QUARANTINE_COLUMNS`.
-
-    Returns
-    -------
-    str
-    """
+    """Return a quarantine table (:data:`QUARANTINE_COLUMNS`) as spreadsheet-safe CSV text."""
     return csv_text(quarantine.loc[:, list(QUARANTINE_COLUMNS)])
 
 

@@ -140,8 +140,11 @@ class _Scan:
         )
 
 
-class _SharedStrings(_Scan):
-    """Counts the characters of each shared string (``<si>``, its ``<t>`` runs)."""
+class _TextScan(_Scan):
+    """Base of the scans that count the characters of each cell's text elements."""
+
+    #: Local names of the elements whose character data is a cell's text.
+    text_elements: frozenset[str] | tuple[str, ...] = ("t",)
 
     def __init__(self, limits: ReadLimits, source: str, budget: _Budget) -> None:
         super().__init__(limits, source, budget)
@@ -155,14 +158,10 @@ class _SharedStrings(_Scan):
         parser.CharacterDataHandler = self._text
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
-        if local == "si":
-            self.chars = 0
-        elif local == "t":
-            self.inside_text = True
+        raise NotImplementedError
 
     def _end(self, name: str) -> None:
-        if _local(name) == "t":
+        if _local(name) in self.text_elements:
             self.inside_text = False
 
     def _text(self, data: str) -> None:
@@ -173,8 +172,21 @@ class _SharedStrings(_Scan):
             self.budget.add_text(len(data))
 
 
-class _Sheet(_Scan):
+class _SharedStrings(_TextScan):
+    """Counts the characters of each shared string (``<si>``, its ``<t>`` runs)."""
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "si":
+            self.chars = 0
+        elif local == "t":
+            self.inside_text = True
+
+
+class _Sheet(_TextScan):
     """Follows a worksheet's rows, columns and characters per cell, as openpyxl will see them."""
+
+    text_elements = _TEXT_ELEMENTS
 
     def __init__(self, limits: ReadLimits, source: str, budget: _Budget) -> None:
         super().__init__(limits, source, budget)
@@ -182,14 +194,6 @@ class _Sheet(_Scan):
         self.max_row = 0
         self.column = 0
         self.max_column = 0
-        self.chars = 0
-        self.inside_text = False
-
-    def attach(self, parser: xml.parsers.expat.XMLParserType) -> None:
-        super().attach(parser)
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._text
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
@@ -221,17 +225,6 @@ class _Sheet(_Scan):
         elif local in _TEXT_ELEMENTS:
             self.inside_text = True
             self.chars = 0
-
-    def _end(self, name: str) -> None:
-        if _local(name) in _TEXT_ELEMENTS:
-            self.inside_text = False
-
-    def _text(self, data: str) -> None:
-        if self.inside_text:
-            self.chars += len(data)
-            if self.chars > self.limits.cell_chars:
-                raise _ScanStoppedError(cell_too_long(self.limits, self.source))
-            self.budget.add_text(len(data))
 
     def _stop_grid(self) -> None:
         raise _ScanStoppedError(

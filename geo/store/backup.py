@@ -186,6 +186,7 @@ def summarize_store(path: Path) -> StoreSummary:
     Returns
     -------
     StoreSummary
+        Its format, version and the rows of every table.
 
     Raises
     ------
