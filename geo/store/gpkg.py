@@ -383,12 +383,7 @@ class GeoPackageStore:
 
     @property
     def version(self) -> int:
-        """Return a counter that increases with every applied import (0 for a new store).
-
-        Returns
-        -------
-        int
-        """
+        """Return a counter that increases with every applied import (0 for a new store)."""
         with self._reading("read the version") as conn:
             row = conn.execute(
                 f"SELECT value FROM {META_TABLE} WHERE key = ?", (META_VERSION,)
@@ -455,16 +450,7 @@ class GeoPackageStore:
         return frame.loc[inside].reset_index(drop=True)
 
     def count(self, kind: LayerKind | str) -> int:
-        """Return the number of rows in a layer.
-
-        Parameters
-        ----------
-        kind : LayerKind or str
-
-        Returns
-        -------
-        int
-        """
+        """Return the number of rows in a layer."""
         table = layer_spec(kind).kind.value
         with self._reading(f"count the {table} layer") as conn:
             return int(conn.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
@@ -472,21 +458,7 @@ class GeoPackageStore:
     def quarantine(
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
-        """Return quarantined rows, optionally of one layer or one import.
-
-        Parameters
-        ----------
-        kind : LayerKind or str, optional
-            Only rows rejected from imports into this layer.
-        import_id : str, optional
-            Only rows of this import.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.ingest.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
-            others text), oldest first.
-        """
+        """Return quarantined rows, optionally of one layer or one import."""
         where: list[str] = []
         params: list[str] = []
         if kind is not None:
@@ -503,14 +475,7 @@ class GeoPackageStore:
         return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
-        """Return the import log, one row per import, oldest first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
-            UTC, the counts are ``int64``.
-        """
+        """Return the import log, one row per import, oldest first."""
         sql = f"SELECT {', '.join(map(_q, IMPORT_LOG_COLUMNS))} FROM {IMPORTS_TABLE}"
         with self._reading("read the import log") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}").fetchall()

@@ -342,12 +342,7 @@ class PostgisStore:
 
     @property
     def version(self) -> int:
-        """Return a counter that increases with every applied import (0 for a new store).
-
-        Returns
-        -------
-        int
-        """
+        """Return a counter that increases with every applied import (0 for a new store)."""
         with self._connect("read the version") as conn:
             row = conn.execute(
                 sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
@@ -494,16 +489,7 @@ class PostgisStore:
         return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
 
     def count(self, kind: LayerKind | str) -> int:
-        """Return the number of rows in a layer.
-
-        Parameters
-        ----------
-        kind : LayerKind or str
-
-        Returns
-        -------
-        int
-        """
+        """Return the number of rows in a layer."""
         table = layer_spec(kind).kind.value
         with self._connect(f"count the {table} layer") as conn:
             row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self._t(table))).fetchone()
@@ -512,21 +498,7 @@ class PostgisStore:
     def quarantine(
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
-        """Return quarantined rows, optionally of one layer or one import.
-
-        Parameters
-        ----------
-        kind : LayerKind or str, optional
-            Only rows rejected from imports into this layer.
-        import_id : str, optional
-            Only rows of this import.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.ingest.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
-            others text), oldest first.
-        """
+        """Return quarantined rows, optionally of one layer or one import."""
         where: list[sql.Composable] = []
         params: list[str] = []
         if kind is not None:
@@ -547,14 +519,7 @@ class PostgisStore:
         return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
-        """Return the import log, one row per import, oldest first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
-            UTC, the counts are ``int64``.
-        """
+        """Return the import log, one row per import, oldest first."""
         query = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
             sql.SQL(", ").join(map(sql.Identifier, IMPORT_LOG_COLUMNS)),
             self._t(IMPORTS_TABLE),

@@ -78,7 +78,12 @@ class Store(Protocol):
 
     @property
     def version(self) -> int:
-        """Return a counter that increases with every applied import (for caches)."""
+        """Return a counter that increases with every applied import (0 for a new store).
+
+        Returns
+        -------
+        int
+        """
         ...
 
     def apply(self, batch: ImportBatch) -> ImportRecord:
@@ -90,15 +95,45 @@ class Store(Protocol):
         ...
 
     def count(self, kind: LayerKind | str) -> int:
-        """Return the number of rows in a layer."""
+        """Return the number of rows in a layer.
+
+        Parameters
+        ----------
+        kind : LayerKind or str
+
+        Returns
+        -------
+        int
+        """
         ...
 
     def quarantine(
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
-        """Return quarantined rows, optionally of one layer or one import."""
+        """Return quarantined rows, optionally of one layer or one import.
+
+        Parameters
+        ----------
+        kind : LayerKind or str, optional
+            Only rows rejected from imports into this layer.
+        import_id : str, optional
+            Only rows of this import.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`geo.ingest.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
+            others text), oldest first.
+        """
         ...
 
     def imports(self) -> pd.DataFrame:
-        """Return the import log, one row per import, oldest first."""
+        """Return the import log, one row per import, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
+            UTC, the counts are ``int64``.
+        """
         ...

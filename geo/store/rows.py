@@ -410,34 +410,14 @@ def decode_frame(rows: Sequence[Row], columns: Sequence[tuple[str, Col]]) -> pd.
 
 
 def decode_quarantine(rows: Sequence[Row]) -> pd.DataFrame:
-    """Return stored quarantine rows (in ``QUARANTINE_COLUMNS`` order) as the quarantine frame.
-
-    Parameters
-    ----------
-    rows : sequence of tuple
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``QUARANTINE_COLUMNS``, ``row`` as ``int64``, the others text.
-    """
+    """Return stored quarantine rows (``QUARANTINE_COLUMNS``): ``row`` as int64, the rest text."""
     frame = decode_frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
     frame[Q_ROW] = frame[Q_ROW].astype("int64")
     return frame
 
 
 def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
-    """Return stored import-log rows (in ``IMPORT_LOG_COLUMNS`` order) as the import log frame.
-
-    Parameters
-    ----------
-    rows : sequence of tuple
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``IMPORT_LOG_COLUMNS``; ``imported_at`` ISO 8601 text, the counts ``int64``.
-    """
+    """Return stored import-log rows (``IMPORT_LOG_COLUMNS``): counts as int64, the rest text."""
     frame = decode_frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
     for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
         frame[name] = frame[name].astype("int64")
