@@ -534,28 +534,7 @@ class PostgisStore:
     def apply(self, batch: ImportBatch) -> ImportRecord:
         """Apply one import atomically: upsert accepted rows, append quarantine and log.
 
-        Accepted rows replace stored rows with the same key (``layer_spec(kind).key``) and
-        are added otherwise; other stored rows stay. The quarantine rows are stored under
-        ``batch.import_id`` (replacing any stored under that id before), one row is added to
-        the import log, and the version goes up by one — all in one transaction.
-
-        Parameters
-        ----------
-        batch : ImportBatch
-            What to write.
-
-        Returns
-        -------
-        ImportRecord
-            Rows inserted (new key) and updated (known key), and the new version.
-
-        Raises
-        ------
-        StoreLockedError
-            When another process is writing the store.
-        StoreError
-            When the batch does not fit the layer or the database refuses the write; the
-            store is then unchanged.
+        The whole import is one PostgreSQL transaction (see :meth:`geo.store.Store.apply`).
         """
         spec = layer_spec(batch.kind)
         started = time.perf_counter()

@@ -87,7 +87,32 @@ class Store(Protocol):
         ...
 
     def apply(self, batch: ImportBatch) -> ImportRecord:
-        """Apply one import atomically: upsert accepted rows, append quarantine and log."""
+        """Apply one import atomically: upsert accepted rows, append quarantine and log.
+
+        Accepted rows replace stored rows with the same key (``layer_spec(kind).key``) and
+        are added otherwise; other stored rows stay. The quarantine rows are stored under
+        ``batch.import_id`` (replacing any stored under that id before), one row is added to
+        the import log, and the version goes up by one. Either all of it becomes visible or,
+        on any error, crash or kill, none of it.
+
+        Parameters
+        ----------
+        batch : ImportBatch
+            What to write.
+
+        Returns
+        -------
+        ImportRecord
+            Rows inserted (new key) and updated (known key), and the new version.
+
+        Raises
+        ------
+        StoreLockedError
+            When another process is writing the store.
+        StoreError
+            When the batch does not fit the layer or the store cannot be written; the store is
+            then unchanged.
+        """
         ...
 
     def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
