@@ -164,12 +164,8 @@ def _report(
     describe: Callable[[int], tuple[str, str]],
 ) -> None:
     """Record ``reason`` for the rows in ``mask``; ``describe(position)`` gives (what, fix)."""
-    pos = np.flatnonzero(mask)
-    ctx.problems.add(
-        pos,
-        inp.field.name,
-        reason,
-        [problem_message(int(ctx.rows[p]), inp.source, *describe(int(p))) for p in pos],
+    ctx.problems.add_rows(
+        mask, inp.field.name, reason, ctx.rows, lambda p: (inp.source, *describe(p))
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,27 @@ class Problems:
                     Q_MESSAGE: list(messages),
                 }
             )
+        )
+
+    def add_rows(
+        self,
+        mask: npt.NDArray[np.bool_],
+        field_name: str,
+        reason: Reason,
+        rows: npt.NDArray[np.int64],
+        describe: Callable[[int], tuple[str, str, str]],
+    ) -> None:
+        """Record ``reason`` for the rows in ``mask``.
+
+        ``describe(position)`` gives the message's (column, what, fix); ``rows`` the file row
+        number of every position.
+        """
+        pos = np.flatnonzero(mask)
+        self.add(
+            pos,
+            field_name,
+            reason,
+            [problem_message(int(rows[p]), *describe(int(p))) for p in pos],
         )
 
     def bad_mask(self, n: int) -> npt.NDArray[np.bool_]:

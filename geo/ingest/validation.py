@@ -384,16 +384,12 @@ def _geometry_from_file(
     geoms = np.asarray(file_geometry.reset_index(drop=True).to_numpy(), dtype=object)
     geometry = gpd.GeoSeries(geoms, crs=WGS84)
     missing = geometry.isna().to_numpy() | geometry.is_empty.to_numpy()
-    problems.add(
-        np.flatnonzero(missing),
+    problems.add_rows(
+        missing,
         LOCATION,
         Reason.MISSING_GEOMETRY,
-        [
-            problem_message(
-                int(rows[p]), LOCATION, "the feature has no geometry", "draw or locate it"
-            )
-            for p in np.flatnonzero(missing)
-        ],
+        rows,
+        lambda p: (LOCATION, "the feature has no geometry", "draw or locate it"),
     )
     return geometry, missing
 
@@ -413,33 +409,27 @@ def _points_from_lat_lon(
     lon, lon_missing, lon_nonnum = parse_numbers(frame[lon_column])
     missing = lat_missing | lon_missing
     nonnum = (lat_nonnum | lon_nonnum) & ~missing
-    problems.add(
-        np.flatnonzero(missing),
+    problems.add_rows(
+        missing,
         LOCATION,
         Reason.MISSING_COORDINATES,
-        [
-            problem_message(
-                int(rows[p]),
-                lat_column if lat_missing[p] else lon_column,
-                "the coordinate is empty",
-                "fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)",
-            )
-            for p in np.flatnonzero(missing)
-        ],
+        rows,
+        lambda p: (
+            lat_column if lat_missing[p] else lon_column,
+            "the coordinate is empty",
+            "fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)",
+        ),
     )
-    problems.add(
-        np.flatnonzero(nonnum),
+    problems.add_rows(
+        nonnum,
         LOCATION,
         Reason.NON_NUMERIC_COORDINATES,
-        [
-            problem_message(
-                int(rows[p]),
-                lat_column if lat_nonnum[p] else lon_column,
-                f"{frame[lat_column if lat_nonnum[p] else lon_column].iloc[p]!r} is not a number",
-                "write decimal degrees such as 25.3176 (no N/E letters, no degree signs)",
-            )
-            for p in np.flatnonzero(nonnum)
-        ],
+        rows,
+        lambda p: (
+            lat_column if lat_nonnum[p] else lon_column,
+            f"{frame[lat_column if lat_nonnum[p] else lon_column].iloc[p]!r} is not a number",
+            "write decimal degrees such as 25.3176 (no N/E letters, no degree signs)",
+        ),
     )
     lon_a = lon.to_numpy(dtype=float)
     lat_a = lat.to_numpy(dtype=float)
@@ -457,33 +447,20 @@ def _geometry_from_wkt(
     geometry = gpd.GeoSeries(geoms, crs=WGS84)
     empty_text = text.isna().to_numpy()
     unparsed = (~empty_text) & geometry.isna().to_numpy()
-    problems.add(
-        np.flatnonzero(empty_text),
+    fix = "give a WKT such as POINT (83.0104 25.3176), lon first"
+    problems.add_rows(
+        empty_text,
         LOCATION,
         Reason.MISSING_GEOMETRY,
-        [
-            problem_message(
-                int(rows[p]),
-                wkt_column,
-                "the WKT geometry is empty",
-                "give a WKT such as POINT (83.0104 25.3176), lon first",
-            )
-            for p in np.flatnonzero(empty_text)
-        ],
+        rows,
+        lambda p: (wkt_column, "the WKT geometry is empty", fix),
     )
-    problems.add(
-        np.flatnonzero(unparsed),
+    problems.add_rows(
+        unparsed,
         LOCATION,
         Reason.INVALID_GEOMETRY,
-        [
-            problem_message(
-                int(rows[p]),
-                wkt_column,
-                f"{text.iloc[p][:60]!r} is not valid WKT",
-                "give a WKT such as POINT (83.0104 25.3176), lon first",
-            )
-            for p in np.flatnonzero(unparsed)
-        ],
+        rows,
+        lambda p: (wkt_column, f"{text.iloc[p][:60]!r} is not valid WKT", fix),
     )
     missing = empty_text | unparsed
     return geometry, missing
