@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -113,14 +113,7 @@ class ReadLimits:
         -------
         ReadLimits
         """
-        return cls(
-            rows=None,
-            columns=settings.max_upload_columns,
-            cell_chars=settings.max_cell_chars,
-            unpacked_bytes=settings.max_unpacked_bytes,
-            zip_members=settings.max_zip_members,
-            zip_ratio=settings.max_zip_ratio,
-        )
+        return replace(cls.for_uploads(settings), rows=None)
 
 
 def _default(name: str) -> int:

@@ -556,34 +556,28 @@ def _check_points(
                     for p in pos
                 ],
             )
-    problems.add(
-        np.flatnonzero(invalid),
+    problems.add_rows(
+        invalid,
         LOCATION,
         Reason.INVALID_COORDINATES,
-        [
-            problem_message(
-                int(rows[p]),
-                lat_name,
-                f"latitude {lat[p]} / longitude {lon[p]} are not on Earth",
-                "latitude must lie within ±90 and longitude within ±180, in decimal degrees",
-            )
-            for p in np.flatnonzero(invalid)
-        ],
+        rows,
+        lambda p: (
+            lat_name,
+            f"latitude {lat[p]} / longitude {lon[p]} are not on Earth",
+            "latitude must lie within ±90 and longitude within ±180, in decimal degrees",
+        ),
     )
-    problems.add(
-        np.flatnonzero(outside),
+    problems.add_rows(
+        outside,
         LOCATION,
         Reason.OUTSIDE_REGION,
-        [
-            problem_message(
-                int(rows[p]),
-                lat_name,
-                f"the point ({lat[p]:.5f}, {lon[p]:.5f}) lies outside the region {region.label} "
-                f"(lon {w:.3f}..{e:.3f}, lat {s:.3f}..{nn:.3f})",
-                "correct the coordinates, or widen the region with --region / SHAKTI_REGION",
-            )
-            for p in np.flatnonzero(outside)
-        ],
+        rows,
+        lambda p: (
+            lat_name,
+            f"the point ({lat[p]:.5f}, {lon[p]:.5f}) lies outside the region {region.label} "
+            f"(lon {w:.3f}..{e:.3f}, lat {s:.3f}..{nn:.3f})",
+            "correct the coordinates, or widen the region with --region / SHAKTI_REGION",
+        ),
     )
     return geometry
 
