@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import re
@@ -35,14 +34,6 @@ from geo.store.frames import (
     DEFAULT_LOCK_TIMEOUT_S,
     FID_COLUMN,
     GEOM_COLUMN,
-    IMP_ACCEPTED,
-    IMP_AT,
-    IMP_ID,
-    IMP_KIND,
-    IMP_QUARANTINED,
-    IMP_ROWS,
-    IMP_SHA256,
-    IMP_SOURCE,
     IMPORT_LOG_COLUMNS,
     IMPORTS_TABLE,
     META_CREATED,
@@ -76,6 +67,7 @@ from geo.store.rows import (
     decode_frame,
     decode_import_log,
     decode_quarantine,
+    import_log_values,
     layer_columns,
     now_iso,
     prepare_features,
@@ -507,22 +499,14 @@ class GeoPackageStore:
                     version = _bump_version(conn)
                     _append_import_log(
                         conn,
-                        {
-                            IMP_ID: batch.import_id,
-                            IMP_KIND: spec.kind.value,
-                            IMP_SOURCE: batch.source,
-                            IMP_SHA256: batch.sha256,
-                            IMP_AT: now_iso(),
-                            IMP_ROWS: int(batch.rows),
-                            IMP_ACCEPTED: features.n,
-                            IMP_QUARANTINED: quarantined,
-                            "inserted": inserted,
-                            "updated": updated,
-                            "version": version,
-                            "extra": json.dumps(batch.extra, sort_keys=True)
-                            if batch.extra
-                            else None,
-                        },
+                        import_log_values(
+                            batch,
+                            accepted=features.n,
+                            quarantined=quarantined,
+                            inserted=inserted,
+                            updated=updated,
+                            version=version,
+                        ),
                     )
                     conn.execute("COMMIT")
                 _replace_file(scratch, self._path)

@@ -23,7 +23,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import StoreError
-from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec
+from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec, layer_spec
 from geo.store.frames import (
     IMP_ACCEPTED,
     IMP_AT,
@@ -422,3 +422,42 @@ def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
     for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
         frame[name] = frame[name].astype("int64")
     return frame
+
+
+def import_log_values(
+    batch: ImportBatch,
+    *,
+    accepted: int,
+    quarantined: int,
+    inserted: int,
+    updated: int,
+    version: int,
+) -> dict[str, Any]:
+    """Return the import-log row of an applied batch, column → value (``IMPORTS_STORAGE``).
+
+    Parameters
+    ----------
+    batch : ImportBatch
+    accepted, quarantined : int
+        Rows stored and quarantine lines of the batch.
+    inserted, updated, version : int
+        What the import changed (new keys, replaced keys) and the store version after it.
+
+    Returns
+    -------
+    dict
+    """
+    return {
+        IMP_ID: batch.import_id,
+        IMP_KIND: layer_spec(batch.kind).kind.value,
+        IMP_SOURCE: batch.source,
+        IMP_SHA256: batch.sha256,
+        IMP_AT: now_iso(),
+        IMP_ROWS: int(batch.rows),
+        IMP_ACCEPTED: accepted,
+        IMP_QUARANTINED: quarantined,
+        "inserted": inserted,
+        "updated": updated,
+        "version": version,
+        "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
+    }
