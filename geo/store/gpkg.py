@@ -69,6 +69,7 @@ from geo.store.rows import (
     decode_quarantine,
     import_log_values,
     layer_columns,
+    log_applied,
     now_iso,
     prepare_features,
     prepare_quarantine,
@@ -497,15 +498,11 @@ class GeoPackageStore:
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)
+                    record = ImportRecord(batch.import_id, inserted, updated, version)
                     _append_import_log(
                         conn,
                         import_log_values(
-                            batch,
-                            accepted=features.n,
-                            quarantined=quarantined,
-                            inserted=inserted,
-                            updated=updated,
-                            version=version,
+                            batch, record, accepted=features.n, quarantined=quarantined
                         ),
                     )
                     conn.execute("COMMIT")
@@ -520,18 +517,7 @@ class GeoPackageStore:
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     scratch.unlink()
-        logger.info(
-            "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
-            "version %d (%.1f s)",
-            batch.import_id,
-            spec.kind.value,
-            inserted,
-            updated,
-            len(quarantine_rows),
-            version,
-            time.perf_counter() - started,
-        )
-        return ImportRecord(batch.import_id, inserted, updated, version)
+        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 
     # ---- internals ----
 

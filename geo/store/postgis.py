@@ -69,6 +69,7 @@ from geo.store.rows import (
     decode_quarantine,
     import_log_values,
     layer_columns,
+    log_applied,
     now_iso,
     prepare_features,
     prepare_quarantine,
@@ -542,30 +543,13 @@ class PostgisStore:
             inserted, updated = _write_layer(conn, self._t(spec.kind.value), spec, features, ewkb)
             _append_quarantine(conn, self._t(QUARANTINE_TABLE), batch.import_id, quarantine_rows)
             version = _bump_version(conn, self._t(META_TABLE))
+            record = ImportRecord(batch.import_id, inserted, updated, version)
             _append_import_log(
                 conn,
                 self._t(IMPORTS_TABLE),
-                import_log_values(
-                    batch,
-                    accepted=features.n,
-                    quarantined=quarantined,
-                    inserted=inserted,
-                    updated=updated,
-                    version=version,
-                ),
+                import_log_values(batch, record, accepted=features.n, quarantined=quarantined),
             )
-        logger.info(
-            "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
-            "version %d (%.1f s)",
-            batch.import_id,
-            spec.kind.value,
-            inserted,
-            updated,
-            len(quarantine_rows),
-            version,
-            time.perf_counter() - started,
-        )
-        return ImportRecord(batch.import_id, inserted, updated, version)
+        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 
     def _lock(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Take the writers' advisory lock for this transaction, or raise StoreLockedError."""

@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +46,7 @@ from geo.store.frames import (
     Q_SOURCE,
     QUARANTINE_COLUMNS,
 )
-from geo.store.protocol import ImportBatch
+from geo.store.protocol import ImportBatch, ImportRecord
 
 #: The only CRS rows are stored in.
 SRS_ID: Final = 4326
@@ -425,23 +427,17 @@ def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
 
 
 def import_log_values(
-    batch: ImportBatch,
-    *,
-    accepted: int,
-    quarantined: int,
-    inserted: int,
-    updated: int,
-    version: int,
+    batch: ImportBatch, record: ImportRecord, *, accepted: int, quarantined: int
 ) -> dict[str, Any]:
     """Return the import-log row of an applied batch, column → value (``IMPORTS_STORAGE``).
 
     Parameters
     ----------
     batch : ImportBatch
+    record : ImportRecord
+        What the import changed (new keys, replaced keys) and the store version after it.
     accepted, quarantined : int
         Rows stored and quarantine lines of the batch.
-    inserted, updated, version : int
-        What the import changed (new keys, replaced keys) and the store version after it.
 
     Returns
     -------
@@ -456,8 +452,30 @@ def import_log_values(
         IMP_ROWS: int(batch.rows),
         IMP_ACCEPTED: accepted,
         IMP_QUARANTINED: quarantined,
-        "inserted": inserted,
-        "updated": updated,
-        "version": version,
+        "inserted": record.inserted,
+        "updated": record.updated,
+        "version": record.version,
         "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
     }
+
+
+def log_applied(
+    log: logging.Logger,
+    record: ImportRecord,
+    kind: LayerKind,
+    quarantine_lines: int,
+    started: float,
+) -> ImportRecord:
+    """Log an applied import on the backend's logger and return its record."""
+    log.info(
+        "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
+        "version %d (%.1f s)",
+        record.import_id,
+        kind.value,
+        record.inserted,
+        record.updated,
+        quarantine_lines,
+        record.version,
+        time.perf_counter() - started,
+    )
+    return record
