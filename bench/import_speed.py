@@ -21,11 +21,11 @@ import pyogrio
 
 from geo import demo
 from geo.ingest import import_file
-from geo.readers import read_table
+from geo.ingest.readers import read_table
+from geo.ingest.validation import validate
 from geo.region import region_from_settings
 from geo.settings import Settings
 from geo.store import open_store
-from geo.validation import validate
 
 
 def main() -> None:

@@ -114,17 +114,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> Path:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """Return ``frame`` as spreadsheet-safe CSV text (no index), for a download.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Not modified.
-
-    Returns
-    -------
-    str
-    """
+    """Return ``frame`` (not modified) as spreadsheet-safe CSV text, no index, for a download."""
     buffer = io.StringIO()
     escape_frame(frame).to_csv(buffer, index=False)
     return buffer.getvalue()

@@ -14,7 +14,7 @@ import pandas as pd
 from geo.crs import to_wgs84
 from geo.csv_safe import write_csv
 from geo.errors import ExportError
-from geo.privacy import find_personal_columns
+from geo.ingest.privacy import find_personal_columns
 from geo.schema import SITES
 
 logger = logging.getLogger(__name__)

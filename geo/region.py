@@ -107,7 +107,7 @@ def parse_region(spec: str) -> tuple[BaseGeometry, str]:
             fix="give a bounding box such as 82.85,25.18,83.12,25.42 or the path of a polygon file",
         )
     try:
-        from geo.readers import vsi_path
+        from geo.ingest.readers import vsi_path
 
         layer = gpd.read_file(vsi_path(path), engine="pyogrio")
     except Exception as exc:

@@ -117,7 +117,7 @@ class Settings(BaseSettings):
         description="Largest compression ratio of a zip or XLSX member (zip-bomb guard).",
     )
 
-    # ---- scale-out (geo.postgis_store, models.scale) ----
+    # ---- scale-out (geo.store.postgis, models.scale) ----
     database_url: str | None = Field(
         default=None,
         repr=False,

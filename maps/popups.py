@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ExportError
-from geo.privacy import VALUE_SAMPLE_SIZE, find_personal_columns
+from geo.ingest.privacy import VALUE_SAMPLE_SIZE, find_personal_columns
 from geo.schema import NAME, SITES, LayerSpec
 from maps.aggregate import SUPPRESS_BELOW
 
-#: Columns whose name reads as personal to :mod:`geo.privacy` but hold public institutions
+#: Columns whose name reads as personal to :mod:`geo.ingest.privacy` but hold public institutions
 #: (site and thana names).
 PUBLIC_NAME_COLUMNS: Final = frozenset({NAME})
 #: Text shown for a suppressed small count in shareable maps.
@@ -56,8 +56,8 @@ def guard_columns(
     """Return the whitelisted columns present in ``frame``, after a personal-data check.
 
     Only columns named in ``allowed`` can ever reach a popup or tooltip; on top of that,
-    :func:`geo.privacy.find_personal_columns` checks their names (the layer's own fields pass)
-    and their values (every column, own fields too), so a column holding phone numbers,
+    :func:`geo.ingest.privacy.find_personal_columns` checks their names (the layer's own fields
+    pass) and their values (every column, own fields too), so a column holding phone numbers,
     Aadhaar-like numbers or e-mail addresses is refused rather than shown.
 
     Parameters

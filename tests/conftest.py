@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.readers import RawTable
+from geo.ingest.readers import RawTable
 from geo.region import Region, region_from_settings
 from geo.settings import Settings
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import api.cli  # noqa: F401  (registers every command on the app)
 import api.service.backup as backup
 import api.service.restore as restore
-import geo.gpkg_store as gpkg_store
+import geo.store.gpkg as gpkg_store
 from api.cli.common import app
 from api.service.backup import (
     MANIFEST_MEMBER,
@@ -32,10 +32,10 @@ from api.service.backup import (
 )
 from api.service.restore import restore_backup
 from api.service.users import Role, UserStore
-from geo.backup import INTEGRITY_OK, snapshot_sqlite
 from geo.errors import ExportError, InputFileError, StoreError
 from geo.schema import LayerKind
 from geo.store import open_store
+from geo.store.backup import INTEGRITY_OK, snapshot_sqlite
 from tests.test_store import layer_frame, make_batch
 
 runner = CliRunner()

@@ -12,10 +12,10 @@ import pytest
 import shapely
 
 from geo import demo
-from geo.columns import LAT_ALIASES, LON_ALIASES
 from geo.crs import WGS84
 from geo.ingest import validate_file
-from geo.quarantine import reason_counts
+from geo.ingest.columns import LAT_ALIASES, LON_ALIASES
+from geo.ingest.quarantine import reason_counts
 from geo.region import region_from_settings
 from geo.schema import (
     ACTION_TAKEN,

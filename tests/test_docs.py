@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.quarantine import Reason
+from geo.ingest.quarantine import Reason
 from geo.schema import LAYERS, LayerKind
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-formats.md").read_text()

@@ -9,7 +9,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.ingest import import_file, validate_file
-from geo.quarantine import Q_IMPORT_ID, Q_REASON, Q_ROW, Reason
+from geo.ingest.quarantine import Q_IMPORT_ID, Q_REASON, Q_ROW, Reason
 from geo.region import region_from_settings
 from geo.schema import NAME, THANA, THANA_MISMATCH, LayerKind
 from geo.settings import Settings

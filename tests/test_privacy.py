@@ -1,4 +1,4 @@
-"""Tests of geo.privacy: personal columns are found by name and by value, and never stored."""
+"""Tests of geo.ingest.privacy: personal columns found by name and by value, and never stored."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.privacy import (
+from geo.ingest.privacy import (
     PII_COLUMN_REASON,
     PiiKind,
     drop_personal_columns,
@@ -210,7 +210,7 @@ def test_drop_with_nothing_personal_still_returns_a_copy() -> None:
 
 def test_drop_logs_names_and_reasons_but_never_values(caplog: pytest.LogCaptureFixture) -> None:
     frame = pd.DataFrame({"info": ["9876543210"]})
-    with caplog.at_level("WARNING", logger="geo.privacy"):
+    with caplog.at_level("WARNING", logger="geo.ingest.privacy"):
         drop_personal_columns(frame, INCIDENTS)
     assert "info" in caplog.text
     assert "9876543210" not in caplog.text

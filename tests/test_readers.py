@@ -1,4 +1,4 @@
-"""Tests of geo.readers: every supported format, CRS handling, column mapping and errors."""
+"""Tests of geo.ingest.readers: every supported format, CRS handling, column mapping and errors."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo.errors import ColumnMappingError, InputFileError
-from geo.privacy import find_personal_columns
-from geo.readers import RawTable, parse_mapping, read_table, vsi_path
+from geo.ingest.privacy import find_personal_columns
+from geo.ingest.readers import RawTable, parse_mapping, read_table, vsi_path
 from geo.schema import SITES
 
 # Writing a layer without a CRS (to build a Shapefile without .prj) makes pyogrio warn.

@@ -25,10 +25,10 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from geo.errors import ColumnMappingError, InputFileError, InputTooLargeError
-from geo.gdal_config import ALLOWED_DRIVERS, ALWAYS_SKIPPED, CONFIG_OPTIONS
-from geo.limits import DEFAULT_LIMITS, ReadLimits, declared_members
-from geo.public_text import HIDDEN_PATH, MAX_ECHOED_NAMES, describe_names, scrub
-from geo.readers import DRIVER_BY_SUFFIX, dataset_name, read_table
+from geo.ingest.gdal_config import ALLOWED_DRIVERS, ALWAYS_SKIPPED, CONFIG_OPTIONS
+from geo.ingest.limits import DEFAULT_LIMITS, ReadLimits, declared_members
+from geo.ingest.public_text import HIDDEN_PATH, MAX_ECHOED_NAMES, describe_names, scrub
+from geo.ingest.readers import DRIVER_BY_SUFFIX, dataset_name, read_table
 from geo.settings import Settings
 from tests.hostile_files import (
     SECRET_LINE,
@@ -452,8 +452,8 @@ def test_raw_workbook_is_read_as_text(tmp_path: Path) -> None:
 _MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from geo.limits import ReadLimits
-from geo.readers import read_table
+from geo.ingest.limits import ReadLimits
+from geo.ingest.readers import read_table
 from geo.settings import Settings
 limits = ReadLimits.for_uploads(Settings(_env_file=None))
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

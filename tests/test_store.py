@@ -1,4 +1,4 @@
-"""Tests of the embedded GeoPackage store (geo.gpkg_store)."""
+"""Tests of the embedded GeoPackage store (geo.store.gpkg)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,9 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-import geo.gpkg_store as gpkg_store
+import geo.store.gpkg as gpkg_store
 from geo.errors import StoreError, StoreLockedError
-from geo.gpkg_store import GeoPackageStore
-from geo.quarantine import (
+from geo.ingest.quarantine import (
     Q_FIELD,
     Q_IMPORT_ID,
     Q_KIND,
@@ -66,6 +65,7 @@ from geo.store import (
     Store,
     open_store,
 )
+from geo.store.gpkg import GeoPackageStore
 
 WGS84 = "EPSG:4326"
 THANA_NAMES = ("Kotwali", "Lanka", "Bhelupur")
@@ -471,7 +471,7 @@ _KILLED_IMPORT = """
 import sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, geopandas as gpd, shapely
-import geo.gpkg_store as gpkg_store
+import geo.store.gpkg as gpkg_store
 from geo.schema import LayerKind
 from geo.store import ImportBatch
 

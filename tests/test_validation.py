@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from geo.quarantine import Q_FIELD, Q_MESSAGE, Q_ORIGINAL, Q_REASON, Q_ROW, Reason
-from geo.readers import RawTable
+from geo.ingest.quarantine import Q_FIELD, Q_MESSAGE, Q_ORIGINAL, Q_REASON, Q_ROW, Reason
+from geo.ingest.readers import RawTable
+from geo.ingest.validation import LOCATION, validate
 from geo.region import Region
 from geo.schema import ACTION_TAKEN, CATEGORY, ID, OCCURRED_AT, SOURCE, STATUS, LayerKind
 from geo.settings import DEFAULT_CATEGORIES
-from geo.validation import LOCATION, validate
 from tests.conftest import NOW
 
 RawFactory = Callable[..., RawTable]

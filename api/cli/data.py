@@ -23,8 +23,8 @@ from api.cli.common import (
     store_at,
 )
 from geo.ingest import ImportResult, import_file, validate_file
-from geo.quarantine import export_csv
-from geo.readers import parse_mapping
+from geo.ingest.quarantine import export_csv
+from geo.ingest.readers import parse_mapping
 from geo.schema import LayerKind
 from geo.store import open_store
 

@@ -34,7 +34,9 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from geo.backup import (
+from geo.errors import ExportError, InputFileError, StoreError
+from geo.store import is_database_url
+from geo.store.backup import (
     CHUNK_BYTES,
     StoreSummary,
     check_store_file,
@@ -45,8 +47,6 @@ from geo.backup import (
     snapshot_store,
     table_counts,
 )
-from geo.errors import ExportError, InputFileError, StoreError
-from geo.store import is_database_url
 
 logger = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ def postgis_hint(url: str) -> str:
     -------
     str
     """
-    from geo.postgis_store import DEFAULT_SCHEMA, SCHEMA_PARAM
+    from geo.store.postgis import DEFAULT_SCHEMA, SCHEMA_PARAM
 
     parts = urlsplit(url)
     schema = next((v for k, v in parse_qsl(parts.query) if k == SCHEMA_PARAM), DEFAULT_SCHEMA)

@@ -23,13 +23,13 @@ from api.service.backup import (
     postgis_hint,
     read_manifest,
 )
-from geo.backup import (
+from geo.errors import StoreError
+from geo.store import is_database_url
+from geo.store.backup import (
     fsync_path,
     replace_file,
     store_write_lock,
 )
-from geo.errors import StoreError
-from geo.store import is_database_url
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import to_wgs84
-from geo.privacy import find_personal_columns
+from geo.ingest.privacy import find_personal_columns
 from geo.schema import (
     CATEGORY,
     NAME,
@@ -81,7 +81,7 @@ def public_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` without any column that looks personal (defence in depth).
 
     Analysis outputs are aggregates and carry no personal field; this guard drops (and logs)
-    any column :func:`geo.privacy.find_personal_columns` flags, so a future column can never
+    any column :func:`geo.ingest.privacy.find_personal_columns` flags, so a future column can never
     leak through the service.
 
     Parameters

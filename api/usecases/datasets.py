@@ -17,7 +17,9 @@ from api.service.errors import NotFoundError, NoValidRowError, PayloadTooLargeEr
 from api.usecases.common import (
     jsonable,
 )
-from geo.columns import (
+from geo.errors import InputTooLargeError
+from geo.ingest import ImportResult, import_file, validate_file
+from geo.ingest.columns import (
     DATE_PART_ALIASES,
     LAT_ALIASES,
     LON_ALIASES,
@@ -25,11 +27,9 @@ from geo.columns import (
     WKT_ALIASES,
     normalise,
 )
-from geo.errors import InputTooLargeError
-from geo.ingest import ImportResult, import_file, validate_file
-from geo.limits import LIMIT_SETTINGS, ReadLimits
-from geo.public_text import MAX_ECHOED_NAMES, clip
-from geo.quarantine import Q_ORIGINAL, export_text
+from geo.ingest.limits import LIMIT_SETTINGS, ReadLimits
+from geo.ingest.public_text import MAX_ECHOED_NAMES, clip
+from geo.ingest.quarantine import Q_ORIGINAL, export_text
 from geo.schema import (
     NAME,
     THANA,
@@ -189,7 +189,7 @@ def import_upload(
     """Validate (and unless ``dry_run``, import) an uploaded file; return its report.
 
     The file is read once, through :func:`geo.readers.read_table` with the service's
-    :meth:`~geo.limits.ReadLimits.for_uploads` limits: it is refused (413) before it is read
+    :meth:`~geo.ingest.limits.ReadLimits.for_uploads` limits: it is refused (413) before it is read
     whole when it has more rows, columns, longer cells, a bigger unpacked size, more zip
     members or a higher compression ratio than the settings allow.
 
@@ -209,7 +209,7 @@ def import_upload(
         ``reasons`` (+ ``flags``, ``import_id``, ``inserted``, ``updated``), and
         ``dry_run``, ``personal_columns_dropped`` (a count: their names are not echoed),
         ``personal_reasons``, ``ignored_columns`` (the first
-        :data:`~geo.public_text.MAX_ECHOED_NAMES`, clipped), ``ignored_columns_count``,
+        :data:`~geo.ingest.public_text.MAX_ECHOED_NAMES`, clipped), ``ignored_columns_count``,
         ``warnings`` (at most :data:`MAX_REPORT_WARNINGS`, clipped), ``store_version``.
 
     Raises

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def _read_range(url: str, kind: str, start: int, stop: int, thana: str | None) -> Any:
-    from geo.postgis_store import PostgisStore
+    from geo.store.postgis import PostgisStore
 
     return PostgisStore(url).read_range(kind, start, stop, thana=thana)
 
@@ -36,7 +36,7 @@ def read_partitions(
 ) -> Any:
     """Return a layer of the PostGIS store as a dask-geopandas frame read by the workers.
 
-    Each partition is one range of row ids (:meth:`geo.postgis_store.PostgisStore.fid_ranges`)
+    Each partition is one range of row ids (:meth:`geo.store.postgis.PostgisStore.fid_ranges`)
     that a worker reads straight from the database, so no process holds the whole layer.
     Partitions are in storage order; each has its own ``RangeIndex``.
 
@@ -57,8 +57,8 @@ def read_partitions(
     """
     import dask_geopandas  # type: ignore[import-untyped]
 
-    from geo.postgis_store import PostgisStore
     from geo.schema import layer_spec
+    from geo.store.postgis import PostgisStore
 
     store = PostgisStore(url)
     ranges = store.fid_ranges(kind, npartitions)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.privacy import find_personal_columns
+from geo.ingest.privacy import find_personal_columns
 from geo.schema import INCIDENTS
 from tests.api.conftest import Env, make_env
 from tests.api.uploads import (

@@ -80,8 +80,8 @@ def test_dask_partitions_read_from_postgis_cluster_like_one_process(postgis_url:
     import dask
     from test_store import layer_frame, make_batch
 
-    from geo.postgis_store import PostgisStore
     from geo.schema import LayerKind
+    from geo.store.postgis import PostgisStore
     from models.scale import dask_cluster, dask_grid_counts, read_partitions
 
     url = f"{postgis_url}?schema=t_dask_read"

@@ -1,4 +1,4 @@
-"""The PostGIS store (geo.postgis_store) against the same contract as the GeoPackage store."""
+"""The PostGIS store (geo.store.postgis) against the same contract as the GeoPackage store."""
 
 from __future__ import annotations
 
@@ -34,13 +34,13 @@ from test_store import (  # noqa: F401
     test_upsert_replaces_changed_rows_by_key,
 )
 
-import geo.postgis_store as postgis_store
+import geo.store.postgis as postgis_store
 from geo.errors import StoreError, StoreLockedError
-from geo.gpkg_store import GeoPackageStore
-from geo.postgis_store import DEFAULT_SCHEMA, PostgisStore
-from geo.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
+from geo.ingest.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
 from geo.schema import OCCURRED_AT, LayerKind, layer_spec
 from geo.store import IMP_AT, IMPORT_LOG_COLUMNS, Store, open_store
+from geo.store.gpkg import GeoPackageStore
+from geo.store.postgis import DEFAULT_SCHEMA, PostgisStore
 
 WGS84 = "EPSG:4326"
 
@@ -260,7 +260,7 @@ def test_concurrent_workers_get_distinct_increasing_versions(store_url: str) -> 
 
 _KILLED_IMPORT = """
 import sys, time
-import geo.postgis_store as ps
+import geo.store.postgis as ps
 from test_store import layer_frame, make_batch
 from geo.schema import LayerKind
 
@@ -362,3 +362,35 @@ def test_awkward_text_survives_the_bulk_copy(store: PostgisStore, tmp_path: Path
     gpkg = GeoPackageStore(tmp_path / "store.gpkg")
     gpkg.apply(batch)
     pd.testing.assert_frame_equal(got, gpkg.read(LayerKind.SITES))
+
+
+def test_both_backends_decode_stored_values_the_same(store_url: str) -> None:
+    """Values of every storage type, read through psycopg and through SQLite, decode alike."""
+    import sqlite3
+
+    from geo.store.rows import Col, decode_frame
+
+    columns = [
+        ("text", Col.TEXT),
+        ("integer", Col.INTEGER),
+        ("real", Col.REAL),
+        ("date", Col.DATE),
+        ("datetime", Col.DATETIME),
+        ("boolean", Col.BOOLEAN),
+    ]
+    with psycopg.connect(store_url.split("?")[0]) as conn:
+        from_postgres = conn.execute(
+            "SELECT 'a', 1, 1.5::float8, DATE '2026-10-01', "
+            "TIMESTAMPTZ '2026-10-01 18:30:00.25+05:30', true "
+            "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, false "
+            "UNION ALL SELECT 'c', -3, 0, DATE '2025-05-01', TIMESTAMPTZ '2025-05-01Z', NULL"
+        ).fetchall()
+    with sqlite3.connect(":memory:") as conn:
+        from_sqlite = conn.execute(
+            "SELECT 'a', 1, 1.5, '2026-10-01', '2026-10-01T13:00:00.250+00:00', 1 "
+            "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, 0 "
+            "UNION ALL SELECT 'c', -3, 0.0, '2025-05-01', '2025-05-01T00:00:00.000+00:00', NULL"
+        ).fetchall()
+    pd.testing.assert_frame_equal(
+        decode_frame(from_postgres, columns), decode_frame(from_sqlite, columns)
+    )

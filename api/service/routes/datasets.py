@@ -15,9 +15,9 @@ from api.service.routes.common import PROBLEM_RESPONSES
 from api.service.uploads import read_small_upload, safe_filename, saved_upload
 from api.usecases.datasets import UploadOptions, import_upload, layer_counts, quarantine_csv
 from geo.errors import ColumnMappingError
-from geo.mapping import MAX_MAPPING_FILE_BYTES
-from geo.public_text import clip
-from geo.readers import SUPPORTED_SUFFIXES, parse_mapping
+from geo.ingest.mapping import MAX_MAPPING_FILE_BYTES
+from geo.ingest.public_text import clip
+from geo.ingest.readers import SUPPORTED_SUFFIXES, parse_mapping
 from geo.schema import LayerKind, layer_spec
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])

@@ -1,6 +1,6 @@
-"""Checking and encoding an import batch's rows for storage, shared by every store backend."""
+"""Encoding rows for storage and decoding them back, one rule shared by every store backend."""
 
-# The GeoPackage store (geo.gpkg_store) and the PostGIS store (geo.postgis_store) accept and
+# The GeoPackage store (geo.store.gpkg) and the PostGIS store (geo.store.postgis) accept and
 # refuse exactly the same batches and store the same values: the checks, the storage type of
 # every column and the encoding of pandas values live here once. Geometries stay shapely
 # objects (in EPSG:4326); each backend writes them in its own format.
@@ -8,9 +8,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -22,18 +25,8 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import StoreError
-from geo.quarantine import (
-    Q_FIELD,
-    Q_IMPORT_ID,
-    Q_KIND,
-    Q_MESSAGE,
-    Q_ORIGINAL,
-    Q_REASON,
-    Q_ROW,
-    Q_SOURCE,
-)
-from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec
-from geo.store import (
+from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec, layer_spec
+from geo.store.frames import (
     IMP_ACCEPTED,
     IMP_AT,
     IMP_ID,
@@ -42,8 +35,18 @@ from geo.store import (
     IMP_ROWS,
     IMP_SHA256,
     IMP_SOURCE,
-    ImportBatch,
+    IMPORT_LOG_COLUMNS,
+    Q_FIELD,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_MESSAGE,
+    Q_ORIGINAL,
+    Q_REASON,
+    Q_ROW,
+    Q_SOURCE,
+    QUARANTINE_COLUMNS,
 )
+from geo.store.protocol import ImportBatch, ImportRecord
 
 #: The only CRS rows are stored in.
 SRS_ID: Final = 4326
@@ -213,7 +216,7 @@ def encode_column(values: pd.Series, col: Col, name: str) -> list[Any]:
         raise StoreError(
             f"column {name!r} cannot be stored as {col.value}: {exc}",
             why="accepted rows must already be parsed into the field's type",
-            fix="validate the rows (geo.validation) before building the import batch",
+            fix="validate the rows (geo.ingest.validation) before building the import batch",
         ) from exc
 
 
@@ -313,7 +316,7 @@ def prepare_quarantine(batch: ImportBatch) -> list[Row]:
         raise StoreError(
             f"quarantine lines of import {batch.import_id} lack the file row number ({Q_ROW!r})",
             why="every quarantine line points at the row of the file it rejects",
-            fix="build ImportBatch.quarantine with geo.quarantine.QUARANTINE_COLUMNS",
+            fix="build ImportBatch.quarantine with geo.ingest.quarantine.QUARANTINE_COLUMNS",
         )
     kind = LayerKind(batch.kind).value
     columns: list[list[Any]] = []
@@ -343,3 +346,136 @@ def _original_text(value: Any) -> str | None:
     if isinstance(value, dict | list | tuple):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding: database values → pandas (one rule for every backend's driver values)
+
+
+def now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with milliseconds (the import log's time)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def decode_column(values: Sequence[Any], col: Col) -> Any:
+    """Return a pandas array or Series of one stored column.
+
+    One rule for every backend: dates and date-times are ISO 8601 text (SQLite) or
+    ``date``/``datetime`` objects (psycopg), instants come back in UTC; a boolean is true
+    exactly when it equals 1 (SQLite's ``1``, PostgreSQL's ``True``), missing is false.
+
+    Parameters
+    ----------
+    values : sequence
+        The column's values as the database driver returns them.
+    col : Col
+        How the column is stored.
+
+    Returns
+    -------
+    pandas.Series, pandas array or numpy.ndarray
+    """
+    if col is Col.TEXT:
+        return pd.Series(values, dtype="str")
+    if col is Col.INTEGER:
+        return pd.array(values, dtype="Int64")
+    if col is Col.REAL:
+        return np.array(values, dtype=np.float64)
+    if col is Col.DATE:
+        dates = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
+        return dates.astype("datetime64[ns]")
+    if col is Col.DATETIME:
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
+        return stamps.astype("datetime64[ns, UTC]")
+    return np.array([v is not None and v == 1 for v in values], dtype=bool)
+
+
+def decode_frame(rows: Sequence[Row], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
+    """Return a DataFrame of result rows, one column per ``(name, storage type)``.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        Result rows, values in the order of ``columns``.
+    columns : sequence of (str, Col)
+
+    Returns
+    -------
+    pandas.DataFrame
+        With a ``RangeIndex``.
+    """
+    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data = {
+        name: decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def decode_quarantine(rows: Sequence[Row]) -> pd.DataFrame:
+    """Return stored quarantine rows (``QUARANTINE_COLUMNS``): ``row`` as int64, the rest text."""
+    frame = decode_frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
+    frame[Q_ROW] = frame[Q_ROW].astype("int64")
+    return frame
+
+
+def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
+    """Return stored import-log rows (``IMPORT_LOG_COLUMNS``): counts as int64, the rest text."""
+    frame = decode_frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
+    for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
+        frame[name] = frame[name].astype("int64")
+    return frame
+
+
+def import_log_values(
+    batch: ImportBatch, record: ImportRecord, *, accepted: int, quarantined: int
+) -> dict[str, Any]:
+    """Return the import-log row of an applied batch, column → value (``IMPORTS_STORAGE``).
+
+    Parameters
+    ----------
+    batch : ImportBatch
+    record : ImportRecord
+        What the import changed (new keys, replaced keys) and the store version after it.
+    accepted, quarantined : int
+        Rows stored and quarantine lines of the batch.
+
+    Returns
+    -------
+    dict
+    """
+    return {
+        IMP_ID: batch.import_id,
+        IMP_KIND: layer_spec(batch.kind).kind.value,
+        IMP_SOURCE: batch.source,
+        IMP_SHA256: batch.sha256,
+        IMP_AT: now_iso(),
+        IMP_ROWS: int(batch.rows),
+        IMP_ACCEPTED: accepted,
+        IMP_QUARANTINED: quarantined,
+        "inserted": record.inserted,
+        "updated": record.updated,
+        "version": record.version,
+        "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
+    }
+
+
+def log_applied(
+    log: logging.Logger,
+    record: ImportRecord,
+    kind: LayerKind,
+    quarantine_lines: int,
+    started: float,
+) -> ImportRecord:
+    """Log an applied import on the backend's logger and return its record."""
+    log.info(
+        "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
+        "version %d (%.1f s)",
+        record.import_id,
+        kind.value,
+        record.inserted,
+        record.updated,
+        quarantine_lines,
+        record.version,
+        time.perf_counter() - started,
+    )
+    return record

@@ -11,15 +11,15 @@ from typing import Any
 
 import pandas as pd
 
-from geo.limits import ReadLimits
-from geo.quarantine import Q_IMPORT_ID, empty_quarantine
-from geo.readers import read_table
+from geo.ingest.limits import ReadLimits
+from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
+from geo.ingest.readers import read_table
+from geo.ingest.validation import ValidationReport, validate
 from geo.region import Region, region_from_settings
 from geo.schema import LAYERS, THANA, THANA_MISMATCH, LayerKind, layer_spec
 from geo.settings import Settings
 from geo.store import ImportBatch, ImportRecord, Store
 from geo.thanas import assign_thanas
-from geo.validation import ValidationReport, validate
 
 logger = logging.getLogger(__name__)
 

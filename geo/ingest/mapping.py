@@ -11,9 +11,9 @@ from typing import Final
 
 import pandas as pd
 
-from geo.delimited import sniff_delimiter
 from geo.errors import ColumnMappingError
-from geo.public_text import clip, describe_names
+from geo.ingest.delimited import sniff_delimiter
+from geo.ingest.public_text import clip, describe_names
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 openpyxl, even read-only, loads the shared strings and a few parts whole and pads sparse
 rows, and pandas pads every row to the widest: a 1 MB workbook can hold a 1 GiB cell or a
 cell at row 1,048,576, column XFD. So before openpyxl runs, the archive's declared sizes and
-ratios are checked (:func:`geo.limits.check_archive`), the parts openpyxl parses whole are
+ratios are checked (:func:`geo.ingest.limits.check_archive`), the parts openpyxl parses whole are
 size-capped, and the shared strings and the chosen sheet are streamed through expat counting
 rows, columns and characters, stopping at the first limit passed. openpyxl offers no such
 bound, hence this hand-written scan (stdlib expat, constant memory).
@@ -37,7 +37,7 @@ from openpyxl.xml.constants import (
 )
 
 from geo.errors import ColumnMappingError, InputFileError, InputTooLargeError
-from geo.limits import (
+from geo.ingest.limits import (
     ReadLimits,
     cell_budget,
     cell_too_long,
@@ -49,8 +49,8 @@ from geo.limits import (
     text_budget,
     too_dense,
 )
-from geo.public_text import clip, describe_names, scrub
-from geo.sniff import check_workbook_members
+from geo.ingest.public_text import clip, describe_names, scrub
+from geo.ingest.sniff import check_workbook_members
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def _column_index(ref: str) -> int:
 
 
 class _Budget:
-    """What the shared strings and the sheet may add up to (see :func:`geo.limits.cell_budget`)."""
+    """What shared strings and the sheet may add up to (:func:`geo.ingest.limits.cell_budget`)."""
 
     def __init__(self, file_bytes: int, source: str) -> None:
         self.max_cells = cell_budget(file_bytes)
@@ -140,8 +140,11 @@ class _Scan:
         )
 
 
-class _SharedStrings(_Scan):
-    """Counts the characters of each shared string (``<si>``, its ``<t>`` runs)."""
+class _TextScan(_Scan):
+    """Base of the scans that count the characters of each cell's text elements."""
+
+    #: Local names of the elements whose character data is a cell's text.
+    text_elements: frozenset[str] | tuple[str, ...] = ("t",)
 
     def __init__(self, limits: ReadLimits, source: str, budget: _Budget) -> None:
         super().__init__(limits, source, budget)
@@ -155,14 +158,10 @@ class _SharedStrings(_Scan):
         parser.CharacterDataHandler = self._text
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
-        if local == "si":
-            self.chars = 0
-        elif local == "t":
-            self.inside_text = True
+        raise NotImplementedError
 
     def _end(self, name: str) -> None:
-        if _local(name) == "t":
+        if _local(name) in self.text_elements:
             self.inside_text = False
 
     def _text(self, data: str) -> None:
@@ -173,8 +172,21 @@ class _SharedStrings(_Scan):
             self.budget.add_text(len(data))
 
 
-class _Sheet(_Scan):
+class _SharedStrings(_TextScan):
+    """Counts the characters of each shared string (``<si>``, its ``<t>`` runs)."""
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "si":
+            self.chars = 0
+        elif local == "t":
+            self.inside_text = True
+
+
+class _Sheet(_TextScan):
     """Follows a worksheet's rows, columns and characters per cell, as openpyxl will see them."""
+
+    text_elements = _TEXT_ELEMENTS
 
     def __init__(self, limits: ReadLimits, source: str, budget: _Budget) -> None:
         super().__init__(limits, source, budget)
@@ -182,14 +194,6 @@ class _Sheet(_Scan):
         self.max_row = 0
         self.column = 0
         self.max_column = 0
-        self.chars = 0
-        self.inside_text = False
-
-    def attach(self, parser: xml.parsers.expat.XMLParserType) -> None:
-        super().attach(parser)
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._text
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
@@ -221,17 +225,6 @@ class _Sheet(_Scan):
         elif local in _TEXT_ELEMENTS:
             self.inside_text = True
             self.chars = 0
-
-    def _end(self, name: str) -> None:
-        if _local(name) in _TEXT_ELEMENTS:
-            self.inside_text = False
-
-    def _text(self, data: str) -> None:
-        if self.inside_text:
-            self.chars += len(data)
-            if self.chars > self.limits.cell_chars:
-                raise _ScanStoppedError(cell_too_long(self.limits, self.source))
-            self.budget.add_text(len(data))
 
     def _stop_grid(self) -> None:
         raise _ScanStoppedError(

@@ -24,15 +24,10 @@ from pathlib import Path
 from typing import Final
 
 from geo.errors import StoreError
-from geo.gpkg_store import (
-    IMPORTS_TABLE,
-    META_FORMAT,
-    META_TABLE,
-    QUARANTINE_TABLE,
-    GeoPackageStore,
-    write_lock,
-)
 from geo.schema import LayerKind
+from geo.store.frames import IMPORTS_TABLE, META_FORMAT, META_TABLE, QUARANTINE_TABLE
+from geo.store.gpkg import GeoPackageStore
+from geo.store.gpkg_lock import write_lock
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +48,7 @@ class StoreSummary:
     Attributes
     ----------
     format : int
-        Table layout version (``geo.gpkg_store.STORE_FORMAT`` when written).
+        Table layout version (``geo.store.frames.STORE_FORMAT`` when written).
     version : int
         Store version: the number of applied imports.
     layers : dict of str to int
@@ -191,6 +186,7 @@ def summarize_store(path: Path) -> StoreSummary:
     Returns
     -------
     StoreSummary
+        Its format, version and the rows of every table.
 
     Raises
     ------

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
 
 import pandas as pd
 
 from geo.csv_safe import csv_text, write_csv
-
-# ---- quarantine table columns (import these, never spell them) ----
-Q_IMPORT_ID: Final = "import_id"
-Q_KIND: Final = "kind"
-Q_SOURCE: Final = "source"
-Q_ROW: Final = "row"
-Q_FIELD: Final = "field"
-Q_REASON: Final = "reason"
-Q_MESSAGE: Final = "message"
-Q_ORIGINAL: Final = "original"
-
-QUARANTINE_COLUMNS: Final = (
-    Q_IMPORT_ID,
-    Q_KIND,
-    Q_SOURCE,
-    Q_ROW,
-    Q_FIELD,
-    Q_REASON,
-    Q_MESSAGE,
-    Q_ORIGINAL,
+from geo.store.frames import (
+    Q_FIELD as Q_FIELD,
+)
+from geo.store.frames import (
+    Q_IMPORT_ID as Q_IMPORT_ID,
+)
+from geo.store.frames import (
+    Q_KIND as Q_KIND,
+)
+from geo.store.frames import (
+    Q_MESSAGE as Q_MESSAGE,
+)
+from geo.store.frames import (
+    Q_ORIGINAL as Q_ORIGINAL,
+)
+from geo.store.frames import (
+    Q_REASON as Q_REASON,
+)
+from geo.store.frames import (
+    Q_ROW as Q_ROW,
+)
+from geo.store.frames import (
+    Q_SOURCE as Q_SOURCE,
+)
+from geo.store.frames import (
+    QUARANTINE_COLUMNS as QUARANTINE_COLUMNS,
 )
 
 
@@ -91,17 +96,7 @@ def export_csv(quarantine: pd.DataFrame, path: Path) -> Path:
 
 
 def export_text(quarantine: pd.DataFrame) -> str:
-    """Return a quarantine table as spreadsheet-safe CSV text (for a download).
-
-    Parameters
-    ----------
-    quarantine : pandas.DataFrame
-        Rows with :data:`QUARANTINE_COLUMNS`.
-
-    Returns
-    -------
-    str
-    """
+    """Return a quarantine table (:data:`QUARANTINE_COLUMNS`) as spreadsheet-safe CSV text."""
     return csv_text(quarantine.loc[:, list(QUARANTINE_COLUMNS)])
 
 

@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import json
 import logging
-import math
 import os
 import re
 import shutil
 import sqlite3
-import struct
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyogrio
 import shapely
 
 from geo.crs import WGS84
-from geo.errors import StoreError, StoreLockedError
-from geo.quarantine import (
-    Q_IMPORT_ID,
-    Q_KIND,
-    Q_ROW,
-    QUARANTINE_COLUMNS,
-)
+from geo.errors import StoreError
 from geo.schema import (
     GEOMETRY,
     LAYERS,
@@ -42,28 +30,47 @@ from geo.schema import (
     LayerSpec,
     layer_spec,
 )
-from geo.store import (
-    IMP_ACCEPTED,
-    IMP_AT,
-    IMP_ID,
-    IMP_KIND,
-    IMP_QUARANTINED,
-    IMP_ROWS,
-    IMP_SHA256,
-    IMP_SOURCE,
+from geo.store.frames import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    FID_COLUMN,
+    GEOM_COLUMN,
     IMPORT_LOG_COLUMNS,
-    ImportBatch,
-    ImportRecord,
+    IMPORTS_TABLE,
+    META_CREATED,
+    META_FORMAT,
+    META_TABLE,
+    META_VERSION,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_ROW,
+    QUARANTINE_COLUMNS,
+    QUARANTINE_TABLE,
+    STORE_FORMAT,
 )
-from geo.store_rows import (
+from geo.store.gpkg_format import (
+    decode_geometries,
+    encode_geometries,
+    rtree_table,
+    update_rtree,
+)
+from geo.store.gpkg_format import quote_identifier as _q
+from geo.store.gpkg_lock import lock_path as lock_path
+from geo.store.gpkg_lock import write_lock as write_lock
+from geo.store.protocol import ImportBatch, ImportRecord
+from geo.store.rows import (
     IMPORTS_STORAGE,
     QUARANTINE_STORAGE,
-    SRS_ID,
     Col,
     Features,
     FloatArray,
     Row,
+    decode_frame,
+    decode_import_log,
+    decode_quarantine,
+    import_log_values,
     layer_columns,
+    log_applied,
+    now_iso,
     prepare_features,
     prepare_quarantine,
 )
@@ -91,151 +98,26 @@ logger = logging.getLogger(__name__)
 # layer it touches, maintains the R-tree and the feature count itself and recreates the
 # triggers verbatim before committing.
 
-#: Version of the table layout this module writes (``meta.format``).
-STORE_FORMAT: Final = 1
-#: Column of the layers holding the GeoPackage geometry blob.
-GEOM_COLUMN: Final = "geom"
-#: Primary key column of every table.
-FID_COLUMN: Final = "fid"
-
-QUARANTINE_TABLE: Final = "quarantine"
-IMPORTS_TABLE: Final = "imports"
-META_TABLE: Final = "meta"
-META_VERSION: Final = "version"
-META_FORMAT: Final = "format"
-META_CREATED: Final = "created_at"
 
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` values of GeoPackage 1.2+ ("GPKG") and 1.0/1.1 ("GP10", "GP11").
 _GPKG_APPLICATION_IDS: Final = (0x47504B47, 0x47503130, 0x47503131)
-#: GeoPackage geometry header: envelope size in bytes by envelope indicator (flags bits 1-3).
-_ENVELOPE_BYTES: Final = (0, 32, 48, 48, 64)
-_POINT_HEADER: Final = b"GP\x00\x01" + struct.pack("<i", SRS_ID)
-#: One 2D point blob as GDAL and this module write it: header, no envelope, little-endian WKB.
-_POINT_BLOB = np.dtype(
-    [
-        ("magic", "S2"),
-        ("version", "u1"),
-        ("flags", "u1"),
-        ("srs", "<i4"),
-        ("order", "u1"),
-        ("type", "<u4"),
-        ("x", "<f8"),
-        ("y", "<f8"),
-    ]
-)
-#: One R-tree cell as SQLite stores it: rowid (or child node) and the box as float32.
-_RTREE_CELL = np.dtype(
-    [("id", ">i8"), ("minx", ">f4"), ("maxx", ">f4"), ("miny", ">f4"), ("maxy", ">f4")]
-)
 #: When a batch brings at least this share of a layer's rows, the layer's indexes are dropped
 #: and rebuilt and its R-tree is bulk-loaded; below it, both are updated row by row (an SQLite
 #: R-tree insert costs ~20 µs, a bulk load ~2 µs per row of the whole layer).
 _BULK_SHARE: Final = 0.1
 
-DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
-_LOCK_POLL_S: Final = 0.05
-
-
-def _q(name: str) -> str:
-    """Return ``name`` quoted as an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _now_iso() -> str:
-    """Return the current UTC time as ISO 8601 with milliseconds."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _encode_geometries(geoms: npt.NDArray[np.object_], points: bool) -> list[bytes]:
-    """Return GeoPackage geometry blobs (header + little-endian ISO WKB, SRS 4326).
-
-    Points get no envelope in the header (as GDAL writes them); other geometries get their
-    XY envelope.
-    """
-    wkb = shapely.to_wkb(geoms, output_dimension=2, byte_order=1, flavor="iso")
-    if points:
-        return [_POINT_HEADER + blob for blob in wkb.tolist()]
-    bounds = shapely.bounds(geoms)
-    return [
-        b"GP\x00\x03" + struct.pack("<i4d", SRS_ID, minx, maxx, miny, maxy) + blob
-        for blob, (minx, miny, maxx, maxy) in zip(wkb.tolist(), bounds.tolist(), strict=True)
-    ]
-
-
-def _decode_geometries(blobs: Sequence[bytes | None]) -> npt.NDArray[np.object_]:
-    """Return shapely geometries from GeoPackage geometry blobs (``None`` stays missing)."""
-    n = len(blobs)
-    if n == 0:
-        return np.empty(0, dtype=object)
-    try:
-        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=n)  # type: ignore[arg-type]
-    except TypeError:  # a missing geometry
-        lengths = np.zeros(n, dtype=np.int64)
-    if (lengths == _POINT_BLOB.itemsize).all():
-        # Fast path for the common case (millions of 2D points written by this module or
-        # GDAL): decode the coordinates with numpy instead of parsing WKB blob by blob.
-        records = np.frombuffer(b"".join(blobs), dtype=_POINT_BLOB)  # type: ignore[arg-type]
-        if (
-            (records["magic"] == b"GP").all()
-            and (records["flags"] == 1).all()
-            and (records["order"] == 1).all()
-            and (records["type"] == 1).all()
-            and not np.isnan(records["x"]).any()
-        ):
-            return np.asarray(shapely.points(records["x"], records["y"]), dtype=object)
-    wkb: list[bytes | None] = []
-    for blob in blobs:
-        if blob is None:
-            wkb.append(None)
-            continue
-        if blob[:2] != b"GP":
-            raise StoreError(
-                "a geometry in the store is not a GeoPackage geometry blob",
-                why="the file was modified by a program that does not write GeoPackage",
-                fix="re-create the store and re-import the source files",
-            )
-        wkb.append(blob[8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07] :])
-    geoms: npt.NDArray[np.object_] = shapely.from_wkb(np.array(wkb, dtype=object))
-    return geoms
-
 
 # ---------------------------------------------------------------------------------------------
-# Decoding: SQLite values → pandas
-
-
-def _decode_column(values: Sequence[Any], col: Col) -> Any:
-    """Return a pandas array or Series of one column read from SQLite."""
-    if col is Col.TEXT:
-        return pd.Series(values, dtype="str")
-    if col is Col.INTEGER:
-        return pd.array(values, dtype="Int64")
-    if col is Col.REAL:
-        return np.array(values, dtype=np.float64)
-    if col is Col.DATE:
-        dates = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
-        return dates.astype("datetime64[ns]")
-    if col is Col.DATETIME:
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
-        return stamps.astype("datetime64[ns, UTC]")
-    return np.array(values, dtype=np.float64) == 1
-
-
-def _frame(rows: list[Row], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
-    """Return a DataFrame of SQLite rows, one column per ``(name, storage type)``."""
-    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    data = {
-        name: _decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
-    }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+# Decoding: layer rows (geometry blob first) → GeoDataFrame
 
 
 def _geoframe(rows: list[Row], spec: LayerSpec) -> gpd.GeoDataFrame:
     """Return layer rows (geometry blob first, then the columns) as a GeoDataFrame."""
     columns = layer_columns(spec)
     blobs = [row[0] for row in rows]
-    frame = _frame([row[1:] for row in rows], columns)
-    frame[GEOMETRY] = _decode_geometries(blobs)
+    frame = decode_frame([row[1:] for row in rows], columns)
+    frame[GEOMETRY] = decode_geometries(blobs)
     return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
 
 
@@ -248,171 +130,6 @@ def _feature_rows(
 ) -> Iterator[Row]:
     """Return the rows to insert into a layer table: fid, geometry, columns."""
     return zip(fids, blobs, *columns, strict=True)
-
-
-def _rtree_table(conn: sqlite3.Connection, table: str) -> str | None:
-    """Return the R-tree spatial index table of a layer, or ``None`` when it has none."""
-    row = conn.execute(
-        "SELECT column_name FROM gpkg_extensions "
-        "WHERE lower(table_name) = lower(?) AND extension_name = 'gpkg_rtree_index'",
-        (table,),
-    ).fetchone()
-    return None if row is None else f"rtree_{table}_{row[0]}"
-
-
-def _f32(values: FloatArray, *, down: bool) -> npt.NDArray[np.float32]:
-    """Round to float32 outwards (down for minima, up for maxima), as SQLite's R-tree does."""
-    out = values.astype(np.float32)
-    wrong = out.astype(np.float64) > values if down else out.astype(np.float64) < values
-    if wrong.any():
-        out[wrong] = np.nextafter(out[wrong], np.float32(-np.inf if down else np.inf))
-    return out
-
-
-def _str_order(boxes: npt.NDArray[np.float32], capacity: int) -> npt.NDArray[np.intp]:
-    """Return the Sort-Tile-Recursive order of boxes (minx, maxx, miny, maxy) for packing."""
-    n = len(boxes)
-    nodes = math.ceil(n / capacity)
-    slab = math.ceil(math.sqrt(nodes)) * capacity
-    cx = boxes[:, 0].astype(np.float64) + boxes[:, 1]
-    cy = boxes[:, 2].astype(np.float64) + boxes[:, 3]
-    by_x = np.argsort(cx, kind="stable")
-    slabs = np.arange(n) // slab
-    return by_x[np.lexsort((cy[by_x], slabs))]
-
-
-def _node_blobs(
-    ids: npt.NDArray[np.int64],
-    boxes: npt.NDArray[np.float32],
-    capacity: int,
-    node_size: int,
-    depth: int | None = None,
-) -> list[bytes]:
-    """Return R-tree node blobs holding ``ids``/``boxes`` in order, ``capacity`` per node.
-
-    Node layout (sqlite ``rtree.c``): 2-byte tree depth (root only), 2-byte cell count, then
-    cells of an 8-byte id and four float32, all big-endian, zero-padded to the node size.
-    """
-    n = len(ids)
-    count = max(1, math.ceil(n / capacity))
-    cells = np.zeros(count * capacity, dtype=_RTREE_CELL)
-    cells["id"][:n] = ids
-    for i, name in enumerate(("minx", "maxx", "miny", "maxy")):
-        cells[name][:n] = boxes[:, i]
-    data = np.zeros((count, node_size), dtype=np.uint8)
-    counts = np.full(count, capacity, dtype=">u2")
-    counts[-1] = n - (count - 1) * capacity
-    data[:, 2:4] = counts.view(np.uint8).reshape(count, 2)
-    data[:, 4 : 4 + capacity * _RTREE_CELL.itemsize] = cells.view(np.uint8).reshape(count, -1)
-    if depth is not None:
-        data[0, 0:2] = np.array([depth], dtype=">u2").view(np.uint8)
-    return [row.tobytes() for row in data]
-
-
-def _bulk_load_rtree(
-    conn: sqlite3.Connection,
-    rtree: str,
-    ids: npt.NDArray[np.int64],
-    boxes: npt.NDArray[np.float32],
-) -> None:
-    """Replace the content of an R-tree by a Sort-Tile-Recursive packing of the boxes.
-
-    Writes the R-tree's shadow tables (``_node``, ``_rowid``, ``_parent``) directly, as GDAL's
-    own bulk loader does; inserting a million boxes one by one through SQL takes ~20 s.
-    """
-    row = conn.execute(f"SELECT length(data) FROM {_q(rtree + '_node')} WHERE nodeno = 1")
-    node_size = int(row.fetchone()[0])
-    capacity = (node_size - 4) // _RTREE_CELL.itemsize
-    for suffix in ("_node", "_rowid", "_parent"):
-        conn.execute(f"DELETE FROM {_q(rtree + suffix)}")
-    levels: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.int64]]] = []
-    next_node = 2
-    while len(ids) > capacity:
-        order = _str_order(boxes, capacity)
-        ids, boxes = ids[order], boxes[order]
-        count = math.ceil(len(ids) / capacity)
-        numbers = np.arange(next_node, next_node + count, dtype=np.int64)
-        next_node += count
-        levels.append((ids, boxes, numbers))
-        starts = np.arange(0, len(ids), capacity)
-        boxes = np.column_stack(
-            [
-                np.minimum.reduceat(boxes[:, 0], starts),
-                np.maximum.reduceat(boxes[:, 1], starts),
-                np.minimum.reduceat(boxes[:, 2], starts),
-                np.maximum.reduceat(boxes[:, 3], starts),
-            ]
-        )
-        ids = numbers
-    depth = len(levels)
-    node_sql = f"INSERT INTO {_q(rtree + '_node')} (nodeno, data) VALUES (?, ?)"
-    conn.execute(node_sql, (1, _node_blobs(ids, boxes, capacity, node_size, depth)[0]))
-    parents = np.ones(len(ids), dtype=np.int64)  # the entries of the root have parent 1
-    for level in reversed(range(depth)):
-        cell_ids, cell_boxes, numbers = levels[level]
-        conn.executemany(
-            node_sql,
-            zip(
-                numbers.tolist(),
-                _node_blobs(cell_ids, cell_boxes, capacity, node_size),
-                strict=True,
-            ),
-        )
-        # ``parents`` is in the order of this level's nodes as cells of the level above.
-        conn.executemany(
-            f"INSERT INTO {_q(rtree + '_parent')} (nodeno, parentnode) VALUES (?, ?)",
-            zip(ids.tolist(), parents.tolist(), strict=True),
-        )
-        parents = np.repeat(numbers, capacity)[: len(cell_ids)]
-        ids = cell_ids
-    conn.executemany(
-        f"INSERT INTO {_q(rtree + '_rowid')} (rowid, nodeno) VALUES (?, ?)",
-        zip(ids.tolist(), parents.tolist(), strict=True),
-    )
-
-
-def _update_rtree(
-    conn: sqlite3.Connection,
-    rtree: str,
-    removed: list[int],
-    fids: npt.NDArray[np.int64],
-    bounds: FloatArray,
-    *,
-    bulk: bool,
-) -> None:
-    """Remove the boxes of ``removed`` fids and add those of new rows to an R-tree."""
-    boxes = (
-        np.column_stack(
-            [
-                _f32(bounds[:, 0], down=True),
-                _f32(bounds[:, 2], down=False),
-                _f32(bounds[:, 1], down=True),
-                _f32(bounds[:, 3], down=False),
-            ]
-        )
-        if len(bounds)
-        else np.empty((0, 4), dtype=np.float32)
-    )
-    if bulk:
-        kept = conn.execute(f"SELECT id, minx, maxx, miny, maxy FROM {_q(rtree)}").fetchall()
-        old = np.array(kept, dtype=np.float64).reshape(-1, 5)
-        old_ids = old[:, 0].astype(np.int64)
-        keep = ~np.isin(old_ids, np.array(removed, dtype=np.int64))
-        all_ids = np.concatenate([old_ids[keep], fids])
-        all_boxes = np.concatenate([old[keep, 1:].astype(np.float32), boxes])
-        _bulk_load_rtree(conn, rtree, all_ids, all_boxes)
-        return
-    conn.executemany(f"DELETE FROM {_q(rtree)} WHERE id = ?", ((fid,) for fid in removed))
-    # Inserting in packing order keeps consecutive inserts in the same R-tree nodes.
-    order = _str_order(boxes, 64) if len(boxes) else np.empty(0, dtype=np.intp)
-    conn.executemany(
-        f"INSERT INTO {_q(rtree)} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)",
-        zip(
-            fids[order].tolist(),
-            *(boxes[order, i].astype(np.float64).tolist() for i in range(4)),
-            strict=True,
-        ),
-    )
 
 
 def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: Features) -> tuple[int, int]:
@@ -464,13 +181,13 @@ def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: Features) 
         f"VALUES ({', '.join('?' * len(names))})",
         _feature_rows(
             fids.tolist(),
-            _encode_geometries(features.geoms, points=spec.geometry == "Point"),
+            encode_geometries(features.geoms, points=spec.geometry == "Point"),
             features.columns,
         ),
     )
-    rtree = _rtree_table(conn, table)
+    rtree = rtree_table(conn, table)
     if rtree is not None and (removed or features.n):
-        _update_rtree(conn, rtree, removed, fids, features.bounds, bulk=bulk)
+        update_rtree(conn, rtree, removed, fids, features.bounds, bulk=bulk)
     if conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_ogr_contents'"
     ).fetchone():
@@ -603,74 +320,8 @@ def _create_tables(conn: sqlite3.Connection) -> None:
     )
     conn.executemany(
         f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)",
-        [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, _now_iso())],
+        [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
     )
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def lock_path(store_path: Path) -> Path:
-    """Return the write-lock file of the GeoPackage store at ``store_path``: ``<store>.lock``."""
-    return store_path.with_name(store_path.name + ".lock")
-
-
-@contextlib.contextmanager
-def write_lock(store_path: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the exclusive write lock of the store at ``store_path`` for the block.
-
-    Every :meth:`GeoPackageStore.apply` holds it; a restore (:mod:`geo.backup`) holds it too,
-    so no import swaps in a copy of the old file over a restored one. The store file need not
-    exist or be valid.
-
-    Parameters
-    ----------
-    store_path : Path
-        The GeoPackage file.
-    timeout : float
-        Seconds to wait for another holder before giving up.
-
-    Raises
-    ------
-    StoreLockedError
-        When another process (or another open of the lock) holds it longer than ``timeout``.
-    StoreError
-        When the lock file cannot be opened.
-    """
-    lock = lock_path(store_path)
-    try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(
-            f"could not open the lock file {lock}",
-            why=f"{type(exc).__name__}: {exc}",
-            fix="check write permission on the store's folder",
-        ) from exc
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
-                    raise StoreLockedError(
-                        f"the store {store_path} is locked by another import"
-                        + (f" (process {holder})" if holder else ""),
-                        why=f"only one import may write the store at a time; waited "
-                        f"{timeout:g} s for {lock}",
-                        fix="wait for the other import to finish and run this one again",
-                    ) from None
-                time.sleep(_LOCK_POLL_S)
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 class GeoPackageStore:
@@ -725,12 +376,7 @@ class GeoPackageStore:
 
     @property
     def version(self) -> int:
-        """Return a counter that increases with every applied import (0 for a new store).
-
-        Returns
-        -------
-        int
-        """
+        """Return a counter that increases with every applied import (0 for a new store)."""
         with self._reading("read the version") as conn:
             row = conn.execute(
                 f"SELECT value FROM {META_TABLE} WHERE key = ?", (META_VERSION,)
@@ -781,9 +427,9 @@ class GeoPackageStore:
         ).fetchone()
         if found is None:
             return _geoframe([], spec)
-        polygon = _decode_geometries([found[0]])[0]
+        polygon = decode_geometries([found[0]])[0]
         minx, miny, maxx, maxy = polygon.bounds
-        rtree = _rtree_table(conn, spec.kind.value)
+        rtree = rtree_table(conn, spec.kind.value)
         if rtree is None:
             rows = conn.execute(select + order).fetchall()
         else:
@@ -797,16 +443,7 @@ class GeoPackageStore:
         return frame.loc[inside].reset_index(drop=True)
 
     def count(self, kind: LayerKind | str) -> int:
-        """Return the number of rows in a layer.
-
-        Parameters
-        ----------
-        kind : LayerKind or str
-
-        Returns
-        -------
-        int
-        """
+        """Return the number of rows in a layer."""
         table = layer_spec(kind).kind.value
         with self._reading(f"count the {table} layer") as conn:
             return int(conn.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
@@ -814,21 +451,7 @@ class GeoPackageStore:
     def quarantine(
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
-        """Return quarantined rows, optionally of one layer or one import.
-
-        Parameters
-        ----------
-        kind : LayerKind or str, optional
-            Only rows rejected from imports into this layer.
-        import_id : str, optional
-            Only rows of this import.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
-            others text), oldest first.
-        """
+        """Return quarantined rows, optionally of one layer or one import."""
         where: list[str] = []
         params: list[str] = []
         if kind is not None:
@@ -842,55 +465,22 @@ class GeoPackageStore:
             sql += " WHERE " + " AND ".join(where)
         with self._reading("read the quarantine") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", params).fetchall()
-        frame = _frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
-        frame[Q_ROW] = frame[Q_ROW].astype("int64")
-        return frame
+        return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
-        """Return the import log, one row per import, oldest first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
-            UTC, the counts are ``int64``.
-        """
+        """Return the import log, one row per import, oldest first."""
         sql = f"SELECT {', '.join(map(_q, IMPORT_LOG_COLUMNS))} FROM {IMPORTS_TABLE}"
         with self._reading("read the import log") as conn:
             rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}").fetchall()
-        frame = _frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
-        for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
-            frame[name] = frame[name].astype("int64")
-        return frame
+        return decode_import_log(rows)
 
     # ---- writing ----
 
     def apply(self, batch: ImportBatch) -> ImportRecord:
         """Apply one import atomically: upsert accepted rows, append quarantine and log.
 
-        Accepted rows replace stored rows with the same key (``layer_spec(kind).key``) and
-        are added otherwise; other stored rows stay. The quarantine rows are stored under
-        ``batch.import_id`` (replacing any stored under that id before), one row is added to
-        the import log, and the version goes up by one. Either all of it becomes visible or,
-        on any error, crash or kill, none of it.
-
-        Parameters
-        ----------
-        batch : ImportBatch
-            What to write.
-
-        Returns
-        -------
-        ImportRecord
-            Rows inserted (new key) and updated (known key), and the new version.
-
-        Raises
-        ------
-        StoreLockedError
-            When another process is writing the store.
-        StoreError
-            When the batch does not fit the layer or the file cannot be written; the store is
-            then unchanged.
+        The whole import is written to a scratch copy of the file, which then replaces the
+        store (see :meth:`geo.store.Store.apply`).
         """
         spec = layer_spec(batch.kind)
         started = time.perf_counter()
@@ -908,24 +498,12 @@ class GeoPackageStore:
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)
+                    record = ImportRecord(batch.import_id, inserted, updated, version)
                     _append_import_log(
                         conn,
-                        {
-                            IMP_ID: batch.import_id,
-                            IMP_KIND: spec.kind.value,
-                            IMP_SOURCE: batch.source,
-                            IMP_SHA256: batch.sha256,
-                            IMP_AT: _now_iso(),
-                            IMP_ROWS: int(batch.rows),
-                            IMP_ACCEPTED: features.n,
-                            IMP_QUARANTINED: quarantined,
-                            "inserted": inserted,
-                            "updated": updated,
-                            "version": version,
-                            "extra": json.dumps(batch.extra, sort_keys=True)
-                            if batch.extra
-                            else None,
-                        },
+                        import_log_values(
+                            batch, record, accepted=features.n, quarantined=quarantined
+                        ),
                     )
                     conn.execute("COMMIT")
                 _replace_file(scratch, self._path)
@@ -939,18 +517,7 @@ class GeoPackageStore:
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     scratch.unlink()
-        logger.info(
-            "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
-            "version %d (%.1f s)",
-            batch.import_id,
-            spec.kind.value,
-            inserted,
-            updated,
-            len(quarantine_rows),
-            version,
-            time.perf_counter() - started,
-        )
-        return ImportRecord(batch.import_id, inserted, updated, version)
+        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 
     # ---- internals ----
 

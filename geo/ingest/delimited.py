@@ -10,8 +10,8 @@ from typing import Final
 import pandas as pd
 
 from geo.errors import InputFileError
-from geo.limits import ReadLimits, check_columns, check_frame
-from geo.public_text import scrub
+from geo.ingest.limits import ReadLimits, check_columns, check_frame
+from geo.ingest.public_text import scrub
 
 logger = logging.getLogger(__name__)
 

@@ -21,15 +21,11 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import itertools
-import json
 import logging
 import time
 import zlib
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -43,27 +39,38 @@ from psycopg import sql
 
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
-from geo.quarantine import Q_IMPORT_ID, Q_KIND, Q_ROW, QUARANTINE_COLUMNS
 from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
-from geo.store import (
-    IMP_ACCEPTED,
-    IMP_AT,
-    IMP_ID,
-    IMP_KIND,
-    IMP_QUARANTINED,
-    IMP_ROWS,
-    IMP_SHA256,
-    IMP_SOURCE,
+from geo.store.frames import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    FID_COLUMN,
+    GEOM_COLUMN,
     IMPORT_LOG_COLUMNS,
-    ImportBatch,
-    ImportRecord,
+    IMPORTS_TABLE,
+    LOCK_POLL_S,
+    META_CREATED,
+    META_FORMAT,
+    META_TABLE,
+    META_VERSION,
+    Q_IMPORT_ID,
+    Q_KIND,
+    Q_ROW,
+    QUARANTINE_COLUMNS,
+    QUARANTINE_TABLE,
+    STORE_FORMAT,
 )
-from geo.store_rows import (
+from geo.store.pg_copy import copy_in, copy_out, out_expr, parse_copy
+from geo.store.protocol import ImportBatch, ImportRecord
+from geo.store.rows import (
     IMPORTS_STORAGE,
     QUARANTINE_STORAGE,
     Col,
     Features,
+    decode_import_log,
+    decode_quarantine,
+    import_log_values,
     layer_columns,
+    log_applied,
+    now_iso,
     prepare_features,
     prepare_quarantine,
 )
@@ -74,21 +81,9 @@ logger = logging.getLogger(__name__)
 SCHEMA_PARAM: Final = "schema"
 #: Schema used when the URL names none.
 DEFAULT_SCHEMA: Final = "shakti"
-#: Version of the table layout this module writes (``meta.format``).
-STORE_FORMAT: Final = 1
-GEOM_COLUMN: Final = "geom"
-FID_COLUMN: Final = "fid"
 SRID: Final = 4326
 
-QUARANTINE_TABLE: Final = "quarantine"
-IMPORTS_TABLE: Final = "imports"
-META_TABLE: Final = "meta"
-META_VERSION: Final = "version"
-META_FORMAT: Final = "format"
-META_CREATED: Final = "created_at"
 
-DEFAULT_LOCK_TIMEOUT_S: Final = 2.0
-_LOCK_POLL_S: Final = 0.05
 DEFAULT_CONNECT_TIMEOUT_S: Final = 10
 
 _PG_TYPES: Final[dict[Col, str]] = {
@@ -134,34 +129,6 @@ def _primary(exc: psycopg.Error) -> str:
         return primary.strip()
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else "no message"
-
-
-def _now_iso() -> str:
-    """Return the current UTC time as ISO 8601 with milliseconds."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _decode(values: Sequence[Any], col: Col) -> Any:
-    """Return a pandas column from PostgreSQL values, with the GeoPackage store's dtypes."""
-    if col is Col.TEXT:
-        return pd.Series(values, dtype="str")
-    if col is Col.INTEGER:
-        return pd.array(values, dtype="Int64")
-    if col is Col.REAL:
-        return np.array(values, dtype=np.float64)
-    if col is Col.DATE:
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
-    if col is Col.DATETIME:
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
-        return stamps.astype("datetime64[ns, UTC]")
-    return np.array([v is True for v in values], dtype=bool)
-
-
-def _frame(rows: list[tuple[Any, ...]], columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
-    """Return a DataFrame of result rows, one column per ``(name, storage type)``."""
-    values: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    data = {name: _decode(vals, col) for (name, col), vals in zip(columns, values, strict=True)}
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
 
 
 class PostgisStore:
@@ -360,7 +327,7 @@ class PostgisStore:
         with conn.cursor() as cur:
             cur.executemany(
                 sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s)").format(self._t(META_TABLE)),
-                [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, _now_iso())],
+                [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
             )
         logger.info("created a new store at %s", self.location)
 
@@ -368,12 +335,7 @@ class PostgisStore:
 
     @property
     def version(self) -> int:
-        """Return a counter that increases with every applied import (0 for a new store).
-
-        Returns
-        -------
-        int
-        """
+        """Return a counter that increases with every applied import (0 for a new store)."""
         with self._connect("read the version") as conn:
             row = conn.execute(
                 sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
@@ -471,7 +433,7 @@ class PostgisStore:
             head = [sql.SQL("ST_X(t.{})").format(geom), sql.SQL("ST_Y(t.{})").format(geom)]
         else:
             head = [sql.SQL("encode(ST_AsBinary(t.{}), 'hex')").format(geom)]
-        exprs = head + [_out_expr(name, col) for name, col in columns]
+        exprs = head + [out_expr(name, col) for name, col in columns]
         select = sql.SQL("SELECT {} FROM {} AS t").format(sql.SQL(", ").join(exprs), self._t(table))
         fid = sql.Identifier(FID_COLUMN)
         order = sql.SQL(" ORDER BY t.{}").format(fid)
@@ -508,9 +470,9 @@ class PostgisStore:
                 + order
             )
         with self._connect(f"read the {table} layer") as conn:
-            data = _copy_out(conn, query)
+            data = copy_out(conn, query)
         geo_names = [(f"_g{i}", Col.REAL if points else Col.TEXT) for i in range(len(head))]
-        frame = _parse_copy(data, [*geo_names, *columns])
+        frame = parse_copy(data, [*geo_names, *columns])
         if points:
             geoms = shapely.points(frame["_g0"].to_numpy(), frame["_g1"].to_numpy())
         else:
@@ -520,16 +482,7 @@ class PostgisStore:
         return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
 
     def count(self, kind: LayerKind | str) -> int:
-        """Return the number of rows in a layer.
-
-        Parameters
-        ----------
-        kind : LayerKind or str
-
-        Returns
-        -------
-        int
-        """
+        """Return the number of rows in a layer."""
         table = layer_spec(kind).kind.value
         with self._connect(f"count the {table} layer") as conn:
             row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(self._t(table))).fetchone()
@@ -538,21 +491,7 @@ class PostgisStore:
     def quarantine(
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
-        """Return quarantined rows, optionally of one layer or one import.
-
-        Parameters
-        ----------
-        kind : LayerKind or str, optional
-            Only rows rejected from imports into this layer.
-        import_id : str, optional
-            Only rows of this import.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.quarantine.QUARANTINE_COLUMNS` (``row`` as ``int64``, the
-            others text), oldest first.
-        """
+        """Return quarantined rows, optionally of one layer or one import."""
         where: list[sql.Composable] = []
         params: list[str] = []
         if kind is not None:
@@ -570,19 +509,10 @@ class PostgisStore:
         query += sql.SQL(" ORDER BY {}").format(sql.Identifier(FID_COLUMN))
         with self._connect("read the quarantine") as conn:
             rows = conn.execute(query, params).fetchall()
-        frame = _frame(rows, [(name, QUARANTINE_STORAGE[name]) for name in QUARANTINE_COLUMNS])
-        frame[Q_ROW] = frame[Q_ROW].astype("int64")
-        return frame
+        return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
-        """Return the import log, one row per import, oldest first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
-            UTC, the counts are ``int64``.
-        """
+        """Return the import log, one row per import, oldest first."""
         query = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
             sql.SQL(", ").join(map(sql.Identifier, IMPORT_LOG_COLUMNS)),
             self._t(IMPORTS_TABLE),
@@ -590,38 +520,14 @@ class PostgisStore:
         )
         with self._connect("read the import log") as conn:
             rows = conn.execute(query).fetchall()
-        frame = _frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
-        for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
-            frame[name] = frame[name].astype("int64")
-        return frame
+        return decode_import_log(rows)
 
     # ---- writing ----
 
     def apply(self, batch: ImportBatch) -> ImportRecord:
         """Apply one import atomically: upsert accepted rows, append quarantine and log.
 
-        Accepted rows replace stored rows with the same key (``layer_spec(kind).key``) and
-        are added otherwise; other stored rows stay. The quarantine rows are stored under
-        ``batch.import_id`` (replacing any stored under that id before), one row is added to
-        the import log, and the version goes up by one — all in one transaction.
-
-        Parameters
-        ----------
-        batch : ImportBatch
-            What to write.
-
-        Returns
-        -------
-        ImportRecord
-            Rows inserted (new key) and updated (known key), and the new version.
-
-        Raises
-        ------
-        StoreLockedError
-            When another process is writing the store.
-        StoreError
-            When the batch does not fit the layer or the database refuses the write; the
-            store is then unchanged.
+        The whole import is one PostgreSQL transaction (see :meth:`geo.store.Store.apply`).
         """
         spec = layer_spec(batch.kind)
         started = time.perf_counter()
@@ -637,36 +543,13 @@ class PostgisStore:
             inserted, updated = _write_layer(conn, self._t(spec.kind.value), spec, features, ewkb)
             _append_quarantine(conn, self._t(QUARANTINE_TABLE), batch.import_id, quarantine_rows)
             version = _bump_version(conn, self._t(META_TABLE))
+            record = ImportRecord(batch.import_id, inserted, updated, version)
             _append_import_log(
                 conn,
                 self._t(IMPORTS_TABLE),
-                {
-                    IMP_ID: batch.import_id,
-                    IMP_KIND: spec.kind.value,
-                    IMP_SOURCE: batch.source,
-                    IMP_SHA256: batch.sha256,
-                    IMP_AT: _now_iso(),
-                    IMP_ROWS: int(batch.rows),
-                    IMP_ACCEPTED: features.n,
-                    IMP_QUARANTINED: quarantined,
-                    "inserted": inserted,
-                    "updated": updated,
-                    "version": version,
-                    "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
-                },
+                import_log_values(batch, record, accepted=features.n, quarantined=quarantined),
             )
-        logger.info(
-            "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
-            "version %d (%.1f s)",
-            batch.import_id,
-            spec.kind.value,
-            inserted,
-            updated,
-            len(quarantine_rows),
-            version,
-            time.perf_counter() - started,
-        )
-        return ImportRecord(batch.import_id, inserted, updated, version)
+        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 
     def _lock(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Take the writers' advisory lock for this transaction, or raise StoreLockedError."""
@@ -683,7 +566,7 @@ class PostgisStore:
                     f"{self._lock_timeout:g} s for the advisory lock {self._lock_key}",
                     fix="wait for the other import to finish and run this one again",
                 )
-            time.sleep(_LOCK_POLL_S)
+            time.sleep(LOCK_POLL_S)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,7 +602,7 @@ def _write_layer(
     )
     kinds = [Col.TEXT, *(col for _, col in layer_columns(spec))]
     with conn.cursor() as cur, cur.copy(copy) as out:
-        for chunk in _copy_in([ewkb, *features.columns], kinds):
+        for chunk in copy_in([ewkb, *features.columns], kinds):
             out.write(chunk)
     return features.n - removed, removed
 
@@ -742,7 +625,7 @@ def _append_quarantine(
     )
     columns = [list(values) for values in zip(*rows, strict=True)]
     with conn.cursor() as cur, cur.copy(copy) as out:
-        for chunk in _copy_in(columns, list(QUARANTINE_STORAGE.values())):
+        for chunk in copy_in(columns, list(QUARANTINE_STORAGE.values())):
             out.write(chunk)
 
 
@@ -776,115 +659,3 @@ def _append_import_log(
         ),
         [values[name] for name in names],
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Bulk transfer: PostgreSQL's COPY text format, built and parsed column-wise
-#
-# Hand-written because psycopg's row-by-row ``write_row`` / ``fetchall`` convert every value in
-# Python (~35 s to write and ~9 s to read 1M incidents); the text format built and parsed with
-# pandas' vectorised string methods and C CSV reader is several times faster, and the format is
-# simple: tab-separated, ``\N`` for NULL, backslash escapes in text.
-
-_COPY_NULL: Final = "\\N"
-_COPY_CHUNK_ROWS: Final = 100_000
-_ESCAPES: Final = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_UNESCAPES: Final = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
-
-
-def _copy_field(values: Sequence[Any], col: Col) -> pd.Series:
-    r"""Return one column as COPY text (NULL and NaN as ``\N``, text escaped)."""
-    series = pd.Series(values, dtype=object)
-    missing = series.isna().to_numpy()
-    text = series.astype(str)
-    if col is Col.TEXT:
-        special = text.str.contains(r"[\\\t\n\r]", regex=True).to_numpy()
-        if special.any():
-            escaped = text[special]
-            for raw, esc in _ESCAPES.items():  # backslash first
-                escaped = escaped.str.replace(raw, esc, regex=False)
-            text[special] = escaped
-    text[missing] = _COPY_NULL
-    return text
-
-
-def _copy_in(columns: Sequence[Sequence[Any]], kinds: Sequence[Col]) -> Iterator[bytes]:
-    """Return the COPY text of rows given column-wise, in chunks."""
-    n = len(columns[0]) if columns else 0
-    for lo in range(0, n, _COPY_CHUNK_ROWS):
-        hi = min(n, lo + _COPY_CHUNK_ROWS)
-        fields = [
-            _copy_field(values[lo:hi], col) for values, col in zip(columns, kinds, strict=True)
-        ]
-        rows = map("\t".join, zip(*(field.tolist() for field in fields), strict=True))
-        yield ("\n".join(rows) + "\n").encode()
-
-
-def _out_expr(name: str, col: Col) -> sql.Composable:
-    """Return the select expression of a column for COPY out (exact, easy to parse)."""
-    ident = sql.SQL("t.{}").format(sql.Identifier(name))
-    if col is Col.DATE:
-        return sql.SQL("({} - DATE '1970-01-01')").format(ident)  # days since the epoch
-    if col is Col.DATETIME:
-        return sql.SQL("(extract(epoch FROM {}) * 1000)::bigint").format(ident)  # ms, exact
-    if col is Col.BOOLEAN:
-        return sql.SQL("{}::int").format(ident)
-    return ident
-
-
-def _copy_out(conn: psycopg.Connection[tuple[Any, ...]], query: sql.Composable) -> bytes:
-    """Return the COPY text of a query's result."""
-    chunks: list[bytes] = []
-    with conn.cursor() as cur, cur.copy(sql.SQL("COPY ({}) TO STDOUT").format(query)) as copy:
-        for block in copy:
-            chunks.append(bytes(block))
-    return b"".join(chunks)
-
-
-def _parse_copy(data: bytes, columns: Sequence[tuple[str, Col]]) -> pd.DataFrame:
-    """Return the columns of COPY text with the GeoPackage store's dtypes."""
-    names = [name for name, _ in columns]
-    if not data:
-        raw = pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
-    else:
-        dtypes = {
-            name: "float64" if col is Col.REAL else object if col is Col.TEXT else "Int64"
-            for name, col in columns
-        }
-        raw = pd.read_csv(
-            io.BytesIO(data),
-            sep="\t",
-            header=None,
-            names=names,
-            dtype=dtypes,
-            na_values=[_COPY_NULL],
-            keep_default_na=False,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-        )
-    out: dict[str, Any] = {}
-    for name, col in columns:
-        values = raw[name]
-        if col is Col.TEXT:
-            values = values.astype(object).where(values.notna(), None)
-            has_escape = values.str.contains("\\", regex=False, na=False).to_numpy()
-            if has_escape.any():
-                values = values.copy()
-                values[has_escape] = values[has_escape].str.replace(
-                    r"\\(.)", lambda m: _UNESCAPES.get(m.group(1), m.group(1)), regex=True
-                )
-            out[name] = pd.Series(values.to_numpy(dtype=object), dtype="str")
-        elif col is Col.INTEGER:
-            out[name] = values.astype("Int64").array
-        elif col is Col.REAL:
-            out[name] = values.to_numpy(dtype=np.float64)
-        elif col is Col.DATE:
-            days = values.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
-            out[name] = pd.Series(pd.to_datetime(days, unit="D")).astype("datetime64[ns]")
-        elif col is Col.DATETIME:
-            ms = values.astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
-            stamps = pd.Series(pd.to_datetime(ms, unit="ms", utc=True))
-            out[name] = stamps.astype("datetime64[ns, UTC]")
-        else:
-            out[name] = values.fillna(0).to_numpy(dtype=np.int64) == 1
-    return pd.DataFrame(out, index=pd.RangeIndex(len(raw)))

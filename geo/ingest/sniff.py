@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from geo.errors import InputFileError
-from geo.public_text import clip, describe_names, scrub
+from geo.ingest.public_text import clip, describe_names, scrub
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
 from types import MappingProxyType
@@ -13,7 +13,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.columns import LAT_ALIASES, LON_ALIASES, WKT_ALIASES, normalise
+from geo.ingest.columns import LAT_ALIASES, LON_ALIASES, WKT_ALIASES, normalise
 from geo.schema import LayerSpec
 
 logger = logging.getLogger(__name__)
@@ -196,24 +196,29 @@ def _refers_to_person(tokens: Sequence[str]) -> bool:
     )
 
 
+def _is_email(tokens: Sequence[str]) -> bool:
+    return any(_EMAIL_TOKEN.fullmatch(t) for t in tokens)
+
+
+def _is_age(tokens: Sequence[str]) -> bool:
+    return any(_AGE_TOKEN.fullmatch(t) for t in tokens)
+
+
+#: What a column name says it holds: the first rule whose test matches decides.
+_NAME_RULES: Final[tuple[tuple[Callable[[Sequence[str]], bool], PiiKind], ...]] = (
+    (_is_person_name, PiiKind.PERSON),
+    (_is_identity, PiiKind.IDENTITY),
+    (_is_email, PiiKind.EMAIL),
+    (_is_phone, PiiKind.PHONE),
+    (_is_birth_date, PiiKind.BIRTH_DATE),
+    (_is_age, PiiKind.AGE),
+    (_is_address, PiiKind.ADDRESS),
+    (_refers_to_person, PiiKind.PERSON),
+)
+
+
 def _kind_from_name(tokens: Sequence[str]) -> PiiKind | None:
-    if _is_person_name(tokens):
-        return PiiKind.PERSON
-    if _is_identity(tokens):
-        return PiiKind.IDENTITY
-    if any(_EMAIL_TOKEN.fullmatch(t) for t in tokens):
-        return PiiKind.EMAIL
-    if _is_phone(tokens):
-        return PiiKind.PHONE
-    if _is_birth_date(tokens):
-        return PiiKind.BIRTH_DATE
-    if any(_AGE_TOKEN.fullmatch(t) for t in tokens):
-        return PiiKind.AGE
-    if _is_address(tokens):
-        return PiiKind.ADDRESS
-    if _refers_to_person(tokens):
-        return PiiKind.PERSON
-    return None
+    return next((kind for test, kind in _NAME_RULES if test(tokens)), None)
 
 
 def _is_coordinate(column: str, tokens: Sequence[str]) -> bool:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
 from geo.errors import InputFileError, InputTooLargeError
-from geo.public_text import scrub
+from geo.ingest.public_text import scrub
 from geo.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -113,14 +113,7 @@ class ReadLimits:
         -------
         ReadLimits
         """
-        return cls(
-            rows=None,
-            columns=settings.max_upload_columns,
-            cell_chars=settings.max_cell_chars,
-            unpacked_bytes=settings.max_unpacked_bytes,
-            zip_members=settings.max_zip_members,
-            zip_ratio=settings.max_zip_ratio,
-        )
+        return replace(cls.for_uploads(settings), rows=None)
 
 
 def _default(name: str) -> int:
@@ -129,7 +122,7 @@ def _default(name: str) -> int:
     return value
 
 
-#: The limits of :func:`geo.readers.read_table` when none are given: the settings' defaults
+#: The limits of :func:`geo.ingest.readers.read_table` when none are given: the settings' defaults
 #: (not the environment's) without a row limit.
 DEFAULT_LIMITS: Final = ReadLimits(
     rows=None,
@@ -263,32 +256,19 @@ def check_frame(frame: pd.DataFrame, limits: ReadLimits, source: str) -> None:
             raise cell_too_long(limits, source)
 
 
+def _per_byte_budget(floor: int, per_byte: int, file_bytes: int) -> int:
+    """Return ``floor`` plus ``per_byte`` for every byte of the file."""
+    return floor + per_byte * max(file_bytes, 0)
+
+
 def cell_budget(file_bytes: int) -> int:
-    """Return how many cells a table read from a file of ``file_bytes`` bytes may have.
-
-    Parameters
-    ----------
-    file_bytes : int
-
-    Returns
-    -------
-    int
-    """
-    return CELLS_FLOOR + CELLS_PER_FILE_BYTE * max(file_bytes, 0)
+    """Return how many cells a table read from a file of ``file_bytes`` bytes may have."""
+    return _per_byte_budget(CELLS_FLOOR, CELLS_PER_FILE_BYTE, file_bytes)
 
 
 def text_budget(file_bytes: int) -> int:
-    """Return how many characters of text a workbook of ``file_bytes`` bytes may unpack to.
-
-    Parameters
-    ----------
-    file_bytes : int
-
-    Returns
-    -------
-    int
-    """
-    return TEXT_FLOOR_CHARS + TEXT_CHARS_PER_FILE_BYTE * max(file_bytes, 0)
+    """Return how many characters of text a workbook of ``file_bytes`` bytes may unpack to."""
+    return _per_byte_budget(TEXT_FLOOR_CHARS, TEXT_CHARS_PER_FILE_BYTE, file_bytes)
 
 
 def too_dense(source: str, what: str) -> InputTooLargeError:
