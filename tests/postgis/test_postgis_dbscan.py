@@ -78,11 +78,11 @@ def test_same_partition_as_st_cluster_dbscan(
 
 def test_dask_partitions_read_from_postgis_cluster_like_one_process(postgis_url: str) -> None:
     import dask
-    from test_store import layer_frame, make_batch
 
     from geo.schema import LayerKind
     from geo.store.postgis import PostgisStore
     from models.scale import dask_cluster, dask_grid_counts, read_partitions
+    from tests.geo.store.test_store import layer_frame, make_batch
 
     url = f"{postgis_url}?schema=t_dask_read"
     store = PostgisStore(url)

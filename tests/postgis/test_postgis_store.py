@@ -16,10 +16,18 @@ import psycopg
 import pytest
 import shapely
 
-# The store contract cases of tests/test_store.py, run here against the `store` fixture of
+import geo.store.postgis as postgis_store
+from geo.errors import StoreError, StoreLockedError
+from geo.ingest.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
+from geo.schema import OCCURRED_AT, LayerKind, layer_spec
+from geo.store import IMP_AT, IMPORT_LOG_COLUMNS, Store, open_store
+from geo.store.gpkg import GeoPackageStore
+from geo.store.postgis import DEFAULT_SCHEMA, PostgisStore
+
+# The store contract cases of tests/geo/store/test_store.py, run here against the `store` fixture of
 # this module (pytest resolves fixtures where a test is collected): every case that does not
 # look inside a GeoPackage file. The file-specific cases have PostGIS counterparts below.
-from test_store import (  # noqa: F401
+from tests.geo.store.test_store import (  # noqa: F401
     READ_DTYPES,
     assert_same_state,
     layer_frame,
@@ -33,14 +41,6 @@ from test_store import (  # noqa: F401
     test_thana_filter,
     test_upsert_replaces_changed_rows_by_key,
 )
-
-import geo.store.postgis as postgis_store
-from geo.errors import StoreError, StoreLockedError
-from geo.ingest.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
-from geo.schema import OCCURRED_AT, LayerKind, layer_spec
-from geo.store import IMP_AT, IMPORT_LOG_COLUMNS, Store, open_store
-from geo.store.gpkg import GeoPackageStore
-from geo.store.postgis import DEFAULT_SCHEMA, PostgisStore
 
 WGS84 = "EPSG:4326"
 
@@ -261,7 +261,7 @@ def test_concurrent_workers_get_distinct_increasing_versions(store_url: str) -> 
 _KILLED_IMPORT = """
 import sys, time
 import geo.store.postgis as ps
-from test_store import layer_frame, make_batch
+from tests.geo.store.test_store import layer_frame, make_batch
 from geo.schema import LayerKind
 
 url, marker, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -282,8 +282,8 @@ def test_sigkill_mid_import_keeps_previous_state(store: PostgisStore, tmp_path: 
     store.apply(make_batch(LayerKind.INCIDENTS, layer_frame(LayerKind.INCIDENTS, 10)))
     before = store_snapshot(store)  # type: ignore[arg-type]
     marker = tmp_path / "half-written"
-    tests_dir, root = Path(__file__).resolve().parents[1:3]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests_dir), str(root)])}
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
     child = subprocess.Popen(
         [sys.executable, "-c", _KILLED_IMPORT, store.location, str(marker), "5000"],
         stderr=subprocess.PIPE,

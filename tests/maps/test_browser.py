@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import shapely
-from test_maps import World, build_map, build_world
 
 from maps import assets
 from maps.browser import (
@@ -24,6 +23,7 @@ from maps.browser import (
 )
 from maps.render import map_html
 from models.hotspots import RISK_RANK, WHY
+from tests.maps.test_maps import World, build_map, build_world
 
 REASON = unavailable_reason()
 pytestmark = pytest.mark.skipif(

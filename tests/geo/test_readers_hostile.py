@@ -479,7 +479,7 @@ def _measure(path: Path) -> dict[str, object]:
         text=True,
         timeout=120,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result

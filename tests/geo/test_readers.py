@@ -21,7 +21,7 @@ from geo.schema import SITES
 # Writing a layer without a CRS (to build a Shapefile without .prj) makes pyogrio warn.
 NO_CRS_WRITE = pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "varanasi"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "varanasi"
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -18,7 +18,7 @@ import pytest
 
 from api.service.uploads import REQUEST_PREFIX, clean_stale_uploads, upload_root
 from tests.api.conftest import Env, make_env
-from tests.api.uploads import register_csv
+from tests.api.service.uploads import register_csv
 from tests.hostile_files import (
     SECRET_LINE,
     cell_bomb,

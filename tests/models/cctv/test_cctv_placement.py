@@ -22,7 +22,7 @@ from models.cctv import placement as pl
 
 UTM = "EPSG:32644"
 X0, Y0 = 700_000.0, 2_800_000.0
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "crime_points_dev"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "crime_points_dev"
 
 
 def brute_force(problem: pl.CoverageProblem, k: int, budget: float | None) -> float:

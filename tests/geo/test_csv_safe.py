@@ -29,13 +29,13 @@ from geo.schema import LayerKind
 from models.patrol import plan_patrols
 from models.patrol.export import COVERAGE_CSV, STOPS_CSV, UNCOVERED_CSV, VISITS_CSV, write_plan
 from models.patrol.teams import Teams, make_team
-from tests.test_patrol import MONDAY, STATION, UTM44, hotspot, site
+from tests.models.patrol.test_patrol import MONDAY, STATION, UTM44, hotspot, site
 
 #: What an attacker names a site, a thana or a category.
 FORMULA = '=HYPERLINK("http://evil","x")'
 THANA_FORMULA = "@SUM(1+1)*cmd|' /C calc'!A0"
 CATEGORY_FORMULA = "+cmd|' /C notepad'!A0"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 #: A cell that is a number (harmless in a spreadsheet): written by numeric columns.
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 

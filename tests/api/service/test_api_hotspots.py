@@ -117,7 +117,7 @@ def test_repeated_views_are_served_from_the_cache(
 
 
 def test_a_new_import_invalidates_the_cache(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.api.uploads import register_csv
+    from tests.api.service.uploads import register_csv
 
     url = "/hotspots?eps_m=160"
     before = env.get(url, "planner").json()

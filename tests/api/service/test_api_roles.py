@@ -68,7 +68,7 @@ def test_audit_is_for_admins(env: Env, user: str, status: int) -> None:
     ("user", "status"), [("admin", 200), ("planner", 200), ("analyst", 403), ("lanka", 403)]
 )
 def test_only_admins_and_planners_upload(env: Env, user: str, status: int) -> None:
-    from tests.api.uploads import register_csv
+    from tests.api.service.uploads import register_csv
 
     response = env.client.post(
         "/datasets/incidents?dry_run=true",

@@ -11,7 +11,7 @@ import pytest
 
 from api.service.limits import MULTIPART_SLACK_BYTES
 from tests.api.conftest import Env, make_env
-from tests.api.uploads import PERSONAL_COLUMNS, PLANTED_FREE_TEXT, register_csv
+from tests.api.service.uploads import PERSONAL_COLUMNS, PLANTED_FREE_TEXT, register_csv
 
 
 def _upload(env: Env, user: str, content: bytes, *, name: str = "register.csv", **params: str):  # type: ignore[no-untyped-def]

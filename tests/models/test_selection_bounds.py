@@ -11,7 +11,7 @@ import pytest
 from api.cli.patrol import parse_start
 from geo.errors import ParameterError
 from models.selection import FIRST_DAY, LAST_DAY, check_dates, select_incidents
-from tests.test_selection import incidents
+from tests.models.test_selection import incidents
 
 WINDOW = re.escape(f"is outside {FIRST_DAY} .. {LAST_DAY}")
 

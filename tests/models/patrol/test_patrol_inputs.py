@@ -59,7 +59,7 @@ from models.patrol.travel import (
     travel_seconds,
 )
 from tests.conftest import shared_file
-from tests.test_patrol import MONDAY, PLACES, STATION, TEAMS, UTM44, X0, Y0
+from tests.models.patrol.test_patrol import MONDAY, PLACES, STATION, TEAMS, UTM44, X0, Y0
 
 TO_WGS = Transformer.from_crs(UTM44, WGS84, always_xy=True)
 

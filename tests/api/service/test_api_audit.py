@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.api.conftest import Env
-from tests.api.uploads import register_csv
+from tests.api.service.uploads import register_csv
 
 
 def _latest(env: Env, **match: object) -> dict[str, object]:

@@ -36,7 +36,7 @@ from geo.errors import ExportError, InputFileError, StoreError
 from geo.schema import LayerKind
 from geo.store import open_store
 from geo.store.backup import INTEGRITY_OK, snapshot_sqlite
-from tests.test_store import layer_frame, make_batch
+from tests.geo.store.test_store import layer_frame, make_batch
 
 runner = CliRunner()
 USERS = {"admin": Role.ADMIN, "planner": Role.PLANNER}

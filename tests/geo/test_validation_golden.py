@@ -24,7 +24,7 @@ from geo.region import Region
 from geo.settings import DEFAULT_CATEGORIES, Settings
 from tests.conftest import NOW
 
-GOLDEN = Path(__file__).parent / "golden" / "validation_quarantine.json"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "validation_quarantine.json"
 RawFactory = Callable[..., RawTable]
 
 #: Hand-built messy tables, one per layer kind: every field type and every problem.

@@ -25,7 +25,7 @@ from geo.schema import (
 )
 from models.hotspots import HOTSPOTS_ATTR, find_hotspots
 
-GOLDEN = Path(__file__).parent / "golden" / "find_hotspots.json"
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "find_hotspots.json"
 UTM44 = "EPSG:32644"
 ORIGIN = np.array([700_000.0, 2_800_000.0])
 

@@ -24,7 +24,7 @@ from models.patrol.teams import (
     read_teams,
     resolve_teams,
 )
-from tests.test_patrol import plan_of, site, teams_of
+from tests.models.patrol.test_patrol import plan_of, site, teams_of
 
 GOOD_NAMES = ["Lanka-1", "लंका-1", "शिवपुर टीम", "Team 2.b", "Sigra_3", "لنکا-1", "Ünal", "7"]
 #: Refused names and what the message says (literally).

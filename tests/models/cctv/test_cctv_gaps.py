@@ -18,7 +18,7 @@ from models.cctv import gaps as cg
 UTM = "EPSG:32644"
 #: Metric origin of the hand-built layouts (inside Varanasi's UTM zone).
 X0, Y0 = 700_000.0, 2_800_000.0
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "crime_points_dev"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "crime_points_dev"
 
 
 def pts(xy: list[tuple[float, float]]) -> list[shapely.Point]:

@@ -11,7 +11,7 @@ import pytest
 from geo.ingest.privacy import find_personal_columns
 from geo.schema import INCIDENTS
 from tests.api.conftest import Env, make_env
-from tests.api.uploads import (
+from tests.api.service.uploads import (
     PLANTED_FREE_TEXT,
     PLANTED_NAME,
     PLANTED_PHONE,
