@@ -16,6 +16,7 @@ from maps import layers as ly
 from maps import places, style
 from maps.base import add_controls, base_map, extent, outward
 from maps.elements import LegendSection
+from maps.feature_layer import Drawn
 from maps.geojson import in_wgs84
 from models import hotspots as hs
 
@@ -71,6 +72,121 @@ def _top_category(points: gpd.GeoDataFrame, thana_names: pd.Series) -> dict[str,
     counts = pairs.groupby(["thana", "category"]).size().reset_index(name="n")
     best = counts.sort_values(["thana", "n", "category"], ascending=[True, False, True])
     return {str(t): str(c) for t, c in best.drop_duplicates("thana")[["thana", "category"]].values}
+
+
+def _check_max_points(max_points: int) -> None:
+    """Raise a ParameterError unless ``max_points`` is a whole number ≥ 0."""
+    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0:
+        raise ParameterError(
+            f"max_points must be a whole number ≥ 0, got {max_points!r}",
+            fix="use e.g. 2000 (0 never draws single incidents)",
+        )
+
+
+Legend = list[LegendSection | None]
+
+
+def _add_thana_layers(
+    m: folium.Map,
+    points: gpd.GeoDataFrame,
+    thana_layer: gpd.GeoDataFrame | None,
+    hotspots: gpd.GeoDataFrame | None,
+    legend: Legend,
+    *,
+    share: bool,
+) -> Drawn:
+    """Draw the thana choropleth and its weekly slider; return the drawn thanas."""
+    thana_names = agg.thana_of(points, thana_layer)
+    thana_drawn = ly.add_thanas(
+        m,
+        thana_layer,
+        thana_names.value_counts(),
+        share=share,
+        hotspots_per_thana=_hotspots_per_thana(hotspots),
+        top_category=_top_category(points, thana_names),
+    )
+    legend.append(thana_drawn.legend)
+    if thana_layer is not None:
+        weekly = agg.weekly_counts(points, thana_names, thana_layer[NAME].astype(str).tolist())
+        legend.append(ly.add_weekly_slider(m, thana_layer, weekly, share=share).legend)
+    return thana_drawn
+
+
+def _add_incident_layers(
+    m: folium.Map,
+    points: gpd.GeoDataFrame,
+    legend: Legend,
+    *,
+    share: bool,
+    aggregated: bool,
+    metric_crs: str | None,
+) -> list[Drawn]:
+    """Draw the heat layer and either hexagon counts or clustered incidents; return clusters."""
+    legend.append(
+        ly.add_heat(m, points, share=share, aggregated=aggregated, metric_crs=metric_crs).legend
+    )
+    if aggregated:
+        legend.append(ly.add_hex_counts(m, points, share=share, show=share).legend)
+        return []
+    cats = points[CATEGORY].astype("string").fillna("unknown") if CATEGORY in points else None
+    colors = style.category_colors(sorted(set(cats))) if cats is not None else {}
+    clusters = ly.add_incident_clusters(m, points, colors)
+    if clusters:
+        legend.append(
+            LegendSection(
+                "Incidents (clustered; numbers are counts)",
+                [(c, name, "circle") for name, c in colors.items()],
+            )
+        )
+    return clusters
+
+
+def _add_hotspot_layers(
+    m: folium.Map,
+    hotspots: gpd.GeoDataFrame | None,
+    underserved: gpd.GeoDataFrame | None,
+    legend: Legend,
+    *,
+    share: bool,
+) -> None:
+    """Draw the hotspots (with their underserved reasons) and the underserved hotspots."""
+    reasons: dict[object, str] = {}
+    if underserved is not None and hs.UNDERSERVED_REASON in underserved.columns:
+        reasons = {i: str(r) for i, r in underserved[hs.UNDERSERVED_REASON].items()}
+    legend.append(ly.add_hotspots(m, hotspots, share=share, underserved=reasons).legend)
+    legend.append(ly.add_underserved(m, underserved, share=share).legend)
+
+
+def _add_place_layers(
+    m: folium.Map,
+    *,
+    campaigns: gpd.GeoDataFrame | None,
+    cctv: gpd.GeoDataFrame | None,
+    sites: gpd.GeoDataFrame | None,
+    thana_layer: gpd.GeoDataFrame | None,
+    legend: Legend,
+) -> Drawn:
+    """Draw drives, camera coverage, cameras, sites and thana labels; return the drawn sites."""
+    legend.append(places.add_campaigns(m, campaigns).legend)
+    legend.append(places.add_cctv_coverage(m, cctv).legend)
+    legend.append(places.add_cctv(m, cctv).legend)
+    sites_drawn = places.add_sites(m, sites)
+    legend.append(sites_drawn.legend)
+    ly.add_thana_labels(m, thana_layer)
+    return sites_drawn
+
+
+def _notes(n_points: int, max_points: int, *, aggregated: bool, share: bool) -> list[str]:
+    """Return the notes at the bottom of the legend."""
+    notes = []
+    if aggregated and not share:
+        notes.append(
+            f"{n_points:,} incidents: more than {max_points:,}, so drawn as heat and "
+            "hexagon counts instead of single markers."
+        )
+    if share:
+        notes.append(SHARE_NOTE)
+    return notes
 
 
 def hotspot_map(
@@ -144,11 +260,7 @@ def hotspot_map(
     geo.errors.ExportError
         When a popup column looks personal.
     """
-    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0:
-        raise ParameterError(
-            f"max_points must be a whole number ≥ 0, got {max_points!r}",
-            fix="use e.g. 2000 (0 never draws single incidents)",
-        )
+    _check_max_points(max_points)
     points = _check_points(incidents)
     thana_layer = in_wgs84(thanas) if thanas is not None and len(thanas) else None
     bounds = extent([thana_layer, points, hotspots])
@@ -156,70 +268,20 @@ def hotspot_map(
         bounds = outward(bounds, SHARE_EXTENT_DEG)
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
     aggregated = share or len(points) > max_points
-    legend: list[LegendSection | None] = []
-
-    # thanas: choropleth, weekly slider, names
-    thana_names = agg.thana_of(points, thana_layer)
-    thana_drawn = ly.add_thanas(
-        m,
-        thana_layer,
-        thana_names.value_counts(),
-        share=share,
-        hotspots_per_thana=_hotspots_per_thana(hotspots),
-        top_category=_top_category(points, thana_names),
-    )
-    legend.append(thana_drawn.legend)
-    if thana_layer is not None:
-        weekly = agg.weekly_counts(points, thana_names, thana_layer[NAME].astype(str).tolist())
-        legend.append(ly.add_weekly_slider(m, thana_layer, weekly, share=share).legend)
-
+    legend: Legend = []
+    thana_drawn = _add_thana_layers(m, points, thana_layer, hotspots, legend, share=share)
     # statistics below the hotspots
     legend.append(ly.add_gi_cells(m, gi_cells, share=share).legend)
     legend.append(ly.add_emerging(m, emerging, share=share).legend)
-
-    # incidents
-    legend.append(
-        ly.add_heat(m, points, share=share, aggregated=aggregated, metric_crs=metric_crs).legend
+    clusters = _add_incident_layers(
+        m, points, legend, share=share, aggregated=aggregated, metric_crs=metric_crs
     )
-    if aggregated:
-        legend.append(ly.add_hex_counts(m, points, share=share, show=share).legend)
-    clusters = []
-    colors: dict[str, str] = {}
-    if not aggregated:
-        cats = points[CATEGORY].astype("string").fillna("unknown") if CATEGORY in points else None
-        colors = style.category_colors(sorted(set(cats))) if cats is not None else {}
-        clusters = ly.add_incident_clusters(m, points, colors)
-        if clusters:
-            legend.append(
-                LegendSection(
-                    "Incidents (clustered; numbers are counts)",
-                    [(c, name, "circle") for name, c in colors.items()],
-                )
-            )
-
     # hotspots on top of the incident layers
-    reasons: dict[object, str] = {}
-    if underserved is not None and hs.UNDERSERVED_REASON in underserved.columns:
-        reasons = {i: str(r) for i, r in underserved[hs.UNDERSERVED_REASON].items()}
-    legend.append(ly.add_hotspots(m, hotspots, share=share, underserved=reasons).legend)
-    legend.append(ly.add_underserved(m, underserved, share=share).legend)
-
-    # places
-    legend.append(places.add_campaigns(m, campaigns).legend)
-    legend.append(places.add_cctv_coverage(m, cctv).legend)
-    legend.append(places.add_cctv(m, cctv).legend)
-    sites_drawn = places.add_sites(m, sites)
-    legend.append(sites_drawn.legend)
-    ly.add_thana_labels(m, thana_layer)
-
-    notes = []
-    if aggregated and not share:
-        notes.append(
-            f"{len(points):,} incidents: more than {max_points:,}, so drawn as heat and "
-            "hexagon counts instead of single markers."
-        )
-    if share:
-        notes.append(SHARE_NOTE)
+    _add_hotspot_layers(m, hotspots, underserved, legend, share=share)
+    sites_drawn = _add_place_layers(
+        m, campaigns=campaigns, cctv=cctv, sites=sites, thana_layer=thana_layer, legend=legend
+    )
+    notes = _notes(len(points), max_points, aggregated=aggregated, share=share)
     synthetic = _synthetic(incidents, thanas, sites)
     add_controls(
         m,

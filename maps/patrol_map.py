@@ -123,6 +123,100 @@ def _shareable(
     return m
 
 
+def _check_day(plan: PatrolPlan, day: int) -> None:
+    """Raise a ParameterError unless ``day`` (1-based) is a day of the plan."""
+    if not 1 <= day <= plan.days:
+        raise ParameterError(
+            f"day {day} is not in the plan (days 1..{plan.days})", fix="choose a day of the plan"
+        )
+
+
+def _view_bounds(
+    routes: Sequence[Route], outline: gpd.GeoDataFrame | None
+) -> tuple[float, float, float, float]:
+    """Return the view: the routes and stops, else the thana outlines, else the region."""
+    points = [(lon, lat) for r in routes for lon, lat in r.path]
+    points += [(s.place.lon, s.place.lat) for r in routes for s in r.stops]
+    if points:
+        lons, lats = [p[0] for p in points], [p[1] for p in points]
+        return (min(lons), min(lats), max(lons), max(lats))
+    if outline is not None:
+        w, s, e, n = outline.total_bounds
+        return (float(w), float(s), float(e), float(n))
+    return region_bounds()
+
+
+def _add_outline(m: folium.Map, outline: gpd.GeoDataFrame | None) -> None:
+    """Draw the thana outlines under the routes."""
+    if outline is None:
+        return
+    folium.GeoJson(
+        outline[[outline.geometry.name]].to_json(),
+        name="Thanas",
+        style_function=lambda _: {"color": "#555", "weight": 1.5, "fillOpacity": 0.03},
+        control=True,
+    ).add_to(m)
+
+
+def _team_color(plan: PatrolPlan, route: Route) -> str:
+    """Return the colour of a route's team (by its place among its thana's teams)."""
+    thana_teams = [t.team for t in plan.teams.of_thana(route.team.thana)]
+    return TEAM_COLORS[thana_teams.index(route.team.team) % len(TEAM_COLORS)]
+
+
+def _start_marker(route: Route, start: tuple[float, float]) -> folium.Marker:
+    """Return the marker of the station a team starts and ends at."""
+    return folium.Marker(
+        location=[start[1], start[0]],
+        tooltip=f"{route.team.team} starts and ends here ({route.team.thana} station)",
+        icon=folium.DivIcon(
+            html='<div style="background:#222;color:#fff;width:16px;height:16px;'
+            'text-align:center;font:bold 11px sans-serif;">S</div>',
+            icon_size=(16, 16),
+            icon_anchor=(8, 8),
+        ),
+    )
+
+
+def _add_route(m: folium.Map, r: Route, color: str) -> None:
+    """Draw one team's route layer: its line, direction arrows, numbered stops and station."""
+    group = folium.FeatureGroup(name=f"{r.team.team} ({r.team.shift_label})", show=True)
+    if len(r.path) >= 2:
+        folium.PolyLine(  # type: ignore[no-untyped-call]
+            [[lat, lon] for lon, lat in r.path],
+            color=color,
+            weight=4,
+            opacity=0.8,
+            tooltip=f"{r.team.team}, {r.team.shift_label}, {len(r.stops)} stops, "
+            f"{r.distance_km:.1f} km",
+        ).add_to(group)
+    start = (r.team.start_lon or 0.0, r.team.start_lat or 0.0)
+    legs: Sequence[tuple[float, float]] = [
+        start,
+        *[(s.place.lon, s.place.lat) for s in r.stops],
+        start,
+    ]
+    for a, b in itertools.pairwise(legs):
+        if math.hypot(b[0] - a[0], b[1] - a[1]) < MIN_ARROW_DEG:
+            continue
+        mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+        _arrow(mid, _bearing_css(a, b), color).add_to(group)
+    for i in range(len(r.stops)):
+        _stop_marker(r, i, color).add_to(group)
+    _start_marker(r, start).add_to(group)
+    group.add_to(m)
+
+
+def _team_legend(colors: dict[str, str]) -> LegendSection:
+    """Return the legend of the team colours (at most 12 rows)."""
+    legend = LegendSection("Teams")
+    for team, color in list(colors.items())[:12]:
+        legend.items.append((color, team, "line"))
+    if len(colors) > 12:
+        legend.note = f"… and {len(colors) - 12} more teams (see the layer control)"
+    return legend
+
+
 def patrol_map(
     plan: PatrolPlan,
     *,
@@ -164,77 +258,20 @@ def patrol_map(
     geo.errors.ParameterError
         For a day outside the plan.
     """
-    if not 1 <= day <= plan.days:
-        raise ParameterError(
-            f"day {day} is not in the plan (days 1..{plan.days})", fix="choose a day of the plan"
-        )
+    _check_day(plan, day)
     routes = [r for r in plan.routes if r.day == day - 1]
-    points = [(lon, lat) for r in routes for lon, lat in r.path]
-    points += [(s.place.lon, s.place.lat) for r in routes for s in r.stops]
     outline = in_wgs84(thanas) if thanas is not None and len(thanas) else None
-    if points:
-        lons, lats = [p[0] for p in points], [p[1] for p in points]
-        bounds = (min(lons), min(lats), max(lons), max(lats))
-    elif outline is not None:
-        w, s, e, n = outline.total_bounds
-        bounds = (float(w), float(s), float(e), float(n))
-    else:
-        bounds = region_bounds()
+    bounds = _view_bounds(routes, outline)
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
-    if outline is not None:
-        folium.GeoJson(
-            outline[[outline.geometry.name]].to_json(),
-            name="Thanas",
-            style_function=lambda _: {"color": "#555", "weight": 1.5, "fillOpacity": 0.03},
-            control=True,
-        ).add_to(m)
+    _add_outline(m, outline)
     date = plan.date_of(day - 1).isoformat()
     if share:
         return _shareable(m, tile_layer, outline, routes, title=title, date=date, plan=plan)
-    legend = LegendSection("Teams")
     colors: dict[str, str] = {}
     for r in routes:
-        thana_teams = [t.team for t in plan.teams.of_thana(r.team.thana)]
-        color = TEAM_COLORS[thana_teams.index(r.team.team) % len(TEAM_COLORS)]
-        colors[r.team.team] = color
-        group = folium.FeatureGroup(name=f"{r.team.team} ({r.team.shift_label})", show=True)
-        if len(r.path) >= 2:
-            folium.PolyLine(  # type: ignore[no-untyped-call]
-                [[lat, lon] for lon, lat in r.path],
-                color=color,
-                weight=4,
-                opacity=0.8,
-                tooltip=f"{r.team.team}, {r.team.shift_label}, {len(r.stops)} stops, "
-                f"{r.distance_km:.1f} km",
-            ).add_to(group)
-        start = (r.team.start_lon or 0.0, r.team.start_lat or 0.0)
-        legs: Sequence[tuple[float, float]] = [
-            start,
-            *[(s.place.lon, s.place.lat) for s in r.stops],
-            start,
-        ]
-        for a, b in itertools.pairwise(legs):
-            if math.hypot(b[0] - a[0], b[1] - a[1]) < MIN_ARROW_DEG:
-                continue
-            mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-            _arrow(mid, _bearing_css(a, b), color).add_to(group)
-        for i in range(len(r.stops)):
-            _stop_marker(r, i, color).add_to(group)
-        folium.Marker(
-            location=[start[1], start[0]],
-            tooltip=f"{r.team.team} starts and ends here ({r.team.thana} station)",
-            icon=folium.DivIcon(
-                html='<div style="background:#222;color:#fff;width:16px;height:16px;'
-                'text-align:center;font:bold 11px sans-serif;">S</div>',
-                icon_size=(16, 16),
-                icon_anchor=(8, 8),
-            ),
-        ).add_to(group)
-        group.add_to(m)
-    for team, color in list(colors.items())[:12]:
-        legend.items.append((color, team, "line"))
-    if len(colors) > 12:
-        legend.note = f"… and {len(colors) - 12} more teams (see the layer control)"
+        colors[r.team.team] = color = _team_color(plan, r)
+        _add_route(m, r, color)
+    legend = _team_legend(colors)
     stops = sum(len(r.stops) for r in routes)
     line = f"day {day} ({date}): {len(routes)} team routes, {stops} stops"
     add_controls(

@@ -291,6 +291,38 @@ def _approach_points(
     return (np.vstack(cxy) if cxy else np.empty((0, 2))), clab
 
 
+def _sites_in(
+    sites: gpd.GeoDataFrame, crs: str, area: Any
+) -> tuple[FloatArray, gpd.GeoDataFrame, npt.NDArray[np.object_], FloatArray]:
+    """Return the sites inside ``area``: metric positions, rows, names and kind priorities."""
+    sxy, _ = metric_coordinates(sites, crs, what="sites")
+    ok = _inside(sxy, area)
+    chosen = sites[ok]
+    names = chosen[NAME].astype("string").fillna("site").to_numpy(dtype=object)
+    kinds = (
+        chosen[KIND].astype("string").fillna("").to_numpy(dtype=object)
+        if KIND in chosen.columns
+        else np.full(len(chosen), "", dtype=object)
+    )
+    prio = np.asarray([KIND_PRIORITY.get(str(k), KIND_PRIORITY["other"]) for k in kinds])
+    return sxy[ok], chosen, names, prio
+
+
+def _repairs_in(
+    registry: CameraRegistry, area: Any
+) -> tuple[FloatArray, list[str], FloatArray, list[str]]:
+    """Return the cameras inside ``area`` that do not work: positions, labels, radii and ids."""
+    broken = ~registry.working
+    bxy = registry.xy[broken]
+    keep = _inside(bxy, area)
+    cams = registry.cameras[broken][keep]
+    labels = [
+        f"repair faulty camera {c}" if s == FAULTY else f"check and repair camera {c} ({s})"
+        for c, s in zip(cams[CAMERA_ID], cams[STATUS], strict=True)
+    ]
+    return bxy[keep], labels, registry.radius_m[broken][keep], [str(c) for c in cams[CAMERA_ID]]
+
+
 def build_layout(
     sites: gpd.GeoDataFrame | None,
     registry: CameraRegistry,
@@ -361,17 +393,7 @@ def build_layout(
     ckind += [HOTSPOT_CELL] * len(hxy)
     clab += [f"cell of hotspot {h}" for h in hid]
     if sites is not None and len(sites):
-        sxy, _ = metric_coordinates(sites, crs, what="sites")
-        ok = _inside(sxy, area)
-        sxy = sxy[ok]
-        chosen = sites[ok]
-        names = chosen[NAME].astype("string").fillna("site").to_numpy(dtype=object)
-        kinds = (
-            chosen[KIND].astype("string").fillna("").to_numpy(dtype=object)
-            if KIND in chosen.columns
-            else np.full(len(chosen), "", dtype=object)
-        )
-        prio = np.asarray([KIND_PRIORITY.get(str(k), KIND_PRIORITY["other"]) for k in kinds])
+        sxy, chosen, names, prio = _sites_in(sites, crs, area)
         dxy.append(sxy)
         dkind += [DEMAND_SITE] * len(sxy)
         dw.append(float(weights[DEMAND_SITE]) * prio)
@@ -388,20 +410,14 @@ def build_layout(
     cost = [np.full(n_new, float(new_cost))]
     radius = [np.full(n_new, float(new_radius_m))]
     camera: list[Any] = [None] * n_new
-    broken = ~registry.working
-    if broken.any():
-        bxy = registry.xy[broken]
-        keep = _inside(bxy, area)
-        cams = registry.cameras[broken][keep]
-        cxy.append(bxy[keep])
-        ckind += [REPAIR] * len(cams)
-        clab += [
-            f"repair faulty camera {c}" if s == FAULTY else f"check and repair camera {c} ({s})"
-            for c, s in zip(cams[CAMERA_ID], cams[STATUS], strict=True)
-        ]
-        cost.append(np.full(len(cams), float(repair_cost)))
-        radius.append(registry.radius_m[broken][keep])
-        camera += [str(c) for c in cams[CAMERA_ID]]
+    if (~registry.working).any():
+        rxy, rlab, rradius, rcamera = _repairs_in(registry, area)
+        cxy.append(rxy)
+        ckind += [REPAIR] * len(rxy)
+        clab += rlab
+        cost.append(np.full(len(rxy), float(repair_cost)))
+        radius.append(rradius)
+        camera += rcamera
     return Layout(
         demand_xy=np.vstack(dxy) if dxy else np.empty((0, 2)),
         demand_kind=np.asarray(dkind, dtype=object),

@@ -439,6 +439,38 @@ def _site_windows(opens: Sequence[int], leaves: Sequence[int]) -> tuple[list[Win
     return windows, times
 
 
+def _site_times(layer: gpd.GeoDataFrame, column: str) -> list[list[int]]:
+    """Return each site's times of ``column`` (opening or dispersal) as minutes."""
+    return [_times(v) for v in (layer[column] if column in layer.columns else [None] * len(layer))]
+
+
+def _students(sub: gpd.GeoDataFrame) -> npt.NDArray[np.float64]:
+    """Return each site's number of students (NaN when unknown)."""
+    if STUDENTS not in sub.columns:
+        return np.full(len(sub), np.nan)
+    counts = pd.to_numeric(sub[STUDENTS], errors="coerce")
+    values: npt.NDArray[np.float64] = counts.to_numpy(dtype=np.float64, na_value=np.nan)
+    return values
+
+
+def _site_risk(
+    kind: str, n_students: float, seen: bool, near_risk: float, near_name: str | None
+) -> tuple[float, list[str]]:
+    """Return a site's risk (at most 1) and the reasons that make it up."""
+    share = 0.0 if math.isnan(n_students) else min(1.0, n_students / SITE_STUDENTS_SATURATION)
+    risk = SITE_BASE_RISK + SITE_STUDENTS_RISK * share
+    parts = [_KIND_WORD.get(kind, kind)]
+    if not math.isnan(n_students):
+        parts.append(f"{int(n_students):,} students")
+    if not seen:
+        risk += SITE_NO_CAMERA_RISK
+        parts.append("no working camera sees it")
+    if near_name is not None:
+        risk += SITE_HOTSPOT_RISK * near_risk
+        parts.append(f"within {SITE_HOTSPOT_RADIUS_M:g} m of {near_name}")
+    return min(1.0, float(risk)), parts
+
+
 def site_places(
     sites: gpd.GeoDataFrame,
     thanas: gpd.GeoDataFrame,
@@ -483,13 +515,8 @@ def site_places(
     crs = metric_crs_for(layer, metric_crs)
     kinds = layer[KIND].astype("string").fillna("other").to_numpy(dtype=object)
     candidates = np.isin(kinds, DISPERSAL_KINDS)
-    opens = [
-        _times(v) for v in (layer[OPENS_AT] if OPENS_AT in layer.columns else [None] * len(layer))
-    ]
-    leaves = [
-        _times(v)
-        for v in (layer[DISPERSES_AT] if DISPERSES_AT in layer.columns else [None] * len(layer))
-    ]
+    opens = _site_times(layer, OPENS_AT)
+    leaves = _site_times(layer, DISPERSES_AT)
     timed = np.array([bool(o or d) for o, d in zip(opens, leaves, strict=True)])
     untimed = int((candidates & ~timed).sum())
     if untimed:
@@ -510,11 +537,7 @@ def site_places(
         notes.append(f"{outside} timed sites lie outside every thana polygon and are not stops")
     seen = _working_camera_sees(xy, cctv, crs)
     near_risk, near_name = _nearby_hotspot(pts, hotspots, crs)
-    students = (
-        pd.to_numeric(sub[STUDENTS], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        if STUDENTS in sub.columns
-        else np.full(len(sub), np.nan)
-    )
+    students = _students(sub)
     keep = None if only_thanas is None else set(only_thanas)
     site_ids = sub.index.to_numpy()
     id_col = sub["id"].astype(str).to_numpy(dtype=object) if "id" in sub.columns else None
@@ -525,18 +548,7 @@ def site_places(
         if thana is None or (keep is not None and thana not in keep):
             continue
         kind = str(kinds[chosen[i]])
-        n_students = students[i]
-        share = 0.0 if math.isnan(n_students) else min(1.0, n_students / SITE_STUDENTS_SATURATION)
-        risk = SITE_BASE_RISK + SITE_STUDENTS_RISK * share
-        parts = [_KIND_WORD.get(kind, kind)]
-        if not math.isnan(n_students):
-            parts.append(f"{int(n_students):,} students")
-        if not seen[i]:
-            risk += SITE_NO_CAMERA_RISK
-            parts.append("no working camera sees it")
-        if near_name[i] is not None:
-            risk += SITE_HOTSPOT_RISK * near_risk[i]
-            parts.append(f"within {SITE_HOTSPOT_RADIUS_M:g} m of {near_name[i]}")
+        risk, parts = _site_risk(kind, students[i], seen[i], near_risk[i], near_name[i])
         windows, times = _site_windows(opens[chosen[i]], leaves[chosen[i]])
         days = (1.0,) * 7
         if kind in CLOSED_ON_SUNDAY:
@@ -553,7 +565,7 @@ def site_places(
                 lat=float(lonlat[i, 1]),
                 x=float(xy[i, 0]),
                 y=float(xy[i, 1]),
-                risk=min(1.0, float(risk)),
+                risk=risk,
                 why="; ".join(parts) + "; " + "; ".join(times),
                 windows=tuple(sorted(windows, key=lambda w: w.start_min)),
                 weekday_weights=days,

@@ -505,6 +505,50 @@ def _trends_and_patterns(
     return trend_z, trend_p, patterns
 
 
+def _reported(
+    totals: npt.NDArray[Any], *, occupied_only: bool | None, has_study_area: bool
+) -> npt.NDArray[np.bool_]:
+    """Return which cells are reported: all, or (by default without a mask) the occupied ones."""
+    keep = np.ones(len(totals), dtype=bool)
+    if occupied_only if occupied_only is not None else not has_study_area:
+        keep = totals > 0
+    return keep
+
+
+def _pattern_cells(
+    cube: SpaceTimeCube,
+    totals: npt.NDArray[Any],
+    keep: npt.NDArray[np.bool_],
+    trend_alpha: float,
+) -> gpd.GeoDataFrame:
+    """Return the trend and pattern of each kept cell, in EPSG:4326, indexed like the grid."""
+    z = cube.gi_z.to_numpy()[keep]
+    hot = cube.hot.to_numpy()[keep]
+    cold = cube.cold.to_numpy()[keep]
+    trend_z, trend_p, patterns = _trends_and_patterns(z, hot, cold, trend_alpha)
+    cells = cube.grid[keep]
+    out = gpd.GeoDataFrame(
+        {
+            CELL_ID: cells[CELL_ID].to_numpy(),
+            COUNT: totals[keep],
+            N_BINS: np.full(len(z), cube.n_bins, dtype=np.int64),
+            N_HOT: hot.sum(axis=1).astype(np.int64),
+            N_COLD: cold.sum(axis=1).astype(np.int64),
+            FINAL_Z: z[:, -1] if len(z) else np.empty(0),
+            TREND_Z: trend_z,
+            TREND_P: trend_p,
+            PATTERN: np.asarray(patterns, dtype=object),
+            PATTERN_CODE: np.asarray([PATTERN_CODES[p] for p in patterns], dtype=np.int64),
+            AREA_KM2: cells[AREA_KM2].to_numpy(),
+        },
+        geometry=cells.geometry.to_numpy(),
+        crs=cells.crs,
+        index=cells.index,
+    ).to_crs(WGS84)
+    out[CELL_ID] = out[CELL_ID].astype("string")
+    return out
+
+
 def emerging_hotspots(
     points: gpd.GeoDataFrame,
     *,
@@ -597,33 +641,8 @@ def emerging_hotspots(
         n_jobs=n_jobs,
     )
     totals = cube.counts.to_numpy().sum(axis=1)
-    keep = np.ones(len(totals), dtype=bool)
-    if occupied_only if occupied_only is not None else study_area is None:
-        keep = totals > 0
-    z = cube.gi_z.to_numpy()[keep]
-    hot = cube.hot.to_numpy()[keep]
-    cold = cube.cold.to_numpy()[keep]
-    trend_z, trend_p, patterns = _trends_and_patterns(z, hot, cold, trend_alpha)
-    cells = cube.grid[keep]
-    out = gpd.GeoDataFrame(
-        {
-            CELL_ID: cells[CELL_ID].to_numpy(),
-            COUNT: totals[keep],
-            N_BINS: np.full(len(z), cube.n_bins, dtype=np.int64),
-            N_HOT: hot.sum(axis=1).astype(np.int64),
-            N_COLD: cold.sum(axis=1).astype(np.int64),
-            FINAL_Z: z[:, -1] if len(z) else np.empty(0),
-            TREND_Z: trend_z,
-            TREND_P: trend_p,
-            PATTERN: np.asarray(patterns, dtype=object),
-            PATTERN_CODE: np.asarray([PATTERN_CODES[p] for p in patterns], dtype=np.int64),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
-        },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
+    keep = _reported(totals, occupied_only=occupied_only, has_study_area=study_area is not None)
+    out = _pattern_cells(cube, totals, keep, trend_alpha)
     summary = out[PATTERN].value_counts()
     logger.info(
         "emerging hot spots: %d cells, %s",
