@@ -12,34 +12,11 @@ from typer.testing import CliRunner
 
 import api.cli.cctv as cli_cctv
 from api.cli.common import app
-from geo import demo
-from geo.settings import Settings, get_settings
-from geo.store import open_store
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
 
 runner = CliRunner()
 THANA = "Lanka"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small SYNTHETIC demo store (1,500 incidents), built once for the module."""
-    folder = tmp_path_factory.mktemp("cctv")
-    path = folder / "store.gpkg"
-    demo.load_demo(
-        open_store(path), folder / "files", settings=Settings(_env_file=None), seed=5,
-        n_incidents=1500,
-    )  # fmt: skip
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for var in ("SHAKTI_REGION", "SHAKTI_STORE", "SHAKTI_METRIC_CRS"):
-        monkeypatch.delenv(var, raising=False)
-    get_settings.cache_clear()
 
 
 def run(*args: str) -> dict[str, object]:

@@ -11,8 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from geo import demo
-from geo.settings import Settings, get_settings
 from geo.store import open_store
 from models.evaluation.backtest import METHOD
 from models.evaluation.scorers import STANDARD_METHODS
@@ -21,26 +19,6 @@ from models.surfaces.emerging import NO_PATTERN, PATTERN
 from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small SYNTHETIC demo store (1,500 incidents), built once for the module."""
-    folder = tmp_path_factory.mktemp("analysis")
-    path = folder / "store.gpkg"
-    demo.load_demo(
-        open_store(path), folder / "files", settings=Settings(_env_file=None), seed=5,
-        n_incidents=1500,
-    )  # fmt: skip
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for var in ("SHAKTI_REGION", "SHAKTI_STORE", "SHAKTI_METRIC_CRS"):
-        monkeypatch.delenv(var, raising=False)
-    get_settings.cache_clear()
 
 
 def run(*args: str) -> dict[str, object]:

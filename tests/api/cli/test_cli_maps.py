@@ -12,9 +12,7 @@ from typer.testing import CliRunner
 
 import api.cli.maps  # noqa: F401  (registers ``shakti map``)
 from api.cli.common import app
-from geo import demo
 from geo.schema import LayerKind
-from geo.settings import Settings, get_settings
 from geo.store import open_store, read_layer
 from maps import assets
 from maps.browser import unavailable_reason
@@ -24,24 +22,10 @@ REMOTE_TAG = re.compile(r"""<(?:script|link)\b[^>]*(?:src|href)\s*=\s*["'](?:htt
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small SYNTHETIC demo store (1,500 incidents), built once for the module."""
+def store(store: Path) -> Path:
+    """The demo store copy, with the map assets fetched."""
     assets.fetch()
-    folder = tmp_path_factory.mktemp("maps")
-    path = folder / "store.gpkg"
-    demo.load_demo(
-        open_store(path), folder / "files", settings=Settings(_env_file=None), seed=5,
-        n_incidents=1500,
-    )  # fmt: skip
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for var in ("SHAKTI_REGION", "SHAKTI_STORE", "SHAKTI_METRIC_CRS", "SHAKTI_TILES"):
-        monkeypatch.delenv(var, raising=False)
-    get_settings.cache_clear()
+    return store
 
 
 def run(*args: str) -> dict[str, object]:

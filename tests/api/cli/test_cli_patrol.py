@@ -12,34 +12,11 @@ from typer.testing import CliRunner
 
 import api.cli.patrol  # noqa: F401  (registers ``shakti patrol``)
 from api.cli.common import app
-from geo import demo
-from geo.settings import Settings, get_settings
-from geo.store import open_store
 from maps.patrol_sheet import HEADINGS
 from models.patrol import CONDUCT_EN, STOP_COLUMNS
 from models.patrol.export import PLAN_JSON, ROUTES_GEOJSON, STOPS_CSV
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small SYNTHETIC demo store (1,500 incidents), built once for the module."""
-    folder = tmp_path_factory.mktemp("patrol")
-    path = folder / "store.gpkg"
-    demo.load_demo(
-        open_store(path), folder / "files", settings=Settings(_env_file=None), seed=5,
-        n_incidents=1500,
-    )  # fmt: skip
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for var in ("SHAKTI_REGION", "SHAKTI_STORE", "SHAKTI_METRIC_CRS"):
-        monkeypatch.delenv(var, raising=False)
-    get_settings.cache_clear()
 
 
 def plan(*args: str) -> dict[str, object]:
