@@ -200,9 +200,12 @@ def serve_cmd(
     from api.service.app import create_app
 
     cfg = service_config()
-    path = _store_path(store)
-    check_store_exists(path)
-    web = create_app(cfg, store_path=path)
+    if store is None and cfg.database_url:
+        web = create_app(cfg)  # the PostGIS store of SHAKTI_DATABASE_URL
+    else:
+        path = _store_path(store)
+        check_store_exists(path)
+        web = create_app(cfg, store_path=path)
     if demo_users:
         state = web.state.service
         table = Table(title="demo users (SYNTHETIC data only; passwords change every start)")

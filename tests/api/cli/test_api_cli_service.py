@@ -104,3 +104,30 @@ def test_the_database_url_setting_replaces_the_store_file(tmp_path: Path) -> Non
     shared = Settings(_env_file=None, store=tmp_path / "s.gpkg", database_url=url)  # type: ignore[call-arg]
     assert shared.store_location == url
     assert url not in repr(shared)  # it may carry a password
+
+
+def test_serve_uses_the_database_url_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    import api.service.app as service_app
+    from geo.settings import get_settings
+
+    url = "postgresql://shakti@127.0.0.1:5432/shakti"
+    monkeypatch.setenv("SHAKTI_DATABASE_URL", url)
+    monkeypatch.setenv("SHAKTI_USERS_DB", str(tmp_path / "users.sqlite"))
+    monkeypatch.setenv("SHAKTI_STORE", str(tmp_path / "absent.gpkg"))  # not used, not required
+    seen: list[Any] = []
+
+    def fake_create_app(cfg: Any, *, store_path: Any = None) -> object:
+        seen.append(store_path if store_path is not None else cfg.store_location)
+        return object()
+
+    monkeypatch.setattr(service_app, "create_app", fake_create_app)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    get_settings.cache_clear()
+    assert seen == [url]
