@@ -366,8 +366,7 @@ async def _map_selection(
     end: ToQuery = None,
     category: CategoryQuery = None,
 ) -> Selection:
-    check_categories(category, state.settings)
-    return selection_of(scope, start, end, category)
+    return await _selection(state, scope, start, end, category)
 
 
 #: The request's selection: dates, categories and thana scope (in-charge: own thana).

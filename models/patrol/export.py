@@ -89,18 +89,25 @@ UNCOVERED_CSV: Final = "uncovered.csv"
 ROUTES_GEOJSON: Final = "routes.geojson"
 
 
+def _route_key(route: Route) -> dict[str, Any]:
+    """Return the day, date, thana, team, shift and mode of a route (the leading row fields)."""
+    return {
+        DAY: route.day + 1,
+        DATE: route.date.isoformat(),
+        THANA: route.team.thana,
+        TEAM: route.team.team,
+        SHIFT: route.team.shift_label,
+        MODE: route.team.mode,
+    }
+
+
 def stop_rows(route: Route) -> list[dict[str, Any]]:
     """Return the stop-table rows of one route (see :data:`models.patrol.STOP_COLUMNS`)."""
     rows = []
     for s in route.stops:
         rows.append(
             {
-                DAY: route.day + 1,
-                DATE: route.date.isoformat(),
-                THANA: route.team.thana,
-                TEAM: route.team.team,
-                SHIFT: route.team.shift_label,
-                MODE: route.team.mode,
+                **_route_key(route),
                 ORDER: s.order,
                 PLACE_ID: s.place.place_id,
                 PLACE_KIND: s.place.kind,
@@ -307,12 +314,7 @@ def routes_frame(plan: PatrolPlan) -> gpd.GeoDataFrame:
         records.append(
             {
                 FEATURE: FEATURE_ROUTE,
-                DAY: route.day + 1,
-                DATE: route.date.isoformat(),
-                THANA: route.team.thana,
-                TEAM: route.team.team,
-                SHIFT: route.team.shift_label,
-                MODE: route.team.mode,
+                **_route_key(route),
                 STOPS: len(route.stops),
                 DISTANCE_KM: route.distance_km,
                 START: clock(route.team.shift_start_min),
@@ -390,12 +392,7 @@ def plan_dict(plan: PatrolPlan) -> dict[str, Any]:
     for route in plan.routes:
         routes.append(
             {
-                DAY: route.day + 1,
-                DATE: route.date.isoformat(),
-                THANA: route.team.thana,
-                TEAM: route.team.team,
-                SHIFT: route.team.shift_label,
-                MODE: route.team.mode,
+                **_route_key(route),
                 DISTANCE_KM: route.distance_km,
                 BACK: clock(route.back_min),
                 STOPS: stop_rows(route),

@@ -52,15 +52,13 @@ import numpy.typing as npt
 import pandas as pd
 import pymannkendall as mk
 
-from geo.crs import WGS84
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
 from models.surfaces.grid import (
-    AREA_KM2,
-    CELL_ID,
     COUNT,
     GridKind,
     StudyArea,
+    cell_frame,
     count_in_cells,
     make_grid,
     valid_points,
@@ -527,9 +525,9 @@ def _pattern_cells(
     cold = cube.cold.to_numpy()[keep]
     trend_z, trend_p, patterns = _trends_and_patterns(z, hot, cold, trend_alpha)
     cells = cube.grid[keep]
-    out = gpd.GeoDataFrame(
+    return cell_frame(
+        cells,
         {
-            CELL_ID: cells[CELL_ID].to_numpy(),
             COUNT: totals[keep],
             N_BINS: np.full(len(z), cube.n_bins, dtype=np.int64),
             N_HOT: hot.sum(axis=1).astype(np.int64),
@@ -539,14 +537,8 @@ def _pattern_cells(
             TREND_P: trend_p,
             PATTERN: np.asarray(patterns, dtype=object),
             PATTERN_CODE: np.asarray([PATTERN_CODES[p] for p in patterns], dtype=np.int64),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
         },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
-    return out
+    )
 
 
 def emerging_hotspots(

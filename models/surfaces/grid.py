@@ -645,3 +645,29 @@ def count_in_cells(
     ).reshape(n_cells, n_bins)
     matrix = sums if w is not None else sums.astype(np.int64)
     return pd.DataFrame(matrix, index=index, columns=pd.Index(labels.categories))
+
+
+def cell_frame(cells: gpd.GeoDataFrame, columns: dict[str, Any]) -> gpd.GeoDataFrame:
+    """Return per-cell columns as a frame like the grid's, in EPSG:4326.
+
+    Parameters
+    ----------
+    cells : geopandas.GeoDataFrame
+        The grid rows (:data:`CELL_ID`, :data:`AREA_KM2`, polygons in the metric CRS).
+    columns : dict
+        Column name to values aligned with ``cells``; they stand between :data:`CELL_ID`
+        (first) and :data:`AREA_KM2` (last).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed like ``cells``; :data:`CELL_ID` as ``string``.
+    """
+    out = gpd.GeoDataFrame(
+        {CELL_ID: cells[CELL_ID].to_numpy(), **columns, AREA_KM2: cells[AREA_KM2].to_numpy()},
+        geometry=cells.geometry.to_numpy(),
+        crs=cells.crs,
+        index=cells.index,
+    ).to_crs(WGS84)
+    out[CELL_ID] = out[CELL_ID].astype("string")
+    return out

@@ -39,16 +39,16 @@ from libpysal.graph import Graph
 from pyproj import CRS
 from scipy.stats import false_discovery_control
 
-from geo.crs import WGS84, metric_crs_for, to_metric
+from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
 from models.surfaces.grid import (
-    AREA_KM2,
     CELL_ID,
     COUNT,
     GRID_H3,
     GRID_SQUARE,
     GridKind,
     StudyArea,
+    cell_frame,
     check_cell_m,
     count_in_cells,
     grid_kind,
@@ -400,22 +400,16 @@ def gi_star_frame(
     geopandas.GeoDataFrame
         The columns of :func:`gi_star`, indexed like ``cells``.
     """
-    out = gpd.GeoDataFrame(
+    return cell_frame(
+        cells,
         {
-            CELL_ID: cells[CELL_ID].to_numpy(),
             COUNT: np.asarray(counts),
             GI_Z: result.z,
             GI_P: result.p,
             GI_P_FDR: result.p_fdr if result.p_fdr is not None else np.full(len(cells), math.nan),
             GI_CLASS: result.classes.astype(object),
-            AREA_KM2: cells[AREA_KM2].to_numpy(),
         },
-        geometry=cells.geometry.to_numpy(),
-        crs=cells.crs,
-        index=cells.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
-    return out
+    )
 
 
 def gi_star(
