@@ -68,6 +68,12 @@ class ColumnPlan:
     time_part: str | None = None
     ignored: list[str] = field(default_factory=list)
 
+    @property
+    def used(self) -> list[str]:
+        """Return the source columns the plan reads (fields, coordinates, date/time parts)."""
+        extra = (self.lat, self.lon, self.wkt, self.date_part, self.time_part)
+        return list(dict.fromkeys([*self.fields.values(), *(c for c in extra if c)]))
+
 
 def _pick(columns: dict[str, str], candidates: Iterable[str], taken: set[str]) -> str | None:
     for cand in candidates:

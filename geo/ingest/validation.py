@@ -223,7 +223,11 @@ def validate(
 
     good = ~problems.bad_mask(n)
     accepted = _accepted_frame(out, geometry, good, spec)
-    quarantine = _quarantine_frame(problems, frame, rows, spec, raw.source)
+    # the quarantine keeps the user's values of the columns it reads, never of ignored ones:
+    # a column whose name no rule understands (a Hindi name, a remark) may hold a person's details
+    used = set(plan.used)
+    kept = frame.loc[:, [c for c in frame.columns if c in used]]
+    quarantine = _quarantine_frame(problems, kept, rows, spec, raw.source)
     report = ValidationReport(
         kind=spec.kind,
         source=raw.source,

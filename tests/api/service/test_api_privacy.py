@@ -123,3 +123,25 @@ def test_the_planted_rows_are_stored_and_quarantined(planted: tuple[Env, list[st
     # the store keeps the free-text column in the quarantine; the service never sends it
     csv = env.get("/datasets/incidents/quarantine", "admin").text
     assert "theft" in csv and PLANTED_FREE_TEXT not in csv
+
+
+#: A register with Hindi personal columns no name rule understands (victim, address, father).
+HINDI_PERSONAL = ("सुनीता देवी", "मकान 12 लंका", "रामलाल")
+
+
+def test_hindi_personal_columns_never_reach_the_quarantine(env: Env) -> None:
+    header = "id,occurred_at,lat,lon,category,source,पीड़िता का नाम,पता,पिता का नाम"
+    row = "hi-{i},2026-09-1{i}T18:30,25.2781,83.0031,theft,complaint," + ",".join(HINDI_PERSONAL)
+    text = "\n".join([header, *(row.format(i=i) for i in range(3))]) + "\n"
+    response = env.client.post(
+        "/datasets/incidents",
+        files={"file": ("hindi.csv", text.encode("utf-8"), "text/csv")},
+        headers=env.headers("planner"),
+    )
+    assert response.status_code == 422, response.text  # every row has an unknown category
+    quarantine = env.get("/datasets/incidents/quarantine", "planner").text
+    assert "hi-0" in quarantine  # the rows are there, with the columns the schema reads
+    for value in HINDI_PERSONAL:
+        assert value not in quarantine and value not in response.text
+    stored = env.state.store.quarantine()
+    assert not stored["original"].str.contains("|".join(HINDI_PERSONAL)).any()
