@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Annotated
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
@@ -15,6 +15,9 @@ from api.service.deps import CurrentUser, State, oauth2_scheme, user_from_token
 from api.service.errors import AuthenticationError
 from api.service.throttle import LoginThrottle
 from api.service.users import User
+
+#: What the audit log records as the user of a login with a name that is no user's.
+UNKNOWN_LOGIN: Final = "(unknown name)"
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -91,7 +94,10 @@ def login(
     ``SHAKTI_LOGIN_WINDOW_MINUTES``, logins are refused with 429 and ``Retry-After``, even
     with the right password; the check comes before any password hashing.
     """
-    request.state.audit_user = form.username[:64]
+    # a name that is no user's may be a password or a person's name typed in the wrong field:
+    # the audit log records only that some unknown name was tried
+    known = state.users.get(form.username[:64]) is not None
+    request.state.audit_user = form.username[:64] if known else UNKNOWN_LOGIN
     client = request.client.host if request.client else UNKNOWN_CLIENT
     attempt = throttle.begin(form.username, client)
     user = state.users.authenticate(form.username, form.password)

@@ -20,7 +20,6 @@ from api.cli.common import app as cli_app
 from api.service.audit import (
     AUDIT_COLUMNS,
     CUT,
-    MAX_NAME_CHARS,
     MAX_PARAM_CHARS,
     MAX_PARAMS,
     MAX_PARAMS_JSON,
@@ -31,6 +30,7 @@ from api.service.audit import (
     AuditMiddleware,
     bound_params,
 )
+from api.service.routes.auth import UNKNOWN_LOGIN
 from geo.csv_safe import ESCAPE
 from geo.settings import get_settings
 from tests.api.conftest import Env, make_env
@@ -143,8 +143,20 @@ def test_login_attempts_are_stored_with_the_user_name_cut(env: Env) -> None:
     name = "u" * 5000
     env.client.post("/auth/token", data={"username": name, "password": "secret-guess-1"})
     entry = next(e for e in env.get("/audit", "admin").json() if e["route"] == "/auth/token")
-    assert entry["user"] == "u" * MAX_NAME_CHARS and entry["outcome"] == "unauthenticated"
-    assert "secret-guess-1" not in json.dumps(entry)
+    assert entry["user"] == UNKNOWN_LOGIN and entry["outcome"] == "unauthenticated"
+    assert "secret-guess-1" not in json.dumps(entry) and "uuuu" not in json.dumps(entry)
+
+
+def test_a_login_name_that_is_no_user_is_not_stored(env: Env) -> None:
+    """A password or a person's name typed into the name field never reaches the log."""
+    for typed in ("Sunita Devi 9876501234", "सुनीता देवी", "my-password-typed-here"):
+        env.client.post("/auth/token", data={"username": typed, "password": "x-guess-1"})
+    text = json.dumps(env.get("/audit?limit=1000", "admin").json(), ensure_ascii=False)
+    for typed in ("Sunita", "9876501234", "सुनीता", "my-password"):
+        assert typed not in text
+    env.client.post("/auth/token", data={"username": "analyst", "password": "wrong-guess-1"})
+    entry = next(e for e in env.get("/audit", "admin").json() if e["route"] == "/auth/token")
+    assert entry["user"] == "analyst"  # a real user's failed login still names them
 
 
 def _entry(at: dt.datetime, user: str = "planner") -> AuditEntry:
@@ -195,7 +207,7 @@ def test_hard_cap_keeps_the_newest(tmp_path: Path) -> None:
 
 
 def test_get_audit_csv_json_and_filters(env: Env) -> None:
-    env.client.post("/auth/token", data={"username": FORMULA, "password": "guess-1"})
+    env.state.audit.record(_entry(dt.datetime.now(dt.UTC), FORMULA))  # a formula in the log
     entries = env.get("/audit?limit=1000", "admin").json()
     assert isinstance(entries, list) and set(entries[0]) == set(AUDIT_COLUMNS)
     response = env.get("/audit?format=csv&limit=1000", "admin")
@@ -234,7 +246,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
 @pytest.mark.usefixtures("cli_env")
 def test_cli_audit_export(env: Env, tmp_path: Path) -> None:
     store = str(env.folder / "store.gpkg")
-    env.client.post("/auth/token", data={"username": FORMULA, "password": "guess-2"})
+    env.state.audit.record(_entry(dt.datetime.now(dt.UTC), FORMULA))  # a formula in the log
     stored = env.state.audit.count()
     out = tmp_path / "audit.csv"
     result = runner.invoke(cli_app, ["audit", "export", "--store", store, "--out", str(out)])
