@@ -98,3 +98,20 @@ def test_every_data_route_needs_a_login(env: Env, url: str) -> None:
     response = env.client.get(url)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_every_route_that_takes_a_thana_is_walked_above(env: Env) -> None:
+    """A new read route with a ``thana`` parameter must join THANA_ROUTES (the 403 walk)."""
+    spec = env.client.get("/openapi.json").json()
+    taking = {
+        path
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if method == "get"
+        and any(
+            p["name"] == "thana" and p["in"] == "query" for p in operation.get("parameters", [])
+        )
+    }
+    walked = {url.split("?")[0] for url in THANA_ROUTES}
+    walked.add("/datasets/{kind}/quarantine")
+    assert taking <= walked, sorted(taking - walked)
