@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
 from geo.crs import metric_coordinates, metric_crs_for
 from geo.schema import KIND
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.cctv.columns import (
     COVERED,
     DEFAULT_VIEW_RADIUS_M,
@@ -23,10 +23,6 @@ from models.cctv.registry import clean_registry
 from models.checks import check_metres
 
 logger = logging.getLogger(__name__)
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 # --------------------------------------------------------------------------- coverage

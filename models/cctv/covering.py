@@ -16,12 +16,10 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from geo.errors import ParameterError
+from models.arrays import FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 Method: TypeAlias = Literal["auto", "milp", "greedy"]
 
 # ---- methods ----

@@ -18,6 +18,7 @@ from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import ID, KIND, NAME, OCCURRED_AT, STATUS, THANA
 from geo.thanas import assign_thanas
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.cctv.columns import (
     CAMERA_COLUMNS,
     CAMERA_ID,
@@ -179,10 +180,6 @@ __all__ = [
     "site_extents",
     "thana_summary",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 # --------------------------------------------------------------------------- gap analysis

@@ -19,6 +19,7 @@ import shapely
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import KIND, NAME, STATUS, THANA
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.cctv.covering import (
     AUTO,
     EXACT_MAX_CANDIDATES,
@@ -118,9 +119,6 @@ __all__ = [
     "solve",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # ---- candidate kinds ----
 SITE_ENTRANCE: Final = "site-entrance"

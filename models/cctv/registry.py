@@ -19,6 +19,7 @@ from geo.crs import WGS84, metric_coordinates
 from geo.errors import ParameterError
 from geo.schema import ID, OWNER, STATUS, THANA, VIEW_RADIUS_M
 from geo.thanas import assign_thanas
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.cctv.columns import (
     CAMERA_COLUMNS,
     CAMERA_ID,
@@ -36,10 +37,6 @@ from models.cctv.columns import (
 from models.checks import check_metres
 
 logger = logging.getLogger(__name__)
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 # --------------------------------------------------------------------------- registry

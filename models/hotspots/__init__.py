@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from geo.crs import metric_coordinates
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.hotspots.clusterings import (
     cluster_campaigns,
     cluster_hdbscan,
@@ -94,10 +95,7 @@ from models.hotspots.columns import (
     WEEKENDS,
     WHY,
     WORKING,
-    BoolArray,
-    FloatArray,
     HullKind,
-    IntArray,
     Method,
     Points,
     Weights,

@@ -15,10 +15,10 @@ from geo.errors import ParameterError
 from geo.schema import (
     OCCURRED_AT,
 )
+from models.arrays import IntArray
 from models.checks import check_count
 from models.hotspots.columns import (
     NOISE,
-    IntArray,
     Method,
     Points,
 )

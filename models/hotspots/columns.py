@@ -7,13 +7,9 @@ from types import MappingProxyType
 from typing import Final, Literal, TypeAlias
 
 import geopandas as gpd
-import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 Points: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries
 Method: TypeAlias = Literal["auto", "grid", "sklearn"]
 HullKind: TypeAlias = Literal["concave", "buffer"]

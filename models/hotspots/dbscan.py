@@ -34,6 +34,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import metric_coordinates, point_series
 from geo.errors import ParameterError
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.checks import check_count, check_metres
 from models.hotspots.columns import (
     HOTSPOT_ID,
@@ -42,9 +43,6 @@ from models.hotspots.columns import (
     METHOD_SKLEARN,
     METHODS,
     NOISE,
-    BoolArray,
-    FloatArray,
-    IntArray,
     Method,
     Points,
     Weights,

@@ -33,6 +33,7 @@ from geo.schema import (
     THANA,
     VIEW_RADIUS_M,
 )
+from models.arrays import FloatArray, IntArray
 from models.hotspots.clusterings import times_ns
 from models.hotspots.columns import (
     ALL_WEEK,
@@ -94,8 +95,6 @@ from models.hotspots.columns import (
     WEEKDAYS,
     WEEKENDS,
     WORKING,
-    FloatArray,
-    IntArray,
 )
 
 

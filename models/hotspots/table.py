@@ -17,6 +17,7 @@ from geo.errors import ParameterError
 from geo.schema import (
     OCCURRED_AT,
 )
+from models.arrays import IntArray
 from models.checks import check_count, check_days, check_metres
 from models.hotspots.columns import (
     CAMERAS_NOT_WORKING,
@@ -42,7 +43,6 @@ from models.hotspots.columns import (
     UNDERSERVED_REASON,
     WHY,
     HullKind,
-    IntArray,
     Method,
 )
 from models.hotspots.dbscan import check_eps, dbscan_xy, point_weights, resolve_method

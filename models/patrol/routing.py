@@ -27,17 +27,16 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
-import numpy.typing as npt
 from ortools.constraint_solver import (  # type: ignore[import-untyped]
     pywrapcp as _pywrapcp,
 )
 from ortools.constraint_solver import routing_enums_pb2 as _enums
 
 from geo.errors import ParameterError
+from models.arrays import IntArray
 
 logger = logging.getLogger(__name__)
 
-IntArray = npt.NDArray[np.int64]
 
 # The OR-Tools stubs leave most methods untyped; everything goes through these two handles.
 cp: Any = _pywrapcp

@@ -10,7 +10,6 @@ from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import shapely
 from pyproj import Transformer
 from scipy import sparse
@@ -20,11 +19,10 @@ from scipy.spatial.distance import cdist
 
 from geo.crs import WGS84
 from geo.errors import InputFileError, ParameterError
+from models.arrays import FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Road distance ÷ straight-line distance assumed without a road graph. Urban circuity is
 #: typically 1.2–1.4 (Boscoe et al. 2012; Giacomin & Levinson 2015); old-city lanes are worse.

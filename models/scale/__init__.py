@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models.arrays import FloatArray, IntArray
 from models.scale.counts import (
     dask_gi_star,
     dask_grid_counts,
@@ -15,8 +16,6 @@ from models.scale.dbscan import (
     PID,
     SCHEDULER_ENV,
     TIE,
-    FloatArray,
-    IntArray,
     ScaleDbscan,
     Strips,
     X,

@@ -56,7 +56,6 @@ from typing import Any, Final, cast
 import dask.dataframe as dd
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import shapely
 from dask.base import compute as _dask_compute
@@ -71,6 +70,7 @@ from scipy.spatial import cKDTree
 from geo.crs import WGS84, metric_coordinates, metric_crs_for, point_series
 from geo.errors import ParameterError
 from geo.settings import get_settings
+from models.arrays import FloatArray, IntArray
 from models.hotspots import (
     HOTSPOT_ID,
     NOISE,
@@ -84,8 +84,6 @@ delayed = cast(Callable[..., Any], _dask_delayed)
 compute = cast(Callable[..., tuple[Any, ...]], _dask_compute)
 persist = cast(Callable[..., tuple[Any, ...]], _dask_persist)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Environment variable of the setting ``dask_scheduler`` (:mod:`geo.settings`): the address of a
 #: Dask scheduler (``tcp://host:8786``). Unset: a local cluster.

@@ -54,6 +54,7 @@ import pymannkendall as mk
 
 from geo.errors import ParameterError
 from geo.schema import OCCURRED_AT
+from models.arrays import BoolArray
 from models.surfaces.grid import (
     COUNT,
     GridKind,
@@ -67,8 +68,6 @@ from models.surfaces.significance import cell_weights, gi_star_values
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 # ---- patterns (ArcGIS's names) ----
 NO_PATTERN: Final = "No Pattern Detected"

@@ -19,11 +19,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import WGS84, metric_crs_for, to_metric, to_wgs84
 from geo.errors import ParameterError
+from models.arrays import FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 # ---- output columns ----
 #: Identifier of a cell: ``sq<cell>m_<col>_<row>`` for squares, the H3 index for hexagons.

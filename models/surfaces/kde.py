@@ -26,6 +26,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_crs_for, to_metric
 from geo.errors import ParameterError
+from models.arrays import FloatArray
 from models.surfaces.grid import (
     CELL_ID,
     StudyArea,
@@ -37,7 +38,6 @@ from models.surfaces.grid import (
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Density column of :func:`kde_cells`: incidents (or weight) per km² at the cell centre.
 KDE_DENSITY: Final = "kde_density"

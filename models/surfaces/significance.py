@@ -41,6 +41,7 @@ from scipy.stats import false_discovery_control
 
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
+from models.arrays import FloatArray, IntArray, StrArray
 from models.surfaces.grid import (
     CELL_ID,
     COUNT,
@@ -58,9 +59,6 @@ from models.surfaces.grid import (
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-StrArray = npt.NDArray[np.str_]
 
 # ---- output columns ----
 #: Gi* z-score of the cell.
