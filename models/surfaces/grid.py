@@ -6,7 +6,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 import geopandas as gpd
 import h3
@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import WGS84, metric_crs_for, to_metric, to_wgs84
 from geo.errors import ParameterError
 from models.arrays import FloatArray, IntArray
+from models.checks import check_metres
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ _SQUARE_ID = re.compile(r"^sq(?P<cell>[0-9.e+-]+)m_(?P<col>-?\d+)_(?P<row>-?\d+)
 def check_cell_m(cell_m: float, what: str = "cell_m") -> float:
     """Return ``cell_m`` as a float after checking it is a positive, finite number of metres.
 
+    :func:`models.checks.check_metres` with the grid's suggested size (250 m) in the fix.
+
     Parameters
     ----------
     cell_m : float
@@ -73,16 +76,7 @@ def check_cell_m(cell_m: float, what: str = "cell_m") -> float:
     ParameterError
         When the value is not a positive finite number.
     """
-    try:
-        value = float(cell_m)
-    except (TypeError, ValueError):
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(
-            f"{what} must be a positive number of metres, got {cell_m!r}",
-            fix=f"pass {what} such as 250 (metres)",
-        )
-    return value
+    return check_metres(cell_m, what, fix=f"pass {what} such as 250 (metres)")
 
 
 def valid_points(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
@@ -170,6 +164,28 @@ def _metric_points_and_crs(
     return to_metric(series, crs), crs
 
 
+class _Extent(NamedTuple):
+    """Points (or bounding box) and study area in the metric CRS, and the bounds of both."""
+
+    points: gpd.GeoSeries
+    crs: CRS
+    area: BaseGeometry | None
+    bounds: tuple[float, float, float, float]
+
+
+def _metric_extent(
+    points_or_bounds: PointsOrBounds, metric_crs: str | None, study_area: StudyArea | None
+) -> _Extent:
+    """Return the points and study area in the metric CRS and the box covering both."""
+    geoms, crs = _metric_points_and_crs(points_or_bounds, metric_crs)
+    area = _study_area_metric(study_area, crs) if study_area is not None else None
+    xmin, ymin, xmax, ymax = (float(v) for v in geoms.total_bounds)
+    if area is not None:
+        ax0, ay0, ax1, ay1 = area.bounds
+        xmin, ymin, xmax, ymax = min(xmin, ax0), min(ymin, ay0), max(xmax, ax1), max(ymax, ay1)
+    return _Extent(geoms, crs, area, (xmin, ymin, xmax, ymax))
+
+
 def _check_size(n_cells: int, cell_m: float) -> None:
     if n_cells > MAX_CELLS:
         raise ParameterError(
@@ -244,12 +260,9 @@ def square_grid(
         raise ParameterError(
             "occupied_only needs points, not bounds", fix="pass the points or occupied_only=False"
         )
-    geoms, crs = _metric_points_and_crs(points_or_bounds, metric_crs)
-    area = _study_area_metric(study_area, crs) if study_area is not None else None
-    xmin, ymin, xmax, ymax = geoms.total_bounds
-    if area is not None:
-        ax0, ay0, ax1, ay1 = area.bounds
-        xmin, ymin, xmax, ymax = min(xmin, ax0), min(ymin, ay0), max(xmax, ax1), max(ymax, ay1)
+    _, crs, area, (xmin, ymin, xmax, ymax) = _metric_extent(
+        points_or_bounds, metric_crs, study_area
+    )
     c0, c1 = math.floor(xmin / cell), math.floor(xmax / cell)
     r0, r1 = math.floor(ymin / cell), math.floor(ymax / cell)
     n_cols, n_rows = c1 - c0 + 1, r1 - r0 + 1
@@ -352,12 +365,7 @@ def hex_grid(
     cell = check_cell_m(cell_m)
     res = h3_resolution_for(cell)
     edge = h3.average_hexagon_edge_length(res, unit="m")
-    metric, crs = _metric_points_and_crs(points, metric_crs)
-    area = _study_area_metric(study_area, crs) if study_area is not None else None
-    xmin, ymin, xmax, ymax = metric.total_bounds
-    if area is not None:
-        ax0, ay0, ax1, ay1 = area.bounds
-        xmin, ymin, xmax, ymax = min(xmin, ax0), min(ymin, ay0), max(xmax, ax1), max(ymax, ay1)
+    metric, crs, area, (xmin, ymin, xmax, ymax) = _metric_extent(points, metric_crs, study_area)
     # Rough guard before asking h3 for the cells (a hexagon covers ~2.6 edge² m²).
     _check_size(int((xmax - xmin + 2 * edge) * (ymax - ymin + 2 * edge) / (2.598 * edge**2)), cell)
     extent = shapely.segmentize(
@@ -646,7 +654,9 @@ def count_in_cells(
     return pd.DataFrame(matrix, index=index, columns=pd.Index(labels.categories))
 
 
-def cell_frame(cells: gpd.GeoDataFrame, columns: dict[str, Any]) -> gpd.GeoDataFrame:
+def cell_frame(
+    cells: gpd.GeoDataFrame, columns: dict[str, Any], *, with_area: bool = True
+) -> gpd.GeoDataFrame:
     """Return per-cell columns as a frame like the grid's, in EPSG:4326.
 
     Parameters
@@ -656,14 +666,18 @@ def cell_frame(cells: gpd.GeoDataFrame, columns: dict[str, Any]) -> gpd.GeoDataF
     columns : dict
         Column name to values aligned with ``cells``; they stand between :data:`CELL_ID`
         (first) and :data:`AREA_KM2` (last).
+    with_area : bool, default True
+        Whether to end with the grid's :data:`AREA_KM2` (``False`` for a grid without it, such
+        as a caller's own cells).
 
     Returns
     -------
     geopandas.GeoDataFrame
         Indexed like ``cells``; :data:`CELL_ID` as ``string``.
     """
+    area = {AREA_KM2: cells[AREA_KM2].to_numpy()} if with_area else {}
     out = gpd.GeoDataFrame(
-        {CELL_ID: cells[CELL_ID].to_numpy(), **columns, AREA_KM2: cells[AREA_KM2].to_numpy()},
+        {CELL_ID: cells[CELL_ID].to_numpy(), **columns, **area},
         geometry=cells.geometry.to_numpy(),
         crs=cells.crs,
         index=cells.index,

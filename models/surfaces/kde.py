@@ -30,6 +30,7 @@ from models.arrays import FloatArray
 from models.surfaces.grid import (
     CELL_ID,
     StudyArea,
+    cell_frame,
     check_cell_m,
     point_weights,
     square_grid,
@@ -353,14 +354,7 @@ def kde_cells(
     centres = to_metric(grid.geometry, crs).centroid
     targets = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
     density = _density_at(targets, xy, w, bandwidth_m, kernel)
-    out = gpd.GeoDataFrame(
-        {CELL_ID: grid[CELL_ID].to_numpy(), KDE_DENSITY: density},
-        geometry=grid.geometry.to_numpy(),
-        crs=grid.crs,
-        index=grid.index,
-    ).to_crs(WGS84)
-    out[CELL_ID] = out[CELL_ID].astype("string")
-    return out
+    return cell_frame(grid, {KDE_DENSITY: density}, with_area=False)
 
 
 def kde_heat_points(
