@@ -21,6 +21,7 @@ from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import DISPERSES_AT, KIND, NAME, OPENS_AT, STATUS, STUDENTS, VIEW_RADIUS_M
 from models import hotspots as hs
+from models.cctv.columns import DEFAULT_VIEW_RADIUS_M, WORKING
 from models.patrol.teams import clock
 
 logger = logging.getLogger(__name__)
@@ -59,9 +60,6 @@ SITE_NO_CAMERA_RISK: Final = 0.15
 SITE_HOTSPOT_RISK: Final = 0.25
 #: A site this close to a hotspot polygon takes part of the hotspot's risk.
 SITE_HOTSPOT_RADIUS_M: Final = 300.0
-#: View radius of a camera without ``view_radius_m``.
-DEFAULT_VIEW_RADIUS_M: Final = 50.0
-WORKING: Final = "working"
 MINUTES_PER_DAY: Final = 24 * 60
 
 #: Words for site kinds in a sentence.
