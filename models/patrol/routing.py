@@ -328,11 +328,7 @@ def schedule(
 def latest_arrivals(problem: RoutingProblem, team: int, nodes: Sequence[int]) -> list[int]:
     """Return the latest arrival at each node of a route that still keeps the later ones feasible.
 
-    Parameters
-    ----------
-    problem : RoutingProblem
-    team : int
-    nodes : sequence of int
+    Parameters are those of :func:`schedule` (``team`` visiting ``nodes`` in order).
 
     Returns
     -------
