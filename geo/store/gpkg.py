@@ -36,16 +36,13 @@ from geo.store.frames import (
     GEOM_COLUMN,
     IMPORT_LOG_COLUMNS,
     IMPORTS_TABLE,
-    META_CREATED,
     META_FORMAT,
     META_TABLE,
     META_VERSION,
     Q_IMPORT_ID,
     Q_KIND,
-    Q_ROW,
     QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
-    STORE_FORMAT,
 )
 from geo.store.gpkg_format import (
     decode_geometries,
@@ -64,15 +61,17 @@ from geo.store.rows import (
     Features,
     FloatArray,
     Row,
+    check_format,
     decode_frame,
     decode_import_log,
     decode_quarantine,
     import_log_values,
+    initial_meta,
     layer_columns,
     log_applied,
-    now_iso,
     prepare_features,
     prepare_quarantine,
+    quarantine_filters,
 )
 
 logger = logging.getLogger(__name__)
@@ -318,10 +317,7 @@ def _create_tables(conn: sqlite3.Connection) -> None:
     conn.execute(
         f"CREATE INDEX quarantine_import ON {QUARANTINE_TABLE} ({_q(Q_IMPORT_ID)}, {_q(Q_KIND)})"
     )
-    conn.executemany(
-        f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)",
-        [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
-    )
+    conn.executemany(f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)", initial_meta())
 
 
 class GeoPackageStore:
@@ -452,19 +448,12 @@ class GeoPackageStore:
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
         """Return quarantined rows, optionally of one layer or one import."""
-        where: list[str] = []
-        params: list[str] = []
-        if kind is not None:
-            where.append(f"{_q(Q_KIND)} = ?")
-            params.append(layer_spec(kind).kind.value)
-        if import_id is not None:
-            where.append(f"{_q(Q_IMPORT_ID)} = ?")
-            params.append(import_id)
+        filters = quarantine_filters(kind, import_id)
         sql = f"SELECT {', '.join(map(_q, QUARANTINE_COLUMNS))} FROM {QUARANTINE_TABLE}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if filters:
+            sql += " WHERE " + " AND ".join(f"{_q(name)} = ?" for name in filters)
         with self._reading("read the quarantine") as conn:
-            rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", params).fetchall()
+            rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", list(filters.values())).fetchall()
         return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
@@ -486,7 +475,6 @@ class GeoPackageStore:
         started = time.perf_counter()
         features = prepare_features(batch.accepted, spec)
         quarantine_rows = prepare_quarantine(batch)
-        quarantined = int(batch.quarantine[Q_ROW].nunique()) if quarantine_rows else 0
         with self._write_lock():
             self._remove_scratch_files()
             self._check_file()
@@ -501,9 +489,7 @@ class GeoPackageStore:
                     record = ImportRecord(batch.import_id, inserted, updated, version)
                     _append_import_log(
                         conn,
-                        import_log_values(
-                            batch, record, accepted=features.n, quarantined=quarantined
-                        ),
+                        import_log_values(batch, record, accepted=features.n),
                     )
                     conn.execute("COMMIT")
                 _replace_file(scratch, self._path)
@@ -580,14 +566,11 @@ class GeoPackageStore:
             row = conn.execute(
                 f"SELECT value FROM {META_TABLE} WHERE key = ?", (META_FORMAT,)
             ).fetchone()
-        if row is None or int(row[0]) > STORE_FORMAT:
-            found = "no format" if row is None else f"format {row[0]}"
-            raise StoreError(
-                f"the store {self.location} has {found}; this version of Shakti reads "
-                f"format {STORE_FORMAT}",
-                why="it was written by a newer version of Shakti or by another program",
-                fix="upgrade Shakti, or start a new store at another path",
-            )
+        check_format(
+            self.location,
+            None if row is None else row[0],
+            fix="upgrade Shakti, or start a new store at another path",
+        )
 
     def _create(self) -> None:
         """Create an empty store (its parent folders too), atomically."""
