@@ -382,21 +382,8 @@ class GeoPackageStore:
     def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
         """Return a layer in EPSG:4326, optionally only the rows of one thana.
 
-        Parameters
-        ----------
-        kind : LayerKind or str
-            The layer.
-        thana : str, optional
-            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
-            equals it; for thanas, the row whose ``name`` equals it; for the other layers
-            (which have no ``thana`` column), the rows whose geometry intersects the thana's
-            polygon. An unknown thana gives an empty frame.
-
-        Returns
-        -------
-        geopandas.GeoDataFrame
-            Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
-            they were stored, a ``RangeIndex`` and CRS EPSG:4326.
+        See :meth:`geo.store.protocol.Store.read`. Rows of a thana found by position are
+        those intersecting its polygon, prefiltered with the layer's R-tree.
         """
         spec = layer_spec(kind)
         table = spec.kind.value

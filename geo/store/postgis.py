@@ -60,6 +60,7 @@ from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
     QUARANTINE_STORAGE,
+    SRS_ID,
     Col,
     Features,
     check_format,
@@ -80,7 +81,8 @@ logger = logging.getLogger(__name__)
 SCHEMA_PARAM: Final = "schema"
 #: Schema used when the URL names none.
 DEFAULT_SCHEMA: Final = "shakti"
-SRID: Final = 4326
+#: The SRID of every stored geometry (EPSG:4326).
+SRID: Final = SRS_ID
 
 
 DEFAULT_CONNECT_TIMEOUT_S: Final = 10
@@ -342,22 +344,8 @@ class PostgisStore:
     def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
         """Return a layer in EPSG:4326, optionally only the rows of one thana.
 
-        Parameters
-        ----------
-        kind : LayerKind or str
-            The layer.
-        thana : str, optional
-            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
-            equals it; for thanas, the row whose ``name`` equals it; for the other layers,
-            the rows whose geometry intersects the thana's polygon (``ST_Intersects``, with
-            the GiST index). An unknown thana gives an empty frame.
-
-        Returns
-        -------
-        geopandas.GeoDataFrame
-            Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
-            they were stored, a ``RangeIndex`` and CRS EPSG:4326 — the same frame the
-            GeoPackage store returns.
+        See :meth:`geo.store.protocol.Store.read`. Rows of a thana found by position are
+        those ``ST_Intersects`` (with the GiST index) finds in its polygon.
         """
         return self._read(kind, thana=thana, fids=None)
 
@@ -522,10 +510,7 @@ class PostgisStore:
         """
         spec = layer_spec(batch.kind)
         started = time.perf_counter()
-        accepted = batch.accepted
-        if len(accepted) and accepted.crs is not None and accepted.crs.to_epsg() != SRID:
-            accepted = accepted.to_crs(WGS84)
-        features = prepare_features(accepted, spec)  # checks + encodes (shared with GPKG)
+        features = prepare_features(batch.accepted, spec)  # checks, EPSG:4326, encodes
         ewkb = _ewkb_hex(features.geoms) if features.n else []
         quarantine_rows = prepare_quarantine(batch)
         with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
