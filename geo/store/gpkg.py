@@ -273,18 +273,21 @@ def _replace_file(scratch: Path, target: Path) -> None:
     _fsync(target.parent)
 
 
-def _open_scratch(path: Path) -> sqlite3.Connection:
-    """Open a scratch copy for one big write transaction.
+@contextlib.contextmanager
+def _scratch_transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """Write a scratch copy in one big transaction, committed when the block ends normally.
 
     No journal and no syncs: if anything fails, the copy is thrown away; when everything
     succeeded, the file is fsynced once before it replaces the store.
     """
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
-    return conn
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
+        conn.execute("BEGIN")
+        yield conn
+        conn.execute("COMMIT")
 
 
 def _create_tables(conn: sqlite3.Connection) -> None:
@@ -462,14 +465,11 @@ class GeoPackageStore:
         started = time.perf_counter()
         features = prepare_features(batch.accepted, spec)
         quarantine_rows = prepare_quarantine(batch)
-        with self._write_lock():
-            self._remove_scratch_files()
+        with self._write_lock(), self._scratch() as scratch:
             self._check_file()
-            scratch = self._scratch_path()
             try:
                 shutil.copyfile(self._path, scratch)
-                with contextlib.closing(_open_scratch(scratch)) as conn:
-                    conn.execute("BEGIN")
+                with _scratch_transaction(scratch) as conn:
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)
@@ -478,7 +478,6 @@ class GeoPackageStore:
                         conn,
                         import_log_values(batch, record, accepted=features.n),
                     )
-                    conn.execute("COMMIT")
                 _replace_file(scratch, self._path)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreError(
@@ -487,9 +486,6 @@ class GeoPackageStore:
                     fix="check free disk space (an import needs room for a copy of the store) "
                     "and write permission on the folder, then import again",
                 ) from exc
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    scratch.unlink()
         return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 
     # ---- internals ----
@@ -573,36 +569,48 @@ class GeoPackageStore:
             if self._path.exists():  # another process created it meanwhile
                 self._check_file()
                 return
-            self._remove_scratch_files()
-            scratch = self._scratch_path()
-            try:
-                empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-                for spec in LAYERS.values():
-                    pyogrio.write_dataframe(
-                        empty,
-                        scratch,
-                        layer=spec.kind.value,
-                        driver="GPKG",
-                        geometry_type="Point" if spec.geometry == "Point" else "Unknown",
-                        GEOMETRY_NAME=GEOM_COLUMN,
-                        FID=FID_COLUMN,
-                        DESCRIPTION=spec.description,
-                    )
-                with contextlib.closing(_open_scratch(scratch)) as conn:
-                    conn.execute("BEGIN")
-                    _create_tables(conn)
-                    conn.execute("COMMIT")
-                _replace_file(scratch, self._path)
-            except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
-                raise StoreError(
-                    f"could not create the store {self.location}",
-                    why=f"{type(exc).__name__}: {exc}",
-                    fix="check free disk space and write permission on the folder",
-                ) from exc
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    scratch.unlink()
+            with self._scratch() as scratch:
+                self._create_file(scratch)
         logger.info("created a new store at %s", self.location)
+
+    def _create_file(self, scratch: Path) -> None:
+        """Write an empty store to ``scratch`` and put it in place (write lock held)."""
+        try:
+            empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+            for spec in LAYERS.values():
+                pyogrio.write_dataframe(
+                    empty,
+                    scratch,
+                    layer=spec.kind.value,
+                    driver="GPKG",
+                    geometry_type="Point" if spec.geometry == "Point" else "Unknown",
+                    GEOMETRY_NAME=GEOM_COLUMN,
+                    FID=FID_COLUMN,
+                    DESCRIPTION=spec.description,
+                )
+            with _scratch_transaction(scratch) as conn:
+                _create_tables(conn)
+            _replace_file(scratch, self._path)
+        except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
+            raise StoreError(
+                f"could not create the store {self.location}",
+                why=f"{type(exc).__name__}: {exc}",
+                fix="check free disk space and write permission on the folder",
+            ) from exc
+
+    @contextlib.contextmanager
+    def _scratch(self) -> Iterator[Path]:
+        """Yield a fresh scratch path (write lock held) and delete whatever is left there after.
+
+        Temp files of a writer that crashed or was killed are removed first.
+        """
+        self._remove_scratch_files()
+        scratch = self._scratch_path()
+        try:
+            yield scratch
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                scratch.unlink()
 
     def _scratch_path(self) -> Path:
         """Return a fresh hidden temp path beside the store (same file system for rename)."""
