@@ -474,6 +474,7 @@ def asset_dir(directory: Path | None = None) -> Path:
     Returns
     -------
     Path
+        The directory, every linked file in it.
 
     Raises
     ------

@@ -14,6 +14,7 @@ import numpy as np
 from folium.plugins import Fullscreen, MeasureControl, Search
 
 from geo.errors import ParameterError
+from geo.schema import NAME, SYNTHETIC
 from maps.elements import Legend, LegendSection, OverviewMiniMap, TitleBox, add_page_css, page
 from maps.geojson import feature_collection, in_wgs84, simplified
 
@@ -27,6 +28,11 @@ NO_TILES: Final = frozenset({"", "none", "off", "no"})
 MINIMAP_SIMPLIFY_M: Final = 50.0
 #: Deepest zoom (marker clusters need one when there are no base tiles).
 MAX_ZOOM: Final = 19
+
+
+def is_synthetic(*layers: gpd.GeoDataFrame | None) -> bool:
+    """Return whether any given layer is marked as the SYNTHETIC demo data (the map says so)."""
+    return any(layer is not None and bool(layer.attrs.get(SYNTHETIC)) for layer in layers)
 
 
 def region_bounds(region: str | None = None) -> tuple[float, float, float, float]:
@@ -183,7 +189,7 @@ def add_controls(
     *,
     tiles: Any,
     outline: gpd.GeoDataFrame | None,
-    legend: Sequence[LegendSection],
+    legend: Sequence[LegendSection | None],
     notes: Sequence[str],
     title: str,
     subtitle: str,
@@ -199,7 +205,8 @@ def add_controls(
         The base layer (the mini-map shows the same); ``None``: the mini-map shows ``outline``.
     outline : geopandas.GeoDataFrame, optional
         Polygons for the offline mini-map (thanas).
-    legend : sequence of LegendSection
+    legend : sequence of LegendSection or None
+        The sections of the drawn layers; ``None`` (a layer with nothing drawn) is skipped.
     notes : sequence of str
         Sentences at the bottom of the legend.
     title, subtitle, warning : str
@@ -238,4 +245,19 @@ def add_controls(
             tiles=None, outline=feature_collection(shapes, [{}] * len(shapes), decimals=4)
         ).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    Legend(legend, notes=notes).add_to(m)
+    Legend([section for section in legend if section is not None], notes=notes).add_to(m)
+
+
+def thana_site_searches(thanas: Any, sites: Any) -> list[tuple[Any, str, str, str]]:
+    """Return the ``searches`` of :func:`add_controls`: thanas and sites by name.
+
+    Parameters
+    ----------
+    thanas, sites : folium.GeoJson or None
+        The drawn thana polygons and site markers; a ``None`` layer gets no search box.
+
+    Returns
+    -------
+    list of (layer, property, geometry type, placeholder)
+    """
+    return [(thanas, NAME, "Polygon", "Search thana"), (sites, NAME, "Point", "Search site")]

@@ -367,6 +367,7 @@ def save_png(
     Returns
     -------
     Path
+        ``out_png``, written.
 
     Raises
     ------

@@ -9,10 +9,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo.schema import NAME, SYNTHETIC, THANA
+from geo.schema import THANA
 from maps import layers as ly
 from maps import places
-from maps.base import add_controls, base_map, extent
+from maps.base import add_controls, base_map, extent, is_synthetic, thana_site_searches
 from maps.cctv_layers import add_gap_sites, add_proposed_cameras
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
@@ -130,22 +130,16 @@ def cctv_map(
         notes.append(f"{len(proposed)} proposed cameras, numbered by marginal gain.")
     if gaps is not None:
         notes.extend(n[:1].upper() + n[1:] + "." for n in gaps.notes)
-    synthetic = any(
-        layer is not None and bool(layer.attrs.get(SYNTHETIC)) for layer in (sites, cctv, thanas)
-    )
     add_controls(
         m,
         tiles=tile_layer,
         outline=thana_layer,
-        legend=[section for section in legend if section is not None],
+        legend=legend,
         notes=notes,
         title=title,
         subtitle=subtitle or line,
-        warning="SYNTHETIC demo data" if synthetic else "",
-        searches=[
-            (drawn.layer, NAME, "Polygon", "Search thana"),
-            (sites_drawn.layer, NAME, "Point", "Search site"),
-        ],
+        warning="SYNTHETIC demo data" if is_synthetic(sites, cctv, thanas) else "",
+        searches=thana_site_searches(drawn.layer, sites_drawn.layer),
     )
     logger.info("CCTV map: %s", line)
     return m

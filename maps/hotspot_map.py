@@ -10,11 +10,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import ParameterError
-from geo.schema import CATEGORY, NAME, SYNTHETIC
+from geo.schema import CATEGORY, NAME
 from maps import aggregate as agg
 from maps import layers as ly
 from maps import places, style
-from maps.base import add_controls, base_map, extent, outward
+from maps.base import add_controls, base_map, extent, is_synthetic, outward, thana_site_searches
 from maps.elements import LegendSection
 from maps.feature_layer import Drawn
 from maps.geojson import in_wgs84
@@ -49,10 +49,6 @@ def _check_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         logger.info("%d incidents without a location are not drawn", int((~keep).sum()))
         points = points[keep.to_numpy()]
     return points
-
-
-def _synthetic(*layers: gpd.GeoDataFrame | None) -> bool:
-    return any(layer is not None and bool(layer.attrs.get(SYNTHETIC)) for layer in layers)
 
 
 def _hotspots_per_thana(hotspots: gpd.GeoDataFrame | None) -> dict[str, int]:
@@ -282,20 +278,16 @@ def hotspot_map(
         m, campaigns=campaigns, cctv=cctv, sites=sites, thana_layer=thana_layer, legend=legend
     )
     notes = _notes(len(points), max_points, aggregated=aggregated, share=share)
-    synthetic = _synthetic(incidents, thanas, sites)
     add_controls(
         m,
         tiles=tile_layer,
         outline=thana_layer,
-        legend=[section for section in legend if section is not None],
+        legend=legend,
         notes=notes,
         title=title,
         subtitle=subtitle or f"{len(points):,} incidents" + (" · shareable" if share else ""),
-        warning=SYNTHETIC_WARNING if synthetic else "",
-        searches=[
-            (thana_drawn.layer, NAME, "Polygon", "Search thana"),
-            (sites_drawn.layer, NAME, "Point", "Search site"),
-        ],
+        warning=SYNTHETIC_WARNING if is_synthetic(incidents, thanas, sites) else "",
+        searches=thana_site_searches(thana_drawn.layer, sites_drawn.layer),
     )
     logger.info(
         "hotspot map: %d incidents (%s), %d hotspots, share=%s",

@@ -24,15 +24,17 @@ CELL_SETTING: Final = "max_cell_chars"
 UNPACKED_SETTING: Final = "max_unpacked_bytes"
 MEMBERS_SETTING: Final = "max_zip_members"
 RATIO_SETTING: Final = "max_zip_ratio"
+#: The setting each field of :class:`ReadLimits` comes from.
+SETTING_OF: Final[dict[str, str]] = {
+    "rows": ROWS_SETTING,
+    "columns": COLUMNS_SETTING,
+    "cell_chars": CELL_SETTING,
+    "unpacked_bytes": UNPACKED_SETTING,
+    "zip_members": MEMBERS_SETTING,
+    "zip_ratio": RATIO_SETTING,
+}
 #: Every limit setting a read can name.
-LIMIT_SETTINGS: Final = (
-    ROWS_SETTING,
-    COLUMNS_SETTING,
-    CELL_SETTING,
-    UNPACKED_SETTING,
-    MEMBERS_SETTING,
-    RATIO_SETTING,
-)
+LIMIT_SETTINGS: Final = tuple(SETTING_OF.values())
 #: Members smaller than this (uncompressed) are not held to the compression ratio: a few
 #: kilobytes of repeated XML compress far better than any limit and cost nothing.
 RATIO_FLOOR_BYTES: Final = 1024 * 1024
@@ -89,29 +91,14 @@ class ReadLimits:
         -------
         ReadLimits
         """
-        return cls(
-            rows=settings.max_upload_rows,
-            columns=settings.max_upload_columns,
-            cell_chars=settings.max_cell_chars,
-            unpacked_bytes=settings.max_unpacked_bytes,
-            zip_members=settings.max_zip_members,
-            zip_ratio=settings.max_zip_ratio,
-        )
+        return cls(**{field: getattr(settings, name) for field, name in SETTING_OF.items()})
 
     @classmethod
     def for_files(cls, settings: Settings) -> ReadLimits:
         """Return the limits of a file the operator names on the command line.
 
         No row limit; the column, cell and zip-bomb guards still apply (a file someone
-        else sent can still be hostile).
-
-        Parameters
-        ----------
-        settings : Settings
-
-        Returns
-        -------
-        ReadLimits
+        else sent can still be hostile). Parameters and returns as :meth:`for_uploads`.
         """
         return replace(cls.for_uploads(settings), rows=None)
 
@@ -124,13 +111,8 @@ def _default(name: str) -> int:
 
 #: The limits of :func:`geo.ingest.readers.read_table` when none are given: the settings' defaults
 #: (not the environment's) without a row limit.
-DEFAULT_LIMITS: Final = ReadLimits(
-    rows=None,
-    columns=_default("max_upload_columns"),
-    cell_chars=_default("max_cell_chars"),
-    unpacked_bytes=_default("max_unpacked_bytes"),
-    zip_members=_default("max_zip_members"),
-    zip_ratio=_default("max_zip_ratio"),
+DEFAULT_LIMITS: Final = replace(
+    ReadLimits(**{field: _default(name) for field, name in SETTING_OF.items()}), rows=None
 )
 
 

@@ -66,9 +66,21 @@ class StoreSummary:
     imports: int = 0
 
 
-def _ro_uri(path: Path) -> str:
-    """Return the read-only SQLite URI of ``path`` (never creates the file)."""
-    return path.resolve().as_uri() + "?mode=ro"
+def _read_only(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    """Open an SQLite file read-only (never creating it), closed at the end of the block."""
+    return contextlib.closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True))
+
+
+@contextlib.contextmanager
+def _reading(path: Path, action: str, *, fix: str) -> Iterator[sqlite3.Connection]:
+    """Read an SQLite file in the block; an SQLite error is a StoreError "could not ACTION"."""
+    try:
+        with _read_only(path) as conn:
+            yield conn
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"could not {action} {path.name}", why=f"{type(exc).__name__}: {exc}", fix=fix
+        ) from exc
 
 
 def snapshot_sqlite(source: Path, target: Path) -> None:
@@ -97,7 +109,7 @@ def snapshot_sqlite(source: Path, target: Path) -> None:
         )
     try:
         with (
-            contextlib.closing(sqlite3.connect(_ro_uri(source), uri=True)) as src,
+            _read_only(source) as src,
             contextlib.closing(sqlite3.connect(target, isolation_level=None)) as dst,
         ):
             src.backup(dst)
@@ -117,6 +129,7 @@ def integrity_problems(path: Path) -> list[str]:
     Parameters
     ----------
     path : Path
+        The file; opened read-only, never created.
 
     Returns
     -------
@@ -125,12 +138,38 @@ def integrity_problems(path: Path) -> list[str]:
         gives one message.
     """
     try:
-        with contextlib.closing(sqlite3.connect(_ro_uri(path), uri=True)) as conn:
+        with _read_only(path) as conn:
             rows = conn.execute(f"PRAGMA integrity_check({MAX_INTEGRITY_PROBLEMS})").fetchall()
     except sqlite3.Error as exc:
         return [f"{type(exc).__name__}: {exc}"]
     found = [str(row[0]) for row in rows]
     return [] if found == [INTEGRITY_OK] else found
+
+
+def check_integrity(path: Path, *, label: str, fix: str) -> None:
+    """Raise when ``PRAGMA integrity_check`` finds an SQLite file damaged.
+
+    Parameters
+    ----------
+    path : Path
+        The file; opened read-only, never created.
+    label : str
+        How the message names the file, never a server path.
+    fix : str
+        Which good copy to restore.
+
+    Raises
+    ------
+    StoreError
+        "LABEL is damaged", quoting at most :data:`MAX_INTEGRITY_PROBLEMS` problems.
+    """
+    problems = integrity_problems(path)
+    if problems:
+        raise StoreError(
+            f"{label} is damaged",
+            why="SQLite's integrity check found: " + "; ".join(problems),
+            fix=fix,
+        )
 
 
 def table_counts(path: Path) -> dict[str, int]:
@@ -150,29 +189,21 @@ def table_counts(path: Path) -> dict[str, int]:
     StoreError
         When the file cannot be read.
     """
-    try:
-        with contextlib.closing(sqlite3.connect(_ro_uri(path), uri=True)) as conn:
-            names = [
-                str(row[0])
-                for row in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                )
-            ]
-            return {
-                name: int(
-                    conn.execute(
-                        'SELECT count(*) FROM "' + name.replace('"', '""') + '"'
-                    ).fetchone()[0]
-                )
-                for name in names
-            }
-    except sqlite3.Error as exc:
-        raise StoreError(
-            f"could not count the rows of {path.name}",
-            why=f"{type(exc).__name__}: {exc}",
-            fix="check that the file is an SQLite database",
-        ) from exc
+    fix = "check that the file is an SQLite database"
+    with _reading(path, "count the rows of", fix=fix) as conn:
+        names = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {
+            name: int(
+                conn.execute('SELECT count(*) FROM "' + name.replace('"', '""') + '"').fetchone()[0]
+            )
+            for name in names
+        }
 
 
 def summarize_store(path: Path) -> StoreSummary:
@@ -202,17 +233,11 @@ def summarize_store(path: Path) -> StoreSummary:
     store = GeoPackageStore(path)  # checks that it is a Shakti store; exists, so never creates
     layers = {kind.value: store.count(kind) for kind in LayerKind}
     counts = table_counts(path)
-    try:
-        with contextlib.closing(sqlite3.connect(_ro_uri(path), uri=True)) as conn:
-            row = conn.execute(
-                f"SELECT value FROM {META_TABLE} WHERE key = ?", (META_FORMAT,)
-            ).fetchone()
-    except sqlite3.Error as exc:
-        raise StoreError(
-            f"could not read the format of the store {path.name}",
-            why=f"{type(exc).__name__}: {exc}",
-            fix="check that the file is a store written by Shakti",
-        ) from exc
+    fix = "check that the file is a store written by Shakti"
+    with _reading(path, "read the format of the store", fix=fix) as conn:
+        row = conn.execute(
+            f"SELECT value FROM {META_TABLE} WHERE key = ?", (META_FORMAT,)
+        ).fetchone()
     return StoreSummary(
         format=int(row[0]),
         version=store.version,
@@ -242,13 +267,9 @@ def check_store_file(path: Path, *, label: str) -> StoreSummary:
     StoreError
         When ``PRAGMA integrity_check`` finds a problem or the file is not a readable store.
     """
-    problems = integrity_problems(path)
-    if problems:
-        raise StoreError(
-            f"{label} is damaged",
-            why="SQLite's integrity check found: " + "; ".join(problems),
-            fix="restore the newest good backup (shakti restore BACKUP.zip --force)",
-        )
+    check_integrity(
+        path, label=label, fix="restore the newest good backup (shakti restore BACKUP.zip --force)"
+    )
     try:
         return summarize_store(path)
     except StoreError as exc:

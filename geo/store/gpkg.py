@@ -36,16 +36,13 @@ from geo.store.frames import (
     GEOM_COLUMN,
     IMPORT_LOG_COLUMNS,
     IMPORTS_TABLE,
-    META_CREATED,
     META_FORMAT,
     META_TABLE,
     META_VERSION,
     Q_IMPORT_ID,
     Q_KIND,
-    Q_ROW,
     QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
-    STORE_FORMAT,
 )
 from geo.store.gpkg_format import (
     decode_geometries,
@@ -64,15 +61,17 @@ from geo.store.rows import (
     Features,
     FloatArray,
     Row,
+    check_format,
     decode_frame,
     decode_import_log,
     decode_quarantine,
     import_log_values,
+    initial_meta,
     layer_columns,
     log_applied,
-    now_iso,
     prepare_features,
     prepare_quarantine,
+    quarantine_filters,
 )
 
 logger = logging.getLogger(__name__)
@@ -274,18 +273,21 @@ def _replace_file(scratch: Path, target: Path) -> None:
     _fsync(target.parent)
 
 
-def _open_scratch(path: Path) -> sqlite3.Connection:
-    """Open a scratch copy for one big write transaction.
+@contextlib.contextmanager
+def _scratch_transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """Write a scratch copy in one big transaction, committed when the block ends normally.
 
     No journal and no syncs: if anything fails, the copy is thrown away; when everything
     succeeded, the file is fsynced once before it replaces the store.
     """
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
-    return conn
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
+        conn.execute("BEGIN")
+        yield conn
+        conn.execute("COMMIT")
 
 
 def _create_tables(conn: sqlite3.Connection) -> None:
@@ -318,10 +320,7 @@ def _create_tables(conn: sqlite3.Connection) -> None:
     conn.execute(
         f"CREATE INDEX quarantine_import ON {QUARANTINE_TABLE} ({_q(Q_IMPORT_ID)}, {_q(Q_KIND)})"
     )
-    conn.executemany(
-        f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)",
-        [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
-    )
+    conn.executemany(f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)", initial_meta())
 
 
 class GeoPackageStore:
@@ -386,21 +385,8 @@ class GeoPackageStore:
     def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
         """Return a layer in EPSG:4326, optionally only the rows of one thana.
 
-        Parameters
-        ----------
-        kind : LayerKind or str
-            The layer.
-        thana : str, optional
-            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
-            equals it; for thanas, the row whose ``name`` equals it; for the other layers
-            (which have no ``thana`` column), the rows whose geometry intersects the thana's
-            polygon. An unknown thana gives an empty frame.
-
-        Returns
-        -------
-        geopandas.GeoDataFrame
-            Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
-            they were stored, a ``RangeIndex`` and CRS EPSG:4326.
+        See :meth:`geo.store.protocol.Store.read`. Rows of a thana found by position are
+        those intersecting its polygon, prefiltered with the layer's R-tree.
         """
         spec = layer_spec(kind)
         table = spec.kind.value
@@ -452,19 +438,12 @@ class GeoPackageStore:
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
         """Return quarantined rows, optionally of one layer or one import."""
-        where: list[str] = []
-        params: list[str] = []
-        if kind is not None:
-            where.append(f"{_q(Q_KIND)} = ?")
-            params.append(layer_spec(kind).kind.value)
-        if import_id is not None:
-            where.append(f"{_q(Q_IMPORT_ID)} = ?")
-            params.append(import_id)
+        filters = quarantine_filters(kind, import_id)
         sql = f"SELECT {', '.join(map(_q, QUARANTINE_COLUMNS))} FROM {QUARANTINE_TABLE}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if filters:
+            sql += " WHERE " + " AND ".join(f"{_q(name)} = ?" for name in filters)
         with self._reading("read the quarantine") as conn:
-            rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", params).fetchall()
+            rows = conn.execute(sql + f" ORDER BY {FID_COLUMN}", list(filters.values())).fetchall()
         return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
@@ -486,26 +465,19 @@ class GeoPackageStore:
         started = time.perf_counter()
         features = prepare_features(batch.accepted, spec)
         quarantine_rows = prepare_quarantine(batch)
-        quarantined = int(batch.quarantine[Q_ROW].nunique()) if quarantine_rows else 0
-        with self._write_lock():
-            self._remove_scratch_files()
+        with self._write_lock(), self._scratch() as scratch:
             self._check_file()
-            scratch = self._scratch_path()
             try:
                 shutil.copyfile(self._path, scratch)
-                with contextlib.closing(_open_scratch(scratch)) as conn:
-                    conn.execute("BEGIN")
+                with _scratch_transaction(scratch) as conn:
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)
                     record = ImportRecord(batch.import_id, inserted, updated, version)
                     _append_import_log(
                         conn,
-                        import_log_values(
-                            batch, record, accepted=features.n, quarantined=quarantined
-                        ),
+                        import_log_values(batch, record, accepted=features.n),
                     )
-                    conn.execute("COMMIT")
                 _replace_file(scratch, self._path)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreError(
@@ -514,9 +486,6 @@ class GeoPackageStore:
                     fix="check free disk space (an import needs room for a copy of the store) "
                     "and write permission on the folder, then import again",
                 ) from exc
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    scratch.unlink()
         return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 
     # ---- internals ----
@@ -580,14 +549,11 @@ class GeoPackageStore:
             row = conn.execute(
                 f"SELECT value FROM {META_TABLE} WHERE key = ?", (META_FORMAT,)
             ).fetchone()
-        if row is None or int(row[0]) > STORE_FORMAT:
-            found = "no format" if row is None else f"format {row[0]}"
-            raise StoreError(
-                f"the store {self.location} has {found}; this version of Shakti reads "
-                f"format {STORE_FORMAT}",
-                why="it was written by a newer version of Shakti or by another program",
-                fix="upgrade Shakti, or start a new store at another path",
-            )
+        check_format(
+            self.location,
+            None if row is None else row[0],
+            fix="upgrade Shakti, or start a new store at another path",
+        )
 
     def _create(self) -> None:
         """Create an empty store (its parent folders too), atomically."""
@@ -603,36 +569,48 @@ class GeoPackageStore:
             if self._path.exists():  # another process created it meanwhile
                 self._check_file()
                 return
-            self._remove_scratch_files()
-            scratch = self._scratch_path()
-            try:
-                empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-                for spec in LAYERS.values():
-                    pyogrio.write_dataframe(
-                        empty,
-                        scratch,
-                        layer=spec.kind.value,
-                        driver="GPKG",
-                        geometry_type="Point" if spec.geometry == "Point" else "Unknown",
-                        GEOMETRY_NAME=GEOM_COLUMN,
-                        FID=FID_COLUMN,
-                        DESCRIPTION=spec.description,
-                    )
-                with contextlib.closing(_open_scratch(scratch)) as conn:
-                    conn.execute("BEGIN")
-                    _create_tables(conn)
-                    conn.execute("COMMIT")
-                _replace_file(scratch, self._path)
-            except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
-                raise StoreError(
-                    f"could not create the store {self.location}",
-                    why=f"{type(exc).__name__}: {exc}",
-                    fix="check free disk space and write permission on the folder",
-                ) from exc
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    scratch.unlink()
+            with self._scratch() as scratch:
+                self._create_file(scratch)
         logger.info("created a new store at %s", self.location)
+
+    def _create_file(self, scratch: Path) -> None:
+        """Write an empty store to ``scratch`` and put it in place (write lock held)."""
+        try:
+            empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+            for spec in LAYERS.values():
+                pyogrio.write_dataframe(
+                    empty,
+                    scratch,
+                    layer=spec.kind.value,
+                    driver="GPKG",
+                    geometry_type="Point" if spec.geometry == "Point" else "Unknown",
+                    GEOMETRY_NAME=GEOM_COLUMN,
+                    FID=FID_COLUMN,
+                    DESCRIPTION=spec.description,
+                )
+            with _scratch_transaction(scratch) as conn:
+                _create_tables(conn)
+            _replace_file(scratch, self._path)
+        except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
+            raise StoreError(
+                f"could not create the store {self.location}",
+                why=f"{type(exc).__name__}: {exc}",
+                fix="check free disk space and write permission on the folder",
+            ) from exc
+
+    @contextlib.contextmanager
+    def _scratch(self) -> Iterator[Path]:
+        """Yield a fresh scratch path (write lock held) and delete whatever is left there after.
+
+        Temp files of a writer that crashed or was killed are removed first.
+        """
+        self._remove_scratch_files()
+        scratch = self._scratch_path()
+        try:
+            yield scratch
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                scratch.unlink()
 
     def _scratch_path(self) -> Path:
         """Return a fresh hidden temp path beside the store (same file system for rename)."""

@@ -17,16 +17,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.store.rows import (
-    Col,
-)
-
-#: Query parameter of the URL naming the database schema of the store (not sent to libpq).
-SCHEMA_PARAM: Final = "schema"
-#: Schema used when the URL names none.
-DEFAULT_SCHEMA: Final = "shakti"
-SRID: Final = 4326
-
+from geo.store.rows import Col
 
 _COPY_NULL: Final = "\\N"
 _COPY_CHUNK_ROWS: Final = 100_000

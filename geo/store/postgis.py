@@ -47,32 +47,32 @@ from geo.store.frames import (
     IMPORT_LOG_COLUMNS,
     IMPORTS_TABLE,
     LOCK_POLL_S,
-    META_CREATED,
     META_FORMAT,
     META_TABLE,
     META_VERSION,
     Q_IMPORT_ID,
     Q_KIND,
-    Q_ROW,
     QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
-    STORE_FORMAT,
 )
 from geo.store.pg_copy import copy_in, copy_out, out_expr, parse_copy
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
     QUARANTINE_STORAGE,
+    SRS_ID,
     Col,
     Features,
+    check_format,
     decode_import_log,
     decode_quarantine,
     import_log_values,
+    initial_meta,
     layer_columns,
     log_applied,
-    now_iso,
     prepare_features,
     prepare_quarantine,
+    quarantine_filters,
 )
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,8 @@ logger = logging.getLogger(__name__)
 SCHEMA_PARAM: Final = "schema"
 #: Schema used when the URL names none.
 DEFAULT_SCHEMA: Final = "shakti"
-SRID: Final = 4326
+#: The SRID of every stored geometry (EPSG:4326).
+SRID: Final = SRS_ID
 
 
 DEFAULT_CONNECT_TIMEOUT_S: Final = 10
@@ -236,14 +237,11 @@ class PostgisStore:
                 sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
                 (META_FORMAT,),
             ).fetchone()
-        if row is None or int(row[0]) > STORE_FORMAT:
-            found = "no format" if row is None else f"format {row[0]}"
-            raise StoreError(
-                f"the store {self.location} has {found}; this version of Shakti reads "
-                f"format {STORE_FORMAT}",
-                why="it was written by a newer version of Shakti or by another program",
-                fix="upgrade Shakti, or use another schema (?schema=...) for a new store",
-            )
+        check_format(
+            self.location,
+            None if row is None else row[0],
+            fix="upgrade Shakti, or use another schema (?schema=...) for a new store",
+        )
 
     def _create(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Create the store's schema and tables (inside the caller's transaction)."""
@@ -327,7 +325,7 @@ class PostgisStore:
         with conn.cursor() as cur:
             cur.executemany(
                 sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s)").format(self._t(META_TABLE)),
-                [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())],
+                initial_meta(),
             )
         logger.info("created a new store at %s", self.location)
 
@@ -346,22 +344,8 @@ class PostgisStore:
     def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
         """Return a layer in EPSG:4326, optionally only the rows of one thana.
 
-        Parameters
-        ----------
-        kind : LayerKind or str
-            The layer.
-        thana : str, optional
-            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
-            equals it; for thanas, the row whose ``name`` equals it; for the other layers,
-            the rows whose geometry intersects the thana's polygon (``ST_Intersects``, with
-            the GiST index). An unknown thana gives an empty frame.
-
-        Returns
-        -------
-        geopandas.GeoDataFrame
-            Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
-            they were stored, a ``RangeIndex`` and CRS EPSG:4326 — the same frame the
-            GeoPackage store returns.
+        See :meth:`geo.store.protocol.Store.read`. Rows of a thana found by position are
+        those ``ST_Intersects`` (with the GiST index) finds in its polygon.
         """
         return self._read(kind, thana=thana, fids=None)
 
@@ -492,23 +476,18 @@ class PostgisStore:
         self, kind: LayerKind | str | None = None, *, import_id: str | None = None
     ) -> pd.DataFrame:
         """Return quarantined rows, optionally of one layer or one import."""
-        where: list[sql.Composable] = []
-        params: list[str] = []
-        if kind is not None:
-            where.append(sql.SQL("{} = %s").format(sql.Identifier(Q_KIND)))
-            params.append(layer_spec(kind).kind.value)
-        if import_id is not None:
-            where.append(sql.SQL("{} = %s").format(sql.Identifier(Q_IMPORT_ID)))
-            params.append(import_id)
+        filters = quarantine_filters(kind, import_id)
         query = sql.SQL("SELECT {} FROM {}").format(
             sql.SQL(", ").join(map(sql.Identifier, QUARANTINE_COLUMNS)),
             self._t(QUARANTINE_TABLE),
         )
-        if where:
-            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+        if filters:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(
+                sql.SQL("{} = %s").format(sql.Identifier(name)) for name in filters
+            )
         query += sql.SQL(" ORDER BY {}").format(sql.Identifier(FID_COLUMN))
         with self._connect("read the quarantine") as conn:
-            rows = conn.execute(query, params).fetchall()
+            rows = conn.execute(query, list(filters.values())).fetchall()
         return decode_quarantine(rows)
 
     def imports(self) -> pd.DataFrame:
@@ -531,13 +510,9 @@ class PostgisStore:
         """
         spec = layer_spec(batch.kind)
         started = time.perf_counter()
-        accepted = batch.accepted
-        if len(accepted) and accepted.crs is not None and accepted.crs.to_epsg() != SRID:
-            accepted = accepted.to_crs(WGS84)
-        features = prepare_features(accepted, spec)  # checks + encodes (shared with GPKG)
+        features = prepare_features(batch.accepted, spec)  # checks, EPSG:4326, encodes
         ewkb = _ewkb_hex(features.geoms) if features.n else []
         quarantine_rows = prepare_quarantine(batch)
-        quarantined = int(batch.quarantine[Q_ROW].nunique()) if quarantine_rows else 0
         with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
             self._lock(conn)
             inserted, updated = _write_layer(conn, self._t(spec.kind.value), spec, features, ewkb)
@@ -547,7 +522,7 @@ class PostgisStore:
             _append_import_log(
                 conn,
                 self._t(IMPORTS_TABLE),
-                import_log_values(batch, record, accepted=features.n, quarantined=quarantined),
+                import_log_values(batch, record, accepted=features.n),
             )
         return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
 

@@ -116,7 +116,25 @@ class Store(Protocol):
         ...
 
     def read(self, kind: LayerKind | str, *, thana: str | None = None) -> gpd.GeoDataFrame:
-        """Return a layer (EPSG:4326), optionally only the rows of one thana."""
+        """Return a layer (EPSG:4326), optionally only the rows of one thana.
+
+        Parameters
+        ----------
+        kind : LayerKind or str
+            The layer.
+        thana : str, optional
+            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
+            equals it; for thanas, the row whose ``name`` equals it; for the other layers
+            (which have no ``thana`` column), the rows whose geometry intersects the thana's
+            polygon. An unknown thana gives an empty frame.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
+            they were stored, a ``RangeIndex`` and CRS EPSG:4326: the same frame from every
+            backend.
+        """
         ...
 
     def count(self, kind: LayerKind | str) -> int:

@@ -36,15 +36,16 @@ from geo.store.frames import (
     IMP_SHA256,
     IMP_SOURCE,
     IMPORT_LOG_COLUMNS,
-    Q_FIELD,
+    META_CREATED,
+    META_FORMAT,
+    META_VERSION,
     Q_IMPORT_ID,
     Q_KIND,
-    Q_MESSAGE,
     Q_ORIGINAL,
-    Q_REASON,
     Q_ROW,
     Q_SOURCE,
     QUARANTINE_COLUMNS,
+    STORE_FORMAT,
 )
 from geo.store.protocol import ImportBatch, ImportRecord
 
@@ -78,16 +79,12 @@ FIELD_STORAGE: Final[dict[FieldType, Col]] = {
 }
 DERIVED_STORAGE: Final[dict[str, Col]] = {THANA: Col.TEXT, THANA_MISMATCH: Col.BOOLEAN}
 
+#: Every quarantine column is text but the file row number.
 QUARANTINE_STORAGE: Final[dict[str, Col]] = {
-    Q_IMPORT_ID: Col.TEXT,
-    Q_KIND: Col.TEXT,
-    Q_SOURCE: Col.TEXT,
-    Q_ROW: Col.INTEGER,
-    Q_FIELD: Col.TEXT,
-    Q_REASON: Col.TEXT,
-    Q_MESSAGE: Col.TEXT,
-    Q_ORIGINAL: Col.TEXT,
+    name: Col.INTEGER if name == Q_ROW else Col.TEXT for name in QUARANTINE_COLUMNS
 }
+#: The counts of the import log (integers; its other columns are text).
+IMPORT_LOG_COUNTS: Final = (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED)
 #: The import log keeps, beyond ``IMPORT_LOG_COLUMNS``, what the import changed.
 IMPORTS_EXTRA: Final[dict[str, Col]] = {
     "inserted": Col.INTEGER,
@@ -96,14 +93,7 @@ IMPORTS_EXTRA: Final[dict[str, Col]] = {
     "extra": Col.TEXT,
 }
 IMPORTS_STORAGE: Final[dict[str, Col]] = {
-    IMP_ID: Col.TEXT,
-    IMP_KIND: Col.TEXT,
-    IMP_SOURCE: Col.TEXT,
-    IMP_SHA256: Col.TEXT,
-    IMP_AT: Col.TEXT,
-    IMP_ROWS: Col.INTEGER,
-    IMP_ACCEPTED: Col.INTEGER,
-    IMP_QUARANTINED: Col.INTEGER,
+    **{name: Col.INTEGER if name in IMPORT_LOG_COUNTS else Col.TEXT for name in IMPORT_LOG_COLUMNS},
     **IMPORTS_EXTRA,
 }
 
@@ -357,6 +347,60 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def initial_meta() -> list[tuple[str, str]]:
+    """Return the ``meta`` rows (key, value) of a new store: format, version 0, creation time."""
+    return [(META_FORMAT, str(STORE_FORMAT)), (META_VERSION, "0"), (META_CREATED, now_iso())]
+
+
+def check_format(location: str, stored: Any, *, fix: str) -> None:
+    """Raise unless a store's ``meta.format`` value is one this version reads.
+
+    Parameters
+    ----------
+    location : str
+        The store as messages name it.
+    stored : str, int or None
+        The stored ``format`` value; ``None`` when the store has none.
+    fix : str
+        What to do instead (each backend names its own way to start a new store).
+
+    Raises
+    ------
+    StoreError
+        When there is no format, or a newer one than :data:`geo.store.frames.STORE_FORMAT`.
+    """
+    if stored is None or int(stored) > STORE_FORMAT:
+        found = "no format" if stored is None else f"format {stored}"
+        raise StoreError(
+            f"the store {location} has {found}; this version of Shakti reads format {STORE_FORMAT}",
+            why="it was written by a newer version of Shakti or by another program",
+            fix=fix,
+        )
+
+
+def quarantine_filters(kind: LayerKind | str | None, import_id: str | None) -> dict[str, str]:
+    """Return the quarantine columns a read keeps rows by, with the value each must equal.
+
+    Parameters
+    ----------
+    kind : LayerKind or str, optional
+        Only the lines of this layer.
+    import_id : str, optional
+        Only the lines of this import.
+
+    Returns
+    -------
+    dict of str to str
+        Column → value; empty when both are ``None`` (every line).
+    """
+    filters: dict[str, str] = {}
+    if kind is not None:
+        filters[Q_KIND] = layer_spec(kind).kind.value
+    if import_id is not None:
+        filters[Q_IMPORT_ID] = import_id
+    return filters
+
+
 def decode_column(values: Sequence[Any], col: Col) -> Any:
     """Return a pandas array or Series of one stored column.
 
@@ -421,23 +465,22 @@ def decode_quarantine(rows: Sequence[Row]) -> pd.DataFrame:
 def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
     """Return stored import-log rows (``IMPORT_LOG_COLUMNS``): counts as int64, the rest text."""
     frame = decode_frame(rows, [(name, IMPORTS_STORAGE[name]) for name in IMPORT_LOG_COLUMNS])
-    for name in (IMP_ROWS, IMP_ACCEPTED, IMP_QUARANTINED):
+    for name in IMPORT_LOG_COUNTS:
         frame[name] = frame[name].astype("int64")
     return frame
 
 
-def import_log_values(
-    batch: ImportBatch, record: ImportRecord, *, accepted: int, quarantined: int
-) -> dict[str, Any]:
+def import_log_values(batch: ImportBatch, record: ImportRecord, *, accepted: int) -> dict[str, Any]:
     """Return the import-log row of an applied batch, column → value (``IMPORTS_STORAGE``).
 
     Parameters
     ----------
     batch : ImportBatch
+        Its quarantine (checked by :func:`prepare_quarantine`) gives the quarantined file rows.
     record : ImportRecord
         What the import changed (new keys, replaced keys) and the store version after it.
-    accepted, quarantined : int
-        Rows stored and quarantine lines of the batch.
+    accepted : int
+        Rows stored.
 
     Returns
     -------
@@ -451,7 +494,7 @@ def import_log_values(
         IMP_AT: now_iso(),
         IMP_ROWS: int(batch.rows),
         IMP_ACCEPTED: accepted,
-        IMP_QUARANTINED: quarantined,
+        IMP_QUARANTINED: int(batch.quarantine[Q_ROW].nunique()) if len(batch.quarantine) else 0,
         "inserted": record.inserted,
         "updated": record.updated,
         "version": record.version,
