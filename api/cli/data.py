@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import typer
 from rich.table import Table
@@ -28,9 +28,32 @@ from geo.ingest.readers import parse_mapping
 from geo.schema import LayerKind
 from geo.store import open_store
 
+KindArg = Annotated[LayerKind, typer.Argument(help="Layer kind.")]
+FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")]
 
-def _defaults(items: list[str] | None) -> dict[str, str]:
-    return parse_mapping(items or [], allow_files=True)  # @FILE: a path the operator typed
+
+class Reading(TypedDict):
+    """How to read a file: keywords shared by ``validate_file`` and ``import_file``."""
+
+    region: str | None
+    mapping: dict[str, str]
+    defaults: dict[str, str]
+    fix_swapped: bool
+
+
+def _reading(
+    mapping: list[str] | None, region: str | None, default: list[str] | None, fix_swapped: bool
+) -> Reading:
+    """Return how to read a file (keywords of ``validate_file`` and ``import_file``).
+
+    ``--map`` and ``--default`` may name files (@FILE): paths the operator typed.
+    """
+    return Reading(
+        region=region,
+        mapping=parse_mapping(mapping or [], allow_files=True),
+        defaults=parse_mapping(default or [], allow_files=True),
+        fix_swapped=fix_swapped,
+    )
 
 
 def _print_result(result: ImportResult, *, title: str) -> None:
@@ -85,8 +108,8 @@ def _finish(result: ImportResult, as_json: bool) -> None:
 
 @command("validate")
 def validate_cmd(
-    kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
-    path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
+    kind: KindArg,
+    path: FileArg,
     mapping: MapOpt = None,
     region: RegionOpt = None,
     default: DefaultOpt = None,
@@ -104,11 +127,8 @@ def validate_cmd(
         path,
         kind,
         settings=cfg,
-        region=region,
-        mapping=parse_mapping(mapping or [], allow_files=True),
-        defaults=_defaults(default),
-        fix_swapped=fix_swapped,
         store=open_store(store_path) if store_path.exists() else None,
+        **_reading(mapping, region, default, fix_swapped),
     )
     result = ImportResult(report=report)
     _print_result(result, title="validation (nothing stored)")
@@ -120,8 +140,8 @@ def validate_cmd(
 
 @command("import")
 def import_cmd(
-    kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
-    path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
+    kind: KindArg,
+    path: FileArg,
     mapping: MapOpt = None,
     region: RegionOpt = None,
     default: DefaultOpt = None,
@@ -138,10 +158,7 @@ def import_cmd(
             kind,
             target,
             settings=cfg,
-            region=region,
-            mapping=parse_mapping(mapping or [], allow_files=True),
-            defaults=_defaults(default),
-            fix_swapped=fix_swapped,
+            **_reading(mapping, region, default, fix_swapped),
         )
     _print_result(result, title=f"import into {target.location}")
     _finish(result, as_json)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -16,8 +16,6 @@ from rich.table import Table
 
 from api.cli.common import (
     JsonOpt,
-    P,
-    R,
     StoreOpt,
     check_store_exists,
     command,
@@ -68,11 +66,6 @@ PasswordOpt = Annotated[
     str | None,
     typer.Option("--password", help="Password (default: a generated one, printed once)."),
 ]
-
-
-def _users_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a ``users`` sub-command whose domain errors exit with status 2."""
-    return command(name, group=users_app)
 
 
 @contextmanager
@@ -222,7 +215,7 @@ def serve_cmd(
     )
 
 
-@_users_command("add")
+@command("add", group=users_app)
 def users_add_cmd(
     name: Annotated[str, typer.Argument(help="User name.")],
     role: Annotated[Role, typer.Option("--role", help="admin, planner, incharge or analyst.")],
@@ -262,7 +255,7 @@ def users_add_cmd(
         console.print(f"password: {secret}  (shown once; give it to the user privately)")
 
 
-@_users_command("list")
+@command("list", group=users_app)
 def users_list_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """List the users of the web service (never their passwords)."""
     users = _users_for(_store_path(store))
@@ -282,7 +275,7 @@ def users_list_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(json.dumps({"users": rows}))
 
 
-@_users_command("disable")
+@command("disable", group=users_app)
 def users_disable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     """Disable a user: they cannot log in and their tokens stop working at once."""
     users = _users_for(_store_path(store))
@@ -294,7 +287,7 @@ def users_disable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     console.print(f"user {name} disabled; their sessions have ended")
 
 
-@_users_command("enable")
+@command("enable", group=users_app)
 def users_enable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     """Enable a disabled user again (they log in anew)."""
     users = _users_for(_store_path(store))
@@ -306,7 +299,7 @@ def users_enable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     console.print(f"user {name} enabled")
 
 
-@_users_command("remove")
+@command("remove", group=users_app)
 def users_remove_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     """Remove a user; their tokens stop working at once."""
     users = _users_for(_store_path(store))
@@ -318,7 +311,7 @@ def users_remove_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     console.print(f"user {name} removed")
 
 
-@_users_command("passwd")
+@command("passwd", group=users_app)
 def users_passwd_cmd(
     name: UserNameArg, password: PasswordOpt = None, store: StoreOpt = None
 ) -> None:
@@ -338,7 +331,7 @@ def users_passwd_cmd(
         console.print(f"password: {secret}  (shown once; give it to the user privately)")
 
 
-@_users_command("set")
+@command("set", group=users_app)
 def users_set_cmd(
     name: UserNameArg,
     role: Annotated[

@@ -104,19 +104,10 @@ def underserved_of(
 
 
 def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) -> gpd.GeoDataFrame:
-    """Find and explain hotspots of the selected incidents, ranked.
+    """Find and explain hotspots of the selected incidents, most at risk first.
 
-    Parameters
-    ----------
-    data : models.inputs.AnalysisInputs
-    settings : geo.settings.Settings
-    p : HotspotParams
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The output of :func:`models.hotspots.find_hotspots` (or of
-        :func:`models.hotspots.underserved_hotspots`), most at risk first.
+    Parameters are those of :func:`explained_hotspots`; with ``p.underserved`` only the
+    hotspots :func:`underserved_of` keeps are returned, ranked by their own rank.
     """
     from models import hotspots as hs
 

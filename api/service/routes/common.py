@@ -48,8 +48,41 @@ GEOJSON_EXAMPLE: Final[dict[str, Any]] = {
 HTML: Final = "text/html; charset=utf-8"
 
 
+def raw_route(
+    description: str,
+    media_type: str,
+    example: Any,
+    more: dict[int | str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Return the ``router.get`` arguments of a route answering with a ready body.
+
+    Parameters
+    ----------
+    description : str
+        What the 200 response is.
+    media_type : str
+    example : object
+        The documented 200 response.
+    more : dict, optional
+        Further responses by status code (beyond :data:`PROBLEM_RESPONSES`).
+
+    Returns
+    -------
+    dict
+        ``response_class`` and ``responses``.
+    """
+    return {
+        "response_class": Response,
+        "responses": {
+            200: {"description": description, "content": {media_type: {"example": example}}},
+            **PROBLEM_RESPONSES,
+            **(more or {}),
+        },
+    }
+
+
 def geojson_route(example: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the ``router.get`` arguments of a GeoJSON route (its body and OpenAPI responses).
+    """Return the ``router.get`` arguments of a GeoJSON route (see :func:`raw_route`).
 
     Parameters
     ----------
@@ -60,21 +93,14 @@ def geojson_route(example: dict[str, Any] | None = None) -> dict[str, Any]:
     -------
     dict
     """
-    return {
-        "response_class": Response,
-        "responses": {
-            200: {
-                "description": "A GeoJSON FeatureCollection in EPSG:4326; `meta` holds the "
-                "parameters and selection.",
-                "content": {GEOJSON: {"example": example or GEOJSON_EXAMPLE}},
-            },
-            **PROBLEM_RESPONSES,
-        },
-    }
+    description = (
+        "A GeoJSON FeatureCollection in EPSG:4326; `meta` holds the parameters and selection."
+    )
+    return raw_route(description, GEOJSON, example or GEOJSON_EXAMPLE)
 
 
 def html_route(more: dict[int | str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Return the ``router.get`` arguments of a map page (its body and OpenAPI responses).
+    """Return the ``router.get`` arguments of a map page (see :func:`raw_route`).
 
     Parameters
     ----------
@@ -85,17 +111,8 @@ def html_route(more: dict[int | str, dict[str, Any]] | None = None) -> dict[str,
     -------
     dict
     """
-    return {
-        "response_class": Response,
-        "responses": {
-            200: {
-                "description": "A standalone HTML page (Leaflet via folium, assets from /assets).",
-                "content": {"text/html": {"example": "<!DOCTYPE html>…"}},
-            },
-            **PROBLEM_RESPONSES,
-            **(more or {}),
-        },
-    }
+    description = "A standalone HTML page (Leaflet via folium, assets from /assets)."
+    return raw_route(description, "text/html", "<!DOCTYPE html>…", more)
 
 
 def accepts_gzip(request: Request) -> bool:
