@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, TypedDict
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -22,7 +22,8 @@ from api.cli.common import (
     settings,
     store_at,
 )
-from geo.ingest import ImportResult, import_file, validate_file
+from api.usecases.datasets import Reading, validate_or_import
+from geo.ingest import ImportResult
 from geo.ingest.quarantine import export_csv
 from geo.ingest.readers import parse_mapping
 from geo.schema import LayerKind
@@ -30,15 +31,6 @@ from geo.store import open_store
 
 KindArg = Annotated[LayerKind, typer.Argument(help="Layer kind.")]
 FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")]
-
-
-class Reading(TypedDict):
-    """How to read a file: keywords shared by ``validate_file`` and ``import_file``."""
-
-    region: str | None
-    mapping: dict[str, str]
-    defaults: dict[str, str]
-    fix_swapped: bool
 
 
 def _reading(
@@ -123,14 +115,10 @@ def validate_cmd(
     """Check a file row by row without storing anything."""
     cfg = settings()
     store_path = store if store is not None else cfg.store
-    report = validate_file(
-        path,
-        kind,
-        settings=cfg,
-        store=open_store(store_path) if store_path.exists() else None,
-        **_reading(mapping, region, default, fix_swapped),
-    )
-    result = ImportResult(report=report)
+    checked = open_store(store_path) if store_path.exists() else None
+    reading = _reading(mapping, region, default, fix_swapped)
+    result = validate_or_import(path, kind, checked, cfg, reading, dry_run=True)
+    report = result.report
     _print_result(result, title="validation (nothing stored)")
     if quarantine_out is not None:
         export_csv(report.quarantine, quarantine_out)
@@ -153,13 +141,8 @@ def import_cmd(
     cfg = settings()
     target = store_at(store, create=True)
     with console.status(f"importing {path.name} …"):
-        result = import_file(
-            path,
-            kind,
-            target,
-            settings=cfg,
-            **_reading(mapping, region, default, fix_swapped),
-        )
+        reading = _reading(mapping, region, default, fix_swapped)
+        result = validate_or_import(path, kind, target, cfg, reading, dry_run=False)
     _print_result(result, title=f"import into {target.location}")
     _finish(result, as_json)
 
