@@ -14,15 +14,20 @@ from api.service.backup import BackupResult, Manifest, RestoreResult, write_back
 from api.service.restore import restore_backup
 from api.service.users import users_path
 
+#: Printed after every backup.
+_KEEP_SAFE = (
+    "the file holds password hashes and the token secret: keep it where only admins read it"
+)
 
-def _location(store: Path | None) -> str | Path:
-    """Return the store: ``--store``, else SHAKTI_DATABASE_URL, else SHAKTI_STORE."""
-    return store if store is not None else settings().store_location
 
+def _targets(store: Path | None) -> tuple[str | Path, Path]:
+    """Return the store and its users file.
 
-def _users_file(location: str | Path) -> Path:
-    """Return the users file of the store (SHAKTI_USERS_DB or beside the store)."""
-    return users_path(service_config().users_db, location)
+    The store is ``--store``, else SHAKTI_DATABASE_URL, else SHAKTI_STORE; the users file is
+    SHAKTI_USERS_DB or beside the store.
+    """
+    location = store if store is not None else settings().store_location
+    return location, users_path(service_config().users_db, location)
 
 
 def _rows_table(title: str, manifest: Manifest) -> Table:
@@ -44,28 +49,34 @@ def _rows_table(title: str, manifest: Manifest) -> Table:
     return table
 
 
-def _print_backup(result: BackupResult) -> None:
+def _backup_table(result: BackupResult) -> Table:
     table = _rows_table(f"backup {result.path}", result.manifest)
     table.add_row("size", f"{result.size / 1e6:.1f} MB")
     table.add_row("took", f"{result.seconds:.2f} s")
-    console.print(table)
-    for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(
-        "the file holds password hashes and the token secret: keep it where only admins read it"
-    )
+    return table
 
 
-def _print_restore(result: RestoreResult) -> None:
+def _restore_table(result: RestoreResult) -> Table:
     table = _rows_table("restored", result.manifest)
     for member, path in result.restored.items():
         table.add_row(f"{member} →", str(path))
     for member, path in result.kept.items():
         table.add_row(f"previous {member} kept as", str(path))
     table.add_row("took", f"{result.seconds:.2f} s")
+    return table
+
+
+def _show(
+    result: BackupResult | RestoreResult, table: Table, as_json: bool, *, advice: str = ""
+) -> None:
+    """Print a backup's or restore's table, notes and advice, then the JSON summary if asked."""
     console.print(table)
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
+    if advice:
+        console.print(advice)
+    if as_json:
+        typer.echo(json.dumps(result.summary()))
 
 
 @command("backup")
@@ -83,14 +94,10 @@ def backup_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a consistent backup of the store and the users file, safe while the service runs."""
-    location = _location(store)
+    location, users_file = _targets(store)
     with console.status("backing up …"):
-        result = write_backup(
-            out, store_location=location, users_file=_users_file(location), overwrite=force
-        )
-    _print_backup(result)
-    if as_json:
-        typer.echo(json.dumps(result.summary()))
+        result = write_backup(out, store_location=location, users_file=users_file, overwrite=force)
+    _show(result, _backup_table(result), as_json, advice=_KEEP_SAFE)
 
 
 @command("restore")
@@ -107,11 +114,9 @@ def restore_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a backup completely, then put its store and users file in place (service stopped)."""
-    location = _location(store)
+    location, users_file = _targets(store)
     with console.status("checking and restoring …"):
         result = restore_backup(
-            archive, store_location=location, users_file=_users_file(location), force=force
+            archive, store_location=location, users_file=users_file, force=force
         )
-    _print_restore(result)
-    if as_json:
-        typer.echo(json.dumps(result.summary()))
+    _show(result, _restore_table(result), as_json)

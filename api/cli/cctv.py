@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -14,8 +13,6 @@ from rich.table import Table
 from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli.common import (
     JsonOpt,
-    P,
-    R,
     StoreOpt,
     command,
     console,
@@ -54,11 +51,6 @@ cctv_app = group(
 )
 
 
-def cctv_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a ``shakti cctv`` command whose domain errors become one line and exit 2."""
-    return command(name, group=cctv_app)
-
-
 RadiusOpt = Annotated[float, typer.Option("--radius-m", help=RADIUS_HELP, min=0)]
 DaysOpt = Annotated[int, typer.Option("--days", help=DAYS_HELP, min=1)]
 KOpt = Annotated[int, typer.Option("--k", help=K_HELP, min=0)]
@@ -95,7 +87,7 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
         typer.echo(json.dumps(summary, default=str, ensure_ascii=False))
 
 
-@cctv_command("gaps")
+@command("gaps", group=cctv_app)
 def gaps_cmd(
     out: Annotated[
         Path,
@@ -183,7 +175,7 @@ def gaps_cmd(
     )
 
 
-@cctv_command("place")
+@command("place", group=cctv_app)
 def place_cmd(
     k: KOpt,
     out: Annotated[
@@ -251,7 +243,7 @@ def place_cmd(
     )
 
 
-@cctv_command("report")
+@command("report", group=cctv_app)
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", help="FILE.html: the printable report.")],
     store: StoreOpt = None,

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from api.service.settings import ServiceSettings, service_settings
-from api.usecases.common import inputs
+from api.usecases.common import Source
 from geo.errors import ShaktiError, StoreError
 from geo.settings import Settings, get_settings
 from geo.store import Store, is_database_url, open_store
@@ -191,7 +191,7 @@ def selection_inputs(
     models.inputs.AnalysisInputs
     """
     selection = Selection(start=start, end=end, thana=thana, categories=categories_of(categories))
-    return inputs(store_at(store), settings(), selection, require=require_incidents)
+    return Source(store_at(store), settings(), selection).load(require=require_incidents)
 
 
 def version_callback(value: bool) -> None:

@@ -22,15 +22,30 @@ from api.cli.common import (
     settings,
     store_at,
 )
-from geo.ingest import ImportResult, import_file, validate_file
+from api.usecases.datasets import Reading, validate_or_import
+from geo.ingest import ImportResult
 from geo.ingest.quarantine import export_csv
 from geo.ingest.readers import parse_mapping
 from geo.schema import LayerKind
 from geo.store import open_store
 
+KindArg = Annotated[LayerKind, typer.Argument(help="Layer kind.")]
+FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")]
 
-def _defaults(items: list[str] | None) -> dict[str, str]:
-    return parse_mapping(items or [], allow_files=True)  # @FILE: a path the operator typed
+
+def _reading(
+    mapping: list[str] | None, region: str | None, default: list[str] | None, fix_swapped: bool
+) -> Reading:
+    """Return how to read a file (keywords of ``validate_file`` and ``import_file``).
+
+    ``--map`` and ``--default`` may name files (@FILE): paths the operator typed.
+    """
+    return Reading(
+        region=region,
+        mapping=parse_mapping(mapping or [], allow_files=True),
+        defaults=parse_mapping(default or [], allow_files=True),
+        fix_swapped=fix_swapped,
+    )
 
 
 def _print_result(result: ImportResult, *, title: str) -> None:
@@ -85,8 +100,8 @@ def _finish(result: ImportResult, as_json: bool) -> None:
 
 @command("validate")
 def validate_cmd(
-    kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
-    path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
+    kind: KindArg,
+    path: FileArg,
     mapping: MapOpt = None,
     region: RegionOpt = None,
     default: DefaultOpt = None,
@@ -100,17 +115,10 @@ def validate_cmd(
     """Check a file row by row without storing anything."""
     cfg = settings()
     store_path = store if store is not None else cfg.store
-    report = validate_file(
-        path,
-        kind,
-        settings=cfg,
-        region=region,
-        mapping=parse_mapping(mapping or [], allow_files=True),
-        defaults=_defaults(default),
-        fix_swapped=fix_swapped,
-        store=open_store(store_path) if store_path.exists() else None,
-    )
-    result = ImportResult(report=report)
+    checked = open_store(store_path) if store_path.exists() else None
+    reading = _reading(mapping, region, default, fix_swapped)
+    result = validate_or_import(path, kind, checked, cfg, reading, dry_run=True)
+    report = result.report
     _print_result(result, title="validation (nothing stored)")
     if quarantine_out is not None:
         export_csv(report.quarantine, quarantine_out)
@@ -120,8 +128,8 @@ def validate_cmd(
 
 @command("import")
 def import_cmd(
-    kind: Annotated[LayerKind, typer.Argument(help="Layer kind.")],
-    path: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")],
+    kind: KindArg,
+    path: FileArg,
     mapping: MapOpt = None,
     region: RegionOpt = None,
     default: DefaultOpt = None,
@@ -133,16 +141,8 @@ def import_cmd(
     cfg = settings()
     target = store_at(store, create=True)
     with console.status(f"importing {path.name} …"):
-        result = import_file(
-            path,
-            kind,
-            target,
-            settings=cfg,
-            region=region,
-            mapping=parse_mapping(mapping or [], allow_files=True),
-            defaults=_defaults(default),
-            fix_swapped=fix_swapped,
-        )
+        reading = _reading(mapping, region, default, fix_swapped)
+        result = validate_or_import(path, kind, target, cfg, reading, dry_run=False)
     _print_result(result, title=f"import into {target.location}")
     _finish(result, as_json)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -13,8 +12,6 @@ import typer
 from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli.common import (
     JsonOpt,
-    P,
-    R,
     StoreOpt,
     command,
     console,
@@ -35,11 +32,6 @@ map_app = group(
     "map",
     "Interactive maps as one HTML file that works offline (optionally a PNG).",
 )
-
-
-def map_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a ``shakti map`` command whose domain errors become one line and exit 2."""
-    return command(name, group=map_app)
 
 
 OutOpt = Annotated[
@@ -127,7 +119,7 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 # --------------------------------------------------------------------------- hotspots
 
 
-@map_command("hotspots")
+@command("hotspots", group=map_app)
 def map_hotspots_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -218,7 +210,7 @@ def map_hotspots_cmd(
 # --------------------------------------------------------------------------- cctv
 
 
-@map_command("cctv")
+@command("cctv", group=map_app)
 def map_cctv_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -308,7 +300,7 @@ def map_cctv_cmd(
 # --------------------------------------------------------------------------- patrol
 
 
-@map_command("patrol")
+@command("patrol", group=map_app)
 def map_patrol_cmd(
     out: OutOpt,
     store: StoreOpt = None,

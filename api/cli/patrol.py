@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from api.cli.common import JsonOpt, P, R, StoreOpt, command, console, group, settings, store_at
+from api.cli.common import JsonOpt, StoreOpt, command, console, group, settings, store_at
 from geo.errors import ParameterError
 from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
@@ -23,11 +22,6 @@ patrol_app = group(
     "patrol",
     "Patrol planning for anti-Romeo teams: routes, times and printable sheets.",
 )
-
-
-def patrol_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a ``shakti patrol`` command whose domain errors become one line and exit 2."""
-    return command(name, group=patrol_app)
 
 
 PlanThanaOpt = Annotated[
@@ -92,7 +86,7 @@ def parse_start(value: str | None) -> dt.date | None:
     return day
 
 
-@patrol_command("plan")
+@command("plan", group=patrol_app)
 def patrol_plan_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
     store: StoreOpt = None,

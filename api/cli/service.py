@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -16,8 +16,6 @@ from rich.table import Table
 
 from api.cli.common import (
     JsonOpt,
-    P,
-    R,
     StoreOpt,
     check_store_exists,
     command,
@@ -68,11 +66,6 @@ PasswordOpt = Annotated[
     str | None,
     typer.Option("--password", help="Password (default: a generated one, printed once)."),
 ]
-
-
-def _users_command(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a ``users`` sub-command whose domain errors exit with status 2."""
-    return command(name, group=users_app)
 
 
 @contextmanager
@@ -133,6 +126,17 @@ def _store_path(store: Path | None) -> Path:
 
 def _users_for(store_path: Path) -> UserStore:
     return UserStore(users_path(service_config().users_db, store_path))
+
+
+@contextmanager
+def _user_change(store: Path | None, action: str, name: str, **details: Any) -> Iterator[UserStore]:
+    """Open the users file of ``store`` for one audited change (see :func:`audited_change`)."""
+    users = _users_for(_store_path(store))
+    try:
+        with audited_change(users.path, action, name, **details):
+            yield users
+    finally:
+        users.close()
 
 
 def _thana_names(store: Store) -> list[str]:
@@ -222,7 +226,7 @@ def serve_cmd(
     )
 
 
-@_users_command("add")
+@command("add", group=users_app)
 def users_add_cmd(
     name: Annotated[str, typer.Argument(help="User name.")],
     role: Annotated[Role, typer.Option("--role", help="admin, planner, incharge or analyst.")],
@@ -247,22 +251,18 @@ def users_add_cmd(
     known = _thana_names(store_at(path)) if role is Role.INCHARGE else None
     generated = password is None
     secret = password if password is not None else generate_password()
-    users = _users_for(path)
     details = {"role": role.value, "user_thana": thana, "replace": replace}
-    try:
-        with audited_change(users.path, "add", name, **details):
-            user = users.add(
-                name, role, password=secret, thana=thana, known_thanas=known, replace=replace
-            )
-    finally:
-        users.close()
+    with _user_change(path, "add", name, **details) as users:
+        user = users.add(
+            name, role, password=secret, thana=thana, known_thanas=known, replace=replace
+        )
     where = f" of thana {user.thana}" if user.thana else ""
     console.print(f"user {user.name} ({user.role.value}{where}) saved in {users.path}")
     if generated:
         console.print(f"password: {secret}  (shown once; give it to the user privately)")
 
 
-@_users_command("list")
+@command("list", group=users_app)
 def users_list_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """List the users of the web service (never their passwords)."""
     users = _users_for(_store_path(store))
@@ -282,43 +282,31 @@ def users_list_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(json.dumps({"users": rows}))
 
 
-@_users_command("disable")
+@command("disable", group=users_app)
 def users_disable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     """Disable a user: they cannot log in and their tokens stop working at once."""
-    users = _users_for(_store_path(store))
-    try:
-        with audited_change(users.path, "disable", name):
-            users.disable(name)
-    finally:
-        users.close()
+    with _user_change(store, "disable", name) as users:
+        users.disable(name)
     console.print(f"user {name} disabled; their sessions have ended")
 
 
-@_users_command("enable")
+@command("enable", group=users_app)
 def users_enable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     """Enable a disabled user again (they log in anew)."""
-    users = _users_for(_store_path(store))
-    try:
-        with audited_change(users.path, "enable", name):
-            users.enable(name)
-    finally:
-        users.close()
+    with _user_change(store, "enable", name) as users:
+        users.enable(name)
     console.print(f"user {name} enabled")
 
 
-@_users_command("remove")
+@command("remove", group=users_app)
 def users_remove_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
     """Remove a user; their tokens stop working at once."""
-    users = _users_for(_store_path(store))
-    try:
-        with audited_change(users.path, "remove", name):
-            users.remove(name)
-    finally:
-        users.close()
+    with _user_change(store, "remove", name) as users:
+        users.remove(name)
     console.print(f"user {name} removed")
 
 
-@_users_command("passwd")
+@command("passwd", group=users_app)
 def users_passwd_cmd(
     name: UserNameArg, password: PasswordOpt = None, store: StoreOpt = None
 ) -> None:
@@ -326,19 +314,15 @@ def users_passwd_cmd(
     from api.service.throttle import LoginThrottle
 
     secret = password if password is not None else generate_password()
-    users = _users_for(_store_path(store))
-    try:
-        with audited_change(users.path, "passwd", name, generated=password is None):
-            users.set_password(name, secret)
-        LoginThrottle.from_settings(users.path, service_config()).reset(name)
-    finally:
-        users.close()
+    with _user_change(store, "passwd", name, generated=password is None) as users:
+        users.set_password(name, secret)
+    LoginThrottle.from_settings(users.path, service_config()).reset(name)
     console.print(f"password of {name} set; their sessions have ended")
     if password is None:
         console.print(f"password: {secret}  (shown once; give it to the user privately)")
 
 
-@_users_command("set")
+@command("set", group=users_app)
 def users_set_cmd(
     name: UserNameArg,
     role: Annotated[
@@ -351,12 +335,8 @@ def users_set_cmd(
     path = _store_path(store)
     needs_thanas = thana is not None or role is Role.INCHARGE
     known = _thana_names(store_at(path)) if needs_thanas else None
-    users = _users_for(_store_path(store))
     details = {"role": role.value if role else None, "user_thana": thana}
-    try:
-        with audited_change(users.path, "set", name, **details):
-            user = users.update(name, role=role, thana=thana, known_thanas=known)
-    finally:
-        users.close()
+    with _user_change(path, "set", name, **details) as users:
+        user = users.update(name, role=role, thana=thana, known_thanas=known)
     where = f" of thana {user.thana}" if user.thana else ""
     console.print(f"user {user.name} is now {user.role.value}{where}")

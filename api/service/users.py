@@ -524,13 +524,7 @@ class UserStore:
     def enable(self, name: str) -> User:
         """Enable a disabled user again (they log in anew; old tokens stay ended).
 
-        Parameters
-        ----------
-        name : str
-
-        Returns
-        -------
-        User
+        Parameters and return value are those of :meth:`disable`.
         """
         return self.update(name, disabled=False)
 

@@ -11,12 +11,10 @@ from api.usecases.budget import (
     check_cell_folds,
 )
 from api.usecases.common import (
-    inputs,
+    Source,
     jsonable,
+    selection_meta,
 )
-from geo.settings import Settings
-from geo.store import Store
-from models.inputs import Selection
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +41,12 @@ class BacktestParams:
     bandwidth_m: float = 300.0
 
 
-def backtest_summary(
-    store: Store, settings: Settings, selection: Selection, g: GridParams, b: BacktestParams
-) -> dict[str, Any]:
+def backtest_summary(source: Source, g: GridParams, b: BacktestParams) -> dict[str, Any]:
     """Back-test the standard methods; return the summary table (hit rate, PAI, PEI).
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     g : GridParams
     b : BacktestParams
 
@@ -64,8 +58,8 @@ def backtest_summary(
     from models.evaluation.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
     from models.evaluation.scorers import standard_backtest
 
-    data = inputs(store, settings, selection)
-    check_cell_folds(data, settings, g, b.folds)
+    data = source.load()
+    check_cell_folds(data, source.settings, g, b.folds)
     result = standard_backtest(
         data.incidents,
         cell_m=g.cell_m,
@@ -74,7 +68,7 @@ def backtest_summary(
         train=b.train,
         test=b.test,
         n_folds=b.folds,
-        metric_crs=settings.metric_crs,
+        metric_crs=source.settings.metric_crs,
         eps_m=b.eps_m,
         min_samples=b.min_samples,
         bandwidth_m=b.bandwidth_m,
@@ -96,7 +90,6 @@ def backtest_summary(
         "test": b.test,
         "cell_m": g.cell_m,
         "grid": g.grid,
-        "selection": data.describe(),
-        "store_version": data.version,
+        **selection_meta(data),
         "summary": rows,
     }

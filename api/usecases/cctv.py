@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 
-from api.usecases.common import geojson_bytes, inputs, selection_meta
+from api.usecases.common import Source, geojson_bytes, selection_meta
 from geo.settings import Settings
-from geo.store import Store
-from models.inputs import AnalysisInputs, Selection
+from models.inputs import AnalysisInputs
 
 if TYPE_CHECKING:
     import folium
@@ -227,14 +226,12 @@ def cctv_folium_map(
     )
 
 
-def gaps_geojson(store: Store, settings: Settings, selection: Selection, q: CctvRequest) -> bytes:
+def gaps_geojson(source: Source, q: CctvRequest) -> bytes:
     """Return the CCTV gaps of a selection's sites as GeoJSON (most urgent first).
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     q : CctvRequest
 
     Returns
@@ -244,8 +241,8 @@ def gaps_geojson(store: Store, settings: Settings, selection: Selection, q: Cctv
     from models.cctv.gaps import SITE_ID
     from models.cctv.plan import selection_gaps
 
-    data = inputs(store, settings, selection, require=False)
-    result = selection_gaps(data, model_params(settings, q))
+    data = source.load(require=False)
+    result = selection_gaps(data, model_params(source.settings, q))
     meta = {
         **selection_meta(data),
         "parameters": {"radius_m": q.radius_m, "days": q.days},
@@ -257,40 +254,25 @@ def gaps_geojson(store: Store, settings: Settings, selection: Selection, q: Cctv
     return geojson_bytes(result.gaps, id_column=SITE_ID, meta=meta)
 
 
-def placement_geojson(
-    store: Store, settings: Settings, selection: Selection, q: CctvRequest
-) -> bytes:
+def placement_geojson(source: Source, q: CctvRequest) -> bytes:
     """Return up to ``k`` proposed cameras as GeoJSON Points, in order of marginal gain.
 
-    Parameters
-    ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
-    q : CctvRequest
-
-    Returns
-    -------
-    bytes
+    Parameters and return value are those of :func:`gaps_geojson`.
     """
     from models.cctv import placement as pl
 
-    data = inputs(store, settings, selection, require=False)
-    plan = placement(data, settings, q)
+    data = source.load(require=False)
+    plan = placement(data, source.settings, q)
     meta = {**selection_meta(data), "plan": dict(plan.summary), "notes": list(plan.notes)}
     return geojson_bytes(plan.cameras, id_column=pl.ORDER, meta=meta)
 
 
-def cctv_map_html(
-    store: Store, settings: Settings, selection: Selection, q: CctvRequest, *, asset_prefix: str
-) -> str:
+def cctv_map_html(source: Source, q: CctvRequest, *, asset_prefix: str) -> str:
     """Render the CCTV map of a selection (gaps, cameras, proposed cameras) as HTML.
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     q : CctvRequest
     asset_prefix : str
 
@@ -301,13 +283,13 @@ def cctv_map_html(
     from api.usecases.maps import tiles_of
     from maps.render import map_html
 
-    data = inputs(store, settings, selection, require=False)
+    settings = source.settings
     m = cctv_folium_map(
-        cctv_plan(data, settings, q),
+        cctv_plan(source.load(require=False), settings, q),
         settings,
         tiles=tiles_of(settings),
         tile_attribution=settings.tile_attribution,
-        title=f"Shakti Hotspots: CCTV, {selection.thana or 'all thanas'}",
+        title=f"Shakti Hotspots: CCTV, {source.selection.thana or 'all thanas'}",
     )
     html: str = map_html(m, assets="served", asset_prefix=asset_prefix)
     return html

@@ -7,6 +7,7 @@ import json
 import logging
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 import geopandas as gpd
@@ -151,24 +152,36 @@ def geojson_bytes(
 # --------------------------------------------------------------------------- inputs
 
 
-def inputs(
-    store: Store, settings: Settings, selection: Selection, *, require: bool = True
-) -> AnalysisInputs:
-    """Load the store's layers and the selected incidents (see :func:`models.inputs.load_inputs`).
+@dataclass(frozen=True)
+class Source:
+    """What one use-case call analyses: the store, the deployment's settings and a selection.
 
-    Parameters
+    Attributes
     ----------
     store : geo.store.Store
     settings : geo.settings.Settings
     selection : models.inputs.Selection
-    require : bool
-        Raise (422) when the selection leaves no incident.
-
-    Returns
-    -------
-    models.inputs.AnalysisInputs
     """
-    return load_inputs(store, selection, timezone=settings.timezone, require_incidents=require)
+
+    store: Store
+    settings: Settings
+    selection: Selection
+
+    def load(self, *, require: bool = True) -> AnalysisInputs:
+        """Load the store's layers and the selected incidents (:func:`models.inputs.load_inputs`).
+
+        Parameters
+        ----------
+        require : bool
+            Raise (422) when the selection leaves no incident.
+
+        Returns
+        -------
+        models.inputs.AnalysisInputs
+        """
+        return load_inputs(
+            self.store, self.selection, timezone=self.settings.timezone, require_incidents=require
+        )
 
 
 def selection_meta(data: AnalysisInputs) -> dict[str, Any]:

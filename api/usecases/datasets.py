@@ -8,7 +8,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 import numpy as np
 import shapely
@@ -183,6 +183,51 @@ class UploadOptions:
     dry_run: bool = False
 
 
+class Reading(TypedDict, total=False):
+    """How to read a file: the CLI's options or an upload's form fields.
+
+    The keywords :func:`geo.ingest.validate_file` and :func:`geo.ingest.import_file` share.
+    """
+
+    region: str | None
+    mapping: Mapping[str, str]
+    defaults: Mapping[str, str]
+    fix_swapped: bool
+    limits: ReadLimits | None
+
+
+def validate_or_import(
+    path: Path,
+    kind: LayerKind,
+    store: Store | None,
+    settings: Settings,
+    reading: Reading,
+    *,
+    dry_run: bool,
+) -> ImportResult:
+    """Validate a file (``dry_run``, or without a store: nothing stored) or import it.
+
+    Parameters
+    ----------
+    path : Path
+    kind : geo.schema.LayerKind
+    store : geo.store.Store or None
+        The store imported into; when validating, the store checked against (if any).
+    settings : geo.settings.Settings
+    reading : Reading
+    dry_run : bool
+
+    Returns
+    -------
+    geo.ingest.ImportResult
+        With a ``record`` only when rows were imported.
+    """
+    if dry_run or store is None:
+        report = validate_file(path, kind, settings=settings, store=store, **reading)
+        return ImportResult(report=report)
+    return import_file(path, kind, store, settings=settings, **reading)
+
+
 def import_upload(
     store: Store, settings: Settings, path: Path, kind: LayerKind, options: UploadOptions
 ) -> dict[str, Any]:
@@ -219,31 +264,14 @@ def import_upload(
     api.service.errors.NoValidRowError
         When no row is valid (422; the quarantine is still stored on import).
     """
-    limits = ReadLimits.for_uploads(settings)
+    reading = Reading(
+        mapping=options.mapping,
+        defaults=options.defaults,
+        fix_swapped=options.fix_swapped,
+        limits=ReadLimits.for_uploads(settings),
+    )
     try:
-        if options.dry_run:
-            report = validate_file(
-                path,
-                kind,
-                settings=settings,
-                mapping=options.mapping,
-                defaults=options.defaults,
-                fix_swapped=options.fix_swapped,
-                store=store,
-                limits=limits,
-            )
-            result = ImportResult(report=report)
-        else:
-            result = import_file(
-                path,
-                kind,
-                store,
-                settings=settings,
-                mapping=options.mapping,
-                defaults=options.defaults,
-                fix_swapped=options.fix_swapped,
-                limits=limits,
-            )
+        result = validate_or_import(path, kind, store, settings, reading, dry_run=options.dry_run)
     except InputTooLargeError as exc:
         setting = next((name for name in LIMIT_SETTINGS if f"({name})" in exc.what), None)
         raise PayloadTooLargeError(exc.what, why=exc.why, fix=exc.fix, field=setting) from exc

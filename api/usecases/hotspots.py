@@ -8,13 +8,12 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from api.usecases.common import (
+    Source,
     geojson_bytes,
-    inputs,
     selection_meta,
 )
 from geo.settings import Settings
-from geo.store import Store
-from models.inputs import AnalysisInputs, Selection
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -105,19 +104,10 @@ def underserved_of(
 
 
 def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) -> gpd.GeoDataFrame:
-    """Find and explain hotspots of the selected incidents, ranked.
+    """Find and explain hotspots of the selected incidents, most at risk first.
 
-    Parameters
-    ----------
-    data : models.inputs.AnalysisInputs
-    settings : geo.settings.Settings
-    p : HotspotParams
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The output of :func:`models.hotspots.find_hotspots` (or of
-        :func:`models.hotspots.underserved_hotspots`), most at risk first.
+    Parameters are those of :func:`explained_hotspots`; with ``p.underserved`` only the
+    hotspots :func:`underserved_of` keeps are returned, ranked by their own rank.
     """
     from models import hotspots as hs
 
@@ -128,16 +118,12 @@ def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) ->
     return spots.sort_values(rank) if len(spots) else spots
 
 
-def hotspots_geojson(
-    store: Store, settings: Settings, selection: Selection, p: HotspotParams
-) -> bytes:
+def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     """Return the hotspots of a selection as GeoJSON (id = hotspot id, ranked).
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     p : HotspotParams
 
     Returns
@@ -146,8 +132,8 @@ def hotspots_geojson(
     """
     from models.hotspots import HOTSPOTS_ATTR, INCIDENTS
 
-    data = inputs(store, settings, selection)
-    spots = find_hotspots(data, settings, p)
+    data = source.load()
+    spots = find_hotspots(data, source.settings, p)
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
     meta = {

@@ -18,7 +18,7 @@ from api.usecases.budget import (
 )
 from api.usecases.common import (
     MAP_INCIDENT_COLUMNS,
-    inputs,
+    Source,
     public_columns,
 )
 from api.usecases.hotspots import HotspotParams, find_hotspots, underserved_of
@@ -29,7 +29,7 @@ from geo.schema import (
 )
 from geo.settings import Settings
 from geo.store import Store, read_layer
-from models.inputs import AnalysisInputs, Selection
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -232,18 +232,14 @@ def hotspot_folium_map(
     )
 
 
-def map_html(
-    store: Store, settings: Settings, selection: Selection, m: MapParams, *, asset_prefix: str
-) -> str:
+def map_html(source: Source, m: MapParams, *, asset_prefix: str) -> str:
     """Render the hotspot map of a selection as a standalone HTML page (assets served locally).
 
     Everything drawn is limited to the selection's thana when it has one.
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     m : MapParams
     asset_prefix : str
         URL prefix of the vendored JavaScript/CSS (``/assets``).
@@ -264,7 +260,8 @@ def map_html(
         asset_dir()
     except ExportError as exc:
         raise UnavailableError(exc.what, why=exc.why, fix=exc.fix) from exc
-    layers = map_layers(inputs(store, settings, selection), settings, m, budgets=True)
+    store, settings, selection = source.store, source.settings, source.selection
+    layers = map_layers(source.load(), settings, m, budgets=True)
     for note in layers.notes:
         logger.info("hotspot map: %s", note)
     where = selection.thana or "all thanas"

@@ -12,29 +12,24 @@ from api.usecases.budget import (
     check_cells,
 )
 from api.usecases.common import (
+    Source,
     geojson_bytes,
-    inputs,
     selection_meta,
 )
 from geo.settings import Settings
-from geo.store import Store
-from models.inputs import AnalysisInputs, Selection
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- significance
 
 
-def gi_geojson(
-    store: Store, settings: Settings, selection: Selection, g: GridParams, *, all_cells: bool
-) -> bytes:
+def gi_geojson(source: Source, g: GridParams, *, all_cells: bool) -> bytes:
     """Return Getis-Ord Gi* cells as GeoJSON (only the hot/cold ones unless ``all_cells``).
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     g : GridParams
     all_cells : bool
 
@@ -45,13 +40,13 @@ def gi_geojson(
     from models.surfaces.grid import CELL_ID
     from models.surfaces.significance import GI_CLASS, NOT_SIGNIFICANT, gi_star
 
-    data = inputs(store, settings, selection)
-    check_cells(data, settings, g)
+    data = source.load()
+    check_cells(data, source.settings, g)
     cells = gi_star(
         data.incidents,
         cell_m=g.cell_m,
         grid=g.grid,  # type: ignore[arg-type]  # checked by the model
-        metric_crs=settings.metric_crs,
+        metric_crs=source.settings.metric_crs,
         study_area=data.study_area(),
     )
     counts = {str(k): int(v) for k, v in cells[GI_CLASS].value_counts().items()}
@@ -109,22 +104,12 @@ def emerging_cells(
     )
 
 
-def emerging_geojson(
-    store: Store,
-    settings: Settings,
-    selection: Selection,
-    g: GridParams,
-    *,
-    time_bin: str,
-    all_cells: bool,
-) -> bytes:
+def emerging_geojson(source: Source, g: GridParams, *, time_bin: str, all_cells: bool) -> bytes:
     """Return emerging hot-spot patterns as GeoJSON (cells with a pattern unless ``all_cells``).
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
+    source : api.usecases.common.Source
     g : GridParams
     time_bin : str
         ``W``, ``14D`` or ``M``.
@@ -137,8 +122,8 @@ def emerging_geojson(
     from models.surfaces.emerging import NO_PATTERN, PATTERN
     from models.surfaces.grid import CELL_ID
 
-    data = inputs(store, settings, selection)
-    cells = emerging_cells(data, settings, g, time_bin=time_bin)
+    data = source.load()
+    cells = emerging_cells(data, source.settings, g, time_bin=time_bin)
     counts = {str(k): int(v) for k, v in cells[PATTERN].value_counts().items()}
     flagged = cells if all_cells else cells[cells[PATTERN] != NO_PATTERN]
     meta = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -13,12 +14,13 @@ from scipy.spatial import cKDTree
 
 from api.service.errors import NotFoundError
 from api.usecases.common import (
+    Source,
     geojson_bytes,
-    inputs,
     jsonable,
 )
 from api.usecases.hotspots import HotspotParams, find_hotspots, underserved_of
 from geo.crs import metric_crs_for, to_metric
+from geo.errors import ParameterError
 from geo.schema import (
     ATTENDEES,
     CATEGORY,
@@ -34,8 +36,7 @@ from geo.schema import (
     ZONE,
     LayerKind,
 )
-from geo.settings import Settings
-from geo.store import Store, read_layer
+from geo.store import read_layer
 from models.inputs import Selection
 
 logger = logging.getLogger(__name__)
@@ -55,26 +56,22 @@ def _thana_row(thanas: gpd.GeoDataFrame, name: str) -> pd.Series:
     return row
 
 
-def thanas_geojson(
-    store: Store, settings: Settings, selection: Selection, scope: str | None
-) -> bytes:
+def thanas_geojson(source: Source) -> bytes:
     """Return the thana boundaries with incident counts of the selection, as GeoJSON.
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    selection : models.inputs.Selection
-        Dates and categories counted (its thana is ignored; ``scope`` limits the features).
-    scope : str or None
-        Only this thana.
+    source : api.usecases.common.Source
+        Dates and categories are counted over every thana; the selection's thana (if any) is
+        the only feature.
 
     Returns
     -------
     bytes
     """
+    selection, scope = source.selection, source.selection.thana
     whole = Selection(start=selection.start, end=selection.end, categories=selection.categories)
-    data = inputs(store, settings, whole, require=False)
+    data = replace(source, selection=whole).load(require=False)
     thanas = data.thanas
     if scope is not None:
         _thana_row(thanas, scope)
@@ -96,10 +93,7 @@ def thanas_geojson(
 
 
 def scorecard(
-    store: Store,
-    settings: Settings,
-    name: str,
-    selection: Selection,
+    source: Source,
     *,
     eps_m: float = 150.0,
     min_samples: int = 10,
@@ -109,12 +103,8 @@ def scorecard(
 
     Parameters
     ----------
-    store : geo.store.Store
-    settings : geo.settings.Settings
-    name : str
-        The thana.
-    selection : models.inputs.Selection
-        Dates and categories (its thana is replaced by ``name``).
+    source : api.usecases.common.Source
+        Dates and categories, and the thana (required).
     eps_m, min_samples : float, int
         Hotspot parameters.
     camera_radius_m : float
@@ -124,12 +114,13 @@ def scorecard(
     -------
     dict
     """
-    sel = Selection(
-        start=selection.start, end=selection.end, thana=name, categories=selection.categories
-    )
+    store, settings, selection = source.store, source.settings, source.selection
+    name = selection.thana
+    if name is None:
+        raise ParameterError("a scorecard is of one thana", fix="name the thana in the selection")
     thanas = read_layer(store, LayerKind.THANAS, timezone=settings.timezone)
     row = _thana_row(thanas, name)
-    data = inputs(store, settings, sel, require=False)
+    data = source.load(require=False)
     incidents = data.incidents
     months = incidents[OCCURRED_AT].dt.strftime("%Y-%m")
     by_month_category = (

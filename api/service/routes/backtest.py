@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from api.service.deps import SelectionDep, State
-from api.service.routes.common import PROBLEM_RESPONSES, cached_selection, json_bytes
-from api.service.routes.hotspots import EpsQuery, MinSamplesQuery
-from api.service.routes.significance import CellQuery, GridQuery
+from api.service.routes.common import PROBLEM_RESPONSES, Analysis, json_bytes
+from api.service.routes.params import DbscanDep, GridDep
 from api.usecases.backtest import BacktestParams, backtest_summary
-from api.usecases.budget import GridParams
 
 router = APIRouter(tags=["analysis"])
 
@@ -57,16 +55,12 @@ class BacktestOut(BaseModel):
     responses=PROBLEM_RESPONSES,
 )
 async def backtest(
-    request: Request,
-    state: State,
-    selection: SelectionDep,
-    cell_m: CellQuery = 250.0,
-    grid: GridQuery = "square",
+    call: Analysis,
+    g: GridDep,
+    dbscan: DbscanDep,
     train: WindowQuery = "90D",
     test: WindowQuery = "30D",
     folds: Annotated[int, Query(ge=1, le=24, description="Latest folds to run.")] = 6,
-    eps_m: EpsQuery = 150.0,
-    min_samples: MinSamplesQuery = 10,
     bandwidth_m: Annotated[
         float, Query(ge=10, le=5000, description="KDE radius in metres.")
     ] = 300.0,
@@ -76,30 +70,17 @@ async def backtest(
     DBSCAN hotspots, KDE, Gi* hot cells and last-period counts are fitted on past windows and
     scored on the next one: hit rate, PAI and PEI at 1, 5, 10 and 20 % of the area.
     """
-    g = GridParams(cell_m=cell_m, grid=grid)
     b = BacktestParams(
         train=train,
         test=test,
         folds=folds,
-        eps_m=eps_m,
-        min_samples=min_samples,
+        eps_m=dbscan.eps_m,
+        min_samples=dbscan.min_samples,
         bandwidth_m=bandwidth_m,
     )
-    return await cached_selection(
-        request,
-        state,
+    return await call.respond(
         "backtest",
-        selection,
-        {
-            "cell_m": cell_m,
-            "grid": grid,
-            "train": train,
-            "test": test,
-            "folds": folds,
-            "eps_m": eps_m,
-            "min_samples": min_samples,
-            "bandwidth_m": bandwidth_m,
-        },
-        lambda: json_bytes(backtest_summary(state.store, state.settings, selection, g, b)),
+        {**asdict(g), **asdict(b)},
+        lambda source: json_bytes(backtest_summary(source, g, b)),
         "application/json",
     )

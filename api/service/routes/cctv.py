@@ -2,56 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Query, Request, Response
-
-from api.service.deps import MapSelectionDep, SelectionDep, State
-from api.service.routes.common import PROBLEM_RESPONSES, cached_selection, geojson_responses
+from api.service.routes.common import HTML, Analysis, MapAnalysis, geojson_route, html_route
+from api.service.routes.params import DaysQuery, PlacementDep, RadiusQuery
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
-    DAYS_HELP,
-    K_HELP,
-    MAX_BUDGET,
-    MAX_DAYS,
-    MAX_K,
-    MAX_RADIUS_M,
-    RADIUS_HELP,
-    SERVICE_TIME_LIMIT_S,
     CctvRequest,
     cctv_map_html,
     gaps_geojson,
     placement_geojson,
 )
-from api.usecases.common import GEOJSON
 
 router = APIRouter(tags=["cctv"])
 
-RadiusQuery = Annotated[float, Query(gt=0, le=MAX_RADIUS_M, description=RADIUS_HELP)]
-DaysQuery = Annotated[int, Query(ge=1, le=MAX_DAYS, description=DAYS_HELP)]
-KQuery = Annotated[
-    int, Query(ge=0, le=MAX_K, description=K_HELP, openapi_examples={"five": {"value": 5}})
-]
-BudgetQuery = Annotated[
-    float | None,
-    Query(
-        ge=0,
-        le=MAX_BUDGET,
-        description="Most total cost in new-camera equivalents (a repair costs 0.3).",
-    ),
-]
 
-
-@router.get(
-    "/cctv/gaps",
-    summary="CCTV gaps at sensitive sites (GeoJSON)",
-    response_class=Response,
-    responses=geojson_responses(),
-)
+@router.get("/cctv/gaps", summary="CCTV gaps at sensitive sites (GeoJSON)", **geojson_route())
 async def cctv_gaps(
-    request: Request,
-    state: State,
-    selection: SelectionDep,
+    call: Analysis,
     radius_m: RadiusQuery = CCTV_DEFAULTS.radius_m,
     days: DaysQuery = CCTV_DEFAULTS.days,
 ) -> Response:
@@ -63,31 +31,23 @@ async def cctv_gaps(
     in-charge gets only their thana's sites.
     """
     q = CctvRequest(radius_m=radius_m, days=days)
-    return await cached_selection(
-        request,
-        state,
+    return await call.respond(
         "cctv/gaps",
-        selection,
         {"radius_m": radius_m, "days": days},
-        lambda: gaps_geojson(state.store, state.settings, selection, q),
-        GEOJSON,
+        lambda source: gaps_geojson(source, q),
     )
+
+
+def _placement_params(q: CctvRequest) -> dict[str, int | float | None]:
+    return {"k": q.k, "budget": q.budget, "days": q.days}
 
 
 @router.get(
     "/cctv/placement",
     summary="Proposed cameras (GeoJSON, in order of marginal gain)",
-    response_class=Response,
-    responses=geojson_responses(),
+    **geojson_route(),
 )
-async def cctv_placement(
-    request: Request,
-    state: State,
-    selection: SelectionDep,
-    k: KQuery = CCTV_DEFAULTS.k,
-    budget: BudgetQuery = CCTV_DEFAULTS.budget,
-    days: DaysQuery = CCTV_DEFAULTS.days,
-) -> Response:
+async def cctv_placement(call: Analysis, q: PlacementDep) -> Response:
     """Propose up to ``k`` cameras (new or repairs of broken ones) within an optional budget.
 
     Maximal covering of incidents, hotspot cells and sensitive sites not yet seen by a working
@@ -95,38 +55,13 @@ async def cctv_placement(
     Features are Points in the order of marginal gain, so the plan can stop at any row. An
     in-charge's plan covers only their thana.
     """
-    q = CctvRequest(days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S)
-    return await cached_selection(
-        request,
-        state,
-        "cctv/placement",
-        selection,
-        {"k": k, "budget": budget, "days": days},
-        lambda: placement_geojson(state.store, state.settings, selection, q),
-        GEOJSON,
+    return await call.respond(
+        "cctv/placement", _placement_params(q), lambda source: placement_geojson(source, q)
     )
 
 
-@router.get(
-    "/maps/cctv",
-    summary="CCTV map (HTML)",
-    response_class=Response,
-    responses={
-        200: {
-            "description": "A standalone HTML page (Leaflet via folium, assets from /assets).",
-            "content": {"text/html": {"example": "<!DOCTYPE html>…"}},
-        },
-        **PROBLEM_RESPONSES,
-    },
-)
-async def cctv_map_page(
-    request: Request,
-    state: State,
-    selection: MapSelectionDep,
-    k: KQuery = CCTV_DEFAULTS.k,
-    budget: BudgetQuery = CCTV_DEFAULTS.budget,
-    days: DaysQuery = CCTV_DEFAULTS.days,
-) -> Response:
+@router.get("/maps/cctv", summary="CCTV map (HTML)", **html_route())
+async def cctv_map_page(call: MapAnalysis, q: PlacementDep) -> Response:
     """Draw sites by CCTV gap (red, amber, green), cameras and ``k`` proposed cameras.
 
     Authenticated like ``/maps/hotspots`` (bearer token or the map cookie); an in-charge's map
@@ -134,15 +69,9 @@ async def cctv_map_page(
     """
     from api.service.routes.maps import ASSET_PREFIX
 
-    q = CctvRequest(days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S)
-    return await cached_selection(
-        request,
-        state,
+    return await call.respond(
         "maps/cctv",
-        selection,
-        {"k": k, "budget": budget, "days": days},
-        lambda: cctv_map_html(
-            state.store, state.settings, selection, q, asset_prefix=ASSET_PREFIX
-        ).encode("utf-8"),
-        "text/html; charset=utf-8",
+        _placement_params(q),
+        lambda source: cctv_map_html(source, q, asset_prefix=ASSET_PREFIX).encode("utf-8"),
+        HTML,
     )

@@ -1,17 +1,25 @@
-"""Helpers shared by the routes: cached responses and documented response examples."""
+"""Helpers shared by the routes: the analysis request, cached responses and documented examples."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.service.cache import CachedBody, CacheKey
-from api.service.deps import ServiceState, add_audit_detail, selection_params
-from api.usecases.common import GEOJSON, jsonable
+from api.service.deps import (
+    MapSelectionDep,
+    SelectionDep,
+    ServiceState,
+    State,
+    add_audit_detail,
+    selection_params,
+)
+from api.usecases.common import GEOJSON, Source, jsonable
 from models.inputs import Selection
 
 #: Problem responses every authenticated route may give (documented in OpenAPI).
@@ -36,25 +44,75 @@ GEOJSON_EXAMPLE: Final[dict[str, Any]] = {
 }
 
 
-def geojson_responses(example: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
-    """Return the OpenAPI ``responses`` of a GeoJSON route.
+#: The media type of an HTML page.
+HTML: Final = "text/html; charset=utf-8"
+
+
+def raw_route(
+    description: str,
+    media_type: str,
+    example: Any,
+    more: dict[int | str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Return the ``router.get`` arguments of a route answering with a ready body.
+
+    Parameters
+    ----------
+    description : str
+        What the 200 response is.
+    media_type : str
+    example : object
+        The documented 200 response.
+    more : dict, optional
+        Further responses by status code (beyond :data:`PROBLEM_RESPONSES`).
+
+    Returns
+    -------
+    dict
+        ``response_class`` and ``responses``.
+    """
+    return {
+        "response_class": Response,
+        "responses": {
+            200: {"description": description, "content": {media_type: {"example": example}}},
+            **PROBLEM_RESPONSES,
+            **(more or {}),
+        },
+    }
+
+
+def geojson_route(example: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the ``router.get`` arguments of a GeoJSON route (see :func:`raw_route`).
 
     Parameters
     ----------
     example : dict, optional
+        The documented response (default :data:`GEOJSON_EXAMPLE`).
 
     Returns
     -------
     dict
     """
-    return {
-        200: {
-            "description": "A GeoJSON FeatureCollection in EPSG:4326; `meta` holds the "
-            "parameters and selection.",
-            "content": {GEOJSON: {"example": example or GEOJSON_EXAMPLE}},
-        },
-        **PROBLEM_RESPONSES,
-    }
+    description = (
+        "A GeoJSON FeatureCollection in EPSG:4326; `meta` holds the parameters and selection."
+    )
+    return raw_route(description, GEOJSON, example or GEOJSON_EXAMPLE)
+
+
+def html_route(more: dict[int | str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Return the ``router.get`` arguments of a map page (see :func:`raw_route`).
+
+    Parameters
+    ----------
+    more : dict, optional
+        Further responses by status code.
+
+    Returns
+    -------
+    dict
+    """
+    description = "A standalone HTML page (Leaflet via folium, assets from /assets)."
+    return raw_route(description, "text/html", "<!DOCTYPE html>…", more)
 
 
 def accepts_gzip(request: Request) -> bool:
@@ -119,40 +177,67 @@ async def cached(
     return Response(content=body.raw, media_type=media_type, headers={"Vary": "Accept-Encoding"})
 
 
-async def cached_selection(
-    request: Request,
-    state: ServiceState,
-    route: str,
-    selection: Selection,
-    params: dict[str, Any],
-    compute: Callable[[], bytes],
-    media_type: str,
-) -> Response:
-    """Return the cached result of ``route`` for a selection and parameters (computed once).
+@dataclass(frozen=True)
+class AnalysisCall:
+    """An analysis request: the HTTP request, the service state and the request's selection.
 
-    The key is the store version, the route, the selection's and the route's parameters and the
-    thana scope; the audit entry records the store version the result was computed on.
-
-    Parameters
+    Attributes
     ----------
     request : fastapi.Request
     state : api.service.deps.ServiceState
-    route : str
-        Name of the result (``hotspots``, ``maps/cctv`` ...).
     selection : models.inputs.Selection
-    params : dict
-        The route's own parameters.
-    compute : callable
-        Returns the response body.
-    media_type : str
-
-    Returns
-    -------
-    fastapi.Response
+        Dates, categories and thana scope (an in-charge: their own thana).
     """
-    key = state.key(route, {**selection_params(selection), **params}, selection.thana)
-    add_audit_detail(request, store_version=key.version)
-    return await cached(request, state, key, compute, media_type)
+
+    request: Request
+    state: ServiceState
+    selection: Selection
+
+    async def respond(
+        self,
+        route: str,
+        params: dict[str, Any],
+        compute: Callable[[Source], bytes],
+        media_type: str = GEOJSON,
+    ) -> Response:
+        """Return the cached result of ``route`` for the selection and parameters (computed once).
+
+        The key is the store version, the route, the selection's and the route's parameters and
+        the thana scope; the audit entry records the store version the result was computed on.
+
+        Parameters
+        ----------
+        route : str
+            Name of the result (``hotspots``, ``maps/cctv`` ...).
+        params : dict
+            The route's own parameters.
+        compute : callable
+            Returns the response body of the use case's source (store, settings, selection).
+        media_type : str
+
+        Returns
+        -------
+        fastapi.Response
+        """
+        state, selection = self.state, self.selection
+        key = state.key(route, {**selection_params(selection), **params}, selection.thana)
+        add_audit_detail(self.request, store_version=key.version)
+        source = Source(state.store, state.settings, selection)
+        return await cached(self.request, state, key, lambda: compute(source), media_type)
+
+
+async def _analysis(request: Request, state: State, selection: SelectionDep) -> AnalysisCall:
+    return AnalysisCall(request, state, selection)
+
+
+async def _map_analysis(request: Request, state: State, selection: MapSelectionDep) -> AnalysisCall:
+    return AnalysisCall(request, state, selection)
+
+
+#: An analysis request authenticated by the bearer token.
+Analysis = Annotated[AnalysisCall, Depends(_analysis)]
+#: A map page's analysis request: the bearer token or the map cookie.
+MapAnalysis = Annotated[AnalysisCall, Depends(_map_analysis)]
 
 
 def json_bytes(data: Any) -> bytes:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from api.service.deps import SelectionDep, State
-from api.service.routes.common import cached_selection, geojson_responses
-from api.service.routes.significance import AllCellsQuery, CellQuery, GridQuery
-from api.usecases.budget import GridParams
-from api.usecases.common import GEOJSON
+from api.service.routes.common import Analysis, geojson_route
+from api.service.routes.params import AllCellsQuery, GridDep
 from api.usecases.significance import emerging_geojson
 
 router = APIRouter(tags=["analysis"])
@@ -29,18 +27,10 @@ _EXAMPLE = {
 }
 
 
-@router.get(
-    "/emerging",
-    summary="Emerging hot spots (GeoJSON)",
-    response_class=Response,
-    responses=geojson_responses(_EXAMPLE),
-)
+@router.get("/emerging", summary="Emerging hot spots (GeoJSON)", **geojson_route(_EXAMPLE))
 async def emerging(
-    request: Request,
-    state: State,
-    selection: SelectionDep,
-    cell_m: CellQuery = 250.0,
-    grid: GridQuery = "square",
+    call: Analysis,
+    g: GridDep,
     time_bin: Annotated[
         Literal["W", "14D", "M"],
         Query(description="Time bin: weekly, fortnightly or calendar months."),
@@ -52,20 +42,8 @@ async def emerging(
     Gi* per time bin and a Mann-Kendall trend of each cell's z-scores, with ArcGIS's pattern
     rules. Only cells with a pattern unless ``all_cells``.
     """
-    g = GridParams(cell_m=cell_m, grid=grid)
-    return await cached_selection(
-        request,
-        state,
+    return await call.respond(
         "emerging",
-        selection,
-        {
-            "cell_m": cell_m,
-            "grid": grid,
-            "time_bin": time_bin,
-            "all_cells": all_cells,
-        },
-        lambda: emerging_geojson(
-            state.store, state.settings, selection, g, time_bin=time_bin, all_cells=all_cells
-        ),
-        GEOJSON,
+        {**asdict(g), "time_bin": time_bin, "all_cells": all_cells},
+        lambda source: emerging_geojson(source, g, time_bin=time_bin, all_cells=all_cells),
     )

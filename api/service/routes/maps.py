@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from api.service.deps import MapSelectionDep, State
-from api.service.routes.common import PROBLEM_RESPONSES, cached_selection
-from api.service.routes.hotspots import EpsQuery, MinSamplesQuery
-from api.service.routes.significance import CellQuery
-from api.usecases.hotspots import HotspotParams
+from api.service.routes.common import HTML, MapAnalysis, html_route
+from api.service.routes.params import CellQuery, DbscanDep
 from api.usecases.maps import MapParams, map_html
 
 router = APIRouter(prefix="/maps", tags=["maps"])
@@ -22,22 +20,11 @@ ASSET_PREFIX = "/assets"
 @router.get(
     "/hotspots",
     summary="Hotspot map (HTML)",
-    response_class=Response,
-    responses={
-        200: {
-            "description": "A standalone HTML page (Leaflet via folium, assets from /assets).",
-            "content": {"text/html": {"example": "<!DOCTYPE html>…"}},
-        },
-        **PROBLEM_RESPONSES,
-        503: {"description": "The maps package is not installed (problem+json)."},
-    },
+    **html_route({503: {"description": "The maps package is not installed (problem+json)."}}),
 )
 async def hotspot_map(
-    request: Request,
-    state: State,
-    selection: MapSelectionDep,
-    eps_m: EpsQuery = 150.0,
-    min_samples: MinSamplesQuery = 10,
+    call: MapAnalysis,
+    dbscan: DbscanDep,
     underserved: Annotated[
         bool, Query(description="Also mark hotspots without a recent awareness drive.")
     ] = False,
@@ -59,21 +46,18 @@ async def hotspot_map(
     at login. An in-charge's map shows only their thana.
     """
     params = MapParams(
-        hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=underserved),
+        hotspots=replace(dbscan, underserved=underserved),
         significance=significance,
         emerging=emerging,
         cell_m=cell_m,
         share=share,
         max_points=max_points,
     )
-    return await cached_selection(
-        request,
-        state,
+    return await call.respond(
         "maps/hotspots",
-        selection,
         {
-            "eps_m": eps_m,
-            "min_samples": min_samples,
+            "eps_m": dbscan.eps_m,
+            "min_samples": dbscan.min_samples,
             "underserved": underserved,
             "significance": significance,
             "emerging": emerging,
@@ -81,8 +65,6 @@ async def hotspot_map(
             "share": share,
             "max_points": max_points,
         },
-        lambda: map_html(
-            state.store, state.settings, selection, params, asset_prefix=ASSET_PREFIX
-        ).encode("utf-8"),
-        "text/html; charset=utf-8",
+        lambda source: map_html(source, params, asset_prefix=ASSET_PREFIX).encode("utf-8"),
+        HTML,
     )

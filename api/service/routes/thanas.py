@@ -11,7 +11,6 @@ from api.service.deps import (
     CategoryQuery,
     CurrentUser,
     FromQuery,
-    SelectionDep,
     State,
     ToQuery,
     check_categories,
@@ -20,12 +19,12 @@ from api.service.deps import (
 )
 from api.service.routes.common import (
     PROBLEM_RESPONSES,
-    cached_selection,
-    geojson_responses,
+    Analysis,
+    AnalysisCall,
+    geojson_route,
     json_bytes,
 )
-from api.service.routes.hotspots import EpsQuery, MinSamplesQuery
-from api.usecases.common import GEOJSON
+from api.service.routes.params import DbscanDep
 from api.usecases.thanas import scorecard, thanas_geojson
 
 router = APIRouter(prefix="/thanas", tags=["thanas"])
@@ -45,26 +44,15 @@ _EXAMPLE = {
 
 
 @router.get(
-    "",
-    summary="Thana boundaries with incident counts (GeoJSON)",
-    response_class=Response,
-    responses=geojson_responses(_EXAMPLE),
+    "", summary="Thana boundaries with incident counts (GeoJSON)", **geojson_route(_EXAMPLE)
 )
-async def thanas(request: Request, state: State, selection: SelectionDep) -> Response:
+async def thanas(call: Analysis) -> Response:
     """Return the thana boundaries with the incidents of the selection.
 
     Every thana (an in-charge: their own) with zone, station, resources and the number of
     incidents in the selected dates and categories.
     """
-    return await cached_selection(
-        request,
-        state,
-        "thanas",
-        selection,
-        {},
-        lambda: thanas_geojson(state.store, state.settings, selection, selection.thana),
-        GEOJSON,
-    )
+    return await call.respond("thanas", {}, thanas_geojson)
 
 
 class Scorecard(BaseModel):
@@ -100,11 +88,10 @@ async def thana_scorecard(
     state: State,
     user: CurrentUser,
     name: Annotated[str, Path(max_length=200, description="The thana, as the layer spells it.")],
+    dbscan: DbscanDep,
     start: FromQuery = None,
     end: ToQuery = None,
     category: CategoryQuery = None,
-    eps_m: EpsQuery = 150.0,
-    min_samples: MinSamplesQuery = 10,
     camera_radius_m: Annotated[
         float,
         Query(ge=0, le=2000, description="A site is watched with a working camera this near."),
@@ -121,22 +108,12 @@ async def thana_scorecard(
     assert scope is not None
     request.state.audit_thana = scope
     selection = selection_of(scope, start, end, category)
-    return await cached_selection(
-        request,
-        state,
+    eps_m, min_samples = dbscan.eps_m, dbscan.min_samples
+    return await AnalysisCall(request, state, selection).respond(
         "scorecard",
-        selection,
         {"eps_m": eps_m, "min_samples": min_samples, "camera_radius_m": camera_radius_m},
-        lambda: json_bytes(
-            scorecard(
-                state.store,
-                state.settings,
-                scope,
-                selection,
-                eps_m=eps_m,
-                min_samples=min_samples,
-                camera_radius_m=camera_radius_m,
-            )
+        lambda source: json_bytes(
+            scorecard(source, eps_m=eps_m, min_samples=min_samples, camera_radius_m=camera_radius_m)
         ),
         "application/json",
     )

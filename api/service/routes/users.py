@@ -126,13 +126,7 @@ class AccountWithPassword(BaseModel):
 
 
 def _out(user: User) -> AccountOut:
-    return AccountOut(
-        name=user.name,
-        role=user.role,
-        thana=user.thana,
-        disabled=user.disabled,
-        created_at=user.created_at,
-    )
+    return AccountOut.model_validate(user, from_attributes=True)
 
 
 def _known_thanas(state: State) -> list[str]:

@@ -1,0 +1,97 @@
+"""Query parameters of the analysis routes, each declared once (bounds, help and examples)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Literal
+
+from fastapi import Depends, Query
+
+from api.usecases.budget import GridParams
+from api.usecases.cctv import (
+    CCTV_DEFAULTS,
+    DAYS_HELP,
+    K_HELP,
+    MAX_BUDGET,
+    MAX_DAYS,
+    MAX_K,
+    MAX_RADIUS_M,
+    RADIUS_HELP,
+    SERVICE_TIME_LIMIT_S,
+    CctvRequest,
+)
+from api.usecases.hotspots import HotspotParams
+
+#: Bounds of the DBSCAN parameters accepted by the service.
+MAX_EPS_M: Final = 5000.0
+MAX_MIN_SAMPLES: Final = 1000
+#: Smallest and largest cell size accepted (a smaller cell makes grids too large to serve).
+MIN_CELL_M: Final = 100.0
+MAX_CELL_M: Final = 5000.0
+
+EpsQuery = Annotated[
+    float,
+    Query(
+        gt=0,
+        le=MAX_EPS_M,
+        description="DBSCAN radius in metres.",
+        openapi_examples={"default": {"value": 150}, "tight": {"value": 75}},
+    ),
+]
+MinSamplesQuery = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MAX_MIN_SAMPLES,
+        description="Incidents within eps_m that make a core point.",
+        openapi_examples={"default": {"value": 10}},
+    ),
+]
+CellQuery = Annotated[
+    float,
+    Query(
+        ge=MIN_CELL_M,
+        le=MAX_CELL_M,
+        description="Cell size in metres (square side or H3 edge).",
+        openapi_examples={"default": {"value": 250}},
+    ),
+]
+GridQuery = Annotated[Literal["square", "h3"], Query(description="Kind of grid.")]
+AllCellsQuery = Annotated[bool, Query(description="Every cell, not only the flagged ones.")]
+
+RadiusQuery = Annotated[float, Query(gt=0, le=MAX_RADIUS_M, description=RADIUS_HELP)]
+DaysQuery = Annotated[int, Query(ge=1, le=MAX_DAYS, description=DAYS_HELP)]
+KQuery = Annotated[
+    int, Query(ge=0, le=MAX_K, description=K_HELP, openapi_examples={"five": {"value": 5}})
+]
+BudgetQuery = Annotated[
+    float | None,
+    Query(
+        ge=0,
+        le=MAX_BUDGET,
+        description="Most total cost in new-camera equivalents (a repair costs 0.3).",
+    ),
+]
+
+
+async def _dbscan(eps_m: EpsQuery = 150.0, min_samples: MinSamplesQuery = 10) -> HotspotParams:
+    return HotspotParams(eps_m=eps_m, min_samples=min_samples)
+
+
+async def _grid(cell_m: CellQuery = 250.0, grid: GridQuery = "square") -> GridParams:
+    return GridParams(cell_m=cell_m, grid=grid)
+
+
+async def _placement(
+    k: KQuery = CCTV_DEFAULTS.k,
+    budget: BudgetQuery = CCTV_DEFAULTS.budget,
+    days: DaysQuery = CCTV_DEFAULTS.days,
+) -> CctvRequest:
+    return CctvRequest(days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S)
+
+
+#: ``eps_m`` and ``min_samples`` of a DBSCAN (the other hotspot parameters at their defaults).
+DbscanDep = Annotated[HotspotParams, Depends(_dbscan)]
+#: ``cell_m`` and ``grid`` of a cell analysis.
+GridDep = Annotated[GridParams, Depends(_grid)]
+#: ``k``, ``budget`` and ``days`` of a camera placement, solved within the service's time limit.
+PlacementDep = Annotated[CctvRequest, Depends(_placement)]
