@@ -66,16 +66,11 @@ def explained_hotspots(
     """
     from models import hotspots as hs
 
-    return hs.find_hotspots(
-        data.incidents,
+    return hs.hotspots_of_inputs(
+        data,
         eps_m=p.eps_m,
         min_samples=p.min_samples,
         metric_crs=settings.metric_crs,
-        sites=data.sites,
-        cctv=data.cctv,
-        campaigns=data.campaigns,
-        thanas=data.thanas,
-        reference_time=data.reference_time(),
         hull=p.hull,  # type: ignore[arg-type]  # checked by find_hotspots
         method=p.method,  # type: ignore[arg-type]
     )

@@ -10,7 +10,7 @@ import geopandas as gpd
 from geo.schema import THANA
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
-from models.hotspots import DEFAULT_EPS_M, DEFAULT_MIN_SAMPLES, find_hotspots
+from models.hotspots import DEFAULT_EPS_M, DEFAULT_MIN_SAMPLES, hotspots_of_inputs
 from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
@@ -52,15 +52,12 @@ def selection_hotspots(data: AnalysisInputs, p: CctvParams) -> gpd.GeoDataFrame 
     """
     if data.incidents.empty:
         return None
-    return find_hotspots(
-        data.incidents,
+    return hotspots_of_inputs(
+        data,
         eps_m=p.eps_m,
         min_samples=p.min_samples,
         metric_crs=p.metric_crs,
-        sites=data.sites,
-        cctv=data.cctv,
-        thanas=data.thanas,
-        reference_time=data.reference_time(),
+        campaigns=False,
     )
 
 

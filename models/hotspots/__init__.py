@@ -25,6 +25,7 @@ from models.hotspots.eps import (
 )
 from models.hotspots.table import (
     find_hotspots,
+    hotspots_of_inputs,
     underserved_hotspots,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "cluster_st",
     "dbscan_xy",
     "find_hotspots",
+    "hotspots_of_inputs",
     "k_distance",
     "knee_index",
     "metric_coordinates",

@@ -63,6 +63,7 @@ from models.hotspots.parts import (
     time_part,
     trend_part,
 )
+from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -379,6 +380,50 @@ def find_hotspots(
         k, len(incidents), len(member), p.eps, p.min_samples,
     )  # fmt: skip
     return out
+
+
+def hotspots_of_inputs(
+    data: AnalysisInputs,
+    *,
+    eps_m: float = DEFAULT_EPS_M,
+    min_samples: int = DEFAULT_MIN_SAMPLES,
+    metric_crs: str | None = None,
+    campaigns: bool = True,
+    hull: HullKind = "concave",
+    method: Method = "auto",
+) -> gpd.GeoDataFrame:
+    """Return :func:`find_hotspots` of an analysis' selected incidents, with its other layers.
+
+    The one place that hands a selection's sites, cameras, campaigns, thanas and "now" (the end
+    of its last day) to :func:`find_hotspots`; the hotspot, map, CCTV and thana use cases all
+    call it.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    eps_m, min_samples, metric_crs, hull, method
+        As for :func:`find_hotspots`.
+    campaigns : bool, default True
+        Describe awareness drives near each hotspot (the CCTV plan does not need them).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The output of :func:`find_hotspots`.
+    """
+    return find_hotspots(
+        data.incidents,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        metric_crs=metric_crs,
+        sites=data.sites,
+        cctv=data.cctv,
+        campaigns=data.campaigns if campaigns else None,
+        thanas=data.thanas,
+        reference_time=data.reference_time(),
+        hull=hull,
+        method=method,
+    )
 
 
 def underserved_hotspots(
