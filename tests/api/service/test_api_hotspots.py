@@ -94,13 +94,13 @@ def test_repeated_views_are_served_from_the_cache(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
-    real = models.hotspots.find_hotspots
+    real = models.hotspots.hotspots_of_inputs
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("eps_m"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(models.hotspots, "find_hotspots", counting)
+    monkeypatch.setattr(models.hotspots, "hotspots_of_inputs", counting)
     url = "/hotspots?eps_m=175&category=stalking&category=eve-teasing"
     first = env.get(url, "planner")
     hits = env.state.cache.hits
