@@ -7,6 +7,7 @@ import math
 import numbers
 from typing import Final, Literal, TypeAlias
 
+import pandas as pd
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -32,14 +33,10 @@ def _locale(lang: str | None) -> str:
 
 
 def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, numbers.Real):
+    """Return whether ``value`` is None, NaN, ``pd.NA``, ``NaT`` or an infinite number."""
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         return not math.isfinite(float(value))
-    try:
-        return bool(value != value)  # NaN, pd.NA, NaT
-    except (TypeError, ValueError):
-        return False
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def format_int(n: float | None, *, lang: str | None = None) -> str:
