@@ -121,7 +121,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> Path:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """Return ``frame`` (not modified) as spreadsheet-safe CSV text, no index, for a download.
+    r"""Return ``frame`` (not modified) as spreadsheet-safe CSV text, no index, for a download.
 
     The text starts with :data:`BOM`, so the download, encoded as UTF-8, opens in Excel with
     Devanagari intact.
@@ -129,7 +129,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     Examples
     --------
     >>> csv_text(pd.DataFrame({"thana": ["लंका"], "n": [3]}))
-    '\\ufeffthana,n\\nलंका,3\\n'
+    '\ufeffthana,n\nलंका,3\n'
     """
     buffer = io.StringIO()
     buffer.write(BOM)

@@ -23,7 +23,7 @@ from geo.i18n.formats import (
     format_time_window,
 )
 from geo.i18n.langs import DEFAULT_LANG, LANGS, Lang, negotiate, parse_lang
-from geo.i18n.messages import NP_, N_, _, ngettext, npgettext, pgettext, translate
+from geo.i18n.messages import N_, NP_, _, ngettext, npgettext, pgettext, translate
 from geo.i18n.script import devanagari_share
 from geo.i18n.vocab import (
     VOCABULARIES,
@@ -48,11 +48,11 @@ __all__ = [
     "LOCALE_DIR",
     "MISSING",
     "NP_",
+    "N_",
     "POT_PATH",
     "TIME_FORMATS",
     "VOCABULARIES",
     "Lang",
-    "N_",
     "TimeFormat",
     "_",
     "camera_status_name",

@@ -1,4 +1,4 @@
-"""The message catalogues: the ``shakti`` domain's ``.po`` files, compiled in memory per language."""
+"""The message catalogues: the ``shakti`` domain's ``.po`` files, compiled in memory per lang."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ def _is_missing(value: object) -> bool:
     """Return whether ``value`` is None, NaN, ``pd.NA``, ``NaT`` or an infinite number."""
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         return not math.isfinite(float(value))
-    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+    return value is None or value is pd.NA or value is pd.NaT
 
 
 def format_int(n: float | None, *, lang: str | None = None) -> str:
@@ -163,9 +163,7 @@ def format_time(
     if _time_format(time_format) == "24h":
         return f"{value.hour:02d}:{value.minute:02d}"
     lang_code: Lang = parse_lang(lang) if lang is not None else current_lang()
-    text = babel_dates.format_time(
-        value, _TWELVE_HOUR[lang_code], locale=BABEL_LOCALES[lang_code]
-    )
+    text = babel_dates.format_time(value, _TWELVE_HOUR[lang_code], locale=BABEL_LOCALES[lang_code])
     return text.translate(_NARROW_SPACES)
 
 

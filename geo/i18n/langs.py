@@ -64,7 +64,7 @@ def parse_lang(value: str | None) -> Lang:
     except (ValueError, UnknownLocaleError):
         language = ""
     if language in LANGS:
-        return cast(Lang, language)
+        return language
     raise ParameterError(
         f"unknown language {value!r}",
         why=f"texts exist in {', '.join(LANGS)} only",

@@ -18,7 +18,8 @@ from geo.settings import Settings, get_settings
     [
         ("hi", "hi"), ("en", "en"), ("HI", "hi"), (" en ", "en"), ("hi-IN", "hi"),
         ("hi_IN", "hi"), ("en_IN", "en"), ("en-GB", "en"), ("EN-in", "en"), ("हिन्दी", "hi"),
-        ("हिंदी", "hi"), ("Hindi", "hi"), ("english", "en"), (None, DEFAULT_LANG), ("", DEFAULT_LANG),
+        ("हिंदी", "hi"), ("Hindi", "hi"), ("english", "en"), (None, DEFAULT_LANG),
+        ("", DEFAULT_LANG),
     ],
 )  # fmt: skip
 def test_parse_lang_reads_codes_regions_and_names(value: str | None, lang: str) -> None:

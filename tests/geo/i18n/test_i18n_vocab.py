@@ -104,9 +104,7 @@ def test_plural_forms(n: int, en: str, hi: str) -> None:
     with use_lang("hi"):
         assert incidents_count(n) == hi
         assert days_count(n).endswith(" दिन")
-        assert ngettext("{n} incident", "{n} incidents", n) == hi.replace(
-            hi.split()[0], "{n}"
-        )
+        assert ngettext("{n} incident", "{n} incidents", n) == hi.replace(hi.split()[0], "{n}")
 
 
 def test_devanagari_share() -> None:
