@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.i18n import _
 from geo.ingest.quarantine import Q_FIELD, Q_MESSAGE, Q_REASON, Reason
 
 
@@ -81,8 +82,20 @@ class Problems:
 
 
 def problem_message(row: int, field_name: str, what: str, fix: str) -> str:
-    """Return a quarantine message: which row and field, what is wrong, how to fix it."""
-    return f"row {row}, field '{field_name}': {what}. Fix: {fix}."
+    """Return a quarantine message: which row and field, what is wrong, how to fix it.
+
+    The frame of the message is in the current language; ``field_name`` (a column of the
+    user's file) stays as it is.
+
+    Examples
+    --------
+    >>> problem_message(12, "lat", "the value is empty", "fill in lat")
+    "row 12, field 'lat': the value is empty. Fix: fill in lat."
+    """
+    # TRANSLATORS: a rejected row of an imported file: {field} is a column name of the file,
+    # {what} says what is wrong and {fix} how to correct it.
+    text = _("row {row}, field '{field}': {what}. Fix: {fix}.")
+    return text.format(row=row, field=field_name, what=what, fix=fix)
 
 
 def as_text(series: pd.Series) -> pd.Series:

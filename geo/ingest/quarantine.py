@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
+from typing import Final
 
 import pandas as pd
 
 from geo.csv_safe import csv_text, write_csv
+from geo.i18n import NP_, pgettext
 from geo.store.frames import (
     Q_FIELD as Q_FIELD,
 )
@@ -59,6 +63,47 @@ class Reason(StrEnum):
     UNKNOWN_VALUE = "unknown-value"
     NOT_A_NUMBER = "not-a-number"
     OUT_OF_RANGE = "out-of-range"
+
+
+#: What each reason code means, for people (translated on use by :func:`reason_text`).
+_REASON_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        Reason.MISSING_COORDINATES: NP_("quarantine reason", "coordinates missing"),
+        Reason.NON_NUMERIC_COORDINATES: NP_("quarantine reason", "coordinates are not numbers"),
+        Reason.INVALID_COORDINATES: NP_("quarantine reason", "coordinates not possible"),
+        Reason.LAT_LON_SWAPPED: NP_("quarantine reason", "latitude and longitude swapped"),
+        Reason.OUTSIDE_REGION: NP_("quarantine reason", "outside the study region"),
+        Reason.MISSING_GEOMETRY: NP_("quarantine reason", "location missing"),
+        Reason.WRONG_GEOMETRY_TYPE: NP_("quarantine reason", "wrong kind of shape"),
+        Reason.INVALID_GEOMETRY: NP_("quarantine reason", "broken shape"),
+        Reason.MISSING_VALUE: NP_("quarantine reason", "required value missing"),
+        Reason.DUPLICATE_ID: NP_("quarantine reason", "id used twice"),
+        Reason.UNPARSEABLE_TIMESTAMP: NP_("quarantine reason", "date and time not readable"),
+        Reason.FUTURE_TIMESTAMP: NP_("quarantine reason", "date and time in the future"),
+        Reason.UNPARSEABLE_DATE: NP_("quarantine reason", "date not readable"),
+        Reason.FUTURE_DATE: NP_("quarantine reason", "date in the future"),
+        Reason.UNPARSEABLE_TIME: NP_("quarantine reason", "time not readable"),
+        Reason.UNKNOWN_CATEGORY: NP_("quarantine reason", "unknown category"),
+        Reason.UNKNOWN_VALUE: NP_("quarantine reason", "value not allowed"),
+        Reason.NOT_A_NUMBER: NP_("quarantine reason", "not a number"),
+        Reason.OUT_OF_RANGE: NP_("quarantine reason", "number out of range"),
+    }
+)
+
+
+def reason_text(code: object) -> str:
+    """Return what a quarantine reason code means, in the current language.
+
+    The code itself (:data:`Q_REASON`) is data and stays English; an unknown code is returned
+    as it is.
+
+    Examples
+    --------
+    >>> reason_text("duplicate-id"), reason_text("no-such-code")
+    ('id used twice', 'no-such-code')
+    """
+    text = _REASON_TEXTS.get(str(code))
+    return pgettext("quarantine reason", text) if text is not None else str(code)
 
 
 def empty_quarantine() -> pd.DataFrame:

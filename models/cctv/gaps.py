@@ -16,6 +16,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
+from geo.i18n import _, camera_status_name, format_int, ngettext, site_kind_name
 from geo.schema import ID, KIND, NAME, OCCURRED_AT, STATUS, THANA
 from geo.thanas import assign_thanas
 from models.arrays import BoolArray, FloatArray, IntArray
@@ -272,7 +273,8 @@ def _priority(score: float) -> str:
 
 
 def _m(value: float) -> str:
-    return f"{round(value):,} m"
+    # TRANSLATORS: a distance in metres.
+    return _("{n} m").format(n=format_int(round(value)))
 
 
 @dataclass(frozen=True)
@@ -322,7 +324,7 @@ def _incidents_near(
     """Return the number of recent incidents within ``radius_m`` of each site."""
     near = np.zeros(len(sxy), dtype=np.int64)
     if recent is not None and len(recent) and len(sxy):
-        ixy, _ = metric_coordinates(recent, crs, what="incidents")
+        ixy, _ids = metric_coordinates(recent, crs, what="incidents")
         counts = cKDTree(ixy).query_ball_point(sxy, r=radius_m, return_length=True)
         near = np.asarray(counts, dtype=np.int64)
     return near
@@ -374,29 +376,44 @@ def _site_why(
     )
     parts: list[str] = []
     if sc.covered[i]:
+        # TRANSLATORS: {camera} is the nearest camera's id, {distance} e.g. "40 m".
+        text = ngettext(
+            "seen by {n} working camera (nearest {camera}, {distance})",
+            "seen by {n} working cameras (nearest {camera}, {distance})",
+            int(seeing[i]),
+        )
         parts.append(
-            f"seen by {seeing[i]} working camera{'s' if seeing[i] > 1 else ''} "
-            f"(nearest {cam_ids[j_work[i]]}, {_m(d_work[i])})"
+            text.format(n=int(seeing[i]), camera=cam_ids[j_work[i]], distance=_m(d_work[i]))
         )
     else:
         if np.isfinite(d_work[i]):
-            parts.append(f"no working camera sees it (nearest {_m(d_work[i])} away)")
+            text = _("no working camera sees it (nearest {distance} away)")
+            parts.append(text.format(distance=_m(d_work[i])))
         else:
-            parts.append("no working camera at all")
+            parts.append(_("no working camera at all"))
         if repair[i] >= 0:
+            # TRANSLATORS: {status} is a camera status ("faulty", "unknown"), {camera} its id.
+            text = _("repairing {status} camera {camera} ({distance}) would cover it")
             parts.append(
-                f"repairing {reg.cameras[STATUS].iat[repair[i]]} camera "
-                f"{cam_ids[repair[i]]} ({_m(dist_of(sc.tgt, sc.cam, sc.dist, i, repair[i]))}) "
-                "would cover it"
+                text.format(
+                    status=camera_status_name(reg.cameras[STATUS].iat[repair[i]]),
+                    camera=cam_ids[repair[i]],
+                    distance=_m(dist_of(sc.tgt, sc.cam, sc.dist, i, repair[i])),
+                )
             )
         elif j_bad[i] >= 0:
-            parts.append(f"nearest broken camera {_m(d_bad[i])} away is too far to help")
-    parts.append(f"{near[i]} incident{'s' if near[i] != 1 else ''} within {_m(r_inc)} "
-                 f"{window}")  # fmt: skip
+            text = _("nearest broken camera {distance} away is too far to help")
+            parts.append(text.format(distance=_m(d_bad[i])))
+    # TRANSLATORS: {window} is "in the last 90 days" or "in the selection".
+    text = ngettext(
+        "{n} incident within {distance} {window}", "{n} incidents within {distance} {window}",
+        int(near[i]),
+    )  # fmt: skip
+    parts.append(text.format(n=format_int(int(near[i])), distance=_m(r_inc), window=window))
     if hot_id[i] >= 0:
-        parts.append(f"inside hotspot {hot_id[i]}")
+        parts.append(_("inside hotspot {id}").format(id=hot_id[i]))
     if kinds[i]:
-        parts.append(str(kinds[i]))
+        parts.append(site_kind_name(kinds[i]))
     return "; ".join(parts)
 
 
@@ -417,7 +434,11 @@ def _gaps_frame(
     score = _priority_scores(kinds, near, in_hot, sc)
     cam_ids = reg.cameras[CAMERA_ID].to_numpy(dtype=object)
     names = sites[NAME].astype("string").fillna("").to_numpy(dtype=object)
-    window = f"in the last {days} days" if days is not None else "in the selection"
+    window = (
+        ngettext("in the last {n} day", "in the last {n} days", days).format(n=format_int(days))
+        if days is not None
+        else _("in the selection")
+    )
     whys = [_site_why(i, sc, reg, cam_ids, near, hot_id, kinds, r_inc, window) for i in range(n)]
 
     site_ids = (
@@ -529,7 +550,7 @@ def gap_analysis(
     if cctv is None or cctv.empty:
         notes.append("no camera register: every site is uncovered")
     n = len(sites)
-    sxy, _ = metric_coordinates(sites, crs, what="sites")
+    sxy, _ids = metric_coordinates(sites, crs, what="sites")
     extent = site_extents(sites, site_extent_m)
     sc = _site_cameras(sxy, reg, extent)
 
@@ -647,9 +668,9 @@ def thana_summary(
         r[CAMERAS_COL] += 1
         r[cam_status[str(s)]] += 1
     if incidents is not None and len(incidents):
-        ixy, _ = metric_coordinates(incidents, crs, what="incidents")
+        ixy, _ids = metric_coordinates(incidents, crs, what="incidents")
         seen = np.zeros(len(ixy), dtype=bool)
-        tgt, _, _ = covering_pairs(ixy, registry.xy[ok], registry.radius_m[ok])
+        tgt, _cam, _dist = covering_pairs(ixy, registry.xy[ok], registry.radius_m[ok])
         seen[tgt] = True
         where = _thana_of(incidents, thanas).fillna(NO_THANA)
         for t, s in zip(where, seen, strict=True):
@@ -661,7 +682,7 @@ def thana_summary(
         discs = shapely.buffer(shapely.points(registry.xy[ok]), registry.radius_m[ok])
         watched = np.zeros(len(polys), dtype=bool)
         if len(discs):
-            h_idx, _ = shapely.STRtree(discs).query(polys, predicate="intersects")
+            h_idx, _hit = shapely.STRtree(discs).query(polys, predicate="intersects")
             watched[h_idx] = True
         if PRIMARY_THANA in hotspots.columns:
             where = hotspots[PRIMARY_THANA].astype("string")

@@ -18,6 +18,7 @@ import shapely
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
+from geo.i18n import NP_, _, camera_status_name, format_int, format_percent, ngettext, pgettext
 from geo.schema import KIND, NAME, STATUS, THANA
 from models.arrays import BoolArray, FloatArray, IntArray
 from models.cctv.covering import (
@@ -174,7 +175,10 @@ HOTSPOT_CELL_M: Final = 50.0
 APPROACH_RADIUS_M: Final = 150.0
 #: ... at these fractions of it, in 8 directions (N, NE, ...).
 APPROACH_STEPS: Final = (0.5, 1.0)
-_BEARINGS: Final = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+_BEARINGS: Final = (
+    NP_("compass", "N"), NP_("compass", "NE"), NP_("compass", "E"), NP_("compass", "SE"),
+    NP_("compass", "S"), NP_("compass", "SW"), NP_("compass", "W"), NP_("compass", "NW"),
+)  # fmt: skip
 #: Key of ``GeoDataFrame.attrs`` with the summary of a placement.
 PLACEMENT_ATTR: Final = "shakti_placement"
 
@@ -285,7 +289,10 @@ def _approach_points(
             pts = sxy + r * np.array([np.cos(a), np.sin(a)])
             keep = _inside(pts, area)
             cxy.append(pts[keep])
-            clab += [f"approach to {n} ({b}, {r:g} m)" for n in names[keep]]
+            # TRANSLATORS: a point on the way to a site: its name, a compass bearing, a distance.
+            text = _("approach to {site} ({bearing}, {distance} m)")
+            bearing = pgettext("compass", b)
+            clab += [text.format(site=n, bearing=bearing, distance=f"{r:g}") for n in names[keep]]
     return (np.vstack(cxy) if cxy else np.empty((0, 2))), clab
 
 
@@ -293,7 +300,7 @@ def _sites_in(
     sites: gpd.GeoDataFrame, crs: str, area: Any
 ) -> tuple[FloatArray, gpd.GeoDataFrame, npt.NDArray[np.object_], FloatArray]:
     """Return the sites inside ``area``: metric positions, rows, names and kind priorities."""
-    sxy, _ = metric_coordinates(sites, crs, what="sites")
+    sxy, _ids = metric_coordinates(sites, crs, what="sites")
     ok = _inside(sxy, area)
     chosen = sites[ok]
     names = chosen[NAME].astype("string").fillna("site").to_numpy(dtype=object)
@@ -315,7 +322,11 @@ def _repairs_in(
     keep = _inside(bxy, area)
     cams = registry.cameras[broken][keep]
     labels = [
-        f"repair faulty camera {c}" if s == FAULTY else f"check and repair camera {c} ({s})"
+        _("repair faulty camera {camera}").format(camera=c)
+        if s == FAULTY
+        else _("check and repair camera {camera} ({status})").format(
+            camera=c, status=camera_status_name(s)
+        )
         for c, s in zip(cams[CAMERA_ID], cams[STATUS], strict=True)
     ]
     return bxy[keep], labels, registry.radius_m[broken][keep], [str(c) for c in cams[CAMERA_ID]]
@@ -372,7 +383,7 @@ def build_layout(
     ckind: list[str] = []
     clab: list[str] = []
     if incidents is not None and len(incidents):
-        ixy, _ = metric_coordinates(incidents, crs, what="incidents")
+        ixy, _ids = metric_coordinates(incidents, crs, what="incidents")
         ixy = ixy[_inside(ixy, area)]
         dxy.append(ixy)
         dkind += [DEMAND_INCIDENT] * len(ixy)
@@ -389,7 +400,7 @@ def build_layout(
     dlab += [""] * len(hxy)
     cxy.append(hxy)
     ckind += [HOTSPOT_CELL] * len(hxy)
-    clab += [f"cell of hotspot {h}" for h in hid]
+    clab += [_("cell of hotspot {id}").format(id=h) for h in hid]
     if sites is not None and len(sites):
         sxy, chosen, names, prio = _sites_in(sites, crs, area)
         dxy.append(sxy)
@@ -399,7 +410,7 @@ def build_layout(
         dlab += [str(n) for n in names]
         cxy.append(sxy)
         ckind += [SITE_ENTRANCE] * len(sxy)
-        clab += [f"entrance of {n}" for n in names]
+        clab += [_("entrance of {site}").format(site=n) for n in names]
         pts, labels = _approach_points(sxy, names, area, approach_radius_m)
         cxy.append(pts)
         ckind += [APPROACH] * len(pts)
@@ -533,13 +544,13 @@ def _open_demand(
 ) -> tuple[BoolArray, IntArray, sp.csr_matrix]:
     """Return the demand working cameras already see, the rest, and who covers the rest."""
     ok = registry.working
-    seen_t, _, _ = covering_pairs(
+    seen_t, _cam, _dist = covering_pairs(
         layout.demand_xy, registry.xy[ok], registry.radius_m[ok], layout.demand_extent
     )
     seen = np.zeros(len(layout.demand_xy), dtype=bool)
     seen[seen_t] = True
     open_idx = np.flatnonzero(~seen)
-    tgt, cand, _ = covering_pairs(
+    tgt, cand, _dist = covering_pairs(
         layout.demand_xy[open_idx], layout.candidate_xy, layout.candidate_radius,
         layout.demand_extent[open_idx],
     )  # fmt: skip
@@ -708,7 +719,7 @@ def place_cameras_with(
     cameras = _cameras(layout, cover, open_idx, solution, registry, thanas, crs, total_w, seen_w)
     notes = list(registry.defaults_used) + list(solution.notes)
     if total_w == 0:
-        notes.append("nothing to cover: no incidents, hotspots or sites in scope")
+        notes.append(_("nothing to cover: no incidents, hotspots or sites in scope"))
     summary = _summary(p, layout, solution, cameras, seen, open_idx, cover, crs)
     cameras.attrs[PLACEMENT_ATTR] = {**summary, "notes": notes}
     return Placement(cameras, solution, summary, tuple(notes))
@@ -742,27 +753,11 @@ def _cameras(
         cum_gain += float(g)
         cum_cost += cost
         action = REPAIR if layout.candidate_kind[c] == REPAIR else NEW
-        what = [f"{n_inc} incident{'s' if n_inc != 1 else ''}"] if n_inc else []
-        if n_cell:
-            what.append(f"{n_cell} hotspot cell{'s' if n_cell != 1 else ''}")
-        if names:
-            what.append(
-                f"{len(names)} site{'s' if len(names) != 1 else ''} ("
-                + "; ".join(names[:3])
-                + ("; …" if len(names) > 3 else "")
-                + ")"
-            )
         share = (seen_w + cum_gain) / total_w if total_w else float("nan")
-        where = (
-            layout.candidate_label[c]
-            if action == REPAIR
-            else f"new camera at the {layout.candidate_label[c]}"
-        )
-        why = (
-            f"{where}: would see {', '.join(what) or 'nothing new'} that no working camera "
-            f"sees ({layout.candidate_radius[c]:g} m view); gain {g:.1f}, cumulative "
-            f"{share:.0%} of the demand seen at cost {cum_cost:g}"
-        )
+        why = _placement_why(
+            layout.candidate_label[c], action == REPAIR, n_inc, n_cell, names,
+            float(layout.candidate_radius[c]), float(g), share, cum_cost,
+        )  # fmt: skip
         records.append(
             {
                 ORDER: rank, ACTION: action, CANDIDATE_KIND: layout.candidate_kind[c],
@@ -784,3 +779,38 @@ def _cameras(
 
         frame[THANA] = assign_thanas(frame, thanas)[THANA].to_numpy()
     return frame[[*PLACEMENT_COLUMNS, "geometry"]]
+
+
+def _placement_why(
+    label: str, repair: bool, n_inc: int, n_cell: int, names: list[str], radius_m: float,
+    gain: float, share: float, cum_cost: float,
+) -> str:  # fmt: skip
+    """Return why a camera is proposed: what it would newly see, its gain and the running share."""
+    what = []
+    if n_inc:
+        text = ngettext("{n} incident", "{n} incidents", n_inc)
+        what.append(text.format(n=format_int(n_inc)))
+    if n_cell:
+        text = ngettext("{n} hotspot cell", "{n} hotspot cells", n_cell)
+        what.append(text.format(n=format_int(n_cell)))
+    if names:
+        shown = "; ".join(names[:3]) + ("; …" if len(names) > 3 else "")
+        # TRANSLATORS: {names} are the names of the sites, separated by "; ".
+        text = ngettext("{n} site ({names})", "{n} sites ({names})", len(names))
+        what.append(text.format(n=format_int(len(names)), names=shown))
+    # TRANSLATORS: {label} is a place such as "entrance of St. Mary's School".
+    where = label if repair else _("new camera at the {label}").format(label=label)
+    # TRANSLATORS: {what} lists what the camera would see ("3 incidents, 1 site (...)"),
+    # {radius} is its view radius in metres, {gain} a score, {share} a percentage, {cost} a number.
+    text = _(
+        "{where}: would see {what} that no working camera sees ({radius} m view); gain {gain}, "
+        "cumulative {share} of the demand seen at cost {cost}"
+    )
+    return text.format(
+        where=where,
+        what=", ".join(what) or _("nothing new"),
+        radius=f"{radius_m:g}",
+        gain=f"{gain:.1f}",
+        share=format_percent(share),
+        cost=f"{cum_cost:g}",
+    )

@@ -17,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_coordinates
 from geo.errors import ParameterError
+from geo.i18n import format_int, ngettext
 from geo.schema import ID, OWNER, STATUS, THANA, VIEW_RADIUS_M
 from geo.thanas import assign_thanas
 from models.arrays import BoolArray, FloatArray, IntArray
@@ -144,21 +145,51 @@ def _register_notes(
     merged = n - n_groups
     notes: list[str] = []
     if merged:
-        notes.append(
-            f"{merged} duplicate register rows merged ({n} rows → {n_groups} cameras within "
-            f"{dup_m:g} m of each other): a merged camera works if any row says so, and keeps "
-            "the largest view radius"
-            + (f"; {conflicts} merged cameras had conflicting statuses" if conflicts else "")
+        # TRANSLATORS: {rows} register rows became {cameras} cameras within {distance} metres.
+        text = ngettext(
+            "{n} duplicate register rows merged ({rows} rows → {cameras} cameras within "
+            "{distance} m of each other): a merged camera works if any row says so, and keeps "
+            "the largest view radius",
+            "{n} duplicate register rows merged ({rows} rows → {cameras} cameras within "
+            "{distance} m of each other): a merged camera works if any row says so, and keeps "
+            "the largest view radius",
+            merged,
         )
+        note = text.format(
+            n=format_int(merged), rows=format_int(n), cameras=format_int(n_groups),
+            distance=f"{dup_m:g}",
+        )  # fmt: skip
+        if conflicts:
+            more = ngettext(
+                "{note}; {n} merged cameras had conflicting statuses",
+                "{note}; {n} merged cameras had conflicting statuses",
+                conflicts,
+            )
+            note = more.format(note=note, n=format_int(conflicts))
+        notes.append(note)
     if n_status_default:
-        notes.append(f"{n_status_default} register rows have no usable status: assumed 'unknown'")
-    if n_unknown:
-        notes.append(
-            f"{n_unknown} cameras of unknown status are treated as not working (offered for a "
-            "check or repair, never counted as coverage)"
+        text = ngettext(
+            "{n} register rows have no usable status: assumed 'unknown'",
+            "{n} register rows have no usable status: assumed 'unknown'",
+            n_status_default,
         )
+        notes.append(text.format(n=format_int(n_status_default)))
+    if n_unknown:
+        text = ngettext(
+            "{n} cameras of unknown status are treated as not working (offered for a check or "
+            "repair, never counted as coverage)",
+            "{n} cameras of unknown status are treated as not working (offered for a check or "
+            "repair, never counted as coverage)",
+            n_unknown,
+        )
+        notes.append(text.format(n=format_int(n_unknown)))
     if n_radius:
-        notes.append(f"{n_radius} cameras have no view radius: assumed {default_r:g} m")
+        text = ngettext(
+            "{n} cameras have no view radius: assumed {radius} m",
+            "{n} cameras have no view radius: assumed {radius} m",
+            n_radius,
+        )
+        notes.append(text.format(n=format_int(n_radius), radius=f"{default_r:g}"))
     return notes
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
+from geo.i18n import _, pgettext
 from geo.schema import OCCURRED_AT
 from models.surfaces.grid import locate_points
 
@@ -70,12 +71,14 @@ class BacktestResult:
             # x is the share a method actually selected: a method that flags less area than
             # asked (few hotspots) is one point, not a flat line over shares it never used
             used = rows.drop_duplicates(AREA_SHARE_USED)
-            ax.plot(used[AREA_SHARE_USED] * 100, used[metric], marker="o", label=str(method))
-        ax.set_xlabel("share of the study area selected (%)")
+            name = pgettext("back-test method", str(method))
+            ax.plot(used[AREA_SHARE_USED] * 100, used[metric], marker="o", label=name)
+        ax.set_xlabel(_("share of the study area selected (%)"))
         ax.set_xscale("log")
-        label = {PAI: "PAI", PEI: "PEI", HIT_RATE: "hit rate"}.get(metric, metric)
+        label = {PAI: "PAI", PEI: "PEI", HIT_RATE: _("hit rate")}.get(metric, metric)
         ax.set_ylabel(label)
-        ax.set_title(f"Back-test: {label} by method")
+        # TRANSLATORS: the title of the back-test chart; {metric} is "PAI", "PEI" or "hit rate".
+        ax.set_title(_("Back-test: {metric} by method").format(metric=label))
         ax.legend()
         fig.tight_layout()
         return fig

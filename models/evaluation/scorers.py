@@ -12,6 +12,7 @@ import pandas as pd
 
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
+from geo.i18n import NP_, pgettext
 from geo.schema import OCCURRED_AT
 from models.evaluation.backtest import DEFAULT_AREA_SHARES, BacktestResult, Scorer, backtest
 from models.hotspots import (
@@ -34,11 +35,25 @@ from models.surfaces.significance import cell_weights, gi_star_values
 logger = logging.getLogger(__name__)
 
 #: Names of the standard methods, as they appear in the back-test tables.
-DBSCAN_HOTSPOTS: Final = "dbscan hotspots"
-KDE_TOP: Final = "kde"
-GI_HOT_CELLS: Final = "gi* hot cells"
-LAST_PERIOD: Final = "last-period counts"
+DBSCAN_HOTSPOTS: Final = NP_("back-test method", "dbscan hotspots")
+KDE_TOP: Final = NP_("back-test method", "kde")
+GI_HOT_CELLS: Final = NP_("back-test method", "gi* hot cells")
+LAST_PERIOD: Final = NP_("back-test method", "last-period counts")
 STANDARD_METHODS: Final = (DBSCAN_HOTSPOTS, KDE_TOP, GI_HOT_CELLS, LAST_PERIOD)
+
+
+def method_name(method: object) -> str:
+    """Return a back-test method's name as people read it, in the current language.
+
+    The ``method`` column keeps the English key; an unknown (caller's own) method is shown as is.
+
+    Examples
+    --------
+    >>> method_name(KDE_TOP), method_name("my scorer")
+    ('kde', 'my scorer')
+    """
+    return pgettext("back-test method", str(method))
+
 
 #: Default KDE bandwidth of the back-test, in metres.
 DEFAULT_BANDWIDTH_M: Final = 300.0

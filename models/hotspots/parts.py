@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import metric_coordinates
 from geo.errors import ParameterError
+from geo.i18n import format_int, ngettext, pgettext, site_kind_name
 from geo.schema import (
     CATEGORY,
     HELD_ON,
@@ -176,6 +177,19 @@ def _peak_window(profile: IntArray) -> tuple[int, int]:
         sums += np.roll(profile, -i)
     start = int(np.argmax(sums))
     return start, int(sums[start])
+
+
+def _nearest_site(name: str, kind: str, distance_m: float) -> str:
+    """Return one of a hotspot's nearest sites: ``"St. Mary's (school, 120 m)"``."""
+    if distance_m <= 0:
+        where = pgettext("nearest site", "inside")
+    else:
+        where = pgettext("nearest site", "{distance} m").format(
+            distance=format_int(round(distance_m))
+        )
+    # TRANSLATORS: a site near a hotspot: its name, its kind and how far it is ("120 m").
+    text = pgettext("nearest site", "{name} ({kind}, {where})")
+    return text.format(name=name, kind=site_kind_name(kind), where=where)
 
 
 def _hours_label(start: int) -> str:
@@ -420,8 +434,7 @@ def sites_part(
             ]
             near = sorted(zip(d[sel], labels_h, kinds[q[sel]], strict=True))
             sites_near[h] = "; ".join(
-                f"{nm} ({kd}, {'inside' if dd <= 0 else f'{round(dd)} m'})"
-                for dd, nm, kd in near[:N_NEAREST_SITES]
+                _nearest_site(str(nm), str(kd), float(dd)) for dd, nm, kd in near[:N_NEAREST_SITES]
             )
     given = sites is not None
     return c.frame(
@@ -466,9 +479,13 @@ def cctv_part(
         assumed = ~np.isfinite(radius) | (radius < 0)
         radius = np.where(assumed, default_radius_m, radius)
         if assumed.any():
-            notes.append(
-                f"{int(assumed.sum())} cameras have no view radius: assumed {default_radius_m:g} m"
+            n_assumed = int(assumed.sum())
+            text = ngettext(
+                "{n} cameras have no view radius: assumed {radius} m",
+                "{n} cameras have no view radius: assumed {radius} m",
+                n_assumed,
             )
+            notes.append(text.format(n=format_int(n_assumed), radius=f"{default_radius_m:g}"))
         working = status == WORKING
         covered = np.zeros(len(c.xy), dtype=bool)
         if working.any():

@@ -14,6 +14,7 @@ from pyproj import CRS
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
+from geo.i18n import _, format_int, ngettext
 from geo.schema import (
     OCCURRED_AT,
 )
@@ -46,7 +47,7 @@ from models.hotspots.columns import (
     Method,
 )
 from models.hotspots.dbscan import check_eps, dbscan_xy, point_weights, resolve_method
-from models.hotspots.explain import WhyParams, why_text
+from models.hotspots.explain import WhyParams, metres, why_text
 from models.hotspots.parts import (
     CAMERAS_ASSUMED,
     Clusters,
@@ -191,10 +192,34 @@ def _history_note(times: pd.Series, ref: pd.Timestamp, recent_days: int) -> str 
     """Return why the trend cannot be judged (too little history), or ``None`` when it can."""
     if bool(times.min() <= ref - 2 * pd.Timedelta(days=recent_days)):
         return None
-    return (
-        f"trend not judged: the incidents start {pd.Timestamp(times.min()).date()}, less "
-        f"than 2 × {recent_days} days before the reference time {ref.date()}"
+    # TRANSLATORS: {start} and {reference} are dates; {days} is a number of days.
+    text = _(
+        "trend not judged: the incidents start {start}, less than 2 × {days} days before the "
+        "reference time {reference}"
     )
+    return text.format(
+        start=pd.Timestamp(times.min()).date(), days=format_int(recent_days), reference=ref.date()
+    )
+
+
+def _underserved_reason(radius_m: float, days: int, day: pd.Timestamp, last: Any, age: Any) -> str:
+    """Return why a hotspot is underserved: no awareness drive nearby in the last days."""
+    # TRANSLATORS: {day} is the date the period ends on.
+    text = ngettext(
+        "no awareness drive within {radius} m in the {days} day to {day}",
+        "no awareness drive within {radius} m in the {days} days to {day}",
+        days,
+    ).format(radius=metres(radius_m), days=format_int(days), day=day.date())
+    if pd.isna(last):
+        # TRANSLATORS: {text} says no drive was held nearby lately; none was ever recorded.
+        return _("{text}; none on record nearby").format(text=text)
+    # TRANSLATORS: {text} says no drive was held lately; {last} is the date of the last one.
+    more = ngettext(
+        "{text}; the last one was on {last} ({age} day before)",
+        "{text}; the last one was on {last} ({age} days before)",
+        int(age),
+    )
+    return more.format(text=text, last=last, age=format_int(int(age)))
 
 
 def _hotspot_notes(assumed: pd.Series, default_radius_m: float, history: str | None) -> list[str]:
@@ -203,9 +228,12 @@ def _hotspot_notes(assumed: pd.Series, default_radius_m: float, history: str | N
     for n in assumed.to_numpy(dtype=np.int64):
         here = []
         if n:
-            here.append(
-                f"{int(n)} camera(s) here have no view radius: assumed {default_radius_m:g} m"
+            text = ngettext(
+                "{n} camera(s) here have no view radius: assumed {radius} m",
+                "{n} camera(s) here have no view radius: assumed {radius} m",
+                int(n),
             )
+            here.append(text.format(n=format_int(int(n)), radius=metres(default_radius_m)))
         if history is not None:
             here.append(history)
         notes.append("; ".join(here))
@@ -490,12 +518,7 @@ def underserved_hotspots(
     out = out.loc[keep].copy()
     reasons: list[str] = []
     for lastd, agev in zip(out[LAST_CAMPAIGN], out[DAYS_SINCE_CAMPAIGN], strict=True):
-        text = f"no awareness drive within {r:g} m in the {days} days to {day.date()}"
-        if pd.isna(lastd):
-            text += "; none on record nearby"
-        else:
-            text += f"; the last one was on {lastd} ({int(agev)} days before)"
-        reasons.append(text)
+        reasons.append(_underserved_reason(r, days, day, lastd, agev))
     out[UNDERSERVED_REASON] = reasons
     sort_cols = [c for c in (RISK_SCORE, INCIDENTS) if c in out.columns]
     if sort_cols:

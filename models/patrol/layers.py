@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
+from geo.i18n import _
 from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETIC
 from geo.store import Store
 from models import hotspots as hs
@@ -51,7 +52,7 @@ def station_points(
     crs = metric_crs_for(layer, metric_crs)
     inside = layer.geometry.to_crs(crs).representative_point().to_crs(WGS84)
     missing: list[str] = []
-    for i, (_, row) in enumerate(layer.iterrows()):
+    for i, (_index, row) in enumerate(layer.iterrows()):
         name = str(row[NAME])
         lon = row.get(STATION_LON)
         lat = row.get(STATION_LAT)
@@ -61,10 +62,12 @@ def station_points(
             out[name] = (float(inside.iloc[i].x), float(inside.iloc[i].y))
             missing.append(name)
     if missing:
-        notes.append(
-            "no station coordinates for " + ", ".join(missing) + ": their teams start at a "
-            "point inside the thana (add station_lon/station_lat to the thana layer)"
+        # TRANSLATORS: {thanas} is a list of thana names.
+        text = _(
+            "no station coordinates for {thanas}: their teams start at a point inside the thana "
+            "(add station_lon/station_lat to the thana layer)"
         )
+        notes.append(text.format(thanas=", ".join(missing)))
     return out, notes
 
 
@@ -175,7 +178,8 @@ def plan_from_layers(
         if len(incidents):
             last = pd.Timestamp(incidents[OCCURRED_AT].max())
             start = (last + pd.Timedelta(days=1)).date()
-            notes.append(f"the plan starts the day after the latest incident ({start})")
+            text = _("the plan starts the day after the latest incident ({start})")
+            notes.append(text.format(start=start))
         else:
             raise ParameterError(
                 "no start date and no incidents to take it from", fix="give the first day"

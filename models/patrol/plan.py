@@ -29,6 +29,7 @@ from pyproj import Transformer
 
 from geo.crs import WGS84, metric_crs_for_lonlat
 from geo.errors import ParameterError
+from geo.i18n import _, format_int, ngettext
 from models.checks import check_count, check_days
 from models.patrol.records import (
     FAIRNESS_BOUNDS,
@@ -93,13 +94,18 @@ def _slots_of_day(places: Sequence[Place], teams: Sequence[TeamSpec], weekday: i
 
 
 def _reason(place: Place, window: Window, must: bool, weekday_weight: float) -> str:
-    when = f"visit now: {window.label}"
+    # TRANSLATORS: {window} says why this time ("dispersal 13:30", "hour 18:00–19:00").
+    when = _("visit now: {window}").format(window=window.label)
     if place.kind == PLACE_HOTSPOT:
-        when += f" (hour weight {window.weight:.2f} of its peak)"
+        # TRANSLATORS: {when} is "visit now: ..."; {weight} a number from 0 to 1.
+        text = _("{when} (hour weight {weight} of its peak)")
+        when = text.format(when=when, weight=f"{window.weight:.2f}")
     if weekday_weight < 1:
-        when += f"; weekday weight {weekday_weight:.2f}"
+        text = _("{when}; weekday weight {weight}")
+        when = text.format(when=when, weight=f"{weekday_weight:.2f}")
     text = f"{place.why}; {when}"
-    return ("MUST-VISIT; " + text) if must else text
+    # TRANSLATORS: a stop the planner was told it must visit; {reason} is why it is a stop.
+    return _("MUST-VISIT; {reason}").format(reason=text) if must else text
 
 
 def _matches(place: Place, key: str) -> bool:
@@ -385,20 +391,24 @@ def _day_uncovered(
 ) -> list[Uncovered]:  # fmt: skip
     """Return the places due that day that no team visited, and why."""
     v = len(th.teams)
-    n_teams = f"{v} team{'s' if v != 1 else ''}"
     out = []
     for i, pl in enumerate(th.places):
         if visited_today[i] or pl.weekday_weights[d.weekday] <= 0:
             continue
         if not reachable[i]:
-            why = (
-                f"no team of {th.name} can reach it within its time windows and "
-                "shifts (travel time)"
+            text = _(
+                "no team of {thana} can reach it within its time windows and shifts (travel time)"
             )
+            why = text.format(thana=th.name)
         else:
-            why = f"the {n_teams}' shifts were full with stops of higher value"
+            text = ngettext(
+                "the {n} team's shifts were full with stops of higher value",
+                "the {n} teams' shifts were full with stops of higher value",
+                v,
+            )
+            why = text.format(n=format_int(v))
         if pl.place_id in must:
-            why = "MUST-VISIT place could not be visited: " + why
+            why = _("MUST-VISIT place could not be visited: {why}").format(why=why)
         out.append(Uncovered(d.day, pl, why))
     return out
 
@@ -411,11 +421,16 @@ def _never_covered(th: _Thana, start: dt.date, days: int) -> list[Uncovered]:
         if th.ever[i]:
             continue
         if all(pl.weekday_weights[w] <= 0 for w in weekdays):
-            why = "needs no patrol on any planned day (closed those days)"
+            why = _("needs no patrol on any planned day (closed those days)")
         elif not th.reachable_ever[i]:
-            why = "no team can reach it in its time windows (travel time, shifts)"
+            why = _("no team can reach it in its time windows (travel time, shifts)")
         else:
-            why = f"not visited on any of the {days} days: more teams or longer shifts"
+            text = ngettext(
+                "not visited on any of the {n} days: more teams or longer shifts",
+                "not visited on any of the {n} days: more teams or longer shifts",
+                days,
+            )
+            why = text.format(n=format_int(days))
         out.append(Uncovered(None, pl, why))
     return out
 
@@ -449,7 +464,8 @@ def _plan_thana(
     must: set[str],
 ) -> None:  # fmt: skip
     """Plan one thana day by day, adding its routes, uncovered places and notes to ``log``."""
-    log.notes.extend(f"{th.name}: {n}" for n in th.dist.notes)
+    # TRANSLATORS: a note about one thana's plan: the thana's name, then the note.
+    log.notes.extend(_("{thana}: {note}").format(thana=th.name, note=n) for n in th.dist.notes)
     for day in range(days):
         d = _solve_day(th, day, start + dt.timedelta(days=day), seed, p, must)
         log.solve.append(
@@ -462,7 +478,8 @@ def _plan_thana(
             }
         )
         if d.solution.status == NO_SOLUTION:
-            log.notes.append(f"{th.name} day {day + 1}: the solver found no plan")
+            text = _("{thana} day {day}: the solver found no plan")
+            log.notes.append(text.format(thana=th.name, day=day + 1))
         visited_today = np.zeros(len(th.places), dtype=bool)
         reachable = np.zeros(len(th.places), dtype=bool)
         for i in d.kept:
@@ -473,9 +490,22 @@ def _plan_thana(
         th.ever |= visited_today
         log.uncovered.extend(_day_uncovered(th, d, visited_today, reachable, must))
     if th.capped:
+        # TRANSLATORS: {capped} of {days} days; {kept} and {candidates} are numbers of stops.
+        text = ngettext(
+            "{thana}: on {capped} of {days} day only the {kept} most valuable of up to "
+            "{candidates} candidate stops were planned",
+            "{thana}: on {capped} of {days} days only the {kept} most valuable of up to "
+            "{candidates} candidate stops were planned",
+            days,
+        )
         log.notes.append(
-            f"{th.name}: on {len(th.capped)} of {days} days only the {MAX_SLOTS} most valuable "
-            f"of up to {max(th.capped)} candidate stops were planned"
+            text.format(
+                thana=th.name,
+                capped=len(th.capped),
+                days=days,
+                kept=MAX_SLOTS,
+                candidates=format_int(max(th.capped)),
+            )
         )
     log.uncovered.extend(_never_covered(th, start, days))
 

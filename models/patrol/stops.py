@@ -19,6 +19,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
+from geo.i18n import NP_, _, format_int, ngettext, pgettext, site_kind_name
 from geo.schema import DISPERSES_AT, KIND, NAME, OPENS_AT, STATUS, STUDENTS, VIEW_RADIUS_M
 from models import hotspots as hs
 from models.cctv.columns import DEFAULT_VIEW_RADIUS_M, WORKING
@@ -65,11 +66,11 @@ MINUTES_PER_DAY: Final = 24 * 60
 #: Words for site kinds in a sentence.
 _KIND_WORD: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "school": "school",
-        "college": "college",
-        "coaching-centre": "coaching centre",
-        "womens-training-centre": "women's training centre",
-        "hostel": "hostel",
+        "school": NP_("site in a reason", "school"),
+        "college": NP_("site in a reason", "college"),
+        "coaching-centre": NP_("site in a reason", "coaching centre"),
+        "womens-training-centre": NP_("site in a reason", "women's training centre"),
+        "hostel": NP_("site in a reason", "hostel"),
     }
 )
 
@@ -173,7 +174,9 @@ class Place:
                 if a > b:
                     continue
                 w = self.hour_weights[h % 24]
-                out.append(Window(a, b, w, f"hour {clock(h * 60)}–{clock(h * 60 + 60)}"))
+                span = f"{clock(h * 60)}–{clock(h * 60 + 60)}"
+                # TRANSLATORS: a visit window of one hour of the day ("hour 18:00–19:00").
+                out.append(Window(a, b, w, _("hour {window}").format(window=span)))
         for win in self.windows:
             for shift in (0, MINUTES_PER_DAY):  # a shift past midnight sees the next morning
                 a = max(win.start_min + shift, start_min)
@@ -328,11 +331,17 @@ def hotspot_places(
             others = tuple(n for n in all_names if n != name)
             why = str(row[hs.WHY])
             if others:
-                why += (
-                    f"; crosses thana lines (shared with {', '.join(others)}): this stop is "
-                    f"its part inside {name}"
+                # TRANSLATORS: {why} is the hotspot's reason, {thanas} the other thanas' names.
+                text = _(
+                    "{why}; crosses thana lines (shared with {thanas}): this stop is its part "
+                    "inside {thana}"
                 )
-            label = f"Hotspot {int(hid)}" + (f" near {near}" if near else "")
+                why = text.format(why=why, thanas=", ".join(others), thana=name)
+            if near:
+                # TRANSLATORS: the name of a patrol stop: a hotspot's number and a site near it.
+                label = _("Hotspot {id} near {site}").format(id=int(hid), site=near)
+            else:
+                label = _("Hotspot {id}").format(id=int(hid))
             places.append(
                 Place(
                     place_id=f"hotspot-{int(hid)}" + (f"@{name}" if others else ""),
@@ -411,7 +420,8 @@ def _nearby_hotspot(
         for qi, gi in zip(qq.tolist(), gg.tolist(), strict=True):
             if risks[gi] > near_risk[qi]:
                 near_risk[qi] = risks[gi]
-                near_name[qi] = f"hotspot {int(ids[gi])} (risk {risks[gi]:.2f})"
+                text = _("hotspot {id} (risk {risk})")
+                near_name[qi] = text.format(id=int(ids[gi]), risk=f"{risks[gi]:.2f}")
     return near_risk, near_name
 
 
@@ -424,16 +434,18 @@ def _site_windows(opens: Sequence[int], leaves: Sequence[int]) -> tuple[list[Win
                 t - DISPERSAL_BEFORE_MIN,
                 t + DISPERSAL_AFTER_MIN,
                 DISPERSAL_WEIGHT,
-                f"dispersal {clock(t)}",
+                # TRANSLATORS: a visit window: the time a school or college lets out.
+                _("dispersal {time}").format(time=clock(t)),
             )
         )
     for t in opens:
-        windows.append(Window(t - OPENING_BEFORE_MIN, t, OPENING_WEIGHT, f"opening {clock(t)}"))
+        label = _("opening {time}").format(time=clock(t))
+        windows.append(Window(t - OPENING_BEFORE_MIN, t, OPENING_WEIGHT, label))
     times = []
     if leaves:
-        times.append("disperses " + ", ".join(clock(t) for t in leaves))
+        times.append(_("disperses {times}").format(times=", ".join(clock(t) for t in leaves)))
     if opens:
-        times.append("opens " + ", ".join(clock(t) for t in opens))
+        times.append(_("opens {times}").format(times=", ".join(clock(t) for t in opens)))
     return windows, times
 
 
@@ -457,15 +469,18 @@ def _site_risk(
     """Return a site's risk (at most 1) and the reasons that make it up."""
     share = 0.0 if math.isnan(n_students) else min(1.0, n_students / SITE_STUDENTS_SATURATION)
     risk = SITE_BASE_RISK + SITE_STUDENTS_RISK * share
-    parts = [_KIND_WORD.get(kind, kind)]
+    word = _KIND_WORD.get(kind)
+    parts = [pgettext("site in a reason", word) if word is not None else site_kind_name(kind)]
     if not math.isnan(n_students):
-        parts.append(f"{int(n_students):,} students")
+        n = int(n_students)
+        parts.append(ngettext("{n} student", "{n} students", n).format(n=format_int(n)))
     if not seen:
         risk += SITE_NO_CAMERA_RISK
-        parts.append("no working camera sees it")
+        parts.append(_("no working camera sees it"))
     if near_name is not None:
         risk += SITE_HOTSPOT_RISK * near_risk
-        parts.append(f"within {SITE_HOTSPOT_RADIUS_M:g} m of {near_name}")
+        text = _("within {radius} m of {hotspot}")
+        parts.append(text.format(radius=f"{SITE_HOTSPOT_RADIUS_M:g}", hotspot=near_name))
     return min(1.0, float(risk)), parts
 
 
@@ -518,10 +533,14 @@ def site_places(
     timed = np.array([bool(o or d) for o, d in zip(opens, leaves, strict=True)])
     untimed = int((candidates & ~timed).sum())
     if untimed:
-        notes.append(
-            f"{untimed} schools/colleges/coaching centres/hostels have no opening or dispersal "
-            "time and are not patrol stops of their own (add opens_at/disperses_at)"
+        text = ngettext(
+            "{n} schools/colleges/coaching centres/hostels have no opening or dispersal time "
+            "and are not patrol stops of their own (add opens_at/disperses_at)",
+            "{n} schools/colleges/coaching centres/hostels have no opening or dispersal time "
+            "and are not patrol stops of their own (add opens_at/disperses_at)",
+            untimed,
         )
+        notes.append(text.format(n=format_int(untimed)))
     chosen = np.flatnonzero(candidates & timed)
     if chosen.size == 0:
         return [], notes
@@ -532,7 +551,12 @@ def site_places(
     thana_of = _thana_of_sites(pts, thanas, crs)
     outside = int(sum(t is None for t in thana_of))
     if outside:
-        notes.append(f"{outside} timed sites lie outside every thana polygon and are not stops")
+        text = ngettext(
+            "{n} timed sites lie outside every thana polygon and are not stops",
+            "{n} timed sites lie outside every thana polygon and are not stops",
+            outside,
+        )
+        notes.append(text.format(n=format_int(outside)))
     seen = _working_camera_sees(xy, cctv, crs)
     near_risk, near_name = _nearby_hotspot(pts, hotspots, crs)
     students = _students(sub)
@@ -570,5 +594,5 @@ def site_places(
             )
         )
     if closed_sunday:
-        notes.append("schools, colleges and coaching centres are assumed closed on Sundays")
+        notes.append(_("schools, colleges and coaching centres are assumed closed on Sundays"))
     return places, notes

@@ -15,6 +15,7 @@ from typing import Any, Final
 import pandas as pd
 
 from geo.errors import InputFileError, InputTooLargeError, ParameterError
+from geo.i18n import _, ngettext, patrol_mode_name
 
 logger = logging.getLogger(__name__)
 
@@ -552,17 +553,25 @@ def resolve_teams(
             chosen.extend(default_teams(name, per_thana=per_thana))
             defaulted.append(name)
     if defaulted:
+        # TRANSLATORS: a default shift: "08:00–14:00 by foot (4 km/h)".
+        shift = _("{start}–{end} by {mode} ({speed} km/h)")
         shifts = "; ".join(
-            f"{s}–{e} by {m} ({MODE_SPEED_KMH[m]:g} km/h)"
+            shift.format(start=s, end=e, mode=patrol_mode_name(m), speed=f"{MODE_SPEED_KMH[m]:g}")
             for s, e, m in (DEFAULT_SHIFTS * per_thana)[:per_thana]
         )
-        which = "every thana" if len(defaulted) == len(names) else ", ".join(defaulted)
-        notes.append(
-            f"no teams file entry for {which}: {per_thana} default teams each ({shifts}), "
-            "starting and ending at the police station"
+        which = _("every thana") if len(defaulted) == len(names) else ", ".join(defaulted)
+        # TRANSLATORS: {which} is "every thana" or a list of thana names; {shifts} the shifts.
+        text = ngettext(
+            "no teams file entry for {which}: {n} default team each ({shifts}), starting and "
+            "ending at the police station",
+            "no teams file entry for {which}: {n} default teams each ({shifts}), starting and "
+            "ending at the police station",
+            per_thana,
         )
+        notes.append(text.format(which=which, n=per_thana, shifts=shifts))
     if unknown:
-        notes.append("teams of thanas not planned were left out: " + ", ".join(unknown))
+        text = _("teams of thanas not planned were left out: {thanas}")
+        notes.append(text.format(thanas=", ".join(unknown)))
     _check_unique(chosen, where="teams")
     return Teams(teams=tuple(chosen), defaults_used=tuple(notes))
 

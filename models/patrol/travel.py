@@ -19,6 +19,7 @@ from scipy.spatial.distance import cdist
 
 from geo.crs import WGS84
 from geo.errors import InputFileError, ParameterError
+from geo.i18n import format_int, ngettext
 from models.arrays import FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
@@ -443,13 +444,28 @@ def road_distances(
     np.fill_diagonal(dist, 0.0)
     notes: list[str] = []
     if broken.any():
+        text = ngettext(
+            "{n} of {total} stop pairs are not connected by the road graph; they use the "
+            "straight line × {factor}",
+            "{n} of {total} stop pairs are not connected by the road graph; they use the "
+            "straight line × {factor}",
+            int(broken.size),
+        )
         notes.append(
-            f"{int(broken.sum())} of {broken.size} stop pairs are not connected by the road "
-            f"graph; they use the straight line × {factor:g}"
+            text.format(
+                n=format_int(int(broken.sum())),
+                total=format_int(int(broken.size)),
+                factor=f"{factor:g}",
+            )
         )
     far = int((snap_m > 500).sum())
     if far:
-        notes.append(f"{far} stops are more than 500 m from the nearest road of the graph")
+        text = ngettext(
+            "{n} stops are more than 500 m from the nearest road of the graph",
+            "{n} stops are more than 500 m from the nearest road of the graph",
+            far,
+        )
+        notes.append(text.format(n=format_int(far)))
     return Distances(
         distance_m=dist,
         method=ROAD,

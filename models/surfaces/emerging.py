@@ -53,6 +53,7 @@ import pandas as pd
 import pymannkendall as mk
 
 from geo.errors import ParameterError
+from geo.i18n import NP_, _, ngettext, pgettext
 from geo.schema import OCCURRED_AT
 from models.arrays import BoolArray
 from models.surfaces.grid import (
@@ -70,23 +71,23 @@ logger = logging.getLogger(__name__)
 
 
 # ---- patterns (ArcGIS's names) ----
-NO_PATTERN: Final = "No Pattern Detected"
-NEW_HOT: Final = "New Hot Spot"
-CONSECUTIVE_HOT: Final = "Consecutive Hot Spot"
-INTENSIFYING_HOT: Final = "Intensifying Hot Spot"
-PERSISTENT_HOT: Final = "Persistent Hot Spot"
-DIMINISHING_HOT: Final = "Diminishing Hot Spot"
-SPORADIC_HOT: Final = "Sporadic Hot Spot"
-OSCILLATING_HOT: Final = "Oscillating Hot Spot"
-HISTORICAL_HOT: Final = "Historical Hot Spot"
-NEW_COLD: Final = "New Cold Spot"
-CONSECUTIVE_COLD: Final = "Consecutive Cold Spot"
-INTENSIFYING_COLD: Final = "Intensifying Cold Spot"
-PERSISTENT_COLD: Final = "Persistent Cold Spot"
-DIMINISHING_COLD: Final = "Diminishing Cold Spot"
-SPORADIC_COLD: Final = "Sporadic Cold Spot"
-OSCILLATING_COLD: Final = "Oscillating Cold Spot"
-HISTORICAL_COLD: Final = "Historical Cold Spot"
+NO_PATTERN: Final = NP_("emerging pattern", "No Pattern Detected")
+NEW_HOT: Final = NP_("emerging pattern", "New Hot Spot")
+CONSECUTIVE_HOT: Final = NP_("emerging pattern", "Consecutive Hot Spot")
+INTENSIFYING_HOT: Final = NP_("emerging pattern", "Intensifying Hot Spot")
+PERSISTENT_HOT: Final = NP_("emerging pattern", "Persistent Hot Spot")
+DIMINISHING_HOT: Final = NP_("emerging pattern", "Diminishing Hot Spot")
+SPORADIC_HOT: Final = NP_("emerging pattern", "Sporadic Hot Spot")
+OSCILLATING_HOT: Final = NP_("emerging pattern", "Oscillating Hot Spot")
+HISTORICAL_HOT: Final = NP_("emerging pattern", "Historical Hot Spot")
+NEW_COLD: Final = NP_("emerging pattern", "New Cold Spot")
+CONSECUTIVE_COLD: Final = NP_("emerging pattern", "Consecutive Cold Spot")
+INTENSIFYING_COLD: Final = NP_("emerging pattern", "Intensifying Cold Spot")
+PERSISTENT_COLD: Final = NP_("emerging pattern", "Persistent Cold Spot")
+DIMINISHING_COLD: Final = NP_("emerging pattern", "Diminishing Cold Spot")
+SPORADIC_COLD: Final = NP_("emerging pattern", "Sporadic Cold Spot")
+OSCILLATING_COLD: Final = NP_("emerging pattern", "Oscillating Cold Spot")
+HISTORICAL_COLD: Final = NP_("emerging pattern", "Historical Cold Spot")
 HOT_PATTERNS: Final = (
     NEW_HOT, CONSECUTIVE_HOT, INTENSIFYING_HOT, PERSISTENT_HOT, DIMINISHING_HOT, SPORADIC_HOT,
     OSCILLATING_HOT, HISTORICAL_HOT,
@@ -97,6 +98,21 @@ COLD_PATTERNS: Final = (
 )  # fmt: skip
 #: Every pattern: no pattern, the hot ones, the cold ones.
 PATTERNS: Final = (NO_PATTERN, *HOT_PATTERNS, *COLD_PATTERNS)
+
+
+def pattern_name(pattern: object) -> str:
+    """Return an emerging-trend pattern as people read it, in the current language.
+
+    The stored value (:data:`PATTERN`) stays English; an unknown value is shown as it is.
+
+    Examples
+    --------
+    >>> pattern_name(NEW_HOT)
+    'New Hot Spot'
+    """
+    return pgettext("emerging pattern", str(pattern))
+
+
 #: ArcGIS's CATEGORY codes: 1..8 hot (new … historical), -1..-8 cold, 0 no pattern.
 PATTERN_CODES: Final = {
     NO_PATTERN: 0,
@@ -319,11 +335,17 @@ def time_bin_edges(
         n_bins = int((stop - first) // length)
         edges = pd.DatetimeIndex([stop - length * (n_bins - k) for k in range(n_bins + 1)])
     if len(edges) - 1 < MIN_BINS:
+        n_fit = max(len(edges) - 1, 0)
+        # TRANSLATORS: {bin} is a length of time such as 'M' (monthly) or '14D'; then dates.
+        what = ngettext(
+            "only {n} whole time bins of {bin} fit between {first} and {last}",
+            "only {n} whole time bins of {bin} fit between {first} and {last}",
+            n_fit,
+        )
         raise ParameterError(
-            f"only {max(len(edges) - 1, 0)} whole time bins of {bin!r} fit between "
-            f"{first.date()} and {last.date()}",
-            why=f"a trend needs at least {MIN_BINS} bins (ten or more are advised)",
-            fix="use a shorter bin or a longer date range",
+            what.format(n=n_fit, bin=repr(bin), first=first.date(), last=last.date()),
+            why=_("a trend needs at least {n} bins (ten or more are advised)").format(n=MIN_BINS),
+            fix=_("use a shorter bin or a longer date range"),
         )
     return edges
 

@@ -41,6 +41,7 @@ from scipy.stats import false_discovery_control
 
 from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
+from geo.i18n import pgettext
 from models.arrays import FloatArray, IntArray, StrArray
 from models.surfaces.grid import (
     CELL_ID,
@@ -100,6 +101,30 @@ def confidence_label(hot: bool, alpha: float) -> str:
     ('hot-99', 'cold-90')
     """
     return f"{'hot' if hot else 'cold'}-{round(100 * (1 - alpha), 6):g}"
+
+
+def class_name(label: object) -> str:
+    """Return a significance class (``"hot-99"``) as people read it, in the current language.
+
+    The stored class (:data:`GI_CLASS`) stays as it is; English shows it unchanged, Hindi in
+    words (``"हॉटस्पॉट (99% विश्वास)"``). An unknown value is shown as it is.
+
+    Examples
+    --------
+    >>> class_name(HOT_99), class_name(NOT_SIGNIFICANT), class_name("warm-80")
+    ('hot-99', 'not-significant', 'warm-80')
+    """
+    text = str(label)
+    if text == NOT_SIGNIFICANT:
+        return pgettext("significance class", "not-significant")
+    side, sep, level = text.partition("-")
+    if not sep or side not in ("hot", "cold"):
+        return text
+    # TRANSLATORS: a cell significantly hotter than its surroundings; {level} is 90, 95 or 99.
+    hot = pgettext("significance class", "hot-{level}")
+    # TRANSLATORS: a cell significantly colder than its surroundings; {level} is 90, 95 or 99.
+    cold = pgettext("significance class", "cold-{level}")
+    return (hot if side == "hot" else cold).format(level=level)
 
 
 def _check_alpha(alpha: Sequence[float] | float) -> tuple[float, ...]:
