@@ -90,7 +90,8 @@ def _add_edge(app: FastAPI, cfg: ServiceSettings, audit_log: AuditLog) -> None:
     3. ``AuditMiddleware``: the request is recorded, a ``413`` too;
     4. ``BodyLimit``: an oversize body is refused before routing, authentication or any
        handler reads it;
-    5. the routes (FastAPI's exception handling inside).
+    5. ``RequestLanguage`` (added by :func:`create_app`): the request runs in its language;
+    6. the routes (FastAPI's exception handling inside).
     """
     app.add_middleware(
         BodyLimit, max_body_bytes=cfg.max_body_bytes, max_upload_bytes=cfg.max_upload_bytes

@@ -25,11 +25,11 @@ _BEARER: Final = "bearer "
 
 
 def _query_lang(scope: Scope) -> Lang | None:
-    """Return the language ``?lang=`` names; ``None`` when missing or invalid (:func:`lang_query`)."""
+    """Return the language ``?lang=`` names; ``None`` if missing or invalid (:func:`lang_query`)."""
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True):
         if name == LANG_PARAM:
-            return value if value in LANGS else None  # type: ignore[return-value]
+            return value if value in LANGS else None
     return None
 
 

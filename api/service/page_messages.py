@@ -20,7 +20,7 @@ Extracted = tuple[int, str, tuple[str, ...], list[str]]
 
 
 def normalise(text: str) -> str:
-    """Return a text with its whitespace collapsed, as the page's ``app.js`` reads the msgid.
+    r"""Return a text with its whitespace collapsed, as the page's ``app.js`` reads the msgid.
 
     Examples
     --------

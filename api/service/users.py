@@ -464,9 +464,7 @@ class UserStore:
         logger.info("user %s (%s) %s", name, role.value, "reset" if row else "added")
         disabled = bool(row[0]) if row is not None else False
         lang = _saved_lang(row[1]) if row is not None else None
-        return User(
-            name, role, thana, created, disabled=disabled, token_version=stamp, lang=lang
-        )
+        return User(name, role, thana, created, disabled=disabled, token_version=stamp, lang=lang)
 
     def update(
         self,

@@ -1,4 +1,4 @@
-"""``GET /i18n/{lang}.json``: the page's texts in a language, from the project's ``.po`` catalogue."""
+"""``GET /i18n/{lang}.json``: the page's texts in a language, from the project's ``.po`` file."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _is_page_message(locations: list[tuple[str, int | None]], context: str | Non
 
 @functools.cache
 def catalogue(lang: Lang) -> dict[str, Any]:
-    """Return the page's catalogue of ``lang``: its texts and the vocabularies' names.
+    r"""Return the page's catalogue of ``lang``: its texts and the vocabularies' names.
 
     Parameters
     ----------
@@ -54,14 +54,15 @@ def catalogue(lang: Lang) -> dict[str, Any]:
         po = read_po(handle, locale=lang, domain=DOMAIN)
     messages: dict[str, str | list[str]] = {}
     for message in list(po)[1:]:
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        raw = message.string
+        strings = [str(s) for s in raw] if isinstance(raw, tuple | list) else [str(raw or "")]
         if message.fuzzy or not all(strings):
             continue
         if not _is_page_message(list(message.locations), message.context):
             continue
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        msgid = str(message.id[0] if isinstance(message.id, tuple | list) else message.id)
         key = msgid if message.context is None else message.context + CONTEXT_SEPARATOR + msgid
-        messages[key] = list(strings) if message.pluralizable else strings[0]
+        messages[key] = strings if message.pluralizable else strings[0]
     logger.debug("page catalogue %s: %d messages", lang, len(messages))
     return {"lang": lang, "plural": po.plural_expr, "messages": dict(sorted(messages.items()))}
 
