@@ -24,7 +24,7 @@ def normalise(text: str) -> str:
 
     Examples
     --------
-    >>> normalise("  Routes and\\n   sheets ")
+    >>> normalise("  Routes and\n   sheets ")
     'Routes and sheets'
     """
     return " ".join(text.split())
