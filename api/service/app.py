@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -18,6 +18,7 @@ from api.service.cache import ResultCache, StoreVersion
 from api.service.deps import ServiceState
 from api.service.errors import install_error_handlers
 from api.service.headers import DOCUMENT_CSP, SecurityHeaders, map_csp
+from api.service.lang import RequestLanguage, lang_query
 from api.service.limits import BodyLimit
 from api.service.routes import (
     audit,
@@ -29,6 +30,7 @@ from api.service.routes import (
     emerging,
     health,
     hotspots,
+    i18n,
     maps,
     patrol,
     significance,
@@ -88,7 +90,8 @@ def _add_edge(app: FastAPI, cfg: ServiceSettings, audit_log: AuditLog) -> None:
     3. ``AuditMiddleware``: the request is recorded, a ``413`` too;
     4. ``BodyLimit``: an oversize body is refused before routing, authentication or any
        handler reads it;
-    5. the routes (FastAPI's exception handling inside).
+    5. ``RequestLanguage`` (added by :func:`create_app`): the request runs in its language;
+    6. the routes (FastAPI's exception handling inside).
     """
     app.add_middleware(
         BodyLimit, max_body_bytes=cfg.max_body_bytes, max_upload_bytes=cfg.max_upload_bytes
@@ -185,14 +188,16 @@ def create_app(
         patrol,
         audit,
         user_admin,
-        web,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(lang_query)])  # ?lang=hi|en
+    app.include_router(i18n.router)
+    app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     assets = maps_asset_dir()
     if assets is not None:
         app.mount(maps.ASSET_PREFIX, StaticFiles(directory=assets), name="assets")
         app.include_router(docs.router)  # Swagger UI needs the vendored swagger-ui-dist
+    app.add_middleware(RequestLanguage)  # innermost: every request runs in its language
     _add_edge(app, cfg, audit_log)
     logger.info("service on store %s (users %s)", store.location, users_file)
     return app

@@ -1,4 +1,4 @@
-"""Result cache of the service: keyed by store version, route, parameters and thana scope (LRU)."""
+"""Result cache of the service: keyed by store version, route, parameters, scope, language (LRU)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
+from geo.i18n import Lang, current_lang
 from geo.store import Store
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,15 @@ class CacheKey:
         The normalised parameters, sorted ``(name, value)`` pairs.
     scope : str or None
         The thana the result is limited to (``None``: every thana).
+    lang : {"hi", "en"}
+        The language of the result's texts (hotspot ``why``, reasons, notes, maps).
     """
 
     version: int
     route: str
     params: tuple[tuple[str, Hashable], ...]
     scope: str | None
+    lang: Lang = "en"
 
 
 #: Bodies smaller than this are sent as they are.
@@ -79,7 +83,13 @@ def _normal(value: Any) -> Hashable:
     return str(value)
 
 
-def make_key(version: int, route: str, params: Mapping[str, Any], scope: str | None) -> CacheKey:
+def make_key(
+    version: int,
+    route: str,
+    params: Mapping[str, Any],
+    scope: str | None,
+    lang: Lang | None = None,
+) -> CacheKey:
     """Build a :class:`CacheKey` from raw parameters.
 
     Parameters
@@ -92,6 +102,9 @@ def make_key(version: int, route: str, params: Mapping[str, Any], scope: str | N
         Parameter name → value; ``None`` values and empty lists count as "not given".
     scope : str or None
         Thana scope.
+    lang : {"hi", "en"}, optional
+        Language of the result's texts; default the current one (the request's,
+        :class:`api.service.lang.RequestLanguage`), so every result is cached per language.
 
     Returns
     -------
@@ -104,7 +117,7 @@ def make_key(version: int, route: str, params: Mapping[str, Any], scope: str | N
             if value is not None and value != [] and value != ()
         )
     )
-    return CacheKey(version, route, items, scope)
+    return CacheKey(version, route, items, scope, lang if lang is not None else current_lang())
 
 
 class ResultCache(Generic[T]):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from geo.errors import ParameterError, SettingsError, StoreError
+from geo.i18n import Lang, parse_lang
 from geo.store import is_database_url
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     created_at TEXT NOT NULL,
     disabled INTEGER NOT NULL DEFAULT 0,
-    token_version INTEGER NOT NULL DEFAULT 0
+    token_version INTEGER NOT NULL DEFAULT 0,
+    lang TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -76,8 +78,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 _ADDED_COLUMNS: Final = (
     ("disabled", "INTEGER NOT NULL DEFAULT 0"),
     ("token_version", "INTEGER NOT NULL DEFAULT 0"),
+    ("lang", "TEXT"),
 )
-_COLUMNS: Final = "name, role, thana, created_at, disabled, token_version"
+_COLUMNS: Final = "name, role, thana, created_at, disabled, token_version, lang"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ class User:
         role, thana, disabled), which ends every token issued before. Random rather than a
         counter, so that a removed and re-added name never revives the old name's tokens.
         Not part of equality.
+    lang : {"hi", "en"} or None
+        The language the user chose for the page and the service's texts (``None``: no
+        choice; the browser's ``Accept-Language`` or the setting decides). Not part of equality.
     """
 
     name: str
@@ -108,6 +114,7 @@ class User:
     created_at: str = ""
     disabled: bool = False
     token_version: int = field(default=0, compare=False, repr=False)
+    lang: Lang | None = field(default=None, compare=False)
 
     @property
     def may_upload(self) -> bool:
@@ -197,7 +204,18 @@ def _user(row: tuple[Any, ...]) -> User:
         created_at=str(row[3]),
         disabled=bool(row[4]),
         token_version=int(row[5]),
+        lang=_saved_lang(row[6]),
     )
+
+
+def _saved_lang(value: object) -> Lang | None:
+    """Return a stored language (``None`` for none, or a value this version does not speak)."""
+    if value is None:
+        return None
+    try:
+        return parse_lang(str(value))
+    except ParameterError:
+        return None
 
 
 def _check_password(password: str) -> None:
@@ -424,7 +442,9 @@ class UserStore:
         encoded = hash_password(password)
         stamp = _new_stamp()
         with self._tx() as conn:
-            row = conn.execute("SELECT disabled FROM users WHERE name = ?", (name,)).fetchone()
+            row = conn.execute(
+                "SELECT disabled, lang FROM users WHERE name = ?", (name,)
+            ).fetchone()
             if row is not None and not replace:
                 raise ParameterError(
                     f"user {name!r} already exists", fix="choose another name or use --replace"
@@ -443,7 +463,8 @@ class UserStore:
                 )
         logger.info("user %s (%s) %s", name, role.value, "reset" if row else "added")
         disabled = bool(row[0]) if row is not None else False
-        return User(name, role, thana, created, disabled=disabled, token_version=stamp)
+        lang = _saved_lang(row[1]) if row is not None else None
+        return User(name, role, thana, created, disabled=disabled, token_version=stamp, lang=lang)
 
     def update(
         self,
@@ -505,8 +526,46 @@ class UserStore:
             )
         logger.info("user %s changed (sessions ended)", name)
         return User(
-            name, new_role, new_thana, current.created_at, new_disabled, token_version=stamp
+            name,
+            new_role,
+            new_thana,
+            current.created_at,
+            new_disabled,
+            token_version=stamp,
+            lang=current.lang,
         )
+
+    def set_lang(self, name: str, lang: str | None) -> User:
+        """Save the language a user chose (``None`` forgets it); their sessions go on.
+
+        Parameters
+        ----------
+        name : str
+        lang : str or None
+            Anything :func:`geo.i18n.parse_lang` reads (``"hi"``, ``"en"``), or ``None``.
+
+        Returns
+        -------
+        User
+            As stored afterwards.
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            For an unknown user or language.
+        """
+        chosen = None if lang is None else parse_lang(lang)
+        with self._tx() as conn:
+            changed = conn.execute(
+                "UPDATE users SET lang = ? WHERE name = ?", (chosen, name)
+            ).rowcount
+        if not changed:
+            raise _unknown(name)
+        user = self.get(name)
+        if user is None:  # removed in between
+            raise _unknown(name)
+        logger.info("user %s: language %s", name, chosen or "(not chosen)")
+        return user
 
     def disable(self, name: str) -> User:
         """Disable a user: they cannot log in and their tokens stop working.

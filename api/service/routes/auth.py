@@ -15,6 +15,7 @@ from api.service.deps import CurrentUser, State, oauth2_scheme, user_from_token
 from api.service.errors import AuthenticationError
 from api.service.throttle import LoginThrottle
 from api.service.users import User
+from geo.i18n import Lang
 
 #: What the audit log records as the user of a login with a name that is no user's.
 UNKNOWN_LOGIN: Final = "(unknown name)"
@@ -52,6 +53,21 @@ class Me(UserOut):
     all_thanas: bool
     categories: list[str] = Field(examples=[["eve-teasing", "stalking"]])
     map_tiles: bool = Field(description="Whether maps have a base layer (SHAKTI_TILES).")
+    lang: Lang | None = Field(
+        default=None,
+        description="The language the user chose (`PATCH /auth/me`); null: none chosen.",
+        examples=["hi"],
+    )
+
+
+class MeChange(BaseModel):
+    """What a user may change about themselves."""
+
+    lang: Lang | None = Field(
+        description="`hi` (हिन्दी) or `en` (English): the language of the page and of the "
+        "service's texts when a request has no `?lang=`; null forgets the choice.",
+        examples=["hi"],
+    )
 
 
 def _user_out(user: User) -> UserOut:
@@ -128,16 +144,27 @@ def login(
     )
 
 
-@router.get("/me", summary="The logged-in user")
-async def me(user: CurrentUser, state: State) -> Me:
-    """Return the user, their role and thana, and the deployment's incident categories."""
+def _me(user: User, state: State) -> Me:
     return Me(
         **_user_out(user).model_dump(),
         may_upload=user.may_upload,
         all_thanas=user.all_thanas,
         categories=list(state.settings.categories),
         map_tiles=bool((state.settings.tiles or "").strip().lower() not in ("", "none", "off")),
+        lang=user.lang,
     )
+
+
+@router.get("/me", summary="The logged-in user")
+async def me(user: CurrentUser, state: State) -> Me:
+    """Return the user, their role, thana and language, and the deployment's categories."""
+    return _me(user, state)
+
+
+@router.patch("/me", summary="Change the logged-in user's language")
+def change_me(change: MeChange, user: CurrentUser, state: State) -> Me:
+    """Save the user's language (their sessions go on); the page uses it on every device."""
+    return _me(state.users.set_lang(user.name, change.lang), state)
 
 
 @router.post("/logout", status_code=204, summary="Log out (end every session of the user)")

@@ -2,11 +2,172 @@
 // Vanilla JavaScript, no build step, nothing loaded from another site. The bearer token is kept
 // in sessionStorage (gone when the tab closes); the map <iframe> is authenticated by the
 // HttpOnly cookie that POST /auth/token sets for /maps.
+//
+// Texts (docs/i18n.md): every text shown is English marked _("..."), ngettext(...),
+// pgettext(...), N_/NP_ (Babel's JavaScript extractor), or an HTML element marked data-i18n;
+// the page loads its catalogue from GET /i18n/{lang}.json before it shows anything, and asks
+// the service for data with ?lang= so that server texts (why, reasons) match.
 "use strict";
 
 const TOKEN_KEY = "shakti.token";
+const LANG_KEY = "shakti.lang";
+const LANGS = ["hi", "en"];
+const CONTEXT = "\u0004"; // context + CONTEXT + msgid: a key of the catalogue's messages
 const $ = (id) => document.getElementById(id);
 let me = null; // the logged-in user (GET /auth/me)
+let lang = "en"; // the page's language
+let messages = {}; // msgid → text (or plural forms) in `lang`; English: the msgids themselves
+let shown = { plan: null, users: null }; // shown again when the language changes
+
+// ---- texts ----
+
+function lookup(key) {
+  return Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : undefined;
+}
+
+function _(msgid) {
+  const text = lookup(msgid);
+  return typeof text === "string" ? text : msgid;
+}
+
+function pgettext(context, msgid) {
+  const text = lookup(context + CONTEXT + msgid);
+  return typeof text === "string" ? text : msgid;
+}
+
+function locale() {
+  return lang === "hi" ? "hi-IN" : "en-IN"; // Indian grouping (1,00,000), Latin digits
+}
+
+function ngettext(singular, plural, n) {
+  // both languages have two forms: CLDR "one" (en: 1; hi: 0 and 1) is the first
+  const index = new Intl.PluralRules(locale()).select(n) === "one" ? 0 : 1;
+  const forms = lookup(singular);
+  if (Array.isArray(forms)) return forms[Math.min(index, forms.length - 1)];
+  return index === 0 ? singular : plural;
+}
+
+function N_(msgid) {
+  return msgid; // marks a text for extraction; translated where it is shown
+}
+
+function NP_(context, msgid) {
+  return msgid;
+}
+
+// A stored key of a vocabulary (category, trend, role...) in the page's language.
+function term(context, key) {
+  return key === null || key === undefined ? "" : pgettext(context, String(key));
+}
+
+function format(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole);
+}
+
+function num(value, digits = 0) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "–";
+  return new Intl.NumberFormat(locale(), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+function pct(value) {
+  return typeof value === "number" ? num(Math.round(100 * value)) + "%" : "–";
+}
+
+function day(iso) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso || "") ? iso.split("-").reverse().join("-") : iso || "";
+}
+
+const RESOURCE_NAMES = {
+  vehicles: N_("vehicles"),
+  women_staff: N_("women staff"),
+  rooms: N_("rooms"),
+  toilets: N_("toilets"),
+  computers: N_("computers"),
+  phones: N_("phones"),
+};
+
+const originals = new WeakMap(); // element → its English text and attributes (the msgids)
+
+function words(text) {
+  return (text || "").split(/\s+/).filter(Boolean).join(" ");
+}
+
+function translatePage() {
+  for (const el of document.querySelectorAll("[data-i18n], [data-i18n-attrs]")) {
+    let original = originals.get(el);
+    if (!original) {
+      original = { text: el.hasAttribute("data-i18n") ? words(el.textContent) : "", attrs: {} };
+      for (const name of words(el.dataset.i18nAttrs).split(" ").filter(Boolean)) {
+        original.attrs[name] = words(el.getAttribute(name));
+      }
+      originals.set(el, original);
+    }
+    const context = el.dataset.i18nContext;
+    const translated = (msgid) => (context ? term(context, msgid) : _(msgid));
+    if (original.text) el.textContent = translated(original.text);
+    for (const [name, msgid] of Object.entries(original.attrs)) el.setAttribute(name, translated(msgid));
+  }
+  document.documentElement.lang = lang;
+  for (const button of document.querySelectorAll(".lang-switch button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
+  }
+}
+
+async function loadLang(next) {
+  const chosen = LANGS.includes(next) ? next : "en";
+  try {
+    const response = await fetch("/i18n/" + chosen + ".json");
+    if (!response.ok) throw new Error(String(response.status));
+    messages = (await response.json()).messages || {};
+    lang = chosen;
+  } catch (err) {
+    messages = {};
+    lang = "en"; // without a catalogue the page reads in English
+  }
+  translatePage();
+}
+
+function initialLang() {
+  const stored = localStorage.getItem(LANG_KEY);
+  if (LANGS.includes(stored)) return stored;
+  for (const tag of navigator.languages || []) {
+    const base = tag.toLowerCase().split(/[-_]/)[0];
+    if (LANGS.includes(base)) return base;
+  }
+  return "en";
+}
+
+async function switchLang(event) {
+  const button = event.target.closest("button[data-lang]");
+  if (!button || button.dataset.lang === lang) return;
+  await loadLang(button.dataset.lang);
+  localStorage.setItem(LANG_KEY, lang);
+  if (!me) return;
+  api("/auth/me", {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ lang }),
+  }).catch(() => undefined); // the choice follows the user to other devices
+  rerender();
+}
+
+// Everything shown again in the new language; server texts (why, maps) are asked for again.
+function rerender() {
+  fillMe();
+  if (shown.users) fillUsers(shown.users);
+  if (shown.plan) fillPatrol(shown.plan);
+  refresh().catch(() => undefined);
+}
+
+function withLang(path) {
+  const url = new URL(path, window.location.origin);
+  url.searchParams.set("lang", lang);
+  return url.pathname + url.search;
+}
 
 function token() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -20,16 +181,16 @@ function problemText(body, status) {
   if (body && typeof body === "object" && body.detail) {
     return body.detail + (body.fix ? " — " + body.fix : "");
   }
-  return "request failed (" + status + ")";
+  return format(_("request failed ({status})"), { status });
 }
 
 async function api(path, options = {}) {
   const headers = Object.assign({}, options.headers || {});
   if (token()) headers.Authorization = "Bearer " + token();
-  const response = await fetch(path, Object.assign({}, options, { headers }));
+  const response = await fetch(withLang(path), Object.assign({}, options, { headers }));
   if (response.status === 401) {
     logout();
-    throw new Error("your session has ended: please log in again");
+    throw new Error(_("your session has ended: please log in again"));
   }
   const type = response.headers.get("content-type") || "";
   const body = type.includes("json") ? await response.json() : await response.text();
@@ -64,11 +225,11 @@ function fillTable(collection, underserved) {
     const p = feature.properties;
     const row = document.createElement("tr");
     cell(row, underserved ? p.underserved_rank : p.risk_rank);
-    cell(row, p.incidents);
+    cell(row, num(p.incidents));
     cell(row, p.primary_thana + (p.cross_thana ? " +" : ""));
-    cell(row, (p.day_pattern || "") + " " + (p.peak_hours || ""));
-    cell(row, p.trend);
-    cell(row, typeof p.risk_score === "number" ? p.risk_score.toFixed(2) : "");
+    cell(row, term("day pattern", p.day_pattern) + " " + (p.peak_hours || ""));
+    cell(row, term("trend", p.trend));
+    cell(row, typeof p.risk_score === "number" ? num(p.risk_score, 2) : "");
     cell(row, underserved && p.underserved_reason ? p.underserved_reason + "; " + p.why : p.why);
     body.appendChild(row);
   }
@@ -76,8 +237,9 @@ function fillTable(collection, underserved) {
   const selected = (meta.selection && meta.selection.incidents) || 0;
   const n = collection.features.length;
   $("hotspots-caption").textContent =
-    n + (n === 1 ? " hotspot" : " hotspots") + " among " + selected + " selected incidents" +
-    (n ? "" : " (try a larger radius or fewer incidents per core)");
+    format(ngettext("{n} hotspot among {selected} selected incidents",
+      "{n} hotspots among {selected} selected incidents", n), { n: num(n), selected: num(selected) }) +
+    (n ? "" : " " + _("(try a larger radius or fewer incidents per core)"));
 }
 
 function fillScorecard(card) {
@@ -88,18 +250,26 @@ function fillScorecard(card) {
     return;
   }
   const title = document.createElement("h2");
-  title.textContent = "Thana " + card.thana + (card.zone ? " (" + card.zone + " zone)" : "");
+  title.textContent = card.zone
+    ? format(_("Thana {thana} ({zone} zone)"), { thana: card.thana, zone: card.zone })
+    : format(_("Thana {thana}"), { thana: card.thana });
   const list = document.createElement("ul");
+  const resources = Object.entries(card.resources)
+    .map(([k, v]) => _(RESOURCE_NAMES[k] || k) + " " + (v === null || v === undefined ? "?" : num(v)))
+    .join(", ");
   const facts = [
-    card.incidents.total + " incidents, " + card.hotspots.count +
-      (card.hotspots.count === 1 ? " hotspot (" : " hotspots (") +
-      card.hotspots.underserved + " without a recent drive)",
-    card.campaigns.held + " awareness drives, " + card.campaigns.attendees + " attendees",
-    "CCTV: " + card.cctv.working + " working, " + card.cctv.faulty + " faulty, " +
-      card.cctv.unknown + " unchecked",
-    card.sites.without_working_camera + " of " + card.sites.total +
-      " sensitive sites without a working camera within " + card.sites.camera_radius_m + " m",
-    "Resources: " + Object.entries(card.resources).map(([k, v]) => k.replace("_", " ") + " " + (v ?? "?")).join(", "),
+    format(ngettext("{incidents} incidents, {n} hotspot ({underserved} without a recent drive)",
+      "{incidents} incidents, {n} hotspots ({underserved} without a recent drive)", card.hotspots.count),
+      { incidents: num(card.incidents.total), n: num(card.hotspots.count),
+        underserved: num(card.hotspots.underserved) }),
+    format(_("{held} awareness drives, {attendees} attendees"),
+      { held: num(card.campaigns.held), attendees: num(card.campaigns.attendees) }),
+    format(_("CCTV: {working} working, {faulty} faulty, {unknown} unchecked"),
+      { working: num(card.cctv.working), faulty: num(card.cctv.faulty), unknown: num(card.cctv.unknown) }),
+    format(_("{without} of {total} sensitive sites without a working camera within {radius} m"),
+      { without: num(card.sites.without_working_camera), total: num(card.sites.total),
+        radius: num(card.sites.camera_radius_m) }),
+    format(_("Resources: {list}"), { list: resources }),
   ];
   for (const fact of facts) {
     const li = document.createElement("li");
@@ -121,7 +291,7 @@ async function refresh(event) {
   if (chosen.get("significance")) mapParams.set("significance", "true");
   if (chosen.get("emerging")) mapParams.set("emerging", "true");
   const mapRoute = $("cctv-map").checked ? "/maps/cctv?" : "/maps/hotspots?";
-  $("map").src = mapRoute + mapParams.toString();
+  $("map").src = withLang(mapRoute + mapParams.toString());
   try {
     const [collection, card] = await Promise.all([
       api("/hotspots?" + params.toString()),
@@ -146,27 +316,15 @@ function scorecardParams(params) {
 
 async function start() {
   me = await api("/auth/me");
-  $("whoami").textContent = me.name + " (" + me.role + (me.thana ? ", " + me.thana : "") + ")";
-  show($("whoami"), true);
-  show($("logout"), true);
-  const categories = $("categories");
-  categories.replaceChildren();
-  for (const name of me.categories) {
-    const label = document.createElement("label");
-    label.className = "inline";
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.name = "category";
-    box.value = name;
-    label.append(box, " " + name);
-    categories.appendChild(label);
+  if (me.lang && me.lang !== lang) {
+    await loadLang(me.lang); // the user's saved choice, on any device
+    localStorage.setItem(LANG_KEY, lang);
   }
   const select = $("thana");
   select.replaceChildren();
   if (me.all_thanas) {
     const all = document.createElement("option");
     all.value = "";
-    all.textContent = "All thanas";
     select.appendChild(all);
     const layer = await api("/thanas");
     const names = layer.features.map((f) => f.properties.name).sort();
@@ -183,12 +341,40 @@ async function start() {
     select.appendChild(own);
     select.disabled = true; // an in-charge sees only their own thana
   }
+  $("categories").replaceChildren();
+  fillMe();
+  show($("whoami"), true);
+  show($("logout"), true);
   show($("upload"), me.may_upload);
   show($("admin"), me.role === "admin");
   show($("login-view"), false);
   show($("app-view"), true);
   if (me.role === "admin") await loadUsers();
   await refresh();
+}
+
+// The user's name and role, the categories and "All thanas", in the page's language.
+function fillMe() {
+  if (!me) return;
+  $("whoami").textContent = me.name + " (" + term("role", me.role) + (me.thana ? ", " + me.thana : "") + ")";
+  const categories = $("categories");
+  const checked = new Set(Array.from(categories.querySelectorAll("input:checked"), (box) => box.value));
+  categories.replaceChildren();
+  for (const name of me.categories) {
+    const label = document.createElement("label");
+    label.className = "inline";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "category";
+    box.value = name;
+    box.checked = checked.has(name);
+    label.append(box, " " + term("category", name));
+    categories.appendChild(label);
+  }
+  const all = $("thana").querySelector('option[value=""]');
+  if (all) all.textContent = _("All thanas");
+  const none = $("add-user").elements.namedItem("thana").querySelector('option[value=""]');
+  if (none) none.textContent = _("(none)");
 }
 
 // ---- administration (admins only; the service refuses everyone else anyway) ----
@@ -198,7 +384,7 @@ function fillThanaChoice(names) {
   select.replaceChildren();
   const none = document.createElement("option");
   none.value = "";
-  none.textContent = "(none)";
+  none.textContent = _("(none)");
   select.appendChild(none);
   for (const name of names) {
     const option = document.createElement("option");
@@ -216,8 +402,8 @@ function adminMessage(error, secret) {
   if (secret) {
     const code = document.createElement("code");
     code.textContent = secret.password;
-    box.append("New password of " + secret.name + ": ", code,
-      " (shown once: give it to the user privately)");
+    box.append(format(_("New password of {name}:"), { name: secret.name }) + " ", code,
+      " " + _("(shown once: give it to the user privately)"));
   }
   show(box, Boolean(secret));
 }
@@ -230,12 +416,16 @@ function actionButton(label, action, name, quiet, enabled) {
   button.dataset.name = name;
   if (quiet) button.className = "quiet";
   button.disabled = !enabled;
-  if (!enabled) button.title = "ask another administrator to change your own account";
+  if (!enabled) button.title = _("ask another administrator to change your own account");
   return button;
 }
 
 async function loadUsers() {
-  const users = await api("/users");
+  fillUsers(await api("/users"));
+}
+
+function fillUsers(users) {
+  shown.users = users;
   const body = $("users").querySelector("tbody");
   body.replaceChildren();
   for (const user of users) {
@@ -243,16 +433,16 @@ async function loadUsers() {
     row.dataset.name = user.name;
     if (user.disabled) row.className = "disabled";
     cell(row, user.name);
-    cell(row, user.role);
-    cell(row, user.thana || "all");
-    cell(row, user.disabled ? "disabled" : "active");
+    cell(row, term("role", user.role));
+    cell(row, user.thana || _("all thanas"));
+    cell(row, user.disabled ? _("disabled") : _("active"));
     const own = me && user.name === me.name;
     const actions = document.createElement("td");
     actions.append(
-      actionButton(user.disabled ? "Enable" : "Disable", user.disabled ? "enable" : "disable",
+      actionButton(user.disabled ? _("Enable") : _("Disable"), user.disabled ? "enable" : "disable",
         user.name, true, !own),
-      actionButton("Reset password", "password", user.name, true, !own),
-      actionButton("Remove", "remove", user.name, false, !own),
+      actionButton(_("Reset password"), "password", user.name, true, !own),
+      actionButton(_("Remove"), "remove", user.name, false, !own),
     );
     row.appendChild(actions);
     body.appendChild(row);
@@ -282,7 +472,7 @@ async function userAction(event) {
         break;
       }
       case "remove":
-        if (!window.confirm("Remove user " + name + "? Their sessions end at once.")) return;
+        if (!window.confirm(format(_("Remove user {name}? Their sessions end at once."), { name }))) return;
         await api(path, { method: "DELETE" });
         break;
       default:
@@ -328,6 +518,8 @@ async function login(event) {
   try {
     const response = await fetch("/auth/token", { method: "POST", body });
     const data = await response.json();
+    if (response.status === 401) throw new Error(_("Wrong user name or password: check both, or ask an administrator."));
+    if (response.status === 429) throw new Error(_("Too many failed logins: wait a few minutes, then try again."));
     if (!response.ok) throw new Error(problemText(data, response.status));
     sessionStorage.setItem(TOKEN_KEY, data.access_token);
     event.target.reset();
@@ -345,6 +537,7 @@ function logout() {
   const headers = old ? { Authorization: "Bearer " + old } : {};
   fetch("/auth/logout", { method: "POST", headers }).catch(() => undefined);
   me = null;
+  shown = { plan: null, users: null };
   $("users").querySelector("tbody").replaceChildren();
   adminMessage(null, null);
   show($("admin"), false);
@@ -385,7 +578,7 @@ async function planPatrols() {
     days: Number($("patrol-days").value || 7),
     seed: Number($("patrol-seed").value || 0),
   };
-  $("patrol-summary").textContent = "Planning …";
+  $("patrol-summary").textContent = _("Planning …");
   try {
     const plan = await api("/patrol/plans", {
       method: "POST",
@@ -401,27 +594,30 @@ async function planPatrols() {
 }
 
 function fillPatrol(plan) {
+  shown.plan = plan;
   const meta = plan.meta;
-  const pct = (x) => (typeof x === "number" ? Math.round(100 * x) + "%" : "–");
   $("patrol-summary").textContent =
-    "Plan " + plan.id + ": " + meta.days + " days from " + meta.start + ", " + meta.teams +
-    " teams, " + meta.stops + " stops; risk covered per day " + pct(meta.risk_share_per_day) +
-    ", hotspots visited per day " + pct(meta.hotspot_share_per_day) + ". " +
-    meta.notes.join(" · ");
+    format(ngettext(
+      "Plan {id}: {days} day from {start}, {teams} teams, {stops} stops; risk covered per day {risk}, hotspots visited per day {hotspots}.",
+      "Plan {id}: {days} days from {start}, {teams} teams, {stops} stops; risk covered per day {risk}, hotspots visited per day {hotspots}.",
+      meta.days), {
+      id: plan.id, days: num(meta.days), start: day(meta.start), teams: num(meta.teams),
+      stops: num(meta.stops), risk: pct(meta.risk_share_per_day), hotspots: pct(meta.hotspot_share_per_day),
+    }) + " " + meta.notes.join(" · ");
   const body = $("patrol-teams").querySelector("tbody");
   body.replaceChildren();
   for (const team of plan.teams) {
     const row = document.createElement("tr");
     cell(row, team.team);
     cell(row, team.thana);
-    cell(row, team.shift + " (" + team.mode + ")");
+    cell(row, team.shift + " (" + term("patrol mode", team.mode) + ")");
     const links = document.createElement("td");
     for (const route of plan.routes.filter((r) => r.team === team.team)) {
       const a = document.createElement("a");
-      a.href = route.sheet_page;
+      a.href = withLang(route.sheet_page);
       a.target = "_blank";
       a.rel = "noopener";
-      a.textContent = "day " + route.day + " (" + route.stops.length + ")";
+      a.textContent = format(_("day {day} ({stops})"), { day: num(route.day), stops: num(route.stops.length) });
       links.append(a, " ");
     }
     row.appendChild(links);
@@ -430,7 +626,10 @@ function fillPatrol(plan) {
   show($("patrol-teams"), true);
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
+  await loadLang(initialLang()); // the catalogue comes before the page shows anything
+  document.body.removeAttribute("data-i18n-pending");
+  document.querySelector(".lang-switch").addEventListener("click", switchLang);
   $("plan-patrols").addEventListener("click", planPatrols);
   $("login-form").addEventListener("submit", login);
   $("filters").addEventListener("submit", refresh);
