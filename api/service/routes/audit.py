@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from api.service.audit import check_period, counts_table, entries_table
@@ -66,6 +68,36 @@ FormatOpt = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class Period:
+    """The days a listing covers (UTC, both included; ``None``: open-ended)."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+
+def period(start: FromOpt = None, end: ToOpt = None) -> Period:
+    """Return the ``from``/``to`` query parameters as a checked :class:`Period`."""
+    check_period(start, end)
+    return Period(start, end)
+
+
+PeriodDep = Annotated[Period, Depends(period)]
+
+
+def _listing(
+    rows: Sequence[Any],
+    fmt: AuditFormat,
+    table: Callable[[Sequence[Any]], Any],
+    filename: str,
+    model: type[BaseModel],
+) -> Any:
+    """Return ``rows`` as JSON models, or as a spreadsheet-safe CSV download."""
+    if fmt is AuditFormat.CSV:
+        return _csv(csv_text(table(rows)), filename)
+    return [model(**row.as_dict()) for row in rows]
+
+
 def _responses(example: str) -> dict[int | str, dict[str, Any]]:
     return {
         200: {
@@ -93,13 +125,12 @@ def _csv(text: str, filename: str) -> Response:
 def audit_log(
     state: State,
     user: Admin,
+    days: PeriodDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Entries to return.")] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Entries to skip.")] = 0,
     who: Annotated[
         str | None, Query(max_length=64, description="Only this user's requests.")
     ] = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
     fmt: FormatOpt = AuditFormat.JSON,
 ) -> Any:
     """Return who asked what, when, for which thana, and the outcome, newest first.
@@ -107,11 +138,10 @@ def audit_log(
     Requests with a user (and login attempts) are entries; anonymous requests are only
     counted (``GET /audit/counts``). ``shakti audit export`` writes the whole log to a file.
     """
-    check_period(start, end)
-    entries = state.audit.entries(limit=limit, offset=offset, user=who, start=start, end=end)
-    if fmt is AuditFormat.CSV:
-        return _csv(csv_text(entries_table(entries)), AUDIT_CSV)
-    return [AuditOut(**entry.as_dict()) for entry in entries]
+    entries = state.audit.entries(
+        limit=limit, offset=offset, user=who, start=days.start, end=days.end
+    )
+    return _listing(entries, fmt, entries_table, AUDIT_CSV, AuditOut)
 
 
 @router.get(
@@ -123,13 +153,9 @@ def audit_log(
 def audit_counts(
     state: State,
     user: Admin,
-    start: FromOpt = None,
-    end: ToOpt = None,
+    days: PeriodDep,
     fmt: FormatOpt = AuditFormat.JSON,
 ) -> Any:
     """Return how many anonymous requests each route answered with each status, per UTC day."""
-    check_period(start, end)
-    counts = state.audit.counts(start=start, end=end)
-    if fmt is AuditFormat.CSV:
-        return _csv(csv_text(counts_table(counts)), COUNTS_CSV)
-    return [AuditCountOut(**count.as_dict()) for count in counts]
+    counts = state.audit.counts(start=days.start, end=days.end)
+    return _listing(counts, fmt, counts_table, COUNTS_CSV, AuditCountOut)
