@@ -181,8 +181,10 @@ def parse_text_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
     limit = inp.field.max_length
     if limit is None:
         return text
-    text = text.map(lambda v: unicodedata.normalize("NFC", v), na_action="ignore")
-    lengths = text.str.len()
+    text = text.map(lambda v: unicodedata.normalize("NFC", v), na_action="ignore").astype(
+        text.dtype
+    )
+    lengths = text.map(len, na_action="ignore")
     _report(
         inp,
         ctx,

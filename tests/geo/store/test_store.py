@@ -41,6 +41,7 @@ from geo.schema import (
     GEOMETRY,
     ID,
     NAME,
+    NAME_HI,
     OCCURRED_AT,
     RESOURCES,
     THANA,
@@ -69,6 +70,7 @@ from geo.store.gpkg import GeoPackageStore
 
 WGS84 = "EPSG:4326"
 THANA_NAMES = ("Kotwali", "Lanka", "Bhelupur")
+THANA_NAMES_HI = ("कोतवाली", None, "भेलूपुर")  # one thana without a Hindi name
 #: The dtype every logical field type reads back as (the store's documented conventions).
 READ_DTYPES = {
     FieldType.TEXT: "str",
@@ -106,6 +108,7 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         polys = thana_polygons()
         data = {
             NAME: list(THANA_NAMES[:n]),
+            NAME_HI: list(THANA_NAMES_HI[:n]),
             "zone": ["Kashi", None, "Varuna"][:n],
             "station_lon": [82.94, np.nan, 83.08][:n],
             "station_lat": [25.30, 25.31, np.nan][:n],
@@ -147,6 +150,7 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         data["installed_on"] = installed.mask(pd.Series(gaps))
     elif kind is LayerKind.SITES:
         data[NAME] = [f"Site {i}" for i in range(start, start + n)]
+        data[NAME_HI] = [None if g else f"स्थल {i}" for g, i in zip(gaps, range(start, n + start))]
         data["kind"] = rng.choice(["school", "college", "ghat"], n)
         data["opens_at"] = [None if g else "08:00" for g in gaps]
         data["disperses_at"] = [None if g else "13:30;17:00" for g in gaps]
