@@ -85,7 +85,7 @@ class ColumnPlan:
 
 def _pick(columns: dict[str, str], candidates: Iterable[str], taken: set[str]) -> str | None:
     for cand in candidates:
-        source = columns.get(cand)
+        source = columns.get(normalise(cand))
         if source is not None and source not in taken:
             return source
     return None
