@@ -304,7 +304,9 @@ def find_personal_columns(frame: pd.DataFrame, spec: LayerSpec) -> dict[str, str
     personal; aliases of the layer's fields are judged by their values only. A ``*_name``
     column is personal only when its prefix designates a person (``victim_name``,
     ``father_name``, ``first_name``), so ``thana_name`` or ``office_name`` are not; a bare
-    ``name`` is personal unless it is a field of the layer.
+    ``name`` is personal unless it is a field of the layer, also with a language word
+    (``name_hi``, ``hindi_name``, ``नाम (हिन्दी)``). Hindi column names are read too
+    (``पीड़िता का नाम``, ``पिता का नाम``).
 
     Parameters
     ----------
