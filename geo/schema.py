@@ -56,8 +56,12 @@ STATUS: Final = "status"
 VIEW_RADIUS_M: Final = "view_radius_m"
 INSTALLED_ON: Final = "installed_on"
 
-# sites
+# sites (and thanas)
 NAME: Final = "name"
+#: Optional Hindi name of a place (site or thana), shown in Hindi output instead of ``name``.
+NAME_HI: Final = "name_hi"
+#: Longest Hindi name accepted, in characters (after Unicode NFC normalisation).
+NAME_HI_MAX_CHARS: Final = 120
 OPENS_AT: Final = "opens_at"
 DISPERSES_AT: Final = "disperses_at"
 STUDENTS: Final = "students"
@@ -136,6 +140,8 @@ class FieldSpec:
         Other common spellings recognised automatically (lower case, compared loosely).
     minimum : float, optional
         Smallest allowed value of a numeric field.
+    max_length : int, optional
+        Longest allowed value of a text field, in characters.
     """
 
     name: str
@@ -145,6 +151,7 @@ class FieldSpec:
     allowed: tuple[str, ...] | None = None
     aliases: tuple[str, ...] = ()
     minimum: float | None = None
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,34 @@ class LayerSpec:
     def columns(self) -> tuple[str, ...]:
         """Return every stored column: fields, derived columns and the geometry."""
         return (*self.names, *self.derived, GEOMETRY)
+
+
+#: Spellings of a Hindi-name column (besides ``name_hi``), in Latin script and in Hindi.
+NAME_HI_ALIASES: Final = (
+    "hindi_name",
+    "name_hindi",
+    "name_in_hindi",
+    "hindi",
+    "नाम (हिन्दी)",
+    "नाम (हिंदी)",
+    "हिन्दी नाम",
+    "हिंदी नाम",
+    "हिन्दी में नाम",
+    "हिंदी में नाम",
+)
+
+
+def _name_hi(what: str, *extra_aliases: str) -> FieldSpec:
+    """Return the optional Hindi-name field of a layer of places (``what`` is the place)."""
+    return FieldSpec(
+        NAME_HI,
+        FieldType.TEXT,
+        False,
+        f"Name of the {what} in Hindi (Devanagari, e.g. लंका), shown in Hindi output instead "
+        f"of `name`; at most {NAME_HI_MAX_CHARS} characters. A place's name, never a person's.",
+        aliases=(*NAME_HI_ALIASES, *extra_aliases),
+        max_length=NAME_HI_MAX_CHARS,
+    )
 
 
 _ID = FieldSpec(
@@ -361,6 +396,7 @@ SITES = LayerSpec(
             "Name of the place (an institution, never a person).",
             aliases=("site_name", "institution", "place", "title", "office_name"),
         ),
+        _name_hi("place", "site_name_hi"),
         FieldSpec(
             KIND,
             FieldType.VOCAB,
@@ -408,6 +444,7 @@ THANAS = LayerSpec(
             "Name of the police station (thana); its key.",
             aliases=("thana", "thana_name", "police_station", "ps", "station"),
         ),
+        _name_hi("police station", "thana_hi", "thana_name_hi", "थाना (हिन्दी)", "थाना (हिंदी)"),
         FieldSpec(
             ZONE,
             FieldType.TEXT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 import geopandas as gpd
 import numpy as np
@@ -11,11 +12,15 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
-from geo.schema import NAME, THANA, THANA_MISMATCH, THANA_STATED
+from geo.schema import NAME, NAME_HI, THANA, THANA_MISMATCH, THANA_STATED
 
 logger = logging.getLogger(__name__)
 
 _STOPWORDS = re.compile(r"\b(thana|ps|p s|police station|kotwali thana)\b")
+#: Anything but Latin letters and digits and Devanagari letters, signs and digits.
+_NON_WORD = re.compile(r"[^a-z0-9\u0900-\u0963\u0966-\u097f]+")
+#: Hindi words for "thana" ignored like "thana" and "PS" (NFC).
+_HINDI_STOPWORDS = frozenset(unicodedata.normalize("NFC", w) for w in ("थाना", "थाने", "थानाक्षेत्र"))
 
 
 def normalise_thana(name: object) -> str:
@@ -27,10 +32,23 @@ def normalise_thana(name: object) -> str:
     'lanka'
     >>> normalise_thana("LANKA P.S.")
     'lanka'
+    >>> normalise_thana("थाना लंका")
+    'लंका'
     """
-    text = re.sub(r"[^a-z0-9]+", " ", str(name).lower().replace(".", ""))
-    text = _STOPWORDS.sub(" ", text)
-    return " ".join(text.split())
+    folded = unicodedata.normalize("NFC", str(name).lower().replace(".", ""))
+    text = _STOPWORDS.sub(" ", _NON_WORD.sub(" ", folded))
+    return " ".join(t for t in text.split() if t not in _HINDI_STOPWORDS)
+
+
+def _hindi_keys(thanas: pd.DataFrame) -> dict[str, str]:
+    """Return each thana's name → its normalised Hindi name (thanas that have one)."""
+    if NAME_HI not in thanas.columns:
+        return {}
+    return {
+        str(name): normalise_thana(hindi)
+        for name, hindi in zip(thanas[NAME], thanas[NAME_HI], strict=True)
+        if pd.notna(name) and pd.notna(hindi) and str(hindi).strip()
+    }
 
 
 def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -44,7 +62,8 @@ def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.Data
     points : geopandas.GeoDataFrame
         Point layer in any CRS (not modified).
     thanas : geopandas.GeoDataFrame
-        The thanas layer with a ``name`` column.
+        The thanas layer with a ``name`` column (and, optionally, ``name_hi``: a stated
+        thana written with the thana's Hindi name agrees with it too).
 
     Returns
     -------
@@ -73,11 +92,13 @@ def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.Data
     out[THANA] = assigned
     if THANA_STATED in points.columns:
         stated = points[THANA_STATED].astype("string")
-        stated_norm = stated.map(normalise_thana, na_action="ignore")
-        assigned_norm = assigned.map(normalise_thana, na_action="ignore")
-        mismatch = stated.notna() & (
-            assigned.isna() | (stated_norm.astype("string") != assigned_norm.astype("string"))
+        stated_norm = stated.map(normalise_thana, na_action="ignore").astype("string")
+        assigned_norm = assigned.map(normalise_thana, na_action="ignore").astype("string")
+        hindi_norm = assigned.map(_hindi_keys(thanas), na_action="ignore").astype("string")
+        agrees = (stated_norm == assigned_norm).fillna(False) | (
+            (stated_norm == hindi_norm).fillna(False)
         )
+        mismatch = stated.notna() & (assigned.isna() | ~agrees)
         out[THANA_MISMATCH] = mismatch.fillna(False).astype(bool)
     n_out = int(assigned.isna().sum())
     if n_out:

@@ -51,6 +51,19 @@ def dedupe(names: Sequence[str]) -> list[str]:
     return out
 
 
+def dedupe_hi(names: Sequence[str], names_hi: Sequence[str]) -> list[str]:
+    """Return the Hindi names numbered where the English names repeat (``X``, ``X नं. 2`` ...).
+
+    Numbering follows the English names, so a site's two names carry the same number.
+    """
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name, name_hi in zip(names, names_hi, strict=True):
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name_hi if seen[name] == 1 else f"{name_hi} नं. {seen[name]}")
+    return out
+
+
 def as_strings(values: Sequence[object] | ObjArray) -> pd.Series:
     """Return a ``string`` Series (missing values as ``<NA>``), like the importer's text."""
     return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="string"))

@@ -124,6 +124,8 @@ def _readme(data: DemoData) -> str:
         "boundaries (Voronoi cells of the stations clipped to a hand-drawn outline), the",
         "outline itself and the positions of colleges, markets, ghats and stations are",
         "approximate. Every file carries a 'synthetic' column (True), which import ignores.",
+        "Thanas and sites are named in English ('name') and Hindi ('name_hi'); where a",
+        "name is a real place's, the records there are invented all the same.",
         f"The data span {START_DATE.isoformat()} to {REFERENCE_DATE.isoformat()} ({TIMEZONE}).",
         "",
         "Files:",

@@ -21,6 +21,7 @@ from geo.demo.draws import (
     as_strings,
     day_p,
     dedupe,
+    dedupe_hi,
     layer_frame,
     minutes_of_day,
     n_days,
@@ -52,6 +53,7 @@ from geo.demo.places import (
     GHATS,
     HOSTEL_BRANDS,
     MARKETS,
+    PARTS_HI,
     ROADS,
     SCHOOL_PREFIXES,
     STATIONS,
@@ -70,6 +72,7 @@ from geo.schema import (
     INSTALLED_ON,
     KIND,
     NAME,
+    NAME_HI,
     OPENS_AT,
     OWNER,
     SITES,
@@ -111,6 +114,7 @@ class _SiteBook:
         self,
         kind: str,
         name: str,
+        name_hi: str,
         lon: float,
         lat: float,
         sigma: float,
@@ -125,7 +129,7 @@ class _SiteBook:
     ) -> None:
         """Add one site around (lon, lat), ``sigma`` metres (0: exactly there)."""
         self.rows.append({
-            "kind": kind, "name": name, "opens": opens, "disperses": disperses,
+            "kind": kind, "name": name, "name_hi": name_hi, "opens": opens, "disperses": disperses,
             "students": students, "w_disp": w_disp, "w_eve": w_eve, "w_transit": w_transit,
             "trend": trend,
         })  # fmt: skip
@@ -150,6 +154,7 @@ def _add_colleges(book: _SiteBook) -> None:
         book.add(
             "college",
             c.name,
+            c.name_hi,
             c.lon,
             c.lat,
             0.0,
@@ -170,13 +175,22 @@ def _add_schools(book: _SiteBook, rng: np.random.Generator, geo: Geography) -> N
     students = rng.integers(150, 1500, n)
     opens = rng.choice(["07:30", "08:00", "08:30"], n)
     disperses = rng.choice(["12:30", "13:00", "13:30", "14:00", "12:30;14:30"], n)
-    names = dedupe(
-        [f"{SCHOOL_PREFIXES[p]}, {STATIONS[t].name}" for p, t in zip(prefixes, where, strict=True)]
+    plain = [
+        f"{SCHOOL_PREFIXES[p]}, {STATIONS[t].name}" for p, t in zip(prefixes, where, strict=True)
+    ]
+    names = dedupe(plain)
+    names_hi = dedupe_hi(
+        plain,
+        [
+            f"{PARTS_HI[SCHOOL_PREFIXES[p]]}, {STATIONS[t].name_hi}"
+            for p, t in zip(prefixes, where, strict=True)
+        ],
     )
     for i in range(n):
         book.add(
             "school",
             names[i],
+            names_hi[i],
             float(sx[i]),
             float(sy[i]),
             0.0,
@@ -195,17 +209,25 @@ def _add_coaching_centres(book: _SiteBook, rng: np.random.Generator) -> None:
     suffix = rng.integers(0, len(COACHING_SUFFIXES), n)
     batches = pick_weighted(rng, [b[1] for b in COACHING_BATCHES], n)
     students = rng.integers(40, 600, n)
-    names = dedupe(
+    plain = [
+        f"{COACHING_BRANDS[b]} {COACHING_SUFFIXES[s]}, {COACHING_HUBS[h].name}"
+        for b, s, h in zip(brand, suffix, hub, strict=True)
+    ]
+    names = dedupe(plain)
+    names_hi = dedupe_hi(
+        plain,
         [
-            f"{COACHING_BRANDS[b]} {COACHING_SUFFIXES[s]}, {COACHING_HUBS[h].name}"
+            f"{PARTS_HI[COACHING_BRANDS[b]]} {PARTS_HI[COACHING_SUFFIXES[s]]}, "
+            f"{COACHING_HUBS[h].name_hi}"
             for b, s, h in zip(brand, suffix, hub, strict=True)
-        ]
+        ],
     )
     for i in range(n):
         h = COACHING_HUBS[hub[i]]
         book.add(
             "coaching-centre",
             names[i],
+            names_hi[i],
             h.lon,
             h.lat,
             250.0,
@@ -227,6 +249,7 @@ def _add_training_centres(book: _SiteBook, rng: np.random.Generator) -> None:
         book.add(
             "womens-training-centre",
             f"Mahila Kaushal Vikas Kendra, {st.name}",
+            f"महिला कौशल विकास केंद्र, {st.name_hi}",
             st.lon,
             st.lat,
             500.0,
@@ -244,6 +267,7 @@ def _add_hostels(book: _SiteBook, rng: np.random.Generator) -> None:
         book.add(
             "hostel",
             f"Girls' Hostel {i + 1}, BHU",
+            f"बालिका छात्रावास {i + 1}, बीएचयू",
             bhu.lon,
             bhu.lat,
             450.0,
@@ -253,25 +277,31 @@ def _add_hostels(book: _SiteBook, rng: np.random.Generator) -> None:
     hub = pick_weighted(rng, [h.weight for h in COACHING_HUBS], n)
     brand = rng.integers(0, len(HOSTEL_BRANDS), n)
     students = rng.integers(30, 200, n)
-    names = dedupe(
+    plain = [
+        f"{HOSTEL_BRANDS[b]} Girls' Hostel, {COACHING_HUBS[h].name}"
+        for b, h in zip(brand, hub, strict=True)
+    ]
+    names = dedupe(plain)
+    names_hi = dedupe_hi(
+        plain,
         [
-            f"{HOSTEL_BRANDS[b]} Girls' Hostel, {COACHING_HUBS[h].name}"
+            f"{PARTS_HI[HOSTEL_BRANDS[b]]} बालिका छात्रावास, {COACHING_HUBS[h].name_hi}"
             for b, h in zip(brand, hub, strict=True)
-        ]
+        ],
     )
     for i in range(n):
         h = COACHING_HUBS[hub[i]]
-        book.add("hostel", names[i], h.lon, h.lat, 300.0, students=int(students[i]))
+        book.add("hostel", names[i], names_hi[i], h.lon, h.lat, 300.0, students=int(students[i]))
 
 
 def _add_places(book: _SiteBook) -> None:
     """Add the markets, ghats and transit points (real names, approximate positions)."""
     for p in MARKETS:
-        book.add("market", p.name, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
+        book.add("market", p.name, p.name_hi, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
     for p in GHATS:
-        book.add("ghat", p.name, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
+        book.add("ghat", p.name, p.name_hi, p.lon, p.lat, 0.0, w_eve=p.weight, trend=p.trend)
     for p in TRANSIT:
-        book.add("transit", p.name, p.lon, p.lat, 0.0, w_transit=p.weight, trend=p.trend)
+        book.add("transit", p.name, p.name_hi, p.lon, p.lat, 0.0, w_transit=p.weight, trend=p.trend)
 
 
 def _sites(book: _SiteBook, rng: np.random.Generator, geo: Geography) -> Sites:
@@ -291,6 +321,7 @@ def _sites(book: _SiteBook, rng: np.random.Generator, geo: Geography) -> Sites:
     columns = {
         ID: as_strings([f"DEMO-SITE-{i + 1:04d}" for i in range(n)]),
         NAME: as_strings(table["name"].tolist()),
+        NAME_HI: as_strings(table["name_hi"].tolist()),
         KIND: as_strings(table["kind"].tolist()),
         OPENS_AT: as_strings(table["opens"].tolist()),
         DISPERSES_AT: as_strings(table["disperses"].tolist()),

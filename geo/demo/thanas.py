@@ -12,6 +12,7 @@ from geo.demo.geography import Geography
 from geo.demo.places import STATIONS
 from geo.schema import (
     NAME,
+    NAME_HI,
     RESOURCES,
     STATION_LAT,
     STATION_LON,
@@ -36,6 +37,7 @@ def thanas_layer(rng: np.random.Generator, geo: Geography) -> gpd.GeoDataFrame:
     }
     columns: dict[str, pd.Series] = {
         NAME: as_strings([s.name for s in STATIONS]),
+        NAME_HI: as_strings([s.name_hi for s in STATIONS]),
         ZONE: as_strings([s.zone for s in STATIONS]),
         STATION_LON: pd.Series([s.lon for s in STATIONS], dtype=float),
         STATION_LAT: pd.Series([s.lat for s in STATIONS], dtype=float),

@@ -24,6 +24,7 @@ from geo.i18n.formats import (
 )
 from geo.i18n.langs import DEFAULT_LANG, LANGS, Lang, negotiate, parse_lang
 from geo.i18n.messages import N_, NP_, _, ngettext, npgettext, pgettext, translate
+from geo.i18n.names import hindi_names, place_name, place_names, thana_display
 from geo.i18n.script import devanagari_share
 from geo.i18n.vocab import (
     VOCABULARIES,
@@ -69,6 +70,7 @@ __all__ = [
     "format_time",
     "format_time_window",
     "gap_status_name",
+    "hindi_names",
     "incidents_count",
     "negotiate",
     "ngettext",
@@ -76,10 +78,13 @@ __all__ = [
     "parse_lang",
     "patrol_mode_name",
     "pgettext",
+    "place_name",
+    "place_names",
     "po_path",
     "priority_name",
     "site_kind_name",
     "source_name",
+    "thana_display",
     "translate",
     "translations",
     "trend_name",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
@@ -27,11 +28,15 @@ WKT_ALIASES: Final = ("wkt", "geometry", "geom", "the_geom", "shape", "location_
 DATE_PART_ALIASES: Final = ("date", "incident_date", "event_date", "day")
 TIME_PART_ALIASES: Final = ("time", "incident_time", "hour", "time_of_day")
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+#: Anything but Latin letters and digits and Devanagari letters, signs and digits (the
+#: dandas ``।`` ``॥`` are punctuation).
+_NON_WORD = re.compile(r"[^0-9a-z\u0900-\u0963\u0966-\u097f]+")
 
 
 def normalise(name: str) -> str:
     """Return a column name folded for matching: lower case, runs of non-alphanumerics → ``_``.
+
+    Devanagari is kept (in Unicode NFC form), so Hindi column names match too.
 
     Examples
     --------
@@ -39,8 +44,11 @@ def normalise(name: str) -> str:
     'date_time'
     >>> normalise("Latitude (N)")
     'latitude_n'
+    >>> normalise("नाम (हिन्दी)")
+    'नाम_हिन्दी'
     """
-    return _NON_WORD.sub("_", name.strip().lower()).strip("_")
+    folded = unicodedata.normalize("NFC", name.strip().lower())
+    return _NON_WORD.sub("_", folded).strip("_")
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ class ColumnPlan:
 
 def _pick(columns: dict[str, str], candidates: Iterable[str], taken: set[str]) -> str | None:
     for cand in candidates:
-        source = columns.get(cand)
+        source = columns.get(normalise(cand))
         if source is not None and source not in taken:
             return source
     return None

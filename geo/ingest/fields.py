@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -170,8 +171,31 @@ def _report(
 
 
 def parse_text_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
-    """Return a text field as stripped strings (empty → missing); text is never wrong."""
-    return as_text(inp.raw)
+    """Return a text field as stripped strings (empty → missing).
+
+    Text is never wrong, but a field with a ``max_length`` (a Hindi name) is put in Unicode
+    NFC form, so one spelling is stored one way, and a longer value is recorded as out of
+    range.
+    """
+    text = as_text(inp.raw)
+    limit = inp.field.max_length
+    if limit is None:
+        return text
+    text = text.map(lambda v: unicodedata.normalize("NFC", v), na_action="ignore").astype(
+        text.dtype
+    )
+    lengths = text.map(len, na_action="ignore")
+    _report(
+        inp,
+        ctx,
+        (lengths > limit).fillna(False).to_numpy(dtype=bool),
+        Reason.OUT_OF_RANGE,
+        lambda p: (
+            f"{int(lengths.iloc[p])} characters are more than the {limit} allowed",
+            f"shorten it to at most {limit} characters",
+        ),
+    )
+    return text
 
 
 def parse_number_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
@@ -70,11 +71,24 @@ PERSON_WORDS: Final = frozenset(
         "suspects", "offender", "offenders", "informant", "caller", "applicant",
         # Hindi, as written in Latin script
         "pita", "pati", "mata", "pidita", "peedit", "pidit", "abhiyukt", "aaropi",
+        # Hindi, in Devanagari
+        *(unicodedata.normalize("NFC", w) for w in (
+            "पीड़िता", "पीड़ित", "पिता", "पति", "माता", "पत्नी", "अभियुक्त", "आरोपी",
+            "शिकायतकर्ता", "वादी", "गवाह", "संदिग्ध", "व्यक्ति", "अभिभावक",
+        )),
     }
 )  # fmt: skip
 #: Qualifiers that make ``<word>_name`` a person's name (``first_name``, ``full_name``...).
 NAME_QUALIFIERS: Final = frozenset({"first", "last", "middle", "full", "given", "sur", "nick"})
-NAME_WORDS: Final = frozenset({"name", "names", "naam", "surname"})
+NAME_WORDS: Final = frozenset({"name", "names", "naam", "surname", "नाम"})
+#: Words naming a language: ``name_hi``, ``hindi_name`` or ``नाम (हिन्दी)`` is still a bare
+#: name (a person's, unless the layer has a Hindi-name field such as a site's ``name_hi``).
+LANGUAGE_WORDS: Final = frozenset(
+    {
+        "hi", "hin", "hindi", "en", "eng", "english",
+        *(unicodedata.normalize("NFC", w) for w in ("हिन्दी", "हिंदी", "अंग्रेज़ी", "अंग्रेजी")),
+    }
+)  # fmt: skip
 #: Words that make a person-word column an aggregate (``victim_count``), not personal.
 COUNT_WORDS: Final = frozenset(
     {"count", "counts", "cnt", "total", "totals", "qty", "nos", "reached", "attended"}
@@ -135,7 +149,8 @@ def _tokens(column: str) -> list[str]:
 
 def _is_person_name(tokens: Sequence[str]) -> bool:
     words = set(tokens)
-    if list(tokens) in (["name"], ["names"], ["naam"]) or "surname" in words:
+    bare = [t for t in tokens if t not in LANGUAGE_WORDS]
+    if bare in (["name"], ["names"], ["naam"], ["नाम"]) or "surname" in words:
         return True
     if words & NAME_WORDS and words & (PERSON_WORDS | NAME_QUALIFIERS):
         return True
@@ -289,7 +304,9 @@ def find_personal_columns(frame: pd.DataFrame, spec: LayerSpec) -> dict[str, str
     personal; aliases of the layer's fields are judged by their values only. A ``*_name``
     column is personal only when its prefix designates a person (``victim_name``,
     ``father_name``, ``first_name``), so ``thana_name`` or ``office_name`` are not; a bare
-    ``name`` is personal unless it is a field of the layer.
+    ``name`` is personal unless it is a field of the layer, also with a language word
+    (``name_hi``, ``hindi_name``, ``नाम (हिन्दी)``). Hindi column names are read too
+    (``पीड़िता का नाम``, ``पिता का नाम``).
 
     Parameters
     ----------

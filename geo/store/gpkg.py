@@ -290,6 +290,29 @@ def _scratch_transaction(path: Path) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
+def _select_columns(conn: sqlite3.Connection, spec: LayerSpec) -> str:
+    """Return the select list of a layer's columns; a column the file lacks reads as NULL.
+
+    A store written before an optional column was added to the schema (``name_hi``) lacks
+    it until its next import adds it (:func:`_add_missing_columns`).
+    """
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({_q(spec.kind.value)})")}
+    return ", ".join(
+        _q(name) if name in present else f"NULL AS {_q(name)}" for name, _ in layer_columns(spec)
+    )
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Add to every layer table the schema's columns it lacks (a store of an older version)."""
+    for spec in LAYERS.values():
+        table = spec.kind.value
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({_q(table)})")}
+        for name, col in layer_columns(spec):
+            if name not in present:
+                conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
+                logger.info("added column %s to the %s layer of the store", name, table)
+
+
 def _create_tables(conn: sqlite3.Connection) -> None:
     """Add the layer columns, key indexes and the quarantine, imports and meta tables."""
     for spec in LAYERS.values():
@@ -390,10 +413,9 @@ class GeoPackageStore:
         """
         spec = layer_spec(kind)
         table = spec.kind.value
-        names = ", ".join(_q(name) for name, _ in layer_columns(spec))
-        select = f"SELECT {GEOM_COLUMN}, {names} FROM {_q(table)}"
         order = f" ORDER BY {FID_COLUMN}"
         with self._reading(f"read the {table} layer") as conn:
+            select = f"SELECT {GEOM_COLUMN}, {_select_columns(conn, spec)} FROM {_q(table)}"
             if thana is None:
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
             if THANA in spec.columns or spec.kind is LayerKind.THANAS:
@@ -470,6 +492,7 @@ class GeoPackageStore:
             try:
                 shutil.copyfile(self._path, scratch)
                 with _scratch_transaction(scratch) as conn:
+                    _add_missing_columns(conn)
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)

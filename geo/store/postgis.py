@@ -233,6 +233,8 @@ class PostgisStore:
                     exists = conn.execute(exists_sql, (self._schema, META_TABLE)).fetchone()
                     if exists is None:
                         self._create(conn)
+            else:
+                self._add_missing_columns(conn)
             row = conn.execute(
                 sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
                 (META_FORMAT,),
@@ -242,6 +244,38 @@ class PostgisStore:
             None if row is None else row[0],
             fix="upgrade Shakti, or use another schema (?schema=...) for a new store",
         )
+
+    def _add_missing_columns(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """Add to every layer table the schema's columns it lacks (a store of an older version).
+
+        Optional columns added to the schema later (``name_hi``) are added, empty, when a
+        store written before is opened; nothing is locked when nothing is missing.
+        """
+        present = {
+            (table, column)
+            for table, column in conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = %s",
+                (self._schema,),
+            ).fetchall()
+        }
+        missing = [
+            (spec.kind.value, name, col)
+            for spec in LAYERS.values()
+            for name, col in layer_columns(spec)
+            if (spec.kind.value, name) not in present
+        ]
+        if not missing:
+            return
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            for table, name, col in missing:
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                        self._t(table), sql.Identifier(name), sql.SQL(_PG_TYPES[col])
+                    )
+                )
+                logger.info("added column %s to the %s layer of the store", name, table)
 
     def _create(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Create the store's schema and tables (inside the caller's transaction)."""

@@ -13,6 +13,7 @@ import shapely
 
 from geo import demo
 from geo.crs import WGS84
+from geo.i18n import devanagari_share
 from geo.ingest import validate_file
 from geo.ingest.columns import LAT_ALIASES, LON_ALIASES
 from geo.ingest.quarantine import reason_counts
@@ -33,6 +34,8 @@ from geo.schema import (
     KIND,
     LAYERS,
     NAME,
+    NAME_HI,
+    NAME_HI_MAX_CHARS,
     OCCURRED_AT,
     OPENS_AT,
     OWNER,
@@ -529,3 +532,27 @@ def test_messy_register_through_the_importer(files: dict[str, Path]) -> None:
     assert tuple(report.accepted.columns) == INCIDENTS.columns
     values = report.accepted.drop(columns="geometry").astype(str).to_numpy().ravel()
     assert not any(re.search("Test Name|90000", str(v)) for v in values)
+
+
+def test_demo_has_a_hindi_name_for_every_thana_and_site(data: demo.DemoData) -> None:
+    for layer in (data.thanas, data.sites):
+        names_hi = layer[NAME_HI]
+        assert names_hi.notna().all()
+        assert names_hi.str.len().max() <= NAME_HI_MAX_CHARS
+        assert not names_hi.duplicated().any()
+        for text in names_hi:
+            assert devanagari_share(text, ignore=["PG", "BHU"]) >= 0.9, text
+    thanas = dict(zip(data.thanas[NAME], data.thanas[NAME_HI], strict=True))
+    assert thanas["Lanka"] == "लंका"
+    assert thanas["Bhelupur"] == "भेलूपुर"
+    assert thanas["Cantt"] == "कैंट"
+    sites = dict(zip(data.sites[NAME], data.sites[NAME_HI], strict=True))
+    assert sites["Banaras Hindu University"] == "काशी हिन्दू विश्वविद्यालय"
+    assert sites["Dashashwamedh Ghat"] == "दशाश्वमेध घाट"
+
+
+def test_demo_files_carry_the_hindi_names(data: demo.DemoData, files: dict[str, Path]) -> None:
+    sites = pd.read_csv(files["sites"], encoding="utf-8-sig", dtype=str)
+    assert sites[NAME_HI].tolist() == data.sites[NAME_HI].tolist()
+    thanas = gpd.read_file(files["thanas"])
+    assert thanas[NAME_HI].tolist() == data.thanas[NAME_HI].tolist()

@@ -19,7 +19,7 @@ import shapely
 import geo.store.postgis as postgis_store
 from geo.errors import StoreError, StoreLockedError
 from geo.ingest.quarantine import Q_IMPORT_ID, Q_ROW, QUARANTINE_COLUMNS
-from geo.schema import OCCURRED_AT, LayerKind, layer_spec
+from geo.schema import NAME_HI, OCCURRED_AT, LayerKind, layer_spec
 from geo.store import IMP_AT, IMPORT_LOG_COLUMNS, Store, open_store
 from geo.store.gpkg import GeoPackageStore
 from geo.store.postgis import DEFAULT_SCHEMA, PostgisStore
@@ -394,3 +394,20 @@ def test_both_backends_decode_stored_values_the_same(store_url: str) -> None:
     pd.testing.assert_frame_equal(
         decode_frame(from_postgres, columns), decode_frame(from_sqlite, columns)
     )
+
+
+def test_store_of_an_older_version_gains_name_hi_when_opened(store_url: str) -> None:
+    store = PostgisStore(store_url)
+    store.apply(make_batch(LayerKind.THANAS, layer_frame(LayerKind.THANAS, 3)))
+    schema = _schema_of(store_url)
+    with psycopg.connect(store_url.split("?", 1)[0], autocommit=True) as conn:
+        for table in ("sites", "thanas"):  # the layout before name_hi existed
+            conn.execute(f'ALTER TABLE "{schema}"."{table}" DROP COLUMN {NAME_HI}')
+    reopened = PostgisStore(store_url)
+    got = reopened.read(LayerKind.THANAS)
+    assert list(got.columns) == list(layer_spec(LayerKind.THANAS).columns)
+    assert got[NAME_HI].isna().all()
+    frame = layer_frame(LayerKind.SITES, 4, seed=2)
+    reopened.apply(make_batch(LayerKind.SITES, frame, import_id="s"))
+    sites = reopened.read(LayerKind.SITES)
+    assert sites[NAME_HI].tolist() == frame[NAME_HI].reset_index(drop=True).tolist()

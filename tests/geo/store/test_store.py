@@ -41,6 +41,7 @@ from geo.schema import (
     GEOMETRY,
     ID,
     NAME,
+    NAME_HI,
     OCCURRED_AT,
     RESOURCES,
     THANA,
@@ -69,6 +70,7 @@ from geo.store.gpkg import GeoPackageStore
 
 WGS84 = "EPSG:4326"
 THANA_NAMES = ("Kotwali", "Lanka", "Bhelupur")
+THANA_NAMES_HI = ("कोतवाली", None, "भेलूपुर")  # one thana without a Hindi name
 #: The dtype every logical field type reads back as (the store's documented conventions).
 READ_DTYPES = {
     FieldType.TEXT: "str",
@@ -106,6 +108,7 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         polys = thana_polygons()
         data = {
             NAME: list(THANA_NAMES[:n]),
+            NAME_HI: list(THANA_NAMES_HI[:n]),
             "zone": ["Kashi", None, "Varuna"][:n],
             "station_lon": [82.94, np.nan, 83.08][:n],
             "station_lat": [25.30, 25.31, np.nan][:n],
@@ -147,6 +150,8 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         data["installed_on"] = installed.mask(pd.Series(gaps))
     elif kind is LayerKind.SITES:
         data[NAME] = [f"Site {i}" for i in range(start, start + n)]
+        numbers = range(start, start + n)
+        data[NAME_HI] = [None if g else f"स्थल {i}" for g, i in zip(gaps, numbers, strict=True)]
         data["kind"] = rng.choice(["school", "college", "ghat"], n)
         data["opens_at"] = [None if g else "08:00" for g in gaps]
         data["disperses_at"] = [None if g else "13:30;17:00" for g in gaps]
@@ -661,3 +666,34 @@ def test_lock_contention_raises_store_locked_error(store: GeoPackageStore) -> No
         assert store.version == 0
         fcntl.flock(other, fcntl.LOCK_UN)
     assert store.apply(batch).version == 1
+
+
+def test_hindi_names_round_trip_in_nfc_devanagari(store: GeoPackageStore) -> None:
+    frame = layer_frame(LayerKind.THANAS, 3)
+    store.apply(make_batch(LayerKind.THANAS, frame))
+    got = store.read(LayerKind.THANAS)
+    assert got[NAME_HI].tolist()[::2] == ["कोतवाली", "भेलूपुर"]
+    assert got[NAME_HI].isna().tolist() == [False, True, False]
+    assert store.read(LayerKind.THANAS, thana="Kotwali")[NAME_HI].tolist() == ["कोतवाली"]
+
+
+def test_store_of_an_older_version_reads_name_hi_empty_and_gains_it_on_import(
+    store: GeoPackageStore,
+) -> None:
+    first = layer_frame(LayerKind.SITES, 4, seed=1)
+    store.apply(make_batch(LayerKind.SITES, first))
+    with sqlite3.connect(store.location) as conn:  # the layout before name_hi existed
+        conn.execute(f"ALTER TABLE sites DROP COLUMN {NAME_HI}")
+    old = store.read(LayerKind.SITES)
+    assert list(old.columns) == list(layer_spec(LayerKind.SITES).columns)
+    assert old[NAME_HI].isna().all()
+    assert str(old[NAME_HI].dtype) == READ_DTYPES[FieldType.TEXT]
+    second = layer_frame(LayerKind.SITES, 3, seed=2, start=4)
+    second[NAME_HI] = ["दशाश्वमेध घाट", None, "अस्सी घाट"]
+    store.apply(make_batch(LayerKind.SITES, second, import_id="imp-2"))
+    got = store.read(LayerKind.SITES)
+    assert got[NAME_HI].isna().sum() == 5
+    assert got[NAME_HI].iloc[4:].tolist()[::2] == ["दशाश्वमेध घाट", "अस्सी घाट"]
+    with sqlite3.connect(store.location) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(thanas)")}
+    assert NAME_HI in columns  # every layer table gained the column in the same import
