@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -12,10 +12,12 @@ from geo.i18n import (
     _,
     category_name,
     day_pattern_name,
+    format_date,
     format_int,
     format_percent,
     format_time_window,
     ngettext,
+    thana_display,
     weekday_name,
 )
 from models.hotspots.columns import (
@@ -224,7 +226,7 @@ def _campaigns(row: Mapping[str, Any], p: WhyParams) -> str:
             n=format_int(recent_drives),
             radius=radius,
             period=period.format(n=format_int(days)),
-            last=last,
+            last=format_date(last),
         )
     if last is not None:
         text = ngettext(
@@ -232,12 +234,12 @@ def _campaigns(row: Mapping[str, Any], p: WhyParams) -> str:
             "no awareness drive within {radius} m in {days} days (last {last})",
             days,
         )
-        return text.format(radius=radius, days=format_int(days), last=last)
+        return text.format(radius=radius, days=format_int(days), last=format_date(last))
     return _("no awareness drive within {radius} m on record").format(radius=radius)
 
 
-def _thanas(row: Mapping[str, Any]) -> str:
-    names = str(row[THANA_LIST]).split("; ")
+def _thanas(row: Mapping[str, Any], names_hi: Mapping[str, str]) -> str:
+    names = [thana_display(name, names_hi) for name in str(row[THANA_LIST]).split("; ")]
     shown = names[:_WHY_MAX_ITEMS]
     if len(names) > len(shown):
         rest = len(names) - len(shown)
@@ -262,7 +264,7 @@ def why_text(row: Mapping[str, Any], p: WhyParams) -> str:
     if p.have_campaigns:
         parts.append(_campaigns(row, p))
     if row[CROSS_THANA]:
-        parts.append(_thanas(row))
+        parts.append(_thanas(row, p.thana_names_hi))
     return ", ".join(parts)
 
 
@@ -277,3 +279,5 @@ class WhyParams:
     have_sites: bool
     have_cctv: bool
     have_campaigns: bool
+    #: Thana name → Hindi name (:func:`geo.i18n.hindi_names` of the thanas layer).
+    thana_names_hi: Mapping[str, str] = field(default_factory=dict)

@@ -22,12 +22,13 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import metric_coordinates
 from geo.errors import ParameterError
-from geo.i18n import format_int, ngettext, pgettext, site_kind_name
+from geo.i18n import format_int, ngettext, pgettext, place_name, site_kind_name
 from geo.schema import (
     CATEGORY,
     HELD_ON,
     KIND,
     NAME,
+    NAME_HI,
     OCCURRED_AT,
     SOURCE,
     STATUS,
@@ -248,6 +249,14 @@ def _thana_of_points(xy: FloatArray, thanas: gpd.GeoDataFrame, crs: CRS) -> npt.
     return out
 
 
+def _display_names(layer: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
+    """Return a layer's names as shown in the output language (``name_hi`` in Hindi)."""
+    names = _text_column(layer, NAME, None)
+    hindi = _text_column(layer, NAME_HI, None)
+    shown = [None if n is None else place_name(n, h) for n, h in zip(names, hindi, strict=True)]
+    return np.asarray(shown, dtype=object)
+
+
 def _text_column(
     layer: gpd.GeoDataFrame, column: str, default: str | None
 ) -> npt.NDArray[np.object_]:
@@ -422,7 +431,7 @@ def sites_part(
     if sites is not None and len(sites):
         sxy, _ = metric_coordinates(sites, c.crs.to_string(), what="sites")
         kinds = _text_column(sites, KIND, "other")
-        names = _text_column(sites, NAME, None)
+        names = _display_names(sites)
         q, g, d = _pairs_within(polys, sxy, radius_m)
         sites_n = np.bincount(g, minlength=k).astype(np.int64)
         sites_kind = _mix(g, kinds[q], k)

@@ -14,7 +14,7 @@ from pyproj import CRS
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import _, format_int, ngettext
+from geo.i18n import _, format_int, hindi_names, ngettext
 from geo.schema import (
     OCCURRED_AT,
 )
@@ -289,6 +289,7 @@ def _describe(
         have_sites=sites is not None,
         have_cctv=cctv is not None,
         have_campaigns=campaigns is not None,
+        thana_names_hi=hindi_names(thanas) if thanas is not None else {},
     )
     table[WHY] = [why_text(row, why) for row in _records(table)]
     table = table[list(HOTSPOT_COLUMNS)]

@@ -572,7 +572,7 @@ def test_find_hotspots_on_a_hand_built_town(layout: dict[str, gpd.GeoDataFrame])
     for text in ("20 incidents (mostly eve-teasing, 75%)", "peak weekdays 17:00–19:00",
                  "rising +140% in the last 90 days", "3 coaching centres and 1 school within "
                  "300 m", "no working camera covers 80% of incidents", "1 faulty",
-                 "no awareness drive within 500 m in 90 days (last 2026-04-14)",
+                 "no awareness drive within 500 m in 90 days (last 14-04-2026)",
                  "spans 2 thanas (East and West)"):  # fmt: skip
         assert text in why, (text, why)
     assert "falling -88%" in b[hs.WHY] and "peak weekends 08:00–10:00" in b[hs.WHY]
