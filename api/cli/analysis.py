@@ -51,7 +51,7 @@ def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
 # --------------------------------------------------------------------------- hotspots
 
 
-@command("hotspots")
+@command("hotspots", lang=True)
 def hotspots_cmd(
     store: StoreOpt = None,
     eps_m: Annotated[
@@ -142,7 +142,7 @@ def hotspots_cmd(
 # --------------------------------------------------------------------------- significance
 
 
-@command("significance")
+@command("significance", lang=True)
 def significance_cmd(
     store: StoreOpt = None,
     cell_m: CellOpt = 250.0,
@@ -230,7 +230,7 @@ def significance_cmd(
 # --------------------------------------------------------------------------- back-test
 
 
-@command("backtest")
+@command("backtest", lang=True)
 def backtest_cmd(
     store: StoreOpt = None,
     cell_m: CellOpt = 250.0,

@@ -87,7 +87,7 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
         typer.echo(json.dumps(summary, default=str, ensure_ascii=False))
 
 
-@command("gaps", group=cctv_app)
+@command("gaps", group=cctv_app, lang=True)
 def gaps_cmd(
     out: Annotated[
         Path,
@@ -175,7 +175,7 @@ def gaps_cmd(
     )
 
 
-@command("place", group=cctv_app)
+@command("place", group=cctv_app, lang=True)
 def place_cmd(
     k: KOpt,
     out: Annotated[
@@ -243,7 +243,7 @@ def place_cmd(
     )
 
 
-@command("report", group=cctv_app)
+@command("report", group=cctv_app, lang=True)
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", help="FILE.html: the printable report.")],
     store: StoreOpt = None,

@@ -98,7 +98,7 @@ def _finish(result: ImportResult, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
-@command("validate")
+@command("validate", lang=True)
 def validate_cmd(
     kind: KindArg,
     path: FileArg,
@@ -126,7 +126,7 @@ def validate_cmd(
     _finish(result, as_json)
 
 
-@command("import")
+@command("import", lang=True)
 def import_cmd(
     kind: KindArg,
     path: FileArg,
@@ -147,7 +147,7 @@ def import_cmd(
     _finish(result, as_json)
 
 
-@command("quarantine")
+@command("quarantine", lang=True)
 def quarantine_cmd(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     kind: Annotated[LayerKind | None, typer.Option("--kind", help="Only this layer.")] = None,
@@ -160,7 +160,7 @@ def quarantine_cmd(
     console.print(f"{len(table)} quarantine lines written to {out}")
 
 
-@command("layers")
+@command("layers", lang=True)
 def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Show how many rows each layer of the store holds."""
     target = store_at(store)

@@ -119,7 +119,7 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 # --------------------------------------------------------------------------- hotspots
 
 
-@command("hotspots", group=map_app)
+@command("hotspots", group=map_app, lang=True)
 def map_hotspots_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -210,7 +210,7 @@ def map_hotspots_cmd(
 # --------------------------------------------------------------------------- cctv
 
 
-@command("cctv", group=map_app)
+@command("cctv", group=map_app, lang=True)
 def map_cctv_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -300,7 +300,7 @@ def map_cctv_cmd(
 # --------------------------------------------------------------------------- patrol
 
 
-@command("patrol", group=map_app)
+@command("patrol", group=map_app, lang=True)
 def map_patrol_cmd(
     out: OutOpt,
     store: StoreOpt = None,

@@ -86,7 +86,7 @@ def parse_start(value: str | None) -> dt.date | None:
     return day
 
 
-@command("plan", group=patrol_app)
+@command("plan", group=patrol_app, lang=True)
 def patrol_plan_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
     store: StoreOpt = None,
