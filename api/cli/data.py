@@ -21,7 +21,7 @@ from api.cli.common import (
     settings,
     store_at,
 )
-from api.cli.tables import check_table_path, table, write_rows
+from api.cli.tables import LAYER, check_table_path, label, table, write_rows
 from api.usecases.datasets import Reading, validate_or_import
 from geo.i18n import _, format_int, ngettext, pgettext
 from geo.ingest import ImportResult
@@ -54,7 +54,7 @@ def _print_result(result: ImportResult, *, title: str) -> None:
     summary = result.summary()
     shown = table(title, (("", False), ("", False)), show_header=False)
     shown.add_row(pgettext("import summary", "file"), report.source)
-    shown.add_row(pgettext("import summary", "layer"), report.kind.value)
+    shown.add_row(pgettext("import summary", "layer"), label(LAYER, report.kind.value))
     shown.add_row(pgettext("import summary", "rows"), format_int(summary["rows"]))
     shown.add_row(pgettext("import summary", "accepted"), format_int(summary["accepted"]))
     shown.add_row(pgettext("import summary", "quarantined"), format_int(summary["quarantined"]))
@@ -203,7 +203,7 @@ def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         ((pgettext("layers table", "layer"), False), (pgettext("layers table", "rows"), True)),
     )
     for kind, count in counts.items():
-        shown.add_row(kind, format_int(count))
+        shown.add_row(label(LAYER, kind), format_int(count))
     shown.add_row(pgettext("layers table", "quarantine"), format_int(len(target.quarantine())))
     console.print(shown)
     if as_json:

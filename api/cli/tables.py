@@ -27,6 +27,7 @@ GI_CLASS: Final = "Gi* class"
 PATTERN: Final = "emerging pattern"
 METHOD: Final = "back-test method"
 ACTION: Final = "camera action"
+LAYER: Final = "layer"
 
 #: Keys of the analysis outputs' vocabularies, marked for extraction (translated on display).
 LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -68,6 +69,13 @@ LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         ACTION: (
             NP_("camera action", "new"),
             NP_("camera action", "repair"),
+        ),
+        LAYER: (
+            NP_("layer", "incidents"),
+            NP_("layer", "campaigns"),
+            NP_("layer", "cctv"),
+            NP_("layer", "sites"),
+            NP_("layer", "thanas"),
         ),
     }
 )
