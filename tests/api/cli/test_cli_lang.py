@@ -278,12 +278,16 @@ def test_plural_forms(store: Path, tmp_path: Path) -> None:
     with use_lang("hi"):
         from geo.i18n import ngettext
 
-        assert ngettext("{n} row written to {path}", "{n} rows written to {path}", 1).format(
-            n=1, path=one
-        ).startswith("1 पंक्ति ")
-        assert ngettext("{n} row written to {path}", "{n} rows written to {path}", 2).format(
-            n=2, path=one
-        ).startswith("2 पंक्तियाँ ")
+        assert (
+            ngettext("{n} row written to {path}", "{n} rows written to {path}", 1)
+            .format(n=1, path=one)
+            .startswith("1 पंक्ति ")
+        )
+        assert (
+            ngettext("{n} row written to {path}", "{n} rows written to {path}", 2)
+            .format(n=2, path=one)
+            .startswith("2 पंक्तियाँ ")
+        )
 
 
 def test_every_label_has_a_hindi_name() -> None:
