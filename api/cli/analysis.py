@@ -9,12 +9,20 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, selection_inputs, settings
-from geo.csv_safe import write_csv
+from api.cli.tables import GI_CLASS, METHOD, PATTERN, check_table_path, label, table, write_rows
 from geo.errors import ParameterError
-from geo.export import write_output
+from geo.i18n import (
+    _,
+    day_pattern_name,
+    format_int,
+    format_number,
+    format_percent,
+    ngettext,
+    pgettext,
+    trend_name,
+)
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day included (YYYY-MM-DD, local).")
@@ -26,7 +34,7 @@ CategoryOpt = Annotated[
     typer.Option("--category", help="Only incidents of this category (repeatable)."),
 ]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="Write the result: .geojson, .gpkg or .csv.")
+    Path | None, typer.Option("--out", help="Write the result: .geojson, .gpkg, .csv or .xlsx.")
 ]
 CellOpt = Annotated[float, typer.Option("--cell-m", help="Grid cell size in metres.", min=1)]
 GridOpt = Annotated[str, typer.Option("--grid", help="Grid kind: square or h3.")]
@@ -43,15 +51,20 @@ def _num(value: Any, digits: int = 3) -> Any:
 def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
     if out is None:
         return None
-    write_output(layer, out, layer_name=name)
-    console.print(f"{len(layer)} rows written to {out}")
+    write_rows(layer, out, layer_name=name)
+    n = len(layer)
+    console.print(
+        ngettext("{n} row written to {path}", "{n} rows written to {path}", n).format(
+            n=format_int(n), path=out
+        )
+    )
     return str(out)
 
 
 # --------------------------------------------------------------------------- hotspots
 
 
-@command("hotspots")
+@command("hotspots", lang=True)
 def hotspots_cmd(
     store: StoreOpt = None,
     eps_m: Annotated[
@@ -82,35 +95,71 @@ def hotspots_cmd(
 
     inputs = selection_inputs(store, start, end, thana, category)
     params = HotspotParams(eps_m, min_samples, underserved, method=method, hull=hull)
-    with console.status(f"clustering {len(inputs.incidents)} incidents …"):
+    n_in = len(inputs.incidents)
+    with console.status(
+        ngettext("clustering {n} incident …", "clustering {n} incidents …", n_in).format(
+            n=format_int(n_in)
+        )
+    ):
         spots = find_hotspots(inputs, settings(), params)
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK
     clustered = int(spots[hs.INCIDENTS].sum()) if not spots.empty else 0
-    title = "underserved hotspots" if underserved else "hotspots"
-    table = Table(title=f"{len(spots)} {title} (eps {eps_m:g} m, min {min_samples})")
-    for col in ("rank", "id", "incidents", "thana", "peak", "trend", "risk"):
-        table.add_column(
-            col, justify="right" if col in ("rank", "id", "incidents", "risk") else "left"
+    n = len(spots)
+    if underserved:
+        title = ngettext(
+            "{n} underserved hotspot (eps {eps} m, min {min})",
+            "{n} underserved hotspots (eps {eps} m, min {min})",
+            n,
         )
+    else:
+        title = ngettext(
+            "{n} hotspot (eps {eps} m, min {min})", "{n} hotspots (eps {eps} m, min {min})", n
+        )
+    columns = (
+        (pgettext("hotspot table", "rank"), True),
+        (pgettext("hotspot table", "id"), True),
+        (pgettext("hotspot table", "incidents"), True),
+        (pgettext("hotspot table", "thana"), False),
+        (pgettext("hotspot table", "peak"), False),
+        (pgettext("hotspot table", "trend"), False),
+        (pgettext("hotspot table", "risk"), True),
+    )
+    shown_table = table(
+        title.format(n=format_int(n), eps=f"{eps_m:g}", min=format_int(min_samples)), columns
+    )
     shown = spots.head(top)
     for hotspot_id, row in shown.iterrows():
-        table.add_row(
+        shown_table.add_row(
             str(row[rank_col]),
             str(hotspot_id),
-            str(row[hs.INCIDENTS]),
+            format_int(row[hs.INCIDENTS]),
             str(row[hs.PRIMARY_THANA]) + (" +" if bool(row[hs.CROSS_THANA]) else ""),
-            f"{row[hs.DAY_PATTERN]} {row[hs.PEAK_HOURS]}",
-            str(row[hs.TREND]),
-            f"{row[hs.RISK_SCORE]:.2f}",
+            f"{day_pattern_name(row[hs.DAY_PATTERN])} {row[hs.PEAK_HOURS]}",
+            trend_name(row[hs.TREND]),
+            format_number(row[hs.RISK_SCORE], digits=2),
         )
-    console.print(table)
+    console.print(shown_table)
     for hotspot_id, row in shown.iterrows():
-        console.print(f"[bold]#{row[rank_col]}[/bold] (hotspot {hotspot_id}): {row[hs.WHY]}")
-    share = clustered / len(inputs.incidents)
-    console.print(
-        f"{clustered} of {len(inputs.incidents)} incidents ({share:.0%}) lie in {title}; "
-        "+ = crosses a thana boundary"
+        # TRANSLATORS: {rank} is the hotspot's rank, {id} its number, {why} its explanation.
+        line = _("[bold]#{rank}[/bold] (hotspot {id}): {why}")
+        console.print(line.format(rank=row[rank_col], id=hotspot_id, why=row[hs.WHY]))
+    share = clustered / n_in
+    if underserved:
+        lie = ngettext(
+            "{clustered} of {n} incident ({share}) lies in underserved hotspots",
+            "{clustered} of {n} incidents ({share}) lie in underserved hotspots",
+            n_in,
+        )
+    else:
+        lie = ngettext(
+            "{clustered} of {n} incident ({share}) lies in hotspots",
+            "{clustered} of {n} incidents ({share}) lie in hotspots",
+            n_in,
+        )
+    clustered_text = lie.format(
+        clustered=format_int(clustered), n=format_int(n_in), share=format_percent(share)
     )
+    console.print(_("{clustered}; + = crosses a thana boundary").format(clustered=clustered_text))
     written = _write(spots, out, "hotspots")
     if as_json:
         summary = {
@@ -142,7 +191,7 @@ def hotspots_cmd(
 # --------------------------------------------------------------------------- significance
 
 
-@command("significance")
+@command("significance", lang=True)
 def significance_cmd(
     store: StoreOpt = None,
     cell_m: CellOpt = 250.0,
@@ -169,13 +218,17 @@ def significance_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Getis-Ord Gi* hot and cold cells (FDR-corrected), or emerging hot-spot trends."""
-    from models.surfaces.emerging import NO_PATTERN, PATTERN, PATTERNS, emerging_hotspots
-    from models.surfaces.significance import GI_CLASS, GI_CLASSES, NOT_SIGNIFICANT, gi_star
+    from models.surfaces.emerging import NO_PATTERN, PATTERNS, emerging_hotspots
+    from models.surfaces.emerging import PATTERN as PATTERN_COLUMN
+    from models.surfaces.significance import GI_CLASS as GI_CLASS_COLUMN
+    from models.surfaces.significance import GI_CLASSES, NOT_SIGNIFICANT, gi_star
 
     inputs = selection_inputs(store, start, end, thana, category)
     area = inputs.study_area()
+    cell = f"{cell_m:g}"
     if emerging:
-        with console.status(f"emerging hot spots on {cell_m:g} m cells, bins {time_bin} …"):
+        status = _("emerging hot spots on {cell} m cells, bins {bin} …")
+        with console.status(status.format(cell=cell, bin=time_bin)):
             cells = emerging_hotspots(
                 inputs.incidents,
                 cell_m=cell_m,
@@ -188,10 +241,11 @@ def significance_cmd(
                 metric_crs=settings().metric_crs,
                 study_area=area,
             )
-        column, order, quiet = PATTERN, list(PATTERNS), NO_PATTERN
-        title = f"emerging hot spots ({cell_m:g} m {grid} cells, bins {time_bin})"
+        column, order, quiet, context = PATTERN_COLUMN, list(PATTERNS), NO_PATTERN, PATTERN
+        # TRANSLATORS: {grid} is "square" or "h3"; {bin} a time bin such as W, M or 14D.
+        title = _("emerging hot spots ({cell} m {grid} cells, bins {bin})")
     else:
-        with console.status(f"Gi* on {cell_m:g} m {grid} cells …"):
+        with console.status(_("Gi* on {cell} m {grid} cells …").format(cell=cell, grid=grid)):
             cells = gi_star(
                 inputs.incidents,
                 cell_m=cell_m,
@@ -201,16 +255,19 @@ def significance_cmd(
                 metric_crs=settings().metric_crs,
                 study_area=area,
             )
-        column, order, quiet = GI_CLASS, list(GI_CLASSES), NOT_SIGNIFICANT
-        title = f"Gi* ({cell_m:g} m {grid} cells, FDR-corrected)"
+        column, order, quiet, context = GI_CLASS_COLUMN, list(GI_CLASSES), NOT_SIGNIFICANT, GI_CLASS
+        # TRANSLATORS: {grid} is "square" or "h3".
+        title = _("Gi* ({cell} m {grid} cells, FDR-corrected)")
     counts = cells[column].value_counts()
-    table = Table(title=title)
-    table.add_column("class")
-    table.add_column("cells", justify="right")
+    classes = table(
+        title.format(cell=cell, grid=grid, bin=time_bin),
+        ((pgettext("significance table", "class"), False),
+         (pgettext("significance table", "cells"), True)),
+    )  # fmt: skip
     for name in order:
         if counts.get(name, 0):
-            table.add_row(name, str(int(counts[name])))
-    console.print(table)
+            classes.add_row(label(context, name), format_int(int(counts[name])))
+    console.print(classes)
     flagged = cells if all_cells else cells[cells[column] != quiet]
     written = _write(flagged, out, "emerging" if emerging else "gi_star")
     if as_json:
@@ -230,7 +287,7 @@ def significance_cmd(
 # --------------------------------------------------------------------------- back-test
 
 
-@command("backtest")
+@command("backtest", lang=True)
 def backtest_cmd(
     store: StoreOpt = None,
     cell_m: CellOpt = 250.0,
@@ -253,12 +310,13 @@ def backtest_cmd(
         Path | None, typer.Option("--plot", help="Save a PAI / hit-rate plot (.png, .svg).")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write the per-fold table (.csv).")
+        Path | None, typer.Option("--out", help="Write the per-fold table (.csv or .xlsx).")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Back-test DBSCAN, KDE, Gi* and last-period counts: hit rate, PAI, PEI (rolling)."""
-    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
+    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
+    from models.evaluation.backtest import METHOD as METHOD_COLUMN
     from models.evaluation.scorers import standard_backtest
 
     for value, what in ((train, "--train"), (test, "--test")):
@@ -268,13 +326,11 @@ def backtest_cmd(
             raise ParameterError(
                 f"{what} {value!r} is not a length of time", fix="write it like 90D or 4W"
             ) from None
-    if out is not None and out.suffix.lower() != ".csv":
-        raise ParameterError(
-            f"cannot write {out.name}: the per-fold table is written as CSV",
-            fix="give --out a .csv file",
-        )
+    if out is not None:
+        check_table_path(out, "the per-fold table")
     inputs = selection_inputs(store, start, end, thana, category)
-    with console.status(f"back-test over {folds} folds …"):
+    status = ngettext("back-test over {n} fold …", "back-test over {n} folds …", folds)
+    with console.status(status.format(n=format_int(folds))):
         result = standard_backtest(
             inputs.incidents,
             cell_m=cell_m,
@@ -289,22 +345,40 @@ def backtest_cmd(
             bandwidth_m=bandwidth_m,
         )
     n_folds = int(result.folds["fold"].nunique())
-    table = Table(title=f"back-test: {n_folds} folds, train {train}, test {test}, {cell_m:g} m")
-    for col in ("method", "area", "hit rate", "PAI", "PEI", "area used"):
-        table.add_column(col, justify="left" if col == "method" else "right")
-    for _, row in result.summary.iterrows():
-        table.add_row(
-            str(row[METHOD]),
-            f"{row[AREA_SHARE]:.0%}",
-            f"{row[HIT_RATE]:.1%}",
-            f"{row[PAI]:.1f}",
-            f"{row[PEI]:.2f}",
-            f"{row['area_share_used']:.1%}",
+    # TRANSLATORS: {train} and {test} are lengths of time such as 90D (days) or 4W (weeks).
+    title = ngettext(
+        "back-test: {n} fold, train {train}, test {test}, {cell} m",
+        "back-test: {n} folds, train {train}, test {test}, {cell} m",
+        n_folds,
+    )
+    columns = (
+        (pgettext("back-test table", "method"), False),
+        (pgettext("back-test table", "area"), True),
+        (pgettext("back-test table", "hit rate"), True),
+        (pgettext("back-test table", "PAI"), True),
+        (pgettext("back-test table", "PEI"), True),
+        (pgettext("back-test table", "area used"), True),
+    )
+    scores = table(
+        title.format(n=format_int(n_folds), train=train, test=test, cell=f"{cell_m:g}"), columns
+    )
+    for _i, row in result.summary.iterrows():
+        scores.add_row(
+            label(METHOD, row[METHOD_COLUMN]),
+            format_percent(row[AREA_SHARE]),
+            format_percent(row[HIT_RATE], digits=1),
+            format_number(row[PAI], digits=1),
+            format_number(row[PEI], digits=2),
+            format_percent(row["area_share_used"], digits=1),
         )
-    console.print(table)
+    console.print(scores)
     if out is not None:
-        write_csv(result.folds, out)
-        console.print(f"{len(result.folds)} fold rows written to {out}")
+        write_rows(result.folds, out, layer_name="folds")
+        n_rows = len(result.folds)
+        written = ngettext(
+            "{n} fold row written to {path}", "{n} fold rows written to {path}", n_rows
+        )
+        console.print(written.format(n=format_int(n_rows), path=out))
     if plot is not None:
         import matplotlib
 
@@ -315,7 +389,7 @@ def backtest_cmd(
         fig = result.plot(PAI)
         fig.savefig(plot, dpi=120)  # type: ignore[attr-defined]
         plt.close(fig)  # type: ignore[arg-type]
-        console.print(f"plot written to {plot}")
+        console.print(_("plot written to {path}").format(path=plot))
     if as_json:
         summary = {
             "folds": n_folds,
@@ -325,7 +399,7 @@ def backtest_cmd(
             "selection": inputs.describe(),
             "summary": [
                 {
-                    "method": r[METHOD],
+                    "method": r[METHOD_COLUMN],
                     "area_share": _num(r[AREA_SHARE]),
                     "hit_rate": _num(r[HIT_RATE]),
                     "pai": _num(r[PAI]),

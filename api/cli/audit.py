@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, group, service_config
@@ -16,6 +17,7 @@ from api.service.audit import AuditLog, check_period, counts_table, entries_tabl
 from api.service.users import users_path
 from geo.csv_safe import write_csv
 from geo.errors import ParameterError, StoreError
+from geo.table_export import write_table
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ class ExportFormat(StrEnum):
 
     CSV = "csv"
     JSON = "json"
+    XLSX = "xlsx"
 
 
 def _day(value: str | None, option: str) -> dt.date | None:
@@ -54,10 +57,12 @@ def _open(store: Path | None) -> AuditLog:
 
 @command("export", group=audit_app)
 def export_cmd(
-    out: Annotated[Path, typer.Option("--out", help="File to write (.csv or .json).")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (.csv, .json or .xlsx).")],
     fmt: Annotated[
         ExportFormat | None,
-        typer.Option("--format", help="csv or json (default: from the --out extension, csv)."),
+        typer.Option(
+            "--format", help="csv, json or xlsx (default: from the --out extension, csv)."
+        ),
     ] = None,
     start: Annotated[
         str | None, typer.Option("--from", help="First day (UTC, YYYY-MM-DD), included.")
@@ -82,7 +87,8 @@ def export_cmd(
             why="the counters are of anonymous requests, which have no user",
             fix="leave out --user, or --counts",
         )
-    chosen = fmt or (ExportFormat.JSON if out.suffix.lower() == ".json" else ExportFormat.CSV)
+    by_suffix = {".json": ExportFormat.JSON, ".xlsx": ExportFormat.XLSX}
+    chosen = fmt or by_suffix.get(out.suffix.lower(), ExportFormat.CSV)
     log = _open(store)
     try:
         written = 0
@@ -92,9 +98,18 @@ def export_cmd(
             written = len(rows)
             if chosen is ExportFormat.CSV:
                 write_csv(counts_table(rows), out)
+            elif chosen is ExportFormat.XLSX:
+                write_table(counts_table(rows), out, sheet="counters")
             else:
                 text = json.dumps([c.as_dict() for c in rows], ensure_ascii=False, indent=1)
                 out.write_text(text + "\n", encoding="utf-8")
+        elif chosen is ExportFormat.XLSX:
+            pages = [
+                entries_table(page) for page in log.iter_entries(user=user, start=first, end=last)
+            ]
+            written = sum(len(page) for page in pages)
+            table = pd.concat(pages, ignore_index=True) if pages else entries_table([])
+            write_table(table, out, sheet="audit")
         elif chosen is ExportFormat.CSV:
             write_csv(entries_table([]), out)
             for page in log.iter_entries(user=user, start=first, end=last):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any, Final
 
 import typer
-from rich.table import Table
 
 from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli.common import (
@@ -20,6 +19,7 @@ from api.cli.common import (
     selection_inputs,
     settings,
 )
+from api.cli.tables import ACTION, label, table, write_rows
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
     DAYS_HELP,
@@ -31,7 +31,18 @@ from api.usecases.cctv import (
     placement,
 )
 from geo.errors import ParameterError
-from geo.export import write_output
+from geo.i18n import (
+    _,
+    format_date,
+    format_int,
+    format_number,
+    format_percent,
+    gap_status_name,
+    ngettext,
+    pgettext,
+    priority_name,
+    site_kind_name,
+)
 from geo.schema import KIND, NAME, SYNTHETIC, THANA
 from models.inputs import AnalysisInputs
 
@@ -71,7 +82,10 @@ MethodOpt = Annotated[
 
 def _period(inputs: AnalysisInputs) -> str:
     described = inputs.describe()
-    return f"{described['first'] or '…'} to {described['last'] or '…'}"
+    first, last = described["first"], described["last"]
+    return _("{first} to {last}").format(
+        first=format_date(first) if first else "…", last=format_date(last) if last else "…"
+    )
 
 
 def _synthetic(inputs: AnalysisInputs) -> bool:
@@ -87,11 +101,13 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
         typer.echo(json.dumps(summary, default=str, ensure_ascii=False))
 
 
-@command("gaps", group=cctv_app)
+@command("gaps", group=cctv_app, lang=True)
 def gaps_cmd(
     out: Annotated[
         Path,
-        typer.Option("--out", help="FILE.csv, FILE.geojson, or a folder (tables and reports)."),
+        typer.Option(
+            "--out", help="FILE.csv, FILE.xlsx, FILE.geojson, or a folder (tables and reports)."
+        ),
     ],
     store: StoreOpt = None,
     thana: ThanaOpt = None,
@@ -109,23 +125,23 @@ def gaps_cmd(
     from models.cctv.plan import selection_gaps
 
     suffix = out.suffix.lower()
-    if suffix not in ("", ".csv", ".geojson"):
+    if suffix not in ("", ".csv", ".xlsx", ".geojson"):
         raise ParameterError(
-            f"cannot write {out.name}: gaps are written as .csv, .geojson or into a folder",
-            fix="give --out FILE.csv, FILE.geojson or a folder",
+            f"cannot write {out.name}: gaps are written as .csv, .xlsx, .geojson or into a folder",
+            fix="give --out FILE.csv, FILE.xlsx, FILE.geojson or a folder",
         )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
-    with console.status("CCTV gaps …"):
+    with console.status(_("CCTV gaps …")):
         result = selection_gaps(inputs, model_params(settings(), CctvRequest(radius_m, days)))
     gaps = result.gaps
     written: list[str] = []
-    if suffix in (".csv", ".geojson"):
-        written.append(str(write_output(gaps, out)))
+    if suffix in (".csv", ".xlsx", ".geojson"):
+        written.append(str(write_rows(gaps, out, layer_name="cctv_gaps")))
     else:
         out.mkdir(parents=True, exist_ok=True)
-        written.append(str(write_output(gaps, out / GAPS_CSV)))
-        written.append(str(write_output(gaps, out / GAPS_GEOJSON)))
-        written.append(str(write_output(result.summary, out / SUMMARY_CSV)))
+        written.append(str(write_rows(gaps, out / GAPS_CSV)))
+        written.append(str(write_rows(gaps, out / GAPS_GEOJSON)))
+        written.append(str(write_rows(result.summary, out / SUMMARY_CSV)))
         period, synthetic = _period(inputs), _synthetic(inputs)
         overall = out / REPORT_HTML
         overall.write_text(
@@ -141,23 +157,43 @@ def gaps_cmd(
                 path.write_text(page, encoding="utf-8")
                 written.append(str(path))
     counts = result.counts()
-    table = Table(title=f"CCTV gaps: {thana or 'all thanas'} ({len(gaps)} sites)")
-    for col in ("#", "site", "kind", "thana", "status", "priority", "incidents"):
-        table.add_column(col, justify="right" if col in ("#", "incidents") else "left")
-    shown = gaps[gaps[cg.GAP_STATUS] != cg.COVERED_STATUS].head(top)
-    for _, row in shown.iterrows():
-        table.add_row(
-            str(row[cg.GAP_RANK]), str(row[NAME]), str(row[KIND]), str(row[THANA]),
-            str(row[cg.GAP_STATUS]), str(row[cg.PRIORITY]), str(row[cg.INCIDENTS_NEAR]),
-        )  # fmt: skip
-    console.print(table)
-    console.print(
-        f"{counts[cg.COVERED_STATUS]} covered, {counts[cg.REPAIRABLE]} repairable, "
-        f"{counts[cg.UNCOVERED]} uncovered; written: {', '.join(written[:4])}"
-        + (f" and {len(written) - 4} reports" if len(written) > 4 else "")
+    where = thana or _("all thanas")
+    title = ngettext("CCTV gaps: {where} ({n} site)", "CCTV gaps: {where} ({n} sites)", len(gaps))
+    columns = (
+        (pgettext("CCTV gap table", "#"), True),
+        (pgettext("CCTV gap table", "site"), False),
+        (pgettext("CCTV gap table", "kind"), False),
+        (pgettext("CCTV gap table", "thana"), False),
+        (pgettext("CCTV gap table", "status"), False),
+        (pgettext("CCTV gap table", "priority"), False),
+        (pgettext("CCTV gap table", "incidents"), True),
     )
+    shown_table = table(title.format(where=where, n=format_int(len(gaps))), columns)
+    shown = gaps[gaps[cg.GAP_STATUS] != cg.COVERED_STATUS].head(top)
+    for _i, row in shown.iterrows():
+        shown_table.add_row(
+            str(row[cg.GAP_RANK]), str(row[NAME]), site_kind_name(row[KIND]), str(row[THANA]),
+            gap_status_name(row[cg.GAP_STATUS]), priority_name(row[cg.PRIORITY]),
+            format_int(row[cg.INCIDENTS_NEAR]),
+        )  # fmt: skip
+    console.print(shown_table)
+    # TRANSLATORS: {files} lists up to four files written.
+    line = _("{covered} covered, {repairable} repairable, {uncovered} uncovered; written: {files}")
+    console.print(
+        line.format(
+            covered=format_int(counts[cg.COVERED_STATUS]),
+            repairable=format_int(counts[cg.REPAIRABLE]),
+            uncovered=format_int(counts[cg.UNCOVERED]),
+            files=_(", ").join(written[:4]),
+        )
+    )
+    if len(written) > 4:
+        more = len(written) - 4
+        console.print(
+            ngettext("and {n} more report", "and {n} more reports", more).format(n=format_int(more))
+        )
     for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     _finish(
         {
             "command": "cctv gaps",
@@ -175,7 +211,7 @@ def gaps_cmd(
     )
 
 
-@command("place", group=cctv_app)
+@command("place", group=cctv_app, lang=True)
 def place_cmd(
     k: KOpt,
     out: Annotated[
@@ -203,32 +239,57 @@ def place_cmd(
     if method not in pl.METHODS:
         raise ParameterError(f"unknown method {method!r}", fix="use auto, milp or greedy")
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
-    with console.status(f"placing up to {k} cameras …"):
+    placing = ngettext("placing up to {k} camera …", "placing up to {k} cameras …", k)
+    with console.status(placing.format(k=format_int(k))):
         q = CctvRequest(days=days, k=k, budget=budget, repair_cost=repair_cost, method=method)
         plan = placement(inputs, settings(), q)
     cams = plan.cameras
-    write_output(cams, out)
-    table = Table(title=f"{len(cams)} proposed cameras: {thana or 'all thanas'}")
-    for col in ("#", "action", "where", "gain", "seen", "cost"):
-        table.add_column(col, justify="right" if col in ("#", "gain", "seen", "cost") else "left")
-    for _, row in cams.iterrows():
-        table.add_row(
-            str(row[pl.ORDER]), str(row[pl.ACTION]), str(row[pl.LABEL]),
-            f"{row[pl.MARGINAL_GAIN]:.1f}", f"{row[pl.CUMULATIVE_SHARE]:.0%}",
-            f"{row[pl.CUMULATIVE_COST]:g}",
+    write_rows(cams, out, layer_name="cameras")
+    where = thana or _("all thanas")
+    title = ngettext(
+        "{n} proposed camera: {where}", "{n} proposed cameras: {where}", len(cams)
+    ).format(n=format_int(len(cams)), where=where)
+    columns = (
+        (pgettext("camera plan table", "#"), True),
+        (pgettext("camera plan table", "action"), False),
+        (pgettext("camera plan table", "where"), False),
+        (pgettext("camera plan table", "gain"), True),
+        (pgettext("camera plan table", "seen"), True),
+        (pgettext("camera plan table", "cost"), True),
+    )
+    shown_table = table(title, columns)
+    for _i, row in cams.iterrows():
+        shown_table.add_row(
+            str(row[pl.ORDER]), label(ACTION, row[pl.ACTION]), str(row[pl.LABEL]),
+            format_number(row[pl.MARGINAL_GAIN], digits=1),
+            format_percent(row[pl.CUMULATIVE_SHARE]), f"{row[pl.CUMULATIVE_COST]:g}",
         )  # fmt: skip
-    console.print(table)
+    console.print(shown_table)
     s = plan.summary
-    quality = "optimal" if s["optimal"] else f"gap ≤ {s['optimality_gap']:.2%}"
-    if s["share_seen_before"] is None:
-        console.print(f"nothing to cover; plan written to {out}")
+    if s["optimal"]:
+        quality = _("optimal")
     else:
+        quality = _("gap ≤ {gap}").format(gap=format_percent(s["optimality_gap"], digits=2))
+    if s["share_seen_before"] is None:
+        console.print(_("nothing to cover; plan written to {path}").format(path=out))
+    else:
+        # TRANSLATORS: {method} is the solver (milp or greedy), {quality} "optimal" or a gap.
+        line = _(
+            "{method} ({quality}) in {seconds} s; demand seen {before} → {after}; "
+            "plan written to {path}"
+        )
         console.print(
-            f"{s['method']} ({quality}) in {s['solve_s']} s; demand seen "
-            f"{s['share_seen_before']:.0%} → {s['share_seen_after']:.0%}; plan written to {out}"
+            line.format(
+                method=s["method"],
+                quality=quality,
+                seconds=s["solve_s"],
+                before=format_percent(s["share_seen_before"]),
+                after=format_percent(s["share_seen_after"]),
+                path=out,
+            )
         )
     for note in plan.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     _finish(
         {
             "command": "cctv place",
@@ -243,7 +304,7 @@ def place_cmd(
     )
 
 
-@command("report", group=cctv_app)
+@command("report", group=cctv_app, lang=True)
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", help="FILE.html: the printable report.")],
     store: StoreOpt = None,
@@ -259,7 +320,7 @@ def report_cmd(
     days: DaysOpt = CCTV_DEFAULTS.days,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write the printable CCTV report of a thana (Hindi and English headings)."""
+    """Write the printable CCTV report of a thana (in the --lang language)."""
     from maps.cctv_report import cctv_report_html
 
     if out.suffix.lower() not in (".html", ".htm"):
@@ -268,7 +329,7 @@ def report_cmd(
         )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     q = CctvRequest(radius_m=radius_m, days=days, k=k, budget=budget)
-    with console.status("CCTV report …"):
+    with console.status(_("CCTV report …")):
         planned = cctv_plan(inputs, settings(), q)
     result, plan = planned.gaps, planned.placement
     page = cctv_report_html(
@@ -276,7 +337,7 @@ def report_cmd(
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    console.print(f"report written to {out} (print it from the browser)")
+    console.print(_("report written to {path} (print it from the browser)").format(path=out))
     _finish(
         {
             "command": "cctv report",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.console import Console
 from api.service.settings import ServiceSettings, service_settings
 from api.usecases.common import Source
 from geo.errors import ShaktiError, StoreError
+from geo.i18n import use_lang
 from geo.settings import Settings, get_settings
 from geo.store import Store, is_database_url, open_store
 from models.inputs import AnalysisInputs, Selection, categories_of
@@ -46,8 +48,24 @@ def group(name: str, help_text: str) -> typer.Typer:
     )
 
 
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of what people read: hi (हिन्दी) or en (English). Default: SHAKTI_LANG.",
+        metavar="hi|en",
+        show_default=False,
+    ),
+]
+
+#: The parameter ``command(..., lang=True)`` adds to a command (``--lang hi|en``).
+LANG_PARAM: Final = inspect.Parameter(
+    "lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOpt
+)
+
+
 def command(
-    name: str, *, group: typer.Typer | None = None
+    name: str, *, group: typer.Typer | None = None, lang: bool = False
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Register a command whose domain errors become a clear message and exit status 2.
 
@@ -57,21 +75,37 @@ def command(
         The command's name.
     group : typer.Typer, optional
         A sub-command group (``shakti map``, ``shakti cctv`` ...); default the top level.
+    lang : bool
+        Give the command ``--lang hi|en`` (default the setting ``SHAKTI_LANG``): it runs inside
+        :func:`geo.i18n.use_lang`, so every text it makes is in that language. An unknown
+        language is an error naming hi and en (exit status 2).
     """
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            chosen = kwargs.pop("lang", None) if lang else None
             try:
-                return func(*args, **kwargs)
+                with use_lang(None if chosen is None else str(chosen)):
+                    return func(*args, **kwargs)
             except ShaktiError as exc:
                 err_console.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(2) from exc
 
+        if lang:
+            _add_lang_option(wrapper, func)
         (group if group is not None else app).command(name)(wrapper)
         return wrapper
 
     return decorate
+
+
+def _add_lang_option(wrapper: Callable[..., object], func: Callable[..., object]) -> None:
+    """Show Typer the command's parameters plus ``--lang`` (the command itself never sees it)."""
+    signature = inspect.signature(func, eval_str=True)
+    params = [*signature.parameters.values(), LANG_PARAM]
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**func.__annotations__, "lang": LangOpt}
 
 
 StoreOpt = Annotated[

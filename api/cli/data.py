@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from api.cli.common import (
     DefaultOpt,
@@ -22,9 +21,11 @@ from api.cli.common import (
     settings,
     store_at,
 )
+from api.cli.tables import LAYER, check_table_path, label, table, write_rows
 from api.usecases.datasets import Reading, validate_or_import
+from geo.i18n import _, format_int, ngettext, pgettext
 from geo.ingest import ImportResult
-from geo.ingest.quarantine import export_csv
+from geo.ingest.quarantine import QUARANTINE_COLUMNS
 from geo.ingest.readers import parse_mapping
 from geo.schema import LayerKind
 from geo.store import open_store
@@ -51,54 +52,76 @@ def _reading(
 def _print_result(result: ImportResult, *, title: str) -> None:
     report = result.report
     summary = result.summary()
-    table = Table(title=title, show_header=False)
-    table.add_row("file", report.source)
-    table.add_row("layer", report.kind.value)
-    table.add_row("rows", str(summary["rows"]))
-    table.add_row("accepted", str(summary["accepted"]))
-    table.add_row("quarantined", str(summary["quarantined"]))
+    shown = table(title, (("", False), ("", False)), show_header=False)
+    shown.add_row(pgettext("import summary", "file"), report.source)
+    shown.add_row(pgettext("import summary", "layer"), label(LAYER, report.kind.value))
+    shown.add_row(pgettext("import summary", "rows"), format_int(summary["rows"]))
+    shown.add_row(pgettext("import summary", "accepted"), format_int(summary["accepted"]))
+    shown.add_row(pgettext("import summary", "quarantined"), format_int(summary["quarantined"]))
     if result.record is not None:
-        table.add_row("inserted / updated", f"{result.record.inserted} / {result.record.updated}")
-        table.add_row("import id", result.record.import_id)
+        shown.add_row(
+            pgettext("import summary", "inserted / updated"),
+            f"{format_int(result.record.inserted)} / {format_int(result.record.updated)}",
+        )
+        shown.add_row(pgettext("import summary", "import id"), result.record.import_id)
+    flag_names = {
+        "thana_mismatch": pgettext("import summary", "thana mismatch"),
+        "outside_thanas": pgettext("import summary", "outside thanas"),
+    }
     for flag, count in summary.get("flags", {}).items():
-        table.add_row(flag.replace("_", " "), str(count))
-    console.print(table)
+        shown.add_row(flag_names.get(flag, flag.replace("_", " ")), format_int(count))
+    console.print(shown)
     if summary["reasons"]:
-        reasons = Table(title="quarantined rows by reason")
-        reasons.add_column("reason")
-        reasons.add_column("rows", justify="right")
+        reasons = table(
+            _("quarantined rows by reason"),
+            ((pgettext("quarantine table", "reason"), False),
+             (pgettext("quarantine table", "rows"), True)),
+        )  # fmt: skip
         for reason, count in summary["reasons"].items():
-            reasons.add_row(reason, str(count))
+            reasons.add_row(reason, format_int(count))
         console.print(reasons)
         for message in report.quarantine["message"].head(5):
             console.print(f"  • {message}")
         if len(report.quarantine) > 5:
-            console.print(
-                f"  … {len(report.quarantine) - 5} more problems in the quarantine report"
+            more = len(report.quarantine) - 5
+            line = ngettext(
+                "  … {n} more problem in the quarantine report",
+                "  … {n} more problems in the quarantine report",
+                more,
             )
+            console.print(line.format(n=format_int(more)))
     if report.personal_columns:
+        # TRANSLATORS: {columns} lists "column (why)" items.
+        line = _("[bold]personal columns dropped, never stored:[/bold] {columns}")
         console.print(
-            "[bold]personal columns dropped, never stored:[/bold] "
-            + "; ".join(f"{col} ({why})" for col, why in report.personal_columns.items())
+            line.format(
+                columns=_("; ").join(
+                    f"{col} ({why})" for col, why in report.personal_columns.items()
+                )
+            )
         )
     if report.ignored_columns:
-        console.print("columns not in the schema, not stored: " + ", ".join(report.ignored_columns))
+        line = _("columns not in the schema, not stored: {columns}")
+        console.print(line.format(columns=_(", ").join(report.ignored_columns)))
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(_("[yellow]warning:[/yellow] {warning}").format(warning=warning))
 
 
 def _finish(result: ImportResult, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result.summary(), sort_keys=False))
     if result.report.rows and not len(result.report.accepted):
-        err_console.print(
-            f"error: none of the {result.report.rows} rows of {result.report.source} is valid; "
-            "see the quarantine report"
+        rows = result.report.rows
+        line = ngettext(
+            "error: the {n} row of {source} is not valid; see the quarantine report",
+            "error: none of the {n} rows of {source} is valid; see the quarantine report",
+            rows,
         )
+        err_console.print(line.format(n=format_int(rows), source=result.report.source))
         raise typer.Exit(1)
 
 
-@command("validate")
+@command("validate", lang=True)
 def validate_cmd(
     kind: KindArg,
     path: FileArg,
@@ -108,25 +131,29 @@ def validate_cmd(
     fix_swapped: FixSwappedOpt = False,
     store: StoreOpt = None,
     quarantine_out: Annotated[
-        Path | None, typer.Option("--quarantine-out", help="Write the quarantine report (CSV).")
+        Path | None,
+        typer.Option("--quarantine-out", help="Write the quarantine report (.csv or .xlsx)."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check a file row by row without storing anything."""
+    if quarantine_out is not None:
+        check_table_path(quarantine_out, "the quarantine report", "--quarantine-out")
     cfg = settings()
     store_path = store if store is not None else cfg.store
     checked = open_store(store_path) if store_path.exists() else None
     reading = _reading(mapping, region, default, fix_swapped)
     result = validate_or_import(path, kind, checked, cfg, reading, dry_run=True)
     report = result.report
-    _print_result(result, title="validation (nothing stored)")
+    _print_result(result, title=_("validation (nothing stored)"))
     if quarantine_out is not None:
-        export_csv(report.quarantine, quarantine_out)
-        console.print(f"quarantine report written to {quarantine_out}")
+        lines = report.quarantine.loc[:, list(QUARANTINE_COLUMNS)]
+        write_rows(lines, quarantine_out, layer_name="quarantine")
+        console.print(_("quarantine report written to {path}").format(path=quarantine_out))
     _finish(result, as_json)
 
 
-@command("import")
+@command("import", lang=True)
 def import_cmd(
     kind: KindArg,
     path: FileArg,
@@ -140,38 +167,45 @@ def import_cmd(
     """Validate a file and store its valid rows (a new store when there is none yet)."""
     cfg = settings()
     target = store_at(store, create=True)
-    with console.status(f"importing {path.name} …"):
+    with console.status(_("importing {file} …").format(file=path.name)):
         reading = _reading(mapping, region, default, fix_swapped)
         result = validate_or_import(path, kind, target, cfg, reading, dry_run=False)
-    _print_result(result, title=f"import into {target.location}")
+    _print_result(result, title=_("import into {location}").format(location=target.location))
     _finish(result, as_json)
 
 
-@command("quarantine")
+@command("quarantine", lang=True)
 def quarantine_cmd(
-    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write: .csv or .xlsx.")],
     kind: Annotated[LayerKind | None, typer.Option("--kind", help="Only this layer.")] = None,
     import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Export the quarantine report (row, field, reason, fix, original values) as CSV."""
-    table = store_at(store).quarantine(kind, import_id=import_id)
-    export_csv(table, out)
-    console.print(f"{len(table)} quarantine lines written to {out}")
+    """Export the quarantine report (row, field, reason, fix, original values) as CSV or XLSX."""
+    check_table_path(out, "the quarantine report")
+    lines = store_at(store).quarantine(kind, import_id=import_id)
+    write_rows(lines.loc[:, list(QUARANTINE_COLUMNS)], out, layer_name="quarantine")
+    n = len(lines)
+    written = ngettext(
+        "{n} quarantine line written to {path}", "{n} quarantine lines written to {path}", n
+    )
+    console.print(written.format(n=format_int(n), path=out))
 
 
-@command("layers")
+@command("layers", lang=True)
 def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Show how many rows each layer of the store holds."""
     target = store_at(store)
     counts = {kind.value: target.count(kind) for kind in LayerKind}
-    table = Table(title=f"store {target.location} (version {target.version})")
-    table.add_column("layer")
-    table.add_column("rows", justify="right")
+    title = _("store {location} (version {version})")
+    shown = table(
+        title.format(location=target.location, version=target.version),
+        ((pgettext("layers table", "layer"), False), (pgettext("layers table", "rows"), True)),
+    )
     for kind, count in counts.items():
-        table.add_row(kind, str(count))
-    table.add_row("quarantine", str(len(target.quarantine())))
-    console.print(table)
+        shown.add_row(label(LAYER, kind), format_int(count))
+    shown.add_row(pgettext("layers table", "quarantine"), format_int(len(target.quarantine())))
+    console.print(shown)
     if as_json:
         typer.echo(json.dumps({"version": target.version, "layers": counts}))
 

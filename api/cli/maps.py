@@ -21,6 +21,7 @@ from api.cli.common import (
     store_at,
 )
 from geo.errors import ExportError, ParameterError
+from geo.i18n import _, format_date, format_int, format_number, ngettext
 from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
@@ -94,8 +95,13 @@ def _attribution(attribution: str | None) -> str | None:
 
 def _when(inputs: AnalysisInputs) -> str:
     described = inputs.describe()
-    where = inputs.selection.thana or "all thanas"
-    return f"{where}, {described['first'] or '…'} to {described['last'] or '…'}"
+    first, last = described["first"], described["last"]
+    # TRANSLATORS: the map's subtitle: a thana (or "all thanas") and the first and last day.
+    return _("{where}, {first} to {last}").format(
+        where=inputs.selection.thana or _("all thanas"),
+        first=format_date(first) if first else "…",
+        last=format_date(last) if last else "…",
+    )
 
 
 def _save(html: str, out: Path, png: Path | None, width: int, height: int) -> str | None:
@@ -103,11 +109,12 @@ def _save(html: str, out: Path, png: Path | None, width: int, height: int) -> st
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
-    console.print(f"map written to {out} ({len(html.encode()) / 1e6:.2f} MB, works offline)")
+    size = format_number(len(html.encode()) / 1e6, digits=2)
+    console.print(_("map written to {path} ({size} MB, works offline)").format(path=out, size=size))
     if png is None:
         return None
     save_png(out, png, width=width, height=height)
-    console.print(f"PNG written to {png}")
+    console.print(_("PNG written to {path}").format(path=png))
     return str(png)
 
 
@@ -119,7 +126,7 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 # --------------------------------------------------------------------------- hotspots
 
 
-@command("hotspots", group=map_app)
+@command("hotspots", group=map_app, lang=True)
 def map_hotspots_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -169,10 +176,16 @@ def map_hotspots_cmd(
         max_points=max_points,
         emerging=emerging,
     )
-    with console.status(f"hotspots, Gi* and trends of {len(inputs.incidents)} incidents …"):
+    n = len(inputs.incidents)
+    status = ngettext(
+        "hotspots, Gi* and trends of {n} incident …",
+        "hotspots, Gi* and trends of {n} incidents …",
+        n,
+    )
+    with console.status(status.format(n=format_int(n))):
         layers = map_layers(inputs, cfg, params, budgets=False)
     for note in layers.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     m = hotspot_folium_map(
         store_at(store),
         cfg,
@@ -180,8 +193,8 @@ def map_hotspots_cmd(
         params,
         tiles=chosen_tiles,
         tile_attribution=_attribution(tile_attribution),
-        title="Shakti Hotspots",
-        subtitle=_when(inputs) + (" · shareable" if share else ""),
+        title=_("Shakti Hotspots"),
+        subtitle=_("{when} · shareable").format(when=_when(inputs)) if share else _when(inputs),
     )
     html = map_html(m, assets="inline")
     written_png = _save(html, out, png, width, height)
@@ -210,7 +223,7 @@ def map_hotspots_cmd(
 # --------------------------------------------------------------------------- cctv
 
 
-@command("cctv", group=map_app)
+@command("cctv", group=map_app, lang=True)
 def map_cctv_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -255,7 +268,11 @@ def map_cctv_cmd(
             fix="import them first: shakti import sites FILE; shakti import cctv FILE",
         )
     q = CctvRequest(k=k, budget=budget, eps_m=eps_m, min_samples=min_samples)
-    with console.status(f"CCTV gaps and hotspots of {len(inputs.incidents)} incidents …"):
+    n = len(inputs.incidents)
+    status = ngettext(
+        "CCTV gaps and hotspots of {n} incident …", "CCTV gaps and hotspots of {n} incidents …", n
+    )
+    with console.status(status.format(n=format_int(n))):
         planned = cctv_plan(inputs, cfg, q)
     spots, gaps, plan = planned.hotspots, planned.gaps, planned.placement
     m = cctv_folium_map(
@@ -270,10 +287,21 @@ def map_cctv_cmd(
     counts = gaps.counts()
     n_sites = len(gaps.gaps)
     without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
+    line = ngettext(
+        "{without} of {n} site have no working camera ({repairable} repairable); "
+        "{working} of {cameras} cameras work",
+        "{without} of {n} sites have no working camera ({repairable} repairable); "
+        "{working} of {cameras} cameras work",
+        n_sites,
+    )
     console.print(
-        f"{without} of {n_sites} sites have no working camera ({counts[cg.REPAIRABLE]} "
-        f"repairable); {gaps.registry.counts['working']} of {gaps.registry.counts['cameras']} "
-        "cameras work"
+        line.format(
+            without=format_int(without),
+            n=format_int(n_sites),
+            repairable=format_int(counts[cg.REPAIRABLE]),
+            working=format_int(gaps.registry.counts["working"]),
+            cameras=format_int(gaps.registry.counts["cameras"]),
+        )
     )
     written_png = _save(html, out, png, width, height)
     _finish(
@@ -300,7 +328,7 @@ def map_cctv_cmd(
 # --------------------------------------------------------------------------- patrol
 
 
-@command("patrol", group=map_app)
+@command("patrol", group=map_app, lang=True)
 def map_patrol_cmd(
     out: OutOpt,
     store: StoreOpt = None,
@@ -348,7 +376,7 @@ def map_patrol_cmd(
         start=parse_start(start),
         teams=read_teams(teams) if teams is not None else None,
     )
-    with console.status("planning patrols …"):
+    with console.status(_("planning patrols …")):
         plan = plan_patrols(target, cfg, q)
     from geo.schema import LayerKind
     from geo.store import read_layer

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, group, settings, store_at
+from api.cli.tables import table, write_rows
 from geo.errors import ParameterError
+from geo.i18n import _, format_date, format_int, format_percent, ngettext, pgettext
 from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
 
@@ -86,7 +87,7 @@ def parse_start(value: str | None) -> dt.date | None:
     return day
 
 
-@command("plan", group=patrol_app)
+@command("plan", group=patrol_app, lang=True)
 def patrol_plan_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
     store: StoreOpt = None,
@@ -97,12 +98,22 @@ def patrol_plan_cmd(
     must_visit: MustVisitOpt = None,
     road_graph: RoadGraphOpt = None,
     start: StartOpt = None,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
     from api.usecases.patrol import PatrolRequest, plan_patrols
     from maps.patrol_sheet import write_sheets
-    from models.patrol.export import summary, write_plan
+    from models.patrol.export import (
+        coverage_table,
+        stops_table,
+        summary,
+        uncovered_table,
+        visit_shares,
+        write_plan,
+    )
     from models.patrol.teams import read_teams
 
     q = PatrolRequest(
@@ -114,31 +125,64 @@ def patrol_plan_cmd(
         must_visit=tuple(must_visit or ()),
         road_graph=road_graph,
     )
-    with console.status("planning patrols …"):
+    with console.status(_("planning patrols …")):
         plan = plan_patrols(store_at(store), settings(), q)
     files = write_plan(plan, out)
+    if xlsx:
+        tables = {
+            "stops": stops_table,
+            "coverage": coverage_table,
+            "visits": visit_shares,
+            "uncovered": uncovered_table,
+        }
+        for name, make in tables.items():
+            path = files[name].with_suffix(".xlsx")
+            files[f"{name}_xlsx"] = write_rows(make(plan), path, layer_name=path.stem)
     sheets = write_sheets(plan, out)
     head = summary(plan)
-    table = Table(title=f"patrol plan {plan.start} + {plan.days} days (seed {plan.seed})")
-    table.add_column("thana")
-    table.add_column("teams", justify="right")
-    table.add_column("stops", justify="right")
+    # TRANSLATORS: {start} is the first day (DD-MM-YYYY), {seed} the seed of the variation.
+    title = ngettext(
+        "patrol plan {start} + {days} day (seed {seed})",
+        "patrol plan {start} + {days} days (seed {seed})",
+        plan.days,
+    ).format(start=format_date(plan.start), days=format_int(plan.days), seed=plan.seed)
+    columns = (
+        (pgettext("patrol table", "thana"), False),
+        (pgettext("patrol table", "teams"), True),
+        (pgettext("patrol table", "stops"), True),
+    )
+    shown = table(title, columns)
     for name in plan.thanas:
         routes = [r for r in plan.routes if r.team.thana == name]
-        table.add_row(
+        shown.add_row(
             name,
-            str(len(plan.teams.of_thana(name))),
-            str(sum(len(r.stops) for r in routes)),
+            format_int(len(plan.teams.of_thana(name))),
+            format_int(sum(len(r.stops) for r in routes)),
         )
-    console.print(table)
+    console.print(shown)
+    never = int(head["never_visited"])
+    line = ngettext(
+        "risk covered per day: {risk} on average; hotspots visited per day: {hotspots}; "
+        "never visited: {n} place",
+        "risk covered per day: {risk} on average; hotspots visited per day: {hotspots}; "
+        "never visited: {n} places",
+        never,
+    )
     console.print(
-        f"risk covered per day: {head['risk_share_per_day']:.0%} on average; hotspots visited "
-        f"per day: {(head['hotspot_share_per_day'] or 0):.0%}; never visited: "
-        f"{head['never_visited']} places"
+        line.format(
+            risk=format_percent(head["risk_share_per_day"]),
+            hotspots=format_percent(head["hotspot_share_per_day"] or 0),
+            n=format_int(never),
+        )
     )
     for note in plan.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(f"plan written to {out} ({len(sheets)} sheets in {out / 'sheets'})")
+        console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
+    written = ngettext(
+        "plan written to {out} ({n} sheet in {sheets})",
+        "plan written to {out} ({n} sheets in {sheets})",
+        len(sheets),
+    )
+    console.print(written.format(out=out, n=format_int(len(sheets)), sheets=out / "sheets"))
     if as_json:
         typer.echo(
             json.dumps(

@@ -89,7 +89,10 @@ def cli_cctv_headings() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["gaps", "--out", "gaps.xlsx"], "gaps are written as .csv, .geojson or into a folder"),
+        (
+            ["gaps", "--out", "gaps.ods"],
+            "gaps are written as .csv, .xlsx, .geojson or into a folder",
+        ),
         (["place", "--k", "3", "--out", "plan.csv"], "the plan is written as GeoJSON"),
         (["place", "--k", "3", "--out", "p.geojson", "--method", "x"], "unknown method"),
         (["report", "--out", "r.pdf"], "the report is HTML"),

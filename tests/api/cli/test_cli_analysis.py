@@ -132,7 +132,7 @@ def test_backtest_table_plot_and_folds(store: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--train", "ninety days"], "is not a length of time"),
-        (["--out", "folds.xlsx"], "written as CSV"),
+        (["--out", "folds.ods"], "written as CSV or XLSX"),
         (["--train", "900D"], "less than one training window"),
     ],
 )

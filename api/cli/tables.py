@@ -1,0 +1,155 @@
+"""What the command line shows people: translated tables and labels, and table files (CSV/XLSX)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+import geopandas as gpd
+import pandas as pd
+from rich.table import Table
+
+from geo.crs import to_wgs84
+from geo.errors import ExportError, ParameterError
+from geo.export import write_output
+from geo.i18n import NP_, pgettext
+from geo.ingest.privacy import find_personal_columns
+from geo.schema import NAME, SITES
+from geo.table_export import TABLE_FORMATS, write_table
+
+logger = logging.getLogger(__name__)
+
+# ---- contexts of the analysis vocabularies the command line shows (keys stay English) ----
+GI_CLASS: Final = "Gi* class"
+PATTERN: Final = "emerging pattern"
+METHOD: Final = "back-test method"
+ACTION: Final = "camera action"
+LAYER: Final = "layer"
+
+#: Keys of the analysis outputs' vocabularies, marked for extraction (translated on display).
+LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        GI_CLASS: (
+            NP_("Gi* class", "hot-99"),
+            NP_("Gi* class", "hot-95"),
+            NP_("Gi* class", "hot-90"),
+            NP_("Gi* class", "not-significant"),
+            NP_("Gi* class", "cold-90"),
+            NP_("Gi* class", "cold-95"),
+            NP_("Gi* class", "cold-99"),
+        ),
+        PATTERN: (
+            NP_("emerging pattern", "No Pattern Detected"),
+            NP_("emerging pattern", "New Hot Spot"),
+            NP_("emerging pattern", "Consecutive Hot Spot"),
+            NP_("emerging pattern", "Intensifying Hot Spot"),
+            NP_("emerging pattern", "Persistent Hot Spot"),
+            NP_("emerging pattern", "Diminishing Hot Spot"),
+            NP_("emerging pattern", "Sporadic Hot Spot"),
+            NP_("emerging pattern", "Oscillating Hot Spot"),
+            NP_("emerging pattern", "Historical Hot Spot"),
+            NP_("emerging pattern", "New Cold Spot"),
+            NP_("emerging pattern", "Consecutive Cold Spot"),
+            NP_("emerging pattern", "Intensifying Cold Spot"),
+            NP_("emerging pattern", "Persistent Cold Spot"),
+            NP_("emerging pattern", "Diminishing Cold Spot"),
+            NP_("emerging pattern", "Sporadic Cold Spot"),
+            NP_("emerging pattern", "Oscillating Cold Spot"),
+            NP_("emerging pattern", "Historical Cold Spot"),
+        ),
+        METHOD: (
+            NP_("back-test method", "dbscan hotspots"),
+            NP_("back-test method", "kde"),
+            NP_("back-test method", "gi* hot cells"),
+            NP_("back-test method", "last-period counts"),
+        ),
+        ACTION: (
+            NP_("camera action", "new"),
+            NP_("camera action", "repair"),
+        ),
+        LAYER: (
+            NP_("layer", "incidents"),
+            NP_("layer", "campaigns"),
+            NP_("layer", "cctv"),
+            NP_("layer", "sites"),
+            NP_("layer", "thanas"),
+        ),
+    }
+)
+
+
+def label(context: str, key: object) -> str:
+    """Return the name of ``key`` of the vocabulary ``context`` (:data:`LABELS`) now.
+
+    A key the vocabulary does not know is shown as it is.
+
+    Examples
+    --------
+    >>> from geo.i18n import use_lang
+    >>> with use_lang("en"):
+    ...     label(GI_CLASS, "hot-99"), label(GI_CLASS, "something else")
+    ('hot-99', 'something else')
+    """
+    text = str(key)
+    return pgettext(context, text) if text in LABELS.get(context, ()) else text
+
+
+def table(title: str, columns: Sequence[tuple[str, bool]], **options: object) -> Table:
+    """Return a rich table with translated ``title`` and headers (``(header, right-aligned)``)."""
+    shown = Table(title=title, **options)  # type: ignore[arg-type]
+    for header, right in columns:
+        shown.add_column(header, justify="right" if right else "left")
+    return shown
+
+
+#: Extensions a table file may have: CSV (UTF-8 with a byte-order mark) or an Excel workbook.
+TABLE_SUFFIXES: Final = tuple(TABLE_FORMATS)
+
+
+def check_table_path(path: Path, what: str, option: str = "--out") -> None:
+    """Refuse a table file that is neither ``.csv`` nor ``.xlsx``.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        Naming the file and the two formats.
+    """
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise ParameterError(
+            f"cannot write {path.name}: {what} is written as CSV or XLSX",
+            fix=f"give {option} a .csv or .xlsx file",
+        )
+
+
+def write_rows(frame: pd.DataFrame, path: Path, *, layer_name: str = "output") -> Path:
+    """Write an output: ``.xlsx`` as a workbook, anything else with :func:`geo.export.write_output`.
+
+    A workbook (:func:`geo.table_export.write_table`) holds the same rows as the CSV: geometry
+    in EPSG:4326 as ``lon``/``lat`` of points or WKT; columns that look personal are refused.
+
+    Raises
+    ------
+    geo.errors.ExportError
+        For personal columns or an unknown extension.
+    """
+    if path.suffix.lower() != ".xlsx":
+        return write_output(frame, path, layer_name=layer_name)
+    plain = frame
+    if isinstance(frame, gpd.GeoDataFrame):
+        plain = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
+        geom = to_wgs84(frame).geometry
+        if len(geom) and (geom.geom_type == "Point").all():
+            plain["lon"], plain["lat"] = geom.x.round(6), geom.y.round(6)
+        else:
+            plain["wkt"] = geom.to_wkt(rounding_precision=6)
+    personal = {c: why for c, why in find_personal_columns(plain, SITES).items() if c != NAME}
+    if personal:
+        raise ExportError(
+            f"refusing to write {path.name}: columns look personal: " + ", ".join(personal),
+            why="no export may carry names, phone numbers or other personal data",
+            fix="drop those columns before exporting",
+        )
+    return write_table(plain, path, sheet=layer_name)
