@@ -8,7 +8,7 @@ DEMO_STORE ?= demo/shakti-store.gpkg
 PYTEST_ARGS ?=
 LAB_ARGS ?=
 
-.PHONY: demo serve test lint typecheck env notebooks-env lab assets browser postgis lock clean bench
+.PHONY: demo serve test lint typecheck env notebooks-env lab assets browser postgis lock clean bench messages
 
 env: $(STAMP)
 
@@ -79,6 +79,18 @@ typecheck: $(STAMP)
 
 test: $(STAMP) $(LAB_STAMP) assets browser postgis lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The message catalogues (docs/i18n.md): extract every marked text of geo/ models/ maps/ api/ and the
+# page's JavaScript (babel.cfg) into the template, then bring the Hindi catalogue up to date: its
+# translations kept, new texts added untranslated (no fuzzy guesses), texts no longer used dropped.
+# Sorted by msgid, file-only locations, no wrapping and no creation date: merges stay easy.
+LOCALE_DIR := geo/i18n/locale
+messages: $(STAMP)
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k NP_:1c,2 --add-comments=TRANSLATORS: \
+		--sort-output --add-location=file --no-wrap --omit-header \
+		--project=shakti-hotspots -o $(LOCALE_DIR)/shakti.pot .
+	$(BIN)/pybabel --quiet update -D shakti -i $(LOCALE_DIR)/shakti.pot -d $(LOCALE_DIR) -l hi \
+		--init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --no-wrap
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

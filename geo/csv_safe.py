@@ -1,4 +1,4 @@
-"""Spreadsheet-safe CSV: text cells a spreadsheet would run as a formula are written inert."""
+"""Spreadsheet-safe CSV: formula-like text cells written inert, UTF-8 with a BOM for Excel."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ logger = logging.getLogger(__name__)
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 #: Put in front of such a cell: the spreadsheet shows the text, it never evaluates it.
 ESCAPE: Final = "'"
+#: Encoding of every CSV written: UTF-8 starting with a byte-order mark, without which Excel
+#: reads the file as the local ANSI code page and garbles Devanagari. Python (``utf-8-sig``),
+#: pandas, LibreOffice and ``geo.ingest`` read the mark and drop it.
+ENCODING: Final = "utf-8-sig"
+#: The byte-order mark as text: the first character of :func:`csv_text`.
+BOM: Final = "\ufeff"
 
 
 def escape_cell(value: object) -> object:
@@ -88,9 +94,10 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> Path:
-    """Write ``frame`` to a spreadsheet-safe CSV file (UTF-8, no index) and return the path.
+    """Write ``frame`` to a spreadsheet-safe CSV file (UTF-8 with a BOM, no index); return the path.
 
     Every CSV the command line or the service writes goes through here (or :func:`csv_text`).
+    Read it back with ``encoding="utf-8-sig"`` (pandas' default ``utf-8`` drops the mark too).
 
     Parameters
     ----------
@@ -100,7 +107,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> Path:
         Destination; its folder is created when missing.
     append : bool
         Add the rows to the end of an existing file, without a header line (for writing a big
-        table in chunks).
+        table in chunks); the byte-order mark is written once, at the start of the file.
 
     Returns
     -------
@@ -108,13 +115,23 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> Path:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     escape_frame(frame).to_csv(
-        path, index=False, mode="a" if append else "w", header=not append, encoding="utf-8"
+        path, index=False, mode="a" if append else "w", header=not append, encoding=ENCODING
     )
     return path
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """Return ``frame`` (not modified) as spreadsheet-safe CSV text, no index, for a download."""
+    r"""Return ``frame`` (not modified) as spreadsheet-safe CSV text, no index, for a download.
+
+    The text starts with :data:`BOM`, so the download, encoded as UTF-8, opens in Excel with
+    Devanagari intact.
+
+    Examples
+    --------
+    >>> csv_text(pd.DataFrame({"thana": ["लंका"], "n": [3]}))
+    '\ufeffthana,n\nलंका,3\n'
+    """
     buffer = io.StringIO()
+    buffer.write(BOM)
     escape_frame(frame).to_csv(buffer, index=False)
     return buffer.getvalue()

@@ -9,6 +9,10 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from geo.errors import ParameterError
+from geo.i18n.formats import TimeFormat
+from geo.i18n.langs import DEFAULT_LANG, Lang, parse_lang
+
 #: Varanasi defaults: the Commissionerate's bounding box (lon/lat, W,S,E,N), UTM 44N, IST.
 VARANASI_BBOX: tuple[float, float, float, float] = (82.85, 25.18, 83.12, 25.42)
 VARANASI_METRIC_CRS = "EPSG:32644"
@@ -51,6 +55,11 @@ class Settings(BaseSettings):
         Path of the embedded GeoPackage store.
     categories : list of str
         Allowed incident categories.
+    lang : {"hi", "en"}
+        Language of what people read when no ``--lang``, ``?lang=`` or preference chooses
+        (``SHAKTI_LANG``; also ``hi-IN``, ``हिन्दी``...). English by default.
+    time_format : {"24h", "12h"}
+        Times of day as ``13:00`` or ``1:00 PM`` / ``दोपहर 1:00`` (``SHAKTI_TIME_FORMAT``).
     """
 
     model_config = SettingsConfigDict(env_prefix="SHAKTI_", env_file=".env", extra="ignore")
@@ -77,6 +86,25 @@ class Settings(BaseSettings):
                 f"unknown timezone {value!r}; use an IANA name such as 'Asia/Kolkata'"
             ) from exc
         return value
+
+    # ---- language of what people read (geo.i18n) ----
+    lang: Lang = Field(
+        default=DEFAULT_LANG,
+        description="Language of tables, maps, sheets and messages when none is chosen: hi or en.",
+    )
+    time_format: TimeFormat = Field(
+        default="24h", description="Times of day as 24h (13:00) or 12h (1:00 PM, दोपहर 1:00)."
+    )
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _known_lang(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_lang(value)
+        except ParameterError as exc:
+            raise ValueError(str(exc)) from exc
 
     # ---- maps ----
     tiles: str | None = Field(

@@ -22,7 +22,16 @@ import api.cli.analysis
 import models.evaluation.scorers
 from api.cli.common import app
 from api.usecases.datasets import quarantine_csv
-from geo.csv_safe import ESCAPE, FORMULA_PREFIXES, csv_text, escape_cell, escape_frame, write_csv
+from geo.csv_safe import (
+    BOM,
+    ENCODING,
+    ESCAPE,
+    FORMULA_PREFIXES,
+    csv_text,
+    escape_cell,
+    escape_frame,
+    write_csv,
+)
 from geo.export import write_output
 from geo.ingest.quarantine import QUARANTINE_COLUMNS, export_csv, export_text
 from geo.schema import LayerKind
@@ -43,7 +52,7 @@ runner = CliRunner()
 
 
 def _cells(text: str) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    return [cell for row in csv.reader(io.StringIO(text.removeprefix(BOM))) for cell in row]
 
 
 def _assert_inert(text: str) -> None:
@@ -87,7 +96,9 @@ def test_numbers_stay_numbers_and_text_that_looks_like_one_is_escaped() -> None:
 def test_write_csv_writes_and_appends(tmp_path: Path) -> None:
     path = write_csv(pd.DataFrame({"a": [FORMULA]}), tmp_path / "sub" / "x.csv")
     write_csv(pd.DataFrame({"a": ["-1"]}), path, append=True)
-    assert path.read_text(encoding="utf-8").splitlines() == [
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfa\n")  # one byte-order mark, at the start
+    assert path.read_bytes().count(b"\xef\xbb\xbf") == 1
+    assert path.read_text(encoding=ENCODING).splitlines() == [
         "a", '"\'=HYPERLINK(""http://evil"",""x"")"', "'-1"
     ]  # fmt: skip
 
@@ -102,9 +113,29 @@ def _quarantine() -> pd.DataFrame:
     )  # fmt: skip
 
 
+def test_devanagari_csv_opens_in_excel(tmp_path: Path) -> None:
+    """Excel reads a CSV as UTF-8 only when it starts with a byte-order mark."""
+    frame = pd.DataFrame({"थाना": ["लंका", "भेलूपुर"], "घटनाएँ": [3, 5]})
+    path = write_csv(frame, tmp_path / "t.csv")
+    assert path.read_bytes().startswith("\ufeffथाना,घटनाएँ\n".encode())
+    text = csv_text(frame)
+    assert text.startswith(BOM) and text.encode("utf-8") == path.read_bytes()
+    for back in (pd.read_csv(path), pd.read_csv(path, encoding=ENCODING),
+                 pd.read_csv(io.StringIO(text))):  # fmt: skip
+        assert back.columns.tolist() == ["थाना", "घटनाएँ"]
+        assert back["थाना"].tolist() == ["लंका", "भेलूपुर"]
+
+
+def test_our_csv_imports_back_without_the_mark() -> None:
+    from geo.ingest.delimited import decode
+
+    encoding, head = decode(csv_text(pd.DataFrame({"id": ["a"]})).encode("utf-8"), "x.csv")
+    assert encoding == ENCODING and head.startswith("id")
+
+
 def test_quarantine_export_file_and_text(tmp_path: Path) -> None:
     path = export_csv(_quarantine(), tmp_path / "q.csv")
-    for text in (path.read_text(encoding="utf-8"), export_text(_quarantine())):
+    for text in (path.read_text(encoding=ENCODING), export_text(_quarantine())):
         _assert_inert(text)
         assert ESCAPE + FORMULA + ".csv" in _cells(text)
         assert _cells(text)[: len(QUARANTINE_COLUMNS)] == list(QUARANTINE_COLUMNS)
@@ -127,7 +158,7 @@ def test_analysis_export_csv_is_escaped_and_numbers_stay(tmp_path: Path) -> None
         crs="EPSG:4326",
     )
     path = write_output(layer, tmp_path / "gaps.csv")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding=ENCODING)
     _assert_inert(text)
     back = pd.read_csv(path)
     assert back["name"].tolist() == [ESCAPE + FORMULA, "School"]
@@ -154,13 +185,13 @@ def test_patrol_tables_are_escaped(tmp_path: Path) -> None:
     )
     write_plan(plan, tmp_path)
     for name in (STOPS_CSV, COVERAGE_CSV, VISITS_CSV, UNCOVERED_CSV):
-        text = (tmp_path / name).read_text(encoding="utf-8")
+        text = (tmp_path / name).read_text(encoding=ENCODING)
         _assert_inert(text)
         assert ESCAPE + THANA_FORMULA in _cells(text), name
     stops = pd.read_csv(tmp_path / STOPS_CSV)
     assert ESCAPE + FORMULA in set(stops["place_name"])
     assert stops["lon"].dtype == float and stops["risk"].dtype == float
-    visits = (tmp_path / VISITS_CSV).read_text(encoding="utf-8")
+    visits = (tmp_path / VISITS_CSV).read_text(encoding=ENCODING)
     assert ESCAPE + FORMULA in _cells(visits) and ESCAPE + CATEGORY_FORMULA in _cells(visits)
 
 

@@ -230,7 +230,7 @@ def test_get_audit_csv_json_and_filters(env: Env) -> None:
     assert env.get("/audit?format=xlsx", "admin").status_code == 422
     assert env.get("/audit?format=csv", "planner").status_code == 403
     counts = env.get("/audit/counts?format=csv", "admin")
-    assert counts.text.startswith("day,route,method,status,count")
+    assert counts.text.startswith("\ufeffday,route,method,status,count")  # BOM: Excel reads UTF-8
 
 
 @pytest.fixture
