@@ -15,11 +15,12 @@ from folium.plugins import HeatMap, MiniMap
 from folium.template import Template
 from folium.utilities import remove_empty
 
+from maps.assets import DEVANAGARI_CSS_URL
 from maps.geojson import compact_json
 
 #: CSS of the Shakti controls and popups (added once to the page head).
 PAGE_CSS: Final = """
-.shakti-card { font: 13px/1.35 system-ui, sans-serif; max-width: 340px; }
+.shakti-card { font: 13px/1.35 'Noto Sans Devanagari', system-ui, sans-serif; max-width: 340px; }
 .shakti-card table { border-collapse: collapse; margin-top: 4px; }
 .shakti-card th { text-align: left; padding: 1px 8px 1px 0; color: #555; font-weight: 500;
   vertical-align: top; white-space: nowrap; }
@@ -27,7 +28,7 @@ PAGE_CSS: Final = """
 .shakti-why { margin: 4px 0; }
 .shakti-legend, .shakti-title, .shakti-slider { background: rgba(255,255,255,.92);
   padding: 6px 9px; border-radius: 5px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
-  font: 12px/1.3 system-ui, sans-serif; }
+  font: 12px/1.3 'Noto Sans Devanagari', system-ui, sans-serif; }
 .shakti-legend { max-height: 45vh; overflow-y: auto; max-width: 260px; }
 .shakti-legend summary { font-weight: 600; cursor: pointer; }
 .shakti-legend h4 { font-size: 12px; margin: 6px 0 2px; }
@@ -46,10 +47,11 @@ PAGE_CSS: Final = """
 .shakti-slider input { width: 100%; }
 .shakti-slider button { border: 1px solid #999; background: #fff; border-radius: 3px;
   padding: 0 6px; margin-right: 6px; cursor: pointer; }
-.shakti-label { font: 600 11px/1.1 system-ui, sans-serif; color: #222; text-align: center;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; pointer-events: none; }
+.shakti-label { font: 600 11px/1.1 'Noto Sans Devanagari', system-ui, sans-serif; color: #222;
+  text-align: center;  text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; pointer-events: none; }
 .shakti-dot { border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 1px #000; }
-.leaflet-container { background: #f2efe9; }
+.leaflet-container { background: #f2efe9; font-family: 'Noto Sans Devanagari', system-ui,
+  sans-serif; }
 """
 
 
@@ -67,7 +69,8 @@ def add_to_head(m: folium.Map, html: str, key: str) -> None:
 
 
 def add_page_css(m: folium.Map) -> None:
-    """Add :data:`PAGE_CSS` to the page head of ``m``."""
+    """Add :data:`PAGE_CSS` and the Devanagari font (a local asset, inlined on export)."""
+    add_to_head(m, f'<link rel="stylesheet" href="{DEVANAGARI_CSS_URL}"/>', "shakti_font")
     add_to_head(m, f"<style>{PAGE_CSS}</style>", "shakti_css")
 
 
