@@ -48,7 +48,8 @@ PAGE_CSS: Final = """
 .shakti-slider button { border: 1px solid #999; background: #fff; border-radius: 3px;
   padding: 0 6px; margin-right: 6px; cursor: pointer; }
 .shakti-label { font: 600 11px/1.1 'Noto Sans Devanagari', system-ui, sans-serif; color: #222;
-  text-align: center;  text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; pointer-events: none; }
+  text-align: center; text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap;
+  pointer-events: none; }
 .shakti-dot { border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 1px #000; }
 .leaflet-container { background: #f2efe9; font-family: 'Noto Sans Devanagari', system-ui,
   sans-serif; }
