@@ -15,6 +15,7 @@ from folium.plugins import HeatMap, MiniMap
 from folium.template import Template
 from folium.utilities import remove_empty
 
+from geo.i18n import _
 from maps.assets import DEVANAGARI_CSS_URL
 from maps.geojson import compact_json
 
@@ -102,7 +103,7 @@ class LegendSection:
 def legend_html(sections: Sequence[LegendSection], *, notes: Sequence[str] = ()) -> str:
     """Return the legend's HTML (every text escaped)."""
     esc = html.escape
-    parts = ["<details open><summary>Legend</summary>"]
+    parts = [f"<details open><summary>{esc(_('Legend'))}</summary>"]
     for section in sections:
         parts.append(f"<h4>{esc(section.title)}</h4>")
         for color, label, swatch in section.items:
@@ -250,9 +251,10 @@ class WeeklySlider(MacroElement):
             }
             function restyle() {
                 if (!div) return;
-                div.querySelector(".shakti-week").textContent =
-                    "Week of " + data.weeks[index] + " (" + (index + 1) + "/" +
-                    data.weeks.length + ")";
+                div.querySelector(".shakti-week").textContent = data.week_text
+                    .replace("{week}", data.weeks[index])
+                    .replace("{i}", String(index + 1))
+                    .replace("{n}", String(data.weeks.length));
                 div.querySelector("input").value = index;
                 layer.eachLayer(function(l) {
                     var key = l.feature.properties[data.key];
@@ -261,14 +263,15 @@ class WeeklySlider(MacroElement):
                     l.setStyle({fillColor: colorOf(v), fillOpacity: 0.8});
                     var text = (v === null) ? data.suppressed_text : String(v);
                     if (!l.getTooltip()) l.bindTooltip("");
-                    l.setTooltipContent(key + ": " + text + " incidents, week of " +
-                                        data.weeks[index]);
+                    l.setTooltipContent(data.tip_text.replace("{thana}", key)
+                        .replace("{count}", text).replace("{week}", data.weeks[index]));
                 });
             }
             var control = L.control({position: "bottomleft"});
             control.onAdd = function() {
                 div = L.DomUtil.create("div", "shakti-slider leaflet-control");
-                div.innerHTML = '<div><button type="button" title="Play">&#9654;</button>' +
+                div.innerHTML = '<div><button type="button" title="' + data.play_text +
+                    '">&#9654;</button>' +
                     '<span class="shakti-week"></span></div>' +
                     '<input type="range" min="0" step="1" max="' +
                     (data.weeks.length - 1) + '" value="' + index + '">';
@@ -329,6 +332,11 @@ class WeeklySlider(MacroElement):
             "empty_color": empty_color,
             "suppressed_color": suppressed_color,
             "suppressed_text": suppressed_text,
+            # TRANSLATORS: the weekly slider's label, "Week of 2024-03-04 (3/12)".
+            "week_text": _("Week of {week} ({i}/{n})"),
+            # TRANSLATORS: a thana's tooltip on the weekly slider; {count} may be "fewer than 3".
+            "tip_text": _("{thana}: {count} incidents, week of {week}"),
+            "play_text": html.escape(_("Play"), quote=True),
         }
 
 
