@@ -204,7 +204,8 @@ def _gaps_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]
     gap_rows = table[table[cg.GAP_STATUS] != cg.COVERED_STATUS]
     parts = [_h("gaps", langs)]
     if gap_rows.empty:
-        parts.append(f"<p>{_e(_('Every site is covered by a working camera.'))}</p>")
+        line = _("Every site is covered by a working camera.")
+        parts.append(f"<p>{_e(line)}</p>")
         return parts
     shown = gap_rows.head(MAX_ROWS)
     rows = [
@@ -247,7 +248,8 @@ def _repairs_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[s
     repair = table[table[cg.GAP_STATUS] == cg.REPAIRABLE]
     parts = [_h("repairs", langs)]
     if repair.empty:
-        parts.append(f"<p>{_e(_('No site would be covered by repairing a camera.'))}</p>")
+        line = _("No site would be covered by repairing a camera.")
+        parts.append(f"<p>{_e(line)}</p>")
         return parts
     rows = [(r[NAME], r[cg.REPAIR_CAMERA_ID], r[cg.NEAREST_FAULTY_M]) for _, r in repair.iterrows()]
     parts.append(
@@ -286,7 +288,8 @@ def _plan_section(placement: pl.Placement | None, langs: tuple[Lang, ...]) -> li
     )
     parts.append(f"<p class='meta'>{_e(method)}</p>")
     if cams.empty:
-        parts.append(f"<p>{_e(_('No camera would add coverage.'))}</p>")
+        line = _("No camera would add coverage.")
+        parts.append(f"<p>{_e(line)}</p>")
         return parts
     rows = [
         (

@@ -103,7 +103,8 @@ class LegendSection:
 def legend_html(sections: Sequence[LegendSection], *, notes: Sequence[str] = ()) -> str:
     """Return the legend's HTML (every text escaped)."""
     esc = html.escape
-    parts = [f"<details open><summary>{esc(_('Legend'))}</summary>"]
+    title = _("Legend")
+    parts = [f"<details open><summary>{esc(title)}</summary>"]
     for section in sections:
         parts.append(f"<h4>{esc(section.title)}</h4>")
         for color, label, swatch in section.items:

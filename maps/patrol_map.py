@@ -64,10 +64,11 @@ def _stop_marker(route: Route, index: int, color: str) -> folium.Marker:
     arrive = _("arrive {window}, stay {minutes} min").format(
         window=f"{clock(s.arrive_min)}–{clock(s.arrive_latest_min)}", minutes=s.dwell_min
     )
+    window_line = _("window {window}").format(window=window)
     popup = (
         f"<b>{s.order}. {esc(s.place.name)}</b><br>{esc(route.team.team)}, "
         f"{esc(format_date(route.date))}<br>{esc(arrive)}<br>"
-        f"{esc(_('window {window}').format(window=window))}<br><small>{esc(s.reason)}</small>"
+        f"{esc(window_line)}<br><small>{esc(s.reason)}</small>"
     )
     icon = folium.DivIcon(
         html=(

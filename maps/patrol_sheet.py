@@ -131,10 +131,11 @@ def route_svg(route: Route) -> str:
     p_path = projected[: len(path)]
     p_start = projected[len(path)]
     p_stops = projected[len(path) + 1 :]
+    label = _("route of {team}").format(team=route.team.team)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_WIDTH} {SVG_HEIGHT}" '
         f'width="{SVG_WIDTH}" height="{SVG_HEIGHT}" role="img" '
-        f'aria-label="{html.escape(_("route of {team}").format(team=route.team.team))}">',
+        f'aria-label="{html.escape(label)}">',
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='5' refY='5' markerWidth='7' "
         f"markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
         f"fill='{ROUTE_COLOR}'/></marker></defs>",
