@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         (``SHAKTI_LANG``; also ``hi-IN``, ``हिन्दी``...). English by default.
     time_format : {"24h", "12h"}
         Times of day as ``13:00`` or ``1:00 PM`` / ``दोपहर 1:00`` (``SHAKTI_TIME_FORMAT``).
+    sheet_lang : {"hi", "en", "both"}
+        Language of printed patrol sheets and CCTV reports (``SHAKTI_SHEET_LANG``); ``both``
+        (the default) prints every heading in Hindi and English.
     """
 
     model_config = SettingsConfigDict(env_prefix="SHAKTI_", env_file=".env", extra="ignore")
@@ -94,6 +97,9 @@ class Settings(BaseSettings):
     )
     time_format: TimeFormat = Field(
         default="24h", description="Times of day as 24h (13:00) or 12h (1:00 PM, दोपहर 1:00)."
+    )
+    sheet_lang: Literal["hi", "en", "both"] = Field(
+        default="both", description="Printed patrol sheets and CCTV reports: hi, en or both."
     )
 
     @field_validator("lang", mode="before")

@@ -204,6 +204,18 @@ SEARCH = NpmPackage(
     ("dist/leaflet-search.min.js", "dist/leaflet-search.min.css"),
 )
 
+#: Noto Sans Devanagari (SIL OFL), regular and bold: Hindi maps, sheets and reports render the
+#: same on any machine, offline. Only the Devanagari subset's WOFF2 files; the ``@font-face``
+#: rules are :data:`DEVANAGARI_CSS` (derived), so no WOFF copy is extracted.
+NOTO_DEVANAGARI = NpmPackage(
+    "@fontsource/noto-sans-devanagari",
+    "5.3.0",
+    "sha512-7khYmipS/5KAUUmrO1DKir8yL8XI00d0+ZE9BqbS8XF1jzObv6CpPOk3UeYxF+Pvi8bx9bBvprBCOcbx/eQWTQ==",
+    (
+        "files/noto-sans-devanagari-devanagari-400-normal.woff2",
+        "files/noto-sans-devanagari-devanagari-700-normal.woff2",
+    ),
+)
 #: The service's interactive API documentation (``/docs``), not linked by any map.
 SWAGGER_UI = NpmPackage(
     "swagger-ui-dist",
@@ -215,7 +227,7 @@ SWAGGER_UI = NpmPackage(
 #: Every pinned npm package, in fetch order.
 PACKAGES: Final = (
     LEAFLET, JQUERY, BOOTSTRAP, BOOTSTRAP3, AWESOME_MARKERS, FONTAWESOME, MARKERCLUSTER,
-    FULLSCREEN, MEASURE, MINIMAP, SEARCH, SWAGGER_UI,
+    FULLSCREEN, MEASURE, MINIMAP, SEARCH, SWAGGER_UI, NOTO_DEVANAGARI,
 )  # fmt: skip
 #: The API documentation page's script and stylesheet, relative to the asset directory.
 SWAGGER_JS: Final = f"{SWAGGER_UI.folder}/swagger-ui-bundle.js"
@@ -228,6 +240,20 @@ FOLIUM_HEAT_INTEGRITY: Final = (
     "sha512-8LXAk/Kvk4hILNW/+gzQbJvVz5cijb+PEFUDOD0xHXtv7Vt8xi3CUR1YlGYPavr18dGFTBKjmBzfvyWYHHofzg=="
 )  # fmt: skip
 GLYPHICONS_CSS: Final = f"{BOOTSTRAP3.folder}/dist/css/bootstrap-glyphicons.css"
+#: The family name maps, sheets and reports ask for first.
+DEVANAGARI_FAMILY: Final = "Noto Sans Devanagari"
+#: The ``@font-face`` rules of :data:`NOTO_DEVANAGARI` (derived), relative to the asset directory.
+DEVANAGARI_CSS: Final = f"{NOTO_DEVANAGARI.folder}/shakti-devanagari.css"
+#: The characters the font serves (the Devanagari subset's range): Latin text keeps the page's
+#: own font.
+DEVANAGARI_RANGE: Final = (
+    "U+0900-097F,U+1CD0-1CF9,U+200C-200D,U+20A8,U+20B9,U+20F0,U+25CC,U+A830-A839,U+A8E0-A8FF"
+)
+#: The URL maps link the font with, mapped to :data:`DEVANAGARI_CSS` (which adds the bold
+#: face); never requested, except by a ``cdn`` page.
+DEVANAGARI_CSS_URL: Final = (
+    "https://cdn.jsdelivr.net/npm/@fontsource/noto-sans-devanagari@5.3.0/devanagari-400.css"
+)
 
 
 def _in(package: NpmPackage, path: str) -> str:
@@ -326,6 +352,7 @@ ASSETS: Final = (
         (f"{_JSDELIVR}/npm/leaflet-search@2.9.7/dist/leaflet-search.min.css",),
         _in(SEARCH, "dist/leaflet-search.min.css"),
     ),
+    Asset((DEVANAGARI_CSS_URL,), DEVANAGARI_CSS),
 )
 
 #: CDN URL → local path, for :func:`local_asset`.
@@ -399,6 +426,18 @@ def _glyphicons_css(directory: Path) -> bytes:
     return (header + "\n".join(kept) + "\n").encode()
 
 
+def _devanagari_css(_: Path) -> bytes:
+    """Return the ``@font-face`` rules of Noto Sans Devanagari (regular, bold; WOFF2 only)."""
+    faces = (
+        f"@font-face {{\n  font-family: '{DEVANAGARI_FAMILY}';\n  font-style: normal;\n"
+        f"  font-display: block;\n  font-weight: {weight};\n  unicode-range: {DEVANAGARI_RANGE};\n"
+        f"  src: url(./{file}) format('woff2');\n}}"
+        for weight, file in zip((400, 700), NOTO_DEVANAGARI.files, strict=True)
+    )
+    header = "/* Noto Sans Devanagari 5.3.0 (SIL OFL 1.1, @fontsource), rules by maps.assets */\n"
+    return (header + "\n".join(faces) + "\n").encode()
+
+
 #: Files that are not extracted as they are from an npm tarball.
 DERIVED: Final = (
     DerivedFile(
@@ -410,6 +449,12 @@ DERIVED: Final = (
         _glyphicons_css,
         "cut from bootstrap@3.4.1 dist/css/bootstrap.css",
         requires=BOOTSTRAP3,
+    ),
+    DerivedFile(
+        DEVANAGARI_CSS,
+        _devanagari_css,
+        "generated @font-face rules of @fontsource/noto-sans-devanagari@5.3.0",
+        requires=NOTO_DEVANAGARI,
     ),
 )
 

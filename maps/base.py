@@ -14,6 +14,7 @@ import numpy as np
 from folium.plugins import Fullscreen, MeasureControl, Search
 
 from geo.errors import ParameterError
+from geo.i18n import _
 from geo.schema import NAME, SYNTHETIC
 from maps.elements import Legend, LegendSection, OverviewMiniMap, TitleBox, add_page_css, page
 from maps.geojson import feature_collection, in_wgs84, simplified
@@ -117,7 +118,7 @@ def tile_layer(tiles: str, attribution: str | None) -> Any:
             '"© OpenStreetMap contributors"',
         )
     try:
-        return folium.TileLayer(tiles=tiles, attr=attribution, name="Base map", control=False)
+        return folium.TileLayer(tiles=tiles, attr=attribution, name=_("Base map"), control=False)
     except ValueError as exc:
         raise ParameterError(
             f"unknown base map {tiles!r}",
@@ -216,7 +217,7 @@ def add_controls(
     """
     TitleBox(title, subtitle=subtitle, warning=warning).add_to(m)
     Fullscreen(  # type: ignore[no-untyped-call]
-        position="topleft", title="Full screen", title_cancel="Exit full screen"
+        position="topleft", title=_("Full screen"), title_cancel=_("Exit full screen")
     ).add_to(m)
     for layer, prop, geom_type, placeholder in searches:
         if layer is None:
@@ -260,4 +261,7 @@ def thana_site_searches(thanas: Any, sites: Any) -> list[tuple[Any, str, str, st
     -------
     list of (layer, property, geometry type, placeholder)
     """
-    return [(thanas, NAME, "Polygon", "Search thana"), (sites, NAME, "Point", "Search site")]
+    return [
+        (thanas, NAME, "Polygon", _("Search thana")),
+        (sites, NAME, "Point", _("Search site")),
+    ]

@@ -11,6 +11,15 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import (
+    N_,
+    _,
+    format_int,
+    format_percent,
+    gap_status_name,
+    priority_name,
+    site_kind_name,
+)
 from geo.schema import KIND, NAME
 from maps.elements import LegendSection, Swatch
 from maps.feature_layer import NOTHING, Drawn, feature_layer, point_marker
@@ -25,9 +34,9 @@ GAP_COLORS: Final[Mapping[str, str]] = MappingProxyType(
 )
 GAP_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        cg.UNCOVERED: "gap: no camera sees it",
-        cg.REPAIRABLE: "repairable: a broken camera would",
-        cg.COVERED_STATUS: "covered by a working camera",
+        cg.UNCOVERED: N_("gap: no camera sees it"),
+        cg.REPAIRABLE: N_("repairable: a broken camera would"),
+        cg.COVERED_STATUS: N_("covered by a working camera"),
     }
 )
 #: Colour of proposed new cameras and of proposed repairs.
@@ -36,12 +45,20 @@ PROPOSED_COLORS: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 GAP_CARD: Final = CardSpec(
-    rows=("Kind", "Status", "Priority", "Gap rank", "Nearest working camera", "Incidents near"),
+    rows=(
+        N_("Kind"),
+        N_("Status"),
+        N_("Priority"),
+        N_("Gap rank"),
+        N_("Nearest working camera"),
+        N_("Incidents near"),
+    ),
     tip=(0, 3),
 )
 PROPOSED_CARD: Final = CardSpec(
-    rows=("Order", "Action", "Gain", "Cumulative share", "View radius"), tip=(0, 2)
-)
+    rows=(N_("Order"), N_("Action"), N_("Gain"), N_("Cumulative share"), N_("View radius")),
+    tip=(0, 2),
+)  # fmt: skip
 VIEW_CARD: Final = CardSpec(tip=(0,), popup=False)
 
 
@@ -66,14 +83,15 @@ def add_gap_sites(m: folium.Map, gaps: gpd.GeoDataFrame | None, *, show: bool = 
     values, styles, names = [], [], []
     for record in gaps.to_dict("records"):
         status = str(record[cg.GAP_STATUS])
-        name = text(record.get(NAME)) or "site"
+        name = text(record.get(NAME)) or _("site")
         near = record.get(cg.NEAREST_WORKING_M)
+        kind, priority = text(record.get(KIND)), text(record.get(cg.PRIORITY))
         rows = [
-            text(record.get(KIND)),
-            status,
-            text(record.get(cg.PRIORITY)),
+            site_kind_name(kind) if kind else "",
+            gap_status_name(status),
+            priority_name(priority) if priority else "",
             fmt(record.get(cg.GAP_RANK)),
-            "none" if pd.isna(near) else f"{near:,.0f} m",
+            _("none") if pd.isna(near) else _("{metres} m").format(metres=format_int(near)),
             fmt(record.get(cg.INCIDENTS_NEAR)),
         ]
         values.append(GAP_CARD.values(name, lead=text(record.get(cg.WHY)), rows=rows))
@@ -91,7 +109,9 @@ def add_gap_sites(m: folium.Map, gaps: gpd.GeoDataFrame | None, *, show: bool = 
     layer = feature_layer(
         m,
         gaps.geometry.to_numpy(),
-        name=f"Sites by camera coverage ({len(values)})",
+        name=_("{layer} ({n})").format(
+            layer=_("Sites by camera coverage"), n=format_int(len(values))
+        ),
         spec=GAP_CARD,
         values=values,
         styles=styles,
@@ -100,11 +120,13 @@ def add_gap_sites(m: folium.Map, gaps: gpd.GeoDataFrame | None, *, show: bool = 
         names=names,
     )
     items: list[tuple[str, str, Swatch]] = [
-        (GAP_COLORS[s], GAP_LABELS[s], "circle") for s in cg.GAP_STATUSES[::-1]
+        (GAP_COLORS[s], _(GAP_LABELS[s]), "circle") for s in cg.GAP_STATUSES[::-1]
     ]
     return Drawn(
         layer,
-        LegendSection("Sites by camera coverage", items, note="Thick outline: high priority."),
+        LegendSection(
+            _("Sites by camera coverage"), items, note=_("Thick outline: high priority.")
+        ),
         len(values),
     )
 
@@ -135,16 +157,21 @@ def add_proposed_cameras(
     for r in records:
         action = str(r[pl.ACTION])
         color = PROPOSED_COLORS[action]
-        title = f"#{r[pl.ORDER]} {'repair' if action == pl.REPAIR else 'new camera'}"
-        circle_values.append(VIEW_CARD.values(f"{title}: {r[pl.VIEW_RADIUS_M]:g} m view"))
+        title = (_("#{order} repair") if action == pl.REPAIR else _("#{order} new camera")).format(
+            order=r[pl.ORDER]
+        )
+        view = _("{camera}: {metres} m view").format(
+            camera=title, metres=f"{r[pl.VIEW_RADIUS_M]:g}"
+        )
+        circle_values.append(VIEW_CARD.values(view))
         circle_styles.append({"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.2})
         radii.append(float(r[pl.VIEW_RADIUS_M]))
         rows = [
             str(r[pl.ORDER]),
             text(r[pl.LABEL]),
             f"{r[pl.MARGINAL_GAIN]:.1f}",
-            f"{r[pl.CUMULATIVE_SHARE]:.0%}",
-            f"{r[pl.VIEW_RADIUS_M]:g} m",
+            format_percent(r[pl.CUMULATIVE_SHARE]),
+            _("{metres} m").format(metres=f"{r[pl.VIEW_RADIUS_M]:g}"),
         ]
         values.append(PROPOSED_CARD.values(title, lead=text(r[pl.WHY]), rows=rows))
         styles.append(
@@ -153,7 +180,7 @@ def add_proposed_cameras(
     circles = feature_layer(
         m,
         proposed.geometry.to_numpy(),
-        name="Proposed camera views",
+        name=_("Proposed camera views"),
         spec=VIEW_CARD,
         values=circle_values,
         styles=circle_styles,
@@ -164,7 +191,7 @@ def add_proposed_cameras(
     points = feature_layer(
         m,
         proposed.geometry.to_numpy(),
-        name=f"Proposed cameras ({len(values)})",
+        name=_("Proposed cameras ({n})").format(n=format_int(len(values))),
         spec=PROPOSED_CARD,
         values=values,
         styles=styles,
@@ -172,11 +199,11 @@ def add_proposed_cameras(
         marker=point_marker(6),
     )
     items: list[tuple[str, str, Swatch]] = [
-        (PROPOSED_COLORS[pl.NEW], "proposed new camera (view circle)", "circle"),
-        (PROPOSED_COLORS[pl.REPAIR], "proposed repair (view circle)", "circle"),
+        (PROPOSED_COLORS[pl.NEW], _("proposed new camera (view circle)"), "circle"),
+        (PROPOSED_COLORS[pl.REPAIR], _("proposed repair (view circle)"), "circle"),
     ]
-    note = "Numbered in order of marginal gain: stop at any number."
+    note = _("Numbered in order of marginal gain: stop at any number.")
     return [
         Drawn(circles, None, len(values)),
-        Drawn(points, LegendSection("Proposed cameras", items, note=note), len(values)),
+        Drawn(points, LegendSection(_("Proposed cameras"), items, note=note), len(values)),
     ]

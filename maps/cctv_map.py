@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import N_, _, format_int, ngettext
 from geo.schema import THANA
 from maps import layers as ly
 from maps import places
@@ -24,7 +25,7 @@ from models.cctv.gaps import COVERED, CoverageSummary, coverage_summary, site_co
 logger = logging.getLogger(__name__)
 
 #: Default title of the CCTV map.
-DEFAULT_TITLE: Final = "Shakti Hotspots: CCTV coverage"
+DEFAULT_TITLE: Final = N_("Shakti Hotspots: CCTV coverage")
 __all__ = [
     "COVERED",
     "DEFAULT_TITLE",
@@ -87,6 +88,7 @@ def cctv_map(
     cam_layer = in_wgs84(cctv) if cctv is not None and len(cctv) else None
     thana_layer = in_wgs84(thanas) if thanas is not None and len(thanas) else None
     bounds = extent([thana_layer, site_layer, cam_layer])
+    title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
     if gaps is None and site_layer is not None:
         gaps = cg.gap_analysis(
@@ -106,7 +108,7 @@ def cctv_map(
         gap = table[table[cg.GAP_STATUS] != cg.COVERED_STATUS]
         per_thana = gap[THANA].dropna().astype(str).value_counts()
         drawn = ly.add_thanas(
-            m, thana_layer, per_thana, share=share, measure="Sites without a camera"
+            m, thana_layer, per_thana, share=share, measure=ly.SITES_WITHOUT_CAMERA
         )
     else:
         drawn = ly.add_thanas(m, thana_layer, pd.Series(dtype=int), share=share)
@@ -119,15 +121,34 @@ def cctv_map(
     legend.extend(d.legend for d in add_proposed_cameras(m, proposed, show=True))
     ly.add_thana_labels(m, thana_layer)
     without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
-    line = (
-        f"{without} of {n_sites} sites have no working camera; {working} of {cameras} cameras work"
+    # TRANSLATORS: "12 of 40 sites have no working camera; 30 of 35 cameras work".
+    line = ngettext(
+        "{without} of {n} sites have no working camera; {working} of {cameras} cameras work",
+        "{without} of {n} sites have no working camera; {working} of {cameras} cameras work",
+        n_sites,
+    ).format(
+        without=format_int(without),
+        n=format_int(n_sites),
+        working=format_int(working),
+        cameras=format_int(cameras),
     )
+    repairable = counts[cg.REPAIRABLE]
     notes = [
-        line + ".",
-        f"{counts[cg.REPAIRABLE]} of them would be covered by repairing a camera.",
+        _("{line}.").format(line=line),
+        ngettext(
+            "{n} of them would be covered by repairing a camera.",
+            "{n} of them would be covered by repairing a camera.",
+            repairable,
+        ).format(n=format_int(repairable)),
     ]
     if proposed is not None and len(proposed):
-        notes.append(f"{len(proposed)} proposed cameras, numbered by marginal gain.")
+        notes.append(
+            ngettext(
+                "{n} proposed camera, numbered by marginal gain.",
+                "{n} proposed cameras, numbered by marginal gain.",
+                len(proposed),
+            ).format(n=format_int(len(proposed)))
+        )
     if gaps is not None:
         notes.extend(n[:1].upper() + n[1:] + "." for n in gaps.notes)
     add_controls(
@@ -138,7 +159,7 @@ def cctv_map(
         notes=notes,
         title=title,
         subtitle=subtitle or line,
-        warning="SYNTHETIC demo data" if is_synthetic(sites, cctv, thanas) else "",
+        warning=_("SYNTHETIC demo data") if is_synthetic(sites, cctv, thanas) else "",
         searches=thana_site_searches(drawn.layer, sites_drawn.layer),
     )
     logger.info("CCTV map: %s", line)

@@ -1,34 +1,63 @@
-"""The printable per-thana CCTV report (HTML, Hindi and English headings): gaps, repairs, plan."""
+"""The printable per-thana CCTV report (HTML in Hindi, English or both): gaps, repairs, plan."""
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import (
+    NP_,
+    Lang,
+    _,
+    format_int,
+    format_percent,
+    gap_status_name,
+    ngettext,
+    pgettext,
+    priority_name,
+    site_kind_name,
+    translate,
+    use_lang,
+)
 from geo.schema import KIND, NAME, THANA
+from maps.render import devanagari_font_css
+from maps.sheet_lang import FONT_STACK, body_lang, heading, page_lang, sheet_langs
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
 
+#: Context of the report's headings and labels in the catalogue.
+CONTEXT: Final = "cctv report"
+#: Section headings, marked for translation.
+TEXTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "title": NP_("cctv report", "CCTV coverage report"),
+        "summary": NP_("cctv report", "Summary"),
+        "gaps": NP_("cctv report", "Gaps by priority"),
+        "repairs": NP_("cctv report", "Sites a repair would cover"),
+        "plan": NP_("cctv report", "Proposed cameras (in order of gain)"),
+        "covered": NP_("cctv report", "Sites already covered"),
+        "notes": NP_("cctv report", "Assumptions and defaults"),
+    }
+)
 #: Section headings: (Hindi, English).
-HEADINGS: Final[Mapping[str, tuple[str, str]]] = {
-    "title": ("सीसीटीवी कवरेज रिपोर्ट", "CCTV coverage report"),
-    "summary": ("सारांश", "Summary"),
-    "gaps": ("प्राथमिकता के अनुसार कमियाँ", "Gaps by priority"),
-    "repairs": ("मरम्मत से ढके जा सकने वाले स्थल", "Sites a repair would cover"),
-    "plan": ("प्रस्तावित कैमरे (लाभ के क्रम में)", "Proposed cameras (in order of gain)"),
-    "covered": ("कैमरे से ढके स्थल", "Sites already covered"),
-    "notes": ("मान्यताएँ और डिफ़ॉल्ट", "Assumptions and defaults"),
-}
+HEADINGS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {k: (translate(v, "hi", context=CONTEXT), v) for k, v in TEXTS.items()}
+)
+#: What a proposed camera is (``models.cctv.placement.ACTIONS``), shown in the report.
+ACTION_NAMES: Final = (NP_("camera action", "new"), NP_("camera action", "repair"))
+N_THANA: Final = NP_("cctv report", "Thana")
+N_PERIOD: Final = NP_("cctv report", "Period")
 #: Most gap rows printed (the CSV/GeoJSON export has them all).
 MAX_ROWS: Final = 60
 
 _CSS: Final = """
-body { font-family: "Noto Sans", "Noto Sans Devanagari", Arial, sans-serif; margin: 1.5em;
-       color: #111; font-size: 11pt; }
+body { font-family: FONTS; margin: 1.5em; color: #111; font-size: 11pt; }
 h1 { font-size: 16pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 1.4em;
      border-bottom: 1px solid #999; } .hi { display: block; font-weight: normal; color: #333; }
 table { border-collapse: collapse; width: 100%; margin-top: 0.4em; }
@@ -48,11 +77,20 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _h(key: str, level: int = 2) -> str:
+def _h(key: str, langs: tuple[Lang, ...], level: int = 2) -> str:
+    """Return a section heading: English with Hindi below it (``both``), else one language."""
+    if len(langs) == 1:
+        text = translate(TEXTS[key], langs[0], context=CONTEXT)
+        return f'<h{level} lang="{langs[0]}">{_e(text)}</h{level}>'
     hindi, english = HEADINGS[key]
     return (
         f'<h{level} lang="en">{_e(english)}<span class="hi" lang="hi">{_e(hindi)}</span></h{level}>'
     )
+
+
+def _label(msgid: str, langs: tuple[Lang, ...]) -> str:
+    """Return a label or column header (marked ``NP_("cctv report", ...)``) in each language."""
+    return heading(msgid, langs, context=CONTEXT)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], classes: Sequence[str]) -> str:
@@ -68,49 +106,74 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], classes: Seque
 
 
 def _share(value: Any) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.0%}"
+    return "–" if value is None or pd.isna(value) else format_percent(float(value))
 
 
 def _window(params: Mapping[str, Any]) -> str:
     """Return the time window the incident counts cover, as text."""
-    return f"last {params.get('days')} days" if params.get("days") else "the selection"
+    days = params.get("days")
+    if not days:
+        return _("the selection")
+    return ngettext("last {n} day", "last {n} days", int(days)).format(n=format_int(days))
 
 
-def _head_section(where: str, period: str, *, synthetic: bool) -> list[str]:
+def _head_section(
+    where: str, period: str, langs: tuple[Lang, ...], *, synthetic: bool
+) -> list[str]:
     """Return the document head, title and the thana / period line."""
+    title = _label(TEXTS["title"], langs[:1])
+    css = _CSS.replace("FONTS", FONT_STACK)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_e(HEADINGS['title'][1])}: {_e(where)}</title><style>{_CSS}</style></head><body>",
-        _h("title", 1),
-        f"<p class='meta'><b>Thana / थाना:</b> {_e(where)}"
-        + (f" &nbsp; <b>Period / अवधि:</b> {_e(period)}" if period else "")
+        f'<html lang="{page_lang(langs)}"><head><meta charset="utf-8">',
+        f"<title>{_e(title)}: {_e(where)}</title>",
+        f"<style>{devanagari_font_css()}{css}</style></head><body>",
+        _h("title", langs, 1),
+        f"<p class='meta'><b>{_e(_label(N_THANA, langs))}:</b> {_e(where)}"
+        + (f" &nbsp; <b>{_e(_label(N_PERIOD, langs))}:</b> {_e(period)}" if period else "")
         + "</p>",
     ]
     if synthetic:
-        parts.append("<p class='warn'>SYNTHETIC demo data — not real incidents or cameras.</p>")
+        warning = _("SYNTHETIC demo data — not real incidents or cameras.")
+        parts.append(f"<p class='warn'>{_e(warning)}</p>")
     return parts
 
 
 def _summary_section(
-    table: gpd.GeoDataFrame, summary: pd.DataFrame, window: str, *, per_thana: bool
+    table: gpd.GeoDataFrame,
+    summary: pd.DataFrame,
+    window: str,
+    langs: tuple[Lang, ...],
+    *,
+    per_thana: bool,
 ) -> list[str]:
     """Return the summary table (and, with ``per_thana``, one row per thana)."""
     counts = table[cg.GAP_STATUS].value_counts()
-    parts = [_h("summary")]
+    parts = [_h("summary", langs)]
     inc_share = hot_share = None
     if len(summary):
         row = summary.iloc[0] if len(summary) == 1 else None
         if row is not None:
             inc_share, hot_share = row[cg.INCIDENTS_IN_VIEW_SHARE], row[cg.HOTSPOTS_IN_VIEW_SHARE]
+    lab = functools.partial(_label, langs=langs)
     summary_rows = [
-        ("Sensitive sites / संवेदनशील स्थल", len(table)),
-        ("Covered by a working camera / चालू कैमरे से ढके", int(counts.get(cg.COVERED_STATUS, 0))),
-        ("Repairable / मरम्मत योग्य", int(counts.get(cg.REPAIRABLE, 0))),
-        ("Uncovered / बिना कैमरे", int(counts.get(cg.UNCOVERED, 0))),
-        ("High priority gaps / उच्च प्राथमिकता", int((table[cg.PRIORITY] == cg.HIGH).sum())),
-        (f"Incidents in a working camera's view ({window})", _share(inc_share)),
-        ("Hotspots touched by a working camera's view", _share(hot_share)),
+        (lab(NP_("cctv report", "Sensitive sites")), format_int(len(table))),
+        (
+            lab(NP_("cctv report", "Covered by a working camera")),
+            format_int(counts.get(cg.COVERED_STATUS, 0)),
+        ),
+        (lab(NP_("cctv report", "Repairable")), format_int(counts.get(cg.REPAIRABLE, 0))),
+        (lab(NP_("cctv report", "Uncovered")), format_int(counts.get(cg.UNCOVERED, 0))),
+        (
+            lab(NP_("cctv report", "High priority gaps")),
+            format_int((table[cg.PRIORITY] == cg.HIGH).sum()),
+        ),
+        (
+            # TRANSLATORS: {window} is "last 90 days" or "the selection".
+            _("Incidents in a working camera's view ({window})").format(window=window),
+            _share(inc_share),
+        ),
+        (_("Hotspots touched by a working camera's view"), _share(hot_share)),
     ]
     parts.append(_table(["", ""], summary_rows, [""] * len(summary_rows)))
     if per_thana and len(summary) > 1:
@@ -121,9 +184,14 @@ def _summary_section(
             )
             for _, r in summary.iterrows()
         ]  # fmt: skip
+        heads = (
+            N_THANA, NP_("cctv report", "Sites"), NP_("cctv report", "Covered"),
+            NP_("cctv report", "Repairable"), NP_("cctv report", "Uncovered"),
+            NP_("cctv report", "Incidents in view"),
+        )  # fmt: skip
         parts.append(
             _table(
-                ["Thana", "Sites", "Covered", "Repairable", "Uncovered", "Incidents in view"],
+                [lab(h) for h in heads],
                 rows,
                 [""] * len(rows),
             )
@@ -131,44 +199,69 @@ def _summary_section(
     return parts
 
 
-def _gaps_section(table: gpd.GeoDataFrame) -> list[str]:
+def _gaps_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]:
     """Return the gaps by priority (at most :data:`MAX_ROWS` rows)."""
     gap_rows = table[table[cg.GAP_STATUS] != cg.COVERED_STATUS]
-    parts = [_h("gaps")]
+    parts = [_h("gaps", langs)]
     if gap_rows.empty:
-        parts.append("<p>Every site is covered by a working camera.</p>")
+        line = _("Every site is covered by a working camera.")
+        parts.append(f"<p>{_e(line)}</p>")
         return parts
     shown = gap_rows.head(MAX_ROWS)
     rows = [
         (
-            int(r[cg.GAP_RANK]) if pd.notna(r[cg.GAP_RANK]) else "", r[NAME], r[KIND],
-            r[cg.GAP_STATUS], r[cg.PRIORITY], int(r[cg.INCIDENTS_NEAR]), r[cg.WHY],
+            int(r[cg.GAP_RANK]) if pd.notna(r[cg.GAP_RANK]) else "", r[NAME],
+            site_kind_name(r[KIND]), gap_status_name(r[cg.GAP_STATUS]),
+            priority_name(r[cg.PRIORITY]), int(r[cg.INCIDENTS_NEAR]), r[cg.WHY],
         )
         for _, r in shown.iterrows()
     ]  # fmt: skip
     parts.append(
         _table(
-            ["#", "Site / स्थल", "Kind", "Status", "Priority", "Incidents", "Why / कारण"],
+            [
+                _label(h, langs)
+                for h in (
+                    NP_("cctv report", "#"),
+                    NP_("cctv report", "Site"),
+                    NP_("cctv report", "Kind"),
+                    NP_("cctv report", "Status"),
+                    NP_("cctv report", "Priority"),
+                    NP_("cctv report", "Incidents"),
+                    NP_("cctv report", "Why"),
+                )
+            ],
             rows,
             [str(s) for s in shown[cg.GAP_STATUS]],
         )
     )
     if len(gap_rows) > MAX_ROWS:
-        parts.append(f"<p>… and {len(gap_rows) - MAX_ROWS} more (see the CSV export).</p>")
+        more = len(gap_rows) - MAX_ROWS
+        line = ngettext(
+            "… and {n} more (see the CSV export).", "… and {n} more (see the CSV export).", more
+        ).format(n=format_int(more))
+        parts.append(f"<p>{_e(line)}</p>")
     return parts
 
 
-def _repairs_section(table: gpd.GeoDataFrame) -> list[str]:
+def _repairs_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]:
     """Return the sites a repair would cover."""
     repair = table[table[cg.GAP_STATUS] == cg.REPAIRABLE]
-    parts = [_h("repairs")]
+    parts = [_h("repairs", langs)]
     if repair.empty:
-        parts.append("<p>No site would be covered by repairing a camera.</p>")
+        line = _("No site would be covered by repairing a camera.")
+        parts.append(f"<p>{_e(line)}</p>")
         return parts
     rows = [(r[NAME], r[cg.REPAIR_CAMERA_ID], r[cg.NEAREST_FAULTY_M]) for _, r in repair.iterrows()]
     parts.append(
         _table(
-            ["Site", "Camera to repair", "Nearest broken camera (m)"],
+            [
+                _label(h, langs)
+                for h in (
+                    NP_("cctv report", "Site"),
+                    NP_("cctv report", "Camera to repair"),
+                    NP_("cctv report", "Nearest broken camera (m)"),
+                )
+            ],
             rows,
             ["repairable"] * len(rows),
         )
@@ -176,26 +269,31 @@ def _repairs_section(table: gpd.GeoDataFrame) -> list[str]:
     return parts
 
 
-def _plan_section(placement: pl.Placement | None) -> list[str]:
+def _plan_section(placement: pl.Placement | None, langs: tuple[Lang, ...]) -> list[str]:
     """Return the proposed cameras in order of gain (nothing without a placement)."""
     if placement is None:
         return []
-    parts = [_h("plan")]
+    parts = [_h("plan", langs)]
     cams = placement.cameras
     s = placement.summary
-    parts.append(
-        f"<p class='meta'>Method {_e(s.get('method'))}, optimality gap "
-        f"{float(s.get('optimality_gap') or 0):.2%}, solved in {_e(s.get('solve_s'))} s; "
-        f"demand seen before: {_share(s.get('share_seen_before'))}, after: "
-        f"{_share(s.get('share_seen_after'))}. Stop at any row: each camera is the best next "
-        "one.</p>"
+    method = _(
+        "Method {method}, optimality gap {gap}, solved in {seconds} s; demand seen before: "
+        "{before}, after: {after}. Stop at any row: each camera is the best next one."
+    ).format(
+        method=s.get("method"),
+        gap=format_percent(float(s.get("optimality_gap") or 0), 2),
+        seconds=s.get("solve_s"),
+        before=_share(s.get("share_seen_before")),
+        after=_share(s.get("share_seen_after")),
     )
+    parts.append(f"<p class='meta'>{_e(method)}</p>")
     if cams.empty:
-        parts.append("<p>No camera would add coverage.</p>")
+        line = _("No camera would add coverage.")
+        parts.append(f"<p>{_e(line)}</p>")
         return parts
     rows = [
         (
-            int(r[pl.ORDER]), r[pl.ACTION], r[pl.LABEL],
+            int(r[pl.ORDER]), pgettext("camera action", str(r[pl.ACTION])), r[pl.LABEL],
             round(float(r[pl.MARGINAL_GAIN]), 1), _share(r[pl.CUMULATIVE_SHARE]),
             round(float(r[pl.CUMULATIVE_COST]), 2),
             f"{r.geometry.y:.5f}, {r.geometry.x:.5f}", r[pl.WHY],
@@ -204,7 +302,19 @@ def _plan_section(placement: pl.Placement | None) -> list[str]:
     ]  # fmt: skip
     parts.append(
         _table(
-            ["#", "Action", "Where", "Gain", "Seen", "Cost", "Lat, lon", "Why / कारण"],
+            [
+                _label(h, langs)
+                for h in (
+                    NP_("cctv report", "#"),
+                    NP_("cctv report", "Action"),
+                    NP_("cctv report", "Where"),
+                    NP_("cctv report", "Gain"),
+                    NP_("cctv report", "Seen"),
+                    NP_("cctv report", "Cost"),
+                    NP_("cctv report", "Lat, lon"),
+                    NP_("cctv report", "Why"),
+                )
+            ],
             rows,
             ["repairable" if a == pl.REPAIR else "" for a in cams[pl.ACTION]],
         )
@@ -212,28 +322,40 @@ def _plan_section(placement: pl.Placement | None) -> list[str]:
     return parts
 
 
-def _covered_section(table: gpd.GeoDataFrame) -> list[str]:
+def _covered_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]:
     """Return the names of the sites a working camera already covers."""
     covered = table[table[cg.GAP_STATUS] == cg.COVERED_STATUS]
     return [
-        _h("covered"),
-        "<p>" + (_e("; ".join(sorted(covered[NAME].astype(str)))) or "None.") + "</p>",
+        _h("covered", langs),
+        "<p>" + (_e("; ".join(sorted(covered[NAME].astype(str)))) or _e(_("None."))) + "</p>",
     ]
 
 
-def _notes_section(gaps: cg.GapAnalysis, placement: pl.Placement | None, window: str) -> list[str]:
+def _notes_section(
+    gaps: cg.GapAnalysis, placement: pl.Placement | None, window: str, langs: tuple[Lang, ...]
+) -> list[str]:
     """Return the assumptions and defaults the report rests on."""
     params = gaps.parameters
+    extents = _(", ").join(
+        # TRANSLATORS: a kind of site and how far it extends, e.g. "college 150 m".
+        _("{kind} {metres} m").format(kind=site_kind_name(k), metres=f"{v:g}")
+        for k, v in params.get("site_extent_m", {}).items()
+    )
     notes = [
-        f"A site is covered when a working camera's view radius plus the site's extent "
-        f"({', '.join(f'{k} {v:g} m' for k, v in params.get('site_extent_m', {}).items())}) "
-        "reaches it.",
-        f"Incidents counted within {params.get('radius_m', cg.DEFAULT_RADIUS_M):g} m in the "
-        f"{window} up to {params.get('reference_time') or 'the latest incident'}.",
+        _(
+            "A site is covered when a working camera's view radius plus the site's extent "
+            "({extents}) reaches it."
+        ).format(extents=extents),
+        # TRANSLATORS: {window} is "last 90 days" or "the selection"; {until} a date and time.
+        _("Incidents counted within {metres} m in the {window} up to {until}.").format(
+            metres=f"{params.get('radius_m', cg.DEFAULT_RADIUS_M):g}",
+            window=window,
+            until=params.get("reference_time") or _("the latest incident"),
+        ),
         *gaps.notes,
         *(placement.notes if placement is not None else ()),
     ]
-    return [_h("notes"), "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in notes) + "</ul>"]
+    return [_h("notes", langs), "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in notes) + "</ul>"]
 
 
 def cctv_report_html(
@@ -243,6 +365,7 @@ def cctv_report_html(
     placement: pl.Placement | None = None,
     period: str = "",
     synthetic: bool = False,
+    sheet_lang: str | None = None,
 ) -> str:
     """Return a printable HTML report of one thana's (or every thana's) CCTV gaps and plan.
 
@@ -257,27 +380,44 @@ def cctv_report_html(
         The time window, as text.
     synthetic : bool
         Mark the report as made from SYNTHETIC demo data.
+    sheet_lang : {"hi", "en", "both"}, optional
+        Hindi only, English only, or both (headings in English and Hindi; values and
+        sentences in the current language); default the setting ``SHAKTI_SHEET_LANG``.
 
     Returns
     -------
     str
         A standalone HTML document (no script, no remote resource); institution names only.
     """
+    langs = sheet_langs(sheet_lang)
+    with use_lang(body_lang(langs)):
+        return _report_html(gaps, thana, placement, period, langs, synthetic=synthetic)
+
+
+def _report_html(
+    gaps: cg.GapAnalysis,
+    thana: str | None,
+    placement: pl.Placement | None,
+    period: str,
+    langs: tuple[Lang, ...],
+    *,
+    synthetic: bool,
+) -> str:
     table: gpd.GeoDataFrame = gaps.gaps
     summary = gaps.summary
     if thana is not None:
         table = table[table[THANA].astype("string") == thana]
         summary = summary[summary[THANA] == thana]
-    where = thana or "all thanas"
+    where = thana or _("all thanas")
     window = _window(gaps.parameters)
     parts = [
-        *_head_section(where, period, synthetic=synthetic),
-        *_summary_section(table, summary, window, per_thana=thana is None),
-        *_gaps_section(table),
-        *_repairs_section(table),
-        *_plan_section(placement),
-        *_covered_section(table),
-        *_notes_section(gaps, placement, window),
+        *_head_section(where, period, langs, synthetic=synthetic),
+        *_summary_section(table, summary, window, langs, per_thana=thana is None),
+        *_gaps_section(table, langs),
+        *_repairs_section(table, langs),
+        *_plan_section(placement, langs),
+        *_covered_section(table, langs),
+        *_notes_section(gaps, placement, window, langs),
     ]
     parts.append("</body></html>")
     return "\n".join(parts)

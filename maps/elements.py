@@ -15,11 +15,13 @@ from folium.plugins import HeatMap, MiniMap
 from folium.template import Template
 from folium.utilities import remove_empty
 
+from geo.i18n import _
+from maps.assets import DEVANAGARI_CSS_URL
 from maps.geojson import compact_json
 
 #: CSS of the Shakti controls and popups (added once to the page head).
 PAGE_CSS: Final = """
-.shakti-card { font: 13px/1.35 system-ui, sans-serif; max-width: 340px; }
+.shakti-card { font: 13px/1.35 'Noto Sans Devanagari', system-ui, sans-serif; max-width: 340px; }
 .shakti-card table { border-collapse: collapse; margin-top: 4px; }
 .shakti-card th { text-align: left; padding: 1px 8px 1px 0; color: #555; font-weight: 500;
   vertical-align: top; white-space: nowrap; }
@@ -27,7 +29,7 @@ PAGE_CSS: Final = """
 .shakti-why { margin: 4px 0; }
 .shakti-legend, .shakti-title, .shakti-slider { background: rgba(255,255,255,.92);
   padding: 6px 9px; border-radius: 5px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
-  font: 12px/1.3 system-ui, sans-serif; }
+  font: 12px/1.3 'Noto Sans Devanagari', system-ui, sans-serif; }
 .shakti-legend { max-height: 45vh; overflow-y: auto; max-width: 260px; }
 .shakti-legend summary { font-weight: 600; cursor: pointer; }
 .shakti-legend h4 { font-size: 12px; margin: 6px 0 2px; }
@@ -46,10 +48,12 @@ PAGE_CSS: Final = """
 .shakti-slider input { width: 100%; }
 .shakti-slider button { border: 1px solid #999; background: #fff; border-radius: 3px;
   padding: 0 6px; margin-right: 6px; cursor: pointer; }
-.shakti-label { font: 600 11px/1.1 system-ui, sans-serif; color: #222; text-align: center;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; pointer-events: none; }
+.shakti-label { font: 600 11px/1.1 'Noto Sans Devanagari', system-ui, sans-serif; color: #222;
+  text-align: center; text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap;
+  pointer-events: none; }
 .shakti-dot { border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 1px #000; }
-.leaflet-container { background: #f2efe9; }
+.leaflet-container { background: #f2efe9; font-family: 'Noto Sans Devanagari', system-ui,
+  sans-serif; }
 """
 
 
@@ -67,7 +71,8 @@ def add_to_head(m: folium.Map, html: str, key: str) -> None:
 
 
 def add_page_css(m: folium.Map) -> None:
-    """Add :data:`PAGE_CSS` to the page head of ``m``."""
+    """Add :data:`PAGE_CSS` and the Devanagari font (a local asset, inlined on export)."""
+    add_to_head(m, f'<link rel="stylesheet" href="{DEVANAGARI_CSS_URL}"/>', "shakti_font")
     add_to_head(m, f"<style>{PAGE_CSS}</style>", "shakti_css")
 
 
@@ -98,7 +103,8 @@ class LegendSection:
 def legend_html(sections: Sequence[LegendSection], *, notes: Sequence[str] = ()) -> str:
     """Return the legend's HTML (every text escaped)."""
     esc = html.escape
-    parts = ["<details open><summary>Legend</summary>"]
+    title = _("Legend")
+    parts = [f"<details open><summary>{esc(title)}</summary>"]
     for section in sections:
         parts.append(f"<h4>{esc(section.title)}</h4>")
         for color, label, swatch in section.items:
@@ -246,9 +252,10 @@ class WeeklySlider(MacroElement):
             }
             function restyle() {
                 if (!div) return;
-                div.querySelector(".shakti-week").textContent =
-                    "Week of " + data.weeks[index] + " (" + (index + 1) + "/" +
-                    data.weeks.length + ")";
+                div.querySelector(".shakti-week").textContent = data.week_text
+                    .replace("{week}", data.weeks[index])
+                    .replace("{i}", String(index + 1))
+                    .replace("{n}", String(data.weeks.length));
                 div.querySelector("input").value = index;
                 layer.eachLayer(function(l) {
                     var key = l.feature.properties[data.key];
@@ -257,14 +264,15 @@ class WeeklySlider(MacroElement):
                     l.setStyle({fillColor: colorOf(v), fillOpacity: 0.8});
                     var text = (v === null) ? data.suppressed_text : String(v);
                     if (!l.getTooltip()) l.bindTooltip("");
-                    l.setTooltipContent(key + ": " + text + " incidents, week of " +
-                                        data.weeks[index]);
+                    l.setTooltipContent(data.tip_text.replace("{thana}", key)
+                        .replace("{count}", text).replace("{week}", data.weeks[index]));
                 });
             }
             var control = L.control({position: "bottomleft"});
             control.onAdd = function() {
                 div = L.DomUtil.create("div", "shakti-slider leaflet-control");
-                div.innerHTML = '<div><button type="button" title="Play">&#9654;</button>' +
+                div.innerHTML = '<div><button type="button" title="' + data.play_text +
+                    '">&#9654;</button>' +
                     '<span class="shakti-week"></span></div>' +
                     '<input type="range" min="0" step="1" max="' +
                     (data.weeks.length - 1) + '" value="' + index + '">';
@@ -325,6 +333,11 @@ class WeeklySlider(MacroElement):
             "empty_color": empty_color,
             "suppressed_color": suppressed_color,
             "suppressed_text": suppressed_text,
+            # TRANSLATORS: the weekly slider's label, "Week of 2024-03-04 (3/12)".
+            "week_text": _("Week of {week} ({i}/{n})"),
+            # TRANSLATORS: a thana's tooltip on the weekly slider; {count} may be "fewer than 3".
+            "tip_text": _("{thana}: {count} incidents, week of {week}"),
+            "play_text": html.escape(_("Play"), quote=True),
         }
 
 

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import ParameterError
+from geo.i18n import N_, _, category_name, format_int, ngettext
 from geo.schema import CATEGORY, NAME
 from maps import aggregate as agg
 from maps import layers as ly
@@ -23,17 +24,17 @@ from models import hotspots as hs
 logger = logging.getLogger(__name__)
 
 #: Default title of the page and the title box.
-DEFAULT_TITLE: Final = "Shakti Hotspots"
+DEFAULT_TITLE: Final = N_("Shakti Hotspots")
 #: Above this many incidents no marker per incident is drawn (heat and hexagon counts instead).
 DEFAULT_MAX_POINTS: Final = 2_000
 #: Notes written at the bottom of the legend.
-SHARE_NOTE: Final = (
+SHARE_NOTE: Final = N_(
     "Shareable view: no incident locations; heat and counts on 250 m cells and hexagons, "
     "counts below 3 hidden; hotspot outlines blurred."
 )
 #: Shareable maps round their extent outward to this many degrees (≈ 1 km).
 SHARE_EXTENT_DEG: Final = 0.01
-SYNTHETIC_WARNING: Final = "SYNTHETIC demo data: no real incidents"
+SYNTHETIC_WARNING: Final = N_("SYNTHETIC demo data: no real incidents")
 
 
 def _check_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -130,8 +131,8 @@ def _add_incident_layers(
     if clusters:
         legend.append(
             LegendSection(
-                "Incidents (clustered; numbers are counts)",
-                [(c, name, "circle") for name, c in colors.items()],
+                _("Incidents (clustered; numbers are counts)"),
+                [(c, category_name(name), "circle") for name, c in colors.items()],
             )
         )
     return clusters
@@ -177,12 +178,20 @@ def _notes(n_points: int, max_points: int, *, aggregated: bool, share: bool) -> 
     notes = []
     if aggregated and not share:
         notes.append(
-            f"{n_points:,} incidents: more than {max_points:,}, so drawn as heat and "
-            "hexagon counts instead of single markers."
+            _(
+                "{n} incidents: more than {max}, so drawn as heat and hexagon counts instead "
+                "of single markers."
+            ).format(n=format_int(n_points), max=format_int(max_points))
         )
     if share:
-        notes.append(SHARE_NOTE)
+        notes.append(_(SHARE_NOTE))
     return notes
+
+
+def _subtitle(n_points: int, *, share: bool) -> str:
+    """Return the default subtitle: how many incidents, and whether the map is shareable."""
+    count = ngettext("{n} incident", "{n} incidents", n_points).format(n=format_int(n_points))
+    return _("{count} · shareable").format(count=count) if share else count
 
 
 def hotspot_map(
@@ -262,6 +271,7 @@ def hotspot_map(
     bounds = extent([thana_layer, points, hotspots])
     if share:  # the extreme incidents would otherwise set the view's edges exactly
         bounds = outward(bounds, SHARE_EXTENT_DEG)
+    title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
     aggregated = share or len(points) > max_points
     legend: Legend = []
@@ -285,8 +295,8 @@ def hotspot_map(
         legend=legend,
         notes=notes,
         title=title,
-        subtitle=subtitle or f"{len(points):,} incidents" + (" · shareable" if share else ""),
-        warning=SYNTHETIC_WARNING if is_synthetic(incidents, thanas, sites) else "",
+        subtitle=subtitle or _subtitle(len(points), share=share),
+        warning=_(SYNTHETIC_WARNING) if is_synthetic(incidents, thanas, sites) else "",
         searches=thana_site_searches(thana_drawn.layer, sites_drawn.layer),
     )
     logger.info(

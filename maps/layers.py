@@ -22,6 +22,20 @@ import pandas as pd
 import shapely
 from folium.plugins import FastMarkerCluster
 
+from geo.i18n import (
+    N_,
+    _,
+    category_name,
+    day_pattern_name,
+    format_date,
+    format_int,
+    format_time,
+    ngettext,
+    pgettext,
+    source_name,
+    trend_name,
+    weekday_name,
+)
 from geo.schema import (
     ACTION_TAKEN,
     CATEGORY,
@@ -46,7 +60,6 @@ from maps.geojson import (
     simplified,
 )
 from maps.popups import (
-    SUPPRESSED_TEXT,
     CardSpec,
     count_text,
     fmt,
@@ -55,6 +68,7 @@ from maps.popups import (
     number,
     percent,
     script_json,
+    suppressed_text,
     text,
 )
 from models import hotspots as hs
@@ -96,20 +110,53 @@ def count_legend(
         (c, label, "fill") for c, label in zip(colors, labels, strict=True)
     ]
     if share and suppressed:
-        items.append((style.SUPPRESSED_COLOR, SUPPRESSED_TEXT, "fill"))
+        items.append((style.SUPPRESSED_COLOR, suppressed_text(), "fill"))
     return items
 
 
 # --------------------------------------------------------------------------- thanas
 
+#: Popup labels of a thana's resource counts (``geo.schema.RESOURCES``).
+RESOURCE_LABELS: Final[Mapping[str, str]] = {
+    "vehicles": N_("Vehicles"), "women_staff": N_("Women staff"), "rooms": N_("Rooms"),
+    "toilets": N_("Toilets"), "computers": N_("Computers"), "phones": N_("Phones"),
+}  # fmt: skip
+#: The popup rows of a thana (the measure's row comes second); a resource column's label is
+#: its name in words (``women_helpdesks`` → "Women helpdesks"), marked below for translation.
 _THANA_ROWS: Final = (
-    "Zone", "Share of all", "Most frequent", "Hotspots",
-    *(r.replace("_", " ").capitalize() for r in RESOURCES),
+    N_("Zone"), N_("Share of all"), N_("Most frequent"), N_("Hotspots"),
+    *(RESOURCE_LABELS.get(r, r.replace("_", " ").capitalize()) for r in RESOURCES),
 )  # fmt: skip
+#: Measures a thana choropleth shows: (row and legend word, "per thana" title, tooltip).
+INCIDENTS_MEASURE: Final = "incidents"
+SITES_WITHOUT_CAMERA: Final = "sites without a camera"
+
+
+def _measure_texts(measure: str) -> tuple[str, str, str]:
+    """Return (popup row, legend title, layer name) of a thana measure."""
+    if measure == SITES_WITHOUT_CAMERA:
+        return (
+            _("Sites without a camera"),
+            _("Sites without a camera per thana"),
+            _("Thanas: sites without a camera per thana"),
+        )
+    return (_("Incidents"), _("Incidents per thana"), _("Thanas: incidents per thana"))
+
+
+def _thana_tip(measure: str, value: float, shown: str) -> str:
+    """Return a thana's tooltip line (``"12 incidents"``), empty when nothing is shown."""
+    if not shown:
+        return ""
+    n = int(value) if math.isfinite(value) else 0
+    if measure == SITES_WITHOUT_CAMERA:
+        return ngettext("{n} site without a camera", "{n} sites without a camera", n).format(
+            n=shown
+        )
+    return ngettext("{n} incident", "{n} incidents", n).format(n=shown)
 
 
 def _thana_card(measure: str) -> CardSpec:
-    rows = (_THANA_ROWS[0], measure, *_THANA_ROWS[1:])
+    rows = (_THANA_ROWS[0], _measure_texts(measure)[0], *_THANA_ROWS[1:])
     return CardSpec(rows=rows, tip=(0, 2 + len(rows)))
 
 
@@ -122,7 +169,7 @@ def add_thanas(
     hotspots_per_thana: Mapping[str, int] | None = None,
     top_category: Mapping[str, str] | None = None,
     show: bool = True,
-    measure: str = "Incidents",
+    measure: str = INCIDENTS_MEASURE,
 ) -> Drawn:
     """Draw thana boundaries as a choropleth of a count per thana, with tooltips and popups.
 
@@ -138,8 +185,8 @@ def add_thanas(
     hotspots_per_thana, top_category : mapping, optional
         Extra facts for the popups.
     show : bool
-    measure : str, default "Incidents"
-        What ``counts`` counts (popup row and legend title).
+    measure : {"incidents", "sites without a camera"}
+        What ``counts`` counts (popup row, tooltip, legend title), in the current language.
 
     Returns
     -------
@@ -165,12 +212,13 @@ def add_thanas(
             text(record.get(ZONE)),
             incidents,
             "" if hidden[i] else percent(counted[i] / total),
-            (top_category or {}).get(name, ""),
+            category_name((top_category or {})[name]) if name in (top_category or {}) else "",
             "" if hotspots_per_thana is None else fmt(hotspots_per_thana.get(name, 0)),
             *(fmt(record.get(r)) for r in RESOURCES),
         ]
-        tip = f"{incidents} {measure.lower()}" if incidents else ""
-        values.append(card.values(f"Thana {name}", rows=rows, extras=(tip,)))
+        tip = _thana_tip(measure, counted[i], incidents)
+        title = _("Thana {name}").format(name=name)
+        values.append(card.values(title, rows=rows, extras=(tip,)))
         styles.append(
             {
                 "color": style.THANA_LINE,
@@ -182,7 +230,7 @@ def add_thanas(
     layer = feature_layer(
         m,
         simplified(thanas, THANA_SIMPLIFY_M),
-        name=f"Thanas: {measure.lower()} per thana",
+        name=_measure_texts(measure)[2],
         spec=card,
         values=values,
         styles=styles,
@@ -191,7 +239,7 @@ def add_thanas(
         names=[html.escape(n) for n in names],
     )
     items = count_legend(breaks, share=share, suppressed=True)
-    return Drawn(layer, LegendSection(f"{measure} per thana", items), len(values))
+    return Drawn(layer, LegendSection(_measure_texts(measure)[1], items), len(values))
 
 
 def add_thana_labels(m: folium.Map, thanas: gpd.GeoDataFrame | None) -> Drawn:
@@ -199,7 +247,7 @@ def add_thana_labels(m: folium.Map, thanas: gpd.GeoDataFrame | None) -> Drawn:
     if thanas is None or thanas.empty or NAME not in thanas.columns:
         return NOTHING
     thanas = in_wgs84(thanas)
-    group = folium.FeatureGroup(name="Thana names", show=True)
+    group = folium.FeatureGroup(name=_("Thana names"), show=True)
     points = thanas.geometry.representative_point()
     for name, point in zip(thanas[NAME].astype(str), points, strict=True):
         folium.Marker(
@@ -261,7 +309,11 @@ def add_weekly_slider(
     layer = feature_layer(
         m,
         simplified(thanas, THANA_SIMPLIFY_M),
-        name=f"Weekly incidents per thana (slider, {len(weekly.weeks)} weeks)",
+        name=ngettext(
+            "Weekly incidents per thana (slider, {n} week)",
+            "Weekly incidents per thana (slider, {n} weeks)",
+            len(weekly.weeks),
+        ).format(n=format_int(len(weekly.weeks))),
         spec=spec,
         values=[spec.values(n) for n in names],
         styles=[base] * len(names),
@@ -277,13 +329,13 @@ def add_weekly_slider(
         colors=colors,
         empty_color=style.EMPTY_COLOR,
         suppressed_color=style.SUPPRESSED_COLOR,
-        suppressed_text=SUPPRESSED_TEXT,
+        suppressed_text=suppressed_text(),
     ).add_to(m)
     items = count_legend(breaks, share=share, suppressed=True)
     legend = LegendSection(
-        "Incidents per thana per week (slider layer)",
+        _("Incidents per thana per week (slider layer)"),
         items,
-        note="Switch the weekly layer on to show the slider; ▶ plays the weeks.",
+        note=_("Switch the weekly layer on to show the slider; ▶ plays the weeks."),
     )
     return Drawn(layer, legend, len(names))
 
@@ -291,8 +343,9 @@ def add_weekly_slider(
 # --------------------------------------------------------------------------- hotspots
 
 HOTSPOT_CARD: Final = CardSpec(
-    rows=("Incidents", "Peak hours", "Days", "Trend", "Mostly", "Thana", "Dates",
-          "Nearest sites", "CCTV coverage", "Cameras", "Last drive", "Underserved", "Notes"),
+    rows=(N_("Incidents"), N_("Peak hours"), N_("Days"), N_("Trend"), N_("Mostly"), N_("Thana"),
+          N_("Dates"), N_("Nearest sites"), N_("CCTV coverage"), N_("Cameras"), N_("Last drive"),
+          N_("Underserved"), N_("Notes")),
     tip=(15, 16),
 )  # fmt: skip
 
@@ -305,39 +358,61 @@ def _hotspot_values(row: Mapping[str, Any], *, share: bool, underserved: str = "
     rank = row.get(hs.RISK_RANK)
     score = row.get(hs.RISK_SCORE)
     score_f = number(score)
-    name = f"Hotspot #{fmt(rank)}" if not is_missing(rank) else "Hotspot"
+    name = _("Hotspot #{rank}").format(rank=fmt(rank)) if not is_missing(rank) else _("Hotspot")
     title = name
     if math.isfinite(score_f):
-        title += f": {style.risk_label(score_f)} risk ({score_f:.2f})"
-    trend = text(row.get(hs.TREND))
+        # TRANSLATORS: "Hotspot #3: high risk (0.72)"; {risk} is a risk level.
+        title = _("{name}: {risk} risk ({score})").format(
+            name=name, risk=style.risk_label(score_f), score=f"{score_f:.2f}"
+        )
+    trend = trend_name(text(row.get(hs.TREND))) if text(row.get(hs.TREND)) else ""
     recent, previous = row.get(hs.RECENT_INCIDENTS), row.get(hs.PREVIOUS_INCIDENTS)
     if not is_missing(recent) and not is_missing(previous):
-        recent_text = count_text(number(recent), share)
-        previous_text = count_text(number(previous), share)
-        trend = f"{trend} ({recent_text} recently vs {previous_text} before)".strip()
+        # TRANSLATORS: a trend and the counts it compares: "rising (9 recently vs 3 before)".
+        trend = (
+            _("{trend} ({recent} recently vs {previous} before)")
+            .format(
+                trend=trend,
+                recent=count_text(number(recent), share),
+                previous=count_text(number(previous), share),
+            )
+            .strip()
+        )
     peak = text(row.get(hs.PEAK_HOURS))
     if peak and not is_missing(row.get(hs.PEAK_HOURS_SHARE)):
-        peak += f" ({percent(row.get(hs.PEAK_HOURS_SHARE))} of incidents)"
+        peak = _("{hours} ({share} of incidents)").format(
+            hours=peak, share=percent(row.get(hs.PEAK_HOURS_SHARE))
+        )
+    pattern, weekday = text(row.get(hs.DAY_PATTERN)), text(row.get(hs.PEAK_WEEKDAY))
     days = " · ".join(
-        t for t in (text(row.get(hs.DAY_PATTERN)), text(row.get(hs.PEAK_WEEKDAY))) if t
+        t
+        for t in (
+            day_pattern_name(pattern) if pattern else "",
+            weekday_name(weekday) if weekday else "",
+        )
+        if t
     )
-    top = text(row.get(hs.TOP_CATEGORY))
+    top = category_name(text(row.get(hs.TOP_CATEGORY))) if text(row.get(hs.TOP_CATEGORY)) else ""
     if top and not is_missing(row.get(hs.TOP_CATEGORY_SHARE)):
-        top += f" ({percent(row.get(hs.TOP_CATEGORY_SHARE))})"
+        top = f"{top} ({percent(row.get(hs.TOP_CATEGORY_SHARE))})"
     thana = text(row.get(hs.PRIMARY_THANA))
     if row.get(hs.CROSS_THANA) is True and text(row.get(hs.THANA_LIST)):
-        thana = f"{thana} (crosses {row.get(hs.THANA_LIST)})"
+        thana = _("{thana} (crosses {thanas})").format(thana=thana, thanas=row.get(hs.THANA_LIST))
     days_ = [text(row.get(hs.FIRST_DATE)), text(row.get(hs.LAST_DATE))]
     dates = " – ".join(d[:7] if share else d for d in days_ if d)
     cameras = ""
     if not is_missing(row.get(hs.CAMERAS_WORKING)):
-        cameras = (
-            f"{fmt(row.get(hs.CAMERAS_WORKING))} working, "
-            f"{fmt(row.get(hs.CAMERAS_NOT_WORKING))} not working"
+        cameras = _("{working} working, {broken} not working").format(
+            working=fmt(row.get(hs.CAMERAS_WORKING)), broken=fmt(row.get(hs.CAMERAS_NOT_WORKING))
         )
     campaign = text(row.get(hs.LAST_CAMPAIGN))
     if campaign and not is_missing(row.get(hs.DAYS_SINCE_CAMPAIGN)):
-        campaign += f" ({fmt(row.get(hs.DAYS_SINCE_CAMPAIGN))} days before)"
+        days_since = number(row.get(hs.DAYS_SINCE_CAMPAIGN))
+        campaign = ngettext(
+            "{drive} ({n} day before)",
+            "{drive} ({n} days before)",
+            int(days_since) if math.isfinite(days_since) else 0,
+        ).format(drive=campaign, n=fmt(row.get(hs.DAYS_SINCE_CAMPAIGN)))
     rows = [
         fmt(row.get(hs.INCIDENTS)),
         peak,
@@ -353,7 +428,13 @@ def _hotspot_values(row: Mapping[str, Any], *, share: bool, underserved: str = "
         underserved,
         text(row.get(hs.NOTES)),
     ]
-    tip = f"{name}: {fmt(row.get(hs.INCIDENTS))} incidents, {style.risk_label(score_f)} risk"
+    n = number(row.get(hs.INCIDENTS))
+    # TRANSLATORS: a hotspot's tooltip, "Hotspot #3: 12 incidents, high risk".
+    tip = ngettext(
+        "{name}: {n} incident, {risk} risk",
+        "{name}: {n} incidents, {risk} risk",
+        int(n) if math.isfinite(n) else 0,
+    ).format(name=name, n=fmt(row.get(hs.INCIDENTS)), risk=style.risk_label(score_f))
     return HOTSPOT_CARD.values(title, text(row.get(hs.WHY)), rows, extras=(tip, peak))
 
 
@@ -413,7 +494,7 @@ def add_hotspots(
     layer = feature_layer(
         m,
         geoms,
-        name=f"Hotspots ({len(values)}, by risk)",
+        name=_("Hotspots ({n}, by risk)").format(n=format_int(len(values))),
         spec=HOTSPOT_CARD,
         values=values,
         styles=styles,
@@ -422,15 +503,16 @@ def add_hotspots(
         hover={"weight": 3, "color": "#000000"},
     )
     items: list[tuple[str, str, Swatch]] = [
-        (c, f"{label} risk", "fill")
+        (c, _("{risk} risk").format(risk=pgettext("risk", label)), "fill")
         for c, label in zip(style.RISK_COLORS, style.RISK_LABELS, strict=True)
     ]
-    note = "Click a hotspot for why it is one: peak hours, trend, sites, cameras, drives."
-    return Drawn(layer, LegendSection("Hotspots (DBSCAN)", items, note=note), len(values))
+    note = _("Click a hotspot for why it is one: peak hours, trend, sites, cameras, drives.")
+    return Drawn(layer, LegendSection(_("Hotspots (DBSCAN)"), items, note=note), len(values))
 
 
 UNDERSERVED_CARD: Final = CardSpec(
-    rows=("Incidents", "Risk", "Thana", "Peak hours", "Why a hotspot"), tip=(0, 1)
+    rows=(N_("Incidents"), N_("Risk"), N_("Thana"), N_("Peak hours"), N_("Why a hotspot")),
+    tip=(0, 1),
 )
 
 
@@ -445,7 +527,11 @@ def add_underserved(
     values = []
     for record in underserved[cols].to_dict("records"):
         rank = record.get(hs.UNDERSERVED_RANK)
-        title = f"Underserved hotspot #{fmt(rank)}" if not is_missing(rank) else "Underserved"
+        title = (
+            _("Underserved hotspot #{rank}").format(rank=fmt(rank))
+            if not is_missing(rank)
+            else _("Underserved")
+        )
         rows = [
             fmt(record.get(hs.INCIDENTS)),
             fmt(record.get(hs.RISK_SCORE)),
@@ -461,7 +547,7 @@ def add_underserved(
     layer = feature_layer(
         m,
         geoms,
-        name=f"Underserved hotspots ({len(values)}, no recent drive)",
+        name=_("Underserved hotspots ({n}, no recent drive)").format(n=format_int(len(values))),
         spec=UNDERSERVED_CARD,
         values=values,
         styles=[line] * len(values),
@@ -469,8 +555,8 @@ def add_underserved(
         decimals=decimals,
     )
     legend = LegendSection(
-        "Underserved hotspots",
-        [(style.UNDERSERVED_COLOR, "no awareness drive nearby lately", "dashed")],
+        _("Underserved hotspots"),
+        [(style.UNDERSERVED_COLOR, _("no awareness drive nearby lately"), "dashed")],
     )
     return Drawn(layer, legend, len(values))
 
@@ -504,20 +590,20 @@ def add_heat(
             min_count=agg.SUPPRESS_BELOW,
             metric_crs=metric_crs,
         )
-        what = f"counts on {agg.SHARE_CELL_M:g} m cells"
+        what = _("counts on {metres} m cells").format(metres=f"{agg.SHARE_CELL_M:g}")
     elif aggregated:
         data = agg.heat_points(
             incidents, exact=False, cell_m=agg.HEAT_CELL_M, metric_crs=metric_crs
         )
-        what = f"counts on {agg.HEAT_CELL_M:g} m cells"
+        what = _("counts on {metres} m cells").format(metres=f"{agg.HEAT_CELL_M:g}")
     else:
         data = agg.heat_points(incidents, exact=True)
-        what = "incident positions"
+        what = _("incident positions")
     if not data:
         return NOTHING
     layer = CompactHeatMap(
         data,
-        name="Heat: incident density",
+        name=_("Heat: incident density"),
         min_opacity=0.2,
         radius=14 if (share or aggregated) else 10,
         blur=14,
@@ -527,11 +613,13 @@ def add_heat(
     )
     layer.add_to(m)
     gradient = "linear-gradient(to right, " + ", ".join(style.HEAT_GRADIENT.values()) + ")"
-    legend = LegendSection("Heat", [(gradient, f"density ({what})", "heat")])
+    legend = LegendSection(_("Heat"), [(gradient, _("density ({what})").format(what=what), "heat")])
     return Drawn(layer, legend, len(data))
 
 
-INCIDENT_CARD: Final = CardSpec(rows=("When", "Source", "Thana", "Action"), tip=(0, 2))
+INCIDENT_CARD: Final = CardSpec(
+    rows=(N_("When"), N_("Source"), N_("Thana"), N_("Action")), tip=(0, 2)
+)
 
 _CLUSTER_CALLBACK: Final = """function (row) {
     var spec = %(spec)s;
@@ -547,7 +635,8 @@ _CLUSTER_CALLBACK: Final = """function (row) {
 def _when(value: Any) -> str:
     if is_missing(value):
         return ""
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    when = pd.Timestamp(value)
+    return f"{format_date(when.date())} {format_time(when.time())}"
 
 
 def add_incident_clusters(
@@ -588,6 +677,8 @@ def add_incident_clusters(
             return [""] * len(incidents)
         if name == OCCURRED_AT:
             return [html.escape(_when(v)) for v in incidents[name]]
+        if name == SOURCE:
+            return [html.escape(source_name(v) if text(v) else "") for v in incidents[name]]
         return [html.escape(text(v)) for v in incidents[name]]
 
     when, source, thana, action = (column(c) for c in (OCCURRED_AT, SOURCE, THANA, ACTION_TAKEN))
@@ -603,12 +694,14 @@ def add_incident_clusters(
         callback = _CLUSTER_CALLBACK % {
             "spec": INCIDENT_CARD.to_json(),
             "color": colors.get(category, style.CATEGORY_PALETTE[-1]),
-            "title": script_json(html.escape(category)),
+            "title": script_json(html.escape(category_name(category))),
         }
         layer = FastMarkerCluster(  # type: ignore[no-untyped-call]
             rows,
             callback=callback,
-            name=f"Incidents: {category} ({sel.size})",
+            name=_("Incidents: {category} ({n})").format(
+                category=category_name(category), n=format_int(sel.size)
+            ),
             show=show,
             disableClusteringAtZoom=17,
             spiderfyOnMaxZoom=True,
@@ -636,8 +729,12 @@ def add_hex_counts(
     breaks = style.count_breaks(counts)
     values = [
         HEX_CARD.values(
-            f"{int(n):,} incidents",
-            extras=(f"mostly {top}" if isinstance(top, str) and top else "",),
+            ngettext("{n} incident", "{n} incidents", int(n)).format(n=format_int(n)),
+            extras=(
+                _("mostly {category}").format(category=category_name(top))
+                if isinstance(top, str) and top
+                else "",
+            ),
         )
         for n, top in zip(hexes[agg.COUNT], hexes[agg.TOP_CATEGORY], strict=True)
     ]
@@ -653,17 +750,20 @@ def add_hex_counts(
     layer = feature_layer(
         m,
         hexes.geometry.to_numpy(),
-        name=f"Incident counts on hexagons ({len(values)})",
+        name=_("Incident counts on hexagons ({n})").format(n=format_int(len(values))),
         spec=HEX_CARD,
         values=values,
         styles=styles,
         show=show,
     )
     items = count_legend(breaks, share=share)
-    note = "Hexagons ≈ 200 m edge (H3 resolution 9)."
+    note = _("Hexagons ≈ 200 m edge (H3 resolution 9).")
     if share:
-        note += f" Hexagons with fewer than {agg.SUPPRESS_BELOW} incidents are not shown."
-    return Drawn(layer, LegendSection("Incidents per hexagon", items, note=note), len(values))
+        hidden = _("Hexagons with fewer than {n} incidents are not shown.").format(
+            n=agg.SUPPRESS_BELOW
+        )
+        note = f"{note} {hidden}"
+    return Drawn(layer, LegendSection(_("Incidents per hexagon"), items, note=note), len(values))
 
 
 # --------------------------------------------------------------------------- statistics
@@ -690,16 +790,19 @@ def add_gi_cells(
     for record in cells[cols].to_dict("records"):
         klass = str(record[GI_CLASS])
         color, label = by_class.get(klass, ("#999999", klass))
+        label = _(label)
         count = record.get(COUNT)
         z = record.get(GI_Z)
         values.append(
             CELL_CARD.values(
                 label,
                 extras=(
-                    f"{count_text(float(count), share)} incidents in the cell"
+                    ngettext(
+                        "{n} incident in the cell", "{n} incidents in the cell", int(count)
+                    ).format(n=count_text(float(count), share))
                     if not is_missing(count)
                     else "",
-                    f"Gi* z = {float(z):.2f}" if not is_missing(z) else "",
+                    _("Gi* z = {z}").format(z=f"{float(z):.2f}") if not is_missing(z) else "",
                     "",
                 ),
             )
@@ -708,7 +811,9 @@ def add_gi_cells(
     layer = feature_layer(
         m,
         cells.geometry.to_numpy(),
-        name=f"Gi* hot and cold spots ({len(values)} cells)",
+        name=ngettext(
+            "Gi* hot and cold spots ({n} cell)", "Gi* hot and cold spots ({n} cells)", len(values)
+        ).format(n=format_int(len(values))),
         spec=CELL_CARD,
         values=values,
         styles=styles,
@@ -716,10 +821,10 @@ def add_gi_cells(
     )
     present = set(cells[GI_CLASS].astype(str))
     items: list[tuple[str, str, Swatch]] = [
-        (c, label, "fill") for k, (c, label) in by_class.items() if k in present
+        (c, _(label), "fill") for k, (c, label) in by_class.items() if k in present
     ]
-    note = "Getis-Ord Gi* on grid cells, FDR-corrected; only significant cells are drawn."
-    return Drawn(layer, LegendSection("Gi* hot and cold spots", items, note=note), len(values))
+    note = _("Getis-Ord Gi* on grid cells, FDR-corrected; only significant cells are drawn.")
+    return Drawn(layer, LegendSection(_("Gi* hot and cold spots"), items, note=note), len(values))
 
 
 def add_emerging(
@@ -742,7 +847,9 @@ def add_emerging(
         pattern = str(record[PATTERN])
         color = colors.get(pattern, "#999999")
         hot_bins = (
-            f"hot in {fmt(record.get(N_HOT))} of {fmt(record.get(N_BINS))} periods"
+            _("hot in {hot} of {bins} periods").format(
+                hot=fmt(record.get(N_HOT)), bins=fmt(record.get(N_BINS))
+            )
             if not is_missing(record.get(N_HOT)) and not is_missing(record.get(N_BINS))
             else ""
         )
@@ -750,11 +857,17 @@ def add_emerging(
         trend_z = record.get(TREND_Z)
         values.append(
             CELL_CARD.values(
-                pattern,
+                style.pattern_name(pattern),
                 extras=(
-                    f"{count_text(float(count), share)} incidents" if not is_missing(count) else "",
+                    ngettext("{n} incident", "{n} incidents", int(count)).format(
+                        n=count_text(float(count), share)
+                    )
+                    if not is_missing(count)
+                    else "",
                     hot_bins,
-                    f"trend z = {float(trend_z):.2f}" if not is_missing(trend_z) else "",
+                    _("trend z = {z}").format(z=f"{float(trend_z):.2f}")
+                    if not is_missing(trend_z)
+                    else "",
                 ),
             )
         )
@@ -762,7 +875,11 @@ def add_emerging(
     layer = feature_layer(
         m,
         cells.geometry.to_numpy(),
-        name=f"Emerging hot-spot trends ({len(values)} cells)",
+        name=ngettext(
+            "Emerging hot-spot trends ({n} cell)",
+            "Emerging hot-spot trends ({n} cells)",
+            len(values),
+        ).format(n=format_int(len(values))),
         spec=CELL_CARD,
         values=values,
         styles=styles,
@@ -770,7 +887,7 @@ def add_emerging(
     )
     present = set(cells[PATTERN].astype(str))
     items: list[tuple[str, str, Swatch]] = [
-        (colors[p], p, "fill") for p in PATTERNS if p in present and p in colors
+        (colors[p], style.pattern_name(p), "fill") for p in PATTERNS if p in present and p in colors
     ]
-    note = "Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes)."
-    return Drawn(layer, LegendSection("Emerging hot-spot trends", items, note=note), len(values))
+    note = _("Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes).")
+    return Drawn(layer, LegendSection(_("Emerging hot-spot trends"), items, note=note), len(values))

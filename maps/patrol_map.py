@@ -13,6 +13,7 @@ import folium
 import geopandas as gpd
 
 from geo.errors import ParameterError
+from geo.i18n import N_, _, format_date, format_int, format_number, ngettext
 from maps.base import add_controls, base_map, region_bounds
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
@@ -22,7 +23,11 @@ from models.patrol.teams import clock
 logger = logging.getLogger(__name__)
 
 #: Default title of the patrol map.
-DEFAULT_TITLE: Final = "Shakti Hotspots: patrol routes"
+DEFAULT_TITLE: Final = N_("Shakti Hotspots: patrol routes")
+#: The conduct line of the legend (translated where shown).
+CONDUCT_NOTE: Final = N_(
+    "Teams protect places and people at risk; they do not harass couples or act as moral police."
+)
 #: Route colours, one per team of a thana (cycled).
 TEAM_COLORS: Final = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 #: Legs shorter than this many degrees get no direction arrow (it would hide the stops).
@@ -56,10 +61,14 @@ def _stop_marker(route: Route, index: int, color: str) -> folium.Marker:
     s = route.stops[index]
     esc = html.escape
     window = f"{clock(s.window.start_min)}–{clock(s.window.end_min)} ({s.window.label})"
+    arrive = _("arrive {window}, stay {minutes} min").format(
+        window=f"{clock(s.arrive_min)}–{clock(s.arrive_latest_min)}", minutes=s.dwell_min
+    )
+    window_line = _("window {window}").format(window=window)
     popup = (
         f"<b>{s.order}. {esc(s.place.name)}</b><br>{esc(route.team.team)}, "
-        f"{route.date.isoformat()}<br>arrive {clock(s.arrive_min)}–{clock(s.arrive_latest_min)}, "
-        f"stay {s.dwell_min} min<br>window {esc(window)}<br><small>{esc(s.reason)}</small>"
+        f"{esc(format_date(route.date))}<br>{esc(arrive)}<br>"
+        f"{esc(window_line)}<br><small>{esc(s.reason)}</small>"
     )
     icon = folium.DivIcon(
         html=(
@@ -91,7 +100,9 @@ def _shareable(
 ) -> folium.Map:
     """Finish a shareable patrol map: each place under patrol once, no route or time."""
     places = {s.place.place_id: s.place for r in routes for s in r.stops}
-    group = folium.FeatureGroup(name=f"Places under patrol ({len(places)})", show=True)
+    group = folium.FeatureGroup(
+        name=_("Places under patrol ({n})").format(n=format_int(len(places))), show=True
+    )
     for place in sorted(places.values(), key=lambda p: p.place_id):
         folium.Circle(
             location=[place.lat, place.lon],
@@ -109,16 +120,17 @@ def _shareable(
         outline=outline,
         legend=[
             LegendSection(
-                "Patrols",
-                [("#1f4e9c", "place under patrol by the women's safety teams", "circle")],
-                note="Teams protect places and people at risk; they do not harass couples "
-                "or act as moral police.",
+                _("Patrols"),
+                [("#1f4e9c", _("place under patrol by the women's safety teams"), "circle")],
+                note=_(CONDUCT_NOTE),
             )
         ],
-        notes=["Shareable view: no routes, times or incident details."],
+        notes=[_("Shareable view: no routes, times or incident details.")],
         title=title,
-        subtitle=f"{date}: {len(places)} places under patrol",
-        warning="SYNTHETIC demo data" if plan.synthetic else "",
+        subtitle=ngettext(
+            "{date}: {n} place under patrol", "{date}: {n} places under patrol", len(places)
+        ).format(date=date, n=format_int(len(places))),
+        warning=_("SYNTHETIC demo data") if plan.synthetic else "",
     )
     return m
 
@@ -152,7 +164,7 @@ def _add_outline(m: folium.Map, outline: gpd.GeoDataFrame | None) -> None:
         return
     folium.GeoJson(
         outline[[outline.geometry.name]].to_json(),
-        name="Thanas",
+        name=_("Thanas"),
         style_function=lambda _: {"color": "#555", "weight": 1.5, "fillOpacity": 0.03},
         control=True,
     ).add_to(m)
@@ -168,7 +180,9 @@ def _start_marker(route: Route, start: tuple[float, float]) -> folium.Marker:
     """Return the marker of the station a team starts and ends at."""
     return folium.Marker(
         location=[start[1], start[0]],
-        tooltip=f"{route.team.team} starts and ends here ({route.team.thana} station)",
+        tooltip=_("{team} starts and ends here ({thana} station)").format(
+            team=route.team.team, thana=route.team.thana
+        ),
         icon=folium.DivIcon(
             html='<div style="background:#222;color:#fff;width:16px;height:16px;'
             'text-align:center;font:bold 11px sans-serif;">S</div>',
@@ -187,8 +201,16 @@ def _add_route(m: folium.Map, r: Route, color: str) -> None:
             color=color,
             weight=4,
             opacity=0.8,
-            tooltip=f"{r.team.team}, {r.team.shift_label}, {len(r.stops)} stops, "
-            f"{r.distance_km:.1f} km",
+            tooltip=ngettext(
+                "{team}, {shift}, {n} stop, {km} km",
+                "{team}, {shift}, {n} stops, {km} km",
+                len(r.stops),
+            ).format(
+                team=r.team.team,
+                shift=r.team.shift_label,
+                n=format_int(len(r.stops)),
+                km=format_number(r.distance_km, 1),
+            ),
         ).add_to(group)
     start = (r.team.start_lon or 0.0, r.team.start_lat or 0.0)
     legs: Sequence[tuple[float, float]] = [
@@ -209,11 +231,16 @@ def _add_route(m: folium.Map, r: Route, color: str) -> None:
 
 def _team_legend(colors: dict[str, str]) -> LegendSection:
     """Return the legend of the team colours (at most 12 rows)."""
-    legend = LegendSection("Teams")
+    legend = LegendSection(_("Teams"))
     for team, color in list(colors.items())[:12]:
         legend.items.append((color, team, "line"))
     if len(colors) > 12:
-        legend.note = f"… and {len(colors) - 12} more teams (see the layer control)"
+        more = len(colors) - 12
+        legend.note = ngettext(
+            "… and {n} more team (see the layer control)",
+            "… and {n} more teams (see the layer control)",
+            more,
+        ).format(n=format_int(more))
     return legend
 
 
@@ -262,9 +289,10 @@ def patrol_map(
     routes = [r for r in plan.routes if r.day == day - 1]
     outline = in_wgs84(thanas) if thanas is not None and len(thanas) else None
     bounds = _view_bounds(routes, outline)
+    title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
     _add_outline(m, outline)
-    date = plan.date_of(day - 1).isoformat()
+    date = format_date(plan.date_of(day - 1))
     if share:
         return _shareable(m, tile_layer, outline, routes, title=title, date=date, plan=plan)
     colors: dict[str, str] = {}
@@ -273,7 +301,10 @@ def patrol_map(
         _add_route(m, r, color)
     legend = _team_legend(colors)
     stops = sum(len(r.stops) for r in routes)
-    line = f"day {day} ({date}): {len(routes)} team routes, {stops} stops"
+    # TRANSLATORS: the patrol map's subtitle, "day 1 (05-03-2024): 3 team routes, 24 stops".
+    line = _("day {day} ({date}): {routes} team routes, {stops} stops").format(
+        day=day, date=date, routes=format_int(len(routes)), stops=format_int(stops)
+    )
     add_controls(
         m,
         tiles=tile_layer,
@@ -281,16 +312,15 @@ def patrol_map(
         legend=[
             legend,
             LegendSection(
-                "Stops",
-                [("#c0392b", "numbered in visiting order; arrows show the direction", "circle")],
-                note="Teams protect places and people at risk; they do not harass couples "
-                "or act as moral police.",
+                _("Stops"),
+                [("#c0392b", _("numbered in visiting order; arrows show the direction"), "circle")],
+                note=_(CONDUCT_NOTE),
             ),
         ],
-        notes=[f"Seed {plan.seed}; travel: {plan.travel}."],
+        notes=[_("Seed {seed}; travel: {travel}.").format(seed=plan.seed, travel=plan.travel)],
         title=title,
         subtitle=line,
-        warning="SYNTHETIC demo data" if plan.synthetic else "",
+        warning=_("SYNTHETIC demo data") if plan.synthetic else "",
     )
     logger.info("patrol map: %s", line)
     return m

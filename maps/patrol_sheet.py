@@ -1,4 +1,4 @@
-"""Printable patrol sheets: a page per team and day, Hindi and English, with a route sketch."""
+"""Printable patrol sheets: a page per team and day, in Hindi, English or both, with a sketch."""
 
 from __future__ import annotations
 
@@ -6,10 +6,25 @@ import html
 import itertools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
+from geo.i18n import (
+    NP_,
+    Lang,
+    _,
+    format_date,
+    format_int,
+    format_number,
+    ngettext,
+    patrol_mode_name,
+    use_lang,
+    weekday_name,
+)
+from maps.render import devanagari_font_css
+from maps.sheet_lang import BOTH, FONT_STACK, body_lang, heading, page_lang, sheet_langs
 from models.patrol import CONDUCT_EN, CONDUCT_HI, PatrolPlan, Route
 from models.patrol.routing import solver_name
 from models.patrol.teams import clock
@@ -24,33 +39,48 @@ SVG_MARGIN: Final = 24
 ROUTE_COLOR: Final = "#1f4e9c"
 STOP_COLOR: Final = "#c0392b"
 STATION_COLOR: Final = "#222222"
-#: Bilingual headings (English / Hindi).
-HEADINGS: Final = {
-    "title": "Patrol sheet / गश्त पत्रक",
-    "thana": "Thana / थाना",
-    "team": "Team / टीम",
-    "date": "Date / दिनांक",
-    "shift": "Shift / पाली",
-    "mode": "Mode / साधन",
-    "stops": "Stops / पड़ाव",
-    "distance": "Distance / दूरी",
-    "back": "Back at start / वापसी",
-    "conduct": "Conduct / आचरण",
-    "map": "Route / मार्ग",
-    "table": "Stops and times / पड़ाव और समय",
-    "order": "# / क्रम",
-    "arrive": "Arrive between / पहुँचें",
-    "dwell": "Stay (min) / ठहराव (मिनट)",
-    "place": "Place / स्थान",
-    "window": "Time window / समय",
-    "why": "Why / कारण",
-    "notes": "Notes / टिप्पणी",
-    "none": "No stop could be planned for this team today. / आज इस टीम के लिए कोई पड़ाव नहीं।",
-    "synthetic": "SYNTHETIC demo data — not real incidents / कृत्रिम डेमो डेटा",
-}
+#: The sheet's headings, marked for translation (context :data:`CONTEXT`).
+CONTEXT: Final = "patrol sheet"
+TEXTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "title": NP_("patrol sheet", "Patrol sheet"),
+        "thana": NP_("patrol sheet", "Thana"),
+        "team": NP_("patrol sheet", "Team"),
+        "date": NP_("patrol sheet", "Date"),
+        "shift": NP_("patrol sheet", "Shift"),
+        "mode": NP_("patrol sheet", "Mode"),
+        "stops": NP_("patrol sheet", "Stops"),
+        "distance": NP_("patrol sheet", "Distance"),
+        "back": NP_("patrol sheet", "Back at start"),
+        "conduct": NP_("patrol sheet", "Conduct"),
+        "map": NP_("patrol sheet", "Route"),
+        "table": NP_("patrol sheet", "Stops and times"),
+        "order": NP_("patrol sheet", "#"),
+        "arrive": NP_("patrol sheet", "Arrive between"),
+        "dwell": NP_("patrol sheet", "Stay (min)"),
+        "place": NP_("patrol sheet", "Place"),
+        "window": NP_("patrol sheet", "Time window"),
+        "why": NP_("patrol sheet", "Why"),
+        "notes": NP_("patrol sheet", "Notes"),
+        "none": NP_("patrol sheet", "No stop could be planned for this team today."),
+        "synthetic": NP_("patrol sheet", "SYNTHETIC demo data — not real incidents"),
+    }
+)
+
+
+def sheet_heading(key: str, langs: tuple[Lang, ...]) -> str:
+    """Return the heading ``key`` of :data:`TEXTS` in each of ``langs`` (``"Team / टीम"``)."""
+    return heading(TEXTS[key], langs, context=CONTEXT)
+
+
+#: The bilingual headings of a ``both`` sheet (English / Hindi).
+HEADINGS: Final[Mapping[str, str]] = MappingProxyType(
+    {key: sheet_heading(key, BOTH) for key in TEXTS}
+)
+#: The conduct guidance in each language.
+CONDUCT: Final[Mapping[str, str]] = MappingProxyType({"en": CONDUCT_EN, "hi": CONDUCT_HI})
 _STYLE: Final = """
-body { font-family: "Noto Sans", "Noto Sans Devanagari", Arial, sans-serif; margin: 16px;
-       color: #111; font-size: 13px; }
+body { font-family: FONTS; margin: 16px; color: #111; font-size: 13px; }
 h1 { font-size: 20px; margin: 0 0 8px; } h2 { font-size: 15px; margin: 14px 0 6px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; text-align: left; }
@@ -101,10 +131,11 @@ def route_svg(route: Route) -> str:
     p_path = projected[: len(path)]
     p_start = projected[len(path)]
     p_stops = projected[len(path) + 1 :]
+    label = _("route of {team}").format(team=route.team.team)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_WIDTH} {SVG_HEIGHT}" '
         f'width="{SVG_WIDTH}" height="{SVG_HEIGHT}" role="img" '
-        f'aria-label="route of {html.escape(route.team.team)}">',
+        f'aria-label="{html.escape(label)}">',
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='5' refY='5' markerWidth='7' "
         f"markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
         f"fill='{ROUTE_COLOR}'/></marker></defs>",
@@ -141,76 +172,125 @@ def route_svg(route: Route) -> str:
     return "".join(parts)
 
 
-def sheet_html(plan: PatrolPlan, route: Route) -> str:
+def _meta_rows(route: Route, langs: tuple[Lang, ...]) -> list[tuple[str, str]]:
+    """Return the sheet's head rows (heading, value); values in the current language."""
+    team = route.team
+    date = route.date
+    return [
+        (sheet_heading("thana", langs), team.thana),
+        (sheet_heading("team", langs), team.team),
+        (
+            sheet_heading("date", langs),
+            f"{format_date(date)} ({weekday_name(date.weekday())})",
+        ),
+        (sheet_heading("shift", langs), team.shift_label),
+        (
+            sheet_heading("mode", langs),
+            # TRANSLATORS: a patrol's means of travel and its speed, e.g. "foot (4 km/h)".
+            _("{mode} ({speed} km/h)").format(
+                mode=patrol_mode_name(team.mode), speed=f"{team.speed_kmh:g}"
+            ),
+        ),
+        (sheet_heading("stops", langs), format_int(len(route.stops))),
+        (
+            sheet_heading("distance", langs),
+            _("{km} km").format(km=format_number(route.distance_km, 1)),
+        ),
+        (sheet_heading("back", langs), clock(route.back_min)),
+    ]
+
+
+def _stop_table(route: Route, langs: tuple[Lang, ...]) -> list[str]:
+    """Return the table of stops, arrival windows and reasons (or the no-stop line)."""
+    esc = html.escape
+    if not route.stops:
+        return [f"<p>{esc(sheet_heading('none', langs))}</p>"]
+    heads = ("order", "arrive", "dwell", "place", "window", "why")
+    out = ["<table><thead><tr>"]
+    out.extend(f"<th>{esc(sheet_heading(k, langs))}</th>" for k in heads)
+    out.append("</tr></thead><tbody>")
+    for s in route.stops:
+        window = f"{clock(s.window.start_min)}–{clock(s.window.end_min)} ({s.window.label})"
+        arrive = f"{clock(s.arrive_min)}–{clock(s.arrive_latest_min)}"
+        out.append(
+            f"<tr><td>{s.order}</td><td>{esc(arrive)}</td><td>{s.dwell_min}</td>"
+            f"<td>{esc(s.place.name)}<br><span class='why'>{esc(s.place.place_id)} · "
+            f"{s.place.lat:.5f}, {s.place.lon:.5f}</span></td><td>{esc(window)}</td>"
+            f"<td class='why'>{esc(s.reason)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return out
+
+
+def _plan_note(plan: PatrolPlan) -> str:
+    """Return the sentence saying how the plan was made."""
+    return ngettext(
+        "Plan from {start}, {n} day, seed {seed}; travel: {travel}; solver: {solver}.",
+        "Plan from {start}, {n} days, seed {seed}; travel: {travel}; solver: {solver}.",
+        plan.days,
+    ).format(
+        start=format_date(plan.start),
+        n=format_int(plan.days),
+        seed=plan.seed,
+        travel=plan.travel,
+        solver=solver_name(plan.params.solution_limit),
+    )
+
+
+def sheet_html(plan: PatrolPlan, route: Route, *, sheet_lang: str | None = None) -> str:
     """Return the printable patrol sheet of one route (team and day) as a standalone page.
 
     Parameters
     ----------
     plan : models.patrol.PatrolPlan
     route : models.patrol.Route
+    sheet_lang : {"hi", "en", "both"}, optional
+        Hindi only, English only, or both (headings in English / Hindi, the conduct guidance
+        in both); default the setting ``SHAKTI_SHEET_LANG`` (``both``). The values and
+        sentences of a ``both`` sheet are in the current language.
 
     Returns
     -------
     str
-        HTML with bilingual headings, the conduct guidance, a route sketch (inline SVG) and
-        the stop table with arrival windows and reasons. Nothing names a person.
+        HTML with the headings, the conduct guidance, a route sketch (inline SVG) and the stop
+        table with arrival windows and reasons; the Devanagari font is embedded. Nothing names
+        a person.
     """
+    langs = sheet_langs(sheet_lang)
+    with use_lang(body_lang(langs)):
+        return _sheet_html(plan, route, langs)
+
+
+def _sheet_html(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> str:
     esc = html.escape
-    h = HEADINGS
     team = route.team
-    date = route.date
-    meta_rows = [
-        (h["thana"], team.thana),
-        (h["team"], team.team),
-        (h["date"], f"{date.isoformat()} ({date.strftime('%A')})"),
-        (h["shift"], team.shift_label),
-        (h["mode"], f"{team.mode} ({team.speed_kmh:g} km/h)"),
-        (h["stops"], str(len(route.stops))),
-        (h["distance"], f"{route.distance_km:.1f} km"),
-        (h["back"], clock(route.back_min)),
-    ]
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{page_lang(langs)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(f'Patrol sheet {team.team} {date.isoformat()}')}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f"<h1>{esc(h['title'])}</h1>",
+        f"<title>{esc(sheet_heading('title', langs))}: {esc(team.team)} "
+        f"{esc(format_date(route.date))}</title>",
+        f"<style>{devanagari_font_css()}{_STYLE.replace('FONTS', FONT_STACK)}</style>",
+        "</head><body>",
+        f"<h1>{esc(sheet_heading('title', langs))}</h1>",
     ]
     if plan.synthetic:
-        out.append(f"<p class='warn'>{esc(h['synthetic'])}</p>")
+        out.append(f"<p class='warn'>{esc(sheet_heading('synthetic', langs))}</p>")
     out.append("<table class='meta'>")
-    out.extend(f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in meta_rows)
-    out.append("</table>")
-    out.append(
-        f"<section class='conduct'><h2>{esc(h['conduct'])}</h2>"
-        f"<p lang='en'>{esc(CONDUCT_EN)}</p><p lang='hi'>{esc(CONDUCT_HI)}</p></section>"
+    out.extend(
+        f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in _meta_rows(route, langs)
     )
-    out.append(f"<h2>{esc(h['map'])}</h2>{route_svg(route)}")
-    out.append(f"<h2>{esc(h['table'])}</h2>")
-    if not route.stops:
-        out.append(f"<p>{esc(h['none'])}</p>")
-    else:
-        heads = ("order", "arrive", "dwell", "place", "window", "why")
-        out.append("<table><thead><tr>")
-        out.extend(f"<th>{esc(h[k])}</th>" for k in heads)
-        out.append("</tr></thead><tbody>")
-        for s in route.stops:
-            window = f"{clock(s.window.start_min)}–{clock(s.window.end_min)} ({s.window.label})"
-            arrive = f"{clock(s.arrive_min)}–{clock(s.arrive_latest_min)}"
-            out.append(
-                f"<tr><td>{s.order}</td><td>{esc(arrive)}</td><td>{s.dwell_min}</td>"
-                f"<td>{esc(s.place.name)}<br><span class='why'>{esc(s.place.place_id)} · "
-                f"{s.place.lat:.5f}, {s.place.lon:.5f}</span></td><td>{esc(window)}</td>"
-                f"<td class='why'>{esc(s.reason)}</td></tr>"
-            )
-        out.append("</tbody></table>")
-    notes = [
-        f"Plan from {plan.start.isoformat()}, {plan.days} day(s), seed {plan.seed}; "
-        f"travel: {plan.travel}; solver: {solver_name(plan.params.solution_limit)}.",
-        *plan.notes,
-    ]
-    out.append(f"<h2>{esc(h['notes'])}</h2><ul class='notes'>")
+    out.append("</table>")
+    conduct = "".join(f"<p lang='{lang}'>{esc(CONDUCT[lang])}</p>" for lang in langs)
+    out.append(
+        f"<section class='conduct'><h2>{esc(sheet_heading('conduct', langs))}</h2>"
+        f"{conduct}</section>"
+    )
+    out.append(f"<h2>{esc(sheet_heading('map', langs))}</h2>{route_svg(route)}")
+    out.append(f"<h2>{esc(sheet_heading('table', langs))}</h2>")
+    out.extend(_stop_table(route, langs))
+    notes = [_plan_note(plan), *plan.notes]
+    out.append(f"<h2>{esc(sheet_heading('notes', langs))}</h2><ul class='notes'>")
     out.extend(f"<li>{esc(n)}</li>" for n in notes)
     out.append("</ul></body></html>")
     return "\n".join(out)
@@ -222,13 +302,16 @@ def sheet_name(route: Route) -> str:
     return f"day{route.day + 1}-{route.date.isoformat()}/{safe}.html"
 
 
-def write_sheets(plan: PatrolPlan, folder: Path) -> list[Path]:
-    """Write one sheet per team and day under ``folder/sheets`` and return the paths."""
+def write_sheets(plan: PatrolPlan, folder: Path, *, sheet_lang: str | None = None) -> list[Path]:
+    """Write one sheet per team and day under ``folder/sheets`` and return the paths.
+
+    ``sheet_lang`` is as for :func:`sheet_html` (default ``SHAKTI_SHEET_LANG``).
+    """
     paths = []
     for route in plan.routes:
         path = folder / "sheets" / sheet_name(route)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(sheet_html(plan, route), encoding="utf-8")
+        path.write_text(sheet_html(plan, route, sheet_lang=sheet_lang), encoding="utf-8")
         paths.append(path)
     logger.info("%d patrol sheets written to %s", len(paths), folder / "sheets")
     return paths

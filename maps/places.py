@@ -11,6 +11,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import (
+    N_,
+    _,
+    camera_status_name,
+    campaign_kind_name,
+    format_date,
+    format_int,
+    site_kind_name,
+)
 from geo.schema import (
     ATTENDEES,
     CAMPAIGNS,
@@ -46,7 +55,8 @@ WORKING: Final = "working"
 
 
 SITE_CARD: Final = CardSpec(
-    rows=("Kind", "Opens", "Disperses", "Students", "Working camera"), tip=(0, 2)
+    rows=(N_("Kind"), N_("Opens"), N_("Disperses"), N_("Students"), N_("Working camera")),
+    tip=(0, 2),
 )
 
 
@@ -78,14 +88,15 @@ def add_sites(
     cols = guard_columns(sites, SITE_POPUP_COLUMNS, layer="site", spec=SITES)
     values, styles, names = [], [], []
     for i, record in enumerate(sites[cols].to_dict("records")):
-        name = text(record.get(NAME)) or text(record.get(KIND)) or "site"
+        kind = site_kind_name(text(record.get(KIND))) if text(record.get(KIND)) else ""
+        name = text(record.get(NAME)) or kind or _("site")
         seen = None if covered is None else bool(covered.iloc[i])
         rows = [
-            text(record.get(KIND)),
+            kind,
             text(record.get(OPENS_AT)),
             text(record.get(DISPERSES_AT)),
             fmt(record.get(STUDENTS)),
-            "" if seen is None else ("yes" if seen else "NO"),
+            "" if seen is None else (_("yes") if seen else _("NO")),
         ]
         values.append(SITE_CARD.values(name, rows=rows))
         names.append(html.escape(name))
@@ -103,11 +114,12 @@ def add_sites(
                 "weight": 1 if plain else 2,
             }
         )
-    title = "Sensitive sites" if covered is None else "Sites by camera coverage"
+    title = _("Sensitive sites") if covered is None else _("Sites by camera coverage")
     layer = feature_layer(
         m,
         sites.geometry.to_numpy(),
-        name=f"{title} ({len(values)})",
+        # TRANSLATORS: a layer's name and how many features it has, "Sensitive sites (12)".
+        name=_("{layer} ({n})").format(layer=title, n=format_int(len(values))),
         spec=SITE_CARD,
         values=values,
         styles=styles,
@@ -117,12 +129,12 @@ def add_sites(
     )
     if covered is None:
         items: list[tuple[str, str, Swatch]] = [
-            (style.SITE_COLOR, "school, college, ghat, market…", "circle")
+            (style.SITE_COLOR, _("school, college, ghat, market…"), "circle")
         ]
     else:
         items = [
-            (style.SITE_COVERED_COLOR, "seen by a working camera", "circle"),
-            (style.SITE_UNCOVERED_COLOR, "no working camera", "circle"),
+            (style.SITE_COVERED_COLOR, _("seen by a working camera"), "circle"),
+            (style.SITE_UNCOVERED_COLOR, _("no working camera"), "circle"),
         ]
     return Drawn(layer, LegendSection(title, items), len(values))
 
@@ -144,7 +156,9 @@ def camera_status(cctv: gpd.GeoDataFrame) -> list[str]:
     ]
 
 
-CCTV_CARD: Final = CardSpec(rows=("Owner", "Status", "View radius", "Installed"), tip=(0, 2))
+CCTV_CARD: Final = CardSpec(
+    rows=(N_("Owner"), N_("Status"), N_("View radius"), N_("Installed")), tip=(0, 2)
+)
 
 
 def add_cctv(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: bool = False) -> Drawn:
@@ -158,13 +172,15 @@ def add_cctv(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: bool = False
     values, styles = [], []
     for i, record in enumerate(cctv[cols].to_dict("records")):
         installed = record.get(INSTALLED_ON)
+        status_name = camera_status_name(status[i])
         rows = [
             text(record.get(OWNER)),
-            status[i],
-            f"{radius[i]:g} m",
-            "" if is_missing(installed) else pd.Timestamp(installed).date().isoformat(),
+            status_name,
+            _("{metres} m").format(metres=f"{radius[i]:g}"),
+            "" if is_missing(installed) else format_date(pd.Timestamp(installed).date()),
         ]
-        values.append(CCTV_CARD.values(f"CCTV camera ({status[i]})", rows=rows))
+        title = _("CCTV camera ({status})").format(status=status_name)
+        values.append(CCTV_CARD.values(title, rows=rows))
         styles.append(
             {
                 "color": "#000000",
@@ -177,7 +193,7 @@ def add_cctv(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: bool = False
     layer = feature_layer(
         m,
         cctv.geometry.to_numpy(),
-        name=f"CCTV cameras ({len(values)})",
+        name=_("CCTV cameras ({n})").format(n=format_int(len(values))),
         spec=CCTV_CARD,
         values=values,
         styles=styles,
@@ -185,9 +201,10 @@ def add_cctv(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: bool = False
         marker=point_marker(4),
     )
     items: list[tuple[str, str, Swatch]] = [
-        (color, f"camera {status_}", "circle") for status_, color in style.CCTV_COLORS.items()
+        (color, _("camera {status}").format(status=camera_status_name(status_)), "circle")
+        for status_, color in style.CCTV_COLORS.items()
     ]
-    return Drawn(layer, LegendSection("CCTV cameras", items), len(values))
+    return Drawn(layer, LegendSection(_("CCTV cameras"), items), len(values))
 
 
 COVERAGE_CARD: Final = CardSpec(tip=(0,), popup=False)
@@ -201,7 +218,11 @@ def add_cctv_coverage(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: boo
     status = camera_status(cctv)
     radius = view_radius(cctv)
     values = [
-        COVERAGE_CARD.values(f"Camera view ({s}), {r:g} m")
+        COVERAGE_CARD.values(
+            _("Camera view ({status}), {metres} m").format(
+                status=camera_status_name(s), metres=f"{r:g}"
+            )
+        )
         for s, r in zip(status, radius, strict=True)
     ]
     styles = []
@@ -220,7 +241,7 @@ def add_cctv_coverage(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: boo
     layer = feature_layer(
         m,
         cctv.geometry.to_numpy(),
-        name="CCTV coverage (view radius)",
+        name=_("CCTV coverage (view radius)"),
         spec=COVERAGE_CARD,
         values=values,
         styles=styles,
@@ -229,14 +250,27 @@ def add_cctv_coverage(m: folium.Map, cctv: gpd.GeoDataFrame | None, *, show: boo
         radii=radius.tolist(),
     )
     items: list[tuple[str, str, Swatch]] = [
-        (style.CCTV_COLORS["working"], "seen by a working camera", "fill"),
-        (style.CCTV_COLORS["faulty"], "coverage lost (faulty camera)", "dashed"),
+        (style.CCTV_COLORS["working"], _("seen by a working camera"), "fill"),
+        (style.CCTV_COLORS["faulty"], _("coverage lost (faulty camera)"), "dashed"),
     ]
-    note = f"Cameras without a view radius are drawn with {DEFAULT_VIEW_RADIUS_M:g} m."
-    return Drawn(layer, LegendSection("CCTV coverage", items, note=note), len(values))
+    note = _("Cameras without a view radius are drawn with {metres} m.").format(
+        metres=f"{DEFAULT_VIEW_RADIUS_M:g}"
+    )
+    return Drawn(layer, LegendSection(_("CCTV coverage"), items, note=note), len(values))
 
 
-CAMPAIGN_CARD: Final = CardSpec(rows=("Held on", "Venue", "Women reached"), tip=(0, 2))
+CAMPAIGN_CARD: Final = CardSpec(rows=(N_("Held on"), N_("Venue"), N_("Women reached")), tip=(0, 2))
+
+
+def _campaign_title(kind: str) -> str:
+    """Return a drive's kind as a popup title ("Awareness drive", "जागरूकता अभियान")."""
+    if not kind:
+        return _("Drive")
+    name = campaign_kind_name(kind)
+    if name == kind:  # English (the key itself) or a kind the catalogue does not know
+        name = kind.replace("-", " ")
+        return name[:1].upper() + name[1:]
+    return name
 
 
 def add_campaigns(
@@ -250,11 +284,10 @@ def add_campaigns(
     values, styles = [], []
     for record in campaigns[cols].to_dict("records"):
         held = record.get(HELD_ON)
-        held_text = "" if is_missing(held) else pd.Timestamp(held).date().isoformat()
+        held_text = "" if is_missing(held) else format_date(pd.Timestamp(held).date())
         reached = record.get(ATTENDEES)
-        kind = text(record.get(KIND)).replace("-", " ") or "drive"
         rows = [held_text, text(record.get(VENUE_TYPE)), fmt(reached)]
-        values.append(CAMPAIGN_CARD.values(kind[:1].upper() + kind[1:], rows=rows))
+        values.append(CAMPAIGN_CARD.values(_campaign_title(text(record.get(KIND))), rows=rows))
         size = 3 + min(7.0, math.sqrt(float(reached)) / 3) if not is_missing(reached) else 3
         styles.append(
             {
@@ -268,7 +301,7 @@ def add_campaigns(
     layer = feature_layer(
         m,
         campaigns.geometry.to_numpy(),
-        name=f"Awareness drives ({len(values)})",
+        name=_("Awareness drives ({n})").format(n=format_int(len(values))),
         spec=CAMPAIGN_CARD,
         values=values,
         styles=styles,
@@ -276,6 +309,7 @@ def add_campaigns(
         marker=point_marker(4),
     )
     legend = LegendSection(
-        "Awareness drives", [(style.CAMPAIGN_COLOR, "drive (size: women reached)", "circle")]
+        _("Awareness drives"),
+        [(style.CAMPAIGN_COLOR, _("drive (size: women reached)"), "circle")],
     )
     return Drawn(layer, legend, len(values))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ExportError
+from geo.i18n import _, format_date, format_int, format_number, format_time, ngettext
 from geo.ingest.privacy import VALUE_SAMPLE_SIZE, find_personal_columns
 from geo.schema import NAME, SITES, LayerSpec
 from maps.aggregate import SUPPRESS_BELOW
@@ -25,8 +26,14 @@ from maps.aggregate import SUPPRESS_BELOW
 #: Columns whose name reads as personal to :mod:`geo.ingest.privacy` but hold public institutions
 #: (site and thana names).
 PUBLIC_NAME_COLUMNS: Final = frozenset({NAME})
-#: Text shown for a suppressed small count in shareable maps.
+#: Text shown for a suppressed small count in shareable maps (English; see :func:`suppressed_text`).
 SUPPRESSED_TEXT: Final = f"fewer than {SUPPRESS_BELOW}"
+
+
+def suppressed_text() -> str:
+    """Return :data:`SUPPRESSED_TEXT` in the current language (``"fewer than 3"``)."""
+    return ngettext("fewer than {n}", "fewer than {n}", SUPPRESS_BELOW).format(n=SUPPRESS_BELOW)
+
 
 #: The browser side: ``shaktiCard(spec, values)`` and ``shaktiTip(spec, values)``.
 CARD_JS: Final = """
@@ -140,23 +147,27 @@ def text(value: Any) -> str:
 
 
 def fmt(value: Any, *, digits: int = 2) -> str:
-    """Return a short display text of a cell (numbers rounded, mixes as ``a 3, b 2``)."""
+    """Return a short display text of a cell (numbers rounded, mixes as ``a 3, b 2``).
+
+    Numbers are grouped the Indian way (``1,00,000``), dates are ``DD-MM-YYYY``, words in the
+    current language.
+    """
     if is_missing(value):
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_int(value)
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:,.{digits}f}"
+            return format_int(int(value))
+        return format_number(value, digits)
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} {v}" for k, v in value.items())
+        return _(", ").join(f"{k} {v}" for k, v in value.items())
     if isinstance(value, pd.Timestamp):
         if value.hour or value.minute:
-            return value.strftime("%Y-%m-%d %H:%M")
-        return value.date().isoformat()
+            return f"{format_date(value.date())} {format_time(value.time())}"
+        return format_date(value.date())
     if hasattr(value, "item"):  # numpy scalar
         return fmt(value.item(), digits=digits)
     return str(value)
@@ -174,7 +185,7 @@ def count_text(value: float, share: bool) -> str:
     if is_missing(value) or not math.isfinite(float(value)):
         return ""
     if share and 0 < float(value) < SUPPRESS_BELOW:
-        return SUPPRESSED_TEXT
+        return suppressed_text()
     return fmt(int(value))
 
 
@@ -189,7 +200,7 @@ class CardSpec:
     Attributes
     ----------
     rows : tuple of str
-        Row labels of the popup table.
+        Row labels of the popup table (English, marked with ``N_``; translated when sent).
     tip : tuple of int
         Which values the tooltip shows.
     popup : bool
@@ -221,7 +232,7 @@ class CardSpec:
     def to_json(self) -> str:
         """Return the spec for the browser (labels escaped; safe inside a script element)."""
         payload = {
-            "rows": [html.escape(label) for label in self.rows],
+            "rows": [html.escape(_(label)) for label in self.rows],
             "tip": list(self.tip),
             "popup": self.popup,
         }

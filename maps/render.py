@@ -14,7 +14,14 @@ from typing import Final, Literal, TypeAlias, get_args
 import folium
 
 from geo.errors import ExportError, ParameterError
-from maps.assets import ASSET_DIR, asset_dir, is_remote, local_asset
+from maps.assets import (
+    ASSET_DIR,
+    DEVANAGARI_CSS,
+    FETCH_FIX,
+    asset_dir,
+    is_remote,
+    local_asset,
+)
 from maps.browser import save_png
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "DEFAULT_ASSET_PREFIX",
     "AssetMode",
     "asset_dir",
+    "devanagari_font_css",
     "map_html",
     "save_html",
     "save_png",
@@ -250,6 +258,31 @@ def map_html(
         raise ExportError(f"the page still links {left[0]}", fix="report this as a bug")
     logger.info("map rendered (%s assets): %.2f MB", assets, len(html.encode()) / 1e6)
     return html
+
+
+def devanagari_font_css(directory: Path | None = None) -> str:
+    """Return the Devanagari ``@font-face`` rules with the fonts inlined (sheets and reports).
+
+    A printed sheet or report is one file that must show Hindi on any machine, offline, so
+    the font travels inside it. Without fetched assets the rules are left out (with a
+    warning): the page then falls back to the machine's own Devanagari font, if any.
+
+    Parameters
+    ----------
+    directory : Path, optional
+        Asset folder; default :data:`maps.assets.ASSET_DIR`.
+
+    Returns
+    -------
+    str
+        CSS (``data:`` URIs), or ``""`` when the font has not been fetched.
+    """
+    root = directory if directory is not None else ASSET_DIR
+    path = root / DEVANAGARI_CSS
+    if not path.is_file():
+        logger.warning("Devanagari font not fetched (%s); %s", path, FETCH_FIX)
+        return ""
+    return _inline_css(path, path.stat().st_mtime_ns)
 
 
 def save_html(

@@ -11,11 +11,15 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from geo.i18n import N_, NP_, format_int, pgettext
 from geo.settings import DEFAULT_CATEGORIES
 
 #: Risk classes (``risk_score`` in [0, 1], upper bounds) and their colours (YlOrRd).
 RISK_BREAKS: Final = (0.2, 0.4, 0.6, 0.8, 1.0)
-RISK_LABELS: Final = ("very low", "low", "medium", "high", "very high")
+RISK_LABELS: Final = (
+    NP_("risk", "very low"), NP_("risk", "low"), NP_("risk", "medium"), NP_("risk", "high"),
+    NP_("risk", "very high"),
+)  # fmt: skip
 RISK_COLORS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 
 #: Sequential palette of count choropleths (thanas, hex cells, weekly slider): YlOrRd.
@@ -35,13 +39,13 @@ def gi_styles() -> Mapping[str, tuple[str, str]]:
 
     return MappingProxyType(
         {
-            sig.HOT_99: ("#d62f27", "Hot spot, 99 % confidence"),
-            sig.HOT_95: ("#ed7551", "Hot spot, 95 % confidence"),
-            sig.HOT_90: ("#fab984", "Hot spot, 90 % confidence"),
-            sig.NOT_SIGNIFICANT: ("#f7f7f7", "Not significant"),
-            sig.COLD_90: ("#c0ccbe", "Cold spot, 90 % confidence"),
-            sig.COLD_95: ("#849eba", "Cold spot, 95 % confidence"),
-            sig.COLD_99: ("#4575b5", "Cold spot, 99 % confidence"),
+            sig.HOT_99: ("#d62f27", N_("Hot spot, 99 % confidence")),
+            sig.HOT_95: ("#ed7551", N_("Hot spot, 95 % confidence")),
+            sig.HOT_90: ("#fab984", N_("Hot spot, 90 % confidence")),
+            sig.NOT_SIGNIFICANT: ("#f7f7f7", N_("Not significant")),
+            sig.COLD_90: ("#c0ccbe", N_("Cold spot, 90 % confidence")),
+            sig.COLD_95: ("#849eba", N_("Cold spot, 95 % confidence")),
+            sig.COLD_99: ("#4575b5", N_("Cold spot, 99 % confidence")),
         }
     )
 
@@ -72,6 +76,34 @@ def pattern_colors() -> Mapping[str, str]:
             em.NO_PATTERN: "#f7f7f7",
         }
     )
+
+
+#: The emerging hot-spot patterns (``models.surfaces.emerging``), marked for translation.
+PATTERN_CONTEXT: Final = "emerging pattern"
+PATTERN_NAMES: Final = (
+    NP_("emerging pattern", "New Hot Spot"),
+    NP_("emerging pattern", "Consecutive Hot Spot"),
+    NP_("emerging pattern", "Intensifying Hot Spot"),
+    NP_("emerging pattern", "Persistent Hot Spot"),
+    NP_("emerging pattern", "Diminishing Hot Spot"),
+    NP_("emerging pattern", "Sporadic Hot Spot"),
+    NP_("emerging pattern", "Oscillating Hot Spot"),
+    NP_("emerging pattern", "Historical Hot Spot"),
+    NP_("emerging pattern", "New Cold Spot"),
+    NP_("emerging pattern", "Consecutive Cold Spot"),
+    NP_("emerging pattern", "Intensifying Cold Spot"),
+    NP_("emerging pattern", "Persistent Cold Spot"),
+    NP_("emerging pattern", "Diminishing Cold Spot"),
+    NP_("emerging pattern", "Sporadic Cold Spot"),
+    NP_("emerging pattern", "Oscillating Cold Spot"),
+    NP_("emerging pattern", "Historical Cold Spot"),
+    NP_("emerging pattern", "No Pattern Detected"),
+)
+
+
+def pattern_name(pattern: str) -> str:
+    """Return an emerging hot-spot pattern in the current language (unknown ones as they are)."""
+    return pgettext(PATTERN_CONTEXT, pattern)
 
 
 #: Incident categories (Okabe-Ito, colour-blind safe): the default categories in order, then
@@ -117,8 +149,8 @@ def risk_color(score: float) -> str:
 
 
 def risk_label(score: float) -> str:
-    """Return the words for a risk score in [0, 1] (``"high"``)."""
-    return RISK_LABELS[risk_class(score)]
+    """Return the words for a risk score in [0, 1] (``"high"``), in the current language."""
+    return pgettext("risk", RISK_LABELS[risk_class(score)])
 
 
 def category_colors(categories: Sequence[str]) -> dict[str, str]:
@@ -180,6 +212,6 @@ def break_labels(breaks: Sequence[float], *, start: int = 1) -> list[str]:
     low = start
     for bound in breaks:
         high = int(bound)
-        labels.append(f"{low}" if high <= low else f"{low}–{high}")
+        labels.append(format_int(low) if high <= low else f"{format_int(low)}–{format_int(high)}")
         low = high + 1
     return labels
