@@ -833,7 +833,15 @@ def add_emerging(
     """Draw the cells of ``emerging_hotspots`` output that show a pattern (new, intensifying...)."""
     if emerging is None or emerging.empty:
         return NOTHING
-    from models.surfaces.emerging import N_BINS, N_HOT, NO_PATTERN, PATTERN, PATTERNS, TREND_Z
+    from models.surfaces.emerging import (
+        N_BINS,
+        N_HOT,
+        NO_PATTERN,
+        PATTERN,
+        PATTERNS,
+        TREND_Z,
+        pattern_name,
+    )
     from models.surfaces.grid import COUNT
 
     cells = in_wgs84(emerging)
@@ -857,7 +865,7 @@ def add_emerging(
         trend_z = record.get(TREND_Z)
         values.append(
             CELL_CARD.values(
-                style.pattern_name(pattern),
+                pattern_name(pattern),
                 extras=(
                     ngettext("{n} incident", "{n} incidents", int(count)).format(
                         n=count_text(float(count), share)
@@ -887,7 +895,7 @@ def add_emerging(
     )
     present = set(cells[PATTERN].astype(str))
     items: list[tuple[str, str, Swatch]] = [
-        (colors[p], style.pattern_name(p), "fill") for p in PATTERNS if p in present and p in colors
+        (colors[p], pattern_name(p), "fill") for p in PATTERNS if p in present and p in colors
     ]
     note = _("Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes).")
     return Drawn(layer, LegendSection(_("Emerging hot-spot trends"), items, note=note), len(values))

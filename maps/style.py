@@ -78,34 +78,6 @@ def pattern_colors() -> Mapping[str, str]:
     )
 
 
-#: The emerging hot-spot patterns (``models.surfaces.emerging``), marked for translation.
-PATTERN_CONTEXT: Final = "emerging pattern"
-PATTERN_NAMES: Final = (
-    NP_("emerging pattern", "New Hot Spot"),
-    NP_("emerging pattern", "Consecutive Hot Spot"),
-    NP_("emerging pattern", "Intensifying Hot Spot"),
-    NP_("emerging pattern", "Persistent Hot Spot"),
-    NP_("emerging pattern", "Diminishing Hot Spot"),
-    NP_("emerging pattern", "Sporadic Hot Spot"),
-    NP_("emerging pattern", "Oscillating Hot Spot"),
-    NP_("emerging pattern", "Historical Hot Spot"),
-    NP_("emerging pattern", "New Cold Spot"),
-    NP_("emerging pattern", "Consecutive Cold Spot"),
-    NP_("emerging pattern", "Intensifying Cold Spot"),
-    NP_("emerging pattern", "Persistent Cold Spot"),
-    NP_("emerging pattern", "Diminishing Cold Spot"),
-    NP_("emerging pattern", "Sporadic Cold Spot"),
-    NP_("emerging pattern", "Oscillating Cold Spot"),
-    NP_("emerging pattern", "Historical Cold Spot"),
-    NP_("emerging pattern", "No Pattern Detected"),
-)
-
-
-def pattern_name(pattern: str) -> str:
-    """Return an emerging hot-spot pattern in the current language (unknown ones as they are)."""
-    return pgettext(PATTERN_CONTEXT, pattern)
-
-
 #: Incident categories (Okabe-Ito, colour-blind safe): the default categories in order, then
 #: any other category in sorted order.
 CATEGORY_PALETTE: Final = (

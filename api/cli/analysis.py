@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ import pandas as pd
 import typer
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, selection_inputs, settings
-from api.cli.tables import GI_CLASS, METHOD, PATTERN, check_table_path, label, table, write_rows
+from api.cli.tables import check_table_path, table, write_rows
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -218,10 +219,10 @@ def significance_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Getis-Ord Gi* hot and cold cells (FDR-corrected), or emerging hot-spot trends."""
-    from models.surfaces.emerging import NO_PATTERN, PATTERNS, emerging_hotspots
+    from models.surfaces.emerging import NO_PATTERN, PATTERNS, emerging_hotspots, pattern_name
     from models.surfaces.emerging import PATTERN as PATTERN_COLUMN
     from models.surfaces.significance import GI_CLASS as GI_CLASS_COLUMN
-    from models.surfaces.significance import GI_CLASSES, NOT_SIGNIFICANT, gi_star
+    from models.surfaces.significance import GI_CLASSES, NOT_SIGNIFICANT, class_name, gi_star
 
     inputs = selection_inputs(store, start, end, thana, category)
     area = inputs.study_area()
@@ -241,7 +242,8 @@ def significance_cmd(
                 metric_crs=settings().metric_crs,
                 study_area=area,
             )
-        column, order, quiet, context = PATTERN_COLUMN, list(PATTERNS), NO_PATTERN, PATTERN
+        shown: Callable[[object], str] = pattern_name
+        column, order, quiet = PATTERN_COLUMN, list(PATTERNS), NO_PATTERN
         # TRANSLATORS: {grid} is "square" or "h3"; {bin} a time bin such as W, M or 14D.
         title = _("emerging hot spots ({cell} m {grid} cells, bins {bin})")
     else:
@@ -255,7 +257,8 @@ def significance_cmd(
                 metric_crs=settings().metric_crs,
                 study_area=area,
             )
-        column, order, quiet, context = GI_CLASS_COLUMN, list(GI_CLASSES), NOT_SIGNIFICANT, GI_CLASS
+        shown = class_name
+        column, order, quiet = GI_CLASS_COLUMN, list(GI_CLASSES), NOT_SIGNIFICANT
         # TRANSLATORS: {grid} is "square" or "h3".
         title = _("Gi* ({cell} m {grid} cells, FDR-corrected)")
     counts = cells[column].value_counts()
@@ -266,7 +269,7 @@ def significance_cmd(
     )  # fmt: skip
     for name in order:
         if counts.get(name, 0):
-            classes.add_row(label(context, name), format_int(int(counts[name])))
+            classes.add_row(shown(name), format_int(int(counts[name])))
     console.print(classes)
     flagged = cells if all_cells else cells[cells[column] != quiet]
     written = _write(flagged, out, "emerging" if emerging else "gi_star")
@@ -317,7 +320,7 @@ def backtest_cmd(
     """Back-test DBSCAN, KDE, Gi* and last-period counts: hit rate, PAI, PEI (rolling)."""
     from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
     from models.evaluation.backtest import METHOD as METHOD_COLUMN
-    from models.evaluation.scorers import standard_backtest
+    from models.evaluation.scorers import method_name, standard_backtest
 
     for value, what in ((train, "--train"), (test, "--test")):
         try:
@@ -364,7 +367,7 @@ def backtest_cmd(
     )
     for _i, row in result.summary.iterrows():
         scores.add_row(
-            label(METHOD, row[METHOD_COLUMN]),
+            method_name(row[METHOD_COLUMN]),
             format_percent(row[AREA_SHARE]),
             format_percent(row[HIT_RATE], digits=1),
             format_number(row[PAI], digits=1),

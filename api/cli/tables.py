@@ -23,49 +23,12 @@ from geo.table_export import TABLE_FORMATS, write_table
 logger = logging.getLogger(__name__)
 
 # ---- contexts of the analysis vocabularies the command line shows (keys stay English) ----
-GI_CLASS: Final = "Gi* class"
-PATTERN: Final = "emerging pattern"
-METHOD: Final = "back-test method"
 ACTION: Final = "camera action"
 LAYER: Final = "layer"
 
 #: Keys of the analysis outputs' vocabularies, marked for extraction (translated on display).
 LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
-        GI_CLASS: (
-            NP_("Gi* class", "hot-99"),
-            NP_("Gi* class", "hot-95"),
-            NP_("Gi* class", "hot-90"),
-            NP_("Gi* class", "not-significant"),
-            NP_("Gi* class", "cold-90"),
-            NP_("Gi* class", "cold-95"),
-            NP_("Gi* class", "cold-99"),
-        ),
-        PATTERN: (
-            NP_("emerging pattern", "No Pattern Detected"),
-            NP_("emerging pattern", "New Hot Spot"),
-            NP_("emerging pattern", "Consecutive Hot Spot"),
-            NP_("emerging pattern", "Intensifying Hot Spot"),
-            NP_("emerging pattern", "Persistent Hot Spot"),
-            NP_("emerging pattern", "Diminishing Hot Spot"),
-            NP_("emerging pattern", "Sporadic Hot Spot"),
-            NP_("emerging pattern", "Oscillating Hot Spot"),
-            NP_("emerging pattern", "Historical Hot Spot"),
-            NP_("emerging pattern", "New Cold Spot"),
-            NP_("emerging pattern", "Consecutive Cold Spot"),
-            NP_("emerging pattern", "Intensifying Cold Spot"),
-            NP_("emerging pattern", "Persistent Cold Spot"),
-            NP_("emerging pattern", "Diminishing Cold Spot"),
-            NP_("emerging pattern", "Sporadic Cold Spot"),
-            NP_("emerging pattern", "Oscillating Cold Spot"),
-            NP_("emerging pattern", "Historical Cold Spot"),
-        ),
-        METHOD: (
-            NP_("back-test method", "dbscan hotspots"),
-            NP_("back-test method", "kde"),
-            NP_("back-test method", "gi* hot cells"),
-            NP_("back-test method", "last-period counts"),
-        ),
         ACTION: (
             NP_("camera action", "new"),
             NP_("camera action", "repair"),
@@ -90,8 +53,8 @@ def label(context: str, key: object) -> str:
     --------
     >>> from geo.i18n import use_lang
     >>> with use_lang("en"):
-    ...     label(GI_CLASS, "hot-99"), label(GI_CLASS, "something else")
-    ('hot-99', 'something else')
+    ...     label(ACTION, "repair"), label(ACTION, "something else")
+    ('repair', 'something else')
     """
     text = str(key)
     return pgettext(context, text) if text in LABELS.get(context, ()) else text

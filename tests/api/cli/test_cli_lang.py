@@ -166,7 +166,7 @@ def test_hotspots_json_keeps_english_keys_and_keys_of_vocabularies(store: Path) 
 def test_significance_and_emerging_in_hindi(store: Path, names: list[str]) -> None:
     gi = invoke("significance", "--store", str(store), "--lang", "hi")
     assert hindi_share(gi, names) >= 0.9
-    assert "हॉट 99%" in gi
+    assert "(99% विश्वास)" in gi
     emerging = invoke("significance", "--store", str(store), "--lang", "hi", "--emerging",
                       "--bin", "M")  # fmt: skip
     assert hindi_share(emerging, names) >= 0.9
