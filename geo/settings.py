@@ -60,9 +60,10 @@ class Settings(BaseSettings):
         (``SHAKTI_LANG``; also ``hi-IN``, ``हिन्दी``...). English by default.
     time_format : {"24h", "12h"}
         Times of day as ``13:00`` or ``1:00 PM`` / ``दोपहर 1:00`` (``SHAKTI_TIME_FORMAT``).
-    sheet_lang : {"hi", "en", "both"}
+    sheet_lang : {"hi", "en", "both"} or None
         Language of printed patrol sheets and CCTV reports (``SHAKTI_SHEET_LANG``); ``both``
-        (the default) prints every heading in Hindi and English.
+        prints every heading in Hindi and English. Unset (the default), a sheet made in Hindi
+        (``--lang hi``) is Hindi only and one made in English is bilingual.
     """
 
     model_config = SettingsConfigDict(env_prefix="SHAKTI_", env_file=".env", extra="ignore")
@@ -98,8 +99,12 @@ class Settings(BaseSettings):
     time_format: TimeFormat = Field(
         default="24h", description="Times of day as 24h (13:00) or 12h (1:00 PM, दोपहर 1:00)."
     )
-    sheet_lang: Literal["hi", "en", "both"] = Field(
-        default="both", description="Printed patrol sheets and CCTV reports: hi, en or both."
+    sheet_lang: Literal["hi", "en", "both"] | None = Field(
+        default=None,
+        description=(
+            "Printed patrol sheets and CCTV reports: hi, en or both; unset, a Hindi run prints "
+            "Hindi-only sheets and an English run bilingual ones."
+        ),
     )
 
     @field_validator("lang", mode="before")

@@ -20,12 +20,14 @@ from geo.i18n import (
     gap_status_name,
     ngettext,
     pgettext,
+    place_name,
     priority_name,
     site_kind_name,
+    thana_display,
     translate,
     use_lang,
 )
-from geo.schema import KIND, NAME, THANA
+from geo.schema import KIND, NAME, NAME_HI, THANA
 from maps.render import devanagari_font_css
 from maps.sheet_lang import FONT_STACK, body_lang, heading, page_lang, sheet_langs
 from models.cctv import gaps as cg
@@ -69,6 +71,11 @@ p.meta { color: #444; margin: 0.2em 0; }
 @media print { body { margin: 0.5cm; } h2 { page-break-after: avoid; }
                tr { page-break-inside: avoid; } }
 """
+
+
+def _site_name(row: pd.Series) -> str:
+    """Return a gap row's site name in the output language (its Hindi name in Hindi)."""
+    return place_name(row[NAME], row.get(NAME_HI))
 
 
 def _e(value: Any) -> str:
@@ -210,7 +217,7 @@ def _gaps_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]
     shown = gap_rows.head(MAX_ROWS)
     rows = [
         (
-            int(r[cg.GAP_RANK]) if pd.notna(r[cg.GAP_RANK]) else "", r[NAME],
+            int(r[cg.GAP_RANK]) if pd.notna(r[cg.GAP_RANK]) else "", _site_name(r),
             site_kind_name(r[KIND]), gap_status_name(r[cg.GAP_STATUS]),
             priority_name(r[cg.PRIORITY]), int(r[cg.INCIDENTS_NEAR]), r[cg.WHY],
         )
@@ -251,7 +258,10 @@ def _repairs_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[s
         line = _("No site would be covered by repairing a camera.")
         parts.append(f"<p>{_e(line)}</p>")
         return parts
-    rows = [(r[NAME], r[cg.REPAIR_CAMERA_ID], r[cg.NEAREST_FAULTY_M]) for _, r in repair.iterrows()]
+    rows = [
+        (_site_name(r), r[cg.REPAIR_CAMERA_ID], r[cg.NEAREST_FAULTY_M])
+        for _, r in repair.iterrows()
+    ]
     parts.append(
         _table(
             [
@@ -327,7 +337,9 @@ def _covered_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[s
     covered = table[table[cg.GAP_STATUS] == cg.COVERED_STATUS]
     return [
         _h("covered", langs),
-        "<p>" + (_e("; ".join(sorted(covered[NAME].astype(str)))) or _e(_("None."))) + "</p>",
+        "<p>"
+        + (_e("; ".join(sorted(_site_name(r) for _, r in covered.iterrows()))) or _e(_("None.")))
+        + "</p>",
     ]
 
 
@@ -366,6 +378,7 @@ def cctv_report_html(
     period: str = "",
     synthetic: bool = False,
     sheet_lang: str | None = None,
+    thana_names_hi: Mapping[str, str] | None = None,
 ) -> str:
     """Return a printable HTML report of one thana's (or every thana's) CCTV gaps and plan.
 
@@ -383,6 +396,9 @@ def cctv_report_html(
     sheet_lang : {"hi", "en", "both"}, optional
         Hindi only, English only, or both (headings in English and Hindi; values and
         sentences in the current language); default the setting ``SHAKTI_SHEET_LANG``.
+    thana_names_hi : mapping of str to str, optional
+        Thana name → Hindi name (:func:`geo.i18n.hindi_names` of the thanas layer), to name the
+        thana in Hindi.
 
     Returns
     -------
@@ -391,12 +407,14 @@ def cctv_report_html(
     """
     langs = sheet_langs(sheet_lang)
     with use_lang(body_lang(langs)):
-        return _report_html(gaps, thana, placement, period, langs, synthetic=synthetic)
+        where = thana_display(thana, thana_names_hi) if thana is not None else _("all thanas")
+        return _report_html(gaps, thana, where, placement, period, langs, synthetic=synthetic)
 
 
 def _report_html(
     gaps: cg.GapAnalysis,
     thana: str | None,
+    where: str,
     placement: pl.Placement | None,
     period: str,
     langs: tuple[Lang, ...],
@@ -408,7 +426,6 @@ def _report_html(
     if thana is not None:
         table = table[table[THANA].astype("string") == thana]
         summary = summary[summary[THANA] == thana]
-    where = thana or _("all thanas")
     window = _window(gaps.parameters)
     parts = [
         *_head_section(where, period, langs, synthetic=synthetic),

@@ -32,6 +32,7 @@ from geo.i18n import (
     format_time,
     ngettext,
     pgettext,
+    place_names,
     source_name,
     trend_name,
     weekday_name,
@@ -249,7 +250,7 @@ def add_thana_labels(m: folium.Map, thanas: gpd.GeoDataFrame | None) -> Drawn:
     thanas = in_wgs84(thanas)
     group = folium.FeatureGroup(name=_("Thana names"), show=True)
     points = thanas.geometry.representative_point()
-    for name, point in zip(thanas[NAME].astype(str), points, strict=True):
+    for name, point in zip(place_names(thanas), points, strict=True):
         folium.Marker(
             location=[round(point.y, DECIMALS), round(point.x, DECIMALS)],
             icon=folium.DivIcon(

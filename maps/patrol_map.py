@@ -6,14 +6,14 @@ import html
 import itertools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import folium
 import geopandas as gpd
 
 from geo.errors import ParameterError
-from geo.i18n import N_, _, format_date, format_int, format_number, ngettext
+from geo.i18n import N_, _, format_date, format_int, format_number, ngettext, thana_display
 from maps.base import add_controls, base_map, region_bounds
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
@@ -176,12 +176,14 @@ def _team_color(plan: PatrolPlan, route: Route) -> str:
     return TEAM_COLORS[thana_teams.index(route.team.team) % len(TEAM_COLORS)]
 
 
-def _start_marker(route: Route, start: tuple[float, float]) -> folium.Marker:
+def _start_marker(
+    route: Route, start: tuple[float, float], names_hi: Mapping[str, str]
+) -> folium.Marker:
     """Return the marker of the station a team starts and ends at."""
     return folium.Marker(
         location=[start[1], start[0]],
         tooltip=_("{team} starts and ends here ({thana} station)").format(
-            team=route.team.team, thana=route.team.thana
+            team=route.team.team, thana=thana_display(route.team.thana, names_hi)
         ),
         icon=folium.DivIcon(
             html='<div style="background:#222;color:#fff;width:16px;height:16px;'
@@ -192,7 +194,7 @@ def _start_marker(route: Route, start: tuple[float, float]) -> folium.Marker:
     )
 
 
-def _add_route(m: folium.Map, r: Route, color: str) -> None:
+def _add_route(m: folium.Map, r: Route, color: str, names_hi: Mapping[str, str]) -> None:
     """Draw one team's route layer: its line, direction arrows, numbered stops and station."""
     group = folium.FeatureGroup(name=f"{r.team.team} ({r.team.shift_label})", show=True)
     if len(r.path) >= 2:
@@ -225,7 +227,7 @@ def _add_route(m: folium.Map, r: Route, color: str) -> None:
         _arrow(mid, _bearing_css(a, b), color).add_to(group)
     for i in range(len(r.stops)):
         _stop_marker(r, i, color).add_to(group)
-    _start_marker(r, start).add_to(group)
+    _start_marker(r, start, names_hi).add_to(group)
     group.add_to(m)
 
 
@@ -298,7 +300,7 @@ def patrol_map(
     colors: dict[str, str] = {}
     for r in routes:
         colors[r.team.team] = color = _team_color(plan, r)
-        _add_route(m, r, color)
+        _add_route(m, r, color, plan.thana_names_hi)
     legend = _team_legend(colors)
     stops = sum(len(r.stops) for r in routes)
     # TRANSLATORS: the patrol map's subtitle, "day 1 (05-03-2024): 3 team routes, 24 stops".

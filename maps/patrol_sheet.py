@@ -20,6 +20,7 @@ from geo.i18n import (
     format_number,
     ngettext,
     patrol_mode_name,
+    thana_display,
     use_lang,
     weekday_name,
 )
@@ -172,12 +173,12 @@ def route_svg(route: Route) -> str:
     return "".join(parts)
 
 
-def _meta_rows(route: Route, langs: tuple[Lang, ...]) -> list[tuple[str, str]]:
+def _meta_rows(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> list[tuple[str, str]]:
     """Return the sheet's head rows (heading, value); values in the current language."""
     team = route.team
     date = route.date
     return [
-        (sheet_heading("thana", langs), team.thana),
+        (sheet_heading("thana", langs), thana_display(team.thana, plan.thana_names_hi)),
         (sheet_heading("team", langs), team.team),
         (
             sheet_heading("date", langs),
@@ -278,7 +279,8 @@ def _sheet_html(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> str:
         out.append(f"<p class='warn'>{esc(sheet_heading('synthetic', langs))}</p>")
     out.append("<table class='meta'>")
     out.extend(
-        f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in _meta_rows(route, langs)
+        f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>"
+        for k, v in _meta_rows(plan, route, langs)
     )
     out.append("</table>")
     conduct = "".join(f"<p lang='{lang}'>{esc(CONDUCT[lang])}</p>" for lang in langs)

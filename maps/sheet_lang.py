@@ -22,7 +22,8 @@ def sheet_langs(sheet_lang: str | None = None) -> tuple[Lang, ...]:
     Parameters
     ----------
     sheet_lang : {"hi", "en", "both"}, optional
-        Default: the setting ``SHAKTI_SHEET_LANG`` (``both``).
+        Default: the setting ``SHAKTI_SHEET_LANG``; unset, Hindi only when texts are made in
+        Hindi (:func:`geo.i18n.current_lang`), else both.
 
     Returns
     -------
@@ -42,6 +43,8 @@ def sheet_langs(sheet_lang: str | None = None) -> tuple[Lang, ...]:
         from geo.settings import get_settings
 
         sheet_lang = get_settings().sheet_lang
+        if sheet_lang is None:
+            sheet_lang = "hi" if current_lang() == "hi" else "both"
     if sheet_lang not in SHEET_LANGS:
         raise ParameterError(
             f"unknown sheet language {sheet_lang!r}",

@@ -20,8 +20,10 @@ from geo.i18n import (
     format_int,
     format_number,
     format_percent,
+    hindi_names,
     ngettext,
     pgettext,
+    thana_display,
     trend_name,
 )
 
@@ -129,12 +131,14 @@ def hotspots_cmd(
         title.format(n=format_int(n), eps=f"{eps_m:g}", min=format_int(min_samples)), columns
     )
     shown = spots.head(top)
+    names_hi = hindi_names(inputs.thanas)
     for hotspot_id, row in shown.iterrows():
         shown_table.add_row(
             str(row[rank_col]),
             str(hotspot_id),
             format_int(row[hs.INCIDENTS]),
-            str(row[hs.PRIMARY_THANA]) + (" +" if bool(row[hs.CROSS_THANA]) else ""),
+            thana_display(row[hs.PRIMARY_THANA], names_hi)
+            + (" +" if bool(row[hs.CROSS_THANA]) else ""),
             f"{day_pattern_name(row[hs.DAY_PATTERN])} {row[hs.PEAK_HOURS]}",
             trend_name(row[hs.TREND]),
             format_number(row[hs.RISK_SCORE], digits=2),

@@ -12,6 +12,7 @@ import typer
 from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli.common import (
     JsonOpt,
+    SheetLangOpt,
     StoreOpt,
     command,
     console,
@@ -38,6 +39,7 @@ from geo.i18n import (
     format_number,
     format_percent,
     gap_status_name,
+    hindi_names,
     ngettext,
     pgettext,
     priority_name,
@@ -143,9 +145,12 @@ def gaps_cmd(
         written.append(str(write_rows(gaps, out / GAPS_GEOJSON)))
         written.append(str(write_rows(result.summary, out / SUMMARY_CSV)))
         period, synthetic = _period(inputs), _synthetic(inputs)
+        names_hi = hindi_names(inputs.thanas)
         overall = out / REPORT_HTML
         overall.write_text(
-            cctv_report_html(result, thana=thana, period=period, synthetic=synthetic),
+            cctv_report_html(
+                result, thana=thana, period=period, synthetic=synthetic, thana_names_hi=names_hi
+            ),
             encoding="utf-8",
         )
         written.append(str(overall))
@@ -153,7 +158,9 @@ def gaps_cmd(
             names = sorted(set(gaps[THANA].dropna().astype(str)))
             for name in names:
                 path = out / THANA_REPORT.format(slug=_slug(name))
-                page = cctv_report_html(result, thana=name, period=period, synthetic=synthetic)
+                page = cctv_report_html(
+                    result, thana=name, period=period, synthetic=synthetic, thana_names_hi=names_hi
+                )
                 path.write_text(page, encoding="utf-8")
                 written.append(str(path))
     counts = result.counts()
@@ -318,6 +325,7 @@ def report_cmd(
     category: CategoryOpt = None,
     radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
     days: DaysOpt = CCTV_DEFAULTS.days,
+    sheet_lang: SheetLangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the printable CCTV report of a thana (in the --lang language)."""
@@ -333,7 +341,13 @@ def report_cmd(
         planned = cctv_plan(inputs, settings(), q)
     result, plan = planned.gaps, planned.placement
     page = cctv_report_html(
-        result, thana=thana, placement=plan, period=_period(inputs), synthetic=_synthetic(inputs)
+        result,
+        thana=thana,
+        placement=plan,
+        period=_period(inputs),
+        synthetic=_synthetic(inputs),
+        sheet_lang=sheet_lang,
+        thana_names_hi=hindi_names(inputs.thanas),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

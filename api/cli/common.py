@@ -48,6 +48,18 @@ def group(name: str, help_text: str) -> typer.Typer:
     )
 
 
+SheetLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet-lang",
+        help=(
+            "Printed sheets and reports: hi (Hindi only), en (English only) or both. "
+            "Default: SHAKTI_SHEET_LANG, else Hindi only with --lang hi and both otherwise."
+        ),
+        metavar="hi|en|both",
+        show_default=False,
+    ),
+]
 LangOpt = Annotated[
     str | None,
     typer.Option(

@@ -21,7 +21,7 @@ from api.cli.common import (
     store_at,
 )
 from geo.errors import ExportError, ParameterError
-from geo.i18n import _, format_date, format_int, format_number, ngettext
+from geo.i18n import _, format_date, format_int, format_number, hindi_names, ngettext, thana_display
 from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ def _when(inputs: AnalysisInputs) -> str:
     first, last = described["first"], described["last"]
     # TRANSLATORS: the map's subtitle: a thana (or "all thanas") and the first and last day.
     return _("{where}, {first} to {last}").format(
-        where=inputs.selection.thana or _("all thanas"),
+        where=thana_display(inputs.selection.thana, hindi_names(inputs.thanas))
+        if inputs.selection.thana
+        else _("all thanas"),
         first=format_date(first) if first else "…",
         last=format_date(last) if last else "…",
     )

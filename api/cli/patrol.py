@@ -10,10 +10,27 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import JsonOpt, StoreOpt, command, console, group, settings, store_at
+from api.cli.common import (
+    JsonOpt,
+    SheetLangOpt,
+    StoreOpt,
+    command,
+    console,
+    group,
+    settings,
+    store_at,
+)
 from api.cli.tables import table, write_rows
 from geo.errors import ParameterError
-from geo.i18n import _, format_date, format_int, format_percent, ngettext, pgettext
+from geo.i18n import (
+    _,
+    format_date,
+    format_int,
+    format_percent,
+    ngettext,
+    pgettext,
+    thana_display,
+)
 from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
 
@@ -101,6 +118,7 @@ def patrol_plan_cmd(
     xlsx: Annotated[
         bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
     ] = False,
+    sheet_lang: SheetLangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
@@ -138,7 +156,7 @@ def patrol_plan_cmd(
         for name, make in tables.items():
             path = files[name].with_suffix(".xlsx")
             files[f"{name}_xlsx"] = write_rows(make(plan), path, layer_name=path.stem)
-    sheets = write_sheets(plan, out)
+    sheets = write_sheets(plan, out, sheet_lang=sheet_lang)
     head = summary(plan)
     # TRANSLATORS: {start} is the first day (DD-MM-YYYY), {seed} the seed of the variation.
     title = ngettext(
@@ -155,7 +173,7 @@ def patrol_plan_cmd(
     for name in plan.thanas:
         routes = [r for r in plan.routes if r.team.thana == name]
         shown.add_row(
-            name,
+            thana_display(name, plan.thana_names_hi),
             format_int(len(plan.teams.of_thana(name))),
             format_int(sum(len(r.stops) for r in routes)),
         )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from geo.schema import KIND, NAME, OWNER, STATUS, THANA, VIEW_RADIUS_M
+from geo.schema import KIND, NAME, NAME_HI, OWNER, STATUS, THANA, VIEW_RADIUS_M
 from models.hotspots import HOTSPOT_ID
 
 # ---- camera status ----
@@ -68,7 +68,7 @@ GAP_RANK: Final = "gap_rank"
 THANA_RANK: Final = "thana_rank"
 WHY: Final = "why"
 GAP_COLUMNS: Final = (
-    SITE_ID, NAME, KIND, THANA, GAP_STATUS, COVERED, NEAREST_WORKING_M, NEAREST_WORKING_ID,
+    SITE_ID, NAME, NAME_HI, KIND, THANA, GAP_STATUS, COVERED, NEAREST_WORKING_M, NEAREST_WORKING_ID,
     CAMERAS_SEEING, NEAREST_FAULTY_ID, NEAREST_FAULTY_M, REPAIR_CAMERA_ID, SITE_EXTENT_COL,
     INCIDENTS_NEAR, IN_HOTSPOT, HOTSPOT_ID, PRIORITY_SCORE, PRIORITY, GAP_RANK, THANA_RANK, WHY,
 )  # fmt: skip

@@ -17,7 +17,7 @@ from scipy.spatial import cKDTree
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.i18n import _, camera_status_name, format_int, ngettext, site_kind_name
-from geo.schema import ID, KIND, NAME, OCCURRED_AT, STATUS, THANA
+from geo.schema import ID, KIND, NAME, NAME_HI, OCCURRED_AT, STATUS, THANA
 from geo.thanas import assign_thanas
 from models.arrays import BoolArray, FloatArray, IntArray
 from models.cctv.columns import (
@@ -434,6 +434,11 @@ def _gaps_frame(
     score = _priority_scores(kinds, near, in_hot, sc)
     cam_ids = reg.cameras[CAMERA_ID].to_numpy(dtype=object)
     names = sites[NAME].astype("string").fillna("").to_numpy(dtype=object)
+    names_hi = (
+        sites[NAME_HI].astype("string").to_numpy(dtype=object, na_value=None)
+        if NAME_HI in sites.columns
+        else np.full(n, None, dtype=object)
+    )
     window = (
         ngettext("in the last {n} day", "in the last {n} days", days).format(n=format_int(days))
         if days is not None
@@ -451,6 +456,7 @@ def _gaps_frame(
         {
             SITE_ID: site_ids,
             NAME: names,
+            NAME_HI: names_hi,
             KIND: kinds,
             THANA: thana.to_numpy(dtype=object),
             GAP_STATUS: status,

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,7 +14,7 @@ import pandas as pd
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import _
+from geo.i18n import _, format_date, hindi_names
 from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETIC
 from geo.store import Store
 from models import hotspots as hs
@@ -179,7 +180,7 @@ def plan_from_layers(
             last = pd.Timestamp(incidents[OCCURRED_AT].max())
             start = (last + pd.Timedelta(days=1)).date()
             text = _("the plan starts the day after the latest incident ({start})")
-            notes.append(text.format(start=start))
+            notes.append(text.format(start=format_date(start)))
         else:
             raise ParameterError(
                 "no start date and no incidents to take it from", fix="give the first day"
@@ -188,7 +189,7 @@ def plan_from_layers(
         "patrol inputs ready in %.2f s: %d places", time.perf_counter() - started, len(places)
     )
     synthetic = _is_synthetic(incidents, sites, thanas)
-    return plan_patrols(
+    plan = plan_patrols(
         places,
         resolved,
         starts,
@@ -202,6 +203,7 @@ def plan_from_layers(
         notes=[*notes, *station_notes],
         synthetic=synthetic,
     )
+    return replace(plan, thana_names_hi=hindi_names(thanas))
 
 
 def load_road(path: Path | str | None, metric_crs: str) -> RoadGraph | None:

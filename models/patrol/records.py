@@ -341,6 +341,8 @@ class PatrolPlan:
     travel: str
     solve: list[dict[str, Any]] = field(default_factory=list)
     synthetic: bool = False
+    #: Thana name → Hindi name (``name_hi`` of the thanas layer), for Hindi sheets and tables.
+    thana_names_hi: dict[str, str] = field(default_factory=dict)
 
     @property
     def thanas(self) -> list[str]:

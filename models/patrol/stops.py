@@ -19,8 +19,27 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import NP_, _, format_int, ngettext, pgettext, site_kind_name
-from geo.schema import DISPERSES_AT, KIND, NAME, OPENS_AT, STATUS, STUDENTS, VIEW_RADIUS_M
+from geo.i18n import (
+    NP_,
+    _,
+    format_int,
+    hindi_names,
+    ngettext,
+    pgettext,
+    place_name,
+    site_kind_name,
+    thana_display,
+)
+from geo.schema import (
+    DISPERSES_AT,
+    KIND,
+    NAME,
+    NAME_HI,
+    OPENS_AT,
+    STATUS,
+    STUDENTS,
+    VIEW_RADIUS_M,
+)
 from models import hotspots as hs
 from models.cctv.columns import DEFAULT_VIEW_RADIUS_M, WORKING
 from models.patrol.teams import clock
@@ -310,6 +329,7 @@ def hotspot_places(
     polys = spots.geometry.to_crs(crs).to_numpy()
     to_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
     places: list[Place] = []
+    names_hi = hindi_names(thanas) if thanas is not None else {}
     for pos, (hid, row) in enumerate(spots.iterrows()):
         primary = row[hs.PRIMARY_THANA]
         listed = row.get(hs.THANA_LIST)
@@ -336,7 +356,11 @@ def hotspot_places(
                     "{why}; crosses thana lines (shared with {thanas}): this stop is its part "
                     "inside {thana}"
                 )
-                why = text.format(why=why, thanas=", ".join(others), thana=name)
+                why = text.format(
+                    why=why,
+                    thanas=", ".join(thana_display(o, names_hi) for o in others),
+                    thana=thana_display(name, names_hi),
+                )
             if near:
                 # TRANSLATORS: the name of a patrol stop: a hotspot's number and a site near it.
                 label = _("Hotspot {id} near {site}").format(id=int(hid), site=near)
@@ -582,7 +606,9 @@ def site_places(
                 place_id=f"site-{sid}",
                 kind=PLACE_SITE,
                 thana=str(thana),
-                name=str(sub[NAME].iloc[i]),
+                name=place_name(
+                    sub[NAME].iloc[i], sub[NAME_HI].iloc[i] if NAME_HI in sub.columns else None
+                ),
                 lon=float(lonlat[i, 0]),
                 lat=float(lonlat[i, 1]),
                 x=float(xy[i, 0]),

@@ -167,6 +167,8 @@ def test_both_sheet_keeps_both_languages(plan: PatrolPlan, monkeypatch: Any) -> 
         monkeypatch.delenv("SHAKTI_SHEET_LANG")
         get_settings.cache_clear()
     assert sheet_langs() == BOTH
+    with use_lang("hi"):  # unset: a Hindi run prints Hindi-only sheets
+        assert sheet_langs() == ("hi",)
 
 
 def test_unknown_sheet_language_is_refused(plan: PatrolPlan) -> None:
