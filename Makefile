@@ -50,7 +50,7 @@ postgis:
 	./scripts/install_postgis.sh || echo "make: PostGIS not installed: the PostGIS tests will be skipped"
 
 demo: $(STAMP) assets
-	rm -rf $(DEMO_STORE) $(DEMO_STORE).users.sqlite demo/cctv-gaps demo/patrol-lanka
+	rm -rf $(DEMO_STORE) $(DEMO_STORE).users.sqlite demo/cctv-gaps demo/patrol-lanka demo/patrol-lanka-hi
 	$(BIN)/shakti demo-data --store $(DEMO_STORE)
 	$(BIN)/shakti layers --store $(DEMO_STORE)
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --out demo/hotspots.geojson
@@ -65,6 +65,9 @@ demo: $(STAMP) assets
 	$(BIN)/shakti map cctv --store $(DEMO_STORE) --k 10 --out demo/cctv.html
 	$(BIN)/shakti patrol plan --store $(DEMO_STORE) --thana Lanka --days 7 --out demo/patrol-lanka
 	$(BIN)/shakti map patrol --store $(DEMO_STORE) --thana Lanka --out demo/patrol-lanka.html
+	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --lang hi --out demo/hotspots-hi.xlsx
+	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --lang hi --out demo/hotspots-hi.html
+	$(BIN)/shakti patrol plan --store $(DEMO_STORE) --thana Lanka --days 7 --lang hi --out demo/patrol-lanka-hi
 	$(MAKE) --no-print-directory serve
 
 # The web service on the demo store (demo users printed once; stop with Ctrl-C).
