@@ -103,9 +103,7 @@ def field_aliases(
     shipped = data_aliases(spec.kind)
     extra = extra or {}
     return {
-        f.name: tuple(
-            dict.fromkeys([*extra.get(f.name, ()), *f.aliases, *shipped.get(f.name, ())])
-        )
+        f.name: tuple(dict.fromkeys([*extra.get(f.name, ()), *f.aliases, *shipped.get(f.name, ())]))
         for f in spec.fields
     }
 
