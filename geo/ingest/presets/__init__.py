@@ -62,6 +62,17 @@ class Preset:
         """Return the one-line description in the current language."""
         return self.description_hi if current_lang() == "hi" else self.description
 
+    def default_notes(self, fields: Iterable[str], given: Mapping[str, str]) -> list[str]:
+        """Return a note for each default the preset fills (no such column, none given)."""
+        present = set(fields)
+        return [
+            _(
+                "the file has no {field} column: every row gets {field} = {value} (preset {name})"
+            ).format(field=name, value=value, name=self.name)
+            for name, value in self.defaults.items()
+            if name not in present and name not in given
+        ]
+
     def matches(self, columns: Iterable[str]) -> bool:
         """Return whether the headers have one header of every detection group."""
         keys = {key(c) for c in columns for key in (fold, latin)} - {""}
@@ -162,3 +173,25 @@ def detect_preset(columns: Iterable[str], kind: LayerKind | str) -> Preset | Non
         (p for p in presets().values() if p.layer is layer and p.matches(names)),
         None,
     )
+
+
+def choose_preset(
+    preset: Preset | str | None, columns: Iterable[str], kind: LayerKind | str
+) -> tuple[Preset | None, list[str]]:
+    """Return the preset to use (given, else detected from the headers) and notes about it.
+
+    Raises
+    ------
+    ParameterError
+        When a named preset does not exist or is for another layer.
+    """
+    if isinstance(preset, Preset):
+        return get_preset(preset.name, kind), []
+    if preset:
+        return get_preset(preset, kind), []
+    found = detect_preset(columns, kind)
+    if found is None:
+        return None, []
+    note = _("looks like a {what}: using preset {name}").format(what=found.note, name=found.name)
+    logger.info("detected preset %s", found.name)
+    return found, [note]
