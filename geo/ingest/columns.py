@@ -182,6 +182,9 @@ class _Columns:
         for key, index in zip(self.KEYS, self.index, strict=True):
             for cand in candidates:
                 found = [c for c in index.get(key(cand), ()) if c not in taken]
+                # the same word in the other script (Thana and थाना) is as ambiguous
+                found += [c for c in self.index[-1].get(latin(cand), ()) if c not in taken]
+                found = list(dict.fromkeys(found))
                 if len(found) > 1:
                     raise _ambiguous(target, found)
                 if found:
