@@ -31,11 +31,22 @@ from geo.schema import LayerKind
 from geo.store import open_store
 
 KindArg = Annotated[LayerKind, typer.Argument(help="Layer kind.")]
+PresetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--preset",
+        help="Register preset (see `shakti presets`); detected from the headers when not given.",
+    ),
+]
 FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zipped Shapefile.")]
 
 
 def _reading(
-    mapping: list[str] | None, region: str | None, default: list[str] | None, fix_swapped: bool
+    mapping: list[str] | None,
+    region: str | None,
+    default: list[str] | None,
+    fix_swapped: bool,
+    preset: str | None = None,
 ) -> Reading:
     """Return how to read a file (keywords of ``validate_file`` and ``import_file``).
 
@@ -46,12 +57,16 @@ def _reading(
         mapping=parse_mapping(mapping or [], allow_files=True),
         defaults=parse_mapping(default or [], allow_files=True),
         fix_swapped=fix_swapped,
+        preset=preset,
     )
 
 
 def _print_result(result: ImportResult, *, title: str) -> None:
     report = result.report
     summary = result.summary()
+    for note in report.notes:
+        # TRANSLATORS: a note of an import, e.g. the preset detected from the headers.
+        console.print(_("note: {note}").format(note=note))
     shown = table(title, (("", False), ("", False)), show_header=False)
     shown.add_row(pgettext("import summary", "file"), report.source)
     shown.add_row(pgettext("import summary", "layer"), label(LAYER, report.kind.value))
@@ -130,6 +145,7 @@ def validate_cmd(
     default: DefaultOpt = None,
     fix_swapped: FixSwappedOpt = False,
     store: StoreOpt = None,
+    preset: PresetOpt = None,
     quarantine_out: Annotated[
         Path | None,
         typer.Option("--quarantine-out", help="Write the quarantine report (.csv or .xlsx)."),
@@ -142,7 +158,7 @@ def validate_cmd(
     cfg = settings()
     store_path = store if store is not None else cfg.store
     checked = open_store(store_path) if store_path.exists() else None
-    reading = _reading(mapping, region, default, fix_swapped)
+    reading = _reading(mapping, region, default, fix_swapped, preset)
     result = validate_or_import(path, kind, checked, cfg, reading, dry_run=True)
     report = result.report
     _print_result(result, title=_("validation (nothing stored)"))
@@ -162,16 +178,38 @@ def import_cmd(
     default: DefaultOpt = None,
     fix_swapped: FixSwappedOpt = False,
     store: StoreOpt = None,
+    preset: PresetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file and store its valid rows (a new store when there is none yet)."""
     cfg = settings()
     target = store_at(store, create=True)
     with console.status(_("importing {file} …").format(file=path.name)):
-        reading = _reading(mapping, region, default, fix_swapped)
+        reading = _reading(mapping, region, default, fix_swapped, preset)
         result = validate_or_import(path, kind, target, cfg, reading, dry_run=False)
     _print_result(result, title=_("import into {location}").format(location=target.location))
     _finish(result, as_json)
+
+
+@command("presets", lang=True)
+def presets_cmd(as_json: JsonOpt = False) -> None:
+    """List the register presets `--preset` takes, one line each."""
+    from geo.ingest.presets import presets
+
+    shown = table(
+        _("register presets"),
+        ((pgettext("presets table", "preset"), False),
+         (pgettext("presets table", "layer"), False),
+         (pgettext("presets table", "register"), False)),
+    )  # fmt: skip
+    for name, preset in presets().items():
+        shown.add_row(name, label(LAYER, preset.layer.value), preset.describe())
+    console.print(shown)
+    if as_json:
+        listing = {
+            n: {"layer": p.layer.value, "description": p.description} for n, p in presets().items()
+        }
+        typer.echo(json.dumps(listing, ensure_ascii=False))
 
 
 @command("quarantine", lang=True)

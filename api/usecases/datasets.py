@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, Final, TypedDict
 
@@ -20,14 +21,14 @@ from api.usecases.common import (
 from geo.errors import InputTooLargeError
 from geo.ingest import ImportResult, import_file, validate_file
 from geo.ingest.columns import (
-    DATE_PART_ALIASES,
     LAT_ALIASES,
     LON_ALIASES,
-    TIME_PART_ALIASES,
-    WKT_ALIASES,
+    coordinate_aliases,
+    field_aliases,
     normalise,
 )
 from geo.ingest.limits import LIMIT_SETTINGS, ReadLimits
+from geo.ingest.presets import presets
 from geo.ingest.public_text import MAX_ECHOED_NAMES, clip
 from geo.ingest.quarantine import Q_ORIGINAL, export_text
 from geo.schema import (
@@ -67,9 +68,10 @@ def layer_counts(store: Store, scope: str | None) -> dict[str, int]:
 def _public_original_keys(kind: LayerKind) -> frozenset[str]:
     spec = layer_spec(kind)
     keys = {normalise(name) for name in spec.columns}
-    keys |= {normalise(alias) for f in spec.fields for alias in f.aliases}
-    for aliases in (LAT_ALIASES, LON_ALIASES, WKT_ALIASES, DATE_PART_ALIASES, TIME_PART_ALIASES):
+    keys |= {normalise(alias) for aliases in field_aliases(spec).values() for alias in aliases}
+    for aliases in coordinate_aliases().values():
         keys |= {normalise(a) for a in aliases}
+    keys |= {normalise(a) for p in presets().values() for a in chain(*p.aliases.values())}
     return frozenset(keys)
 
 
@@ -175,12 +177,15 @@ class UploadOptions:
     fix_swapped : bool
     dry_run : bool
         Validate only.
+    preset : str or None
+        Register preset (:mod:`geo.ingest.presets`); detected from the headers when ``None``.
     """
 
     mapping: Mapping[str, str]
     defaults: Mapping[str, str]
     fix_swapped: bool = False
     dry_run: bool = False
+    preset: str | None = None
 
 
 class Reading(TypedDict, total=False):
@@ -194,6 +199,7 @@ class Reading(TypedDict, total=False):
     defaults: Mapping[str, str]
     fix_swapped: bool
     limits: ReadLimits | None
+    preset: str | None
 
 
 def validate_or_import(
@@ -269,6 +275,7 @@ def import_upload(
         defaults=options.defaults,
         fix_swapped=options.fix_swapped,
         limits=ReadLimits.for_uploads(settings),
+        preset=options.preset,
     )
     try:
         result = validate_or_import(path, kind, store, settings, reading, dry_run=options.dry_run)
@@ -286,6 +293,7 @@ def import_upload(
         "ignored_columns": [clip(c) for c in ignored[:MAX_ECHOED_NAMES]],
         "ignored_columns_count": len(ignored),
         "warnings": [clip(w, MAX_WARNING_CHARS) for w in report.warnings[:MAX_REPORT_WARNINGS]],
+        "notes": [clip(n, MAX_WARNING_CHARS) for n in report.notes[:MAX_REPORT_WARNINGS]],
         "store_version": store.version,
     }
     if report.rows and not len(report.accepted):

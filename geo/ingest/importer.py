@@ -77,6 +77,7 @@ def validate_file(
     store: Store | None = None,
     now: dt.datetime | None = None,
     limits: ReadLimits | None = None,
+    preset: str | None = None,
 ) -> ValidationReport:
     """Read and validate a file without writing anything.
 
@@ -104,6 +105,8 @@ def validate_file(
     limits : ReadLimits, optional
         What reading the file may cost; default :meth:`ReadLimits.for_files` of
         ``settings`` (no row limit; the service passes :meth:`ReadLimits.for_uploads`).
+    preset : str, optional
+        A register preset (``fir-register``...); detected from the headers when not given.
 
     Returns
     -------
@@ -123,6 +126,7 @@ def validate_file(
         defaults=defaults,
         fix_swapped=fix_swapped,
         now=now,
+        preset=preset,
     )
     if THANA in spec.derived and store is not None and len(report.accepted):
         thanas = store.read(LayerKind.THANAS)
@@ -150,6 +154,7 @@ def import_file(
     fix_swapped: bool = False,
     now: dt.datetime | None = None,
     limits: ReadLimits | None = None,
+    preset: str | None = None,
 ) -> ImportResult:
     """Validate a file and write it to the store in one atomic step.
 
@@ -175,6 +180,7 @@ def import_file(
         store=store,
         now=now,
         limits=limits,
+        preset=preset,
     )
     raw_sha = _sha256(Path(path))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
+from functools import cache
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Final
@@ -14,7 +14,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.ingest.columns import LAT_ALIASES, LON_ALIASES, WKT_ALIASES, normalise
+from geo.i18n.keys import fold, latin
+from geo.ingest.columns import coordinate_aliases, field_aliases, normalise
 from geo.schema import LayerSpec
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ PII_VALUE_REASON: Final[Mapping[PiiKind, str]] = MappingProxyType(
         PiiKind.PHONE: "{share:.0%} of its values look like Indian mobile numbers",
         PiiKind.IDENTITY: "{share:.0%} of its values look like Aadhaar numbers",
         PiiKind.EMAIL: "{share:.0%} of its values look like e-mail addresses",
+        PiiKind.PERSON: "{share:.0%} of its values look like people's names",
+        PiiKind.ADDRESS: "{share:.0%} of its values look like home addresses",
     }
 )
 
@@ -70,37 +73,53 @@ PERSON_WORDS: Final = frozenset(
         "persons", "parent", "parents", "wife", "spouse", "witness", "witnesses", "suspect",
         "suspects", "offender", "offenders", "informant", "caller", "applicant",
         # Hindi, as written in Latin script
-        "pita", "pati", "mata", "pidita", "peedit", "pidit", "abhiyukt", "aaropi",
-        # Hindi, in Devanagari
-        *(unicodedata.normalize("NFC", w) for w in (
-            "पीड़िता", "पीड़ित", "पिता", "पति", "माता", "पत्नी", "अभियुक्त", "आरोपी",
-            "शिकायतकर्ता", "वादी", "गवाह", "संदिग्ध", "व्यक्ति", "अभिभावक",
-        )),
+        "pita", "pati", "mata", "pidita", "peedit", "pidit", "pirita", "pirit", "abhiyukt",
+        "aaropi", "aropi", "vadi", "shikayatakarta", "mulajim", "gavah",
+        # Hindi, in Devanagari (folded: nukta dropped)
+        "पीडिता", "पीडित", "पीडितों", "पिता", "पति", "माता", "अभिभावक", "पत्नी", "अभियुक्त",
+        "अभियुक्तों", "आरोपी", "शिकायतकर्ता", "शिकायतकर्त्ता", "वादी", "वादिनी", "प्रतिवादी",
+        "वादी_वादिनी", "गवाह", "साक्षी", "संदिग्ध", "मुलजिम", "मुल्जिम", "सूचनाकर्ता",
+        "प्रार्थी", "प्रार्थिनी", "आवेदक", "आवेदिका", "कॉलर", "कालर", "व्यक्ति",
     }
 )  # fmt: skip
 #: Qualifiers that make ``<word>_name`` a person's name (``first_name``, ``full_name``...).
 NAME_QUALIFIERS: Final = frozenset({"first", "last", "middle", "full", "given", "sur", "nick"})
-NAME_WORDS: Final = frozenset({"name", "names", "naam", "surname", "नाम"})
+NAME_WORDS: Final = frozenset({"name", "names", "naam", "nam", "surname", "नाम"})
 #: Words naming a language: ``name_hi``, ``hindi_name`` or ``नाम (हिन्दी)`` is still a bare
 #: name (a person's, unless the layer has a Hindi-name field such as a site's ``name_hi``).
 LANGUAGE_WORDS: Final = frozenset(
-    {
-        "hi", "hin", "hindi", "en", "eng", "english",
-        *(unicodedata.normalize("NFC", w) for w in ("हिन्दी", "हिंदी", "अंग्रेज़ी", "अंग्रेजी")),
-    }
+    {"hi", "hin", "hindi", "en", "eng", "english", "हिन्दी", "हिंदी", "अंग्रेजी"}
 )  # fmt: skip
 #: Words that make a person-word column an aggregate (``victim_count``), not personal.
 COUNT_WORDS: Final = frozenset(
-    {"count", "counts", "cnt", "total", "totals", "qty", "nos", "reached", "attended"}
-)
+    {
+        "count", "counts", "cnt", "total", "totals", "qty", "nos", "reached", "attended",
+        "संख्या", "कुल", "योग",
+    }
+)  # fmt: skip
 #: Words that make an address the address of a place, not of a person.
 PLACE_WORDS: Final = frozenset(
     {
         "office", "site", "station", "thana", "ps", "venue", "school", "college",
         "institution", "centre", "center", "camera", "cctv", "market", "shop", "hostel",
         "campaign", "event", "building", "branch",
+        "थाना", "थाने", "कार्यालय", "स्थल", "संस्था", "संस्थान", "विद्यालय", "कैमरा", "घटना",
+        "घटनास्थल", "कार्यक्रम",
     }
 )  # fmt: skip
+#: Devanagari words (folded) of the other kinds of personal column.
+HINDI_WORDS: Final[Mapping[PiiKind, frozenset[str]]] = MappingProxyType(
+    {
+        PiiKind.PHONE: frozenset({"मोबाइल", "मोबाईल", "फोन", "दूरभाष", "संपर्क", "मो", "मोबा"}),
+        PiiKind.ADDRESS: frozenset({"पता", "पते", "निवास", "मकान", "निवासी", "ग्राम_पता"}),
+        PiiKind.IDENTITY: frozenset({"आधार", "पैन", "वोटर", "पहचान"}),
+        PiiKind.EMAIL: frozenset({"ईमेल", "मेल"}),
+        PiiKind.BIRTH_DATE: frozenset({"जन्म", "जन्मतिथि"}),
+        PiiKind.AGE: frozenset({"उम्र", "आयु", "उमर"}),
+    }
+)
+#: Whole column names of kinship abbreviations (son / daughter / wife / care of).
+KINSHIP_KEYS: Final = frozenset({"s_o", "d_o", "w_o", "c_o", "f_h_name", "पुत्र", "पुत्री"})
 #: Tokens that mark a coordinate column, never personal.
 COORDINATE_WORDS: Final = frozenset(
     {
@@ -131,6 +150,54 @@ _AGE_TOKEN = re.compile(r"ages?|age(?:years|yrs|yr)|aayu|umra?")
 
 # ---- value patterns ----
 
+#: Honorifics that open a person's name (folded; Latin and Devanagari).
+HONORIFICS: Final = frozenset(
+    {
+        "smt", "shri", "sri", "shrimati", "km", "kumari", "mr", "mrs", "ms", "miss",
+        "श्री", "श्रीमती", "कु", "कुमारी", "सुश्री", "मो",
+    }
+)  # fmt: skip
+#: A small vocabulary of common given names of the region, in both scripts (folded).
+GIVEN_NAMES: Final = frozenset(
+    {
+        "priya", "pooja", "puja", "sunita", "anita", "neha", "ritu", "kavita", "rekha", "geeta",
+        "gita", "seema", "sita", "radha", "anjali", "shalini", "nisha", "asha", "usha", "meena",
+        "sarita", "savita", "kiran", "suman", "rani", "shabana", "fatima", "nazia", "ayesha",
+        "ram", "shyam", "rahul", "rakesh", "ramesh", "suresh", "mahesh", "dinesh", "rajesh",
+        "mukesh", "sanjay", "ajay", "vijay", "amit", "sunil", "anil", "manoj", "santosh",
+        "mohan", "sohan", "raju", "pappu", "vikas", "deepak", "arun", "ravi", "mohd", "mohammad",
+        "imran", "salman", "arif", "rohit", "sachin", "pankaj", "ashok", "krishna", "gopal",
+        "प्रिया", "पूजा", "सुनीता", "अनीता", "नेहा", "रितु", "कविता", "रेखा", "गीता", "सीमा",
+        "सीता", "राधा", "अंजलि", "शालिनी", "निशा", "आशा", "उषा", "मीना", "सरिता", "सविता",
+        "किरन", "किरण", "सुमन", "रानी", "शबाना", "फातिमा", "राम", "श्याम", "राहुल", "राकेश",
+        "रमेश", "सुरेश", "महेश", "दिनेश", "राजेश", "मुकेश", "संजय", "अजय", "विजय", "अमित",
+        "सुनील", "अनिल", "मनोज", "संतोष", "मोहन", "सोहन", "राजू", "पप्पू", "विकास", "दीपक",
+        "अरुण", "रवि", "मोहम्मद", "इमरान", "सलमान", "रोहित", "सचिन", "पंकज", "अशोक", "गोपाल",
+    }
+)  # fmt: skip
+#: Common surnames of the region, in both scripts (folded).
+SURNAMES: Final = frozenset(
+    {
+        "kumar", "kumari", "devi", "singh", "yadav", "gupta", "sharma", "verma", "mishra",
+        "pandey", "tiwari", "tripathi", "dubey", "shukla", "srivastava", "maurya", "patel",
+        "chaurasia", "jaiswal", "khan", "ansari", "prajapati", "rajbhar", "sonkar", "pal",
+        "कुमार", "कुमारी", "देवी", "सिंह", "यादव", "गुप्ता", "शर्मा", "वर्मा", "मिश्रा", "पांडेय",
+        "पाण्डेय", "तिवारी", "त्रिपाठी", "दुबे", "शुक्ला", "श्रीवास्तव", "मौर्य", "पटेल",
+        "चौरसिया", "जायसवाल", "खान", "अंसारी", "प्रजापति", "राजभर", "सोनकर", "पाल",
+    }
+)  # fmt: skip
+#: Words (folded) that mark a house number: a value holding one is a home address.
+HOUSE_WORDS: Final = frozenset(
+    {
+        "h_no", "hno", "house_no", "house_number", "flat_no", "plot_no", "d_no", "door_no",
+        "मकान_नं", "मकान_नंबर", "मकान_संख्या", "म_नं", "म_न", "मकान_न",
+    }
+)  # fmt: skip
+#: Street and ward words (folded): with a number in the value they make a home address.
+STREET_WORDS: Final = frozenset(
+    {"gali", "lane", "ward", "mohalla", "colony", "sector", "गली", "वार्ड", "मोहल्ला", "कॉलोनी"}
+)
+
 _SEPARATORS = re.compile(r"[\s\-().]")
 _MOBILE = re.compile(r"(?:\+?91|0)?[6-9]\d{9}")
 _AADHAAR = re.compile(r"[2-9]\d{3}([ -]?)\d{4}\1\d{4}")
@@ -139,18 +206,46 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _COMPACT_TIMESTAMP = re.compile(
     r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d"
 )
+_DEVANAGARI_DIGITS: Final = {0x0966 + d: str(d) for d in range(10)}
+#: Verhoeff tables: multiplication of the dihedral group D5 and the position permutation.
+_VERHOEFF_D: Final = tuple(
+    tuple(map(int, row))
+    for row in (
+        "0123456789", "1234067895", "2340178956", "3401289567", "4012395678",
+        "5987604321", "6598710432", "7659821043", "8765932104", "9876543210",
+    )
+)  # fmt: skip
+_VERHOEFF_P: Final = tuple(
+    tuple(map(int, row))
+    for row in (
+        "0123456789", "1576283094", "5803796142", "8916043527",
+        "9453128760", "4286573901", "2793806415", "7046913258",
+    )
+)  # fmt: skip
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: A column named only by these words holds people's names.
+_BARE_NAMES: Final = frozenset({"name", "names", "naam", "nam", "नाम"})
 
 
 def _tokens(column: str) -> list[str]:
-    """Split a column name into lower-case words (``VictimName`` → ``victim``, ``name``)."""
-    return [t for t in normalise(_CAMEL.sub("_", column)).split("_") if t]
+    """Split a column name into lower-case words (``VictimName`` → ``victim``, ``name``).
+
+    The words of :func:`~geo.i18n.keys.fold` (Devanagari kept) come first, then those of its
+    transliteration :func:`~geo.i18n.keys.latin` when they differ (``पिता`` → ``pita``).
+    """
+    split = _CAMEL.sub("_", column)
+    words = [t for t in fold(split).split("_") if t]
+    return list(dict.fromkeys([*words, *(t for t in latin(split).split("_") if t)]))
+
+
+def _hindi(tokens: Sequence[str], kind: PiiKind) -> bool:
+    return bool(set(tokens) & HINDI_WORDS[kind])
 
 
 def _is_person_name(tokens: Sequence[str]) -> bool:
     words = set(tokens)
-    bare = [t for t in tokens if t not in LANGUAGE_WORDS]
-    if bare in (["name"], ["names"], ["naam"], ["नाम"]) or "surname" in words:
+    bare = {t for t in tokens if t not in LANGUAGE_WORDS}
+    if (bare and bare <= _BARE_NAMES) or "surname" in words or "_".join(tokens) in KINSHIP_KEYS:
         return True
     if words & NAME_WORDS and words & (PERSON_WORDS | NAME_QUALIFIERS):
         return True
@@ -171,7 +266,7 @@ def _is_person_name(tokens: Sequence[str]) -> bool:
 
 
 def _is_phone(tokens: Sequence[str]) -> bool:
-    if any(_PHONE_TOKEN.fullmatch(t) for t in tokens):
+    if _hindi(tokens, PiiKind.PHONE) or any(_PHONE_TOKEN.fullmatch(t) for t in tokens):
         return True
     if list(tokens) == ["cell"]:
         return True
@@ -182,7 +277,9 @@ def _is_phone(tokens: Sequence[str]) -> bool:
 
 
 def _is_identity(tokens: Sequence[str]) -> bool:
-    if any(_IDENTITY_TOKEN.fullmatch(t) for t in tokens) or list(tokens) == ["pan"]:
+    if _hindi(tokens, PiiKind.IDENTITY) or list(tokens) == ["pan"]:
+        return True
+    if any(_IDENTITY_TOKEN.fullmatch(t) for t in tokens):
         return True
     # "uid" alone is a record-id alias and "pan_india" is no PAN: both need a number word
     return any(
@@ -192,11 +289,14 @@ def _is_identity(tokens: Sequence[str]) -> bool:
 
 
 def _is_address(tokens: Sequence[str]) -> bool:
-    return any(_ADDRESS_TOKEN.fullmatch(t) for t in tokens) and not set(tokens) & PLACE_WORDS
+    named = _hindi(tokens, PiiKind.ADDRESS) or any(_ADDRESS_TOKEN.fullmatch(t) for t in tokens)
+    return named and not set(tokens) & PLACE_WORDS
 
 
 def _is_birth_date(tokens: Sequence[str]) -> bool:
     joined = "_".join(tokens)
+    if _hindi(tokens, PiiKind.BIRTH_DATE):
+        return True
     return any(_BIRTH_TOKEN.fullmatch(t) for t in tokens) or "d_o_b" in joined
 
 
@@ -212,11 +312,11 @@ def _refers_to_person(tokens: Sequence[str]) -> bool:
 
 
 def _is_email(tokens: Sequence[str]) -> bool:
-    return any(_EMAIL_TOKEN.fullmatch(t) for t in tokens)
+    return _hindi(tokens, PiiKind.EMAIL) or any(_EMAIL_TOKEN.fullmatch(t) for t in tokens)
 
 
 def _is_age(tokens: Sequence[str]) -> bool:
-    return any(_AGE_TOKEN.fullmatch(t) for t in tokens)
+    return _hindi(tokens, PiiKind.AGE) or any(_AGE_TOKEN.fullmatch(t) for t in tokens)
 
 
 #: What a column name says it holds: the first rule whose test matches decides.
@@ -236,9 +336,26 @@ def _kind_from_name(tokens: Sequence[str]) -> PiiKind | None:
     return next((kind for test, kind in _NAME_RULES if test(tokens)), None)
 
 
-def _is_coordinate(column: str, tokens: Sequence[str]) -> bool:
-    key = normalise(column)
-    return key in (*LAT_ALIASES, *LON_ALIASES, *WKT_ALIASES) or bool(set(tokens) & COORDINATE_WORDS)
+def _keys(column: str) -> set[str]:
+    """Return the match keys of a column name: folded, camel-case split and transliterated."""
+    return {fold(column), fold(_CAMEL.sub("_", column)), latin(column)} - {""}
+
+
+@cache
+def _coordinate_keys() -> frozenset[str]:
+    roles = coordinate_aliases()
+    names = [*roles["lat"], *roles["lon"], *roles["wkt"]]
+    return frozenset({*map(fold, names), *map(latin, names)})
+
+
+@cache
+def _alias_keys(spec: LayerSpec) -> frozenset[str]:
+    names = [alias for aliases in field_aliases(spec).values() for alias in aliases]
+    return frozenset({*map(fold, names), *map(latin, names)} - {""})
+
+
+def _is_coordinate(keys: set[str], tokens: Sequence[str]) -> bool:
+    return bool(keys & _coordinate_keys()) or bool(set(tokens) & COORDINATE_WORDS)
 
 
 def _as_text(value: object) -> str:
@@ -267,24 +384,81 @@ def _sample_texts(series: pd.Series) -> list[str]:
     return [text for text in (_as_text(v) for v in array) if text]
 
 
-def _value_kind(text: str) -> PiiKind | None:
+def verhoeff_valid(digits: str) -> bool:
+    """Return whether a string of digits passes the Verhoeff check (Aadhaar's last digit).
+
+    Examples
+    --------
+    >>> verhoeff_valid("2363"), verhoeff_valid("2364")
+    (True, False)
+    """
+    check = 0
+    for position, digit in enumerate(reversed(digits)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[position % 8][int(digit)]]
+    return check == 0
+
+
+def _is_aadhaar(text: str) -> bool:
+    """Twelve digits, first 2-9: grouped 4-4-4 as printed on the card, or passing Verhoeff."""
+    match = _AADHAAR.fullmatch(text)
+    if match is None or _COMPACT_TIMESTAMP.fullmatch(text):
+        return False
+    return bool(match.group(1)) or verhoeff_valid(text)
+
+
+def _is_name_value(text: str) -> bool:
+    """Return whether a value reads as a person's name (honorific, or vocabulary given name)."""
+    words = [w for w in fold(text).split("_") if w]
+    if not 1 <= len(words) <= 5 or any(w.isdigit() for w in words):
+        return False
+    if words[0] in HONORIFICS or (len(words) > 1 and "_".join(words[:2]) in HONORIFICS):
+        return True
+    if words[0] in GIVEN_NAMES:
+        return len(words) == 1 or words[-1] in GIVEN_NAMES | SURNAMES
+    return len(words) >= 2 and words[-1] in {"devi", "kumari", "देवी", "कुमारी"}
+
+
+def _is_address_value(text: str) -> bool:
+    """Return whether a value reads as a home address (house number, or street word + number)."""
+    key = fold(text)
+    padded = f"_{key}_"
+    if any(f"_{word}_" in padded for word in HOUSE_WORDS):
+        return True
+    has_street = any(f"_{word}_" in padded for word in STREET_WORDS)
+    return has_street and any(ch.isdigit() for ch in key)
+
+
+def _value_kind(text: str, *, hard_only: bool = False) -> PiiKind | None:
+    text = text.translate(_DEVANAGARI_DIGITS)
     if "@" in text:
         return PiiKind.EMAIL if _EMAIL.fullmatch(text) else None
-    if _AADHAAR.fullmatch(text) and not _COMPACT_TIMESTAMP.fullmatch(text):
+    if _is_aadhaar(text):
         return PiiKind.IDENTITY
     if _MOBILE.fullmatch(_SEPARATORS.sub("", text)):
         return PiiKind.PHONE
+    if hard_only:
+        return None
+    if _is_address_value(text):
+        return PiiKind.ADDRESS
+    if _is_name_value(text):
+        return PiiKind.PERSON
     return None
 
 
-def _kind_from_values(series: pd.Series) -> tuple[PiiKind, float] | None:
-    """Return the most frequent personal kind of the values and the personal share, if any."""
+def _kind_from_values(
+    series: pd.Series, *, hard_only: bool = False
+) -> tuple[PiiKind, float] | None:
+    """Return the most frequent personal kind of the values and the personal share, if any.
+
+    ``hard_only`` (columns named like a field of the layer, e.g. a place of occurrence)
+    looks for phone, Aadhaar and e-mail values only, not names or addresses.
+    """
     texts = _sample_texts(series)
     if not texts:
         return None
     counts: dict[PiiKind, int] = {}
     for text in texts:
-        kind = _value_kind(text)
+        kind = _value_kind(text, hard_only=hard_only)
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
     share = sum(counts.values()) / len(texts)
@@ -329,21 +503,22 @@ def find_personal_columns(frame: pd.DataFrame, spec: LayerSpec) -> dict[str, str
     {'victim_name': "column name suggests a person's name or details"}
     """
     fields = {normalise(name) for name in spec.columns}
-    aliases = {normalise(alias) for fspec in spec.fields for alias in fspec.aliases}
+    aliases = _alias_keys(spec)
     report: dict[str, str] = {}
     for position, label in enumerate(frame.columns):
         column = str(label)
         if column in report:
             continue
         tokens = _tokens(column)
-        keys = {normalise(column), "_".join(tokens)}
-        if keys & fields or _is_coordinate(column, tokens):
+        keys = _keys(column)
+        if keys & fields or _is_coordinate(keys, tokens):
             continue
-        kind = None if keys & aliases else _kind_from_name(tokens)
+        alias = bool(keys & aliases)
+        kind = None if alias else _kind_from_name(tokens)
         if kind is not None:
             report[column] = PII_COLUMN_REASON[kind]
             continue
-        found = _kind_from_values(frame.iloc[:, position])
+        found = _kind_from_values(frame.iloc[:, position], hard_only=alias)
         if found is not None:
             value_kind, share = found
             report[column] = PII_VALUE_REASON[value_kind].format(share=share)

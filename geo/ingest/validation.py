@@ -23,6 +23,7 @@ from geo.ingest.fields import FieldContext, validate_field
 from geo.ingest.parsing import SYNONYMS as SYNONYMS
 from geo.ingest.parsing import parse_datetimes as parse_datetimes
 from geo.ingest.parsing import parse_numbers
+from geo.ingest.presets import Preset, choose_preset
 from geo.ingest.privacy import drop_personal_columns
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.public_text import describe_names
@@ -80,6 +81,8 @@ class ValidationReport:
         Columns matching no field; not stored.
     warnings : list of str
         Repairs and defaults applied (repaired polygons, generated ids, swapped coordinates).
+    notes : list of str
+        What the import chose for the user (the preset detected, a default source).
     """
 
     kind: LayerKind
@@ -91,6 +94,7 @@ class ValidationReport:
     personal_columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_quarantined(self) -> int:
@@ -146,6 +150,7 @@ def validate(
     defaults: Mapping[str, str] | None = None,
     fix_swapped: bool = False,
     now: dt.datetime | None = None,
+    preset: Preset | str | None = None,
 ) -> ValidationReport:
     """Validate every row of a raw table and split it into accepted rows and a quarantine.
 
@@ -173,6 +178,9 @@ def validate(
         of quarantining them.
     now : datetime, optional
         "Now" for the future-timestamp check (tz-aware); defaults to the current time.
+    preset : Preset or str, optional
+        A register preset (:mod:`geo.ingest.presets`); without one, a preset is detected
+        from the headers (with a note).
 
     Returns
     -------
@@ -193,7 +201,11 @@ def validate(
     problems = Problems()
     warnings: list[str] = []
 
-    plan = plan_columns(frame.columns, spec)
+    chosen, notes = choose_preset(preset, frame.columns, spec.kind)
+    plan = plan_columns(frame.columns, spec, extra_aliases=chosen.aliases if chosen else None)
+    if chosen is not None:
+        notes += chosen.default_notes(plan.fields, defaults)
+        defaults = {**chosen.defaults, **defaults}
     geometry = _locate(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
 
     key = spec.key
@@ -238,6 +250,7 @@ def validate(
         personal_columns=personal,
         ignored_columns=plan.ignored,
         warnings=warnings,
+        notes=notes,
     )
     logger.info(
         "validated %s as %s: %d rows, %d accepted, %d quarantined",

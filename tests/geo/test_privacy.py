@@ -125,7 +125,7 @@ def test_schema_fields_are_never_dropped_even_with_personal_values() -> None:
     ("values", "fragment"),
     [
         (["9876543210", "+91 98765 43210", "098765-43210", "x", "y"], "Indian mobile numbers"),
-        (["2345 6789 0123", "234567890123", "3456-7890-1234", "a"], "Aadhaar numbers"),
+        (["2345 6789 0123", "234567890124", "3456-7890-1234", "a"], "Aadhaar numbers"),
         (["a@example.org", "b.c@mail.co.in", "none"], "e-mail addresses"),
     ],
 )
@@ -175,7 +175,8 @@ def test_coordinates_are_never_personal_even_by_value() -> None:
 
 
 def test_alias_columns_are_judged_by_value_only() -> None:
-    frame = pd.DataFrame({"uid": ["234567890123", "345678901234"], "case_id": ["C1", "C2"]})
+    # ungrouped 12 digits count as Aadhaar only with a valid Verhoeff check digit
+    frame = pd.DataFrame({"uid": ["234567890124", "345678901238"], "case_id": ["C1", "C2"]})
     report = find_personal_columns(frame, INCIDENTS)
     assert list(report) == ["uid"]
     assert "Aadhaar" in report["uid"]

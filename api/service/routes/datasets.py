@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Final
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from api.service.deps import CurrentUser, State, ThanaScope, Uploader, add_audit_detail
@@ -62,6 +62,10 @@ class ImportReport(BaseModel):
         default=0, description="How many columns were ignored in all.", examples=[3]
     )
     warnings: list[str]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the import chose: the register preset detected, a default source.",
+    )
     store_version: int
 
 
@@ -156,6 +160,15 @@ def upload(
     fix_swapped: Annotated[
         bool, Query(description="Swap back rows whose lat/lon are swapped.")
     ] = False,
+    preset: Annotated[
+        str | None,
+        Form(
+            max_length=40,
+            description="Register preset (fir-register, up112-calls, helpline-1090, "
+            "anti-romeo-register, awareness-drives, cctv-register); detected from the "
+            "headers when not given.",
+        ),
+    ] = None,
 ) -> ImportReport:
     """Validate an uploaded CSV, XLSX, GeoJSON, GeoPackage or zipped Shapefile.
 
@@ -188,6 +201,7 @@ def upload(
         defaults=_parse_items("default", default),
         fix_swapped=fix_swapped,
         dry_run=dry_run,
+        preset=preset or None,
     )
     with saved_upload(file.file, name) as path:
         report = import_upload(state.store, state.settings, path, layer, options)
