@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
+from geo.places.thana_names import match_thana_names
 from geo.schema import NAME, THANA, THANA_MISMATCH, THANA_STATED
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.Data
     pandas.DataFrame
         Index-aligned to ``points``, with column ``thana`` and, when ``points`` has a
         ``thana_stated`` column, ``thana_mismatch`` (True when a stated thana names a
-        different station than the polygon).
+        different station than the polygon; names in any script are matched by
+        :func:`geo.places.thana_names.match_thana_names`, with the layer's ``name_hi`` when
+        it has one).
     """
     out = pd.DataFrame(index=points.index)
     assigned = pd.Series(pd.NA, index=points.index, dtype="string")
@@ -73,12 +76,14 @@ def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.Data
     out[THANA] = assigned
     if THANA_STATED in points.columns:
         stated = points[THANA_STATED].astype("string")
-        stated_norm = stated.map(normalise_thana, na_action="ignore")
-        assigned_norm = assigned.map(normalise_thana, na_action="ignore")
-        mismatch = stated.notna() & (
-            assigned.isna() | (stated_norm.astype("string") != assigned_norm.astype("string"))
-        )
-        out[THANA_MISMATCH] = mismatch.fillna(False).astype(bool)
+        names = match_thana_names(stated, thanas)
+        agrees = (names.matched == assigned).fillna(False).to_numpy(dtype=bool)
+        # an ambiguous stated name agrees with the polygon when it is one of its readings
+        for value, readings in names.ambiguous.items():
+            at = (stated == value).fillna(False).to_numpy(dtype=bool)
+            agrees[at] = assigned[at].isin(readings).to_numpy(dtype=bool)
+        mismatch = stated.notna().to_numpy(dtype=bool) & ~agrees
+        out[THANA_MISMATCH] = pd.Series(mismatch, index=points.index, dtype=bool)
     n_out = int(assigned.isna().sum())
     if n_out:
         logger.info("%d points lie in no thana polygon", n_out)
