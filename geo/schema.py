@@ -286,7 +286,7 @@ INCIDENTS = LayerSpec(
             FieldType.TEXT,
             False,
             "Place of occurrence as written (a landmark, a mohalla, a pincode: "
-            "\"बीएचयू गेट के पास, लंका\"). A row without coordinates is located at the "
+            '"बीएचयू गेट के पास, लंका"). A row without coordinates is located at the '
             "gazetteer entry it names (`location_precision`, `matched_place`); only that "
             "entry's name is stored, never the text as written.",
             aliases=(
