@@ -75,7 +75,10 @@ def _score_parts(parts: list[str], gazetteer: Gazetteer) -> _Scores:
     tset = process.cdist(q_latin, k_latin, scorer=fuzz.token_set_ratio, dtype=np.float32)
     q_words = np.array([len(q.split()) for q in q_latin])
     k_words = np.array([len(k.split()) for k in k_latin])
-    several = np.minimum.outer(q_words, k_words) >= 2
+    # all of one name's words inside the other's: when both have two words or more, or the
+    # text has more words than the place ("Godowlia crossing"); never a one-word text
+    # inside a longer name ("gate" is not "BHU Gate")
+    several = (np.minimum.outer(q_words, k_words) >= 2) | np.greater.outer(q_words, k_words)
     score = np.maximum(ratio, np.where(several, tset * TOKEN_SET_WEIGHT, 0)).astype(float)
     q_skel = np.array([skeleton(p) for p in parts], dtype=object)
     same_skel = q_skel[:, None] == keys["skeleton"].to_numpy(dtype=object)[None, :]
@@ -187,7 +190,7 @@ def locate_places(
     every part is scored against every spelling of every place (0-100: the same folded
     text 100, the same consonant skeleton confirmed by the spelling 90, else the
     rapidfuzz similarity of the Latin spellings, all of one name's words inside the
-    other's 95). Among places at or above ``threshold`` the most precise kind wins
+    other's 95: both of two words or more, or the text the longer). Among places at or above ``threshold`` the most precise kind wins
     (landmark before locality), then the best score; equally good places of that kind
     more than :data:`AMBIGUOUS_M` apart make the text ambiguous (not guessed). Without a
     match, a pincode the gazetteer knows locates the text at its places' centroid.
