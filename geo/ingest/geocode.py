@@ -106,8 +106,10 @@ def fill_from_places(
     filled[lon_col] = filled[lon_col].astype(object)
     pos = np.flatnonzero(located)
     hits = found.loc[frame.index[pos]]
-    filled.iloc[pos, filled.columns.get_loc(lat_col)] = hits["lat"].map(repr).to_numpy()
-    filled.iloc[pos, filled.columns.get_loc(lon_col)] = hits["lon"].map(repr).to_numpy()
+    for col, values in ((lat_col, hits["lat"]), (lon_col, hits["lon"])):
+        column = filled[col].to_numpy(dtype=object, copy=True)
+        column[pos] = values.map(repr).to_numpy(dtype=object)
+        filled[col] = column
     precision = pd.Series(pd.NA, index=frame.index, dtype="string")
     matched = pd.Series(pd.NA, index=frame.index, dtype="string")
     precision.iloc[pos] = hits["precision"].astype(str).to_numpy()
@@ -148,7 +150,7 @@ def _record(
     pos = np.flatnonzero(bad)
     messages = []
     for p in pos:
-        hit = found.loc[index[p]]
+        hit = found.loc[index[int(p)]]
         names = ", ".join(hit["candidates"]) if len(hit["candidates"]) else "none"
         what = (
             f"the place could mean several places ({names})"

@@ -194,7 +194,7 @@ def build_gazetteer(
 
 def _clean_pincode(value: object) -> object:
     """Return a pincode as 6 ASCII digits, or missing."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return pd.NA
     digits = "".join(ch for ch in fold(value) if ch.isdigit())
     if isinstance(value, float) and value.is_integer():

@@ -109,7 +109,8 @@ def _distance_m(
     """Return the approximate distance of every entry from entry ``i`` (metres)."""
     dx = (lon - lon[i]) * np.cos(np.radians(lat[i]))
     dy = lat - lat[i]
-    return np.hypot(dx, dy) * _METRES_PER_DEGREE
+    out: npt.NDArray[np.float64] = np.hypot(dx, dy) * _METRES_PER_DEGREE
+    return out
 
 
 def _pick(
@@ -158,7 +159,7 @@ def _pick(
             "candidates": (names[best],),
         }
     if query.pincode is not None and query.pincode in centroids.index:
-        lon_c, lat_c = centroids.loc[query.pincode, ["lon", "lat"]]
+        lon_c, lat_c = centroids.loc[query.pincode, ["lon", "lat"]].to_numpy(dtype=float)
         return {
             "status": PlaceStatus.LOCATED,
             "lon": float(lon_c),
@@ -190,7 +191,8 @@ def locate_places(
     every part is scored against every spelling of every place (0-100: the same folded
     text 100, the same consonant skeleton confirmed by the spelling 90, else the
     rapidfuzz similarity of the Latin spellings, all of one name's words inside the
-    other's 95: both of two words or more, or the text the longer). Among places at or above ``threshold`` the most precise kind wins
+    other's 95: both of two words or more, or the text the longer). Among places at or
+    above ``threshold`` the most precise kind wins
     (landmark before locality), then the best score; equally good places of that kind
     more than :data:`AMBIGUOUS_M` apart make the text ambiguous (not guessed). Without a
     match, a pincode the gazetteer knows locates the text at its places' centroid.

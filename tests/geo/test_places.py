@@ -254,7 +254,9 @@ def test_india_post_list_as_gazetteer(tmp_path: Path, settings: Settings) -> Non
     result = import_file(
         path, "gazetteer", store, settings=settings, now=NOW, defaults={"kind": "pincode"}
     )
-    assert result.summary()["accepted"] > 200
+    g = result.summary()
+    # the district's list reaches beyond the city region: those offices are quarantined
+    assert g["accepted"] > 50 and g["accepted"] + g["quarantined"] == g["rows"]
     cols = {k: v[:3] for k, v in REGISTER.items() if k not in ("lat", "lon")}
     cols["place"] = ["Bengalitola SO", "221001", "Nowhere Nagar"]
     cols["thana"] = ["", "", ""]
