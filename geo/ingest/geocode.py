@@ -145,7 +145,7 @@ def _record(
     """Record a place problem for every row not located (candidates named, text not)."""
     fix = (
         "write the place as the gazetteer names it, add the place to the gazetteer layer "
-        "(shakti import FILE --layer gazetteer), or give latitude and longitude"
+        "(shakti import gazetteer FILE), or give latitude and longitude"
     )
     pos = np.flatnonzero(bad)
     messages = []
