@@ -1,4 +1,4 @@
-"""The five data layers (incidents, campaigns, cctv, sites, thanas): fields, types, vocabularies."""
+"""The data layers (incidents, campaigns, cctv, sites, thanas, gazetteer): fields and types."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class LayerKind(StrEnum):
     CCTV = "cctv"
     SITES = "sites"
     THANAS = "thanas"
+    GAZETTEER = "gazetteer"
 
 
 class FieldType(StrEnum):
@@ -43,6 +44,13 @@ THANA_STATED: Final = "thana_stated"
 THANA_MISMATCH: Final = "thana_mismatch"
 ACTION_TAKEN: Final = "action_taken"
 ARRESTS: Final = "arrests"
+#: Place of occurrence. Read from the file to locate rows without coordinates; only the
+#: gazetteer name it matched is stored, never the text as written (it may hold an address).
+PLACE: Final = "place"
+#: How precisely an incident is located: one of :data:`LOCATION_PRECISIONS`.
+LOCATION_PRECISION: Final = "location_precision"
+#: The gazetteer entry a row without coordinates was located at (its name).
+MATCHED_PLACE: Final = "matched_place"
 
 # campaigns
 HELD_ON: Final = "held_on"
@@ -74,6 +82,10 @@ RESOURCES: Final = ("vehicles", "women_staff", "rooms", "toilets", "computers", 
 
 #: Marks every record produced by ``shakti demo-data``.
 SYNTHETIC: Final = "synthetic"
+
+# gazetteer
+#: Postal index number of a place (6 digits).
+PINCODE: Final = "pincode"
 
 # ---- vocabularies ----
 SOURCES: Final = ("complaint", "anti-romeo-action", "helpline-call", "mission-shakti-centre")
@@ -107,6 +119,14 @@ VENUE_TYPES: Final = (
 )
 CCTV_OWNERS: Final = ("police", "private", "school", "smart-city")
 CCTV_STATUSES: Final = ("working", "faulty", "unknown")
+#: How precisely a row is located: its own coordinates, a landmark, a locality (mohalla)
+#: centroid or a pincode centroid (from the most to the least precise).
+LOCATION_PRECISIONS: Final = ("exact", "landmark", "locality", "pincode")
+#: The precisions fine enough for point analyses (hotspots, CCTV gaps, patrol stops).
+PRECISE_LOCATIONS: Final = ("exact", "landmark")
+#: Kinds of gazetteer entry: a landmark, a locality (mohalla), a pincode (post office),
+#: a police station, a sensitive site.
+GAZETTEER_KINDS: Final = ("landmark", "locality", "pincode", "station", "site")
 SITE_KINDS: Final = (
     "school",
     "college",
@@ -294,10 +314,30 @@ INCIDENTS = LayerSpec(
             "Number of arrests made in connection with the incident (a count; never names).",
             minimum=0,
         ),
+        FieldSpec(
+            PLACE,
+            FieldType.TEXT,
+            False,
+            "Place of occurrence as written (a landmark, a mohalla, a pincode: "
+            '"बीएचयू गेट के पास, लंका"). A row without coordinates is located at the '
+            "gazetteer entry it names (`location_precision`, `matched_place`); only that "
+            "entry's name is stored, never the text as written.",
+            aliases=(
+                "place_of_occurrence",
+                "place_of_incident",
+                "location",
+                "landmark",
+                "locality",
+                "spot",
+                "घटनास्थल",
+                "घटना स्थल",
+                "स्थान",
+            ),
+        ),
     ),
     "Incidents against women: complaints, anti-Romeo squad actions, helpline calls and "
     "Mission Shakti centre cases. Never holds names, phone numbers or free text.",
-    derived=(THANA, THANA_MISMATCH),
+    derived=(THANA, THANA_MISMATCH, LOCATION_PRECISION, MATCHED_PLACE),
 )
 
 CAMPAIGNS = LayerSpec(
@@ -468,8 +508,44 @@ THANAS = LayerSpec(
     "Police-station jurisdictions with the resource audit.",
 )
 
+GAZETTEER = LayerSpec(
+    LayerKind.GAZETTEER,
+    "Point",
+    ID,
+    (
+        _ID,
+        FieldSpec(
+            NAME,
+            FieldType.TEXT,
+            True,
+            "Name of the place: a landmark, a mohalla, a post office (never a person).",
+            aliases=("place", "place_name", "landmark", "locality", "officename", "office_name"),
+        ),
+        _name_hi("place (matched like `name`)"),
+        FieldSpec(
+            KIND,
+            FieldType.VOCAB,
+            True,
+            "What kind of place: a landmark, a locality (mohalla), a pincode (post office).",
+            allowed=GAZETTEER_KINDS,
+            aliases=("type", "place_type", "category"),
+        ),
+        FieldSpec(
+            PINCODE,
+            FieldType.TEXT,
+            False,
+            "Postal index number (6 digits); a row giving only a pincode is located at the "
+            "centroid of the entries with it.",
+            aliases=("pin", "pin_code", "postal_code", "पिनकोड", "पिन कोड"),
+        ),
+    ),
+    "Places that rows without coordinates can be located at: landmarks, mohallas and "
+    "pincodes (an OSM export, the India Post list). Sites and police stations are added "
+    "from their own layers.",
+)
+
 LAYERS: Final[dict[LayerKind, LayerSpec]] = {
-    spec.kind: spec for spec in (INCIDENTS, CAMPAIGNS, CCTV, SITES, THANAS)
+    spec.kind: spec for spec in (INCIDENTS, CAMPAIGNS, CCTV, SITES, THANAS, GAZETTEER)
 }
 
 

@@ -117,6 +117,16 @@ class Settings(BaseSettings):
         except ParameterError as exc:
             raise ValueError(str(exc)) from exc
 
+    # ---- locating rows from their place text (geo.places) ----
+    place_match_threshold: float = Field(
+        default=85.0,
+        ge=50,
+        le=100,
+        description="Least confidence (0-100) with which a row without coordinates is located "
+        "at the gazetteer place its place text names; below it the row is quarantined with "
+        "its best candidates.",
+    )
+
     # ---- maps ----
     tiles: str | None = Field(
         default="openstreetmap",

@@ -12,7 +12,8 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
-from geo.schema import NAME, NAME_HI, THANA, THANA_MISMATCH, THANA_STATED
+from geo.places.thana_names import match_thana_names
+from geo.schema import NAME, THANA, THANA_MISMATCH, THANA_STATED
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +41,6 @@ def normalise_thana(name: object) -> str:
     return " ".join(t for t in text.split() if t not in _HINDI_STOPWORDS)
 
 
-def _hindi_keys(thanas: pd.DataFrame) -> dict[str, str]:
-    """Return each thana's name → its normalised Hindi name (thanas that have one)."""
-    if NAME_HI not in thanas.columns:
-        return {}
-    return {
-        str(name): normalise_thana(hindi)
-        for name, hindi in zip(thanas[NAME], thanas[NAME_HI], strict=True)
-        if pd.notna(name) and pd.notna(hindi) and str(hindi).strip()
-    }
-
-
 def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.DataFrame:
     """Find the thana polygon that contains each point.
 
@@ -70,7 +60,9 @@ def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.Data
     pandas.DataFrame
         Index-aligned to ``points``, with column ``thana`` and, when ``points`` has a
         ``thana_stated`` column, ``thana_mismatch`` (True when a stated thana names a
-        different station than the polygon).
+        different station than the polygon; names in any script are matched by
+        :func:`geo.places.thana_names.match_thana_names`, with the layer's ``name_hi`` when
+        it has one).
     """
     out = pd.DataFrame(index=points.index)
     assigned = pd.Series(pd.NA, index=points.index, dtype="string")
@@ -92,14 +84,14 @@ def assign_thanas(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> pd.Data
     out[THANA] = assigned
     if THANA_STATED in points.columns:
         stated = points[THANA_STATED].astype("string")
-        stated_norm = stated.map(normalise_thana, na_action="ignore").astype("string")
-        assigned_norm = assigned.map(normalise_thana, na_action="ignore").astype("string")
-        hindi_norm = assigned.map(_hindi_keys(thanas), na_action="ignore").astype("string")
-        agrees = (stated_norm == assigned_norm).fillna(False) | (
-            (stated_norm == hindi_norm).fillna(False)
-        )
-        mismatch = stated.notna() & (assigned.isna() | ~agrees)
-        out[THANA_MISMATCH] = mismatch.fillna(False).astype(bool)
+        names = match_thana_names(stated, thanas)
+        agrees = (names.matched == assigned).fillna(False).to_numpy(dtype=bool)
+        # an ambiguous stated name agrees with the polygon when it is one of its readings
+        for value, readings in names.ambiguous.items():
+            at = (stated == value).fillna(False).to_numpy(dtype=bool)
+            agrees[at] = assigned[at].isin(readings).to_numpy(dtype=bool)
+        mismatch = stated.notna().to_numpy(dtype=bool) & ~agrees
+        out[THANA_MISMATCH] = pd.Series(mismatch, index=points.index, dtype=bool)
     n_out = int(assigned.isna().sum())
     if n_out:
         logger.info("%d points lie in no thana polygon", n_out)

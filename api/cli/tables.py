@@ -39,6 +39,7 @@ LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("layer", "cctv"),
             NP_("layer", "sites"),
             NP_("layer", "thanas"),
+            NP_("layer", "gazetteer"),
         ),
     }
 )

@@ -59,7 +59,11 @@ from geo.schema import (
     CATEGORY,
     ID,
     INCIDENTS,
+    LOCATION_PRECISION,
+    LOCATION_PRECISIONS,
+    MATCHED_PLACE,
     OCCURRED_AT,
+    PLACE,
     SOURCE,
     SOURCES,
     THANA,
@@ -173,6 +177,10 @@ def incidents_layer(
         ARRESTS: as_ints(arrests[order], no_arrest_field[order]),
         THANA: as_strings(names[thana[order]]),
         THANA_MISMATCH: pd.Series(wrong[order], dtype=bool),
+        # every demo incident has its own coordinates: no place text, located exactly
+        PLACE: as_strings(np.full(n, None, dtype=object)),
+        LOCATION_PRECISION: as_strings(np.full(n, LOCATION_PRECISIONS[0], dtype=object)),
+        MATCHED_PLACE: as_strings(np.full(n, None, dtype=object)),
     }
     return layer_frame(INCIDENTS, columns, x[order], y[order])
 

@@ -14,9 +14,10 @@ import pandas as pd
 from geo.ingest.limits import ReadLimits
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.ingest.readers import read_table
-from geo.ingest.validation import ValidationReport, validate
+from geo.ingest.validation import PlaceSource, ValidationReport, validate
+from geo.places.gazetteer import build_gazetteer
 from geo.region import Region, region_from_settings
-from geo.schema import LAYERS, THANA, THANA_MISMATCH, LayerKind, layer_spec
+from geo.schema import LAYERS, PLACE, THANA, THANA_MISMATCH, LayerKind, layer_spec
 from geo.settings import Settings
 from geo.store import ImportBatch, ImportRecord, Store
 from geo.thanas import assign_thanas
@@ -127,6 +128,7 @@ def validate_file(
         fix_swapped=fix_swapped,
         now=now,
         preset=preset,
+        places_from=place_source(store, settings) if PLACE in spec.names else None,
     )
     if THANA in spec.derived and store is not None and len(report.accepted):
         thanas = store.read(LayerKind.THANAS)
@@ -140,6 +142,31 @@ def validate_file(
                 "its police station"
             )
     return report
+
+
+def place_source(store: Store | None, settings: Settings) -> PlaceSource | None:
+    """Return the gazetteer of a store (its places, sites and stations), or ``None``.
+
+    Parameters
+    ----------
+    store : Store, optional
+    settings : Settings
+        Gives the match threshold (``SHAKTI_PLACE_MATCH_THRESHOLD``).
+
+    Returns
+    -------
+    PlaceSource or None
+        ``None`` without a store or without any place in it.
+    """
+    if store is None:
+        return None
+    thanas = store.read(LayerKind.THANAS)
+    gazetteer = build_gazetteer(
+        store.read(LayerKind.GAZETTEER), sites=store.read(LayerKind.SITES), thanas=thanas
+    )
+    if not len(gazetteer):
+        return None
+    return PlaceSource(gazetteer, thanas, settings.place_match_threshold)
 
 
 def import_file(

@@ -63,6 +63,7 @@ class Reason(StrEnum):
     UNKNOWN_VALUE = "unknown-value"
     NOT_A_NUMBER = "not-a-number"
     OUT_OF_RANGE = "out-of-range"
+    PLACE_NOT_FOUND = "place-not-found"
 
 
 #: What each reason code means, for people (translated on use by :func:`reason_text`).
@@ -87,6 +88,7 @@ _REASON_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         Reason.UNKNOWN_VALUE: NP_("quarantine reason", "value not allowed"),
         Reason.NOT_A_NUMBER: NP_("quarantine reason", "not a number"),
         Reason.OUT_OF_RANGE: NP_("quarantine reason", "number out of range"),
+        Reason.PLACE_NOT_FOUND: NP_("quarantine reason", "place not found in the gazetteer"),
     }
 )
 

@@ -20,6 +20,7 @@ from geo.crs import WGS84
 from geo.errors import InputFileError
 from geo.ingest.columns import ColumnPlan, plan_columns
 from geo.ingest.fields import FieldContext, validate_field
+from geo.ingest.geocode import PlaceFill, drop_coordinate_problems, fill_from_places, needs_place
 from geo.ingest.parsing import SYNONYMS as SYNONYMS
 from geo.ingest.parsing import parse_datetimes as parse_datetimes
 from geo.ingest.parsing import parse_numbers
@@ -41,9 +42,14 @@ from geo.ingest.quarantine import (
     reason_counts,
 )
 from geo.ingest.readers import RawTable
+from geo.places.gazetteer import Gazetteer
 from geo.region import Region
 from geo.schema import (
     ID,
+    LOCATION_PRECISION,
+    LOCATION_PRECISIONS,
+    MATCHED_PLACE,
+    PLACE,
     THANA_MISMATCH,
     LayerKind,
     LayerSpec,
@@ -151,6 +157,7 @@ def validate(
     fix_swapped: bool = False,
     now: dt.datetime | None = None,
     preset: Preset | str | None = None,
+    places_from: PlaceSource | None = None,
 ) -> ValidationReport:
     """Validate every row of a raw table and split it into accepted rows and a quarantine.
 
@@ -181,6 +188,10 @@ def validate(
     preset : Preset or str, optional
         A register preset (:mod:`geo.ingest.presets`); without one, a preset is detected
         from the headers (with a note).
+    places_from : PlaceSource, optional
+        A gazetteer: incidents without coordinates are located from their ``place`` text
+        (``location_precision`` and ``matched_place`` say where and how precisely; rows
+        with coordinates are ``exact``). The text as written is never kept.
 
     Returns
     -------
@@ -206,7 +217,23 @@ def validate(
     if chosen is not None:
         notes += chosen.default_notes(plan.fields, defaults)
         defaults = {**chosen.defaults, **defaults}
-    geometry = _locate(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
+    places = None
+    if places_from is not None and needs_place(frame, plan, raw.geometry is not None):
+        places = fill_from_places(
+            frame,
+            plan,
+            places_from.gazetteer,
+            places_from.thanas,
+            threshold=places_from.threshold,
+            problems=problems,
+            rows=rows,
+        )
+    loc_frame, loc_plan = (frame, plan) if places is None else (places.frame, places.plan)
+    geometry = _locate(
+        raw, loc_frame, loc_plan, spec, region, problems, rows, warnings, fix_swapped
+    )
+    if places is not None:
+        drop_coordinate_problems(problems, places.place_problems)
 
     key = spec.key
     out: dict[str, pd.Series] = {}
@@ -232,12 +259,23 @@ def validate(
             continue
         out[fspec.name] = validate_field(fspec, context)
     _check_duplicate_keys(out[key], key, problems, rows)
+    if PLACE in out:
+        # the place as written may hold an address: only a gazetteer name is ever stored
+        matched = places.matched if places is not None else None
+        out[PLACE] = (
+            matched.reset_index(drop=True)
+            if matched is not None
+            else pd.Series(pd.NA, index=out[PLACE].index, dtype="string")
+        )
 
     good = ~problems.bad_mask(n)
     accepted = _accepted_frame(out, geometry, good, spec)
+    if LOCATION_PRECISION in spec.derived:
+        _set_precision(accepted, places, good)
     # the quarantine keeps the user's values of the columns it reads, never of ignored ones:
-    # a column whose name no rule understands (a Hindi name, a remark) may hold a person's details
-    used = set(plan.used)
+    # a column whose name no rule understands (a Hindi name, a remark) may hold a person's
+    # details; nor the place as written (it may hold an address)
+    used = set(plan.used) - {plan.fields.get(PLACE)}
     kept = frame.loc[:, [c for c in frame.columns if c in used]]
     quarantine = _quarantine_frame(problems, kept, rows, spec, raw.source)
     report = ValidationReport(
@@ -261,6 +299,40 @@ def validate(
         report.n_quarantined,
     )
     return report
+
+
+def _set_precision(
+    accepted: gpd.GeoDataFrame, places: PlaceFill | None, good: npt.NDArray[np.bool_]
+) -> None:
+    """Fill ``location_precision`` and ``matched_place`` of the accepted rows."""
+    precision = pd.Series(LOCATION_PRECISIONS[0], index=accepted.index, dtype="string")
+    matched = pd.Series(pd.NA, index=accepted.index, dtype="string")
+    if places is not None:
+        located = places.precision[good].reset_index(drop=True)
+        precision = located.fillna(LOCATION_PRECISIONS[0]).astype("string")
+        matched = places.matched[good].reset_index(drop=True).astype("string")
+    accepted[LOCATION_PRECISION] = precision.to_numpy()
+    accepted[LOCATION_PRECISION] = accepted[LOCATION_PRECISION].astype("string")
+    accepted[MATCHED_PLACE] = matched.to_numpy()
+    accepted[MATCHED_PLACE] = accepted[MATCHED_PLACE].astype("string")
+
+
+@dataclass(frozen=True)
+class PlaceSource:
+    """What rows without coordinates may be located with (see :mod:`geo.ingest.geocode`).
+
+    Attributes
+    ----------
+    gazetteer : geo.places.gazetteer.Gazetteer
+    thanas : pandas.DataFrame or None
+        The thana layer, to restrict a row's places to its stated thana.
+    threshold : float
+        Least match confidence (``Settings.place_match_threshold``).
+    """
+
+    gazetteer: Gazetteer
+    thanas: pd.DataFrame | None
+    threshold: float
 
 
 def _check_duplicate_keys(

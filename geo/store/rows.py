@@ -25,7 +25,16 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import StoreError
-from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec, layer_spec
+from geo.schema import (
+    LOCATION_PRECISION,
+    MATCHED_PLACE,
+    THANA,
+    THANA_MISMATCH,
+    FieldType,
+    LayerKind,
+    LayerSpec,
+    layer_spec,
+)
 from geo.store.frames import (
     IMP_ACCEPTED,
     IMP_AT,
@@ -77,7 +86,12 @@ FIELD_STORAGE: Final[dict[FieldType, Col]] = {
     FieldType.DATE: Col.DATE,
     FieldType.DATETIME: Col.DATETIME,
 }
-DERIVED_STORAGE: Final[dict[str, Col]] = {THANA: Col.TEXT, THANA_MISMATCH: Col.BOOLEAN}
+DERIVED_STORAGE: Final[dict[str, Col]] = {
+    THANA: Col.TEXT,
+    THANA_MISMATCH: Col.BOOLEAN,
+    LOCATION_PRECISION: Col.TEXT,
+    MATCHED_PLACE: Col.TEXT,
+}
 
 #: Every quarantine column is text but the file row number.
 QUARANTINE_STORAGE: Final[dict[str, Col]] = {

@@ -81,7 +81,12 @@ READ_DTYPES = {
     FieldType.DATE: "datetime64[ns]",
     FieldType.DATETIME: "datetime64[ns, UTC]",
 }
-DERIVED_DTYPES = {THANA: "str", THANA_MISMATCH: "bool"}
+DERIVED_DTYPES = {
+    THANA: "str",
+    THANA_MISMATCH: "bool",
+    "location_precision": "str",
+    "matched_place": "str",
+}
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -133,6 +138,9 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         )
         data[THANA] = rng.choice(THANA_NAMES, n)
         data[THANA_MISMATCH] = rng.random(n) < 0.2
+        data["place"] = [None if g else "BHU Gate" for g in gaps]
+        data["location_precision"] = ["exact" if g else "landmark" for g in gaps]
+        data["matched_place"] = [None if g else "BHU Gate" for g in gaps]
     elif kind is LayerKind.CAMPAIGNS:
         data["held_on"] = [
             dt.date(2026, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 300, n)
@@ -156,6 +164,11 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         data["opens_at"] = [None if g else "08:00" for g in gaps]
         data["disperses_at"] = [None if g else "13:30;17:00" for g in gaps]
         data["students"] = pd.array([None if g else 300 for g in gaps], dtype="Int64")
+    elif kind is LayerKind.GAZETTEER:
+        data[NAME] = [f"Mohalla {i}" for i in range(start, start + n)]
+        data["name_hi"] = [None if g else "मोहल्ला" for g in gaps]
+        data["kind"] = rng.choice(["landmark", "locality", "pincode"], n)
+        data["pincode"] = [None if g else "221005" for g in gaps]
     points = shapely.points(rng.uniform(82.91, 83.09, n), rng.uniform(25.26, 25.34, n))
     frame = gpd.GeoDataFrame(data, geometry=points, crs=WGS84)
     return frame.loc[:, list(spec.columns)]
@@ -495,6 +508,9 @@ frame = gpd.GeoDataFrame(
         "arrests": pd.array([0] * n, dtype="Int64"),
         "thana": ["Lanka"] * n,
         "thana_mismatch": [False] * n,
+        "place": [None] * n,
+        "location_precision": ["exact"] * n,
+        "matched_place": [None] * n,
     },
     geometry=shapely.points(rng.uniform(82.9, 83.1, n), rng.uniform(25.2, 25.4, n)),
     crs="EPSG:4326",
