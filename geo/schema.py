@@ -42,6 +42,10 @@ THANA: Final = "thana"
 THANA_STATED: Final = "thana_stated"
 THANA_MISMATCH: Final = "thana_mismatch"
 ACTION_TAKEN: Final = "action_taken"
+#: How precisely ``occurred_at`` is known: one of :data:`TIME_PRECISIONS`.
+TIME_PRECISION: Final = "time_precision"
+#: Whether the row's id was derived by the import (the file gave none for it).
+ID_DERIVED: Final = "id_derived"
 ARRESTS: Final = "arrests"
 
 # campaigns
@@ -72,6 +76,12 @@ RESOURCES: Final = ("vehicles", "women_staff", "rooms", "toilets", "computers", 
 SYNTHETIC: Final = "synthetic"
 
 # ---- vocabularies ----
+#: Values of :data:`TIME_PRECISION`: a time of day known, only the day, only the month. A row
+#: of a store made before the column existed reads as exact.
+TIME_EXACT: Final = "exact"
+TIME_DAY: Final = "day"
+TIME_MONTH: Final = "month"
+TIME_PRECISIONS: Final = (TIME_EXACT, TIME_DAY, TIME_MONTH)
 SOURCES: Final = ("complaint", "anti-romeo-action", "helpline-call", "mission-shakti-centre")
 ACTIONS: Final = (
     "none",
@@ -262,7 +272,7 @@ INCIDENTS = LayerSpec(
     ),
     "Incidents against women: complaints, anti-Romeo squad actions, helpline calls and "
     "Mission Shakti centre cases. Never holds names, phone numbers or free text.",
-    derived=(THANA, THANA_MISMATCH),
+    derived=(THANA, THANA_MISMATCH, TIME_PRECISION, ID_DERIVED),
 )
 
 CAMPAIGNS = LayerSpec(

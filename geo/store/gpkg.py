@@ -56,6 +56,7 @@ from geo.store.gpkg_lock import write_lock as write_lock
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
+    LATER_COLUMNS,
     QUARANTINE_STORAGE,
     Col,
     Features,
@@ -129,6 +130,21 @@ def _feature_rows(
 ) -> Iterator[Row]:
     """Return the rows to insert into a layer table: fid, geometry, columns."""
     return zip(fids, blobs, *columns, strict=True)
+
+
+def _table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """Return the column names of a table."""
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({_q(table)})")}
+
+
+def _add_later_columns(conn: sqlite3.Connection, spec: LayerSpec) -> None:
+    """Add the columns a store made by an older version lacks (``LATER_COLUMNS``)."""
+    table = spec.kind.value
+    have = _table_columns(conn, table)
+    for name, col in layer_columns(spec):
+        if name in LATER_COLUMNS and name not in have:
+            conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
+            logger.info("added the column %s to the %s layer of an older store", name, table)
 
 
 def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: Features) -> tuple[int, int]:
@@ -390,10 +406,14 @@ class GeoPackageStore:
         """
         spec = layer_spec(kind)
         table = spec.kind.value
-        names = ", ".join(_q(name) for name, _ in layer_columns(spec))
-        select = f"SELECT {GEOM_COLUMN}, {names} FROM {_q(table)}"
         order = f" ORDER BY {FID_COLUMN}"
         with self._reading(f"read the {table} layer") as conn:
+            have = _table_columns(conn, table)
+            names = ", ".join(
+                _q(name) if name in have else f"NULL AS {_q(name)}"
+                for name, _ in layer_columns(spec)
+            )
+            select = f"SELECT {GEOM_COLUMN}, {names} FROM {_q(table)}"
             if thana is None:
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
             if THANA in spec.columns or spec.kind is LayerKind.THANAS:
@@ -470,6 +490,7 @@ class GeoPackageStore:
             try:
                 shutil.copyfile(self._path, scratch)
                 with _scratch_transaction(scratch) as conn:
+                    _add_later_columns(conn, spec)
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)

@@ -59,6 +59,7 @@ from geo.store.pg_copy import copy_in, copy_out, out_expr, parse_copy
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
+    LATER_COLUMNS,
     QUARANTINE_STORAGE,
     SRS_ID,
     Col,
@@ -237,11 +238,35 @@ class PostgisStore:
                 sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t(META_TABLE)),
                 (META_FORMAT,),
             ).fetchone()
+            self._add_later_columns(conn)
         check_format(
             self.location,
             None if row is None else row[0],
             fix="upgrade Shakti, or use another schema (?schema=...) for a new store",
         )
+
+    def _add_later_columns(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """Add the columns a store made by an older version lacks (``LATER_COLUMNS``)."""
+        for spec in LAYERS.values():
+            table = spec.kind.value
+            have = {
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = %s AND table_name = %s",
+                    (self._schema, table),
+                )
+            }
+            for name, col in layer_columns(spec):
+                if name in LATER_COLUMNS and name not in have:
+                    conn.execute(
+                        sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                            self._t(table), sql.Identifier(name), sql.SQL(_PG_TYPES[col])
+                        )
+                    )
+                    logger.info(
+                        "added the column %s to the %s layer of an older store", name, table
+                    )
 
     def _create(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Create the store's schema and tables (inside the caller's transaction)."""

@@ -25,7 +25,17 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import StoreError
-from geo.schema import THANA, THANA_MISMATCH, FieldType, LayerKind, LayerSpec, layer_spec
+from geo.schema import (
+    ID_DERIVED,
+    THANA,
+    THANA_MISMATCH,
+    TIME_EXACT,
+    TIME_PRECISION,
+    FieldType,
+    LayerKind,
+    LayerSpec,
+    layer_spec,
+)
 from geo.store.frames import (
     IMP_ACCEPTED,
     IMP_AT,
@@ -77,7 +87,15 @@ FIELD_STORAGE: Final[dict[FieldType, Col]] = {
     FieldType.DATE: Col.DATE,
     FieldType.DATETIME: Col.DATETIME,
 }
-DERIVED_STORAGE: Final[dict[str, Col]] = {THANA: Col.TEXT, THANA_MISMATCH: Col.BOOLEAN}
+DERIVED_STORAGE: Final[dict[str, Col]] = {
+    THANA: Col.TEXT,
+    THANA_MISMATCH: Col.BOOLEAN,
+    TIME_PRECISION: Col.TEXT,
+    ID_DERIVED: Col.BOOLEAN,
+}
+#: Derived columns added after stores were first made: what a row without one means (a store
+#: made before reads these values, and a batch built without them is stored with them).
+LATER_COLUMNS: Final[dict[str, Any]] = {TIME_PRECISION: TIME_EXACT, ID_DERIVED: False}
 
 #: Every quarantine column is text but the file row number.
 QUARANTINE_STORAGE: Final[dict[str, Col]] = {
@@ -245,6 +263,9 @@ def prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> Features:
     if len(accepted) == 0:
         return Features([], np.empty(0, dtype=object), [[] for _ in columns], np.empty((0, 4)))
     layer = spec.kind.value
+    later = [n for n in LATER_COLUMNS if n in spec.columns and n not in accepted.columns]
+    if later:
+        accepted = accepted.assign(**{n: LATER_COLUMNS[n] for n in later})
     missing = [name for name in spec.columns if name not in accepted.columns]
     if missing:
         raise StoreError(
@@ -452,7 +473,11 @@ def decode_frame(rows: Sequence[Row], columns: Sequence[tuple[str, Col]]) -> pd.
     data = {
         name: decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
     }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    for name, default in LATER_COLUMNS.items():
+        if name in frame.columns and isinstance(default, str):
+            frame[name] = frame[name].fillna(default)
+    return frame
 
 
 def decode_quarantine(rows: Sequence[Row]) -> pd.DataFrame:
