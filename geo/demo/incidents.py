@@ -58,6 +58,7 @@ from geo.schema import (
     ARRESTS,
     CATEGORY,
     ID,
+    ID_DERIVED,
     INCIDENTS,
     OCCURRED_AT,
     SOURCE,
@@ -65,6 +66,8 @@ from geo.schema import (
     THANA,
     THANA_MISMATCH,
     THANA_STATED,
+    TIME_EXACT,
+    TIME_PRECISION,
 )
 from geo.settings import DEFAULT_CATEGORIES
 
@@ -173,6 +176,8 @@ def incidents_layer(
         ARRESTS: as_ints(arrests[order], no_arrest_field[order]),
         THANA: as_strings(names[thana[order]]),
         THANA_MISMATCH: pd.Series(wrong[order], dtype=bool),
+        TIME_PRECISION: as_strings(np.full(n, TIME_EXACT, dtype=object)),
+        ID_DERIVED: pd.Series(np.zeros(n, dtype=bool)),
     }
     return layer_frame(INCIDENTS, columns, x[order], y[order])
 

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 #: A bare serial number, optionally with its year: ``12``, ``0012/2025``, ``12-25``.
 SERIAL: Final = re.compile(r"^\s*(?P<n>\d{1,9})\s*(?:[/\-]\s*(?P<y>\d{4}|\d{2}))?\s*$")
+#: Words around a thana's name that are not the name (``Thana Lanka``, ``Lanka P.S.``).
+_STATION_WORDS: Final = frozenset({"thana", "ps", "p", "s", "police", "station"})
 _DIGITS: Final = {ord(chr(0x0966 + d)): str(d) for d in range(10)}
 
 
@@ -64,6 +66,18 @@ def content_ids(frame: pd.DataFrame, geometry: gpd.GeoSeries | None, kind: str) 
         joined = joined + "\x1f" + wkb
     digests = [hashlib.sha1(v.encode("utf-8")).hexdigest()[:12] for v in joined.tolist()]
     return pd.Series([f"{kind}-{d}" for d in digests], index=frame.index, dtype="string")
+
+
+def thana_key(name: str) -> str:
+    """Return the key of a thana's name in ids: Latin letters, without "thana" or "PS".
+
+    Examples
+    --------
+    >>> thana_key("Thana Lanka"), thana_key("थाना लंका"), thana_key("Lanka P.S.")
+    ('lanka', 'lanka', 'lanka')
+    """
+    words = [w for w in latin(name).split("_") if w and w not in _STATION_WORDS]
+    return "_".join(words) or str(name).strip().casefold()
 
 
 def serial_ids(
@@ -120,7 +134,7 @@ def serial_ids(
             continue
         key = keys.get(name)
         if key is None:
-            key = keys[name] = latin(name) or str(name).strip().casefold()
+            key = keys[name] = thana_key(name)
         out[i] = f"{key}/{int(found.group('n'))}/{full}"
         changed[i] = True
     return pd.Series(out, index=ids.index, dtype="string"), changed

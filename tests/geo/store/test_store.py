@@ -40,12 +40,15 @@ from geo.schema import (
     CATEGORY,
     GEOMETRY,
     ID,
+    ID_DERIVED,
     NAME,
     OCCURRED_AT,
     RESOURCES,
     THANA,
     THANA_MISMATCH,
     THANA_STATED,
+    TIME_PRECISION,
+    TIME_PRECISIONS,
     FieldType,
     LayerKind,
     LayerSpec,
@@ -79,7 +82,7 @@ READ_DTYPES = {
     FieldType.DATE: "datetime64[ns]",
     FieldType.DATETIME: "datetime64[ns, UTC]",
 }
-DERIVED_DTYPES = {THANA: "str", THANA_MISMATCH: "bool"}
+DERIVED_DTYPES = {THANA: "str", THANA_MISMATCH: "bool", TIME_PRECISION: "str", ID_DERIVED: "bool"}
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -130,6 +133,8 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         )
         data[THANA] = rng.choice(THANA_NAMES, n)
         data[THANA_MISMATCH] = rng.random(n) < 0.2
+        data[TIME_PRECISION] = rng.choice(list(TIME_PRECISIONS), n)
+        data[ID_DERIVED] = rng.random(n) < 0.5
     elif kind is LayerKind.CAMPAIGNS:
         data["held_on"] = [
             dt.date(2026, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 300, n)
