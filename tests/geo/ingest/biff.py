@@ -30,14 +30,21 @@ def _ustr(text: str, length_bytes: int = 2) -> bytes:
 
 def _xf(fmt: int, style: bool) -> bytes:
     # font 0, format, type/protection (style XF 0xFFF5, cell XF parent 0), the rest zero
-    return _rec(0x00E0, struct.pack("<HHHBBBBIIH", 0, fmt, 0xFFF5 if style else 0x0001,
-                                    0x20, 0, 0, 0, 0, 0, 0x20C0))
+    return _rec(
+        0x00E0,
+        struct.pack(
+            "<HHHBBBBIIH", 0, fmt, 0xFFF5 if style else 0x0001, 0x20, 0, 0, 0, 0, 0, 0x20C0
+        ),
+    )
 
 
 def _workbook(rows: Sequence[Sequence[Cell]], declared: tuple[int, int] | None) -> bytes:
-    font = _rec(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0)
-                + _ustr("Arial", 1))
-    xfs = b"".join(_xf(0, True) for _ in range(16)) + _xf(0, False) + _xf(14, False) + _xf(22, False)
+    font = _rec(
+        0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + _ustr("Arial", 1)
+    )
+    xfs = (
+        b"".join(_xf(0, True) for _ in range(16)) + _xf(0, False) + _xf(14, False) + _xf(22, False)
+    )
     bof_globals = _rec(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x0600))
     sheet_name = "Register"
     boundsheet_len = 4 + 6 + 2 + 2 * len(sheet_name)  # header, pos and flags, name
@@ -88,8 +95,10 @@ def _ole2(stream: bytes) -> bytes:
     fat += [_FREE] * (nfat * 128 - len(fat))
     difat = list(range(fat_start, fat_start + nfat)) + [_FREE] * (109 - nfat)
     header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
         + struct.pack("<IIIIIIIII", 0, nfat, dir_sector, 0, 4096, _END, 0, _END, 0)
         + struct.pack("<109I", *difat)
     )
@@ -100,7 +109,9 @@ def _ole2(stream: bytes) -> bytes:
             raw.ljust(64, b"\x00")
             + struct.pack("<HBB", len(raw), kind, 1)
             + struct.pack("<III", _NOSTREAM, _NOSTREAM, child)
-            + b"\x00" * 16 + struct.pack("<I", 0) + b"\x00" * 16
+            + b"\x00" * 16
+            + struct.pack("<I", 0)
+            + b"\x00" * 16
             + struct.pack("<III", start, size, 0)
         )
 
