@@ -58,9 +58,9 @@ def content_ids(frame: pd.DataFrame, geometry: gpd.GeoSeries | None, kind: str) 
         Text ids aligned to ``frame``.
     """
     cols = frame.astype("string").fillna("")
-    joined = (
-        cols.agg("\x1f".join, axis=1) if len(cols.columns) else pd.Series("", index=frame.index)
-    )
+    joined = pd.Series("", index=frame.index, dtype="string")
+    for i, name in enumerate(cols.columns):
+        joined = cols[name] if i == 0 else joined + "\x1f" + cols[name]
     if geometry is not None:
         wkb = geometry.to_wkb(hex=True).fillna("")
         joined = joined + "\x1f" + wkb
@@ -123,8 +123,9 @@ def serial_ids(
     candidates = np.flatnonzero(
         (digits.str.match(SERIAL) & names.notna()).fillna(False).to_numpy(dtype=bool)
     )
+    digit_list, name_list, year_list = digits.tolist(), names.tolist(), years.tolist()
     for i in candidates.tolist():
-        value, name, year = digits.iloc[i], names.iloc[i], years.iloc[i]
+        value, name, year = digit_list[i], name_list[i], year_list[i]
         found = SERIAL.match(str(value))
         if found is None:
             continue

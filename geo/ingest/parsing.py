@@ -147,27 +147,21 @@ def _parse_registers(
 ) -> None:
     """Fill ``result`` and ``precision`` at ``text``'s index with :func:`parse_one` (per text)."""
     codes, uniques = pd.factorize(text)
-    local: list[object] = []
-    kinds: list[object] = []
-    for value in uniques:
-        found = parse_one(str(value))
-        if found is None:
-            local.append(pd.NaT)
-            kinds.append(None)
-            continue
-        stamp = pd.Timestamp(found.value)
-        if found.aware:
-            stamp = stamp.tz_convert(tz)
-        else:
-            try:
-                stamp = stamp.tz_localize(tz, ambiguous="raise", nonexistent="raise")
-            except (ValueError, OverflowError):  # a time that does not exist in tz
-                stamp = pd.NaT
-        local.append(stamp)
-        kinds.append(found.precision.value if stamp is not pd.NaT else None)
-    stamps = pd.to_datetime(pd.Series(local, dtype="object"), utc=True).dt.tz_convert(tz)
-    result.loc[text.index] = pd.Series(stamps.iloc[codes].array, index=text.index)
-    precision.loc[text.index] = np.asarray(kinds, dtype=object)[codes]
+    found = [parse_one(str(value)) for value in uniques]
+    naive = [f.value if f is not None and not f.aware else None for f in found]
+    aware = [f.value if f is not None and f.aware else None for f in found]
+    local = pd.Series(pd.to_datetime(pd.Series(naive, dtype="object"))).dt.tz_localize(
+        tz, ambiguous="NaT", nonexistent="NaT"
+    )
+    if any(v is not None for v in aware):
+        converted = pd.to_datetime(pd.Series(aware, dtype="object"), utc=True).dt.tz_convert(tz)
+        local = local.where(local.notna(), converted)
+    kinds = np.array(
+        [None if f is None else f.precision.value for f in found] + [None], dtype=object
+    )
+    kinds[:-1][local.isna().to_numpy()] = None
+    result.loc[text.index] = pd.Series(local.iloc[codes].array, index=text.index)
+    precision.loc[text.index] = kinds[codes]
 
 
 def parse_times(raw: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:

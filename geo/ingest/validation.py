@@ -150,7 +150,9 @@ def _given_or_content_ids(
     if not missing.any():
         return given, missing
     identifying = [c for c in plan.used if c in frame.columns and c != source]
-    content = content_ids(frame.loc[:, identifying], raw.geometry, spec.kind.value)
+    rows = frame.index[missing]
+    geometry = raw.geometry.loc[rows] if raw.geometry is not None else None
+    content = content_ids(frame.loc[rows, identifying], geometry, spec.kind.value)
     if source is None:
         warnings.append(
             "the file has no id column: ids were derived from each row's content "
@@ -161,7 +163,9 @@ def _given_or_content_ids(
             f"{int(missing.sum())} row(s) have no {ID}: their ids were derived from the row's "
             "content (stable, so re-importing the same file does not duplicate rows)"
         )
-    return given.where(~missing, content), missing
+    ids = given.copy()
+    ids.loc[rows] = content
+    return ids, missing
 
 
 def validate(
