@@ -37,8 +37,10 @@ def time_precision(incidents: pd.DataFrame) -> npt.NDArray[np.object_] | None:
     """
     if TIME_PRECISION not in incidents.columns:
         return None
-    values = incidents[TIME_PRECISION].astype("object")
-    values = values.where(values.notna(), TIME_EXACT).to_numpy(dtype=object)
+    column = incidents[TIME_PRECISION].astype("object")
+    values: npt.NDArray[np.object_] = column.where(column.notna(), TIME_EXACT).to_numpy(
+        dtype=object
+    )
     if (values == TIME_EXACT).all():
         return None
     return values

@@ -95,7 +95,7 @@ def _text(cell: xlrd.sheet.Cell, datemode: int) -> str | None:
         return "TRUE" if value else "FALSE"
     if kind == xlrd.XL_CELL_DATE:
         try:
-            when = xlrd.xldate.xldate_as_datetime(value, datemode)
+            when: dt.datetime = xlrd.xldate.xldate_as_datetime(value, datemode)
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return _number(value)
         if value < 1:
