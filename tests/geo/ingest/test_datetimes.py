@@ -1,4 +1,4 @@
-"""Register date-times: Indian forms, Devanagari digits, Hindi months and times of day, precision."""
+"""Register date-times: Indian forms, Devanagari digits, Hindi months and times, precision."""
 
 from __future__ import annotations
 
