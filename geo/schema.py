@@ -43,6 +43,10 @@ THANA: Final = "thana"
 THANA_STATED: Final = "thana_stated"
 THANA_MISMATCH: Final = "thana_mismatch"
 ACTION_TAKEN: Final = "action_taken"
+#: How precisely ``occurred_at`` is known: one of :data:`TIME_PRECISIONS`.
+TIME_PRECISION: Final = "time_precision"
+#: Whether the row's id was derived by the import (the file gave none for it).
+ID_DERIVED: Final = "id_derived"
 ARRESTS: Final = "arrests"
 #: Place of occurrence. Read from the file to locate rows without coordinates; only the
 #: gazetteer name it matched is stored, never the text as written (it may hold an address).
@@ -88,6 +92,12 @@ SYNTHETIC: Final = "synthetic"
 PINCODE: Final = "pincode"
 
 # ---- vocabularies ----
+#: Values of :data:`TIME_PRECISION`: a time of day known, only the day, only the month. A row
+#: of a store made before the column existed reads as exact.
+TIME_EXACT: Final = "exact"
+TIME_DAY: Final = "day"
+TIME_MONTH: Final = "month"
+TIME_PRECISIONS: Final = (TIME_EXACT, TIME_DAY, TIME_MONTH)
 SOURCES: Final = ("complaint", "anti-romeo-action", "helpline-call", "mission-shakti-centre")
 ACTIONS: Final = (
     "none",
@@ -337,7 +347,7 @@ INCIDENTS = LayerSpec(
     ),
     "Incidents against women: complaints, anti-Romeo squad actions, helpline calls and "
     "Mission Shakti centre cases. Never holds names, phone numbers or free text.",
-    derived=(THANA, THANA_MISMATCH, LOCATION_PRECISION, MATCHED_PLACE),
+    derived=(THANA, THANA_MISMATCH, LOCATION_PRECISION, MATCHED_PLACE, TIME_PRECISION, ID_DERIVED),
 )
 
 CAMPAIGNS = LayerSpec(

@@ -58,6 +58,7 @@ from geo.schema import (
     ARRESTS,
     CATEGORY,
     ID,
+    ID_DERIVED,
     INCIDENTS,
     LOCATION_PRECISION,
     LOCATION_PRECISIONS,
@@ -69,6 +70,8 @@ from geo.schema import (
     THANA,
     THANA_MISMATCH,
     THANA_STATED,
+    TIME_EXACT,
+    TIME_PRECISION,
 )
 from geo.settings import DEFAULT_CATEGORIES
 
@@ -181,6 +184,8 @@ def incidents_layer(
         PLACE: as_strings(np.full(n, None, dtype=object)),
         LOCATION_PRECISION: as_strings(np.full(n, LOCATION_PRECISIONS[0], dtype=object)),
         MATCHED_PLACE: as_strings(np.full(n, None, dtype=object)),
+        TIME_PRECISION: as_strings(np.full(n, TIME_EXACT, dtype=object)),
+        ID_DERIVED: pd.Series(np.zeros(n, dtype=bool)),
     }
     return layer_frame(INCIDENTS, columns, x[order], y[order])
 

@@ -110,7 +110,10 @@ def messy_register(rng: np.random.Generator, incidents: gpd.GeoDataFrame) -> pd.
     inserts: list[tuple[int, dict[str, str]]] = []
     for k, (src_row, donor) in enumerate(zip(sources, donors, strict=True)):
         copy = dict(records[int(src_row)] if k % 2 == 0 else records[int(donor)])
-        copy[M_SR_NO] = records[int(src_row)][M_SR_NO]
+        # the same serial at the same thana in the same year: a real collision (serials
+        # restart per thana, so ids are thana/serial/year, geo.ingest.ids)
+        for column in (M_SR_NO, M_THANA, M_DATETIME):
+            copy[column] = records[int(src_row)][column]
         position = int(rng.integers(int(src_row) + 1, n_base + 1))
         inserts.append((position, copy))
     final: list[dict[str, str]] = []

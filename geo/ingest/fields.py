@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from geo.ingest.columns import ColumnPlan
-from geo.ingest.parsing import SYNONYMS, fold, parse_datetimes, parse_numbers, parse_times
+from geo.ingest.parsing import SYNONYMS, fold, parse_datetimes_precision, parse_numbers, parse_times
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.quarantine import Reason
 from geo.schema import CATEGORY, STATUS, FieldSpec, FieldType, LayerKind, LayerSpec, vocabulary
@@ -50,6 +50,9 @@ class FieldContext:
         Where problems are recorded.
     rows : numpy.ndarray
         1-based file row number of every row.
+    precision : dict
+        Filled by the date-time parsers: field → how precise each row's value is
+        (:class:`~geo.ingest.datetimes.TimePrecision` text, missing where the value is).
     """
 
     frame: pd.DataFrame
@@ -61,6 +64,7 @@ class FieldContext:
     now_local: dt.datetime
     problems: Problems
     rows: npt.NDArray[np.int64]
+    precision: dict[str, pd.Series] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,8 @@ def parse_times_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
 def parse_datetime_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
     """Return a date or date-time field in local time, recording unparseable and future ones."""
     is_date = inp.field.type is FieldType.DATE
-    parsed = parse_datetimes(inp.raw, ctx.tz)
+    parsed, precision = parse_datetimes_precision(inp.raw, ctx.tz)
+    ctx.precision[inp.field.name] = precision
     text = as_text(inp.raw.astype("object"))
     _report(
         inp,

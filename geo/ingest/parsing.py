@@ -9,23 +9,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.ingest.datetimes import TimePrecision, parse_one
 from geo.ingest.problems import as_text
 
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-_DAYFIRST_FORMATS = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d/%m/%Y %I:%M %p",
-    "%d-%m-%Y %I:%M %p",
-    "%d/%m/%Y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-)
+# An explicit offset after a time of day (ISO 8601: 18:30+05:30, 18:30:00Z).
+_OFFSET = re.compile(r"(?::\d\d(?:\.\d+)?|T\d\d)\s*(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 #: Common spellings mapped onto vocabulary terms (after lower-casing and ``-`` folding).
@@ -82,9 +70,29 @@ def parse_numbers(
 def parse_datetimes(raw: pd.Series, tz: dt.tzinfo) -> pd.Series:
     """Parse date-time text into tz-aware local times; unparseable values become NaT.
 
-    Values with an explicit offset (``+05:30``, ``Z``) are converted to ``tz``; naive values
-    are taken as local time in ``tz``. ISO 8601 is tried first, then day-first formats
-    common in Indian registers (``28/11/2026 18:30``, ``28-11-2026 06:30 PM``).
+    As :func:`parse_datetimes_precision`, without the precision.
+    """
+    return parse_datetimes_precision(raw, tz)[0]
+
+
+def _iso_precision(text: pd.Series) -> pd.Series:
+    """Return the precision of ISO 8601 texts by their length (``2025-11``, ``2025-11-28``)."""
+    length = text.str.len()
+    out = np.where(length <= 7, TimePrecision.MONTH.value, TimePrecision.EXACT.value)
+    out = np.where((length > 7) & (length <= 10), TimePrecision.DAY.value, out)
+    return pd.Series(out, index=text.index, dtype="object")
+
+
+def parse_datetimes_precision(raw: pd.Series, tz: dt.tzinfo) -> tuple[pd.Series, pd.Series]:
+    """Parse date-time text into tz-aware local times and how precise each one is.
+
+    Values with an explicit offset (``+05:30``, ``Z``, ``IST``) are converted to ``tz``;
+    naive values are taken as local time in ``tz``. ISO 8601 is tried first (vectorised),
+    then the forms of Indian registers read by :func:`geo.ingest.datetimes.parse_one`
+    (day-first, month names in English and Hindi, Devanagari digits, two-digit years,
+    12-hour and Hindi times of day), once per distinct text. A value without a time of day
+    is midnight with precision ``day`` (``month`` for a month alone, on the 1st): it is never
+    given a time it did not have.
 
     Parameters
     ----------
@@ -95,21 +103,26 @@ def parse_datetimes(raw: pd.Series, tz: dt.tzinfo) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
+    values : pandas.Series
         ``datetime64[ns, tz]`` aligned to ``raw``.
+    precision : pandas.Series
+        :class:`~geo.ingest.datetimes.TimePrecision` values (text) aligned to ``raw``;
+        missing where the value is.
     """
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         series = pd.Series(raw, copy=True)
         if getattr(series.dt, "tz", None) is None:
-            localized: pd.Series = series.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-            return localized
-        converted: pd.Series = series.dt.tz_convert(tz)
-        return converted
-    values = raw.astype("object")
-    if any(isinstance(v, dt.date) for v in values.dropna().head(50)):
-        values = values.map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
-    text = as_text(values)
+            values = series.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        else:
+            values = series.dt.tz_convert(tz)
+        exact = pd.Series(TimePrecision.EXACT.value, index=raw.index, dtype="object")
+        return values, exact.where(values.notna(), None)
+    values_obj = raw.astype("object")
+    if any(isinstance(v, dt.date) for v in values_obj.dropna().head(50)):
+        values_obj = values_obj.map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    text = as_text(values_obj)
     result = pd.Series(pd.NaT, index=raw.index, dtype=f"datetime64[ns, {tz}]")
+    precision = pd.Series(None, index=raw.index, dtype="object")
     present = text.notna()
     has_offset = present & text.str.contains(_OFFSET, na=False)
     if has_offset.any():
@@ -119,13 +132,36 @@ def parse_datetimes(raw: pd.Series, tz: dt.tzinfo) -> pd.Series:
     if naive_mask.any():
         naive_text = text[naive_mask]
         parsed = pd.to_datetime(naive_text, format="ISO8601", errors="coerce")
-        for fmt in _DAYFIRST_FORMATS:
-            todo = parsed.isna()
-            if not todo.any():
-                break
-            parsed.loc[todo] = pd.to_datetime(naive_text[todo], format=fmt, errors="coerce")
         result.loc[naive_mask] = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-    return result
+    iso = present & result.notna()
+    if iso.any():
+        precision.loc[iso] = _iso_precision(text[iso])
+    rest = present & result.isna()
+    if rest.any():
+        _parse_registers(text[rest], tz, result, precision)
+    return result, precision
+
+
+def _parse_registers(
+    text: pd.Series, tz: dt.tzinfo, result: pd.Series, precision: pd.Series
+) -> None:
+    """Fill ``result`` and ``precision`` at ``text``'s index with :func:`parse_one` (per text)."""
+    codes, uniques = pd.factorize(text)
+    found = [parse_one(str(value)) for value in uniques]
+    naive = [f.value if f is not None and not f.aware else None for f in found]
+    aware = [f.value if f is not None and f.aware else None for f in found]
+    local = pd.Series(pd.to_datetime(pd.Series(naive, dtype="object"))).dt.tz_localize(
+        tz, ambiguous="NaT", nonexistent="NaT"
+    )
+    if any(v is not None for v in aware):
+        converted = pd.to_datetime(pd.Series(aware, dtype="object"), utc=True).dt.tz_convert(tz)
+        local = local.where(local.notna(), converted)
+    kinds = np.array(
+        [None if f is None else f.precision.value for f in found] + [None], dtype=object
+    )
+    kinds[:-1][local.isna().to_numpy()] = None
+    result.loc[text.index] = pd.Series(local.iloc[codes].array, index=text.index)
+    precision.loc[text.index] = kinds[codes]
 
 
 def parse_times(raw: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:

@@ -31,6 +31,7 @@ from geo.ingest.delimited import DELIMITERS as DELIMITERS
 from geo.ingest.delimited import ENCODINGS as ENCODINGS
 from geo.ingest.delimited import read_delimited
 from geo.ingest.gdal_config import harden_gdal
+from geo.ingest.legacy_xls import read_legacy_workbook
 from geo.ingest.limits import (
     DEFAULT_LIMITS,
     ReadLimits,
@@ -63,7 +64,7 @@ logger = logging.getLogger(__name__)
 #: Extensions read as delimited text (every value kept as the user's text).
 TEXT_SUFFIXES: Final = (".csv", ".txt")
 #: Extensions read as Excel workbooks.
-EXCEL_SUFFIXES: Final = (".xlsx",)
+EXCEL_SUFFIXES: Final = (".xlsx", ".xls")
 #: Extensions read with GDAL (native geometry).
 SPATIAL_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 #: Every extension :func:`read_table` accepts.
@@ -83,7 +84,7 @@ DRIVER_BY_SUFFIX: Final[Mapping[str, str]] = {
 _SHAPEFILE_SIDECARS: Final = (".shx", ".dbf", ".prj", ".cpg")
 _HASH_CHUNK: Final = 1024 * 1024
 _SUPPORTED_TEXT: Final = (
-    "CSV/TXT (.csv, .txt), Excel (.xlsx), GeoJSON (.geojson, .json), GeoPackage (.gpkg), "
+    "CSV/TXT (.csv, .txt), Excel (.xlsx, .xls), GeoJSON (.geojson, .json), GeoPackage (.gpkg), "
     "Shapefile (.shp) or zipped Shapefile (.zip)"
 )
 _SPATIAL_FIX: Final = "check that it opens in QGIS, or export it again as GeoJSON or GeoPackage"
@@ -185,10 +186,12 @@ def read_table(
 ) -> RawTable:
     """Read a supported file into a :class:`RawTable`.
 
-    Delimited text is read with every value as text (so that validation sees the user's
-    original spelling), the delimiter (``,``, ``;`` or tab) sniffed and the encoding tried
-    as UTF-8 (with or without BOM), then cp1252, then latin-1 (UTF-16 with a BOM is also
-    read). Spatial files are read with GDAL and their geometry reprojected to EPSG:4326.
+    Delimited text and workbooks (``.xlsx``; ``.xls`` through :mod:`geo.ingest.legacy_xls`)
+    are read with every value as text (so that validation sees the user's original
+    spelling); for delimited text the delimiter (``,``, ``;`` or tab) is sniffed and the
+    encoding tried as UTF-8 (with or without BOM), then cp1252, then latin-1 (UTF-16
+    with a BOM is also read). Spatial files are read with GDAL and their geometry
+    reprojected to EPSG:4326.
 
     Before any parser runs, the path must be a local file (no ``/vsi…``, URL or
     ``DRIVER:`` prefix) and the content must be what the extension promises (JSON for
@@ -254,6 +257,9 @@ def read_table(
         data = _read_bytes(path)
         frame = read_delimited(data, source, layer, limits)
         table = RawTable(frame, None, source, hashlib.sha256(data).hexdigest(), None)
+    elif suffix == ".xls":
+        frame = read_legacy_workbook(path, layer, limits)
+        table = RawTable(frame, None, source, _digest([path]), None)
     elif suffix in EXCEL_SUFFIXES:
         check_content(path, suffix)
         frame = read_workbook(path, layer, limits)

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 ZIP_MAGIC: Final = b"PK\x03\x04"
 SHAPEFILE_MAGIC: Final = b"\x00\x00\x27\x0a"
+#: OLE2 compound documents (Excel 97-2003 workbooks, .xls).
+OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Members every Excel workbook (.xlsx) holds.
 XLSX_REQUIRED: Final = ("[Content_Types].xml", "xl/workbook.xml")
 #: Extensions a zipped Shapefile may not hold: what GDAL could open as another dataset.
@@ -124,7 +126,9 @@ def _mismatch(source: str, expected: str, head: bytes, fix: str) -> InputFileErr
     elif head.startswith(SQLITE_MAGIC):
         found = "an SQLite database"
     elif head.startswith(ZIP_MAGIC):
-        found = "a zip archive"
+        found = "a zip archive (such as an .xlsx workbook)"
+    elif head.startswith(OLE2_MAGIC):
+        found = "an OLE2 document (such as an .xls workbook)"
     elif stripped.startswith((b"{", b"[")):
         found = "JSON"
     else:
@@ -140,8 +144,9 @@ def check_content(path: Path, suffix: str) -> bytes:
     """Check that a file's first bytes are what its extension promises.
 
     ``.json``/``.geojson``: JSON (``{`` or ``[`` after a BOM and white space);
-    ``.gpkg``: an SQLite database; ``.zip``/``.xlsx``: a zip archive; ``.shp``: a Shapefile
-    header. Delimited text is checked by its reader (no NUL bytes, no XML).
+    ``.gpkg``: an SQLite database; ``.zip``/``.xlsx``: a zip archive; ``.xls``: an OLE2
+    document; ``.shp``: a Shapefile header. Delimited text is checked by its reader (no NUL
+    bytes, no XML).
 
     Parameters
     ----------
@@ -177,6 +182,14 @@ def check_content(path: Path, suffix: str) -> bytes:
                 else "zip the Shapefile's .shp, .shx, .dbf and .prj files again"
             )
             raise _mismatch(source, what, head, fix)
+    elif suffix == ".xls" and not head.startswith(OLE2_MAGIC):
+        raise _mismatch(
+            source,
+            "an Excel 97-2003 workbook (.xls)",
+            head,
+            "open it in Excel or LibreOffice and save it as .xlsx (or as CSV UTF-8); "
+            "portals often send a web page or CSV named .xls",
+        )
     elif suffix == ".shp" and not head.startswith(SHAPEFILE_MAGIC):
         raise _mismatch(source, "a Shapefile", head, "export the layer as a Shapefile again")
     return head

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -21,6 +20,7 @@ from geo.errors import InputFileError
 from geo.ingest.columns import ColumnPlan, plan_columns
 from geo.ingest.fields import FieldContext, validate_field
 from geo.ingest.geocode import PlaceFill, drop_coordinate_problems, fill_from_places, needs_place
+from geo.ingest.ids import content_ids, serial_ids
 from geo.ingest.parsing import SYNONYMS as SYNONYMS
 from geo.ingest.parsing import parse_datetimes as parse_datetimes
 from geo.ingest.parsing import parse_numbers
@@ -46,11 +46,16 @@ from geo.places.gazetteer import Gazetteer
 from geo.region import Region
 from geo.schema import (
     ID,
+    ID_DERIVED,
     LOCATION_PRECISION,
     LOCATION_PRECISIONS,
     MATCHED_PLACE,
+    OCCURRED_AT,
     PLACE,
     THANA_MISMATCH,
+    THANA_STATED,
+    TIME_PRECISION,
+    TIME_PRECISIONS,
     LayerKind,
     LayerSpec,
     layer_spec,
@@ -114,14 +119,21 @@ class ValidationReport:
         -------
         dict
             ``{"rows": N, "accepted": A, "quarantined": Q, "reasons": {reason: rows}}``
-            with ``A + Q == N``.
+            with ``A + Q == N``; for incidents also ``ids_derived`` (accepted rows whose id
+            the import derived) and ``time_precision`` (accepted rows per precision).
         """
-        return {
+        out: dict[str, Any] = {
             "rows": self.rows,
             "accepted": len(self.accepted),
             "quarantined": self.n_quarantined,
             "reasons": reason_counts(self.quarantine),
         }
+        if ID_DERIVED in self.accepted.columns:
+            out["ids_derived"] = int(self.accepted[ID_DERIVED].fillna(False).astype(bool).sum())
+        if TIME_PRECISION in self.accepted.columns:
+            counts = self.accepted[TIME_PRECISION].value_counts()
+            out["time_precision"] = {k: int(counts.get(k, 0)) for k in TIME_PRECISIONS}
+        return out
 
 
 def _row_numbers(n: int) -> npt.NDArray[np.int64]:
@@ -134,17 +146,36 @@ def _original_json(frame: pd.DataFrame, positions: npt.NDArray[np.intp]) -> list
     return [json.dumps(rec, ensure_ascii=False, default=str) for rec in records]
 
 
-def _stable_ids(frame: pd.DataFrame, geometry: gpd.GeoSeries | None, kind: str) -> pd.Series:
-    """Derive ids from row content so that re-importing the same file gives the same ids."""
-    cols = frame.astype("string").fillna("")
-    joined = (
-        cols.agg("\x1f".join, axis=1) if len(cols.columns) else pd.Series("", index=frame.index)
+def _given_or_content_ids(
+    raw: RawTable, frame: pd.DataFrame, plan: ColumnPlan, spec: LayerSpec, warnings: list[str]
+) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    """Return the file's ids, derived from content (:mod:`geo.ingest.ids`) where it gives none."""
+    source = plan.fields.get(ID)
+    given = (
+        as_text(frame[source])
+        if source is not None
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
-    if geometry is not None:
-        wkb = geometry.to_wkb(hex=True).fillna("")
-        joined = joined + "\x1f" + wkb
-    digests = [hashlib.sha1(v.encode("utf-8")).hexdigest()[:12] for v in joined.tolist()]
-    return pd.Series([f"{kind}-{d}" for d in digests], index=frame.index, dtype="string")
+    missing = given.isna().to_numpy()
+    if not missing.any():
+        return given, missing
+    identifying = [c for c in plan.used if c in frame.columns and c != source]
+    rows = frame.index[missing]
+    geometry = raw.geometry.loc[rows] if raw.geometry is not None else None
+    content = content_ids(frame.loc[rows, identifying], geometry, spec.kind.value)
+    if source is None:
+        warnings.append(
+            "the file has no id column: ids were derived from each row's content "
+            "(stable, so re-importing the same file does not duplicate rows)"
+        )
+    else:
+        warnings.append(
+            f"{int(missing.sum())} row(s) have no {ID}: their ids were derived from the row's "
+            "content (stable, so re-importing the same file does not duplicate rows)"
+        )
+    ids = given.copy()
+    ids.loc[rows] = content
+    return ids, missing
 
 
 def validate(
@@ -237,12 +268,9 @@ def validate(
 
     key = spec.key
     out: dict[str, pd.Series] = {}
-    if key == ID and key not in plan.fields and key not in defaults:
-        out[ID] = _stable_ids(frame, raw.geometry, spec.kind.value)
-        warnings.append(
-            "the file has no id column: ids were derived from each row's content "
-            "(stable, so re-importing the same file does not duplicate rows)"
-        )
+    derived_ids = np.zeros(n, dtype=bool)
+    if key == ID and key not in defaults:
+        out[ID], derived_ids = _given_or_content_ids(raw, frame, plan, spec, warnings)
     context = FieldContext(
         frame=frame,
         plan=plan,
@@ -258,6 +286,24 @@ def validate(
         if fspec.name in out:
             continue
         out[fspec.name] = validate_field(fspec, context)
+    extra: dict[str, pd.Series] = {}
+    if ID_DERIVED in spec.derived:
+        if THANA_STATED in out:
+            out[ID], serials = serial_ids(out[ID], out[THANA_STATED], out.get(OCCURRED_AT))
+            if serials.any():
+                warnings.append(
+                    f"{int(serials.sum())} row(s) have a serial number as id: their ids are "
+                    "thana/serial/year, so serials restarting per thana do not collide"
+                )
+            derived_ids = derived_ids | serials
+        extra[ID_DERIVED] = pd.Series(derived_ids, index=frame.index, dtype=bool)
+    if TIME_PRECISION in spec.derived:
+        precision = context.precision.get(OCCURRED_AT)
+        extra[TIME_PRECISION] = (
+            precision.astype("string")
+            if precision is not None
+            else pd.Series(pd.NA, index=frame.index, dtype="string")
+        )
     _check_duplicate_keys(out[key], key, problems, rows)
     if PLACE in out:
         # the place as written may hold an address: only a gazetteer name is ever stored
@@ -269,7 +315,7 @@ def validate(
         )
 
     good = ~problems.bad_mask(n)
-    accepted = _accepted_frame(out, geometry, good, spec)
+    accepted = _accepted_frame(out, geometry, good, spec, extra)
     if LOCATION_PRECISION in spec.derived:
         _set_precision(accepted, places, good)
     # the quarantine keeps the user's values of the columns it reads, never of ignored ones:
@@ -374,19 +420,27 @@ def _accepted_frame(
     geometry: gpd.GeoSeries,
     good: npt.NDArray[np.bool_],
     spec: LayerSpec,
+    extra: Mapping[str, pd.Series],
 ) -> gpd.GeoDataFrame:
-    """Return the accepted rows with exactly the layer's stored columns (derived ones empty)."""
+    """Return the accepted rows with exactly the layer's stored columns.
+
+    Derived columns are taken from ``extra`` (aligned to the file's rows) or left empty
+    (``thana`` and ``thana_mismatch`` are filled later by :mod:`geo.thanas`).
+    """
     accepted = gpd.GeoDataFrame(
         {name: series[good].reset_index(drop=True) for name, series in out.items()},
         geometry=gpd.GeoSeries(geometry[good].reset_index(drop=True), crs=WGS84),
         crs=WGS84,
     )
     for derived in spec.derived:
-        accepted[derived] = (
-            pd.Series(False, index=accepted.index, dtype=bool)
-            if derived == THANA_MISMATCH
-            else pd.Series(pd.NA, index=accepted.index, dtype="string")
-        )
+        if derived in extra:
+            accepted[derived] = extra[derived][good].reset_index(drop=True)
+        else:
+            accepted[derived] = (
+                pd.Series(False, index=accepted.index, dtype=bool)
+                if derived == THANA_MISMATCH
+                else pd.Series(pd.NA, index=accepted.index, dtype="string")
+            )
     result: gpd.GeoDataFrame = accepted.loc[:, list(spec.columns)]
     return result
 

@@ -26,10 +26,14 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import StoreError
 from geo.schema import (
+    ID_DERIVED,
     LOCATION_PRECISION,
+    LOCATION_PRECISIONS,
     MATCHED_PLACE,
     THANA,
     THANA_MISMATCH,
+    TIME_EXACT,
+    TIME_PRECISION,
     FieldType,
     LayerKind,
     LayerSpec,
@@ -91,6 +95,16 @@ DERIVED_STORAGE: Final[dict[str, Col]] = {
     THANA_MISMATCH: Col.BOOLEAN,
     LOCATION_PRECISION: Col.TEXT,
     MATCHED_PLACE: Col.TEXT,
+    TIME_PRECISION: Col.TEXT,
+    ID_DERIVED: Col.BOOLEAN,
+}
+#: Derived columns added after stores were first made: what a row without one means (a store
+#: made before reads these values, and a batch built without them is stored with them).
+LATER_COLUMNS: Final[dict[str, Any]] = {
+    TIME_PRECISION: TIME_EXACT,
+    ID_DERIVED: False,
+    LOCATION_PRECISION: LOCATION_PRECISIONS[0],
+    MATCHED_PLACE: None,
 }
 
 #: Every quarantine column is text but the file row number.
@@ -259,6 +273,9 @@ def prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> Features:
     if len(accepted) == 0:
         return Features([], np.empty(0, dtype=object), [[] for _ in columns], np.empty((0, 4)))
     layer = spec.kind.value
+    later = [n for n in LATER_COLUMNS if n in spec.columns and n not in accepted.columns]
+    if later:
+        accepted = accepted.assign(**{n: LATER_COLUMNS[n] for n in later})
     missing = [name for name in spec.columns if name not in accepted.columns]
     if missing:
         raise StoreError(
@@ -466,7 +483,11 @@ def decode_frame(rows: Sequence[Row], columns: Sequence[tuple[str, Col]]) -> pd.
     data = {
         name: decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
     }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    for name, default in LATER_COLUMNS.items():
+        if name in frame.columns and isinstance(default, str):
+            frame[name] = frame[name].fillna(default)
+    return frame
 
 
 def decode_quarantine(rows: Sequence[Row]) -> pd.DataFrame:

@@ -33,9 +33,11 @@ from geo.schema import (
     SOURCE,
     STATUS,
     THANA,
+    TIME_EXACT,
+    TIME_MONTH,
     VIEW_RADIUS_M,
 )
-from models.arrays import FloatArray, IntArray
+from models.arrays import BoolArray, FloatArray, IntArray
 from models.hotspots.clusterings import times_ns
 from models.hotspots.columns import (
     ALL_WEEK,
@@ -120,6 +122,9 @@ class Clusters:
         The metric CRS.
     ref : pandas.Timestamp
         The reference time ("now" of the analysis).
+    precision : numpy.ndarray or None
+        How precisely each member's time is known (``geo.schema.TIME_PRECISIONS``);
+        ``None``: every time is exact.
     """
 
     k: int
@@ -129,6 +134,21 @@ class Clusters:
     counts: IntArray
     crs: CRS
     ref: pd.Timestamp
+    precision: npt.NDArray[np.object_] | None = None
+
+    def timed(self) -> tuple[BoolArray, BoolArray]:
+        """Return which members have a time of day, and which a day (not only a month)."""
+        n = len(self.labels)
+        if self.precision is None:
+            return np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+        return self.precision == TIME_EXACT, self.precision != TIME_MONTH
+
+    def left_out(self) -> tuple[IntArray, IntArray]:
+        """Return per hotspot the members without a time of day, and those without a day."""
+        hour_ok, day_ok = self.timed()
+        no_hour = np.bincount(self.labels[~hour_ok], minlength=self.k).astype(np.int64)
+        no_day = np.bincount(self.labels[~day_ok], minlength=self.k).astype(np.int64)
+        return no_hour, no_day
 
     @property
     def index(self) -> pd.Index:
@@ -351,8 +371,11 @@ def time_part(c: Clusters) -> pd.DataFrame:
     k, lab, mtimes = c.k, c.labels, c.times
     hours = mtimes.dt.hour.to_numpy(dtype=np.int64)
     wdays = mtimes.dt.day_of_week.to_numpy(dtype=np.int64)
-    hour_prof = np.bincount(lab * 24 + hours, minlength=k * 24).reshape(k, 24)
-    wday_prof = np.bincount(lab * 7 + wdays, minlength=k * 7).reshape(k, 7)
+    # a time known only to the day (or month) has no hour (or weekday): left out, not faked
+    hour_ok, day_ok = c.timed()
+    hour_prof = np.bincount(lab[hour_ok] * 24 + hours[hour_ok], minlength=k * 24).reshape(k, 24)
+    wday_prof = np.bincount(lab[day_ok] * 7 + wdays[day_ok], minlength=k * 7).reshape(k, 7)
+    timed = hour_prof.sum(axis=1)
     t_ns = times_ns(mtimes, OCCURRED_AT)
     last_ns = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last_ns, lab, t_ns)
@@ -373,7 +396,9 @@ def time_part(c: Clusters) -> pd.DataFrame:
             HOUR_PROFILE: [[int(v) for v in hour_prof[h]] for h in range(k)],
             WEEKDAY_PROFILE: [[int(v) for v in wday_prof[h]] for h in range(k)],
             PEAK_HOURS: [_hours_label(start) for start, _n in peaks],
-            PEAK_HOURS_SHARE: [n / int(c.counts[h]) for h, (_s, n) in enumerate(peaks)],
+            PEAK_HOURS_SHARE: [
+                n / int(timed[h]) if timed[h] else 0.0 for h, (_s, n) in enumerate(peaks)
+            ],
             PEAK_WEEKDAY: [WEEKDAY_NAMES[int(np.argmax(wday_prof[h]))] for h in range(k)],
             DAY_PATTERN: [_day_pattern(wday_prof[h]) for h in range(k)],
         }

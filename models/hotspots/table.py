@@ -65,6 +65,7 @@ from models.hotspots.parts import (
     trend_part,
 )
 from models.inputs import AnalysisInputs
+from models.precision import imprecise_note, time_precision
 
 logger = logging.getLogger(__name__)
 
@@ -222,11 +223,32 @@ def _underserved_reason(radius_m: float, days: int, day: pd.Timestamp, last: Any
     return more.format(text=text, last=last, age=format_int(int(age)))
 
 
-def _hotspot_notes(assumed: pd.Series, default_radius_m: float, history: str | None) -> list[str]:
-    """Return the notes of each hotspot: cameras with an assumed radius, a trend not judged."""
+def _hotspot_notes(
+    assumed: pd.Series,
+    default_radius_m: float,
+    history: str | None,
+    left_out: tuple[IntArray, IntArray],
+) -> list[str]:
+    """Return each hotspot's notes: assumed camera radii, a trend not judged, times left out."""
     notes = []
-    for n in assumed.to_numpy(dtype=np.int64):
+    for n, no_hour, no_day in zip(assumed.to_numpy(dtype=np.int64), *left_out, strict=True):
         here = []
+        if no_hour:
+            text = ngettext(
+                "{n} incident(s) here have no time of day (date or month only): not in the hour "
+                "profile",
+                "{n} incident(s) here have no time of day (date or month only): not in the hour "
+                "profile",
+                int(no_hour),
+            )
+            here.append(text.format(n=format_int(int(no_hour))))
+        if no_day:
+            text = ngettext(
+                "{n} incident(s) here have only a month: not in the weekday profile",
+                "{n} incident(s) here have only a month: not in the weekday profile",
+                int(no_day),
+            )
+            here.append(text.format(n=format_int(int(no_day))))
         if n:
             text = ngettext(
                 "{n} camera(s) here have no view radius: assumed {radius} m",
@@ -280,7 +302,7 @@ def _describe(
         have_campaigns=campaigns is not None,
     )  # fmt: skip
     table = table.join(risk)
-    table[NOTES] = _hotspot_notes(cameras[CAMERAS_ASSUMED], p.cam_default, history)
+    table[NOTES] = _hotspot_notes(cameras[CAMERAS_ASSUMED], p.cam_default, history, c.left_out())
     why = WhyParams(
         recent_days=p.recent_days,
         site_radius_m=p.site_r,
@@ -389,10 +411,15 @@ def find_hotspots(
         return _empty_hotspots(attrs)
     member = np.flatnonzero(labels >= 0)
     lab = labels[member]
+    precision = time_precision(incidents)
     c = Clusters(
         k=k, labels=lab, xy=xy[member], times=times.iloc[member],
         counts=np.bincount(lab, minlength=k).astype(np.int64), crs=crs, ref=ref,
+        precision=None if precision is None else precision[member],
     )  # fmt: skip
+    imprecise = imprecise_note(precision)
+    if imprecise is not None:
+        notes.append(imprecise)
     history = _history_note(times, ref, p.recent_days)
     if history is not None:
         notes.append(history)

@@ -26,6 +26,7 @@ from models.patrol.teams import TeamSpec, resolve_teams
 from models.patrol.travel import (
     RoadGraph,
 )
+from models.precision import imprecise_note, time_precision
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,9 @@ def plan_from_layers(
         sites, thanas, cctv=cctv, hotspots=spots, metric_crs=metric_crs, only_thanas=planned
     )
     places.extend(site_list)
+    imprecise = imprecise_note(time_precision(incidents)) if spots is not None else None
+    if imprecise is not None:  # the hour weights of hotspot stops come from the hour profiles
+        notes.append(imprecise)
     starts, station_notes = station_points(thanas, metric_crs=metric_crs)
     resolved = resolve_teams(planned, teams, per_thana=teams_per_thana)
     if start is None:

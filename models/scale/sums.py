@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo.crs import metric_coordinates
 from geo.errors import ParameterError
-from geo.schema import CATEGORY, OCCURRED_AT, SOURCE
+from geo.schema import CATEGORY, OCCURRED_AT, SOURCE, TIME_EXACT, TIME_MONTH
 from models.hotspots import (
     CATEGORY_MIX,
     FIRST_DATE,
@@ -22,6 +22,7 @@ from models.hotspots import (
     SOURCE_MIX,
     WEEKDAY_PROFILE,
 )
+from models.precision import time_precision
 from models.scale.counts import cell_index
 from models.scale.dbscan import (
     CENTROID_X,
@@ -73,8 +74,14 @@ def _partial_sums(part: gpd.GeoDataFrame, labels: pd.Series, crs: str) -> dict[s
     )
     scalars = base.groupby("h").agg({"n": "sum", "sx": "sum", "sy": "sum", "first": "min",
                                      "last": "max"})  # fmt: skip
-    hours = pd.DataFrame({"h": lab, "v": times.dt.hour.to_numpy()}).value_counts()
-    wdays = pd.DataFrame({"h": lab, "v": times.dt.day_of_week.to_numpy()}).value_counts()
+    # times known only to the day (or month) have no hour (or weekday): left out
+    precision = time_precision(frame)
+    hour_ok = slice(None) if precision is None else precision == TIME_EXACT
+    day_ok = slice(None) if precision is None else precision != TIME_MONTH
+    hour_v = times.dt.hour.to_numpy()
+    wday_v = times.dt.day_of_week.to_numpy()
+    hours = pd.DataFrame({"h": lab[hour_ok], "v": hour_v[hour_ok]}).value_counts()
+    wdays = pd.DataFrame({"h": lab[day_ok], "v": wday_v[day_ok]}).value_counts()
     out = {"scalars": scalars, "hours": hours.to_frame("c"), "wdays": wdays.to_frame("c")}
     for name, column in ((CATEGORY_MIX, CATEGORY), (SOURCE_MIX, SOURCE)):
         if column in frame.columns:

@@ -51,7 +51,14 @@ def only_problem(report, reason: Reason) -> pd.Series:  # type: ignore[no-untype
 
 def test_clean_rows_are_accepted(raw: RawFactory, region: Region) -> None:
     report = run(incidents(raw), region)
-    assert report.summary() == {"rows": 3, "accepted": 3, "quarantined": 0, "reasons": {}}
+    assert report.summary() == {
+        "rows": 3,
+        "accepted": 3,
+        "quarantined": 0,
+        "reasons": {},
+        "ids_derived": 0,
+        "time_precision": {"exact": 3, "day": 0, "month": 0},
+    }
     acc = report.accepted
     assert acc.crs.to_epsg() == 4326
     assert str(acc[OCCURRED_AT].dt.tz) == "Asia/Kolkata"

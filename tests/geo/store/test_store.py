@@ -40,6 +40,7 @@ from geo.schema import (
     CATEGORY,
     GEOMETRY,
     ID,
+    ID_DERIVED,
     NAME,
     NAME_HI,
     OCCURRED_AT,
@@ -47,6 +48,8 @@ from geo.schema import (
     THANA,
     THANA_MISMATCH,
     THANA_STATED,
+    TIME_PRECISION,
+    TIME_PRECISIONS,
     FieldType,
     LayerKind,
     LayerSpec,
@@ -86,6 +89,8 @@ DERIVED_DTYPES = {
     THANA_MISMATCH: "bool",
     "location_precision": "str",
     "matched_place": "str",
+    TIME_PRECISION: "str",
+    ID_DERIVED: "bool",
 }
 
 
@@ -141,6 +146,8 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         data["place"] = [None if g else "BHU Gate" for g in gaps]
         data["location_precision"] = ["exact" if g else "landmark" for g in gaps]
         data["matched_place"] = [None if g else "BHU Gate" for g in gaps]
+        data[TIME_PRECISION] = rng.choice(list(TIME_PRECISIONS), n)
+        data[ID_DERIVED] = rng.random(n) < 0.5
     elif kind is LayerKind.CAMPAIGNS:
         data["held_on"] = [
             dt.date(2026, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 300, n)
