@@ -56,6 +56,7 @@ from geo.store.gpkg_lock import write_lock as write_lock
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
+    LATER_LAYERS,
     QUARANTINE_STORAGE,
     Col,
     Features,
@@ -302,6 +303,46 @@ def _select_columns(conn: sqlite3.Connection, spec: LayerSpec) -> str:
     )
 
 
+def _has_table(conn: sqlite3.Connection, table: str) -> bool:
+    """Return whether the store has the table."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    return found is not None
+
+
+def _write_empty_layers(path: Path, specs: list[LayerSpec]) -> None:
+    """Create the empty layer tables of ``specs`` (GDAL writes the GeoPackage bookkeeping)."""
+    empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    for spec in specs:
+        pyogrio.write_dataframe(
+            empty,
+            path,
+            layer=spec.kind.value,
+            driver="GPKG",
+            geometry_type="Point" if spec.geometry == "Point" else "Unknown",
+            GEOMETRY_NAME=GEOM_COLUMN,
+            FID=FID_COLUMN,
+            DESCRIPTION=spec.description,
+        )
+
+
+def _add_missing_layers(path: Path) -> None:
+    """Create, in the scratch copy of an older store, the layer tables it lacks (empty).
+
+    Their columns and key index are added as for a new store (:func:`_add_layer_columns`).
+    """
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        missing = [s for s in LAYERS.values() if not _has_table(conn, s.kind.value)]
+    if not missing:
+        return
+    _write_empty_layers(path, missing)
+    with _scratch_transaction(path) as conn:
+        for spec in missing:
+            _add_layer_columns(conn, spec)
+            logger.info("added the %s layer to an older store", spec.kind.value)
+
+
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
     """Add to every layer table the schema's columns it lacks (a store of an older version)."""
     for spec in LAYERS.values():
@@ -313,17 +354,22 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
                 logger.info("added column %s to the %s layer of the store", name, table)
 
 
+def _add_layer_columns(conn: sqlite3.Connection, spec: LayerSpec) -> None:
+    """Add a new (empty) layer table's columns, its key index and its thana index."""
+    table = spec.kind.value
+    for name, col in layer_columns(spec):
+        conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
+    conn.execute(
+        f"CREATE UNIQUE INDEX {_q(f'{table}_{spec.key}_key')} ON {_q(table)} ({_q(spec.key)})"
+    )
+    if THANA in spec.columns:
+        conn.execute(f"CREATE INDEX {_q(f'{table}_{THANA}')} ON {_q(table)} ({_q(THANA)})")
+
+
 def _create_tables(conn: sqlite3.Connection) -> None:
     """Add the layer columns, key indexes and the quarantine, imports and meta tables."""
     for spec in LAYERS.values():
-        table = spec.kind.value
-        for name, col in layer_columns(spec):
-            conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
-        conn.execute(
-            f"CREATE UNIQUE INDEX {_q(f'{table}_{spec.key}_key')} ON {_q(table)} ({_q(spec.key)})"
-        )
-        if THANA in spec.columns:
-            conn.execute(f"CREATE INDEX {_q(f'{table}_{THANA}')} ON {_q(table)} ({_q(THANA)})")
+        _add_layer_columns(conn, spec)
     tables = {
         QUARANTINE_TABLE: (QUARANTINE_STORAGE, "Rejected rows: one line per problem"),
         IMPORTS_TABLE: (IMPORTS_STORAGE, "Import log: one row per applied import"),
@@ -415,6 +461,8 @@ class GeoPackageStore:
         table = spec.kind.value
         order = f" ORDER BY {FID_COLUMN}"
         with self._reading(f"read the {table} layer") as conn:
+            if not _has_table(conn, table):  # a layer added after this store was made
+                return _geoframe([], spec)
             select = f"SELECT {GEOM_COLUMN}, {_select_columns(conn, spec)} FROM {_q(table)}"
             if thana is None:
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
@@ -454,6 +502,8 @@ class GeoPackageStore:
         """Return the number of rows in a layer."""
         table = layer_spec(kind).kind.value
         with self._reading(f"count the {table} layer") as conn:
+            if not _has_table(conn, table):  # a layer added after this store was made
+                return 0
             return int(conn.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
 
     def quarantine(
@@ -491,6 +541,7 @@ class GeoPackageStore:
             self._check_file()
             try:
                 shutil.copyfile(self._path, scratch)
+                _add_missing_layers(scratch)
                 with _scratch_transaction(scratch) as conn:
                     _add_missing_columns(conn)
                     inserted, updated = _write_layer(conn, spec, features)
@@ -502,7 +553,7 @@ class GeoPackageStore:
                         import_log_values(batch, record, accepted=features.n),
                     )
                 _replace_file(scratch, self._path)
-            except (sqlite3.Error, OSError) as exc:
+            except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
                 raise StoreError(
                     f"could not write import {batch.import_id} to the store {self.location}",
                     why=f"{type(exc).__name__}: {exc}; the store is unchanged",
@@ -563,7 +614,12 @@ class GeoPackageStore:
                 str(r[0])
                 for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            wanted = {k.value for k in LayerKind} | {QUARANTINE_TABLE, IMPORTS_TABLE, META_TABLE}
+            # layers added to the schema later (the gazetteer) are created by the next import
+            wanted = {k.value for k in LayerKind if k not in LATER_LAYERS} | {
+                QUARANTINE_TABLE,
+                IMPORTS_TABLE,
+                META_TABLE,
+            }
             if not wanted <= tables:
                 raise self._not_a_store(
                     "it is a GeoPackage but lacks the table(s) "
@@ -599,18 +655,7 @@ class GeoPackageStore:
     def _create_file(self, scratch: Path) -> None:
         """Write an empty store to ``scratch`` and put it in place (write lock held)."""
         try:
-            empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-            for spec in LAYERS.values():
-                pyogrio.write_dataframe(
-                    empty,
-                    scratch,
-                    layer=spec.kind.value,
-                    driver="GPKG",
-                    geometry_type="Point" if spec.geometry == "Point" else "Unknown",
-                    GEOMETRY_NAME=GEOM_COLUMN,
-                    FID=FID_COLUMN,
-                    DESCRIPTION=spec.description,
-                )
+            _write_empty_layers(scratch, list(LAYERS.values()))
             with _scratch_transaction(scratch) as conn:
                 _create_tables(conn)
             _replace_file(scratch, self._path)

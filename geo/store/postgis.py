@@ -259,6 +259,15 @@ class PostgisStore:
                 (self._schema,),
             ).fetchall()
         }
+        tables = {table for table, _column in present}
+        new_layers = [s for s in LAYERS.values() if s.kind.value not in tables]
+        if new_layers:  # layers added to the schema later (the gazetteer)
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                for spec in new_layers:
+                    self._create_layer(conn, spec)
+                    logger.info("added the %s layer to the store", spec.kind.value)
+            return self._add_missing_columns(conn)
         missing = [
             (spec.kind.value, name, col)
             for spec in LAYERS.values()
@@ -276,6 +285,45 @@ class PostgisStore:
                     )
                 )
                 logger.info("added column %s to the %s layer of the store", name, table)
+
+    def _create_layer(self, conn: psycopg.Connection[tuple[Any, ...]], spec: LayerSpec) -> None:
+        """Create one layer table with its indexes and description."""
+        table = spec.kind.value
+        gtype = "Point" if spec.geometry == "Point" else "Geometry"
+        cols = [
+            sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN)),
+            sql.SQL("{} geometry({}, {}) NOT NULL").format(
+                sql.Identifier(GEOM_COLUMN), sql.SQL(gtype), sql.Literal(SRID)
+            ),
+        ]
+        for name, col in layer_columns(spec):
+            extra = " NOT NULL UNIQUE" if name == spec.key else ""
+            cols.append(
+                sql.SQL("{} {}{}").format(
+                    sql.Identifier(name), sql.SQL(_PG_TYPES[col]), sql.SQL(extra)
+                )
+            )
+        conn.execute(
+            sql.SQL("CREATE TABLE {} ({})").format(self._t(table), sql.SQL(", ").join(cols))
+        )
+        conn.execute(
+            sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
+                sql.Identifier(f"{table}_{GEOM_COLUMN}_gist"),
+                self._t(table),
+                sql.Identifier(GEOM_COLUMN),
+            )
+        )
+        if THANA in spec.columns:
+            conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} ({})").format(
+                    sql.Identifier(f"{table}_{THANA}"), self._t(table), sql.Identifier(THANA)
+                )
+            )
+        conn.execute(
+            sql.SQL("COMMENT ON TABLE {} IS {}").format(
+                self._t(table), sql.Literal(spec.description)
+            )
+        )
 
     def _create(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Create the store's schema and tables (inside the caller's transaction)."""
@@ -295,42 +343,7 @@ class PostgisStore:
                 ) from exc
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
         for spec in LAYERS.values():
-            table = spec.kind.value
-            gtype = "Point" if spec.geometry == "Point" else "Geometry"
-            cols = [
-                sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN)),
-                sql.SQL("{} geometry({}, {}) NOT NULL").format(
-                    sql.Identifier(GEOM_COLUMN), sql.SQL(gtype), sql.Literal(SRID)
-                ),
-            ]
-            for name, col in layer_columns(spec):
-                extra = " NOT NULL UNIQUE" if name == spec.key else ""
-                cols.append(
-                    sql.SQL("{} {}{}").format(
-                        sql.Identifier(name), sql.SQL(_PG_TYPES[col]), sql.SQL(extra)
-                    )
-                )
-            conn.execute(
-                sql.SQL("CREATE TABLE {} ({})").format(self._t(table), sql.SQL(", ").join(cols))
-            )
-            conn.execute(
-                sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
-                    sql.Identifier(f"{table}_{GEOM_COLUMN}_gist"),
-                    self._t(table),
-                    sql.Identifier(GEOM_COLUMN),
-                )
-            )
-            if THANA in spec.columns:
-                conn.execute(
-                    sql.SQL("CREATE INDEX {} ON {} ({})").format(
-                        sql.Identifier(f"{table}_{THANA}"), self._t(table), sql.Identifier(THANA)
-                    )
-                )
-            conn.execute(
-                sql.SQL("COMMENT ON TABLE {} IS {}").format(
-                    self._t(table), sql.Literal(spec.description)
-                )
-            )
+            self._create_layer(conn, spec)
         for table, storage in (
             (QUARANTINE_TABLE, QUARANTINE_STORAGE),
             (IMPORTS_TABLE, IMPORTS_STORAGE),

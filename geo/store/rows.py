@@ -98,6 +98,9 @@ DERIVED_STORAGE: Final[dict[str, Col]] = {
     TIME_PRECISION: Col.TEXT,
     ID_DERIVED: Col.BOOLEAN,
 }
+#: Layers added to the schema after stores were first made: an older store reads them as
+#: empty and its next import creates them.
+LATER_LAYERS: Final = frozenset({LayerKind.GAZETTEER})
 #: Derived columns added after stores were first made: what a row without one means (a store
 #: made before reads these values, and a batch built without them is stored with them).
 LATER_COLUMNS: Final[dict[str, Any]] = {

@@ -1,0 +1,52 @@
+"""A store made before a layer was added to the schema keeps working and gains it on import."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.ingest import import_file
+from geo.schema import LayerKind
+from geo.settings import Settings
+from geo.store import open_store
+
+
+def _older_store(path: Path) -> None:
+    """Make a new store, then remove its gazetteer layer as a store of an older version lacks it."""
+    open_store(path).count(LayerKind.INCIDENTS)  # creates the file
+    with sqlite3.connect(path) as conn:
+        objects = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE '%gazetteer%' "
+            "AND type IN ('trigger', 'table') ORDER BY type = 'table', name LIKE 'rtree%' DESC"
+        ).fetchall()
+        for kind, name in objects:
+            if not name.startswith("rtree_gazetteer_geom_"):  # shadow tables go with the rtree
+                conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        for table in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"):
+            conn.execute(f"DELETE FROM {table} WHERE table_name = 'gazetteer'")  # noqa: S608
+
+
+def test_an_older_store_reads_the_missing_layer_as_empty_and_gains_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.gpkg"
+    _older_store(path)
+    store = open_store(path)
+    assert store.count(LayerKind.GAZETTEER) == 0
+    assert store.read(LayerKind.GAZETTEER).empty
+    places = tmp_path / "places.csv"
+    pd.DataFrame(
+        {"name": ["BHU Gate", "Assi Ghat"], "kind": ["landmark", "landmark"],
+         "lat": [25.2677, 25.2896], "lon": [82.9913, 83.0064]}
+    ).to_csv(places, index=False)  # fmt: skip
+    settings = Settings(store=path)
+    result = import_file(places, LayerKind.GAZETTEER, store=store, settings=settings)
+    assert result.report.summary()["accepted"] == 2
+    read = open_store(path).read(LayerKind.GAZETTEER)
+    assert isinstance(read, gpd.GeoDataFrame)
+    assert sorted(read["name"]) == ["Assi Ghat", "BHU Gate"]
+    assert read.geometry.iloc[0].equals(read.geometry.iloc[0]) and isinstance(
+        read.geometry.iloc[0], shapely.Point
+    )
