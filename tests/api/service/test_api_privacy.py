@@ -145,3 +145,31 @@ def test_hindi_personal_columns_never_reach_the_quarantine(env: Env) -> None:
         assert value not in quarantine and value not in response.text
     stored = env.state.store.quarantine()
     assert not stored["original"].str.contains("|".join(HINDI_PERSONAL)).any()
+
+
+def test_a_hindi_fir_register_leaves_nothing_personal_in_any_response(env: Env) -> None:
+    """Issue 15: the Hindi FIR register (personal columns in both scripts) through the service."""
+    from tests.geo.ingest.test_columns_presets_privacy import PERSONAL, _hindi_fir_register
+
+    content = _hindi_fir_register().to_csv(index=False).encode("utf-8")
+    bodies = []
+    for params in ({"dry_run": "true"}, {}):
+        response = env.client.post(
+            "/datasets/incidents",
+            params=params,
+            files={"file": ("fir.csv", content, "text/csv")},
+            headers=env.headers("admin"),
+        )
+        assert response.status_code == 200, response.text
+        bodies.append(response.text)
+    summary = response.json()
+    assert summary["rows"] == summary["accepted"] + summary["quarantined"]
+    for url in READS:
+        for user in ("admin", "lanka"):
+            got = env.get(url, user)
+            assert got.status_code in (200, 403), (url, got.text)
+            bodies.append(got.text)
+    bodies.append(env.get("/datasets/incidents/quarantine?format=csv", "admin").text)
+    for value in PERSONAL:
+        for body in bodies:
+            assert value not in body, value
