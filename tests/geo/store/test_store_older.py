@@ -27,7 +27,7 @@ def _older_store(path: Path) -> None:
             if not name.startswith("rtree_gazetteer_geom_"):  # shadow tables go with the rtree
                 conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
         for table in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"):
-            conn.execute(f"DELETE FROM {table} WHERE table_name = 'gazetteer'")  # noqa: S608
+            conn.execute(f"DELETE FROM {table} WHERE table_name = 'gazetteer'")
 
 
 def test_an_older_store_reads_the_missing_layer_as_empty_and_gains_it(tmp_path: Path) -> None:
