@@ -1,4 +1,4 @@
-"""Selecting the incidents an analysis looks at: a date range, categories, a thana, precise points."""
+"""Selecting the incidents an analysis looks at: dates, categories, thana, precise points."""
 
 from __future__ import annotations
 
