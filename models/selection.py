@@ -1,16 +1,19 @@
-"""Selecting the incidents an analysis looks at: a date range, categories and a thana."""
+"""Selecting the incidents an analysis looks at: dates, categories, thana, precise points."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.errors import ParameterError
-from geo.schema import CATEGORY, OCCURRED_AT, THANA
+from geo.i18n import format_int, ngettext
+from geo.schema import CATEGORY, LOCATION_PRECISION, OCCURRED_AT, PRECISE_LOCATIONS, THANA
+from models.arrays import BoolArray
 
 #: First and last day a selection may name; a day outside is a typing mistake (``0001-01-01``,
 #: ``9999-12-31``), refused with a clear error instead of failing deep inside pandas, whose
@@ -19,6 +22,12 @@ from geo.schema import CATEGORY, OCCURRED_AT, THANA
 #: 1942-09-01 in Asia/Kolkata) and time bins starting there cannot be built.
 FIRST_DAY: Final = dt.date(1950, 1, 1)
 LAST_DAY: Final = dt.date(2100, 12, 31)
+
+#: Key, in the attrs / parameters / summary of a point analysis, of the number of incidents
+#: it left out because they are located only to a locality or pincode centroid.
+IMPRECISE_LEFT_OUT: Final = "imprecise_locations_left_out"
+
+_Points = TypeVar("_Points", gpd.GeoDataFrame, gpd.GeoSeries, pd.DataFrame)
 
 
 def select_incidents(
@@ -111,3 +120,88 @@ def _day(value: dt.date | str | None, what: str) -> dt.date | None:
             fix=f"give a {what} date between {FIRST_DAY} and {LAST_DAY}, or none for no limit",
         )
     return value
+
+
+def precise_mask(incidents: pd.DataFrame | gpd.GeoSeries) -> BoolArray | None:
+    """Return which incidents are located precisely enough for point analyses (``None``: all).
+
+    Precise means a ``location_precision`` in ``geo.schema.PRECISE_LOCATIONS`` (the row's own
+    coordinates or a landmark); a missing column or value (a store made before the column, a
+    frame built in code) means exact. Locality and pincode centroids are not precise: many
+    rows share one such point, which would pile up into a false hotspot.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame or geopandas.GeoSeries
+        A GeoSeries carries no precision: every point is precise.
+
+    Returns
+    -------
+    numpy.ndarray of bool or None
+        Aligned to ``incidents``; ``None`` when every row is precise.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"location_precision": ["exact", None, "pincode", "landmark"]})
+    >>> precise_mask(frame).tolist()
+    [True, True, False, True]
+    >>> precise_mask(pd.DataFrame({"x": [1]})) is None
+    True
+    """
+    if not isinstance(incidents, pd.DataFrame) or LOCATION_PRECISION not in incidents.columns:
+        return None
+    values = incidents[LOCATION_PRECISION]
+    mask: BoolArray = (values.isna() | values.isin(PRECISE_LOCATIONS)).to_numpy(dtype=bool)
+    return None if mask.all() else mask
+
+
+def point_incidents(incidents: _Points) -> tuple[_Points, int]:
+    """Split off the incidents precise enough for point analyses, and count the rest.
+
+    Hotspots, CCTV gaps and placement demand, patrol stops and the point surfaces (KDE, Gi*,
+    emerging hotspots, back-tests) look only at these; thana totals still count every row.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame, GeoSeries or pandas.DataFrame
+        Not modified.
+
+    Returns
+    -------
+    (same type, int)
+        The precise incidents (the input itself when all are precise, index kept) and how many
+        were left out (located only to a locality or pincode centroid).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"location_precision": ["exact", "locality", None]}, index=[4, 5, 6])
+    >>> kept, left_out = point_incidents(frame)
+    >>> kept.index.tolist(), left_out
+    ([4, 6], 1)
+    """
+    mask = precise_mask(incidents)
+    if mask is None:
+        return incidents, 0
+    return incidents.loc[mask], int(np.count_nonzero(~mask))
+
+
+def imprecise_location_note(left_out: int) -> str | None:
+    """Return the note saying how many incidents a point analysis left out, if any.
+
+    Examples
+    --------
+    >>> imprecise_location_note(3).startswith("3 incidents located only to a locality")
+    True
+    >>> imprecise_location_note(0) is None
+    True
+    """
+    if left_out <= 0:
+        return None
+    text = ngettext(
+        "{n} incident located only to a locality or pincode centre is left out of the "
+        "hotspots, CCTV gaps and patrol stops (it still counts in the thana totals)",
+        "{n} incidents located only to a locality or pincode centre are left out of the "
+        "hotspots, CCTV gaps and patrol stops (they still count in the thana totals)",
+        left_out,
+    )
+    return text.format(n=format_int(left_out))

@@ -99,6 +99,12 @@ from models.cctv.registry import (
 )
 from models.checks import check_metres
 from models.hotspots import HOTSPOT_ID, PRIMARY_THANA
+from models.selection import (
+    IMPRECISE_LEFT_OUT,
+    imprecise_location_note,
+    point_incidents,
+    precise_mask,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -511,7 +517,9 @@ def gap_analysis(
     cctv : geopandas.GeoDataFrame or None
         The camera register (cleaned with :func:`clean_registry`).
     incidents : geopandas.GeoDataFrame, optional
-        With ``occurred_at`` (and ``thana``).
+        With ``occurred_at`` (and ``thana``, ``location_precision``). Those located only to
+        a locality or pincode centroid are never counted near a site (the notes and
+        ``parameters[IMPRECISE_LEFT_OUT]`` say how many).
     hotspots : geopandas.GeoDataFrame, optional
         :func:`models.hotspots.find_hotspots` output.
     thanas : geopandas.GeoDataFrame, optional
@@ -562,7 +570,9 @@ def gap_analysis(
 
     reference = reference_of(incidents, reference_time)
     recent = recent_incidents(incidents, reference, days)
-    near = _incidents_near(sxy, recent, crs, r_inc)
+    # locality and pincode centroids would pile up at one point: never counted near a site
+    points, left_out = (None, 0) if recent is None else point_incidents(recent)
+    near = _incidents_near(sxy, points, crs, r_inc)
     hot_id = _hotspot_of_sites(sites, hotspots)
     gaps = _gaps_frame(sites, thanas, reg, sc, extent, near, hot_id, r_inc, days)
     gaps = _rank(gaps)
@@ -574,6 +584,10 @@ def gap_analysis(
         "site_extent_m": dict(SITE_EXTENT_M if site_extent_m is None else site_extent_m),
         "metric_crs": crs,
     }  # fmt: skip
+    imprecise = imprecise_location_note(left_out)
+    if imprecise is not None:
+        parameters[IMPRECISE_LEFT_OUT] = left_out
+        notes.append(imprecise)
     logger.info(
         "CCTV gaps: %d sites, %s", n, ", ".join(f"{k} {v}" for k, v in _counts(gaps).items())
     )
@@ -629,7 +643,8 @@ def thana_summary(
         :attr:`GapAnalysis.gaps`.
     registry : CameraRegistry
     incidents : geopandas.GeoDataFrame, optional
-        The incidents of the window (their share in a working camera's view is reported).
+        The incidents of the window: all count in their thana, and the share of the precise
+        ones (not a locality or pincode centroid) in a working camera's view is reported.
     hotspots : geopandas.GeoDataFrame, optional
         A hotspot counts as watched when a working camera's view circle touches its polygon.
     thanas : geopandas.GeoDataFrame, optional
@@ -649,9 +664,9 @@ def thana_summary(
         return rows.setdefault(
             name,
             {THANA: name, SITES_COL: 0, COVERED_COL: 0, REPAIRABLE_COL: 0, UNCOVERED_COL: 0,
-             HIGH_PRIORITY_COL: 0, INCIDENTS_COL: 0, "_inc_seen": 0, HOTSPOTS_COL: 0,
-             "_hot_seen": 0, CAMERAS_COL: 0, CAMERAS_WORKING_COL: 0, CAMERAS_FAULTY_COL: 0,
-             CAMERAS_UNKNOWN_COL: 0, TOP_GAPS: []},
+             HIGH_PRIORITY_COL: 0, INCIDENTS_COL: 0, "_inc_points": 0, "_inc_seen": 0,
+             HOTSPOTS_COL: 0, "_hot_seen": 0, CAMERAS_COL: 0, CAMERAS_WORKING_COL: 0,
+             CAMERAS_FAULTY_COL: 0, CAMERAS_UNKNOWN_COL: 0, TOP_GAPS: []},
         )  # fmt: skip
 
     if thanas is not None and NAME in thanas.columns:
@@ -674,14 +689,19 @@ def thana_summary(
         r[CAMERAS_COL] += 1
         r[cam_status[str(s)]] += 1
     if incidents is not None and len(incidents):
-        ixy, _ids = metric_coordinates(incidents, crs, what="incidents")
-        seen = np.zeros(len(ixy), dtype=bool)
-        tgt, _cam, _dist = covering_pairs(ixy, registry.xy[ok], registry.radius_m[ok])
-        seen[tgt] = True
+        # every incident counts in its thana; only precise points can be in a camera's view
+        precise = precise_mask(incidents)
+        points = np.ones(len(incidents), dtype=bool) if precise is None else precise
+        seen = np.zeros(len(incidents), dtype=bool)
+        if points.any():
+            ixy, _ids = metric_coordinates(incidents[points], crs, what="incidents")
+            tgt, _cam, _dist = covering_pairs(ixy, registry.xy[ok], registry.radius_m[ok])
+            seen[np.flatnonzero(points)[tgt]] = True
         where = _thana_of(incidents, thanas).fillna(NO_THANA)
-        for t, s in zip(where, seen, strict=True):
+        for t, s, pt in zip(where, seen, points, strict=True):
             r = row(str(t))
             r[INCIDENTS_COL] += 1
+            r["_inc_points"] += bool(pt)
             r["_inc_seen"] += bool(s)
     if hotspots is not None and len(hotspots):
         polys = hotspots.to_crs(crs).geometry.to_numpy()
@@ -704,7 +724,7 @@ def thana_summary(
     if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
     with np.errstate(invalid="ignore", divide="ignore"):
-        out[INCIDENTS_IN_VIEW_SHARE] = np.round(out["_inc_seen"] / out[INCIDENTS_COL], 3)
+        out[INCIDENTS_IN_VIEW_SHARE] = np.round(out["_inc_seen"] / out["_inc_points"], 3)
         out[HOTSPOTS_IN_VIEW_SHARE] = np.round(out["_hot_seen"] / out[HOTSPOTS_COL], 3)
     out[TOP_GAPS] = out[TOP_GAPS].map("; ".join)
     out = out.sort_values(

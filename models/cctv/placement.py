@@ -55,6 +55,7 @@ from models.cctv.gaps import (
 )
 from models.checks import check_metres
 from models.hotspots import HOTSPOT_ID
+from models.selection import IMPRECISE_LEFT_OUT, imprecise_location_note, point_incidents
 
 logger = logging.getLogger(__name__)
 
@@ -639,6 +640,8 @@ def place_cameras(
     budget : float, optional
         Most total cost (a new camera costs ``new_cost``, a repair ``repair_cost``).
     incidents, hotspots, thanas : geopandas.GeoDataFrame, optional
+        Incidents located only to a locality or pincode centroid are never demand (the notes
+        and ``summary[IMPRECISE_LEFT_OUT]`` say how many).
     thana : str, optional
         Only demand and candidates inside this thana (cameras anywhere still count).
     metric_crs : str, optional
@@ -704,6 +707,10 @@ def place_cameras_with(
     if p.days is not None and incidents is not None and len(incidents):
         ref = reference_of(incidents, p.reference_time)
         chosen_incidents = recent_incidents(incidents, ref, p.days)
+    # locality and pincode centroids would pile up at one point: never demand
+    left_out = 0
+    if chosen_incidents is not None:
+        chosen_incidents, left_out = point_incidents(chosen_incidents)
     layout = build_layout(
         sites, registry, incidents=chosen_incidents, hotspots=hotspots, crs=crs, area=area,
         weights=p.weights or DEMAND_WEIGHTS, new_cost=p.new_cost, repair_cost=p.repair_cost,
@@ -721,6 +728,10 @@ def place_cameras_with(
     if total_w == 0:
         notes.append(_("nothing to cover: no incidents, hotspots or sites in scope"))
     summary = _summary(p, layout, solution, cameras, seen, open_idx, cover, crs)
+    imprecise = imprecise_location_note(left_out)
+    if imprecise is not None:
+        summary[IMPRECISE_LEFT_OUT] = left_out
+        notes.append(imprecise)
     cameras.attrs[PLACEMENT_ATTR] = {**summary, "notes": notes}
     return Placement(cameras, solution, summary, tuple(notes))
 

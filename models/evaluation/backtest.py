@@ -16,6 +16,7 @@ from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
 from geo.i18n import _, pgettext
 from geo.schema import OCCURRED_AT
+from models.selection import point_incidents
 from models.surfaces.grid import locate_points
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,13 @@ class BacktestResult:
         One row per (method, fold, area share).
     summary : pandas.DataFrame
         Mean hit rate, PAI and PEI per (method, area share) over the folds.
+    left_out : int
+        Incidents left out: located only to a locality or pincode centroid.
     """
 
     folds: pd.DataFrame
     summary: pd.DataFrame
+    left_out: int = 0
 
     def plot(self, metric: str = PAI) -> object:
         """Plot ``metric`` against the area share, one line per method.
@@ -229,7 +233,8 @@ def backtest(
     Parameters
     ----------
     incidents : geopandas.GeoDataFrame
-        Incident points (any CRS) with a time column.
+        Incident points (any CRS) with a time column. Those located only to a locality or
+        pincode centroid are left out (:attr:`BacktestResult.left_out`).
     methods : mapping
         Name → :data:`Scorer`.
     grid : geopandas.GeoDataFrame
@@ -257,6 +262,8 @@ def backtest(
             why="a back-test splits incidents into past and future windows by time",
             fix="pass time_column= naming the column of incident times",
         )
+    # locality and pincode centroids would pile up in one cell: never scored
+    incidents, left_out = point_incidents(incidents)
     if incidents.empty:
         raise ParameterError(
             "no incidents to back-test", fix="widen the date range or import incidents"
@@ -313,4 +320,4 @@ def backtest(
         .mean()
         .reset_index()
     )
-    return BacktestResult(folds=folds, summary=summary)
+    return BacktestResult(folds=folds, summary=summary, left_out=left_out)

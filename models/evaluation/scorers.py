@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Final
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ from models.hotspots import (
     DENSITY_PER_KM2,
     find_hotspots,
 )
+from models.selection import point_incidents
 from models.surfaces.grid import (
     CELL_ID,
     GridKind,
@@ -289,6 +291,8 @@ def standard_backtest(
     -------
     models.evaluation.backtest.BacktestResult
     """
+    # the grid covers the precise points only (see models.selection.point_incidents)
+    incidents, left_out = point_incidents(incidents)
     if incidents.empty:
         raise ParameterError(
             "no incidents to back-test", fix="widen the date range or import incidents"
@@ -307,7 +311,7 @@ def standard_backtest(
         else standard_methods(eps_m=eps_m, min_samples=min_samples, bandwidth_m=bandwidth_m)
     )
     logger.info("back-test of %d methods on %d cells of %g m", len(chosen), len(cells), cell_m)
-    return backtest(
+    result = backtest(
         incidents,
         chosen,
         grid=cells,
@@ -319,3 +323,4 @@ def standard_backtest(
         area_shares=area_shares,
         metric_crs=crs.to_string(),
     )
+    return replace(result, left_out=left_out)

@@ -66,6 +66,7 @@ from models.hotspots.parts import (
 )
 from models.inputs import AnalysisInputs
 from models.precision import imprecise_note, time_precision
+from models.selection import IMPRECISE_LEFT_OUT, imprecise_location_note, precise_mask
 
 logger = logging.getLogger(__name__)
 
@@ -348,7 +349,7 @@ def find_hotspots(
     ----------
     incidents : geopandas.GeoDataFrame
         Incident points in any CRS with ``occurred_at`` (local, tz-aware or naive); optional
-        ``category``, ``source`` and ``thana`` columns. Not modified.
+        ``category``, ``source``, ``thana`` and ``location_precision`` columns. Not modified.
     eps_m, min_samples, weights, method
         DBSCAN parameters, as for :func:`cluster`.
     metric_crs : str, optional
@@ -381,7 +382,9 @@ def find_hotspots(
         :func:`cluster` numbers them), columns :data:`HOTSPOT_COLUMNS` and ``geometry``. Only
         aggregates: no incident id or other per-incident value. The risk components and
         their weights are documented at :data:`RISK_WEIGHTS`. ``attrs[HOTSPOTS_ATTR]`` holds
-        the parameters, the reference time, the metric CRS and general notes.
+        the parameters, the reference time, the metric CRS, general notes and, when some
+        incidents are located only to a locality or pincode centroid (they never form a
+        hotspot), their number under ``models.selection.IMPRECISE_LEFT_OUT``.
 
     Raises
     ------
@@ -396,6 +399,16 @@ def find_hotspots(
     w = point_weights(incidents, weights)
     resolve_method(method, w is not None)
     attrs = p.attrs()
+    # locality and pincode centroids would pile up on one point: never part of a hotspot
+    precise = precise_mask(incidents)
+    left_out = 0 if precise is None else int(np.count_nonzero(~precise))
+    imprecise_place = imprecise_location_note(left_out)
+    if imprecise_place is not None:
+        attrs[IMPRECISE_LEFT_OUT] = left_out
+        attrs["notes"].append(imprecise_place)
+    if precise is not None:
+        incidents = incidents.loc[precise]
+        w = None if w is None else w[precise]
     if len(incidents) == 0:
         return _empty_hotspots(attrs)
 

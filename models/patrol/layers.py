@@ -27,6 +27,7 @@ from models.patrol.travel import (
     RoadGraph,
 )
 from models.precision import imprecise_note, time_precision
+from models.selection import imprecise_location_note, point_incidents
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,12 @@ def plan_from_layers(
         sites, thanas, cctv=cctv, hotspots=spots, metric_crs=metric_crs, only_thanas=planned
     )
     places.extend(site_list)
-    imprecise = imprecise_note(time_precision(incidents)) if spots is not None else None
+    # hotspot stops never come from locality or pincode centroids (find_hotspots leaves them out)
+    points, left_out = point_incidents(incidents)
+    imprecise_place = imprecise_location_note(left_out)
+    if imprecise_place is not None:
+        notes.append(imprecise_place)
+    imprecise = imprecise_note(time_precision(points)) if spots is not None else None
     if imprecise is not None:  # the hour weights of hotspot stops come from the hour profiles
         notes.append(imprecise)
     starts, station_notes = station_points(thanas, metric_crs=metric_crs)

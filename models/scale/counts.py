@@ -17,7 +17,7 @@ from pyproj import CRS
 from geo.crs import point_series
 from geo.errors import ParameterError
 from models.scale.dbscan import as_dask, compute, delayed, resolve_crs
-from models.surfaces.grid import CELL_ID, COUNT, check_cell_m, square_cell_id
+from models.surfaces.grid import CELL_ID, COUNT, check_cell_m, precise_points, square_cell_id
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ def read_partitions(
 
 
 def _cell_counts(part: gpd.GeoDataFrame | gpd.GeoSeries, crs: str, cell_m: float) -> pd.Series:
-    """Return the points per occupied square cell of one partition, keyed by (col, row)."""
+    """Return the precise points per occupied square cell of a partition, keyed by (col, row)."""
+    part, _weights, _left_out = precise_points(part)  # no locality or pincode centroids
     geoms = point_series(part)
     valid = geoms[~(geoms.isna() | geoms.is_empty)]
     if len(valid) == 0:

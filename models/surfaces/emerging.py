@@ -56,6 +56,7 @@ from geo.errors import ParameterError
 from geo.i18n import NP_, _, ngettext, pgettext
 from geo.schema import OCCURRED_AT
 from models.arrays import BoolArray
+from models.selection import IMPRECISE_LEFT_OUT
 from models.surfaces.grid import (
     COUNT,
     GridKind,
@@ -63,6 +64,7 @@ from models.surfaces.grid import (
     cell_frame,
     count_in_cells,
     make_grid,
+    precise_points,
     valid_points,
 )
 from models.surfaces.significance import cell_weights, gi_star_values
@@ -399,6 +401,13 @@ def _time_codes(times: pd.Series, edges: pd.DatetimeIndex) -> npt.NDArray[np.int
     return codes.astype(np.int64)
 
 
+def _precise(points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """Return the incidents precise enough for a cube (not a locality or pincode centroid)."""
+    kept, _weights, left_out = precise_points(points)
+    assert isinstance(kept, gpd.GeoDataFrame)
+    return kept, left_out
+
+
 def space_time_gi(
     points: gpd.GeoDataFrame,
     *,
@@ -431,6 +440,7 @@ def space_time_gi(
             why="emerging hot spot analysis counts incidents per time bin",
             fix="pass time_column= naming the column of incident times",
         )
+    points = _precise(points)[0]
     valid_points(points)
     times = points[time_column]
     if not pd.api.types.is_datetime64_any_dtype(times):
@@ -587,7 +597,9 @@ def emerging_hotspots(
     Parameters
     ----------
     points : geopandas.GeoDataFrame
-        Incidents in any CRS with a time column; not modified.
+        Incidents in any CRS with a time column; not modified. Those located only to a
+        locality or pincode centroid are left out (``attrs[IMPRECISE_LEFT_OUT]`` says how
+        many).
     cell_m : float
         Cell size in metres (square side or H3 edge length).
     bin : str or timedelta, default "W"
@@ -636,6 +648,10 @@ def emerging_hotspots(
     """
     if not 0 < trend_alpha < 1:
         raise ParameterError(f"trend_alpha must be in (0, 1), got {trend_alpha!r}")
+    if isinstance(points, gpd.GeoDataFrame):
+        points, left_out = _precise(points)
+    else:
+        left_out = 0  # space_time_gi refuses it
     cube = space_time_gi(
         points,
         cell_m=cell_m,
@@ -656,6 +672,8 @@ def emerging_hotspots(
     totals = cube.counts.to_numpy().sum(axis=1)
     keep = _reported(totals, occupied_only=occupied_only, has_study_area=study_area is not None)
     out = _pattern_cells(cube, totals, keep, trend_alpha)
+    if left_out:
+        out.attrs[IMPRECISE_LEFT_OUT] = left_out
     summary = out[PATTERN].value_counts()
     logger.info(
         "emerging hot spots: %d cells, %s",

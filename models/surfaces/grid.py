@@ -21,6 +21,7 @@ from geo.crs import WGS84, metric_crs_for, to_metric, to_wgs84
 from geo.errors import ParameterError
 from models.arrays import FloatArray, IntArray
 from models.checks import check_metres
+from models.selection import precise_mask
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,31 @@ def check_cell_m(cell_m: float, what: str = "cell_m") -> float:
         When the value is not a positive finite number.
     """
     return check_metres(cell_m, what, fix=f"pass {what} such as 250 (metres)")
+
+
+def precise_points(
+    points: gpd.GeoDataFrame | gpd.GeoSeries,
+    weights: str | Sequence[float] | npt.ArrayLike | pd.Series | None = None,
+) -> tuple[gpd.GeoDataFrame | gpd.GeoSeries, Any, int]:
+    """Return the points precise enough for a surface, their weights and how many were left out.
+
+    Incidents located only to a locality or pincode centroid
+    (:func:`models.selection.precise_mask`) would pile up in one cell: surfaces leave them
+    out. Weights given one per point are cut to the kept points; a column name is kept.
+
+    Returns
+    -------
+    (GeoDataFrame or GeoSeries, weights, int)
+        The input itself (and its weights) when every point is precise.
+    """
+    mask = precise_mask(points)
+    if mask is None:
+        return points, weights, 0
+    if weights is not None and not isinstance(weights, str):
+        values = np.asarray(weights, dtype=float).reshape(-1)
+        if len(values) == len(points):  # otherwise point_weights reports the mismatch
+            weights = values[mask]
+    return points.loc[mask], weights, int(np.count_nonzero(~mask))
 
 
 def valid_points(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:

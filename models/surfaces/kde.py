@@ -27,12 +27,14 @@ from scipy.spatial import cKDTree
 from geo.crs import WGS84, metric_crs_for, to_metric
 from geo.errors import ParameterError
 from models.arrays import FloatArray
+from models.selection import IMPRECISE_LEFT_OUT
 from models.surfaces.grid import (
     CELL_ID,
     StudyArea,
     cell_frame,
     check_cell_m,
     point_weights,
+    precise_points,
     square_grid,
     valid_points,
 )
@@ -77,6 +79,8 @@ class KdeSurface:
         Raster cell size and kernel bandwidth in metres.
     kernel : str
         ``"quartic"`` or ``"gaussian"``.
+    left_out : int
+        Incidents left out: located only to a locality or pincode centroid.
     """
 
     density: FloatArray
@@ -86,6 +90,7 @@ class KdeSurface:
     cell_m: float
     bandwidth_m: float
     kernel: str
+    left_out: int = 0
 
     @property
     def cell_area_km2(self) -> float:
@@ -196,10 +201,11 @@ def _prepare(
     weights: str | npt.ArrayLike | None,
     kernel: str,
     crs: CRS | None = None,
-) -> tuple[FloatArray, FloatArray | None, CRS]:
-    """Return the points' metric coordinates, their weights and the metric CRS."""
+) -> tuple[FloatArray, FloatArray | None, CRS, int]:
+    """Return the precise points' metric coordinates and weights, the CRS, the left-out count."""
     check_cell_m(bandwidth_m, "bandwidth_m")
     _check_kernel(kernel)
+    points, weights, left_out = precise_points(points, weights)
     geoms = valid_points(points)
     w = point_weights(points, weights)
     if w is not None:
@@ -208,7 +214,7 @@ def _prepare(
     crs = crs if crs is not None else metric_crs_for(geoms, metric_crs)
     metric = to_metric(geoms, crs)
     xy = np.column_stack([metric.x.to_numpy(), metric.y.to_numpy()])
-    return xy, w, crs
+    return xy, w, crs, left_out
 
 
 # --------------------------------------------------------------------------- public API
@@ -254,7 +260,7 @@ def kde_surface(
         :data:`MAX_RASTER_CELLS` cells.
     """
     cell = check_cell_m(cell_m)
-    xy, w, crs = _prepare(points, bandwidth_m, metric_crs, weights, kernel)
+    xy, w, crs, left_out = _prepare(points, bandwidth_m, metric_crs, weights, kernel)
     reach = support_m(bandwidth_m, kernel)
     x0 = math.floor((xy[:, 0].min() - reach) / cell) * cell
     x1 = math.ceil((xy[:, 0].max() + reach) / cell) * cell
@@ -292,6 +298,7 @@ def kde_surface(
         cell_m=cell,
         bandwidth_m=float(bandwidth_m),
         kernel=kernel,
+        left_out=left_out,
     )
 
 
@@ -350,11 +357,14 @@ def kde_cells(
         crs = grid_crs
     else:
         crs = metric_crs_for(grid, metric_crs)
-    xy, w, crs = _prepare(points, bandwidth_m, metric_crs, weights, kernel, crs=crs)
+    xy, w, crs, left_out = _prepare(points, bandwidth_m, metric_crs, weights, kernel, crs=crs)
     centres = to_metric(grid.geometry, crs).centroid
     targets = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
     density = _density_at(targets, xy, w, bandwidth_m, kernel)
-    return cell_frame(grid, {KDE_DENSITY: density}, with_area=False)
+    out = cell_frame(grid, {KDE_DENSITY: density}, with_area=False)
+    if left_out:
+        out.attrs[IMPRECISE_LEFT_OUT] = left_out
+    return out
 
 
 def kde_heat_points(

@@ -43,6 +43,7 @@ from geo.crs import metric_crs_for, to_metric
 from geo.errors import ParameterError
 from geo.i18n import pgettext
 from models.arrays import FloatArray, IntArray, StrArray
+from models.selection import IMPRECISE_LEFT_OUT
 from models.surfaces.grid import (
     CELL_ID,
     COUNT,
@@ -55,6 +56,7 @@ from models.surfaces.grid import (
     count_in_cells,
     grid_kind,
     make_grid,
+    precise_points,
     square_indices,
 )
 
@@ -458,7 +460,8 @@ def gi_star(
     Parameters
     ----------
     points : GeoDataFrame or GeoSeries
-        Incident points in any CRS; not modified.
+        Incident points in any CRS; not modified. Those located only to a locality or
+        pincode centroid are left out (``attrs[IMPRECISE_LEFT_OUT]`` says how many).
     cell_m : float
         Cell size in metres (square side, or H3 edge length: :func:`models.surfaces.grid.hex_grid`).
     grid : {"square", "h3"}
@@ -499,6 +502,7 @@ def gi_star(
     """
     levels = _check_alpha(alpha)
     permutations = _check_permutations(permutations)
+    points, weights, left_out = precise_points(points, weights)
     cells = make_grid(
         points, cell_m=cell_m, grid=grid, metric_crs=metric_crs, study_area=study_area
     )
@@ -515,6 +519,8 @@ def gi_star(
         n_jobs=n_jobs,
     )
     out = gi_star_frame(cells, counts.to_numpy(), result)
+    if left_out:
+        out.attrs[IMPRECISE_LEFT_OUT] = left_out
     n_hot = int(np.char.startswith(result.classes, "hot").sum())
     n_cold = int(np.char.startswith(result.classes, "cold").sum())
     logger.info(
