@@ -228,8 +228,8 @@ def check_workbook_members(names: Sequence[str], source: str) -> None:
     missing = [name for name in XLSX_REQUIRED if name not in present]
     if missing:
         raise InputFileError(
-            _("{source} is not an Excel workbook (.xlsx): it lacks {error}").format(
-                source=source, error=", ".join(repr(m) for m in missing)
+            _("{source} is not an Excel workbook (.xlsx): it lacks {members}").format(
+                source=source, members=", ".join(repr(m) for m in missing)
             ),
             why=_("an .xlsx file is a zip holding the workbook's XML parts"),
             fix=_("open it in Excel or LibreOffice and save it again as .xlsx (or as CSV UTF-8)"),

@@ -366,18 +366,12 @@ def pick_name(wanted: str, names: Sequence[str], source: str, what: str) -> str:
     if len(folded) == 1:
         return folded[0]
     # one text per kind of name, so each reads whole in every language
-    texts = _PICK_TEXTS.get(what)
-    if texts is None:
-        texts = (
-            N_("{source} has no {what} {name}"),
-            N_("its {what}s are {names}"),
-            N_("name one of these {what}s as the layer"),
-        )
+    texts = _PICK_TEXTS.get(what, _PICK_TEXTS["layer"])
     missing, there, fix = texts
     raise InputFileError(
-        _(missing).format(source=source, what=what, name=repr(clip(wanted))),
-        why=_(there).format(what=what, names=describe_names(names)),
-        fix=_(fix).format(what=what),
+        _(missing).format(source=source, name=repr(clip(wanted))),
+        why=_(there).format(names=describe_names(names)),
+        fix=_(fix),
     )
 
 
