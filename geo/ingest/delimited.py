@@ -10,6 +10,7 @@ from typing import Final
 import pandas as pd
 
 from geo.errors import InputFileError
+from geo.i18n import _
 from geo.ingest.limits import ReadLimits, check_columns, check_frame
 from geo.ingest.public_text import scrub
 
@@ -47,9 +48,9 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     else:
         if b"\x00" in data[:SNIFF_BYTES]:
             raise InputFileError(
-                f"{source} does not look like a text (CSV) file",
-                why="it contains NUL bytes, as binary files such as .xls or .zip do",
-                fix="open it in Excel or LibreOffice and save it as CSV (UTF-8) or .xlsx",
+                _("{source} does not look like a text (CSV) file").format(source=source),
+                why=_("it contains NUL bytes, as binary files such as .xls or .zip do"),
+                fix=_("open it in Excel or LibreOffice and save it as CSV (UTF-8) or .xlsx"),
             )
         encodings = ENCODINGS
     for encoding in encodings:
@@ -62,14 +63,16 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         head = data[:SNIFF_BYTES].decode(encoding, errors="ignore")
         if head.lstrip("\ufeff \t\r\n").startswith("<"):
             raise InputFileError(
-                f"{source} does not look like a text (CSV) file",
-                why="it starts with '<' as XML and HTML files (and GDAL VRT files) do",
-                fix="export the data as CSV (UTF-8) or .xlsx",
+                _("{source} does not look like a text (CSV) file").format(source=source),
+                why=_("it starts with '<' as XML and HTML files (and GDAL VRT files) do"),
+                fix=_("export the data as CSV (UTF-8) or .xlsx"),
             )
         return encoding, head
     raise InputFileError(  # only reachable for broken UTF-16
-        f"{source} cannot be decoded as {', '.join(encodings)}",
-        fix="save it as CSV (UTF-8)",
+        _("{source} cannot be decoded as {encodings}").format(
+            source=source, encodings=", ".join(encodings)
+        ),
+        fix=_("save it as CSV (UTF-8)"),
     )
 
 
@@ -173,16 +176,19 @@ def read_delimited(data: bytes, source: str, layer: str | None, limits: ReadLimi
         )
     except pd.errors.EmptyDataError as exc:
         raise InputFileError(
-            f"{source} holds no columns",
-            why="the file has no header line",
-            fix="export the data again with a header line naming the columns",
+            _("{source} holds no columns").format(source=source),
+            why=_("the file has no header line"),
+            fix=_("export the data again with a header line naming the columns"),
         ) from exc
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputFileError(
-            f"{source} cannot be read as {delimiter_name(delimiter)}-separated text: "
-            + scrub(str(exc), source).rstrip("."),
-            why="a line has a different number of values than the header",
-            fix="quote values that contain the delimiter, or export the file again",
+            _("{source} cannot be read as {delimiter}-separated text: {error}").format(
+                source=source,
+                delimiter=delimiter_name(delimiter),
+                error=scrub(str(exc), source).rstrip("."),
+            ),
+            why=_("a line has a different number of values than the header"),
+            fix=_("quote values that contain the delimiter, or export the file again"),
         ) from exc
     frame.columns = pd.Index([str(c) for c in frame.columns])
     check_frame(frame, limits, source)

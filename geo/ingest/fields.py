@@ -13,8 +13,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.i18n import VOCABULARIES, _, current_lang, format_int, ngettext, vocabulary_name
+from geo.i18n.keys import fold as fold_any
 from geo.ingest.columns import ColumnPlan
-from geo.ingest.parsing import SYNONYMS, fold, parse_datetimes_precision, parse_numbers, parse_times
+from geo.ingest.parsing import (
+    SYNONYMS,
+    fold,
+    hindi_terms,
+    parse_datetimes_precision,
+    parse_numbers,
+    parse_times,
+)
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.quarantine import Reason
 from geo.schema import CATEGORY, STATUS, FieldSpec, FieldType, LayerKind, LayerSpec, vocabulary
@@ -145,13 +154,15 @@ def check_required(inp: FieldInput, ctx: FieldContext) -> None:
         or (fspec.type is FieldType.DATETIME and bool(ctx.plan.date_part))
     )
     if has_column:
-        where, fix = "the value is empty", f"fill in {name}"
+        where = _("the value is empty")
+        # TRANSLATORS: {field} is a field name of the layer (English, kept as is).
+        fix = _("fill in {field}").format(field=name)
     else:
-        where = f"the file has no '{name}' column"
-        fix = (
-            f"add a '{name}' column, map one with --map 'SOURCE={name}', or give "
-            f"--default {name}=VALUE"
-        )
+        where = _("the file has no '{field}' column").format(field=name)
+        fix = _(
+            "add a '{field}' column, map one with --map 'SOURCE={field}', or give "
+            "--default {field}=VALUE"
+        ).format(field=name)
     miss = np.flatnonzero(~inp.present)
     ctx.problems.add(
         miss,
@@ -195,8 +206,16 @@ def parse_text_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         (lengths > limit).fillna(False).to_numpy(dtype=bool),
         Reason.OUT_OF_RANGE,
         lambda p: (
-            f"{int(lengths.iloc[p])} characters are more than the {limit} allowed",
-            f"shorten it to at most {limit} characters",
+            ngettext(
+                "{n} character is more than the {limit} allowed",
+                "{n} characters are more than the {limit} allowed",
+                int(lengths.iloc[p]),
+            ).format(n=format_int(int(lengths.iloc[p])), limit=format_int(limit)),
+            ngettext(
+                "shorten it to at most {limit} character",
+                "shorten it to at most {limit} characters",
+                limit,
+            ).format(limit=format_int(limit)),
         ),
     )
     return text
@@ -217,8 +236,10 @@ def parse_number_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         nonnum,
         Reason.NOT_A_NUMBER,
         lambda p: (
-            f"{text.iloc[p]!r} is not " + ("a whole number" if whole else "a number"),
-            "write digits only, e.g. 12",
+            (_("{value} is not a whole number") if whole else _("{value} is not a number")).format(
+                value=repr(text.iloc[p])
+            ),
+            _("write digits only, e.g. 12"),
         ),
     )
     minimum = fspec.minimum
@@ -229,8 +250,10 @@ def parse_number_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
             (values < minimum).fillna(False).to_numpy(dtype=bool),
             Reason.OUT_OF_RANGE,
             lambda p: (
-                f"{values.iloc[p]:g} is below {minimum:g}",
-                f"give a value of at least {minimum:g}",
+                _("{value} is below {minimum}").format(
+                    value=f"{values.iloc[p]:g}", minimum=f"{minimum:g}"
+                ),
+                _("give a value of at least {minimum}").format(minimum=f"{minimum:g}"),
             ),
         )
     values = values.where(~nonnum)
@@ -246,19 +269,36 @@ def parse_vocab_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
     text = as_text(inp.raw)
     lookup = {fold(a): a for a in allowed}
     lookup.update({k: v for k, v in SYNONYMS.items() if v in allowed})
+    hindi = hindi_terms(allowed)
     # Fold each distinct value once (a 1M-row file has a handful of categories).
     codes, uniques = pd.factorize(text)
-    resolved = np.array([lookup.get(fold(str(u))) for u in uniques] + [None], dtype=object)
+    resolved = np.array(
+        [lookup.get(fold(str(u))) or hindi.get(fold_any(u)) for u in uniques] + [None],
+        dtype=object,
+    )
     mapped = pd.Series(resolved[codes], index=inp.raw.index, dtype="str")
-    fix = "use one of " + ", ".join(allowed)
+    values = _allowed_labels(name, allowed)
     if name == CATEGORY:
-        fix += " or extend SHAKTI_CATEGORIES"
+        fix = _("use one of {values} or extend SHAKTI_CATEGORIES").format(values=values)
+    else:
+        fix = _("use one of {values}").format(values=values)
 
     def describe(p: int) -> tuple[str, str]:
         value = str(text.iloc[p])
-        close = difflib.get_close_matches(fold(value), list(lookup), n=1, cutoff=0.6)
-        hint = f" (did you mean '{lookup[close[0]]}'?)" if close else ""
-        return f"{value!r} is not an allowed {name}{hint}", fix
+        key = fold(value)
+        close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6) if key else []
+        if not close:
+            close = difflib.get_close_matches(fold_any(value), list(hindi), n=1, cutoff=0.6)
+            close = [hindi[c] for c in close]
+        if close:
+            # TRANSLATORS: {field} is a field name (category, kind, status...), kept in
+            # English; {suggestion} an allowed value close to the one written.
+            what = _("{value} is not an allowed {field} (did you mean '{suggestion}'?)")
+            return what.format(
+                value=repr(value), field=name, suggestion=lookup.get(close[0], close[0])
+            ), fix
+        # TRANSLATORS: {field} is a field name (category, kind, status...), kept in English.
+        return _("{value} is not an allowed {field}").format(value=repr(value), field=name), fix
 
     _report(
         inp,
@@ -268,6 +308,28 @@ def parse_vocab_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         describe,
     )
     return mapped
+
+
+def _vocabulary_context(field_name: str, allowed: Sequence[str]) -> str | None:
+    """Return the ``geo.i18n.vocab`` vocabulary naming the ``allowed`` terms, if one does."""
+    if field_name == CATEGORY:
+        return CATEGORY
+    for context, keys in VOCABULARIES.items():
+        if context != CATEGORY and set(allowed) <= set(keys):
+            return context
+    return None
+
+
+def _allowed_labels(field_name: str, allowed: Sequence[str]) -> str:
+    """Return the allowed terms as a fix lists them: keys, with their Hindi names in Hindi."""
+    context = _vocabulary_context(field_name, allowed)
+    if context is None or current_lang() == "en":
+        return ", ".join(allowed)
+    labels = []
+    for key in allowed:
+        shown = vocabulary_name(context, key)
+        labels.append(key if shown == key else f"{key} ({shown})")
+    return ", ".join(labels)
 
 
 def parse_times_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
@@ -280,8 +342,8 @@ def parse_times_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         bad,
         Reason.UNPARSEABLE_TIME,
         lambda p: (
-            f"{text.iloc[p]!r} is not a list of HH:MM times",
-            "write times like 13:30;17:00",
+            _("{value} is not a list of HH:MM times").format(value=repr(text.iloc[p])),
+            _("write times like 13:30;17:00"),
         ),
     )
     return values
@@ -299,12 +361,15 @@ def parse_datetime_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         inp.present & parsed.isna().to_numpy(),
         Reason.UNPARSEABLE_DATE if is_date else Reason.UNPARSEABLE_TIMESTAMP,
         lambda p: (
-            f"{text.iloc[p]!r} is not a " + ("date" if is_date else "date and time"),
-            "write ISO 8601 ("
-            + ("2026-11-28" if is_date else "2026-11-28T18:30 or 2026-11-28T18:30+05:30")
-            + ") or day-first ("
-            + ("28/11/2026" if is_date else "28/11/2026 18:30")
-            + ")",
+            (_("{value} is not a date") if is_date else _("{value} is not a date and time")).format(
+                value=repr(text.iloc[p])
+            ),
+            _("write ISO 8601 (2026-11-28) or day-first (28/11/2026)")
+            if is_date
+            else _(
+                "write ISO 8601 (2026-11-28T18:30 or 2026-11-28T18:30+05:30) or day-first "
+                "(28/11/2026 18:30)"
+            ),
         ),
     )
     now_local = ctx.now_local
@@ -320,9 +385,10 @@ def parse_datetime_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         future,
         Reason.FUTURE_DATE if is_date else Reason.FUTURE_TIMESTAMP,
         lambda p: (
-            f"{parsed.iloc[p].isoformat()} is in the future (now is "
-            f"{now_local.isoformat(timespec='minutes')})",
-            "check the year and the day/month order; dates are read day-first",
+            _("{value} is in the future (now is {now})").format(
+                value=parsed.iloc[p].isoformat(), now=now_local.isoformat(timespec="minutes")
+            ),
+            _("check the year and the day/month order; dates are read day-first"),
         ),
     )
     if is_date:

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.i18n import _
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.quarantine import Q_FIELD, Q_REASON, Reason
@@ -143,7 +144,7 @@ def _record(
     rows: npt.NDArray[np.int64],
 ) -> None:
     """Record a place problem for every row not located (candidates named, text not)."""
-    fix = (
+    fix = _(
         "write the place as the gazetteer names it, add the place to the gazetteer layer "
         "(shakti import gazetteer FILE), or give latitude and longitude"
     )
@@ -151,12 +152,14 @@ def _record(
     messages = []
     for p in pos:
         hit = found.loc[index[int(p)]]
-        names = ", ".join(hit["candidates"]) if len(hit["candidates"]) else "none"
+        # TRANSLATORS: no gazetteer place is near the place written in a row.
+        names = ", ".join(hit["candidates"]) if len(hit["candidates"]) else _("none")
+        # TRANSLATORS: {names} are gazetteer place names, separated by commas.
         what = (
-            f"the place could mean several places ({names})"
+            _("the place could mean several places ({names})")
             if hit["status"] == PlaceStatus.AMBIGUOUS
-            else f"the place is not in the gazetteer with enough confidence; nearest: {names}"
-        )
+            else _("the place is not in the gazetteer with enough confidence; nearest: {names}")
+        ).format(names=names)
         messages.append(problem_message(int(rows[p]), place_col, what, fix))
     problems.add(pos, PLACE, Reason.PLACE_NOT_FOUND, messages)
     problems.add_rows(
@@ -164,7 +167,7 @@ def _record(
         PLACE,
         Reason.MISSING_COORDINATES,
         rows,
-        lambda p: (place_col, "the row has neither coordinates nor a place", fix),
+        lambda p: (place_col, _("the row has neither coordinates nor a place"), fix),
     )
 
 

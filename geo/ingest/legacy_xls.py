@@ -26,6 +26,7 @@ import pandas as pd
 import xlrd
 
 from geo.errors import InputFileError
+from geo.i18n import N_, _
 from geo.ingest.limits import (
     ReadLimits,
     cell_budget,
@@ -45,7 +46,7 @@ DIMENSIONS: Final = 0x0200
 BIFF_EOF: Final = 0x000A
 #: Records scanned from a sheet's start for its DIMENSIONS (it comes within the first few).
 DIMENSIONS_SCAN_RECORDS: Final = 1024
-_FIX: Final = "open it in Excel or LibreOffice and save it as .xlsx (or as CSV UTF-8)"
+_FIX: Final = N_("open it in Excel or LibreOffice and save it as .xlsx (or as CSV UTF-8)")
 
 
 def declared_dimensions(mem: bytes, start: int) -> tuple[int, int] | None:
@@ -69,7 +70,7 @@ def declared_dimensions(mem: bytes, start: int) -> tuple[int, int] | None:
     (70000, 300)
     """
     pos = start
-    for _ in range(DIMENSIONS_SCAN_RECORDS):
+    for _record in range(DIMENSIONS_SCAN_RECORDS):
         if pos + 4 > len(mem):
             return None
         code, length = struct.unpack_from("<HH", mem, pos)
@@ -134,9 +135,11 @@ def _open(path: Path) -> xlrd.book.Book:
         )
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct.error, ...
         raise InputFileError(
-            f"{source} cannot be read as an Excel 97-2003 workbook (.xls): "
-            + scrub(str(exc) or type(exc).__name__, source, [str(path), str(path.parent)]),
-            fix=_FIX,
+            _("{source} cannot be read as an Excel 97-2003 workbook (.xls): {error}").format(
+                source=source,
+                error=scrub(str(exc) or type(exc).__name__, source, [str(path), str(path.parent)]),
+            ),
+            fix=_(_FIX),
         ) from exc
 
 
@@ -168,7 +171,7 @@ def read_legacy_workbook(path: Path, layer: str | None, limits: ReadLimits) -> p
     try:
         names = book.sheet_names()
         if not names:
-            raise InputFileError(f"{source} holds no sheet", fix=_FIX)
+            raise InputFileError(_("{source} holds no sheet").format(source=source), fix=_(_FIX))
         sheet_name = pick_name(layer, names, source, "sheet") if layer else names[0]
         index = names.index(sheet_name)
         declared = declared_dimensions(book.mem, book._sh_abs_posn[index])
@@ -183,9 +186,12 @@ def read_legacy_workbook(path: Path, layer: str | None, limits: ReadLimits) -> p
             sheet = book.sheet_by_index(index)
         except Exception as exc:
             raise InputFileError(
-                f"sheet {clip(sheet_name)!r} of {source} cannot be read: "
-                + scrub(str(exc) or type(exc).__name__, source, [str(path)]),
-                fix=_FIX,
+                _("sheet {name} of {source} cannot be read: {error}").format(
+                    name=repr(clip(sheet_name)),
+                    source=source,
+                    error=scrub(str(exc) or type(exc).__name__, source, [str(path)]),
+                ),
+                fix=_(_FIX),
             ) from exc
         width = max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
         check_columns(width, limits, source)
@@ -197,8 +203,10 @@ def read_legacy_workbook(path: Path, layer: str | None, limits: ReadLimits) -> p
         book.release_resources()
     if not table or not any(v is not None for v in table[0]):
         raise InputFileError(
-            f"sheet {clip(sheet_name)!r} of {source} is empty",
-            fix="put the header in the first row of the first sheet, or name the sheet as layer",
+            _("sheet {name} of {source} is empty").format(
+                name=repr(clip(sheet_name)), source=source
+            ),
+            fix=_("put the header in the first row of the first sheet, or name the sheet as layer"),
         )
     header = _columns(table[0] + [None] * (width - len(table[0])))
     body = [

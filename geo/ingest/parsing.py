@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.i18n import VOCABULARIES, vocabulary_name
+from geo.i18n.keys import fold as fold_any
 from geo.ingest.datetimes import TimePrecision, parse_one
 from geo.ingest.problems import as_text
 
@@ -49,6 +55,101 @@ SYNONYMS: dict[str, str] = {
     "functional": "working",
     "non-functional": "faulty",
 }
+
+
+#: Hindi words registers use for vocabulary terms besides the catalogue's own Hindi names
+#: (which :func:`hindi_terms` reads from ``geo.i18n.vocab``): everyday and English-derived
+#: spellings. Matched after :func:`geo.i18n.keys.fold` (nukta, spacing and case do not matter).
+HINDI_SYNONYMS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # categories
+        "छेड़खानी": "eve-teasing",
+        "छेड़छाड़ी": "eve-teasing",
+        "ईव टीजिंग": "eve-teasing",
+        "पीछा": "stalking",
+        "पीछा करना": "stalking",
+        "स्टॉकिंग": "stalking",
+        "यौन उत्पीड़न": "harassment",
+        "परेशान करना": "harassment",
+        "साइबर": "cyber",
+        "साइबर क्राइम": "cyber",
+        "ऑनलाइन उत्पीड़न": "cyber",
+        "मारपीट": "assault",
+        "शील भंग": "assault",
+        # site kinds
+        "स्कूल": "school",
+        "कॉलेज": "college",
+        "कालेज": "college",
+        "कोचिंग": "coaching-centre",
+        "कोचिंग सेंटर": "coaching-centre",
+        "कोचिंग केंद्र": "coaching-centre",
+        "हॉस्टल": "hostel",
+        "होस्टल": "hostel",
+        "बाजार": "market",
+        "मंडी": "market",
+        "बस अड्डा": "transit",
+        "बस स्टैंड": "transit",
+        "रेलवे स्टेशन": "transit",
+        # campaign kinds
+        "जागरूकता": "awareness-drive",
+        "आत्मरक्षा": "self-defence-training",
+        "नुक्कड़ नाटक": "street-play",
+        # sources
+        "एंटी रोमियो": "anti-romeo-action",
+        "एंटी रोमियो स्क्वायड": "anti-romeo-action",
+        "हेल्पलाइन": "helpline-call",
+        "मिशन शक्ति": "mission-shakti-centre",
+        # actions taken
+        "एफआईआर": "case-registered",
+        "मुकदमा दर्ज": "case-registered",
+        "हिरासत": "detained",
+        "चेतावनी": "warned",
+        "परामर्श": "counselled-reunited",
+        # CCTV owners and statuses
+        "पुलिस": "police",
+        "निजी": "private",
+        "स्मार्ट सिटी": "smart-city",
+        "ठीक": "working",
+        "काम कर रहा": "working",
+        "बंद": "faulty",
+        "ख़राब": "faulty",
+    }
+)
+
+
+@cache
+def _hindi_keys() -> Mapping[str, frozenset[str]]:
+    """Return every folded Hindi name of a vocabulary term → the term keys it names."""
+    found: dict[str, set[str]] = {}
+    for context, keys in VOCABULARIES.items():
+        for key in keys:
+            name = vocabulary_name(context, key, "hi")
+            if name != key:
+                found.setdefault(fold_any(name), set()).add(key)
+    for name, key in HINDI_SYNONYMS.items():
+        found.setdefault(fold_any(name), set()).add(key)
+    return MappingProxyType({name: frozenset(keys) for name, keys in found.items()})
+
+
+def hindi_terms(allowed: Iterable[str]) -> dict[str, str]:
+    """Return the Hindi names of the ``allowed`` terms, folded, mapped onto their keys.
+
+    The names are the catalogue's (``geo.i18n.vocab``: छेड़छाड़, महाविद्यालय, चालू...) and
+    :data:`HINDI_SYNONYMS`; a name that could mean two of the allowed terms is left out.
+
+    Examples
+    --------
+    >>> terms = hindi_terms(["eve-teasing", "stalking", "other"])
+    >>> terms[fold_any("छेड़छाड़")], terms[fold_any("पीछा  करना")]
+    ('eve-teasing', 'stalking')
+    """
+    chosen = set(allowed)
+    out: dict[str, str] = {}
+    for name, keys in _hindi_keys().items():
+        matching = keys & chosen
+        if len(matching) == 1:
+            out[name] = next(iter(matching))
+    return out
 
 
 def fold(value: str) -> str:

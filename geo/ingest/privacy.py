@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo.i18n import N_, _, format_percent
 from geo.i18n.keys import fold, latin
 from geo.ingest.columns import coordinate_aliases, field_aliases, normalise
 from geo.schema import LayerSpec
@@ -33,28 +34,32 @@ class PiiKind(StrEnum):
     AGE = "age"
 
 
-#: Reason given when a column's *name* says it holds personal data.
+#: Reason given when a column's *name* says it holds personal data (English; shown with
+#: ``_()`` in the current language).
 PII_COLUMN_REASON: Final[Mapping[PiiKind, str]] = MappingProxyType(
     {
-        PiiKind.PERSON: "column name suggests a person's name or details",
-        PiiKind.PHONE: "column name suggests a phone number",
-        PiiKind.ADDRESS: "column name suggests a home address",
-        PiiKind.IDENTITY: "column name suggests an identity number (Aadhaar, PAN, voter ID, "
-        "passport)",
-        PiiKind.EMAIL: "column name suggests an e-mail address",
-        PiiKind.BIRTH_DATE: "column name suggests a date of birth",
-        PiiKind.AGE: "column name suggests a person's age",
+        PiiKind.PERSON: N_("column name suggests a person's name or details"),
+        PiiKind.PHONE: N_("column name suggests a phone number"),
+        PiiKind.ADDRESS: N_("column name suggests a home address"),
+        PiiKind.IDENTITY: N_(
+            "column name suggests an identity number (Aadhaar, PAN, voter ID, passport)"
+        ),
+        PiiKind.EMAIL: N_("column name suggests an e-mail address"),
+        PiiKind.BIRTH_DATE: N_("column name suggests a date of birth"),
+        PiiKind.AGE: N_("column name suggests a person's age"),
     }
 )
 
-#: Reason given when a column's *values* look personal; formatted with ``share`` (0..1).
+#: Reason given when a column's *values* look personal; translated with ``_()``, then
+#: formatted with ``share`` (a percentage, :func:`geo.i18n.format_percent`).
 PII_VALUE_REASON: Final[Mapping[PiiKind, str]] = MappingProxyType(
     {
-        PiiKind.PHONE: "{share:.0%} of its values look like Indian mobile numbers",
-        PiiKind.IDENTITY: "{share:.0%} of its values look like Aadhaar numbers",
-        PiiKind.EMAIL: "{share:.0%} of its values look like e-mail addresses",
-        PiiKind.PERSON: "{share:.0%} of its values look like people's names",
-        PiiKind.ADDRESS: "{share:.0%} of its values look like home addresses",
+        # TRANSLATORS: {share} is a percentage such as 40%.
+        PiiKind.PHONE: N_("{share} of its values look like Indian mobile numbers"),
+        PiiKind.IDENTITY: N_("{share} of its values look like Aadhaar numbers"),
+        PiiKind.EMAIL: N_("{share} of its values look like e-mail addresses"),
+        PiiKind.PERSON: N_("{share} of its values look like people's names"),
+        PiiKind.ADDRESS: N_("{share} of its values look like home addresses"),
     }
 )
 
@@ -516,12 +521,12 @@ def find_personal_columns(frame: pd.DataFrame, spec: LayerSpec) -> dict[str, str
         alias = bool(keys & aliases)
         kind = None if alias else _kind_from_name(tokens)
         if kind is not None:
-            report[column] = PII_COLUMN_REASON[kind]
+            report[column] = _(PII_COLUMN_REASON[kind])
             continue
         found = _kind_from_values(frame.iloc[:, position], hard_only=alias)
         if found is not None:
             value_kind, share = found
-            report[column] = PII_VALUE_REASON[value_kind].format(share=share)
+            report[column] = _(PII_VALUE_REASON[value_kind]).format(share=format_percent(share))
     return report
 
 

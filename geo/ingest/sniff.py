@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from geo.errors import InputFileError
+from geo.i18n import _
 from geo.ingest.public_text import clip, describe_names, scrub
 
 logger = logging.getLogger(__name__)
@@ -80,15 +81,22 @@ def check_local_path(path: Path) -> None:
     text = str(path)
     source = path.name or text
     if "\x00" in text:
-        raise InputFileError(f"{clip(source)!r} is not a file name", fix="give a file's path")
+        raise InputFileError(
+            _("{name} is not a file name").format(name=repr(clip(source))),
+            fix=_("give a file's path"),
+        )
     prefix = _PREFIX.match(text)
     if text.lstrip().startswith(("/vsi", "\\vsi")) or prefix:
         said = f"'{prefix.group(1)}:'" if prefix else "'/vsi…'"
         raise InputFileError(
-            f"{clip(source)!r} is not the path of a local file (it starts with {said})",
-            why="URLs, database connections and GDAL virtual files are never opened: a file "
-            "could otherwise make the reader fetch or open anything",
-            fix="download or export the data to a file first, and give that file's path",
+            _("{name} is not the path of a local file (it starts with {said})").format(
+                name=repr(clip(source)), said=said
+            ),
+            why=_(
+                "URLs, database connections and GDAL virtual files are never opened: a file "
+                "could otherwise make the reader fetch or open anything"
+            ),
+            fix=_("download or export the data to a file first, and give that file's path"),
         )
 
 
@@ -114,28 +122,32 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
             return handle.read(size)
     except OSError as exc:
         raise InputFileError(
-            f"{path.name} cannot be read: {exc.strerror or type(exc).__name__}",
-            fix="check that the file exists and that you may read it",
+            _("{name} cannot be read: {error}").format(
+                name=path.name, error=exc.strerror or type(exc).__name__
+            ),
+            fix=_("check that the file exists and that you may read it"),
         ) from exc
 
 
 def _mismatch(source: str, expected: str, head: bytes, fix: str) -> InputFileError:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):
-        found = "XML (such as a GDAL VRT or an HTML page)"
+        found = _("XML (such as a GDAL VRT or an HTML page)")
     elif head.startswith(SQLITE_MAGIC):
-        found = "an SQLite database"
+        found = _("an SQLite database")
     elif head.startswith(ZIP_MAGIC):
-        found = "a zip archive (such as an .xlsx workbook)"
+        found = _("a zip archive (such as an .xlsx workbook)")
     elif head.startswith(OLE2_MAGIC):
-        found = "an OLE2 document (such as an .xls workbook)"
+        found = _("an OLE2 document (such as an .xls workbook)")
     elif stripped.startswith((b"{", b"[")):
         found = "JSON"
     else:
-        found = "something else"
+        found = _("something else")
     return InputFileError(
-        f"{source} is not {expected}: its content looks like {found}",
-        why="a file is read only as what its extension says, and its content must agree",
+        _("{source} is not {expected}: its content looks like {found}").format(
+            source=source, expected=expected, found=found
+        ),
+        why=_("a file is read only as what its extension says, and its content must agree"),
         fix=fix,
     )
 
@@ -168,30 +180,34 @@ def check_content(path: Path, suffix: str) -> bytes:
     if suffix in (".json", ".geojson"):
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
             raise _mismatch(
-                source, "GeoJSON", head, "export the layer as GeoJSON (RFC 7946) from QGIS"
+                source, _("GeoJSON"), head, _("export the layer as GeoJSON (RFC 7946) from QGIS")
             )
     elif suffix == ".gpkg":
         if not head.startswith(SQLITE_MAGIC):
-            raise _mismatch(source, "a GeoPackage", head, "export the layer as a GeoPackage")
+            raise _mismatch(source, _("a GeoPackage"), head, _("export the layer as a GeoPackage"))
     elif suffix in (".zip", ".xlsx"):
         if not head.startswith(ZIP_MAGIC):
-            what = "an Excel workbook (.xlsx)" if suffix == ".xlsx" else "a readable zip archive"
+            what = (
+                _("an Excel workbook (.xlsx)") if suffix == ".xlsx" else _("a readable zip archive")
+            )
             fix = (
-                "save it from Excel or LibreOffice as .xlsx"
+                _("save it from Excel or LibreOffice as .xlsx")
                 if suffix == ".xlsx"
-                else "zip the Shapefile's .shp, .shx, .dbf and .prj files again"
+                else _("zip the Shapefile's .shp, .shx, .dbf and .prj files again")
             )
             raise _mismatch(source, what, head, fix)
     elif suffix == ".xls" and not head.startswith(OLE2_MAGIC):
         raise _mismatch(
             source,
-            "an Excel 97-2003 workbook (.xls)",
+            _("an Excel 97-2003 workbook (.xls)"),
             head,
-            "open it in Excel or LibreOffice and save it as .xlsx (or as CSV UTF-8); "
-            "portals often send a web page or CSV named .xls",
+            _(
+                "open it in Excel or LibreOffice and save it as .xlsx (or as CSV UTF-8); "
+                "portals often send a web page or CSV named .xls"
+            ),
         )
     elif suffix == ".shp" and not head.startswith(SHAPEFILE_MAGIC):
-        raise _mismatch(source, "a Shapefile", head, "export the layer as a Shapefile again")
+        raise _mismatch(source, _("a Shapefile"), head, _("export the layer as a Shapefile again"))
     return head
 
 
@@ -212,10 +228,11 @@ def check_workbook_members(names: Sequence[str], source: str) -> None:
     missing = [name for name in XLSX_REQUIRED if name not in present]
     if missing:
         raise InputFileError(
-            f"{source} is not an Excel workbook (.xlsx): it lacks "
-            + ", ".join(repr(m) for m in missing),
-            why="an .xlsx file is a zip holding the workbook's XML parts",
-            fix="open it in Excel or LibreOffice and save it again as .xlsx (or as CSV UTF-8)",
+            _("{source} is not an Excel workbook (.xlsx): it lacks {members}").format(
+                source=source, members=", ".join(repr(m) for m in missing)
+            ),
+            why=_("an .xlsx file is a zip holding the workbook's XML parts"),
+            fix=_("open it in Excel or LibreOffice and save it again as .xlsx (or as CSV UTF-8)"),
         )
 
 
@@ -255,9 +272,11 @@ def check_shapefile_zip(names: Sequence[str], source: str) -> list[str]:
     unsafe = [n for n in names if _unsafe_member(n)]
     if unsafe:
         raise InputFileError(
-            f"{source} holds members with unsafe names: {describe_names(unsafe, limit=3)}",
-            why="member names must be plain relative paths",
-            fix="zip the Shapefile's files again from their folder",
+            _("{source} holds members with unsafe names: {names}").format(
+                source=source, names=describe_names(unsafe, limit=3)
+            ),
+            why=_("member names must be plain relative paths"),
+            fix=_("zip the Shapefile's files again from their folder"),
         )
     forbidden = [
         n
@@ -266,9 +285,11 @@ def check_shapefile_zip(names: Sequence[str], source: str) -> list[str]:
     ]
     if forbidden:
         raise InputFileError(
-            f"{source} holds a VRT or a nested archive: {describe_names(forbidden, limit=3)}",
-            why="a zipped Shapefile is read as its .shp, .shx, .dbf and .prj files only",
-            fix="zip only the Shapefile's .shp, .shx, .dbf, .prj and .cpg files",
+            _("{source} holds a VRT or a nested archive: {names}").format(
+                source=source, names=describe_names(forbidden, limit=3)
+            ),
+            why=_("a zipped Shapefile is read as its .shp, .shx, .dbf and .prj files only"),
+            fix=_("zip only the Shapefile's .shp, .shx, .dbf, .prj and .cpg files"),
         )
     return sorted(n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX/"))
 
@@ -290,9 +311,9 @@ def check_shapefile_member(archive: zipfile.ZipFile, member: str, source: str) -
         head = handle.read(len(SHAPEFILE_MAGIC))
     if head != SHAPEFILE_MAGIC:
         raise InputFileError(
-            f"{source}: {clip(member)!r} is not a Shapefile",
-            why="its first bytes are not a Shapefile header",
-            fix="zip the Shapefile's .shp, .shx, .dbf and .prj files again",
+            _("{source}: {name} is not a Shapefile").format(source=source, name=repr(clip(member))),
+            why=_("its first bytes are not a Shapefile header"),
+            fix=_("zip the Shapefile's .shp, .shx, .dbf and .prj files again"),
         )
 
 
@@ -322,12 +343,12 @@ def check_geopackage(path: Path) -> list[str]:
     try:
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
             schema = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-            tables = {str(name).casefold() for kind, name, _ in schema if kind == "table"}
+            tables = {str(name).casefold() for kind, name, _sql in schema if kind == "table"}
             if "gpkg_contents" not in tables:
                 raise InputFileError(
-                    f"{source} is an SQLite database but not a GeoPackage",
-                    why="it has no gpkg_contents table",
-                    fix="export the layer as a GeoPackage from QGIS or ArcGIS",
+                    _("{source} is an SQLite database but not a GeoPackage").format(source=source),
+                    why=_("it has no gpkg_contents table"),
+                    fix=_("export the layer as a GeoPackage from QGIS or ArcGIS"),
                 )
             layers = [
                 str(row[0])
@@ -338,8 +359,10 @@ def check_geopackage(path: Path) -> list[str]:
             ]
     except sqlite3.Error as exc:
         raise InputFileError(
-            f"{source} is not a readable GeoPackage: {scrub(str(exc), source, [str(path)])}",
-            fix="export the layer as a GeoPackage again from QGIS or ArcGIS",
+            _("{source} is not a readable GeoPackage: {error}").format(
+                source=source, error=scrub(str(exc), source, [str(path)])
+            ),
+            fix=_("export the layer as a GeoPackage again from QGIS or ArcGIS"),
         ) from exc
     virtual = [
         str(name)
@@ -348,10 +371,14 @@ def check_geopackage(path: Path) -> list[str]:
     ]
     if virtual:
         raise InputFileError(
-            f"{source} holds virtual tables: {describe_names(virtual, limit=3)}",
-            why="a virtual table can read other files; GeoPackages made by QGIS, ArcGIS or "
-            "GDAL hold none besides their spatial indexes",
-            fix="export the layer as a new GeoPackage from QGIS",
+            _("{source} holds virtual tables: {names}").format(
+                source=source, names=describe_names(virtual, limit=3)
+            ),
+            why=_(
+                "a virtual table can read other files; GeoPackages made by QGIS, ArcGIS or "
+                "GDAL hold none besides their spatial indexes"
+            ),
+            fix=_("export the layer as a new GeoPackage from QGIS"),
         )
     plain = {
         str(name).casefold()
@@ -361,9 +388,11 @@ def check_geopackage(path: Path) -> list[str]:
     odd = [layer for layer in layers if layer.casefold() not in plain]
     if odd:
         raise InputFileError(
-            f"{source} has layers that are not tables: {describe_names(odd, limit=3)}",
-            why="only layers stored as tables are read (a view can compute without end)",
-            fix="export the layer as a new GeoPackage from QGIS",
+            _("{source} has layers that are not tables: {names}").format(
+                source=source, names=describe_names(odd, limit=3)
+            ),
+            why=_("only layers stored as tables are read (a view can compute without end)"),
+            fix=_("export the layer as a new GeoPackage from QGIS"),
         )
     return layers
 
@@ -395,14 +424,14 @@ def check_geojson_crs(data: bytes, source: str) -> None:
         start = _skip_space(data, at + 1)
         window = data[start : start + CRS_WINDOW_BYTES].decode("utf-8", errors="replace")
         try:
-            value, _ = decoder.raw_decode(window)
+            value, _end = decoder.raw_decode(window)
         except ValueError as exc:
-            raise _linked_crs(source, "its 'crs' member cannot be checked") from exc
+            raise _linked_crs(source, _("its 'crs' member cannot be checked")) from exc
         if not isinstance(value, dict):
             continue
         types = [str(v).strip().casefold() for k, v in value.items() if k.casefold() == "type"]
         if any(t in URL_CRS_TYPES for t in types):
-            raise _linked_crs(source, "its 'crs' member links to a URL")
+            raise _linked_crs(source, _("its 'crs' member links to a URL"))
 
 
 def _skip_space(data: bytes, at: int) -> int:
@@ -412,8 +441,10 @@ def _skip_space(data: bytes, at: int) -> int:
 
 def _linked_crs(source: str, what: str) -> InputFileError:
     return InputFileError(
-        f"{source} is refused: {what}",
-        why="the reader would download that URL from the server; GeoJSON (RFC 7946) is "
-        "always in WGS84 lon/lat and needs no 'crs'",
-        fix="remove the 'crs' member (or export the layer again as GeoJSON from QGIS)",
+        _("{source} is refused: {what}").format(source=source, what=what),
+        why=_(
+            "the reader would download that URL from the server; GeoJSON (RFC 7946) is "
+            "always in WGS84 lon/lat and needs no 'crs'"
+        ),
+        fix=_("remove the 'crs' member (or export the layer again as GeoJSON from QGIS)"),
     )

@@ -17,6 +17,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import InputFileError
+from geo.i18n import _, format_int, ngettext
 from geo.ingest.columns import ColumnPlan, plan_columns
 from geo.ingest.fields import FieldContext, validate_field
 from geo.ingest.geocode import PlaceFill, drop_coordinate_problems, fill_from_places, needs_place
@@ -165,14 +166,22 @@ def _given_or_content_ids(
     content = content_ids(frame.loc[rows, identifying], geometry, spec.kind.value)
     if source is None:
         warnings.append(
-            "the file has no id column: ids were derived from each row's content "
-            "(stable, so re-importing the same file does not duplicate rows)"
+            _(
+                "the file has no id column: ids were derived from each row's content "
+                "(stable, so re-importing the same file does not duplicate rows)"
+            )
         )
     else:
-        warnings.append(
-            f"{int(missing.sum())} row(s) have no {ID}: their ids were derived from the row's "
-            "content (stable, so re-importing the same file does not duplicate rows)"
+        n_missing = int(missing.sum())
+        # TRANSLATORS: {field} is the id field's name (id), kept in English.
+        text = ngettext(
+            "{n} row has no {field}: its id was derived from the row's content "
+            "(stable, so re-importing the same file does not duplicate rows)",
+            "{n} rows have no {field}: their ids were derived from each row's content "
+            "(stable, so re-importing the same file does not duplicate rows)",
+            n_missing,
         )
+        warnings.append(text.format(n=format_int(n_missing), field=ID))
     ids = given.copy()
     ids.loc[rows] = content
     return ids, missing
@@ -291,10 +300,15 @@ def validate(
         if THANA_STATED in out:
             out[ID], serials = serial_ids(out[ID], out[THANA_STATED], out.get(OCCURRED_AT))
             if serials.any():
-                warnings.append(
-                    f"{int(serials.sum())} row(s) have a serial number as id: their ids are "
-                    "thana/serial/year, so serials restarting per thana do not collide"
+                n_serials = int(serials.sum())
+                text = ngettext(
+                    "{n} row has a serial number as id: its id is thana/serial/year, so "
+                    "serials restarting per thana do not collide",
+                    "{n} rows have a serial number as id: their ids are thana/serial/year, so "
+                    "serials restarting per thana do not collide",
+                    n_serials,
                 )
+                warnings.append(text.format(n=format_int(n_serials)))
             derived_ids = derived_ids | serials
         extra[ID_DERIVED] = pd.Series(derived_ids, index=frame.index, dtype=bool)
     if TIME_PRECISION in spec.derived:
@@ -406,9 +420,15 @@ def _check_duplicate_keys(
                 problem_message(
                     int(rows[p]),
                     key,
-                    f"{key} '{candidates.iloc[p]}' is already used by row "
-                    f"{first_row.get(candidates.iloc[p], '?')}",
-                    f"give every row its own {key}, or remove the repeated row",
+                    # TRANSLATORS: {field} is the key field's name (id, name), kept in English.
+                    _("{field} '{value}' is already used by row {row}").format(
+                        field=key,
+                        value=candidates.iloc[p],
+                        row=first_row.get(candidates.iloc[p], "?"),
+                    ),
+                    _("give every row its own {field}, or remove the repeated row").format(
+                        field=key
+                    ),
                 )
                 for p in pos
             ],
@@ -506,7 +526,14 @@ def _locate(
     if spec.geometry == "Point":
         ok = ~missing
         wrong = _wrong_type(
-            geometry, ok, ("Point",), "a Point", "give one point per row", problems, rows
+            geometry,
+            ok,
+            ("Point",),
+            # TRANSLATORS: {type} is a geometry type (LineString, Polygon...), kept in English.
+            _("a {type} where a Point is expected"),
+            _("give one point per row"),
+            problems,
+            rows,
         )
         geometry[wrong] = None
         xs = np.full(n, np.nan)
@@ -532,7 +559,7 @@ def _geometry_from_file(
         LOCATION,
         Reason.MISSING_GEOMETRY,
         rows,
-        lambda p: (LOCATION, "the feature has no geometry", "draw or locate it"),
+        lambda p: (LOCATION, _("the feature has no geometry"), _("draw or locate it")),
     )
     return geometry, missing
 
@@ -559,8 +586,8 @@ def _points_from_lat_lon(
         rows,
         lambda p: (
             lat_column if lat_missing[p] else lon_column,
-            "the coordinate is empty",
-            "fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)",
+            _("the coordinate is empty"),
+            _("fill in both latitude and longitude in decimal degrees (25.3176, 83.0104)"),
         ),
     )
     problems.add_rows(
@@ -570,8 +597,10 @@ def _points_from_lat_lon(
         rows,
         lambda p: (
             lat_column if lat_nonnum[p] else lon_column,
-            f"{frame[lat_column if lat_nonnum[p] else lon_column].iloc[p]!r} is not a number",
-            "write decimal degrees such as 25.3176 (no N/E letters, no degree signs)",
+            _("{value} is not a number").format(
+                value=repr(frame[lat_column if lat_nonnum[p] else lon_column].iloc[p])
+            ),
+            _("write decimal degrees such as 25.3176 (no N/E letters, no degree signs)"),
         ),
     )
     lon_a = lon.to_numpy(dtype=float)
@@ -590,20 +619,24 @@ def _geometry_from_wkt(
     geometry = gpd.GeoSeries(geoms, crs=WGS84)
     empty_text = text.isna().to_numpy()
     unparsed = (~empty_text) & geometry.isna().to_numpy()
-    fix = "give a WKT such as POINT (83.0104 25.3176), lon first"
+    fix = _("give a WKT such as POINT (83.0104 25.3176), lon first")
     problems.add_rows(
         empty_text,
         LOCATION,
         Reason.MISSING_GEOMETRY,
         rows,
-        lambda p: (wkt_column, "the WKT geometry is empty", fix),
+        lambda p: (wkt_column, _("the WKT geometry is empty"), fix),
     )
     problems.add_rows(
         unparsed,
         LOCATION,
         Reason.INVALID_GEOMETRY,
         rows,
-        lambda p: (wkt_column, f"{text.iloc[p][:60]!r} is not valid WKT", fix),
+        lambda p: (
+            wkt_column,
+            _("{value} is not valid WKT").format(value=repr(text.iloc[p][:60])),
+            fix,
+        ),
     )
     missing = empty_text | unparsed
     return geometry, missing
@@ -612,17 +645,26 @@ def _geometry_from_wkt(
 def _nowhere_error(raw: RawTable, frame: pd.DataFrame, spec: LayerSpec) -> InputFileError:
     """Return the error of a file with no way to locate its rows."""
     cols = describe_names(frame.columns)  # a few, clipped: never the whole header
-    return InputFileError(
-        f"{raw.source}: cannot find where the rows are",
-        why=f"a {spec.kind.value} file needs "
-        + (
-            "a geometry, latitude/longitude columns or a WKT column"
-            if spec.geometry == "Point"
-            else "polygon geometry (GeoJSON, GeoPackage, Shapefile) or a WKT column"
+    # TRANSLATORS: {kind} is a layer name (incidents, sites...), kept in English; {columns}
+    # the file's column names.
+    why = (
+        _(
+            "a {kind} file needs a geometry, latitude/longitude columns or a WKT column; its "
+            "columns are: {columns}"
         )
-        + f"; its columns are: {cols}",
-        fix="rename the coordinate columns to lat/lon (or map them: --map 'Y=lat' "
-        "--map 'X=lon'), or give a WKT column named wkt",
+        if spec.geometry == "Point"
+        else _(
+            "a {kind} file needs polygon geometry (GeoJSON, GeoPackage, Shapefile) or a WKT "
+            "column; its columns are: {columns}"
+        )
+    )
+    return InputFileError(
+        _("{source}: cannot find where the rows are").format(source=raw.source),
+        why=why.format(kind=spec.kind.value, columns=cols),
+        fix=_(
+            "rename the coordinate columns to lat/lon (or map them: --map 'Y=lat' "
+            "--map 'X=lon'), or give a WKT column named wkt"
+        ),
     )
 
 
@@ -630,12 +672,15 @@ def _wrong_type(
     geometry: gpd.GeoSeries,
     ok: npt.NDArray[np.bool_],
     allowed: tuple[str, ...],
-    expected: str,
+    what: str,
     fix: str,
     problems: Problems,
     rows: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.bool_]:
-    """Record rows whose geometry type is not allowed; return their mask."""
+    """Record rows whose geometry type is not allowed; return their mask.
+
+    ``what`` is the translated problem text, with a ``{type}`` placeholder.
+    """
     types = geometry.geom_type.to_numpy()
     wrong: npt.NDArray[np.bool_] = ok & ~np.isin(types, allowed)
     positions = np.flatnonzero(wrong)
@@ -644,9 +689,7 @@ def _wrong_type(
         LOCATION,
         Reason.WRONG_GEOMETRY_TYPE,
         [
-            problem_message(
-                int(rows[p]), LOCATION, f"a {types[p]} where {expected} is expected", fix
-            )
+            problem_message(int(rows[p]), LOCATION, what.format(type=types[p]), fix)
             for p in positions
         ],
     )
@@ -676,12 +719,16 @@ def _check_points(
         pos = np.flatnonzero(swapped)
         if fix_swapped:
             geometry.iloc[pos] = shapely.points(lat[pos], lon[pos])
-            warnings.append(
-                f"{len(pos)} rows had latitude and longitude swapped and were swapped back "
-                f"(rows {', '.join(str(int(rows[p])) for p in pos[:10])}"
-                + (", ..." if len(pos) > 10 else "")
-                + ")"
+            listed = ", ".join(str(int(rows[p])) for p in pos[:10]) + (
+                ", ..." if len(pos) > 10 else ""
             )
+            # TRANSLATORS: {rows} lists file row numbers (at most 10, then "...").
+            text = ngettext(
+                "{n} row had latitude and longitude swapped and was swapped back (row {rows})",
+                "{n} rows had latitude and longitude swapped and were swapped back (rows {rows})",
+                len(pos),
+            )
+            warnings.append(text.format(n=format_int(len(pos)), rows=listed))
         else:
             problems.add(
                 pos,
@@ -691,10 +738,15 @@ def _check_points(
                     problem_message(
                         int(rows[p]),
                         f"{lat_name}/{lon_name}" if lat_name != lon_name else lat_name,
-                        f"latitude {lat[p]} and longitude {lon[p]} look swapped "
-                        f"(swapped, the point lies inside {region.label})",
-                        "swap the two values in the file, or rerun with --fix-swapped to "
-                        "accept the swapped position",
+                        # TRANSLATORS: {region} is the region's name (Varanasi).
+                        _(
+                            "latitude {lat} and longitude {lon} look swapped (swapped, the "
+                            "point lies inside {region})"
+                        ).format(lat=lat[p], lon=lon[p], region=region.label),
+                        _(
+                            "swap the two values in the file, or rerun with --fix-swapped to "
+                            "accept the swapped position"
+                        ),
                     )
                     for p in pos
                 ],
@@ -706,8 +758,8 @@ def _check_points(
         rows,
         lambda p: (
             lat_name,
-            f"latitude {lat[p]} / longitude {lon[p]} are not on Earth",
-            "latitude must lie within ±90 and longitude within ±180, in decimal degrees",
+            _("latitude {lat} / longitude {lon} are not on Earth").format(lat=lat[p], lon=lon[p]),
+            _("latitude must lie within ±90 and longitude within ±180, in decimal degrees"),
         ),
     )
     problems.add_rows(
@@ -717,9 +769,21 @@ def _check_points(
         rows,
         lambda p: (
             lat_name,
-            f"the point ({lat[p]:.5f}, {lon[p]:.5f}) lies outside the region {region.label} "
-            f"(lon {w:.3f}..{e:.3f}, lat {s:.3f}..{nn:.3f})",
-            "correct the coordinates, or widen the region with --region / SHAKTI_REGION",
+            # TRANSLATORS: {region} is the region's name; {west}..{east} and
+            # {south}..{north} its bounds in degrees.
+            _(
+                "the point ({lat}, {lon}) lies outside the region {region} "
+                "(lon {west}..{east}, lat {south}..{north})"
+            ).format(
+                lat=f"{lat[p]:.5f}",
+                lon=f"{lon[p]:.5f}",
+                region=region.label,
+                west=f"{w:.3f}",
+                east=f"{e:.3f}",
+                south=f"{s:.3f}",
+                north=f"{nn:.3f}",
+            ),
+            _("correct the coordinates, or widen the region with --region / SHAKTI_REGION"),
         ),
     )
     return geometry
@@ -738,8 +802,9 @@ def _check_polygons(
         geometry,
         ok,
         ("Polygon", "MultiPolygon"),
-        "a polygon",
-        "give the boundary as a Polygon or MultiPolygon",
+        # TRANSLATORS: {type} is a geometry type (Point, LineString...), kept in English.
+        _("a {type} where a polygon is expected"),
+        _("give the boundary as a Polygon or MultiPolygon"),
         problems,
         rows,
     )
@@ -759,12 +824,18 @@ def _check_polygons(
         )
         geometry.iloc[pos] = polys
         if fixed.any():
-            warnings.append(
-                f"{int(fixed.sum())} invalid polygons were repaired with make_valid (rows "
-                + ", ".join(str(int(rows[p])) for p in pos[fixed][:10])
-                + (", ..." if fixed.sum() > 10 else "")
-                + "); check their boundaries"
+            n_fixed = int(fixed.sum())
+            listed = ", ".join(str(int(rows[p])) for p in pos[fixed][:10]) + (
+                ", ..." if n_fixed > 10 else ""
             )
+            # TRANSLATORS: {rows} lists file row numbers (at most 10, then "...").
+            text = ngettext(
+                "{n} invalid polygon was repaired with make_valid (row {rows}); check its boundary",
+                "{n} invalid polygons were repaired with make_valid (rows {rows}); check their "
+                "boundaries",
+                n_fixed,
+            )
+            warnings.append(text.format(n=format_int(n_fixed), rows=listed))
         broken = pos[~fixed]
         problems.add(
             broken,
@@ -774,8 +845,8 @@ def _check_polygons(
                 problem_message(
                     int(rows[p]),
                     LOCATION,
-                    "the polygon is invalid and cannot be repaired",
-                    "redraw the boundary so it does not cross itself",
+                    _("the polygon is invalid and cannot be repaired"),
+                    _("redraw the boundary so it does not cross itself"),
                 )
                 for p in broken
             ],
@@ -791,8 +862,8 @@ def _check_polygons(
             problem_message(
                 int(rows[p]),
                 LOCATION,
-                f"the polygon does not touch the region {region.label}",
-                "check its CRS and coordinates, or widen the region with --region",
+                _("the polygon does not touch the region {region}").format(region=region.label),
+                _("check its CRS and coordinates, or widen the region with --region"),
             )
             for p in np.flatnonzero(outside)
         ],

@@ -37,6 +37,7 @@ from openpyxl.xml.constants import (
 )
 
 from geo.errors import ColumnMappingError, InputFileError, InputTooLargeError
+from geo.i18n import N_, _
 from geo.ingest.limits import (
     ReadLimits,
     cell_budget,
@@ -133,9 +134,9 @@ class _Scan:
     def _doctype(self, *args: object) -> None:
         raise _ScanStoppedError(
             InputFileError(
-                f"{self.source} holds an XML document type declaration",
-                why="Excel never writes one; it can be used to make readers expand entities",
-                fix="open it in Excel or LibreOffice and save it again as .xlsx",
+                _("{source} holds an XML document type declaration").format(source=self.source),
+                why=_("Excel never writes one; it can be used to make readers expand entities"),
+                fix=_("open it in Excel or LibreOffice and save it again as .xlsx"),
             )
         )
 
@@ -229,8 +230,10 @@ class _Sheet(_TextScan):
     def _stop_grid(self) -> None:
         raise _ScanStoppedError(
             InputFileError(
-                f"{self.source} has a cell beyond Excel's last row or column",
-                fix="open it in Excel or LibreOffice and save it again as .xlsx",
+                _("{source} has a cell beyond Excel's last row or column").format(
+                    source=self.source
+                ),
+                fix=_("open it in Excel or LibreOffice and save it again as .xlsx"),
             )
         )
 
@@ -248,9 +251,13 @@ def _scan(archive: zipfile.ZipFile, member: str, scan: _Scan) -> None:
         raise stop.error from None
     except xml.parsers.expat.ExpatError as exc:
         raise InputFileError(
-            f"{scan.source} has a broken part {clip(member)!r}: "
-            f"{xml.parsers.expat.ErrorString(exc.code)} (line {exc.lineno})",
-            fix="open it in Excel or LibreOffice and save it again as .xlsx",
+            _("{source} has a broken part {name}: {error} (line {lineno})").format(
+                source=scan.source,
+                name=repr(clip(member)),
+                error=xml.parsers.expat.ErrorString(exc.code),
+                lineno=exc.lineno,
+            ),
+            fix=_("open it in Excel or LibreOffice and save it again as .xlsx"),
         ) from exc
 
 
@@ -286,9 +293,11 @@ def _worksheets(
     charts = [name for name, rel in found if "chartsheet" in str(rel.Type)]
     if charts:
         raise InputFileError(
-            f"{source} holds chart sheets: {describe_names(charts, limit=3)}",
-            why="only sheets of data are read",
-            fix="copy the data sheet into a new workbook, or save it as CSV",
+            _("{source} holds chart sheets: {names}").format(
+                source=source, names=describe_names(charts, limit=3)
+            ),
+            why=_("only sheets of data are read"),
+            fix=_("copy the data sheet into a new workbook, or save it as CSV"),
         )
     return [(name, str(rel.target)) for name, rel in found if str(rel.target) in present]
 
@@ -299,11 +308,35 @@ def _check_parts(infos: Sequence[zipfile.ZipInfo], parsed: Sequence[str], source
         size = sizes.get(part, 0)
         if size > XLSX_PART_BYTES:
             raise InputTooLargeError(
-                f"{source} has a part {clip(part)!r} of {size:,} bytes, more than "
-                f"{XLSX_PART_BYTES:,}",
-                why="workbook parts other than the sheets are read whole",
-                fix="copy the data into a new workbook without formatting, or save it as CSV",
+                _("{source} has a part {name} of {size} bytes, more than {limit}").format(
+                    source=source,
+                    name=repr(clip(part)),
+                    size=format(size, ","),
+                    limit=format(XLSX_PART_BYTES, ","),
+                ),
+                why=_("workbook parts other than the sheets are read whole"),
+                fix=_("copy the data into a new workbook without formatting, or save it as CSV"),
             )
+
+
+#: The texts of :func:`pick_name` per kind of name: (not found, the names there are, fix).
+_PICK_TEXTS: Final = {
+    "sheet": (
+        N_("{source} has no sheet {name}"),
+        N_("its sheets are {names}"),
+        N_("name one of these sheets as the layer"),
+    ),
+    "layer": (
+        N_("{source} has no layer {name}"),
+        N_("its layers are {names}"),
+        N_("name one of these layers as the layer"),
+    ),
+    "Shapefile": (
+        N_("{source} has no Shapefile {name}"),
+        N_("its Shapefiles are {names}"),
+        N_("name one of these Shapefiles as the layer"),
+    ),
+}
 
 
 def pick_name(wanted: str, names: Sequence[str], source: str, what: str) -> str:
@@ -332,10 +365,13 @@ def pick_name(wanted: str, names: Sequence[str], source: str, what: str) -> str:
     folded = [n for n in names if n.casefold() == wanted.casefold()]
     if len(folded) == 1:
         return folded[0]
+    # one text per kind of name, so each reads whole in every language
+    texts = _PICK_TEXTS.get(what, _PICK_TEXTS["layer"])
+    missing, there, fix = texts
     raise InputFileError(
-        f"{source} has no {what} {clip(wanted)!r}",
-        why=f"its {what}s are " + describe_names(names),
-        fix=f"name one of these {what}s as the layer",
+        _(missing).format(source=source, name=repr(clip(wanted))),
+        why=_(there).format(names=describe_names(names)),
+        fix=_(fix),
     )
 
 
@@ -378,9 +414,10 @@ def check_workbook(path: Path, layer: str | None, limits: ReadLimits) -> str:
         sheets = _worksheets(archive, workbook, names, source)
         if not sheets:
             raise InputFileError(
-                f"{source} holds no sheet", fix="save the workbook again with its data sheet"
+                _("{source} holds no sheet").format(source=source),
+                fix=_("save the workbook again with its data sheet"),
             )
-        titles = [name for name, _ in sheets]
+        titles = [name for name, _member in sheets]
         sheet = pick_name(layer, titles, source, "sheet") if layer else titles[0]
         member = dict(sheets)[sheet]
         sheet_rels = [p for p in (_rels_path(m) for _, m in sheets) if p in names]
@@ -437,14 +474,16 @@ def read_workbook(path: Path, layer: str | None, limits: ReadLimits) -> pd.DataF
         raise
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors
         raise InputFileError(
-            f"{source} cannot be read as an Excel workbook: "
-            + scrub(str(exc) or type(exc).__name__, source, [str(path), str(path.parent)]),
-            fix="open it in Excel or LibreOffice and save it again as .xlsx (or as CSV UTF-8)",
+            _("{source} cannot be read as an Excel workbook: {error}").format(
+                source=source,
+                error=scrub(str(exc) or type(exc).__name__, source, [str(path), str(path.parent)]),
+            ),
+            fix=_("open it in Excel or LibreOffice and save it again as .xlsx (or as CSV UTF-8)"),
         ) from exc
     if frame.shape[1] == 0:
         raise InputFileError(
-            f"sheet {clip(sheet)!r} of {source} is empty",
-            fix="put the header in the first row of the first sheet, or name the sheet as layer",
+            _("sheet {name} of {source} is empty").format(name=repr(clip(sheet)), source=source),
+            fix=_("put the header in the first row of the first sheet, or name the sheet as layer"),
         )
     frame.columns = pd.Index([str(c) for c in frame.columns])
     check_frame(frame, limits, source)
