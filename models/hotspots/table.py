@@ -321,6 +321,21 @@ def _describe(
     return table
 
 
+def _precise_only(
+    incidents: gpd.GeoDataFrame, w: npt.NDArray[np.float64] | None, attrs: dict[str, Any]
+) -> tuple[gpd.GeoDataFrame, npt.NDArray[np.float64] | None]:
+    """Drop locality and pincode centroids (they would pile up on one point), noting how many."""
+    precise = precise_mask(incidents)
+    if precise is None:
+        return incidents, w
+    left_out = int(np.count_nonzero(~precise))
+    note = imprecise_location_note(left_out)
+    if note is not None:
+        attrs[IMPRECISE_LEFT_OUT] = left_out
+        attrs["notes"].append(note)
+    return incidents.loc[precise], None if w is None else w[precise]
+
+
 def find_hotspots(
     incidents: gpd.GeoDataFrame,
     *,
@@ -399,16 +414,7 @@ def find_hotspots(
     w = point_weights(incidents, weights)
     resolve_method(method, w is not None)
     attrs = p.attrs()
-    # locality and pincode centroids would pile up on one point: never part of a hotspot
-    precise = precise_mask(incidents)
-    left_out = 0 if precise is None else int(np.count_nonzero(~precise))
-    imprecise_place = imprecise_location_note(left_out)
-    if imprecise_place is not None:
-        attrs[IMPRECISE_LEFT_OUT] = left_out
-        attrs["notes"].append(imprecise_place)
-    if precise is not None:
-        incidents = incidents.loc[precise]
-        w = None if w is None else w[precise]
+    incidents, w = _precise_only(incidents, w, attrs)
     if len(incidents) == 0:
         return _empty_hotspots(attrs)
 

@@ -84,6 +84,33 @@ def _is_synthetic(*layers: gpd.GeoDataFrame) -> bool:
     return False
 
 
+def _precision_notes(incidents: gpd.GeoDataFrame, *, with_hotspots: bool) -> list[str]:
+    """Return the notes on incidents left out of hotspot stops and of their hour weights."""
+    notes: list[str] = []
+    # hotspot stops never come from locality or pincode centroids (find_hotspots leaves them out)
+    points, left_out = point_incidents(incidents)
+    imprecise_place = imprecise_location_note(left_out)
+    if imprecise_place is not None:
+        notes.append(imprecise_place)
+    imprecise = imprecise_note(time_precision(points)) if with_hotspots else None
+    if imprecise is not None:  # the hour weights of hotspot stops come from the hour profiles
+        notes.append(imprecise)
+    return notes
+
+
+def _first_day(incidents: gpd.GeoDataFrame, notes: list[str]) -> dt.date:
+    """Return the day after the latest incident (noted), the default first day of a plan."""
+    if not len(incidents):
+        raise ParameterError(
+            "no start date and no incidents to take it from", fix="give the first day"
+        )
+    last = pd.Timestamp(incidents[OCCURRED_AT].max())
+    start: dt.date = (last + pd.Timedelta(days=1)).date()
+    text = _("the plan starts the day after the latest incident ({start})")
+    notes.append(text.format(start=format_date(start)))
+    return start
+
+
 def plan_from_layers(
     *,
     incidents: gpd.GeoDataFrame,
@@ -175,26 +202,11 @@ def plan_from_layers(
         sites, thanas, cctv=cctv, hotspots=spots, metric_crs=metric_crs, only_thanas=planned
     )
     places.extend(site_list)
-    # hotspot stops never come from locality or pincode centroids (find_hotspots leaves them out)
-    points, left_out = point_incidents(incidents)
-    imprecise_place = imprecise_location_note(left_out)
-    if imprecise_place is not None:
-        notes.append(imprecise_place)
-    imprecise = imprecise_note(time_precision(points)) if spots is not None else None
-    if imprecise is not None:  # the hour weights of hotspot stops come from the hour profiles
-        notes.append(imprecise)
+    notes.extend(_precision_notes(incidents, with_hotspots=spots is not None))
     starts, station_notes = station_points(thanas, metric_crs=metric_crs)
     resolved = resolve_teams(planned, teams, per_thana=teams_per_thana)
     if start is None:
-        if len(incidents):
-            last = pd.Timestamp(incidents[OCCURRED_AT].max())
-            start = (last + pd.Timedelta(days=1)).date()
-            text = _("the plan starts the day after the latest incident ({start})")
-            notes.append(text.format(start=format_date(start)))
-        else:
-            raise ParameterError(
-                "no start date and no incidents to take it from", fix="give the first day"
-            )
+        start = _first_day(incidents, notes)
     logger.info(
         "patrol inputs ready in %.2f s: %d places", time.perf_counter() - started, len(places)
     )
