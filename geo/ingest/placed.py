@@ -46,7 +46,6 @@ def locate_rows(
     problems: Problems,
     rows: npt.NDArray[np.int64],
     warnings: list[str],
-    *,
     fix_swapped: bool,
     places_from: PlaceSource | None,
 ) -> tuple[gpd.GeoSeries, PlaceFill | None]:

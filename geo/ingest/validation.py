@@ -242,16 +242,7 @@ def validate(
 
     plan, used_defaults, notes = _plan_columns(frame, spec, preset, defaults)
     geometry, places = locate_rows(
-        raw,
-        frame,
-        plan,
-        spec,
-        region,
-        problems,
-        rows,
-        warnings,
-        fix_swapped=fix_swapped,
-        places_from=places_from,
+        raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped, places_from
     )
     context = FieldContext(
         frame=frame,
