@@ -16,6 +16,7 @@ from maps import places
 from maps.base import add_controls, base_map, extent, is_synthetic, thana_site_searches
 from maps.cctv_layers import add_gap_sites, add_proposed_cameras
 from maps.elements import LegendSection
+from maps.feature_layer import Drawn
 from maps.geojson import in_wgs84
 from models.cctv import gaps as cg
 
@@ -94,16 +95,43 @@ def cctv_map(
         gaps = cg.gap_analysis(
             site_layer, cam_layer, thanas=thana_layer, hotspots=hotspots, metric_crs=metric_crs
         )
-    table = gaps.gaps if gaps is not None else None
-    counts = gaps.counts() if gaps is not None else dict.fromkeys(cg.GAP_STATUSES, 0)
-    n_sites = sum(counts.values())
-    reg_counts = gaps.registry.counts if gaps is not None else None
-    if reg_counts is not None:
-        cameras, working = int(reg_counts["cameras"]), int(reg_counts["working"])
-    else:
-        summary = coverage_summary(None, cam_layer, metric_crs=metric_crs)
-        cameras, working = summary.cameras, summary.working
     legend: list[LegendSection | None] = []
+    drawn, sites_drawn = _add_layers(
+        m, legend, gaps, thana_layer, cam_layer, hotspots, proposed, share=share
+    )
+    line, notes = _summary(gaps, cam_layer, proposed, metric_crs=metric_crs)
+    add_controls(
+        m,
+        tiles=tile_layer,
+        outline=thana_layer,
+        legend=legend,
+        notes=notes,
+        title=title,
+        subtitle=subtitle or line,
+        warning=_("SYNTHETIC demo data") if is_synthetic(sites, cctv, thanas) else "",
+        searches=thana_site_searches(drawn.layer, sites_drawn.layer),
+    )
+    logger.info("CCTV map: %s", line)
+    return m
+
+
+def _add_layers(
+    m: folium.Map,
+    legend: list[LegendSection | None],
+    gaps: cg.GapAnalysis | None,
+    thana_layer: gpd.GeoDataFrame | None,
+    cam_layer: gpd.GeoDataFrame | None,
+    hotspots: gpd.GeoDataFrame | None,
+    proposed: gpd.GeoDataFrame | None,
+    *,
+    share: bool,
+) -> tuple[Drawn, Drawn]:
+    """Draw the layers of the CCTV map, appending their legend sections; return thanas and sites.
+
+    Thanas (a choropleth of sites without a working camera), hotspot outlines, camera views and
+    cameras, sites by gap, proposed cameras, then the thana names on top.
+    """
+    table = gaps.gaps if gaps is not None else None
     if thana_layer is not None and table is not None:
         gap = table[table[cg.GAP_STATUS] != cg.COVERED_STATUS]
         per_thana = gap[THANA].dropna().astype(str).value_counts()
@@ -120,6 +148,25 @@ def cctv_map(
     legend.append(sites_drawn.legend)
     legend.extend(d.legend for d in add_proposed_cameras(m, proposed, show=True))
     ly.add_thana_labels(m, thana_layer)
+    return drawn, sites_drawn
+
+
+def _summary(
+    gaps: cg.GapAnalysis | None,
+    cam_layer: gpd.GeoDataFrame | None,
+    proposed: gpd.GeoDataFrame | None,
+    *,
+    metric_crs: str | None,
+) -> tuple[str, list[str]]:
+    """Return the summary line (sites without a working camera, cameras working) and the notes."""
+    counts = gaps.counts() if gaps is not None else dict.fromkeys(cg.GAP_STATUSES, 0)
+    n_sites = sum(counts.values())
+    reg_counts = gaps.registry.counts if gaps is not None else None
+    if reg_counts is not None:
+        cameras, working = int(reg_counts["cameras"]), int(reg_counts["working"])
+    else:
+        summary = coverage_summary(None, cam_layer, metric_crs=metric_crs)
+        cameras, working = summary.cameras, summary.working
     without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
     # TRANSLATORS: "12 of 40 sites have no working camera; 30 of 35 cameras work".
     line = ngettext(
@@ -151,16 +198,4 @@ def cctv_map(
         )
     if gaps is not None:
         notes.extend(n[:1].upper() + n[1:] + "." for n in gaps.notes)
-    add_controls(
-        m,
-        tiles=tile_layer,
-        outline=thana_layer,
-        legend=legend,
-        notes=notes,
-        title=title,
-        subtitle=subtitle or line,
-        warning=_("SYNTHETIC demo data") if is_synthetic(sites, cctv, thanas) else "",
-        searches=thana_site_searches(drawn.layer, sites_drawn.layer),
-    )
-    logger.info("CCTV map: %s", line)
-    return m
+    return line, notes

@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -26,6 +26,12 @@ from geo.i18n import (
     thana_display,
     trend_name,
 )
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from models.evaluation.backtest import BacktestResult
+    from models.inputs import AnalysisInputs
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day included (YYYY-MM-DD, local).")
@@ -107,7 +113,47 @@ def hotspots_cmd(
         spots = find_hotspots(inputs, settings(), params)
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK
     clustered = int(spots[hs.INCIDENTS].sum()) if not spots.empty else 0
-    n = len(spots)
+    shown = spots.head(top)
+    _print_hotspots(
+        shown,
+        len(spots),
+        rank_col,
+        inputs,
+        underserved=underserved,
+        eps_m=eps_m,
+        min_samples=min_samples,
+    )
+    share = clustered / n_in
+    _print_clustered(clustered, n_in, share, underserved=underserved)
+    written = _write(spots, out, "hotspots")
+    if as_json:
+        summary = {
+            "hotspots": len(spots),
+            "underserved_only": underserved,
+            "eps_m": eps_m,
+            "min_samples": min_samples,
+            "selection": inputs.describe(),
+            "clustered_incidents": clustered,
+            "clustered_share": _num(share),
+            "out": written,
+            "top": _hotspot_rows(shown, rank_col),
+        }
+        typer.echo(json.dumps(summary, default=str))
+
+
+def _print_hotspots(
+    shown: gpd.GeoDataFrame,
+    n: int,
+    rank_col: str,
+    inputs: AnalysisInputs,
+    *,
+    underserved: bool,
+    eps_m: float,
+    min_samples: int,
+) -> None:
+    """Print the table of the ``shown`` hotspots (``n`` found) and, under it, why each is one."""
+    from models import hotspots as hs
+
     if underserved:
         title = ngettext(
             "{n} underserved hotspot (eps {eps} m, min {min})",
@@ -130,7 +176,6 @@ def hotspots_cmd(
     shown_table = table(
         title.format(n=format_int(n), eps=f"{eps_m:g}", min=format_int(min_samples)), columns
     )
-    shown = spots.head(top)
     names_hi = hindi_names(inputs.thanas)
     for hotspot_id, row in shown.iterrows():
         shown_table.add_row(
@@ -148,7 +193,10 @@ def hotspots_cmd(
         # TRANSLATORS: {rank} is the hotspot's rank, {id} its number, {why} its explanation.
         line = _("[bold]#{rank}[/bold] (hotspot {id}): {why}")
         console.print(line.format(rank=row[rank_col], id=hotspot_id, why=row[hs.WHY]))
-    share = clustered / n_in
+
+
+def _print_clustered(clustered: int, n_in: int, share: float, *, underserved: bool) -> None:
+    """Print how many of the ``n_in`` incidents lie in the (underserved) hotspots."""
     if underserved:
         lie = ngettext(
             "{clustered} of {n} incident ({share}) lies in underserved hotspots",
@@ -165,32 +213,25 @@ def hotspots_cmd(
         clustered=format_int(clustered), n=format_int(n_in), share=format_percent(share)
     )
     console.print(_("{clustered}; + = crosses a thana boundary").format(clustered=clustered_text))
-    written = _write(spots, out, "hotspots")
-    if as_json:
-        summary = {
-            "hotspots": len(spots),
-            "underserved_only": underserved,
-            "eps_m": eps_m,
-            "min_samples": min_samples,
-            "selection": inputs.describe(),
-            "clustered_incidents": clustered,
-            "clustered_share": _num(share),
-            "out": written,
-            "top": [
-                {
-                    "hotspot_id": int(i),
-                    "rank": int(r[rank_col]),
-                    "risk_rank": int(r[hs.RISK_RANK]),
-                    "risk_score": _num(r[hs.RISK_SCORE]),
-                    "incidents": int(r[hs.INCIDENTS]),
-                    "primary_thana": r[hs.PRIMARY_THANA],
-                    "peak_hours": r[hs.PEAK_HOURS],
-                    "trend": r[hs.TREND],
-                }
-                for i, r in shown.iterrows()
-            ],
+
+
+def _hotspot_rows(shown: gpd.GeoDataFrame, rank_col: str) -> list[dict[str, Any]]:
+    """Return the ``top`` rows of the hotspots JSON summary."""
+    from models import hotspots as hs
+
+    return [
+        {
+            "hotspot_id": int(i),
+            "rank": int(r[rank_col]),
+            "risk_rank": int(r[hs.RISK_RANK]),
+            "risk_score": _num(r[hs.RISK_SCORE]),
+            "incidents": int(r[hs.INCIDENTS]),
+            "primary_thana": r[hs.PRIMARY_THANA],
+            "peak_hours": r[hs.PEAK_HOURS],
+            "trend": r[hs.TREND],
         }
-        typer.echo(json.dumps(summary, default=str))
+        for i, r in shown.iterrows()
+    ]
 
 
 # --------------------------------------------------------------------------- significance
@@ -322,9 +363,7 @@ def backtest_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Back-test DBSCAN, KDE, Gi* and last-period counts: hit rate, PAI, PEI (rolling)."""
-    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
-    from models.evaluation.backtest import METHOD as METHOD_COLUMN
-    from models.evaluation.scorers import method_name, standard_backtest
+    from models.evaluation.scorers import standard_backtest
 
     for value, what in ((train, "--train"), (test, "--test")):
         try:
@@ -352,6 +391,38 @@ def backtest_cmd(
             bandwidth_m=bandwidth_m,
         )
     n_folds = int(result.folds["fold"].nunique())
+    _print_scores(result, n_folds, train=train, test=test, cell_m=cell_m)
+    if out is not None:
+        write_rows(result.folds, out, layer_name="folds")
+        n_rows = len(result.folds)
+        written = ngettext(
+            "{n} fold row written to {path}", "{n} fold rows written to {path}", n_rows
+        )
+        console.print(written.format(n=format_int(n_rows), path=out))
+    if plot is not None:
+        _save_plot(result, plot)
+    if as_json:
+        summary = {
+            "folds": n_folds,
+            "train": train,
+            "test": test,
+            "cell_m": cell_m,
+            "selection": inputs.describe(),
+            "summary": _score_rows(result),
+            "out": str(out) if out is not None else None,
+            "plot": str(plot) if plot is not None else None,
+        }
+        typer.echo(json.dumps(summary, default=str))
+
+
+def _print_scores(
+    result: BacktestResult, n_folds: int, *, train: str, test: str, cell_m: float
+) -> None:
+    """Print the back-test's summary table: per method and area share, hit rate, PAI and PEI."""
+    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
+    from models.evaluation.backtest import METHOD as METHOD_COLUMN
+    from models.evaluation.scorers import method_name
+
     # TRANSLATORS: {train} and {test} are lengths of time such as 90D (days) or 4W (weeks).
     title = ngettext(
         "back-test: {n} fold, train {train}, test {test}, {cell} m",
@@ -379,42 +450,36 @@ def backtest_cmd(
             format_percent(row["area_share_used"], digits=1),
         )
     console.print(scores)
-    if out is not None:
-        write_rows(result.folds, out, layer_name="folds")
-        n_rows = len(result.folds)
-        written = ngettext(
-            "{n} fold row written to {path}", "{n} fold rows written to {path}", n_rows
-        )
-        console.print(written.format(n=format_int(n_rows), path=out))
-    if plot is not None:
-        import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
 
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        fig = result.plot(PAI)
-        fig.savefig(plot, dpi=120)  # type: ignore[attr-defined]
-        plt.close(fig)  # type: ignore[arg-type]
-        console.print(_("plot written to {path}").format(path=plot))
-    if as_json:
-        summary = {
-            "folds": n_folds,
-            "train": train,
-            "test": test,
-            "cell_m": cell_m,
-            "selection": inputs.describe(),
-            "summary": [
-                {
-                    "method": r[METHOD_COLUMN],
-                    "area_share": _num(r[AREA_SHARE]),
-                    "hit_rate": _num(r[HIT_RATE]),
-                    "pai": _num(r[PAI]),
-                    "pei": _num(r[PEI]),
-                }
-                for _, r in result.summary.iterrows()
-            ],
-            "out": str(out) if out is not None else None,
-            "plot": str(plot) if plot is not None else None,
+def _save_plot(result: BacktestResult, plot: Path) -> None:
+    """Save the PAI plot of the back-test to ``plot`` (.png, .svg) and say where."""
+    import matplotlib
+
+    from models.evaluation.backtest import PAI
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plot.parent.mkdir(parents=True, exist_ok=True)
+    fig = result.plot(PAI)
+    fig.savefig(plot, dpi=120)  # type: ignore[attr-defined]
+    plt.close(fig)  # type: ignore[arg-type]
+    console.print(_("plot written to {path}").format(path=plot))
+
+
+def _score_rows(result: BacktestResult) -> list[dict[str, Any]]:
+    """Return the ``summary`` rows of the back-test JSON summary."""
+    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
+    from models.evaluation.backtest import METHOD as METHOD_COLUMN
+
+    return [
+        {
+            "method": r[METHOD_COLUMN],
+            "area_share": _num(r[AREA_SHARE]),
+            "hit_rate": _num(r[HIT_RATE]),
+            "pai": _num(r[PAI]),
+            "pei": _num(r[PEI]),
         }
-        typer.echo(json.dumps(summary, default=str))
+        for _, r in result.summary.iterrows()
+    ]

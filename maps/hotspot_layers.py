@@ -1,0 +1,265 @@
+"""The hotspot layers of the maps: hotspots coloured by risk with why, underserved outlines."""
+
+# Drawn as every layer of ``maps.layers`` is (see there): whitelisted popup columns, HTML-escaped
+# texts, small counts suppressed when ``share=True``; re-exported by ``maps.layers``.
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+import folium
+import geopandas as gpd
+
+from geo.i18n import (
+    N_,
+    _,
+    category_name,
+    day_pattern_name,
+    format_int,
+    ngettext,
+    pgettext,
+    trend_name,
+    weekday_name,
+)
+from maps import style
+from maps.elements import LegendSection, Swatch
+from maps.feature_layer import NOTHING, Drawn, feature_layer
+from maps.geojson import DECIMALS, SHARE_DECIMALS, blur_polygons, in_wgs84, simplified
+from maps.popups import CardSpec, count_text, fmt, guard_columns, is_missing, number, percent, text
+from models import hotspots as hs
+
+#: The only columns each layer may show (popups and tooltips).
+HOTSPOT_POPUP_COLUMNS: Final = (
+    hs.RISK_RANK, hs.RISK_SCORE, hs.INCIDENTS, hs.WHY, hs.PEAK_HOURS, hs.PEAK_HOURS_SHARE,
+    hs.DAY_PATTERN, hs.PEAK_WEEKDAY, hs.TREND, hs.RECENT_INCIDENTS, hs.PREVIOUS_INCIDENTS,
+    hs.TOP_CATEGORY, hs.TOP_CATEGORY_SHARE, hs.PRIMARY_THANA, hs.CROSS_THANA, hs.THANA_LIST,
+    hs.FIRST_DATE, hs.LAST_DATE, hs.NEAREST_SITES, hs.CCTV_COVERED_SHARE, hs.CAMERAS_WORKING,
+    hs.CAMERAS_NOT_WORKING, hs.LAST_CAMPAIGN, hs.DAYS_SINCE_CAMPAIGN, hs.NOTES,
+)  # fmt: skip
+UNDERSERVED_POPUP_COLUMNS: Final = (
+    hs.UNDERSERVED_RANK, hs.UNDERSERVED_REASON, hs.RISK_SCORE, hs.INCIDENTS, hs.PRIMARY_THANA,
+    hs.PEAK_HOURS, hs.WHY,
+)  # fmt: skip
+
+#: Hotspot outlines are simplified to this tolerance (metres) for drawing.
+HOTSPOT_SIMPLIFY_M: Final = 2.0
+
+HOTSPOT_CARD: Final = CardSpec(
+    rows=(N_("Incidents"), N_("Peak hours"), N_("Days"), N_("Trend"), N_("Mostly"), N_("Thana"),
+          N_("Dates"), N_("Nearest sites"), N_("CCTV coverage"), N_("Cameras"), N_("Last drive"),
+          N_("Underserved"), N_("Notes")),
+    tip=(15, 16),
+)  # fmt: skip
+
+
+def _hotspot_values(row: Mapping[str, Any], *, share: bool, underserved: str = "") -> list[str]:
+    """Return a hotspot's popup values.
+
+    Shareable maps show months instead of days and hide trend counts below 3.
+    """
+    rank = row.get(hs.RISK_RANK)
+    score = row.get(hs.RISK_SCORE)
+    score_f = number(score)
+    name = _("Hotspot #{rank}").format(rank=fmt(rank)) if not is_missing(rank) else _("Hotspot")
+    title = name
+    if math.isfinite(score_f):
+        # TRANSLATORS: "Hotspot #3: high risk (0.72)"; {risk} is a risk level.
+        title = _("{name}: {risk} risk ({score})").format(
+            name=name, risk=style.risk_label(score_f), score=f"{score_f:.2f}"
+        )
+    trend = trend_name(text(row.get(hs.TREND))) if text(row.get(hs.TREND)) else ""
+    recent, previous = row.get(hs.RECENT_INCIDENTS), row.get(hs.PREVIOUS_INCIDENTS)
+    if not is_missing(recent) and not is_missing(previous):
+        # TRANSLATORS: a trend and the counts it compares: "rising (9 recently vs 3 before)".
+        trend = (
+            _("{trend} ({recent} recently vs {previous} before)")
+            .format(
+                trend=trend,
+                recent=count_text(number(recent), share),
+                previous=count_text(number(previous), share),
+            )
+            .strip()
+        )
+    peak = text(row.get(hs.PEAK_HOURS))
+    if peak and not is_missing(row.get(hs.PEAK_HOURS_SHARE)):
+        peak = _("{hours} ({share} of incidents)").format(
+            hours=peak, share=percent(row.get(hs.PEAK_HOURS_SHARE))
+        )
+    pattern, weekday = text(row.get(hs.DAY_PATTERN)), text(row.get(hs.PEAK_WEEKDAY))
+    days = " · ".join(
+        t
+        for t in (
+            day_pattern_name(pattern) if pattern else "",
+            weekday_name(weekday) if weekday else "",
+        )
+        if t
+    )
+    top = category_name(text(row.get(hs.TOP_CATEGORY))) if text(row.get(hs.TOP_CATEGORY)) else ""
+    if top and not is_missing(row.get(hs.TOP_CATEGORY_SHARE)):
+        top = f"{top} ({percent(row.get(hs.TOP_CATEGORY_SHARE))})"
+    thana = text(row.get(hs.PRIMARY_THANA))
+    if row.get(hs.CROSS_THANA) is True and text(row.get(hs.THANA_LIST)):
+        thana = _("{thana} (crosses {thanas})").format(thana=thana, thanas=row.get(hs.THANA_LIST))
+    days_ = [text(row.get(hs.FIRST_DATE)), text(row.get(hs.LAST_DATE))]
+    dates = " – ".join(d[:7] if share else d for d in days_ if d)
+    cameras = ""
+    if not is_missing(row.get(hs.CAMERAS_WORKING)):
+        cameras = _("{working} working, {broken} not working").format(
+            working=fmt(row.get(hs.CAMERAS_WORKING)), broken=fmt(row.get(hs.CAMERAS_NOT_WORKING))
+        )
+    campaign = text(row.get(hs.LAST_CAMPAIGN))
+    if campaign and not is_missing(row.get(hs.DAYS_SINCE_CAMPAIGN)):
+        days_since = number(row.get(hs.DAYS_SINCE_CAMPAIGN))
+        campaign = ngettext(
+            "{drive} ({n} day before)",
+            "{drive} ({n} days before)",
+            int(days_since) if math.isfinite(days_since) else 0,
+        ).format(drive=campaign, n=fmt(row.get(hs.DAYS_SINCE_CAMPAIGN)))
+    rows = [
+        fmt(row.get(hs.INCIDENTS)),
+        peak,
+        days,
+        trend,
+        top,
+        thana,
+        dates,
+        text(row.get(hs.NEAREST_SITES)),
+        percent(row.get(hs.CCTV_COVERED_SHARE)),
+        cameras,
+        campaign,
+        underserved,
+        text(row.get(hs.NOTES)),
+    ]
+    n = number(row.get(hs.INCIDENTS))
+    # TRANSLATORS: a hotspot's tooltip, "Hotspot #3: 12 incidents, high risk".
+    tip = ngettext(
+        "{name}: {n} incident, {risk} risk",
+        "{name}: {n} incidents, {risk} risk",
+        int(n) if math.isfinite(n) else 0,
+    ).format(name=name, n=fmt(row.get(hs.INCIDENTS)), risk=style.risk_label(score_f))
+    return HOTSPOT_CARD.values(title, text(row.get(hs.WHY)), rows, extras=(tip, peak))
+
+
+def _shapes(layer: gpd.GeoDataFrame, share: bool) -> tuple[Any, int]:
+    """Return the polygons to draw and the decimals to write (blurred when shared)."""
+    if share:
+        return blur_polygons(layer), SHARE_DECIMALS
+    return simplified(layer, HOTSPOT_SIMPLIFY_M), DECIMALS
+
+
+def add_hotspots(
+    m: folium.Map,
+    hotspots: gpd.GeoDataFrame | None,
+    *,
+    share: bool,
+    show: bool = True,
+    underserved: Mapping[Any, str] | None = None,
+) -> Drawn:
+    """Draw hotspot polygons coloured by risk, with popups that say why (``why`` and facts).
+
+    Parameters
+    ----------
+    m : folium.Map
+    hotspots : geopandas.GeoDataFrame, optional
+        :func:`models.hotspots.find_hotspots` output.
+    share : bool
+        Blur the polygons so that no vertex sits on an incident.
+    show : bool
+    underserved : mapping, optional
+        Hotspot id → why it is underserved (:func:`models.hotspots.underserved_hotspots`).
+
+    Returns
+    -------
+    Drawn
+    """
+    if hotspots is None or hotspots.empty:
+        return NOTHING
+    hotspots = in_wgs84(hotspots)
+    if hs.RISK_SCORE in hotspots.columns:  # most at risk drawn last, on top
+        hotspots = hotspots.sort_values(hs.RISK_SCORE, kind="stable")
+    cols = guard_columns(hotspots, HOTSPOT_POPUP_COLUMNS, layer="hotspot")
+    values, styles = [], []
+    reasons = underserved or {}
+    for hotspot_id, record in zip(hotspots.index, hotspots[cols].to_dict("records"), strict=True):
+        score = record.get(hs.RISK_SCORE)
+        score_f = number(score)
+        values.append(_hotspot_values(record, share=share, underserved=reasons.get(hotspot_id, "")))
+        styles.append(
+            {
+                "color": "#7f0000",
+                "weight": 1.5,
+                "fillColor": style.risk_color(score_f),
+                "fillOpacity": 0.6,
+            }
+        )
+    geoms, decimals = _shapes(hotspots, share)
+    layer = feature_layer(
+        m,
+        geoms,
+        name=_("Hotspots ({n}, by risk)").format(n=format_int(len(values))),
+        spec=HOTSPOT_CARD,
+        values=values,
+        styles=styles,
+        show=show,
+        decimals=decimals,
+        hover={"weight": 3, "color": "#000000"},
+    )
+    items: list[tuple[str, str, Swatch]] = [
+        (c, _("{risk} risk").format(risk=pgettext("risk", label)), "fill")
+        for c, label in zip(style.RISK_COLORS, style.RISK_LABELS, strict=True)
+    ]
+    note = _("Click a hotspot for why it is one: peak hours, trend, sites, cameras, drives.")
+    return Drawn(layer, LegendSection(_("Hotspots (DBSCAN)"), items, note=note), len(values))
+
+
+UNDERSERVED_CARD: Final = CardSpec(
+    rows=(N_("Incidents"), N_("Risk"), N_("Thana"), N_("Peak hours"), N_("Why a hotspot")),
+    tip=(0, 1),
+)
+
+
+def add_underserved(
+    m: folium.Map, underserved: gpd.GeoDataFrame | None, *, share: bool, show: bool = True
+) -> Drawn:
+    """Outline the hotspots with no recent awareness drive (dashed purple), with the reason."""
+    if underserved is None or underserved.empty:
+        return NOTHING
+    underserved = in_wgs84(underserved)
+    cols = guard_columns(underserved, UNDERSERVED_POPUP_COLUMNS, layer="underserved hotspot")
+    values = []
+    for record in underserved[cols].to_dict("records"):
+        rank = record.get(hs.UNDERSERVED_RANK)
+        title = (
+            _("Underserved hotspot #{rank}").format(rank=fmt(rank))
+            if not is_missing(rank)
+            else _("Underserved")
+        )
+        rows = [
+            fmt(record.get(hs.INCIDENTS)),
+            fmt(record.get(hs.RISK_SCORE)),
+            text(record.get(hs.PRIMARY_THANA)),
+            text(record.get(hs.PEAK_HOURS)),
+            text(record.get(hs.WHY)),
+        ]
+        reason = text(record.get(hs.UNDERSERVED_REASON))
+        values.append(UNDERSERVED_CARD.values(title, reason[:1].upper() + reason[1:], rows))
+    # outline only: clicks inside reach the hotspot below (whose popup says it too)
+    line = {"color": style.UNDERSERVED_COLOR, "weight": 4, "dashArray": "6 4", "fill": False}
+    geoms, decimals = _shapes(underserved, share)
+    layer = feature_layer(
+        m,
+        geoms,
+        name=_("Underserved hotspots ({n}, no recent drive)").format(n=format_int(len(values))),
+        spec=UNDERSERVED_CARD,
+        values=values,
+        styles=[line] * len(values),
+        show=show,
+        decimals=decimals,
+    )
+    legend = LegendSection(
+        _("Underserved hotspots"),
+        [(style.UNDERSERVED_COLOR, _("no awareness drive nearby lately"), "dashed")],
+    )
+    return Drawn(layer, legend, len(values))
