@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 
+def _fix_label() -> str:
+    """Return "Fix:" in the language a ``use_lang`` block chose (English outside one).
+
+    Imported here, not at the top: :mod:`geo.i18n` raises these errors itself. Settings are
+    not read (they raise these errors too), so only an explicit choice (``--lang``, a
+    request's language) translates the label.
+    """
+    from geo.i18n.context import chosen_lang
+    from geo.i18n.messages import FIX_LABEL, translate
+
+    lang = chosen_lang()
+    return FIX_LABEL if lang in (None, "en") else translate(FIX_LABEL, lang, context="error")
+
+
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(".")
     return text[:1].upper() + text[1:] + "."
@@ -29,7 +43,7 @@ class ShaktiError(Exception):
         if why:
             parts.append(_sentence(why))
         if fix:
-            parts.append("Fix: " + fix.rstrip(".") + ".")
+            parts.append(_fix_label() + " " + fix.rstrip(".") + ".")
         super().__init__(" ".join(parts))
 
 

@@ -12,6 +12,14 @@ from geo.i18n.langs import Lang, parse_lang
 _CURRENT: ContextVar[Lang | None] = ContextVar("shakti_lang", default=None)
 
 
+def chosen_lang() -> Lang | None:
+    """Return the language a ``use_lang`` block chose here, or ``None`` (no settings read).
+
+    For code that must not read the settings, such as the errors the settings raise.
+    """
+    return _CURRENT.get()
+
+
 def current_lang() -> Lang:
     """Return the language texts are made in now.
 

@@ -85,3 +85,7 @@ def NP_(context: str, msgid: str) -> str:  # noqa: N802 (the gettext convention)
     Translate it later with ``pgettext(context, msgid)``.
     """
     return msgid
+
+
+#: The label before an error's fix ("Fix: give the first day."), used by :mod:`geo.errors`.
+FIX_LABEL = NP_("error", "Fix:")
