@@ -76,6 +76,7 @@ from models.hotspots import (
     NOISE,
     dbscan_xy,
 )
+from models.selection import precise_mask
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +272,10 @@ def _project(part: gpd.GeoDataFrame | gpd.GeoSeries, index: int, crs: str) -> pd
         return pd.DataFrame({PID: np.empty(0, np.int64), X: np.empty(0), Y: np.empty(0)})
     xy, _ = metric_coordinates(point_series(part), crs, what="incidents")
     pid = (np.int64(index) << _PART_BITS) + np.arange(n, dtype=np.int64)
+    # locality and pincode centroids would pile up on one point: never clustered (noise)
+    keep = precise_mask(part)
+    if keep is not None:
+        pid, xy = pid[keep], xy[keep]
     return pd.DataFrame({PID: pid, X: xy[:, 0], Y: xy[:, 1]})
 
 
@@ -462,13 +467,17 @@ def _by_partition(final: pd.DataFrame, n_parts: int) -> list[pd.DataFrame]:
 
 
 def _assemble(index: pd.Index, column: str, *pieces: pd.DataFrame) -> pd.Series:
-    """Return one input partition's values of ``column`` in row order, on its index."""
+    """Return one input partition's values of ``column`` in row order, on its index.
+
+    Rows left out of clustering (locality and pincode centroids) are noise and not core.
+    """
     frame = pd.concat(pieces, ignore_index=True)
     rows = frame[PID].to_numpy() & ((np.int64(1) << _PART_BITS) - 1)
     values = frame[column].to_numpy()
-    if len(rows) != len(index):
+    if len(rows) > len(index):
         raise RuntimeError(f"partition has {len(index)} rows but {len(rows)} labels")
-    out = np.empty_like(values, shape=len(index))
+    fill = NOISE if column == HOTSPOT_ID else False
+    out = np.full(len(index), fill, dtype=values.dtype if len(values) else type(fill))
     out[rows] = values
     return pd.Series(out, index=index, name=HOTSPOT_ID if column == HOTSPOT_ID else column)
 
@@ -515,6 +524,8 @@ def dask_cluster(
     -------
     ScaleDbscan
         Lazy ``labels`` and ``core`` Series partitioned like the input (``.compute()`` them).
+        Rows located only to a locality or pincode centroid (``location_precision``) are
+        noise: many rows share one such point (``models.selection.precise_mask``).
 
     Raises
     ------

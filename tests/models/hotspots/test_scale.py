@@ -247,3 +247,20 @@ def test_hotspot_sums_equal_find_hotspots() -> None:
     centroid = pd.Series(xy[:, 0]).groupby(labels.to_numpy()).mean().drop(NOISE, errors="ignore")
     np.testing.assert_allclose(sums[CENTROID_X].to_numpy(), centroid.to_numpy(), rtol=1e-12)
     assert sums.index.name == HOTSPOT_ID
+
+
+def test_locality_and_pincode_centroids_are_noise_on_dask_too() -> None:
+    """Issue 15: 30 rows stacked on one pincode centroid form no cluster, in any partition."""
+    stacked = np.repeat([[ORIGIN[0], ORIGIN[1]]], 30, axis=0)
+    blob = ORIGIN + np.column_stack([np.arange(10) * 2.0, np.zeros(10)]) + [500.0, 0.0]
+    xy = np.vstack([stacked, blob])
+    precision = ["pincode"] * 30 + ["exact"] * 10
+    points = gpd.GeoDataFrame(
+        {"location_precision": precision}, geometry=shapely.points(xy), crs=UTM44
+    )
+    got = dask_cluster(points, eps_m=15, min_samples=4, npartitions=3).labels.compute()
+    assert (got.iloc[:30] == NOISE).all()
+    assert (got.iloc[30:] == 0).all()
+    exact = points.assign(location_precision="exact")
+    both = dask_cluster(exact, eps_m=15, min_samples=4, npartitions=3).labels.compute()
+    assert both.nunique() == 2  # the stacked rows are a cluster when they are exact
