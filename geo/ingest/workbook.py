@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 import warnings
 import xml.parsers.expat
 import zipfile
@@ -432,6 +433,15 @@ def check_workbook(path: Path, layer: str | None, limits: ReadLimits) -> str:
     return sheet
 
 
+#: How pandas writes a date cell as text: a date alone is a day, not midnight (as for ``.xls``).
+_MIDNIGHT: Final = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
+
+
+def _dates_as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with date cells written as ``YYYY-MM-DD`` instead of midnight."""
+    return frame.replace(to_replace=_MIDNIGHT, value=r"\1", regex=True)
+
+
 def read_workbook(path: Path, layer: str | None, limits: ReadLimits) -> pd.DataFrame:
     """Read one sheet of an .xlsx workbook, every value as text, after :func:`check_workbook`.
 
@@ -487,4 +497,4 @@ def read_workbook(path: Path, layer: str | None, limits: ReadLimits) -> pd.DataF
         )
     frame.columns = pd.Index([str(c) for c in frame.columns])
     check_frame(frame, limits, source)
-    return frame.reset_index(drop=True)
+    return _dates_as_days(frame).reset_index(drop=True)

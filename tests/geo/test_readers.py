@@ -472,3 +472,20 @@ def test_real_post_offices() -> None:
     assert "office_name" in table.frame.columns
     assert "office_name" not in find_personal_columns(table.frame, SITES)
     assert find_personal_columns(table.frame, SITES) == {}
+
+
+def test_xlsx_date_cells_stay_days_and_date_times_keep_their_time(tmp_path: Path) -> None:
+    """Issue 15: a date-only cell is a day (time precision), never an invented midnight."""
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "occurred_at"])
+    sheet.append(["a", dt.date(2025, 11, 28)])
+    sheet.append(["b", dt.datetime(2025, 11, 28, 18, 30)])
+    sheet.append(["c", "2025-11-28 00:00"])
+    path = tmp_path / "dates.xlsx"
+    book.save(path)
+    values = read_table(path).frame["occurred_at"].tolist()
+    assert values == ["2025-11-28", "2025-11-28 18:30:00", "2025-11-28 00:00"]
