@@ -12,6 +12,8 @@ import numpy.typing as npt
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geo.errors import InputFileError
+from geo.i18n import _
 from geo.i18n.keys import latin, skeleton
 from geo.places.gazetteer import PRECISION_OF_KIND, PRECISION_RANK, Gazetteer
 from geo.places.text import PlaceQuery, parse_place
@@ -32,6 +34,11 @@ SKELETON_CONFIRM: Final = 60.0
 #: Discount of a match of all of one name's words inside the other (two words or more).
 TOKEN_SET_WEIGHT: Final = 0.95
 _METRES_PER_DEGREE: Final = 111_320.0
+#: Most (name part, gazetteer spelling) pairs scored at once: the score matrices of one chunk
+#: stay within a few tens of MB however large the file and the gazetteer are.
+CHUNK_PAIRS: Final = 1_000_000
+#: Most pairs one file may need scored (time): beyond, the file is refused with what to do.
+MAX_PAIRS: Final = 2_000_000_000
 
 
 class PlaceStatus(StrEnum):
@@ -178,6 +185,38 @@ def _pick(
     }
 
 
+def _check_work(queries: list[PlaceQuery], gazetteer: Gazetteer) -> None:
+    """Refuse a file whose place texts would need more than :data:`MAX_PAIRS` comparisons."""
+    n_parts = len({p for q in queries for p in q.parts})
+    pairs = n_parts * len(gazetteer.keys)
+    if pairs > MAX_PAIRS:
+        raise InputFileError(
+            _(
+                "the file has {parts} different place names and the gazetteer {keys} spellings: "
+                "too many to compare in one import"
+            ).format(parts=n_parts, keys=len(gazetteer.keys)),
+            fix=_("split the file, or give latitude and longitude for most rows"),
+        )
+
+
+def _chunks(queries: list[PlaceQuery], n_keys: int) -> list[list[int]]:
+    """Group queries so that each group scores at most :data:`CHUNK_PAIRS` pairs (at least one)."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    seen: set[str] = set()
+    for i, query in enumerate(queries):
+        new = set(query.parts) - seen
+        if current and (len(seen) + len(new)) * max(n_keys, 1) > CHUNK_PAIRS:
+            chunks.append(current)
+            current, seen = [], set()
+            new = set(query.parts)
+        current.append(i)
+        seen |= new
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def locate_places(
     texts: pd.Series,
     gazetteer: Gazetteer,
@@ -225,16 +264,19 @@ def locate_places(
     pairs = pd.DataFrame({"text": texts.astype("string").fillna(""), "thana": thana_of.fillna("")})
     unique = pairs.drop_duplicates().reset_index(drop=True)
     queries = [parse_place(t) for t in unique["text"]]
-    parts = list(dict.fromkeys(p for q in queries for p in q.parts))
-    scores = _score_parts(parts, gazetteer)
+    _check_work(queries, gazetteer)
     centroids = gazetteer.pincode_centroids()
     entry_thana = gazetteer.entries[THANA].astype("string").fillna("").to_numpy()
     every = np.ones(len(gazetteer), dtype=bool)
+    thanas_of = unique["thana"].tolist()
     results = []
-    for query, thana in zip(queries, unique["thana"].tolist(), strict=True):
-        allowed = every if not thana else entry_thana == thana
-        score = _entry_scores(query, scores, gazetteer)
-        results.append(_pick(query, score, allowed, gazetteer, centroids, threshold))
+    for chunk in _chunks(queries, len(gazetteer.keys)):
+        parts = list(dict.fromkeys(p for i in chunk for p in queries[i].parts))
+        scores = _score_parts(parts, gazetteer)
+        for i in chunk:
+            allowed = every if not thanas_of[i] else entry_thana == thanas_of[i]
+            score = _entry_scores(queries[i], scores, gazetteer)
+            results.append(_pick(queries[i], score, allowed, gazetteer, centroids, threshold))
     found = pd.DataFrame(results, columns=list(MATCH_COLUMNS))
     found = pd.concat([unique, found], axis=1)
     merged = pairs.merge(found, on=["text", "thana"], how="left", sort=False)

@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from geo.crs import WGS84
+from geo.errors import InputFileError
 from geo.ingest import import_file
 from geo.ingest.quarantine import Q_MESSAGE, Q_ORIGINAL, Q_REASON, Q_ROW, Reason
 from geo.ingest.readers import RawTable
@@ -268,3 +269,33 @@ def test_india_post_list_as_gazetteer(tmp_path: Path, settings: Settings) -> Non
     stored = store.read("incidents")
     assert sorted(stored[LOCATION_PRECISION]) == ["locality", "pincode"]
     print(f"India Post gazetteer: rows 3, accepted {s['accepted']}, quarantined {s['quarantined']}")
+
+
+def test_matching_is_chunked_and_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attack: many distinct place texts against a large gazetteer held one dense matrix."""
+    from geo.places import matching
+
+    gz = build_gazetteer(PLACES, sites=SITES, thanas=THANAS)
+    texts = pd.Series(REGISTER["place"] * 3 + ["Xyzzy Mohalla", "BHU gate ke paas"])
+    whole = matching.locate_places(texts, gz, threshold=85.0)
+    sizes: list[int] = []
+    real = matching._score_parts
+
+    def counting(parts: list[str], gazetteer: object) -> object:
+        sizes.append(len(parts))
+        return real(parts, gazetteer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matching, "CHUNK_PAIRS", 1)
+    monkeypatch.setattr(matching, "_score_parts", counting)
+    chunked = matching.locate_places(texts, gz, threshold=85.0)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert len(sizes) > 1  # one query per chunk, not one matrix for all
+
+
+def test_a_file_needing_too_many_comparisons_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.places import matching
+
+    gz = build_gazetteer(PLACES, sites=SITES, thanas=THANAS)
+    monkeypatch.setattr(matching, "MAX_PAIRS", 10)
+    with pytest.raises(InputFileError, match="too many to compare"):
+        matching.locate_places(pd.Series(["Assi Ghat", "Lanka crossing"]), gz, threshold=85.0)
