@@ -19,7 +19,6 @@ from geo.i18n import (
     format_percent,
     gap_status_name,
     ngettext,
-    pgettext,
     place_name,
     priority_name,
     site_kind_name,
@@ -51,8 +50,6 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType(
 HEADINGS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
     {k: (translate(v, "hi", context=CONTEXT), v) for k, v in TEXTS.items()}
 )
-#: What a proposed camera is (``models.cctv.placement.ACTIONS``), shown in the report.
-ACTION_NAMES: Final = (NP_("camera action", "new"), NP_("camera action", "repair"))
 N_THANA: Final = NP_("cctv report", "Thana")
 N_PERIOD: Final = NP_("cctv report", "Period")
 #: Most gap rows printed (the CSV/GeoJSON export has them all).
@@ -303,7 +300,7 @@ def _plan_section(placement: pl.Placement | None, langs: tuple[Lang, ...]) -> li
         return parts
     rows = [
         (
-            int(r[pl.ORDER]), pgettext("camera action", str(r[pl.ACTION])), r[pl.LABEL],
+            int(r[pl.ORDER]), pl.action_name(r[pl.ACTION]), r[pl.LABEL],
             round(float(r[pl.MARGINAL_GAIN]), 1), _share(r[pl.CUMULATIVE_SHARE]),
             round(float(r[pl.CUMULATIVE_COST]), 2),
             f"{r.geometry.y:.5f}, {r.geometry.x:.5f}", r[pl.WHY],

@@ -20,7 +20,7 @@ from api.cli.common import (
     selection_inputs,
     settings,
 )
-from api.cli.tables import ACTION, label, table, write_rows
+from api.cli.tables import table, write_rows
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
     DAYS_HELP,
@@ -267,7 +267,7 @@ def place_cmd(
     shown_table = table(title, columns)
     for _i, row in cams.iterrows():
         shown_table.add_row(
-            str(row[pl.ORDER]), label(ACTION, row[pl.ACTION]), str(row[pl.LABEL]),
+            str(row[pl.ORDER]), pl.action_name(row[pl.ACTION]), str(row[pl.LABEL]),
             format_number(row[pl.MARGINAL_GAIN], digits=1),
             format_percent(row[pl.CUMULATIVE_SHARE]), f"{row[pl.CUMULATIVE_COST]:g}",
         )  # fmt: skip

@@ -23,16 +23,11 @@ from geo.table_export import TABLE_FORMATS, write_table
 logger = logging.getLogger(__name__)
 
 # ---- contexts of the analysis vocabularies the command line shows (keys stay English) ----
-ACTION: Final = "camera action"
 LAYER: Final = "layer"
 
 #: Keys of the analysis outputs' vocabularies, marked for extraction (translated on display).
 LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
-        ACTION: (
-            NP_("camera action", "new"),
-            NP_("camera action", "repair"),
-        ),
         LAYER: (
             NP_("layer", "incidents"),
             NP_("layer", "campaigns"),
@@ -54,8 +49,8 @@ def label(context: str, key: object) -> str:
     --------
     >>> from geo.i18n import use_lang
     >>> with use_lang("en"):
-    ...     label(ACTION, "repair"), label(ACTION, "something else")
-    ('repair', 'something else')
+    ...     label(LAYER, "cctv"), label(LAYER, "something else")
+    ('cctv', 'something else')
     """
     text = str(key)
     return pgettext(context, text) if text in LABELS.get(context, ()) else text

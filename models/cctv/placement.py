@@ -16,7 +16,7 @@ import shapely
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import _, format_int, format_percent, ngettext
+from geo.i18n import NP_, _, format_int, format_percent, ngettext, pgettext
 from geo.schema import NAME, THANA
 from models.arrays import BoolArray, IntArray
 from models.cctv.covering import (
@@ -123,6 +123,7 @@ __all__ = [
     "Placement",
     "PlacementParams",
     "Solution",
+    "action_name",
     "build_layout",
     "greedy",
     "greedy_order",
@@ -140,6 +141,21 @@ __all__ = [
 NEW: Final = "new"
 #: (the action of a repair candidate is :data:`REPAIR`)
 ACTIONS: Final = (NEW, REPAIR)
+#: What a proposed camera is, as people read it (marked for translation).
+_ACTION_NAMES: Final = (NP_("camera action", "new"), NP_("camera action", "repair"))
+
+
+def action_name(action: object) -> str:
+    """Return a proposed camera's action (``new`` / ``repair``) in the current language.
+
+    Examples
+    --------
+    >>> action_name(NEW), action_name("something else")
+    ('new', 'something else')
+    """
+    return pgettext("camera action", str(action))
+
+
 # ---- output columns ----
 ORDER: Final = "order"
 ACTION: Final = "action"
