@@ -7,6 +7,25 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from geo.centre import (
+    AGE_BAND,
+    AGE_BANDS,
+    AUDITED_ON,
+    BNSS_SECTION,
+    BNSS_SECTIONS,
+    CASE_OUTCOME,
+    CASE_OUTCOMES,
+    CASE_ROUTE,
+    CASE_ROUTES,
+    CASE_TYPE,
+    CASE_TYPES,
+    CENTRE_RESOURCES,
+    DISPOSED_ON,
+    RECEIVED_ON,
+    needed_column,
+    working_column,
+)
+
 
 class LayerKind(StrEnum):
     """The kinds of layer a user can import."""
@@ -17,6 +36,8 @@ class LayerKind(StrEnum):
     SITES = "sites"
     THANAS = "thanas"
     GAZETTEER = "gazetteer"
+    CENTRE_AUDIT = "centre-audit"
+    CASEWORK = "casework"
 
 
 class FieldType(StrEnum):
@@ -191,8 +212,10 @@ class LayerSpec:
     Attributes
     ----------
     kind : LayerKind
-    geometry : str
-        ``"Point"`` or ``"Polygon"`` (MultiPolygon accepted for polygons).
+    geometry : str or None
+        ``"Point"`` or ``"Polygon"`` (MultiPolygon accepted for polygons); ``None`` for an
+        attribute table keyed to a thana (centre audits, casework): its rows have no
+        location and its ``geometry`` column is always empty.
     key : str
         The field that identifies a record; re-imports upsert on it.
     fields : tuple of FieldSpec
@@ -200,7 +223,7 @@ class LayerSpec:
     """
 
     kind: LayerKind
-    geometry: str
+    geometry: str | None
     key: str
     fields: tuple[FieldSpec, ...]
     description: str
@@ -214,13 +237,22 @@ class LayerSpec:
         raise KeyError(name)
 
     @property
+    def spatial(self) -> bool:
+        """Return whether the rows have a location (``False`` for attribute tables)."""
+        return self.geometry is not None
+
+    @property
     def names(self) -> tuple[str, ...]:
         """Return the canonical field names, in order."""
         return tuple(spec.name for spec in self.fields)
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Return every stored column: fields, derived columns and the geometry."""
+        """Return every stored column: fields, derived columns and the geometry.
+
+        An attribute table's ``geometry`` column is kept (every layer reads as a
+        GeoDataFrame) and always empty.
+        """
         return (*self.names, *self.derived, GEOMETRY)
 
 
@@ -343,6 +375,15 @@ INCIDENTS = LayerSpec(
                 "घटना स्थल",
                 "स्थान",
             ),
+        ),
+        FieldSpec(
+            BNSS_SECTION,
+            FieldType.VOCAB,
+            False,
+            "Section of the BNSS under which an anti-Romeo detention was made (126, 135 or "
+            "170); empty for other incidents.",
+            allowed=BNSS_SECTIONS,
+            aliases=("bnss", "bnss_sec", "section_bnss", "bnss_section_no", "under_section"),
         ),
     ),
     "Incidents against women: complaints, anti-Romeo squad actions, helpline calls and "
@@ -554,8 +595,125 @@ GAZETTEER = LayerSpec(
     "from their own layers.",
 )
 
+_CENTRE_THANA = FieldSpec(
+    THANA,
+    FieldType.TEXT,
+    True,
+    "Police station (thana) whose Mission Shakti centre the row is about: its name as in the "
+    "thanas layer.",
+    aliases=("thana_name", "police_station", "ps", "station", "centre", "center"),
+)
+
+CENTRE_AUDIT = LayerSpec(
+    LayerKind.CENTRE_AUDIT,
+    None,
+    ID,
+    (
+        FieldSpec(
+            ID,
+            FieldType.TEXT,
+            True,
+            "Identifier of the audit, unique within the layer (derived from the row when the "
+            "file has none).",
+            aliases=("audit_id", "sr_no", "s_no"),
+        ),
+        _CENTRE_THANA,
+        FieldSpec(
+            AUDITED_ON,
+            FieldType.DATE,
+            True,
+            "Date of the audit (local). A thana's latest audit is its current state; earlier "
+            "ones give the trend.",
+            aliases=("audit_date", "date", "inspected_on", "inspection_date"),
+        ),
+        *(
+            FieldSpec(
+                column,
+                FieldType.INTEGER,
+                False,
+                f"{what} {resource.replace('_', ' ')} (a count, 0 or more).",
+                minimum=0,
+            )
+            for resource in CENTRE_RESOURCES
+            for column, what in (
+                (working_column(resource), "Number in working order:"),
+                (needed_column(resource), "Number the centre should have:"),
+            )
+        ),
+    ),
+    "Audits of each thana's Mission Shakti centre: resources in working order and needed "
+    "(rooms, women's toilet, registers, furniture, computers, mobile phones, SIM cards, "
+    "vehicles, women staff). No location: keyed to the thana.",
+)
+
+CASEWORK = LayerSpec(
+    LayerKind.CASEWORK,
+    None,
+    ID,
+    (
+        FieldSpec(
+            ID,
+            FieldType.TEXT,
+            True,
+            "Identifier of the complaint (the centre's register number), unique within the layer.",
+            aliases=("case_id", "complaint_id", "complaint_no", "sr_no"),
+        ),
+        _CENTRE_THANA,
+        FieldSpec(
+            RECEIVED_ON,
+            FieldType.DATE,
+            True,
+            "Day the complaint was received (local).",
+            aliases=("received", "date_received", "complaint_date", "date"),
+        ),
+        FieldSpec(
+            CASE_TYPE,
+            FieldType.VOCAB,
+            True,
+            "What the complaint is about.",
+            allowed=CASE_TYPES,
+            aliases=("type", "complaint_type", "nature"),
+        ),
+        FieldSpec(
+            CASE_ROUTE,
+            FieldType.VOCAB,
+            True,
+            "How the centre took it up: counselling, an FIR, or referred elsewhere.",
+            allowed=CASE_ROUTES,
+            aliases=("route", "taken_up_by", "mode"),
+        ),
+        FieldSpec(
+            CASE_OUTCOME,
+            FieldType.VOCAB,
+            True,
+            "Where it stands: reunited after counselling, FIR registered, disposed, pending.",
+            allowed=CASE_OUTCOMES,
+            aliases=("outcome", "status", "result"),
+        ),
+        FieldSpec(
+            DISPOSED_ON,
+            FieldType.DATE,
+            False,
+            "Day the complaint was disposed of: required unless pending, never before "
+            "`received_on`; a pending complaint has none.",
+            aliases=("disposed", "disposal_date", "date_of_disposal"),
+        ),
+        FieldSpec(
+            AGE_BAND,
+            FieldType.VOCAB,
+            False,
+            "Age band of the complainant (never a birth date); missing means `unknown`.",
+            allowed=AGE_BANDS,
+            aliases=("age_group", "age_range"),
+        ),
+    ),
+    "Complaints handled by each thana's Mission Shakti centre: no names, no free text. No "
+    "location: keyed to the thana.",
+)
+
 LAYERS: Final[dict[LayerKind, LayerSpec]] = {
-    spec.kind: spec for spec in (INCIDENTS, CAMPAIGNS, CCTV, SITES, THANAS, GAZETTEER)
+    spec.kind: spec
+    for spec in (INCIDENTS, CAMPAIGNS, CCTV, SITES, THANAS, GAZETTEER, CENTRE_AUDIT, CASEWORK)
 }
 
 

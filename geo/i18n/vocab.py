@@ -31,6 +31,11 @@ PRIORITY: Final = "priority"
 TREND: Final = "trend"
 DAY_PATTERN: Final = "day pattern"
 PATROL_MODE: Final = "patrol mode"
+CASE_TYPE: Final = "case type"
+CASE_ROUTE: Final = "case route"
+CASE_OUTCOME: Final = "case outcome"
+AGE_BAND: Final = "age band"
+CENTRE_RESOURCE: Final = "centre resource"
 
 #: The keys of each vocabulary, marked for extraction (translated on use, in its context).
 VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -99,6 +104,43 @@ VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("patrol mode", "foot"),
             NP_("patrol mode", "bike"),
             NP_("patrol mode", "vehicle"),
+        ),
+        # the Mission Shakti centre layers (geo.centre)
+        CASE_TYPE: (
+            NP_("case type", "domestic-family-dispute"),
+            NP_("case type", "harassment"),
+            NP_("case type", "stalking"),
+            NP_("case type", "cyber"),
+            NP_("case type", "other"),
+        ),
+        CASE_ROUTE: (
+            NP_("case route", "counselling"),
+            NP_("case route", "fir"),
+            NP_("case route", "referred"),
+        ),
+        CASE_OUTCOME: (
+            NP_("case outcome", "reunited"),
+            NP_("case outcome", "fir-registered"),
+            NP_("case outcome", "disposed"),
+            NP_("case outcome", "pending"),
+        ),
+        AGE_BAND: (
+            NP_("age band", "under-18"),
+            NP_("age band", "18-25"),
+            NP_("age band", "26-35"),
+            NP_("age band", "36-plus"),
+            NP_("age band", "unknown"),
+        ),
+        CENTRE_RESOURCE: (
+            NP_("centre resource", "rooms"),
+            NP_("centre resource", "womens_toilet"),
+            NP_("centre resource", "registers"),
+            NP_("centre resource", "furniture"),
+            NP_("centre resource", "computers"),
+            NP_("centre resource", "mobile_phones"),
+            NP_("centre resource", "sim_cards"),
+            NP_("centre resource", "vehicles"),
+            NP_("centre resource", "women_staff"),
         ),
     }
 )

@@ -13,9 +13,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.centre import AGE_BAND
 from geo.i18n import VOCABULARIES, _, current_lang, format_int, ngettext, vocabulary_name
 from geo.i18n.keys import fold as fold_any
 from geo.ingest.columns import ColumnPlan
+from geo.ingest.field_terms import field_terms
 from geo.ingest.parsing import (
     SYNONYMS,
     fold,
@@ -32,6 +34,7 @@ from geo.schema import CATEGORY, STATUS, FieldSpec, FieldType, LayerKind, LayerS
 #: filled in before any check, so such a field is never missing. (layer, field) → value.
 MISSING_MEANS: Final[Mapping[tuple[LayerKind, str], str]] = {
     (LayerKind.CCTV, STATUS): "unknown",
+    (LayerKind.CASEWORK, AGE_BAND): "unknown",
 }
 
 
@@ -270,10 +273,15 @@ def parse_vocab_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
     lookup = {fold(a): a for a in allowed}
     lookup.update({k: v for k, v in SYNONYMS.items() if v in allowed})
     hindi = hindi_terms(allowed)
+    own = field_terms(name, allowed)
     # Fold each distinct value once (a 1M-row file has a handful of categories).
     codes, uniques = pd.factorize(text)
     resolved = np.array(
-        [lookup.get(fold(str(u))) or hindi.get(fold_any(u)) for u in uniques] + [None],
+        [
+            lookup.get(fold(str(u))) or own.get(fold_any(u)) or hindi.get(fold_any(u))
+            for u in uniques
+        ]
+        + [None],
         dtype=object,
     )
     mapped = pd.Series(resolved[codes], index=inp.raw.index, dtype="str")

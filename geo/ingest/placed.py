@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo.crs import WGS84
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.geocode import PlaceFill, drop_coordinate_problems, fill_from_places, needs_place
 from geo.ingest.location import locate
@@ -78,7 +79,11 @@ def locate_rows(
         One geometry per file row (missing for rows not located), positionally aligned.
     places : PlaceFill or None
         The place step's outcome, or None when it did not run.
+        An attribute table (``spec.spatial`` false: centre audits, casework) has no
+        location: every geometry is missing and no location problem is recorded.
     """
+    if not spec.spatial:
+        return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84), None
     places = None
     if places_from is not None and needs_place(frame, plan, raw.geometry is not None):
         places = fill_from_places(

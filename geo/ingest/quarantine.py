@@ -64,6 +64,8 @@ class Reason(StrEnum):
     NOT_A_NUMBER = "not-a-number"
     OUT_OF_RANGE = "out-of-range"
     PLACE_NOT_FOUND = "place-not-found"
+    DISPOSED_BEFORE_RECEIVED = "disposed-before-received"
+    PENDING_WITH_DISPOSAL = "pending-with-disposal"
 
 
 #: What each reason code means, for people (translated on use by :func:`reason_text`).
@@ -89,6 +91,10 @@ _REASON_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         Reason.NOT_A_NUMBER: NP_("quarantine reason", "not a number"),
         Reason.OUT_OF_RANGE: NP_("quarantine reason", "number out of range"),
         Reason.PLACE_NOT_FOUND: NP_("quarantine reason", "place not found in the gazetteer"),
+        Reason.DISPOSED_BEFORE_RECEIVED: NP_(
+            "quarantine reason", "disposed of before it was received"
+        ),
+        Reason.PENDING_WITH_DISPOSAL: NP_("quarantine reason", "pending but has a disposal date"),
     }
 )
 

@@ -41,6 +41,7 @@ from geo.ingest.quarantine import (
     reason_counts,
 )
 from geo.ingest.readers import RawTable
+from geo.ingest.rules import check_rows
 from geo.region import Region
 from geo.schema import (
     ID,
@@ -259,6 +260,7 @@ def validate(
     extra = derived_columns(
         values, spec, frame.index, derived_ids, context.precision.get(OCCURRED_AT), warnings
     )
+    check_rows(spec, values, problems, rows, plan.fields)
     _check_duplicate_keys(values[spec.key], spec.key, problems, rows)
     if PLACE in values:
         values[PLACE] = stored_place(values[PLACE], places)

@@ -113,8 +113,15 @@ _BULK_SHARE: Final = 0.1
 
 
 def _geoframe(rows: list[Row], spec: LayerSpec) -> gpd.GeoDataFrame:
-    """Return layer rows (geometry blob first, then the columns) as a GeoDataFrame."""
+    """Return layer rows (geometry blob first, then the columns) as a GeoDataFrame.
+
+    An attribute table's rows have no blob; its geometry column is empty.
+    """
     columns = layer_columns(spec)
+    if not spec.spatial:
+        frame = decode_frame(rows, columns)
+        frame[GEOMETRY] = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84)
+        return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
     blobs = [row[0] for row in rows]
     frame = decode_frame([row[1:] for row in rows], columns)
     frame[GEOMETRY] = decode_geometries(blobs)
@@ -176,14 +183,21 @@ def _write_layer(conn: sqlite3.Connection, spec: LayerSpec, features: Features) 
     start = max(int(seq[0]) if seq else 0, int(top or 0)) + 1
     fids = np.arange(start, start + features.n, dtype=np.int64)
     names = [FID_COLUMN, GEOM_COLUMN, *(name for name, _ in layer_columns(spec))]
-    conn.executemany(
-        f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) "
-        f"VALUES ({', '.join('?' * len(names))})",
+    rows: Iterable[Row] = (
         _feature_rows(
             fids.tolist(),
             encode_geometries(features.geoms, points=spec.geometry == "Point"),
             features.columns,
-        ),
+        )
+        if spec.spatial
+        else zip(fids.tolist(), *features.columns, strict=True)
+    )
+    if not spec.spatial:
+        names.remove(GEOM_COLUMN)
+    conn.executemany(
+        f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) "
+        f"VALUES ({', '.join('?' * len(names))})",
+        rows,
     )
     rtree = rtree_table(conn, table)
     if rtree is not None and (removed or features.n):
@@ -312,9 +326,14 @@ def _has_table(conn: sqlite3.Connection, table: str) -> bool:
 
 
 def _write_empty_layers(path: Path, specs: list[LayerSpec]) -> None:
-    """Create the empty layer tables of ``specs`` (GDAL writes the GeoPackage bookkeeping)."""
+    """Create the empty feature tables of ``specs`` (GDAL writes the GeoPackage bookkeeping).
+
+    Attribute tables (layers without geometry) are created by :func:`_create_attribute_table`.
+    """
     empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
     for spec in specs:
+        if not spec.spatial:
+            continue
         pyogrio.write_dataframe(
             empty,
             path,
@@ -339,6 +358,7 @@ def _add_missing_layers(path: Path) -> None:
     _write_empty_layers(path, missing)
     with _scratch_transaction(path) as conn:
         for spec in missing:
+            _create_attribute_table(conn, spec)
             _add_layer_columns(conn, spec)
             logger.info("added the %s layer to an older store", spec.kind.value)
 
@@ -352,6 +372,22 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
             if name not in present:
                 conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
                 logger.info("added column %s to the %s layer of the store", name, table)
+
+
+def _create_attribute_table(conn: sqlite3.Connection, spec: LayerSpec) -> None:
+    """Create the empty table of a layer without geometry (a GeoPackage attributes table).
+
+    Its columns are added by :func:`_add_layer_columns`; a spatial layer is left alone.
+    """
+    if spec.spatial:
+        return
+    table = spec.kind.value
+    conn.execute(f"CREATE TABLE {_q(table)} ({FID_COLUMN} INTEGER PRIMARY KEY AUTOINCREMENT)")
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+        "VALUES (?, 'attributes', ?, ?)",
+        (table, table, spec.description),
+    )
 
 
 def _add_layer_columns(conn: sqlite3.Connection, spec: LayerSpec) -> None:
@@ -369,6 +405,7 @@ def _add_layer_columns(conn: sqlite3.Connection, spec: LayerSpec) -> None:
 def _create_tables(conn: sqlite3.Connection) -> None:
     """Add the layer columns, key indexes and the quarantine, imports and meta tables."""
     for spec in LAYERS.values():
+        _create_attribute_table(conn, spec)
         _add_layer_columns(conn, spec)
     tables = {
         QUARANTINE_TABLE: (QUARANTINE_STORAGE, "Rejected rows: one line per problem"),
@@ -395,8 +432,9 @@ def _create_tables(conn: sqlite3.Connection) -> None:
 class GeoPackageStore:
     """The embedded store: one GeoPackage file with a layer per kind and three tables.
 
-    The file holds one GeoPackage feature layer per :class:`geo.schema.LayerKind` (named
-    after it) and the attribute tables ``quarantine``, ``imports`` (the import log) and
+    The file holds one GeoPackage feature layer per spatial :class:`geo.schema.LayerKind`
+    (named after it), one attributes table per layer without geometry (``centre-audit``,
+    ``casework``) and the attribute tables ``quarantine``, ``imports`` (the import log) and
     ``meta`` (``version``). It opens in QGIS or ogr2ogr like any GeoPackage, but only this
     class should write it.
 
@@ -463,7 +501,8 @@ class GeoPackageStore:
         with self._reading(f"read the {table} layer") as conn:
             if not _has_table(conn, table):  # a layer added after this store was made
                 return _geoframe([], spec)
-            select = f"SELECT {GEOM_COLUMN}, {_select_columns(conn, spec)} FROM {_q(table)}"
+            head = f"{GEOM_COLUMN}, " if spec.spatial else ""
+            select = f"SELECT {head}{_select_columns(conn, spec)} FROM {_q(table)}"
             if thana is None:
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
             if THANA in spec.columns or spec.kind is LayerKind.THANAS:

@@ -290,12 +290,13 @@ class PostgisStore:
         """Create one layer table with its indexes and description."""
         table = spec.kind.value
         gtype = "Point" if spec.geometry == "Point" else "Geometry"
-        cols = [
-            sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN)),
-            sql.SQL("{} geometry({}, {}) NOT NULL").format(
-                sql.Identifier(GEOM_COLUMN), sql.SQL(gtype), sql.Literal(SRID)
-            ),
-        ]
+        cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier(FID_COLUMN))]
+        if spec.spatial:  # an attribute table (centre audits, casework) has no geometry
+            cols.append(
+                sql.SQL("{} geometry({}, {}) NOT NULL").format(
+                    sql.Identifier(GEOM_COLUMN), sql.SQL(gtype), sql.Literal(SRID)
+                )
+            )
         for name, col in layer_columns(spec):
             extra = " NOT NULL UNIQUE" if name == spec.key else ""
             cols.append(
@@ -306,13 +307,14 @@ class PostgisStore:
         conn.execute(
             sql.SQL("CREATE TABLE {} ({})").format(self._t(table), sql.SQL(", ").join(cols))
         )
-        conn.execute(
-            sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
-                sql.Identifier(f"{table}_{GEOM_COLUMN}_gist"),
-                self._t(table),
-                sql.Identifier(GEOM_COLUMN),
+        if spec.spatial:
+            conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
+                    sql.Identifier(f"{table}_{GEOM_COLUMN}_gist"),
+                    self._t(table),
+                    sql.Identifier(GEOM_COLUMN),
+                )
             )
-        )
         if THANA in spec.columns:
             conn.execute(
                 sql.SQL("CREATE INDEX {} ON {} ({})").format(
@@ -460,7 +462,9 @@ class PostgisStore:
         columns = layer_columns(spec)
         points = spec.geometry == "Point"
         geom = sql.Identifier(GEOM_COLUMN)
-        if points:
+        if not spec.spatial:
+            head = []
+        elif points:
             head = [sql.SQL("ST_X(t.{})").format(geom), sql.SQL("ST_Y(t.{})").format(geom)]
         else:
             head = [sql.SQL("encode(ST_AsBinary(t.{}), 'hex')").format(geom)]
@@ -504,7 +508,10 @@ class PostgisStore:
             data = copy_out(conn, query)
         geo_names = [(f"_g{i}", Col.REAL if points else Col.TEXT) for i in range(len(head))]
         frame = parse_copy(data, [*geo_names, *columns])
-        if points:
+        geoms: Any
+        if not spec.spatial:
+            geoms = np.full(len(frame), None, dtype=object)
+        elif points:
             geoms = shapely.points(frame["_g0"].to_numpy(), frame["_g1"].to_numpy())
         else:
             geoms = shapely.from_wkb(frame["_g0"].to_numpy(dtype=object))
@@ -558,7 +565,7 @@ class PostgisStore:
         spec = layer_spec(batch.kind)
         started = time.perf_counter()
         features = prepare_features(batch.accepted, spec)  # checks, EPSG:4326, encodes
-        ewkb = _ewkb_hex(features.geoms) if features.n else []
+        ewkb = _ewkb_hex(features.geoms) if features.n and spec.spatial else []
         quarantine_rows = prepare_quarantine(batch)
         with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
             self._lock(conn)
@@ -618,13 +625,16 @@ def _write_layer(
     removed = conn.execute(
         sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(table, key), (features.keys,)
     ).rowcount
-    names = [GEOM_COLUMN, *(name for name, _ in layer_columns(spec))]
+    names = [name for name, _ in layer_columns(spec)]
+    kinds = [col for _, col in layer_columns(spec)]
+    values = list(features.columns)
+    if spec.spatial:  # an attribute table has no geometry column
+        names, kinds, values = [GEOM_COLUMN, *names], [Col.TEXT, *kinds], [ewkb, *values]
     copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
         table, sql.SQL(", ").join(map(sql.Identifier, names))
     )
-    kinds = [Col.TEXT, *(col for _, col in layer_columns(spec))]
     with conn.cursor() as cur, cur.copy(copy) as out:
-        for chunk in copy_in([ewkb, *features.columns], kinds):
+        for chunk in copy_in(values, kinds):
             out.write(chunk)
     return features.n - removed, removed
 

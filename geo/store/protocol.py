@@ -123,17 +123,19 @@ class Store(Protocol):
         kind : LayerKind or str
             The layer.
         thana : str, optional
-            Keep only the rows of this thana: for incidents, rows whose ``thana`` column
-            equals it; for thanas, the row whose ``name`` equals it; for the other layers
-            (which have no ``thana`` column), the rows whose geometry intersects the thana's
-            polygon. An unknown thana gives an empty frame.
+            Keep only the rows of this thana: for layers with a ``thana`` column
+            (incidents, centre audits, casework), rows whose ``thana`` equals it; for
+            thanas, the row whose ``name`` equals it; for the other layers, the rows whose
+            geometry intersects the thana's polygon. An unknown thana gives an empty frame.
 
         Returns
         -------
         geopandas.GeoDataFrame
             Exactly the columns ``layer_spec(kind).columns``, in order, rows in the order
             they were stored, a ``RangeIndex`` and CRS EPSG:4326: the same frame from every
-            backend.
+            backend. A layer without geometry (``LayerSpec.spatial`` false: centre audits,
+            casework) has an empty ``geometry`` column; a store made before a layer existed
+            reads it as empty.
         """
         ...
 

@@ -23,9 +23,11 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geo.centre import BNSS_SECTION
 from geo.crs import WGS84
 from geo.errors import StoreError
 from geo.schema import (
+    GEOMETRY,
     ID_DERIVED,
     LOCATION_PRECISION,
     LOCATION_PRECISIONS,
@@ -100,14 +102,15 @@ DERIVED_STORAGE: Final[dict[str, Col]] = {
 }
 #: Layers added to the schema after stores were first made: an older store reads them as
 #: empty and its next import creates them.
-LATER_LAYERS: Final = frozenset({LayerKind.GAZETTEER})
-#: Derived columns added after stores were first made: what a row without one means (a store
-#: made before reads these values, and a batch built without them is stored with them).
+LATER_LAYERS: Final = frozenset({LayerKind.GAZETTEER, LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK})
+#: Columns added after stores were first made: what a row without one means (a store made
+#: before reads these values, and a batch built without them is stored with them).
 LATER_COLUMNS: Final[dict[str, Any]] = {
     TIME_PRECISION: TIME_EXACT,
     ID_DERIVED: False,
     LOCATION_PRECISION: LOCATION_PRECISIONS[0],
     MATCHED_PLACE: None,
+    BNSS_SECTION: None,
 }
 
 #: Every quarantine column is text but the file row number.
@@ -279,12 +282,24 @@ def prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> Features:
     later = [n for n in LATER_COLUMNS if n in spec.columns and n not in accepted.columns]
     if later:
         accepted = accepted.assign(**{n: LATER_COLUMNS[n] for n in later})
-    missing = [name for name in spec.columns if name not in accepted.columns]
+    missing = [
+        name
+        for name in spec.columns
+        if name not in accepted.columns and (spec.spatial or name != GEOMETRY)
+    ]
     if missing:
         raise StoreError(
             f"the {layer} rows to store lack the column(s) {', '.join(missing)}",
             why="the store keeps exactly the columns of geo.schema for each layer",
             fix="build ImportBatch.accepted with LayerSpec.columns",
+        )
+    if not spec.spatial:  # an attribute table: no location to check or store
+        key_text = _checked_keys(accepted, spec)
+        return Features(
+            keys=key_text,
+            geoms=np.full(len(accepted), None, dtype=object),
+            columns=[encode_column(accepted[name], col, name) for name, col in columns],
+            bounds=np.empty((0, 4)),
         )
     if accepted.crs is None:
         raise StoreError(
@@ -294,22 +309,7 @@ def prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> Features:
         )
     if accepted.crs.to_epsg() != SRS_ID:
         accepted = accepted.to_crs(WGS84)
-    keys = accepted[spec.key]
-    if keys.isna().any():
-        raise StoreError(
-            f"{int(keys.isna().sum())} {layer} row(s) to store have no {spec.key!r}",
-            why=f"{spec.key!r} is the key re-imports upsert on",
-            fix="quarantine rows without a key (reason missing-value) before storing",
-        )
-    key_text = encode_text(keys)
-    repeated = pd.Series(key_text)[pd.Series(key_text).duplicated()].unique().tolist()
-    if repeated:
-        raise StoreError(
-            f"{len(repeated)} {spec.key!r} value(s) repeat among the {layer} rows to store "
-            f"(e.g. {repeated[0]!r})",
-            why="a key identifies one record; the store would not know which row to keep",
-            fix="quarantine repeated keys (reason duplicate-id) before storing",
-        )
+    key_text = _checked_keys(accepted, spec)
     geoms = np.asarray(accepted.geometry.array, dtype=object)
     type_ids = shapely.get_type_id(geoms)
     allowed = (0,) if spec.geometry == "Point" else (3, 6)  # Point; Polygon, MultiPolygon
@@ -328,6 +328,28 @@ def prepare_features(accepted: gpd.GeoDataFrame, spec: LayerSpec) -> Features:
         columns=encoded,
         bounds=shapely.bounds(geoms),
     )
+
+
+def _checked_keys(accepted: pd.DataFrame, spec: LayerSpec) -> list[str]:
+    """Return the keys of the rows to store as text, refusing missing or repeated keys."""
+    layer = spec.kind.value
+    keys = accepted[spec.key]
+    if keys.isna().any():
+        raise StoreError(
+            f"{int(keys.isna().sum())} {layer} row(s) to store have no {spec.key!r}",
+            why=f"{spec.key!r} is the key re-imports upsert on",
+            fix="quarantine rows without a key (reason missing-value) before storing",
+        )
+    key_text = encode_text(keys)
+    repeated = pd.Series(key_text)[pd.Series(key_text).duplicated()].unique().tolist()
+    if repeated:
+        raise StoreError(
+            f"{len(repeated)} {spec.key!r} value(s) repeat among the {layer} rows to store "
+            f"(e.g. {repeated[0]!r})",
+            why="a key identifies one record; the store would not know which row to keep",
+            fix="quarantine repeated keys (reason duplicate-id) before storing",
+        )
+    return key_text
 
 
 def prepare_quarantine(batch: ImportBatch) -> list[Row]:

@@ -411,3 +411,34 @@ def test_store_of_an_older_version_gains_name_hi_when_opened(store_url: str) -> 
     reopened.apply(make_batch(LayerKind.SITES, frame, import_id="s"))
     sites = reopened.read(LayerKind.SITES)
     assert sites[NAME_HI].tolist() == frame[NAME_HI].reset_index(drop=True).tolist()
+
+
+def test_centre_layers_round_trip_alike_in_both_backends(
+    store: PostgisStore, tmp_path: Path
+) -> None:
+    gpkg = GeoPackageStore(tmp_path / "store.gpkg")
+    for kind in (LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK):
+        frame = layer_frame(kind, 40, seed=9)
+        batch = make_batch(kind, frame, import_id=kind.value)
+        assert store.apply(batch) == gpkg.apply(batch)
+        got, want = store.read(kind), gpkg.read(kind)
+        pd.testing.assert_frame_equal(got.drop(columns="geometry"), want.drop(columns="geometry"))
+        assert got.geometry.isna().all() and got.crs == WGS84
+        scoped = store.read(kind, thana="Lanka")
+        assert scoped["id"].tolist() == gpkg.read(kind, thana="Lanka")["id"].tolist()
+        assert store.count(kind) == 40
+
+
+def test_store_made_before_the_centre_layers_gains_them(store_url: str) -> None:
+    store = PostgisStore(store_url)
+    store.apply(make_batch(LayerKind.THANAS, layer_frame(LayerKind.THANAS, 3)))
+    schema = _schema_of(store_url)
+    with psycopg.connect(store_url.split("?", 1)[0], autocommit=True) as conn:
+        for table in ("centre-audit", "casework"):  # the layout before they existed
+            conn.execute(f'DROP TABLE "{schema}"."{table}"')
+    reopened = PostgisStore(store_url)
+    assert reopened.count(LayerKind.CASEWORK) == 0
+    assert reopened.read(LayerKind.CENTRE_AUDIT).empty
+    frame = layer_frame(LayerKind.CASEWORK, 6, seed=2)
+    reopened.apply(make_batch(LayerKind.CASEWORK, frame, import_id="c"))
+    assert reopened.read(LayerKind.CASEWORK)["id"].tolist() == frame["id"].tolist()

@@ -7,6 +7,7 @@ import pytest
 import models.cctv.columns as cctv
 import models.hotspots.columns as hot
 import models.patrol.teams as teams
+from geo import centre
 from geo.i18n import (
     VOCABULARIES,
     camera_status_name,
@@ -43,6 +44,11 @@ KEYS = {
     v.TREND: (hot.RISING, hot.FALLING, hot.STABLE, hot.UNKNOWN),
     v.DAY_PATTERN: (hot.WEEKDAYS, hot.WEEKENDS, hot.ALL_WEEK),
     v.PATROL_MODE: (teams.FOOT, teams.BIKE, teams.VEHICLE),
+    v.CASE_TYPE: centre.CASE_TYPES,
+    v.CASE_ROUTE: centre.CASE_ROUTES,
+    v.CASE_OUTCOME: centre.CASE_OUTCOMES,
+    v.AGE_BAND: centre.AGE_BANDS,
+    v.CENTRE_RESOURCE: centre.CENTRE_RESOURCES,
 }
 
 

@@ -23,6 +23,24 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 import geo.store.gpkg as gpkg_store
+from geo.centre import (
+    AGE_BAND,
+    AGE_BANDS,
+    AUDITED_ON,
+    BNSS_SECTION,
+    BNSS_SECTIONS,
+    CASE_OUTCOME,
+    CASE_OUTCOMES,
+    CASE_ROUTE,
+    CASE_ROUTES,
+    CASE_TYPE,
+    CASE_TYPES,
+    CENTRE_RESOURCES,
+    DISPOSED_ON,
+    RECEIVED_ON,
+    needed_column,
+    working_column,
+)
 from geo.errors import StoreError, StoreLockedError
 from geo.ingest.quarantine import (
     Q_FIELD,
@@ -148,6 +166,11 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         data["matched_place"] = [None if g else "BHU Gate" for g in gaps]
         data[TIME_PRECISION] = rng.choice(list(TIME_PRECISIONS), n)
         data[ID_DERIVED] = rng.random(n) < 0.5
+        data[BNSS_SECTION] = [
+            None if g else s for g, s in zip(gaps, rng.choice(BNSS_SECTIONS, n), strict=True)
+        ]
+    elif kind in (LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK):
+        return centre_frame(kind, rng, ids, gaps)
     elif kind is LayerKind.CAMPAIGNS:
         data["held_on"] = [
             dt.date(2026, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 300, n)
@@ -179,6 +202,34 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
     points = shapely.points(rng.uniform(82.91, 83.09, n), rng.uniform(25.26, 25.34, n))
     frame = gpd.GeoDataFrame(data, geometry=points, crs=WGS84)
     return frame.loc[:, list(spec.columns)]
+
+
+def centre_frame(
+    kind: LayerKind, rng: np.random.Generator, ids: list[str], gaps: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Return rows of a layer without geometry (centre audits, casework), geometry empty."""
+    n = len(ids)
+    days = pd.Series(pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 300, n), "D"))
+    data: dict[str, Any] = {ID: ids, THANA: rng.choice(THANA_NAMES, n)}
+    if kind is LayerKind.CENTRE_AUDIT:
+        data[AUDITED_ON] = days
+        for resource in CENTRE_RESOURCES:
+            data[working_column(resource)] = pd.array(
+                [None if g else int(v) for g, v in zip(gaps, rng.integers(0, 4, n), strict=True)],
+                dtype="Int64",
+            )
+            data[needed_column(resource)] = pd.array(rng.integers(1, 4, n), dtype="Int64")
+    else:
+        outcome = rng.choice(list(CASE_OUTCOMES), n)
+        data[RECEIVED_ON] = days
+        data[CASE_TYPE] = rng.choice(list(CASE_TYPES), n)
+        data[CASE_ROUTE] = rng.choice(list(CASE_ROUTES), n)
+        data[CASE_OUTCOME] = outcome
+        disposed = days + pd.to_timedelta(rng.integers(0, 40, n), "D")
+        data[DISPOSED_ON] = disposed.mask(pd.Series(outcome == "pending"))
+        data[AGE_BAND] = rng.choice(list(AGE_BANDS), n)
+    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([None] * n, crs=WGS84), crs=WGS84)
+    return frame.loc[:, list(layer_spec(kind).columns)]
 
 
 def quarantine_frame(rows: list[int], *, reason: str = "missing-value") -> pd.DataFrame:
@@ -236,6 +287,9 @@ def assert_layer_equal(got: gpd.GeoDataFrame, want: gpd.GeoDataFrame, spec: Laye
     assert isinstance(got.index, pd.RangeIndex)
     assert got.crs == WGS84
     pd.testing.assert_frame_equal(got.drop(columns=GEOMETRY), expected(want, spec))
+    if not spec.spatial:
+        assert got.geometry.isna().all()
+        return
     assert got.geometry.geom_equals_exact(want.geometry.reset_index(drop=True), 1e-12).all()
 
 
@@ -720,3 +774,19 @@ def test_store_of_an_older_version_reads_name_hi_empty_and_gains_it_on_import(
     with sqlite3.connect(store.location) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(thanas)")}
     assert NAME_HI in columns  # every layer table gained the column in the same import
+
+
+@pytest.mark.parametrize("kind", [LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK])
+def test_layers_without_geometry_are_filtered_by_their_thana_column(
+    store: GeoPackageStore, kind: LayerKind
+) -> None:
+    frame = layer_frame(kind, 30, seed=21)
+    store.apply(make_batch(kind, frame, import_id=kind.value))
+    lanka = store.read(kind, thana="Lanka")
+    assert lanka[ID].tolist() == frame.loc[frame[THANA] == "Lanka", ID].tolist()
+    assert lanka.geometry.isna().all() and lanka.crs == WGS84
+    assert store.read(kind, thana="Nowhere").empty
+    # a re-import upserts on the key, as for every layer
+    record = store.apply(make_batch(kind, frame.iloc[:5], import_id="again"))
+    assert (record.inserted, record.updated) == (0, 5)
+    assert store.count(kind) == 30

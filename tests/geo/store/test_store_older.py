@@ -50,3 +50,32 @@ def test_an_older_store_reads_the_missing_layer_as_empty_and_gains_it(tmp_path: 
     assert read.geometry.iloc[0].equals(read.geometry.iloc[0]) and isinstance(
         read.geometry.iloc[0], shapely.Point
     )
+
+
+def test_an_older_store_without_the_centre_layers_reads_them_empty_and_gains_them(
+    tmp_path: Path,
+) -> None:
+    from geo.centre import CASE_OUTCOME, DISPOSED_ON
+
+    path = tmp_path / "old.gpkg"
+    open_store(path).count(LayerKind.INCIDENTS)
+    with sqlite3.connect(path) as conn:  # the layout before the centre layers existed
+        for table in ("centre-audit", "casework"):
+            conn.execute(f'DROP TABLE "{table}"')
+            conn.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (table,))
+    store = open_store(path)
+    for kind in (LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK):
+        assert store.count(kind) == 0 and store.read(kind).empty
+        assert store.read(kind, thana="Lanka").empty
+    cases = tmp_path / "cases.csv"
+    pd.DataFrame(
+        {"id": ["c1", "c2"], "thana": ["Lanka", "Lanka"], "received_on": ["2026-10-01"] * 2,
+         "case_type": ["cyber", "stalking"], "case_route": ["fir", "counselling"],
+         "case_outcome": ["fir-registered", "pending"], "disposed_on": ["2026-10-03", ""]}
+    ).to_csv(cases, index=False)  # fmt: skip
+    result = import_file(cases, LayerKind.CASEWORK, store=store, settings=Settings(store=path))
+    assert result.report.summary()["accepted"] == 2
+    read = open_store(path).read(LayerKind.CASEWORK)
+    assert read[CASE_OUTCOME].tolist() == ["fir-registered", "pending"]
+    assert read[DISPOSED_ON].isna().tolist() == [False, True]
+    assert open_store(path).count(LayerKind.CENTRE_AUDIT) == 0
