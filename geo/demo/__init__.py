@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from geo.demo.centre import LAST_SHORTFALLS, NORMS, audits_layer, casework_layer
 from geo.demo.constants import (
     ANTI_ROMEO,
+    AUDIT_DATES,
     CASE_REGISTERED,
     COUNSELLED,
+    DEMO_CASEWORK,
     DEMO_INCIDENTS,
     DEMO_SEED,
     DETAINED,
@@ -32,6 +35,8 @@ from geo.demo.constants import (
     N_CASES_REGISTERED,
     N_COUNSELLED,
     N_DETAINED,
+    N_DETAINED_BY_SECTION,
+    N_REUNITED,
     N_WOMEN_REACHED,
     NO_ACTION,
     README_KEY,
@@ -72,6 +77,7 @@ from geo.demo.places import (
 
 __all__ = [
     "ANTI_ROMEO",
+    "AUDIT_DATES",
     "CASE_REGISTERED",
     "COACHING_BATCHES",
     "COACHING_BRANDS",
@@ -79,6 +85,7 @@ __all__ = [
     "COACHING_SUFFIXES",
     "COLLEGES",
     "COUNSELLED",
+    "DEMO_CASEWORK",
     "DEMO_INCIDENTS",
     "DEMO_SEED",
     "DETAINED",
@@ -86,6 +93,7 @@ __all__ = [
     "GHATS",
     "HOSTEL_BRANDS",
     "IMPORT_ORDER",
+    "LAST_SHORTFALLS",
     "LAT",
     "LON",
     "MARKETS",
@@ -104,12 +112,15 @@ __all__ = [
     "M_SR_NO",
     "M_THANA",
     "M_VICTIM",
+    "NORMS",
     "NO_ACTION",
     "N_CAMPAIGNS",
     "N_CASES_REGISTERED",
     "N_CASE_ARRESTS",
     "N_COUNSELLED",
     "N_DETAINED",
+    "N_DETAINED_BY_SECTION",
+    "N_REUNITED",
     "N_WOMEN_REACHED",
     "OUTLINE",
     "OUTSIDE_PLACES",
@@ -126,6 +137,8 @@ __all__ = [
     "ZONES",
     "DemoData",
     "Station",
+    "audits_layer",
+    "casework_layer",
     "city_outline",
     "generate",
     "load_demo",

@@ -51,6 +51,18 @@ N_DETAINED: Final = 659
 N_COUNSELLED: Final = 255
 N_CAMPAIGNS: Final = 2_114
 N_WOMEN_REACHED: Final = 90_000
+#: Detentions by BNSS section (:data:`geo.centre.BNSS_SECTIONS`); they add up to
+#: :data:`N_DETAINED`. Only the detained anti-Romeo rows carry a section.
+N_DETAINED_BY_SECTION: Final[Mapping[str, int]] = {"126": 398, "135": 137, "170": 124}
+#: Complaints of the demo casework layer (Mission Shakti centres), reunions included.
+DEMO_CASEWORK: Final = 3_000
+#: Reunions after counselling (casework ``case_outcome`` = ``reunited``): the review's source
+#: of "families reunited". Each is the centre's case of one ``counselled-reunited`` anti-Romeo
+#: incident (same thana, received the day of the incident), so the two layers agree, in
+#: total and per thana.
+N_REUNITED: Final = N_COUNSELLED
+#: Audits of every thana's centre (the last one is current; earlier ones give the trend).
+AUDIT_DATES: Final = (date(2025, 8, 14), date(2026, 2, 12), date(2026, 9, 24))
 #: Smallest ``n_incidents``: the 1,008 fixed anti-Romeo rows plus room for every other source.
 MIN_INCIDENTS: Final = 1_200
 
@@ -67,6 +79,8 @@ FILE_NAMES: Final[Mapping[str, str]] = {
     LayerKind.CCTV.value: "cctv.csv",
     LayerKind.CAMPAIGNS.value: "campaigns.csv",
     LayerKind.INCIDENTS.value: "incidents.csv",
+    LayerKind.CENTRE_AUDIT.value: "centre_audits.csv",
+    LayerKind.CASEWORK.value: "casework.csv",
     MESSY_KEY: "incidents_legacy_register.csv",
     README_KEY: "README.txt",
 }

@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.demo.centre import audits_layer, casework_layer
 from geo.demo.constants import (
     DEMO_INCIDENTS,
     DEMO_SEED,
@@ -52,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, eq=False)
 class DemoData:
-    """The SYNTHETIC demo data set: the five layers and a messy legacy register.
+    """The SYNTHETIC demo data set: the five layers, the centre layers and a messy register.
 
     Every layer is in EPSG:4326 with exactly the stored columns of its schema
     (``LayerSpec.columns``, derived ``thana``/``thana_mismatch`` included for incidents) and
@@ -65,6 +66,8 @@ class DemoData:
     messy_incidents : pandas.DataFrame
         A small legacy register in a foreign schema (:data:`MESSY_COLUMNS`, all text) with
         deliberate problems (:data:`MESSY_PROBLEMS`) and fake personal columns.
+    centre_audits, casework : geopandas.GeoDataFrame
+        The centre layers (no geometry: keyed to the thana), see :mod:`geo.demo.centre`.
     seed : int
         The seed it was generated from.
     """
@@ -75,6 +78,8 @@ class DemoData:
     campaigns: gpd.GeoDataFrame
     incidents: gpd.GeoDataFrame
     messy_incidents: pd.DataFrame
+    centre_audits: gpd.GeoDataFrame
+    casework: gpd.GeoDataFrame
     seed: int = DEMO_SEED
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
@@ -93,6 +98,19 @@ class DemoData:
             LayerKind.INCIDENTS.value: self.incidents,
         }
 
+    def centre_layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """Return the centre layers keyed by layer kind (``"centre-audit"``, ``"casework"``).
+
+        Returns
+        -------
+        dict of str to geopandas.GeoDataFrame
+            Attribute layers (empty geometry), in import order.
+        """
+        return {
+            LayerKind.CENTRE_AUDIT.value: self.centre_audits,
+            LayerKind.CASEWORK.value: self.casework,
+        }
+
 
 def generate(seed: int = DEMO_SEED, n_incidents: int = DEMO_INCIDENTS) -> DemoData:
     """Generate the SYNTHETIC Varanasi demo data set.
@@ -105,8 +123,10 @@ def generate(seed: int = DEMO_SEED, n_incidents: int = DEMO_INCIDENTS) -> DemoDa
         Total number of incidents, at least :data:`MIN_INCIDENTS`. The seed-review totals
         (:data:`N_CASES_REGISTERED` anti-Romeo cases with :data:`N_CASE_ARRESTS` arrests,
         :data:`N_DETAINED` detained, :data:`N_COUNSELLED` counselled-reunited,
-        :data:`N_CAMPAIGNS` campaigns reaching :data:`N_WOMEN_REACHED` women) hold at every
-        size; the other layers do not depend on it. A million incidents take seconds.
+        :data:`N_CAMPAIGNS` campaigns reaching :data:`N_WOMEN_REACHED` women, detentions by
+        BNSS section :data:`N_DETAINED_BY_SECTION`, :data:`N_REUNITED` casework reunions)
+        hold at every size; the other layers do not depend on it (but for the casework
+        reunions, which follow the counselled-reunited incidents). A million incidents take seconds.
 
     Returns
     -------
@@ -122,7 +142,8 @@ def generate(seed: int = DEMO_SEED, n_incidents: int = DEMO_INCIDENTS) -> DemoDa
             f"n_incidents must be at least {MIN_INCIDENTS} (the {n_fixed_actions()} fixed "
             f"anti-Romeo actions of the seed review plus other incidents); got {n_incidents}"
         )
-    streams = np.random.default_rng(seed).spawn(6)
+    # Streams 0-5 are the layers' of before the centre layers came; spawning more keeps them.
+    streams = np.random.default_rng(seed).spawn(8)
     geo = build_geography()
     thanas = thanas_layer(streams[0], geo)
     sites = make_sites(streams[1], geo)
@@ -130,16 +151,18 @@ def generate(seed: int = DEMO_SEED, n_incidents: int = DEMO_INCIDENTS) -> DemoDa
     campaigns = campaigns_layer(streams[3], geo, sites)
     incidents = incidents_layer(streams[4], geo, sites, n_incidents)
     messy = messy_register(streams[5], incidents)
-    layers = [thanas, sites.frame, cctv, campaigns, incidents]
+    audits = audits_layer(streams[6])
+    casework = casework_layer(streams[7], incidents)
+    layers = [thanas, sites.frame, cctv, campaigns, incidents, audits, casework]
     for layer in layers:
         layer.attrs[SYNTHETIC] = True
         layer.attrs["seed"] = seed
     messy.attrs[SYNTHETIC] = True
     logger.info(
         "generated SYNTHETIC demo data (seed %d): %d thanas, %d sites, %d cameras, "
-        "%d campaigns, %d incidents, %d legacy rows",
+        "%d campaigns, %d incidents, %d legacy rows, %d audits, %d complaints",
         seed, len(thanas), len(sites.frame), len(cctv), len(campaigns), len(incidents),
-        len(messy),
+        len(messy), len(audits), len(casework),
     )  # fmt: skip
     return DemoData(
         thanas=thanas,
@@ -148,5 +171,7 @@ def generate(seed: int = DEMO_SEED, n_incidents: int = DEMO_INCIDENTS) -> DemoDa
         campaigns=campaigns,
         incidents=incidents,
         messy_incidents=messy,
+        centre_audits=audits,
+        casework=casework,
         seed=seed,
     )

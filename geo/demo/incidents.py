@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.centre import BNSS_SECTION
 from geo.demo.constants import (
     ANTI_ROMEO,
     CASE_REGISTERED,
@@ -17,6 +18,7 @@ from geo.demo.constants import (
     N_CASES_REGISTERED,
     N_COUNSELLED,
     N_DETAINED,
+    N_DETAINED_BY_SECTION,
     START_DATE,
     TIMEZONE,
     WARNED,
@@ -104,6 +106,13 @@ def incidents_layer(
         N_CASE_ARRESTS - N_CASES_REGISTERED, np.full(N_CASES_REGISTERED, 1 / N_CASES_REGISTERED)
     )
     no_arrest_field = src != i_ar  # arrests are recorded for anti-Romeo actions only
+    # BNSS sections of the detained block, in a fixed order (no draw: the other layers'
+    # draws stay as they were); the block's rows are already random in place and time.
+    section = np.full(n, None, dtype=object)
+    section[N_CASES_REGISTERED : N_CASES_REGISTERED + N_DETAINED] = np.repeat(
+        np.asarray(list(N_DETAINED_BY_SECTION), dtype=object),
+        list(N_DETAINED_BY_SECTION.values()),
+    )
 
     # Component (where/when) of each incident, by source.
     comp = np.empty(n, dtype=np.int64)
@@ -186,6 +195,7 @@ def incidents_layer(
         MATCHED_PLACE: as_strings(np.full(n, None, dtype=object)),
         TIME_PRECISION: as_strings(np.full(n, TIME_EXACT, dtype=object)),
         ID_DERIVED: pd.Series(np.zeros(n, dtype=bool)),
+        BNSS_SECTION: as_strings(section[order]),
     }
     return layer_frame(INCIDENTS, columns, x[order], y[order])
 

@@ -21,6 +21,13 @@ from geo.demo.constants import (
     LON,
     MESSY_KEY,
     MESSY_MAPPING,
+    N_CAMPAIGNS,
+    N_CASE_ARRESTS,
+    N_CASES_REGISTERED,
+    N_DETAINED,
+    N_DETAINED_BY_SECTION,
+    N_REUNITED,
+    N_WOMEN_REACHED,
     README_KEY,
     REFERENCE_DATE,
     START_DATE,
@@ -30,7 +37,9 @@ from geo.demo.dataset import DemoData, generate
 from geo.demo.draws import ObjArray
 from geo.schema import (
     CAMPAIGNS,
+    CASEWORK,
     CCTV,
+    CENTRE_AUDIT,
     INCIDENTS,
     SITES,
     SYNTHETIC,
@@ -68,7 +77,7 @@ def _iso_with_offset(values: pd.Series) -> ObjArray:
 
 
 def _csv_frame(layer: gpd.GeoDataFrame, spec: LayerSpec) -> pd.DataFrame:
-    """Return the columns written to a point layer's CSV: fields, lat, lon, synthetic."""
+    """Return the columns written to a layer's CSV: fields, lat, lon (points), synthetic."""
     out: dict[str, Any] = {}
     for fspec in spec.fields:
         col = layer[fspec.name]
@@ -78,8 +87,9 @@ def _csv_frame(layer: gpd.GeoDataFrame, spec: LayerSpec) -> pd.DataFrame:
             out[fspec.name] = col.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
         else:
             out[fspec.name] = col.to_numpy(dtype=object, na_value="")
-    out[LAT] = layer.geometry.y.to_numpy()
-    out[LON] = layer.geometry.x.to_numpy()
+    if spec.spatial:
+        out[LAT] = layer.geometry.y.to_numpy()
+        out[LON] = layer.geometry.x.to_numpy()
     out[SYNTHETIC] = np.ones(len(layer), dtype=bool)
     return pd.DataFrame(out)
 
@@ -136,6 +146,8 @@ def _readme(data: DemoData) -> str:
         LayerKind.CCTV.value: len(data.cctv),
         LayerKind.CAMPAIGNS.value: len(data.campaigns),
         LayerKind.INCIDENTS.value: len(data.incidents),
+        LayerKind.CENTRE_AUDIT.value: len(data.centre_audits),
+        LayerKind.CASEWORK.value: len(data.casework),
         MESSY_KEY: len(data.messy_incidents),
     }
     for key, count in counts.items():
@@ -148,6 +160,16 @@ def _readme(data: DemoData) -> str:
         "numbers, to show the quarantine and the privacy guard. Import it with the mapping",
         "MESSY_MAPPING of geo/demo.py:",
         "  " + json.dumps(MESSY_MAPPING),
+        "",
+        f"{FILE_NAMES[LayerKind.CENTRE_AUDIT.value]} and {FILE_NAMES[LayerKind.CASEWORK.value]}"
+        " are the Mission Shakti centres' resources audits",
+        "and complaints (no names, no text; no coordinates: keyed to the thana). Over the whole",
+        "span (it stands for Mission Shakti 5.0) the Commissionerate totals are the seed",
+        f"review's: {N_REUNITED} reunions after counselling (casework), "
+        f"{N_CASES_REGISTERED} anti-Romeo cases with {N_CASE_ARRESTS} arrests,",
+        f"{N_DETAINED} detentions (BNSS "
+        + ", ".join(f"{k}: {v}" for k, v in N_DETAINED_BY_SECTION.items())
+        + f"), {N_CAMPAIGNS:,} awareness drives reaching {N_WOMEN_REACHED:,} women.",
         "",
     ]
     return "\n".join(lines)
@@ -172,7 +194,8 @@ def write_files(data: DemoData, directory: Path) -> dict[str, Path]:
     Returns
     -------
     dict of str to Path
-        Layer kind (``"thanas"``, ``"sites"``, ``"cctv"``, ``"campaigns"``, ``"incidents"``),
+        Layer kind (``"thanas"``, ``"sites"``, ``"cctv"``, ``"campaigns"``, ``"incidents"``,
+        ``"centre-audit"``, ``"casework"``: the centre layers without coordinates),
         :data:`MESSY_KEY` and :data:`README_KEY` → file written.
     """
     directory = Path(directory)
@@ -185,8 +208,10 @@ def write_files(data: DemoData, directory: Path) -> dict[str, Path]:
         (LayerKind.CCTV, CCTV),
         (LayerKind.CAMPAIGNS, CAMPAIGNS),
         (LayerKind.INCIDENTS, INCIDENTS),
+        (LayerKind.CENTRE_AUDIT, CENTRE_AUDIT),
+        (LayerKind.CASEWORK, CASEWORK),
     ):
-        frame = _csv_frame(data.layers()[kind.value], spec)
+        frame = _csv_frame({**data.layers(), **data.centre_layers()}[kind.value], spec)
         frame.to_csv(paths[kind.value], index=False, lineterminator="\n", encoding="utf-8")
     messy = data.messy_incidents.assign(**{SYNTHETIC: True})
     messy.to_csv(paths[MESSY_KEY], index=False, lineterminator="\n", encoding="utf-8")
@@ -196,7 +221,9 @@ def write_files(data: DemoData, directory: Path) -> dict[str, Path]:
 
 
 #: Import order: thanas first, so every point gets its thana at import.
-IMPORT_ORDER: Final = ("thanas", "sites", "cctv", "campaigns", "incidents")
+IMPORT_ORDER: Final = (
+    "thanas", "sites", "cctv", "campaigns", "incidents", "centre-audit", "casework",
+)  # fmt: skip
 
 
 def load_demo(
