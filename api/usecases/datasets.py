@@ -97,6 +97,9 @@ def _stated_thana_keys(kind: str) -> frozenset[str]:
     """Return the (normalised) column names that state a row's thana."""
     keys = {normalise(THANA_STATED), normalise(THANA)}
     keys |= {normalise(a) for a in layer_spec(LayerKind.INCIDENTS).field(THANA_STATED).aliases}
+    spec = layer_spec(kind)
+    if THANA in spec.names:  # the centre layers name their thana (any spelling of the column)
+        keys |= {normalise(a) for a in field_aliases(spec)[THANA]}
     if kind == LayerKind.THANAS.value:
         keys.add(normalise(NAME))
     return frozenset(keys)

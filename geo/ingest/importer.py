@@ -11,11 +11,14 @@ from typing import Any
 
 import pandas as pd
 
+from geo.i18n import format_int, ngettext
 from geo.ingest.limits import ReadLimits
+from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.ingest.readers import read_table
 from geo.ingest.validation import PlaceSource, ValidationReport, validate
 from geo.places.gazetteer import build_gazetteer
+from geo.places.thana_names import match_thana_names
 from geo.region import Region, region_from_settings
 from geo.schema import LAYERS, PLACE, THANA, THANA_MISMATCH, LayerKind, layer_spec
 from geo.settings import Settings
@@ -55,7 +58,7 @@ class ImportResult:
         flags: dict[str, int] = {}
         if THANA_MISMATCH in accepted.columns:
             flags["thana_mismatch"] = int(accepted[THANA_MISMATCH].sum())
-        if THANA in accepted.columns:
+        if THANA in layer_spec(self.report.kind).derived:  # points placed in thana polygons
             flags["outside_thanas"] = int(accepted[THANA].isna().sum())
         if flags:
             out["flags"] = flags
@@ -130,6 +133,8 @@ def validate_file(
         preset=preset,
         places_from=place_source(store, settings) if PLACE in spec.names else None,
     )
+    if not spec.spatial and THANA in spec.names and store is not None and len(report.accepted):
+        name_thanas(report, store.read(LayerKind.THANAS))
     if THANA in spec.derived and store is not None and len(report.accepted):
         thanas = store.read(LayerKind.THANAS)
         if len(thanas):
@@ -142,6 +147,40 @@ def validate_file(
                 "its police station"
             )
     return report
+
+
+def name_thanas(report: ValidationReport, thanas: pd.DataFrame) -> None:
+    """Write the thana of each accepted row of a layer without geometry as the thanas layer does.
+
+    Centre audits and casework are keyed to a thana by name: a name in any script
+    (``लंका``, ``thana Lanka``) that means one thana of the layer becomes that thana's name,
+    so a review groups the rows with the thana's other figures. A name meaning no thana, or
+    several, is kept as written, with a warning naming it. Nothing happens without thanas.
+
+    Parameters
+    ----------
+    report : ValidationReport
+        Its accepted rows' ``thana`` is rewritten in place; warnings are added.
+    thanas : pandas.DataFrame
+        The thanas layer (``name``, ``name_hi``).
+    """
+    if not len(thanas):
+        return
+    written = report.accepted[THANA].astype("string")
+    found = match_thana_names(written, thanas)
+    report.accepted[THANA] = found.matched.fillna(written).astype("string")
+    unknown = sorted(set(written[found.matched.isna()].dropna().tolist()))
+    if unknown:
+        n_rows = int((found.matched.isna() & written.notna()).sum())
+        # TRANSLATORS: {names} lists thana names as written in the user's file.
+        text = ngettext(
+            "{n} row names a thana the store does not know (or could mean several): {names}; "
+            "kept as written",
+            "{n} rows name a thana the store does not know (or could mean several): {names}; "
+            "kept as written",
+            n_rows,
+        )
+        report.warnings.append(text.format(n=format_int(n_rows), names=describe_names(unknown)))
 
 
 def place_source(store: Store | None, settings: Settings) -> PlaceSource | None:

@@ -190,3 +190,27 @@ def test_incharge_quarantine_is_their_thana_only(env: Env) -> None:
         assert "lanka" in stated or ("lat" in original and "lon" in original)
     denied = env.get("/datasets/incidents/quarantine?thana=Sigra", "lanka")
     assert denied.status_code == 403
+
+
+def test_casework_upload_and_its_quarantine_in_thana_scope(env: Env) -> None:
+    content = (
+        "शिकायत संख्या,थाना,प्राप्ति दिनांक,शिकायत का प्रकार,कार्यवाही का माध्यम,परिणाम,निस्तारण दिनांक\n"
+        "up-1,लंका,01/10/2026,साइबर,एफआईआर,लंबित,\n"
+        "up-2,Lanka,01/10/2026,घरेलू विवाद,परामर्श,सुलह/पुनर्मिलन,20/09/2026\n"
+        "up-3,Sigra,01/10/2026,other,referred,disposed,\n"
+    ).encode()
+    response = env.client.post(
+        "/datasets/casework",
+        files={"file": ("complaints.csv", content, "text/csv")},
+        headers=env.headers("admin"),
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["rows"], report["accepted"], report["quarantined"]) == (3, 1, 2)
+    assert report["reasons"] == {"disposed-before-received": 1, "missing-value": 1}
+    stored = env.state.store.read("casework", thana="Lanka")
+    assert "up-1" in stored["id"].tolist()
+    own = _csv_rows(env.get("/datasets/casework/quarantine", "lanka").text)
+    assert [json.loads(r["original"])["थाना"] for r in own] == ["Lanka"]
+    counts = env.get("/datasets", "lanka").json()["layers"]
+    assert counts["casework"] == len(stored) and counts["centre-audit"] >= 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -261,3 +262,28 @@ def test_presets_of_the_centre_registers_are_detected() -> None:
     found = detect_preset(register, LayerKind.CASEWORK)
     assert found is not None and found.name == "centre-casework"
     assert detect_preset(register, LayerKind.INCIDENTS) is None
+
+
+def test_import_names_thanas_as_the_thanas_layer_does(tmp_path: Path) -> None:
+    from geo.ingest import import_file
+    from geo.settings import Settings
+    from geo.store import open_store
+    from tests.geo.store.test_store import layer_frame, make_batch
+
+    store = open_store(tmp_path / "store.gpkg")
+    store.apply(make_batch(LayerKind.THANAS, layer_frame(LayerKind.THANAS, 3)))
+    src = tmp_path / "cases.csv"
+    pd.DataFrame(
+        {
+            ID: ["1", "2", "3"],
+            "थाना": ["कोतवाली", "Thana Lanka", "Nowhere"],
+            RECEIVED_ON: ["2026-10-01"] * 3,
+            CASE_TYPE: ["cyber"] * 3,
+            CASE_ROUTE: ["fir"] * 3,
+            CASE_OUTCOME: ["pending"] * 3,
+        }
+    ).to_csv(src, index=False)
+    result = import_file(src, LayerKind.CASEWORK, store, settings=Settings(store=store.location))
+    assert store.read(LayerKind.CASEWORK)[THANA].tolist() == ["Kotwali", "Lanka", "Nowhere"]
+    assert any("'Nowhere'" in w and "kept as written" in w for w in result.report.warnings)
+    assert "flags" not in result.summary()
