@@ -11,7 +11,7 @@ import pandas as pd
 from geo.centre import CASE_OUTCOME, DISPOSED_ON, OUTCOME_PENDING, RECEIVED_ON
 from geo.i18n import _
 from geo.ingest.problems import Problems
-from geo.ingest.quarantine import Reason
+from geo.ingest.quarantine import Q_FIELD, Reason
 from geo.schema import LayerKind, LayerSpec
 
 #: One rule: the field values, the problems, the file row numbers and the file's column of
@@ -35,7 +35,9 @@ def _casework_dates(
     outcome = values[CASE_OUTCOME]
     pending = (outcome == OUTCOME_PENDING).fillna(False).to_numpy(dtype=bool)
     known = outcome.notna().to_numpy(dtype=bool)
-    has_disposal = disposed.notna().to_numpy(dtype=bool)
+    has_disposal = disposed.notna().to_numpy(dtype=bool, copy=True)
+    # a disposal date given but unreadable (or in the future) is already a problem of its own
+    has_disposal |= _rows_with_problem(problems, DISPOSED_ON, len(disposed))
     column = columns.get(DISPOSED_ON, DISPOSED_ON)
     problems.add_rows(
         pending & has_disposal,
@@ -78,6 +80,14 @@ def _casework_dates(
             _("check both dates and the day/month order; dates are read day-first"),
         ),
     )
+
+
+def _rows_with_problem(problems: Problems, field_name: str, n: int) -> npt.NDArray[np.bool_]:
+    """Return which of ``n`` rows already have a problem in field ``field_name``."""
+    mask = np.zeros(n, dtype=bool)
+    lines = problems.frame()
+    mask[lines.loc[lines[Q_FIELD] == field_name, "pos"].to_numpy(dtype=np.intp)] = True
+    return mask
 
 
 #: The rules of each layer (layers without one have none).

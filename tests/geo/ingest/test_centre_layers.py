@@ -111,6 +111,15 @@ def test_casework_quarantine_reasons(raw: RawFactory, region: Region) -> None:
     assert "before it was received on 2026-10-01" in report.quarantine["message"].iloc[0]
 
 
+def test_an_unreadable_disposal_date_is_one_problem(raw: RawFactory, region: Region) -> None:
+    table = casework(raw, 2, **{DISPOSED_ON: ["not a day", "2027-01-01"]})
+    report = run(table, region, LayerKind.CASEWORK)
+    assert reasons(report) == [
+        (1, DISPOSED_ON, Reason.UNPARSEABLE_DATE.value),
+        (2, DISPOSED_ON, Reason.FUTURE_DATE.value),
+    ]
+
+
 def test_casework_vocabularies_in_hindi(raw: RawFactory, region: Region) -> None:
     table = raw(
         **{
