@@ -33,8 +33,13 @@ class LayerCounts(BaseModel):
     store_version: int = Field(examples=[6])
     thana: str | None = Field(examples=[None])
     layers: dict[str, int] = Field(
-        examples=[{"incidents": 1612, "campaigns": 2114, "cctv": 1092, "sites": 350, "thanas": 29}]
-    )
+        examples=[
+            {
+                "incidents": 1612, "campaigns": 2114, "cctv": 1092, "sites": 350, "thanas": 29,
+                "gazetteer": 0, "centre-audit": 87, "casework": 3000,
+            }
+        ]
+    )  # fmt: skip
 
 
 class ImportReport(BaseModel):
