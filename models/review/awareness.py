@@ -13,8 +13,9 @@ from models.review import columns as rc
 from models.review.groups import count_by, group_keys, groups_of, sum_by
 from models.review.period import Period, local_days
 
-#: Decimal places of longitude/latitude that make two drives one place (~1 m).
-PLACE_DECIMALS: Final = 5
+#: Decimal places of longitude/latitude that make two drives one place (~1 cm: the same
+#: point in the register).
+PLACE_DECIMALS: Final = 7
 
 
 def _place_keys(campaigns: pd.DataFrame) -> pd.Series:

@@ -113,8 +113,9 @@ def league_table(
     (1 best, direction by measure); the score is the mean percentile × 100 over the measures a
     thana has. A measure pulls a thana down when its percentile is at most
     :data:`PULL_DOWN_PERCENTILE` and it is worse than the commissionerate's value; ``why``
-    names up to :data:`MAX_REASONS` of them, worst first. A thana with no measure has no
-    score and ranks last.
+    names up to :data:`MAX_REASONS` of them, worst first. The ``flag_lowest`` lowest scores
+    are flagged, and every thana tied with the last of them (no tie is broken by name). A
+    thana with no measure has no score, ranks last and is not flagged.
 
     Parameters
     ----------
@@ -142,8 +143,12 @@ def league_table(
         out[rc.SCORE].rank(ascending=False, method="min", na_option="bottom").astype("int64")
     )
     scored = out[rc.SCORE].notna()
-    lowest = out[rc.SCORE][scored].sort_values(kind="stable").head(p.flag_lowest).index
-    out[rc.FLAGGED] = out.index.isin(lowest)
+    ordered = out[rc.SCORE][scored].sort_values(kind="stable")
+    if p.flag_lowest and len(ordered):
+        bar = float(ordered.iloc[min(p.flag_lowest, len(ordered)) - 1])
+        out[rc.FLAGGED] = scored & (out[rc.SCORE] <= bar)
+    else:
+        out[rc.FLAGGED] = False
     keys, whys = [], []
     values = m[list(MEASURES)].to_numpy(dtype="float64")
     shares = pct[list(MEASURES)].to_numpy(dtype="float64")
