@@ -45,6 +45,8 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         "notes": NP_("review sheet", "Notes"),
     }
 )
+#: Sections of the left and right column of a page (the page fits one A4 sheet).
+COLUMNS: Final = (("complaints", "awareness", "field", "resources"), ("anti_romeo", "cctv"))
 #: Figures of each section, in print order.
 SECTIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
@@ -57,20 +59,25 @@ SECTIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     }
 )
 N_FIGURE: Final = NP_("review sheet", "Figure")
-N_NOW: Final = NP_("review sheet", "This period")
+N_NOW: Final = NP_("review sheet", "Now")
+N_BEFORE_COLUMN: Final = NP_("review sheet", "Before")
 N_BEFORE: Final = NP_("review sheet", "Previous period")
 N_CHANGE: Final = NP_("review sheet", "Change")
-N_WHOLE: Final = NP_("review sheet", "Commissionerate")
+N_WHOLE: Final = NP_("review sheet", "All thanas")
 N_THANA: Final = NP_("review sheet", "Thana")
 N_PERIOD: Final = NP_("review sheet", "Period")
 
 _CSS: Final = """
-body { font-family: FONTS; margin: 1.2em; color: #111; font-size: 10pt; }
-h1 { font-size: 15pt; margin: 0 0 0.2em; } h2 { font-size: 11.5pt; margin: 0.9em 0 0.2em;
+body { font-family: FONTS; margin: 1.2em; color: #111; font-size: 8.5pt; }
+h1 { font-size: 14pt; margin: 0 0 0.2em; } h2 { font-size: 10pt; margin: 0.7em 0 0.2em;
      border-bottom: 1px solid #999; } .hi { display: block; font-weight: normal; color: #333; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #bbb; padding: 2px 4px; text-align: left; vertical-align: top; }
-th { background: #eee; } td.n { text-align: right; white-space: nowrap; }
+.cols { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1em; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+table.figures th:first-child { width: 40%; }
+th, td { border: 1px solid #bbb; padding: 1px 3px; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
+th { background: #eee; overflow-wrap: normal; hyphens: none; }
+td.n { text-align: right; white-space: nowrap; }
 .flag { background: #fbe3e3; } .warn { color: #a00; font-weight: bold; }
 p.meta { color: #333; margin: 0.15em 0; }
 .page { page-break-after: always; } .page:last-child { page-break-after: auto; }
@@ -137,22 +144,31 @@ def _change(column: str, value: Any) -> str:
     return ("+" if number > 0 else "−" if number < 0 else "±") + text
 
 
+def _wordy(value: str) -> bool:
+    """Return whether a cell holds words (left-aligned, wrapped) rather than a number."""
+    return any(ch.isalpha() for ch in value)
+
+
 def _table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     numeric_from: int = 1,
     classes: Sequence[str] | None = None,
+    kind: str = "",
 ) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = []
     for k, row in enumerate(rows):
         cells = "".join(
-            f'<td class="n">{_e(v)}</td>' if i >= numeric_from else f"<td>{_e(v)}</td>"
+            f'<td class="n">{_e(v)}</td>'
+            if i >= numeric_from and not _wordy(v)
+            else f"<td>{_e(v)}</td>"
             for i, v in enumerate(row)
         )
         cls = f' class="{_e(classes[k])}"' if classes is not None and classes[k] else ""
         body.append(f"<tr{cls}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    cls = f' class="{kind}"' if kind else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _figure_sections(
@@ -160,19 +176,30 @@ def _figure_sections(
     langs: tuple[Lang, ...],
 ) -> list[str]:  # fmt: skip
     """Return one table per section: figure, this period, previous, change (, commissionerate)."""
-    heads = [N_FIGURE, N_NOW, N_BEFORE, N_CHANGE] + ([N_WHOLE] if whole is not None else [])
+    heads = [N_FIGURE, N_NOW, N_BEFORE_COLUMN, N_CHANGE] + ([N_WHOLE] if whole is not None else [])
     headers = [_label(h, langs) for h in heads]
-    parts: list[str] = []
-    for key, columns in SECTIONS.items():
-        rows = []
-        for c in columns:
-            row = [figure_name(c), _value(c, now[c]), _value(c, before[c])]
-            row.append(_change(c, change.get(c)))
-            if whole is not None:
-                row.append(_value(c, whole[c]))
-            rows.append(row)
-        parts += [_h(key, langs), _table(headers, rows)]
-    return parts
+    parts: list[str] = ['<div class="cols">']
+    for keys in COLUMNS:
+        parts.append("<div>")
+        for key in keys:
+            parts += _section(key, headers, now, before, change, whole, langs)
+        parts.append("</div>")
+    return [*parts, "</div>"]
+
+
+def _section(
+    key: str, headers: list[str], now: pd.Series, before: pd.Series, change: pd.Series,
+    whole: pd.Series | None, langs: tuple[Lang, ...],
+) -> list[str]:  # fmt: skip
+    """Return one section's heading and table of figures."""
+    rows = []
+    for c in SECTIONS[key]:
+        row = [figure_name(c), _value(c, now[c]), _value(c, before[c])]
+        row.append(_change(c, change.get(c)))
+        if whole is not None:
+            row.append(_value(c, whole[c]))
+        rows.append(row)
+    return [_h(key, langs), _table(headers, rows, kind="figures")]
 
 
 def _head(title_key: str, where: str, review: Review, langs: tuple[Lang, ...]) -> list[str]:
@@ -194,11 +221,8 @@ def _head(title_key: str, where: str, review: Review, langs: tuple[Lang, ...]) -
 
 def _document(title: str, body: list[str], langs: tuple[Lang, ...], synthetic: bool) -> str:
     css = _CSS.replace("FONTS", FONT_STACK)
-    warn = (
-        [f"<p class='warn'>{_e(_('SYNTHETIC demo data — not real incidents or cameras.'))}</p>"]
-        if synthetic
-        else []
-    )
+    warning = _("SYNTHETIC demo data — not real incidents or cameras.")
+    warn = [f"<p class='warn'>{_e(warning)}</p>"] if synthetic else []
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -216,9 +240,11 @@ def _shortfalls(review: Review, thana: str, langs: tuple[Lang, ...]) -> list[str
     short = review.shortfalls[review.shortfalls.index == thana]
     parts = [_h("shortfalls", langs)]
     if pd.isna(review.figures[rc.AUDITED_ON].loc[thana]):
-        return [*parts, f"<p>{_e(_('No resources audit of this centre is on record.'))}</p>"]
+        line = _("No resources audit of this centre is on record.")
+        return [*parts, f"<p>{_e(line)}</p>"]
     if short.empty:
-        return [*parts, f"<p>{_e(_('The centre meets the norm in every resource.'))}</p>"]
+        line = _("The centre meets the norm in every resource.")
+        return [*parts, f"<p>{_e(line)}</p>"]
     rows = [
         [str(int(r[rc.FIX_ORDER])), resource_name(r[rc.RESOURCE]), format_int(r[rc.WORKING]),
          format_int(r[rc.REQUIRED]), format_int(r[rc.SHORT])]
