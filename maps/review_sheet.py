@@ -78,7 +78,10 @@ th, td { border: 1px solid #bbb; padding: 1px 3px; text-align: left; vertical-al
          overflow-wrap: anywhere; }
 th { background: #eee; overflow-wrap: normal; hyphens: none; }
 td.n { text-align: right; white-space: nowrap; }
-.flag { background: #fbe3e3; } .warn { color: #a00; font-weight: bold; }
+.flag td { background: #fbe3e3; font-weight: bold; }
+table.league th:nth-child(1), table.league th:nth-child(3) { width: 8%; }
+table.league th:nth-child(2) { width: 18%; } table.league th:nth-child(4) { width: 20%; }
+.warn { color: #a00; font-weight: bold; }
 p.meta { color: #333; margin: 0.15em 0; }
 .page { page-break-after: always; } .page:last-child { page-break-after: auto; }
 @media print { body { margin: 0.4cm; } h2 { page-break-after: avoid; }
@@ -375,4 +378,8 @@ def _league_table(
              _score(r[rc.SCORE]), resource_name(str(fix)) if fix else "–", str(r[rc.WHY])]
         )  # fmt: skip
         classes.append("flag" if bool(r[rc.FLAGGED]) else "")
-    return _table([_label(h, langs) for h in heads], rows, numeric_from=9, classes=classes)
+    table = _table(
+        [_label(h, langs) for h in heads], rows, numeric_from=9, classes=classes, kind="league"
+    )
+    line = _("Rows in bold on a shaded ground: the lowest thanas, flagged.")
+    return f"<p class='meta'>{_e(line)}</p>{table}"
