@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -52,6 +52,9 @@ class ReviewRequest:
         Hotspot parameters.
     flag_lowest : int
         How many of the lowest thanas the league flags.
+    norm : models.review.ResourceNorm
+        What a centre should have in working order (default: one working computer, a women's
+        toilet, two phones with SIMs, one vehicle, and the audit's own needed counts).
     """
 
     start: str
@@ -60,6 +63,7 @@ class ReviewRequest:
     eps_m: float = 150.0
     min_samples: int = 10
     flag_lowest: int = 3
+    norm: ResourceNorm = field(default_factory=ResourceNorm)
 
     def period(self) -> Period:
         """Return the period, checked (at most :data:`MAX_REVIEW_DAYS` days)."""
@@ -238,7 +242,7 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
         visits=visits,
     )
     review = mr.monthly_review(
-        layers, period, norm=ResourceNorm(), league=LeagueParams(flag_lowest=q.flag_lowest)
+        layers, period, norm=q.norm, league=LeagueParams(flag_lowest=q.flag_lowest)
     )
     synthetic = any(bool(x.attrs.get(SYNTHETIC)) for x in (data.sites, data.cctv, data.thanas))
     return ReviewResult(

@@ -38,7 +38,8 @@ def casework_figures(
     last day when it came in by then and was not disposed of by then (an outcome ``pending``
     counts as not disposed whatever its date says). Ageing counts pending complaints more than
     7, 15 and 30 days old on the last day (exactly 7 days is not "over 7"). Days to disposal are
-    ``disposed_on - received_on`` of the complaints disposed in the period. A reunion is a
+    ``disposed_on - received_on`` of the complaints disposed in the period (a disposal before
+    the complaint came in is a register error and has no duration). A reunion is a
     complaint with outcome ``reunited`` disposed in the period (received in it when no
     disposal day is on record). Cyber complaints of young women are those of type ``cyber``
     with an age band in :data:`geo.centre.YOUNG_AGE_BANDS`.
@@ -76,7 +77,8 @@ def casework_figures(
     went_out = period.contains(disposed)
     pending = (received <= end) & ~(disposed <= end)
     age = (end - received).dt.days
-    took = (disposed - received).dt.days.where(went_out)
+    took = (disposed - received).dt.days
+    took = took.where(went_out & (took >= 0))  # disposed before received: a register error
     reunion_day = disposed.fillna(received)
     cyber = (_column(casework, CASE_TYPE) == CASE_CYBER) & _column(casework, AGE_BAND).isin(
         YOUNG_AGE_BANDS

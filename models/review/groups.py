@@ -13,7 +13,9 @@ from models.review.columns import COMMISSIONERATE, THANA_INDEX
 def group_keys(frame: pd.DataFrame, *, whole: bool) -> pd.Series:
     """Return each row's group: its thana, or :data:`COMMISSIONERATE` with ``whole``.
 
-    A frame without a thana column has no row of any thana (all rows count for the whole).
+    A row without a thana (outside every thana polygon) counts only for the commissionerate,
+    so the commissionerate may hold more than the sum of its thanas; a frame without a thana
+    column has no row of any thana.
     """
     if whole:
         return pd.Series(COMMISSIONERATE, index=frame.index, dtype=object)

@@ -92,8 +92,9 @@ def latest_audits(audit: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 
 def _count(row: pd.Series, column: str) -> float:
-    value = row.get(column)
-    return float(value) if value is not None and pd.notna(value) else float("nan")
+    """Return a count of an audit row (NaN when missing or not a number)."""
+    value = pd.to_numeric(pd.Series([row.get(column)]), errors="coerce").iloc[0]
+    return float(value) if pd.notna(value) else float("nan")
 
 
 def shortfalls(audit: pd.DataFrame, period: Period, norm: ResourceNorm) -> pd.DataFrame:

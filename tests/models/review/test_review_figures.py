@@ -277,3 +277,27 @@ def test_received_disposed_pending_balance(rows: list[tuple[int, int]]) -> None:
     now = casework_figures(frame, period, ["A"]).loc["A"]
     before = casework_figures(frame, period.previous(), ["A"]).loc["A"]
     assert now[rc.PENDING] == before[rc.PENDING] + now[rc.RECEIVED] - now[rc.DISPOSED]
+
+
+def test_register_errors_do_not_break_the_figures() -> None:
+    """A disposal before receipt has no duration; a count that is not a number is missing."""
+    frame = pd.DataFrame(
+        {"thana": ["A", "A"], "received_on": ["2026-01-20", "not a date"],
+         "disposed_on": ["2026-01-10", "2026-01-12"], "case_outcome": ["disposed", "disposed"]}
+    )  # fmt: skip
+    row = casework_figures(frame, JAN, ["A"]).loc["A"]
+    assert row[rc.DISPOSED] == 2 and pd.isna(row[rc.MEDIAN_DISPOSAL_DAYS])
+    odd = pd.DataFrame(
+        {"thana": ["A"], "audited_on": ["2026-01-02"], "computers_working": ["two"],
+         "womens_toilet_working": [1], "mobile_phones_working": [2], "sim_cards_working": [2],
+         "vehicles_working": [1]}
+    )  # fmt: skip
+    short = shortfalls(odd, JAN, ResourceNorm())
+    assert short[rc.RESOURCE].tolist() == ["computers"] and short[rc.WORKING].tolist() == [0]
+
+
+def test_rows_without_a_thana_count_only_for_the_commissionerate() -> None:
+    frame = cases().assign(thana=[None, "A", "A", "A", "A", "A", "B"])
+    per = casework_figures(frame, JAN, ["A", "B"])
+    whole = casework_figures(frame, JAN, ["A", "B"], whole=True)
+    assert per[rc.RECEIVED].sum() == 5 and whole.iloc[0][rc.RECEIVED] == 6
