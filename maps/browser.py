@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -395,3 +395,52 @@ def save_png(
         logger.info("PNG export: %d requests to other hosts were blocked", len(log.blocked))
     logger.info("PNG written to %s (%d × %d)", out_png, width, height)
     return out_png
+
+
+def save_pdfs(
+    pages: Sequence[tuple[Path, Path]],
+    *,
+    executable: str | Path | None = None,
+    timeout_s: float = 60.0,
+) -> list[Path]:
+    """Print standalone HTML sheets to A4 PDF with headless Chromium (one browser, network off).
+
+    Sheets and reports embed their fonts and styles, so nothing but the page is served.
+
+    Parameters
+    ----------
+    pages : sequence of (Path, Path)
+        (HTML file, PDF file) pairs; parent folders of the PDFs are created.
+    executable : str or Path, optional
+        Chromium to drive; default ``$SHAKTI_CHROMIUM`` or ``/usr/bin/chromium``.
+    timeout_s : float, default 60
+        Per page.
+
+    Returns
+    -------
+    list of Path
+        The PDFs written, in order.
+
+    Raises
+    ------
+    geo.errors.ExportError
+        When no browser is available.
+    """
+    written: list[Path] = []
+    if not pages:
+        return written
+    with offline_browser(executable) as browser:
+        for html_path, pdf_path in pages:
+            pdf_path.parent.mkdir(parents=True, exist_ok=True)
+            html = html_path.read_text(encoding="utf-8")
+            with (
+                serve_page(html) as url,
+                offline_page(browser=browser) as (page, log),
+            ):
+                page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+                page.pdf(path=str(pdf_path), format="A4", print_background=True)
+            if log.blocked:
+                logger.info("PDF %s: %d requests blocked", pdf_path.name, len(log.blocked))
+            written.append(pdf_path)
+    logger.info("%d PDF written", len(written))
+    return written

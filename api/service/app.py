@@ -33,6 +33,7 @@ from api.service.routes import (
     i18n,
     maps,
     patrol,
+    review,
     significance,
     thanas,
     web,
@@ -101,6 +102,7 @@ def _add_edge(app: FastAPI, cfg: ServiceSettings, audit_log: AuditLog) -> None:
         SecurityHeaders,
         html_policies=(
             (patrol.SHEET_PAGE_PREFIX + "/", DOCUMENT_CSP),  # printable, no script
+            (review.SHEET_PAGE, DOCUMENT_CSP),  # printable, no script
             (maps.router.prefix + "/", map_csp(tiles_of(cfg))),  # folium pages
         ),
         hsts_seconds=cfg.hsts_seconds,
@@ -186,6 +188,7 @@ def create_app(
         maps,
         cctv,
         patrol,
+        review,
         audit,
         user_admin,
     ):

@@ -17,7 +17,7 @@ const $ = (id) => document.getElementById(id);
 let me = null; // the logged-in user (GET /auth/me)
 let lang = "en"; // the page's language
 let messages = {}; // msgid → text (or plural forms) in `lang`; English: the msgids themselves
-let shown = { plan: null, users: null }; // shown again when the language changes
+let shown = { plan: null, users: null, review: null }; // shown again when the language changes
 
 // ---- texts ----
 
@@ -160,6 +160,7 @@ function rerender() {
   fillMe();
   if (shown.users) fillUsers(shown.users);
   if (shown.plan) fillPatrol(shown.plan);
+  if (shown.review) showReview().catch(() => undefined); // its why texts come from the service
   refresh().catch(() => undefined);
 }
 
@@ -626,11 +627,75 @@ function fillPatrol(plan) {
   show($("patrol-teams"), true);
 }
 
+// ---- the monthly review ----
+
+function reviewParams() {
+  const data = new FormData($("filters"));
+  const params = new URLSearchParams();
+  for (const name of ["from", "to"]) {
+    const value = (data.get(name) || "").toString().trim();
+    if (value) params.set(name, value);
+  }
+  const thana = $("thana").value;
+  if (thana) params.set("thana", thana);
+  return params;
+}
+
+async function showReview() {
+  const error = $("review-error");
+  show(error, false);
+  const params = reviewParams();
+  if (!params.get("from") || !params.get("to")) {
+    error.textContent = _("Choose the first and last day of the review above (From, To).");
+    show(error, true);
+    return;
+  }
+  $("review-summary").textContent = _("Reviewing …");
+  try {
+    const review = await api("/review?" + params.toString());
+    fillReview(review, params);
+  } catch (err) {
+    $("review-summary").textContent = "";
+    error.textContent = err.message;
+    show(error, true);
+  }
+}
+
+function fillReview(review, params) {
+  shown.review = review;
+  const t = review.totals;
+  $("review-summary").textContent = format(
+    _("{from} to {to}: {received} complaints received, {pending} pending ({old} over 30 days); {reunited} families reunited; {detentions} detentions; {women} women reached; {flagged} thanas flagged."),
+    {
+      from: day(review.period.from), to: day(review.period.to), received: num(t.complaints_received),
+      pending: num(t.complaints_pending), old: num(t.pending_over_30d), reunited: num(t.counselling_reunions),
+      detentions: num(t.detentions), women: num(t.women_reached), flagged: num(review.flagged.length),
+    }) + (review.notes.length ? " " + review.notes.join(" · ") : "");
+  const sheet = new URLSearchParams(params);
+  sheet.set("sheet_lang", $("review-lang").value);
+  const link = $("review-sheet");
+  link.href = withLang("/maps/review-sheet?" + sheet.toString());
+  show(link, true);
+  const body = $("review-league").querySelector("tbody");
+  body.replaceChildren();
+  for (const row of review.league) {
+    const tr = document.createElement("tr");
+    if (row.flagged) tr.className = "flagged";
+    cell(tr, num(row.rank));
+    cell(tr, row.thana);
+    cell(tr, row.score === null ? "–" : num(row.score, 1));
+    cell(tr, row.why);
+    body.appendChild(tr);
+  }
+  show($("review-league"), review.league.length > 0);
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
   await loadLang(initialLang()); // the catalogue comes before the page shows anything
   document.body.removeAttribute("data-i18n-pending");
   document.querySelector(".lang-switch").addEventListener("click", switchLang);
   $("plan-patrols").addEventListener("click", planPatrols);
+  $("show-review").addEventListener("click", showReview);
   $("login-form").addEventListener("submit", login);
   $("filters").addEventListener("submit", refresh);
   $("logout").addEventListener("click", logout);

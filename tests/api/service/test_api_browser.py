@@ -154,6 +154,28 @@ def test_incharge_plans_a_week_and_opens_a_patrol_sheet(served: str, browser: An
         assert log.console_errors == [] and log.page_errors == []
 
 
+def test_incharge_shows_the_review_and_opens_its_sheet(served: str, browser: Any) -> None:
+    with offline_page(width=1400, height=1000, browser=browser) as (page, log):
+        log_in(page, served, "lanka")
+        page.click("#show-review")  # no dates yet: the page says so
+        assert "From, To" in page.locator("#review-error").inner_text()
+        page.fill("input[name=from]", "2026-10-01")
+        page.fill("input[name=to]", "2026-10-31")
+        page.select_option("#review-lang", "en")
+        page.click("#show-review")
+        page.locator("#review-league").wait_for(state="visible", timeout=120_000)
+        rows = page.locator("#review-league tbody tr")
+        assert rows.count() == 1 and rows.first.locator("td").nth(1).inner_text() == OWN_THANA
+        assert "complaints received" in page.locator("#review-summary").inner_text()
+        with page.context.expect_page() as opened:
+            page.click("#review-sheet")
+        sheet = opened.value
+        sheet.wait_for_load_state("load")
+        text = sheet.locator("body").inner_text()
+        assert "Mission Shakti monthly review" in text and OTHER_THANA not in text
+        assert log.console_errors == [] and log.page_errors == []
+
+
 def test_admin_manages_users_in_the_page(served: str, browser: Any) -> None:
     with offline_page(width=1400, height=1000, browser=browser) as (page, log):
         log_in(page, served, "admin")

@@ -20,6 +20,8 @@ THANA_ROUTES = (
     "/cctv/gaps",
     "/cctv/placement?k=2",
     "/maps/cctv",
+    "/review?from=2026-10-01&to=2026-10-31",
+    "/maps/review-sheet?from=2026-10-01&to=2026-10-31",
 )
 
 
