@@ -137,11 +137,13 @@ class ReviewResult:
 
 
 def _optional_layer(source: Source, kind: str, notes: list[str]) -> pd.DataFrame | None:
-    """Return a layer the store may not have yet (None, with a note, when it has not)."""
+    """Return a layer the store may not have yet (None, with a note, when it has none)."""
     try:
         layer: pd.DataFrame = read_layer(source.store, kind, timezone=source.settings.timezone)
     except (ShaktiError, KeyError, ValueError) as exc:
         logger.info("layer %s not read: %s", kind, exc)
+        layer = pd.DataFrame()
+    if layer.empty:  # never imported (or a store older than the layer): say so, not "0"
         notes.append(_("no {layer} layer in the store: its figures are empty").format(layer=kind))
         return None
     return layer

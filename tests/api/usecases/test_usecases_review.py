@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +85,14 @@ def test_an_incharge_result_has_only_their_thana(source: Source, tmp_path: Path)
     assert summary["thana"] == THANA and [r["thana"] for r in summary["league"]] == [THANA]
 
 
-def test_missing_centre_layers_are_empty_with_a_note(demo_store_file: Path) -> None:
+def test_missing_centre_layers_are_empty_with_a_note(demo_store_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "no-centre.gpkg"
+    shutil.copyfile(demo_store_file, path)
+    with sqlite3.connect(path) as conn:  # a store whose centres' registers were never imported
+        for table in (CASEWORK_LAYER, CENTRE_AUDIT_LAYER):
+            conn.execute(f'DELETE FROM "{table}"')
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    source = Source(open_store(demo_store_file), settings, Selection())
+    source = Source(open_store(path), settings, Selection())
     result = uc.monthly_review(source, uc.ReviewRequest("2026-10-01", "2026-10-31"))
     assert len(result.notes) == 2 and all("layer" in n for n in result.notes)
     assert result.review.commissionerate.iloc[0][rc.RECEIVED] == 0
