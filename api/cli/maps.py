@@ -21,6 +21,7 @@ from api.cli.common import (
     settings,
     store_at,
 )
+from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
 from geo.errors import ExportError, ParameterError
 from geo.i18n import _, format_date, format_int, format_number, hindi_names, ngettext, thana_display
 from models.inputs import AnalysisInputs
@@ -368,20 +369,14 @@ def map_cctv_cmd(
 def map_patrol_cmd(
     out: OutOpt,
     store: StoreOpt = None,
-    thana: Annotated[
-        str | None, typer.Option("--thana", help="Plan only this thana (default: every thana).")
-    ] = None,
+    thana: PlanThanaOpt = None,
     day: Annotated[
         int, typer.Option("--day", help="Day of the plan to draw (1-based).", min=1)
     ] = 1,
     days: Annotated[int, typer.Option("--days", help="Days planned (1..31).", min=1)] = 1,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the day-to-day variation.")] = 0,
-    teams: Annotated[
-        Path | None, typer.Option("--teams", help="Teams file (CSV or JSON); default 3 a thana.")
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option("--start", help="First day of the plan (YYYY-MM-DD).")
-    ] = None,
+    seed: SeedOpt = 0,
+    teams: TeamsOpt = None,
+    start: StartOpt = None,
     share: ShareOpt = False,
     no_tiles: NoTilesOpt = False,
     tiles: TilesOpt = None,
@@ -392,7 +387,6 @@ def map_patrol_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
-    from api.cli.patrol import parse_start
     from api.usecases.patrol import PatrolRequest, plan_patrols
     from geo.schema import NAME
     from maps.patrol_map import patrol_map
