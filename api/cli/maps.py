@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
-from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
+from api.cli.analysis import CategoryOpt, EpsOpt, FromOpt, MinSamplesOpt, ThanaOpt, ToOpt
 from api.cli.common import (
     JsonOpt,
     StoreOpt,
@@ -63,10 +63,6 @@ TilesOpt = Annotated[
 ]
 AttributionOpt = Annotated[
     str | None, typer.Option("--tile-attribution", help="Attribution of a --tiles URL.")
-]
-EpsOpt = Annotated[float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)]
-MinSamplesOpt = Annotated[
-    int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
 ]
 WidthOpt = Annotated[int, typer.Option("--width", help="PNG width in pixels.", min=200)]
 HeightOpt = Annotated[int, typer.Option("--height", help="PNG height in pixels.", min=200)]
