@@ -31,6 +31,7 @@ PRIORITY: Final = "priority"
 TREND: Final = "trend"
 DAY_PATTERN: Final = "day pattern"
 PATROL_MODE: Final = "patrol mode"
+LAYER: Final = "layer"
 
 #: The keys of each vocabulary, marked for extraction (translated on use, in its context).
 VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -99,6 +100,14 @@ VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("patrol mode", "foot"),
             NP_("patrol mode", "bike"),
             NP_("patrol mode", "vehicle"),
+        ),
+        LAYER: (
+            NP_("layer", "incidents"),
+            NP_("layer", "campaigns"),
+            NP_("layer", "cctv"),
+            NP_("layer", "sites"),
+            NP_("layer", "thanas"),
+            NP_("layer", "gazetteer"),
         ),
     }
 )
@@ -187,6 +196,11 @@ def day_pattern_name(key: object, lang: str | None = None) -> str:
 def patrol_mode_name(key: object, lang: str | None = None) -> str:
     """Return the name of a patrol mode (foot, bike, vehicle)."""
     return vocabulary_name(PATROL_MODE, key, lang)
+
+
+def layer_name(key: object, lang: str | None = None) -> str:
+    """Return the name of a store layer (``incidents``, ``cctv`` ...) in ``lang``."""
+    return vocabulary_name(LAYER, key, lang)
 
 
 def weekday_name(day: int | str, lang: str | None = None) -> str:
