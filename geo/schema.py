@@ -149,7 +149,11 @@ VENUE_TYPES: Final = (
     "other",
 )
 CCTV_OWNERS: Final = ("police", "private", "school", "smart-city")
-CCTV_STATUSES: Final = ("working", "faulty", "unknown")
+#: Status of a camera in the CCTV register: it works, it does not, or nobody knows.
+CCTV_WORKING: Final = "working"
+CCTV_FAULTY: Final = "faulty"
+CCTV_UNKNOWN: Final = "unknown"
+CCTV_STATUSES: Final = (CCTV_WORKING, CCTV_FAULTY, CCTV_UNKNOWN)
 #: How precisely a row is located: its own coordinates, a landmark, a locality (mohalla)
 #: centroid or a pincode centroid (from the most to the least precise).
 LOCATION_PRECISIONS: Final = ("exact", "landmark", "locality", "pincode")

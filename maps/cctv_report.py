@@ -109,6 +109,17 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], classes: Seque
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _labelled_table(
+    headers: Sequence[str],
+    langs: tuple[Lang, ...],
+    rows: Sequence[Sequence[Any]],
+    classes: Sequence[str] | None = None,
+) -> str:
+    """Return a table whose headers (marked ``NP_("cctv report", ...)``) are in each language."""
+    labels = [_label(h, langs) for h in headers]
+    return _table(labels, rows, [""] * len(rows) if classes is None else classes)
+
+
 def _share(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else format_percent(float(value))
 
@@ -193,13 +204,7 @@ def _summary_section(
             NP_("cctv report", "Repairable"), NP_("cctv report", "Uncovered"),
             NP_("cctv report", "Incidents in view"),
         )  # fmt: skip
-        parts.append(
-            _table(
-                [lab(h) for h in heads],
-                rows,
-                [""] * len(rows),
-            )
-        )
+        parts.append(_labelled_table(heads, langs, rows))
     return parts
 
 
@@ -220,24 +225,12 @@ def _gaps_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]
         )
         for _, r in shown.iterrows()
     ]  # fmt: skip
-    parts.append(
-        _table(
-            [
-                _label(h, langs)
-                for h in (
-                    NP_("cctv report", "#"),
-                    NP_("cctv report", "Site"),
-                    NP_("cctv report", "Kind"),
-                    NP_("cctv report", "Status"),
-                    NP_("cctv report", "Priority"),
-                    NP_("cctv report", "Incidents"),
-                    NP_("cctv report", "Why"),
-                )
-            ],
-            rows,
-            [str(s) for s in shown[cg.GAP_STATUS]],
-        )
-    )
+    heads = (
+        NP_("cctv report", "#"), NP_("cctv report", "Site"), NP_("cctv report", "Kind"),
+        NP_("cctv report", "Status"), NP_("cctv report", "Priority"),
+        NP_("cctv report", "Incidents"), NP_("cctv report", "Why"),
+    )  # fmt: skip
+    parts.append(_labelled_table(heads, langs, rows, [str(s) for s in shown[cg.GAP_STATUS]]))
     if len(gap_rows) > MAX_ROWS:
         more = len(gap_rows) - MAX_ROWS
         line = ngettext(
@@ -259,20 +252,12 @@ def _repairs_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[s
         (_site_name(r), r[cg.REPAIR_CAMERA_ID], r[cg.NEAREST_FAULTY_M])
         for _, r in repair.iterrows()
     ]
-    parts.append(
-        _table(
-            [
-                _label(h, langs)
-                for h in (
-                    NP_("cctv report", "Site"),
-                    NP_("cctv report", "Camera to repair"),
-                    NP_("cctv report", "Nearest broken camera (m)"),
-                )
-            ],
-            rows,
-            ["repairable"] * len(rows),
-        )
+    heads = (
+        NP_("cctv report", "Site"),
+        NP_("cctv report", "Camera to repair"),
+        NP_("cctv report", "Nearest broken camera (m)"),
     )
+    parts.append(_labelled_table(heads, langs, rows, ["repairable"] * len(rows)))
     return parts
 
 
@@ -307,25 +292,13 @@ def _plan_section(placement: pl.Placement | None, langs: tuple[Lang, ...]) -> li
         )
         for _, r in cams.iterrows()
     ]  # fmt: skip
-    parts.append(
-        _table(
-            [
-                _label(h, langs)
-                for h in (
-                    NP_("cctv report", "#"),
-                    NP_("cctv report", "Action"),
-                    NP_("cctv report", "Where"),
-                    NP_("cctv report", "Gain"),
-                    NP_("cctv report", "Seen"),
-                    NP_("cctv report", "Cost"),
-                    NP_("cctv report", "Lat, lon"),
-                    NP_("cctv report", "Why"),
-                )
-            ],
-            rows,
-            ["repairable" if a == pl.REPAIR else "" for a in cams[pl.ACTION]],
-        )
-    )
+    heads = (
+        NP_("cctv report", "#"), NP_("cctv report", "Action"), NP_("cctv report", "Where"),
+        NP_("cctv report", "Gain"), NP_("cctv report", "Seen"), NP_("cctv report", "Cost"),
+        NP_("cctv report", "Lat, lon"), NP_("cctv report", "Why"),
+    )  # fmt: skip
+    classes = ["repairable" if a == pl.REPAIR else "" for a in cams[pl.ACTION]]
+    parts.append(_labelled_table(heads, langs, rows, classes))
     return parts
 
 

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Sequence
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
@@ -36,7 +37,7 @@ def add_gi_cells(
         return NOTHING
     cols = guard_columns(cells, (GI_CLASS, GI_Z, COUNT), layer="Gi*")
     by_class = style.gi_styles()
-    values, styles = [], []
+    values, fills = [], []
     for record in cells[cols].to_dict("records"):
         klass = str(record[GI_CLASS])
         color, label = by_class.get(klass, ("#999999", klass))
@@ -57,18 +58,11 @@ def add_gi_cells(
                 ),
             )
         )
-        styles.append({"color": color, "weight": 0.4, "fillColor": color, "fillOpacity": 0.6})
-    layer = feature_layer(
-        m,
-        cells.geometry.to_numpy(),
-        name=ngettext(
-            "Gi* hot and cold spots ({n} cell)", "Gi* hot and cold spots ({n} cells)", len(values)
-        ).format(n=format_int(len(values))),
-        spec=CELL_CARD,
-        values=values,
-        styles=styles,
-        show=show,
-    )
+        fills.append(color)
+    name = ngettext(
+        "Gi* hot and cold spots ({n} cell)", "Gi* hot and cold spots ({n} cells)", len(values)
+    ).format(n=format_int(len(values)))
+    layer = _cell_layer(m, cells, values, fills, name=name, fill_opacity=0.6, show=show)
     present = set(cells[GI_CLASS].astype(str))
     items: list[tuple[str, str, Swatch]] = [
         (c, _(label), "fill") for k, (c, label) in by_class.items() if k in present
@@ -100,7 +94,7 @@ def add_emerging(
         return NOTHING
     cols = guard_columns(cells, (PATTERN, COUNT, N_HOT, N_BINS, TREND_Z), layer="emerging")
     colors = style.pattern_colors()
-    values, styles = [], []
+    values, fills = [], []
     for record in cells[cols].to_dict("records"):
         pattern = str(record[PATTERN])
         color = colors.get(pattern, "#999999")
@@ -129,23 +123,39 @@ def add_emerging(
                 ),
             )
         )
-        styles.append({"color": color, "weight": 0.4, "fillColor": color, "fillOpacity": 0.65})
-    layer = feature_layer(
-        m,
-        cells.geometry.to_numpy(),
-        name=ngettext(
-            "Emerging hot-spot trends ({n} cell)",
-            "Emerging hot-spot trends ({n} cells)",
-            len(values),
-        ).format(n=format_int(len(values))),
-        spec=CELL_CARD,
-        values=values,
-        styles=styles,
-        show=show,
-    )
+        fills.append(color)
+    name = ngettext(
+        "Emerging hot-spot trends ({n} cell)", "Emerging hot-spot trends ({n} cells)", len(values)
+    ).format(n=format_int(len(values)))
+    layer = _cell_layer(m, cells, values, fills, name=name, fill_opacity=0.65, show=show)
     present = set(cells[PATTERN].astype(str))
     items: list[tuple[str, str, Swatch]] = [
         (colors[p], pattern_name(p), "fill") for p in PATTERNS if p in present and p in colors
     ]
     note = _("Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes).")
     return Drawn(layer, LegendSection(_("Emerging hot-spot trends"), items, note=note), len(values))
+
+
+def _cell_layer(
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    values: Sequence[Sequence[str]],
+    colors: Sequence[str],
+    *,
+    name: str,
+    fill_opacity: float,
+    show: bool,
+) -> Any:
+    """Add the cells as one layer of :data:`CELL_CARD` cards, each filled with its colour."""
+    styles = [
+        {"color": c, "weight": 0.4, "fillColor": c, "fillOpacity": fill_opacity} for c in colors
+    ]
+    return feature_layer(
+        m,
+        cells.geometry.to_numpy(),
+        name=name,
+        spec=CELL_CARD,
+        values=values,
+        styles=styles,
+        show=show,
+    )

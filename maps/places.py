@@ -24,6 +24,7 @@ from geo.schema import (
     ATTENDEES,
     CAMPAIGNS,
     CCTV,
+    CCTV_WORKING,
     DISPERSES_AT,
     HELD_ON,
     INSTALLED_ON,
@@ -51,7 +52,7 @@ CAMPAIGN_POPUP_COLUMNS: Final = (KIND, VENUE_TYPE, HELD_ON, ATTENDEES)
 #: View radius of a camera without one (the CCTV analysis's default, one source of truth).
 DEFAULT_VIEW_RADIUS_M: Final = cctv_gaps.DEFAULT_VIEW_RADIUS_M
 #: Status of a camera that works.
-WORKING: Final = "working"
+WORKING: Final = CCTV_WORKING
 
 
 SITE_CARD: Final = CardSpec(

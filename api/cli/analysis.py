@@ -38,6 +38,10 @@ FromOpt = Annotated[
 ]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last day included (YYYY-MM-DD, local).")]
 ThanaOpt = Annotated[str | None, typer.Option("--thana", help="Only incidents of this thana.")]
+EpsOpt = Annotated[float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)]
+MinSamplesOpt = Annotated[
+    int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
+]
 CategoryOpt = Annotated[
     list[str] | None,
     typer.Option("--category", help="Only incidents of this category (repeatable)."),
@@ -76,12 +80,8 @@ def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
 @command("hotspots", lang=True)
 def hotspots_cmd(
     store: StoreOpt = None,
-    eps_m: Annotated[
-        float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)
-    ] = 150.0,
-    min_samples: Annotated[
-        int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
-    ] = 10,
+    eps_m: EpsOpt = 150.0,
+    min_samples: MinSamplesOpt = 10,
     start: FromOpt = None,
     end: ToOpt = None,
     thana: ThanaOpt = None,
@@ -343,10 +343,8 @@ def backtest_cmd(
     train: Annotated[str, typer.Option("--train", help="Training window, e.g. 90D.")] = "90D",
     test: Annotated[str, typer.Option("--test", help="Scoring window, e.g. 30D.")] = "30D",
     folds: Annotated[int, typer.Option("--folds", help="Latest folds to run.", min=1)] = 6,
-    eps_m: Annotated[float, typer.Option("--eps-m", help="DBSCAN radius (m).", min=0.001)] = 150.0,
-    min_samples: Annotated[
-        int, typer.Option("--min-samples", help="DBSCAN core threshold.", min=1)
-    ] = 10,
+    eps_m: EpsOpt = 150.0,
+    min_samples: MinSamplesOpt = 10,
     bandwidth_m: Annotated[
         float, typer.Option("--bandwidth-m", help="KDE radius (m).", min=0.001)
     ] = 300.0,

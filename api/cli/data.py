@@ -21,9 +21,9 @@ from api.cli.common import (
     settings,
     store_at,
 )
-from api.cli.tables import LAYER, check_table_path, label, table, write_rows
+from api.cli.tables import check_table_path, table, write_rows
 from api.usecases.datasets import Reading, validate_or_import
-from geo.i18n import _, format_int, ngettext, pgettext
+from geo.i18n import _, format_int, layer_name, ngettext, pgettext
 from geo.ingest import ImportResult
 from geo.ingest.quarantine import QUARANTINE_COLUMNS
 from geo.ingest.readers import parse_mapping
@@ -69,7 +69,7 @@ def _print_result(result: ImportResult, *, title: str) -> None:
         console.print(_("note: {note}").format(note=note))
     shown = table(title, (("", False), ("", False)), show_header=False)
     shown.add_row(pgettext("import summary", "file"), report.source)
-    shown.add_row(pgettext("import summary", "layer"), label(LAYER, report.kind.value))
+    shown.add_row(pgettext("import summary", "layer"), layer_name(report.kind.value))
     shown.add_row(pgettext("import summary", "rows"), format_int(summary["rows"]))
     shown.add_row(pgettext("import summary", "accepted"), format_int(summary["accepted"]))
     shown.add_row(pgettext("import summary", "quarantined"), format_int(summary["quarantined"]))
@@ -203,7 +203,7 @@ def presets_cmd(as_json: JsonOpt = False) -> None:
          (pgettext("presets table", "register"), False)),
     )  # fmt: skip
     for name, preset in presets().items():
-        shown.add_row(name, label(LAYER, preset.layer.value), preset.describe())
+        shown.add_row(name, layer_name(preset.layer.value), preset.describe())
     console.print(shown)
     if as_json:
         listing = {
@@ -241,7 +241,7 @@ def layers_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         ((pgettext("layers table", "layer"), False), (pgettext("layers table", "rows"), True)),
     )
     for kind, count in counts.items():
-        shown.add_row(label(LAYER, kind), format_int(count))
+        shown.add_row(layer_name(kind), format_int(count))
     shown.add_row(pgettext("layers table", "quarantine"), format_int(len(target.quarantine())))
     console.print(shown)
     if as_json:

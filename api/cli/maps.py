@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
-from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
+from api.cli.analysis import CategoryOpt, EpsOpt, FromOpt, MinSamplesOpt, ThanaOpt, ToOpt
 from api.cli.common import (
     JsonOpt,
     StoreOpt,
@@ -20,9 +21,13 @@ from api.cli.common import (
     settings,
     store_at,
 )
+from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
 from geo.errors import ExportError, ParameterError
 from geo.i18n import _, format_date, format_int, format_number, hindi_names, ngettext, thana_display
 from models.inputs import AnalysisInputs
+
+if TYPE_CHECKING:
+    import folium
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +63,6 @@ TilesOpt = Annotated[
 ]
 AttributionOpt = Annotated[
     str | None, typer.Option("--tile-attribution", help="Attribution of a --tiles URL.")
-]
-EpsOpt = Annotated[float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)]
-MinSamplesOpt = Annotated[
-    int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
 ]
 WidthOpt = Annotated[int, typer.Option("--width", help="PNG width in pixels.", min=200)]
 HeightOpt = Annotated[int, typer.Option("--height", help="PNG height in pixels.", min=200)]
@@ -120,6 +121,42 @@ def _save(html: str, out: Path, png: Path | None, width: int, height: int) -> st
     return str(png)
 
 
+@dataclass(frozen=True)
+class _MapFile:
+    """Where and how a map command writes its map: the HTML, an optional PNG, the base tiles."""
+
+    out: Path
+    png: Path | None
+    width: int
+    height: int
+    tiles: str | None
+    attribution: str | None
+
+    @classmethod
+    def of(
+        cls,
+        out: Path,
+        png: Path | None,
+        width: int,
+        height: int,
+        *,
+        no_tiles: bool,
+        tiles: str | None,
+        attribution: str | None,
+    ) -> _MapFile:
+        """Check ``--out``/``--png`` and choose the tiles and their attribution."""
+        _check_out(out, png)
+        return cls(out, png, width, height, _tiles(no_tiles, tiles), _attribution(attribution))
+
+    def write(self, m: folium.Map) -> dict[str, Any]:
+        """Write the map (and its PNG); return the summary's ``out``, ``bytes`` and ``png``."""
+        from maps.render import map_html
+
+        html = map_html(m, assets="inline")
+        written_png = _save(html, self.out, self.png, self.width, self.height)
+        return {"out": str(self.out), "bytes": len(html.encode()), "png": written_png}
+
+
 def _finish(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(summary, default=str))
@@ -164,10 +201,10 @@ def map_hotspots_cmd(
     """Map of hotspots and why, heat, incidents, trends, sites, cameras and drives."""
     from api.usecases.hotspots import HotspotParams
     from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
-    from maps.render import map_html
 
-    _check_out(out, png)
-    chosen_tiles = _tiles(no_tiles, tiles)
+    view = _MapFile.of(
+        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
+    )
     inputs = selection_inputs(store, start, end, thana, category)
     cfg = settings()
     params = MapParams(
@@ -193,22 +230,19 @@ def map_hotspots_cmd(
         cfg,
         layers,
         params,
-        tiles=chosen_tiles,
-        tile_attribution=_attribution(tile_attribution),
+        tiles=view.tiles,
+        tile_attribution=view.attribution,
         title=_("Shakti Hotspots"),
         subtitle=_("{when} · shareable").format(when=_when(inputs)) if share else _when(inputs),
     )
-    html = map_html(m, assets="inline")
-    written_png = _save(html, out, png, width, height)
+    written = view.write(m)
     under, gi_cells, trends = layers.underserved, layers.gi_cells, layers.trends
     _finish(
         {
             "map": "hotspots",
-            "out": str(out),
-            "bytes": len(html.encode()),
-            "png": written_png,
+            **written,
             "share": share,
-            "tiles": chosen_tiles,
+            "tiles": view.tiles,
             "incidents": len(inputs.incidents),
             "aggregated": share or len(inputs.incidents) > max_points,
             "hotspots": len(layers.hotspots),
@@ -257,11 +291,11 @@ def map_cctv_cmd(
 ) -> None:
     """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
     from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
-    from maps.render import map_html
     from models.cctv import gaps as cg
 
-    _check_out(out, png)
-    chosen_tiles = _tiles(no_tiles, tiles)
+    view = _MapFile.of(
+        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
+    )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     cfg = settings()
     if inputs.sites.empty and inputs.cctv.empty:
@@ -280,12 +314,11 @@ def map_cctv_cmd(
     m = cctv_folium_map(
         planned,
         cfg,
-        tiles=chosen_tiles,
-        tile_attribution=_attribution(tile_attribution),
+        tiles=view.tiles,
+        tile_attribution=view.attribution,
         share=share,
         show_hotspots=hotspots,
     )
-    html = map_html(m, assets="inline")
     counts = gaps.counts()
     n_sites = len(gaps.gaps)
     without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
@@ -305,15 +338,13 @@ def map_cctv_cmd(
             cameras=format_int(gaps.registry.counts["cameras"]),
         )
     )
-    written_png = _save(html, out, png, width, height)
+    written = view.write(m)
     _finish(
         {
             "map": "cctv",
-            "out": str(out),
-            "bytes": len(html.encode()),
-            "png": written_png,
+            **written,
             "share": share,
-            "tiles": chosen_tiles,
+            "tiles": view.tiles,
             "sites": n_sites,
             "sites_without_working_camera": without,
             "sites_repairable": counts[cg.REPAIRABLE],
@@ -334,20 +365,14 @@ def map_cctv_cmd(
 def map_patrol_cmd(
     out: OutOpt,
     store: StoreOpt = None,
-    thana: Annotated[
-        str | None, typer.Option("--thana", help="Plan only this thana (default: every thana).")
-    ] = None,
+    thana: PlanThanaOpt = None,
     day: Annotated[
         int, typer.Option("--day", help="Day of the plan to draw (1-based).", min=1)
     ] = 1,
     days: Annotated[int, typer.Option("--days", help="Days planned (1..31).", min=1)] = 1,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the day-to-day variation.")] = 0,
-    teams: Annotated[
-        Path | None, typer.Option("--teams", help="Teams file (CSV or JSON); default 3 a thana.")
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option("--start", help="First day of the plan (YYYY-MM-DD).")
-    ] = None,
+    seed: SeedOpt = 0,
+    teams: TeamsOpt = None,
+    start: StartOpt = None,
     share: ShareOpt = False,
     no_tiles: NoTilesOpt = False,
     tiles: TilesOpt = None,
@@ -358,17 +383,16 @@ def map_patrol_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
-    from api.cli.patrol import parse_start
     from api.usecases.patrol import PatrolRequest, plan_patrols
     from geo.schema import NAME
     from maps.patrol_map import patrol_map
-    from maps.render import map_html
     from models.patrol.teams import read_teams
 
-    _check_out(out, png)
+    view = _MapFile.of(
+        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
+    )
     if day > days:
         days = day
-    chosen_tiles = _tiles(no_tiles, tiles)
     cfg = settings()
     target = store_at(store)
     q = PatrolRequest(
@@ -389,20 +413,17 @@ def map_patrol_cmd(
         plan,
         day=day,
         thanas=outlines,
-        tiles=chosen_tiles,
-        tile_attribution=_attribution(tile_attribution),
+        tiles=view.tiles,
+        tile_attribution=view.attribution,
         share=share,
     )
-    html = map_html(m, assets="inline")
-    written_png = _save(html, out, png, width, height)
+    written = view.write(m)
     routes = [r for r in plan.routes if r.day == day - 1]
     _finish(
         {
             "map": "patrol",
-            "out": str(out),
-            "bytes": len(html.encode()),
-            "png": written_png,
-            "tiles": chosen_tiles,
+            **written,
+            "tiles": view.tiles,
             "thana": thana,
             "day": day,
             "date": plan.date_of(day - 1).isoformat(),

@@ -15,31 +15,17 @@ from rich.table import Table
 from geo.crs import to_wgs84
 from geo.errors import ExportError, ParameterError
 from geo.export import write_output
-from geo.i18n import NP_, pgettext
+from geo.i18n import VOCABULARIES, vocabulary_name
+from geo.i18n.vocab import LAYER as LAYER
 from geo.ingest.privacy import find_personal_columns
 from geo.schema import NAME, SITES
 from geo.table_export import TABLE_FORMATS, write_table
 
 logger = logging.getLogger(__name__)
 
-# ---- contexts of the analysis vocabularies the command line shows (keys stay English) ----
-LAYER: Final = "layer"
-
-#: Keys of the analysis outputs' vocabularies, marked for extraction (translated on display).
-LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {
-        LAYER: (
-            NP_("layer", "incidents"),
-            NP_("layer", "campaigns"),
-            NP_("layer", "cctv"),
-            NP_("layer", "sites"),
-            NP_("layer", "thanas"),
-            NP_("layer", "gazetteer"),
-            NP_("layer", "centre-audit"),
-            NP_("layer", "casework"),
-        ),
-    }
-)
+#: The vocabularies the command line shows besides the data's (keys stay English): the store
+#: layers, from :data:`geo.i18n.VOCABULARIES`.
+LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({LAYER: VOCABULARIES[LAYER]})
 
 
 def label(context: str, key: object) -> str:
@@ -55,7 +41,7 @@ def label(context: str, key: object) -> str:
     ('cctv', 'something else')
     """
     text = str(key)
-    return pgettext(context, text) if text in LABELS.get(context, ()) else text
+    return vocabulary_name(context, text) if text in LABELS.get(context, ()) else text
 
 
 def table(title: str, columns: Sequence[tuple[str, bool]], **options: object) -> Table:

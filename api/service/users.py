@@ -559,11 +559,7 @@ class UserStore:
             changed = conn.execute(
                 "UPDATE users SET lang = ? WHERE name = ?", (chosen, name)
             ).rowcount
-        if not changed:
-            raise _unknown(name)
-        user = self.get(name)
-        if user is None:  # removed in between
-            raise _unknown(name)
+        user = self._changed(name, changed)
         logger.info("user %s: language %s", name, chosen or "(not chosen)")
         return user
 
@@ -612,11 +608,20 @@ class UserStore:
                 "UPDATE users SET password_hash = ?, token_version = ? WHERE name = ?",
                 (encoded, _new_stamp(), name),
             ).rowcount
-        if not changed:
-            raise _unknown(name)
+        user = self._changed(name, changed)
         logger.info("user %s: password set (sessions ended)", name)
-        user = self.get(name)
-        if user is None:  # removed in between
+        return user
+
+    def _changed(self, name: str, changed: int) -> User:
+        """Return the user an update changed ``changed`` rows of, as stored afterwards.
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            When no row changed (an unknown user) or the user was removed in between.
+        """
+        user = self.get(name) if changed else None
+        if user is None:
             raise _unknown(name)
         return user
 

@@ -64,6 +64,11 @@ def dedupe_hi(names: Sequence[str], names_hi: Sequence[str]) -> list[str]:
     return out
 
 
+def dedupe_names(names: Sequence[str], names_hi: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Return the English and Hindi names, repeats numbered alike (``X No. 2``, ``X नं. 2``)."""
+    return dedupe(names), dedupe_hi(names, names_hi)
+
+
 def as_strings(values: Sequence[object] | ObjArray) -> pd.Series:
     """Return a ``string`` Series (missing values as ``<NA>``), like the importer's text."""
     return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="string"))

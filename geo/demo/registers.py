@@ -20,8 +20,7 @@ from geo.demo.draws import (
     as_ints,
     as_strings,
     day_p,
-    dedupe,
-    dedupe_hi,
+    dedupe_names,
     layer_frame,
     minutes_of_day,
     n_days,
@@ -178,8 +177,7 @@ def _add_schools(book: _SiteBook, rng: np.random.Generator, geo: Geography) -> N
     plain = [
         f"{SCHOOL_PREFIXES[p]}, {STATIONS[t].name}" for p, t in zip(prefixes, where, strict=True)
     ]
-    names = dedupe(plain)
-    names_hi = dedupe_hi(
+    names, names_hi = dedupe_names(
         plain,
         [
             f"{PARTS_HI[SCHOOL_PREFIXES[p]]}, {STATIONS[t].name_hi}"
@@ -213,8 +211,7 @@ def _add_coaching_centres(book: _SiteBook, rng: np.random.Generator) -> None:
         f"{COACHING_BRANDS[b]} {COACHING_SUFFIXES[s]}, {COACHING_HUBS[h].name}"
         for b, s, h in zip(brand, suffix, hub, strict=True)
     ]
-    names = dedupe(plain)
-    names_hi = dedupe_hi(
+    names, names_hi = dedupe_names(
         plain,
         [
             f"{PARTS_HI[COACHING_BRANDS[b]]} {PARTS_HI[COACHING_SUFFIXES[s]]}, "
@@ -281,8 +278,7 @@ def _add_hostels(book: _SiteBook, rng: np.random.Generator) -> None:
         f"{HOSTEL_BRANDS[b]} Girls' Hostel, {COACHING_HUBS[h].name}"
         for b, h in zip(brand, hub, strict=True)
     ]
-    names = dedupe(plain)
-    names_hi = dedupe_hi(
+    names, names_hi = dedupe_names(
         plain,
         [
             f"{PARTS_HI[HOSTEL_BRANDS[b]]} बालिका छात्रावास, {COACHING_HUBS[h].name_hi}"

@@ -36,6 +36,7 @@ CASE_ROUTE: Final = "case route"
 CASE_OUTCOME: Final = "case outcome"
 AGE_BAND: Final = "age band"
 CENTRE_RESOURCE: Final = "centre resource"
+LAYER: Final = "layer"
 
 #: The keys of each vocabulary, marked for extraction (translated on use, in its context).
 VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -142,6 +143,16 @@ VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("centre resource", "vehicles"),
             NP_("centre resource", "women_staff"),
         ),
+        LAYER: (
+            NP_("layer", "incidents"),
+            NP_("layer", "campaigns"),
+            NP_("layer", "cctv"),
+            NP_("layer", "sites"),
+            NP_("layer", "thanas"),
+            NP_("layer", "gazetteer"),
+            NP_("layer", "centre-audit"),
+            NP_("layer", "casework"),
+        ),
     }
 )
 #: English weekday names (Monday first, as ``models.hotspots`` writes them).
@@ -229,6 +240,11 @@ def day_pattern_name(key: object, lang: str | None = None) -> str:
 def patrol_mode_name(key: object, lang: str | None = None) -> str:
     """Return the name of a patrol mode (foot, bike, vehicle)."""
     return vocabulary_name(PATROL_MODE, key, lang)
+
+
+def layer_name(key: object, lang: str | None = None) -> str:
+    """Return the name of a store layer (``incidents``, ``cctv`` ...) in ``lang``."""
+    return vocabulary_name(LAYER, key, lang)
 
 
 def weekday_name(day: int | str, lang: str | None = None) -> str:

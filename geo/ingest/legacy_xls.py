@@ -146,12 +146,7 @@ def _open(path: Path) -> xlrd.book.Book:
 def read_legacy_workbook(path: Path, layer: str | None, limits: ReadLimits) -> pd.DataFrame:
     """Read one sheet of an ``.xls`` workbook, every value as text, bounded before parsing.
 
-    Parameters
-    ----------
-    path : Path
-    layer : str or None
-        The sheet (default: the first); case does not matter.
-    limits : ReadLimits
+    Parameters are those of :func:`geo.ingest.workbook.read_workbook`.
 
     Returns
     -------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
@@ -24,40 +26,56 @@ from geo.schema import LayerSpec
 LOCATION = "location"
 
 
-def locate(
-    raw: RawTable,
-    frame: pd.DataFrame,
-    plan: ColumnPlan,
-    spec: LayerSpec,
-    region: Region,
-    problems: Problems,
-    rows: npt.NDArray[np.int64],
-    warnings: list[str],
-    fix_swapped: bool,
-) -> gpd.GeoSeries:
+@dataclass(frozen=True)
+class Locating:
+    """What locating a file's rows needs: the file, its columns, the layer, region and collectors.
+
+    Attributes
+    ----------
+    raw : RawTable
+        The file as read (its own geometry, if any).
+    frame : pandas.DataFrame
+        The file's columns without the personal ones.
+    plan : ColumnPlan
+        Which columns give which fields and the coordinates.
+    spec : LayerSpec
+    region : Region
+    problems : Problems
+        Collects location problems.
+    rows : numpy.ndarray
+        1-based file row numbers.
+    warnings : list of str
+        Collects the repairs applied.
+    fix_swapped : bool
+        Swap swapped lat/lon back instead of quarantining the row.
+    """
+
+    raw: RawTable
+    frame: pd.DataFrame
+    plan: ColumnPlan
+    spec: LayerSpec
+    region: Region
+    problems: Problems
+    rows: npt.NDArray[np.int64]
+    warnings: list[str]
+    fix_swapped: bool
+
+
+def locate(job: Locating) -> gpd.GeoSeries:
     """Build the geometry of every row, recording location problems."""
+    raw, frame, plan, problems, rows = job.raw, job.frame, job.plan, job.problems, job.rows
     n = len(frame)
     if raw.geometry is not None:
         geometry, missing = _geometry_from_file(raw.geometry, problems, rows)
-    elif plan.lat and plan.lon and spec.geometry == "Point":
+    elif plan.lat and plan.lon and job.spec.geometry == "Point":
         geometry, lon_a, lat_a = _points_from_lat_lon(frame, plan.lat, plan.lon, problems, rows)
-        return _check_points(
-            geometry,
-            lon_a,
-            lat_a,
-            region,
-            problems,
-            rows,
-            warnings,
-            fix_swapped,
-            (plan.lat, plan.lon),
-        )
+        return _check_points(job, geometry, lon_a, lat_a, (plan.lat, plan.lon))
     elif plan.wkt:
         geometry, missing = _geometry_from_wkt(frame, plan.wkt, problems, rows)
     else:
-        raise _nowhere_error(raw, frame, spec)
+        raise _nowhere_error(raw, frame, job.spec)
 
-    if spec.geometry == "Point":
+    if job.spec.geometry == "Point":
         ok = ~missing
         wrong = _wrong_type(
             geometry,
@@ -75,10 +93,8 @@ def locate(
         points = ok & ~wrong
         xs[points] = shapely.get_x(geometry[points].to_numpy())
         ys[points] = shapely.get_y(geometry[points].to_numpy())
-        return _check_points(
-            geometry, xs, ys, region, problems, rows, warnings, fix_swapped, (LOCATION, LOCATION)
-        )
-    return _check_polygons(geometry, missing, region, problems, rows, warnings)
+        return _check_points(job, geometry, xs, ys, (LOCATION, LOCATION))
+    return _check_polygons(job, geometry, missing)
 
 
 def _geometry_from_file(
@@ -231,17 +247,14 @@ def _wrong_type(
 
 
 def _check_points(
+    job: Locating,
     geometry: gpd.GeoSeries,
     lon: npt.NDArray[np.float64],
     lat: npt.NDArray[np.float64],
-    region: Region,
-    problems: Problems,
-    rows: npt.NDArray[np.int64],
-    warnings: list[str],
-    fix_swapped: bool,
     names: tuple[str, str],
 ) -> gpd.GeoSeries:
     """Record swapped, off-Earth and out-of-region points; swap back when asked."""
+    region, problems, rows = job.region, job.problems, job.rows
     finite = np.isfinite(lon) & np.isfinite(lat)
     in_range = finite & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     inside = region.contains(np.where(in_range, lon, np.nan), np.where(in_range, lat, np.nan))
@@ -252,7 +265,7 @@ def _check_points(
     w, s, e, nn = region.bounds
     if swapped.any():
         pos = np.flatnonzero(swapped)
-        if fix_swapped:
+        if job.fix_swapped:
             geometry.iloc[pos] = shapely.points(lat[pos], lon[pos])
             listed = ", ".join(str(int(rows[p])) for p in pos[:10]) + (
                 ", ..." if len(pos) > 10 else ""
@@ -263,7 +276,7 @@ def _check_points(
                 "{n} rows had latitude and longitude swapped and were swapped back (rows {rows})",
                 len(pos),
             )
-            warnings.append(text.format(n=format_int(len(pos)), rows=listed))
+            job.warnings.append(text.format(n=format_int(len(pos)), rows=listed))
         else:
             problems.add(
                 pos,
@@ -325,14 +338,10 @@ def _check_points(
 
 
 def _check_polygons(
-    geometry: gpd.GeoSeries,
-    missing: npt.NDArray[np.bool_],
-    region: Region,
-    problems: Problems,
-    rows: npt.NDArray[np.int64],
-    warnings: list[str],
+    job: Locating, geometry: gpd.GeoSeries, missing: npt.NDArray[np.bool_]
 ) -> gpd.GeoSeries:
     """Record wrong-type, unrepairable and out-of-region polygons; repair the others."""
+    region, problems, rows, warnings = job.region, job.problems, job.rows, job.warnings
     ok = ~missing
     wrong = _wrong_type(
         geometry,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -10,14 +10,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from geo.crs import WGS84
-from geo.ingest.columns import ColumnPlan
 from geo.ingest.geocode import PlaceFill, drop_coordinate_problems, fill_from_places, needs_place
-from geo.ingest.location import locate
-from geo.ingest.problems import Problems
-from geo.ingest.readers import RawTable
+from geo.ingest.location import Locating, locate
 from geo.places.gazetteer import Gazetteer
-from geo.region import Region
-from geo.schema import LOCATION_PRECISION, LOCATION_PRECISIONS, MATCHED_PLACE, LayerSpec
+from geo.schema import LOCATION_PRECISION, LOCATION_PRECISIONS, MATCHED_PLACE
 
 
 @dataclass(frozen=True)
@@ -39,37 +35,15 @@ class PlaceSource:
 
 
 def locate_rows(
-    raw: RawTable,
-    frame: pd.DataFrame,
-    plan: ColumnPlan,
-    spec: LayerSpec,
-    region: Region,
-    problems: Problems,
-    rows: npt.NDArray[np.int64],
-    warnings: list[str],
-    fix_swapped: bool,
-    places_from: PlaceSource | None,
+    job: Locating, places_from: PlaceSource | None
 ) -> tuple[gpd.GeoSeries, PlaceFill | None]:
     """Build every row's geometry, first locating rows without coordinates from their place.
 
     Parameters
     ----------
-    raw : RawTable
-        The file as read (its own geometry, if any).
-    frame : pandas.DataFrame
-        The file's columns without the personal ones.
-    plan : ColumnPlan
-        Which columns give which fields and the coordinates.
-    spec : LayerSpec
-    region : Region
-    problems : Problems
-        Collects location problems (a place problem replaces the row's missing-coordinates one).
-    rows : numpy.ndarray
-        1-based file row numbers.
-    warnings : list of str
-        Collects the repairs applied.
-    fix_swapped : bool
-        Swap swapped lat/lon back instead of quarantining the row.
+    job : geo.ingest.location.Locating
+        The file, its columns and plan, the layer, region and collectors; its ``problems``
+        collect location problems (a place problem replaces the row's missing-coordinates one).
     places_from : PlaceSource or None
         The gazetteer; without one no row is located from its place.
 
@@ -82,23 +56,22 @@ def locate_rows(
         An attribute table (``spec.spatial`` false: centre audits, casework) has no
         location: every geometry is missing and no location problem is recorded.
     """
-    if not spec.spatial:
-        return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84), None
+    if not job.spec.spatial:
+        return gpd.GeoSeries([None] * len(job.frame), index=job.frame.index, crs=WGS84), None
     places = None
-    if places_from is not None and needs_place(frame, plan, raw.geometry is not None):
+    if places_from is not None and needs_place(job.frame, job.plan, job.raw.geometry is not None):
         places = fill_from_places(
-            frame,
-            plan,
+            job.frame,
+            job.plan,
             places_from.gazetteer,
             places_from.thanas,
             threshold=places_from.threshold,
-            problems=problems,
-            rows=rows,
+            problems=job.problems,
+            rows=job.rows,
         )
-    loc_frame, loc_plan = (frame, plan) if places is None else (places.frame, places.plan)
-    geometry = locate(raw, loc_frame, loc_plan, spec, region, problems, rows, warnings, fix_swapped)
+    geometry = locate(job if places is None else replace(job, frame=places.frame, plan=places.plan))
     if places is not None:
-        drop_coordinate_problems(problems, places.place_problems)
+        drop_coordinate_problems(job.problems, places.place_problems)
     return geometry, places
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Final
 
+from geo.errors import InputFileError
+
 #: At most this many names (columns, sheets, layers) are echoed back in one message.
 MAX_ECHOED_NAMES: Final = 10
 #: Each echoed name (or user-given value) is cut to this many characters.
@@ -72,6 +74,30 @@ def describe_names(names: Iterable[object], *, limit: int = MAX_ECHOED_NAMES) ->
     shown = ", ".join(repr(clip(n)) for n in items[:limit])
     rest = len(items) - limit
     return shown + (f" and {rest:,} more" if rest > 0 else "")
+
+
+def refused_for_names(
+    message: str, source: str, names: Iterable[object], *, why: str, fix: str
+) -> InputFileError:
+    """Return the error refusing ``source`` for the inner parts it holds, naming the first three.
+
+    Parameters
+    ----------
+    message : str
+        Translated text with the placeholders ``{source}`` and ``{names}``.
+    source : str
+        The user's file name.
+    names : iterable
+        The members, sheets or layers refused (see :func:`describe_names`).
+    why, fix : str
+        Translated reason and remedy.
+
+    Returns
+    -------
+    geo.errors.InputFileError
+    """
+    listed = describe_names(names, limit=3)
+    return InputFileError(message.format(source=source, names=listed), why=why, fix=fix)
 
 
 def _basename(token: str) -> str:

@@ -21,7 +21,7 @@ from typing import Final
 
 from geo.errors import InputFileError
 from geo.i18n import _
-from geo.ingest.public_text import clip, describe_names, scrub
+from geo.ingest.public_text import clip, refused_for_names, scrub
 
 logger = logging.getLogger(__name__)
 
@@ -271,10 +271,10 @@ def check_shapefile_zip(names: Sequence[str], source: str) -> list[str]:
     """
     unsafe = [n for n in names if _unsafe_member(n)]
     if unsafe:
-        raise InputFileError(
-            _("{source} holds members with unsafe names: {names}").format(
-                source=source, names=describe_names(unsafe, limit=3)
-            ),
+        raise refused_for_names(
+            _("{source} holds members with unsafe names: {names}"),
+            source,
+            unsafe,
             why=_("member names must be plain relative paths"),
             fix=_("zip the Shapefile's files again from their folder"),
         )
@@ -284,10 +284,10 @@ def check_shapefile_zip(names: Sequence[str], source: str) -> list[str]:
         if any(part.lower().endswith(FORBIDDEN_ZIP_SUFFIXES) for part in PurePosixPath(n).parts)
     ]
     if forbidden:
-        raise InputFileError(
-            _("{source} holds a VRT or a nested archive: {names}").format(
-                source=source, names=describe_names(forbidden, limit=3)
-            ),
+        raise refused_for_names(
+            _("{source} holds a VRT or a nested archive: {names}"),
+            source,
+            forbidden,
             why=_("a zipped Shapefile is read as its .shp, .shx, .dbf and .prj files only"),
             fix=_("zip only the Shapefile's .shp, .shx, .dbf, .prj and .cpg files"),
         )
@@ -370,10 +370,10 @@ def check_geopackage(path: Path) -> list[str]:
         if kind == "table" and _VIRTUAL.match(str(sql or "")) and not _RTREE.match(str(sql))
     ]
     if virtual:
-        raise InputFileError(
-            _("{source} holds virtual tables: {names}").format(
-                source=source, names=describe_names(virtual, limit=3)
-            ),
+        raise refused_for_names(
+            _("{source} holds virtual tables: {names}"),
+            source,
+            virtual,
             why=_(
                 "a virtual table can read other files; GeoPackages made by QGIS, ArcGIS or "
                 "GDAL hold none besides their spatial indexes"
@@ -387,10 +387,10 @@ def check_geopackage(path: Path) -> list[str]:
     }
     odd = [layer for layer in layers if layer.casefold() not in plain]
     if odd:
-        raise InputFileError(
-            _("{source} has layers that are not tables: {names}").format(
-                source=source, names=describe_names(odd, limit=3)
-            ),
+        raise refused_for_names(
+            _("{source} has layers that are not tables: {names}"),
+            source,
+            odd,
             why=_("only layers stored as tables are read (a view can compute without end)"),
             fix=_("export the layer as a new GeoPackage from QGIS"),
         )

@@ -20,6 +20,7 @@ from geo.ingest.columns import ColumnPlan, plan_columns
 from geo.ingest.fields import FieldContext, validate_field
 from geo.ingest.ids import content_ids
 from geo.ingest.location import LOCATION as LOCATION
+from geo.ingest.location import Locating
 from geo.ingest.parsing import SYNONYMS as SYNONYMS
 from geo.ingest.parsing import parse_datetimes as parse_datetimes
 from geo.ingest.placed import PlaceSource as PlaceSource
@@ -242,9 +243,8 @@ def validate(
     warnings: list[str] = []
 
     plan, used_defaults, notes = _plan_columns(frame, spec, preset, defaults)
-    geometry, places = locate_rows(
-        raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped, places_from
-    )
+    located = Locating(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
+    geometry, places = locate_rows(located, places_from)
     context = FieldContext(
         frame=frame,
         plan=plan,

@@ -51,7 +51,7 @@ from geo.ingest.limits import (
     text_budget,
     too_dense,
 )
-from geo.ingest.public_text import clip, describe_names, scrub
+from geo.ingest.public_text import clip, describe_names, refused_for_names, scrub
 from geo.ingest.sniff import check_workbook_members
 
 logger = logging.getLogger(__name__)
@@ -293,10 +293,10 @@ def _worksheets(
     present = set(names)
     charts = [name for name, rel in found if "chartsheet" in str(rel.Type)]
     if charts:
-        raise InputFileError(
-            _("{source} holds chart sheets: {names}").format(
-                source=source, names=describe_names(charts, limit=3)
-            ),
+        raise refused_for_names(
+            _("{source} holds chart sheets: {names}"),
+            source,
+            charts,
             why=_("only sheets of data are read"),
             fix=_("copy the data sheet into a new workbook, or save it as CSV"),
         )

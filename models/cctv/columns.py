@@ -6,14 +6,29 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from geo.schema import KIND, NAME, NAME_HI, OWNER, STATUS, THANA, VIEW_RADIUS_M
+from geo.schema import (
+    CCTV_FAULTY,
+    CCTV_STATUSES,
+    CCTV_UNKNOWN,
+    CCTV_WORKING,
+    KIND,
+    NAME,
+    NAME_HI,
+    OWNER,
+    STATUS,
+    THANA,
+    VIEW_RADIUS_M,
+)
 from models.hotspots import HOTSPOT_ID
 
-# ---- camera status ----
-WORKING: Final = "working"
-FAULTY: Final = "faulty"
-UNKNOWN: Final = "unknown"
-STATUSES: Final = (WORKING, FAULTY, UNKNOWN)
+#: The "why" column of the gap table, shared with the hotspot table.
+from models.hotspots import WHY as WHY
+
+# ---- camera status (the register's vocabulary, :data:`geo.schema.CCTV_STATUSES`) ----
+WORKING: Final = CCTV_WORKING
+FAULTY: Final = CCTV_FAULTY
+UNKNOWN: Final = CCTV_UNKNOWN
+STATUSES: Final = CCTV_STATUSES
 
 # ---- site gap status ----
 #: A working camera's view reaches the site.
@@ -66,7 +81,6 @@ PRIORITY: Final = "priority"
 #: Rank among the sites with a gap (1 = most urgent), overall and within the thana.
 GAP_RANK: Final = "gap_rank"
 THANA_RANK: Final = "thana_rank"
-WHY: Final = "why"
 GAP_COLUMNS: Final = (
     SITE_ID, NAME, NAME_HI, KIND, THANA, GAP_STATUS, COVERED, NEAREST_WORKING_M, NEAREST_WORKING_ID,
     CAMERAS_SEEING, NEAREST_FAULTY_ID, NEAREST_FAULTY_M, REPAIR_CAMERA_ID, SITE_EXTENT_COL,

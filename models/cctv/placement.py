@@ -17,7 +17,7 @@ import shapely
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.i18n import NP_, _, format_int, format_percent, ngettext, pgettext
-from geo.schema import NAME, THANA
+from geo.schema import NAME, THANA, VIEW_RADIUS_M
 from models.arrays import BoolArray, IntArray
 from models.cctv.covering import (
     AUTO,
@@ -42,6 +42,7 @@ from models.cctv.covering import (
 from models.cctv.gaps import (
     CAMERA_ID,
     DEFAULT_VIEW_RADIUS_M,
+    WHY,
     CameraRegistry,
     clean_registry,
     covering_pairs,
@@ -162,7 +163,6 @@ ACTION: Final = "action"
 CANDIDATE_KIND: Final = "candidate_kind"
 LABEL: Final = "label"
 COST: Final = "cost"
-VIEW_RADIUS_M: Final = "view_radius_m"
 MARGINAL_GAIN: Final = "marginal_gain"
 CUMULATIVE_GAIN: Final = "cumulative_gain"
 CUMULATIVE_COST: Final = "cumulative_cost"
@@ -172,7 +172,6 @@ INCIDENTS_GAINED: Final = "incidents_gained"
 HOTSPOT_CELLS_GAINED: Final = "hotspot_cells_gained"
 SITES_GAINED: Final = "sites_gained"
 SITE_NAMES: Final = "site_names"
-WHY: Final = "why"
 PLACEMENT_COLUMNS: Final = (
     ORDER, ACTION, CANDIDATE_KIND, LABEL, CAMERA_ID, THANA, COST, VIEW_RADIUS_M, MARGINAL_GAIN,
     CUMULATIVE_GAIN, CUMULATIVE_COST, CUMULATIVE_SHARE, INCIDENTS_GAINED, HOTSPOT_CELLS_GAINED,

@@ -10,6 +10,8 @@ import geopandas as gpd
 import numpy.typing as npt
 import pandas as pd
 
+from geo.schema import CCTV_WORKING
+
 __all__ = [
     "ALL_WEEK",
     "AREA_KM2",
@@ -252,7 +254,7 @@ DEFAULT_BUFFER_M: Final = 25.0
 #: would otherwise stretch the chord and pull the knee too low).
 DEFAULT_KNEE_QUANTILE: Final = 0.98
 #: Status of a camera that works.
-WORKING: Final = "working"
+WORKING: Final = CCTV_WORKING
 
 #: Weights of the risk components (they sum to 1). The score is the weighted mean of the
 #: components that could be computed (a component is NaN when its layer was not given).

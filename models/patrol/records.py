@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from geo.errors import ParameterError
+from geo.schema import THANA
 from models.patrol.routing import (
     DEFAULT_SOLUTION_LIMIT,
     DEFAULT_TIME_LIMIT_S,
@@ -93,7 +94,6 @@ MAX_DAYS: Final = 31
 #: Columns of :func:`stops_table` (one row per stop of a team on a day).
 DAY: Final = "day"
 DATE: Final = "date"
-THANA: Final = "thana"
 TEAM: Final = "team"
 SHIFT: Final = "shift"
 MODE: Final = "mode"

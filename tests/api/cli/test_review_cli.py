@@ -54,7 +54,7 @@ def test_whole_demo_period_gives_every_sheet_and_the_seed_totals(
     assert totals[rc.REUNITED] == demo.N_COUNSELLED
     assert totals[rc.RECEIVED] == demo.DEMO_CASEWORK
     assert totals[rc.RECEIVED] == totals[rc.DISPOSED] + totals[rc.PENDING]
-    assert sum(totals[c] for c in rc.DETENTION_COLUMNS) == demo.N_DETAINED  # type: ignore[misc]
+    assert sum(totals[c] for c in rc.DETENTION_COLUMNS) == demo.N_DETAINED
     assert totals[rc.detentions_under(rc.SECTION_UNSTATED)] == 0
     figures = pd.read_csv(out / "review_figures.csv", encoding="utf-8-sig")
     assert len(figures) == 30 and figures[rc.THANA_INDEX].iloc[-1] == rc.COMMISSIONERATE
