@@ -124,8 +124,9 @@ def patrol_plan_cmd(
     sheet_lang: SheetLangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Plan patrols per team and day, save the plan (draft); write JSON, CSV, GeoJSON, sheets."""
+    """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
     from api.usecases.patrol import PatrolRequest, plan_patrols
+    from maps.field_files import FIELD_FOLDER, LINKS_CSV, write_field_files
     from maps.patrol_sheet import write_sheets
     from models.patrol.export import (
         coverage_table,
@@ -169,6 +170,8 @@ def patrol_plan_cmd(
             path = files[name].with_suffix(".xlsx")
             files[f"{name}_xlsx"] = write_rows(make(plan), path, layer_name=path.stem)
     sheets = write_sheets(plan, out, sheet_lang=sheet_lang)
+    field = write_field_files(plan, out)
+    files["links"] = out / FIELD_FOLDER / LINKS_CSV
     head = summary(plan)
     # TRANSLATORS: {start} is the first day (DD-MM-YYYY), {seed} the seed of the variation.
     title = ngettext(
@@ -228,6 +231,7 @@ def patrol_plan_cmd(
                     "out": str(out),
                     "files": {k: str(v) for k, v in files.items()},
                     "sheets": len(sheets),
+                    "field_files": len(field),
                     "defaults_used": list(plan.teams.defaults_used),
                     "travel": plan.travel,
                 },

@@ -1,4 +1,4 @@
-"""Saved patrol plans on the command line: ``shakti patrol list|show|issue|done|cancel``."""
+"""Saved patrol plans on the command line: ``shakti patrol list|show|issue|done|cancel|export``."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ import typer
 
 from api.cli.common import (
     JsonOpt,
+    SheetLangOpt,
     StoreOpt,
     command,
     console,
     service_config,
     store_at,
 )
-from api.cli.patrol import patrol_app
+from api.cli.patrol import PLAN_ID_FILE, patrol_app
 from api.cli.tables import table
 from api.usecases.plans import CLI_ACTOR, CLI_AUTHOR, change_status, get_plan, list_plans
 from geo.errors import ShaktiError
@@ -217,3 +218,37 @@ def patrol_done_cmd(plan_id: PlanIdArg, store: StoreOpt = None, as_json: JsonOpt
 def patrol_cancel_cmd(plan_id: PlanIdArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Cancel a draft or issued plan (final); audited."""
     _change(store, plan_id, "cancel", as_json)
+
+
+@command("export", group=patrol_app, lang=True)
+def patrol_export_cmd(
+    plan_id: PlanIdArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the plan's files.")],
+    store: StoreOpt = None,
+    sheet_lang: SheetLangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a saved plan's files: JSON and CSV tables, sheets, a GPX and KML per team and day."""
+    from maps.field_files import write_field_files
+    from maps.patrol_sheet import write_sheets
+    from models.patrol.export import write_plan
+
+    plan, meta = get_plan(store_at(store), CLI_ACTOR, plan_id)
+    files = write_plan(plan, out)
+    sheets = write_sheets(plan, out, sheet_lang=sheet_lang)
+    field = write_field_files(plan, out)
+    (out / PLAN_ID_FILE).write_text(plan_id + "\n", encoding="utf-8")
+    console.print(
+        _("plan {id} ({status}) written to {out}: {sheets} sheets, {field} GPX and KML files")
+        .format(id=plan_id, status=status_name(meta.status), out=out,
+                sheets=format_int(len(sheets)), field=format_int(len(field) - 1))
+    )  # fmt: skip
+    if as_json:
+        summary = {
+            **meta.meta(),
+            "out": str(out),
+            "files": {k: str(v) for k, v in files.items()},
+            "sheets": len(sheets),
+            "field_files": [str(p) for p in field],
+        }
+        typer.echo(json.dumps(summary, ensure_ascii=False))

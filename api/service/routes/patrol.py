@@ -42,10 +42,13 @@ from models.patrol.teams import (
 from models.selection import FIRST_DAY, LAST_DAY
 
 if TYPE_CHECKING:
-    from models.patrol import Route
+    from models.patrol import PatrolPlan, Route
     from models.patrol.saved import LoadedPlan
 
 router = APIRouter(tags=["patrol"])
+
+#: Field file formats a route can be downloaded in, and their media types.
+FIELD_FORMATS: Final = {"gpx": "application/gpx+xml", "kml": "application/vnd.google-earth.kml+xml"}
 
 #: Where the web page opens sheets (under ``/maps``, so the HttpOnly map cookie reaches it).
 SHEET_PAGE_PREFIX: Final = "/maps/patrol-sheets"
@@ -125,7 +128,7 @@ def _body(plan_id: str, plan: Any, meta: StoredPlan) -> dict[str, Any]:
     """Return a saved plan's JSON: the plan, its sheet and file links, and its metadata."""
     from models.patrol.export import plan_dict
 
-    return _links(plan_id, {"id": plan_id, "saved": meta.meta(), **plan_dict(plan)})
+    return _links(plan_id, {"id": plan_id, "saved": meta.meta(), **plan_dict(plan)}, plan)
 
 
 def _path(*parts: object) -> str:
@@ -133,12 +136,18 @@ def _path(*parts: object) -> str:
     return "/".join(quote(str(part), safe="") for part in parts)
 
 
-def _links(plan_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Add each route's sheet URL to the plan JSON."""
+def _links(plan_id: str, body: dict[str, Any], plan: PatrolPlan) -> dict[str, Any]:
+    """Add each route's sheet, GPX and KML URLs and its navigation links to the plan JSON."""
+    from models.patrol.navigation import route_urls
+
+    directions = {(r.day + 1, r.team.team): route_urls(r) for r in plan.routes}
     for route in body.get("routes", []):
         day, team = route["day"], route["team"]
         route["sheet"] = f"/patrol/plans/{_path(plan_id)}/sheets/{_path(day, team)}"
         route["sheet_page"] = f"{SHEET_PAGE_PREFIX}/{_path(plan_id, day, team)}"
+        for kind in FIELD_FORMATS:
+            route[kind] = f"/patrol/plans/{_path(plan_id)}/{kind}/{_path(day, team)}"
+        route["directions"] = directions.get((day, team), [])
     return body
 
 
@@ -340,3 +349,57 @@ async def change_plan_status(
     request.state.audit_thana = meta.thana
     add_audit_detail(request, plan_id=plan_id, status=meta.status)
     return Response(json_bytes(meta.meta()), media_type="application/json")
+
+
+FormatPath = Annotated[str, Path(pattern="^(gpx|kml)$", description="gpx or kml")]
+
+
+@router.get(
+    "/patrol/plans/{plan_id}/{kind}/{day}/{team}",
+    summary="A team's route for a day as GPX (GPS apps) or KML (Google Earth, My Maps)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, as a download.",
+            "content": {media: {} for media in FIELD_FORMATS.values()},
+        },
+        404: {"description": "No such plan, day or team."},
+        **PROBLEM_RESPONSES,
+    },
+)
+async def get_field_file(
+    request: Request,
+    state: State,
+    user: CurrentUser,
+    plan_id: PlanIdPath,
+    kind: FormatPath,
+    day: DayPath,
+    team: TeamPath,
+) -> Response:
+    """Return the GPX 1.1 or KML file of a team's day: numbered stops and the route.
+
+    Made on the service, offline; OsmAnd, Organic Maps and other GPS apps open the GPX.
+    """
+    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)
+
+
+def _field_file(
+    request: Request,
+    state: ServiceState,
+    user: User,
+    plan_id: str,
+    kind: str,
+    day: int,
+    team: str,
+) -> Response:
+    from maps.field_files import field_name, route_gpx, route_kml
+
+    loaded = _loaded(request, state, user, plan_id)
+    route = _route(loaded, day, team)
+    text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
+    name = f"{plan_id}-{field_name(route).replace('/', '-')}.{kind}"
+    return Response(
+        text.encode("utf-8"),
+        media_type=FIELD_FORMATS[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -13,6 +13,7 @@ from api.cli.common import app
 from api.cli.patrol import PLAN_ID_FILE
 from api.service.audit import AuditLog
 from api.service.users import default_users_path
+from maps.field_files import FIELD_FOLDER
 
 runner = CliRunner()
 
@@ -69,3 +70,24 @@ def test_list_in_hindi(store: Path) -> None:
     assert (
         "सहेजी गई गश्त योजनाएँ" in result.output and "रद्द" in result.output
     )  # the plan cancelled above
+
+
+def test_plan_and_export_write_gpx_and_kml_per_team_and_day(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    made = last_json(
+        run("patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "2",
+            "--out", str(out), "--json")
+    )  # fmt: skip
+    gpx = sorted((out / FIELD_FOLDER).rglob("*.gpx"))
+    assert len(gpx) == 6 and len(list((out / FIELD_FOLDER).rglob("*.kml"))) == 6
+    assert made["field_files"] == 13
+    again = tmp_path / "again"
+    exported = last_json(
+        run("patrol", "export", made["plan_id"], "--store", str(store), "--out", str(again),
+            "--json")
+    )  # fmt: skip
+    assert exported["plan_id"] == made["plan_id"] and exported["status"] == "draft"
+    for path in gpx:  # the saved plan gives the same files
+        twin = again / path.relative_to(out)
+        assert twin.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    assert len(list((again / "sheets").rglob("*.html"))) == 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import gpxpy
 import pytest
 from fastapi.testclient import TestClient
 
@@ -110,3 +111,29 @@ def test_status_changes_are_audited(env: Env) -> None:
     entries = env.state.audit.entries(user="planner")
     routes = [(e.route, e.params.get("plan_id"), e.thana) for e in entries]
     assert ("/patrol/plans/{plan_id}/{action}", plan_id, OWN_THANA) in routes
+
+
+def test_a_team_downloads_its_days_gpx_and_kml(env: Env) -> None:
+    made = create(env, "planner", thana=OWN_THANA, seed=2)
+    route = next(r for r in made["routes"] if r["stops"])
+    gpx = env.get(route["gpx"], "lanka")
+    assert gpx.status_code == 200 and gpx.headers["content-type"] == "application/gpx+xml"
+    assert "attachment" in gpx.headers["content-disposition"]
+    assert ".gpx" in gpx.headers["content-disposition"]
+    parsed = gpxpy.parse(gpx.text)
+    got = [(w.latitude, w.longitude) for w in parsed.waypoints]
+    assert got == [(s["lat"], s["lon"]) for s in route["stops"]]
+    kml = env.get(route["kml"], "planner")
+    assert kml.status_code == 200 and "<kml" in kml.text
+    assert route["directions"] and route["directions"][0].startswith("https://www.google.com/")
+
+
+def test_field_files_keep_the_thana_scope(env: Env) -> None:
+    other = create(env, "planner", thana=OTHER_THANA)
+    route = other["routes"][0]
+    assert env.get(route["gpx"], "lanka").status_code == 403
+    assert env.get(route["kml"], "analyst").status_code == 200
+    base = f"/patrol/plans/{other['id']}"
+    assert env.get(f"{base}/gpx/1/Nobody", "planner").status_code == 404
+    assert env.get(f"{base}/zip/1/{route['team']}", "planner").status_code in (404, 422)
+    assert env.client.get(route["gpx"]).status_code == 401
