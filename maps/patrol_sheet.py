@@ -95,7 +95,6 @@ table.meta td { border: none; padding: 2px 8px 2px 0; }
 .why { font-size: 11px; color: #333; }
 .qr { display: inline-block; margin: 0 16px 8px 0; text-align: center; font-size: 11px; }
 .qr svg { border: none; background: #fff; }
-.links { font-size: 10px; word-break: break-all; }
 .notes { font-size: 11px; color: #444; }
 svg { border: 1px solid #ccc; background: #fafafa; max-width: 100%; height: auto; }
 @media print { body { margin: 8mm; } .noprint { display: none; } tr { page-break-inside: avoid; } }
@@ -198,18 +197,19 @@ def route_qr_svgs(route: Route) -> list[str]:
 
 
 def _phone_section(route: Route, langs: tuple[Lang, ...]) -> list[str]:
-    """Return the sheet's "on a phone" part: a QR code per route leg and the links as text."""
+    """Return the sheet's "on a phone" part: a QR code per route leg, each a link too."""
     esc = html.escape
     urls = route_urls(route)
     if not urls:
         return []
     out = [f"<h2>{esc(sheet_heading('phone', langs))}</h2><div>"]
-    for i, svg in enumerate(route_qr_svgs(route)):
+    for i, (url, svg) in enumerate(zip(urls, route_qr_svgs(route), strict=True)):
         caption = sheet_heading("qr", langs).format(n=i + 1, of=len(urls))
-        out.append(f"<figure class='qr'>{svg}<figcaption>{esc(caption)}</figcaption></figure>")
-    out.append("</div><p class='links'>")
-    out.append("<br>".join(esc(u) for u in urls))
-    out.append("</p>")
+        out.append(
+            f"<figure class='qr'><a href='{esc(url)}'>{svg}</a>"
+            f"<figcaption>{esc(caption)}</figcaption></figure>"
+        )
+    out.append("</div>")
     return out
 
 

@@ -52,6 +52,8 @@ FIELD_FORMATS: Final = {"gpx": "application/gpx+xml", "kml": "application/vnd.go
 
 #: Where the web page opens sheets (under ``/maps``, so the HttpOnly map cookie reaches it).
 SHEET_PAGE_PREFIX: Final = "/maps/patrol-sheets"
+#: Where the web page downloads GPX and KML files (map cookie, as the sheets).
+FIELD_PAGE_PREFIX: Final = "/maps/patrol-files"
 
 #: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
@@ -147,6 +149,7 @@ def _links(plan_id: str, body: dict[str, Any], plan: PatrolPlan) -> dict[str, An
         route["sheet_page"] = f"{SHEET_PAGE_PREFIX}/{_path(plan_id, day, team)}"
         for kind in FIELD_FORMATS:
             route[kind] = f"/patrol/plans/{_path(plan_id)}/{kind}/{_path(day, team)}"
+            route[f"{kind}_page"] = f"{FIELD_PAGE_PREFIX}/{_path(plan_id, kind, day, team)}"
         route["directions"] = directions.get((day, team), [])
     return body
 
@@ -323,7 +326,10 @@ async def list_saved_plans(
 
 
 ActionPath = Annotated[
-    str, Path(pattern="^(" + "|".join(ACTIONS) + ")$", description="issue, done or cancel")
+    str,
+    Path(
+        max_length=10, pattern="^(" + "|".join(ACTIONS) + ")$", description="issue, done or cancel"
+    ),
 ]
 
 
@@ -351,7 +357,7 @@ async def change_plan_status(
     return Response(json_bytes(meta.meta()), media_type="application/json")
 
 
-FormatPath = Annotated[str, Path(pattern="^(gpx|kml)$", description="gpx or kml")]
+FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", description="gpx or kml")]
 
 
 @router.get(
@@ -403,3 +409,22 @@ def _field_file(
         media_type=FIELD_FORMATS[kind],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get(
+    FIELD_PAGE_PREFIX + "/{plan_id}/{kind}/{day}/{team}",
+    summary="A team's GPX or KML file for the web page (bearer token or map cookie)",
+    response_class=Response,
+    include_in_schema=False,
+)
+async def get_field_file_page(
+    request: Request,
+    state: State,
+    user: MapUser,
+    plan_id: PlanIdPath,
+    kind: FormatPath,
+    day: DayPath,
+    team: TeamPath,
+) -> Response:
+    """Return the same file, authenticated like the maps (a link cannot send a bearer token)."""
+    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)

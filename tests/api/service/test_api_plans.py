@@ -137,3 +137,10 @@ def test_field_files_keep_the_thana_scope(env: Env) -> None:
     assert env.get(f"{base}/gpx/1/Nobody", "planner").status_code == 404
     assert env.get(f"{base}/zip/1/{route['team']}", "planner").status_code in (404, 422)
     assert env.client.get(route["gpx"]).status_code == 401
+
+
+def test_the_page_downloads_field_files_with_the_map_cookie(env: Env) -> None:
+    route = create(env, "planner", thana=OWN_THANA)["routes"][0]
+    assert route["gpx_page"].startswith("/maps/patrol-files/")
+    assert env.client.get(route["gpx_page"]).status_code == 401
+    assert env.get(route["kml_page"], "lanka").status_code == 200
