@@ -254,13 +254,15 @@ def change_status(store: Store, actor: Actor, plan_id: str, action: str) -> Stor
         )
     allowed = PLAN_TRANSITIONS[meta.status]
     if status not in allowed:
-        can = ", ".join(a for a, s in ACTIONS.items() if s in allowed) or "nothing: it is final"
+        can = ", ".join(a for a, s in ACTIONS.items() if s in allowed)
         raise PlanStatusError(
             f"patrol plan {plan_id} is {meta.status} and cannot be set {status}",
-            why=f"a {meta.status} plan may change by: {can}",
-            fix="make a new plan (shakti patrol plan, POST /patrol/plans) and issue that one"
-            if not allowed
-            else f"use one of: {can}",
+            why=f"a {meta.status} plan may only change by: {can}"
+            if allowed
+            else f"a {meta.status} plan is final",
+            fix=f"use one of: {can}"
+            if allowed
+            else "make a new plan (shakti patrol plan, POST /patrol/plans) and issue that one",
         )
     at = now_utc()
     if not store.set_plan_status(
