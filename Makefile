@@ -64,6 +64,8 @@ demo: $(STAMP) assets
 	$(BIN)/shakti cctv place --store $(DEMO_STORE) --k 10 --out demo/cctv-plan.geojson
 	$(BIN)/shakti map cctv --store $(DEMO_STORE) --k 10 --out demo/cctv.html
 	$(BIN)/shakti patrol plan --store $(DEMO_STORE) --thana Lanka --days 7 --out demo/patrol-lanka
+	$(BIN)/shakti patrol issue --store $(DEMO_STORE) $$(cat demo/patrol-lanka/plan-id.txt)
+	$(BIN)/shakti patrol list --store $(DEMO_STORE)
 	$(BIN)/shakti map patrol --store $(DEMO_STORE) --thana Lanka --out demo/patrol-lanka.html
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --lang hi --out demo/hotspots-hi.xlsx
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --lang hi --out demo/hotspots-hi.html

@@ -89,3 +89,11 @@ class ParameterError(ShaktiError):
 
 class ExportError(ShaktiError):
     """An output cannot be written (unknown format, personal columns)."""
+
+
+class PlanNotFoundError(ShaktiError):
+    """No saved patrol plan has the given id (or it belongs to a thana the user cannot see)."""
+
+
+class PlanStatusError(ShaktiError):
+    """A saved patrol plan cannot change to the asked status from the one it has."""

@@ -27,6 +27,7 @@ from geo.i18n import (
 from maps.render import devanagari_font_css
 from maps.sheet_lang import BOTH, FONT_STACK, body_lang, heading, page_lang, sheet_langs
 from models.patrol import CONDUCT_EN, CONDUCT_HI, PatrolPlan, Route
+from models.patrol.navigation import geo_uri, route_urls
 from models.patrol.routing import solver_name
 from models.patrol.teams import clock
 
@@ -65,6 +66,8 @@ TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         "notes": NP_("patrol sheet", "Notes"),
         "none": NP_("patrol sheet", "No stop could be planned for this team today."),
         "synthetic": NP_("patrol sheet", "SYNTHETIC demo data — not real incidents"),
+        "phone": NP_("patrol sheet", "On a phone"),
+        "qr": NP_("patrol sheet", "Scan to open the day's route in a maps app (part {n} of {of})."),
     }
 )
 
@@ -90,6 +93,8 @@ table.meta td { border: none; padding: 2px 8px 2px 0; }
 .conduct { border: 2px solid #1f4e9c; padding: 6px 10px; background: #f3f7ff; }
 .warn { color: #a00; font-weight: bold; }
 .why { font-size: 11px; color: #333; }
+.qr { display: inline-block; margin: 0 16px 8px 0; text-align: center; font-size: 11px; }
+.qr svg { border: none; background: #fff; }
 .notes { font-size: 11px; color: #444; }
 svg { border: 1px solid #ccc; background: #fafafa; max-width: 100%; height: auto; }
 @media print { body { margin: 8mm; } .noprint { display: none; } tr { page-break-inside: avoid; } }
@@ -173,6 +178,41 @@ def route_svg(route: Route) -> str:
     return "".join(parts)
 
 
+#: Size of a QR module on the sheet (SVG units); a 4-M code of a route link is ~45 modules.
+QR_SCALE: Final = 3
+
+
+def route_qr_svgs(route: Route) -> list[str]:
+    """Return a QR code (inline SVG, by segno) for each leg of the day's route link.
+
+    A phone's camera opens the link in its maps app (Google Maps, or any app handling
+    the link). Error correction M survives a creased or smudged printout.
+    """
+    import segno
+
+    return [
+        segno.make(url, error="m", micro=False).svg_inline(scale=QR_SCALE, border=4)
+        for url in route_urls(route)
+    ]
+
+
+def _phone_section(route: Route, langs: tuple[Lang, ...]) -> list[str]:
+    """Return the sheet's "on a phone" part: a QR code per route leg, each a link too."""
+    esc = html.escape
+    urls = route_urls(route)
+    if not urls:
+        return []
+    out = [f"<h2>{esc(sheet_heading('phone', langs))}</h2><div>"]
+    for i, (url, svg) in enumerate(zip(urls, route_qr_svgs(route), strict=True)):
+        caption = sheet_heading("qr", langs).format(n=i + 1, of=len(urls))
+        out.append(
+            f"<figure class='qr'><a href='{esc(url)}'>{svg}</a>"
+            f"<figcaption>{esc(caption)}</figcaption></figure>"
+        )
+    out.append("</div>")
+    return out
+
+
 def _meta_rows(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> list[tuple[str, str]]:
     """Return the sheet's head rows (heading, value); values in the current language."""
     team = route.team
@@ -216,7 +256,8 @@ def _stop_table(route: Route, langs: tuple[Lang, ...]) -> list[str]:
         out.append(
             f"<tr><td>{s.order}</td><td>{esc(arrive)}</td><td>{s.dwell_min}</td>"
             f"<td>{esc(s.place.name)}<br><span class='why'>{esc(s.place.place_id)} · "
-            f"{s.place.lat:.5f}, {s.place.lon:.5f}</span></td><td>{esc(window)}</td>"
+            f"<a href='{esc(geo_uri((s.place.lon, s.place.lat), s.place.name))}'>"
+            f"{s.place.lat:.5f}, {s.place.lon:.5f}</a></span></td><td>{esc(window)}</td>"
             f"<td class='why'>{esc(s.reason)}</td></tr>"
         )
     out.append("</tbody></table>")
@@ -289,6 +330,7 @@ def _sheet_html(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> str:
         f"{conduct}</section>"
     )
     out.append(f"<h2>{esc(sheet_heading('map', langs))}</h2>{route_svg(route)}")
+    out.extend(_phone_section(route, langs))
     out.append(f"<h2>{esc(sheet_heading('table', langs))}</h2>")
     out.extend(_stop_table(route, langs))
     notes = [_plan_note(plan), *plan.notes]

@@ -1,4 +1,4 @@
-"""Patrol commands of the ``shakti`` command line: ``shakti patrol plan``."""
+"""Patrol commands of the ``shakti`` command line: ``shakti patrol plan`` (saved in the store)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 
@@ -35,6 +35,9 @@ from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_TH
 from models.selection import FIRST_DAY, LAST_DAY
 
 logger = logging.getLogger(__name__)
+
+#: File of a plan folder holding the saved plan's id (for scripts: `shakti patrol issue $(cat …)`).
+PLAN_ID_FILE: Final = "plan-id.txt"
 
 patrol_app = group(
     "patrol",
@@ -121,8 +124,9 @@ def patrol_plan_cmd(
     sheet_lang: SheetLangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
+    """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
     from api.usecases.patrol import PatrolRequest, plan_patrols
+    from maps.field_files import FIELD_FOLDER, LINKS_CSV, write_field_files
     from maps.patrol_sheet import write_sheets
     from models.patrol.export import (
         coverage_table,
@@ -143,9 +147,18 @@ def patrol_plan_cmd(
         must_visit=tuple(must_visit or ()),
         road_graph=road_graph,
     )
+    from api.cli.plans import audited
+    from api.usecases.plans import CLI_AUTHOR, save_plan
+
+    opened = store_at(store)
     with console.status(_("planning patrols …")):
-        plan = plan_patrols(store_at(store), settings(), q)
+        plan = plan_patrols(opened, settings(), q)
+    with audited(opened, "plan", "", thana=thana, days=days, seed=seed) as details:
+        saved = save_plan(opened, plan, q, author=CLI_AUTHOR)
+        details["plan_id"] = saved.plan_id
     files = write_plan(plan, out)
+    files["plan_id"] = out / PLAN_ID_FILE
+    files["plan_id"].write_text(saved.plan_id + "\n", encoding="utf-8")
     if xlsx:
         tables = {
             "stops": stops_table,
@@ -157,6 +170,8 @@ def patrol_plan_cmd(
             path = files[name].with_suffix(".xlsx")
             files[f"{name}_xlsx"] = write_rows(make(plan), path, layer_name=path.stem)
     sheets = write_sheets(plan, out, sheet_lang=sheet_lang)
+    field = write_field_files(plan, out)
+    files["links"] = out / FIELD_FOLDER / LINKS_CSV
     head = summary(plan)
     # TRANSLATORS: {start} is the first day (DD-MM-YYYY), {seed} the seed of the variation.
     title = ngettext(
@@ -201,14 +216,22 @@ def patrol_plan_cmd(
         len(sheets),
     )
     console.print(written.format(out=out, n=format_int(len(sheets)), sheets=out / "sheets"))
+    console.print(
+        _("saved as plan {id} (draft): `shakti patrol issue {id}` sends it out").format(
+            id=saved.plan_id
+        )
+    )
     if as_json:
         typer.echo(
             json.dumps(
                 {
                     **head,
+                    "plan_id": saved.plan_id,
+                    "status": saved.status,
                     "out": str(out),
                     "files": {k: str(v) for k, v in files.items()},
                     "sheets": len(sheets),
+                    "field_files": len(field),
                     "defaults_used": list(plan.teams.defaults_used),
                     "travel": plan.travel,
                 },

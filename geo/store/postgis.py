@@ -40,6 +40,7 @@ from psycopg import sql
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
 from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
+from geo.store import pg_plans
 from geo.store.frames import (
     DEFAULT_LOCK_TIMEOUT_S,
     FID_COLUMN,
@@ -56,6 +57,7 @@ from geo.store.frames import (
     QUARANTINE_TABLE,
 )
 from geo.store.pg_copy import copy_in, copy_out, out_expr, parse_copy
+from geo.store.plans import StoredPlan
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
@@ -579,6 +581,32 @@ class PostgisStore:
                 import_log_values(batch, record, accepted=features.n),
             )
         return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
+
+    # ---- saved patrol plans ----
+
+    def save_plan(self, plan: StoredPlan) -> None:
+        """Save a new patrol plan in one transaction (the version is unchanged)."""
+        with self._connect(f"save patrol plan {plan.plan_id}") as conn, conn.transaction():
+            self._lock(conn)
+            pg_plans.insert_plan(conn, self._schema, plan, self.location)
+
+    def read_plan(self, plan_id: str) -> StoredPlan | None:
+        """Return a saved plan with its data, or ``None``."""
+        with self._connect("read a patrol plan") as conn:
+            return pg_plans.select_plan(conn, self._schema, plan_id)
+
+    def list_plans(self, *, thana: str | None = None) -> list[StoredPlan]:
+        """Return the saved plans without their data, newest first."""
+        with self._connect("list the patrol plans") as conn:
+            return pg_plans.select_plans(conn, self._schema, thana)
+
+    def set_plan_status(
+        self, plan_id: str, *, expected: str, status: str, at: str, by: str
+    ) -> bool:
+        """Change a plan's status if it still is ``expected`` (one transaction)."""
+        action = f"change the status of patrol plan {plan_id}"
+        with self._connect(action) as conn, conn.transaction():
+            return pg_plans.update_status(conn, self._schema, plan_id, expected, status, at, by)
 
     def _lock(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """Take the writers' advisory lock for this transaction, or raise StoreLockedError."""

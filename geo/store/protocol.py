@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.schema import LayerKind
+
+if TYPE_CHECKING:
+    from geo.store.plans import StoredPlan
 
 
 @dataclass(frozen=True)
@@ -180,5 +183,76 @@ class Store(Protocol):
         pandas.DataFrame
             Columns :data:`geo.store.IMPORT_LOG_COLUMNS`; ``imported_at`` is ISO 8601 text in
             UTC, the counts are ``int64``.
+        """
+        ...
+
+    def save_plan(self, plan: StoredPlan) -> None:
+        """Save a new patrol plan (its id must be new); atomic, the version is unchanged.
+
+        Plans are not data layers: saving one does not bump :attr:`version` (cached analyses
+        stay valid).
+
+        Parameters
+        ----------
+        plan : StoredPlan
+            With its ``plan`` data.
+
+        Raises
+        ------
+        StoreError
+            When a plan with this id exists or the store cannot be written.
+        StoreLockedError
+            When another process is writing the store.
+        """
+        ...
+
+    def read_plan(self, plan_id: str) -> StoredPlan | None:
+        """Return a saved plan with its data, or ``None`` when there is none with this id.
+
+        Parameters
+        ----------
+        plan_id : str
+
+        Returns
+        -------
+        StoredPlan or None
+        """
+        ...
+
+    def list_plans(self, *, thana: str | None = None) -> list[StoredPlan]:
+        """Return the saved plans without their data (``plan`` is ``None``), newest first.
+
+        Parameters
+        ----------
+        thana : str, optional
+            Only plans limited to this thana.
+
+        Returns
+        -------
+        list of StoredPlan
+        """
+        ...
+
+    def set_plan_status(
+        self, plan_id: str, *, expected: str, status: str, at: str, by: str
+    ) -> bool:
+        """Change a plan's status if it still is ``expected`` (compare and set, atomic).
+
+        Parameters
+        ----------
+        plan_id : str
+        expected : str
+            The status the caller saw; nothing changes when another change came first.
+        status : str
+            The new status.
+        at : str
+            ISO 8601 UTC time of the change.
+        by : str
+            Who changed it.
+
+        Returns
+        -------
+        bool
+            Whether the plan changed.
         """
         ...

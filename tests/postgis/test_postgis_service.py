@@ -43,3 +43,34 @@ def test_the_service_reads_hotspots_from_postgis(store_url: str, tmp_path: Path)
         assert features and all(f["properties"][INCIDENTS] >= 8 for f in features)
         lanka = client.get("/hotspots?thana=Lanka&min_samples=5", headers=headers)
         assert lanka.status_code == 200, lanka.text
+
+
+def test_a_plan_made_on_the_service_survives_a_restart_on_postgis(
+    store_url: str, tmp_path: Path
+) -> None:
+    cfg = ServiceSettings(  # type: ignore[call-arg]
+        _env_file=None, database_url=store_url, users_db=tmp_path / "users.sqlite", tiles="none"
+    )
+    demo.load_demo(open_store(cfg.store_location), tmp_path / "files", settings=cfg, seed=3,
+                   n_incidents=1200)  # fmt: skip
+    first = create_app(cfg)
+    first.state.service.users.add("planner", Role.PLANNER, password=PASSWORD)
+
+    def login(client: TestClient) -> dict[str, str]:
+        token = client.post("/auth/token", data={"username": "planner", "password": PASSWORD})
+        return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+    with TestClient(first) as client:
+        made = client.post(
+            "/patrol/plans", json={"thana": "Lanka", "days": 1}, headers=login(client)
+        )
+        assert made.status_code == 201, made.text
+    plan = made.json()
+    with TestClient(create_app(cfg)) as client:  # a new process on the same database
+        headers = login(client)
+        again = client.get(f"/patrol/plans/{plan['id']}", headers=headers)
+        assert again.status_code == 200 and again.json() == plan
+        issued = client.post(f"/patrol/plans/{plan['id']}/issue", headers=headers)
+        assert issued.json()["status"] == "issued"
+        gpx = client.get(plan["routes"][0]["gpx"], headers=headers)
+        assert gpx.status_code == 200 and "<gpx" in gpx.text

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.service.deps import CurrentUser, MapUser, State, add_audit_detail, scope_for
-from api.service.errors import NotFoundError, PermissionDeniedError
+from api.service.deps import (
+    CurrentUser,
+    MapUser,
+    ServiceState,
+    State,
+    add_audit_detail,
+    scope_for,
+)
+from api.service.errors import NotFoundError
 from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.service.users import Role, User
 from api.usecases.patrol import (
@@ -24,7 +27,9 @@ from api.usecases.patrol import (
     plan_patrols,
     within_service_budget,
 )
+from api.usecases.plans import ACTIONS, Actor, change_status, get_plan, list_plans, save_plan
 from geo.errors import ParameterError
+from geo.store.plans import PLAN_STATUSES, StoredPlan
 from models.patrol.teams import (
     MAX_TEAMS,
     MAX_TEAMS_PER_THANA,
@@ -36,20 +41,26 @@ from models.patrol.teams import (
 )
 from models.selection import FIRST_DAY, LAST_DAY
 
+if TYPE_CHECKING:
+    from models.patrol import PatrolPlan, Route
+    from models.patrol.saved import LoadedPlan
+
 router = APIRouter(tags=["patrol"])
+
+#: Field file formats a route can be downloaded in, and their media types.
+FIELD_FORMATS: Final = {"gpx": "application/gpx+xml", "kml": "application/vnd.google-earth.kml+xml"}
 
 #: Where the web page opens sheets (under ``/maps``, so the HttpOnly map cookie reaches it).
 SHEET_PAGE_PREFIX: Final = "/maps/patrol-sheets"
+#: Where the web page downloads GPX and KML files (map cookie, as the sheets).
+FIELD_PAGE_PREFIX: Final = "/maps/patrol-files"
 
-#: Plans kept in memory per service (the oldest is forgotten first).
-MAX_PLANS: Final = 32
 #: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
 MAX_PLACE_KEY_CHARS: Final = 120
 #: Longest team name the request parser reads; :func:`models.teams.check_team_name` then
 #: refuses anything above :data:`models.teams.MAX_TEAM_NAME_CHARS` with a clear message.
 _MAX_TEAM_FIELD_CHARS: Final = 100
-_PLANS_ATTR: Final = "patrol_plans"
 
 
 class TeamIn(BaseModel):
@@ -99,67 +110,27 @@ class PlanRequest(BaseModel):
     )
 
 
-@dataclass(frozen=True)
-class PlanRecord:
-    """A plan kept by the service: its scope, owner and rendered JSON."""
-
-    plan_id: str
-    thana: str | None
-    owner: str
-    plan: Any
-    body: dict[str, Any]
+def actor_of(user: User) -> Actor:
+    """Return who acts on saved plans: an in-charge limited to their thana, analysts read only."""
+    return Actor(
+        name=user.name,
+        thana=user.thana if user.role is Role.INCHARGE else None,
+        may_change=user.role is not Role.ANALYST,
+    )
 
 
-class PlanStore:
-    """The last :data:`MAX_PLANS` plans of a service, by id (thread-safe)."""
-
-    def __init__(self, capacity: int = MAX_PLANS) -> None:
-        self._capacity = capacity
-        self._plans: OrderedDict[str, PlanRecord] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, record: PlanRecord) -> None:
-        """Keep a plan (forgetting the oldest beyond the capacity)."""
-        with self._lock:
-            self._plans[record.plan_id] = record
-            while len(self._plans) > self._capacity:
-                self._plans.popitem(last=False)
-
-    def get(self, plan_id: str) -> PlanRecord | None:
-        """Return a plan, or ``None``."""
-        with self._lock:
-            return self._plans.get(plan_id)
+def _loaded(request: Request, state: ServiceState, user: User, plan_id: str) -> LoadedPlan:
+    """Return a saved plan the user may see (404 unknown, 403 another thana's)."""
+    loaded = get_plan(state.store, actor_of(user), plan_id)
+    request.state.audit_thana = loaded.meta.thana
+    return loaded
 
 
-def plan_store(request: Request) -> PlanStore:
-    """Return the app's plan store (created on first use)."""
-    store: PlanStore | None = getattr(request.app.state, _PLANS_ATTR, None)
-    if store is None:
-        store = PlanStore()
-        setattr(request.app.state, _PLANS_ATTR, store)
-    return store
+def _body(plan_id: str, plan: Any, meta: StoredPlan) -> dict[str, Any]:
+    """Return a saved plan's JSON: the plan, its sheet and file links, and its metadata."""
+    from models.patrol.export import plan_dict
 
-
-def _record(request: Request, user: User, plan_id: str) -> PlanRecord:
-    record = plan_store(request).get(plan_id)
-    if record is None:
-        raise NotFoundError(
-            f"no patrol plan {plan_id!r}",
-            why="plans are kept in memory: the service may have restarted, or it was forgotten "
-            f"after {MAX_PLANS} newer plans",
-            fix="create the plan again with POST /patrol/plans",
-            field="plan_id",
-        )
-    if user.role is Role.INCHARGE and record.thana != user.thana:
-        where = f"thana {record.thana!r}" if record.thana else "every thana"
-        raise PermissionDeniedError(
-            f"an in-charge of {user.thana} may not see a plan of {where}",
-            why="in-charges see only their own thana",
-            fix=f"create a plan of {user.thana!r}",
-            field="plan_id",
-        )
-    request.state.audit_thana = record.thana
-    return record
+    return _links(plan_id, {"id": plan_id, "saved": meta.meta(), **plan_dict(plan)}, plan)
 
 
 def _path(*parts: object) -> str:
@@ -167,12 +138,19 @@ def _path(*parts: object) -> str:
     return "/".join(quote(str(part), safe="") for part in parts)
 
 
-def _links(plan_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Add each route's sheet URL to the plan JSON."""
+def _links(plan_id: str, body: dict[str, Any], plan: PatrolPlan) -> dict[str, Any]:
+    """Add each route's sheet, GPX and KML URLs and its navigation links to the plan JSON."""
+    from models.patrol.navigation import route_urls
+
+    directions = {(r.day + 1, r.team.team): route_urls(r) for r in plan.routes}
     for route in body.get("routes", []):
         day, team = route["day"], route["team"]
         route["sheet"] = f"/patrol/plans/{_path(plan_id)}/sheets/{_path(day, team)}"
         route["sheet_page"] = f"{SHEET_PAGE_PREFIX}/{_path(plan_id, day, team)}"
+        for kind in FIELD_FORMATS:
+            route[kind] = f"/patrol/plans/{_path(plan_id)}/{kind}/{_path(day, team)}"
+            route[f"{kind}_page"] = f"{FIELD_PAGE_PREFIX}/{_path(plan_id, kind, day, team)}"
+        route["directions"] = directions.get((day, team), [])
     return body
 
 
@@ -235,12 +213,13 @@ async def create_plan(
     plan = await run_in_threadpool(plan_patrols, state.store, state.settings, q)
     from models.patrol.export import plan_dict
 
-    plan_id = secrets.token_urlsafe(9)
-    data = _links(plan_id, {"id": plan_id, **plan_dict(plan)})
+    data = plan_dict(plan)
     note_time_limit(data, thana_days)
-    plan_store(request).add(PlanRecord(plan_id, scope, user.name, plan, data))
-    add_audit_detail(request, plan_id=plan_id, days=body.days, seed=body.seed)
-    return Response(json_bytes(data), status_code=201, media_type="application/json")
+    plan.notes = list(data["meta"]["notes"])  # the time-limit note is kept with the plan
+    meta = await run_in_threadpool(save_plan, state.store, plan, q, author=user.name)
+    add_audit_detail(request, plan_id=meta.plan_id, days=body.days, seed=body.seed)
+    body_json = _body(meta.plan_id, plan, meta)
+    return Response(json_bytes(body_json), status_code=201, media_type="application/json")
 
 
 @router.get(
@@ -253,10 +232,13 @@ async def create_plan(
         **PROBLEM_RESPONSES,
     },
 )
-async def get_plan(request: Request, user: CurrentUser, plan_id: PlanIdPath) -> Response:
-    """Return a plan made earlier (in-charges: only plans of their thana)."""
-    record = _record(request, user, plan_id)
-    return Response(json_bytes(record.body), media_type="application/json")
+async def read_plan(
+    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
+) -> Response:
+    """Return a saved plan with its status (in-charges: only plans of their thana)."""
+    loaded = await run_in_threadpool(_loaded, request, state, user, plan_id)
+    body = _body(plan_id, loaded.plan, loaded.meta)
+    return Response(json_bytes(body), media_type="application/json")
 
 
 @router.get(
@@ -271,13 +253,14 @@ async def get_plan(request: Request, user: CurrentUser, plan_id: PlanIdPath) -> 
 )
 async def get_sheet(
     request: Request,
+    state: State,
     user: CurrentUser,
     plan_id: PlanIdPath,
     day: DayPath,
     team: TeamPath,
 ) -> Response:
     """Return the sheet of a team for a day: conduct guidance, route sketch, stops and times."""
-    return _sheet(request, user, plan_id, day, team)
+    return await run_in_threadpool(_sheet, request, state, user, plan_id, day, team)
 
 
 @router.get(
@@ -288,21 +271,160 @@ async def get_sheet(
 )
 async def get_sheet_page(
     request: Request,
+    state: State,
     user: MapUser,
     plan_id: PlanIdPath,
     day: DayPath,
     team: TeamPath,
 ) -> Response:
     """Return the same sheet, authenticated like the maps (a link cannot send a bearer token)."""
-    return _sheet(request, user, plan_id, day, team)
+    return await run_in_threadpool(_sheet, request, state, user, plan_id, day, team)
 
 
-def _sheet(request: Request, user: User, plan_id: str, day: int, team: str) -> Response:
-    from maps.patrol_sheet import sheet_html
-
-    record = _record(request, user, plan_id)
+def _route(loaded: LoadedPlan, day: int, team: str) -> Route:
+    """Return a route of a saved plan, or 404."""
     try:
-        route = record.plan.route(day - 1, team)
+        return loaded.plan.route(day - 1, team)
     except ParameterError as exc:
         raise NotFoundError(exc.what, fix=exc.fix, field="team") from None
-    return Response(sheet_html(record.plan, route), media_type="text/html; charset=utf-8")
+
+
+def _sheet(
+    request: Request, state: ServiceState, user: User, plan_id: str, day: int, team: str
+) -> Response:
+    from maps.patrol_sheet import sheet_html
+
+    loaded = _loaded(request, state, user, plan_id)
+    html = sheet_html(loaded.plan, _route(loaded, day, team))
+    return Response(html, media_type="text/html; charset=utf-8")
+
+
+StatusQuery = Annotated[
+    str | None,
+    Query(max_length=20, description="Only plans with this status: " + ", ".join(PLAN_STATUSES)),
+]
+
+
+@router.get(
+    "/patrol/plans",
+    summary="List saved patrol plans",
+    response_class=Response,
+    responses={
+        200: {"description": "Saved plans, newest first (no plan data)."},
+        **PROBLEM_RESPONSES,
+    },
+)
+async def list_saved_plans(
+    request: Request, state: State, user: CurrentUser, status: StatusQuery = None
+) -> Response:
+    """Return the saved plans the user may see (in-charges: their thana's), newest first."""
+    actor = actor_of(user)
+    request.state.audit_thana = actor.thana
+    plans = await run_in_threadpool(list_plans, state.store, actor, status=status)
+    body = {"plans": [{**p.meta(), "url": f"/patrol/plans/{_path(p.plan_id)}"} for p in plans]}
+    return Response(json_bytes(body), media_type="application/json")
+
+
+ActionPath = Annotated[
+    str,
+    Path(
+        max_length=10, pattern="^(" + "|".join(ACTIONS) + ")$", description="issue, done or cancel"
+    ),
+]
+
+
+@router.post(
+    "/patrol/plans/{plan_id}/{action}",
+    summary="Issue, complete or cancel a saved patrol plan",
+    response_class=Response,
+    responses={
+        200: {"description": "The plan's metadata after the change."},
+        404: {"description": "No such plan."},
+        409: {"description": "The plan's status does not allow the change."},
+        **PROBLEM_RESPONSES,
+    },
+)
+async def change_plan_status(
+    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, action: ActionPath
+) -> Response:
+    """Issue (or re-issue), mark done or cancel a plan; cancelled and done plans are final.
+
+    Analysts may not change plans; an in-charge only plans of their thana.
+    """
+    meta = await run_in_threadpool(change_status, state.store, actor_of(user), plan_id, action)
+    request.state.audit_thana = meta.thana
+    add_audit_detail(request, plan_id=plan_id, status=meta.status)
+    return Response(json_bytes(meta.meta()), media_type="application/json")
+
+
+FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", description="gpx or kml")]
+
+
+@router.get(
+    "/patrol/plans/{plan_id}/{kind}/{day}/{team}",
+    summary="A team's route for a day as GPX (GPS apps) or KML (Google Earth, My Maps)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, as a download.",
+            "content": {media: {} for media in FIELD_FORMATS.values()},
+        },
+        404: {"description": "No such plan, day or team."},
+        **PROBLEM_RESPONSES,
+    },
+)
+async def get_field_file(
+    request: Request,
+    state: State,
+    user: CurrentUser,
+    plan_id: PlanIdPath,
+    kind: FormatPath,
+    day: DayPath,
+    team: TeamPath,
+) -> Response:
+    """Return the GPX 1.1 or KML file of a team's day: numbered stops and the route.
+
+    Made on the service, offline; OsmAnd, Organic Maps and other GPS apps open the GPX.
+    """
+    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)
+
+
+def _field_file(
+    request: Request,
+    state: ServiceState,
+    user: User,
+    plan_id: str,
+    kind: str,
+    day: int,
+    team: str,
+) -> Response:
+    from maps.field_files import field_name, route_gpx, route_kml
+
+    loaded = _loaded(request, state, user, plan_id)
+    route = _route(loaded, day, team)
+    text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
+    name = f"{plan_id}-{field_name(route).replace('/', '-')}.{kind}"
+    return Response(
+        text.encode("utf-8"),
+        media_type=FIELD_FORMATS[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    FIELD_PAGE_PREFIX + "/{plan_id}/{kind}/{day}/{team}",
+    summary="A team's GPX or KML file for the web page (bearer token or map cookie)",
+    response_class=Response,
+    include_in_schema=False,
+)
+async def get_field_file_page(
+    request: Request,
+    state: State,
+    user: MapUser,
+    plan_id: PlanIdPath,
+    kind: FormatPath,
+    day: DayPath,
+    team: TeamPath,
+) -> Response:
+    """Return the same file, authenticated like the maps (a link cannot send a bearer token)."""
+    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)

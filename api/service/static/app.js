@@ -620,11 +620,53 @@ function fillPatrol(plan) {
       a.rel = "noopener";
       a.textContent = format(_("day {day} ({stops})"), { day: num(route.day), stops: num(route.stops.length) });
       links.append(a, " ");
+      for (const kind of ["gpx", "kml"]) {
+        const file = document.createElement("a");
+        file.href = route[kind + "_page"];
+        file.textContent = kind.toUpperCase();
+        file.setAttribute("download", "");
+        links.append(file, " ");
+      }
+      links.append(document.createElement("br"));
     }
     row.appendChild(links);
     body.appendChild(row);
   }
   show($("patrol-teams"), true);
+  showPlanStatus(plan.saved ? plan.saved.status : null);
+}
+
+function planStatusName(status) {
+  const names = {
+    draft: pgettext("plan status", "draft"),
+    issued: pgettext("plan status", "issued"),
+    done: pgettext("plan status", "done"),
+    cancelled: pgettext("plan status", "cancelled"),
+  };
+  return names[status] || status;
+}
+
+function showPlanStatus(status) {
+  const button = $("patrol-issue");
+  $("patrol-status").textContent = status
+    ? format(_("Saved; status: {status}"), { status: planStatusName(status) })
+    : "";
+  show(button, status === "draft");
+}
+
+async function issuePlan() {
+  const error = $("patrol-error");
+  show(error, false);
+  if (!shown.plan) return;
+  try {
+    const meta = await api("/patrol/plans/" + encodeURIComponent(shown.plan.id) + "/issue", {
+      method: "POST",
+    });
+    showPlanStatus(meta.status);
+  } catch (err) {
+    error.textContent = err.message;
+    show(error, true);
+  }
 }
 
 // ---- the monthly review ----
@@ -696,6 +738,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.querySelector(".lang-switch").addEventListener("click", switchLang);
   $("plan-patrols").addEventListener("click", planPatrols);
   $("show-review").addEventListener("click", showReview);
+  $("patrol-issue").addEventListener("click", issuePlan);
   $("login-form").addEventListener("submit", login);
   $("filters").addEventListener("submit", refresh);
   $("logout").addEventListener("click", logout);

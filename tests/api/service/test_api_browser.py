@@ -142,8 +142,12 @@ def test_incharge_plans_a_week_and_opens_a_patrol_sheet(served: str, browser: An
         assert rows.count() >= 1
         for index in range(rows.count()):
             assert rows.nth(index).locator("td").nth(1).inner_text() == OWN_THANA
-        links = rows.first.locator("a")
+        links = rows.first.locator("a[target=_blank]")
         assert links.count() == 7  # a sheet a day
+        assert rows.first.locator("a[download]").count() == 14  # a GPX and a KML a day
+        page.click("#patrol-issue")
+        page.locator("#patrol-issue").wait_for(state="hidden", timeout=10_000)
+        assert "issued" in page.locator("#patrol-status").inner_text()
         with page.context.expect_page() as opened:
             links.nth(1).click()
         sheet = opened.value

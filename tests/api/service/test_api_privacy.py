@@ -114,6 +114,11 @@ def test_patrol_plans_and_sheets_carry_no_personal_field(planted: tuple[Env, lis
     sheet = env.get(f"/patrol/plans/{plan['id']}/sheets/{route['day']}/{route['team']}", "lanka")
     assert sheet.status_code == 200, sheet.text
     _assert_clean(sheet.text, "a patrol sheet")
+    for kind in ("gpx", "kml"):
+        field = env.get(route[kind], "lanka")
+        assert field.status_code == 200, field.text
+        _assert_clean(field.text, f"a {kind} file")
+    _assert_clean(env.get("/patrol/plans", "planner").text, "the list of plans")
 
 
 def test_the_planted_rows_are_stored_and_quarantined(planted: tuple[Env, list[str]]) -> None:
