@@ -77,11 +77,30 @@ def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
 def hotspots_cmd(
     store: StoreOpt = None,
     eps_m: Annotated[
-        float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)
-    ] = 150.0,
+        float | None,
+        typer.Option(
+            "--eps-m",
+            help="DBSCAN radius in metres (default: chosen from the selection's density).",
+            min=0.001,
+        ),
+    ] = None,
     min_samples: Annotated[
-        int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
-    ] = 10,
+        int | None,
+        typer.Option(
+            "--min-samples",
+            help="Incidents within eps_m to make a core (default: chosen from the density).",
+            min=1,
+        ),
+    ] = None,
+    max_width_m: Annotated[
+        float | None,
+        typer.Option(
+            "--max-width-m",
+            help="Widest hotspot in metres, wider ones are split (default: SHAKTI_MAX_HOTSPOT_M "
+            "when a parameter is chosen, no cap when both are given).",
+            min=100,
+        ),
+    ] = None,
     start: FromOpt = None,
     end: ToOpt = None,
     thana: ThanaOpt = None,
@@ -99,11 +118,13 @@ def hotspots_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
-    from api.usecases.hotspots import HotspotParams, find_hotspots
+    from api.usecases.hotspots import HotspotParams, find_hotspots, hotspot_summary
     from models import hotspots as hs
 
     inputs = selection_inputs(store, start, end, thana, category)
-    params = HotspotParams(eps_m, min_samples, underserved, method=method, hull=hull)
+    params = HotspotParams(
+        eps_m, min_samples, underserved, method=method, hull=hull, max_width_m=max_width_m
+    )
     n_in = len(inputs.incidents)
     with console.status(
         ngettext("clustering {n} incident …", "clustering {n} incidents …", n_in).format(
@@ -111,6 +132,8 @@ def hotspots_cmd(
         )
     ):
         spots = find_hotspots(inputs, settings(), params)
+    about = hotspot_summary(spots, inputs, settings(), underserved=underserved)
+    chosen = about["parameters"]
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK
     clustered = int(spots[hs.INCIDENTS].sum()) if not spots.empty else 0
     shown = spots.head(top)
@@ -120,18 +143,23 @@ def hotspots_cmd(
         rank_col,
         inputs,
         underserved=underserved,
-        eps_m=eps_m,
-        min_samples=min_samples,
+        eps_m=float(chosen["eps_m"]),
+        min_samples=int(chosen["min_samples"]),
     )
+    console.print(chosen["reason"])
     share = clustered / n_in
     _print_clustered(clustered, n_in, share, underserved=underserved)
+    if len(spots):
+        console.print(about["concentration"]["sentence"])
     written = _write(spots, out, "hotspots")
     if as_json:
         summary = {
             "hotspots": len(spots),
             "underserved_only": underserved,
-            "eps_m": eps_m,
-            "min_samples": min_samples,
+            "eps_m": chosen["eps_m"],
+            "min_samples": chosen["min_samples"],
+            "parameters": chosen,
+            "concentration": about["concentration"],
             "selection": inputs.describe(),
             "clustered_incidents": clustered,
             "clustered_share": _num(share),
@@ -226,6 +254,8 @@ def _hotspot_rows(shown: gpd.GeoDataFrame, rank_col: str) -> list[dict[str, Any]
             "risk_rank": int(r[hs.RISK_RANK]),
             "risk_score": _num(r[hs.RISK_SCORE]),
             "incidents": int(r[hs.INCIDENTS]),
+            "width_m": _num(r[hs.WIDTH_M], 0),
+            "cross_thana": bool(r[hs.CROSS_THANA]),
             "primary_thana": r[hs.PRIMARY_THANA],
             "peak_hours": r[hs.PEAK_HOURS],
             "trend": r[hs.TREND],

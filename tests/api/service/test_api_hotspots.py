@@ -27,14 +27,19 @@ def test_hotspots_geojson(env: Env) -> None:
     body = response.json()
     assert body["type"] == "FeatureCollection"
     meta = body["meta"]
-    assert meta["parameters"] == {"eps_m": 150.0, "min_samples": 10}
+    chosen = meta["parameters"]
+    assert chosen["rule"] in ("density", "floor") and chosen["max_width_m"] == 1000.0
+    assert f"eps {chosen['eps_m']:g} m, min {chosen['min_samples']}" in chosen["reason"]
+    assert meta["concentration"]["top_n"] <= 20
+    assert 0 < meta["concentration"]["incident_share"] <= 1
     assert meta["hotspots"] == len(body["features"]) > 0
     assert meta["selection"]["incidents"] > 0 and meta["selection"]["thana"] is None
     west, south, east, north = VARANASI_BBOX
     ranks = []
     for feature in body["features"]:
         props = feature["properties"]
-        assert props["why"] and props["incidents"] >= 10
+        assert props["why"] and props["incidents"] >= 2  # a border point may join another
+        assert props["width_m"] <= 1000
         assert isinstance(props["category_mix"], dict)  # nested values stay JSON objects
         assert isinstance(props["hour_profile"], list) and len(props["hour_profile"]) == 24
         for lon, lat in _coords(feature["geometry"]):
@@ -46,7 +51,9 @@ def test_hotspots_geojson(env: Env) -> None:
 def test_parameters_change_the_result(env: Env) -> None:
     base = env.get("/hotspots", "planner").json()
     loose = env.get("/hotspots?eps_m=300&min_samples=5", "planner").json()
-    assert loose["meta"]["parameters"] == {"eps_m": 300.0, "min_samples": 5}
+    given = loose["meta"]["parameters"]
+    assert (given["eps_m"], given["min_samples"], given["rule"]) == (300.0, 5, "explicit")
+    assert given["max_width_m"] is None
     assert loose["meta"]["clustered_incidents"] > base["meta"]["clustered_incidents"]
     picked = env.get(
         "/hotspots?category=eve-teasing&category=stalking&from=2026-01-01&to=2026-06-30",
@@ -66,7 +73,7 @@ def test_thana_and_underserved(env: Env) -> None:
     assert under["meta"]["underserved_only"] is True
     for feature in under["features"]:
         assert feature["properties"]["campaigns_recent"] == 0
-        assert feature["properties"]["underserved_reason"]
+        assert feature["properties"][models.hotspots.UNDERSERVED_REASON]
 
 
 @pytest.mark.parametrize(
