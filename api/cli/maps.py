@@ -65,6 +65,20 @@ MinSamplesOpt = Annotated[
 ]
 WidthOpt = Annotated[int, typer.Option("--width", help="PNG width in pixels.", min=200)]
 HeightOpt = Annotated[int, typer.Option("--height", help="PNG height in pixels.", min=200)]
+AutoEpsOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--eps-m", help="DBSCAN radius in metres (default: chosen from the density).", min=0.001
+    ),
+]
+AutoMinSamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-samples",
+        help="Incidents within eps_m to make a core (default: chosen from the density).",
+        min=1,
+    ),
+]
 
 
 def _check_out(out: Path, png: Path | None) -> None:
@@ -136,8 +150,8 @@ def map_hotspots_cmd(
     start: FromOpt = None,
     end: ToOpt = None,
     category: CategoryOpt = None,
-    eps_m: EpsOpt = 150.0,
-    min_samples: MinSamplesOpt = 10,
+    eps_m: AutoEpsOpt = None,
+    min_samples: AutoMinSamplesOpt = None,
     share: ShareOpt = False,
     no_tiles: NoTilesOpt = False,
     tiles: TilesOpt = None,

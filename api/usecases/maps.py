@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -145,9 +145,7 @@ def map_layers(
         An emerging-trend layer that cannot be computed (too few months) becomes a note.
     """
     p = m.hotspots
-    spots = find_hotspots(
-        data, settings, HotspotParams(p.eps_m, p.min_samples, False, p.method, p.hull)
-    )
+    spots = find_hotspots(data, settings, replace(p, underserved=False))
     under = underserved_of(spots, data, settings) if p.underserved else None
     gi_cells = _gi_layer(data, settings, m, budgets=budgets) if m.significance else None
     trends = None
