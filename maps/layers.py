@@ -22,6 +22,7 @@ from maps.hotspot_layers import (
     UNDERSERVED_CARD,
     UNDERSERVED_POPUP_COLUMNS,
     add_hotspots,
+    add_ranked_hotspots,
     add_underserved,
 )
 from maps.incident_layers import (
@@ -65,6 +66,7 @@ __all__ = [
     "add_hex_counts",
     "add_hotspots",
     "add_incident_clusters",
+    "add_ranked_hotspots",
     "add_thana_labels",
     "add_thanas",
     "add_underserved",

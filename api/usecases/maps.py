@@ -21,7 +21,7 @@ from api.usecases.common import (
     Source,
     public_columns,
 )
-from api.usecases.hotspots import HotspotParams, find_hotspots, underserved_of
+from api.usecases.hotspots import HotspotParams, find_hotspots, hotspot_summary, underserved_of
 from api.usecases.significance import emerging_cells
 from geo.errors import ExportError, ParameterError
 from geo.schema import (
@@ -210,6 +210,10 @@ def hotspot_folium_map(
     if incident_columns is not None:
         incidents = public_columns(incidents[[*incident_columns, incidents.geometry.name]])
     area = data.study_area()
+    about = hotspot_summary(layers.hotspots, data, settings)
+    summary = [about["parameters"].get("reason", "")] if about["parameters"] else []
+    if len(layers.hotspots):
+        summary.append(about["concentration"]["sentence"])
     return hotspot_map(
         incidents,
         thanas=area if area is not None else data.thanas,
@@ -227,6 +231,8 @@ def hotspot_folium_map(
         subtitle=subtitle,
         max_points=m.max_points,
         metric_crs=settings.metric_crs,
+        top_n=settings.top_hotspots,
+        summary=summary,
     )
 
 
