@@ -113,18 +113,39 @@ def hotspots_cmd(
         bool,
         typer.Option("--underserved", help="Only hotspots with no awareness drive nearby lately."),
     ] = False,
+    layer: Annotated[
+        str,
+        typer.Option(
+            "--layer",
+            help="incidents: incident hotspots; campaigns: clusters of awareness drives with "
+            "the incidents and hotspots around each.",
+        ),
+    ] = "incidents",
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
-    from api.usecases.hotspots import HotspotParams, find_hotspots, hotspot_summary
+    from api.usecases.hotspots import (
+        LAYER_CAMPAIGNS,
+        LAYERS,
+        HotspotParams,
+        campaign_clusters,
+        find_hotspots,
+        hotspot_summary,
+    )
     from models import hotspots as hs
 
+    if layer not in LAYERS:
+        raise ParameterError(
+            f"--layer must be one of {', '.join(LAYERS)}, got {layer!r}",
+            fix="use --layer incidents (the default) or --layer campaigns",
+        )
     inputs = selection_inputs(store, start, end, thana, category)
     params = HotspotParams(
-        eps_m, min_samples, underserved, method=method, hull=hull, max_width_m=max_width_m
-    )
+        eps_m, min_samples, underserved, method=method, hull=hull, max_width_m=max_width_m,
+        layer=layer,
+    )  # fmt: skip
     n_in = len(inputs.incidents)
     with console.status(
         ngettext("clustering {n} incident …", "clustering {n} incidents …", n_in).format(
@@ -133,6 +154,10 @@ def hotspots_cmd(
     ):
         spots = find_hotspots(inputs, settings(), params)
     about = hotspot_summary(spots, inputs, settings(), underserved=underserved)
+    spots, drives, drive_choice = campaign_clusters(inputs, settings(), params, spots)
+    if layer == LAYER_CAMPAIGNS:
+        _drive_output(drives, top, drive_choice.as_dict(), inputs, out, as_json=as_json)
+        return
     chosen = about["parameters"]
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK
     clustered = int(spots[hs.INCIDENTS].sum()) if not spots.empty else 0
@@ -167,6 +192,24 @@ def hotspots_cmd(
             "top": _hotspot_rows(shown, rank_col),
         }
         typer.echo(json.dumps(summary, default=str))
+
+
+def _drive_output(
+    drives: gpd.GeoDataFrame,
+    top: int,
+    chosen: dict[str, Any],
+    inputs: AnalysisInputs,
+    out: Path | None,
+    *,
+    as_json: bool,
+) -> None:
+    """Print (and write) the clusters of awareness drives of ``--layer campaigns``."""
+    from api.cli import drive_clusters as dc
+
+    dc.print_drive_clusters(drives, top, chosen["reason"])
+    written = _write(drives, out, "drive_clusters")
+    if as_json:
+        dc.echo_json(drives, top, chosen, {"selection": inputs.describe(), "out": written})
 
 
 def _print_hotspots(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
+import pandas as pd
 
 from api.usecases.common import (
     Source,
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from models.hotspots.density import HotspotParamsChoice
 
 logger = logging.getLogger(__name__)
+
+#: What ``HotspotParams.layer`` clusters: incidents, or awareness drives (campaigns).
+LAYER_INCIDENTS: Final = "incidents"
+LAYER_CAMPAIGNS: Final = "campaigns"
+LAYERS: Final = (LAYER_INCIDENTS, LAYER_CAMPAIGNS)
 
 # --------------------------------------------------------------------------- hotspots
 
@@ -45,6 +51,9 @@ class HotspotParams:
     max_width_m : float or None
         Widest hotspot; wider clusters are split. ``None``: ``settings.max_hotspot_m`` when a
         parameter is chosen from the density, no cap when both are given (as before).
+    layer : str
+        :data:`LAYER_INCIDENTS` (incident hotspots) or :data:`LAYER_CAMPAIGNS` (clusters of
+        awareness drives, :func:`campaign_clusters`).
     """
 
     eps_m: float | None = None
@@ -53,6 +62,7 @@ class HotspotParams:
     method: str = "auto"
     hull: str = "concave"
     max_width_m: float | None = None
+    layer: str = "incidents"
 
     def explicit(self) -> bool:
         """Return whether both DBSCAN parameters were given (the clustering of old)."""
@@ -198,6 +208,62 @@ def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) ->
     return spots.sort_values(rank) if len(spots) else spots
 
 
+def campaign_clusters(
+    data: AnalysisInputs, settings: Settings, p: HotspotParams, spots: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, HotspotParamsChoice]:
+    """Cluster the selection's awareness drives with the hotspots' rules and link both ways.
+
+    The drives are those held within the selection's dates (all when it has none); their
+    parameters are chosen from their own density unless ``p`` gives them; the cap applies as
+    for incidents.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    p : HotspotParams
+    spots : geopandas.GeoDataFrame
+        The incident hotspots (:func:`find_hotspots`).
+
+    Returns
+    -------
+    tuple
+        The hotspots with ``drive_clusters`` (ids of the drive clusters within 500 m), the
+        drive clusters (:func:`models.hotspots.drives.drive_clusters`, with the incidents and
+        hotspots around each) and their parameter choice.
+    """
+    from geo.schema import HELD_ON
+    from models.hotspots.density import choose_for_points
+    from models.hotspots.drives import drive_clusters, link_drive_clusters
+
+    drives = data.campaigns
+    if HELD_ON in drives.columns and len(drives):
+        held = pd.to_datetime(drives[HELD_ON], errors="coerce")
+        keep = held.notna()
+        if data.selection.start is not None:
+            keep &= held.dt.date >= pd.Timestamp(data.selection.start).date()
+        if data.selection.end is not None:
+            keep &= held.dt.date <= pd.Timestamp(data.selection.end).date()
+        drives = drives.loc[keep.to_numpy()]
+    cap = p.max_width_m
+    if cap is None and not p.explicit():
+        cap = settings.max_hotspot_m
+    choice = choose_for_points(
+        drives, data, HELD_ON, eps_m=p.eps_m, min_samples=p.min_samples, max_width_m=cap,
+        metric_crs=settings.metric_crs, drives=True,
+    )  # fmt: skip
+    clusters = drive_clusters(
+        drives,
+        choice,
+        metric_crs=settings.metric_crs,
+        method=p.method,  # type: ignore[arg-type]
+    )
+    linked, clusters = link_drive_clusters(
+        spots, clusters, data.incidents, metric_crs=settings.metric_crs
+    )
+    return linked, clusters, choice
+
+
 def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     """Return the hotspots of a selection as GeoJSON (id = hotspot id, ranked).
 
@@ -217,11 +283,24 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
     summary = hotspot_summary(spots, data, source.settings, underserved=p.underserved)
+    spots, drives, choice = campaign_clusters(data, source.settings, p, spots)
+    if p.layer == LAYER_CAMPAIGNS:
+        meta_drives = {
+            **selection_meta(data),
+            "layer": LAYER_CAMPAIGNS,
+            "parameters": choice.as_dict(),
+            "drive_clusters": len(drives),
+            "clustered_drives": int(drives["drives"].sum()) if len(drives) else 0,
+            "hotspots": len(spots),
+        }
+        return geojson_bytes(drives, meta=meta_drives)
     meta = {
         **selection_meta(data),
         **summary,
+        "layer": LAYER_INCIDENTS,
         "underserved_only": p.underserved,
         "hotspots": len(spots),
+        "drive_clusters": len(drives),
         "clustered_incidents": clustered,
         "reference_time": attrs.get("reference_time"),
         "notes": attrs.get("notes", []),

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import shapely
 
 from geo.crs import metric_crs_for
@@ -86,6 +88,8 @@ class HotspotParamsChoice:
         Days from the selection's first to its last incident (both included).
     max_width_m : float or None
         Widest hotspot allowed (wider clusters are split); ``None``: no cap.
+    drives : bool
+        The points are awareness drives, not incidents (said in the reason).
     """
 
     eps_m: float
@@ -97,6 +101,7 @@ class HotspotParamsChoice:
     area_km2: float
     days: int
     max_width_m: float | None = field(default=None)
+    drives: bool = field(default=False)
 
     def period(self) -> str:
         """Return the selection's period in words ("12 months", "20 days")."""
@@ -113,6 +118,12 @@ class HotspotParamsChoice:
         if self.rule == RULE_EXPLICIT:
             # TRANSLATORS: {head} is "eps 100 m, min 14"; {multiple} e.g. "4.2".
             text = _("{head}: as given ({multiple}× the mean density for these {period})")
+        elif self.rule == RULE_FLOOR and self.drives:
+            # TRANSLATORS: {floor} is the smallest min_samples ever chosen (5).
+            text = _(
+                "{head}: at least {floor} awareness drives make a cluster core "
+                "(the mean density for these {period} is low)"
+            )
         elif self.rule == RULE_FLOOR:
             # TRANSLATORS: {floor} is the smallest min_samples ever chosen (5).
             text = _(
@@ -147,6 +158,7 @@ class HotspotParamsChoice:
             "area_km2": round(self.area_km2, 3),
             "days": self.days,
             "max_width_m": self.max_width_m,
+            "layer": "campaigns" if self.drives else "incidents",
             "reason": self.reason(),
         }
 
@@ -245,26 +257,59 @@ def choose_for_inputs(
     precise = precise_mask(incidents)
     if precise is not None:
         incidents = incidents.loc[precise]
-    n = len(incidents)
+    return choose_for_points(
+        incidents, data, OCCURRED_AT, eps_m=eps_m, min_samples=min_samples,
+        max_width_m=max_width_m, metric_crs=metric_crs,
+    )  # fmt: skip
+
+
+def choose_for_points(
+    points: gpd.GeoDataFrame,
+    data: AnalysisInputs,
+    time_column: str,
+    *,
+    eps_m: float | None = None,
+    min_samples: int | None = None,
+    max_width_m: float | None = None,
+    metric_crs: str | None = None,
+    drives: bool = False,
+) -> HotspotParamsChoice:
+    """Choose the parameters for any points of a selection (incidents, awareness drives).
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        The points to cluster, with a date or date-time ``time_column``.
+    data : models.inputs.AnalysisInputs
+        The selection (its study area).
+    time_column : str
+    eps_m, min_samples, max_width_m, metric_crs
+        As for :func:`choose_for_inputs`.
+    drives : bool
+        The points are awareness drives (:attr:`HotspotParamsChoice.drives`).
+
+    Returns
+    -------
+    HotspotParamsChoice
+    """
+    n = len(points)
     area = 0.0
+    days = 0
     if n:
-        crs = metric_crs_for(incidents, metric_crs)
+        crs = metric_crs_for(points, metric_crs)
         study = data.study_area()
         if study is not None and len(study):
             area = float(shapely.union_all(study.geometry.to_crs(crs).to_numpy()).area)
         if area <= 0:
-            area = float(
-                shapely.convex_hull(
-                    shapely.union_all(incidents.geometry.to_crs(crs).to_numpy())
-                ).area
-            )
-        times = incidents[OCCURRED_AT]
-        days = int((times.max().normalize() - times.min().normalize()).days) + 1
-    else:
-        days = 0
-    return choose_params(
+            hull = shapely.convex_hull(shapely.union_all(points.geometry.to_crs(crs).to_numpy()))
+            area = float(hull.area)
+        times = pd.to_datetime(points[time_column], errors="coerce").dropna()
+        if len(times):
+            days = int((times.max().normalize() - times.min().normalize()).days) + 1
+    choice = choose_params(
         n, area_m2=area, days=days, eps_m=eps_m, min_samples=min_samples, max_width_m=max_width_m
     )
+    return replace(choice, drives=drives)
 
 
 # --------------------------------------------------------------------------- patrol-sized

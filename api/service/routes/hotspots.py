@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -22,6 +22,14 @@ async def hotspots(
         bool,
         Query(description="Only hotspots with no awareness drive within 500 m in 90 days."),
     ] = False,
+    layer: Annotated[
+        Literal["incidents", "campaigns"],
+        Query(
+            description="incidents: incident hotspots (each with the drive clusters within "
+            "500 m); campaigns: clusters of awareness drives, each with the incidents and "
+            "hotspots around it."
+        ),
+    ] = "incidents",
 ) -> Response:
     """Find incident hotspots (exact DBSCAN in metres) and explain each one.
 
@@ -32,7 +40,7 @@ async def hotspots(
     clusters are split to patrol size; ``meta.parameters`` says which values and why, and
     ``meta.concentration`` what share of incidents the top hotspots hold on what share of area.
     """
-    params = replace(dbscan, underserved=underserved)
+    params = replace(dbscan, underserved=underserved, layer=layer)
     return await call.respond(
         "hotspots",
         {
@@ -40,6 +48,7 @@ async def hotspots(
             "min_samples": params.min_samples,
             "max_width_m": params.max_width_m,
             "underserved": underserved,
+            "layer": layer,
         },
         lambda source: hotspots_geojson(source, params),
     )

@@ -65,6 +65,20 @@ def test_hotspots_choose_their_parameters_and_say_why(store: Path) -> None:
     assert "the mean density" in screen.output.replace("\n", " ")
 
 
+def test_hotspots_layer_campaigns_clusters_the_drives(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "drives.geojson"
+    drives = run("hotspots", "--store", str(store), "--layer", "campaigns", "--out", str(out))
+    assert drives["layer"] == "campaigns" and drives["drive_clusters"] == len(gpd.read_file(out))
+    about = drives["parameters"]
+    assert isinstance(about, dict) and about["layer"] == "campaigns" and about["reason"]
+    rows = drives["top"]
+    assert isinstance(rows, list) and rows
+    assert [r["drives"] for r in rows] == sorted((r["drives"] for r in rows), reverse=True)
+    assert all(r["width_m"] <= 1000 and r["incidents_nearby"] >= 0 for r in rows)
+    bad = runner.invoke(app, ["hotspots", "--store", str(store), "--layer", "people"])
+    assert bad.exit_code != 0 and "--layer must be one of incidents, campaigns" in bad.output
+
+
 def test_hotspots_screen_explains_each_hotspot(store: Path) -> None:
     result = runner.invoke(app, ["hotspots", "--store", str(store), "--top", "2"])
     assert result.exit_code == 0, result.output

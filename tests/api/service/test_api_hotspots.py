@@ -142,3 +142,23 @@ def test_a_new_import_invalidates_the_cache(env: Env, monkeypatch: pytest.Monkey
 def test_underserved_hotspot_without_any_drive_on_record(env: Env) -> None:
     response = env.get("/hotspots?underserved=true&eps_m=250&min_samples=3", "planner")
     assert response.status_code == 200
+
+
+def test_campaign_clusters_and_the_drives_around_each_hotspot(env: Env) -> None:
+    spots = env.get("/hotspots", "planner").json()
+    assert spots["meta"]["layer"] == "incidents"
+    for feature in spots["features"]:
+        assert isinstance(feature["properties"]["drive_clusters"], list)
+    drives = env.get("/hotspots?layer=campaigns", "planner").json()
+    meta = drives["meta"]
+    assert meta["layer"] == "campaigns" and meta["parameters"]["layer"] == "campaigns"
+    assert meta["drive_clusters"] == len(drives["features"]) > 0
+    covered = {h for f in drives["features"] for h in f["properties"]["hotspots_nearby"]}
+    linked = {i for f in spots["features"] if f["properties"]["drive_clusters"] for i in [f["id"]]}
+    assert covered == linked  # the same links seen from both sides
+    for feature in drives["features"]:
+        props = feature["properties"]
+        assert props["drives"] >= 1 and props["width_m"] <= 1000
+        assert props["incidents_nearby"] >= 0
+    bad = env.get("/hotspots?layer=people", "planner")
+    assert bad.status_code == 422
