@@ -306,3 +306,64 @@ def add_underserved(
         [(style.UNDERSERVED_COLOR, _("no awareness drive nearby lately"), "dashed")],
     )
     return Drawn(layer, legend, len(values))
+
+
+DRIVE_CLUSTER_CARD: Final = CardSpec(
+    rows=(N_("Drives"), N_("Dates"), N_("Incidents within 500 m"), N_("Hotspots within 500 m")),
+    tip=(0, 2),
+)
+
+
+def add_drive_clusters(
+    m: folium.Map, clusters: gpd.GeoDataFrame | None, *, share: bool, show: bool = True
+) -> Drawn:
+    """Outline the clusters of awareness drives (dashed blue), with their incident load.
+
+    Parameters
+    ----------
+    m : folium.Map
+    clusters : geopandas.GeoDataFrame, optional
+        :func:`models.hotspots.drives.drive_clusters` after ``link_drive_clusters``.
+    share : bool
+        Blur the outlines (as hotspots are on a shareable map).
+    show : bool
+
+    Returns
+    -------
+    Drawn
+    """
+    from models.hotspots import drives as dr
+
+    if clusters is None or clusters.empty:
+        return NOTHING
+    clusters = in_wgs84(clusters)
+    cols = guard_columns(clusters, dr.DRIVE_CLUSTER_COLUMNS, layer="drive cluster")
+    values = []
+    for cluster_id, record in zip(clusters.index, clusters[cols].to_dict("records"), strict=True):
+        hotspots = record.get(dr.HOTSPOTS_NEARBY)
+        rows = [
+            fmt(record.get(dr.DRIVES)),
+            " – ".join(t for t in (text(record.get(dr.FIRST_DRIVE)),
+                                   text(record.get(dr.LAST_DRIVE))) if t),
+            count_text(number(record.get(dr.INCIDENTS_NEARBY)), share),
+            ", ".join(f"#{h}" for h in hotspots) if isinstance(hotspots, list) else "",
+        ]  # fmt: skip
+        title = _("Drive cluster {id}").format(id=cluster_id)
+        values.append(DRIVE_CLUSTER_CARD.values(title, "", rows))
+    line = {"color": style.CAMPAIGN_COLOR, "weight": 3, "dashArray": "2 6", "fill": False}
+    geoms, decimals = _shapes(clusters, share)
+    layer = feature_layer(
+        m,
+        geoms,
+        name=_("Clusters of awareness drives: {n}").format(n=format_int(len(values))),
+        spec=DRIVE_CLUSTER_CARD,
+        values=values,
+        styles=[line] * len(values),
+        show=show,
+        decimals=decimals,
+    )
+    legend = LegendSection(
+        _("Clusters of awareness drives"),
+        [(style.CAMPAIGN_COLOR, _("where drives concentrate"), "dashed")],
+    )
+    return Drawn(layer, legend, len(values))

@@ -217,6 +217,7 @@ def hotspot_map(
     metric_crs: str | None = None,
     top_n: int | None = None,
     summary: Sequence[str] = (),
+    drive_clusters: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the interactive hotspot map of a selection of incidents.
 
@@ -262,6 +263,8 @@ def hotspot_map(
         hidden. ``None``: every hotspot in one layer.
     summary : sequence of str
         Sentences put first in the legend's notes (the parameters and the concentration).
+    drive_clusters : geopandas.GeoDataFrame, optional
+        Clusters of awareness drives (:mod:`models.hotspots.drives`), outlined.
 
     Returns
     -------
@@ -294,6 +297,7 @@ def hotspot_map(
     )
     # hotspots on top of the incident layers
     _add_hotspot_layers(m, hotspots, underserved, legend, share=share, top_n=top_n)
+    legend.append(ly.add_drive_clusters(m, drive_clusters, share=share).legend)
     sites_drawn = _add_place_layers(
         m, campaigns=campaigns, cctv=cctv, sites=sites, thana_layer=thana_layer, legend=legend
     )

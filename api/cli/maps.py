@@ -170,6 +170,10 @@ def map_hotspots_cmd(
         bool,
         typer.Option("--emerging/--no-emerging", help="Emerging hot-spot trends layer (monthly)."),
     ] = True,
+    campaigns: Annotated[
+        bool,
+        typer.Option("--campaigns/--no-campaigns", help="Clusters of awareness drives layer."),
+    ] = False,
     png: PngOpt = None,
     width: WidthOpt = 1280,
     height: HeightOpt = 800,
@@ -191,6 +195,7 @@ def map_hotspots_cmd(
         share=share,
         max_points=max_points,
         emerging=emerging,
+        campaigns=campaigns,
     )
     n = len(inputs.incidents)
     status = ngettext(

@@ -29,6 +29,9 @@ async def hotspot_map(
         bool, Query(description="Also mark hotspots without a recent awareness drive.")
     ] = False,
     significance: Annotated[bool, Query(description="Add the Gi* hot and cold cells.")] = False,
+    campaigns: Annotated[
+        bool, Query(description="Add the clusters of awareness drives (where drives concentrate).")
+    ] = False,
     emerging: Annotated[
         bool, Query(description="Add each cell's emerging hot-spot trend (monthly).")
     ] = False,
@@ -49,6 +52,7 @@ async def hotspot_map(
         hotspots=replace(dbscan, underserved=underserved),
         significance=significance,
         emerging=emerging,
+        campaigns=campaigns,
         cell_m=cell_m,
         share=share,
         max_points=max_points,
@@ -62,6 +66,7 @@ async def hotspot_map(
             "underserved": underserved,
             "significance": significance,
             "emerging": emerging,
+            "campaigns": campaigns,
             "cell_m": cell_m,
             "share": share,
             "max_points": max_points,

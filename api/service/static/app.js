@@ -294,6 +294,7 @@ async function refresh(event) {
   const chosen = new FormData(form);
   if (chosen.get("significance")) mapParams.set("significance", "true");
   if (chosen.get("emerging")) mapParams.set("emerging", "true");
+  if (chosen.get("campaigns")) mapParams.set("campaigns", "true");
   const mapRoute = $("cctv-map").checked ? "/maps/cctv?" : "/maps/hotspots?";
   $("map").src = withLang(mapRoute + mapParams.toString());
   try {
