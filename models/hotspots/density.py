@@ -152,7 +152,7 @@ class HotspotParamsChoice:
             "eps_m": self.eps_m,
             "min_samples": self.min_samples,
             "rule": self.rule,
-            "multiple": round(self.multiple, 3),
+            "multiple": round(self.multiple, 3) if math.isfinite(self.multiple) else None,
             "mean_count": round(self.mean_count, 4),
             "incidents": self.incidents,
             "area_km2": round(self.area_km2, 3),
@@ -208,6 +208,7 @@ def choose_params(
             f"the density multiple must be a positive number, got {multiple!r}", fix="use e.g. 10"
         )
     n = check_count(n, "incidents", low=0)
+    both_given = eps_m is not None and min_samples is not None
     if eps_m is None and min_samples is not None:
         ms = check_count(min_samples, "min_samples", low=1)
         per_m2 = n * multiple / area_m2 if area_m2 > 0 else 0.0
@@ -215,16 +216,18 @@ def choose_params(
         eps_m = float(min(max(eps, EPS_BOUNDS_M[0]), EPS_BOUNDS_M[1]))
     eps = check_eps(DENSITY_EPS_M if eps_m is None else eps_m)
     mean = mean_count(n, area_m2, eps)
-    base = dict(mean_count=mean, incidents=n, area_km2=area_m2 / 1e6, days=int(days))
     if min_samples is not None:
         ms = check_count(min_samples, "min_samples", low=1)
-        rule = RULE_EXPLICIT if eps_m is not None else RULE_DENSITY
-        real = ms / mean if mean > 0 else math.inf
-        return HotspotParamsChoice(eps, ms, rule, real, max_width_m=max_width_m, **base)  # type: ignore[arg-type]
-    wanted = math.ceil(multiple * mean)
-    rule = RULE_DENSITY if wanted >= MIN_CORE_SAMPLES else RULE_FLOOR
-    ms = max(wanted, MIN_CORE_SAMPLES)
-    return HotspotParamsChoice(eps, ms, rule, multiple, max_width_m=max_width_m, **base)  # type: ignore[arg-type]
+        rule = RULE_EXPLICIT if both_given else RULE_DENSITY
+        multiple = ms / mean if mean > 0 else math.inf  # the multiple they amount to
+    else:
+        wanted = math.ceil(multiple * mean)
+        rule = RULE_DENSITY if wanted >= MIN_CORE_SAMPLES else RULE_FLOOR
+        ms = max(wanted, MIN_CORE_SAMPLES)
+    return HotspotParamsChoice(
+        eps_m=eps, min_samples=ms, rule=rule, multiple=multiple, mean_count=mean, incidents=n,
+        area_km2=area_m2 / 1e6, days=int(days), max_width_m=max_width_m,
+    )  # fmt: skip
 
 
 def choose_for_inputs(

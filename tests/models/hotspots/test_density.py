@@ -50,9 +50,16 @@ def test_sparse_selection_gets_the_floor_and_explicit_values_are_kept() -> None:
     assert given_.multiple == pytest.approx(14 / given_.mean_count)
     only_ms = choose_params(50_000, area_m2=CITY_M2, days=365, min_samples=20)
     assert 25 <= only_ms.eps_m <= 500 and only_ms.min_samples == 20
+    assert only_ms.rule == RULE_DENSITY
     assert only_ms.mean_count * DENSITY_MULTIPLE == pytest.approx(20, rel=0.01)
     choice = choose_params(6000, area_m2=CITY_M2, days=365, max_width_m=1000)
     assert choice.as_dict()["max_width_m"] == 1000 and "1,000 m are split" in choice.reason()
+
+
+def test_no_incidents_gives_json_safe_values() -> None:
+    nothing = choose_params(0, area_m2=0.0, days=0, eps_m=100, min_samples=5)
+    assert nothing.as_dict()["multiple"] is None and nothing.mean_count == 0
+    assert choose_params(0, area_m2=0.0, days=0).min_samples == MIN_CORE_SAMPLES
 
 
 def test_bad_multiple_is_refused() -> None:
