@@ -127,6 +127,22 @@ class Settings(BaseSettings):
         "its best candidates.",
     )
 
+    # ---- hotspots (models.hotspots.density) ----
+    max_hotspot_m: float = Field(
+        default=1000.0,
+        gt=100,
+        le=20_000,
+        description="Widest hotspot, in metres, a patrol team can cover (SHAKTI_MAX_HOTSPOT_M); "
+        "a wider cluster is split along its density structure.",
+    )
+    top_hotspots: int = Field(
+        default=20,
+        ge=1,
+        le=1_000,
+        description="Hotspots emphasised on maps, pages and sheets (the top N by risk); the rest "
+        "are in a layer that is off by default (SHAKTI_TOP_HOTSPOTS).",
+    )
+
     # ---- maps ----
     tiles: str | None = Field(
         default="openstreetmap",

@@ -156,6 +156,7 @@ def add_hotspots(
     share: bool,
     show: bool = True,
     underserved: Mapping[Any, str] | None = None,
+    name: str | None = None,
 ) -> Drawn:
     """Draw hotspot polygons coloured by risk, with popups that say why (``why`` and facts).
 
@@ -169,6 +170,8 @@ def add_hotspots(
     show : bool
     underserved : mapping, optional
         Hotspot id → why it is underserved (:func:`models.hotspots.underserved_hotspots`).
+    name : str, optional
+        Name in the layer control; default "Hotspots (n, by risk)".
 
     Returns
     -------
@@ -198,7 +201,7 @@ def add_hotspots(
     layer = feature_layer(
         m,
         geoms,
-        name=_("Hotspots ({n}, by risk)").format(n=format_int(len(values))),
+        name=name or _("Hotspots ({n}, by risk)").format(n=format_int(len(values))),
         spec=HOTSPOT_CARD,
         values=values,
         styles=styles,
@@ -212,6 +215,46 @@ def add_hotspots(
     ]
     note = _("Click a hotspot for why it is one: peak hours, trend, sites, cameras, drives.")
     return Drawn(layer, LegendSection(_("Hotspots (DBSCAN)"), items, note=note), len(values))
+
+
+def add_ranked_hotspots(
+    m: folium.Map,
+    hotspots: gpd.GeoDataFrame | None,
+    *,
+    share: bool,
+    top_n: int | None,
+    underserved: Mapping[Any, str] | None = None,
+) -> Drawn:
+    """Draw the top ``top_n`` hotspots by risk, and the others in a layer that starts hidden.
+
+    Parameters
+    ----------
+    m : folium.Map
+    hotspots : geopandas.GeoDataFrame, optional
+        :func:`models.hotspots.find_hotspots` output (with :data:`RISK_RANK`).
+    share : bool
+    top_n : int, optional
+        ``None`` or at least as many as there are hotspots: one layer, as :func:`add_hotspots`.
+    underserved : mapping, optional
+        As for :func:`add_hotspots`.
+
+    Returns
+    -------
+    Drawn
+        The top layer (its legend is the hotspots' legend).
+    """
+    if hotspots is None or top_n is None or len(hotspots) <= top_n:
+        return add_hotspots(m, hotspots, share=share, underserved=underserved)
+    if hs.RISK_RANK in hotspots.columns:
+        hotspots = hotspots.sort_values(hs.RISK_RANK, kind="stable")
+    top, rest = hotspots.iloc[:top_n], hotspots.iloc[top_n:]
+    # TRANSLATORS: a map layer, shown; {n} hotspots most at risk (e.g. 20).
+    name = _("Hotspots (top {n} by risk)").format(n=format_int(len(top)))
+    drawn = add_hotspots(m, top, share=share, underserved=underserved, name=name)
+    # TRANSLATORS: a map layer, hidden at first: the hotspots below the top N.
+    other = _("Lower-ranked hotspots: {n}").format(n=format_int(len(rest)))
+    add_hotspots(m, rest, share=share, underserved=underserved, show=False, name=other)
+    return drawn
 
 
 UNDERSERVED_CARD: Final = CardSpec(
@@ -261,5 +304,66 @@ def add_underserved(
     legend = LegendSection(
         _("Underserved hotspots"),
         [(style.UNDERSERVED_COLOR, _("no awareness drive nearby lately"), "dashed")],
+    )
+    return Drawn(layer, legend, len(values))
+
+
+DRIVE_CLUSTER_CARD: Final = CardSpec(
+    rows=(N_("Drives"), N_("Dates"), N_("Incidents within 500 m"), N_("Hotspots within 500 m")),
+    tip=(0, 2),
+)
+
+
+def add_drive_clusters(
+    m: folium.Map, clusters: gpd.GeoDataFrame | None, *, share: bool, show: bool = True
+) -> Drawn:
+    """Outline the clusters of awareness drives (dashed blue), with their incident load.
+
+    Parameters
+    ----------
+    m : folium.Map
+    clusters : geopandas.GeoDataFrame, optional
+        :func:`models.hotspots.drives.drive_clusters` after ``link_drive_clusters``.
+    share : bool
+        Blur the outlines (as hotspots are on a shareable map).
+    show : bool
+
+    Returns
+    -------
+    Drawn
+    """
+    from models.hotspots import drives as dr
+
+    if clusters is None or clusters.empty:
+        return NOTHING
+    clusters = in_wgs84(clusters)
+    cols = guard_columns(clusters, dr.DRIVE_CLUSTER_COLUMNS, layer="drive cluster")
+    values = []
+    for cluster_id, record in zip(clusters.index, clusters[cols].to_dict("records"), strict=True):
+        hotspots = record.get(dr.HOTSPOTS_NEARBY)
+        rows = [
+            fmt(record.get(dr.DRIVES)),
+            " – ".join(t for t in (text(record.get(dr.FIRST_DRIVE)),
+                                   text(record.get(dr.LAST_DRIVE))) if t),
+            count_text(number(record.get(dr.INCIDENTS_NEARBY)), share),
+            ", ".join(f"#{h}" for h in hotspots) if isinstance(hotspots, list) else "",
+        ]  # fmt: skip
+        title = _("Drive cluster {id}").format(id=cluster_id)
+        values.append(DRIVE_CLUSTER_CARD.values(title, "", rows))
+    line = {"color": style.CAMPAIGN_COLOR, "weight": 3, "dashArray": "2 6", "fill": False}
+    geoms, decimals = _shapes(clusters, share)
+    layer = feature_layer(
+        m,
+        geoms,
+        name=_("Clusters of awareness drives: {n}").format(n=format_int(len(values))),
+        spec=DRIVE_CLUSTER_CARD,
+        values=values,
+        styles=[line] * len(values),
+        show=show,
+        decimals=decimals,
+    )
+    legend = LegendSection(
+        _("Clusters of awareness drives"),
+        [(style.CAMPAIGN_COLOR, _("where drives concentrate"), "dashed")],
     )
     return Drawn(layer, legend, len(values))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Final
 
 import folium
@@ -145,12 +146,14 @@ def _add_hotspot_layers(
     legend: Legend,
     *,
     share: bool,
+    top_n: int | None = None,
 ) -> None:
-    """Draw the hotspots (with their underserved reasons) and the underserved hotspots."""
+    """Draw the hotspots (the top ``top_n`` first, with underserved reasons), the underserved."""
     reasons: dict[object, str] = {}
     if underserved is not None and hs.UNDERSERVED_REASON in underserved.columns:
         reasons = {i: str(r) for i, r in underserved[hs.UNDERSERVED_REASON].items()}
-    legend.append(ly.add_hotspots(m, hotspots, share=share, underserved=reasons).legend)
+    drawn = ly.add_ranked_hotspots(m, hotspots, share=share, top_n=top_n, underserved=reasons)
+    legend.append(drawn.legend)
     legend.append(ly.add_underserved(m, underserved, share=share).legend)
 
 
@@ -212,6 +215,9 @@ def hotspot_map(
     max_points: int = DEFAULT_MAX_POINTS,
     subtitle: str = "",
     metric_crs: str | None = None,
+    top_n: int | None = None,
+    summary: Sequence[str] = (),
+    drive_clusters: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the interactive hotspot map of a selection of incidents.
 
@@ -252,6 +258,13 @@ def hotspot_map(
         Second line of the title box (e.g. the dates).
     metric_crs : str, optional
         Projected CRS of the grids; default the local UTM zone.
+    top_n : int, optional
+        Emphasise the top ``top_n`` hotspots by risk; the others go to a layer that starts
+        hidden. ``None``: every hotspot in one layer.
+    summary : sequence of str
+        Sentences put first in the legend's notes (the parameters and the concentration).
+    drive_clusters : geopandas.GeoDataFrame, optional
+        Clusters of awareness drives (:mod:`models.hotspots.drives`), outlined.
 
     Returns
     -------
@@ -283,11 +296,12 @@ def hotspot_map(
         m, points, legend, share=share, aggregated=aggregated, metric_crs=metric_crs
     )
     # hotspots on top of the incident layers
-    _add_hotspot_layers(m, hotspots, underserved, legend, share=share)
+    _add_hotspot_layers(m, hotspots, underserved, legend, share=share, top_n=top_n)
+    legend.append(ly.add_drive_clusters(m, drive_clusters, share=share).legend)
     sites_drawn = _add_place_layers(
         m, campaigns=campaigns, cctv=cctv, sites=sites, thana_layer=thana_layer, legend=legend
     )
-    notes = _notes(len(points), max_points, aggregated=aggregated, share=share)
+    notes = [*summary, *_notes(len(points), max_points, aggregated=aggregated, share=share)]
     add_controls(
         m,
         tiles=tile_layer,

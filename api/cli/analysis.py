@@ -42,6 +42,23 @@ EpsOpt = Annotated[float, typer.Option("--eps-m", help="DBSCAN radius in metres.
 MinSamplesOpt = Annotated[
     int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
 ]
+#: ``--eps-m`` / ``--min-samples`` of the commands that choose them from the data when not given.
+AutoEpsOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--eps-m",
+        help="DBSCAN radius in metres (default: chosen from the selection's density).",
+        min=0.001,
+    ),
+]
+AutoMinSamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-samples",
+        help="Incidents within eps_m to make a core (default: chosen from the density).",
+        min=1,
+    ),
+]
 CategoryOpt = Annotated[
     list[str] | None,
     typer.Option("--category", help="Only incidents of this category (repeatable)."),
@@ -80,8 +97,17 @@ def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
 @command("hotspots", lang=True)
 def hotspots_cmd(
     store: StoreOpt = None,
-    eps_m: EpsOpt = 150.0,
-    min_samples: MinSamplesOpt = 10,
+    eps_m: AutoEpsOpt = None,
+    min_samples: AutoMinSamplesOpt = None,
+    max_width_m: Annotated[
+        float | None,
+        typer.Option(
+            "--max-width-m",
+            help="Widest hotspot in metres, wider ones are split (default: SHAKTI_MAX_HOTSPOT_M "
+            "when a parameter is chosen, no cap when both are given).",
+            min=100,
+        ),
+    ] = None,
     start: FromOpt = None,
     end: ToOpt = None,
     thana: ThanaOpt = None,
@@ -94,16 +120,39 @@ def hotspots_cmd(
         bool,
         typer.Option("--underserved", help="Only hotspots with no awareness drive nearby lately."),
     ] = False,
+    layer: Annotated[
+        str,
+        typer.Option(
+            "--layer",
+            help="incidents: incident hotspots; campaigns: clusters of awareness drives with "
+            "the incidents and hotspots around each.",
+        ),
+    ] = "incidents",
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
-    from api.usecases.hotspots import HotspotParams, find_hotspots
+    from api.usecases.hotspots import (
+        LAYER_CAMPAIGNS,
+        LAYERS,
+        HotspotParams,
+        campaign_clusters,
+        find_hotspots,
+        hotspot_summary,
+    )
     from models import hotspots as hs
 
+    if layer not in LAYERS:
+        raise ParameterError(
+            f"--layer must be one of {', '.join(LAYERS)}, got {layer!r}",
+            fix="use --layer incidents (the default) or --layer campaigns",
+        )
     inputs = selection_inputs(store, start, end, thana, category)
-    params = HotspotParams(eps_m, min_samples, underserved, method=method, hull=hull)
+    params = HotspotParams(
+        eps_m, min_samples, underserved, method=method, hull=hull, max_width_m=max_width_m,
+        layer=layer,
+    )  # fmt: skip
     n_in = len(inputs.incidents)
     with console.status(
         ngettext("clustering {n} incident …", "clustering {n} incidents …", n_in).format(
@@ -111,6 +160,12 @@ def hotspots_cmd(
         )
     ):
         spots = find_hotspots(inputs, settings(), params)
+    about = hotspot_summary(spots, inputs, settings(), underserved=underserved)
+    spots, drives, drive_choice = campaign_clusters(inputs, settings(), params, spots)
+    if layer == LAYER_CAMPAIGNS:
+        _drive_output(drives, top, drive_choice.as_dict(), inputs, out, as_json=as_json)
+        return
+    chosen = about["parameters"]
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK
     clustered = int(spots[hs.INCIDENTS].sum()) if not spots.empty else 0
     shown = spots.head(top)
@@ -120,18 +175,23 @@ def hotspots_cmd(
         rank_col,
         inputs,
         underserved=underserved,
-        eps_m=eps_m,
-        min_samples=min_samples,
+        eps_m=float(chosen["eps_m"]),
+        min_samples=int(chosen["min_samples"]),
     )
+    console.print(chosen["reason"])
     share = clustered / n_in
     _print_clustered(clustered, n_in, share, underserved=underserved)
+    if len(spots):
+        console.print(about["concentration"]["sentence"])
     written = _write(spots, out, "hotspots")
     if as_json:
         summary = {
             "hotspots": len(spots),
             "underserved_only": underserved,
-            "eps_m": eps_m,
-            "min_samples": min_samples,
+            "eps_m": chosen["eps_m"],
+            "min_samples": chosen["min_samples"],
+            "parameters": chosen,
+            "concentration": about["concentration"],
             "selection": inputs.describe(),
             "clustered_incidents": clustered,
             "clustered_share": _num(share),
@@ -139,6 +199,24 @@ def hotspots_cmd(
             "top": _hotspot_rows(shown, rank_col),
         }
         typer.echo(json.dumps(summary, default=str))
+
+
+def _drive_output(
+    drives: gpd.GeoDataFrame,
+    top: int,
+    chosen: dict[str, Any],
+    inputs: AnalysisInputs,
+    out: Path | None,
+    *,
+    as_json: bool,
+) -> None:
+    """Print (and write) the clusters of awareness drives of ``--layer campaigns``."""
+    from api.cli import drive_clusters as dc
+
+    dc.print_drive_clusters(drives, top, chosen["reason"])
+    written = _write(drives, out, "drive_clusters")
+    if as_json:
+        dc.echo_json(drives, top, chosen, {"selection": inputs.describe(), "out": written})
 
 
 def _print_hotspots(
@@ -226,6 +304,8 @@ def _hotspot_rows(shown: gpd.GeoDataFrame, rank_col: str) -> list[dict[str, Any]
             "risk_rank": int(r[hs.RISK_RANK]),
             "risk_score": _num(r[hs.RISK_SCORE]),
             "incidents": int(r[hs.INCIDENTS]),
+            "width_m": _num(r[hs.WIDTH_M], 0),
+            "cross_thana": bool(r[hs.CROSS_THANA]),
             "primary_thana": r[hs.PRIMARY_THANA],
             "peak_hours": r[hs.PEAK_HOURS],
             "trend": r[hs.TREND],

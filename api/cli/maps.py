@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
-from api.cli.analysis import CategoryOpt, EpsOpt, FromOpt, MinSamplesOpt, ThanaOpt, ToOpt
+from api.cli.analysis import (
+    AutoEpsOpt,
+    AutoMinSamplesOpt,
+    CategoryOpt,
+    EpsOpt,
+    FromOpt,
+    MinSamplesOpt,
+    ThanaOpt,
+    ToOpt,
+)
 from api.cli.common import (
     JsonOpt,
     StoreOpt,
@@ -173,8 +182,8 @@ def map_hotspots_cmd(
     start: FromOpt = None,
     end: ToOpt = None,
     category: CategoryOpt = None,
-    eps_m: EpsOpt = 150.0,
-    min_samples: MinSamplesOpt = 10,
+    eps_m: AutoEpsOpt = None,
+    min_samples: AutoMinSamplesOpt = None,
     share: ShareOpt = False,
     no_tiles: NoTilesOpt = False,
     tiles: TilesOpt = None,
@@ -193,6 +202,10 @@ def map_hotspots_cmd(
         bool,
         typer.Option("--emerging/--no-emerging", help="Emerging hot-spot trends layer (monthly)."),
     ] = True,
+    campaigns: Annotated[
+        bool,
+        typer.Option("--campaigns/--no-campaigns", help="Clusters of awareness drives layer."),
+    ] = False,
     png: PngOpt = None,
     width: WidthOpt = 1280,
     height: HeightOpt = 800,
@@ -214,6 +227,7 @@ def map_hotspots_cmd(
         share=share,
         max_points=max_points,
         emerging=emerging,
+        campaigns=campaigns,
     )
     n = len(inputs.incidents)
     status = ngettext(

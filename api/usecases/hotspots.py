@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
+import pandas as pd
 
 from api.usecases.common import (
     Source,
@@ -15,7 +18,15 @@ from api.usecases.common import (
 from geo.settings import Settings
 from models.inputs import AnalysisInputs
 
+if TYPE_CHECKING:
+    from models.hotspots.density import HotspotParamsChoice
+
 logger = logging.getLogger(__name__)
+
+#: What ``HotspotParams.layer`` clusters: incidents, or awareness drives (campaigns).
+LAYER_INCIDENTS: Final = "incidents"
+LAYER_CAMPAIGNS: Final = "campaigns"
+LAYERS: Final = (LAYER_INCIDENTS, LAYER_CAMPAIGNS)
 
 # --------------------------------------------------------------------------- hotspots
 
@@ -26,23 +37,65 @@ class HotspotParams:
 
     Attributes
     ----------
-    eps_m : float
-        DBSCAN radius in metres.
-    min_samples : int
-        Incidents within ``eps_m`` that make a core point.
+    eps_m : float or None
+        DBSCAN radius in metres; ``None``: chosen from the selection's density
+        (:func:`models.hotspots.density.choose_for_inputs`).
+    min_samples : int or None
+        Incidents within ``eps_m`` that make a core point; ``None``: chosen likewise.
     underserved : bool
         Keep only hotspots without a recent awareness drive nearby.
     method : str
         DBSCAN implementation: ``auto``, ``grid`` or ``sklearn``.
     hull : str
         Hotspot polygon: ``concave`` or ``buffer``.
+    max_width_m : float or None
+        Widest hotspot; wider clusters are split. ``None``: ``settings.max_hotspot_m`` when a
+        parameter is chosen from the density, no cap when both are given (as before).
+    layer : str
+        :data:`LAYER_INCIDENTS` (incident hotspots) or :data:`LAYER_CAMPAIGNS` (clusters of
+        awareness drives, :func:`campaign_clusters`).
     """
 
-    eps_m: float = 150.0
-    min_samples: int = 10
+    eps_m: float | None = None
+    min_samples: int | None = None
     underserved: bool = False
     method: str = "auto"
     hull: str = "concave"
+    max_width_m: float | None = None
+    layer: str = "incidents"
+
+    def explicit(self) -> bool:
+        """Return whether both DBSCAN parameters were given (the clustering of old)."""
+        return self.eps_m is not None and self.min_samples is not None
+
+
+def choose_params(
+    data: AnalysisInputs, settings: Settings, p: HotspotParams
+) -> HotspotParamsChoice:
+    """Return the DBSCAN parameters of the analysis and why (chosen or as given).
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    p : HotspotParams
+
+    Returns
+    -------
+    models.hotspots.density.HotspotParamsChoice
+    """
+    from models.hotspots.density import choose_for_inputs
+
+    cap = p.max_width_m
+    if cap is None and not p.explicit():
+        cap = settings.max_hotspot_m
+    return choose_for_inputs(
+        data,
+        eps_m=p.eps_m,
+        min_samples=p.min_samples,
+        max_width_m=cap,
+        metric_crs=settings.metric_crs,
+    )
 
 
 def explained_hotspots(
@@ -51,7 +104,9 @@ def explained_hotspots(
     """Find and explain every hotspot of the selected incidents (the one call of the model).
 
     The selection's sites, cameras, drives, thanas and reference time explain each hotspot;
-    ``p.underserved`` is not applied here (see :func:`find_hotspots`).
+    ``p.underserved`` is not applied here (see :func:`find_hotspots`). The parameters
+    (:func:`choose_params`) are recorded, as :meth:`HotspotParamsChoice.as_dict`, under
+    ``"choice"`` of ``attrs[HOTSPOTS_ATTR]``.
 
     Parameters
     ----------
@@ -66,14 +121,54 @@ def explained_hotspots(
     """
     from models import hotspots as hs
 
-    return hs.hotspots_of_inputs(
+    choice = choose_params(data, settings, p)
+    spots = hs.hotspots_of_inputs(
         data,
-        eps_m=p.eps_m,
-        min_samples=p.min_samples,
+        eps_m=choice.eps_m,
+        min_samples=choice.min_samples,
         metric_crs=settings.metric_crs,
         hull=p.hull,  # type: ignore[arg-type]  # checked by find_hotspots
         method=p.method,  # type: ignore[arg-type]
+        max_width_m=choice.max_width_m,
     )
+    spots.attrs.setdefault(hs.HOTSPOTS_ATTR, {})["choice"] = choice.as_dict()
+    return spots
+
+
+def hotspot_summary(
+    spots: gpd.GeoDataFrame, data: AnalysisInputs, settings: Settings, *, underserved: bool = False
+) -> dict[str, Any]:
+    """Return the parameters (and why) and the hot-spot concentration of a hotspot result.
+
+    Parameters
+    ----------
+    spots : geopandas.GeoDataFrame
+        The output of :func:`find_hotspots`.
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    underserved : bool
+        Whether ``spots`` are the underserved ones (ranked by their own rank).
+
+    Returns
+    -------
+    dict
+        ``parameters`` (:meth:`HotspotParamsChoice.as_dict`) and ``concentration``
+        (:meth:`models.hotspots.concentration.Concentration.as_dict`) of the top
+        ``settings.top_hotspots``.
+    """
+    from models import hotspots as hs
+    from models.hotspots.concentration import concentration
+
+    choice = dict(spots.attrs.get(hs.HOTSPOTS_ATTR, {}).get("choice", {}))
+    conc = concentration(
+        spots,
+        incidents=int(choice.get("incidents", len(data.incidents))),
+        area_km2=float(choice.get("area_km2", math.nan)),
+        top_n=settings.top_hotspots,
+        metric_crs=settings.metric_crs,
+        rank=hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK,
+    )
+    return {"parameters": choice, "concentration": conc.as_dict()}
 
 
 def underserved_of(
@@ -113,6 +208,62 @@ def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) ->
     return spots.sort_values(rank) if len(spots) else spots
 
 
+def campaign_clusters(
+    data: AnalysisInputs, settings: Settings, p: HotspotParams, spots: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, HotspotParamsChoice]:
+    """Cluster the selection's awareness drives with the hotspots' rules and link both ways.
+
+    The drives are those held within the selection's dates (all when it has none); their
+    parameters are chosen from their own density unless ``p`` gives them; the cap applies as
+    for incidents.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    p : HotspotParams
+    spots : geopandas.GeoDataFrame
+        The incident hotspots (:func:`find_hotspots`).
+
+    Returns
+    -------
+    tuple
+        The hotspots with ``drive_clusters`` (ids of the drive clusters within 500 m), the
+        drive clusters (:func:`models.hotspots.drives.drive_clusters`, with the incidents and
+        hotspots around each) and their parameter choice.
+    """
+    from geo.schema import HELD_ON
+    from models.hotspots.density import choose_for_points
+    from models.hotspots.drives import drive_clusters, link_drive_clusters
+
+    drives = data.campaigns
+    if HELD_ON in drives.columns and len(drives):
+        held = pd.to_datetime(drives[HELD_ON], errors="coerce")
+        keep = held.notna()
+        if data.selection.start is not None:
+            keep &= held.dt.date >= pd.Timestamp(data.selection.start).date()
+        if data.selection.end is not None:
+            keep &= held.dt.date <= pd.Timestamp(data.selection.end).date()
+        drives = drives.loc[keep.to_numpy()]
+    cap = p.max_width_m
+    if cap is None and not p.explicit():
+        cap = settings.max_hotspot_m
+    choice = choose_for_points(
+        drives, data, HELD_ON, eps_m=p.eps_m, min_samples=p.min_samples, max_width_m=cap,
+        metric_crs=settings.metric_crs, drives=True,
+    )  # fmt: skip
+    clusters = drive_clusters(
+        drives,
+        choice,
+        metric_crs=settings.metric_crs,
+        method=p.method,  # type: ignore[arg-type]
+    )
+    linked, clusters = link_drive_clusters(
+        spots, clusters, data.incidents, metric_crs=settings.metric_crs
+    )
+    return linked, clusters, choice
+
+
 def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     """Return the hotspots of a selection as GeoJSON (id = hotspot id, ranked).
 
@@ -131,11 +282,25 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     spots = find_hotspots(data, source.settings, p)
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
+    summary = hotspot_summary(spots, data, source.settings, underserved=p.underserved)
+    spots, drives, choice = campaign_clusters(data, source.settings, p, spots)
+    if p.layer == LAYER_CAMPAIGNS:
+        meta_drives = {
+            **selection_meta(data),
+            "layer": LAYER_CAMPAIGNS,
+            "parameters": choice.as_dict(),
+            "drive_clusters": len(drives),
+            "clustered_drives": int(drives["drives"].sum()) if len(drives) else 0,
+            "hotspots": len(spots),
+        }
+        return geojson_bytes(drives, meta=meta_drives)
     meta = {
         **selection_meta(data),
-        "parameters": {"eps_m": p.eps_m, "min_samples": p.min_samples},
+        **summary,
+        "layer": LAYER_INCIDENTS,
         "underserved_only": p.underserved,
         "hotspots": len(spots),
+        "drive_clusters": len(drives),
         "clustered_incidents": clustered,
         "reference_time": attrs.get("reference_time"),
         "notes": attrs.get("notes", []),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -21,7 +21,13 @@ from api.usecases.common import (
     Source,
     public_columns,
 )
-from api.usecases.hotspots import HotspotParams, find_hotspots, underserved_of
+from api.usecases.hotspots import (
+    HotspotParams,
+    campaign_clusters,
+    find_hotspots,
+    hotspot_summary,
+    underserved_of,
+)
 from api.usecases.significance import emerging_cells
 from geo.errors import ExportError, ParameterError
 from geo.schema import (
@@ -53,6 +59,8 @@ class MapParams:
         Most incident points drawn.
     emerging : bool
         Add the emerging hot-spot trend of each cell (monthly bins).
+    campaigns : bool
+        Add the clusters of awareness drives (:func:`api.usecases.hotspots.campaign_clusters`).
     """
 
     hotspots: HotspotParams = field(default_factory=HotspotParams)
@@ -61,6 +69,7 @@ class MapParams:
     share: bool = False
     max_points: int = 2000
     emerging: bool = False
+    campaigns: bool = False
 
 
 def tiles_of(settings: Settings) -> str | None:
@@ -100,6 +109,8 @@ class MapLayers:
         Cells with an emerging-trend pattern (when asked for and computable).
     notes : list of str
         Layers left out and why (e.g. too few months for trends).
+    drive_clusters : geopandas.GeoDataFrame or None
+        Clusters of awareness drives (when asked for).
     """
 
     data: AnalysisInputs
@@ -108,6 +119,7 @@ class MapLayers:
     gi_cells: gpd.GeoDataFrame | None
     trends: gpd.GeoDataFrame | None
     notes: list[str]
+    drive_clusters: gpd.GeoDataFrame | None = None
 
 
 def _gi_layer(
@@ -145,9 +157,7 @@ def map_layers(
         An emerging-trend layer that cannot be computed (too few months) becomes a note.
     """
     p = m.hotspots
-    spots = find_hotspots(
-        data, settings, HotspotParams(p.eps_m, p.min_samples, False, p.method, p.hull)
-    )
+    spots = find_hotspots(data, settings, replace(p, underserved=False))
     under = underserved_of(spots, data, settings) if p.underserved else None
     gi_cells = _gi_layer(data, settings, m, budgets=budgets) if m.significance else None
     trends = None
@@ -164,7 +174,8 @@ def map_layers(
             notes.append(f"no emerging-trend layer: {exc.what}")
         else:
             trends = cube[cube[PATTERN] != NO_PATTERN]
-    return MapLayers(data, spots, under, gi_cells, trends, notes)
+    drives = campaign_clusters(data, settings, p, spots)[1] if m.campaigns else None
+    return MapLayers(data, spots, under, gi_cells, trends, notes, drives)
 
 
 def hotspot_folium_map(
@@ -212,6 +223,10 @@ def hotspot_folium_map(
     if incident_columns is not None:
         incidents = public_columns(incidents[[*incident_columns, incidents.geometry.name]])
     area = data.study_area()
+    about = hotspot_summary(layers.hotspots, data, settings)
+    summary = [about["parameters"].get("reason", "")] if about["parameters"] else []
+    if len(layers.hotspots):
+        summary.append(about["concentration"]["sentence"])
     return hotspot_map(
         incidents,
         thanas=area if area is not None else data.thanas,
@@ -229,6 +244,9 @@ def hotspot_folium_map(
         subtitle=subtitle,
         max_points=m.max_points,
         metric_crs=settings.metric_crs,
+        top_n=settings.top_hotspots,
+        summary=summary,
+        drive_clusters=layers.drive_clusters,
     )
 
 

@@ -16,6 +16,11 @@ from models.hotspots.dbscan import (
     cluster,
     dbscan_xy,
 )
+from models.hotspots.density import (
+    HotspotParamsChoice,
+    choose_params,
+    split_wide,
+)
 from models.hotspots.eps import (
     EpsSuggestion,
     k_distance,
@@ -34,7 +39,9 @@ __all__ = [
     "DbscanResult",
     "EpsSuggestion",
     "FloatArray",
+    "HotspotParamsChoice",
     "IntArray",
+    "choose_params",
     "cluster",
     "cluster_campaigns",
     "cluster_hdbscan",
@@ -45,6 +52,7 @@ __all__ = [
     "k_distance",
     "knee_index",
     "metric_coordinates",
+    "split_wide",
     "suggest_eps",
     "sweep",
     "underserved_hotspots",

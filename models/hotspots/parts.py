@@ -98,8 +98,10 @@ from models.hotspots.columns import (
     WEEKDAY_PROFILE,
     WEEKDAYS,
     WEEKENDS,
+    WIDTH_M,
     WORKING,
 )
+from models.hotspots.density import geometry_widths_m
 
 
 @dataclass(frozen=True)
@@ -406,9 +408,10 @@ def time_part(c: Clusters) -> pd.DataFrame:
 
 
 def area_part(c: Clusters, polys: npt.NDArray[np.object_]) -> pd.DataFrame:
-    """Return the area of each hotspot polygon (km²) and incidents per km²."""
+    """Return the area of each hotspot polygon (km²), incidents per km² and its width (m)."""
     area_km2 = np.asarray(shapely.area(polys), dtype=np.float64) / 1e6
-    return c.frame({AREA_KM2: area_km2, DENSITY_PER_KM2: c.counts / area_km2})
+    width = geometry_widths_m(polys)
+    return c.frame({AREA_KM2: area_km2, DENSITY_PER_KM2: c.counts / area_km2, WIDTH_M: width})
 
 
 def trend_part(c: Clusters, recent_days: int, history_ok: bool) -> pd.DataFrame:

@@ -47,6 +47,7 @@ from models.hotspots.columns import (
     Method,
 )
 from models.hotspots.dbscan import check_eps, dbscan_xy, point_weights, resolve_method
+from models.hotspots.density import split_wide
 from models.hotspots.explain import WhyParams, metres, why_text
 from models.hotspots.parts import (
     CAMERAS_ASSUMED,
@@ -321,6 +322,33 @@ def _describe(
     return table
 
 
+def patrol_sized(
+    xy: npt.NDArray[np.float64],
+    labels: IntArray,
+    p: _TableParams,
+    max_width_m: float | None,
+    method: Method,
+    attrs: dict[str, Any],
+) -> IntArray:
+    """Split the clusters whose polygon (members + ``buffer_m`` all round) is wider than the cap.
+
+    ``None``: no cap, ``labels`` as they are. The cap is recorded in ``attrs``.
+    """
+    if max_width_m is None:
+        return labels
+    cap = check_metres(max_width_m, "max_width_m")
+    if cap <= 2 * p.buffer_m:
+        raise ParameterError(
+            f"max_width_m={cap:g} leaves no room inside the {p.buffer_m:g} m buffer of a hotspot",
+            fix=f"use a max_width_m above {2 * p.buffer_m:g}, e.g. 1000",
+        )
+    limit = cap - 2 * p.buffer_m
+    attrs["max_width_m"] = cap
+    return split_wide(
+        xy, labels, eps_m=p.eps, min_samples=p.min_samples, max_width_m=limit, method=method
+    )
+
+
 def _precise_only(
     incidents: gpd.GeoDataFrame, w: npt.NDArray[np.float64] | None, attrs: dict[str, Any]
 ) -> tuple[gpd.GeoDataFrame, npt.NDArray[np.float64] | None]:
@@ -357,6 +385,7 @@ def find_hotspots(
     buffer_m: float = DEFAULT_BUFFER_M,
     weights: str | pd.Series | None = None,
     method: Method = "auto",
+    max_width_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Find incident hotspots with DBSCAN and describe each one for a patrol briefing.
 
@@ -389,6 +418,9 @@ def find_hotspots(
         Concave-hull ratio in [0, 1] (1 = convex).
     buffer_m : float
         Buffer around the hull, in metres (> 0, so every incident lies inside its polygon).
+    max_width_m : float, optional
+        Widest hotspot polygon (:data:`WIDTH_M`, > ``2 × buffer_m``); wider clusters are split
+        (:func:`models.hotspots.density.split_wide`). ``None``: DBSCAN's clusters as they are.
 
     Returns
     -------
@@ -425,6 +457,7 @@ def find_hotspots(
     notes: list[str] = attrs["notes"]
 
     labels = dbscan_xy(xy, eps_m=p.eps, min_samples=p.min_samples, weights=w, method=method).labels
+    labels = patrol_sized(xy, labels, p, max_width_m, method, attrs)
     k = int(labels.max()) + 1
     if k == 0:
         return _empty_hotspots(attrs)
@@ -436,12 +469,8 @@ def find_hotspots(
         counts=np.bincount(lab, minlength=k).astype(np.int64), crs=crs, ref=ref,
         precision=None if precision is None else precision[member],
     )  # fmt: skip
-    imprecise = imprecise_note(precision)
-    if imprecise is not None:
-        notes.append(imprecise)
     history = _history_note(times, ref, p.recent_days)
-    if history is not None:
-        notes.append(history)
+    notes.extend(note for note in (imprecise_note(precision), history) if note is not None)
     polys = polygons(c, p.hull, p.ratio, p.buffer_m)
     table = _describe(
         c, polys, p, incidents, member, notes, history,
@@ -466,6 +495,7 @@ def hotspots_of_inputs(
     campaigns: bool = True,
     hull: HullKind = "concave",
     method: Method = "auto",
+    max_width_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Return :func:`find_hotspots` of an analysis' selected incidents, with its other layers.
 
@@ -476,7 +506,7 @@ def hotspots_of_inputs(
     Parameters
     ----------
     data : models.inputs.AnalysisInputs
-    eps_m, min_samples, metric_crs, hull, method
+    eps_m, min_samples, metric_crs, hull, method, max_width_m
         As for :func:`find_hotspots`.
     campaigns : bool, default True
         Describe awareness drives near each hotspot (the CCTV plan does not need them).
@@ -498,6 +528,7 @@ def hotspots_of_inputs(
         reference_time=data.reference_time(),
         hull=hull,
         method=method,
+        max_width_m=max_width_m,
     )
 
 

@@ -238,6 +238,21 @@ def test_every_layer_and_control_is_on_the_map(world: World, page: str) -> None:
     assert "Search thana" in page and "Search site" in page
 
 
+def test_top_hotspots_stand_out_and_the_rest_start_hidden(world: World, vendor: Path) -> None:
+    n = len(world.hotspots)
+    assert n >= 2
+    summary = ("eps 150 m, min 10: as given", "The top 1 hotspots hold 40% of the incidents")
+    ranked = map_html(build_map(world, top_n=1, summary=summary))
+    assert "Hotspots (top 1 by risk)" in ranked
+    assert f"Lower-ranked hotspots: {n - 1}" in ranked
+    assert f"Hotspots ({n}, by risk)" not in ranked
+    assert all(encoded(t) in ranked for t in summary)
+    top = world.hotspots.sort_values(RISK_RANK).iloc[0]
+    assert encoded(f"Hotspot #{top[RISK_RANK]}") in ranked
+    everything = map_html(build_map(world, top_n=n))
+    assert f"Hotspots ({n}, by risk)" in everything and "Lower-ranked" not in everything
+
+
 def test_hotspot_popups_explain_why(world: World, page: str) -> None:
     top = world.hotspots.sort_values(RISK_RANK).iloc[0]
     assert encoded(str(top[WHY])) in page

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.service.routes.common import HTML, MapAnalysis, html_route
-from api.service.routes.params import CellQuery, DbscanDep
+from api.service.routes.params import CellQuery, HotspotDep
 from api.usecases.maps import MapParams, map_html
 
 router = APIRouter(prefix="/maps", tags=["maps"])
@@ -24,11 +24,14 @@ ASSET_PREFIX = "/assets"
 )
 async def hotspot_map(
     call: MapAnalysis,
-    dbscan: DbscanDep,
+    dbscan: HotspotDep,
     underserved: Annotated[
         bool, Query(description="Also mark hotspots without a recent awareness drive.")
     ] = False,
     significance: Annotated[bool, Query(description="Add the Gi* hot and cold cells.")] = False,
+    campaigns: Annotated[
+        bool, Query(description="Add the clusters of awareness drives (where drives concentrate).")
+    ] = False,
     emerging: Annotated[
         bool, Query(description="Add each cell's emerging hot-spot trend (monthly).")
     ] = False,
@@ -49,6 +52,7 @@ async def hotspot_map(
         hotspots=replace(dbscan, underserved=underserved),
         significance=significance,
         emerging=emerging,
+        campaigns=campaigns,
         cell_m=cell_m,
         share=share,
         max_points=max_points,
@@ -58,9 +62,11 @@ async def hotspot_map(
         {
             "eps_m": dbscan.eps_m,
             "min_samples": dbscan.min_samples,
+            "max_width_m": dbscan.max_width_m,
             "underserved": underserved,
             "significance": significance,
             "emerging": emerging,
+            "campaigns": campaigns,
             "cell_m": cell_m,
             "share": share,
             "max_points": max_points,

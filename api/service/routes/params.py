@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Final, Literal
 
 from fastapi import Depends, Query
@@ -26,6 +27,8 @@ MAX_EPS_M: Final = 5000.0
 MAX_MIN_SAMPLES: Final = 1000
 #: Smallest and largest cell size accepted (a smaller cell makes grids too large to serve).
 MIN_CELL_M: Final = 100.0
+#: A hotspot cap must leave room inside the polygons' buffer.
+MIN_MAX_WIDTH_M: Final = 100.0
 MAX_CELL_M: Final = 5000.0
 
 EpsQuery = Annotated[
@@ -44,6 +47,33 @@ MinSamplesQuery = Annotated[
         le=MAX_MIN_SAMPLES,
         description="Incidents within eps_m that make a core point.",
         openapi_examples={"default": {"value": 10}},
+    ),
+]
+AutoEpsQuery = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        le=MAX_EPS_M,
+        description="DBSCAN radius in metres; omitted: chosen from the selection's density.",
+        openapi_examples={"chosen": {"value": None}, "given": {"value": 150}},
+    ),
+]
+AutoMinSamplesQuery = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_MIN_SAMPLES,
+        description="Incidents within eps_m that make a core point; omitted: chosen from the "
+        "selection's density.",
+    ),
+]
+MaxWidthQuery = Annotated[
+    float | None,
+    Query(
+        gt=MIN_MAX_WIDTH_M,
+        le=MAX_EPS_M * 4,
+        description="Widest hotspot in metres (wider ones are split); omitted: the setting "
+        "SHAKTI_MAX_HOTSPOT_M when a parameter is chosen, no cap when both are given.",
     ),
 ]
 CellQuery = Annotated[
@@ -73,8 +103,24 @@ BudgetQuery = Annotated[
 ]
 
 
-async def _dbscan(eps_m: EpsQuery = 150.0, min_samples: MinSamplesQuery = 10) -> HotspotParams:
-    return HotspotParams(eps_m=eps_m, min_samples=min_samples)
+@dataclass(frozen=True)
+class DbscanParams(HotspotParams):
+    """Hotspot parameters with both DBSCAN values given (the routes that need numbers)."""
+
+    eps_m: float = 150.0
+    min_samples: int = 10
+
+
+async def _dbscan(eps_m: EpsQuery = 150.0, min_samples: MinSamplesQuery = 10) -> DbscanParams:
+    return DbscanParams(eps_m=eps_m, min_samples=min_samples)
+
+
+async def _hotspots(
+    eps_m: AutoEpsQuery = None,
+    min_samples: AutoMinSamplesQuery = None,
+    max_width_m: MaxWidthQuery = None,
+) -> HotspotParams:
+    return HotspotParams(eps_m=eps_m, min_samples=min_samples, max_width_m=max_width_m)
 
 
 async def _grid(cell_m: CellQuery = 250.0, grid: GridQuery = "square") -> GridParams:
@@ -90,7 +136,9 @@ async def _placement(
 
 
 #: ``eps_m`` and ``min_samples`` of a DBSCAN (the other hotspot parameters at their defaults).
-DbscanDep = Annotated[HotspotParams, Depends(_dbscan)]
+DbscanDep = Annotated[DbscanParams, Depends(_dbscan)]
+#: ``eps_m``, ``min_samples`` (both optional: chosen from the density) and ``max_width_m``.
+HotspotDep = Annotated[HotspotParams, Depends(_hotspots)]
 #: ``cell_m`` and ``grid`` of a cell analysis.
 GridDep = Annotated[GridParams, Depends(_grid)]
 #: ``k``, ``budget`` and ``days`` of a camera placement, solved within the service's time limit.

@@ -241,6 +241,10 @@ function fillTable(collection, underserved) {
     format(ngettext("{n} hotspot among {selected} selected incidents",
       "{n} hotspots among {selected} selected incidents", n), { n: num(n), selected: num(selected) }) +
     (n ? "" : " " + _("(try a larger radius or fewer incidents per core)"));
+  // How the parameters were chosen and how concentrated the incidents are (server texts).
+  const about = [meta.parameters && meta.parameters.reason, n && meta.concentration && meta.concentration.sentence];
+  $("hotspots-about").textContent = about.filter(Boolean).join(". ");
+  show($("hotspots-about"), Boolean($("hotspots-about").textContent));
 }
 
 function fillScorecard(card) {
@@ -291,6 +295,7 @@ async function refresh(event) {
   const chosen = new FormData(form);
   if (chosen.get("significance")) mapParams.set("significance", "true");
   if (chosen.get("emerging")) mapParams.set("emerging", "true");
+  if (chosen.get("campaigns")) mapParams.set("campaigns", "true");
   const mapRoute = $("cctv-map").checked ? "/maps/cctv?" : "/maps/hotspots?";
   $("map").src = withLang(mapRoute + mapParams.toString());
   try {

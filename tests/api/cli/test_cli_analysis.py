@@ -43,6 +43,42 @@ def test_hotspots_json_contract_and_geojson_out(store: Path, tmp_path: Path) -> 
     assert isinstance(top, list) and [t["rank"] for t in top] == sorted(t["rank"] for t in top)
 
 
+def test_hotspots_choose_their_parameters_and_say_why(store: Path) -> None:
+    chosen = run("hotspots", "--store", str(store))
+    about = chosen["parameters"]
+    assert isinstance(about, dict) and about["rule"] in ("density", "floor")
+    assert (chosen["eps_m"], chosen["min_samples"]) == (about["eps_m"], about["min_samples"])
+    assert about["max_width_m"] == 1000 and "are split" in about["reason"]
+    rows = chosen["top"]
+    assert isinstance(rows, list) and all(r["width_m"] <= 1000 for r in rows)
+    conc = chosen["concentration"]
+    assert isinstance(conc, dict) and conc["sentence"].startswith("The top ")
+    given = run("hotspots", "--store", str(store), "--eps-m", "150", "--min-samples", "10")
+    about = given["parameters"]
+    assert isinstance(about, dict)
+    assert (about["rule"], about["max_width_m"]) == ("explicit", None)  # as before: no cap
+    capped = run("hotspots", "--store", str(store), "--eps-m", "150", "--min-samples", "10",
+                 "--max-width-m", "400")  # fmt: skip
+    rows = capped["top"]
+    assert isinstance(rows, list) and all(r["width_m"] <= 400 for r in rows)
+    screen = runner.invoke(app, ["hotspots", "--store", str(store), "--top", "1"])
+    assert "the mean density" in screen.output.replace("\n", " ")
+
+
+def test_hotspots_layer_campaigns_clusters_the_drives(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "drives.geojson"
+    drives = run("hotspots", "--store", str(store), "--layer", "campaigns", "--out", str(out))
+    assert drives["layer"] == "campaigns" and drives["drive_clusters"] == len(gpd.read_file(out))
+    about = drives["parameters"]
+    assert isinstance(about, dict) and about["layer"] == "campaigns" and about["reason"]
+    rows = drives["top"]
+    assert isinstance(rows, list) and rows
+    assert [r["drives"] for r in rows] == sorted((r["drives"] for r in rows), reverse=True)
+    assert all(r["width_m"] <= 1000 and r["incidents_nearby"] >= 0 for r in rows)
+    bad = runner.invoke(app, ["hotspots", "--store", str(store), "--layer", "people"])
+    assert bad.exit_code != 0 and "--layer must be one of incidents, campaigns" in bad.output
+
+
 def test_hotspots_screen_explains_each_hotspot(store: Path) -> None:
     result = runner.invoke(app, ["hotspots", "--store", str(store), "--top", "2"])
     assert result.exit_code == 0, result.output

@@ -82,6 +82,8 @@ def test_planner_page_draws_the_map_offline_and_layers_toggle(served: str, brows
         assert page.locator("#thana option").count() > 2  # "All thanas" and every thana
         assert page.locator("#thana").is_enabled()
         assert page.locator("#admin").is_hidden()  # user administration is for admins
+        about = page.locator("#hotspots-about").inner_text()  # the chosen parameters and why
+        assert "the mean density" in about and "The top " in about
         frame = page.frame_locator("#map")
         paths = frame.locator("path.leaflet-interactive")
         before = paths.count()

@@ -27,14 +27,19 @@ def test_hotspots_geojson(env: Env) -> None:
     body = response.json()
     assert body["type"] == "FeatureCollection"
     meta = body["meta"]
-    assert meta["parameters"] == {"eps_m": 150.0, "min_samples": 10}
+    chosen = meta["parameters"]
+    assert chosen["rule"] in ("density", "floor") and chosen["max_width_m"] == 1000.0
+    assert f"eps {chosen['eps_m']:g} m, min {chosen['min_samples']}" in chosen["reason"]
+    assert meta["concentration"]["top_n"] <= 20
+    assert 0 < meta["concentration"]["incident_share"] <= 1
     assert meta["hotspots"] == len(body["features"]) > 0
     assert meta["selection"]["incidents"] > 0 and meta["selection"]["thana"] is None
     west, south, east, north = VARANASI_BBOX
     ranks = []
     for feature in body["features"]:
         props = feature["properties"]
-        assert props["why"] and props["incidents"] >= 10
+        assert props["why"] and props["incidents"] >= 2  # a border point may join another
+        assert props["width_m"] <= 1000
         assert isinstance(props["category_mix"], dict)  # nested values stay JSON objects
         assert isinstance(props["hour_profile"], list) and len(props["hour_profile"]) == 24
         for lon, lat in _coords(feature["geometry"]):
@@ -46,7 +51,9 @@ def test_hotspots_geojson(env: Env) -> None:
 def test_parameters_change_the_result(env: Env) -> None:
     base = env.get("/hotspots", "planner").json()
     loose = env.get("/hotspots?eps_m=300&min_samples=5", "planner").json()
-    assert loose["meta"]["parameters"] == {"eps_m": 300.0, "min_samples": 5}
+    given = loose["meta"]["parameters"]
+    assert (given["eps_m"], given["min_samples"], given["rule"]) == (300.0, 5, "explicit")
+    assert given["max_width_m"] is None
     assert loose["meta"]["clustered_incidents"] > base["meta"]["clustered_incidents"]
     picked = env.get(
         "/hotspots?category=eve-teasing&category=stalking&from=2026-01-01&to=2026-06-30",
@@ -66,7 +73,7 @@ def test_thana_and_underserved(env: Env) -> None:
     assert under["meta"]["underserved_only"] is True
     for feature in under["features"]:
         assert feature["properties"]["campaigns_recent"] == 0
-        assert feature["properties"]["underserved_reason"]
+        assert feature["properties"][models.hotspots.UNDERSERVED_REASON]
 
 
 @pytest.mark.parametrize(
@@ -135,3 +142,23 @@ def test_a_new_import_invalidates_the_cache(env: Env, monkeypatch: pytest.Monkey
 def test_underserved_hotspot_without_any_drive_on_record(env: Env) -> None:
     response = env.get("/hotspots?underserved=true&eps_m=250&min_samples=3", "planner")
     assert response.status_code == 200
+
+
+def test_campaign_clusters_and_the_drives_around_each_hotspot(env: Env) -> None:
+    spots = env.get("/hotspots", "planner").json()
+    assert spots["meta"]["layer"] == "incidents"
+    for feature in spots["features"]:
+        assert isinstance(feature["properties"]["drive_clusters"], list)
+    drives = env.get("/hotspots?layer=campaigns", "planner").json()
+    meta = drives["meta"]
+    assert meta["layer"] == "campaigns" and meta["parameters"]["layer"] == "campaigns"
+    assert meta["drive_clusters"] == len(drives["features"]) > 0
+    covered = {h for f in drives["features"] for h in f["properties"]["hotspots_nearby"]}
+    linked = {i for f in spots["features"] if f["properties"]["drive_clusters"] for i in [f["id"]]}
+    assert covered == linked  # the same links seen from both sides
+    for feature in drives["features"]:
+        props = feature["properties"]
+        assert props["drives"] >= 1 and props["width_m"] <= 1000
+        assert props["incidents_nearby"] >= 0
+    bad = env.get("/hotspots?layer=people", "planner")
+    assert bad.status_code == 422

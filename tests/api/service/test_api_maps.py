@@ -70,6 +70,16 @@ def test_map_with_emerging_trends(env: Env) -> None:
     assert re.search(r"Emerging hot-spot trends \(\d+ cells\)", response.text)
 
 
+def test_map_with_campaign_clusters_and_top_hotspots(env: Env) -> None:
+    plain = env.get("/maps/hotspots", "planner").text
+    assert "Clusters of awareness drives" not in plain
+    assert "the mean density" in plain  # the legend says how the parameters were chosen
+    response = env.get("/maps/hotspots?campaigns=true", "planner")
+    assert response.status_code == 200, response.text
+    assert re.search(r"Clusters of awareness drives: \d+", response.text)
+    assert "Incidents within 500 m" in response.text
+
+
 def test_incharge_map_by_cookie(env: Env) -> None:
     pytest.importorskip("maps.hotspot_map")
     env.client.cookies.clear()

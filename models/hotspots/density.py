@@ -1,0 +1,450 @@
+"""Density-aware hotspot parameters and patrol-sized hotspots (wide clusters split)."""
+
+# Why this rule (docs/hotspots.md has the back-test): DBSCAN with a fixed ``min_samples``
+# chains dense areas together as the data grows, so the same city gives one 34 km "hotspot"
+# with three years of records. Here a core point is one whose neighbourhood of radius
+# ``eps_m`` holds DENSITY_MULTIPLE × the incidents that the city's MEAN density (incidents of
+# the selection / study area) puts in a disc of that radius. Doubling the data doubles both
+# sides, so the same places come out whatever the volume or the period. The k-distance knee
+# (the other rule evaluated) drifts with volume: its eps shrinks as the data grows.
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from geo.crs import metric_crs_for
+from geo.errors import ParameterError
+from geo.i18n import _, format_int, format_number, ngettext
+from geo.schema import OCCURRED_AT
+from models.arrays import FloatArray, IntArray
+from models.checks import check_count
+from models.hotspots.columns import NOISE, Method
+from models.hotspots.dbscan import canonical_order, check_eps, dbscan_xy
+from models.inputs import AnalysisInputs
+from models.selection import precise_mask
+
+logger = logging.getLogger(__name__)
+
+#: Neighbourhood radius of the density rule: a micro-place (a market, a college gate); the
+#: radius the tool always had by default.
+DENSITY_EPS_M: Final = 150.0
+#: A core point has at least this many times the incidents the city's mean density puts
+#: within ``eps_m`` of it.
+DENSITY_MULTIPLE: Final = 10.0
+#: Never fewer incidents than this make a core point (a "hotspot" of two incidents is chance).
+MIN_CORE_SAMPLES: Final = 5
+#: Bounds of an eps derived from a given ``min_samples`` alone.
+EPS_BOUNDS_M: Final = (25.0, 500.0)
+#: Widest hotspot polygon, in metres, a patrol team can cover (``SHAKTI_MAX_HOTSPOT_M``).
+DEFAULT_MAX_WIDTH_M: Final = 1000.0
+#: Each re-clustering of a too-wide hotspot shrinks eps by this factor and raises
+#: min_samples by SPLIT_SAMPLES (the density threshold rises × 1.2 / 0.8² ≈ 1.9).
+SPLIT_EPS: Final = 0.8
+SPLIT_SAMPLES: Final = 1.2
+#: Re-clusterings before a still-too-wide part (a uniform plateau) is cut into k-means pieces.
+SPLIT_DEPTH: Final = 6
+#: Smallest eps of a re-clustering.
+SPLIT_MIN_EPS_M: Final = 20.0
+
+#: How the parameters were chosen (``HotspotParamsChoice.rule``).
+RULE_DENSITY: Final = "density"
+RULE_FLOOR: Final = "floor"
+RULE_EXPLICIT: Final = "explicit"
+RULES: Final = (RULE_DENSITY, RULE_FLOOR, RULE_EXPLICIT)
+
+
+@dataclass(frozen=True)
+class HotspotParamsChoice:
+    """The DBSCAN parameters of a hotspot analysis and why they were chosen.
+
+    Attributes
+    ----------
+    eps_m : float
+        Neighbourhood radius in metres.
+    min_samples : int
+        Incidents within ``eps_m`` that make a core point.
+    rule : str
+        :data:`RULE_DENSITY` (``min_samples`` = multiple × the city's mean count within
+        ``eps_m``), :data:`RULE_FLOOR` (that count was below :data:`MIN_CORE_SAMPLES`) or
+        :data:`RULE_EXPLICIT` (both given by the user).
+    multiple : float
+        The density multiple of the rule (for explicit parameters: the one they amount to).
+    mean_count : float
+        Incidents the selection's mean density puts within ``eps_m`` of a point.
+    incidents : int
+        Incidents of the selection.
+    area_km2 : float
+        Study area (the selected thanas, else the incidents' convex hull).
+    days : int
+        Days from the selection's first to its last incident (both included).
+    max_width_m : float or None
+        Widest hotspot allowed (wider clusters are split); ``None``: no cap.
+    drives : bool
+        The points are awareness drives, not incidents (said in the reason).
+    """
+
+    eps_m: float
+    min_samples: int
+    rule: str
+    multiple: float
+    mean_count: float
+    incidents: int
+    area_km2: float
+    days: int
+    max_width_m: float | None = field(default=None)
+    drives: bool = field(default=False)
+
+    def period(self) -> str:
+        """Return the selection's period in words ("12 months", "20 days")."""
+        months = round(self.days / 30.4375)
+        if months >= 2:
+            return ngettext("{n} month", "{n} months", months).format(n=format_int(months))
+        return ngettext("{n} day", "{n} days", self.days).format(n=format_int(self.days))
+
+    def reason(self) -> str:
+        """Return one sentence saying how the parameters were chosen, with their numbers."""
+        head = _("eps {eps} m, min {min}").format(
+            eps=format_number(self.eps_m, digits=0), min=format_int(self.min_samples)
+        )
+        if self.rule == RULE_EXPLICIT:
+            # TRANSLATORS: {head} is "eps 100 m, min 14"; {multiple} e.g. "4.2".
+            text = _("{head}: as given ({multiple}× the mean density for these {period})")
+        elif self.rule == RULE_FLOOR and self.drives:
+            # TRANSLATORS: {floor} is the smallest min_samples ever chosen (5).
+            text = _(
+                "{head}: at least {floor} awareness drives make a cluster core "
+                "(the mean density for these {period} is low)"
+            )
+        elif self.rule == RULE_FLOOR:
+            # TRANSLATORS: {floor} is the smallest min_samples ever chosen (5).
+            text = _(
+                "{head}: at least {floor} incidents make a hotspot core "
+                "(the mean density for these {period} is low)"
+            )
+        else:
+            # TRANSLATORS: {head} is "eps 100 m, min 14"; {multiple} e.g. "10".
+            text = _("{head}: {multiple}× the mean density of the area for these {period}")
+        out = text.format(
+            head=head,
+            multiple=format_number(self.multiple, digits=0 if self.multiple >= 10 else 1),
+            period=self.period(),
+            floor=format_int(MIN_CORE_SAMPLES),
+        )
+        if self.max_width_m is not None:
+            # TRANSLATORS: appended to the parameter sentence; {width} in metres.
+            out += _("; hotspots wider than {width} m are split").format(
+                width=format_int(round(self.max_width_m))
+            )
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the choice as JSON-ready values, the reason included."""
+        return {
+            "eps_m": self.eps_m,
+            "min_samples": self.min_samples,
+            "rule": self.rule,
+            "multiple": round(self.multiple, 3) if math.isfinite(self.multiple) else None,
+            "mean_count": round(self.mean_count, 4),
+            "incidents": self.incidents,
+            "area_km2": round(self.area_km2, 3),
+            "days": self.days,
+            "max_width_m": self.max_width_m,
+            "layer": "campaigns" if self.drives else "incidents",
+            "reason": self.reason(),
+        }
+
+
+def mean_count(n: int, area_m2: float, eps_m: float) -> float:
+    """Return the incidents a uniform spread of ``n`` over ``area_m2`` puts within ``eps_m``."""
+    if area_m2 <= 0:
+        return 0.0
+    return n * math.pi * eps_m**2 / area_m2
+
+
+def choose_params(
+    n: int,
+    *,
+    area_m2: float,
+    days: int,
+    eps_m: float | None = None,
+    min_samples: int | None = None,
+    multiple: float = DENSITY_MULTIPLE,
+    max_width_m: float | None = None,
+) -> HotspotParamsChoice:
+    """Choose the DBSCAN parameters of a selection from its mean density.
+
+    Parameters
+    ----------
+    n : int
+        Incidents of the selection (those that can form hotspots).
+    area_m2 : float
+        Study area in square metres (the selected thanas, else the incidents' hull).
+    days : int
+        Days the selection spans (only said in the reason).
+    eps_m, min_samples : float or int, optional
+        Given values are kept; with only ``eps_m``, ``min_samples`` follows the rule; with only
+        ``min_samples``, eps is the radius whose mean count × ``multiple`` is ``min_samples``
+        (within :data:`EPS_BOUNDS_M`); with neither, eps is :data:`DENSITY_EPS_M`.
+    multiple : float
+        The density multiple of a core point.
+    max_width_m : float, optional
+        Recorded in the choice (the cap on hotspot width).
+
+    Returns
+    -------
+    HotspotParamsChoice
+    """
+    if not (math.isfinite(multiple) and multiple > 0):
+        raise ParameterError(
+            f"the density multiple must be a positive number, got {multiple!r}", fix="use e.g. 10"
+        )
+    n = check_count(n, "incidents", low=0)
+    both_given = eps_m is not None and min_samples is not None
+    if eps_m is None and min_samples is not None:
+        ms = check_count(min_samples, "min_samples", low=1)
+        per_m2 = n * multiple / area_m2 if area_m2 > 0 else 0.0
+        eps = math.sqrt(ms / (math.pi * per_m2)) if per_m2 > 0 else EPS_BOUNDS_M[1]
+        eps_m = float(min(max(eps, EPS_BOUNDS_M[0]), EPS_BOUNDS_M[1]))
+    eps = check_eps(DENSITY_EPS_M if eps_m is None else eps_m)
+    mean = mean_count(n, area_m2, eps)
+    if min_samples is not None:
+        ms = check_count(min_samples, "min_samples", low=1)
+        rule = RULE_EXPLICIT if both_given else RULE_DENSITY
+        multiple = ms / mean if mean > 0 else math.inf  # the multiple they amount to
+    else:
+        wanted = math.ceil(multiple * mean)
+        rule = RULE_DENSITY if wanted >= MIN_CORE_SAMPLES else RULE_FLOOR
+        ms = max(wanted, MIN_CORE_SAMPLES)
+    return HotspotParamsChoice(
+        eps_m=eps, min_samples=ms, rule=rule, multiple=multiple, mean_count=mean, incidents=n,
+        area_km2=area_m2 / 1e6, days=int(days), max_width_m=max_width_m,
+    )  # fmt: skip
+
+
+def choose_for_inputs(
+    data: AnalysisInputs,
+    *,
+    eps_m: float | None = None,
+    min_samples: int | None = None,
+    max_width_m: float | None = None,
+    metric_crs: str | None = None,
+) -> HotspotParamsChoice:
+    """Choose the parameters of a selection (:func:`choose_params` with its own numbers).
+
+    The incidents are those precisely located (centroids never form hotspots); the study area
+    is the selected thanas' polygons (:meth:`AnalysisInputs.study_area`), else the incidents'
+    convex hull; the period runs from the first to the last selected incident.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    eps_m, min_samples, max_width_m
+        As for :func:`choose_params`.
+    metric_crs : str, optional
+        Projected CRS of the area; default: the local UTM zone.
+
+    Returns
+    -------
+    HotspotParamsChoice
+    """
+    incidents = data.incidents
+    precise = precise_mask(incidents)
+    if precise is not None:
+        incidents = incidents.loc[precise]
+    return choose_for_points(
+        incidents, data, OCCURRED_AT, eps_m=eps_m, min_samples=min_samples,
+        max_width_m=max_width_m, metric_crs=metric_crs,
+    )  # fmt: skip
+
+
+def choose_for_points(
+    points: gpd.GeoDataFrame,
+    data: AnalysisInputs,
+    time_column: str,
+    *,
+    eps_m: float | None = None,
+    min_samples: int | None = None,
+    max_width_m: float | None = None,
+    metric_crs: str | None = None,
+    drives: bool = False,
+) -> HotspotParamsChoice:
+    """Choose the parameters for any points of a selection (incidents, awareness drives).
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        The points to cluster, with a date or date-time ``time_column``.
+    data : models.inputs.AnalysisInputs
+        The selection (its study area).
+    time_column : str
+    eps_m, min_samples, max_width_m, metric_crs
+        As for :func:`choose_for_inputs`.
+    drives : bool
+        The points are awareness drives (:attr:`HotspotParamsChoice.drives`).
+
+    Returns
+    -------
+    HotspotParamsChoice
+    """
+    n = len(points)
+    area = 0.0
+    days = 0
+    if n:
+        crs = metric_crs_for(points, metric_crs)
+        study = data.study_area()
+        if study is not None and len(study):
+            area = float(shapely.union_all(study.geometry.to_crs(crs).to_numpy()).area)
+        if area <= 0:
+            hull = shapely.convex_hull(shapely.union_all(points.geometry.to_crs(crs).to_numpy()))
+            area = float(hull.area)
+        times = pd.to_datetime(points[time_column], errors="coerce").dropna()
+        if len(times):
+            days = int((times.max().normalize() - times.min().normalize()).days) + 1
+    choice = choose_params(
+        n, area_m2=area, days=days, eps_m=eps_m, min_samples=min_samples, max_width_m=max_width_m
+    )
+    return replace(choice, drives=drives)
+
+
+# --------------------------------------------------------------------------- patrol-sized
+
+
+def diameter_m(xy: npt.ArrayLike) -> float:
+    """Return the largest distance between two of the points (0 for fewer than two).
+
+    The farthest pair lies on the convex hull (qhull, via scipy); degenerate sets (collinear
+    or repeated points) fall back to shapely's hull.
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    if len(pts) < 2:
+        return 0.0
+    try:
+        hull = pts[ConvexHull(pts).vertices] if len(pts) >= 3 else pts
+    except QhullError:
+        hull = shapely.get_coordinates(shapely.convex_hull(shapely.multipoints(pts)))
+    return float(np.sqrt(((hull[:, None, :] - hull[None, :, :]) ** 2).sum(-1)).max())
+
+
+def _wider_than(pts: FloatArray, limit: float) -> bool:
+    """Return whether the points' diameter exceeds ``limit`` (the bounding box decides first)."""
+    if len(pts) < 2:
+        return False
+    span = pts.max(axis=0) - pts.min(axis=0)
+    if float(np.hypot(*span)) <= limit:
+        return False
+    if float(span.max()) > limit:
+        return True
+    return diameter_m(pts) > limit
+
+
+def _groups(labels: IntArray) -> list[IntArray]:
+    """Return the indices of each cluster 0..k-1 (one sort, not k scans)."""
+    member = np.flatnonzero(labels >= 0)
+    if len(member) == 0:
+        return []
+    order = member[np.argsort(labels[member], kind="stable")]
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return list(np.split(order, bounds))
+
+
+def geometry_widths_m(geoms: npt.NDArray[np.object_]) -> FloatArray:
+    """Return the diameter of each geometry (largest distance between two of its vertices)."""
+    return np.array(
+        [diameter_m(shapely.get_coordinates(shapely.convex_hull(g))) for g in geoms],
+        dtype=np.float64,
+    )
+
+
+def _kmeans_parts(xy: FloatArray, limit_m: float, seed: int) -> list[IntArray]:
+    """Cut a plateau of even density into about ``limit_m``-wide pieces (seeded k-means)."""
+    from sklearn.cluster import KMeans
+
+    distinct = len(np.unique(xy, axis=0))
+    k = min(distinct, max(2, math.ceil(diameter_m(xy) / limit_m) ** 2))
+    if distinct < 2:
+        return [np.arange(len(xy))]
+    labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(xy).labels_
+    return [np.flatnonzero(labels == j) for j in range(k) if (labels == j).any()]
+
+
+def split_wide(
+    xy: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    *,
+    eps_m: float,
+    min_samples: int,
+    max_width_m: float,
+    method: Method = "auto",
+    seed: int = 0,
+) -> IntArray:
+    """Split every cluster wider than ``max_width_m`` along its density structure.
+
+    A too-wide cluster is re-clustered with a smaller eps and a larger ``min_samples``
+    (:data:`SPLIT_EPS`, :data:`SPLIT_SAMPLES`: its denser cores come apart, the thinner links
+    become noise), recursively; a part still too wide after :data:`SPLIT_DEPTH` levels, or
+    that would vanish, is cut by seeded k-means into pieces about ``max_width_m`` wide.
+
+    Parameters
+    ----------
+    xy : array-like
+        ``(n, 2)`` coordinates in metres.
+    labels : array-like
+        Cluster labels of a DBSCAN with ``eps_m`` and ``min_samples`` (:data:`NOISE` = -1).
+    eps_m, min_samples : float, int
+        The parameters that gave ``labels``.
+    max_width_m : float
+        Largest distance between two members of a cluster.
+    method : {"auto", "grid", "sklearn"}
+        DBSCAN implementation of the re-clusterings.
+    seed : int
+        Seed of the k-means cuts.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``labels`` unchanged when no cluster was too wide; otherwise new labels 0..k-1
+        numbered by the smallest (x, y) of their members, :data:`NOISE` for the rest.
+    """
+    pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    lab = np.asarray(labels, dtype=np.int64).reshape(-1)
+    limit = check_eps(max_width_m, "max_width_m")
+    groups = _groups(lab)
+    if not any(_wider_than(pts[g], limit) for g in groups):
+        return lab
+    parts: list[IntArray] = []
+    stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
+    while stack:
+        idx, eps, ms, depth = stack.pop()
+        if not _wider_than(pts[idx], limit):
+            if depth == 0 or len(idx) >= min_samples:  # a k-means crumb is no hotspot
+                parts.append(idx)
+            continue
+        sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
+        sub_ms = math.ceil(ms * SPLIT_SAMPLES)
+        if depth < SPLIT_DEPTH and len(idx) >= sub_ms:
+            sub = dbscan_xy(pts[idx], eps_m=sub_eps, min_samples=sub_ms, method=method).labels
+            if (sub >= 0).any():
+                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
+                continue
+        pieces = _kmeans_parts(pts[idx], limit, seed)
+        stack.extend((idx[p], eps, ms, SPLIT_DEPTH) for p in pieces)
+    out = np.full(len(pts), NOISE, dtype=np.int64)
+    for j, idx in enumerate(parts):
+        out[idx] = j
+    member = out >= 0
+    if member.any():
+        mapping = canonical_order(out[member], [pts[member, 0], pts[member, 1]])
+        out[member] = mapping[out[member]]
+    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
+    return out

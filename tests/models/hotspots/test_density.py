@@ -1,0 +1,162 @@
+"""Density-aware hotspot parameters, patrol-sized hotspots and stability across volume."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.spatial import cKDTree
+
+from geo.demo.dataset import generate
+from geo.errors import ParameterError
+from models.hotspots import INCIDENTS, NOISE, WIDTH_M, dbscan_xy, find_hotspots
+from models.hotspots.concentration import concentration
+from models.hotspots.density import (
+    DENSITY_EPS_M,
+    DENSITY_MULTIPLE,
+    MIN_CORE_SAMPLES,
+    RULE_DENSITY,
+    RULE_EXPLICIT,
+    RULE_FLOOR,
+    choose_params,
+    diameter_m,
+    split_wide,
+)
+
+UTM44 = "EPSG:32644"
+CITY_M2 = 400e6  # a 20 km × 20 km city
+
+
+def test_min_samples_follows_the_volume() -> None:
+    small = choose_params(50_000, area_m2=CITY_M2, days=365)
+    large = choose_params(500_000, area_m2=CITY_M2, days=365)
+    assert small.rule == large.rule == RULE_DENSITY
+    assert small.eps_m == large.eps_m == DENSITY_EPS_M
+    assert large.min_samples == pytest.approx(10 * small.min_samples, rel=0.01)
+    expected = 50_000 * np.pi * DENSITY_EPS_M**2 / CITY_M2 * DENSITY_MULTIPLE
+    assert small.min_samples == int(np.ceil(expected))
+    assert "10× the mean density" in small.reason() and "12 months" in small.reason()
+
+
+def test_sparse_selection_gets_the_floor_and_explicit_values_are_kept() -> None:
+    sparse = choose_params(300, area_m2=CITY_M2, days=20)
+    assert (sparse.rule, sparse.min_samples) == (RULE_FLOOR, MIN_CORE_SAMPLES)
+    assert "20 days" in sparse.reason()
+    given_ = choose_params(50_000, area_m2=CITY_M2, days=365, eps_m=120, min_samples=14)
+    assert (given_.eps_m, given_.min_samples, given_.rule) == (120, 14, RULE_EXPLICIT)
+    assert given_.multiple == pytest.approx(14 / given_.mean_count)
+    only_ms = choose_params(50_000, area_m2=CITY_M2, days=365, min_samples=20)
+    assert 25 <= only_ms.eps_m <= 500 and only_ms.min_samples == 20
+    assert only_ms.rule == RULE_DENSITY
+    assert only_ms.mean_count * DENSITY_MULTIPLE == pytest.approx(20, rel=0.01)
+    choice = choose_params(6000, area_m2=CITY_M2, days=365, max_width_m=1000)
+    assert choice.as_dict()["max_width_m"] == 1000 and "1,000 m are split" in choice.reason()
+
+
+def test_no_incidents_gives_json_safe_values() -> None:
+    nothing = choose_params(0, area_m2=0.0, days=0, eps_m=100, min_samples=5)
+    assert nothing.as_dict()["multiple"] is None and nothing.mean_count == 0
+    assert choose_params(0, area_m2=0.0, days=0).min_samples == MIN_CORE_SAMPLES
+
+
+def test_bad_multiple_is_refused() -> None:
+    with pytest.raises(ParameterError, match="density multiple must be a positive"):
+        choose_params(10, area_m2=CITY_M2, days=1, multiple=0)
+
+
+def _dense_city(seed: int = 3) -> np.ndarray:
+    """A dense synthetic old city: 60 markets on a 4 km square over a thick even background."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 4000, size=(60, 2))
+    blobs = centres[rng.integers(0, 60, 30_000)] + rng.normal(scale=120, size=(30_000, 2))
+    background = rng.uniform(0, 4000, size=(30_000, 2))
+    return np.vstack([blobs, background]) + np.array([700_000.0, 2_800_000.0])
+
+
+def test_split_caps_the_width_of_a_dense_city() -> None:
+    xy = _dense_city()
+    labels = dbscan_xy(xy, eps_m=150, min_samples=10).labels
+    assert max(diameter_m(xy[labels == j]) for j in range(labels.max() + 1)) > 3000
+    out = split_wide(xy, labels, eps_m=150, min_samples=10, max_width_m=900)
+    k = int(out.max()) + 1
+    assert k > 10
+    assert max(diameter_m(xy[out == j]) for j in range(k)) <= 900
+    assert not np.any((out >= 0) & (labels == NOISE))  # never a hotspot out of noise
+
+
+def test_find_hotspots_with_a_cap_reports_patrol_sized_polygons() -> None:
+    xy = _dense_city()[::4]
+    times = np.datetime64("2026-01-01") + np.arange(len(xy)) % 300
+    points = gpd.GeoDataFrame(
+        {"occurred_at": times.astype("datetime64[ns]")}, geometry=shapely.points(xy), crs=UTM44
+    )
+    spots = find_hotspots(points, eps_m=150, min_samples=10, max_width_m=1000)
+    assert len(spots) > 5
+    assert spots[WIDTH_M].max() <= 1000
+    widths = [diameter_m(shapely.get_coordinates(g)) for g in spots.to_crs(UTM44).geometry]
+    assert np.allclose(widths, spots[WIDTH_M])
+    assert spots.attrs["shakti_hotspots"]["max_width_m"] == 1000
+    with pytest.raises(ParameterError, match="no room inside the 25 m buffer"):
+        find_hotspots(points, eps_m=150, min_samples=10, max_width_m=40)
+
+
+@given(
+    seed=st.integers(0, 10_000),
+    cap=st.floats(100, 2000),
+    n=st.integers(0, 400),
+)
+@settings(max_examples=30, deadline=None)
+def test_split_invariants(seed: int, cap: float, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    xy = rng.normal(scale=rng.uniform(50, 1500), size=(n, 2))
+    labels = dbscan_xy(xy, eps_m=120, min_samples=4).labels
+    out = split_wide(xy, labels, eps_m=120, min_samples=4, max_width_m=cap)
+    for j in range(int(out.max()) + 1 if n else 0):
+        members = out == j
+        assert diameter_m(xy[members]) <= cap
+        assert members.sum() >= 4 or np.unique(labels[members]).size == 1  # new parts: not tiny
+    assert not np.any((out >= 0) & (labels < 0))
+    if all(diameter_m(xy[labels == j]) <= cap for j in range(int(labels.max()) + 1 if n else 0)):
+        assert np.array_equal(out, labels)  # nothing too wide: the DBSCAN labels as they were
+
+
+def _auto_hotspots(n: int) -> tuple[gpd.GeoDataFrame, int, float]:
+    data = generate(n_incidents=n)
+    area_m2 = float(data.thanas.to_crs(UTM44).union_all().area)
+    choice = choose_params(len(data.incidents), area_m2=area_m2, days=365, max_width_m=1000)
+    spots = find_hotspots(
+        data.incidents, eps_m=choice.eps_m, min_samples=choice.min_samples, metric_crs=UTM44,
+        thanas=data.thanas, max_width_m=1000,
+    )  # fmt: skip
+    return spots, len(data.incidents), area_m2
+
+
+def _top_places_kept(small: int, large: int) -> int:
+    """Return how many of the small run's top-10 hotspots lie within 500 m of a large-run one."""
+    a, _, _ = _auto_hotspots(small)
+    b, _, _ = _auto_hotspots(large)
+    top = a.sort_values(INCIDENTS, ascending=False).head(10).to_crs(UTM44)
+    ca = np.column_stack([top.geometry.centroid.x, top.geometry.centroid.y])
+    bb = b.to_crs(UTM44)
+    dist = bb.geometry.distance(gpd.GeoSeries(gpd.points_from_xy(*ca.T), crs=UTM44).union_all())
+    assert dist.min() >= 0
+    tree = cKDTree(np.column_stack([bb.geometry.centroid.x, bb.geometry.centroid.y]))
+    d, _ = tree.query(ca)
+    return int((d <= 500).sum())
+
+
+def test_demo_hotspots_are_patrol_sized_and_concentrated() -> None:
+    spots, n, area_m2 = _auto_hotspots(6112)
+    assert len(spots) > 10 and spots[WIDTH_M].max() <= 1000
+    assert spots[INCIDENTS].max() / spots[INCIDENTS].sum() < 0.2  # no whole-old-city hotspot
+    conc = concentration(spots, incidents=n, area_km2=area_m2 / 1e6, top_n=20, metric_crs=UTM44)
+    assert conc.top_n == 20 and 0 < conc.area_share < 0.05 < conc.incident_share < 1
+    assert "The top 20 hotspots hold" in conc.sentence()
+
+
+def test_same_top_places_at_ten_times_the_volume() -> None:
+    # bench/hotspot_volume.py checks the issue's 6k against 1M (a minute: too long here).
+    assert _top_places_kept(6112, 60_000) == 10
