@@ -241,6 +241,44 @@ def _project(coords: FloatArray, source: CRS, target: CRS) -> FloatArray:
     return out
 
 
+#: Degrees added around the lon/lat bounds of a projected layer's box before trusting its zone.
+_ZONE_MARGIN_DEG: Final = 0.05
+
+
+def _utm_of_projected(coords: FloatArray, source: object) -> CRS | None:
+    """Return the UTM zone of points in a projected CRS without unprojecting each point.
+
+    :func:`metric_crs_for` picks the zone of the centre of the points' lon/lat bounds. Those
+    bounds lie inside the lon/lat bounds of the points' projected box (densified edges, plus a
+    margin); when that box lies in one zone and one hemisphere, so does the centre, and the
+    answer is the same as from every point. Otherwise (or for a geographic CRS) ``None``: the
+    caller unprojects every point. Points already in their metric CRS are then not projected at
+    all (about 0.16 s for 1M points).
+    """
+    if source is None or len(coords) == 0:
+        return None
+    crs = CRS.from_user_input(source)
+    if not crs.is_projected or not np.isfinite(coords).all():
+        return None
+    (xmin, ymin), (xmax, ymax) = coords.min(axis=0), coords.max(axis=0)
+    try:
+        to_lonlat = Transformer.from_crs(crs, WGS84, always_xy=True)
+        w, s, e, n = to_lonlat.transform_bounds(xmin, ymin, xmax, ymax, densify_pts=21)
+    except Exception:  # pyproj raises ProjError (an Exception) outside the CRS's area
+        return None
+    w, s, e, n = (
+        w - _ZONE_MARGIN_DEG,
+        s - _ZONE_MARGIN_DEG,
+        e + _ZONE_MARGIN_DEG,
+        n + _ZONE_MARGIN_DEG,
+    )
+    if not (math.isfinite(w + s + e + n) and -180 < w <= e < 180 and -80 <= s <= n <= 84):
+        return None
+    if (w + 180.0) // 6.0 != (e + 180.0) // 6.0 or (s < 0) != (n < 0):
+        return None
+    return utm_crs_for((w + e) / 2, (s + n) / 2)
+
+
 def metric_coordinates(
     points: Points, metric_crs: str | None = None, *, what: str = "points"
 ) -> tuple[FloatArray, CRS]:
@@ -293,7 +331,10 @@ def metric_coordinates(
     if n == 0:  # no position to pick a UTM zone from; the CRS returned is nominal
         nominal = metric_crs or geoms.crs or WGS84
         return np.empty((0, 2), dtype=np.float64), CRS.from_user_input(nominal)
-    if geoms.crs is None or metric_crs is not None:
+    quick = None if metric_crs is not None else _utm_of_projected(coords, geoms.crs)
+    if quick is not None:
+        crs = quick
+    elif geoms.crs is None or metric_crs is not None:
         crs = metric_crs_for(geoms, metric_crs)  # raises for a missing CRS
     else:
         source = CRS.from_user_input(geoms.crs)

@@ -199,6 +199,29 @@ def canonical_order(groups: IntArray, keys: Sequence[FloatArray]) -> IntArray:
     return mapping
 
 
+def _cores_near(xy: FloatArray, border: IntArray, cores: IntArray, bound: float) -> BoolArray:
+    """Return which cores lie in a grid cell next to a border point's (cells ``bound`` wide).
+
+    Every core within ``bound`` of a border point (and a hair beyond, for the tie search) is
+    among them, so a k-d tree of these cores answers the border queries exactly as one of all
+    cores; it is built on a small share of them (dense hotspots have few border points).
+    """
+    cell = bound * 1.001
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    width, height = (np.floor((high - low) / cell) + 3).tolist()
+    if width * height > 2.0**62:  # cells too small to number: keep every core
+        return np.ones(len(cores), dtype=bool)
+    stride = int(width)
+
+    def keys(rows: IntArray) -> IntArray:
+        ij = np.floor((xy[rows] - low) / cell).astype(np.int64) + 1
+        return cast(IntArray, ij[:, 1] * stride + ij[:, 0])
+
+    shifts = np.array([dy * stride + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    wanted = np.unique((keys(border)[:, None] + shifts[None, :]).ravel())
+    return cast(BoolArray, np.isin(keys(cores), wanted))
+
+
 def _nearest_core_labels(
     xy: FloatArray,
     border: IntArray,
@@ -213,8 +236,10 @@ def _nearest_core_labels(
     equidistant (duplicates, regular grids) are resolved by listing every core at that
     distance.
     """
-    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
     bound = eps * (1 + 1e-9)
+    near = _cores_near(xy, border, cores, bound)
+    cores, core_labels = cores[near], core_labels[near]
+    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
     dist, idx = tree.query(xy[border], k=[1, 2], distance_upper_bound=bound)
     out = fallback.copy()
     found = np.isfinite(dist[:, 0])
