@@ -219,7 +219,7 @@ def _cores_near(xy: FloatArray, border: IntArray, cores: IntArray, bound: float)
 
     shifts = np.array([dy * stride + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
     wanted = np.unique((keys(border)[:, None] + shifts[None, :]).ravel())
-    return cast(BoolArray, np.isin(keys(cores), wanted))
+    return np.isin(keys(cores), wanted)
 
 
 def _nearest_core_labels(
