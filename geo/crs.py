@@ -8,7 +8,7 @@ import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Final, TypeAlias, TypeVar
+from typing import Final, TypeAlias, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -140,7 +140,39 @@ def to_metric(data: GeoT, crs: CRS | str) -> GeoT:
             "the layer has no CRS",
             fix="set one with .set_crs('EPSG:4326') if they are lon/lat degrees",
         )
-    return data.to_crs(crs)
+    geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
+    xy = projected_points(geoms, crs)
+    if xy is None:
+        return data.to_crs(crs)
+    target = CRS.from_user_input(crs)
+    moved = gpd.GeoSeries(shapely.points(xy), index=geoms.index, crs=target, name=geoms.name)
+    if isinstance(data, gpd.GeoSeries):
+        return cast(GeoT, moved)
+    out = data.copy()
+    out[geoms.name] = moved
+    return cast(GeoT, out)
+
+
+def projected_points(geoms: gpd.GeoSeries, crs: CRS | str) -> FloatArray | None:
+    """Return the ``(n, 2)`` coordinates of 2D points projected to ``crs`` (``None``: not points).
+
+    The values ``GeoSeries.to_crs(crs)`` gives (the same pyproj transform, ``always_xy``), from
+    the coordinate arrays: no geometry is copied and the work is split over threads, several
+    times faster than ``to_crs`` for 100k points. ``None`` when the series is empty, has no CRS
+    or holds anything but non-empty 2D points; the caller then uses ``to_crs``.
+    """
+    arr = np.asarray(geoms.to_numpy(), dtype=object)
+    if len(arr) == 0 or geoms.crs is None:
+        return None
+    if not (shapely.get_type_id(arr) == 0).all() or shapely.has_z(arr).any():
+        return None
+    coords = shapely.get_coordinates(arr)
+    if len(coords) != len(arr):  # empty points
+        return None
+    source, target = CRS.from_user_input(geoms.crs), CRS.from_user_input(crs)
+    if source.is_exact_same(target):  # GeoSeries.to_crs does not transform either
+        return np.array(coords, dtype=np.float64, order="C")
+    return _project(coords, source, target)
 
 
 def metric_crs_for(data: gpd.GeoDataFrame | gpd.GeoSeries, configured: str | None = None) -> CRS:

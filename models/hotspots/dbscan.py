@@ -140,12 +140,46 @@ class DbscanResult:
 @functools.cache
 def _grid_dbscan() -> Callable[..., tuple[Any, Any]] | None:
     """Return the ``dbscan`` package's exact grid DBSCAN, or ``None`` when not installed."""
-    try:
-        import dbscan
-    except ImportError:  # pragma: no cover - it is a dependency; sklearn is the fallback
+    module = _dbscan_extension()
+    if module is None:  # pragma: no cover - it is a dependency; sklearn is the fallback
         logger.warning("the 'dbscan' package is missing: falling back to scikit-learn")
         return None
-    return cast(Callable[..., tuple[Any, Any]], dbscan.DBSCAN)
+    return cast(Callable[..., tuple[Any, Any]], module.DBSCAN)
+
+
+def _dbscan_extension() -> Any:
+    """Return the ``dbscan`` package's compiled module, loaded without the package's ``__init__``.
+
+    ``import dbscan`` also imports scikit-learn (for a wrapper class this module does not use),
+    which costs 1-3 s at the start of every command that clusters. The compiled module
+    ``dbscan._dbscan`` is what ``dbscan.DBSCAN`` is; it is loaded from the installed package's
+    folder by the standard import machinery. ``None`` when the package is not installed.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    if "dbscan._dbscan" in sys.modules:
+        return sys.modules["dbscan._dbscan"]
+    try:
+        spec = importlib.util.find_spec("dbscan")
+    except (ImportError, ValueError):  # pragma: no cover
+        return None
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        return None
+    finder = importlib.machinery.FileFinder(
+        spec.submodule_search_locations[0],
+        (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
+    )
+    found = finder.find_spec("dbscan._dbscan")
+    if found is None or found.loader is None:  # pragma: no cover
+        import dbscan
+
+        return dbscan
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    sys.modules["dbscan._dbscan"] = module  # a later ``import dbscan`` reuses it
+    return module
 
 
 def resolve_method(method: str, weighted: bool) -> str:

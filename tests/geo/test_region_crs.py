@@ -4,6 +4,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -138,3 +139,30 @@ def test_a_projected_layer_in_its_own_zone_is_not_unprojected(monkeypatch) -> No
     xy, crs = crs_module.metric_coordinates(utm)
     assert crs.to_epsg() == 32644
     assert np.array_equal(xy, shapely.get_coordinates(utm.to_numpy()))
+
+
+def test_to_metric_of_points_equals_geopandas_to_crs() -> None:
+    from geopandas.testing import assert_geodataframe_equal, assert_geoseries_equal
+
+    from geo.crs import projected_points
+
+    rng = np.random.default_rng(2)
+    n = 250_000  # above the size that projects in threads
+    pts = shapely.points(rng.uniform(82.8, 83.2, n), rng.uniform(25.1, 25.5, n))
+    index = pd.Index(rng.permutation(n) * 3, name="row")
+    series = gpd.GeoSeries(pts, crs=WGS84, index=index, name="where")
+    frame = gpd.GeoDataFrame({"k": np.arange(n)}, geometry=series, crs=WGS84)
+    for crs in ("EPSG:32644", "EPSG:3857", WGS84):
+        fast, slow = to_metric(series, crs), series.to_crs(crs)
+        assert_geoseries_equal(fast, slow, check_less_precise=False)
+        assert np.array_equal(
+            shapely.get_coordinates(fast.array), shapely.get_coordinates(slow.array)
+        )
+        assert fast.name == slow.name and fast.index.equals(slow.index)
+        fast_frame, slow_frame = to_metric(frame, crs), frame.to_crs(crs)
+        assert_geodataframe_equal(fast_frame, slow_frame, check_less_precise=False)
+    # anything but plain points goes the ordinary way
+    mixed = gpd.GeoSeries([shapely.Point(83, 25.3), shapely.box(83, 25.3, 83.1, 25.4)], crs=WGS84)
+    assert projected_points(mixed, "EPSG:32644") is None
+    assert projected_points(gpd.GeoSeries([shapely.Point()], crs=WGS84), "EPSG:32644") is None
+    assert to_metric(mixed, "EPSG:32644").geom_equals_exact(mixed.to_crs("EPSG:32644"), 0).all()

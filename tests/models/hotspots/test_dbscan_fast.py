@@ -52,3 +52,16 @@ def test_cores_near_keeps_every_core_within_reach_and_drops_far_ones() -> None:
     dist = np.sqrt(((xy[cores][:, None, :] - xy[border][None, :, :]) ** 2).sum(axis=2)).min(axis=1)
     assert near[dist <= eps * 1.001].all()
     assert not near.all()  # the point of it: most cores are left out of the tree
+
+
+def test_the_grid_dbscan_loads_without_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from models.hotspots import dbscan as d; f = d._grid_dbscan(); "
+        "assert f is not None; assert 'sklearn' not in sys.modules, 'sklearn imported'; "
+        "import dbscan; assert dbscan.DBSCAN is f"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
