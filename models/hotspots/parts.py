@@ -239,8 +239,13 @@ def _pairs_within(
     tree_geoms: npt.NDArray[np.object_],
     query_xy: FloatArray,
     distance: float | FloatArray,
+    *,
+    distances: bool = True,
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """Return (query index, tree index, distance) of points within ``distance`` of polygons."""
+    """Return (query index, tree index, distance) of points within ``distance`` of polygons.
+
+    With ``distances=False`` the distances are not computed (an empty array is returned).
+    """
     if len(tree_geoms) == 0 or len(query_xy) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.float64)
@@ -248,6 +253,8 @@ def _pairs_within(
     tree = shapely.STRtree(tree_geoms)
     pairs = np.asarray(tree.query(pts, predicate="dwithin", distance=distance), dtype=np.int64)
     q, g = pairs[0], pairs[1]
+    if not distances:
+        return q, g, np.empty(0, dtype=np.float64)
     d = np.asarray(shapely.distance(pts[q], tree_geoms[g]), dtype=np.float64)
     return q, g, d
 
@@ -261,7 +268,7 @@ def _thana_of_points(xy: FloatArray, thanas: gpd.GeoDataFrame, crs: CRS) -> npt.
     polys = thanas.geometry.to_crs(crs).to_numpy()
     names = thanas[NAME].astype("string").to_numpy(dtype=object)
     out = np.full(len(xy), None, dtype=object)
-    q, g, _d = _pairs_within(polys, xy, 0.0)
+    q, g, _d = _pairs_within(polys, xy, 0.0, distances=False)
     if q.size:
         frame = pd.DataFrame({"q": q, "name": names[g]}).dropna()
         first = frame.sort_values(["q", "name"]).drop_duplicates("q")
@@ -321,7 +328,7 @@ def campaign_stats(
         return recent, last, age
     xy, _ = metric_coordinates(campaigns, crs.to_string(), what="campaigns")
     since = _campaign_days_since(campaigns, ref_day)
-    q, g, _d = _pairs_within(polys, xy, radius_m)
+    q, g, _d = _pairs_within(polys, xy, radius_m, distances=False)
     s = since[q]
     valid = np.isfinite(s) & (s >= 0)
     q, g, s = q[valid], g[valid], s[valid]
@@ -527,7 +534,7 @@ def cctv_part(
             flat = [i for hit in hits for i in hit]
             covered[np.asarray(flat, dtype=np.int64)] = True
         cctv_share = np.bincount(c.labels[covered], minlength=k) / c.counts
-        q, g, _d = _pairs_within(polys, cxy, radius)
+        q, g, _d = _pairs_within(polys, cxy, radius, distances=False)
         cams_ok = np.bincount(g[working[q]], minlength=k).astype(np.int64)
         cams_bad = np.bincount(g[~working[q]], minlength=k).astype(np.int64)
         cams_assumed = np.bincount(g[assumed[q]], minlength=k).astype(np.int64)
