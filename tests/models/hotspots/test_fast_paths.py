@@ -1,4 +1,4 @@
-"""The fast paths of models.hotspots.dbscan give exactly what the plain computation gives."""
+"""The fast paths of models.hotspots (canonical labels, hulls) give exactly the plain results."""
 
 from __future__ import annotations
 
@@ -65,3 +65,31 @@ def test_the_grid_dbscan_loads_without_scikit_learn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_hulls_computed_in_threads_equal_the_sequential_ones(monkeypatch) -> None:
+    import pandas as pd
+    from pyproj import CRS
+
+    from models.hotspots import parts
+
+    rng = np.random.default_rng(9)
+    k = 60
+    labels = np.repeat(np.arange(k), rng.integers(3, 40, k))
+    xy = ORIGIN + rng.normal(scale=40.0, size=(len(labels), 2)) + labels[:, None] * 500.0
+    clusters = parts.Clusters(
+        k=k,
+        labels=labels,
+        xy=xy,
+        times=pd.Series(pd.Timestamp("2026-01-01"), index=range(len(labels))),
+        counts=np.bincount(labels).astype(np.int64),
+        crs=CRS.from_epsg(32644),
+        ref=pd.Timestamp("2026-02-01"),
+        precision=None,
+    )
+    monkeypatch.setattr(parts, "_PARALLEL_HULLS_MIN", 10**9)
+    one = parts.polygons(clusters, "concave", 0.3, 25.0)
+    monkeypatch.setattr(parts, "_PARALLEL_HULLS_MIN", 1)
+    monkeypatch.setattr(parts.os, "cpu_count", lambda: 4)
+    many = parts.polygons(clusters, "concave", 0.3, 25.0)
+    assert all(a.equals_exact(b, 0) and a.wkb == b.wkb for a, b in zip(one, many, strict=True))
