@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 from typing import Final, Literal, TypeAlias
@@ -61,7 +62,13 @@ def format_int(n: float | None, *, lang: str | None = None) -> str:
     if _is_missing(n):
         return MISSING
     whole = int(n) if isinstance(n, numbers.Integral) else round(float(n))  # type: ignore[arg-type]
-    return babel_numbers.format_decimal(whole, format="#,##,##0", locale=_locale(lang))
+    return _grouped(whole, _locale(lang))
+
+
+@functools.lru_cache(maxsize=8192)
+def _grouped(whole: int, locale: str) -> str:
+    """Return a whole number grouped the Indian way, cached (Babel: ~0.1 ms a call)."""
+    return babel_numbers.format_decimal(whole, format="#,##,##0", locale=locale)
 
 
 def format_number(x: float | None, digits: int = 1, *, lang: str | None = None) -> str:

@@ -30,6 +30,7 @@ from geo.schema import (
     LayerSpec,
     layer_spec,
 )
+from geo.store.arrow_rows import column_sql, decode_arrow_frame, decode_wkb_geometries
 from geo.store.frames import (
     DEFAULT_LOCK_TIMEOUT_S,
     FID_COLUMN,
@@ -506,12 +507,41 @@ class GeoPackageStore:
             head = f"{GEOM_COLUMN}, " if spec.spatial else ""
             select = f"SELECT {head}{_select_columns(conn, spec)} FROM {_q(table)}"
             if thana is None:
+                fast = self._read_arrow(conn, spec)
+                if fast is not None:
+                    return fast
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
             if THANA in spec.columns or spec.kind is LayerKind.THANAS:
                 column = THANA if THANA in spec.columns else spec.key
                 rows = conn.execute(f"{select} WHERE {_q(column)} = ?{order}", (thana,))
                 return _geoframe(rows.fetchall(), spec)
             return self._read_within(conn, spec, select, order, thana)
+
+    def _read_arrow(self, conn: sqlite3.Connection, spec: LayerSpec) -> gpd.GeoDataFrame | None:
+        """Return a whole layer read through GDAL's Arrow stream (``None``: read it by rows).
+
+        About four times faster than fetching rows for a large layer and equal to it value for
+        value (``geo.store.arrow_rows``). An empty layer, or one GDAL cannot read as expected,
+        is read by rows instead.
+        """
+        table = spec.kind.value
+        if conn.execute(f"SELECT 1 FROM {_q(table)} LIMIT 1").fetchone() is None:
+            return None
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({_q(table)})")}
+        columns = layer_columns(spec)
+        select = ", ".join(
+            [GEOM_COLUMN, *(column_sql(n, c, _q(n), n in present) for n, c in columns)]
+        )
+        sql = f"SELECT {select} FROM {_q(table)} ORDER BY {FID_COLUMN}"
+        try:
+            meta, arrow = pyogrio.read_arrow(str(self._path), sql=sql, sql_dialect="SQLITE")
+            geometry = arrow.column(meta["geometry_name"] or GEOM_COLUMN)
+            frame = decode_arrow_frame(arrow, columns)
+            frame[GEOMETRY] = decode_wkb_geometries(geometry)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, KeyError) as exc:
+            logger.debug("Arrow read of %s failed (%s): reading rows", table, exc)
+            return None
+        return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
 
     def _read_within(
         self, conn: sqlite3.Connection, spec: LayerSpec, select: str, order: str, thana: str

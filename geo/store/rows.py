@@ -508,7 +508,25 @@ def decode_frame(rows: Sequence[Row], columns: Sequence[tuple[str, Col]]) -> pd.
     data = {
         name: decode_column(vals, col) for (name, col), vals in zip(columns, values, strict=True)
     }
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    return finish_frame(data, len(rows))
+
+
+def finish_frame(data: dict[str, Any], n: int) -> pd.DataFrame:
+    """Return decoded columns as a frame, the later columns' defaults filled in.
+
+    Parameters
+    ----------
+    data : dict
+        Column name → decoded values (:func:`decode_column`), in order.
+    n : int
+        Number of rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With a ``RangeIndex``.
+    """
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
     for name, default in LATER_COLUMNS.items():
         if name in frame.columns and isinstance(default, str):
             frame[name] = frame[name].fillna(default)

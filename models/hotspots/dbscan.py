@@ -140,12 +140,46 @@ class DbscanResult:
 @functools.cache
 def _grid_dbscan() -> Callable[..., tuple[Any, Any]] | None:
     """Return the ``dbscan`` package's exact grid DBSCAN, or ``None`` when not installed."""
-    try:
-        import dbscan
-    except ImportError:  # pragma: no cover - it is a dependency; sklearn is the fallback
+    module = _dbscan_extension()
+    if module is None:  # pragma: no cover - it is a dependency; sklearn is the fallback
         logger.warning("the 'dbscan' package is missing: falling back to scikit-learn")
         return None
-    return cast(Callable[..., tuple[Any, Any]], dbscan.DBSCAN)
+    return cast(Callable[..., tuple[Any, Any]], module.DBSCAN)
+
+
+def _dbscan_extension() -> Any:
+    """Return the ``dbscan`` package's compiled module, loaded without the package's ``__init__``.
+
+    ``import dbscan`` also imports scikit-learn (for a wrapper class this module does not use),
+    which costs 1-3 s at the start of every command that clusters. The compiled module
+    ``dbscan._dbscan`` is what ``dbscan.DBSCAN`` is; it is loaded from the installed package's
+    folder by the standard import machinery. ``None`` when the package is not installed.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    if "dbscan._dbscan" in sys.modules:
+        return sys.modules["dbscan._dbscan"]
+    try:
+        spec = importlib.util.find_spec("dbscan")
+    except (ImportError, ValueError):  # pragma: no cover
+        return None
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        return None
+    finder = importlib.machinery.FileFinder(
+        spec.submodule_search_locations[0],
+        (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
+    )
+    found = finder.find_spec("dbscan._dbscan")
+    if found is None or found.loader is None:  # pragma: no cover
+        import dbscan
+
+        return dbscan
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    sys.modules["dbscan._dbscan"] = module  # a later ``import dbscan`` reuses it
+    return module
 
 
 def resolve_method(method: str, weighted: bool) -> str:
@@ -199,6 +233,29 @@ def canonical_order(groups: IntArray, keys: Sequence[FloatArray]) -> IntArray:
     return mapping
 
 
+def _cores_near(xy: FloatArray, border: IntArray, cores: IntArray, bound: float) -> BoolArray:
+    """Return which cores lie in a grid cell next to a border point's (cells ``bound`` wide).
+
+    Every core within ``bound`` of a border point (and a hair beyond, for the tie search) is
+    among them, so a k-d tree of these cores answers the border queries exactly as one of all
+    cores; it is built on a small share of them (dense hotspots have few border points).
+    """
+    cell = bound * 1.001
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    width, height = (np.floor((high - low) / cell) + 3).tolist()
+    if width * height > 2.0**62:  # cells too small to number: keep every core
+        return np.ones(len(cores), dtype=bool)
+    stride = int(width)
+
+    def keys(rows: IntArray) -> IntArray:
+        ij = np.floor((xy[rows] - low) / cell).astype(np.int64) + 1
+        return cast(IntArray, ij[:, 1] * stride + ij[:, 0])
+
+    shifts = np.array([dy * stride + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    wanted = np.unique((keys(border)[:, None] + shifts[None, :]).ravel())
+    return np.isin(keys(cores), wanted)
+
+
 def _nearest_core_labels(
     xy: FloatArray,
     border: IntArray,
@@ -213,8 +270,10 @@ def _nearest_core_labels(
     equidistant (duplicates, regular grids) are resolved by listing every core at that
     distance.
     """
-    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
     bound = eps * (1 + 1e-9)
+    near = _cores_near(xy, border, cores, bound)
+    cores, core_labels = cores[near], core_labels[near]
+    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
     dist, idx = tree.query(xy[border], k=[1, 2], distance_upper_bound=bound)
     out = fallback.copy()
     found = np.isfinite(dist[:, 0])

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -162,6 +164,10 @@ class Clusters:
         return pd.DataFrame(columns, index=self.index)
 
 
+#: From this many hotspots on, :func:`polygons` computes hulls in threads.
+_PARALLEL_HULLS_MIN = 32
+
+
 def _hull(xy: FloatArray, hull: str, ratio: float, buffer_m: float) -> BaseGeometry:
     """Return the polygon of a cluster: a buffered concave (or convex) hull of its points."""
     pts = np.unique(xy, axis=0)
@@ -241,8 +247,13 @@ def _pairs_within(
     tree_geoms: npt.NDArray[np.object_],
     query_xy: FloatArray,
     distance: float | FloatArray,
+    *,
+    distances: bool = True,
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """Return (query index, tree index, distance) of points within ``distance`` of polygons."""
+    """Return (query index, tree index, distance) of points within ``distance`` of polygons.
+
+    With ``distances=False`` the distances are not computed (an empty array is returned).
+    """
     if len(tree_geoms) == 0 or len(query_xy) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.float64)
@@ -250,6 +261,8 @@ def _pairs_within(
     tree = shapely.STRtree(tree_geoms)
     pairs = np.asarray(tree.query(pts, predicate="dwithin", distance=distance), dtype=np.int64)
     q, g = pairs[0], pairs[1]
+    if not distances:
+        return q, g, np.empty(0, dtype=np.float64)
     d = np.asarray(shapely.distance(pts[q], tree_geoms[g]), dtype=np.float64)
     return q, g, d
 
@@ -263,7 +276,7 @@ def _thana_of_points(xy: FloatArray, thanas: gpd.GeoDataFrame, crs: CRS) -> npt.
     polys = thanas.geometry.to_crs(crs).to_numpy()
     names = thanas[NAME].astype("string").to_numpy(dtype=object)
     out = np.full(len(xy), None, dtype=object)
-    q, g, _d = _pairs_within(polys, xy, 0.0)
+    q, g, _d = _pairs_within(polys, xy, 0.0, distances=False)
     if q.size:
         frame = pd.DataFrame({"q": q, "name": names[g]}).dropna()
         first = frame.sort_values(["q", "name"]).drop_duplicates("q")
@@ -323,7 +336,7 @@ def campaign_stats(
         return recent, last, age
     xy, _ = metric_coordinates(campaigns, crs.to_string(), what="campaigns")
     since = _campaign_days_since(campaigns, ref_day)
-    q, g, _d = _pairs_within(polys, xy, radius_m)
+    q, g, _d = _pairs_within(polys, xy, radius_m, distances=False)
     s = since[q]
     valid = np.isfinite(s) & (s >= 0)
     q, g, s = q[valid], g[valid], s[valid]
@@ -337,12 +350,29 @@ def campaign_stats(
 
 
 def polygons(c: Clusters, hull: str, ratio: float, buffer_m: float) -> npt.NDArray[np.object_]:
-    """Return the metric polygon of every hotspot (see :func:`_hull`)."""
+    """Return the metric polygon of every hotspot (see :func:`_hull`).
+
+    Hulls are computed in threads over blocks of hotspots when there are many: GEOS releases
+    the GIL, so on two cores the hundreds of concave hulls of a large selection take about
+    half the time. Each polygon is the same whichever thread computes it.
+    """
     order = np.argsort(c.labels, kind="stable")
     bounds = np.searchsorted(c.labels[order], np.arange(c.k + 1))
     polys = np.empty(c.k, dtype=object)
-    for h in range(c.k):
-        polys[h] = _hull(c.xy[order[bounds[h] : bounds[h + 1]]], hull, ratio, buffer_m)
+
+    def block(lo: int, hi: int) -> None:
+        for h in range(lo, hi):
+            polys[h] = _hull(c.xy[order[bounds[h] : bounds[h + 1]]], hull, ratio, buffer_m)
+
+    workers = min(os.cpu_count() or 1, 4) if c.k >= _PARALLEL_HULLS_MIN else 1
+    if workers < 2:
+        block(0, c.k)
+        return polys
+    # blocks of about equal numbers of points (hull cost grows with the points)
+    cuts = np.searchsorted(bounds, np.linspace(0, bounds[-1], 2 * workers + 1)[1:-1])
+    edges = [0, *sorted(set(int(x) for x in cuts) - {0, c.k}), c.k]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(block, edges[:-1], edges[1:]))
     return polys
 
 
@@ -530,7 +560,7 @@ def cctv_part(
             flat = [i for hit in hits for i in hit]
             covered[np.asarray(flat, dtype=np.int64)] = True
         cctv_share = np.bincount(c.labels[covered], minlength=k) / c.counts
-        q, g, _d = _pairs_within(polys, cxy, radius)
+        q, g, _d = _pairs_within(polys, cxy, radius, distances=False)
         cams_ok = np.bincount(g[working[q]], minlength=k).astype(np.int64)
         cams_bad = np.bincount(g[~working[q]], minlength=k).astype(np.int64)
         cams_assumed = np.bincount(g[assumed[q]], minlength=k).astype(np.int64)

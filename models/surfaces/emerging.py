@@ -67,6 +67,7 @@ from models.surfaces.grid import (
     precise_points,
     valid_points,
 )
+from models.surfaces.mann_kendall import mann_kendall_rows
 from models.surfaces.significance import cell_weights, gi_star_values
 
 logger = logging.getLogger(__name__)
@@ -519,15 +520,9 @@ def _trends_and_patterns(
     trend_alpha: float,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
     """Return each cell's Mann-Kendall trend (z, p) of its Gi* z series and its pattern."""
-    trend: dict[bytes, tuple[float, float]] = {}  # many cells share a series; test each once
-    trend_z = np.empty(len(z))
-    trend_p = np.empty(len(z))
+    trend_z, trend_p = mann_kendall_rows(z.reshape(len(z), -1), mann_kendall)
     patterns = []
     for i in range(len(z)):
-        key = z[i].tobytes()
-        if key not in trend:
-            trend[key] = mann_kendall(z[i])
-        trend_z[i], trend_p[i] = trend[key]
         patterns.append(
             classify_series(hot[i], cold[i], trend_z[i], trend_p[i], trend_alpha=trend_alpha)
         )

@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import WGS84, metric_crs_for, to_metric, to_wgs84
+from geo.crs import WGS84, metric_crs_for, projected_points, to_metric, to_wgs84
 from geo.errors import ParameterError
 from models.arrays import FloatArray, IntArray
 from models.checks import check_metres
@@ -546,9 +546,13 @@ def locate_points(grid: gpd.GeoDataFrame, points: gpd.GeoDataFrame | gpd.GeoSeri
         indices = square_indices(grid, cell_m)
         if indices is not None:
             cols, rows = indices
-            pts = geoms[valid].to_crs(grid.crs)
-            pc = np.floor(pts.x.to_numpy() / cell_m).astype(np.int64)
-            pr = np.floor(pts.y.to_numpy() / cell_m).astype(np.int64)
+            pts = geoms[valid]
+            xy = projected_points(pts, grid.crs)
+            if xy is None:
+                moved = pts.to_crs(grid.crs)
+                xy = np.column_stack([moved.x.to_numpy(), moved.y.to_numpy()])
+            pc = np.floor(xy[:, 0] / cell_m).astype(np.int64)
+            pr = np.floor(xy[:, 1] / cell_m).astype(np.int64)
             c0, r0 = cols.min(), rows.min()
             width, height = cols.max() - c0 + 1, rows.max() - r0 + 1
             lookup = np.full(width * height, -1, dtype=np.int64)

@@ -4,8 +4,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.crs import WGS84, resolve_metric_crs, to_metric, to_wgs84, utm_crs_for
 from geo.errors import RegionError, SettingsError
@@ -90,3 +93,76 @@ def test_lucknow_region_needs_no_code_change() -> None:
     assert region.metric_crs.to_epsg() == 32644
     assert region.contains([80.95], [26.85]).tolist() == [True]
     assert region.contains([83.0], [25.3]).tolist() == [False]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lon=st.floats(-178.0, 178.0),
+    lat=st.floats(-79.0, 83.0),
+    spread=st.sampled_from([0.001, 0.05, 0.3, 2.0]),
+    shift=st.integers(-1, 1),
+)
+def test_points_already_projected_get_the_zone_of_every_point(lon, lat, spread, shift) -> None:
+    from geo.crs import _utm_of_projected, metric_coordinates, metric_crs_for, utm_crs_for
+
+    rng = np.random.default_rng(0)
+    lonlat = np.column_stack(
+        [
+            lon + rng.uniform(-spread, spread, 40),
+            np.clip(lat + rng.uniform(-spread, spread, 40), -79.9, 83.9),
+        ]
+    )
+    # in the zone of the centre or a neighbouring one, as a user's file might be
+    zone_crs = utm_crs_for(float(np.clip(lon + 6 * shift, -179.9, 179.9)), lat)
+    wgs = gpd.GeoSeries(shapely.points(lonlat), crs="EPSG:4326")
+    projected = wgs.to_crs(zone_crs)
+    coords = shapely.get_coordinates(projected.to_numpy())
+    quick = _utm_of_projected(coords, projected.crs)
+    want = metric_crs_for(projected)
+    assert quick is None or quick.equals(want)
+    xy, crs = metric_coordinates(projected)
+    assert crs.equals(want)
+    if crs.equals(projected.crs):  # already in its metric CRS: the coordinates as they are
+        assert np.array_equal(xy, coords)
+
+
+def test_a_projected_layer_in_its_own_zone_is_not_unprojected(monkeypatch) -> None:
+    import geo.crs as crs_module
+
+    wgs = gpd.GeoSeries(shapely.points([[82.95, 25.30], [83.05, 25.35]]), crs="EPSG:4326")
+    utm = wgs.to_crs("EPSG:32644")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("every point was unprojected")
+
+    monkeypatch.setattr(crs_module, "_metric_crs_for_bounds", fail)
+    xy, crs = crs_module.metric_coordinates(utm)
+    assert crs.to_epsg() == 32644
+    assert np.array_equal(xy, shapely.get_coordinates(utm.to_numpy()))
+
+
+def test_to_metric_of_points_equals_geopandas_to_crs() -> None:
+    from geopandas.testing import assert_geodataframe_equal, assert_geoseries_equal
+
+    from geo.crs import projected_points
+
+    rng = np.random.default_rng(2)
+    n = 250_000  # above the size that projects in threads
+    pts = shapely.points(rng.uniform(82.8, 83.2, n), rng.uniform(25.1, 25.5, n))
+    index = pd.Index(rng.permutation(n) * 3, name="row")
+    series = gpd.GeoSeries(pts, crs=WGS84, index=index, name="where")
+    frame = gpd.GeoDataFrame({"k": np.arange(n)}, geometry=series, crs=WGS84)
+    for crs in ("EPSG:32644", "EPSG:3857", WGS84):
+        fast, slow = to_metric(series, crs), series.to_crs(crs)
+        assert_geoseries_equal(fast, slow, check_less_precise=False)
+        assert np.array_equal(
+            shapely.get_coordinates(fast.array), shapely.get_coordinates(slow.array)
+        )
+        assert fast.name == slow.name and fast.index.equals(slow.index)
+        fast_frame, slow_frame = to_metric(frame, crs), frame.to_crs(crs)
+        assert_geodataframe_equal(fast_frame, slow_frame, check_less_precise=False)
+    # anything but plain points goes the ordinary way
+    mixed = gpd.GeoSeries([shapely.Point(83, 25.3), shapely.box(83, 25.3, 83.1, 25.4)], crs=WGS84)
+    assert projected_points(mixed, "EPSG:32644") is None
+    assert projected_points(gpd.GeoSeries([shapely.Point()], crs=WGS84), "EPSG:32644") is None
+    assert to_metric(mixed, "EPSG:32644").geom_equals_exact(mixed.to_crs("EPSG:32644"), 0).all()

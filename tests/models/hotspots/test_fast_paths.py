@@ -1,0 +1,95 @@
+"""The fast paths of models.hotspots (canonical labels, hulls) give exactly the plain results."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.hotspots import dbscan as d
+
+ORIGIN = np.array([700_000.0, 2_800_000.0])
+
+
+def brute_border_labels(
+    xy: np.ndarray, border: np.ndarray, cores: np.ndarray, core_labels: np.ndarray, eps: float
+) -> np.ndarray:
+    """Label each border point by its nearest core (numpy distances), ties to the lowest label."""
+    out = np.full(len(border), -1, dtype=np.int64)
+    for i, b in enumerate(border):
+        dist = np.sqrt(((xy[cores] - xy[b]) ** 2).sum(axis=1))
+        inside = dist <= eps * (1 + 1e-9)
+        if inside.any():
+            best = dist[inside].min()
+            out[i] = core_labels[inside][dist[inside] == best].min()
+    return out
+
+
+# integer coordinates make exact ties (equidistant cores) common
+points = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=2, max_size=80)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pts=points, eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]), ms=st.integers(2, 6))
+def test_border_points_join_their_nearest_core_as_by_brute_force(pts, eps, ms) -> None:
+    xy = np.asarray(pts, dtype=np.float64) + ORIGIN
+    result = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
+    cores = np.flatnonzero(result.core)
+    border = np.flatnonzero(~result.core & (result.labels >= 0))
+    if cores.size == 0 or border.size == 0:
+        return
+    want = brute_border_labels(xy, border, cores, result.labels[cores], eps)
+    assert np.array_equal(result.labels[border], want)
+
+
+def test_cores_near_keeps_every_core_within_reach_and_drops_far_ones() -> None:
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 2000, size=(3000, 2)) + ORIGIN
+    border = np.arange(0, 30)
+    cores = np.arange(30, 3000)
+    eps = 40.0
+    near = d._cores_near(xy, border, cores, eps)
+    dist = np.sqrt(((xy[cores][:, None, :] - xy[border][None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+    assert near[dist <= eps * 1.001].all()
+    assert not near.all()  # the point of it: most cores are left out of the tree
+
+
+def test_the_grid_dbscan_loads_without_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from models.hotspots import dbscan as d; f = d._grid_dbscan(); "
+        "assert f is not None; assert 'sklearn' not in sys.modules, 'sklearn imported'; "
+        "import dbscan; assert dbscan.DBSCAN is f"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_hulls_computed_in_threads_equal_the_sequential_ones(monkeypatch) -> None:
+    import pandas as pd
+    from pyproj import CRS
+
+    from models.hotspots import parts
+
+    rng = np.random.default_rng(9)
+    k = 60
+    labels = np.repeat(np.arange(k), rng.integers(3, 40, k))
+    xy = ORIGIN + rng.normal(scale=40.0, size=(len(labels), 2)) + labels[:, None] * 500.0
+    clusters = parts.Clusters(
+        k=k,
+        labels=labels,
+        xy=xy,
+        times=pd.Series(pd.Timestamp("2026-01-01"), index=range(len(labels))),
+        counts=np.bincount(labels).astype(np.int64),
+        crs=CRS.from_epsg(32644),
+        ref=pd.Timestamp("2026-02-01"),
+        precision=None,
+    )
+    monkeypatch.setattr(parts, "_PARALLEL_HULLS_MIN", 10**9)
+    one = parts.polygons(clusters, "concave", 0.3, 25.0)
+    monkeypatch.setattr(parts, "_PARALLEL_HULLS_MIN", 1)
+    monkeypatch.setattr(parts.os, "cpu_count", lambda: 4)
+    many = parts.polygons(clusters, "concave", 0.3, 25.0)
+    assert all(a.equals_exact(b, 0) and a.wkb == b.wkb for a, b in zip(one, many, strict=True))
