@@ -35,9 +35,11 @@ from geo.i18n.vocab import (
     gap_status_name,
     patrol_mode_name,
     priority_name,
+    seen_category_name,
     site_kind_name,
     source_name,
     trend_name,
+    visit_status_name,
     vocabulary_name,
     weekday_name,
 )
@@ -82,6 +84,7 @@ __all__ = [
     "place_names",
     "po_path",
     "priority_name",
+    "seen_category_name",
     "site_kind_name",
     "source_name",
     "thana_display",
@@ -89,6 +92,7 @@ __all__ = [
     "translations",
     "trend_name",
     "use_lang",
+    "visit_status_name",
     "vocabulary_name",
     "weekday_name",
 ]

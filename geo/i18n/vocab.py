@@ -31,6 +31,8 @@ PRIORITY: Final = "priority"
 TREND: Final = "trend"
 DAY_PATTERN: Final = "day pattern"
 PATROL_MODE: Final = "patrol mode"
+VISIT_STATUS: Final = "visit status"
+SEEN_CATEGORY: Final = "seen category"
 
 #: The keys of each vocabulary, marked for extraction (translated on use, in its context).
 VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -99,6 +101,20 @@ VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("patrol mode", "foot"),
             NP_("patrol mode", "bike"),
             NP_("patrol mode", "vehicle"),
+        ),
+        VISIT_STATUS: (
+            NP_("visit status", "visited"),
+            NP_("visit status", "missed"),
+            NP_("visit status", "cut-short"),
+            NP_("visit status", "no-team-available"),
+        ),
+        SEEN_CATEGORY: (
+            NP_("seen category", "none"),
+            NP_("seen category", "eve-teasing"),
+            NP_("seen category", "stalking"),
+            NP_("seen category", "crowd-at-gate"),
+            NP_("seen category", "suspicious-vehicle"),
+            NP_("seen category", "other"),
         ),
     }
 )
@@ -187,6 +203,16 @@ def day_pattern_name(key: object, lang: str | None = None) -> str:
 def patrol_mode_name(key: object, lang: str | None = None) -> str:
     """Return the name of a patrol mode (foot, bike, vehicle)."""
     return vocabulary_name(PATROL_MODE, key, lang)
+
+
+def visit_status_name(key: object, lang: str | None = None) -> str:
+    """Return the name of a visit's status (visited, missed, cut short, no team available)."""
+    return vocabulary_name(VISIT_STATUS, key, lang)
+
+
+def seen_category_name(key: object, lang: str | None = None) -> str:
+    """Return the name of what a patrol team saw at a stop (a category)."""
+    return vocabulary_name(SEEN_CATEGORY, key, lang)
 
 
 def weekday_name(day: int | str, lang: str | None = None) -> str:

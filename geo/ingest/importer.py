@@ -15,6 +15,7 @@ from geo.ingest.limits import ReadLimits
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.ingest.readers import read_table
 from geo.ingest.validation import PlaceSource, ValidationReport, validate
+from geo.ingest.visit_rules import PlanStops
 from geo.places.gazetteer import build_gazetteer
 from geo.region import Region, region_from_settings
 from geo.schema import LAYERS, PLACE, THANA, THANA_MISMATCH, LayerKind, layer_spec
@@ -79,6 +80,7 @@ def validate_file(
     now: dt.datetime | None = None,
     limits: ReadLimits | None = None,
     preset: str | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
 ) -> ValidationReport:
     """Read and validate a file without writing anything.
 
@@ -108,6 +110,8 @@ def validate_file(
         ``settings`` (no row limit; the service passes :meth:`ReadLimits.for_uploads`).
     preset : str, optional
         A register preset (``fir-register``...); detected from the headers when not given.
+    visit_plans : Mapping, optional
+        Visit logs: the known plans' stops (:func:`geo.ingest.validation.validate`).
 
     Returns
     -------
@@ -129,6 +133,7 @@ def validate_file(
         now=now,
         preset=preset,
         places_from=place_source(store, settings) if PLACE in spec.names else None,
+        visit_plans=visit_plans,
     )
     if THANA in spec.derived and store is not None and len(report.accepted):
         thanas = store.read(LayerKind.THANAS)
@@ -182,6 +187,7 @@ def import_file(
     now: dt.datetime | None = None,
     limits: ReadLimits | None = None,
     preset: str | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
 ) -> ImportResult:
     """Validate a file and write it to the store in one atomic step.
 
@@ -208,6 +214,7 @@ def import_file(
         now=now,
         limits=limits,
         preset=preset,
+        visit_plans=visit_plans,
     )
     raw_sha = _sha256(Path(path))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")

@@ -64,6 +64,8 @@ class Reason(StrEnum):
     NOT_A_NUMBER = "not-a-number"
     OUT_OF_RANGE = "out-of-range"
     PLACE_NOT_FOUND = "place-not-found"
+    VISIT_TIMES = "visit-times"
+    STOP_NOT_IN_PLAN = "stop-not-in-plan"
 
 
 #: What each reason code means, for people (translated on use by :func:`reason_text`).
@@ -89,6 +91,8 @@ _REASON_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         Reason.NOT_A_NUMBER: NP_("quarantine reason", "not a number"),
         Reason.OUT_OF_RANGE: NP_("quarantine reason", "number out of range"),
         Reason.PLACE_NOT_FOUND: NP_("quarantine reason", "place not found in the gazetteer"),
+        Reason.VISIT_TIMES: NP_("quarantine reason", "visit times disagree with the status"),
+        Reason.STOP_NOT_IN_PLAN: NP_("quarantine reason", "stop not in the patrol plan"),
     }
 )
 

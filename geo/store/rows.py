@@ -100,7 +100,7 @@ DERIVED_STORAGE: Final[dict[str, Col]] = {
 }
 #: Layers added to the schema after stores were first made: an older store reads them as
 #: empty and its next import creates them.
-LATER_LAYERS: Final = frozenset({LayerKind.GAZETTEER})
+LATER_LAYERS: Final = frozenset({LayerKind.GAZETTEER, LayerKind.VISITS})
 #: Derived columns added after stores were first made: what a row without one means (a store
 #: made before reads these values, and a batch built without them is stored with them).
 LATER_COLUMNS: Final[dict[str, Any]] = {

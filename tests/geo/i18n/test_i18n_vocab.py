@@ -28,7 +28,14 @@ from geo.i18n import (
     weekday_name,
 )
 from geo.i18n import vocab as v
-from geo.schema import CAMPAIGN_KINDS, CCTV_STATUSES, SITE_KINDS, SOURCES
+from geo.schema import (
+    CAMPAIGN_KINDS,
+    CCTV_STATUSES,
+    SEEN_CATEGORIES,
+    SITE_KINDS,
+    SOURCES,
+    VISIT_STATUSES,
+)
 from geo.settings import DEFAULT_CATEGORIES
 
 #: Every vocabulary of the data and of the models, by its context.
@@ -43,6 +50,8 @@ KEYS = {
     v.TREND: (hot.RISING, hot.FALLING, hot.STABLE, hot.UNKNOWN),
     v.DAY_PATTERN: (hot.WEEKDAYS, hot.WEEKENDS, hot.ALL_WEEK),
     v.PATROL_MODE: (teams.FOOT, teams.BIKE, teams.VEHICLE),
+    v.VISIT_STATUS: VISIT_STATUSES,
+    v.SEEN_CATEGORY: SEEN_CATEGORIES,
 }
 
 
