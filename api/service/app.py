@@ -35,6 +35,7 @@ from api.service.routes import (
     patrol,
     significance,
     thanas,
+    visits,
     web,
 )
 from api.service.routes import users as user_admin
@@ -186,6 +187,7 @@ def create_app(
         maps,
         cctv,
         patrol,
+        visits,
         audit,
         user_admin,
     ):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo.ingest.limits import ReadLimits
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
-from geo.ingest.readers import read_table
+from geo.ingest.readers import RawTable, read_table
 from geo.ingest.validation import PlaceSource, ValidationReport, validate
 from geo.ingest.visit_rules import PlanStops
 from geo.places.gazetteer import build_gazetteer
@@ -135,7 +135,13 @@ def validate_file(
         places_from=place_source(store, settings) if PLACE in spec.names else None,
         visit_plans=visit_plans,
     )
-    if THANA in spec.derived and store is not None and len(report.accepted):
+    _assign_thanas(report, store)
+    return report
+
+
+def _assign_thanas(report: ValidationReport, store: Store | None) -> None:
+    """Fill the accepted rows' thana from the store's thanas (a warning when it has none)."""
+    if THANA in layer_spec(report.kind).derived and store is not None and len(report.accepted):
         thanas = store.read(LayerKind.THANAS)
         if len(thanas):
             assigned = assign_thanas(report.accepted, thanas)
@@ -146,7 +152,6 @@ def validate_file(
                 "no thanas in the store yet: import thanas first so that every point gets "
                 "its police station"
             )
-    return report
 
 
 def place_source(store: Store | None, settings: Settings) -> PlaceSource | None:
@@ -216,7 +221,51 @@ def import_file(
         preset=preset,
         visit_plans=visit_plans,
     )
-    raw_sha = _sha256(Path(path))
+    return _apply(report, store, _sha256(Path(path)))
+
+
+def import_table(
+    raw: RawTable,
+    kind: LayerKind | str,
+    store: Store,
+    *,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
+) -> ImportResult:
+    """Validate a table built in code and write it to the store, as :func:`import_file` a file.
+
+    A visit entered on the page, the visits of a GPS track: one atomic step.
+
+    Parameters
+    ----------
+    raw : RawTable
+        Values as text, as a spreadsheet would give them; ``raw.sha256`` identifies it.
+    kind : LayerKind or str
+    store : Store
+    settings : Settings
+    now : datetime, optional
+    visit_plans : Mapping, optional
+        Visit logs: the known plans' stops.
+
+    Returns
+    -------
+    ImportResult
+    """
+    report = validate(
+        raw,
+        layer_spec(kind).kind,
+        region_from_settings(settings),
+        categories=settings.categories,
+        now=now,
+        visit_plans=visit_plans,
+    )
+    _assign_thanas(report, store)
+    return _apply(report, store, raw.sha256)
+
+
+def _apply(report: ValidationReport, store: Store, raw_sha: str) -> ImportResult:
+    """Write a validated report (accepted rows, quarantine, log entry) in one atomic step."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     import_id = f"{stamp}-{raw_sha[:8]}"
     quarantine = report.quarantine.assign(**{Q_IMPORT_ID: import_id})

@@ -23,7 +23,7 @@ from geo.i18n import _
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.fields import FieldContext, validate_field
 from geo.ingest.problems import Problems
-from geo.ingest.quarantine import Reason
+from geo.ingest.quarantine import Q_REASON, Reason
 from geo.schema import (
     ARRIVED,
     DAY,
@@ -52,11 +52,14 @@ class PlannedStop:
         The stop's point, EPSG:4326.
     place_id : str
         The plan's place (``hotspot-3``, ``site-S12``).
+    dwell_min : int
+        The planned minutes at the stop (0 when unknown).
     """
 
     lon: float
     lat: float
     place_id: str
+    dwell_min: int = 0
 
 
 #: A stop's key in a plan: (team, local date, stop number).
@@ -230,6 +233,10 @@ def _check_planned(
         elif stop is not None:
             places.iloc[i] = stop.place_id
     values[STOP_PLACE] = places.astype("string")
+    # a stop not in its plan has no point either: the plan problem says more
+    for i, part in enumerate(problems.parts):
+        drop = missing[part["pos"].to_numpy()] & (part[Q_REASON] == Reason.MISSING_COORDINATES)
+        problems.parts[i] = part[~drop.to_numpy()].reset_index(drop=True)
     problems.add_rows(
         missing,
         STOP,

@@ -1,0 +1,51 @@
+"""Tests for ``shakti patrol log import``: a Hindi visit log checked against plan.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+import api.cli  # noqa: F401  (registers ``shakti patrol log``)
+from api.cli.common import app
+from models.patrol.export import PLAN_JSON
+
+runner = CliRunner()
+
+
+def test_a_hindi_visit_log_is_imported_against_the_plan_json(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    made = runner.invoke(
+        app,
+        ["patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "1",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    route = json.loads((out / PLAN_JSON).read_text("utf-8"))["routes"][0]
+    team, day = route["team"], route["date"]
+    log = pd.DataFrame(
+        {
+            "टीम": [team, team, team],
+            "दिनांक": [day] * 3,
+            "पड़ाव संख्या": ["1", "2", "77"],
+            "आगमन": [f"{day} 18:00", None, None],
+            "प्रस्थान": [f"{day} 18:14", None, None],
+            "स्थिति": ["visited", "missed", "missed"],
+            "अधिकारी का नाम": ["Ravi Kumar"] * 3,
+        }
+    )
+    path = tmp_path / "log.csv"
+    log.to_csv(path, index=False)
+    args = ["patrol", "log", "import", str(path), "--store", str(store), "--json"]
+    no_plan = runner.invoke(app, [*args, "--plan", "P7"])
+    assert no_plan.exit_code == 2 and "--plan-json" in no_plan.output
+    result = runner.invoke(app, [*args, "--plan", "P7", "--plan-json", str(out / PLAN_JSON)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["accepted"] == 2 and summary["quarantined"] == 1
+    assert summary["reasons"] == {"stop-not-in-plan": 1}
+    assert "Ravi" not in result.output
+    hindi = runner.invoke(app, [*args, "--plan", "P7", "--lang", "hi"])
+    assert hindi.exit_code == 2
