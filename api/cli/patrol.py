@@ -119,10 +119,21 @@ def patrol_plan_cmd(
         bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
     ] = False,
     sheet_lang: SheetLangOpt = None,
+    follow_up: Annotated[
+        float,
+        typer.Option(
+            "--follow-up",
+            help="Weight of places missed in the latest week of recorded visits: 1 doubles "
+            "a place missed at every planned visit, 0 ignores the visits.",
+            min=0.0,
+            max=3.0,
+        ),
+    ] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
     from api.usecases.patrol import PatrolRequest, plan_patrols
+    from api.usecases.visits import follow_up_of
     from maps.patrol_sheet import write_sheets
     from models.patrol.export import (
         coverage_table,
@@ -134,7 +145,9 @@ def patrol_plan_cmd(
     )
     from models.patrol.teams import read_teams
 
+    target, cfg = store_at(store), settings()
     q = PatrolRequest(
+        follow_up=follow_up_of(target, cfg, thana=thana, strength=follow_up),
         thana=thana,
         days=days,
         seed=seed,
@@ -144,7 +157,7 @@ def patrol_plan_cmd(
         road_graph=road_graph,
     )
     with console.status(_("planning patrols …")):
-        plan = plan_patrols(store_at(store), settings(), q)
+        plan = plan_patrols(target, cfg, q)
     files = write_plan(plan, out)
     if xlsx:
         tables = {

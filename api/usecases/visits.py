@@ -254,3 +254,54 @@ def plan_visits(
     if thana is not None and THANA in mine.columns:
         mine = mine[mine[THANA] == thana]
     return mine.sort_values([DAY, TEAM, STOP], kind="stable").reset_index(drop=True)
+
+
+def dosage_of(
+    store: Store,
+    settings: Settings,
+    *,
+    plan_id: str | None = None,
+    thana: str | None = None,
+    stops: PlanStops | None = None,
+) -> pd.DataFrame:
+    """Return the dosage table of the stored visits (of one plan and thana when given).
+
+    Parameters
+    ----------
+    store : Store
+    settings : Settings
+    plan_id : str, optional
+    thana : str, optional
+    stops : PlanStops, optional
+        The plan's stops: planned stops without a visit row count as unlogged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`models.patrol.dosage.dosage_table`.
+    """
+    from models.patrol.dosage import dosage_table
+
+    visits = read_layer(store, LayerKind.VISITS, timezone=settings.timezone, thana=thana)
+    if plan_id is not None and len(visits):
+        visits = visits[visits[PLAN_ID] == plan_id]
+    return dosage_table(visits, stops)
+
+
+def follow_up_of(
+    store: Store,
+    settings: Settings,
+    *,
+    thana: str | None = None,
+    strength: float = 1.0,
+) -> dict[str, Any]:
+    """Return the follow-up of the latest week of stored visits (place id → factor and why).
+
+    What :class:`api.usecases.patrol.PatrolRequest` takes as ``follow_up``: the next plan
+    raises the weight of the places missed that week.
+    """
+    from models.patrol.dosage import follow_up
+
+    if not store.count(LayerKind.VISITS):
+        return {}
+    return dict(follow_up(dosage_of(store, settings, thana=thana), strength=strength))

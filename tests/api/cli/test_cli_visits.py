@@ -49,3 +49,18 @@ def test_a_hindi_visit_log_is_imported_against_the_plan_json(store: Path, tmp_pa
     assert "Ravi" not in result.output
     hindi = runner.invoke(app, [*args, "--plan", "P7", "--lang", "hi"])
     assert hindi.exit_code == 2
+
+
+def test_the_next_plan_follows_up_recorded_misses(store: Path, tmp_path: Path) -> None:
+    """After the Hindi log above (same module store), the next plan says what was missed."""
+    out = tmp_path / "next"
+    args = ["patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "1"]
+    made = runner.invoke(app, [*args, "--out", str(out), "--json"])
+    assert made.exit_code == 0, made.output
+    stops = pd.read_csv(out / "stops.csv")
+    assert stops["reason"].str.contains("planned visit").any()
+    plain = runner.invoke(app, [*args, "--out", str(tmp_path / "plain"), "--follow-up", "0"])
+    assert plain.exit_code == 0, plain.output
+    assert not pd.read_csv(tmp_path / "plain" / "stops.csv")["reason"].str.contains(
+        "planned visit"
+    ).any()
