@@ -97,3 +97,15 @@ def test_free_text_and_oversized_requests_are_refused(env: Env, plans: dict[str,
     assert too_many.status_code == 422
     extra = post(env, "lanka", plan, [{**visits_of(plan)[0], "stop": 0}])
     assert extra.status_code == 422
+
+
+def test_the_phone_page_is_served_with_its_texts_in_hindi(env: Env) -> None:
+    page = env.client.get("/visits")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert 'src="/static/visits.js"' in page.text and "data-i18n" in page.text
+    script = env.client.get("/static/visits.js")
+    assert script.status_code == 200 and "/visits" in script.text
+    messages = env.client.get("/i18n/hi.json").json()["messages"]
+    assert messages["Patrol visits"] and messages["Show my stops"]
+    assert messages["visit status\x04missed"] and messages["seen category\x04crowd-at-gate"]
