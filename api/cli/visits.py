@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -90,3 +91,27 @@ def log_import_cmd(
         result = import_visit_log(path, target, settings(), stops=stops, track=options)
     print_import(result, title=_("import into {location}").format(location=target.location))
     finish_import(result, as_json)
+
+
+@command("effect", group=patrol_app, lang=True)
+def patrol_effect_cmd(
+    thana: Annotated[
+        str | None, typer.Option("--thana", help="Only the hotspots of this thana.")
+    ] = None,
+    window_days: Annotated[
+        int,
+        typer.Option("--window-days", help="Days before and after patrols started compared."),
+    ] = 56,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap interval.")] = 0,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Did patrols work? Patrolled hotspots against matched unpatrolled ones, before and after."""
+    from api.usecases.effect import EffectRequest, effect_dict, patrol_effect_of
+
+    q = EffectRequest(thana=thana, window_days=window_days, seed=seed)
+    with console.status(_("comparing patrolled and unpatrolled hotspots …")):
+        result = patrol_effect_of(store_at(store), settings(), q)
+    console.print(result.text)
+    if as_json:
+        typer.echo(json.dumps(effect_dict(result), ensure_ascii=False))

@@ -1,15 +1,15 @@
-"""``/patrol/plans/{id}/visits``: record visits of a plan's stops and read them back."""
+"""``/patrol/plans/{id}/visits``: record visits of stops, read them; ``/patrol/effect``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.service.deps import CurrentUser, State, add_audit_detail
+from api.service.deps import CurrentUser, State, add_audit_detail, scope_for
 from api.service.errors import NotFoundError, PermissionDeniedError
 from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.service.routes.patrol import MAX_PLANS, PlanIdPath, plan_store
@@ -201,3 +201,29 @@ async def get_visits(
     visits = await run_in_threadpool(plan_visits, state.store, state.settings, plan_id, thana=scope)
     data = {"plan_id": plan_id, "thana": thana, "visits": _records(visits)}
     return Response(json_bytes(data), media_type="application/json")
+
+
+@router.get(
+    "/patrol/effect",
+    summary="Did patrols work? Patrolled hotspots against matched unpatrolled ones",
+    response_class=Response,
+    responses={200: {"description": "The effect report (JSON)."}, **PROBLEM_RESPONSES},
+)
+async def get_effect(
+    request: Request,
+    state: State,
+    user: CurrentUser,
+    thana: Annotated[str | None, Query(max_length=200)] = None,
+    window_days: Annotated[int, Query(ge=7, le=182)] = 56,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> Response:
+    """Return the effect report of a thana (in-charges: their own), with a plain verdict."""
+    from api.usecases.effect import EffectRequest, effect_dict, patrol_effect_of
+
+    scope = scope_for(user, thana)
+    request.state.audit_thana = scope
+    q = EffectRequest(thana=scope, window_days=window_days, seed=seed, bootstrap=1000)
+    result = await run_in_threadpool(patrol_effect_of, state.store, state.settings, q)
+    return Response(
+        json_bytes({"thana": scope, **effect_dict(result)}), media_type="application/json"
+    )

@@ -61,6 +61,18 @@ def test_the_next_plan_follows_up_recorded_misses(store: Path, tmp_path: Path) -
     assert stops["reason"].str.contains("planned visit").any()
     plain = runner.invoke(app, [*args, "--out", str(tmp_path / "plain"), "--follow-up", "0"])
     assert plain.exit_code == 0, plain.output
-    assert not pd.read_csv(tmp_path / "plain" / "stops.csv")["reason"].str.contains(
-        "planned visit"
-    ).any()
+    assert (
+        not pd.read_csv(tmp_path / "plain" / "stops.csv")["reason"]
+        .str.contains("planned visit")
+        .any()
+    )
+
+
+def test_patrol_effect_runs_and_says_plainly_when_data_are_too_few(store: Path) -> None:
+    result = runner.invoke(
+        app, ["patrol", "effect", "--store", str(store), "--thana", "Lanka", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["verdict"] == "too-few" and summary["estimate"] is None
+    assert "too few data to tell" in result.output

@@ -109,3 +109,15 @@ def test_the_phone_page_is_served_with_its_texts_in_hindi(env: Env) -> None:
     messages = env.client.get("/i18n/hi.json").json()["messages"]
     assert messages["Patrol visits"] and messages["Show my stops"]
     assert messages["visit status\x04missed"] and messages["seen category\x04crowd-at-gate"]
+
+
+def test_effect_report_is_scoped_and_says_too_few_on_the_demo(env: Env) -> None:
+    own = env.get("/patrol/effect", "lanka")
+    assert own.status_code == 200, own.text
+    body = own.json()
+    assert body["thana"] == OWN_THANA and body["verdict"] in {"too-few", "no-clear-change"}
+    assert body["text"] and "treated" in body and "ci" in body
+    assert env.get(f"/patrol/effect?thana={OTHER_THANA}", "lanka").status_code == 403
+    assert env.client.get("/patrol/effect").status_code == 401
+    hindi = env.get("/patrol/effect?lang=hi", "lanka").json()
+    assert hindi["verdict"] == body["verdict"]

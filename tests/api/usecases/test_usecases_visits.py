@@ -125,3 +125,28 @@ def test_a_track_of_many_teams_needs_the_team_and_hostile_gpx_is_refused(
     junk.write_text("not xml at all")
     with pytest.raises(InputFileError, match="not a readable GPX"):
         import_visit_log(junk, store, settings, stops=stops)
+
+
+def test_a_hotspot_is_patrolled_from_its_first_recorded_visit_nearby() -> None:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from api.usecases.effect import patrolled_since
+
+    utm = "EPSG:32644"
+    spots = gpd.GeoDataFrame(
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(1000, 0, 1100, 100)], crs=utm
+    ).set_axis([7, 8])
+    visits = gpd.GeoDataFrame(
+        {
+            "day": pd.to_datetime(["2026-11-05", "2026-11-02", "2026-11-01", "2026-11-01"]),
+            STATUS: ["visited", "cut-short", "missed", "visited"],
+        },
+        geometry=gpd.points_from_xy([50, 150, 60, 1600], [50, 50, 50, 50]),
+        crs=utm,
+    ).to_crs("EPSG:4326")
+    since = patrolled_since(spots.to_crs("EPSG:4326"), visits, utm)
+    # hotspot 7: a visit inside and a cut-short one 50 m away (the missed one does not count);
+    # hotspot 8: the only visit is 500 m away
+    assert since == {7: pd.Timestamp("2026-11-02")}
