@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Final, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -139,7 +140,11 @@ def _records(visits: Any) -> list[dict[str, Any]]:
         item: dict[str, Any] = {}
         for name in VISIT_FIELDS:
             value = row.get(name)
-            if value is None or (not isinstance(value, str) and value != value):
+            if (
+                value is None
+                or value is pd.NaT
+                or (pd.api.types.is_scalar(value) and pd.isna(value))
+            ):
                 item[name] = None
             elif hasattr(value, "isoformat"):
                 item[name] = value.isoformat()

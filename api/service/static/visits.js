@@ -166,10 +166,14 @@ function showStops() {
     count.setAttribute("aria-label", _("How many"));
     const taps = document.createElement("div");
     taps.className = "taps";
-    const arrivedAt = localStorage.getItem(key(stop));
+    const arrivedLabel = (at) => (at ? format(_("Arrived {time}"), { time: at.slice(11) }) : _("Arrived"));
+    const arrived = button(arrivedLabel(localStorage.getItem(key(stop))), "", () => {
+      const at = nowLocal();
+      localStorage.setItem(key(stop), at);
+      arrived.textContent = arrivedLabel(at); // the category and count chosen stay as they are
+    });
     taps.append(
-      button(arrivedAt ? format(_("Arrived {time}"), { time: arrivedAt.slice(11) }) : _("Arrived"), "",
-        () => { localStorage.setItem(key(stop), nowLocal()); showStops(); }),
+      arrived,
       button(_("Left"), "", () => record(stop, li, "left", seen.value, count.value)),
       button(_("Missed"), "missed", () => record(stop, li, "missed", seen.value, count.value)),
     );

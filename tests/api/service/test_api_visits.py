@@ -66,6 +66,11 @@ def test_incharge_records_and_reads_their_visits(env: Env, plans: dict[str, Any]
         == next(r for r in plan["routes"] if len(r["stops"]) >= 2)["stops"][0]["place_id"]
     )
     assert env.get(f"/patrol/plans/{plan['id']}/visits", "analyst").status_code == 200
+    missed = {k: v for k, v in visits_of(plan)[1].items() if k != "arrived"}
+    assert post(env, "lanka", plan, [missed]).json()["accepted"] == 1
+    rows = env.get(f"/patrol/plans/{plan['id']}/visits", "lanka").json()["visits"]
+    assert rows[1]["status"] == "missed" and rows[1]["arrived"] is None
+    assert rows[1]["seen_count"] is None and rows[1]["seen_category"] == "none"
 
 
 def test_scope_and_roles_on_every_visit_route(env: Env, plans: dict[str, Any]) -> None:
