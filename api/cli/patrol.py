@@ -71,6 +71,16 @@ RoadGraphOpt = Annotated[
         "(needs osmnx). Default: straight line × 1.4.",
     ),
 ]
+FollowUpOpt = Annotated[
+    float,
+    typer.Option(
+        "--follow-up",
+        help="Weight of places missed in the latest week of recorded visits: 1 doubles "
+        "a place missed at every planned visit, 0 ignores the visits.",
+        min=0.0,
+        max=3.0,
+    ),
+]
 StartOpt = Annotated[
     str | None,
     typer.Option(
@@ -119,16 +129,7 @@ def patrol_plan_cmd(
         bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
     ] = False,
     sheet_lang: SheetLangOpt = None,
-    follow_up: Annotated[
-        float,
-        typer.Option(
-            "--follow-up",
-            help="Weight of places missed in the latest week of recorded visits: 1 doubles "
-            "a place missed at every planned visit, 0 ignores the visits.",
-            min=0.0,
-            max=3.0,
-        ),
-    ] = 1.0,
+    follow_up: FollowUpOpt = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
