@@ -35,6 +35,7 @@ LABELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("layer", "sites"),
             NP_("layer", "thanas"),
             NP_("layer", "gazetteer"),
+            NP_("layer", "visits"),
         ),
     }
 )
