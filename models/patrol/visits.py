@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_RADIUS_M: Final = 75.0
 #: A stay at a stop shorter than this (minutes) is passing by, not a visit.
 DEFAULT_MIN_DWELL_MIN: Final = 3.0
+#: A track without a point for this many minutes has a hole: a stay ends there.
+MAX_GAP_MIN: Final = 10.0
 #: Columns of :func:`track_visits` (the visit layer's fields, as text like a spreadsheet).
 TRACK_VISIT_COLUMNS: Final = (PLAN_ID, TEAM, DAY, STOP, ARRIVED, LEFT, STATUS, SEEN_CATEGORY)
 
@@ -109,12 +111,19 @@ def plan_stops_from_json(data: Mapping[str, Any], plan_id: str | None = None) ->
     return PlanStops(str(ident), stops)
 
 
-def _stays(inside: np.ndarray) -> list[tuple[int, int]]:
-    """Return the runs of consecutive ``True`` as (first, last) index pairs."""
+def _stays(inside: np.ndarray, gap: np.ndarray) -> list[tuple[int, int]]:
+    """Return the runs of consecutive ``True`` as (first, last) index pairs.
+
+    A run also ends where the track has a hole (``gap[i]``: no point for
+    :data:`MAX_GAP_MIN` before point ``i``): the team may have left and come back.
+    """
     edges = np.diff(np.concatenate([[0], inside.astype(np.int8), [0]]))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1) - 1
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+    starts = set(np.flatnonzero(edges == 1).tolist())
+    ends = set((np.flatnonzero(edges == -1) - 1).tolist())
+    holes = np.flatnonzero(gap & inside & np.roll(inside, 1))
+    starts |= set(holes.tolist())
+    ends |= set((holes - 1).tolist())
+    return list(zip(sorted(starts), sorted(ends), strict=True))
 
 
 def _best_stay(
@@ -122,7 +131,8 @@ def _best_stay(
 ) -> tuple[pd.Timestamp, pd.Timestamp, float] | None:
     """Return the longest stay (arrived, left, minutes) of a track at one stop, if any."""
     best = None
-    for first, last in _stays(inside):
+    steps = times.diff().dt.total_seconds().div(60).fillna(0).to_numpy()
+    for first, last in _stays(inside, steps > MAX_GAP_MIN):
         minutes = (times.iloc[last] - times.iloc[first]).total_seconds() / 60
         if best is None or minutes > best[2]:
             best = (times.iloc[first], times.iloc[last], minutes)
