@@ -20,6 +20,7 @@ THANA_ROUTES = (
     "/cctv/gaps",
     "/cctv/placement?k=2",
     "/maps/cctv",
+    "/patrol/effect",
 )
 
 
