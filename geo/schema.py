@@ -1,10 +1,8 @@
-"""The data layers (incidents, campaigns, cctv, sites, thanas, gazetteer): fields and types."""
+"""The data layers (incidents, campaigns, CCTV, sites, thanas, gazetteer, centre, visits)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Final
 
 from geo.centre import (
@@ -25,36 +23,14 @@ from geo.centre import (
     needed_column,
     working_column,
 )
-
-
-class LayerKind(StrEnum):
-    """The kinds of layer a user can import."""
-
-    INCIDENTS = "incidents"
-    CAMPAIGNS = "campaigns"
-    CCTV = "cctv"
-    SITES = "sites"
-    THANAS = "thanas"
-    GAZETTEER = "gazetteer"
-    CENTRE_AUDIT = "centre-audit"
-    CASEWORK = "casework"
-
-
-class FieldType(StrEnum):
-    """Logical type of a field; validation parses raw text into it."""
-
-    TEXT = "text"
-    INTEGER = "integer"
-    NUMBER = "number"
-    DATE = "date"
-    DATETIME = "datetime"
-    TIMES = "times"
-    VOCAB = "vocab"
-
+from geo.layer_types import GEOMETRY as GEOMETRY  # re-exported: every layer's geometry column
+from geo.layer_types import FieldSpec as FieldSpec  # re-exported: the types of the layers
+from geo.layer_types import FieldType as FieldType
+from geo.layer_types import LayerKind as LayerKind
+from geo.layer_types import LayerSpec as LayerSpec
 
 # ---- column names shared by every layer (import these, never spell them) ----
 ID: Final = "id"
-GEOMETRY: Final = "geometry"
 
 # incidents
 OCCURRED_AT: Final = "occurred_at"
@@ -112,6 +88,19 @@ SYNTHETIC: Final = "synthetic"
 #: Postal index number of a place (6 digits).
 PINCODE: Final = "pincode"
 
+# visits (what a patrol team did at a planned stop)
+PLAN_ID: Final = "plan_id"
+TEAM: Final = "team"
+DAY: Final = "day"
+#: The stop's number within its team's day (1, 2, ... along the route).
+STOP: Final = "stop"
+ARRIVED: Final = "arrived"
+LEFT: Final = "left"
+SEEN_CATEGORY: Final = "seen_category"
+SEEN_COUNT: Final = "seen_count"
+#: The plan's place of the stop (``hotspot-<n>`` or ``site-<id>``), filled from the plan.
+STOP_PLACE: Final = "place_id"
+
 # ---- vocabularies ----
 #: Values of :data:`TIME_PRECISION`: a time of day known, only the day, only the month. A row
 #: of a store made before the column existed reads as exact.
@@ -162,6 +151,25 @@ PRECISE_LOCATIONS: Final = ("exact", "landmark")
 #: Kinds of gazetteer entry: a landmark, a locality (mohalla), a pincode (post office),
 #: a police station, a sensitive site.
 GAZETTEER_KINDS: Final = ("landmark", "locality", "pincode", "station", "site")
+#: Values of a visit's :data:`STATUS`: the team stayed, never came, left early, or no team
+#: could be sent.
+VISIT_VISITED: Final = "visited"
+VISIT_MISSED: Final = "missed"
+VISIT_CUT_SHORT: Final = "cut-short"
+VISIT_NO_TEAM: Final = "no-team-available"
+VISIT_STATUSES: Final = (VISIT_VISITED, VISIT_MISSED, VISIT_CUT_SHORT, VISIT_NO_TEAM)
+#: Statuses of a visit that did not happen: such a row has no arrival or departure time.
+VISIT_ABSENT: Final = (VISIT_MISSED, VISIT_NO_TEAM)
+#: What a team saw at a stop: a category, never a name or a description of a person.
+SEEN_NONE: Final = "none"
+SEEN_CATEGORIES: Final = (
+    SEEN_NONE,
+    "eve-teasing",
+    "stalking",
+    "crowd-at-gate",
+    "suspicious-vehicle",
+    "other",
+)
 SITE_KINDS: Final = (
     "school",
     "college",
@@ -173,91 +181,6 @@ SITE_KINDS: Final = (
     "transit",
     "other",
 )
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of a layer.
-
-    Attributes
-    ----------
-    name : str
-        Canonical column name.
-    type : FieldType
-        Logical type; raw values are parsed into it.
-    required : bool
-        Whether a row without it is quarantined.
-    description : str
-        One line for ``docs/data-formats.md``.
-    allowed : tuple of str, optional
-        Vocabulary for ``VOCAB`` fields (``None`` means "from settings", for categories).
-    aliases : tuple of str
-        Other common spellings recognised automatically (lower case, compared loosely).
-    minimum : float, optional
-        Smallest allowed value of a numeric field.
-    max_length : int, optional
-        Longest allowed value of a text field, in characters.
-    """
-
-    name: str
-    type: FieldType
-    required: bool
-    description: str
-    allowed: tuple[str, ...] | None = None
-    aliases: tuple[str, ...] = ()
-    minimum: float | None = None
-    max_length: int | None = None
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """A layer: its geometry type, its key and its fields.
-
-    Attributes
-    ----------
-    kind : LayerKind
-    geometry : str or None
-        ``"Point"`` or ``"Polygon"`` (MultiPolygon accepted for polygons); ``None`` for an
-        attribute table keyed to a thana (centre audits, casework): its rows have no
-        location and its ``geometry`` column is always empty.
-    key : str
-        The field that identifies a record; re-imports upsert on it.
-    fields : tuple of FieldSpec
-    description : str
-    """
-
-    kind: LayerKind
-    geometry: str | None
-    key: str
-    fields: tuple[FieldSpec, ...]
-    description: str
-    derived: tuple[str, ...] = field(default=())
-
-    def field(self, name: str) -> FieldSpec:
-        """Return the spec of field ``name``."""
-        for spec in self.fields:
-            if spec.name == name:
-                return spec
-        raise KeyError(name)
-
-    @property
-    def spatial(self) -> bool:
-        """Return whether the rows have a location (``False`` for attribute tables)."""
-        return self.geometry is not None
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Return the canonical field names, in order."""
-        return tuple(spec.name for spec in self.fields)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Return every stored column: fields, derived columns and the geometry.
-
-        An attribute table's ``geometry`` column is kept (every layer reads as a
-        GeoDataFrame) and always empty.
-        """
-        return (*self.names, *self.derived, GEOMETRY)
 
 
 #: Spellings of a Hindi-name column (besides ``name_hi``), in Latin script and in Hindi.
@@ -715,9 +638,120 @@ CASEWORK = LayerSpec(
     "location: keyed to the thana.",
 )
 
+VISITS = LayerSpec(
+    LayerKind.VISITS,
+    "Point",
+    ID,
+    (
+        FieldSpec(
+            ID,
+            FieldType.TEXT,
+            True,
+            "Identifier of the visit; re-recording a visit with the same id replaces it. "
+            "Without one, a stable id is derived from the row's content.",
+            aliases=("visit_id", "record_id", "sr_no"),
+            max_length=120,
+        ),
+        FieldSpec(
+            PLAN_ID,
+            FieldType.TEXT,
+            True,
+            "Id of the patrol plan the stop belongs to (`shakti patrol plan`).",
+            aliases=("plan", "patrol_plan", "plan_no"),
+            max_length=64,
+        ),
+        FieldSpec(
+            TEAM,
+            FieldType.TEXT,
+            True,
+            "The team's name in the plan (`Lanka-1`): a team, never a person's name.",
+            aliases=("team_name", "squad", "patrol_team"),
+            max_length=100,
+        ),
+        FieldSpec(
+            DAY,
+            FieldType.DATE,
+            True,
+            "Date of the team's route (local).",
+            aliases=("date", "visit_date", "patrol_date"),
+        ),
+        FieldSpec(
+            STOP,
+            FieldType.INTEGER,
+            True,
+            "Number of the stop in the team's route of that day (1, 2, ...).",
+            aliases=("stop_no", "stop_number", "order", "point_no"),
+            minimum=1,
+        ),
+        FieldSpec(
+            ARRIVED,
+            FieldType.DATETIME,
+            False,
+            "When the team arrived (local date and time); empty when the visit did not happen.",
+            aliases=("arrival", "arrived_at", "arrival_time", "time_in", "in_time"),
+        ),
+        FieldSpec(
+            LEFT,
+            FieldType.DATETIME,
+            False,
+            "When the team left (local date and time), not before `arrived`.",
+            aliases=("departure", "left_at", "departure_time", "time_out", "out_time"),
+        ),
+        FieldSpec(
+            STATUS,
+            FieldType.VOCAB,
+            True,
+            "What happened: visited, missed, cut short, or no team available. A missed visit "
+            "has no times; a visited or cut-short one has both.",
+            allowed=VISIT_STATUSES,
+            aliases=("visit_status", "outcome", "result"),
+        ),
+        FieldSpec(
+            SEEN_CATEGORY,
+            FieldType.VOCAB,
+            False,
+            "What the team saw, as a category (never names or descriptions of people); "
+            "missing means `none`.",
+            allowed=SEEN_CATEGORIES,
+            aliases=("seen", "observed", "observation", "found"),
+        ),
+        FieldSpec(
+            SEEN_COUNT,
+            FieldType.INTEGER,
+            False,
+            "How many cases of what was seen (a count; never names).",
+            aliases=("count", "observed_count", "number_seen"),
+            minimum=0,
+        ),
+        FieldSpec(
+            STOP_PLACE,
+            FieldType.TEXT,
+            False,
+            "The plan's place of the stop (`hotspot-3`, `site-S12`); filled from the plan "
+            "when it is known.",
+            aliases=("place", "place_key"),
+            max_length=120,
+        ),
+    ),
+    "Visits of patrol teams to the stops of a plan: when they arrived and left, or why not, "
+    "and what they saw as a category and a count. Geometry is the stop's point. Never holds "
+    "names or free text.",
+    derived=(THANA,),
+)
+
 LAYERS: Final[dict[LayerKind, LayerSpec]] = {
     spec.kind: spec
-    for spec in (INCIDENTS, CAMPAIGNS, CCTV, SITES, THANAS, GAZETTEER, CENTRE_AUDIT, CASEWORK)
+    for spec in (
+        INCIDENTS,
+        CAMPAIGNS,
+        CCTV,
+        SITES,
+        THANAS,
+        GAZETTEER,
+        CENTRE_AUDIT,
+        CASEWORK,
+        VISITS,
+    )
 }
 
 
@@ -727,7 +761,8 @@ def layer_spec(kind: str | LayerKind) -> LayerSpec:
     Parameters
     ----------
     kind : str or LayerKind
-        One of ``incidents``, ``campaigns``, ``cctv``, ``sites``, ``thanas``.
+        One of ``incidents``, ``campaigns``, ``cctv``, ``sites``, ``thanas``, ``gazetteer``,
+        ``visits``.
 
     Returns
     -------

@@ -8,7 +8,19 @@ from typing import Final
 import typer
 from rich.logging import RichHandler
 
-from api.cli import analysis, audit, backup, cctv, data, maps, patrol, plans, review, service
+from api.cli import (
+    analysis,
+    audit,
+    backup,
+    cctv,
+    data,
+    maps,
+    patrol,
+    plans,
+    review,
+    service,
+    visits,
+)
 from api.cli.common import app, err_console
 
 #: Modules whose top-level commands register themselves on :data:`api.cli.common.app`
@@ -16,6 +28,8 @@ from api.cli.common import app, err_console
 COMMAND_MODULES: Final = (analysis, backup, data, review, service)
 #: Modules adding commands to a group of :data:`GROUPS` when imported (``shakti patrol list`` ...).
 GROUP_COMMAND_MODULES: Final = (plans,)
+#: Modules adding a sub-group to a group (``shakti patrol log ...``) when imported.
+SUBGROUP_MODULES: Final = (visits,)
 #: Every command group ``shakti NAME ...``, in the order the help lists them.
 GROUPS: Final[tuple[tuple[str, typer.Typer], ...]] = (
     ("audit", audit.audit_app),

@@ -61,7 +61,8 @@ def _reading(
     )
 
 
-def _print_result(result: ImportResult, *, title: str) -> None:
+def print_import(result: ImportResult, *, title: str) -> None:
+    """Print what an import or a validation did: counts, reasons, dropped columns, warnings."""
     report = result.report
     summary = result.summary()
     for note in report.notes:
@@ -122,7 +123,8 @@ def _print_result(result: ImportResult, *, title: str) -> None:
         console.print(_("[yellow]warning:[/yellow] {warning}").format(warning=warning))
 
 
-def _finish(result: ImportResult, as_json: bool) -> None:
+def finish_import(result: ImportResult, as_json: bool) -> None:
+    """Print the ``--json`` summary; exit 1 when no row of a non-empty file is valid."""
     if as_json:
         typer.echo(json.dumps(result.summary(), sort_keys=False))
     if result.report.rows and not len(result.report.accepted):
@@ -161,12 +163,12 @@ def validate_cmd(
     reading = _reading(mapping, region, default, fix_swapped, preset)
     result = validate_or_import(path, kind, checked, cfg, reading, dry_run=True)
     report = result.report
-    _print_result(result, title=_("validation (nothing stored)"))
+    print_import(result, title=_("validation (nothing stored)"))
     if quarantine_out is not None:
         lines = report.quarantine.loc[:, list(QUARANTINE_COLUMNS)]
         write_rows(lines, quarantine_out, layer_name="quarantine")
         console.print(_("quarantine report written to {path}").format(path=quarantine_out))
-    _finish(result, as_json)
+    finish_import(result, as_json)
 
 
 @command("import", lang=True)
@@ -187,8 +189,8 @@ def import_cmd(
     with console.status(_("importing {file} …").format(file=path.name)):
         reading = _reading(mapping, region, default, fix_swapped, preset)
         result = validate_or_import(path, kind, target, cfg, reading, dry_run=False)
-    _print_result(result, title=_("import into {location}").format(location=target.location))
-    _finish(result, as_json)
+    print_import(result, title=_("import into {location}").format(location=target.location))
+    finish_import(result, as_json)
 
 
 @command("presets", lang=True)
@@ -279,7 +281,7 @@ def demo_data_cmd(
         )
     console.print(f"[bold]SYNTHETIC[/bold] demo files (not real incidents) written to {folder}")
     for kind, result in results.items():
-        _print_result(result, title=f"{kind} → {target.location}")
+        print_import(result, title=f"{kind} → {target.location}")
     if as_json:
         summaries = {kind: result.summary() for kind, result in results.items()}
         typer.echo(json.dumps({"seed": seed, "store": target.location, "imports": summaries}))

@@ -74,6 +74,16 @@ RoadGraphOpt = Annotated[
         "(needs osmnx). Default: straight line × 1.4.",
     ),
 ]
+FollowUpOpt = Annotated[
+    float,
+    typer.Option(
+        "--follow-up",
+        help="Weight of places missed in the latest week of recorded visits: 1 doubles "
+        "a place missed at every planned visit, 0 ignores the visits.",
+        min=0.0,
+        max=3.0,
+    ),
+]
 StartOpt = Annotated[
     str | None,
     typer.Option(
@@ -122,10 +132,12 @@ def patrol_plan_cmd(
         bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
     ] = False,
     sheet_lang: SheetLangOpt = None,
+    follow_up: FollowUpOpt = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
     from api.usecases.patrol import PatrolRequest, plan_patrols
+    from api.usecases.visits import follow_up_of
     from maps.field_files import FIELD_FOLDER, LINKS_CSV, write_field_files
     from maps.patrol_sheet import write_sheets
     from models.patrol.export import (
@@ -138,7 +150,9 @@ def patrol_plan_cmd(
     )
     from models.patrol.teams import read_teams
 
+    target, cfg = store_at(store), settings()
     q = PatrolRequest(
+        follow_up=follow_up_of(target, cfg, thana=thana, strength=follow_up),
         thana=thana,
         days=days,
         seed=seed,
@@ -150,11 +164,10 @@ def patrol_plan_cmd(
     from api.cli.plans import audited
     from api.usecases.plans import CLI_AUTHOR, save_plan
 
-    opened = store_at(store)
     with console.status(_("planning patrols …")):
-        plan = plan_patrols(opened, settings(), q)
-    with audited(opened, "plan", "", thana=thana, days=days, seed=seed) as details:
-        saved = save_plan(opened, plan, q, author=CLI_AUTHOR)
+        plan = plan_patrols(target, cfg, q)
+    with audited(target, "plan", "", thana=thana, days=days, seed=seed) as details:
+        saved = save_plan(target, plan, q, author=CLI_AUTHOR)
         details["plan_id"] = saved.plan_id
     files = write_plan(plan, out)
     files["plan_id"] = out / PLAN_ID_FILE

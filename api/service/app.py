@@ -36,6 +36,7 @@ from api.service.routes import (
     review,
     significance,
     thanas,
+    visits,
     web,
 )
 from api.service.routes import users as user_admin
@@ -189,6 +190,7 @@ def create_app(
         cctv,
         patrol,
         review,
+        visits,
         audit,
         user_admin,
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -17,6 +17,7 @@ from models.patrol.teams import DEFAULT_TEAMS_PER_THANA, TeamSpec
 
 if TYPE_CHECKING:
     from models.patrol import PatrolPlan
+    from models.patrol.dosage import FollowUp
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class PatrolRequest:
         A road graph file (default: straight lines with a detour factor).
     time_limit_s : float or None
         Time limit of each thana-day's solve (default: the model's).
+    follow_up : Mapping or None
+        Under-served places of the visit log (:func:`api.usecases.visits.follow_up_of`):
+        place id → prize factor and why.
     """
 
     thana: str | None = None
@@ -66,6 +70,7 @@ class PatrolRequest:
     must_visit: Sequence[str] = ()
     road_graph: Path | str | None = None
     time_limit_s: float | None = None
+    follow_up: Mapping[str, FollowUp] | None = None
 
 
 def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
@@ -95,6 +100,7 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
         params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
         road_graph=q.road_graph,
         must_visit=q.must_visit,
+        follow_up=q.follow_up,
     )
 
 

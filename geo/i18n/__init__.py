@@ -36,9 +36,11 @@ from geo.i18n.vocab import (
     layer_name,
     patrol_mode_name,
     priority_name,
+    seen_category_name,
     site_kind_name,
     source_name,
     trend_name,
+    visit_status_name,
     vocabulary_name,
     weekday_name,
 )
@@ -84,6 +86,7 @@ __all__ = [
     "place_names",
     "po_path",
     "priority_name",
+    "seen_category_name",
     "site_kind_name",
     "source_name",
     "thana_display",
@@ -91,6 +94,7 @@ __all__ = [
     "translations",
     "trend_name",
     "use_lang",
+    "visit_status_name",
     "vocabulary_name",
     "weekday_name",
 ]

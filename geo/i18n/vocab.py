@@ -37,6 +37,8 @@ CASE_OUTCOME: Final = "case outcome"
 AGE_BAND: Final = "age band"
 CENTRE_RESOURCE: Final = "centre resource"
 LAYER: Final = "layer"
+VISIT_STATUS: Final = "visit status"
+SEEN_CATEGORY: Final = "seen category"
 
 #: The keys of each vocabulary, marked for extraction (translated on use, in its context).
 VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -106,6 +108,20 @@ VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("patrol mode", "bike"),
             NP_("patrol mode", "vehicle"),
         ),
+        VISIT_STATUS: (
+            NP_("visit status", "visited"),
+            NP_("visit status", "missed"),
+            NP_("visit status", "cut-short"),
+            NP_("visit status", "no-team-available"),
+        ),
+        SEEN_CATEGORY: (
+            NP_("seen category", "none"),
+            NP_("seen category", "eve-teasing"),
+            NP_("seen category", "stalking"),
+            NP_("seen category", "crowd-at-gate"),
+            NP_("seen category", "suspicious-vehicle"),
+            NP_("seen category", "other"),
+        ),
         # the Mission Shakti centre layers (geo.centre)
         CASE_TYPE: (
             NP_("case type", "domestic-family-dispute"),
@@ -152,6 +168,7 @@ VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             NP_("layer", "gazetteer"),
             NP_("layer", "centre-audit"),
             NP_("layer", "casework"),
+            NP_("layer", "visits"),
         ),
     }
 )
@@ -245,6 +262,16 @@ def patrol_mode_name(key: object, lang: str | None = None) -> str:
 def layer_name(key: object, lang: str | None = None) -> str:
     """Return the name of a store layer (``incidents``, ``cctv`` ...) in ``lang``."""
     return vocabulary_name(LAYER, key, lang)
+
+
+def visit_status_name(key: object, lang: str | None = None) -> str:
+    """Return the name of a visit's status (visited, missed, cut short, no team available)."""
+    return vocabulary_name(VISIT_STATUS, key, lang)
+
+
+def seen_category_name(key: object, lang: str | None = None) -> str:
+    """Return the name of what a patrol team saw at a stop (a category)."""
+    return vocabulary_name(SEEN_CATEGORY, key, lang)
 
 
 def weekday_name(day: int | str, lang: str | None = None) -> str:

@@ -28,13 +28,24 @@ from geo.ingest.parsing import (
 )
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.quarantine import Reason
-from geo.schema import CATEGORY, STATUS, FieldSpec, FieldType, LayerKind, LayerSpec, vocabulary
+from geo.schema import (
+    CATEGORY,
+    SEEN_CATEGORY,
+    SEEN_NONE,
+    STATUS,
+    FieldSpec,
+    FieldType,
+    LayerKind,
+    LayerSpec,
+    vocabulary,
+)
 
 #: Fields whose missing value stands for a known value (the schema says so): the value is
 #: filled in before any check, so such a field is never missing. (layer, field) → value.
 MISSING_MEANS: Final[Mapping[tuple[LayerKind, str], str]] = {
     (LayerKind.CCTV, STATUS): "unknown",
     (LayerKind.CASEWORK, AGE_BAND): "unknown",
+    (LayerKind.VISITS, SEEN_CATEGORY): SEEN_NONE,
 }
 
 

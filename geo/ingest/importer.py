@@ -15,8 +15,9 @@ from geo.i18n import format_int, ngettext
 from geo.ingest.limits import ReadLimits
 from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
-from geo.ingest.readers import read_table
+from geo.ingest.readers import RawTable, read_table
 from geo.ingest.validation import PlaceSource, ValidationReport, validate
+from geo.ingest.visit_rules import PlanStops
 from geo.places.gazetteer import build_gazetteer
 from geo.places.thana_names import match_thana_names
 from geo.region import Region, region_from_settings
@@ -82,6 +83,7 @@ def validate_file(
     now: dt.datetime | None = None,
     limits: ReadLimits | None = None,
     preset: str | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
 ) -> ValidationReport:
     """Read and validate a file without writing anything.
 
@@ -111,6 +113,8 @@ def validate_file(
         ``settings`` (no row limit; the service passes :meth:`ReadLimits.for_uploads`).
     preset : str, optional
         A register preset (``fir-register``...); detected from the headers when not given.
+    visit_plans : Mapping, optional
+        Visit logs: the known plans' stops (:func:`geo.ingest.validation.validate`).
 
     Returns
     -------
@@ -132,7 +136,19 @@ def validate_file(
         now=now,
         preset=preset,
         places_from=place_source(store, settings) if PLACE in spec.names else None,
+        visit_plans=visit_plans,
     )
+    _assign_thanas(report, store)
+    return report
+
+
+def _assign_thanas(report: ValidationReport, store: Store | None) -> None:
+    """Fill the accepted rows' thana from the store's thanas (a warning when it has none).
+
+    Points get the thana whose polygon holds them; a layer without geometry (centre audits,
+    casework) keeps its thana column, written as the thanas layer names it.
+    """
+    spec = layer_spec(report.kind)
     if not spec.spatial and THANA in spec.names and store is not None and len(report.accepted):
         name_thanas(report, store.read(LayerKind.THANAS))
     if THANA in spec.derived and store is not None and len(report.accepted):
@@ -146,7 +162,6 @@ def validate_file(
                 "no thanas in the store yet: import thanas first so that every point gets "
                 "its police station"
             )
-    return report
 
 
 def name_thanas(report: ValidationReport, thanas: pd.DataFrame) -> None:
@@ -221,6 +236,7 @@ def import_file(
     now: dt.datetime | None = None,
     limits: ReadLimits | None = None,
     preset: str | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
 ) -> ImportResult:
     """Validate a file and write it to the store in one atomic step.
 
@@ -247,8 +263,53 @@ def import_file(
         now=now,
         limits=limits,
         preset=preset,
+        visit_plans=visit_plans,
     )
-    raw_sha = _sha256(Path(path))
+    return _apply(report, store, _sha256(Path(path)))
+
+
+def import_table(
+    raw: RawTable,
+    kind: LayerKind | str,
+    store: Store,
+    *,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
+) -> ImportResult:
+    """Validate a table built in code and write it to the store, as :func:`import_file` a file.
+
+    A visit entered on the page, the visits of a GPS track: one atomic step.
+
+    Parameters
+    ----------
+    raw : RawTable
+        Values as text, as a spreadsheet would give them; ``raw.sha256`` identifies it.
+    kind : LayerKind or str
+    store : Store
+    settings : Settings
+    now : datetime, optional
+    visit_plans : Mapping, optional
+        Visit logs: the known plans' stops.
+
+    Returns
+    -------
+    ImportResult
+    """
+    report = validate(
+        raw,
+        layer_spec(kind).kind,
+        region_from_settings(settings),
+        categories=settings.categories,
+        now=now,
+        visit_plans=visit_plans,
+    )
+    _assign_thanas(report, store)
+    return _apply(report, store, raw.sha256)
+
+
+def _apply(report: ValidationReport, store: Store, raw_sha: str) -> ImportResult:
+    """Write a validated report (accepted rows, quarantine, log entry) in one atomic step."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     import_id = f"{stamp}-{raw_sha[:8]}"
     quarantine = report.quarantine.assign(**{Q_IMPORT_ID: import_id})

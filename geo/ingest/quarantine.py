@@ -66,6 +66,8 @@ class Reason(StrEnum):
     PLACE_NOT_FOUND = "place-not-found"
     DISPOSED_BEFORE_RECEIVED = "disposed-before-received"
     PENDING_WITH_DISPOSAL = "pending-with-disposal"
+    VISIT_TIMES = "visit-times"
+    STOP_NOT_IN_PLAN = "stop-not-in-plan"
 
 
 #: What each reason code means, for people (translated on use by :func:`reason_text`).
@@ -95,6 +97,8 @@ _REASON_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
             "quarantine reason", "disposed of before it was received"
         ),
         Reason.PENDING_WITH_DISPOSAL: NP_("quarantine reason", "pending but has a disposal date"),
+        Reason.VISIT_TIMES: NP_("quarantine reason", "visit times disagree with the status"),
+        Reason.STOP_NOT_IN_PLAN: NP_("quarantine reason", "stop not in the patrol plan"),
     }
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -43,6 +44,7 @@ from geo.ingest.quarantine import (
 )
 from geo.ingest.readers import RawTable
 from geo.ingest.rules import check_rows
+from geo.ingest.visit_rules import PlanStops, check_visits, needs_stop_points, with_stop_points
 from geo.region import Region
 from geo.schema import (
     ID,
@@ -190,6 +192,7 @@ def validate(
     now: dt.datetime | None = None,
     preset: Preset | str | None = None,
     places_from: PlaceSource | None = None,
+    visit_plans: Mapping[str, PlanStops] | None = None,
 ) -> ValidationReport:
     """Validate every row of a raw table and split it into accepted rows and a quarantine.
 
@@ -224,6 +227,8 @@ def validate(
         A gazetteer: incidents without coordinates are located from their ``place`` text
         (``location_precision`` and ``matched_place`` say where and how precisely; rows
         with coordinates are ``exact``). The text as written is never kept.
+    visit_plans : Mapping, optional
+        Visit logs: plan id → its stops (:mod:`geo.ingest.visit_rules`, which checks them).
 
     Returns
     -------
@@ -243,8 +248,6 @@ def validate(
     warnings: list[str] = []
 
     plan, used_defaults, notes = _plan_columns(frame, spec, preset, defaults)
-    located = Locating(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
-    geometry, places = locate_rows(located, places_from)
     context = FieldContext(
         frame=frame,
         plan=plan,
@@ -256,7 +259,13 @@ def validate(
         problems=problems,
         rows=rows,
     )
+    context = _with_stop_points(raw, context, visit_plans)
+    frame, plan = context.frame, context.plan
+    located = Locating(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
+    geometry, places = locate_rows(located, places_from)
     values, derived_ids = _field_values(raw, context, warnings)
+    if spec.kind is LayerKind.VISITS:
+        check_visits(values, problems, rows, visit_plans)
     extra = derived_columns(
         values, spec, frame.index, derived_ids, context.precision.get(OCCURRED_AT), warnings
     )
@@ -291,6 +300,20 @@ def validate(
         report.n_quarantined,
     )
     return report
+
+
+def _with_stop_points(
+    raw: RawTable, context: FieldContext, visit_plans: Mapping[str, PlanStops] | None
+) -> FieldContext:
+    """Return the run reading a visit log's stop points from its plans, if it has no coordinates."""
+    if (
+        context.spec.kind is not LayerKind.VISITS
+        or not visit_plans
+        or not needs_stop_points(context.plan, raw.geometry is not None)
+    ):
+        return context
+    frame, plan = with_stop_points(context, visit_plans)
+    return dataclasses.replace(context, frame=frame, plan=plan)
 
 
 def _plan_columns(

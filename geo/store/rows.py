@@ -102,7 +102,9 @@ DERIVED_STORAGE: Final[dict[str, Col]] = {
 }
 #: Layers added to the schema after stores were first made: an older store reads them as
 #: empty and its next import creates them.
-LATER_LAYERS: Final = frozenset({LayerKind.GAZETTEER, LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK})
+LATER_LAYERS: Final = frozenset(
+    {LayerKind.GAZETTEER, LayerKind.CENTRE_AUDIT, LayerKind.CASEWORK, LayerKind.VISITS}
+)
 #: Columns added after stores were first made: what a row without one means (a store made
 #: before reads these values, and a batch built without them is stored with them).
 LATER_COLUMNS: Final[dict[str, Any]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETI
 from geo.store import Store
 from models import hotspots as hs
 from models.checks import check_count, check_days
+from models.patrol.dosage import FollowUp
 from models.patrol.plan import plan_patrols
 from models.patrol.records import DEMO_ID_PREFIX, MAX_DAYS, PatrolPlan, PlanParams
 from models.patrol.stops import hotspot_places, site_places
@@ -128,6 +129,7 @@ def plan_from_layers(
     metric_crs: str | None = None,
     road: RoadGraph | None = None,
     must_visit: Iterable[str] = (),
+    follow_up: Mapping[str, FollowUp] | None = None,
     reference_time: pd.Timestamp | str | None = None,
     eps_m: float = hs.DEFAULT_EPS_M,
     min_samples: int = hs.DEFAULT_MIN_SAMPLES,
@@ -152,6 +154,8 @@ def plan_from_layers(
     metric_crs : str, optional
     road : RoadGraph, optional
     must_visit : iterable of str
+    follow_up : mapping of place id → FollowUp, optional
+        Under-served places of the visit log (:func:`models.patrol.dosage.follow_up`).
     reference_time : Timestamp or str, optional
         "Now" of the hotspot analysis.
     eps_m, min_samples : float, int
@@ -224,6 +228,7 @@ def plan_from_layers(
         must_visit=must_visit,
         notes=[*notes, *station_notes],
         synthetic=synthetic,
+        follow_up=follow_up,
     )
     return replace(plan, thana_names_hi=hindi_names(thanas))
 
@@ -250,6 +255,7 @@ def plan_from_store(
     params: PlanParams | None = None,
     road_graph: Path | str | None = None,
     must_visit: Iterable[str] = (),
+    follow_up: Mapping[str, FollowUp] | None = None,
 ) -> PatrolPlan:
     """Read a store and plan patrols, with hotspots from all its incidents.
 
@@ -263,7 +269,7 @@ def plan_from_store(
         ``SHAKTI_TIMEZONE``.
     metric_crs : str, optional
         ``SHAKTI_METRIC_CRS``.
-    thana, days, seed, start, teams, params, must_visit
+    thana, days, seed, start, teams, params, must_visit, follow_up
         As for :func:`plan_from_layers`.
     road_graph : Path or str, optional
         A local OpenStreetMap extract or osmnx GraphML file (needs osmnx).
@@ -296,4 +302,5 @@ def plan_from_store(
         metric_crs=crs,
         road=road,
         must_visit=must_visit,
+        follow_up=follow_up,
     )

@@ -21,7 +21,7 @@ import logging
 import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import numpy as np
@@ -31,6 +31,7 @@ from geo.crs import WGS84, metric_crs_for_lonlat
 from geo.errors import ParameterError
 from geo.i18n import _, format_int, ngettext
 from models.checks import check_count, check_days
+from models.patrol.dosage import FollowUp
 from models.patrol.records import (
     FAIRNESS_BOUNDS,
     MAX_DAYS,
@@ -251,6 +252,8 @@ class _Thana:
     ever: np.ndarray[Any, Any]
     reachable_ever: np.ndarray[Any, Any]
     capped: list[int] = field(default_factory=list)
+    #: Prize factor of each place (the follow-up of under-served places; 1 without).
+    boost: np.ndarray[Any, Any] | None = None
 
 
 def _thana_setup(
@@ -302,6 +305,8 @@ def _day_prizes(
     expected = total * th.share
     fair = np.clip(1 + p.fairness * (expected - th.visits) / (expected + 1), *FAIRNESS_BOUNDS)
     place_noise = np.exp(p.variation * rng.standard_normal(len(own)))
+    if th.boost is not None:
+        place_noise = place_noise * th.boost
     slots = _slots_of_day(own, th.teams, weekday)
     slot_noise = np.exp(p.variation * rng.standard_normal(len(slots)))
     prizes = np.array(
@@ -524,6 +529,7 @@ def plan_patrols(
     must_visit: Iterable[str] = (),
     notes: Sequence[str] = (),
     synthetic: bool = False,
+    follow_up: Mapping[str, FollowUp] | None = None,
 ) -> PatrolPlan:
     """Plan patrols for ``days`` days from ``start``: routes per team and day, with reasons.
 
@@ -553,6 +559,10 @@ def plan_patrols(
         Notes of the inputs (defaults used), carried into the plan.
     synthetic : bool
         Whether the inputs are SYNTHETIC demo data (said on every sheet).
+    follow_up : mapping of place id → FollowUp, optional
+        Under-served places of the visit log (:func:`models.patrol.dosage.follow_up`): their
+        prizes are multiplied by the factor and their reason says why ("missed 2 of 3
+        planned visits last week").
 
     Returns
     -------
@@ -572,7 +582,11 @@ def plan_patrols(
         )
     days = check_days(days, "days", high=MAX_DAYS)
     seed = check_count(seed, "seed", low=0)
-    place_list = list(places)
+    follow = dict(follow_up or {})
+    place_list = [
+        replace(pl, why=f"{pl.why}; {follow[pl.place_id].why}") if pl.place_id in follow else pl
+        for pl in places
+    ]
     ids = [pl.place_id for pl in place_list]
     if len(set(ids)) != len(ids):
         raise ParameterError(
@@ -587,6 +601,9 @@ def plan_patrols(
     travel_desc = ""
     for thana in teams_thanas(teams):
         th = _thana_setup(thana, teams, starts, place_list, to_metric, road, p)
+        if follow:
+            th.boost = np.array([follow[pl.place_id].factor if pl.place_id in follow else 1.0
+                                 for pl in th.places])  # fmt: skip
         travel_desc = th.dist.description
         _plan_thana(th, log, start=start, days=days, seed=seed, p=p, must=must)
     routes, uncovered, all_notes, solve_log = log.routes, log.uncovered, log.notes, log.solve

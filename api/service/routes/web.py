@@ -28,3 +28,13 @@ def index() -> FileResponse:
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": PAGE_CSP},
     )
+
+
+@router.get("/visits")
+def visits_page() -> FileResponse:
+    """Serve the team's phone page: one tap per stop (arrived, left, missed)."""
+    return FileResponse(
+        STATIC_DIR / "visits.html",
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": PAGE_CSP},
+    )

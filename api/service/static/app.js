@@ -599,6 +599,22 @@ async function planPatrols() {
   }
 }
 
+// Did patrols work? The effect report of the selected thana (or every thana), in words.
+async function showEffect() {
+  const error = $("patrol-error");
+  show(error, false);
+  const thana = $("thana").value;
+  $("effect-text").textContent = _("Comparing …");
+  try {
+    const report = await api("/patrol/effect" + (thana ? "?thana=" + encodeURIComponent(thana) : ""));
+    $("effect-text").textContent = report.text;
+  } catch (err) {
+    $("effect-text").textContent = "";
+    error.textContent = err.message;
+    show(error, true);
+  }
+}
+
 function fillPatrol(plan) {
   shown.plan = plan;
   const meta = plan.meta;
@@ -744,6 +760,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("plan-patrols").addEventListener("click", planPatrols);
   $("show-review").addEventListener("click", showReview);
   $("patrol-issue").addEventListener("click", issuePlan);
+  $("patrol-effect").addEventListener("click", showEffect);
   $("login-form").addEventListener("submit", login);
   $("filters").addEventListener("submit", refresh);
   $("logout").addEventListener("click", logout);

@@ -22,6 +22,7 @@ THANA_ROUTES = (
     "/maps/cctv",
     "/review?from=2026-10-01&to=2026-10-31",
     "/maps/review-sheet?from=2026-10-01&to=2026-10-31",
+    "/patrol/effect",
 )
 
 

@@ -29,7 +29,14 @@ from geo.i18n import (
     weekday_name,
 )
 from geo.i18n import vocab as v
-from geo.schema import CAMPAIGN_KINDS, CCTV_STATUSES, SITE_KINDS, SOURCES
+from geo.schema import (
+    CAMPAIGN_KINDS,
+    CCTV_STATUSES,
+    SEEN_CATEGORIES,
+    SITE_KINDS,
+    SOURCES,
+    VISIT_STATUSES,
+)
 from geo.settings import DEFAULT_CATEGORIES
 
 #: Every vocabulary of the data and of the models, by its context.
@@ -49,6 +56,8 @@ KEYS = {
     v.CASE_OUTCOME: centre.CASE_OUTCOMES,
     v.AGE_BAND: centre.AGE_BANDS,
     v.CENTRE_RESOURCE: centre.CENTRE_RESOURCES,
+    v.VISIT_STATUS: VISIT_STATUSES,
+    v.SEEN_CATEGORY: SEEN_CATEGORIES,
 }
 
 

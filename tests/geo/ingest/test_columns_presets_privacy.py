@@ -108,7 +108,7 @@ def test_ambiguous_header_names_both_columns() -> None:
 def test_presets_listed_detected_and_checked() -> None:
     assert set(presets()) == {
         "fir-register", "up112-calls", "helpline-1090", "anti-romeo-register",
-        "awareness-drives", "cctv-register", "centre-audit", "centre-casework",
+        "awareness-drives", "cctv-register", "centre-audit", "centre-casework", "patrol-visit-log",
     }  # fmt: skip
     assert all(p.description and p.description_hi for p in presets().values())
     found, notes = choose_preset(None, _hindi_fir_register().columns, "incidents")

@@ -199,6 +199,21 @@ def layer_frame(kind: LayerKind, n: int, *, seed: int = 0, start: int = 0) -> gp
         data["name_hi"] = [None if g else "मोहल्ला" for g in gaps]
         data["kind"] = rng.choice(["landmark", "locality", "pincode"], n)
         data["pincode"] = [None if g else "221005" for g in gaps]
+    elif kind is LayerKind.VISITS:
+        data["plan_id"] = ["P1"] * n
+        data["team"] = rng.choice(["Lanka-1", "Lanka-2"], n)
+        days = rng.integers(0, 7, n)
+        data["day"] = [dt.date(2026, 11, 1) + dt.timedelta(days=int(d)) for d in days]
+        data["stop"] = pd.array(rng.integers(1, 9, n), dtype="Int64")
+        base = pd.Timestamp("2026-11-01 18:00", tz="Asia/Kolkata")
+        arrived = pd.Series(base + pd.to_timedelta(rng.integers(0, 7 * 24 * 60, n), unit="min"))
+        data["arrived"] = arrived.mask(pd.Series(gaps))
+        data["left"] = (arrived + pd.Timedelta(minutes=12)).mask(pd.Series(gaps))
+        data["status"] = ["missed" if g else "visited" for g in gaps]
+        data["seen_category"] = rng.choice(["none", "crowd-at-gate"], n)
+        data["seen_count"] = pd.array([None if g else 2 for g in gaps], dtype="Int64")
+        data["place_id"] = [f"hotspot-{i}" for i in range(start, start + n)]
+        data[THANA] = rng.choice(THANA_NAMES, n)
     points = shapely.points(rng.uniform(82.91, 83.09, n), rng.uniform(25.26, 25.34, n))
     frame = gpd.GeoDataFrame(data, geometry=points, crs=WGS84)
     return frame.loc[:, list(spec.columns)]

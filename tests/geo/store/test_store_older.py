@@ -79,3 +79,35 @@ def test_an_older_store_without_the_centre_layers_reads_them_empty_and_gains_the
     assert read[CASE_OUTCOME].tolist() == ["fir-registered", "pending"]
     assert read[DISPOSED_ON].isna().tolist() == [False, True]
     assert open_store(path).count(LayerKind.CENTRE_AUDIT) == 0
+
+
+def _drop_layer(path: Path, layer: str) -> None:
+    """Remove a layer from a store file, as a store made before the layer existed lacks it."""
+    with sqlite3.connect(path) as conn:
+        objects = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE ? "
+            "AND type IN ('trigger', 'table') ORDER BY type = 'table', name LIKE 'rtree%' DESC",
+            (f"%{layer}%",),
+        ).fetchall()
+        for kind, name in objects:
+            if not name.startswith(f"rtree_{layer}_geom_"):
+                conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        for table in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"):
+            conn.execute(f"DELETE FROM {table} WHERE table_name = ?", (layer,))
+
+
+def test_a_store_made_before_the_visit_log_gains_it_on_the_first_log(tmp_path: Path) -> None:
+    path = tmp_path / "old.gpkg"
+    open_store(path).count(LayerKind.INCIDENTS)
+    _drop_layer(path, "visits")
+    store = open_store(path)
+    assert store.count(LayerKind.VISITS) == 0 and store.read(LayerKind.VISITS).empty
+    log = tmp_path / "log.csv"
+    pd.DataFrame(
+        {"plan_id": ["P1"], "team": ["Lanka-1"], "day": ["2026-11-20"], "stop": [1],
+         "arrived": ["2026-11-20 18:00"], "left": ["2026-11-20 18:12"], "status": ["visited"],
+         "lat": [25.2677], "lon": [82.9913]}
+    ).to_csv(log, index=False)  # fmt: skip
+    result = import_file(log, LayerKind.VISITS, store=store, settings=Settings(store=path))
+    assert result.report.summary()["accepted"] == 1
+    assert open_store(path).read(LayerKind.VISITS)["status"].tolist() == ["visited"]

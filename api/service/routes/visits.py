@@ -1,0 +1,222 @@
+"""``/patrol/plans/{id}/visits``: record visits of stops, read them; ``/patrol/effect``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Final, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.service.deps import CurrentUser, ServiceState, State, add_audit_detail, scope_for
+from api.service.errors import NotFoundError, PermissionDeniedError
+from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
+from api.service.routes.patrol import PlanIdPath, actor_of
+from api.service.users import Role, User
+from api.usecases.plans import get_plan
+from api.usecases.visits import MAX_VISITS_PER_REQUEST, plan_visits, record_visits
+from geo.ingest.visit_rules import PlanStops
+from geo.schema import (
+    ARRIVED,
+    DAY,
+    GEOMETRY,
+    LEFT,
+    SEEN_CATEGORIES,
+    SEEN_CATEGORY,
+    SEEN_COUNT,
+    STATUS,
+    STOP,
+    STOP_PLACE,
+    TEAM,
+    THANA,
+    VISIT_STATUSES,
+)
+
+router = APIRouter(tags=["patrol"])
+
+#: Roles that may record visits (an in-charge only for their thana's teams); analysts read.
+RECORD_ROLES: Final = (Role.ADMIN, Role.PLANNER, Role.INCHARGE)
+#: Fields of a visit returned by ``GET .../visits`` (never anything about a person).
+VISIT_FIELDS: Final = (DAY, TEAM, STOP, STOP_PLACE, STATUS, ARRIVED, LEFT, SEEN_CATEGORY,
+                       SEEN_COUNT, THANA)  # fmt: skip
+
+
+#: The vocabularies as request types: free text is refused before it reaches the store.
+VisitStatus = Literal["visited", "missed", "cut-short", "no-team-available"]
+SeenCategory = Literal[
+    "none", "eve-teasing", "stalking", "crowd-at-gate", "suspicious-vehicle", "other"
+]
+
+
+class VisitIn(BaseModel):
+    """One stop's visit: what the team did there (times are local, ISO 8601)."""
+
+    team: str = Field(max_length=100, examples=["Lanka-1"])
+    day: dt.date = Field(examples=["2026-12-01"])
+    stop: int = Field(ge=1, le=500, description="Number of the stop in the team's route.")
+    status: VisitStatus = Field(description=" / ".join(VISIT_STATUSES))
+    arrived: str | None = Field(default=None, max_length=40, examples=["2026-12-01T18:05"])
+    left: str | None = Field(default=None, max_length=40, examples=["2026-12-01T18:17"])
+    seen_category: SeenCategory | None = Field(
+        default=None, description=" / ".join(SEEN_CATEGORIES) + " (a category, never free text)"
+    )
+    seen_count: int | None = Field(default=None, ge=0, le=10_000)
+
+
+class VisitsIn(BaseModel):
+    """Visits to record (a team's day at most)."""
+
+    visits: list[VisitIn] = Field(min_length=1, max_length=MAX_VISITS_PER_REQUEST)
+
+
+def lookup_plan(
+    request: Request, state: ServiceState, user: User, plan_id: str
+) -> tuple[Any, str | None]:
+    """Return a saved plan and its thana for ``user`` (the one seam to where plans are kept).
+
+    Raises
+    ------
+    geo.errors.PlanNotFoundError
+        No such plan in the store.
+    PermissionDeniedError
+        An in-charge asking for a plan of another thana.
+    """
+    loaded = get_plan(state.store, actor_of(user), plan_id)
+    request.state.audit_thana = loaded.meta.thana
+    return loaded.plan, loaded.meta.thana
+
+
+def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
+    """Refuse visits of a team of another thana (in-charges) or of no team of the plan."""
+    if user.role not in RECORD_ROLES:
+        raise PermissionDeniedError(
+            f"a user with role {user.role.value} may not record visits",
+            why="analysts read; planners, admins and in-charges record",
+            fix="ask the thana's in-charge or a planner to record them",
+        )
+    thana_of = {t.team: t.thana for t in plan.teams.teams}
+    for i, visit in enumerate(visits):
+        thana = thana_of.get(visit.team)
+        if thana is None:
+            raise NotFoundError(
+                f"visits[{i}]: the plan has no team {visit.team!r}",
+                fix="use a team of the plan (its sheet names it)",
+                field="team",
+            )
+        if user.role is Role.INCHARGE and thana != user.thana:
+            raise PermissionDeniedError(
+                f"visits[{i}]: an in-charge of {user.thana} may not record a visit of a team "
+                f"of {thana}",
+                why="in-charges record only their own thana's visits",
+                fix=f"record visits of teams of {user.thana!r}",
+                field="team",
+            )
+
+
+def _stops(plan: Any, plan_id: str) -> PlanStops:
+    from models.patrol.visits import plan_stops
+
+    return plan_stops(plan, plan_id)
+
+
+def _records(visits: Any) -> list[dict[str, Any]]:
+    """Return stored visits as JSON-ready rows (local times, ISO)."""
+    rows = []
+    for _i, row in visits.iterrows():
+        item: dict[str, Any] = {}
+        for name in VISIT_FIELDS:
+            value = row.get(name)
+            if (
+                value is None
+                or value is pd.NaT
+                or (pd.api.types.is_scalar(value) and pd.isna(value))
+            ):
+                item[name] = None
+            elif hasattr(value, "isoformat"):
+                item[name] = value.isoformat()
+            else:
+                item[name] = value.item() if hasattr(value, "item") else value
+        geom = row[GEOMETRY]
+        item["lon"], item["lat"] = round(geom.x, 6), round(geom.y, 6)
+        rows.append(item)
+    return rows
+
+
+@router.post(
+    "/patrol/plans/{plan_id}/visits",
+    status_code=201,
+    summary="Record visits of a plan's stops",
+    responses={
+        201: {"description": "What was stored and what was quarantined, with reasons."},
+        **PROBLEM_RESPONSES,
+    },
+)
+async def post_visits(
+    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, body: VisitsIn
+) -> Response:
+    """Record what teams did at their stops; each row is validated like an imported file.
+
+    A row whose times disagree with its status, or that names no stop of the plan, is
+    quarantined with its reason. In-charges record their own thana's teams only.
+    """
+    plan, _thana = lookup_plan(request, state, user, plan_id)
+    _check_teams(plan, user, body.visits)
+    rows = [v.model_dump(mode="json") for v in body.visits]
+    result = await run_in_threadpool(
+        record_visits, rows, state.store, state.settings, _stops(plan, plan_id)
+    )
+    summary = result.summary()
+    add_audit_detail(
+        request, plan_id=plan_id, accepted=summary["accepted"], quarantined=summary["quarantined"]
+    )
+    messages = result.report.quarantine["message"].head(20).tolist()
+    body_out = {**summary, "problems": messages}
+    return Response(json_bytes(body_out), status_code=201, media_type="application/json")
+
+
+@router.get(
+    "/patrol/plans/{plan_id}/visits",
+    summary="The recorded visits of a plan",
+    response_class=Response,
+    responses={
+        200: {"description": "Visits (JSON), in day, team, stop order."},
+        **PROBLEM_RESPONSES,
+    },
+)
+async def get_visits(
+    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
+) -> Response:
+    """Return a plan's visits (in-charges: their thana's)."""
+    _plan, thana = lookup_plan(request, state, user, plan_id)
+    scope = user.thana if user.role is Role.INCHARGE else None
+    visits = await run_in_threadpool(plan_visits, state.store, state.settings, plan_id, thana=scope)
+    data = {"plan_id": plan_id, "thana": thana, "visits": _records(visits)}
+    return Response(json_bytes(data), media_type="application/json")
+
+
+@router.get(
+    "/patrol/effect",
+    summary="Did patrols work? Patrolled hotspots against matched unpatrolled ones",
+    response_class=Response,
+    responses={200: {"description": "The effect report (JSON)."}, **PROBLEM_RESPONSES},
+)
+async def get_effect(
+    request: Request,
+    state: State,
+    user: CurrentUser,
+    thana: Annotated[str | None, Query(max_length=200)] = None,
+    window_days: Annotated[int, Query(ge=7, le=182)] = 56,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> Response:
+    """Return the effect report of a thana (in-charges: their own), with a plain verdict."""
+    from api.usecases.effect import EffectRequest, effect_dict, patrol_effect_of
+
+    scope = scope_for(user, thana)
+    request.state.audit_thana = scope
+    q = EffectRequest(thana=scope, window_days=window_days, seed=seed, bootstrap=1000)
+    result = await run_in_threadpool(patrol_effect_of, state.store, state.settings, q)
+    return Response(
+        json_bytes({"thana": scope, **effect_dict(result)}), media_type="application/json"
+    )

@@ -1,0 +1,85 @@
+"""Tests for ``shakti patrol log import``: a Hindi visit log checked against plan.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+import api.cli  # noqa: F401  (registers ``shakti patrol log``)
+from api.cli.common import app
+from api.cli.patrol import PLAN_ID_FILE
+from models.patrol.export import PLAN_JSON
+
+runner = CliRunner()
+
+
+def test_a_hindi_visit_log_is_imported_against_the_plan_json(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    made = runner.invoke(
+        app,
+        ["patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "1",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    route = json.loads((out / PLAN_JSON).read_text("utf-8"))["routes"][0]
+    team, day = route["team"], route["date"]
+    log = pd.DataFrame(
+        {
+            "टीम": [team, team, team],
+            "दिनांक": [day] * 3,
+            "पड़ाव संख्या": ["1", "2", "77"],
+            "आगमन": [f"{day} 18:00", None, None],
+            "प्रस्थान": [f"{day} 18:14", None, None],
+            "स्थिति": ["visited", "missed", "missed"],
+            "अधिकारी का नाम": ["Ravi Kumar"] * 3,
+        }
+    )
+    path = tmp_path / "log.csv"
+    log.to_csv(path, index=False)
+    args = ["patrol", "log", "import", str(path), "--store", str(store), "--json"]
+    no_plan = runner.invoke(app, [*args, "--plan", "P7"])
+    assert no_plan.exit_code == 2 and "P7" in no_plan.output  # no such plan saved
+    result = runner.invoke(app, [*args, "--plan", "P7", "--plan-json", str(out / PLAN_JSON)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["accepted"] == 2 and summary["quarantined"] == 1
+    assert summary["reasons"] == {"stop-not-in-plan": 1}
+    assert "Ravi" not in result.output
+    hindi = runner.invoke(app, [*args, "--plan", "P7", "--lang", "hi"])
+    assert hindi.exit_code == 2
+    # the plan saved by `shakti patrol plan`: found by its id alone
+    plan_id = (out / PLAN_ID_FILE).read_text("utf-8").strip()
+    saved = runner.invoke(app, [*args, "--plan", plan_id])
+    assert saved.exit_code == 0, saved.output
+    again = json.loads(saved.output.strip().splitlines()[-1])
+    assert again["accepted"] == 2 and again["reasons"] == {"stop-not-in-plan": 1}
+
+
+def test_the_next_plan_follows_up_recorded_misses(store: Path, tmp_path: Path) -> None:
+    """After the Hindi log above (same module store), the next plan says what was missed."""
+    out = tmp_path / "next"
+    args = ["patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "1"]
+    made = runner.invoke(app, [*args, "--out", str(out), "--json"])
+    assert made.exit_code == 0, made.output
+    stops = pd.read_csv(out / "stops.csv")
+    assert stops["reason"].str.contains("planned visit").any()
+    plain = runner.invoke(app, [*args, "--out", str(tmp_path / "plain"), "--follow-up", "0"])
+    assert plain.exit_code == 0, plain.output
+    assert (
+        not pd.read_csv(tmp_path / "plain" / "stops.csv")["reason"]
+        .str.contains("planned visit")
+        .any()
+    )
+
+
+def test_patrol_effect_runs_and_says_plainly_when_data_are_too_few(store: Path) -> None:
+    result = runner.invoke(
+        app, ["patrol", "effect", "--store", str(store), "--thana", "Lanka", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["verdict"] == "too-few" and summary["estimate"] is None
+    assert "too few data to tell" in result.output
