@@ -8,12 +8,12 @@ from typing import Final
 import typer
 from rich.logging import RichHandler
 
-from api.cli import analysis, audit, backup, cctv, data, maps, patrol, service
+from api.cli import analysis, audit, backup, cctv, data, forecast, maps, patrol, service
 from api.cli.common import app, err_console
 
 #: Modules whose top-level commands register themselves on :data:`api.cli.common.app`
 #: (``@command``) when imported: ``hotspots``, ``backup``, ``import``, ``serve`` ...
-COMMAND_MODULES: Final = (analysis, backup, data, service)
+COMMAND_MODULES: Final = (analysis, backup, data, forecast, service)
 #: Every command group ``shakti NAME ...``, in the order the help lists them.
 GROUPS: Final[tuple[tuple[str, typer.Typer], ...]] = (
     ("audit", audit.audit_app),
