@@ -8,7 +8,6 @@ from typing import Final
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from pyproj import CRS
 from scipy import sparse
@@ -43,8 +42,6 @@ DEFAULT_LAGS_D: Final = (7.0, 28.0, 84.0)
 MAX_PERIODS: Final = 12
 #: Distance given when a layer has nothing of a kind, in metres (far enough to mean "none").
 FAR_M: Final = 10_000.0
-#: Share of the rows of incident-free cells kept in the training panel.
-DEAD_ROW_SHARE: Final = 0.2
 _DAY = pd.Timedelta(days=1)
 
 
@@ -162,7 +159,6 @@ class FeatureForecaster(Forecaster):
             return first * self.horizon_days
         x = pd.concat(frames[1:], ignore_index=True)
         y = np.concatenate(targets[1:]).astype(float)
-        x, y, weight = self._thin(x, y, np.bincount(pos, minlength=len(cells)) == 0)
         model = HistGradientBoostingRegressor(
             loss="poisson",
             max_iter=100,
@@ -175,7 +171,7 @@ class FeatureForecaster(Forecaster):
         )
         # one thread: OpenMP threads on a shared two-core server slow the fit several times over
         with threadpool_limits(limits=1):
-            model.fit(x, y, sample_weight=weight)
+            model.fit(x, y)
             predicted: FloatArray = model.predict(frames[0][x.columns])
         self.params = {
             "periods": len(frames) - 1,
@@ -184,20 +180,6 @@ class FeatureForecaster(Forecaster):
             "features": list(x.columns),
         }
         return predicted
-
-    def _thin(
-        self, x: pd.DataFrame, y: FloatArray, dead: npt.NDArray[np.bool_]
-    ) -> tuple[pd.DataFrame, FloatArray, FloatArray]:
-        """Keep a seeded fifth of the rows of cells without any incident, weighted by five.
-
-        Such cells are most of a city's grid and all alike; thinning them keeps the fit fast
-        without changing what the model learns on average.
-        """
-        rows_dead = np.tile(dead, len(x) // len(dead))
-        rng = np.random.default_rng(self.seed)
-        keep = ~rows_dead | (rng.random(len(x)) < DEAD_ROW_SHARE)
-        weight = np.where(rows_dead, 1.0 / DEAD_ROW_SHARE, 1.0)
-        return x[keep].reset_index(drop=True), y[keep], weight[keep]
 
     def _period(
         self,
