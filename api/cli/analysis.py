@@ -96,6 +96,13 @@ def hotspots_cmd(
     ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="Add next week's expected incidents (shakti forecast's best model) to each.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
@@ -103,7 +110,9 @@ def hotspots_cmd(
     from models import hotspots as hs
 
     inputs = selection_inputs(store, start, end, thana, category)
-    params = HotspotParams(eps_m, min_samples, underserved, method=method, hull=hull)
+    params = HotspotParams(
+        eps_m, min_samples, underserved, method=method, hull=hull, forecast=forecast
+    )
     n_in = len(inputs.incidents)
     with console.status(
         ngettext("clustering {n} incident …", "clustering {n} incidents …", n_in).format(

@@ -275,3 +275,59 @@ def forecast_geojson(source: Source, g: GridParams, f: ForecastParams) -> bytes:
     run = run_forecast(data, source.settings, g, f)
     meta = {**run_meta(run, g, f), **selection_meta(data)}
     return geojson_bytes(run.cells, id_column=CELL_ID, meta=meta)
+
+
+def forecast_hotspots(
+    spots: gpd.GeoDataFrame, data: AnalysisInputs, settings: Settings, f: ForecastParams
+) -> gpd.GeoDataFrame:
+    """Add the chosen forecast to explained hotspots: expected incidents, rank and "why".
+
+    Each hotspot gets :data:`~models.forecast.risk.FORECAST_EXPECTED` (expected incidents of
+    the cells centred inside it over the horizon) and how many times its thanas' average that
+    is, and its ``why`` ends with them. When the forecast beats naive on this data, the risk
+    rank follows the expected incidents (the score's rank breaks ties); otherwise the rank is
+    kept and ``why`` says the forecast is naive.
+
+    Parameters
+    ----------
+    spots : geopandas.GeoDataFrame
+        The output of :func:`api.usecases.hotspots.explained_hotspots`.
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    f : ForecastParams
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``spots`` with the two forecast columns, ``why`` and (when used) ``risk_rank`` updated.
+    """
+    import numpy as np
+
+    from models.evaluation.scorers import LAST_PERIOD, method_name
+    from models.forecast import horizon_days
+    from models.forecast.risk import (
+        FORECAST_EXPECTED,
+        FORECAST_TIMES_THANA_MEAN,
+        expected_in_areas,
+        forecast_why,
+    )
+    from models.hotspots import RISK_RANK, WHY
+
+    if spots.empty:
+        return spots
+    run = run_forecast(data, settings, GridParams(), f)
+    out = spots.join(expected_in_areas(spots, run.cells))
+    days = horizon_days(f.horizon)
+    note = "" if run.choice.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
+    out[WHY] = [
+        f"{why}; {forecast_why(e, t, days)}{note}"
+        for why, e, t in zip(
+            out[WHY], out[FORECAST_EXPECTED], out[FORECAST_TIMES_THANA_MEAN], strict=True
+        )
+    ]
+    if run.choice.beats_naive:
+        order = np.lexsort((out[RISK_RANK].to_numpy(), -out[FORECAST_EXPECTED].to_numpy()))
+        ranks = np.empty(len(out), dtype=np.int64)
+        ranks[order] = np.arange(1, len(out) + 1)
+        out[RISK_RANK] = ranks
+    return out

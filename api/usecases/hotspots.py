@@ -36,6 +36,9 @@ class HotspotParams:
         DBSCAN implementation: ``auto``, ``grid`` or ``sklearn``.
     hull : str
         Hotspot polygon: ``concave`` or ``buffer``.
+    forecast : bool
+        Add next week's expected incidents from the back-test's best forecast to each hotspot
+        (and rank by them when the forecast beats naive); off by default: it runs a back-test.
     """
 
     eps_m: float = 150.0
@@ -43,6 +46,7 @@ class HotspotParams:
     underserved: bool = False
     method: str = "auto"
     hull: str = "concave"
+    forecast: bool = False
 
 
 def explained_hotspots(
@@ -107,6 +111,10 @@ def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) ->
     from models import hotspots as hs
 
     spots = explained_hotspots(data, settings, p)
+    if p.forecast:
+        from api.usecases.forecast import ForecastParams, forecast_hotspots
+
+        spots = forecast_hotspots(spots, data, settings, ForecastParams())
     if p.underserved:
         spots = underserved_of(spots, data, settings)
     rank = hs.UNDERSERVED_RANK if p.underserved else hs.RISK_RANK
