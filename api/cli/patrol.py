@@ -119,6 +119,13 @@ def patrol_plan_cmd(
         bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
     ] = False,
     sheet_lang: SheetLangOpt = None,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="Weight hotspot stops by next week's expected incidents (shakti forecast).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day; write JSON, CSV, GeoJSON routes and printable sheets."""
@@ -142,6 +149,7 @@ def patrol_plan_cmd(
         teams=read_teams(teams) if teams is not None else None,
         must_visit=tuple(must_visit or ()),
         road_graph=road_graph,
+        forecast=forecast,
     )
     with console.status(_("planning patrols …")):
         plan = plan_patrols(store_at(store), settings(), q)

@@ -278,7 +278,7 @@ def forecast_geojson(source: Source, g: GridParams, f: ForecastParams) -> bytes:
 
 
 def forecast_hotspots(
-    spots: gpd.GeoDataFrame, data: AnalysisInputs, settings: Settings, f: ForecastParams
+    spots: gpd.GeoDataFrame, run: ForecastRun, f: ForecastParams
 ) -> gpd.GeoDataFrame:
     """Add the chosen forecast to explained hotspots: expected incidents, rank and "why".
 
@@ -292,9 +292,10 @@ def forecast_hotspots(
     ----------
     spots : geopandas.GeoDataFrame
         The output of :func:`api.usecases.hotspots.explained_hotspots`.
-    data : models.inputs.AnalysisInputs
-    settings : geo.settings.Settings
+    run : ForecastRun
+        The forecast of the same selection (:func:`run_forecast`).
     f : ForecastParams
+        Its parameters.
 
     Returns
     -------
@@ -315,7 +316,6 @@ def forecast_hotspots(
 
     if spots.empty:
         return spots
-    run = run_forecast(data, settings, GridParams(), f)
     out = spots.join(expected_in_areas(spots, run.cells))
     days = horizon_days(f.horizon)
     note = "" if run.choice.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
@@ -330,4 +330,35 @@ def forecast_hotspots(
         ranks = np.empty(len(out), dtype=np.int64)
         ranks[order] = np.arange(1, len(out) + 1)
         out[RISK_RANK] = ranks
+    return out
+
+
+def forecast_patrol_hotspots(
+    spots: gpd.GeoDataFrame, run: ForecastRun, f: ForecastParams
+) -> gpd.GeoDataFrame:
+    """Return hotspots whose patrol-stop weight is the forecast when it beats naive.
+
+    The hotspots get :func:`forecast_hotspots`; when the forecast beats naive, the risk score
+    a patrol stop's prize is made of becomes the hotspot's expected incidents relative to the
+    riskiest hotspot's (in [0, 1]); otherwise the scores are kept.
+
+    Parameters
+    ----------
+    spots : geopandas.GeoDataFrame
+        :func:`models.hotspots.find_hotspots` output.
+    run : ForecastRun
+    f : ForecastParams
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    from models.forecast.risk import FORECAST_EXPECTED
+    from models.hotspots import RISK_SCORE
+
+    out = forecast_hotspots(spots, run, f)
+    if out.empty or not run.choice.beats_naive:
+        return out
+    top = float(out[FORECAST_EXPECTED].max())
+    out[RISK_SCORE] = out[FORECAST_EXPECTED] / top if top > 0 else 0.0
     return out

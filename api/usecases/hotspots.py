@@ -112,9 +112,11 @@ def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) ->
 
     spots = explained_hotspots(data, settings, p)
     if p.forecast:
-        from api.usecases.forecast import ForecastParams, forecast_hotspots
+        from api.usecases.budget import GridParams
+        from api.usecases.forecast import ForecastParams, forecast_hotspots, run_forecast
 
-        spots = forecast_hotspots(spots, data, settings, ForecastParams())
+        f = ForecastParams()
+        spots = forecast_hotspots(spots, run_forecast(data, settings, GridParams(), f), f)
     if p.underserved:
         spots = underserved_of(spots, data, settings)
     rank = hs.UNDERSERVED_RANK if p.underserved else hs.RISK_RANK

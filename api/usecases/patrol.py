@@ -56,6 +56,10 @@ class PatrolRequest:
         A road graph file (default: straight lines with a detour factor).
     time_limit_s : float or None
         Time limit of each thana-day's solve (default: the model's).
+    forecast : bool
+        Weight hotspot stops by next week's expected incidents when the back-test's best
+        forecast beats naive, and say so in each stop's why (off by default: it runs a
+        back-test).
     """
 
     thana: str | None = None
@@ -66,6 +70,7 @@ class PatrolRequest:
     must_visit: Sequence[str] = ()
     road_graph: Path | str | None = None
     time_limit_s: float | None = None
+    forecast: bool = False
 
 
 def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
@@ -83,6 +88,8 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     """
     from models.patrol import PlanParams, plan_from_store
 
+    if q.forecast:
+        return _plan_with_forecast(store, settings, q)
     return plan_from_store(
         store,
         timezone=settings.timezone,
@@ -95,6 +102,43 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
         params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
         road_graph=q.road_graph,
         must_visit=q.must_visit,
+    )
+
+
+def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
+    """Plan patrols whose hotspot stops carry the forecast (see :class:`PatrolRequest`)."""
+    from api.usecases.budget import GridParams
+    from api.usecases.forecast import ForecastParams, forecast_patrol_hotspots, run_forecast
+    from geo.crs import metric_crs_for
+    from models import hotspots as hs
+    from models.inputs import load_inputs
+    from models.patrol import PlanParams
+    from models.patrol.layers import load_road, plan_from_layers
+
+    data = load_inputs(store, timezone=settings.timezone)
+    crs = settings.metric_crs
+    if crs is None and not data.thanas.empty:
+        crs = metric_crs_for(data.thanas).to_string()
+    spots = hs.hotspots_of_inputs(data, metric_crs=crs)
+    f = ForecastParams()
+    spots = forecast_patrol_hotspots(spots, run_forecast(data, settings, GridParams(), f), f)
+    road = load_road(q.road_graph, crs) if q.road_graph is not None and crs is not None else None
+    return plan_from_layers(
+        incidents=data.incidents,
+        sites=data.sites,
+        cctv=data.cctv,
+        campaigns=data.campaigns,
+        thanas=data.thanas,
+        thana=q.thana,
+        days=q.days,
+        seed=q.seed,
+        start=q.start,
+        teams=q.teams,
+        params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
+        metric_crs=crs,
+        road=road,
+        must_visit=q.must_visit,
+        hotspots=spots,
     )
 
 

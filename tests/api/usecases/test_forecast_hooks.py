@@ -31,3 +31,17 @@ def test_hotspots_with_the_forecast(demo_store_file: Path) -> None:
     assert sorted(spots[RISK_RANK]) == list(range(1, len(spots) + 1))
     with pytest.raises(KeyError):
         plain[FORECAST_EXPECTED]  # off by default: the plain table is unchanged
+
+
+def test_patrol_plan_with_the_forecast(demo_store_file: Path) -> None:
+    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from models.patrol.stops import PLACE_HOTSPOT
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    plan = plan_patrols(
+        open_store(demo_store_file), settings, PatrolRequest(thana="Lanka", days=1, forecast=True)
+    )
+    places = [s.place for r in plan.routes for s in r.stops if s.place.kind == PLACE_HOTSPOT]
+    assert places, "the Lanka plan visits hotspots"
+    assert all("incidents next week" in p.why for p in places)
+    assert all(0 <= p.risk <= 1 for p in places)
