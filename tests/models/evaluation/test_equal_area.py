@@ -108,3 +108,14 @@ def test_a_gap_in_the_data_is_a_clear_error_not_a_table_of_zeros() -> None:
         backtest(
             points, {"c": counts}, grid=grid, cell_id="cell", train="30D", test="30D", n_folds=6
         )
+
+
+def test_the_empty_window_message_is_translated() -> None:
+    from geo.i18n import use_lang
+
+    days = np.r_[np.arange(0, 30, 0.1), np.arange(365, 395, 0.1)]
+    grid, points = grid_and_points(days)
+    with use_lang("hi"), pytest.raises(ParameterError, match="प्रशिक्षण अवधि में कोई घटना नहीं"):
+        backtest(
+            points, {"c": counts}, grid=grid, cell_id="cell", train="30D", test="30D", n_folds=6
+        )
