@@ -481,8 +481,9 @@ def _print_scores(
             format_number(row[PAI], digits=1),
             format_number(row[PEI], digits=2),
             format_percent(row["area_share_used"], digits=1),
-            format_percent(row[HIT_RATE_EQUAL_AREA], digits=1),
-            format_percent(row[HIT_RATE_EQUAL_AREA_SD], digits=1),
+            # a caller's own summary may lack the equal-area columns: shown empty
+            format_percent(row.get(HIT_RATE_EQUAL_AREA), digits=1),
+            format_percent(row.get(HIT_RATE_EQUAL_AREA_SD), digits=1),
         )
     console.print(scores)
 
@@ -523,9 +524,9 @@ def _score_rows(result: BacktestResult) -> list[dict[str, Any]]:
             "hit_rate": _num(r[HIT_RATE]),
             "pai": _num(r[PAI]),
             "pei": _num(r[PEI]),
-            "hit_rate_equal_area": _num(r[HIT_RATE_EQUAL_AREA]),
-            "pai_equal_area": _num(r[PAI_EQUAL_AREA]),
-            "hit_rate_equal_area_sd": _num(r[HIT_RATE_EQUAL_AREA_SD]),
+            "hit_rate_equal_area": _num(r.get(HIT_RATE_EQUAL_AREA)),
+            "pai_equal_area": _num(r.get(PAI_EQUAL_AREA)),
+            "hit_rate_equal_area_sd": _num(r.get(HIT_RATE_EQUAL_AREA_SD)),
         }
         for _, r in result.summary.iterrows()
     ]
