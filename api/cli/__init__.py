@@ -14,6 +14,7 @@ from api.cli import (
     backup,
     cctv,
     data,
+    forecast,
     maps,
     patrol,
     plans,
@@ -25,7 +26,7 @@ from api.cli.common import app, err_console
 
 #: Modules whose top-level commands register themselves on :data:`api.cli.common.app`
 #: (``@command``) when imported: ``hotspots``, ``backup``, ``import``, ``serve`` ...
-COMMAND_MODULES: Final = (analysis, backup, data, review, service)
+COMMAND_MODULES: Final = (analysis, backup, data, forecast, review, service)
 #: Modules adding commands to a group of :data:`GROUPS` when imported (``shakti patrol list`` ...).
 GROUP_COMMAND_MODULES: Final = (plans,)
 #: Modules adding a sub-group to a group (``shakti patrol log ...``) when imported.

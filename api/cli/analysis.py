@@ -130,6 +130,13 @@ def hotspots_cmd(
     ] = "incidents",
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="Add next week's expected incidents (shakti forecast's best model) to each.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
@@ -151,7 +158,7 @@ def hotspots_cmd(
     inputs = selection_inputs(store, start, end, thana, category)
     params = HotspotParams(
         eps_m, min_samples, underserved, method=method, hull=hull, max_width_m=max_width_m,
-        layer=layer,
+        layer=layer, forecast=forecast,
     )  # fmt: skip
     n_in = len(inputs.incidents)
     with console.status(
@@ -438,9 +445,17 @@ def backtest_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the per-fold table (.csv or .xlsx).")
     ] = None,
+    forecasts: Annotated[
+        bool,
+        typer.Option(
+            "--forecasts/--no-forecasts",
+            help="Also back-test the forecast models (shakti forecast).",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Back-test DBSCAN, KDE, Gi* and last-period counts: hit rate, PAI, PEI (rolling)."""
+    """Back-test DBSCAN, KDE, Gi*, last-period counts and forecasts: hit rate, PAI, PEI."""
+    from api.usecases.backtest import BacktestParams, backtest_methods
     from models.evaluation.scorers import standard_backtest
 
     for value, what in ((train, "--train"), (test, "--test")):
@@ -453,6 +468,15 @@ def backtest_cmd(
     if out is not None:
         check_table_path(out, "the per-fold table")
     inputs = selection_inputs(store, start, end, thana, category)
+    params = BacktestParams(
+        train=train,
+        test=test,
+        folds=folds,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        bandwidth_m=bandwidth_m,
+        forecasts=forecasts,
+    )
     status = ngettext("back-test over {n} fold …", "back-test over {n} folds …", folds)
     with console.status(status.format(n=format_int(folds))):
         result = standard_backtest(
@@ -463,10 +487,8 @@ def backtest_cmd(
             train=train,
             test=test,
             n_folds=folds,
+            methods=backtest_methods(inputs, params),
             metric_crs=settings().metric_crs,
-            eps_m=eps_m,
-            min_samples=min_samples,
-            bandwidth_m=bandwidth_m,
         )
     n_folds = int(result.folds["fold"].nunique())
     _print_scores(result, n_folds, train=train, test=test, cell_m=cell_m)
@@ -497,7 +519,14 @@ def _print_scores(
     result: BacktestResult, n_folds: int, *, train: str, test: str, cell_m: float
 ) -> None:
     """Print the back-test's summary table: per method and area share, hit rate, PAI and PEI."""
-    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
+    from models.evaluation.backtest import (
+        AREA_SHARE,
+        HIT_RATE,
+        HIT_RATE_EQUAL_AREA,
+        HIT_RATE_EQUAL_AREA_SD,
+        PAI,
+        PEI,
+    )
     from models.evaluation.backtest import METHOD as METHOD_COLUMN
     from models.evaluation.scorers import method_name
 
@@ -514,6 +543,8 @@ def _print_scores(
         (pgettext("back-test table", "PAI"), True),
         (pgettext("back-test table", "PEI"), True),
         (pgettext("back-test table", "area used"), True),
+        (pgettext("back-test table", "hit rate at equal area"), True),
+        (pgettext("back-test table", "± across folds"), True),
     )
     scores = table(
         title.format(n=format_int(n_folds), train=train, test=test, cell=f"{cell_m:g}"), columns
@@ -526,6 +557,9 @@ def _print_scores(
             format_number(row[PAI], digits=1),
             format_number(row[PEI], digits=2),
             format_percent(row["area_share_used"], digits=1),
+            # a caller's own summary may lack the equal-area columns: shown empty
+            format_percent(row.get(HIT_RATE_EQUAL_AREA), digits=1),
+            format_percent(row.get(HIT_RATE_EQUAL_AREA_SD), digits=1),
         )
     console.print(scores)
 
@@ -548,7 +582,15 @@ def _save_plot(result: BacktestResult, plot: Path) -> None:
 
 def _score_rows(result: BacktestResult) -> list[dict[str, Any]]:
     """Return the ``summary`` rows of the back-test JSON summary."""
-    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, PAI, PEI
+    from models.evaluation.backtest import (
+        AREA_SHARE,
+        HIT_RATE,
+        HIT_RATE_EQUAL_AREA,
+        HIT_RATE_EQUAL_AREA_SD,
+        PAI,
+        PAI_EQUAL_AREA,
+        PEI,
+    )
     from models.evaluation.backtest import METHOD as METHOD_COLUMN
 
     return [
@@ -558,6 +600,9 @@ def _score_rows(result: BacktestResult) -> list[dict[str, Any]]:
             "hit_rate": _num(r[HIT_RATE]),
             "pai": _num(r[PAI]),
             "pei": _num(r[PEI]),
+            "hit_rate_equal_area": _num(r.get(HIT_RATE_EQUAL_AREA)),
+            "pai_equal_area": _num(r.get(PAI_EQUAL_AREA)),
+            "hit_rate_equal_area_sd": _num(r.get(HIT_RATE_EQUAL_AREA_SD)),
         }
         for _, r in result.summary.iterrows()
     ]

@@ -133,6 +133,13 @@ def patrol_plan_cmd(
     ] = False,
     sheet_lang: SheetLangOpt = None,
     follow_up: FollowUpOpt = 1.0,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="Weight hotspot stops by next week's expected incidents (shakti forecast).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
@@ -160,6 +167,7 @@ def patrol_plan_cmd(
         teams=read_teams(teams) if teams is not None else None,
         must_visit=tuple(must_visit or ()),
         road_graph=road_graph,
+        forecast=forecast,
     )
     from api.cli.plans import audited
     from api.usecases.plans import CLI_AUTHOR, save_plan

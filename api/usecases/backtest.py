@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.usecases.budget import (
     GridParams,
@@ -15,6 +15,10 @@ from api.usecases.common import (
     jsonable,
     selection_meta,
 )
+
+if TYPE_CHECKING:
+    from models.evaluation.backtest import Scorer
+    from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ class BacktestParams:
     eps_m : float
     min_samples : int
     bandwidth_m : float
+    forecasts : bool
+        Also back-test the forecast models (:mod:`models.forecast`), forecasting the test window.
     """
 
     train: str = "90D"
@@ -39,6 +45,34 @@ class BacktestParams:
     eps_m: float = 150.0
     min_samples: int = 10
     bandwidth_m: float = 300.0
+    forecasts: bool = True
+
+
+def backtest_methods(data: AnalysisInputs, b: BacktestParams) -> dict[str, Scorer]:
+    """Return the standard methods and, with ``b.forecasts``, every forecast model.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+        The registers the feature model uses (sites, CCTV, drives).
+    b : BacktestParams
+
+    Returns
+    -------
+    dict
+        Name → scorer.
+    """
+    from models.evaluation.scorers import standard_methods
+    from models.forecast import candidate_models
+
+    methods = standard_methods(eps_m=b.eps_m, min_samples=b.min_samples, bandwidth_m=b.bandwidth_m)
+    if b.forecasts:
+        methods.update(
+            candidate_models(
+                sites=data.sites, cctv=data.cctv, campaigns=data.campaigns, horizon=b.test
+            )
+        )
+    return methods
 
 
 def backtest_summary(source: Source, g: GridParams, b: BacktestParams) -> dict[str, Any]:
@@ -55,7 +89,16 @@ def backtest_summary(source: Source, g: GridParams, b: BacktestParams) -> dict[s
     dict
         ``folds``, the parameters, ``selection`` and ``summary`` rows.
     """
-    from models.evaluation.backtest import AREA_SHARE, HIT_RATE, METHOD, PAI, PEI
+    from models.evaluation.backtest import (
+        AREA_SHARE,
+        HIT_RATE,
+        HIT_RATE_EQUAL_AREA,
+        HIT_RATE_EQUAL_AREA_SD,
+        METHOD,
+        PAI,
+        PAI_EQUAL_AREA,
+        PEI,
+    )
     from models.evaluation.scorers import standard_backtest
 
     data = source.load()
@@ -68,10 +111,8 @@ def backtest_summary(source: Source, g: GridParams, b: BacktestParams) -> dict[s
         train=b.train,
         test=b.test,
         n_folds=b.folds,
+        methods=backtest_methods(data, b),
         metric_crs=source.settings.metric_crs,
-        eps_m=b.eps_m,
-        min_samples=b.min_samples,
-        bandwidth_m=b.bandwidth_m,
     )
     rows = [
         {
@@ -81,6 +122,9 @@ def backtest_summary(source: Source, g: GridParams, b: BacktestParams) -> dict[s
             "pai": jsonable(r[PAI]),
             "pei": jsonable(r[PEI]),
             "area_share_used": jsonable(r["area_share_used"]),
+            "hit_rate_equal_area": jsonable(r[HIT_RATE_EQUAL_AREA]),
+            "pai_equal_area": jsonable(r[PAI_EQUAL_AREA]),
+            "hit_rate_equal_area_sd": jsonable(r[HIT_RATE_EQUAL_AREA_SD]),
         }
         for _, r in result.summary.iterrows()
     ]

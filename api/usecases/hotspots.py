@@ -54,6 +54,9 @@ class HotspotParams:
     layer : str
         :data:`LAYER_INCIDENTS` (incident hotspots) or :data:`LAYER_CAMPAIGNS` (clusters of
         awareness drives, :func:`campaign_clusters`).
+    forecast : bool
+        Add next week's expected incidents from the back-test's best forecast to each hotspot
+        (and rank by them when the forecast beats naive); off by default: it runs a back-test.
     """
 
     eps_m: float | None = None
@@ -63,6 +66,7 @@ class HotspotParams:
     hull: str = "concave"
     max_width_m: float | None = None
     layer: str = "incidents"
+    forecast: bool = False
 
     def explicit(self) -> bool:
         """Return whether both DBSCAN parameters were given (the clustering of old)."""
@@ -202,6 +206,12 @@ def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) ->
     from models import hotspots as hs
 
     spots = explained_hotspots(data, settings, p)
+    if p.forecast:
+        from api.usecases.budget import GridParams
+        from api.usecases.forecast import ForecastParams, forecast_hotspots, run_forecast
+
+        f = ForecastParams()
+        spots = forecast_hotspots(spots, run_forecast(data, settings, GridParams(), f), f)
     if p.underserved:
         spots = underserved_of(spots, data, settings)
     rank = hs.UNDERSERVED_RANK if p.underserved else hs.RISK_RANK

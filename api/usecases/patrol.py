@@ -60,6 +60,10 @@ class PatrolRequest:
     follow_up : Mapping or None
         Under-served places of the visit log (:func:`api.usecases.visits.follow_up_of`):
         place id → prize factor and why.
+    forecast : bool
+        Weight hotspot stops by next week's expected incidents when the back-test's best
+        forecast beats naive, and say so in each stop's why (off by default: it runs a
+        back-test).
     """
 
     thana: str | None = None
@@ -71,6 +75,7 @@ class PatrolRequest:
     road_graph: Path | str | None = None
     time_limit_s: float | None = None
     follow_up: Mapping[str, FollowUp] | None = None
+    forecast: bool = False
 
 
 def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
@@ -88,6 +93,8 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     """
     from models.patrol import PlanParams, plan_from_store
 
+    if q.forecast:
+        return _plan_with_forecast(store, settings, q)
     return plan_from_store(
         store,
         timezone=settings.timezone,
@@ -101,6 +108,43 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
         road_graph=q.road_graph,
         must_visit=q.must_visit,
         follow_up=q.follow_up,
+    )
+
+
+def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
+    """Plan patrols whose hotspot stops carry the forecast (see :class:`PatrolRequest`)."""
+    from api.usecases.budget import GridParams
+    from api.usecases.forecast import ForecastParams, forecast_patrol_hotspots, run_forecast
+    from geo.crs import metric_crs_for
+    from models import hotspots as hs
+    from models.inputs import load_inputs
+    from models.patrol import PlanParams
+    from models.patrol.layers import load_road, plan_from_layers
+
+    data = load_inputs(store, timezone=settings.timezone)
+    crs = settings.metric_crs
+    if crs is None and not data.thanas.empty:
+        crs = metric_crs_for(data.thanas).to_string()
+    spots = hs.hotspots_of_inputs(data, metric_crs=crs)
+    f = ForecastParams()
+    spots = forecast_patrol_hotspots(spots, run_forecast(data, settings, GridParams(), f), f)
+    road = load_road(q.road_graph, crs) if q.road_graph is not None and crs is not None else None
+    return plan_from_layers(
+        incidents=data.incidents,
+        sites=data.sites,
+        cctv=data.cctv,
+        campaigns=data.campaigns,
+        thanas=data.thanas,
+        thana=q.thana,
+        days=q.days,
+        seed=q.seed,
+        start=q.start,
+        teams=q.teams,
+        params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
+        metric_crs=crs,
+        road=road,
+        must_visit=q.must_visit,
+        hotspots=spots,
     )
 
 

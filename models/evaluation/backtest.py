@@ -34,6 +34,14 @@ TEST_INCIDENTS: Final = "test_incidents"
 HIT_RATE: Final = "hit_rate"
 PAI: Final = "pai"
 PEI: Final = "pei"
+#: Hit rate and PAI at exactly the asked share: a method that flags fewer cells is padded with
+#: cells it cannot rank (credited with the hits a random pick of them would have on average).
+HIT_RATE_EQUAL_AREA: Final = "hit_rate_equal_area"
+PAI_EQUAL_AREA: Final = "pai_equal_area"
+#: Spread across folds (sample standard deviation) of the equal-area hit rate.
+HIT_RATE_EQUAL_AREA_SD: Final = "hit_rate_equal_area_sd"
+#: Folds a summary row averages.
+N_FOLDS: Final = "folds"
 
 #: Shares of the study area at which methods are scored (1, 5, 10 and 20 %).
 DEFAULT_AREA_SHARES: Final = (0.01, 0.05, 0.10, 0.20)
@@ -123,7 +131,11 @@ def score_selection(
     - hit rate = test incidents in the selection / all test incidents;
     - PAI (predictive accuracy index, Chainey et al. 2008) = hit rate / share of area used;
     - PEI (predictive efficiency index, Hunt 2016) = hits / the most hits any selection of
-      the same number of cells could have had (the test window's own top cells).
+      the same number of cells could have had (the test window's own top cells);
+    - at equal area: the selection is padded to exactly ``ceil(a * n)`` cells with cells the
+      method does not rank, credited with the hits a random pick of them would have on
+      average (the unselected cells' hits × padded cells / unselected cells), so a method that
+      flags less area gets no credit for it (:data:`HIT_RATE_EQUAL_AREA`, :data:`PAI_EQUAL_AREA`).
 
     Parameters
     ----------
@@ -138,7 +150,8 @@ def score_selection(
     -------
     pandas.DataFrame
         Columns :data:`AREA_SHARE`, :data:`AREA_SHARE_USED`, :data:`HITS`,
-        :data:`TEST_INCIDENTS`, :data:`HIT_RATE`, :data:`PAI`, :data:`PEI`.
+        :data:`TEST_INCIDENTS`, :data:`HIT_RATE`, :data:`PAI`, :data:`PEI`,
+        :data:`HIT_RATE_EQUAL_AREA`, :data:`PAI_EQUAL_AREA`.
     """
     n = len(test_counts)
     total = float(test_counts.sum())
@@ -156,6 +169,9 @@ def score_selection(
         hits = float(test_counts.loc[chosen].sum())
         hit_rate = hits / total if total else math.nan
         ideal = float(best[: len(chosen)].sum())
+        rest = n - len(chosen)
+        padded = hits + ((k - len(chosen)) * (total - hits) / rest if rest else 0.0)
+        equal = padded / total if total else math.nan
         rows.append(
             {
                 AREA_SHARE: share,
@@ -165,6 +181,8 @@ def score_selection(
                 HIT_RATE: hit_rate,
                 PAI: hit_rate / used if used else math.nan,
                 PEI: hits / ideal if ideal else math.nan,
+                HIT_RATE_EQUAL_AREA: equal,
+                PAI_EQUAL_AREA: equal / (k / n) if n else math.nan,
             }
         )
     return pd.DataFrame(rows)
@@ -180,9 +198,11 @@ def rolling_windows(
 ) -> list[tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]]:
     """Return ``(train_start, test_start, test_end)`` windows, latest last.
 
-    Folds are laid back from the latest incident: the last test window ends just after it,
-    and each earlier fold is ``step`` (default: ``test``) earlier, while the training window
-    still fits in the data.
+    Folds are laid back from the latest incident's day: the last test window ends at the
+    midnight after it, and each earlier fold is ``step`` (default: ``test``) earlier, while
+    the training window still fits in the data from the midnight starting its first day.
+    Whole days keep incidents known only to the day or month (stored at midnight of their
+    first day) inside the window they belong to, the first day's included.
 
     Parameters
     ----------
@@ -202,8 +222,9 @@ def rolling_windows(
     if times.empty:
         return []
     step = step if step is not None else test
-    first = times.min()
-    end = times.max() + pd.Timedelta(seconds=1)
+    day = pd.Timedelta(days=1)
+    first = times.min().floor("D")
+    end = times.max().floor("D") + day
     windows = []
     while end - test - train >= first:
         test_start = end - test
@@ -297,6 +318,8 @@ def backtest(
     for fold, (train_start, test_start, test_end) in enumerate(windows):
         t = points[time_column]
         train_pts = points[(t >= train_start) & (t < test_start)]
+        if train_pts.empty:
+            raise empty_window_error(train_start, test_start, pd.Timedelta(train))
         in_test = (t >= test_start) & (t < test_end)
         test_counts = (
             cell_of[in_test.reindex(cell_of.index, fill_value=False)]
@@ -315,9 +338,48 @@ def backtest(
             parts.append(table)
         logger.info("back-test fold %d/%d scored", fold + 1, len(windows))
     folds = pd.concat(parts, ignore_index=True)
-    summary = (
-        folds.groupby([METHOD, AREA_SHARE], sort=True)[[HIT_RATE, PAI, PEI, AREA_SHARE_USED]]
-        .mean()
-        .reset_index()
+    return BacktestResult(folds=folds, summary=summarise(folds), left_out=left_out)
+
+
+def summarise(folds: pd.DataFrame) -> pd.DataFrame:
+    """Return the mean scores per (method, area share) over the folds, and their spread.
+
+    Parameters
+    ----------
+    folds : pandas.DataFrame
+        Per-fold rows as :attr:`BacktestResult.folds`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`METHOD`, :data:`AREA_SHARE`, the means of :data:`HIT_RATE`, :data:`PAI`,
+        :data:`PEI`, :data:`AREA_SHARE_USED`, :data:`HIT_RATE_EQUAL_AREA`,
+        :data:`PAI_EQUAL_AREA`; :data:`HIT_RATE_EQUAL_AREA_SD` (0 with one fold) and
+        :data:`N_FOLDS`.
+    """
+    means = [HIT_RATE, PAI, PEI, AREA_SHARE_USED, HIT_RATE_EQUAL_AREA, PAI_EQUAL_AREA]
+    groups = folds.groupby([METHOD, AREA_SHARE], sort=True)
+    summary = groups[means].mean()
+    summary[HIT_RATE_EQUAL_AREA_SD] = groups[HIT_RATE_EQUAL_AREA].std(ddof=1).fillna(0.0)
+    summary[N_FOLDS] = groups[FOLD].nunique()
+    return summary.reset_index()
+
+
+def empty_window_error(
+    train_start: pd.Timestamp, test_start: pd.Timestamp, train: pd.Timedelta
+) -> ParameterError:
+    """Return the error of a fold whose training window holds no incident (a gap in the data)."""
+    # TRANSLATORS: {start} and {end} are dates (YYYY-MM-DD).
+    what = _("no incident falls in the training window from {start} to {end}")
+    return ParameterError(
+        what.format(start=train_start.date(), end=(test_start - pd.Timedelta(days=1)).date()),
+        why=_(
+            "the data has a gap there (months without records), so that fold has nothing to "
+            "learn from and would report only zeros"
+        ),
+        # TRANSLATORS: {train} is a length of time such as "90D" (90 days).
+        fix=_(
+            "choose a date range without gaps (--from/--to), fewer folds (--folds) or a "
+            "longer training window than {train} (--train)"
+        ).format(train=f"{train.days}D"),
     )
-    return BacktestResult(folds=folds, summary=summary, left_out=left_out)

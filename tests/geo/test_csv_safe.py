@@ -201,7 +201,14 @@ def test_backtest_folds_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         {"method": ["kde"], "area_share": [0.05], "hit_rate": [0.2], "pai": [4.0], "pei": [0.5],
          "area_share_used": [0.05]}
     )  # fmt: skip
-    inputs = SimpleNamespace(incidents=None, study_area=lambda: None, describe=lambda: {})
+    inputs = SimpleNamespace(
+        incidents=None,
+        sites=None,
+        cctv=None,
+        campaigns=None,
+        study_area=lambda: None,
+        describe=lambda: {},
+    )
     monkeypatch.setattr(api.cli.analysis, "selection_inputs", lambda *a, **k: inputs)
 
     def fake_backtest(*args: Any, **kwargs: Any) -> SimpleNamespace:

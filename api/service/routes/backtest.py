@@ -33,6 +33,9 @@ class BacktestRow(BaseModel):
     pai: float | None = Field(examples=[8.2])
     pei: float | None = Field(examples=[0.59])
     area_share_used: float | None = Field(examples=[0.05])
+    hit_rate_equal_area: float | None = Field(default=None, examples=[0.41])
+    pai_equal_area: float | None = Field(default=None, examples=[8.2])
+    hit_rate_equal_area_sd: float | None = Field(default=None, examples=[0.04])
 
 
 class BacktestOut(BaseModel):
@@ -64,11 +67,16 @@ async def backtest(
     bandwidth_m: Annotated[
         float, Query(ge=10, le=5000, description="KDE radius in metres.")
     ] = 300.0,
+    forecasts: Annotated[
+        bool, Query(description="Also back-test the forecast models (recency, near-repeat ...).")
+    ] = True,
 ) -> Response:
     """Back-test the standard hotspot methods on rolling windows.
 
     DBSCAN hotspots, KDE, Gi* hot cells and last-period counts are fitted on past windows and
-    scored on the next one: hit rate, PAI and PEI at 1, 5, 10 and 20 % of the area.
+    scored on the next one: hit rate, PAI and PEI at 1, 5, 10 and 20 % of the area, and at
+    equal area (a method flagging less area is padded) with the spread across folds. With
+    ``forecasts`` the forecast models are scored beside them.
     """
     b = BacktestParams(
         train=train,
@@ -77,6 +85,7 @@ async def backtest(
         eps_m=dbscan.eps_m,
         min_samples=dbscan.min_samples,
         bandwidth_m=bandwidth_m,
+        forecasts=forecasts,
     )
     return await call.respond(
         "backtest",

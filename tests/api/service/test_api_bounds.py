@@ -20,6 +20,7 @@ ANALYSIS_ROUTES = (
     "/significance",
     "/emerging",
     "/backtest",
+    "/forecast",
     "/thanas",
     f"/thanas/{OWN_THANA}/scorecard",
     "/cctv/gaps",
@@ -110,8 +111,8 @@ def test_extreme_numbers_are_422_naming_the_field(env: Env, path: str) -> None:
 
 #: Route prefixes whose parameters :func:`test_every_parameter_is_bounded` checks: analysis,
 #: maps, CCTV and patrol (uploads, users and the audit are tested with their routes).
-BOUNDED_PREFIXES = ("/hotspots", "/significance", "/emerging", "/backtest", "/thanas", "/cctv",
-                    "/maps", "/patrol")  # fmt: skip
+BOUNDED_PREFIXES = ("/hotspots", "/significance", "/emerging", "/backtest", "/forecast", "/thanas",
+                    "/cctv", "/maps", "/patrol")  # fmt: skip
 
 
 def test_long_or_unknown_category_is_422_naming_it(env: Env) -> None:

@@ -95,6 +95,7 @@ def test_openapi_and_offline_docs(env: Env) -> None:
         "/significance",
         "/emerging",
         "/backtest",
+        "/forecast",
         "/thanas",
         "/thanas/{name}/scorecard",
         "/maps/hotspots",

@@ -1,0 +1,47 @@
+"""The forecast feeds the hotspots: expected incidents inside each, rank and "why"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.usecases.hotspots import HotspotParams, find_hotspots
+from geo.settings import Settings
+from geo.store import open_store
+from models.forecast.risk import FORECAST_EXPECTED, FORECAST_TIMES_THANA_MEAN, forecast_why
+from models.hotspots import RISK_RANK, WHY
+from models.inputs import Selection, load_inputs
+
+
+def test_forecast_why_says_expected_incidents_and_the_multiple() -> None:
+    assert forecast_why(4.2, 3.0, 7.0) == "expected 4.2 incidents next week, 3× the thana's average"
+    assert "in the next 14 days" in forecast_why(1.0, 12.0, 14.0)
+
+
+def test_hotspots_with_the_forecast(demo_store_file: Path) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    data = load_inputs(open_store(demo_store_file), Selection(), timezone=settings.timezone)
+    plain = find_hotspots(data, settings, HotspotParams())
+    spots = find_hotspots(data, settings, HotspotParams(forecast=True))
+    assert len(spots) == len(plain) > 0
+    assert (spots[FORECAST_EXPECTED] >= 0).all() and spots[FORECAST_EXPECTED].sum() > 0
+    assert (spots[FORECAST_TIMES_THANA_MEAN] >= 0).all()
+    assert all("incidents next week" in why for why in spots[WHY])
+    assert sorted(spots[RISK_RANK]) == list(range(1, len(spots) + 1))
+    with pytest.raises(KeyError):
+        plain[FORECAST_EXPECTED]  # off by default: the plain table is unchanged
+
+
+def test_patrol_plan_with_the_forecast(demo_store_file: Path) -> None:
+    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from models.patrol.stops import PLACE_HOTSPOT
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    plan = plan_patrols(
+        open_store(demo_store_file), settings, PatrolRequest(thana="Lanka", days=1, forecast=True)
+    )
+    places = [s.place for r in plan.routes for s in r.stops if s.place.kind == PLACE_HOTSPOT]
+    assert places, "the Lanka plan visits hotspots"
+    assert all("incidents next week" in p.why for p in places)
+    assert all(0 <= p.risk <= 1 for p in places)
