@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
@@ -197,6 +197,20 @@ def _subtitle(n_points: int, *, share: bool) -> str:
     return _("{count} · shareable").format(count=count) if share else count
 
 
+def _base(
+    layers: Sequence[gpd.GeoDataFrame | None],
+    share: bool,
+    tiles: str | None,
+    attribution: str | None,
+    title: str,
+) -> tuple[folium.Map, Any]:
+    """Return the base map framed on the layers (a shared map's view a little wider)."""
+    bounds = extent(layers)
+    if share:  # the extreme incidents would otherwise set the view's edges exactly
+        bounds = outward(bounds, SHARE_EXTENT_DEG)
+    return base_map(bounds, tiles=tiles, tile_attribution=attribution, title=title)
+
+
 def hotspot_map(
     incidents: gpd.GeoDataFrame,
     *,
@@ -281,11 +295,8 @@ def hotspot_map(
     _check_max_points(max_points)
     points = _check_points(incidents)
     thana_layer = in_wgs84(thanas) if thanas is not None and len(thanas) else None
-    bounds = extent([thana_layer, points, hotspots])
-    if share:  # the extreme incidents would otherwise set the view's edges exactly
-        bounds = outward(bounds, SHARE_EXTENT_DEG)
     title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
-    m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)
+    m, tile_layer = _base([thana_layer, points, hotspots], share, tiles, tile_attribution, title)
     aggregated = share or len(points) > max_points
     legend: Legend = []
     thana_drawn = _add_thana_layers(m, points, thana_layer, hotspots, legend, share=share)
@@ -313,11 +324,7 @@ def hotspot_map(
         warning=_(SYNTHETIC_WARNING) if is_synthetic(incidents, thanas, sites) else "",
         searches=thana_site_searches(thana_drawn.layer, sites_drawn.layer),
     )
-    logger.info(
-        "hotspot map: %d incidents (%s), %d hotspots, share=%s",
-        len(points),
-        "aggregated" if aggregated else f"{sum(c.count for c in clusters)} markers",
-        0 if hotspots is None else len(hotspots),
-        share,
-    )
+    drawn = "aggregated" if aggregated else f"{sum(c.count for c in clusters)} markers"
+    n_hotspots = 0 if hotspots is None else len(hotspots)
+    logger.info("hotspot map: %d incidents (%s), %d hotspots", len(points), drawn, n_hotspots)
     return m

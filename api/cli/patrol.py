@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
@@ -33,6 +34,9 @@ from geo.i18n import (
 )
 from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_THANA
 from models.selection import FIRST_DAY, LAST_DAY
+
+if TYPE_CHECKING:
+    from models.patrol.records import PatrolPlan
 
 logger = logging.getLogger(__name__)
 
@@ -117,69 +121,23 @@ def parse_start(value: str | None) -> dt.date | None:
     return day
 
 
-@command("plan", group=patrol_app, lang=True)
-def patrol_plan_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
-    store: StoreOpt = None,
-    thana: PlanThanaOpt = None,
-    days: DaysOpt = 7,
-    seed: SeedOpt = 0,
-    teams: TeamsOpt = None,
-    must_visit: MustVisitOpt = None,
-    road_graph: RoadGraphOpt = None,
-    start: StartOpt = None,
-    xlsx: Annotated[
-        bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
-    ] = False,
-    sheet_lang: SheetLangOpt = None,
-    follow_up: FollowUpOpt = 1.0,
-    forecast: Annotated[
-        bool,
-        typer.Option(
-            "--forecast",
-            help="Weight hotspot stops by next week's expected incidents (shakti forecast).",
-        ),
-    ] = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
-    from api.usecases.patrol import PatrolRequest, plan_patrols
-    from api.usecases.visits import follow_up_of
+def _write_plan_files(
+    plan: PatrolPlan, plan_id: str, out: Path, xlsx: bool, sheet_lang: str | None
+) -> tuple[dict[str, Path], list[Path], list[Path]]:
+    """Write a plan's tables (and workbooks), sheets and field files; return what was written."""
     from maps.field_files import FIELD_FOLDER, LINKS_CSV, write_field_files
     from maps.patrol_sheet import write_sheets
     from models.patrol.export import (
         coverage_table,
         stops_table,
-        summary,
         uncovered_table,
         visit_shares,
         write_plan,
     )
-    from models.patrol.teams import read_teams
 
-    target, cfg = store_at(store), settings()
-    q = PatrolRequest(
-        follow_up=follow_up_of(target, cfg, thana=thana, strength=follow_up),
-        thana=thana,
-        days=days,
-        seed=seed,
-        start=parse_start(start),
-        teams=read_teams(teams) if teams is not None else None,
-        must_visit=tuple(must_visit or ()),
-        road_graph=road_graph,
-        forecast=forecast,
-    )
-    from api.cli.plans import audited
-    from api.usecases.plans import CLI_AUTHOR, save_plan
-
-    with console.status(_("planning patrols …")):
-        plan = plan_patrols(target, cfg, q)
-    with audited(target, "plan", "", thana=thana, days=days, seed=seed) as details:
-        saved = save_plan(target, plan, q, author=CLI_AUTHOR)
-        details["plan_id"] = saved.plan_id
     files = write_plan(plan, out)
     files["plan_id"] = out / PLAN_ID_FILE
-    files["plan_id"].write_text(saved.plan_id + "\n", encoding="utf-8")
+    files["plan_id"].write_text(plan_id + "\n", encoding="utf-8")
     if xlsx:
         tables = {
             "stops": stops_table,
@@ -193,7 +151,11 @@ def patrol_plan_cmd(
     sheets = write_sheets(plan, out, sheet_lang=sheet_lang)
     field = write_field_files(plan, out)
     files["links"] = out / FIELD_FOLDER / LINKS_CSV
-    head = summary(plan)
+    return files, sheets, field
+
+
+def _print_plan(plan: PatrolPlan, head: Mapping[str, Any]) -> None:
+    """Print a plan's teams and stops per thana and what it covers."""
     # TRANSLATORS: {start} is the first day (DD-MM-YYYY), {seed} the seed of the variation.
     title = ngettext(
         "patrol plan {start} + {days} day (seed {seed})",
@@ -229,6 +191,62 @@ def patrol_plan_cmd(
             n=format_int(never),
         )
     )
+
+
+@command("plan", group=patrol_app, lang=True)
+def patrol_plan_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
+    store: StoreOpt = None,
+    thana: PlanThanaOpt = None,
+    days: DaysOpt = 7,
+    seed: SeedOpt = 0,
+    teams: TeamsOpt = None,
+    must_visit: MustVisitOpt = None,
+    road_graph: RoadGraphOpt = None,
+    start: StartOpt = None,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
+    ] = False,
+    sheet_lang: SheetLangOpt = None,
+    follow_up: FollowUpOpt = 1.0,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="Weight hotspot stops by next week's expected incidents (shakti forecast).",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
+    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from api.usecases.visits import follow_up_of
+    from models.patrol.export import summary
+    from models.patrol.teams import read_teams
+
+    target, cfg = store_at(store), settings()
+    q = PatrolRequest(
+        follow_up=follow_up_of(target, cfg, thana=thana, strength=follow_up),
+        thana=thana,
+        days=days,
+        seed=seed,
+        start=parse_start(start),
+        teams=read_teams(teams) if teams is not None else None,
+        must_visit=tuple(must_visit or ()),
+        road_graph=road_graph,
+        forecast=forecast,
+    )
+    from api.cli.plans import audited
+    from api.usecases.plans import CLI_AUTHOR, save_plan
+
+    with console.status(_("planning patrols …")):
+        plan = plan_patrols(target, cfg, q)
+    with audited(target, "plan", "", thana=thana, days=days, seed=seed) as details:
+        saved = save_plan(target, plan, q, author=CLI_AUTHOR)
+        details["plan_id"] = saved.plan_id
+    files, sheets, field = _write_plan_files(plan, saved.plan_id, out, xlsx, sheet_lang)
+    head = summary(plan)
+    _print_plan(plan, head)
     for note in plan.notes:
         console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     written = ngettext(

@@ -41,7 +41,6 @@ from geo.store.frames import (
     META_TABLE,
     META_VERSION,
     Q_IMPORT_ID,
-    Q_KIND,
     QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
 )
@@ -55,13 +54,20 @@ from geo.store.gpkg_format import quote_identifier as _q
 from geo.store.gpkg_lock import lock_path as lock_path
 from geo.store.gpkg_lock import write_lock as write_lock
 from geo.store.gpkg_plans import insert_plan, select_plan, select_plans, update_status
+from geo.store.gpkg_tables import (
+    add_missing_columns,
+    add_missing_layers,
+    create_tables,
+    has_table,
+    scratch_transaction,
+    write_empty_layers,
+)
 from geo.store.plans import StoredPlan
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
     IMPORTS_STORAGE,
     LATER_LAYERS,
     QUARANTINE_STORAGE,
-    Col,
     Features,
     FloatArray,
     Row,
@@ -70,7 +76,6 @@ from geo.store.rows import (
     decode_import_log,
     decode_quarantine,
     import_log_values,
-    initial_meta,
     layer_columns,
     log_applied,
     prepare_features,
@@ -291,145 +296,16 @@ def _replace_file(scratch: Path, target: Path) -> None:
     _fsync(target.parent)
 
 
-@contextlib.contextmanager
-def _scratch_transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """Write a scratch copy in one big transaction, committed when the block ends normally.
-
-    No journal and no syncs: if anything fails, the copy is thrown away; when everything
-    succeeded, the file is fsynced once before it replaces the store.
-    """
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
-        conn.execute("BEGIN")
-        yield conn
-        conn.execute("COMMIT")
-
-
 def _select_columns(conn: sqlite3.Connection, spec: LayerSpec) -> str:
     """Return the select list of a layer's columns; a column the file lacks reads as NULL.
 
     A store written before an optional column was added to the schema (``name_hi``) lacks
-    it until its next import adds it (:func:`_add_missing_columns`).
+    it until its next import adds it (:func:`add_missing_columns`).
     """
     present = {row[1] for row in conn.execute(f"PRAGMA table_info({_q(spec.kind.value)})")}
     return ", ".join(
         _q(name) if name in present else f"NULL AS {_q(name)}" for name, _ in layer_columns(spec)
     )
-
-
-def _has_table(conn: sqlite3.Connection, table: str) -> bool:
-    """Return whether the store has the table."""
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-    ).fetchone()
-    return found is not None
-
-
-def _write_empty_layers(path: Path, specs: list[LayerSpec]) -> None:
-    """Create the empty feature tables of ``specs`` (GDAL writes the GeoPackage bookkeeping).
-
-    Attribute tables (layers without geometry) are created by :func:`_create_attribute_table`.
-    """
-    empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-    for spec in specs:
-        if not spec.spatial:
-            continue
-        pyogrio.write_dataframe(
-            empty,
-            path,
-            layer=spec.kind.value,
-            driver="GPKG",
-            geometry_type="Point" if spec.geometry == "Point" else "Unknown",
-            GEOMETRY_NAME=GEOM_COLUMN,
-            FID=FID_COLUMN,
-            DESCRIPTION=spec.description,
-        )
-
-
-def _add_missing_layers(path: Path) -> None:
-    """Create, in the scratch copy of an older store, the layer tables it lacks (empty).
-
-    Their columns and key index are added as for a new store (:func:`_add_layer_columns`).
-    """
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        missing = [s for s in LAYERS.values() if not _has_table(conn, s.kind.value)]
-    if not missing:
-        return
-    _write_empty_layers(path, missing)
-    with _scratch_transaction(path) as conn:
-        for spec in missing:
-            _create_attribute_table(conn, spec)
-            _add_layer_columns(conn, spec)
-            logger.info("added the %s layer to an older store", spec.kind.value)
-
-
-def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    """Add to every layer table the schema's columns it lacks (a store of an older version)."""
-    for spec in LAYERS.values():
-        table = spec.kind.value
-        present = {row[1] for row in conn.execute(f"PRAGMA table_info({_q(table)})")}
-        for name, col in layer_columns(spec):
-            if name not in present:
-                conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
-                logger.info("added column %s to the %s layer of the store", name, table)
-
-
-def _create_attribute_table(conn: sqlite3.Connection, spec: LayerSpec) -> None:
-    """Create the empty table of a layer without geometry (a GeoPackage attributes table).
-
-    Its columns are added by :func:`_add_layer_columns`; a spatial layer is left alone.
-    """
-    if spec.spatial:
-        return
-    table = spec.kind.value
-    conn.execute(f"CREATE TABLE {_q(table)} ({FID_COLUMN} INTEGER PRIMARY KEY AUTOINCREMENT)")
-    conn.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-        "VALUES (?, 'attributes', ?, ?)",
-        (table, table, spec.description),
-    )
-
-
-def _add_layer_columns(conn: sqlite3.Connection, spec: LayerSpec) -> None:
-    """Add a new (empty) layer table's columns, its key index and its thana index."""
-    table = spec.kind.value
-    for name, col in layer_columns(spec):
-        conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {col.value}")
-    conn.execute(
-        f"CREATE UNIQUE INDEX {_q(f'{table}_{spec.key}_key')} ON {_q(table)} ({_q(spec.key)})"
-    )
-    if THANA in spec.columns:
-        conn.execute(f"CREATE INDEX {_q(f'{table}_{THANA}')} ON {_q(table)} ({_q(THANA)})")
-
-
-def _create_tables(conn: sqlite3.Connection) -> None:
-    """Add the layer columns, key indexes and the quarantine, imports and meta tables."""
-    for spec in LAYERS.values():
-        _create_attribute_table(conn, spec)
-        _add_layer_columns(conn, spec)
-    tables = {
-        QUARANTINE_TABLE: (QUARANTINE_STORAGE, "Rejected rows: one line per problem"),
-        IMPORTS_TABLE: (IMPORTS_STORAGE, "Import log: one row per applied import"),
-        META_TABLE: ({"key": Col.TEXT, "value": Col.TEXT}, "Store metadata (version)"),
-    }
-    for table, (columns, description) in tables.items():
-        body = ", ".join(f"{_q(name)} {col.value}" for name, col in columns.items())
-        conn.execute(
-            f"CREATE TABLE {table} ({FID_COLUMN} INTEGER PRIMARY KEY AUTOINCREMENT, {body})"
-        )
-        conn.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-            "VALUES (?, 'attributes', ?, ?)",
-            (table, table, description),
-        )
-    conn.execute(f"CREATE UNIQUE INDEX meta_key ON {META_TABLE} (key)")
-    conn.execute(
-        f"CREATE INDEX quarantine_import ON {QUARANTINE_TABLE} ({_q(Q_IMPORT_ID)}, {_q(Q_KIND)})"
-    )
-    conn.executemany(f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?)", initial_meta())
 
 
 class GeoPackageStore:
@@ -502,7 +378,7 @@ class GeoPackageStore:
         table = spec.kind.value
         order = f" ORDER BY {FID_COLUMN}"
         with self._reading(f"read the {table} layer") as conn:
-            if not _has_table(conn, table):  # a layer added after this store was made
+            if not has_table(conn, table):  # a layer added after this store was made
                 return _geoframe([], spec)
             head = f"{GEOM_COLUMN}, " if spec.spatial else ""
             select = f"SELECT {head}{_select_columns(conn, spec)} FROM {_q(table)}"
@@ -573,7 +449,7 @@ class GeoPackageStore:
         """Return the number of rows in a layer."""
         table = layer_spec(kind).kind.value
         with self._reading(f"count the {table} layer") as conn:
-            if not _has_table(conn, table):  # a layer added after this store was made
+            if not has_table(conn, table):  # a layer added after this store was made
                 return 0
             return int(conn.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
 
@@ -612,9 +488,9 @@ class GeoPackageStore:
             self._check_file()
             try:
                 shutil.copyfile(self._path, scratch)
-                _add_missing_layers(scratch)
-                with _scratch_transaction(scratch) as conn:
-                    _add_missing_columns(conn)
+                add_missing_layers(scratch)
+                with scratch_transaction(scratch) as conn:
+                    add_missing_columns(conn)
                     inserted, updated = _write_layer(conn, spec, features)
                     _append_quarantine(conn, batch.import_id, quarantine_rows)
                     version = _bump_version(conn)
@@ -672,7 +548,7 @@ class GeoPackageStore:
             self._check_file()
             try:
                 shutil.copyfile(self._path, scratch)
-                with _scratch_transaction(scratch) as conn:
+                with scratch_transaction(scratch) as conn:
                     write(conn)
                 _replace_file(scratch, self._path)
             except (sqlite3.Error, OSError) as exc:
@@ -775,9 +651,9 @@ class GeoPackageStore:
     def _create_file(self, scratch: Path) -> None:
         """Write an empty store to ``scratch`` and put it in place (write lock held)."""
         try:
-            _write_empty_layers(scratch, list(LAYERS.values()))
-            with _scratch_transaction(scratch) as conn:
-                _create_tables(conn)
+            write_empty_layers(scratch, list(LAYERS.values()))
+            with scratch_transaction(scratch) as conn:
+                create_tables(conn)
             _replace_file(scratch, self._path)
         except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
             raise StoreError(
