@@ -87,7 +87,11 @@ CCTV_COLUMNS: Final = (
 HOTSPOTS: Final = "hotspots"
 #: Patrol visits in the period (missing without a visits layer).
 PATROL_VISITS: Final = "patrol_visits"
-FIELD_COLUMNS: Final = (HOTSPOTS, PATROL_VISITS)
+#: Minutes of presence at the stops (visited or cut short), the dosage of the period.
+PATROL_MINUTES: Final = "patrol_minutes"
+#: Planned stops recorded as missed (or no team available).
+PATROL_MISSED: Final = "patrol_missed"
+FIELD_COLUMNS: Final = (HOTSPOTS, PATROL_VISITS, PATROL_MINUTES, PATROL_MISSED)
 
 # ---- resources (centre audit) ----
 AUDITED_ON: Final = "last_audited_on"

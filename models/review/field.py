@@ -7,14 +7,14 @@ from typing import Final
 
 import pandas as pd
 
-from geo.schema import THANA
+from geo.schema import ARRIVED, DAY, LEFT, STATUS, THANA, VISIT_CUT_SHORT, VISIT_VISITED
 from models.hotspots.columns import PRIMARY_THANA
 from models.review import columns as rc
-from models.review.groups import count_by, group_keys, groups_of
+from models.review.groups import count_by, group_keys, groups_of, sum_by
 from models.review.period import Period, local_days
 
-#: Column of a visit's local day or time in the optional visits table.
-VISITED_AT: Final = "visited_at"
+#: Statuses of a visit that put a team at the stop (the others are misses).
+PRESENT: Final = (VISIT_VISITED, VISIT_CUT_SHORT)
 
 
 def field_figures(
@@ -35,8 +35,9 @@ def field_figures(
     period : Period
     thanas : sequence of str
     visits : pandas.DataFrame, optional
-        Patrol visits recorded in the field (one row per visit with ``thana`` and
-        :data:`VISITED_AT`); without it the visits column is missing (NA), not zero.
+        The visit log (the ``visits`` layer: ``thana``, ``day``, ``status``, ``arrived``,
+        ``left``); visits of the period's days count. Without it the visit columns are missing
+        (NA), not zero.
     whole : bool
         One row for the commissionerate.
 
@@ -55,10 +56,29 @@ def field_figures(
             pd.Series(True, index=named.index), group_keys(named, whole=whole), index
         )
     if visits is None:
-        out[rc.PATROL_VISITS] = pd.Series(pd.NA, index=index, dtype="Int64")
-    else:
-        days = local_days(visits[VISITED_AT]) if VISITED_AT in visits.columns else None
-        chosen = period.contains(days) if days is not None else pd.Series(True, index=visits.index)
-        counts = count_by(chosen, group_keys(visits, whole=whole), index)
-        out[rc.PATROL_VISITS] = counts.astype("Int64")
-    return out
+        for column in (rc.PATROL_VISITS, rc.PATROL_MINUTES, rc.PATROL_MISSED):
+            out[column] = pd.Series(pd.NA, index=index, dtype="Int64")
+        return out
+    return out.join(_visit_figures(visits, period, index, whole=whole))
+
+
+def _visit_figures(
+    visits: pd.DataFrame, period: Period, index: pd.Index, *, whole: bool
+) -> pd.DataFrame:
+    """Return visits, minutes of presence and misses of the period per thana (or in all)."""
+    in_period = period.contains(local_days(visits[DAY])).to_numpy(dtype=bool)
+    present = visits[STATUS].isin(PRESENT).to_numpy(dtype=bool) & in_period
+    missed = ~visits[STATUS].isin(PRESENT).to_numpy(dtype=bool) & in_period
+    stay = pd.to_datetime(visits[LEFT], errors="coerce") - pd.to_datetime(
+        visits[ARRIVED], errors="coerce"
+    )
+    minutes = (stay.dt.total_seconds() / 60).clip(lower=0).fillna(0).where(present, 0)
+    keys = group_keys(visits, whole=whole)
+    return pd.DataFrame(
+        {
+            rc.PATROL_VISITS: count_by(pd.Series(present, index=visits.index), keys, index),
+            rc.PATROL_MINUTES: sum_by(minutes.round(), keys, index),
+            rc.PATROL_MISSED: count_by(pd.Series(missed, index=visits.index), keys, index),
+        },
+        index=index,
+    ).astype("Int64")

@@ -68,6 +68,8 @@ FIGURE_NAMES: Final[Mapping[str, str]] = MappingProxyType(
         rc.CAMERAS_ADDED: NP_("review figure", "Cameras added in the period"),
         rc.HOTSPOTS: NP_("review figure", "Hotspots"),
         rc.PATROL_VISITS: NP_("review figure", "Patrol visits"),
+        rc.PATROL_MINUTES: NP_("review figure", "Minutes of patrol presence"),
+        rc.PATROL_MISSED: NP_("review figure", "Planned visits missed"),
         rc.AUDITED_ON: NP_("review figure", "Last resources audit"),
         rc.SHORT_ITEMS: NP_("review figure", "Resources short"),
         rc.SHORT_UNITS: NP_("review figure", "Units short"),

@@ -46,7 +46,7 @@ class ReviewLayers:
         The same for the previous period (gaps: default ``gaps``; hotspots: none known, so
         the previous count is missing).
     visits : pandas.DataFrame or None
-        Patrol visits from the field (``thana``, ``visited_at``), when a visits layer exists.
+        The visit log (the ``visits`` layer), when one is stored: visits, minutes, misses.
     """
 
     thanas: Sequence[str]

@@ -219,7 +219,8 @@ def test_review_totals_change_and_league() -> None:
     )
     assert review.previous_period == Period.of("2025-12-31", "2026-01-15")
     figures, whole = review.figures, review.commissionerate
-    additive = [c for c in rc.FIGURE_COLUMNS if c not in rc.NON_ADDITIVE and c != rc.PATROL_VISITS]
+    unrecorded = {rc.PATROL_VISITS, rc.PATROL_MINUTES, rc.PATROL_MISSED}  # no visit log: NA
+    additive = [c for c in rc.FIGURE_COLUMNS if c not in rc.NON_ADDITIVE and c not in unrecorded]
     sums = figures[additive].sum()
     assert (sums == whole.iloc[0][additive]).all()
     # received: A rows 2, 3 (24 and 16 Jan) and B row 6 (30 Jan); before: A rows 0, 1, 5
@@ -301,3 +302,29 @@ def test_rows_without_a_thana_count_only_for_the_commissionerate() -> None:
     per = casework_figures(frame, JAN, ["A", "B"])
     whole = casework_figures(frame, JAN, ["A", "B"], whole=True)
     assert per[rc.RECEIVED].sum() == 5 and whole.iloc[0][rc.RECEIVED] == 6
+
+
+def test_patrol_visits_minutes_and_misses_of_the_visit_log_by_hand() -> None:
+    from models.review.field import field_figures
+
+    visits = pd.DataFrame(
+        {
+            "thana": ["A", "A", "A", "B", "B"],
+            "day": ["2026-01-20", "2026-01-21", "2026-01-22", "2026-01-22", "2026-02-02"],
+            "status": ["visited", "cut-short", "missed", "no-team-available", "visited"],
+            "arrived": ["2026-01-20 18:00", "2026-01-21 18:00", None, None, "2026-02-02 18:00"],
+            "left": ["2026-01-20 18:12", "2026-01-21 18:05", None, None, "2026-02-02 18:30"],
+        }
+    )
+    period = Period.of("2026-01-16", "2026-01-31")
+    out = field_figures(None, period, ["A", "B", "C"], visits=visits)
+    # A: two visits in the period (12 + 5 minutes), one miss; B: one miss (its visit is later)
+    assert out[rc.PATROL_VISITS].tolist() == [2, 0, 0]
+    assert out[rc.PATROL_MINUTES].tolist() == [17, 0, 0]
+    assert out[rc.PATROL_MISSED].tolist() == [1, 1, 0]
+    whole = field_figures(None, period, ["A", "B", "C"], visits=visits, whole=True)
+    assert whole.iloc[0][[rc.PATROL_VISITS, rc.PATROL_MINUTES, rc.PATROL_MISSED]].tolist() == [
+        2, 17, 2
+    ]  # fmt: skip
+    unrecorded = field_figures(None, period, ["A"])
+    assert unrecorded[rc.PATROL_VISITS].isna().all()
