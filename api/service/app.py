@@ -190,9 +190,9 @@ def create_app(
         thanas,
         maps,
         cctv,
+        visits,  # before patrol: /patrol/plans/{id}/visits is not an action of /{id}/{action}
         patrol,
         review,
-        visits,
         audit,
         user_admin,
     ):
