@@ -50,7 +50,7 @@ postgis:
 	./scripts/install_postgis.sh || echo "make: PostGIS not installed: the PostGIS tests will be skipped"
 
 demo: $(STAMP) assets
-	rm -rf $(DEMO_STORE) $(DEMO_STORE).users.sqlite demo/cctv-gaps demo/patrol-lanka demo/patrol-lanka-hi
+	rm -rf $(DEMO_STORE) $(DEMO_STORE).users.sqlite demo/cctv-gaps demo/patrol-lanka demo/patrol-lanka-hi demo/review
 	$(BIN)/shakti demo-data --store $(DEMO_STORE)
 	$(BIN)/shakti layers --store $(DEMO_STORE)
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --out demo/hotspots.geojson
@@ -58,6 +58,7 @@ demo: $(STAMP) assets
 	$(BIN)/shakti significance --store $(DEMO_STORE) --out demo/gi_star.geojson
 	$(BIN)/shakti significance --store $(DEMO_STORE) --emerging --bin M --out demo/emerging.geojson
 	$(BIN)/shakti backtest --store $(DEMO_STORE) --out demo/backtest.csv --plot demo/backtest.png
+	$(BIN)/shakti forecast --store $(DEMO_STORE) --out demo/forecast.geojson --hours-out demo/forecast-hours.csv
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --out demo/hotspots.html
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --share --out demo/hotspots-shareable.html
 	$(BIN)/shakti cctv gaps --store $(DEMO_STORE) --out demo/cctv-gaps
@@ -70,6 +71,7 @@ demo: $(STAMP) assets
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --lang hi --out demo/hotspots-hi.xlsx
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --lang hi --out demo/hotspots-hi.html
 	$(BIN)/shakti patrol plan --store $(DEMO_STORE) --thana Lanka --days 7 --lang hi --out demo/patrol-lanka-hi
+	$(BIN)/shakti review --store $(DEMO_STORE) --from 2025-05-01 --to 2026-10-31 --lang both --out demo/review
 	$(MAKE) --no-print-directory serve
 
 # The web service on the demo store (demo users printed once; stop with Ctrl-C).

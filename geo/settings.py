@@ -143,6 +143,14 @@ class Settings(BaseSettings):
         "are in a layer that is off by default (SHAKTI_TOP_HOTSPOTS).",
     )
 
+    # ---- the monthly review (models.review.resources) ----
+    review_norm: dict[str, int] = Field(
+        default_factory=dict,
+        description="What a Mission Shakti centre should have in working order, over the "
+        'defaults (SHAKTI_REVIEW_NORM, JSON: {"computers": 2, "vehicles": 1}); resources of '
+        "geo.centre.CENTRE_RESOURCES, whole numbers ≥ 0.",
+    )
+
     # ---- maps ----
     tiles: str | None = Field(
         default="openstreetmap",

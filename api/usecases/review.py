@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -16,6 +16,7 @@ from geo.centre import CASEWORK_LAYER, CENTRE_AUDIT_LAYER
 from geo.errors import ParameterError, ShaktiError
 from geo.i18n import _
 from geo.schema import INSTALLED_ON, NAME, SYNTHETIC, THANA
+from geo.settings import Settings
 from geo.store import read_layer
 from models.inputs import AnalysisInputs, Selection
 from models.review import LeagueParams, Period, ResourceNorm, Review, ReviewLayers
@@ -48,22 +49,24 @@ class ReviewRequest:
         First and last local day (YYYY-MM-DD).
     thana : str, optional
         Only this thana's sheet and rows (the league still ranks every thana).
-    eps_m, min_samples : float, int
-        Hotspot parameters.
+    eps_m, min_samples : float or None, int or None
+        Hotspot parameters; ``None`` (the default): chosen from each period's density and
+        patrol-sized, as ``shakti hotspots`` does (:func:`api.usecases.hotspots.choose_params`).
     flag_lowest : int
         How many of the lowest thanas the league flags.
-    norm : models.review.ResourceNorm
-        What a centre should have in working order (default: one working computer, a women's
-        toilet, two phones with SIMs, one vehicle, and the audit's own needed counts).
+    norm : models.review.ResourceNorm or None
+        What a centre should have in working order; ``None``: the deployment's norm
+        (``SHAKTI_REVIEW_NORM``, over the default of one working computer, a women's toilet,
+        two phones with SIMs, one vehicle, and the audit's own needed counts).
     """
 
     start: str
     end: str
     thana: str | None = None
-    eps_m: float = 150.0
-    min_samples: int = 10
+    eps_m: float | None = None
+    min_samples: int | None = None
     flag_lowest: int = 3
-    norm: ResourceNorm = field(default_factory=ResourceNorm)
+    norm: ResourceNorm | None = None
 
     def period(self) -> Period:
         """Return the period, checked (at most :data:`MAX_REVIEW_DAYS` days)."""
@@ -149,14 +152,28 @@ def _optional_layer(source: Source, kind: str, notes: list[str]) -> pd.DataFrame
     return layer
 
 
-def _hotspots(data: AnalysisInputs, q: ReviewRequest, metric_crs: str | None) -> gpd.GeoDataFrame:
+def _hotspots(data: AnalysisInputs, q: ReviewRequest, settings: Settings) -> gpd.GeoDataFrame:
+    """Return the period's hotspots, found as ``shakti hotspots`` finds them."""
+    from api.usecases.hotspots import HotspotParams, choose_params
     from models.hotspots import hotspots_of_inputs
 
     if data.incidents.empty:
         return gpd.GeoDataFrame()
+    chosen = choose_params(data, settings, HotspotParams(q.eps_m, q.min_samples))
     return hotspots_of_inputs(
-        data, eps_m=q.eps_m, min_samples=q.min_samples, metric_crs=metric_crs, campaigns=False
+        data,
+        eps_m=chosen.eps_m,
+        min_samples=chosen.min_samples,
+        max_width_m=chosen.max_width_m,
+        metric_crs=settings.metric_crs,
+        campaigns=False,
     )
+
+
+def resource_norm(settings: Settings) -> ResourceNorm:
+    """Return the deployment's resource norm: ``SHAKTI_REVIEW_NORM`` over the defaults."""
+    base = ResourceNorm()
+    return ResourceNorm(minimum={**base.minimum, **settings.review_norm})
 
 
 def _gaps(data: AnalysisInputs, hotspots: gpd.GeoDataFrame, end: Period) -> pd.DataFrame:
@@ -227,9 +244,8 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
     casework = _optional_layer(source, CASEWORK_LAYER, notes)
     audit = _optional_layer(source, CENTRE_AUDIT_LAYER, notes)
     visits = _optional_layer(source, VISITS_LAYER, [])
-    metric_crs = source.settings.metric_crs
     before = _previous(data, period.previous())
-    hot, hot_before = _hotspots(data, q, metric_crs), _hotspots(before, q, metric_crs)
+    hot, hot_before = _hotspots(data, q, source.settings), _hotspots(before, q, source.settings)
     layers = ReviewLayers(
         thanas=thanas,
         incidents=data.all_incidents,
@@ -244,7 +260,10 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
         visits=visits,
     )
     review = mr.monthly_review(
-        layers, period, norm=q.norm, league=LeagueParams(flag_lowest=q.flag_lowest)
+        layers,
+        period,
+        norm=q.norm or resource_norm(source.settings),
+        league=LeagueParams(flag_lowest=q.flag_lowest),
     )
     synthetic = any(bool(x.attrs.get(SYNTHETIC)) for x in (data.sites, data.cctv, data.thanas))
     return ReviewResult(

@@ -103,3 +103,18 @@ def test_unknown_thana_and_long_period_are_refused(source: Source) -> None:
         uc.monthly_review(source, uc.ReviewRequest("2026-10-01", "2026-10-31", thana="Atlantis"))
     with pytest.raises(uc.ParameterError, match="at most 3660 days"):
         uc.ReviewRequest("2010-01-01", "2026-10-31").period()
+
+
+def test_the_deployment_norm_from_settings_holds_centres_to_more(source: Source) -> None:
+    request = uc.ReviewRequest("2026-10-01", "2026-10-31", thana=THANA)
+    base = uc.monthly_review(source, request).review.figures.loc[THANA]
+    assert base[rc.SHORT_ITEMS] == 2  # no computer, one SIM short of two
+    strict = Settings(_env_file=None, review_norm={"vehicles": 3})  # type: ignore[call-arg]
+    stricter = Source(source.store, strict, Selection())
+    held = uc.monthly_review(stricter, request).review.figures.loc[THANA]
+    assert held[rc.SHORT_ITEMS] == 3 and held[rc.FIX_FIRST] == base[rc.FIX_FIRST]
+    shortfalls = uc.monthly_review(stricter, request).review.shortfalls
+    assert "vehicles" in set(shortfalls["resource"])
+    with pytest.raises(uc.ParameterError, match="unknown resources: helicopters"):
+        bad = Settings(_env_file=None, review_norm={"helicopters": 1})  # type: ignore[call-arg]
+        uc.monthly_review(Source(source.store, bad, Selection()), request)
