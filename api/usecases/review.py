@@ -170,6 +170,20 @@ def _hotspots(data: AnalysisInputs, q: ReviewRequest, settings: Settings) -> gpd
     )
 
 
+def _with_thana(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a point layer with each row's thana (the polygon holding it), not modifying it.
+
+    Campaigns and cameras are stored without a thana; the review counts them per thana.
+    """
+    from geo.thanas import assign_thanas
+
+    if THANA in points.columns or points.empty or thanas.empty:
+        return points
+    out = points.copy()
+    out[THANA] = assign_thanas(points, thanas)[THANA]
+    return out
+
+
 def resource_norm(settings: Settings) -> ResourceNorm:
     """Return the deployment's resource norm: ``SHAKTI_REVIEW_NORM`` over the defaults."""
     base = ResourceNorm()
@@ -249,8 +263,8 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
     layers = ReviewLayers(
         thanas=thanas,
         incidents=data.all_incidents,
-        campaigns=data.campaigns,
-        cctv=data.cctv,
+        campaigns=_with_thana(data.campaigns, data.thanas),
+        cctv=_with_thana(data.cctv, data.thanas),
         casework=casework if casework is not None else pd.DataFrame(),
         audit=audit if audit is not None else pd.DataFrame(),
         gaps=_gaps(data, hot, period),

@@ -59,6 +59,10 @@ def test_whole_demo_period_gives_every_sheet_and_the_seed_totals(
     figures = pd.read_csv(out / "review_figures.csv", encoding="utf-8-sig")
     assert len(figures) == 30 and figures[rc.THANA_INDEX].iloc[-1] == rc.COMMISSIONERATE
     assert figures[rc.DETENTIONS].iloc[:-1].sum() == demo.N_DETAINED
+    # drives and cameras are stored without a thana: each is counted in the thana holding it
+    assert figures[rc.DRIVES].iloc[:-1].sum() == demo.N_CAMPAIGNS
+    assert figures[rc.WOMEN_REACHED].iloc[:-1].sum() == demo.N_WOMEN_REACHED
+    assert (figures[rc.DRIVES].iloc[:-1] > 0).sum() > 20
     assert (out / "review_league.xlsx").is_file() and (out / "review_shortfalls.csv").is_file()
     league = pd.read_csv(out / "review_league.csv", encoding="utf-8-sig")
     assert league[rc.RANK].is_monotonic_increasing and league[rc.FLAGGED].any()
