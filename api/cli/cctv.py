@@ -30,6 +30,7 @@ from api.usecases.cctv import (
     cctv_plan,
     model_params,
     placement,
+    selection_forecast,
 )
 from geo.errors import ParameterError
 from geo.i18n import (
@@ -77,6 +78,14 @@ RepairCostOpt = Annotated[
     float,
     typer.Option("--repair-cost", help="Cost of a repair, in new-camera equivalents.", min=0.001),
 ]
+ForecastOpt = Annotated[
+    bool,
+    typer.Option(
+        "--forecast",
+        help="Weight incidents and hotspots by next week's expected incidents (shakti forecast) "
+        "and say them in each why.",
+    ),
+]
 MethodOpt = Annotated[
     str, typer.Option("--method", help="Solver: auto (exact MILP, greedy if huge), milp, greedy.")
 ]
@@ -119,6 +128,7 @@ def gaps_cmd(
     radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
     days: DaysOpt = CCTV_DEFAULTS.days,
     top: Annotated[int, typer.Option("--top", help="Gaps shown on screen.", min=0)] = 10,
+    forecast: ForecastOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List every sensitive site's CCTV gap: covered, repairable or uncovered, with priority."""
@@ -134,7 +144,10 @@ def gaps_cmd(
         )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     with console.status(_("CCTV gaps …")):
-        result = selection_gaps(inputs, model_params(settings(), CctvRequest(radius_m, days)))
+        q = CctvRequest(radius_m, days, forecast=forecast)
+        result = selection_gaps(
+            inputs, model_params(settings(), q), forecast=selection_forecast(inputs, settings(), q)
+        )
     gaps = result.gaps
     written: list[str] = []
     if suffix in (".csv", ".xlsx", ".geojson"):
@@ -233,6 +246,7 @@ def place_cmd(
     days: DaysOpt = CCTV_DEFAULTS.days,
     repair_cost: RepairCostOpt = CCTV_DEFAULTS.repair_cost,
     method: MethodOpt = CCTV_DEFAULTS.method,
+    forecast: ForecastOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Propose up to k cameras (new or repaired) that see the most incidents, hotspots and sites."""
@@ -248,7 +262,10 @@ def place_cmd(
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     placing = ngettext("placing up to {k} camera …", "placing up to {k} cameras …", k)
     with console.status(placing.format(k=format_int(k))):
-        q = CctvRequest(days=days, k=k, budget=budget, repair_cost=repair_cost, method=method)
+        q = CctvRequest(
+            days=days, k=k, budget=budget, repair_cost=repair_cost, method=method,
+            forecast=forecast,
+        )  # fmt: skip
         plan = placement(inputs, settings(), q)
     cams = plan.cameras
     write_rows(cams, out, layer_name="cameras")

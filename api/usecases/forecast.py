@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from geo.settings import Settings
+    from models.cctv.forecast_demand import DemandForecast
     from models.evaluation.backtest import BacktestResult, Scorer
     from models.forecast.choose import Choice
     from models.inputs import AnalysisInputs
@@ -362,3 +363,31 @@ def forecast_patrol_hotspots(
     top = float(out[FORECAST_EXPECTED].max())
     out[RISK_SCORE] = out[FORECAST_EXPECTED] / top if top > 0 else 0.0
     return out
+
+
+def demand_forecast(run: ForecastRun, f: ForecastParams) -> DemandForecast:
+    """Return the forecast as CCTV placement and gap analysis use it.
+
+    Demand is weighted by the forecast only when it beats naive; either way each "why" says
+    the expected incidents (marked as last-period counts when the forecast is naive).
+
+    Parameters
+    ----------
+    run : ForecastRun
+    f : ForecastParams
+
+    Returns
+    -------
+    models.cctv.forecast_demand.DemandForecast
+    """
+    from models.cctv.forecast_demand import DemandForecast
+    from models.evaluation.scorers import LAST_PERIOD, method_name
+    from models.forecast import horizon_days
+
+    note = "" if run.choice.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
+    return DemandForecast(
+        cells=run.cells,
+        horizon_days=horizon_days(f.horizon),
+        weigh=run.choice.beats_naive,
+        note=note,
+    )
