@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
@@ -60,10 +60,11 @@ class CctvRequest:
         Placement solver: ``auto``, ``milp`` or ``greedy``.
     time_limit_s : float or None
         Time limit of the placement solve (None: the model's default).
-    forecast : bool
+    forecast : bool or None
         Weight incident and hotspot-cell demand by next week's expected incidents when the
-        back-test's best forecast beats naive, and say them in each camera's and gap's why
-        (off by default: it runs a back-test).
+        chosen forecast beats naive, and say them in each camera's and gap's why. None
+        (default): when ``shakti forecast`` chose one for this data and it beat naive; True:
+        always (back-tests when none is chosen); False: never.
     """
 
     radius_m: float = 300.0
@@ -75,7 +76,7 @@ class CctvRequest:
     repair_cost: float = 0.3
     method: str = "auto"
     time_limit_s: float | None = None
-    forecast: bool = False
+    forecast: bool | None = None
 
 
 #: The defaults of every CCTV parameter (the CLI options and query parameters use them).
@@ -127,8 +128,8 @@ class CctvPlan:
 
 def selection_forecast(
     data: AnalysisInputs, settings: Settings, q: CctvRequest
-) -> DemandForecast | None:
-    """Return the selection's forecast for CCTV demand when ``q.forecast`` (else None).
+) -> tuple[DemandForecast | None, str]:
+    """Return the selection's forecast for CCTV demand as ``q.forecast`` decides (or None).
 
     Parameters
     ----------
@@ -138,16 +139,18 @@ def selection_forecast(
 
     Returns
     -------
-    models.cctv.forecast_demand.DemandForecast or None
+    forecast : models.cctv.forecast_demand.DemandForecast or None
         None also without incidents (nothing to forecast from).
+    message : str
+        What the user is told (:class:`api.usecases.forecast_choice.ForecastUse`).
     """
-    if not q.forecast or data.incidents.empty:
-        return None
-    from api.usecases.budget import GridParams
-    from api.usecases.forecast import ForecastParams, demand_forecast, run_forecast
+    from api.usecases.forecast import demand_forecast
+    from api.usecases.forecast_choice import resolve_forecast
 
-    f = ForecastParams()
-    return demand_forecast(run_forecast(data, settings, GridParams(), f), f)
+    use = resolve_forecast(data, settings, q.forecast)
+    if use.forecast is None:
+        return None, use.message
+    return demand_forecast(use.forecast, use.params), use.message
 
 
 def placement(
@@ -185,7 +188,7 @@ def placement(
         method=q.method,  # type: ignore[arg-type]  # checked by the adapters
         repair_cost=q.repair_cost,
         time_limit_s=pl.TIME_LIMIT_S if q.time_limit_s is None else q.time_limit_s,
-        forecast=selection_forecast(data, settings, q) if forecast is None else forecast,
+        forecast=selection_forecast(data, settings, q)[0] if forecast is None else forecast,
     )
 
 
@@ -206,9 +209,12 @@ def cctv_plan(data: AnalysisInputs, settings: Settings, q: CctvRequest) -> CctvP
 
     params = model_params(settings, q)
     spots = selection_hotspots(data, params)
-    forecast = selection_forecast(data, settings, q)
+    forecast, _message = selection_forecast(data, settings, q)
     gaps = selection_gaps(data, params, spots, forecast)
-    plan = placement(data, settings, q, spots, forecast) if q.k and not data.sites.empty else None
+    if q.k and not data.sites.empty:  # the forecast decided once (none: the plan without)
+        plan = placement(data, settings, replace(q, forecast=False), spots, forecast)
+    else:
+        plan = None
     return CctvPlan(data, spots, gaps, plan)
 
 
@@ -278,7 +284,7 @@ def gaps_geojson(source: Source, q: CctvRequest) -> bytes:
     from models.cctv.plan import selection_gaps
 
     data = source.load(require=False)
-    forecast = selection_forecast(data, source.settings, q)
+    forecast, _message = selection_forecast(data, source.settings, q)
     result = selection_gaps(data, model_params(source.settings, q), forecast=forecast)
     meta = {
         **selection_meta(data),
