@@ -116,3 +116,20 @@ def test_a_choice_goes_stale_when_the_data_change(setup: tuple[Settings, Analysi
 def test_used_message_signs_the_gain() -> None:
     entry = {"chosen": RECENCY, "gain_points": -2.0, "area_share": 0.01}
     assert "-2.0 points over last-period counts at 1%" in used_message(entry)
+
+
+def test_patrol_plans_use_a_kept_choice_by_default(setup: tuple[Settings, AnalysisInputs]) -> None:
+    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from models.patrol.stops import PLACE_HOTSPOT
+
+    settings, data = setup
+    store = open_store(settings.store)
+    plain = plan_patrols(store, settings, PatrolRequest(thana="Lanka", days=1))
+    assert not any("forecast" in n for n in plain.notes)  # nothing kept: as before
+    keep(settings, data, beats=True)
+    plan = plan_patrols(store, settings, PatrolRequest(thana="Lanka", days=1))
+    assert any(n.startswith("risk from the forecast (multi-scale recency") for n in plan.notes)
+    stops = [s.place for r in plan.routes for s in r.stops if s.place.kind == PLACE_HOTSPOT]
+    assert stops and all("incidents next week" in p.why for p in stops)
+    off = plan_patrols(store, settings, PatrolRequest(thana="Lanka", days=1, forecast=False))
+    assert not any("forecast" in n for n in off.notes)
