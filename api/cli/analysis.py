@@ -215,6 +215,8 @@ def hotspots_cmd(
             "out": written,
             "top": _hotspot_rows(shown, rank_col),
         }
+        if use.forecast is not None:
+            summary["forecast"] = use.message
         typer.echo(json.dumps(summary, default=str))
 
 

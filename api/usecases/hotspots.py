@@ -296,10 +296,13 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     -------
     bytes
     """
+    from api.usecases.forecast_choice import resolve_forecast
     from models.hotspots import HOTSPOTS_ATTR, INCIDENTS
 
     data = source.load()
-    spots = find_hotspots(data, source.settings, p)
+    mode = p.forecast if p.layer != LAYER_CAMPAIGNS else False
+    use = resolve_forecast(data, source.settings, mode)
+    spots = find_hotspots(data, source.settings, p, use)
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
     summary = hotspot_summary(spots, data, source.settings, underserved=p.underserved)
@@ -325,4 +328,6 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
         "reference_time": attrs.get("reference_time"),
         "notes": attrs.get("notes", []),
     }
+    if use.forecast is not None:  # what it is and by how much it beat naive
+        meta["forecast"] = use.message
     return geojson_bytes(spots, meta=meta)
