@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 
-from api.cli.common import JsonOpt, StoreOpt, command, console, selection_inputs, settings
+from api.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    command,
+    console,
+    selection_inputs,
+    settings,
+    settings_for,
+)
 from api.cli.tables import check_table_path, table, write_rows
+from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -131,15 +140,12 @@ def hotspots_cmd(
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
     forecast: Annotated[
-        bool,
-        typer.Option(
-            "--forecast",
-            help="Add next week's expected incidents (shakti forecast's best model) to each.",
-        ),
-    ] = False,
+        bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
+    from api.usecases.forecast_choice import resolve_forecast
     from api.usecases.hotspots import (
         LAYER_CAMPAIGNS,
         LAYERS,
@@ -166,7 +172,11 @@ def hotspots_cmd(
             n=format_int(n_in)
         )
     ):
-        spots = find_hotspots(inputs, settings(), params)
+        mode = forecast if layer != LAYER_CAMPAIGNS else False
+        use = resolve_forecast(inputs, settings_for(store), mode)
+        spots = find_hotspots(inputs, settings(), params, use)
+    if use.message:
+        console.print(use.message)
     about = hotspot_summary(spots, inputs, settings(), underserved=underserved)
     spots, drives, drive_choice = campaign_clusters(inputs, settings(), params, spots)
     if layer == LAYER_CAMPAIGNS:
@@ -205,6 +215,8 @@ def hotspots_cmd(
             "out": written,
             "top": _hotspot_rows(shown, rank_col),
         }
+        if use.forecast is not None:
+            summary["forecast"] = use.message
         typer.echo(json.dumps(summary, default=str))
 
 

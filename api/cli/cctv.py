@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -19,6 +20,7 @@ from api.cli.common import (
     group,
     selection_inputs,
     settings,
+    settings_for,
 )
 from api.cli.tables import table, write_rows
 from api.usecases.cctv import (
@@ -30,7 +32,9 @@ from api.usecases.cctv import (
     cctv_plan,
     model_params,
     placement,
+    selection_forecast,
 )
+from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -77,6 +81,7 @@ RepairCostOpt = Annotated[
     float,
     typer.Option("--repair-cost", help="Cost of a repair, in new-camera equivalents.", min=0.001),
 ]
+ForecastOpt = Annotated[bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)]
 MethodOpt = Annotated[
     str, typer.Option("--method", help="Solver: auto (exact MILP, greedy if huge), milp, greedy.")
 ]
@@ -119,6 +124,7 @@ def gaps_cmd(
     radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
     days: DaysOpt = CCTV_DEFAULTS.days,
     top: Annotated[int, typer.Option("--top", help="Gaps shown on screen.", min=0)] = 10,
+    forecast: ForecastOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List every sensitive site's CCTV gap: covered, repairable or uncovered, with priority."""
@@ -134,7 +140,11 @@ def gaps_cmd(
         )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     with console.status(_("CCTV gaps …")):
-        result = selection_gaps(inputs, model_params(settings(), CctvRequest(radius_m, days)))
+        q = CctvRequest(radius_m, days, forecast=forecast)
+        demand, message = selection_forecast(inputs, settings_for(store), q)
+        result = selection_gaps(inputs, model_params(settings(), q), forecast=demand)
+    if message:
+        console.print(message)
     gaps = result.gaps
     written: list[str] = []
     if suffix in (".csv", ".xlsx", ".geojson"):
@@ -233,6 +243,7 @@ def place_cmd(
     days: DaysOpt = CCTV_DEFAULTS.days,
     repair_cost: RepairCostOpt = CCTV_DEFAULTS.repair_cost,
     method: MethodOpt = CCTV_DEFAULTS.method,
+    forecast: ForecastOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Propose up to k cameras (new or repaired) that see the most incidents, hotspots and sites."""
@@ -248,8 +259,16 @@ def place_cmd(
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     placing = ngettext("placing up to {k} camera …", "placing up to {k} cameras …", k)
     with console.status(placing.format(k=format_int(k))):
-        q = CctvRequest(days=days, k=k, budget=budget, repair_cost=repair_cost, method=method)
-        plan = placement(inputs, settings(), q)
+        q = CctvRequest(
+            days=days, k=k, budget=budget, repair_cost=repair_cost, method=method,
+            forecast=False,
+        )  # fmt: skip
+        demand, message = selection_forecast(
+            inputs, settings_for(store), replace(q, forecast=forecast)
+        )
+        plan = placement(inputs, settings(), q, forecast=demand)
+    if message:
+        console.print(message)
     cams = plan.cameras
     write_rows(cams, out, layer_name="cameras")
     where = thana or _("all thanas")

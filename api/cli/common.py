@@ -155,6 +155,19 @@ def settings() -> Settings:
     return get_settings()
 
 
+def settings_for(store: Path | None) -> Settings:
+    """Return the process settings whose store is the ``--store`` option when given.
+
+    Things kept beside the store (the forecast choice) are then found with the store analysed.
+    """
+    cfg = settings()
+    if store is None:
+        return cfg
+    if is_database_url(store):
+        return cfg.model_copy(update={"database_url": str(store)})
+    return cfg.model_copy(update={"store": Path(store), "database_url": None})
+
+
 def service_config() -> ServiceSettings:
     """Return the process settings with the web service's (``SHAKTI_*``)."""
     return service_settings(get_settings())

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
-from api.cli.common import JsonOpt, StoreOpt, command, console, selection_inputs, settings
+from api.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    command,
+    console,
+    selection_inputs,
+    settings,
+    settings_for,
+)
 from api.cli.tables import check_table_path, table, write_rows
 from geo.errors import ParameterError
 from geo.i18n import _, format_int, format_number, format_percent, ngettext, pgettext
@@ -68,6 +76,7 @@ def forecast_cmd(
     """Forecast next period's incidents per cell: every model against naive, the best used."""
     from api.usecases.budget import GridParams
     from api.usecases.forecast import ForecastParams, run_forecast, run_meta
+    from api.usecases.forecast_choice import remember_choice
 
     for value, what in ((train, "--train"), (horizon, "--horizon")):
         try:
@@ -89,7 +98,15 @@ def forecast_cmd(
     status = ngettext("back-test over {n} fold …", "back-test over {n} folds …", folds)
     with console.status(status.format(n=format_int(folds))):
         run = run_forecast(inputs, settings(), g, f)
+    remember_choice(inputs, settings_for(store), run, g, f)
     print_comparison(run, horizon=horizon, train=train, cell_m=cell_m)
+    if run.beats_naive:
+        console.print(
+            _(
+                "kept for this data: shakti hotspots, patrol plan and cctv place use it "
+                "until the data change (--no-forecast turns it off)"
+            )
+        )
     if out is not None:
         write_rows(run.cells, out, layer_name="forecast")
         console.print(_("risk per cell written to {path}").format(path=out))

@@ -18,10 +18,11 @@ from api.cli.common import (
     command,
     console,
     group,
-    settings,
+    settings_for,
     store_at,
 )
 from api.cli.tables import table, write_rows
+from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -210,21 +211,18 @@ def patrol_plan_cmd(
     sheet_lang: SheetLangOpt = None,
     follow_up: FollowUpOpt = 1.0,
     forecast: Annotated[
-        bool,
-        typer.Option(
-            "--forecast",
-            help="Weight hotspot stops by next week's expected incidents (shakti forecast).",
-        ),
-    ] = False,
+        bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
+    from api.usecases.forecast_choice import may_have_choice, no_choice_hint
     from api.usecases.patrol import PatrolRequest, plan_patrols
     from api.usecases.visits import follow_up_of
     from models.patrol.export import summary
     from models.patrol.teams import read_teams
 
-    target, cfg = store_at(store), settings()
+    target, cfg = store_at(store), settings_for(store)
     q = PatrolRequest(
         follow_up=follow_up_of(target, cfg, thana=thana, strength=follow_up),
         thana=thana,
@@ -241,6 +239,8 @@ def patrol_plan_cmd(
 
     with console.status(_("planning patrols …")):
         plan = plan_patrols(target, cfg, q)
+    if forecast is None and not may_have_choice(cfg):
+        console.print(no_choice_hint())
     with audited(target, "plan", "", thana=thana, days=days, seed=seed) as details:
         saved = save_plan(target, plan, q, author=CLI_AUTHOR)
         details["plan_id"] = saved.plan_id

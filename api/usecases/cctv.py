@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
@@ -15,6 +15,7 @@ from models.inputs import AnalysisInputs
 if TYPE_CHECKING:
     import folium
 
+    from models.cctv.forecast_demand import DemandForecast
     from models.cctv.gaps import GapAnalysis
     from models.cctv.placement import Placement
     from models.cctv.plan import CctvParams
@@ -59,6 +60,11 @@ class CctvRequest:
         Placement solver: ``auto``, ``milp`` or ``greedy``.
     time_limit_s : float or None
         Time limit of the placement solve (None: the model's default).
+    forecast : bool or None
+        Weight incident and hotspot-cell demand by next week's expected incidents when the
+        chosen forecast beats naive, and say them in each camera's and gap's why. None
+        (default): when ``shakti forecast`` chose one for this data and it beat naive; True:
+        always (back-tests when none is chosen); False: never.
     """
 
     radius_m: float = 300.0
@@ -70,6 +76,7 @@ class CctvRequest:
     repair_cost: float = 0.3
     method: str = "auto"
     time_limit_s: float | None = None
+    forecast: bool | None = None
 
 
 #: The defaults of every CCTV parameter (the CLI options and query parameters use them).
@@ -119,11 +126,39 @@ class CctvPlan:
     placement: Placement | None
 
 
+def selection_forecast(
+    data: AnalysisInputs, settings: Settings, q: CctvRequest
+) -> tuple[DemandForecast | None, str]:
+    """Return the selection's forecast for CCTV demand as ``q.forecast`` decides (or None).
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    q : CctvRequest
+
+    Returns
+    -------
+    forecast : models.cctv.forecast_demand.DemandForecast or None
+        None also without incidents (nothing to forecast from).
+    message : str
+        What the user is told (:class:`api.usecases.forecast_choice.ForecastUse`).
+    """
+    from api.usecases.forecast import demand_forecast
+    from api.usecases.forecast_choice import resolve_forecast
+
+    use = resolve_forecast(data, settings, q.forecast)
+    if use.forecast is None:
+        return None, use.message
+    return demand_forecast(use.forecast, use.params), use.message
+
+
 def placement(
     data: AnalysisInputs,
     settings: Settings,
     q: CctvRequest,
     hotspots: gpd.GeoDataFrame | None = None,
+    forecast: DemandForecast | None = None,
 ) -> Placement:
     """Return up to ``q.k`` proposed cameras of a selection.
 
@@ -134,6 +169,8 @@ def placement(
     q : CctvRequest
     hotspots : geopandas.GeoDataFrame, optional
         Default: the selection's hotspots.
+    forecast : models.cctv.forecast_demand.DemandForecast, optional
+        Default: :func:`selection_forecast`.
 
     Returns
     -------
@@ -151,6 +188,7 @@ def placement(
         method=q.method,  # type: ignore[arg-type]  # checked by the adapters
         repair_cost=q.repair_cost,
         time_limit_s=pl.TIME_LIMIT_S if q.time_limit_s is None else q.time_limit_s,
+        forecast=selection_forecast(data, settings, q)[0] if forecast is None else forecast,
     )
 
 
@@ -171,8 +209,12 @@ def cctv_plan(data: AnalysisInputs, settings: Settings, q: CctvRequest) -> CctvP
 
     params = model_params(settings, q)
     spots = selection_hotspots(data, params)
-    gaps = selection_gaps(data, params, spots)
-    plan = placement(data, settings, q, spots) if q.k and not data.sites.empty else None
+    forecast, _message = selection_forecast(data, settings, q)
+    gaps = selection_gaps(data, params, spots, forecast)
+    if q.k and not data.sites.empty:  # the forecast decided once (none: the plan without)
+        plan = placement(data, settings, replace(q, forecast=False), spots, forecast)
+    else:
+        plan = None
     return CctvPlan(data, spots, gaps, plan)
 
 
@@ -242,7 +284,8 @@ def gaps_geojson(source: Source, q: CctvRequest) -> bytes:
     from models.cctv.plan import selection_gaps
 
     data = source.load(require=False)
-    result = selection_gaps(data, model_params(source.settings, q))
+    forecast, _message = selection_forecast(data, source.settings, q)
+    result = selection_gaps(data, model_params(source.settings, q), forecast=forecast)
     meta = {
         **selection_meta(data),
         "parameters": {"radius_m": q.radius_m, "days": q.days},

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from geo.settings import Settings
+    from models.cctv.forecast_demand import DemandForecast
     from models.evaluation.backtest import BacktestResult, Scorer
     from models.forecast.choose import Choice
     from models.inputs import AnalysisInputs
@@ -77,6 +78,29 @@ class ForecastRun:
     start: pd.Timestamp
     end: pd.Timestamp
 
+    @property
+    def beats_naive(self) -> bool:
+        """Whether the chosen forecast beat last-period counts."""
+        return self.choice.beats_naive
+
+
+@dataclass(frozen=True)
+class UsedForecast:
+    """A forecast chosen before (by ``shakti forecast``), fitted again for this call.
+
+    Attributes
+    ----------
+    chosen : str
+        The model's name.
+    beats_naive : bool
+    cells : geopandas.GeoDataFrame
+        Next period's risk per cell (EPSG:4326).
+    """
+
+    chosen: str
+    beats_naive: bool
+    cells: gpd.GeoDataFrame
+
 
 def forecast_methods(data: AnalysisInputs, horizon: str, seed: int) -> dict[str, Scorer]:
     """Return the naive baseline and every candidate forecast for ``data``'s registers.
@@ -111,35 +135,16 @@ def run_forecast(
     """
     import pandas as pd
 
-    from geo.crs import metric_crs_for, to_wgs84
-    from geo.errors import ParameterError
+    from geo.crs import to_wgs84
     from geo.schema import OCCURRED_AT
     from models.evaluation.backtest import backtest
     from models.forecast import NAIVE, Forecaster, naive_scorer
     from models.forecast.base import reference_time
     from models.forecast.choose import choose
     from models.forecast.risk import EXPECTED, hour_of_week, next_period
-    from models.selection import point_incidents
-    from models.surfaces.grid import CELL_ID, make_grid
+    from models.surfaces.grid import CELL_ID
 
-    if not 0 < f.area_share <= 1:
-        raise ParameterError(
-            f"area share {f.area_share:g} is not in (0, 1]", fix="use e.g. 0.05 (5 % of the area)"
-        )
-    check_cell_folds(data, settings, g, f.folds)
-    incidents, _left_out = point_incidents(data.incidents)
-    if incidents.empty:
-        raise ParameterError(
-            "no precisely located incidents to forecast", fix="widen the date range or import"
-        )
-    crs = metric_crs_for(incidents, settings.metric_crs).to_string()
-    cells = make_grid(
-        incidents,
-        cell_m=g.cell_m,
-        grid=g.grid,  # type: ignore[arg-type]
-        metric_crs=crs,
-        study_area=data.study_area(),
-    )
+    incidents, cells, crs = forecast_grid(data, settings, g, f)
     methods = forecast_methods(data, f.horizon, f.seed)
     result = backtest(
         incidents,
@@ -175,6 +180,65 @@ def run_forecast(
         start=start,
         end=start + pd.Timedelta(f.horizon),
     )
+
+
+def forecast_grid(
+    data: AnalysisInputs, settings: Settings, g: GridParams, f: ForecastParams
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, str]:
+    """Return the precisely located incidents, the grid and the metric CRS of a forecast.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        For a bad area share, too few cells or folds, or no precisely located incident.
+    """
+    from geo.crs import metric_crs_for
+    from geo.errors import ParameterError
+    from models.selection import point_incidents
+    from models.surfaces.grid import make_grid
+
+    if not 0 < f.area_share <= 1:
+        raise ParameterError(
+            f"area share {f.area_share:g} is not in (0, 1]", fix="use e.g. 0.05 (5 % of the area)"
+        )
+    check_cell_folds(data, settings, g, f.folds)
+    incidents, _left_out = point_incidents(data.incidents)
+    if incidents.empty:
+        raise ParameterError(
+            "no precisely located incidents to forecast", fix="widen the date range or import"
+        )
+    crs = metric_crs_for(incidents, settings.metric_crs).to_string()
+    cells = make_grid(
+        incidents,
+        cell_m=g.cell_m,
+        grid=g.grid,  # type: ignore[arg-type]
+        metric_crs=crs,
+        study_area=data.study_area(),
+    )
+    return incidents, cells, crs
+
+
+def fit_chosen(
+    data: AnalysisInputs, settings: Settings, g: GridParams, f: ForecastParams, chosen: str
+) -> gpd.GeoDataFrame:
+    """Fit the model named ``chosen`` on the latest window and forecast the next period.
+
+    No back-test: the choice was made before (:mod:`api.usecases.forecast_choice`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :func:`models.forecast.risk.next_period` in EPSG:4326.
+    """
+    from geo.crs import to_wgs84
+    from models.forecast import Forecaster, naive_scorer
+    from models.forecast.risk import next_period
+
+    incidents, cells, _crs = forecast_grid(data, settings, g, f)
+    model = forecast_methods(data, f.horizon, f.seed).get(chosen)
+    if not isinstance(model, Forecaster):
+        model = naive_scorer("30D", horizon=f.horizon)
+    return to_wgs84(next_period(model, incidents, cells, train=f.train, thanas=data.thanas))
 
 
 def forecast_note(run: ForecastRun) -> str:
@@ -269,16 +333,18 @@ def forecast_geojson(source: Source, g: GridParams, f: ForecastParams) -> bytes:
     -------
     bytes
     """
+    from api.usecases.forecast_choice import remember_choice
     from models.surfaces.grid import CELL_ID
 
     data = source.load()
     run = run_forecast(data, source.settings, g, f)
+    remember_choice(data, source.settings, run, g, f)  # hotspot, patrol and CCTV calls reuse it
     meta = {**run_meta(run, g, f), **selection_meta(data)}
     return geojson_bytes(run.cells, id_column=CELL_ID, meta=meta)
 
 
 def forecast_hotspots(
-    spots: gpd.GeoDataFrame, run: ForecastRun, f: ForecastParams
+    spots: gpd.GeoDataFrame, run: ForecastRun | UsedForecast, f: ForecastParams
 ) -> gpd.GeoDataFrame:
     """Add the chosen forecast to explained hotspots: expected incidents, rank and "why".
 
@@ -318,14 +384,14 @@ def forecast_hotspots(
         return spots
     out = spots.join(expected_in_areas(spots, run.cells))
     days = horizon_days(f.horizon)
-    note = "" if run.choice.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
+    note = "" if run.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
     out[WHY] = [
         f"{why}; {forecast_why(e, t, days)}{note}"
         for why, e, t in zip(
             out[WHY], out[FORECAST_EXPECTED], out[FORECAST_TIMES_THANA_MEAN], strict=True
         )
     ]
-    if run.choice.beats_naive:
+    if run.beats_naive:
         order = np.lexsort((out[RISK_RANK].to_numpy(), -out[FORECAST_EXPECTED].to_numpy()))
         ranks = np.empty(len(out), dtype=np.int64)
         ranks[order] = np.arange(1, len(out) + 1)
@@ -334,7 +400,7 @@ def forecast_hotspots(
 
 
 def forecast_patrol_hotspots(
-    spots: gpd.GeoDataFrame, run: ForecastRun, f: ForecastParams
+    spots: gpd.GeoDataFrame, run: ForecastRun | UsedForecast, f: ForecastParams
 ) -> gpd.GeoDataFrame:
     """Return hotspots whose patrol-stop weight is the forecast when it beats naive.
 
@@ -357,8 +423,36 @@ def forecast_patrol_hotspots(
     from models.hotspots import RISK_SCORE
 
     out = forecast_hotspots(spots, run, f)
-    if out.empty or not run.choice.beats_naive:
+    if out.empty or not run.beats_naive:
         return out
     top = float(out[FORECAST_EXPECTED].max())
     out[RISK_SCORE] = out[FORECAST_EXPECTED] / top if top > 0 else 0.0
     return out
+
+
+def demand_forecast(run: ForecastRun | UsedForecast, f: ForecastParams) -> DemandForecast:
+    """Return the forecast as CCTV placement and gap analysis use it.
+
+    Demand is weighted by the forecast only when it beats naive; either way each "why" says
+    the expected incidents (marked as last-period counts when the forecast is naive).
+
+    Parameters
+    ----------
+    run : ForecastRun
+    f : ForecastParams
+
+    Returns
+    -------
+    models.cctv.forecast_demand.DemandForecast
+    """
+    from models.cctv.forecast_demand import DemandForecast
+    from models.evaluation.scorers import LAST_PERIOD, method_name
+    from models.forecast import horizon_days
+
+    note = "" if run.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
+    return DemandForecast(
+        cells=run.cells,
+        horizon_days=horizon_days(f.horizon),
+        weigh=run.beats_naive,
+        note=note,
+    )

@@ -19,6 +19,7 @@ from geo.settings import Settings
 from models.inputs import AnalysisInputs
 
 if TYPE_CHECKING:
+    from api.usecases.forecast_choice import ForecastUse
     from models.hotspots.density import HotspotParamsChoice
 
 logger = logging.getLogger(__name__)
@@ -54,9 +55,11 @@ class HotspotParams:
     layer : str
         :data:`LAYER_INCIDENTS` (incident hotspots) or :data:`LAYER_CAMPAIGNS` (clusters of
         awareness drives, :func:`campaign_clusters`).
-    forecast : bool
-        Add next week's expected incidents from the back-test's best forecast to each hotspot
-        (and rank by them when the forecast beats naive); off by default: it runs a back-test.
+    forecast : bool or None
+        Add next week's expected incidents from the chosen forecast to each hotspot (and rank
+        by them when it beats naive). None (default): when ``shakti forecast`` chose one for
+        this data and it beat naive; True: always (back-tests when none is chosen); False:
+        never (:func:`api.usecases.forecast_choice.resolve_forecast`).
     """
 
     eps_m: float | None = None
@@ -66,7 +69,7 @@ class HotspotParams:
     hull: str = "concave"
     max_width_m: float | None = None
     layer: str = "incidents"
-    forecast: bool = False
+    forecast: bool | None = None
 
     def explicit(self) -> bool:
         """Return whether both DBSCAN parameters were given (the clustering of old)."""
@@ -197,21 +200,28 @@ def underserved_of(
     return underserved_hotspots(spots, data.campaigns, metric_crs=settings.metric_crs)
 
 
-def find_hotspots(data: AnalysisInputs, settings: Settings, p: HotspotParams) -> gpd.GeoDataFrame:
+def find_hotspots(
+    data: AnalysisInputs,
+    settings: Settings,
+    p: HotspotParams,
+    use: ForecastUse | None = None,
+) -> gpd.GeoDataFrame:
     """Find and explain hotspots of the selected incidents, most at risk first.
 
     Parameters are those of :func:`explained_hotspots`; with ``p.underserved`` only the
-    hotspots :func:`underserved_of` keeps are returned, ranked by their own rank.
+    hotspots :func:`underserved_of` keeps are returned, ranked by their own rank. ``use``
+    is the forecast decided before (default: :func:`~api.usecases.forecast_choice.resolve_forecast`
+    of ``p.forecast``).
     """
+    from api.usecases.forecast import forecast_hotspots
+    from api.usecases.forecast_choice import resolve_forecast
     from models import hotspots as hs
 
     spots = explained_hotspots(data, settings, p)
-    if p.forecast:
-        from api.usecases.budget import GridParams
-        from api.usecases.forecast import ForecastParams, forecast_hotspots, run_forecast
-
-        f = ForecastParams()
-        spots = forecast_hotspots(spots, run_forecast(data, settings, GridParams(), f), f)
+    if use is None:
+        use = resolve_forecast(data, settings, p.forecast)
+    if use.forecast is not None:
+        spots = forecast_hotspots(spots, use.forecast, use.params)
     if p.underserved:
         spots = underserved_of(spots, data, settings)
     rank = hs.UNDERSERVED_RANK if p.underserved else hs.RISK_RANK
@@ -286,10 +296,13 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     -------
     bytes
     """
+    from api.usecases.forecast_choice import resolve_forecast
     from models.hotspots import HOTSPOTS_ATTR, INCIDENTS
 
     data = source.load()
-    spots = find_hotspots(data, source.settings, p)
+    mode = p.forecast if p.layer != LAYER_CAMPAIGNS else False
+    use = resolve_forecast(data, source.settings, mode)
+    spots = find_hotspots(data, source.settings, p, use)
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
     summary = hotspot_summary(spots, data, source.settings, underserved=p.underserved)
@@ -315,4 +328,6 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
         "reference_time": attrs.get("reference_time"),
         "notes": attrs.get("notes", []),
     }
+    if use.forecast is not None:  # what it is and by how much it beat naive
+        meta["forecast"] = use.message
     return geojson_bytes(spots, meta=meta)

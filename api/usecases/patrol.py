@@ -60,10 +60,12 @@ class PatrolRequest:
     follow_up : Mapping or None
         Under-served places of the visit log (:func:`api.usecases.visits.follow_up_of`):
         place id → prize factor and why.
-    forecast : bool
-        Weight hotspot stops by next week's expected incidents when the back-test's best
-        forecast beats naive, and say so in each stop's why (off by default: it runs a
-        back-test).
+    forecast : bool or None
+        Weight hotspot stops by next week's expected incidents when the chosen forecast
+        beats naive, and say so in each stop's why and the notes. None (default): when
+        ``shakti forecast`` chose one for this data and it beat naive
+        (:func:`api.usecases.forecast_choice.resolve_forecast`); True: always (back-tests when
+        none is chosen); False: never.
     """
 
     thana: str | None = None
@@ -75,7 +77,7 @@ class PatrolRequest:
     road_graph: Path | str | None = None
     time_limit_s: float | None = None
     follow_up: Mapping[str, FollowUp] | None = None
-    forecast: bool = False
+    forecast: bool | None = None
 
 
 def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
@@ -91,10 +93,13 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     -------
     models.patrol.PatrolPlan
     """
+    from api.usecases.forecast_choice import may_have_choice
     from models.patrol import PlanParams, plan_from_store
 
-    if q.forecast:
-        return _plan_with_forecast(store, settings, q)
+    if q.forecast or (q.forecast is None and may_have_choice(settings)):
+        plan = _plan_with_forecast(store, settings, q)
+        if plan is not None:
+            return plan
     return plan_from_store(
         store,
         timezone=settings.timezone,
@@ -111,10 +116,10 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     )
 
 
-def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
-    """Plan patrols whose hotspot stops carry the forecast (see :class:`PatrolRequest`)."""
-    from api.usecases.budget import GridParams
-    from api.usecases.forecast import ForecastParams, forecast_patrol_hotspots, run_forecast
+def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan | None:
+    """Plan patrols whose hotspot stops carry the forecast (None: no forecast is used)."""
+    from api.usecases.forecast import forecast_patrol_hotspots
+    from api.usecases.forecast_choice import resolve_forecast
     from geo.crs import metric_crs_for
     from models import hotspots as hs
     from models.inputs import load_inputs
@@ -122,14 +127,16 @@ def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> P
     from models.patrol.layers import load_road, plan_from_layers
 
     data = load_inputs(store, timezone=settings.timezone)
+    use = resolve_forecast(data, settings, q.forecast)
+    if use.forecast is None:
+        return None
     crs = settings.metric_crs
     if crs is None and not data.thanas.empty:
         crs = metric_crs_for(data.thanas).to_string()
     spots = hs.hotspots_of_inputs(data, metric_crs=crs)
-    f = ForecastParams()
-    spots = forecast_patrol_hotspots(spots, run_forecast(data, settings, GridParams(), f), f)
+    spots = forecast_patrol_hotspots(spots, use.forecast, use.params)
     road = load_road(q.road_graph, crs) if q.road_graph is not None and crs is not None else None
-    return plan_from_layers(
+    plan = plan_from_layers(
         incidents=data.incidents,
         sites=data.sites,
         cctv=data.cctv,
@@ -145,7 +152,10 @@ def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> P
         road=road,
         must_visit=q.must_visit,
         hotspots=spots,
+        follow_up=q.follow_up,
     )
+    plan.notes.append(use.message)
+    return plan
 
 
 def team_count(teams: Sequence[TeamSpec] | None, scope: str | None, thanas: int) -> int:

@@ -17,6 +17,7 @@ from geo.crs import metric_coordinates
 from geo.i18n import NP_, _, camera_status_name, pgettext
 from geo.schema import KIND, NAME, STATUS
 from models.arrays import BoolArray, FloatArray, IntArray
+from models.cctv.forecast_demand import DemandForecast, forecast_at, forecast_weights
 from models.cctv.gaps import (
     CAMERA_ID,
     FAULTY,
@@ -209,6 +210,16 @@ def _repairs_in(
     return bxy[keep], labels, registry.radius_m[broken][keep], [str(c) for c in cams[CAMERA_ID]]
 
 
+def _weighed(
+    weight: FloatArray, xy: FloatArray, crs: str, forecast: DemandForecast | None
+) -> FloatArray:
+    """Return ``weight`` in proportion to the forecast at ``xy`` (unchanged without one)."""
+    if forecast is None or not forecast.weigh or not len(xy):
+        return weight
+    expected, _times = forecast_at(xy, crs, forecast)
+    return forecast_weights(weight, expected)
+
+
 def build_layout(
     sites: gpd.GeoDataFrame | None,
     registry: CameraRegistry,
@@ -224,6 +235,7 @@ def build_layout(
     approach_radius_m: float = APPROACH_RADIUS_M,
     cell_m: float = HOTSPOT_CELL_M,
     site_extent_m: Mapping[str, float] | None = None,
+    forecast: DemandForecast | None = None,
 ) -> Layout:
     """Build the demand points and candidate camera positions of a placement.
 
@@ -246,6 +258,10 @@ def build_layout(
     weights : mapping
     new_cost, repair_cost, new_radius_m, approach_radius_m, cell_m : float
     site_extent_m : mapping, optional
+    forecast : models.cctv.forecast_demand.DemandForecast, optional
+        When given (and ``forecast.weigh``), incident and hotspot-cell demand is weighted by
+        the expected incidents of its forecast cell, each kind's total weight unchanged
+        (:func:`models.cctv.forecast_demand.forecast_weights`). Default: unweighted.
 
     Returns
     -------
@@ -264,7 +280,7 @@ def build_layout(
         ixy = ixy[_inside(ixy, area)]
         dxy.append(ixy)
         dkind += [DEMAND_INCIDENT] * len(ixy)
-        dw.append(np.full(len(ixy), float(weights[DEMAND_INCIDENT])))
+        dw.append(_weighed(np.full(len(ixy), float(weights[DEMAND_INCIDENT])), ixy, crs, forecast))
         dext.append(np.zeros(len(ixy)))
         dlab += [""] * len(ixy)
     hxy, hid = hotspot_cells(hotspots, crs, cell_m)
@@ -272,7 +288,7 @@ def build_layout(
     hxy, hid = hxy[inside], hid[inside]
     dxy.append(hxy)
     dkind += [DEMAND_HOTSPOT] * len(hxy)
-    dw.append(np.full(len(hxy), float(weights[DEMAND_HOTSPOT])))
+    dw.append(_weighed(np.full(len(hxy), float(weights[DEMAND_HOTSPOT])), hxy, crs, forecast))
     dext.append(np.zeros(len(hxy)))
     dlab += [""] * len(hxy)
     cxy.append(hxy)

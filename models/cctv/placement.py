@@ -39,6 +39,7 @@ from models.cctv.covering import (
     reduce_problem,
     solve,
 )
+from models.cctv.forecast_demand import DemandForecast, with_forecast_why
 from models.cctv.gaps import (
     CAMERA_ID,
     DEFAULT_VIEW_RADIUS_M,
@@ -230,6 +231,7 @@ class PlacementParams:
     site_extent_m: Mapping[str, float] | None = None
     method: Method = "auto"
     time_limit_s: float = TIME_LIMIT_S
+    forecast: DemandForecast | None = None
 
     def check(self) -> PlacementParams:
         """Return the parameters checked: limits, costs, radii and complete demand weights.
@@ -364,6 +366,7 @@ def place_cameras(
     site_extent_m: Mapping[str, float] | None = None,
     method: Method = "auto",
     time_limit_s: float = TIME_LIMIT_S,
+    forecast: DemandForecast | None = None,
 ) -> Placement:
     """Recommend up to ``k`` cameras (new or repaired) that see the most weighted demand.
 
@@ -393,6 +396,10 @@ def place_cameras(
     site_extent_m : mapping, optional
     method : {"auto", "milp", "greedy"}
     time_limit_s : float
+    forecast : models.cctv.forecast_demand.DemandForecast, optional
+        Next period's risk: weights incident and hotspot-cell demand (see
+        :func:`models.cctv.layout.build_layout`) and each camera's ``why`` ends with its
+        cell's expected incidents. Default: none (the plan as without a forecast).
 
     Returns
     -------
@@ -408,7 +415,7 @@ def place_cameras(
         reference_time=reference_time, weights=weights, new_cost=new_cost,
         repair_cost=repair_cost, new_radius_m=new_radius_m, approach_radius_m=approach_radius_m,
         cell_m=cell_m, default_radius_m=default_radius_m, site_extent_m=site_extent_m,
-        method=method, time_limit_s=time_limit_s,
+        method=method, time_limit_s=time_limit_s, forecast=forecast,
     )  # fmt: skip
     return place_cameras_with(
         sites, cctv, params, incidents=incidents, hotspots=hotspots, thanas=thanas
@@ -454,7 +461,7 @@ def place_cameras_with(
         sites, registry, incidents=chosen_incidents, hotspots=hotspots, crs=crs, area=area,
         weights=p.weights or DEMAND_WEIGHTS, new_cost=p.new_cost, repair_cost=p.repair_cost,
         new_radius_m=p.new_radius_m, approach_radius_m=p.approach_radius_m, cell_m=p.cell_m,
-        site_extent_m=p.site_extent_m,
+        site_extent_m=p.site_extent_m, forecast=p.forecast,
     )  # fmt: skip
     # Demand already seen by a working camera is held fixed (it counts for nothing).
     seen, open_idx, cover = _open_demand(layout, registry)
@@ -463,10 +470,14 @@ def place_cameras_with(
     total_w = float(layout.demand_weight.sum())
     seen_w = float(layout.demand_weight[seen].sum())
     cameras = _cameras(layout, cover, open_idx, solution, registry, thanas, crs, total_w, seen_w)
+    if p.forecast is not None:
+        cameras = with_forecast_why(cameras, p.forecast, WHY, crs)
     notes = list(registry.defaults_used) + list(solution.notes)
     if total_w == 0:
         notes.append(_("nothing to cover: no incidents, hotspots or sites in scope"))
     summary = _summary(p, layout, solution, cameras, seen, open_idx, cover, crs)
+    if p.forecast is not None:
+        summary["forecast_weighted"] = p.forecast.weigh
     imprecise = imprecise_location_note(left_out)
     if imprecise is not None:
         summary[IMPRECISE_LEFT_OUT] = left_out

@@ -10,6 +10,7 @@ import geopandas as gpd
 from geo.schema import THANA
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
+from models.cctv.forecast_demand import DemandForecast, with_forecast_why
 from models.hotspots import DEFAULT_EPS_M, DEFAULT_MIN_SAMPLES, hotspots_of_inputs
 from models.inputs import AnalysisInputs
 
@@ -62,7 +63,10 @@ def selection_hotspots(data: AnalysisInputs, p: CctvParams) -> gpd.GeoDataFrame 
 
 
 def selection_gaps(
-    data: AnalysisInputs, p: CctvParams, hotspots: gpd.GeoDataFrame | None = None
+    data: AnalysisInputs,
+    p: CctvParams,
+    hotspots: gpd.GeoDataFrame | None = None,
+    forecast: DemandForecast | None = None,
 ) -> cg.GapAnalysis:
     """Return the gap analysis of a selection; with a thana, only that thana's sites.
 
@@ -75,6 +79,8 @@ def selection_gaps(
     p : CctvParams
     hotspots : geopandas.GeoDataFrame, optional
         Default: :func:`selection_hotspots`.
+    forecast : models.cctv.forecast_demand.DemandForecast, optional
+        When given, each gap gets its cell's expected incidents, and its ``why`` says them.
 
     Returns
     -------
@@ -92,6 +98,12 @@ def selection_gaps(
         days=p.days,
         reference_time=data.reference_time(),
     )
+    if forecast is not None:
+        crs = str(result.parameters["metric_crs"] or result.registry.metric_crs)
+        gaps = with_forecast_why(result.gaps, forecast, cg.WHY, crs)
+        result = cg.GapAnalysis(
+            gaps, result.summary, result.registry, result.parameters, result.notes
+        )
     thana = data.selection.thana
     if thana is None:
         return result
@@ -111,6 +123,7 @@ def selection_placement(
     new_cost: float = pl.NEW_COST,
     repair_cost: float = pl.REPAIR_COST,
     time_limit_s: float = pl.TIME_LIMIT_S,
+    forecast: DemandForecast | None = None,
 ) -> pl.Placement:
     """Return up to ``k`` proposed cameras for a selection (its thana, or overall).
 
@@ -126,6 +139,9 @@ def selection_placement(
     new_cost, repair_cost : float
     time_limit_s : float
         Time limit of the MILP.
+    forecast : models.cctv.forecast_demand.DemandForecast, optional
+        Weights demand and speaks in each camera's ``why``
+        (:func:`~models.cctv.placement.place_cameras`).
 
     Returns
     -------
@@ -149,4 +165,5 @@ def selection_placement(
         new_cost=new_cost,
         repair_cost=repair_cost,
         time_limit_s=time_limit_s,
+        forecast=forecast,
     )

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.service.routes.common import HTML, Analysis, MapAnalysis, geojson_route, html_route
-from api.service.routes.params import DaysQuery, PlacementDep, RadiusQuery
+from api.service.routes.common import (
+    HTML,
+    Analysis,
+    AnalysisCall,
+    MapAnalysis,
+    geojson_route,
+    html_route,
+)
+from api.service.routes.params import (
+    DaysQuery,
+    ForecastQuery,
+    PlacementDep,
+    RadiusQuery,
+    forecast_key,
+)
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
     CctvRequest,
@@ -22,6 +35,7 @@ async def cctv_gaps(
     call: Analysis,
     radius_m: RadiusQuery = CCTV_DEFAULTS.radius_m,
     days: DaysQuery = CCTV_DEFAULTS.days,
+    forecast: ForecastQuery = None,
 ) -> Response:
     """List every sensitive site with its CCTV gap, most urgent first.
 
@@ -30,16 +44,25 @@ async def cctv_gaps(
     holds the per-thana summary and the defaults used for a messy camera register. An
     in-charge gets only their thana's sites.
     """
-    q = CctvRequest(radius_m=radius_m, days=days)
+    q = CctvRequest(radius_m=radius_m, days=days, forecast=forecast)
     return await call.respond(
         "cctv/gaps",
-        {"radius_m": radius_m, "days": days},
+        {
+            "radius_m": radius_m,
+            "days": days,
+            "forecast": forecast_key(call.state.settings, forecast),
+        },
         lambda source: gaps_geojson(source, q),
     )
 
 
-def _placement_params(q: CctvRequest) -> dict[str, int | float | None]:
-    return {"k": q.k, "budget": q.budget, "days": q.days}
+def _placement_params(call: AnalysisCall, q: CctvRequest) -> dict[str, object]:
+    return {
+        "k": q.k,
+        "budget": q.budget,
+        "days": q.days,
+        "forecast": forecast_key(call.state.settings, q.forecast),
+    }
 
 
 @router.get(
@@ -56,7 +79,7 @@ async def cctv_placement(call: Analysis, q: PlacementDep) -> Response:
     in-charge's plan covers only their thana.
     """
     return await call.respond(
-        "cctv/placement", _placement_params(q), lambda source: placement_geojson(source, q)
+        "cctv/placement", _placement_params(call, q), lambda source: placement_geojson(source, q)
     )
 
 
@@ -71,7 +94,7 @@ async def cctv_map_page(call: MapAnalysis, q: PlacementDep) -> Response:
 
     return await call.respond(
         "maps/cctv",
-        _placement_params(q),
+        _placement_params(call, q),
         lambda source: cctv_map_html(source, q, asset_prefix=ASSET_PREFIX).encode("utf-8"),
         HTML,
     )

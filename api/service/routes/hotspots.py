@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.service.routes.common import Analysis, geojson_route
-from api.service.routes.params import HotspotDep
+from api.service.routes.params import HotspotDep, forecast_key
 from api.usecases.hotspots import hotspots_geojson
 
 router = APIRouter(tags=["analysis"])
@@ -49,6 +49,7 @@ async def hotspots(
             "max_width_m": params.max_width_m,
             "underserved": underserved,
             "layer": layer,
+            "forecast": forecast_key(call.state.settings, params.forecast),
         },
         lambda source: hotspots_geojson(source, params),
     )

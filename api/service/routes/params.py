@@ -21,6 +21,7 @@ from api.usecases.cctv import (
     CctvRequest,
 )
 from api.usecases.hotspots import HotspotParams
+from geo.settings import Settings
 
 #: Bounds of the DBSCAN parameters accepted by the service.
 MAX_EPS_M: Final = 5000.0
@@ -115,12 +116,36 @@ async def _dbscan(eps_m: EpsQuery = 150.0, min_samples: MinSamplesQuery = 10) ->
     return DbscanParams(eps_m=eps_m, min_samples=min_samples)
 
 
+#: Help of the ``forecast`` query parameter and body field.
+FORECAST_QUERY_HELP: Final = (
+    "Use the forecast chosen for this data by GET /forecast or `shakti forecast`. Unset: when "
+    "one is kept and beat last-period counts; true: always (back-tests when none is kept); "
+    "false: never."
+)
+#: ``forecast``: unset (when a kept forecast beat naive), true or false.
+ForecastQuery = Annotated[bool | None, Query(description=FORECAST_QUERY_HELP)]
+
+
+def forecast_key(settings: Settings, forecast: bool | None) -> str:
+    """Return the part of a cached response's key that changes when a forecast is kept.
+
+    A choice is kept without a new store version, so a response that may use it is keyed by
+    the sidecar's modification time (or, for a database store, this process's choices).
+    """
+    from api.usecases.forecast_choice import choice_token
+
+    return "off" if forecast is False else f"{forecast}:{choice_token(settings)}"
+
+
 async def _hotspots(
     eps_m: AutoEpsQuery = None,
     min_samples: AutoMinSamplesQuery = None,
     max_width_m: MaxWidthQuery = None,
+    forecast: ForecastQuery = None,
 ) -> HotspotParams:
-    return HotspotParams(eps_m=eps_m, min_samples=min_samples, max_width_m=max_width_m)
+    return HotspotParams(
+        eps_m=eps_m, min_samples=min_samples, max_width_m=max_width_m, forecast=forecast
+    )
 
 
 async def _grid(cell_m: CellQuery = 250.0, grid: GridQuery = "square") -> GridParams:
@@ -131,8 +156,11 @@ async def _placement(
     k: KQuery = CCTV_DEFAULTS.k,
     budget: BudgetQuery = CCTV_DEFAULTS.budget,
     days: DaysQuery = CCTV_DEFAULTS.days,
+    forecast: ForecastQuery = None,
 ) -> CctvRequest:
-    return CctvRequest(days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S)
+    return CctvRequest(
+        days=days, k=k, budget=budget, time_limit_s=SERVICE_TIME_LIMIT_S, forecast=forecast
+    )
 
 
 #: ``eps_m`` and ``min_samples`` of a DBSCAN (the other hotspot parameters at their defaults).

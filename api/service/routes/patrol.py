@@ -20,6 +20,7 @@ from api.service.deps import (
 )
 from api.service.errors import NotFoundError
 from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
+from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.users import Role, User
 from api.usecases.patrol import (
     PatrolRequest,
@@ -108,6 +109,7 @@ class PlanRequest(BaseModel):
         max_length=MAX_MUST_VISIT,
         description="Places to visit every day: site id or hotspot-<n>.",
     )
+    forecast: bool | None = Field(default=None, description=FORECAST_QUERY_HELP)
 
 
 def actor_of(user: User) -> Actor:
@@ -208,6 +210,7 @@ async def create_plan(
         start=body.start,
         teams=_teams(body),
         must_visit=tuple(body.must_visit),
+        forecast=body.forecast,
     )
     q, thana_days = within_service_budget(state.store, q)
     plan = await run_in_threadpool(plan_patrols, state.store, state.settings, q)

@@ -50,3 +50,33 @@ def test_forecast_refuses_a_bad_horizon_and_a_bad_layer(store: Path, tmp_path: P
         app, ["forecast", "--store", str(store), "--out", str(tmp_path / "x.txt")]
     )
     assert layer.exit_code == 2 and "cannot write x.txt" in layer.output
+
+
+def test_forecast_is_kept_and_used_by_default_until_turned_off(store: Path, tmp_path: Path) -> None:
+    from geo.store.choices import sidecar_of
+
+    sidecar = sidecar_of(store)
+    assert sidecar is not None
+    sidecar.unlink(missing_ok=True)
+    before = runner.invoke(app, ["hotspots", "--store", str(store), "--top", "3"])
+    assert before.exit_code == 0, before.output
+    assert "run `shakti forecast`" in " ".join(before.output.split())  # the hint
+    chose = runner.invoke(
+        app, ["forecast", "--store", str(store), "--folds", "2", "--cell-m", "400", "--json"]
+    )
+    assert chose.exit_code == 0, chose.output
+    beats = json.loads(chose.output.strip().splitlines()[-1])["beats_naive"]
+    assert sidecar.is_file()
+    out = tmp_path / "cams.geojson"
+    place = runner.invoke(
+        app, ["cctv", "place", "--store", str(store), "--k", "2", "--out", str(out), "--json"]
+    )
+    assert place.exit_code == 0, place.output
+    said = " ".join(place.output.split())
+    if beats:
+        assert "risk from the forecast" in said and "points over last-period counts" in said
+        assert all("incidents next week" in w for w in gpd.read_file(out)["why"])
+    else:
+        assert "does not beat last-period counts: not used" in said
+    off = runner.invoke(app, ["hotspots", "--store", str(store), "--top", "3", "--no-forecast"])
+    assert off.exit_code == 0 and "forecast" not in off.output

@@ -94,3 +94,14 @@ def test_cctv_map(env: Env) -> None:
     page = response.text
     assert "Sites by camera coverage" in page and "Proposed cameras" in page
     assert f"CCTV, {OWN_THANA}" in page
+
+
+def test_placement_takes_the_forecast_parameter(env: Env) -> None:
+    plain = env.get("/cctv/placement?k=2", "analyst")
+    off = env.get("/cctv/placement?k=2&forecast=false", "analyst")
+    assert plain.status_code == off.status_code == 200, plain.text
+    assert plain.json()["features"] == off.json()["features"]  # nothing kept: the same plan
+    used = env.get("/cctv/placement?k=2&forecast=true", "analyst")
+    assert used.status_code == 200, used.text
+    whys = [f["properties"][pl.WHY] for f in used.json()["features"]]
+    assert whys and all("incidents next week" in w for w in whys)

@@ -162,3 +162,26 @@ def test_campaign_clusters_and_the_drives_around_each_hotspot(env: Env) -> None:
         assert props["incidents_nearby"] >= 0
     bad = env.get("/hotspots?layer=people", "planner")
     assert bad.status_code == 422
+
+
+def test_hotspots_use_the_forecast_kept_by_get_forecast(env: Env) -> None:
+    """(Last in this module: it keeps a forecast choice beside the module's store.)"""
+    from geo.store.choices import sidecar_of
+
+    before = env.get("/hotspots", "analyst")
+    assert before.status_code == 200 and "forecast" not in before.json()["meta"]
+    kept = env.get("/forecast?folds=2&cell_m=400", "analyst")
+    assert kept.status_code == 200, kept.text
+    beats = kept.json()["meta"]["beats_naive"]
+    after = env.get("/hotspots", "analyst").json()  # not the cached answer from before
+    assert ("forecast" in after["meta"]) == beats
+    if beats:
+        assert after["meta"]["forecast"].startswith("risk from the forecast (")
+    off = env.get("/hotspots?forecast=false", "analyst").json()
+    assert "forecast" not in off["meta"] and off["features"] == before.json()["features"]
+    asked = env.get("/hotspots?forecast=true", "analyst").json()
+    assert "forecast" in asked["meta"]
+    assert all("incidents next week" in f["properties"]["why"] for f in asked["features"])
+    sidecar = sidecar_of(env.settings.store_location)
+    assert sidecar is not None and sidecar.is_file()
+    sidecar.unlink()

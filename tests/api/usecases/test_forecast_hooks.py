@@ -45,3 +45,23 @@ def test_patrol_plan_with_the_forecast(demo_store_file: Path) -> None:
     assert places, "the Lanka plan visits hotspots"
     assert all("incidents next week" in p.why for p in places)
     assert all(0 <= p.risk <= 1 for p in places)
+
+
+def test_cctv_gaps_and_cameras_with_the_forecast(demo_store_file: Path) -> None:
+    from api.usecases.cctv import CctvRequest, cctv_plan
+    from models.cctv.gaps import WHY as GAP_WHY
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    data = load_inputs(open_store(demo_store_file), Selection(), timezone=settings.timezone)
+    plain = cctv_plan(data, settings, CctvRequest(k=3))
+    plan = cctv_plan(data, settings, CctvRequest(k=3, forecast=True))
+    assert plan.placement is not None and plain.placement is not None
+    assert FORECAST_EXPECTED not in plain.gaps.gaps.columns
+    assert FORECAST_EXPECTED not in plain.placement.cameras.columns
+    gaps = plan.gaps.gaps
+    assert len(gaps) == len(plain.gaps.gaps) > 0
+    assert all("incidents next week" in why for why in gaps[GAP_WHY])
+    assert (gaps[FORECAST_EXPECTED] >= 0).all() and gaps[FORECAST_EXPECTED].sum() > 0
+    cams = plan.placement.cameras
+    assert len(cams) > 0 and all("incidents next week" in why for why in cams[WHY])
+    assert "forecast_weighted" in plan.placement.summary
