@@ -460,16 +460,27 @@ def trend_part(c: Clusters, recent_days: int, history_ok: bool) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def member_thanas(
+    xy: FloatArray,
+    crs: CRS,
+    incidents: gpd.GeoDataFrame,
+    member: IntArray,
+    thanas: gpd.GeoDataFrame | None,
+) -> npt.NDArray[Any] | None:
+    """Return the thana of each member incident (``xy`` = theirs): by polygon, else by column."""
+    if thanas is not None:
+        return _thana_of_points(xy, thanas, crs)
+    if THANA in incidents.columns:
+        column = incidents[THANA].astype("string").to_numpy(dtype=object)
+        return cast(npt.NDArray[Any], column[member])
+    return None
+
+
 def thana_part(
     c: Clusters, incidents: gpd.GeoDataFrame, member: IntArray, thanas: gpd.GeoDataFrame | None
 ) -> pd.DataFrame:
     """Return the primary thana, whether the hotspot crosses thanas, and the thanas it spans."""
-    if thanas is not None:
-        names: npt.NDArray[Any] | None = _thana_of_points(c.xy, thanas, c.crs)
-    elif THANA in incidents.columns:
-        names = incidents[THANA].astype("string").to_numpy(dtype=object)[member]
-    else:
-        names = None
+    names = member_thanas(c.xy, c.crs, incidents, member, thanas)
     mixes = _mix(c.labels, names, c.k) if names is not None else [{}] * c.k
     return c.frame(
         {PRIMARY_THANA: [next(iter(m), None) for m in mixes],
