@@ -276,11 +276,19 @@ def _thana_of_points(xy: FloatArray, thanas: gpd.GeoDataFrame, crs: CRS) -> npt.
     polys = thanas.geometry.to_crs(crs).to_numpy()
     names = thanas[NAME].astype("string").to_numpy(dtype=object)
     out = np.full(len(xy), None, dtype=object)
-    q, g, _d = _pairs_within(polys, xy, 0.0, distances=False)
-    if q.size:
-        frame = pd.DataFrame({"q": q, "name": names[g]}).dropna()
-        first = frame.sort_values(["q", "name"]).drop_duplicates("q")
-        out[first["q"].to_numpy()] = first["name"].to_numpy()
+    named = [i for i in range(len(names)) if not pd.isna(names[i]) and polys[i] is not None]
+    # the smallest name among the polygons holding a point (edges included, as a distance of
+    # 0): polygon by polygon, in name order, on the points of its bounding box only, with no
+    # shapely point made (``intersects_xy``): 1M incidents cost a fraction of a second
+    for i in sorted(named, key=lambda j: str(names[j])):
+        x0, y0, x1, y1 = shapely.bounds(polys[i])
+        free = np.flatnonzero(
+            (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+        )
+        free = free[out[free] == None]  # noqa: E711  (object array: elementwise)
+        if free.size:
+            inside = shapely.intersects_xy(polys[i], xy[free, 0], xy[free, 1])
+            out[free[inside]] = names[i]
     return out
 
 

@@ -123,3 +123,36 @@ def test_pruning_drops_the_sparse_part_of_a_dense_city(monkeypatch) -> None:
     xy = np.vstack([dense, sparse]) + ORIGIN
     region = d.maybe_core_region(xy, 50.0, 40)
     assert region is not None and region[:3000].mean() > 0.9 and region[3000:].mean() < 0.2
+
+
+def test_thana_of_points_equals_the_dwithin_zero_rule_on_edges_and_corners() -> None:
+    """Each point gets the smallest name among the polygons within 0 m of it (edges count)."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+    from pyproj import CRS
+
+    from models.hotspots import parts
+
+    cells = [shapely.box(x, y, x + 1000, y + 1000) for x in (0, 1000, 2000) for y in (0, 1000)]
+    cells[4] = shapely.Polygon(
+        shapely.get_coordinates(cells[4].exterior),
+        holes=[shapely.get_coordinates(shapely.box(2300, 200, 2600, 500).exterior)],
+    )
+    names = ["Kotwali", "Adampur", "Sigra", None, "Bhelupur", "Chetganj"]
+    layer = gpd.GeoDataFrame({"name": names}, geometry=cells, crs="EPSG:32644")
+    rng = np.random.default_rng(4)
+    edges = shapely.get_coordinates(shapely.segmentize(layer.boundary.to_numpy(), 50.0))
+    xy = np.vstack([rng.uniform(-200, 3200, (5000, 2)), edges, [[1000.0, 1000.0]]])
+    xy = xy + ORIGIN
+    layer = layer.set_geometry(layer.translate(*ORIGIN))
+    crs = CRS("EPSG:32644")
+    polys = layer.geometry.to_numpy()
+    q, g = shapely.STRtree(polys).query(shapely.points(xy), predicate="dwithin", distance=0.0)
+    frame = pd.DataFrame({"q": q, "name": np.asarray(names, dtype=object)[g]}).dropna()
+    first = frame.sort_values(["q", "name"]).drop_duplicates("q")
+    expected = np.full(len(xy), None, dtype=object)
+    expected[first["q"].to_numpy()] = first["name"].to_numpy()
+    got = parts._thana_of_points(xy, layer, crs)
+    assert list(got) == list(expected)
+    assert got[-1] == "Adampur"  # the corner of four cells: the smallest name
