@@ -439,6 +439,12 @@ def split_wide(
                 continue
         pieces = _kmeans_parts(pts[idx], limit, seed)
         stack.extend((idx[p], eps, ms, SPLIT_DEPTH) for p in pieces)
+    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
+    return _relabel(pts, parts)
+
+
+def _relabel(pts: FloatArray, parts: list[IntArray]) -> IntArray:
+    """Labels 0..k-1 of ``parts`` numbered by the smallest (x, y) of their members; noise else."""
     out = np.full(len(pts), NOISE, dtype=np.int64)
     for j, idx in enumerate(parts):
         out[idx] = j
@@ -446,5 +452,77 @@ def split_wide(
     if member.any():
         mapping = canonical_order(out[member], [pts[member, 0], pts[member, 1]])
         out[member] = mapping[out[member]]
-    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
     return out
+
+
+#: Most thanas a hotspot may span before it is split (one line crossed is said, not split).
+MAX_THANAS: Final = 2
+
+
+def split_across_thanas(
+    xy: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    thanas: npt.ArrayLike,
+    *,
+    eps_m: float,
+    min_samples: int,
+    method: Method = "auto",
+    max_thanas: int = MAX_THANAS,
+) -> IntArray:
+    """Split every cluster whose members lie in more than ``max_thanas`` thanas.
+
+    As :func:`split_wide`, such a cluster is re-clustered with a smaller eps and a larger
+    ``min_samples``, recursively (:data:`SPLIT_DEPTH` levels); a part with no density structure
+    left is cut by thana (one part per thana; parts of fewer than ``min_samples`` incidents
+    become noise). The parts are subsets, so none is wider than its cluster.
+
+    Parameters
+    ----------
+    xy : array-like
+        ``(n, 2)`` coordinates in metres.
+    labels : array-like
+        Cluster labels (:data:`NOISE` = -1).
+    thanas : array-like
+        The thana name of each point (``None`` outside all: counts as one more "thana").
+    eps_m, min_samples : float, int
+        The parameters that gave ``labels``.
+    method : {"auto", "grid", "sklearn"}
+    max_thanas : int
+
+    Returns
+    -------
+    numpy.ndarray
+        ``labels`` unchanged when no cluster spans too many thanas; otherwise new labels
+        0..k-1 numbered by the smallest (x, y) of their members, :data:`NOISE` for the rest.
+    """
+    pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    lab = np.asarray(labels, dtype=np.int64).reshape(-1)
+    codes = pd.factorize(pd.Series(np.asarray(thanas, dtype=object)), use_na_sentinel=False)[0]
+    groups = _groups(lab)
+
+    def spans(idx: IntArray) -> int:
+        return len(np.unique(codes[idx]))
+
+    if not any(spans(g) > max_thanas for g in groups):
+        return lab
+    parts: list[IntArray] = []
+    stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
+    while stack:
+        idx, eps, ms, depth = stack.pop()
+        if spans(idx) <= max_thanas:
+            if depth == 0 or len(idx) >= min_samples:
+                parts.append(idx)
+            continue
+        sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
+        sub_ms = math.ceil(ms * SPLIT_SAMPLES)
+        if depth < SPLIT_DEPTH and len(idx) >= sub_ms:
+            sub = dbscan_xy(pts[idx], eps_m=sub_eps, min_samples=sub_ms, method=method).labels
+            if (sub >= 0).any():
+                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
+                continue
+        for code in np.unique(codes[idx]):  # no density structure left: by thana
+            piece = idx[codes[idx] == code]
+            if len(piece) >= min_samples:
+                parts.append(piece)
+    logger.info("split clusters spanning more than %d thanas: %d parts", max_thanas, len(parts))
+    return _relabel(pts, parts)

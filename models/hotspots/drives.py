@@ -7,6 +7,7 @@ from typing import Final
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -155,8 +156,9 @@ def link_drive_clusters(
     polys = drives.geometry.to_crs(crs).to_numpy()
     tree = shapely.STRtree(polys)
     if len(incidents):
-        pts = shapely.points(metric_coordinates(incidents, crs.to_string())[0])
-        _q, hit = tree.query(pts, predicate="dwithin", distance=r)
+        xy = metric_coordinates(incidents, crs.to_string())[0]
+        near = xy[_near_boxes(xy, shapely.bounds(polys), r)]
+        _q, hit = tree.query(shapely.points(near), predicate="dwithin", distance=r)
         drives[INCIDENTS_NEARBY] = np.bincount(hit, minlength=len(drives)).astype(np.int64)
     if len(spots):
         s_idx, d_idx = tree.query(spots.geometry.to_crs(crs).to_numpy(), "dwithin", distance=r)
@@ -165,3 +167,25 @@ def link_drive_clusters(
             spots[DRIVE_CLUSTERS].iat[s].append(int(drive_ids[d]))
             drives[HOTSPOTS_NEARBY].iat[d].append(int(spot_ids[s]))
     return spots, drives
+
+
+def _near_boxes(
+    xy: npt.NDArray[np.float64], bounds: npt.NDArray[np.float64], r: float
+) -> npt.NDArray[np.bool_]:
+    """Mark the points inside some box of ``bounds`` grown by ``r`` (and a little slack).
+
+    A point within ``r`` of a polygon lies in its bounding box grown by ``r``, so only the
+    marked points need a shapely point and an exact ``dwithin`` test: at 1M incidents and a
+    few dozen drive clusters this saves building 1M points (seconds). The points are sorted by
+    x once; each box takes its x range by binary search and tests y on that range only.
+    """
+    grow = r + 1e-6 * max(1.0, r)
+    order = np.argsort(xy[:, 0], kind="stable")
+    xs, ys = xy[order, 0], xy[order, 1]
+    keep = np.zeros(len(xy), dtype=bool)
+    for x0, y0, x1, y1 in bounds.tolist():
+        lo = int(np.searchsorted(xs, x0 - grow, side="left"))
+        hi = int(np.searchsorted(xs, x1 + grow, side="right"))
+        ins = (ys[lo:hi] >= y0 - grow) & (ys[lo:hi] <= y1 + grow)
+        keep[order[lo:hi][ins]] = True
+    return keep

@@ -276,11 +276,19 @@ def _thana_of_points(xy: FloatArray, thanas: gpd.GeoDataFrame, crs: CRS) -> npt.
     polys = thanas.geometry.to_crs(crs).to_numpy()
     names = thanas[NAME].astype("string").to_numpy(dtype=object)
     out = np.full(len(xy), None, dtype=object)
-    q, g, _d = _pairs_within(polys, xy, 0.0, distances=False)
-    if q.size:
-        frame = pd.DataFrame({"q": q, "name": names[g]}).dropna()
-        first = frame.sort_values(["q", "name"]).drop_duplicates("q")
-        out[first["q"].to_numpy()] = first["name"].to_numpy()
+    named = [i for i in range(len(names)) if not pd.isna(names[i]) and polys[i] is not None]
+    # the smallest name among the polygons holding a point (edges included, as a distance of
+    # 0): polygon by polygon, in name order, on the points of its bounding box only, with no
+    # shapely point made (``intersects_xy``): 1M incidents cost a fraction of a second
+    for i in sorted(named, key=lambda j: str(names[j])):
+        x0, y0, x1, y1 = shapely.bounds(polys[i])
+        free = np.flatnonzero(
+            (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+        )
+        free = free[out[free] == None]  # noqa: E711  (object array: elementwise)
+        if free.size:
+            inside = shapely.intersects_xy(polys[i], xy[free, 0], xy[free, 1])
+            out[free[inside]] = names[i]
     return out
 
 
@@ -460,16 +468,27 @@ def trend_part(c: Clusters, recent_days: int, history_ok: bool) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def member_thanas(
+    xy: FloatArray,
+    crs: CRS,
+    incidents: gpd.GeoDataFrame,
+    member: IntArray,
+    thanas: gpd.GeoDataFrame | None,
+) -> npt.NDArray[Any] | None:
+    """Return the thana of each member incident (``xy`` = theirs): by polygon, else by column."""
+    if thanas is not None:
+        return _thana_of_points(xy, thanas, crs)
+    if THANA in incidents.columns:
+        column = incidents[THANA].astype("string").to_numpy(dtype=object)
+        return cast(npt.NDArray[Any], column[member])
+    return None
+
+
 def thana_part(
     c: Clusters, incidents: gpd.GeoDataFrame, member: IntArray, thanas: gpd.GeoDataFrame | None
 ) -> pd.DataFrame:
     """Return the primary thana, whether the hotspot crosses thanas, and the thanas it spans."""
-    if thanas is not None:
-        names: npt.NDArray[Any] | None = _thana_of_points(c.xy, thanas, c.crs)
-    elif THANA in incidents.columns:
-        names = incidents[THANA].astype("string").to_numpy(dtype=object)[member]
-    else:
-        names = None
+    names = member_thanas(c.xy, c.crs, incidents, member, thanas)
     mixes = _mix(c.labels, names, c.k) if names is not None else [{}] * c.k
     return c.frame(
         {PRIMARY_THANA: [next(iter(m), None) for m in mixes],

@@ -36,6 +36,7 @@ from models.hotspots.columns import (
     INCIDENTS,
     LAST_CAMPAIGN,
     LAST_DATE,
+    NOISE,
     NOTES,
     RISK_SCORE,
     RISK_WEIGHTS,
@@ -47,7 +48,7 @@ from models.hotspots.columns import (
     Method,
 )
 from models.hotspots.dbscan import check_eps, dbscan_xy, point_weights, resolve_method
-from models.hotspots.density import split_wide
+from models.hotspots.density import split_across_thanas, split_wide
 from models.hotspots.explain import WhyParams, metres, why_text
 from models.hotspots.parts import (
     CAMERAS_ASSUMED,
@@ -57,6 +58,7 @@ from models.hotspots.parts import (
     campaigns_part,
     cctv_part,
     incidents_part,
+    member_thanas,
     polygons,
     ref_day,
     risk_part,
@@ -349,6 +351,36 @@ def patrol_sized(
     )
 
 
+def _within_two_thanas(
+    xy: npt.NDArray[np.float64],
+    crs: CRS,
+    labels: IntArray,
+    p: _TableParams,
+    method: Method,
+    incidents: gpd.GeoDataFrame,
+    thanas: gpd.GeoDataFrame | None,
+    max_width_m: float | None,
+) -> IntArray:
+    """Split the patrol-sized clusters whose incidents lie in more than two thanas.
+
+    Only with a cap (``max_width_m``): without one, DBSCAN's clusters stay as they are.
+    """
+    if max_width_m is None:
+        return labels
+    member = np.flatnonzero(labels >= 0)
+    names = member_thanas(xy[member], crs, incidents, member, thanas)
+    if names is None or len(member) == 0:
+        return labels
+    sub = split_across_thanas(
+        xy[member], labels[member], names, eps_m=p.eps, min_samples=p.min_samples, method=method
+    )
+    if np.array_equal(sub, labels[member]):
+        return labels
+    out = np.full(len(labels), NOISE, dtype=np.int64)
+    out[member] = sub
+    return out
+
+
 def _precise_only(
     incidents: gpd.GeoDataFrame, w: npt.NDArray[np.float64] | None, attrs: dict[str, Any]
 ) -> tuple[gpd.GeoDataFrame, npt.NDArray[np.float64] | None]:
@@ -455,9 +487,9 @@ def find_hotspots(
     ref = _reference_time(reference_time, times)
     attrs.update(reference_time=ref.isoformat(), metric_crs=crs.to_string())
     notes: list[str] = attrs["notes"]
-
     labels = dbscan_xy(xy, eps_m=p.eps, min_samples=p.min_samples, weights=w, method=method).labels
     labels = patrol_sized(xy, labels, p, max_width_m, method, attrs)
+    labels = _within_two_thanas(xy, crs, labels, p, method, incidents, thanas, max_width_m)
     k = int(labels.max()) + 1
     if k == 0:
         return _empty_hotspots(attrs)

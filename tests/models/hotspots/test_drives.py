@@ -72,3 +72,22 @@ def test_no_drives_no_clusters() -> None:
     spots = find_hotspots(incidents, eps_m=150, min_samples=10)
     linked, loads = link_drive_clusters(spots, clusters, incidents)
     assert loads.empty and linked[DRIVE_CLUSTERS].map(len).sum() == 0
+
+
+def test_incident_load_prefilter_equals_exact_count() -> None:
+    """Counting only the points in the grown boxes gives the exact dwithin count (edges too)."""
+    from models.hotspots.drives import _near_boxes
+
+    rng = np.random.default_rng(7)
+    polys = shapely.buffer(shapely.points(rng.uniform(0, 5000, (12, 2))), 80.0)
+    polys = np.append(polys, shapely.box(1000.0, 1000.0, 1200.0, 1100.0))
+    xy = rng.uniform(-600, 5600, (20_000, 2))
+    # points exactly 500 m from the box's edges and corner are within 500 m ("dwithin" is <=)
+    edge = np.array([[700.0, 1050.0], [1700.0, 1050.0], [1100.0, 500.0], [1100.0, 1600.0]])
+    xy = np.vstack([xy, edge, [[699.999, 1050.0]]])
+    tree = shapely.STRtree(polys)
+    exact = tree.query(shapely.points(xy), predicate="dwithin", distance=500.0)[1]
+    keep = _near_boxes(xy, shapely.bounds(polys), 500.0)
+    fast = tree.query(shapely.points(xy[keep]), predicate="dwithin", distance=500.0)[1]
+    assert keep[-5:-1].all() and not keep.all()
+    assert np.array_equal(np.bincount(exact, minlength=13), np.bincount(fast, minlength=13))

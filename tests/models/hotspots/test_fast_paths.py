@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,65 @@ def test_hulls_computed_in_threads_equal_the_sequential_ones(monkeypatch) -> Non
     monkeypatch.setattr(parts.os, "cpu_count", lambda: 4)
     many = parts.polygons(clusters, "concave", 0.3, 25.0)
     assert all(a.equals_exact(b, 0) and a.wkb == b.wkb for a, b in zip(one, many, strict=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pts=points,
+    eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]),
+    ms=st.integers(2, 12),
+    method=st.sampled_from(["grid", "sklearn"]),
+)
+def test_pruning_sparse_points_changes_no_label(pts, eps, ms, method) -> None:
+    """Integer points on cell edges and exactly eps apart: pruned DBSCAN equals plain DBSCAN."""
+    xy = np.asarray(pts, dtype=np.float64) + ORIGIN
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
+        plain = d.dbscan_xy(xy, eps_m=eps, min_samples=ms, method=method)
+        mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        pruned = d.dbscan_xy(xy, eps_m=eps, min_samples=ms, method=method)
+    assert np.array_equal(plain.labels, pruned.labels)
+    assert np.array_equal(plain.core, pruned.core)
+
+
+def test_pruning_drops_the_sparse_part_of_a_dense_city(monkeypatch) -> None:
+    monkeypatch.setattr(d, "PRUNE_MIN_POINTS", 1)
+    rng = np.random.default_rng(3)
+    dense = rng.normal(0, 60, (3000, 2))
+    sparse = rng.uniform(-5000, 5000, (3000, 2))
+    xy = np.vstack([dense, sparse]) + ORIGIN
+    region = d.maybe_core_region(xy, 50.0, 40)
+    assert region is not None and region[:3000].mean() > 0.9 and region[3000:].mean() < 0.2
+
+
+def test_thana_of_points_equals_the_dwithin_zero_rule_on_edges_and_corners() -> None:
+    """Each point gets the smallest name among the polygons within 0 m of it (edges count)."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+    from pyproj import CRS
+
+    from models.hotspots import parts
+
+    cells = [shapely.box(x, y, x + 1000, y + 1000) for x in (0, 1000, 2000) for y in (0, 1000)]
+    cells[4] = shapely.Polygon(
+        shapely.get_coordinates(cells[4].exterior),
+        holes=[shapely.get_coordinates(shapely.box(2300, 200, 2600, 500).exterior)],
+    )
+    names = ["Kotwali", "Adampur", "Sigra", None, "Bhelupur", "Chetganj"]
+    layer = gpd.GeoDataFrame({"name": names}, geometry=cells, crs="EPSG:32644")
+    rng = np.random.default_rng(4)
+    edges = shapely.get_coordinates(shapely.segmentize(layer.boundary.to_numpy(), 50.0))
+    xy = np.vstack([rng.uniform(-200, 3200, (5000, 2)), edges, [[1000.0, 1000.0]]])
+    xy = xy + ORIGIN
+    layer = layer.set_geometry(layer.translate(*ORIGIN))
+    crs = CRS("EPSG:32644")
+    polys = layer.geometry.to_numpy()
+    q, g = shapely.STRtree(polys).query(shapely.points(xy), predicate="dwithin", distance=0.0)
+    frame = pd.DataFrame({"q": q, "name": np.asarray(names, dtype=object)[g]}).dropna()
+    first = frame.sort_values(["q", "name"]).drop_duplicates("q")
+    expected = np.full(len(xy), None, dtype=object)
+    expected[first["q"].to_numpy()] = first["name"].to_numpy()
+    got = parts._thana_of_points(xy, layer, crs)
+    assert list(got) == list(expected)
+    assert got[-1] == "Adampur"  # the corner of four cells: the smallest name
