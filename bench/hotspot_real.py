@@ -40,7 +40,13 @@ def evaluate(path: Path, top_n: int = TOP_N, multiple: float | None = None) -> d
     from geo.schema import OCCURRED_AT
     from models.hotspots import INCIDENTS, WIDTH_M, find_hotspots
     from models.hotspots.concentration import concentration
-    from models.hotspots.density import DEFAULT_MAX_WIDTH_M, DENSITY_MULTIPLE, choose_params
+    from models.hotspots.density import (
+        DEFAULT_MAX_WIDTH_M,
+        DENSITY_EPS_M,
+        DENSITY_MULTIPLE,
+        choose_params,
+        densest_count,
+    )
 
     points = gpd.read_file(path)[["geometry"]]
     points[OCCURRED_AT] = "2024-01-01 12:00"
@@ -49,6 +55,7 @@ def evaluate(path: Path, top_n: int = TOP_N, multiple: float | None = None) -> d
     choice = choose_params(
         len(points), area_m2=area, days=1, max_width_m=DEFAULT_MAX_WIDTH_M,
         multiple=DENSITY_MULTIPLE if multiple is None else multiple,
+        densest=densest_count(shapely.get_coordinates(points.geometry.to_crs(crs)), DENSITY_EPS_M),
     )  # fmt: skip
     spots = find_hotspots(
         points, eps_m=choice.eps_m, min_samples=choice.min_samples,

@@ -59,7 +59,14 @@ SPLIT_MIN_EPS_M: Final = 20.0
 RULE_DENSITY: Final = "density"
 RULE_FLOOR: Final = "floor"
 RULE_EXPLICIT: Final = "explicit"
-RULES: Final = (RULE_DENSITY, RULE_FLOOR, RULE_EXPLICIT)
+#: The density rule asked more than the densest neighbourhoods hold (a small or spread layer).
+RULE_DENSEST: Final = "densest"
+RULES: Final = (RULE_DENSITY, RULE_FLOOR, RULE_EXPLICIT, RULE_DENSEST)
+#: Share of incidents whose neighbourhoods can always make cores: the rule never asks more than
+#: the count within eps that the densest 1 % of incidents reach.
+DENSEST_SHARE: Final = 0.01
+#: Incidents whose neighbourhoods are counted to find that count (a seeded sample beyond it).
+DENSEST_SAMPLE: Final = 20_000
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ class HotspotParamsChoice:
     rule : str
         :data:`RULE_DENSITY` (``min_samples`` = multiple × the city's mean count within
         ``eps_m``), :data:`RULE_FLOOR` (that count was below :data:`MIN_CORE_SAMPLES`) or
-        :data:`RULE_EXPLICIT` (both given by the user).
+        :data:`RULE_EXPLICIT` (both given by the user) or :data:`RULE_DENSEST` (the multiple
+        asked more than the densest :data:`DENSEST_SHARE` of neighbourhoods hold: their count).
     multiple : float
         The density multiple of the rule (for explicit parameters: the one they amount to).
     mean_count : float
@@ -123,6 +131,12 @@ class HotspotParamsChoice:
             text = _(
                 "{head}: at least {floor} awareness drives make a cluster core "
                 "(the mean density for these {period} is low)"
+            )
+        elif self.rule == RULE_DENSEST:
+            # TRANSLATORS: {multiple} e.g. "10"; the layer is small or spread out.
+            text = _(
+                "{head}: the count within eps of the densest 1% of incidents "
+                "({multiple}× the mean density asked more) for these {period}"
             )
         elif self.rule == RULE_FLOOR:
             # TRANSLATORS: {floor} is the smallest min_samples ever chosen (5).
@@ -179,6 +193,7 @@ def choose_params(
     min_samples: int | None = None,
     multiple: float = DENSITY_MULTIPLE,
     max_width_m: float | None = None,
+    densest: int | None = None,
 ) -> HotspotParamsChoice:
     """Choose the DBSCAN parameters of a selection from its mean density.
 
@@ -198,6 +213,10 @@ def choose_params(
         The density multiple of a core point.
     max_width_m : float, optional
         Recorded in the choice (the cap on hotspot width).
+    densest : int, optional
+        Incidents within eps of the densest :data:`DENSEST_SHARE` of incidents
+        (:func:`densest_count`): the rule never asks more, so a small or spread layer still
+        has its densest places as hotspots.
 
     Returns
     -------
@@ -223,6 +242,8 @@ def choose_params(
     else:
         wanted = math.ceil(multiple * mean)
         rule = RULE_DENSITY if wanted >= MIN_CORE_SAMPLES else RULE_FLOOR
+        if densest is not None and wanted > densest >= MIN_CORE_SAMPLES:
+            wanted, rule = densest, RULE_DENSEST
         ms = max(wanted, MIN_CORE_SAMPLES)
     return HotspotParamsChoice(
         eps_m=eps, min_samples=ms, rule=rule, multiple=multiple, mean_count=mean, incidents=n,
@@ -309,10 +330,46 @@ def choose_for_points(
         times = pd.to_datetime(points[time_column], errors="coerce").dropna()
         if len(times):
             days = int((times.max().normalize() - times.min().normalize()).days) + 1
+    densest = None
+    if n and min_samples is None:
+        xy = shapely.get_coordinates(points.geometry.to_crs(crs).to_numpy())
+        densest = densest_count(xy, DENSITY_EPS_M if eps_m is None else eps_m)
     choice = choose_params(
-        n, area_m2=area, days=days, eps_m=eps_m, min_samples=min_samples, max_width_m=max_width_m
-    )
+        n, area_m2=area, days=days, eps_m=eps_m, min_samples=min_samples,
+        max_width_m=max_width_m, densest=densest,
+    )  # fmt: skip
     return replace(choice, drives=drives)
+
+
+def densest_count(xy: npt.ArrayLike, eps_m: float, *, seed: int = 0) -> int:
+    """Return the count within ``eps_m`` (itself included) the densest 1 % of points reach.
+
+    The :data:`DENSEST_SHARE` upper quantile of every point's neighbour count, counted on a
+    seeded sample of at most :data:`DENSEST_SAMPLE` points against all of them (scipy's
+    k-d tree), so its cost is bounded at any volume and its value does not depend on it.
+
+    Parameters
+    ----------
+    xy : array-like of shape (n, 2)
+        Metric coordinates.
+    eps_m : float
+    seed : int
+        Seed of the sample.
+
+    Returns
+    -------
+    int
+    """
+    from scipy.spatial import cKDTree
+
+    pts = np.asarray(xy, dtype=float)
+    if len(pts) == 0:
+        return 0
+    tree = cKDTree(pts)
+    rng = np.random.default_rng(seed)
+    take = rng.choice(len(pts), size=min(len(pts), DENSEST_SAMPLE), replace=False)
+    counts = tree.query_ball_point(pts[take], r=eps_m, return_length=True)
+    return int(np.ceil(np.quantile(counts, 1 - DENSEST_SHARE)))
 
 
 # --------------------------------------------------------------------------- patrol-sized

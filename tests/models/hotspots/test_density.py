@@ -214,3 +214,20 @@ def test_split_across_thanas_keeps_clusters_within_two() -> None:
     assert out.max() >= 1
     for j in range(int(out.max()) + 1):
         assert len(set(names[out == j])) <= 2
+
+
+def test_the_rule_never_asks_more_than_the_densest_neighbourhoods_hold() -> None:
+    from models.hotspots.density import RULE_DENSEST, choose_params, densest_count
+
+    rng = np.random.default_rng(3)
+    spread = rng.uniform(0, 3_000, size=(300, 2))  # a small layer over 9 km2
+    dense = rng.normal(1_500, 30, size=(40, 2))  # one dense place of 40
+    xy = np.vstack([spread, dense])
+    top = densest_count(xy, 150.0)
+    assert 30 <= top <= 45  # the dense place's 40 and a few of the spread points
+    assert densest_count(xy, 150.0) == top  # seeded
+    capped = choose_params(len(xy), area_m2=9e6, days=30, multiple=100.0, densest=top)
+    assert capped.rule == RULE_DENSEST and capped.min_samples == top
+    assert "densest 1%" in capped.reason()
+    plain = choose_params(len(xy), area_m2=9e6, days=30, densest=top)
+    assert plain.rule != RULE_DENSEST and plain.min_samples < top  # the cap does not bind
