@@ -32,15 +32,20 @@ def plan_stops_for(plan_id: str | None, plan_json: Path | None, store: Store) ->
     ------
     geo.errors.PlanNotFoundError
         ``--plan`` names no plan saved in the store (and no ``--plan-json`` is given).
+    geo.errors.PlanStatusError
+        The saved plan is a draft or cancelled (only issued and done plans take visits).
     """
+    from api.usecases.plans import check_takes_visits
     from api.usecases.visits import stops_from_json_file, stops_of
     from models.patrol.saved import load_plan
 
     if plan_json is not None:
         return stops_from_json_file(plan_json, plan_id)
-    if plan_id is not None:
-        return stops_of(plan_id, lambda pid: load_plan(store, pid).plan)
-    return None
+    if plan_id is None:
+        return None
+    loaded = load_plan(store, plan_id)
+    check_takes_visits(loaded.meta)
+    return stops_of(plan_id, lambda _pid: loaded.plan)
 
 
 @command("import", group=log_app, lang=True)

@@ -190,9 +190,9 @@ def create_app(
         thanas,
         maps,
         cctv,
+        visits,  # before patrol: POST /patrol/plans/{id}/{action} would shadow .../visits
         patrol,
         review,
-        visits,
         audit,
         user_admin,
     ):

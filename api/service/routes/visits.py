@@ -15,7 +15,7 @@ from api.service.errors import NotFoundError, PermissionDeniedError
 from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.service.routes.patrol import PlanIdPath, actor_of
 from api.service.users import Role, User
-from api.usecases.plans import get_plan
+from api.usecases.plans import check_takes_visits, get_plan
 from api.usecases.visits import MAX_VISITS_PER_REQUEST, plan_visits, record_visits
 from geo.ingest.visit_rules import PlanStops
 from geo.schema import (
@@ -72,7 +72,7 @@ class VisitsIn(BaseModel):
 
 
 def lookup_plan(
-    request: Request, state: ServiceState, user: User, plan_id: str
+    request: Request, state: ServiceState, user: User, plan_id: str, *, recording: bool = False
 ) -> tuple[Any, str | None]:
     """Return a saved plan and its thana for ``user`` (the one seam to where plans are kept).
 
@@ -80,11 +80,15 @@ def lookup_plan(
     ------
     geo.errors.PlanNotFoundError
         No such plan in the store.
+    geo.errors.PlanStatusError
+        ``recording`` visits of a plan that is not issued or done (409).
     PermissionDeniedError
         An in-charge asking for a plan of another thana.
     """
     loaded = get_plan(state.store, actor_of(user), plan_id)
     request.state.audit_thana = loaded.meta.thana
+    if recording:
+        check_takes_visits(loaded.meta)
     return loaded.plan, loaded.meta.thana
 
 
@@ -159,9 +163,10 @@ async def post_visits(
     """Record what teams did at their stops; each row is validated like an imported file.
 
     A row whose times disagree with its status, or that names no stop of the plan, is
-    quarantined with its reason. In-charges record their own thana's teams only.
+    quarantined with its reason. In-charges record their own thana's teams only. Only an
+    issued plan (or one marked done) takes visits: a draft or cancelled one answers 409.
     """
-    plan, _thana = lookup_plan(request, state, user, plan_id)
+    plan, _thana = lookup_plan(request, state, user, plan_id, recording=True)
     _check_teams(plan, user, body.visits)
     rows = [v.model_dump(mode="json") for v in body.visits]
     result = await run_in_threadpool(

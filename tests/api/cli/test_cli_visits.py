@@ -52,6 +52,10 @@ def test_a_hindi_visit_log_is_imported_against_the_plan_json(store: Path, tmp_pa
     assert hindi.exit_code == 2
     # the plan saved by `shakti patrol plan`: found by its id alone
     plan_id = (out / PLAN_ID_FILE).read_text("utf-8").strip()
+    draft = runner.invoke(app, [*args, "--plan", plan_id])
+    assert draft.exit_code == 2 and "draft" in draft.output and "issue" in draft.output
+    issued = runner.invoke(app, ["patrol", "issue", plan_id, "--store", str(store)])
+    assert issued.exit_code == 0, issued.output
     saved = runner.invoke(app, [*args, "--plan", plan_id])
     assert saved.exit_code == 0, saved.output
     again = json.loads(saved.output.strip().splitlines()[-1])

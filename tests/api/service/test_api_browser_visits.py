@@ -26,6 +26,8 @@ def test_a_team_records_its_stops_on_the_phone_page(served: str, browser: Any) -
         found = re.search(r"Plan (\S+):", page.locator("#patrol-summary").inner_text())
         assert found, page.locator("#patrol-summary").inner_text()
         plan_id = found.group(1)
+        page.click("#patrol-issue")  # only an issued plan takes visits
+        page.locator("#patrol-status", has_text="issued").wait_for(timeout=30_000)
         plan = page.evaluate(FETCH, f"/patrol/plans/{plan_id}")
         route = next(r for r in plan["routes"] if len(r["stops"]) >= 2)
         page.click("#patrol-effect")

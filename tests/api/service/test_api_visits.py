@@ -22,6 +22,8 @@ def create(env: Env, user: str, thana: str) -> dict[str, Any]:
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
+    issued = env.client.post(f"/patrol/plans/{body['id']}/issue", headers=env.headers(user))
+    assert issued.status_code == 200, issued.text
     return body
 
 
