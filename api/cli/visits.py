@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, group, settings, store_at
 from api.cli.data import finish_import, print_import
 from api.cli.patrol import patrol_app
-from geo.i18n import _
+from api.cli.tables import check_table_path, table, write_rows
+from geo.i18n import _, format_int
 from geo.ingest.visit_rules import PlanStops
 from geo.store import Store
 
@@ -118,3 +119,78 @@ def patrol_effect_cmd(
     console.print(result.text)
     if as_json:
         typer.echo(json.dumps(effect_dict(result), ensure_ascii=False))
+
+
+@command("dosage", group=patrol_app, lang=True)
+def patrol_dosage_cmd(
+    thana: Annotated[
+        str | None, typer.Option("--thana", help="Only the visits of this thana's stops.")
+    ] = None,
+    weeks: Annotated[
+        int,
+        typer.Option(
+            "--weeks", help="Weeks looked back on, ending with the latest visit's.", min=1
+        ),
+    ] = 4,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the table (.csv or .xlsx).")
+    ] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Minutes of presence per place and week against Koper's 10-15 minutes; missed visits."""
+    from api.usecases.visits import dosage_dict, dosage_report
+
+    if out is not None:
+        check_table_path(out, "the dosage table")
+    frame = dosage_report(store_at(store), settings(), thana=thana, weeks=weeks)
+    report = dosage_dict(frame)
+    _print_dosage(report)
+    if out is not None:
+        write_rows(frame.assign(week=frame["week"].astype(str)), out, layer_name="dosage")
+        console.print(_("dosage table written to {out}").format(out=out))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+
+
+def _print_dosage(report: dict[str, Any]) -> None:
+    """Print the dosage rows (at most 40) and the totals in the current language."""
+    rows = report["rows"]
+    if not rows:
+        console.print(_("no visits recorded yet: `shakti patrol log import` adds them"))
+        return
+    shown = table(
+        _("Minutes of presence per place and week (reference 10-15 min a visit)"),
+        [
+            (_("Place"), False),
+            (_("Week"), False),
+            (_("Planned"), True),
+            (_("Visited"), True),
+            (_("Cut short"), True),
+            (_("Missed"), True),
+            (_("Minutes"), True),
+            (_("Min per visit"), True),
+        ],
+    )
+    for row in rows[:40]:
+        per_visit = row["minutes_per_visit"]
+        per_text = "–" if per_visit is None else f"{per_visit:.1f}"
+        shown.add_row(
+            row["place_id"], row["week"], format_int(row["planned"]), format_int(row["visited"]),
+            format_int(row["cut_short"]), format_int(row["missed"]), f"{row['minutes']:.0f}",
+            per_text + (" !" if row["below_reference"] else ""),
+        )  # fmt: skip
+    console.print(shown)
+    total = report["summary"]
+    console.print(
+        _(
+            "{visited} of {planned} planned visits made, {missed} missed; {minutes} minutes of "
+            "presence; {below} place-weeks under 10 minutes a visit (!)"
+        ).format(
+            visited=format_int(total["visited"]),
+            planned=format_int(total["planned"]),
+            missed=format_int(total["missed"]),
+            minutes=format_int(round(total["minutes"])),
+            below=format_int(total["below_reference"]),
+        )
+    )

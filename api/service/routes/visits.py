@@ -1,4 +1,4 @@
-"""``/patrol/plans/{id}/visits``: record visits of stops, read them; ``/patrol/effect``."""
+"""``/patrol/plans/{id}/visits``: record visits of stops, read them; dosage and effect."""
 
 from __future__ import annotations
 
@@ -16,7 +16,15 @@ from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.service.routes.patrol import PlanIdPath, actor_of
 from api.service.users import Role, User
 from api.usecases.plans import check_takes_visits, get_plan
-from api.usecases.visits import MAX_VISITS_PER_REQUEST, plan_visits, record_visits
+from api.usecases.visits import (
+    DOSAGE_WEEKS,
+    MAX_DOSAGE_WEEKS,
+    MAX_VISITS_PER_REQUEST,
+    dosage_dict,
+    dosage_report,
+    plan_visits,
+    record_visits,
+)
 from geo.ingest.visit_rules import PlanStops
 from geo.schema import (
     ARRIVED,
@@ -225,3 +233,26 @@ async def get_effect(
     return Response(
         json_bytes({"thana": scope, **effect_dict(result)}), media_type="application/json"
     )
+
+
+@router.get(
+    "/patrol/dosage",
+    summary="Minutes of presence per place and week against Koper's 10-15 minutes; missed visits",
+    response_class=Response,
+    responses={200: {"description": "The dosage report (JSON)."}, **PROBLEM_RESPONSES},
+)
+async def get_dosage(
+    request: Request,
+    state: State,
+    user: CurrentUser,
+    thana: Annotated[str | None, Query(max_length=200)] = None,
+    weeks: Annotated[int, Query(ge=1, le=MAX_DOSAGE_WEEKS)] = DOSAGE_WEEKS,
+) -> Response:
+    """Return the dosage of the latest weeks of recorded visits of a thana (in-charges: own)."""
+    scope = scope_for(user, thana)
+    request.state.audit_thana = scope
+    frame = await run_in_threadpool(
+        dosage_report, state.store, state.settings, thana=scope, weeks=weeks
+    )
+    body = {"thana": scope, "weeks": weeks, **dosage_dict(frame)}
+    return Response(json_bytes(body), media_type="application/json")

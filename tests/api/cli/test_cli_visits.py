@@ -87,3 +87,21 @@ def test_patrol_effect_runs_and_says_plainly_when_data_are_too_few(store: Path) 
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["verdict"] == "too-few" and summary["estimate"] is None
     assert "too few data to tell" in result.output
+
+
+def test_patrol_dosage_prints_writes_and_refuses_bad_files(store: Path, tmp_path: Path) -> None:
+    """After the Hindi log above (same module store): 2 visits of one week, 1 made, 1 missed."""
+    out = tmp_path / "dosage.csv"
+    args = ["patrol", "dosage", "--store", str(store), "--thana", "Lanka"]
+    result = runner.invoke(app, [*args, "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["summary"]["visited"] >= 1 and report["summary"]["missed"] >= 1
+    assert report["summary"]["minutes"] >= 14
+    assert "Minutes of presence" in result.output
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(written) == len(report["rows"]) and "minutes_per_visit" in written.columns
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "dosage.txt")])
+    assert bad.exit_code == 2 and "CSV or XLSX" in bad.output
+    hindi = runner.invoke(app, [*args, "--lang", "hi"])
+    assert hindi.exit_code == 0, hindi.output

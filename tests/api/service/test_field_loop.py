@@ -132,6 +132,16 @@ def test_a_week_for_lanka_goes_out_comes_back_and_shapes_the_next(env: Env) -> N
     assert len(back) == accepted
     assert sum(v["status"] == "missed" for v in back) == missed
 
+    # ... the minutes of presence and the missed visits, per place and week (API and CLI)
+    dosage = env.get(f"/patrol/dosage?thana={OWN_THANA}", "lanka").json()
+    total = dosage["summary"]
+    assert total["missed"] == missed and total["visited"] == accepted - missed
+    assert total["minutes"] == pytest.approx(STAY_MIN * (accepted - missed))
+    assert {row["place_id"] for row in dosage["rows"] if row["missed"]} == {
+        v[STOP_PLACE] for v in back if v["status"] == "missed"
+    }
+    assert cli(env, "patrol", "dosage", "--thana", OWN_THANA)["summary"] == total
+
     # 4. the next week's plan raises the missed places, and says why
     start = (dt.date.fromisoformat(days[0]) + dt.timedelta(days=7)).isoformat()
     ask = {"thana": OWN_THANA, "days": 7, "start": start}
