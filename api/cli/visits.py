@@ -97,6 +97,54 @@ def log_import_cmd(
     finish_import(result, as_json)
 
 
+@command("demo", group=log_app, lang=True)
+def log_demo_cmd(
+    plan: Annotated[
+        str, typer.Option("--plan", help="Id of the (issued) plan to make up visits of.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The SYNTHETIC visit log written (.csv), then imported."),
+    ],
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every draw.")] = 0,
+    miss_share: Annotated[
+        float,
+        typer.Option("--miss-share", help="Mean share of stops missed.", min=0.0, max=1.0),
+    ] = 0.15,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write and import a SYNTHETIC visit log of a plan, to try dosage and follow-up (demo)."""
+    from api.usecases.plans import check_takes_visits
+    from api.usecases.visits import import_visit_log, stops_of
+    from geo.demo.visits import synthetic_visit_log
+    from geo.errors import ParameterError
+    from models.patrol.export import plan_dict
+    from models.patrol.saved import load_plan
+
+    if out.suffix.lower() != ".csv":
+        raise ParameterError(
+            f"cannot write {out.name}: the synthetic visit log is written as CSV",
+            fix="give --out a .csv file",
+        )
+    target = store_at(store)
+    loaded = load_plan(target, plan)
+    check_takes_visits(loaded.meta)
+    stops = stops_of(plan, lambda _pid: loaded.plan)
+    routes = plan_dict(loaded.plan)["routes"]
+    log = synthetic_visit_log(routes, seed=seed, miss_share=miss_share)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log.to_csv(out, index=False, encoding="utf-8")
+    console.print(
+        _("wrote a SYNTHETIC visit log of plan {id} ({n} rows, seed {seed}) to {out}").format(
+            id=plan, n=format_int(len(log)), seed=seed, out=out
+        )
+    )
+    result = import_visit_log(out, target, settings(), stops=stops)
+    print_import(result, title=_("import into {location}").format(location=target.location))
+    finish_import(result, as_json)
+
+
 @command("effect", group=patrol_app, lang=True)
 def patrol_effect_cmd(
     thana: Annotated[
@@ -172,6 +220,8 @@ def _print_dosage(report: dict[str, Any]) -> None:
             (_("Min per visit"), True),
         ],
     )
+    for column in shown.columns[:2]:
+        column.no_wrap = True  # place ids and weeks are read whole
     for row in rows[:40]:
         per_visit = row["minutes_per_visit"]
         per_text = "–" if per_visit is None else f"{per_visit:.1f}"

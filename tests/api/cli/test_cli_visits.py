@@ -105,3 +105,30 @@ def test_patrol_dosage_prints_writes_and_refuses_bad_files(store: Path, tmp_path
     assert bad.exit_code == 2 and "CSV or XLSX" in bad.output
     hindi = runner.invoke(app, [*args, "--lang", "hi"])
     assert hindi.exit_code == 0, hindi.output
+
+
+def test_log_demo_writes_and_imports_a_synthetic_log_of_an_issued_plan(
+    store: Path, tmp_path: Path
+) -> None:
+    made = runner.invoke(
+        app,
+        ["patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "2",
+         "--out", str(tmp_path / "plan")],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plan_id = (tmp_path / "plan" / PLAN_ID_FILE).read_text("utf-8").strip()
+    out = tmp_path / "visits-SYNTHETIC.csv"
+    args = ["patrol", "log", "demo", "--store", str(store), "--plan", plan_id, "--out", str(out)]
+    draft = runner.invoke(app, args)
+    assert draft.exit_code == 2 and "draft" in draft.output and not out.exists()
+    assert runner.invoke(app, ["patrol", "issue", plan_id, "--store", str(store)]).exit_code == 0
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    stops = len(pd.read_csv(tmp_path / "plan" / "stops.csv"))
+    assert summary["accepted"] == stops == len(pd.read_csv(out)) and summary["quarantined"] == 0
+    again = runner.invoke(app, [*args, "--json"])  # the same seed: the same rows, no duplicates
+    assert json.loads(again.output.strip().splitlines()[-1])["inserted"] == 0
+    wrong = runner.invoke(app, [*args[:-1], str(tmp_path / "visits.xlsx")])
+    assert wrong.exit_code == 2 and "CSV" in wrong.output
