@@ -117,6 +117,7 @@ def log_demo_cmd(
     """Write and import a SYNTHETIC visit log of a plan, to try dosage and follow-up (demo)."""
     from api.usecases.plans import check_takes_visits
     from api.usecases.visits import import_visit_log, stops_of
+    from geo.csv_safe import write_csv
     from geo.demo.visits import synthetic_visit_log
     from geo.errors import ParameterError
     from models.patrol.export import plan_dict
@@ -133,8 +134,7 @@ def log_demo_cmd(
     stops = stops_of(plan, lambda _pid: loaded.plan)
     routes = plan_dict(loaded.plan)["routes"]
     log = synthetic_visit_log(routes, seed=seed, miss_share=miss_share)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    log.to_csv(out, index=False, encoding="utf-8")
+    write_csv(log, out)
     console.print(
         _("wrote a SYNTHETIC visit log of plan {id} ({n} rows, seed {seed}) to {out}").format(
             id=plan, n=format_int(len(log)), seed=seed, out=out
