@@ -67,6 +67,9 @@ demo: $(STAMP) assets
 	$(BIN)/shakti patrol plan --store $(DEMO_STORE) --thana Lanka --days 7 --out demo/patrol-lanka
 	$(BIN)/shakti patrol issue --store $(DEMO_STORE) $$(cat demo/patrol-lanka/plan-id.txt)
 	$(BIN)/shakti patrol list --store $(DEMO_STORE)
+	$(BIN)/shakti patrol log demo --store $(DEMO_STORE) --plan $$(cat demo/patrol-lanka/plan-id.txt) --out demo/patrol-lanka/visits-SYNTHETIC.csv
+	$(BIN)/shakti patrol dosage --store $(DEMO_STORE) --thana Lanka --out demo/patrol-lanka/dosage.csv
+	$(BIN)/shakti patrol effect --store $(DEMO_STORE) --thana Lanka
 	$(BIN)/shakti map patrol --store $(DEMO_STORE) --thana Lanka --out demo/patrol-lanka.html
 	$(BIN)/shakti hotspots --store $(DEMO_STORE) --top 5 --lang hi --out demo/hotspots-hi.xlsx
 	$(BIN)/shakti map hotspots --store $(DEMO_STORE) --lang hi --out demo/hotspots-hi.html

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Statuses of a plan whose stops take visits: a draft has not gone out, a cancelled one never will.
+TAKES_VISITS: Final = (STATUS_ISSUED, STATUS_DONE)
 #: Who a plan made or changed with the command line is attributed to (no account there).
 CLI_AUTHOR: Final = "shakti-cli"
 #: Most plans one listing returns (newest first).
@@ -208,6 +210,29 @@ def get_plan(store: Store, actor: Actor, plan_id: str) -> LoadedPlan:
     loaded = load_plan(store, plan_id)
     _check_scope(actor, loaded.meta)
     return loaded
+
+
+def check_takes_visits(meta: StoredPlan) -> None:
+    """Refuse visits of a plan that was not issued (a draft, or cancelled).
+
+    Raises
+    ------
+    geo.errors.PlanStatusError
+        When the plan's status is not one of :data:`TAKES_VISITS`.
+    """
+    if meta.status in TAKES_VISITS:
+        return
+    fix = (
+        f"issue it first (`shakti patrol issue {meta.plan_id}`, "
+        f"POST /patrol/plans/{meta.plan_id}/issue)"
+        if meta.status == STATUS_DRAFT
+        else "record the visits of the plan that replaced it (`shakti patrol list`)"
+    )
+    raise PlanStatusError(
+        f"patrol plan {meta.plan_id} is {meta.status} and takes no visits",
+        why="only an issued plan (or one marked done) went out to the teams",
+        fix=fix,
+    )
 
 
 def change_status(store: Store, actor: Actor, plan_id: str, action: str) -> StoredPlan:

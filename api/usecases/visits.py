@@ -8,6 +8,7 @@ passes its plan store's, the command line a plan JSON file's stops.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -40,6 +41,9 @@ MAX_VISITS_PER_REQUEST: Final = 200
 #: Largest plan JSON file read by :func:`stops_from_json_file`.
 MAX_PLAN_JSON_BYTES: Final = 16 * 1024 * 1024
 GPX_SUFFIX: Final = ".gpx"
+#: Weeks a dosage report looks back on by default, and at most.
+DOSAGE_WEEKS: Final = 4
+MAX_DOSAGE_WEEKS: Final = 52
 
 
 @dataclass(frozen=True)
@@ -280,8 +284,10 @@ def dosage_of(
     pandas.DataFrame
         :func:`models.patrol.dosage.dosage_table`.
     """
-    from models.patrol.dosage import dosage_table
+    from models.patrol.dosage import DOSAGE_COLUMNS, dosage_table
 
+    if not store.count(LayerKind.VISITS):
+        return pd.DataFrame(columns=list(DOSAGE_COLUMNS))
     visits = read_layer(store, LayerKind.VISITS, timezone=settings.timezone, thana=thana)
     if plan_id is not None and len(visits):
         visits = visits[visits[PLAN_ID] == plan_id]
@@ -305,3 +311,87 @@ def follow_up_of(
     if not store.count(LayerKind.VISITS):
         return {}
     return dict(follow_up(dosage_of(store, settings, thana=thana), strength=strength))
+
+
+def dosage_report(
+    store: Store, settings: Settings, *, thana: str | None = None, weeks: int = DOSAGE_WEEKS
+) -> pd.DataFrame:
+    """Return the dosage table of the latest ``weeks`` weeks of recorded visits.
+
+    Parameters
+    ----------
+    store : Store
+    settings : Settings
+    thana : str, optional
+        Only visits of this thana's stops.
+    weeks : int
+        Weeks looked back on, ending with the latest week that has a visit (1 ..
+        :data:`MAX_DOSAGE_WEEKS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`models.patrol.dosage.DOSAGE_COLUMNS`, one row per place and week, newest week
+        first, then the most missed places.
+
+    Raises
+    ------
+    ParameterError
+        For ``weeks`` outside 1 .. :data:`MAX_DOSAGE_WEEKS`.
+    """
+    from models.patrol.dosage import MISSED, WEEK
+
+    if not 1 <= weeks <= MAX_DOSAGE_WEEKS:
+        raise ParameterError(
+            f"{weeks} weeks is outside 1 .. {MAX_DOSAGE_WEEKS}",
+            fix=f"look back on 1 to {MAX_DOSAGE_WEEKS} weeks (default {DOSAGE_WEEKS})",
+        )
+    table = dosage_of(store, settings, thana=thana)
+    if not len(table):
+        return table
+    first = max(table[WEEK]) - dt.timedelta(weeks=weeks - 1)
+    table = table[table[WEEK] >= first]
+    order: pd.DataFrame = table.sort_values([WEEK, MISSED], ascending=[False, False], kind="stable")
+    return order.reset_index(drop=True)
+
+
+def dosage_dict(table: pd.DataFrame) -> dict[str, Any]:
+    """Return a dosage report as JSON-ready data: Koper's reference, totals and the rows.
+
+    ``summary`` sums the table: visits planned, made, cut short and missed, minutes of
+    presence, and how many place-weeks averaged under the reference's 10 minutes a visit.
+    """
+    from models.patrol.dosage import (
+        BELOW_REFERENCE,
+        CUT_SHORT,
+        DOSAGE_COLUMNS,
+        MINUTES,
+        MINUTES_PER_VISIT,
+        MISSED,
+        PLANNED,
+        REFERENCE_MIN,
+        UNLOGGED,
+        VISITED,
+        WEEK,
+    )
+    from models.patrol.records import PLACE_ID
+
+    counts = (PLANNED, VISITED, CUT_SHORT, MISSED, UNLOGGED)
+    summary: dict[str, Any] = {name: int(table[name].sum()) for name in counts}
+    summary |= {
+        "places": int(table[PLACE_ID].nunique()),
+        "weeks": sorted({w.isoformat() for w in table[WEEK]}),
+        MINUTES: round(float(table[MINUTES].sum()), 1),
+        BELOW_REFERENCE: int(table[BELOW_REFERENCE].sum()),
+    }
+    rows = []
+    for record in table.loc[:, list(DOSAGE_COLUMNS)].astype(object).to_dict(orient="records"):
+        row = {str(k): v for k, v in record.items()}
+        row[WEEK] = row[WEEK].isoformat()
+        per_visit = row[MINUTES_PER_VISIT]
+        row[MINUTES_PER_VISIT] = None if pd.isna(per_visit) else float(per_visit)
+        for name in (*counts, MINUTES):
+            row[name] = float(row[name]) if name == MINUTES else int(row[name])
+        row[BELOW_REFERENCE] = bool(row[BELOW_REFERENCE])
+        rows.append(row)
+    return {"reference_min": list(REFERENCE_MIN), "summary": summary, "rows": rows}

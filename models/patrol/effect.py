@@ -241,17 +241,23 @@ def patrol_effect(
     crs = metric_crs or metric_crs_for(gpd.GeoDataFrame(geometry=hotspots)).to_string()
     treated_ids = [h for h in hotspots.index if h in started]
     control_ids = [h for h in hotspots.index if h not in started]
-    if not len(incidents) or len(treated_ids) < MIN_TREATED or len(control_ids) < MIN_CONTROLS:
+    if not len(incidents) or not treated_ids:
         return _too_few(len(treated_ids), len(control_ids), 0, days)
-    metric = hotspots.to_crs(crs)
-    rings = metric.buffer(outer).difference(metric.buffer(inner)).to_crs(hotspots.crs)
     inside = _times_in(incidents, hotspots, crs)
-    around = _times_in(incidents, rings, crs)
     tz = incidents[OCCURRED_AT].dt.tz
     starts = []
     for h in treated_ids:
         t0 = pd.Timestamp(started[h])
         starts.append(t0.tz_localize(tz) if t0.tzinfo is None else t0)
+    if len(treated_ids) < MIN_TREATED or len(control_ids) < MIN_CONTROLS:
+        # the report says how many incidents there were before: counted, not assumed 0
+        pre = sum(
+            _windows(inside[h], t0, days)[0] for h, t0 in zip(treated_ids, starts, strict=True)
+        )
+        return _too_few(len(treated_ids), len(control_ids), pre, days)
+    metric = hotspots.to_crs(crs)
+    rings = metric.buffer(outer).difference(metric.buffer(inner)).to_crs(hotspots.crs)
+    around = _times_in(incidents, rings, crs)
 
     def counts(h: object, t0: pd.Timestamp) -> list[int]:
         return [*_windows(inside[h], t0, days), *_windows(around[h], t0, days)[:2]]

@@ -110,6 +110,13 @@ class PlanRequest(BaseModel):
         description="Places to visit every day: site id or hotspot-<n>.",
     )
     forecast: bool | None = Field(default=None, description=FORECAST_QUERY_HELP)
+    follow_up: float = Field(
+        default=1.0,
+        ge=0,
+        le=3,
+        description="How much more places missed in the latest week of recorded visits weigh "
+        "(0: not at all; 1: a place missed at every planned visit weighs double).",
+    )
 
 
 def actor_of(user: User) -> Actor:
@@ -201,9 +208,15 @@ async def create_plan(
     Stops are hotspots (their part in each thana) and timed sensitive sites; each team
     patrols its own thana. An in-charge plans their own thana only.
     """
+    from api.usecases.visits import follow_up_of
+
     scope = scope_for(user, body.thana)
     request.state.audit_thana = scope
+    follow = await run_in_threadpool(
+        follow_up_of, state.store, state.settings, thana=scope, strength=body.follow_up
+    )
     q = PatrolRequest(
+        follow_up=follow,
         thana=scope,
         days=body.days,
         seed=body.seed,

@@ -1,4 +1,4 @@
-"""``/patrol/plans/{id}/visits``: record visits of stops, read them; ``/patrol/effect``."""
+"""``/patrol/plans/{id}/visits``: record visits of stops, read them; dosage and effect."""
 
 from __future__ import annotations
 
@@ -15,8 +15,16 @@ from api.service.errors import NotFoundError, PermissionDeniedError
 from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.service.routes.patrol import PlanIdPath, actor_of
 from api.service.users import Role, User
-from api.usecases.plans import get_plan
-from api.usecases.visits import MAX_VISITS_PER_REQUEST, plan_visits, record_visits
+from api.usecases.plans import check_takes_visits, get_plan
+from api.usecases.visits import (
+    DOSAGE_WEEKS,
+    MAX_DOSAGE_WEEKS,
+    MAX_VISITS_PER_REQUEST,
+    dosage_dict,
+    dosage_report,
+    plan_visits,
+    record_visits,
+)
 from geo.ingest.visit_rules import PlanStops
 from geo.schema import (
     ARRIVED,
@@ -72,7 +80,7 @@ class VisitsIn(BaseModel):
 
 
 def lookup_plan(
-    request: Request, state: ServiceState, user: User, plan_id: str
+    request: Request, state: ServiceState, user: User, plan_id: str, *, recording: bool = False
 ) -> tuple[Any, str | None]:
     """Return a saved plan and its thana for ``user`` (the one seam to where plans are kept).
 
@@ -80,11 +88,15 @@ def lookup_plan(
     ------
     geo.errors.PlanNotFoundError
         No such plan in the store.
+    geo.errors.PlanStatusError
+        ``recording`` visits of a plan that is not issued or done (409).
     PermissionDeniedError
         An in-charge asking for a plan of another thana.
     """
     loaded = get_plan(state.store, actor_of(user), plan_id)
     request.state.audit_thana = loaded.meta.thana
+    if recording:
+        check_takes_visits(loaded.meta)
     return loaded.plan, loaded.meta.thana
 
 
@@ -159,9 +171,10 @@ async def post_visits(
     """Record what teams did at their stops; each row is validated like an imported file.
 
     A row whose times disagree with its status, or that names no stop of the plan, is
-    quarantined with its reason. In-charges record their own thana's teams only.
+    quarantined with its reason. In-charges record their own thana's teams only. Only an
+    issued plan (or one marked done) takes visits: a draft or cancelled one answers 409.
     """
-    plan, _thana = lookup_plan(request, state, user, plan_id)
+    plan, _thana = lookup_plan(request, state, user, plan_id, recording=True)
     _check_teams(plan, user, body.visits)
     rows = [v.model_dump(mode="json") for v in body.visits]
     result = await run_in_threadpool(
@@ -220,3 +233,26 @@ async def get_effect(
     return Response(
         json_bytes({"thana": scope, **effect_dict(result)}), media_type="application/json"
     )
+
+
+@router.get(
+    "/patrol/dosage",
+    summary="Minutes of presence per place and week against Koper's 10-15 minutes; missed visits",
+    response_class=Response,
+    responses={200: {"description": "The dosage report (JSON)."}, **PROBLEM_RESPONSES},
+)
+async def get_dosage(
+    request: Request,
+    state: State,
+    user: CurrentUser,
+    thana: Annotated[str | None, Query(max_length=200)] = None,
+    weeks: Annotated[int, Query(ge=1, le=MAX_DOSAGE_WEEKS)] = DOSAGE_WEEKS,
+) -> Response:
+    """Return the dosage of the latest weeks of recorded visits of a thana (in-charges: own)."""
+    scope = scope_for(user, thana)
+    request.state.audit_thana = scope
+    frame = await run_in_threadpool(
+        dosage_report, state.store, state.settings, thana=scope, weeks=weeks
+    )
+    body = {"thana": scope, "weeks": weeks, **dosage_dict(frame)}
+    return Response(json_bytes(body), media_type="application/json")

@@ -615,6 +615,46 @@ async function showEffect() {
   }
 }
 
+// Minutes of presence per place and week (Koper: 10–15 minutes a visit) and missed visits.
+async function showDosage() {
+  const error = $("patrol-error");
+  show(error, false);
+  const thana = $("thana").value;
+  const body = $("dosage-table").querySelector("tbody");
+  try {
+    const report = await api("/patrol/dosage" + (thana ? "?thana=" + encodeURIComponent(thana) : ""));
+    const total = report.summary;
+    body.replaceChildren();
+    if (!report.rows.length) {
+      $("dosage-text").textContent = _("No visits recorded yet.");
+      show($("dosage-table"), false);
+      return;
+    }
+    $("dosage-text").textContent = format(
+      _("{visited} of {planned} planned visits made, {missed} missed; {minutes} minutes of presence; {below} place-weeks under 10 minutes a visit (!)"),
+      { visited: total.visited, planned: total.planned, missed: total.missed,
+        minutes: Math.round(total.minutes), below: total.below_reference },
+    );
+    for (const row of report.rows.slice(0, 20)) {
+      const tr = document.createElement("tr");
+      const perVisit = row.minutes_per_visit === null ? "–" : row.minutes_per_visit.toFixed(1);
+      const cells = [row.place_id, row.week, row.planned, row.visited, row.missed,
+        perVisit + (row.below_reference ? " !" : "")];
+      for (const value of cells) {
+        const td = document.createElement("td");
+        td.textContent = String(value);
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    show($("dosage-table"), true);
+  } catch (err) {
+    $("dosage-text").textContent = "";
+    error.textContent = err.message;
+    show(error, true);
+  }
+}
+
 function fillPatrol(plan) {
   shown.plan = plan;
   const meta = plan.meta;
@@ -761,6 +801,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("show-review").addEventListener("click", showReview);
   $("patrol-issue").addEventListener("click", issuePlan);
   $("patrol-effect").addEventListener("click", showEffect);
+  $("patrol-dosage").addEventListener("click", showDosage);
   $("login-form").addEventListener("submit", login);
   $("filters").addEventListener("submit", refresh);
   $("logout").addEventListener("click", logout);

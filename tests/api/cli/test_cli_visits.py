@@ -52,6 +52,10 @@ def test_a_hindi_visit_log_is_imported_against_the_plan_json(store: Path, tmp_pa
     assert hindi.exit_code == 2
     # the plan saved by `shakti patrol plan`: found by its id alone
     plan_id = (out / PLAN_ID_FILE).read_text("utf-8").strip()
+    draft = runner.invoke(app, [*args, "--plan", plan_id])
+    assert draft.exit_code == 2 and "draft" in draft.output and "issue" in draft.output
+    issued = runner.invoke(app, ["patrol", "issue", plan_id, "--store", str(store)])
+    assert issued.exit_code == 0, issued.output
     saved = runner.invoke(app, [*args, "--plan", plan_id])
     assert saved.exit_code == 0, saved.output
     again = json.loads(saved.output.strip().splitlines()[-1])
@@ -83,3 +87,48 @@ def test_patrol_effect_runs_and_says_plainly_when_data_are_too_few(store: Path) 
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["verdict"] == "too-few" and summary["estimate"] is None
     assert "too few data to tell" in result.output
+
+
+def test_patrol_dosage_prints_writes_and_refuses_bad_files(store: Path, tmp_path: Path) -> None:
+    """After the Hindi log above (same module store): 2 visits of one week, 1 made, 1 missed."""
+    out = tmp_path / "dosage.csv"
+    args = ["patrol", "dosage", "--store", str(store), "--thana", "Lanka"]
+    result = runner.invoke(app, [*args, "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["summary"]["visited"] >= 1 and report["summary"]["missed"] >= 1
+    assert report["summary"]["minutes"] >= 14
+    assert "Minutes of presence" in result.output
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(written) == len(report["rows"]) and "minutes_per_visit" in written.columns
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "dosage.txt")])
+    assert bad.exit_code == 2 and "CSV or XLSX" in bad.output
+    hindi = runner.invoke(app, [*args, "--lang", "hi"])
+    assert hindi.exit_code == 0, hindi.output
+
+
+def test_log_demo_writes_and_imports_a_synthetic_log_of_an_issued_plan(
+    store: Path, tmp_path: Path
+) -> None:
+    made = runner.invoke(
+        app,
+        ["patrol", "plan", "--store", str(store), "--thana", "Lanka", "--days", "2",
+         "--out", str(tmp_path / "plan")],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plan_id = (tmp_path / "plan" / PLAN_ID_FILE).read_text("utf-8").strip()
+    out = tmp_path / "visits-SYNTHETIC.csv"
+    args = ["patrol", "log", "demo", "--store", str(store), "--plan", plan_id, "--out", str(out)]
+    draft = runner.invoke(app, args)
+    assert draft.exit_code == 2 and "draft" in draft.output and not out.exists()
+    assert runner.invoke(app, ["patrol", "issue", plan_id, "--store", str(store)]).exit_code == 0
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    stops = len(pd.read_csv(tmp_path / "plan" / "stops.csv"))
+    assert summary["accepted"] == stops == len(pd.read_csv(out)) and summary["quarantined"] == 0
+    again = runner.invoke(app, [*args, "--json"])  # the same seed: the same rows, no duplicates
+    assert json.loads(again.output.strip().splitlines()[-1])["inserted"] == 0
+    wrong = runner.invoke(app, [*args[:-1], str(tmp_path / "visits.xlsx")])
+    assert wrong.exit_code == 2 and "CSV" in wrong.output

@@ -26,6 +26,8 @@ def test_a_team_records_its_stops_on_the_phone_page(served: str, browser: Any) -
         found = re.search(r"Plan (\S+):", page.locator("#patrol-summary").inner_text())
         assert found, page.locator("#patrol-summary").inner_text()
         plan_id = found.group(1)
+        page.click("#patrol-issue")  # only an issued plan takes visits
+        page.locator("#patrol-status", has_text="issued").wait_for(timeout=30_000)
         plan = page.evaluate(FETCH, f"/patrol/plans/{plan_id}")
         route = next(r for r in plan["routes"] if len(r["stops"]) >= 2)
         page.click("#patrol-effect")
@@ -51,4 +53,11 @@ def test_a_team_records_its_stops_on_the_phone_page(served: str, browser: Any) -
         assert visits[0]["seen_category"] == "crowd-at-gate"
         assert visits[1]["status"] == "missed" and visits[1]["arrived"] is None
         assert {v["thana"] for v in visits} == {OWN_THANA}
+        # back on the main page: the minutes of presence of the thana, beside the effect
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.goto(f"{served}/")
+        page.click(".lang-switch button[data-lang=en]")
+        page.click("#patrol-dosage")
+        page.locator("#dosage-text", has_text="1 missed").wait_for(timeout=30_000)
+        assert page.locator("#dosage-table tbody tr").count() >= 1
         assert log.console_errors == [] and log.page_errors == []

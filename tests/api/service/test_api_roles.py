@@ -24,6 +24,7 @@ THANA_ROUTES = (
     "/review?from=2026-10-01&to=2026-10-31",
     "/maps/review-sheet?from=2026-10-01&to=2026-10-31",
     "/patrol/effect",
+    "/patrol/dosage",
 )
 
 

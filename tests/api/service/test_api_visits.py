@@ -22,6 +22,8 @@ def create(env: Env, user: str, thana: str) -> dict[str, Any]:
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
+    issued = env.client.post(f"/patrol/plans/{body['id']}/issue", headers=env.headers(user))
+    assert issued.status_code == 200, issued.text
     return body
 
 
@@ -126,3 +128,18 @@ def test_effect_report_is_scoped_and_says_too_few_on_the_demo(env: Env) -> None:
     assert env.client.get("/patrol/effect").status_code == 401
     hindi = env.get("/patrol/effect?lang=hi", "lanka").json()
     assert hindi["verdict"] == body["verdict"]
+
+
+def test_dosage_is_scoped_and_counts_the_recorded_visits(env: Env, plans: dict[str, Any]) -> None:
+    plan = plans[OTHER_THANA]
+    assert post(env, "planner", plan, visits_of(plan)[:1]).status_code == 201
+    own = env.get("/patrol/dosage?weeks=52", "lanka")
+    assert own.status_code == 200, own.text
+    body = own.json()
+    assert body["thana"] == OWN_THANA and body["reference_min"] == [10, 15]
+    everywhere = env.get("/patrol/dosage?weeks=52", "planner").json()
+    assert everywhere["thana"] is None
+    assert everywhere["summary"]["planned"] > body["summary"]["planned"]  # Sigra's visit too
+    assert env.get(f"/patrol/dosage?thana={OTHER_THANA}", "lanka").status_code == 403
+    assert env.get("/patrol/dosage?weeks=53", "lanka").status_code == 422
+    assert env.client.get("/patrol/dosage").status_code == 401

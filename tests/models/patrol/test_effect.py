@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -81,6 +83,9 @@ def test_tiny_data_are_too_few_to_tell_in_both_languages() -> None:
     result = patrol_effect(incidents, hotspots, started, metric_crs=UTM44)
     assert result.verdict == TOO_FEW and np.isnan(result.estimate)
     assert result.text.startswith("too few data to tell: 3 patrolled hotspots")
+    # the incidents before patrolling are counted, not reported as 0: 56 days at 0.15–0.6 a day
+    pre = int(re.search(r"and (\d+) incidents before", result.text).group(1))  # type: ignore[union-attr]
+    assert 3 * 56 * 0.15 < pre < 3 * 56 * 0.6 * 1.5
     with use_lang("hi"):
         hindi = patrol_effect(incidents.iloc[:0], hotspots, started, metric_crs=UTM44)
     assert hindi.verdict == TOO_FEW
