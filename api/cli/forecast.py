@@ -20,7 +20,15 @@ from api.cli.common import (
 )
 from api.cli.tables import check_table_path, table, write_rows
 from geo.errors import ParameterError
-from geo.i18n import _, format_int, format_number, format_percent, ngettext, pgettext
+from geo.i18n import (
+    _,
+    format_date,
+    format_int,
+    format_number,
+    format_percent,
+    ngettext,
+    pgettext,
+)
 
 if TYPE_CHECKING:
     from api.usecases.forecast import ForecastRun
@@ -176,11 +184,11 @@ def print_comparison(run: ForecastRun, *, horizon: str, train: str, cell_m: floa
         )
     console.print(shown)
     console.print(forecast_note(run))
-    # TRANSLATORS: {start} and {end} are dates; {n} a number of incidents.
+    # TRANSLATORS: {start} and {end} are the first and last day; {n} a number of incidents.
     console.print(
         _("expected incidents from {start} to {end}: {n}").format(
-            start=run.start.date(),
-            end=run.end.date(),
+            start=format_date(run.start.date()),
+            end=format_date((run.end - pd.Timedelta(days=1)).date()),  # the end is exclusive
             n=format_number(run.cells[EXPECTED].sum(), digits=1),
         )
     )
