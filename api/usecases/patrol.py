@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from geo.crs import metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import LayerKind
 from geo.settings import Settings
@@ -16,6 +17,9 @@ from geo.store import Store
 from models.patrol.teams import DEFAULT_TEAMS_PER_THANA, TeamSpec
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from models.inputs import AnalysisInputs
     from models.patrol import PatrolPlan
     from models.patrol.dosage import FollowUp
 
@@ -81,7 +85,12 @@ class PatrolRequest:
 
 
 def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan:
-    """Plan patrols from a store (the one call of :func:`models.patrol.plan_from_store`).
+    """Plan patrols from a store: patrol-sized hotspots, the kept forecast, then the planner.
+
+    Hotspots are found over every thana (one crossing into a planned thana is seen whole) with
+    the parameters ``shakti hotspots`` chooses (:func:`api.usecases.hotspots.choose_params`:
+    density-aware, at most ``SHAKTI_MAX_HOTSPOT_M`` wide), so every hotspot stop is a place a
+    team can cover; with a forecast in use (``q.forecast``) they carry its expected incidents.
 
     Parameters
     ----------
@@ -94,49 +103,67 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     models.patrol.PatrolPlan
     """
     from api.usecases.forecast_choice import may_have_choice
-    from models.patrol import PlanParams, plan_from_store
-
-    if q.forecast or (q.forecast is None and may_have_choice(settings)):
-        plan = _plan_with_forecast(store, settings, q)
-        if plan is not None:
-            return plan
-    return plan_from_store(
-        store,
-        timezone=settings.timezone,
-        metric_crs=settings.metric_crs,
-        thana=q.thana,
-        days=q.days,
-        seed=q.seed,
-        start=q.start,
-        teams=q.teams,
-        params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
-        road_graph=q.road_graph,
-        must_visit=q.must_visit,
-        follow_up=q.follow_up,
-    )
-
-
-def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPlan | None:
-    """Plan patrols whose hotspot stops carry the forecast (None: no forecast is used)."""
-    from api.usecases.forecast import forecast_patrol_hotspots
-    from api.usecases.forecast_choice import resolve_forecast
-    from geo.crs import metric_crs_for
-    from models import hotspots as hs
+    from models.checks import check_count, check_days
     from models.inputs import load_inputs
-    from models.patrol import PlanParams
-    from models.patrol.layers import load_road, plan_from_layers
+    from models.patrol.records import MAX_DAYS
 
-    data = load_inputs(store, timezone=settings.timezone)
-    use = resolve_forecast(data, settings, q.forecast)
-    if use.forecast is None:
-        return None
+    check_days(q.days, "days", high=MAX_DAYS)
+    check_count(q.seed, "seed", low=0)
+    data = load_inputs(store, timezone=settings.timezone, require_incidents=False)
     crs = settings.metric_crs
     if crs is None and not data.thanas.empty:
         crs = metric_crs_for(data.thanas).to_string()
-    spots = hs.hotspots_of_inputs(data, metric_crs=crs)
-    spots = forecast_patrol_hotspots(spots, use.forecast, use.params)
+    spots = _patrol_hotspots(data, settings, crs)
+    message = None
+    if spots is not None and (q.forecast or (q.forecast is None and may_have_choice(settings))):
+        spots, message = _with_forecast(data, settings, q, spots)
+    plan = _plan(data, q, crs, spots)
+    if message is not None:
+        plan.notes.append(message)
+    return plan
+
+
+def _patrol_hotspots(
+    data: AnalysisInputs, settings: Settings, crs: str | None
+) -> gpd.GeoDataFrame | None:
+    """Return the hotspots a plan's stops come from (None: no incidents to find them in)."""
+    from api.usecases.hotspots import HotspotParams, choose_params
+    from models import hotspots as hs
+
+    if data.incidents.empty:
+        return None
+    chosen = choose_params(data, settings, HotspotParams())
+    return hs.hotspots_of_inputs(
+        data,
+        eps_m=chosen.eps_m,
+        min_samples=chosen.min_samples,
+        max_width_m=chosen.max_width_m,
+        metric_crs=crs,
+    )
+
+
+def _with_forecast(
+    data: AnalysisInputs, settings: Settings, q: PatrolRequest, spots: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Return the hotspots with the kept forecast's expected incidents, and the note saying so."""
+    from api.usecases.forecast import forecast_patrol_hotspots
+    from api.usecases.forecast_choice import resolve_forecast
+
+    use = resolve_forecast(data, settings, q.forecast)
+    if use.forecast is None:
+        return spots, None
+    return forecast_patrol_hotspots(spots, use.forecast, use.params), use.message
+
+
+def _plan(
+    data: AnalysisInputs, q: PatrolRequest, crs: str | None, spots: gpd.GeoDataFrame | None
+) -> PatrolPlan:
+    """Plan the request's patrols over the selection's layers and the given hotspots."""
+    from models.patrol import PlanParams
+    from models.patrol.layers import load_road, plan_from_layers
+
     road = load_road(q.road_graph, crs) if q.road_graph is not None and crs is not None else None
-    plan = plan_from_layers(
+    return plan_from_layers(
         incidents=data.incidents,
         sites=data.sites,
         cctv=data.cctv,
@@ -154,8 +181,6 @@ def _plan_with_forecast(store: Store, settings: Settings, q: PatrolRequest) -> P
         hotspots=spots,
         follow_up=q.follow_up,
     )
-    plan.notes.append(use.message)
-    return plan
 
 
 def team_count(teams: Sequence[TeamSpec] | None, scope: str | None, thanas: int) -> int:
