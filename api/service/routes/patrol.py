@@ -21,6 +21,7 @@ from api.service.deps import (
 from api.service.errors import NotFoundError
 from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
 from api.service.routes.params import FORECAST_QUERY_HELP
+from api.service.uploads import safe_filename
 from api.service.users import Role, User
 from api.usecases.patrol import (
     PatrolRequest,
@@ -419,7 +420,8 @@ def _field_file(
     loaded = _loaded(request, state, user, plan_id)
     route = _route(loaded, day, team)
     text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
-    name = f"{plan_id}-{field_name(route).replace('/', '-')}.{kind}"
+    # a header is latin-1: a Hindi team name is reduced to a safe ASCII file name
+    name = safe_filename(f"{plan_id}-{field_name(route).replace('/', '-')}.{kind}")
     return Response(
         text.encode("utf-8"),
         media_type=FIELD_FORMATS[kind],

@@ -144,3 +144,28 @@ def test_the_page_downloads_field_files_with_the_map_cookie(env: Env) -> None:
     assert route["gpx_page"].startswith("/maps/patrol-files/")
     assert env.client.get(route["gpx_page"]).status_code == 401
     assert env.get(route["kml_page"], "lanka").status_code == 200
+
+
+SHIFT = {"shift_start": "16:00", "shift_end": "22:00", "mode": "bike"}
+
+
+def test_a_hindi_or_hostile_team_name_gives_a_safe_download_name(env: Env) -> None:
+    """A planner's team name never reaches a header as given: Hindi is fine, quotes refused."""
+    hostile = {"thana": OWN_THANA, "team": 'x"; filename="../../etc/passwd', **SHIFT}
+    refused = env.client.post(
+        "/patrol/plans",
+        json={"days": 1, "thana": OWN_THANA, "teams": [hostile]},
+        headers=env.headers("planner"),
+    )
+    assert refused.status_code == 422 and "may not contain" in refused.json()["detail"]
+    teams = [{"thana": OWN_THANA, "team": "लंका-महिला दल", **SHIFT}]
+    made = create(env, "planner", thana=OWN_THANA, seed=2, teams=teams)
+    routes = [r for r in made["routes"] if r["stops"]]
+    assert routes
+    for route in routes:
+        got = env.get(route["gpx"], "planner")
+        assert got.status_code == 200, got.text
+        header = got.headers["content-disposition"]
+        header.encode("ascii")  # a header is latin-1 at most: Devanagari would be a 500
+        name = header.split('filename="', 1)[1].rstrip('"')
+        assert '"' not in name and "/" not in name and name.endswith(".gpx")
