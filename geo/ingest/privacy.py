@@ -17,7 +17,7 @@ import pandas as pd
 from geo.i18n import N_, _, format_percent
 from geo.i18n.keys import fold, latin
 from geo.ingest.columns import coordinate_aliases, field_aliases, normalise
-from geo.schema import LayerSpec
+from geo.schema import FieldType, LayerSpec
 
 logger = logging.getLogger(__name__)
 
@@ -553,3 +553,58 @@ def drop_personal_columns(
     for column, reason in report.items():
         logger.warning("column %r not stored: %s", column, reason)
     return kept, report
+
+
+#: A phone number, an Aadhaar-like number or an e-mail address anywhere in a cell's text.
+_PERSONAL_IN_TEXT: Final = re.compile(
+    r"(?<!\d)(?:\+?91[\s-]?|0)?[6-9]\d{4}[\s-]?\d{5}(?!\d)"
+    r"|(?<!\d)[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}(?!\d)"
+    r"|[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+)
+
+
+def mask_personal_values(
+    frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
+) -> tuple[pd.DataFrame, int]:
+    """Empty the free-text cells of a layer's fields that hold a phone, Aadhaar or e-mail.
+
+    Column-level detection (:func:`drop_personal_columns`) drops a column when many of its
+    values are personal; a single phone number typed into a field kept as written (a centre's
+    ``thana``, ``thana_stated``, a team) would still be stored, and shown in the quarantine.
+    Such a cell is emptied before validation, so the value is never stored, quarantined or
+    shown; a required field then quarantines its row as missing. The layer's key is left
+    alone (a register number may look like a phone number). Vectorised: one regular
+    expression over each text column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The file's columns (not modified).
+    plan_fields : mapping of str to str
+        Field → source column (:attr:`geo.ingest.columns.ColumnPlan.fields`).
+    spec : LayerSpec
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        A copy with those cells empty (the input itself when none is).
+    masked : int
+        How many cells were emptied.
+    """
+    columns = [
+        plan_fields[f.name]
+        for f in spec.fields
+        if f.type is FieldType.TEXT and f.name != spec.key and f.name in plan_fields
+    ]
+    out = frame
+    masked = 0
+    for column in dict.fromkeys(columns):
+        text = frame[column].astype("string").str.translate(_DEVANAGARI_DIGITS)
+        hit = text.str.contains(_PERSONAL_IN_TEXT, na=False).to_numpy(dtype=bool)
+        if hit.any():
+            out = out.copy() if out is frame else out
+            out.loc[hit, column] = ""
+            masked += int(hit.sum())
+    if masked:
+        logger.warning("%d cells with a phone, Aadhaar or e-mail value emptied", masked)
+    return out, masked

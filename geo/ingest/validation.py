@@ -27,7 +27,7 @@ from geo.ingest.parsing import parse_datetimes as parse_datetimes
 from geo.ingest.placed import PlaceSource as PlaceSource
 from geo.ingest.placed import locate_rows, set_location_precision, stored_place
 from geo.ingest.presets import Preset, choose_preset
-from geo.ingest.privacy import drop_personal_columns
+from geo.ingest.privacy import drop_personal_columns, mask_personal_values
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.quarantine import (
     Q_FIELD,
@@ -248,6 +248,17 @@ def validate(
     warnings: list[str] = []
 
     plan, used_defaults, notes = _plan_columns(frame, spec, preset, defaults)
+    frame, masked = mask_personal_values(frame, plan.fields, spec)
+    if masked:
+        warnings.append(
+            ngettext(
+                "{n} cell held a phone number, an Aadhaar number or an e-mail address: it was "
+                "emptied and its value is not stored",
+                "{n} cells held a phone number, an Aadhaar number or an e-mail address: they "
+                "were emptied and their values are not stored",
+                masked,
+            ).format(n=format_int(masked))
+        )
     context = FieldContext(
         frame=frame,
         plan=plan,

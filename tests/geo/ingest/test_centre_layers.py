@@ -296,3 +296,37 @@ def test_import_names_thanas_as_the_thanas_layer_does(tmp_path: Path) -> None:
     assert store.read(LayerKind.CASEWORK)[THANA].tolist() == ["Kotwali", "Lanka", "Nowhere"]
     assert any("'Nowhere'" in w and "kept as written" in w for w in result.report.warnings)
     assert "flags" not in result.summary()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Ravi Kumar 9876543210", "+91 98765 43210", "रवि ९८७६५४३२१०", "ravi@example.com",
+     "2345 6789 0123"],
+)  # fmt: skip
+def test_a_phone_aadhaar_or_email_in_a_kept_text_field_is_never_stored(
+    tmp_path: Path, value: str
+) -> None:
+    """A planner typing a complainant's phone into the thana cell: not stored, not quarantined."""
+    from geo.ingest import import_file
+    from geo.settings import Settings
+    from geo.store import open_store
+
+    path = tmp_path / "cases.csv"
+    pd.DataFrame(
+        {"id": ["c1", "c2"], "thana": [value, "Lanka"], "received_on": ["2026-10-01"] * 2,
+         "case_type": ["cyber"] * 2, "case_route": ["fir"] * 2,
+         "case_outcome": ["pending"] * 2, "disposed_on": ["", ""]}
+    ).to_csv(path, index=False)  # fmt: skip
+    store = open_store(tmp_path / "store.gpkg")
+    result = import_file(path, "casework", store=store, settings=Settings(store=store.location))
+    summary = result.report.summary()
+    assert summary["accepted"] + summary["quarantined"] == 2
+    assert summary["reasons"] == {"missing-value": 1}
+    stored = open_store(tmp_path / "store.gpkg")
+    everything = " ".join(
+        [stored.read("casework").astype(str).to_csv(), stored.quarantine().astype(str).to_csv(),
+         result.report.quarantine.astype(str).to_csv(), " ".join(result.report.warnings)]
+    )  # fmt: skip
+    for part in ("9876543210", "98765", "९८७६५", "ravi@", "6789"):
+        assert part not in everything
+    assert any("phone number, an Aadhaar number or an e-mail" in w for w in result.report.warnings)
