@@ -11,15 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from geo.i18n import format_int, ngettext
+from geo.i18n import _
 from geo.ingest.limits import ReadLimits
-from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.ingest.readers import RawTable, read_table
 from geo.ingest.validation import PlaceSource, ValidationReport, validate
 from geo.ingest.visit_rules import PlanStops
 from geo.places.gazetteer import build_gazetteer
-from geo.places.thana_names import match_thana_names
 from geo.region import Region, region_from_settings
 from geo.schema import LAYERS, PLACE, THANA, THANA_MISMATCH, LayerKind, layer_spec
 from geo.settings import Settings
@@ -137,6 +135,7 @@ def validate_file(
         preset=preset,
         places_from=place_source(store, settings) if PLACE in spec.names else None,
         visit_plans=visit_plans,
+        thanas=stated_thanas(spec.kind, store),
     )
     _assign_thanas(report, store)
     return report
@@ -146,56 +145,57 @@ def _assign_thanas(report: ValidationReport, store: Store | None) -> None:
     """Fill the accepted rows' thana from the store's thanas (a warning when it has none).
 
     Points get the thana whose polygon holds them; a layer without geometry (centre audits,
-    casework) keeps its thana column, written as the thanas layer names it.
+    casework) had its thana column checked against the store's thanas during validation
+    (:func:`stated_thanas`).
     """
     spec = layer_spec(report.kind)
-    if not spec.spatial and THANA in spec.names and store is not None and len(report.accepted):
-        name_thanas(report, store.read(LayerKind.THANAS))
-    if THANA in spec.derived and store is not None and len(report.accepted):
-        thanas = store.read(LayerKind.THANAS)
-        if len(thanas):
-            assigned = assign_thanas(report.accepted, thanas)
-            for col in assigned.columns:
-                report.accepted[col] = assigned[col]
-        else:
-            report.warnings.append(
+    placed = THANA in spec.derived
+    stated = not spec.spatial and THANA in spec.names
+    if not (placed or stated) or store is None or not len(report.accepted):
+        return
+    thanas = store.read(LayerKind.THANAS)
+    if len(thanas) and placed:
+        assigned = assign_thanas(report.accepted, thanas)
+        for col in assigned.columns:
+            report.accepted[col] = assigned[col]
+    elif not len(thanas) and placed:
+        report.warnings.append(
+            _(
                 "no thanas in the store yet: import thanas first so that every point gets "
                 "its police station"
             )
+        )
+    elif not len(thanas):
+        report.warnings.append(
+            _(
+                "no thanas in the store yet: the thana names were kept as written; import "
+                "thanas first so that each row is checked against them"
+            )
+        )
 
 
-def name_thanas(report: ValidationReport, thanas: pd.DataFrame) -> None:
-    """Write the thana of each accepted row of a layer without geometry as the thanas layer does.
+def stated_thanas(kind: LayerKind | str, store: Store | None) -> pd.DataFrame | None:
+    """Return the store's thanas when a layer without geometry names its rows' thana.
 
-    Centre audits and casework are keyed to a thana by name: a name in any script
-    (``लंका``, ``thana Lanka``) that means one thana of the layer becomes that thana's name,
-    so a review groups the rows with the thana's other figures. A name meaning no thana, or
-    several, is kept as written, with a warning naming it. Nothing happens without thanas.
+    Centre audits and casework are keyed to a thana by name; validation writes each name as
+    the thanas layer does and quarantines a name meaning none (it may be a person's). Without
+    thanas in the store the names are kept as written, with a warning.
 
     Parameters
     ----------
-    report : ValidationReport
-        Its accepted rows' ``thana`` is rewritten in place; warnings are added.
-    thanas : pandas.DataFrame
-        The thanas layer (``name``, ``name_hi``).
+    kind : LayerKind or str
+    store : Store, optional
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``None`` for point layers, layers without a thana, or without a store.
     """
-    if not len(thanas):
-        return
-    written = report.accepted[THANA].astype("string")
-    found = match_thana_names(written, thanas)
-    report.accepted[THANA] = found.matched.fillna(written).astype("string")
-    unknown = sorted(set(written[found.matched.isna()].dropna().tolist()))
-    if unknown:
-        n_rows = int((found.matched.isna() & written.notna()).sum())
-        # TRANSLATORS: {names} lists thana names as written in the user's file.
-        text = ngettext(
-            "{n} row names a thana the store does not know (or could mean several): {names}; "
-            "kept as written",
-            "{n} rows name a thana the store does not know (or could mean several): {names}; "
-            "kept as written",
-            n_rows,
-        )
-        report.warnings.append(text.format(n=format_int(n_rows), names=describe_names(unknown)))
+    spec = layer_spec(kind)
+    if spec.spatial or THANA not in spec.names or store is None:
+        return None
+    thanas: pd.DataFrame = store.read(LayerKind.THANAS)
+    return thanas
 
 
 def place_source(store: Store | None, settings: Settings) -> PlaceSource | None:
@@ -303,6 +303,7 @@ def import_table(
         categories=settings.categories,
         now=now,
         visit_plans=visit_plans,
+        thanas=stated_thanas(kind, store),
     )
     _assign_thanas(report, store)
     return _apply(report, store, raw.sha256)

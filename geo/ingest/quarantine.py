@@ -68,6 +68,7 @@ class Reason(StrEnum):
     PENDING_WITH_DISPOSAL = "pending-with-disposal"
     VISIT_TIMES = "visit-times"
     STOP_NOT_IN_PLAN = "stop-not-in-plan"
+    UNKNOWN_THANA = "unknown-thana"
 
 
 #: What each reason code means, for people (translated on use by :func:`reason_text`).
@@ -99,6 +100,7 @@ _REASON_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         Reason.PENDING_WITH_DISPOSAL: NP_("quarantine reason", "pending but has a disposal date"),
         Reason.VISIT_TIMES: NP_("quarantine reason", "visit times disagree with the status"),
         Reason.STOP_NOT_IN_PLAN: NP_("quarantine reason", "stop not in the patrol plan"),
+        Reason.UNKNOWN_THANA: NP_("quarantine reason", "not one of the store's thanas"),
     }
 )
 

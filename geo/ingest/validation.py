@@ -44,6 +44,7 @@ from geo.ingest.quarantine import (
 )
 from geo.ingest.readers import RawTable
 from geo.ingest.rules import check_rows
+from geo.ingest.thana_rules import check_stated_thanas
 from geo.ingest.visit_rules import PlanStops, check_visits, needs_stop_points, with_stop_points
 from geo.region import Region
 from geo.schema import (
@@ -52,6 +53,7 @@ from geo.schema import (
     LOCATION_PRECISION,
     OCCURRED_AT,
     PLACE,
+    THANA,
     TIME_PRECISION,
     TIME_PRECISIONS,
     LayerKind,
@@ -193,6 +195,7 @@ def validate(
     preset: Preset | str | None = None,
     places_from: PlaceSource | None = None,
     visit_plans: Mapping[str, PlanStops] | None = None,
+    thanas: pd.DataFrame | None = None,
 ) -> ValidationReport:
     """Validate every row of a raw table and split it into accepted rows and a quarantine.
 
@@ -229,6 +232,10 @@ def validate(
         with coordinates are ``exact``). The text as written is never kept.
     visit_plans : Mapping, optional
         Visit logs: plan id → its stops (:mod:`geo.ingest.visit_rules`, which checks them).
+    thanas : pandas.DataFrame, optional
+        The store's thanas layer. A layer without geometry keyed by thana name (centre
+        audits, casework) then has each thana written as the layer names it, and a row naming
+        no thana quarantined with its value withheld (:mod:`geo.ingest.thana_rules`).
 
     Returns
     -------
@@ -275,6 +282,10 @@ def validate(
     located = Locating(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
     geometry, places = locate_rows(located, places_from)
     values, derived_ids = _field_values(raw, context, warnings)
+    if thanas is not None and len(thanas) and not spec.spatial and THANA in values:
+        values[THANA], frame = check_stated_thanas(
+            values[THANA], thanas, frame, plan, problems, rows
+        )
     if spec.kind is LayerKind.VISITS:
         check_visits(values, problems, rows, visit_plans)
     extra = derived_columns(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from geo.centre import (
     working_column,
 )
 from geo.ingest.presets import detect_preset
-from geo.ingest.quarantine import Q_FIELD, Q_REASON, Q_ROW, Reason
+from geo.ingest.quarantine import Q_FIELD, Q_MESSAGE, Q_REASON, Q_ROW, Reason
 from geo.ingest.readers import RawTable
 from geo.ingest.validation import ValidationReport, validate
 from geo.region import Region
@@ -293,9 +295,58 @@ def test_import_names_thanas_as_the_thanas_layer_does(tmp_path: Path) -> None:
         }
     ).to_csv(src, index=False)
     result = import_file(src, LayerKind.CASEWORK, store, settings=Settings(store=store.location))
-    assert store.read(LayerKind.CASEWORK)[THANA].tolist() == ["Kotwali", "Lanka", "Nowhere"]
-    assert any("'Nowhere'" in w and "kept as written" in w for w in result.report.warnings)
+    assert store.read(LayerKind.CASEWORK)[THANA].tolist() == ["Kotwali", "Lanka"]
+    assert result.summary()["reasons"] == {"unknown-thana": 1}
     assert "flags" not in result.summary()
+
+
+@pytest.mark.parametrize("value", ["Ravi Kumar", "रवि कुमार", "Sunita d/o Ramesh"])
+def test_a_name_typed_as_the_thana_is_quarantined_and_never_kept(
+    tmp_path: Path, value: str
+) -> None:
+    """A person's name in a casework register's thana column: quarantined, value withheld."""
+    from geo.ingest import import_file
+    from geo.settings import Settings
+    from geo.store import open_store
+    from tests.geo.store.test_store import layer_frame, make_batch
+
+    store = open_store(tmp_path / "store.gpkg")
+    store.apply(make_batch(LayerKind.THANAS, layer_frame(LayerKind.THANAS, 3)))
+    src = tmp_path / "cases.csv"
+    pd.DataFrame(
+        {ID: ["1", "2"], "थाना": [value, "लंका"], RECEIVED_ON: ["2026-10-01"] * 2,
+         CASE_TYPE: ["cyber"] * 2, CASE_ROUTE: ["fir"] * 2, CASE_OUTCOME: ["pending"] * 2}
+    ).to_csv(src, index=False)  # fmt: skip
+    result = import_file(src, LayerKind.CASEWORK, store, settings=Settings(store=store.location))
+    summary = result.summary()
+    assert summary["accepted"] + summary["quarantined"] == 2
+    assert summary["reasons"] == {"unknown-thana": 1}
+    message = result.report.quarantine[Q_MESSAGE].iloc[0]
+    assert re.search(r"row 1, field 'thana': .*not the name of one of the store's thanas", message)
+    assert "Lanka" in message  # the spellings to use instead
+    everything = " ".join(
+        [store.read("casework").astype(str).to_csv(), store.quarantine().astype(str).to_csv(),
+         result.report.quarantine.astype(str).to_csv(), " ".join(result.report.warnings),
+         json.dumps(summary, ensure_ascii=False)]
+    )  # fmt: skip
+    for part in value.split():
+        assert part not in everything
+
+
+def test_without_thanas_in_the_store_names_are_kept_with_a_warning(tmp_path: Path) -> None:
+    from geo.ingest import import_file
+    from geo.settings import Settings
+    from geo.store import open_store
+
+    store = open_store(tmp_path / "store.gpkg")
+    src = tmp_path / "cases.csv"
+    pd.DataFrame(
+        {ID: ["1"], THANA: ["Lanka"], RECEIVED_ON: ["2026-10-01"], CASE_TYPE: ["cyber"],
+         CASE_ROUTE: ["fir"], CASE_OUTCOME: ["pending"]}
+    ).to_csv(src, index=False)  # fmt: skip
+    result = import_file(src, LayerKind.CASEWORK, store, settings=Settings(store=store.location))
+    assert store.read(LayerKind.CASEWORK)[THANA].tolist() == ["Lanka"]
+    assert any("no thanas in the store yet" in w for w in result.report.warnings)
 
 
 @pytest.mark.parametrize(
