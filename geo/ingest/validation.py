@@ -255,17 +255,7 @@ def validate(
     warnings: list[str] = []
 
     plan, used_defaults, notes = _plan_columns(frame, spec, preset, defaults)
-    frame, masked = mask_personal_values(frame, plan.fields, spec)
-    if masked:
-        warnings.append(
-            ngettext(
-                "{n} cell held a phone number, an Aadhaar number or an e-mail address: it was "
-                "emptied and its value is not stored",
-                "{n} cells held a phone number, an Aadhaar number or an e-mail address: they "
-                "were emptied and their values are not stored",
-                masked,
-            ).format(n=format_int(masked))
-        )
+    frame = _without_personal_values(frame, plan, spec, warnings)
     context = FieldContext(
         frame=frame,
         plan=plan,
@@ -286,13 +276,10 @@ def validate(
         values[THANA], frame = check_stated_thanas(
             values[THANA], thanas, frame, plan, problems, rows
         )
-    if spec.kind is LayerKind.VISITS:
-        check_visits(values, problems, rows, visit_plans)
     extra = derived_columns(
         values, spec, frame.index, derived_ids, context.precision.get(OCCURRED_AT), warnings
     )
-    check_rows(spec, values, problems, rows, plan.fields)
-    _check_duplicate_keys(values[spec.key], spec.key, problems, rows)
+    _check_across_fields(values, context, visit_plans)
     if PLACE in values:
         values[PLACE] = stored_place(values[PLACE], places)
 
@@ -313,15 +300,51 @@ def validate(
         warnings=warnings,
         notes=notes,
     )
+    _log_outcome(report)
+    return report
+
+
+def _log_outcome(report: ValidationReport) -> None:
+    """Log how many rows of a file were accepted and quarantined (counts only, no values)."""
     logger.info(
         "validated %s as %s: %d rows, %d accepted, %d quarantined",
-        raw.source,
-        spec.kind.value,
-        n,
-        len(accepted),
+        report.source,
+        report.kind.value,
+        report.rows,
+        len(report.accepted),
         report.n_quarantined,
     )
-    return report
+
+
+def _without_personal_values(
+    frame: pd.DataFrame, plan: ColumnPlan, spec: LayerSpec, warnings: list[str]
+) -> pd.DataFrame:
+    """Return the file's columns with every phone, Aadhaar or e-mail cell emptied (a warning)."""
+    frame, masked = mask_personal_values(frame, plan.fields, spec)
+    if masked:
+        warnings.append(
+            ngettext(
+                "{n} cell held a phone number, an Aadhaar number or an e-mail address: it was "
+                "emptied and its value is not stored",
+                "{n} cells held a phone number, an Aadhaar number or an e-mail address: they "
+                "were emptied and their values are not stored",
+                masked,
+            ).format(n=format_int(masked))
+        )
+    return frame
+
+
+def _check_across_fields(
+    values: dict[str, pd.Series],
+    context: FieldContext,
+    visit_plans: Mapping[str, PlanStops] | None,
+) -> None:
+    """Record the problems of whole rows: a visit against its plan, rules across fields, ids."""
+    spec, problems, rows = context.spec, context.problems, context.rows
+    if spec.kind is LayerKind.VISITS:
+        check_visits(values, problems, rows, visit_plans)
+    check_rows(spec, values, problems, rows, context.plan.fields)
+    _check_duplicate_keys(values[spec.key], spec.key, problems, rows)
 
 
 def _with_stop_points(
