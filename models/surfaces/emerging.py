@@ -44,7 +44,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Required, TypedDict, Unpack
 
 import geopandas as gpd
 import numpy as np
@@ -409,6 +409,28 @@ def _precise(points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     return kept, left_out
 
 
+class CubeOptions(TypedDict, total=False):
+    """The keywords of a space-time cube (:func:`space_time_gi`, which has their defaults).
+
+    :func:`emerging_hotspots` passes them on as given; their meaning is in its docstring.
+    """
+
+    cell_m: Required[float]
+    bin: str | pd.Timedelta | dt.timedelta
+    time_column: str
+    grid: GridKind
+    distance_m: float | None
+    permutations: int
+    seed: int
+    fdr: bool
+    alpha: float
+    start: dt.date | str | None
+    end: dt.date | str | None
+    metric_crs: str | None
+    study_area: StudyArea | None
+    n_jobs: int
+
+
 def space_time_gi(
     points: gpd.GeoDataFrame,
     *,
@@ -570,24 +592,13 @@ def _pattern_cells(
 def emerging_hotspots(
     points: gpd.GeoDataFrame,
     *,
-    cell_m: float,
-    bin: str | pd.Timedelta | dt.timedelta = "W",
-    time_column: str = OCCURRED_AT,
-    grid: GridKind = "square",
-    distance_m: float | None = None,
-    permutations: int = 0,
-    seed: int = 0,
-    fdr: bool = True,
-    alpha: float = DEFAULT_BIN_ALPHA,
     trend_alpha: float = DEFAULT_TREND_ALPHA,
-    start: dt.date | str | None = None,
-    end: dt.date | str | None = None,
-    metric_crs: str | None = None,
-    study_area: StudyArea | None = None,
     occupied_only: bool | None = None,
-    n_jobs: int = 1,
+    **options: Unpack[CubeOptions],
 ) -> gpd.GeoDataFrame:
     """Classify every cell as a new, consecutive, intensifying, … hot or cold spot (ArcGIS).
+
+    The cube's keywords (:class:`CubeOptions`) go to :func:`space_time_gi` with its defaults.
 
     Parameters
     ----------
@@ -647,25 +658,10 @@ def emerging_hotspots(
         points, left_out = _precise(points)
     else:
         left_out = 0  # space_time_gi refuses it
-    cube = space_time_gi(
-        points,
-        cell_m=cell_m,
-        bin=bin,
-        time_column=time_column,
-        grid=grid,
-        distance_m=distance_m,
-        permutations=permutations,
-        seed=seed,
-        fdr=fdr,
-        alpha=alpha,
-        start=start,
-        end=end,
-        metric_crs=metric_crs,
-        study_area=study_area,
-        n_jobs=n_jobs,
-    )
+    cube = space_time_gi(points, **options)
     totals = cube.counts.to_numpy().sum(axis=1)
-    keep = _reported(totals, occupied_only=occupied_only, has_study_area=study_area is not None)
+    has_study_area = options.get("study_area") is not None
+    keep = _reported(totals, occupied_only=occupied_only, has_study_area=has_study_area)
     out = _pattern_cells(cube, totals, keep, trend_alpha)
     if left_out:
         out.attrs[IMPRECISE_LEFT_OUT] = left_out
