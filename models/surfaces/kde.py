@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, Required, TypeAlias, TypedDict, Unpack
 
 import geopandas as gpd
 import numpy as np
@@ -367,16 +367,22 @@ def kde_cells(
     return out
 
 
+class KdeOptions(TypedDict, total=False):
+    """The keywords of a KDE raster (:func:`kde_surface`, which has their defaults)."""
+
+    bandwidth_m: Required[float]
+    cell_m: Required[float]
+    metric_crs: str | None
+    weights: str | npt.ArrayLike | None
+    kernel: Kernel
+
+
 def kde_heat_points(
     points: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
-    bandwidth_m: float,
-    cell_m: float,
-    metric_crs: str | None = None,
-    weights: str | npt.ArrayLike | None = None,
-    kernel: Kernel = "quartic",
     min_share: float = 0.01,
     decimals: int = 5,
+    **options: Unpack[KdeOptions],
 ) -> list[list[float]]:
     """Return ``[lat, lon, weight]`` triples of a KDE surface for a folium ``HeatMap``.
 
@@ -388,17 +394,13 @@ def kde_heat_points(
     ----------
     points : GeoDataFrame or GeoSeries
         Points in any CRS; not modified.
-    bandwidth_m, cell_m : float
-        Kernel bandwidth and raster cell size in metres (see :func:`kde_surface`).
-    metric_crs : str, optional
-        Projected CRS; default the local UTM zone.
-    weights : str or array-like, optional
-        Column or one non-negative value per point.
-    kernel : {"quartic", "gaussian"}, default "quartic"
     min_share : float, default 0.01
         Drop cells below this share of the highest density (keeps the list short).
     decimals : int, default 5
         Decimals of the degrees (5 ≈ 1 m; cell centres are already ``cell_m`` apart).
+    **options : KdeOptions
+        The raster: ``bandwidth_m`` and ``cell_m`` (required), ``metric_crs``, ``weights``,
+        ``kernel``, as for :func:`kde_surface` (its defaults too).
 
     Returns
     -------
@@ -407,14 +409,7 @@ def kde_heat_points(
     """
     if not 0 <= min_share < 1:
         raise ParameterError(f"min_share must be in [0, 1), got {min_share!r}", fix="use e.g. 0.01")
-    surface = kde_surface(
-        points,
-        bandwidth_m=bandwidth_m,
-        cell_m=cell_m,
-        metric_crs=metric_crs,
-        weights=weights,
-        kernel=kernel,
-    )
+    surface = kde_surface(points, **options)
     top = float(surface.density.max())
     if top <= 0:
         return []
