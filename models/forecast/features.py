@@ -70,6 +70,19 @@ class FeatureForecaster(Forecaster):
     evening and weekend shares, distances to colleges, coaching centres, markets, ghats,
     stations and schools, to the nearest working camera, and awareness drives nearby in the
     last 30 days. The fitted model then predicts the period after the training data.
+
+    Parameters
+    ----------
+    sites, cctv, campaigns : geopandas.GeoDataFrame, optional
+        The register layers (any CRS); a missing layer means "none known".
+    lags_d : sequence of float
+        Lagged-count windows in days.
+    neighbour_m : float, optional
+        Radius of a cell's neighbourhood (default 1.5 cell sides), in metres.
+    horizon : pandas.Timedelta or str
+        Forecast horizon (also the length of a panel period).
+    seed : int
+        Seed of the booster.
     """
 
     name = FEATURE_MODEL
@@ -213,41 +226,6 @@ class FeatureForecaster(Forecaster):
         return out
 
 
-def feature_scorer(
-    *,
-    sites: gpd.GeoDataFrame | None = None,
-    cctv: gpd.GeoDataFrame | None = None,
-    campaigns: gpd.GeoDataFrame | None = None,
-    lags_d: Sequence[float] = DEFAULT_LAGS_D,
-    neighbour_m: float | None = None,
-    horizon: pd.Timedelta | str = DEFAULT_HORIZON,
-    seed: int = 0,
-) -> FeatureForecaster:
-    """Return the gradient-boosted cell model as a scorer of expected incidents per cell.
-
-    Parameters
-    ----------
-    sites, cctv, campaigns : geopandas.GeoDataFrame, optional
-        The register layers (any CRS); a missing layer means "none known".
-    lags_d : sequence of float
-        Lagged-count windows in days.
-    neighbour_m : float, optional
-        Radius of a cell's neighbourhood (default 1.5 cell sides), in metres.
-    horizon : pandas.Timedelta or str
-        Forecast horizon (also the length of a panel period).
-    seed : int
-        Seed of the booster.
-
-    Returns
-    -------
-    FeatureForecaster
-    """
-    return FeatureForecaster(
-        sites=sites,
-        cctv=cctv,
-        campaigns=campaigns,
-        lags_d=lags_d,
-        neighbour_m=neighbour_m,
-        horizon=horizon,
-        seed=seed,
-    )
+#: The gradient-boosted cell model as a scorer of expected incidents per cell: the model itself
+#: (``feature_scorer(sites=sites, seed=0)`` builds a :class:`FeatureForecaster`).
+feature_scorer: Final = FeatureForecaster
