@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, Required, TypedDict, Unpack
 
 import geopandas as gpd
 import numpy as np
@@ -123,6 +123,7 @@ __all__ = [
     "Layout",
     "Method",
     "Placement",
+    "PlacementOptions",
     "PlacementParams",
     "Solution",
     "action_name",
@@ -343,36 +344,46 @@ def _summary(
     }
 
 
+class PlacementOptions(TypedDict, total=False):
+    """The keywords of a placement: the fields of :class:`PlacementParams` (with the defaults).
+
+    :func:`place_cameras` takes them one by one; their meaning is in its docstring.
+    """
+
+    k: Required[int]
+    budget: float | None
+    thana: str | None
+    metric_crs: str | None
+    days: int | None
+    reference_time: pd.Timestamp | str | None
+    weights: Mapping[str, float] | None
+    new_cost: float
+    repair_cost: float
+    new_radius_m: float
+    approach_radius_m: float
+    cell_m: float
+    default_radius_m: float
+    site_extent_m: Mapping[str, float] | None
+    method: Method
+    time_limit_s: float
+    forecast: DemandForecast | None
+
+
 def place_cameras(
     sites: gpd.GeoDataFrame | None,
     cctv: gpd.GeoDataFrame | None,
     *,
-    k: int,
-    budget: float | None = None,
     incidents: gpd.GeoDataFrame | None = None,
     hotspots: gpd.GeoDataFrame | None = None,
     thanas: gpd.GeoDataFrame | None = None,
-    thana: str | None = None,
-    metric_crs: str | None = None,
-    days: int | None = None,
-    reference_time: pd.Timestamp | str | None = None,
-    weights: Mapping[str, float] | None = None,
-    new_cost: float = NEW_COST,
-    repair_cost: float = REPAIR_COST,
-    new_radius_m: float = NEW_CAMERA_RADIUS_M,
-    approach_radius_m: float = APPROACH_RADIUS_M,
-    cell_m: float = HOTSPOT_CELL_M,
-    default_radius_m: float = DEFAULT_VIEW_RADIUS_M,
-    site_extent_m: Mapping[str, float] | None = None,
-    method: Method = "auto",
-    time_limit_s: float = TIME_LIMIT_S,
-    forecast: DemandForecast | None = None,
+    **params: Unpack[PlacementOptions],
 ) -> Placement:
     """Recommend up to ``k`` cameras (new or repaired) that see the most weighted demand.
 
     Working cameras are held fixed: demand they already see counts for nothing. Repairs of
     faulty or unchecked cameras compete with new cameras at their (lower) cost. Solved by
-    :func:`solve` on the layout of :func:`build_layout`.
+    :func:`solve` on the layout of :func:`build_layout`. The keywords other than the layers
+    are :class:`PlacementParams` fields (:class:`PlacementOptions`), with its defaults.
 
     Parameters
     ----------
@@ -410,15 +421,9 @@ def place_cameras(
     geo.errors.ParameterError
         For bad parameters or a thana not in ``thanas``.
     """
-    params = PlacementParams(
-        k=k, budget=budget, thana=thana, metric_crs=metric_crs, days=days,
-        reference_time=reference_time, weights=weights, new_cost=new_cost,
-        repair_cost=repair_cost, new_radius_m=new_radius_m, approach_radius_m=approach_radius_m,
-        cell_m=cell_m, default_radius_m=default_radius_m, site_extent_m=site_extent_m,
-        method=method, time_limit_s=time_limit_s, forecast=forecast,
-    )  # fmt: skip
+    config = PlacementParams(**params)
     return place_cameras_with(
-        sites, cctv, params, incidents=incidents, hotspots=hotspots, thanas=thanas
+        sites, cctv, config, incidents=incidents, hotspots=hotspots, thanas=thanas
     )
 
 
