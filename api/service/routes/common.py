@@ -252,3 +252,19 @@ def json_bytes(data: Any) -> bytes:
     bytes
     """
     return json.dumps(jsonable(data), ensure_ascii=False).encode("utf-8")
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """Return JSON-ready data as an ``application/json`` response (NaN → null: :func:`json_bytes`).
+
+    Parameters
+    ----------
+    data : object
+    status_code : int
+        The response's status (``201`` for what a request created).
+
+    Returns
+    -------
+    fastapi.Response
+    """
+    return Response(json_bytes(data), status_code=status_code, media_type="application/json")

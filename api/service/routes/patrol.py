@@ -19,7 +19,7 @@ from api.service.deps import (
     scope_for,
 )
 from api.service.errors import NotFoundError
-from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
+from api.service.routes.common import PROBLEM_RESPONSES, json_response
 from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.uploads import safe_filename
 from api.service.users import Role, User
@@ -129,8 +129,8 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def _loaded(request: Request, state: ServiceState, user: User, plan_id: str) -> LoadedPlan:
-    """Return a saved plan the user may see (404 unknown, 403 another thana's)."""
+def loaded_plan(request: Request, state: ServiceState, user: User, plan_id: str) -> LoadedPlan:
+    """Return a saved plan the user may see (404 unknown, 403 another thana's); audit its thana."""
     loaded = get_plan(state.store, actor_of(user), plan_id)
     request.state.audit_thana = loaded.meta.thana
     return loaded
@@ -236,7 +236,7 @@ async def create_plan(
     meta = await run_in_threadpool(save_plan, state.store, plan, q, author=user.name)
     add_audit_detail(request, plan_id=meta.plan_id, days=body.days, seed=body.seed)
     body_json = _body(meta.plan_id, plan, meta)
-    return Response(json_bytes(body_json), status_code=201, media_type="application/json")
+    return json_response(body_json, status_code=201)
 
 
 @router.get(
@@ -253,9 +253,9 @@ async def read_plan(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
 ) -> Response:
     """Return a saved plan with its status (in-charges: only plans of their thana)."""
-    loaded = await run_in_threadpool(_loaded, request, state, user, plan_id)
+    loaded = await run_in_threadpool(loaded_plan, request, state, user, plan_id)
     body = _body(plan_id, loaded.plan, loaded.meta)
-    return Response(json_bytes(body), media_type="application/json")
+    return json_response(body)
 
 
 @router.get(
@@ -311,7 +311,7 @@ def _sheet(
 ) -> Response:
     from maps.patrol_sheet import sheet_html
 
-    loaded = _loaded(request, state, user, plan_id)
+    loaded = loaded_plan(request, state, user, plan_id)
     html = sheet_html(loaded.plan, _route(loaded, day, team))
     return Response(html, media_type="text/html; charset=utf-8")
 
@@ -339,7 +339,7 @@ async def list_saved_plans(
     request.state.audit_thana = actor.thana
     plans = await run_in_threadpool(list_plans, state.store, actor, status=status)
     body = {"plans": [{**p.meta(), "url": f"/patrol/plans/{_path(p.plan_id)}"} for p in plans]}
-    return Response(json_bytes(body), media_type="application/json")
+    return json_response(body)
 
 
 ActionPath = Annotated[
@@ -371,7 +371,7 @@ async def change_plan_status(
     meta = await run_in_threadpool(change_status, state.store, actor_of(user), plan_id, action)
     request.state.audit_thana = meta.thana
     add_audit_detail(request, plan_id=plan_id, status=meta.status)
-    return Response(json_bytes(meta.meta()), media_type="application/json")
+    return json_response(meta.meta())
 
 
 FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", description="gpx or kml")]
@@ -417,7 +417,7 @@ def _field_file(
 ) -> Response:
     from maps.field_files import field_name, route_gpx, route_kml
 
-    loaded = _loaded(request, state, user, plan_id)
+    loaded = loaded_plan(request, state, user, plan_id)
     route = _route(loaded, day, team)
     text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
     # a header is latin-1: a Hindi team name is reduced to a safe ASCII file name
