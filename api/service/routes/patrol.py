@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -192,6 +193,23 @@ DayPath = Annotated[int, Path(ge=1, le=31)]
 TeamPath = Annotated[str, Path(max_length=120)]
 
 
+@dataclass(frozen=True)
+class TeamDay:
+    """A team's day of a saved plan, as the sheet and field-file paths name it."""
+
+    plan_id: str
+    day: int
+    team: str
+
+
+async def _team_day(plan_id: PlanIdPath, day: DayPath, team: TeamPath) -> TeamDay:
+    return TeamDay(plan_id=plan_id, day=day, team=team)
+
+
+#: ``{plan_id}``, ``{day}`` (1-based) and ``{team}`` of a sheet or field-file path.
+TeamDayPath = Annotated[TeamDay, Depends(_team_day)]
+
+
 @router.post(
     "/patrol/plans",
     status_code=201,
@@ -268,16 +286,9 @@ async def read_plan(
         **PROBLEM_RESPONSES,
     },
 )
-async def get_sheet(
-    request: Request,
-    state: State,
-    user: CurrentUser,
-    plan_id: PlanIdPath,
-    day: DayPath,
-    team: TeamPath,
-) -> Response:
+async def get_sheet(request: Request, state: State, user: CurrentUser, at: TeamDayPath) -> Response:
     """Return the sheet of a team for a day: conduct guidance, route sketch, stops and times."""
-    return await run_in_threadpool(_sheet, request, state, user, plan_id, day, team)
+    return await run_in_threadpool(_sheet, request, state, user, at)
 
 
 @router.get(
@@ -287,33 +298,28 @@ async def get_sheet(
     include_in_schema=False,
 )
 async def get_sheet_page(
-    request: Request,
-    state: State,
-    user: MapUser,
-    plan_id: PlanIdPath,
-    day: DayPath,
-    team: TeamPath,
+    request: Request, state: State, user: MapUser, at: TeamDayPath
 ) -> Response:
     """Return the same sheet, authenticated like the maps (a link cannot send a bearer token)."""
-    return await run_in_threadpool(_sheet, request, state, user, plan_id, day, team)
+    return await run_in_threadpool(_sheet, request, state, user, at)
 
 
-def _route(loaded: LoadedPlan, day: int, team: str) -> Route:
-    """Return a route of a saved plan, or 404."""
+def _team_route(
+    request: Request, state: ServiceState, user: User, at: TeamDay
+) -> tuple[LoadedPlan, Route]:
+    """Return a saved plan the user may see and its team's route of the day, or 404."""
+    loaded = loaded_plan(request, state, user, at.plan_id)
     try:
-        return loaded.plan.route(day - 1, team)
+        return loaded, loaded.plan.route(at.day - 1, at.team)
     except ParameterError as exc:
         raise NotFoundError(exc.what, fix=exc.fix, field="team") from None
 
 
-def _sheet(
-    request: Request, state: ServiceState, user: User, plan_id: str, day: int, team: str
-) -> Response:
+def _sheet(request: Request, state: ServiceState, user: User, at: TeamDay) -> Response:
     from maps.patrol_sheet import sheet_html
 
-    loaded = loaded_plan(request, state, user, plan_id)
-    html = sheet_html(loaded.plan, _route(loaded, day, team))
-    return Response(html, media_type="text/html; charset=utf-8")
+    loaded, route = _team_route(request, state, user, at)
+    return Response(sheet_html(loaded.plan, route), media_type="text/html; charset=utf-8")
 
 
 StatusQuery = Annotated[
@@ -391,37 +397,24 @@ FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", descriptio
     },
 )
 async def get_field_file(
-    request: Request,
-    state: State,
-    user: CurrentUser,
-    plan_id: PlanIdPath,
-    kind: FormatPath,
-    day: DayPath,
-    team: TeamPath,
+    request: Request, state: State, user: CurrentUser, kind: FormatPath, at: TeamDayPath
 ) -> Response:
     """Return the GPX 1.1 or KML file of a team's day: numbered stops and the route.
 
     Made on the service, offline; OsmAnd, Organic Maps and other GPS apps open the GPX.
     """
-    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)
+    return await run_in_threadpool(_field_file, request, state, user, kind, at)
 
 
 def _field_file(
-    request: Request,
-    state: ServiceState,
-    user: User,
-    plan_id: str,
-    kind: str,
-    day: int,
-    team: str,
+    request: Request, state: ServiceState, user: User, kind: str, at: TeamDay
 ) -> Response:
     from maps.field_files import field_name, route_gpx, route_kml
 
-    loaded = loaded_plan(request, state, user, plan_id)
-    route = _route(loaded, day, team)
+    loaded, route = _team_route(request, state, user, at)
     text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
     # a header is latin-1: a Hindi team name is reduced to a safe ASCII file name
-    name = safe_filename(f"{plan_id}-{field_name(route).replace('/', '-')}.{kind}")
+    name = safe_filename(f"{at.plan_id}-{field_name(route).replace('/', '-')}.{kind}")
     return Response(
         text.encode("utf-8"),
         media_type=FIELD_FORMATS[kind],
@@ -436,13 +429,7 @@ def _field_file(
     include_in_schema=False,
 )
 async def get_field_file_page(
-    request: Request,
-    state: State,
-    user: MapUser,
-    plan_id: PlanIdPath,
-    kind: FormatPath,
-    day: DayPath,
-    team: TeamPath,
+    request: Request, state: State, user: MapUser, kind: FormatPath, at: TeamDayPath
 ) -> Response:
     """Return the same file, authenticated like the maps (a link cannot send a bearer token)."""
-    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)
+    return await run_in_threadpool(_field_file, request, state, user, kind, at)
