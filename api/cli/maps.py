@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import typer
 
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
     import folium
 
 logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 #: Cell size (metres) of the Gi* and emerging-trend layers.
 MAP_CELL_M: Final = 250.0
@@ -166,6 +171,60 @@ class _MapFile:
         return {"out": str(self.out), "bytes": len(html.encode()), "png": written_png}
 
 
+def _param(name: str, annotation: object, default: object = inspect.Parameter.empty) -> Any:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+#: The options of a map command's file, in the order ``--help`` lists them.
+MAP_FILE_PARAMS: Final = (
+    _param("out", OutOpt),
+    _param("no_tiles", NoTilesOpt, False),
+    _param("tiles", TilesOpt, None),
+    _param("tile_attribution", AttributionOpt, None),
+    _param("png", PngOpt, None),
+    _param("width", WidthOpt, 1280),
+    _param("height", HeightOpt, 800),
+)
+
+
+def map_file_options(func: Callable[..., R]) -> Callable[..., R]:
+    """Give a map command the options of its file (MAP_FILE_PARAMS); it gets them as ``view``.
+
+    Typer reads a command's options from its signature: the wrapper shows the command's own
+    parameters (all but ``view``) and these, checks ``--out``/``--png`` and chooses the tiles
+    (:meth:`_MapFile.of`) before the command runs. Used below :func:`api.cli.common.command`.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        file = {p.name: kwargs.pop(p.name) for p in MAP_FILE_PARAMS}
+        view = _MapFile.of(
+            file["out"],
+            file["png"],
+            file["width"],
+            file["height"],
+            no_tiles=file["no_tiles"],
+            tiles=file["tiles"],
+            attribution=file["tile_attribution"],
+        )
+        return func(*args, view=view, **kwargs)
+
+    signature = inspect.signature(func, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "view"]
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*own, *MAP_FILE_PARAMS]
+    )
+    annotations = {p.name: p.annotation for p in own}
+    wrapper.__annotations__ = {
+        **annotations,
+        **{p.name: p.annotation for p in MAP_FILE_PARAMS},
+        "return": signature.return_annotation,
+    }
+    return wrapper
+
+
 def _finish(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(summary, default=str))
@@ -175,8 +234,9 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 
 
 @command("hotspots", group=map_app, lang=True)
+@map_file_options
 def map_hotspots_cmd(
-    out: OutOpt,
+    view: _MapFile,
     store: StoreOpt = None,
     thana: ThanaOpt = None,
     start: FromOpt = None,
@@ -185,9 +245,6 @@ def map_hotspots_cmd(
     eps_m: AutoEpsOpt = None,
     min_samples: AutoMinSamplesOpt = None,
     share: ShareOpt = False,
-    no_tiles: NoTilesOpt = False,
-    tiles: TilesOpt = None,
-    tile_attribution: AttributionOpt = None,
     max_points: Annotated[
         int,
         typer.Option(
@@ -206,18 +263,12 @@ def map_hotspots_cmd(
         bool,
         typer.Option("--campaigns/--no-campaigns", help="Clusters of awareness drives layer."),
     ] = False,
-    png: PngOpt = None,
-    width: WidthOpt = 1280,
-    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of hotspots and why, heat, incidents, trends, sites, cameras and drives."""
     from api.usecases.hotspots import HotspotParams
     from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
 
-    view = _MapFile.of(
-        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
-    )
     inputs = selection_inputs(store, start, end, thana, category)
     cfg = settings()
     params = MapParams(
@@ -274,8 +325,9 @@ def map_hotspots_cmd(
 
 
 @command("cctv", group=map_app, lang=True)
+@map_file_options
 def map_cctv_cmd(
-    out: OutOpt,
+    view: _MapFile,
     store: StoreOpt = None,
     thana: ThanaOpt = None,
     start: FromOpt = None,
@@ -284,9 +336,6 @@ def map_cctv_cmd(
     eps_m: EpsOpt = 150.0,
     min_samples: MinSamplesOpt = 10,
     share: ShareOpt = False,
-    no_tiles: NoTilesOpt = False,
-    tiles: TilesOpt = None,
-    tile_attribution: AttributionOpt = None,
     hotspots: Annotated[
         bool, typer.Option("--hotspots/--no-hotspots", help="Draw the hotspots for context.")
     ] = True,
@@ -298,18 +347,12 @@ def map_cctv_cmd(
         float | None,
         typer.Option("--budget", help="Most cost of the proposed cameras (new = 1).", min=0),
     ] = None,
-    png: PngOpt = None,
-    width: WidthOpt = 1280,
-    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
     from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
     from models.cctv import gaps as cg
 
-    view = _MapFile.of(
-        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
-    )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     cfg = settings()
     if inputs.sites.empty and inputs.cctv.empty:
@@ -376,8 +419,9 @@ def map_cctv_cmd(
 
 
 @command("patrol", group=map_app, lang=True)
+@map_file_options
 def map_patrol_cmd(
-    out: OutOpt,
+    view: _MapFile,
     store: StoreOpt = None,
     thana: PlanThanaOpt = None,
     day: Annotated[
@@ -388,12 +432,6 @@ def map_patrol_cmd(
     teams: TeamsOpt = None,
     start: StartOpt = None,
     share: ShareOpt = False,
-    no_tiles: NoTilesOpt = False,
-    tiles: TilesOpt = None,
-    tile_attribution: AttributionOpt = None,
-    png: PngOpt = None,
-    width: WidthOpt = 1280,
-    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
@@ -402,9 +440,6 @@ def map_patrol_cmd(
     from maps.patrol_map import patrol_map
     from models.patrol.teams import read_teams
 
-    view = _MapFile.of(
-        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
-    )
     if day > days:
         days = day
     cfg = settings()
