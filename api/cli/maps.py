@@ -13,16 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import typer
 
-from api.cli.analysis import (
-    AutoEpsOpt,
-    AutoMinSamplesOpt,
-    CategoryOpt,
-    EpsOpt,
-    FromOpt,
-    MinSamplesOpt,
-    ThanaOpt,
-    ToOpt,
-)
 from api.cli.common import (
     JsonOpt,
     StoreOpt,
@@ -32,6 +22,16 @@ from api.cli.common import (
     selection_inputs,
     settings,
     store_at,
+)
+from api.cli.options import (
+    AutoEpsOpt,
+    AutoMinSamplesOpt,
+    CategoryOpt,
+    EpsOpt,
+    FromOpt,
+    MinSamplesOpt,
+    ThanaOpt,
+    ToOpt,
 )
 from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
 from geo.errors import ExportError, ParameterError
