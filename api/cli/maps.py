@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
@@ -19,6 +16,8 @@ from api.cli.common import (
     command,
     console,
     group,
+    option,
+    option_group,
     selection_inputs,
     settings,
     store_at,
@@ -42,8 +41,6 @@ if TYPE_CHECKING:
     import folium
 
 logger = logging.getLogger(__name__)
-
-R = TypeVar("R")
 
 #: Cell size (metres) of the Gi* and emerging-trend layers.
 MAP_CELL_M: Final = 250.0
@@ -149,18 +146,19 @@ class _MapFile:
     @classmethod
     def of(
         cls,
+        *,
         out: Path,
         png: Path | None,
         width: int,
         height: int,
-        *,
         no_tiles: bool,
         tiles: str | None,
-        attribution: str | None,
+        tile_attribution: str | None,
     ) -> _MapFile:
         """Check ``--out``/``--png`` and choose the tiles and their attribution."""
         _check_out(out, png)
-        return cls(out, png, width, height, _tiles(no_tiles, tiles), _attribution(attribution))
+        chosen = _tiles(no_tiles, tiles)
+        return cls(out, png, width, height, chosen, _attribution(tile_attribution))
 
     def write(self, m: folium.Map) -> dict[str, Any]:
         """Write the map (and its PNG); return the summary's ``out``, ``bytes`` and ``png``."""
@@ -171,58 +169,18 @@ class _MapFile:
         return {"out": str(self.out), "bytes": len(html.encode()), "png": written_png}
 
 
-def _param(name: str, annotation: object, default: object = inspect.Parameter.empty) -> Any:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
-
-
 #: The options of a map command's file, in the order ``--help`` lists them.
 MAP_FILE_PARAMS: Final = (
-    _param("out", OutOpt),
-    _param("no_tiles", NoTilesOpt, False),
-    _param("tiles", TilesOpt, None),
-    _param("tile_attribution", AttributionOpt, None),
-    _param("png", PngOpt, None),
-    _param("width", WidthOpt, 1280),
-    _param("height", HeightOpt, 800),
+    option("out", OutOpt),
+    option("no_tiles", NoTilesOpt, False),
+    option("tiles", TilesOpt, None),
+    option("tile_attribution", AttributionOpt, None),
+    option("png", PngOpt, None),
+    option("width", WidthOpt, 1280),
+    option("height", HeightOpt, 800),
 )
-
-
-def map_file_options(func: Callable[..., R]) -> Callable[..., R]:
-    """Give a map command the options of its file (MAP_FILE_PARAMS); it gets them as ``view``.
-
-    Typer reads a command's options from its signature: the wrapper shows the command's own
-    parameters (all but ``view``) and these, checks ``--out``/``--png`` and chooses the tiles
-    (:meth:`_MapFile.of`) before the command runs. Used below :func:`api.cli.common.command`.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> R:
-        file = {p.name: kwargs.pop(p.name) for p in MAP_FILE_PARAMS}
-        view = _MapFile.of(
-            file["out"],
-            file["png"],
-            file["width"],
-            file["height"],
-            no_tiles=file["no_tiles"],
-            tiles=file["tiles"],
-            attribution=file["tile_attribution"],
-        )
-        return func(*args, view=view, **kwargs)
-
-    signature = inspect.signature(func, eval_str=True)
-    own = [p for p in signature.parameters.values() if p.name != "view"]
-    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*own, *MAP_FILE_PARAMS]
-    )
-    annotations = {p.name: p.annotation for p in own}
-    wrapper.__annotations__ = {
-        **annotations,
-        **{p.name: p.annotation for p in MAP_FILE_PARAMS},
-        "return": signature.return_annotation,
-    }
-    return wrapper
+#: Gives a map command the options of its file (``MAP_FILE_PARAMS``), checked into ``view``.
+map_file_options = option_group("view", MAP_FILE_PARAMS, _MapFile.of)
 
 
 def _finish(summary: dict[str, Any], as_json: bool) -> None:
