@@ -20,7 +20,7 @@ from api.service.deps import (
     scope_for,
 )
 from api.service.errors import NotFoundError
-from api.service.routes.common import PROBLEM_RESPONSES, json_response
+from api.service.routes.common import PROBLEM_RESPONSES, json_response, json_route
 from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.uploads import safe_filename
 from api.service.users import Role, User
@@ -57,6 +57,9 @@ FIELD_FORMATS: Final = {"gpx": "application/gpx+xml", "kml": "application/vnd.go
 SHEET_PAGE_PREFIX: Final = "/maps/patrol-sheets"
 #: Where the web page downloads GPX and KML files (map cookie, as the sheets).
 FIELD_PAGE_PREFIX: Final = "/maps/patrol-files"
+
+#: The answer to a plan id the store does not have (or the user may not see).
+NO_PLAN: Final[dict[int | str, dict[str, Any]]] = {404: {"description": "No such plan."}}
 
 #: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
@@ -212,12 +215,8 @@ TeamDayPath = Annotated[TeamDay, Depends(_team_day)]
 
 @router.post(
     "/patrol/plans",
-    status_code=201,
     summary="Create a patrol plan",
-    responses={
-        201: {"description": "The plan (JSON) with its id and sheet links."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("The plan with its id and sheet links.", status_code=201),
 )
 async def create_plan(
     request: Request, state: State, user: CurrentUser, body: PlanRequest
@@ -258,14 +257,7 @@ async def create_plan(
 
 
 @router.get(
-    "/patrol/plans/{plan_id}",
-    summary="Get a patrol plan",
-    response_class=Response,
-    responses={
-        200: {"description": "The plan (JSON)."},
-        404: {"description": "No such plan."},
-        **PROBLEM_RESPONSES,
-    },
+    "/patrol/plans/{plan_id}", summary="Get a patrol plan", **json_route("The plan.", NO_PLAN)
 )
 async def read_plan(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
@@ -282,7 +274,7 @@ async def read_plan(
     response_class=Response,
     responses={
         200: {"description": "A printable HTML page.", "content": {"text/html": {}}},
-        404: {"description": "No such plan."},
+        **NO_PLAN,
         **PROBLEM_RESPONSES,
     },
 )
@@ -331,11 +323,7 @@ StatusQuery = Annotated[
 @router.get(
     "/patrol/plans",
     summary="List saved patrol plans",
-    response_class=Response,
-    responses={
-        200: {"description": "Saved plans, newest first (no plan data)."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("Saved plans, newest first (no plan data)."),
 )
 async def list_saved_plans(
     request: Request, state: State, user: CurrentUser, status: StatusQuery = None
@@ -359,13 +347,10 @@ ActionPath = Annotated[
 @router.post(
     "/patrol/plans/{plan_id}/{action}",
     summary="Issue, complete or cancel a saved patrol plan",
-    response_class=Response,
-    responses={
-        200: {"description": "The plan's metadata after the change."},
-        404: {"description": "No such plan."},
-        409: {"description": "The plan's status does not allow the change."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route(
+        "The plan's metadata after the change.",
+        {**NO_PLAN, 409: {"description": "The plan's status does not allow the change."}},
+    ),
 )
 async def change_plan_status(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, action: ActionPath

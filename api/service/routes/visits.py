@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.service.deps import CurrentUser, ServiceState, State, ThanaScope, add_audit_detail
 from api.service.errors import NotFoundError, PermissionDeniedError
-from api.service.routes.common import PROBLEM_RESPONSES, json_response
+from api.service.routes.common import json_response, json_route
 from api.service.routes.patrol import PlanIdPath, loaded_plan
 from api.service.users import Role, User
 from api.usecases.plans import check_takes_visits
@@ -157,12 +157,8 @@ def _records(visits: Any) -> list[dict[str, Any]]:
 
 @router.post(
     "/patrol/plans/{plan_id}/visits",
-    status_code=201,
     summary="Record visits of a plan's stops",
-    responses={
-        201: {"description": "What was stored and what was quarantined, with reasons."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("What was stored and what was quarantined, with reasons.", status_code=201),
 )
 async def post_visits(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, body: VisitsIn
@@ -191,11 +187,7 @@ async def post_visits(
 @router.get(
     "/patrol/plans/{plan_id}/visits",
     summary="The recorded visits of a plan",
-    response_class=Response,
-    responses={
-        200: {"description": "Visits (JSON), in day, team, stop order."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("Visits in day, team, stop order."),
 )
 async def get_visits(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
@@ -211,8 +203,7 @@ async def get_visits(
 @router.get(
     "/patrol/effect",
     summary="Did patrols work? Patrolled hotspots against matched unpatrolled ones",
-    response_class=Response,
-    responses={200: {"description": "The effect report (JSON)."}, **PROBLEM_RESPONSES},
+    **json_route("The effect report."),
 )
 async def get_effect(
     state: State,
@@ -231,8 +222,7 @@ async def get_effect(
 @router.get(
     "/patrol/dosage",
     summary="Minutes of presence per place and week against Koper's 10-15 minutes; missed visits",
-    response_class=Response,
-    responses={200: {"description": "The dosage report (JSON)."}, **PROBLEM_RESPONSES},
+    **json_route("The dosage report."),
 )
 async def get_dosage(
     state: State,
