@@ -134,7 +134,10 @@ def _save(html: str, out: Path, png: Path | None, width: int, height: int) -> st
 
 @dataclass(frozen=True)
 class _MapFile:
-    """Where and how a map command writes its map: the HTML, an optional PNG, the base tiles."""
+    """Where and how a map command writes its map: the HTML, an optional PNG, the base tiles.
+
+    ``share``: a shareable map (no incident locations, counts on cells, small counts hidden).
+    """
 
     out: Path
     png: Path | None
@@ -142,6 +145,7 @@ class _MapFile:
     height: int
     tiles: str | None
     attribution: str | None
+    share: bool
 
     @classmethod
     def of(
@@ -154,24 +158,32 @@ class _MapFile:
         no_tiles: bool,
         tiles: str | None,
         tile_attribution: str | None,
+        share: bool,
     ) -> _MapFile:
         """Check ``--out``/``--png`` and choose the tiles and their attribution."""
         _check_out(out, png)
         chosen = _tiles(no_tiles, tiles)
-        return cls(out, png, width, height, chosen, _attribution(tile_attribution))
+        return cls(out, png, width, height, chosen, _attribution(tile_attribution), share)
 
     def write(self, m: folium.Map) -> dict[str, Any]:
-        """Write the map (and its PNG); return the summary's ``out``, ``bytes`` and ``png``."""
+        """Write the map (and its PNG); return the summary's out, bytes, png, share, tiles."""
         from maps.render import map_html
 
         html = map_html(m, assets="inline")
         written_png = _save(html, self.out, self.png, self.width, self.height)
-        return {"out": str(self.out), "bytes": len(html.encode()), "png": written_png}
+        return {
+            "out": str(self.out),
+            "bytes": len(html.encode()),
+            "png": written_png,
+            "share": self.share,
+            "tiles": self.tiles,
+        }
 
 
-#: The options of a map command's file, in the order ``--help`` lists them.
+#: The options of a map command's file and view, in the order ``--help`` lists them.
 MAP_FILE_PARAMS: Final = (
     option("out", OutOpt),
+    option("share", ShareOpt, False),
     option("no_tiles", NoTilesOpt, False),
     option("tiles", TilesOpt, None),
     option("tile_attribution", AttributionOpt, None),
@@ -179,7 +191,7 @@ MAP_FILE_PARAMS: Final = (
     option("width", WidthOpt, 1280),
     option("height", HeightOpt, 800),
 )
-#: Gives a map command the options of its file (``MAP_FILE_PARAMS``), checked into ``view``.
+#: Gives a map command the options of its file and view (``MAP_FILE_PARAMS``) as ``view``.
 map_file_options = option_group("view", MAP_FILE_PARAMS, _MapFile.of)
 
 
@@ -202,7 +214,6 @@ def map_hotspots_cmd(
     category: CategoryOpt = None,
     eps_m: AutoEpsOpt = None,
     min_samples: AutoMinSamplesOpt = None,
-    share: ShareOpt = False,
     max_points: Annotated[
         int,
         typer.Option(
@@ -233,7 +244,7 @@ def map_hotspots_cmd(
         hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
         significance=significance,
         cell_m=MAP_CELL_M,
-        share=share,
+        share=view.share,
         max_points=max_points,
         emerging=emerging,
         campaigns=campaigns,
@@ -256,7 +267,9 @@ def map_hotspots_cmd(
         tiles=view.tiles,
         tile_attribution=view.attribution,
         title=_("Shakti Hotspots"),
-        subtitle=_("{when} · shareable").format(when=_when(inputs)) if share else _when(inputs),
+        subtitle=_("{when} · shareable").format(when=_when(inputs))
+        if view.share
+        else _when(inputs),
     )
     written = view.write(m)
     under, gi_cells, trends = layers.underserved, layers.gi_cells, layers.trends
@@ -264,10 +277,8 @@ def map_hotspots_cmd(
         {
             "map": "hotspots",
             **written,
-            "share": share,
-            "tiles": view.tiles,
             "incidents": len(inputs.incidents),
-            "aggregated": share or len(inputs.incidents) > max_points,
+            "aggregated": view.share or len(inputs.incidents) > max_points,
             "hotspots": len(layers.hotspots),
             "underserved": 0 if under is None else len(under),
             "gi_cells": None if gi_cells is None else len(gi_cells),
@@ -293,7 +304,6 @@ def map_cctv_cmd(
     category: CategoryOpt = None,
     eps_m: EpsOpt = 150.0,
     min_samples: MinSamplesOpt = 10,
-    share: ShareOpt = False,
     hotspots: Annotated[
         bool, typer.Option("--hotspots/--no-hotspots", help="Draw the hotspots for context.")
     ] = True,
@@ -331,7 +341,7 @@ def map_cctv_cmd(
         cfg,
         tiles=view.tiles,
         tile_attribution=view.attribution,
-        share=share,
+        share=view.share,
         show_hotspots=hotspots,
     )
     counts = gaps.counts()
@@ -358,8 +368,6 @@ def map_cctv_cmd(
         {
             "map": "cctv",
             **written,
-            "share": share,
-            "tiles": view.tiles,
             "sites": n_sites,
             "sites_without_working_camera": without,
             "sites_repairable": counts[cg.REPAIRABLE],
@@ -389,7 +397,6 @@ def map_patrol_cmd(
     seed: SeedOpt = 0,
     teams: TeamsOpt = None,
     start: StartOpt = None,
-    share: ShareOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
@@ -422,7 +429,7 @@ def map_patrol_cmd(
         thanas=outlines,
         tiles=view.tiles,
         tile_attribution=view.attribution,
-        share=share,
+        share=view.share,
     )
     written = view.write(m)
     routes = [r for r in plan.routes if r.day == day - 1]
@@ -430,13 +437,11 @@ def map_patrol_cmd(
         {
             "map": "patrol",
             **written,
-            "tiles": view.tiles,
             "thana": thana,
             "day": day,
             "date": plan.date_of(day - 1).isoformat(),
             "seed": seed,
-            "share": share,
-            "routes": 0 if share else len(routes),
+            "routes": 0 if view.share else len(routes),
             "stops": sum(len(r.stops) for r in routes),
         },
         as_json,
