@@ -20,6 +20,21 @@ from api.cli.common import (
     settings,
     settings_for,
 )
+from api.cli.options import (
+    AutoEpsOpt,
+    AutoMinSamplesOpt,
+    CategoryOpt,
+    CellOpt,
+    EpsOpt,
+    FoldsOpt,
+    FromOpt,
+    GridOpt,
+    MinSamplesOpt,
+    ThanaOpt,
+    ToOpt,
+    TrainOpt,
+    check_windows,
+)
 from api.cli.tables import check_table_path, table, write_rows
 from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
@@ -42,41 +57,9 @@ if TYPE_CHECKING:
     from models.evaluation.backtest import BacktestResult
     from models.inputs import AnalysisInputs
 
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help="First day included (YYYY-MM-DD, local).")
-]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last day included (YYYY-MM-DD, local).")]
-ThanaOpt = Annotated[str | None, typer.Option("--thana", help="Only incidents of this thana.")]
-EpsOpt = Annotated[float, typer.Option("--eps-m", help="DBSCAN radius in metres.", min=0.001)]
-MinSamplesOpt = Annotated[
-    int, typer.Option("--min-samples", help="Incidents within eps_m to make a core.", min=1)
-]
-#: ``--eps-m`` / ``--min-samples`` of the commands that choose them from the data when not given.
-AutoEpsOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--eps-m",
-        help="DBSCAN radius in metres (default: chosen from the selection's density).",
-        min=0.001,
-    ),
-]
-AutoMinSamplesOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--min-samples",
-        help="Incidents within eps_m to make a core (default: chosen from the density).",
-        min=1,
-    ),
-]
-CategoryOpt = Annotated[
-    list[str] | None,
-    typer.Option("--category", help="Only incidents of this category (repeatable)."),
-]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Write the result: .geojson, .gpkg, .csv or .xlsx.")
 ]
-CellOpt = Annotated[float, typer.Option("--cell-m", help="Grid cell size in metres.", min=1)]
-GridOpt = Annotated[str, typer.Option("--grid", help="Grid kind: square or h3.")]
 
 
 def _num(value: Any, digits: int = 3) -> Any:
@@ -439,9 +422,9 @@ def backtest_cmd(
     store: StoreOpt = None,
     cell_m: CellOpt = 250.0,
     grid: GridOpt = "square",
-    train: Annotated[str, typer.Option("--train", help="Training window, e.g. 90D.")] = "90D",
+    train: TrainOpt = "90D",
     test: Annotated[str, typer.Option("--test", help="Scoring window, e.g. 30D.")] = "30D",
-    folds: Annotated[int, typer.Option("--folds", help="Latest folds to run.", min=1)] = 6,
+    folds: FoldsOpt = 6,
     eps_m: EpsOpt = 150.0,
     min_samples: MinSamplesOpt = 10,
     bandwidth_m: Annotated[
@@ -470,13 +453,7 @@ def backtest_cmd(
     from api.usecases.backtest import BacktestParams, backtest_methods
     from models.evaluation.scorers import standard_backtest
 
-    for value, what in ((train, "--train"), (test, "--test")):
-        try:
-            pd.Timedelta(value)
-        except ValueError:
-            raise ParameterError(
-                f"{what} {value!r} is not a length of time", fix="write it like 90D or 4W"
-            ) from None
+    check_windows({"--train": train, "--test": test}, "90D or 4W")
     if out is not None:
         check_table_path(out, "the per-fold table")
     inputs = selection_inputs(store, start, end, thana, category)

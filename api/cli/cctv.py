@@ -10,7 +10,6 @@ from typing import Annotated, Any, Final
 
 import typer
 
-from api.cli.analysis import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli.common import (
     JsonOpt,
     SheetLangOpt,
@@ -22,6 +21,7 @@ from api.cli.common import (
     settings,
     settings_for,
 )
+from api.cli.options import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.cli.tables import table, write_rows
 from api.usecases.cctv import (
     CCTV_DEFAULTS,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Final, ParamSpec, TypeVar
+from typing import Annotated, Any, Final, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -118,6 +118,57 @@ def _add_lang_option(wrapper: Callable[..., object], func: Callable[..., object]
     params = [*signature.parameters.values(), LANG_PARAM]
     wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {**func.__annotations__, "lang": LangOpt}
+
+
+def option(name: str, annotation: object, default: object = inspect.Parameter.empty) -> Any:
+    """Return a keyword-only command parameter (an entry of :func:`option_group`'s options)."""
+    kind = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Parameter(name, kind, default=default, annotation=annotation)
+
+
+def option_group(
+    name: str, options: Sequence[inspect.Parameter], build: Callable[..., Any]
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Return a decorator giving commands the same options, passed to each as one value.
+
+    Typer reads a command's options from its signature: the decorated command shows its own
+    parameters (all but ``name``) and then ``options``; when it runs, their values go to
+    ``build`` (as keywords) and what it returns to the command as ``name``. A ``build`` that
+    raises a domain error stops the command before it does anything. Put it below
+    :func:`command`.
+
+    Parameters
+    ----------
+    name : str
+        The command's parameter that receives what ``build`` returns.
+    options : sequence of inspect.Parameter
+        The options, made with :func:`option` (keyword-only, each with its ``Annotated`` type).
+    build : callable
+        Takes the options' values as keywords.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+
+    def decorate(func: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> R:
+            value = build(**{p.name: kwargs.pop(p.name) for p in options})
+            return func(*args, **{name: value}, **kwargs)
+
+        signature = inspect.signature(func, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != name]
+        params = [*own, *options]
+        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {
+            **{p.name: p.annotation for p in params},
+            "return": signature.return_annotation,
+        }
+        return wrapper
+
+    return decorate
 
 
 StoreOpt = Annotated[

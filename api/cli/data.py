@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 
@@ -18,6 +18,8 @@ from api.cli.common import (
     command,
     console,
     err_console,
+    option,
+    option_group,
     settings,
     store_at,
 )
@@ -42,11 +44,12 @@ FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GPKG or zippe
 
 
 def _reading(
+    *,
     mapping: list[str] | None,
     region: str | None,
     default: list[str] | None,
     fix_swapped: bool,
-    preset: str | None = None,
+    preset: str | None,
 ) -> Reading:
     """Return how to read a file (keywords of ``validate_file`` and ``import_file``).
 
@@ -59,6 +62,18 @@ def _reading(
         fix_swapped=fix_swapped,
         preset=preset,
     )
+
+
+#: The options of how to read a file, in the order ``--help`` lists them.
+READING_PARAMS: Final = (
+    option("mapping", MapOpt, None),
+    option("region", RegionOpt, None),
+    option("default", DefaultOpt, None),
+    option("fix_swapped", FixSwappedOpt, False),
+    option("preset", PresetOpt, None),
+)
+#: Gives ``validate`` and ``import`` the options of how to read the file, as one ``reading``.
+reading_options = option_group("reading", READING_PARAMS, _reading)
 
 
 def print_import(result: ImportResult, *, title: str) -> None:
@@ -139,15 +154,12 @@ def finish_import(result: ImportResult, as_json: bool) -> None:
 
 
 @command("validate", lang=True)
+@reading_options
 def validate_cmd(
     kind: KindArg,
     path: FileArg,
-    mapping: MapOpt = None,
-    region: RegionOpt = None,
-    default: DefaultOpt = None,
-    fix_swapped: FixSwappedOpt = False,
+    reading: Reading,
     store: StoreOpt = None,
-    preset: PresetOpt = None,
     quarantine_out: Annotated[
         Path | None,
         typer.Option("--quarantine-out", help="Write the quarantine report (.csv or .xlsx)."),
@@ -160,7 +172,6 @@ def validate_cmd(
     cfg = settings()
     store_path = store if store is not None else cfg.store
     checked = open_store(store_path) if store_path.exists() else None
-    reading = _reading(mapping, region, default, fix_swapped, preset)
     result = validate_or_import(path, kind, checked, cfg, reading, dry_run=True)
     report = result.report
     print_import(result, title=_("validation (nothing stored)"))
@@ -172,22 +183,18 @@ def validate_cmd(
 
 
 @command("import", lang=True)
+@reading_options
 def import_cmd(
     kind: KindArg,
     path: FileArg,
-    mapping: MapOpt = None,
-    region: RegionOpt = None,
-    default: DefaultOpt = None,
-    fix_swapped: FixSwappedOpt = False,
+    reading: Reading,
     store: StoreOpt = None,
-    preset: PresetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file and store its valid rows (a new store when there is none yet)."""
     cfg = settings()
     target = store_at(store, create=True)
     with console.status(_("importing {file} …").format(file=path.name)):
-        reading = _reading(mapping, region, default, fix_swapped, preset)
         result = validate_or_import(path, kind, target, cfg, reading, dry_run=False)
     print_import(result, title=_("import into {location}").format(location=target.location))
     finish_import(result, as_json)

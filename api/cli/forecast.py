@@ -18,6 +18,17 @@ from api.cli.common import (
     settings,
     settings_for,
 )
+from api.cli.options import (
+    CategoryOpt,
+    CellOpt,
+    FoldsOpt,
+    FromOpt,
+    GridOpt,
+    ThanaOpt,
+    ToOpt,
+    TrainOpt,
+    check_windows,
+)
 from api.cli.tables import check_table_path, table, write_rows
 from geo.errors import ParameterError
 from geo.i18n import (
@@ -42,33 +53,22 @@ LAYER_SUFFIXES = (".geojson", ".gpkg", ".csv", ".xlsx")
 @command("forecast", lang=True)
 def forecast_cmd(
     store: StoreOpt = None,
-    cell_m: Annotated[
-        float, typer.Option("--cell-m", help="Grid cell size in metres.", min=1)
-    ] = 250.0,
-    grid: Annotated[str, typer.Option("--grid", help="Grid kind: square or h3.")] = "square",
+    cell_m: CellOpt = 250.0,
+    grid: GridOpt = "square",
     horizon: Annotated[
         str, typer.Option("--horizon", help="Period forecast (and each fold's test), e.g. 7D.")
     ] = "7D",
-    train: Annotated[str, typer.Option("--train", help="Training window, e.g. 90D.")] = "90D",
-    folds: Annotated[int, typer.Option("--folds", help="Latest folds to run.", min=1)] = 6,
+    train: TrainOpt = "90D",
+    folds: FoldsOpt = 6,
     area_share: Annotated[
         float,
         typer.Option("--area-share", help="Share of the area patrols cover (0.05 = 5 %).", min=0),
     ] = 0.05,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random steps.")] = 0,
-    start: Annotated[
-        str | None, typer.Option("--from", help="First day included (YYYY-MM-DD, local).")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Last day included (YYYY-MM-DD, local).")
-    ] = None,
-    thana: Annotated[
-        str | None, typer.Option("--thana", help="Only incidents of this thana.")
-    ] = None,
-    category: Annotated[
-        list[str] | None,
-        typer.Option("--category", help="Only incidents of this category (repeatable)."),
-    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    thana: ThanaOpt = None,
+    category: CategoryOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -86,13 +86,7 @@ def forecast_cmd(
     from api.usecases.forecast import ForecastParams, run_forecast, run_meta
     from api.usecases.forecast_choice import remember_choice
 
-    for value, what in ((train, "--train"), (horizon, "--horizon")):
-        try:
-            pd.Timedelta(value)
-        except ValueError:
-            raise ParameterError(
-                f"{what} {value!r} is not a length of time", fix="write it like 7D or 90D"
-            ) from None
+    check_windows({"--train": train, "--horizon": horizon}, "7D or 90D")
     if out is not None and out.suffix.lower() not in LAYER_SUFFIXES:
         raise ParameterError(
             f"cannot write {out.name}: the risk layer is written as GeoJSON, GPKG, CSV or XLSX",

@@ -10,7 +10,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
-from api.cli.analysis import (
+from api.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    command,
+    console,
+    group,
+    option,
+    option_group,
+    selection_inputs,
+    settings,
+    store_at,
+)
+from api.cli.options import (
     AutoEpsOpt,
     AutoMinSamplesOpt,
     CategoryOpt,
@@ -19,16 +31,6 @@ from api.cli.analysis import (
     MinSamplesOpt,
     ThanaOpt,
     ToOpt,
-)
-from api.cli.common import (
-    JsonOpt,
-    StoreOpt,
-    command,
-    console,
-    group,
-    selection_inputs,
-    settings,
-    store_at,
 )
 from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
 from geo.errors import ExportError, ParameterError
@@ -132,7 +134,10 @@ def _save(html: str, out: Path, png: Path | None, width: int, height: int) -> st
 
 @dataclass(frozen=True)
 class _MapFile:
-    """Where and how a map command writes its map: the HTML, an optional PNG, the base tiles."""
+    """Where and how a map command writes its map: the HTML, an optional PNG, the base tiles.
+
+    ``share``: a shareable map (no incident locations, counts on cells, small counts hidden).
+    """
 
     out: Path
     png: Path | None
@@ -140,30 +145,54 @@ class _MapFile:
     height: int
     tiles: str | None
     attribution: str | None
+    share: bool
 
     @classmethod
     def of(
         cls,
+        *,
         out: Path,
         png: Path | None,
         width: int,
         height: int,
-        *,
         no_tiles: bool,
         tiles: str | None,
-        attribution: str | None,
+        tile_attribution: str | None,
+        share: bool,
     ) -> _MapFile:
         """Check ``--out``/``--png`` and choose the tiles and their attribution."""
         _check_out(out, png)
-        return cls(out, png, width, height, _tiles(no_tiles, tiles), _attribution(attribution))
+        chosen = _tiles(no_tiles, tiles)
+        return cls(out, png, width, height, chosen, _attribution(tile_attribution), share)
 
     def write(self, m: folium.Map) -> dict[str, Any]:
-        """Write the map (and its PNG); return the summary's ``out``, ``bytes`` and ``png``."""
+        """Write the map (and its PNG); return the summary's out, bytes, png, share, tiles."""
         from maps.render import map_html
 
         html = map_html(m, assets="inline")
         written_png = _save(html, self.out, self.png, self.width, self.height)
-        return {"out": str(self.out), "bytes": len(html.encode()), "png": written_png}
+        return {
+            "out": str(self.out),
+            "bytes": len(html.encode()),
+            "png": written_png,
+            "share": self.share,
+            "tiles": self.tiles,
+        }
+
+
+#: The options of a map command's file and view, in the order ``--help`` lists them.
+MAP_FILE_PARAMS: Final = (
+    option("out", OutOpt),
+    option("share", ShareOpt, False),
+    option("no_tiles", NoTilesOpt, False),
+    option("tiles", TilesOpt, None),
+    option("tile_attribution", AttributionOpt, None),
+    option("png", PngOpt, None),
+    option("width", WidthOpt, 1280),
+    option("height", HeightOpt, 800),
+)
+#: Gives a map command the options of its file and view (``MAP_FILE_PARAMS``) as ``view``.
+map_file_options = option_group("view", MAP_FILE_PARAMS, _MapFile.of)
 
 
 def _finish(summary: dict[str, Any], as_json: bool) -> None:
@@ -175,8 +204,9 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 
 
 @command("hotspots", group=map_app, lang=True)
+@map_file_options
 def map_hotspots_cmd(
-    out: OutOpt,
+    view: _MapFile,
     store: StoreOpt = None,
     thana: ThanaOpt = None,
     start: FromOpt = None,
@@ -184,10 +214,6 @@ def map_hotspots_cmd(
     category: CategoryOpt = None,
     eps_m: AutoEpsOpt = None,
     min_samples: AutoMinSamplesOpt = None,
-    share: ShareOpt = False,
-    no_tiles: NoTilesOpt = False,
-    tiles: TilesOpt = None,
-    tile_attribution: AttributionOpt = None,
     max_points: Annotated[
         int,
         typer.Option(
@@ -206,25 +232,19 @@ def map_hotspots_cmd(
         bool,
         typer.Option("--campaigns/--no-campaigns", help="Clusters of awareness drives layer."),
     ] = False,
-    png: PngOpt = None,
-    width: WidthOpt = 1280,
-    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of hotspots and why, heat, incidents, trends, sites, cameras and drives."""
     from api.usecases.hotspots import HotspotParams
     from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
 
-    view = _MapFile.of(
-        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
-    )
     inputs = selection_inputs(store, start, end, thana, category)
     cfg = settings()
     params = MapParams(
         hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
         significance=significance,
         cell_m=MAP_CELL_M,
-        share=share,
+        share=view.share,
         max_points=max_points,
         emerging=emerging,
         campaigns=campaigns,
@@ -247,7 +267,9 @@ def map_hotspots_cmd(
         tiles=view.tiles,
         tile_attribution=view.attribution,
         title=_("Shakti Hotspots"),
-        subtitle=_("{when} · shareable").format(when=_when(inputs)) if share else _when(inputs),
+        subtitle=_("{when} · shareable").format(when=_when(inputs))
+        if view.share
+        else _when(inputs),
     )
     written = view.write(m)
     under, gi_cells, trends = layers.underserved, layers.gi_cells, layers.trends
@@ -255,10 +277,8 @@ def map_hotspots_cmd(
         {
             "map": "hotspots",
             **written,
-            "share": share,
-            "tiles": view.tiles,
             "incidents": len(inputs.incidents),
-            "aggregated": share or len(inputs.incidents) > max_points,
+            "aggregated": view.share or len(inputs.incidents) > max_points,
             "hotspots": len(layers.hotspots),
             "underserved": 0 if under is None else len(under),
             "gi_cells": None if gi_cells is None else len(gi_cells),
@@ -274,8 +294,9 @@ def map_hotspots_cmd(
 
 
 @command("cctv", group=map_app, lang=True)
+@map_file_options
 def map_cctv_cmd(
-    out: OutOpt,
+    view: _MapFile,
     store: StoreOpt = None,
     thana: ThanaOpt = None,
     start: FromOpt = None,
@@ -283,10 +304,6 @@ def map_cctv_cmd(
     category: CategoryOpt = None,
     eps_m: EpsOpt = 150.0,
     min_samples: MinSamplesOpt = 10,
-    share: ShareOpt = False,
-    no_tiles: NoTilesOpt = False,
-    tiles: TilesOpt = None,
-    tile_attribution: AttributionOpt = None,
     hotspots: Annotated[
         bool, typer.Option("--hotspots/--no-hotspots", help="Draw the hotspots for context.")
     ] = True,
@@ -298,18 +315,12 @@ def map_cctv_cmd(
         float | None,
         typer.Option("--budget", help="Most cost of the proposed cameras (new = 1).", min=0),
     ] = None,
-    png: PngOpt = None,
-    width: WidthOpt = 1280,
-    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of CCTV gaps at sites (red, amber, green), cameras, views and proposed cameras."""
     from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
     from models.cctv import gaps as cg
 
-    view = _MapFile.of(
-        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
-    )
     inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
     cfg = settings()
     if inputs.sites.empty and inputs.cctv.empty:
@@ -330,7 +341,7 @@ def map_cctv_cmd(
         cfg,
         tiles=view.tiles,
         tile_attribution=view.attribution,
-        share=share,
+        share=view.share,
         show_hotspots=hotspots,
     )
     counts = gaps.counts()
@@ -357,8 +368,6 @@ def map_cctv_cmd(
         {
             "map": "cctv",
             **written,
-            "share": share,
-            "tiles": view.tiles,
             "sites": n_sites,
             "sites_without_working_camera": without,
             "sites_repairable": counts[cg.REPAIRABLE],
@@ -376,8 +385,9 @@ def map_cctv_cmd(
 
 
 @command("patrol", group=map_app, lang=True)
+@map_file_options
 def map_patrol_cmd(
-    out: OutOpt,
+    view: _MapFile,
     store: StoreOpt = None,
     thana: PlanThanaOpt = None,
     day: Annotated[
@@ -387,13 +397,6 @@ def map_patrol_cmd(
     seed: SeedOpt = 0,
     teams: TeamsOpt = None,
     start: StartOpt = None,
-    share: ShareOpt = False,
-    no_tiles: NoTilesOpt = False,
-    tiles: TilesOpt = None,
-    tile_attribution: AttributionOpt = None,
-    png: PngOpt = None,
-    width: WidthOpt = 1280,
-    height: HeightOpt = 800,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
@@ -402,9 +405,6 @@ def map_patrol_cmd(
     from maps.patrol_map import patrol_map
     from models.patrol.teams import read_teams
 
-    view = _MapFile.of(
-        out, png, width, height, no_tiles=no_tiles, tiles=tiles, attribution=tile_attribution
-    )
     if day > days:
         days = day
     cfg = settings()
@@ -429,7 +429,7 @@ def map_patrol_cmd(
         thanas=outlines,
         tiles=view.tiles,
         tile_attribution=view.attribution,
-        share=share,
+        share=view.share,
     )
     written = view.write(m)
     routes = [r for r in plan.routes if r.day == day - 1]
@@ -437,13 +437,11 @@ def map_patrol_cmd(
         {
             "map": "patrol",
             **written,
-            "tiles": view.tiles,
             "thana": thana,
             "day": day,
             "date": plan.date_of(day - 1).isoformat(),
             "seed": seed,
-            "share": share,
-            "routes": 0 if share else len(routes),
+            "routes": 0 if view.share else len(routes),
             "stops": sum(len(r.stops) for r in routes),
         },
         as_json,

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -282,28 +282,39 @@ def users_list_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(json.dumps({"users": rows}))
 
 
-@command("disable", group=users_app)
-def users_disable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
-    """Disable a user: they cannot log in and their tokens stop working at once."""
-    with _user_change(store, "disable", name) as users:
-        users.disable(name)
-    console.print(f"user {name} disabled; their sessions have ended")
+def _user_step(
+    action: str, change: Callable[[UserStore, str], object], done: str, doc: str
+) -> Callable[..., None]:
+    """Register ``shakti users ACTION NAME``: one audited change of a user, then ``done``."""
+
+    def run(name: UserNameArg, store: StoreOpt = None) -> None:
+        with _user_change(store, action, name) as users:
+            change(users, name)
+        console.print(done.format(name=name))
+
+    run.__name__ = run.__qualname__ = f"users_{action}_cmd"
+    run.__doc__ = doc
+    return command(action, group=users_app)(run)
 
 
-@command("enable", group=users_app)
-def users_enable_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
-    """Enable a disabled user again (they log in anew)."""
-    with _user_change(store, "enable", name) as users:
-        users.enable(name)
-    console.print(f"user {name} enabled")
-
-
-@command("remove", group=users_app)
-def users_remove_cmd(name: UserNameArg, store: StoreOpt = None) -> None:
-    """Remove a user; their tokens stop working at once."""
-    with _user_change(store, "remove", name) as users:
-        users.remove(name)
-    console.print(f"user {name} removed")
+users_disable_cmd = _user_step(
+    "disable",
+    UserStore.disable,
+    "user {name} disabled; their sessions have ended",
+    "Disable a user: they cannot log in and their tokens stop working at once.",
+)
+users_enable_cmd = _user_step(
+    "enable",
+    UserStore.enable,
+    "user {name} enabled",
+    "Enable a disabled user again (they log in anew).",
+)
+users_remove_cmd = _user_step(
+    "remove",
+    UserStore.remove,
+    "user {name} removed",
+    "Remove a user; their tokens stop working at once.",
+)
 
 
 @command("passwd", group=users_app)

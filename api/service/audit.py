@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import parse_qsl
@@ -173,19 +173,7 @@ class AuditEntry:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the entry as a JSON-ready dict."""
-        return {
-            "at": self.at,
-            "user": self.user,
-            "role": self.role,
-            "method": self.method,
-            "route": self.route,
-            "path": self.path,
-            "params": self.params,
-            "thana": self.thana,
-            "status": self.status,
-            "outcome": self.outcome,
-            "duration_ms": self.duration_ms,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -211,13 +199,7 @@ class AuditCount:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the counter as a JSON-ready dict."""
-        return {
-            "day": self.day,
-            "route": self.route,
-            "method": self.method,
-            "status": self.status,
-            "count": self.count,
-        }
+        return asdict(self)
 
 
 def _cut(text: str, limit: int) -> tuple[str, bool]:

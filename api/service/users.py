@@ -555,11 +555,7 @@ class UserStore:
             For an unknown user or language.
         """
         chosen = None if lang is None else parse_lang(lang)
-        with self._tx() as conn:
-            changed = conn.execute(
-                "UPDATE users SET lang = ? WHERE name = ?", (chosen, name)
-            ).rowcount
-        user = self._changed(name, changed)
+        user = self._changed(name, self._set(name, "lang = ?", chosen))
         logger.info("user %s: language %s", name, chosen or "(not chosen)")
         return user
 
@@ -603,14 +599,19 @@ class UserStore:
         """
         _check_password(password)
         encoded = hash_password(password)
-        with self._tx() as conn:
-            changed = conn.execute(
-                "UPDATE users SET password_hash = ?, token_version = ? WHERE name = ?",
-                (encoded, _new_stamp(), name),
-            ).rowcount
+        changed = self._set(name, "password_hash = ?, token_version = ?", encoded, _new_stamp())
         user = self._changed(name, changed)
         logger.info("user %s: password set (sessions ended)", name)
         return user
+
+    def _set(self, name: str, assignments: str, *values: object) -> int:
+        """Run ``UPDATE users SET <assignments> WHERE name = ?``; return the rows changed.
+
+        ``assignments`` is this module's own SQL (``"lang = ?"``); ``values`` fill its ``?``.
+        """
+        with self._tx() as conn:
+            sql = f"UPDATE users SET {assignments} WHERE name = ?"
+            return int(conn.execute(sql, (*values, name)).rowcount)
 
     def _changed(self, name: str, changed: int) -> User:
         """Return the user an update changed ``changed`` rows of, as stored afterwards.
@@ -637,11 +638,7 @@ class UserStore:
         bool
             Whether the user exists.
         """
-        with self._tx() as conn:
-            changed = conn.execute(
-                "UPDATE users SET token_version = ? WHERE name = ?", (_new_stamp(), name)
-            ).rowcount
-        return bool(changed)
+        return bool(self._set(name, "token_version = ?", _new_stamp()))
 
     def remove(self, name: str) -> None:
         """Remove a user (their tokens stop working at once).

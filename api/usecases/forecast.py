@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Cells listed in a JSON summary (the riskiest first); the GeoJSON/GPKG has them all.
-TOP_CELLS = 20
-
 
 @dataclass(frozen=True)
 class ForecastParams:
@@ -290,32 +287,6 @@ def run_meta(run: ForecastRun, g: GridParams, f: ForecastParams) -> dict[str, An
         "hour_of_week": [
             {"weekday": int(r[WEEKDAY]), "hour": int(r[HOUR]), "expected": round(r[EXPECTED], 4)}
             for _, r in run.hours.iterrows()
-        ],
-    }
-
-
-def forecast_summary(source: Source, g: GridParams, f: ForecastParams) -> dict[str, Any]:
-    """Choose a forecast and return its JSON summary with the riskiest cells.
-
-    Parameters
-    ----------
-    source : api.usecases.common.Source
-    g : GridParams
-    f : ForecastParams
-
-    Returns
-    -------
-    dict
-        :func:`run_meta`, ``selection``, ``store_version`` and ``top_cells``.
-    """
-    data = source.load()
-    run = run_forecast(data, source.settings, g, f)
-    top = run.cells.drop(columns=run.cells.geometry.name).head(TOP_CELLS)
-    return {
-        **run_meta(run, g, f),
-        **selection_meta(data),
-        "top_cells": [
-            {str(k): jsonable(v) for k, v in row.items()} for row in top.to_dict(orient="records")
         ],
     }
 

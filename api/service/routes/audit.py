@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from api.service.audit import check_period, counts_table, entries_table
-from api.service.deps import Admin, State
+from api.service.deps import Admin, ServiceState, State
 from api.service.routes.common import PROBLEM_RESPONSES
 from geo.csv_safe import csv_text
 
@@ -85,17 +85,35 @@ def period(start: FromOpt = None, end: ToOpt = None) -> Period:
 PeriodDep = Annotated[Period, Depends(period)]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What both audit listings take: the service, the days (``from``, ``to``) and ``format``."""
+
+    state: ServiceState
+    days: Period
+    fmt: AuditFormat
+
+    def answer(
+        self,
+        rows: Sequence[Any],
+        table: Callable[[Sequence[Any]], Any],
+        filename: str,
+        model: type[BaseModel],
+    ) -> Any:
+        """Return ``rows`` as JSON models, or as a spreadsheet-safe CSV download."""
+        if self.fmt is AuditFormat.CSV:
+            return _csv(csv_text(table(rows)), filename)
+        return [model(**row.as_dict()) for row in rows]
+
+
 def _listing(
-    rows: Sequence[Any],
-    fmt: AuditFormat,
-    table: Callable[[Sequence[Any]], Any],
-    filename: str,
-    model: type[BaseModel],
-) -> Any:
-    """Return ``rows`` as JSON models, or as a spreadsheet-safe CSV download."""
-    if fmt is AuditFormat.CSV:
-        return _csv(csv_text(table(rows)), filename)
-    return [model(**row.as_dict()) for row in rows]
+    state: State, user: Admin, days: PeriodDep, fmt: FormatOpt = AuditFormat.JSON
+) -> Listing:
+    return Listing(state, days, fmt)
+
+
+#: An administrator's listing of the audit log: the period and the format.
+ListingDep = Annotated[Listing, Depends(_listing)]
 
 
 def _responses(example: str) -> dict[int | str, dict[str, Any]]:
@@ -123,25 +141,23 @@ def _csv(text: str, filename: str) -> Response:
     responses=_responses("at,user,role,method,route,path,params,thana,status,outcome,…\n"),
 )
 def audit_log(
-    state: State,
-    user: Admin,
-    days: PeriodDep,
+    listing: ListingDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Entries to return.")] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Entries to skip.")] = 0,
     who: Annotated[
         str | None, Query(max_length=64, description="Only this user's requests.")
     ] = None,
-    fmt: FormatOpt = AuditFormat.JSON,
 ) -> Any:
     """Return who asked what, when, for which thana, and the outcome, newest first.
 
     Requests with a user (and login attempts) are entries; anonymous requests are only
     counted (``GET /audit/counts``). ``shakti audit export`` writes the whole log to a file.
     """
-    entries = state.audit.entries(
+    days = listing.days
+    entries = listing.state.audit.entries(
         limit=limit, offset=offset, user=who, start=days.start, end=days.end
     )
-    return _listing(entries, fmt, entries_table, AUDIT_CSV, AuditOut)
+    return listing.answer(entries, entries_table, AUDIT_CSV, AuditOut)
 
 
 @router.get(
@@ -150,12 +166,7 @@ def audit_log(
     response_model=list[AuditCountOut],
     responses=_responses("day,route,method,status,count\n2026-11-28,(unmatched),GET,404,12\n"),
 )
-def audit_counts(
-    state: State,
-    user: Admin,
-    days: PeriodDep,
-    fmt: FormatOpt = AuditFormat.JSON,
-) -> Any:
+def audit_counts(listing: ListingDep) -> Any:
     """Return how many anonymous requests each route answered with each status, per UTC day."""
-    counts = state.audit.counts(start=days.start, end=days.end)
-    return _listing(counts, fmt, counts_table, COUNTS_CSV, AuditCountOut)
+    counts = listing.state.audit.counts(start=listing.days.start, end=listing.days.end)
+    return listing.answer(counts, counts_table, COUNTS_CSV, AuditCountOut)

@@ -9,19 +9,10 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from api.service.routes.common import PROBLEM_RESPONSES, Analysis, json_bytes
-from api.service.routes.params import DbscanDep, GridDep
+from api.service.routes.params import DbscanDep, GridDep, WindowQuery
 from api.usecases.backtest import BacktestParams, backtest_summary
 
 router = APIRouter(tags=["analysis"])
-
-WindowQuery = Annotated[
-    str,
-    Query(
-        pattern=r"^[1-9][0-9]{0,2}[DW]$",
-        max_length=4,
-        description="Window length: days (90D) or weeks (12W).",
-    ),
-]
 
 
 class BacktestRow(BaseModel):

@@ -115,6 +115,36 @@ def html_route(more: dict[int | str, dict[str, Any]] | None = None) -> dict[str,
     return raw_route(description, "text/html", "<!DOCTYPE html>…", more)
 
 
+def json_route(
+    description: str,
+    more: dict[int | str, dict[str, Any]] | None = None,
+    *,
+    status_code: int = 200,
+) -> dict[str, Any]:
+    """Return the ``router`` arguments of a route answering with :func:`json_response`.
+
+    Parameters
+    ----------
+    description : str
+        What the answer (``status_code``) is.
+    more : dict, optional
+        Further responses by status code (beyond :data:`PROBLEM_RESPONSES`).
+    status_code : int
+        The answer's status (``201`` for what a request created).
+
+    Returns
+    -------
+    dict
+        ``status_code``, ``response_class`` and ``responses``.
+    """
+    answer = {"description": description, "content": {"application/json": {}}}
+    return {
+        "status_code": status_code,
+        "response_class": Response,
+        "responses": {status_code: answer, **PROBLEM_RESPONSES, **(more or {})},
+    }
+
+
 def accepts_gzip(request: Request) -> bool:
     """Return whether the client accepts a gzip-encoded response.
 
@@ -252,3 +282,19 @@ def json_bytes(data: Any) -> bytes:
     bytes
     """
     return json.dumps(jsonable(data), ensure_ascii=False).encode("utf-8")
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """Return JSON-ready data as an ``application/json`` response (NaN → null: :func:`json_bytes`).
+
+    Parameters
+    ----------
+    data : object
+    status_code : int
+        The response's status (``201`` for what a request created).
+
+    Returns
+    -------
+    fastapi.Response
+    """
+    return Response(json_bytes(data), status_code=status_code, media_type="application/json")

@@ -8,19 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.service.routes.common import Analysis, geojson_route
-from api.service.routes.params import GridDep
+from api.service.routes.params import GridDep, WindowQuery
 from api.usecases.forecast import ForecastParams, forecast_geojson
 
 router = APIRouter(tags=["analysis"])
 
-WindowQuery = Annotated[
-    str,
-    Query(
-        pattern=r"^[1-9][0-9]{0,2}[DW]$",
-        max_length=4,
-        description="Length: days (7D) or weeks (1W).",
-    ),
-]
 
 _EXAMPLE = {
     "type": "FeatureCollection",

@@ -87,6 +87,15 @@ CellQuery = Annotated[
     ),
 ]
 GridQuery = Annotated[Literal["square", "h3"], Query(description="Kind of grid.")]
+#: A back-test's or forecast's window: 1 to 999 days (``90D``) or weeks (``12W``).
+WindowQuery = Annotated[
+    str,
+    Query(
+        pattern=r"^[1-9][0-9]{0,2}[DW]$",
+        max_length=4,
+        description="Window length: days (90D, 7D) or weeks (12W, 1W).",
+    ),
+]
 AllCellsQuery = Annotated[bool, Query(description="Every cell, not only the flagged ones.")]
 
 RadiusQuery = Annotated[float, Query(gt=0, le=MAX_RADIUS_M, description=RADIUS_HELP)]

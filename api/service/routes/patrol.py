@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -19,7 +20,7 @@ from api.service.deps import (
     scope_for,
 )
 from api.service.errors import NotFoundError
-from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
+from api.service.routes.common import PROBLEM_RESPONSES, json_response, json_route
 from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.uploads import safe_filename
 from api.service.users import Role, User
@@ -56,6 +57,9 @@ FIELD_FORMATS: Final = {"gpx": "application/gpx+xml", "kml": "application/vnd.go
 SHEET_PAGE_PREFIX: Final = "/maps/patrol-sheets"
 #: Where the web page downloads GPX and KML files (map cookie, as the sheets).
 FIELD_PAGE_PREFIX: Final = "/maps/patrol-files"
+
+#: The answer to a plan id the store does not have (or the user may not see).
+NO_PLAN: Final[dict[int | str, dict[str, Any]]] = {404: {"description": "No such plan."}}
 
 #: Most must-visit places one request may give, and the longest place key.
 MAX_MUST_VISIT: Final = 50
@@ -129,8 +133,8 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def _loaded(request: Request, state: ServiceState, user: User, plan_id: str) -> LoadedPlan:
-    """Return a saved plan the user may see (404 unknown, 403 another thana's)."""
+def loaded_plan(request: Request, state: ServiceState, user: User, plan_id: str) -> LoadedPlan:
+    """Return a saved plan the user may see (404 unknown, 403 another thana's); audit its thana."""
     loaded = get_plan(state.store, actor_of(user), plan_id)
     request.state.audit_thana = loaded.meta.thana
     return loaded
@@ -192,14 +196,27 @@ DayPath = Annotated[int, Path(ge=1, le=31)]
 TeamPath = Annotated[str, Path(max_length=120)]
 
 
+@dataclass(frozen=True)
+class TeamDay:
+    """A team's day of a saved plan, as the sheet and field-file paths name it."""
+
+    plan_id: str
+    day: int
+    team: str
+
+
+async def _team_day(plan_id: PlanIdPath, day: DayPath, team: TeamPath) -> TeamDay:
+    return TeamDay(plan_id=plan_id, day=day, team=team)
+
+
+#: ``{plan_id}``, ``{day}`` (1-based) and ``{team}`` of a sheet or field-file path.
+TeamDayPath = Annotated[TeamDay, Depends(_team_day)]
+
+
 @router.post(
     "/patrol/plans",
-    status_code=201,
     summary="Create a patrol plan",
-    responses={
-        201: {"description": "The plan (JSON) with its id and sheet links."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("The plan with its id and sheet links.", status_code=201),
 )
 async def create_plan(
     request: Request, state: State, user: CurrentUser, body: PlanRequest
@@ -236,26 +253,19 @@ async def create_plan(
     meta = await run_in_threadpool(save_plan, state.store, plan, q, author=user.name)
     add_audit_detail(request, plan_id=meta.plan_id, days=body.days, seed=body.seed)
     body_json = _body(meta.plan_id, plan, meta)
-    return Response(json_bytes(body_json), status_code=201, media_type="application/json")
+    return json_response(body_json, status_code=201)
 
 
 @router.get(
-    "/patrol/plans/{plan_id}",
-    summary="Get a patrol plan",
-    response_class=Response,
-    responses={
-        200: {"description": "The plan (JSON)."},
-        404: {"description": "No such plan."},
-        **PROBLEM_RESPONSES,
-    },
+    "/patrol/plans/{plan_id}", summary="Get a patrol plan", **json_route("The plan.", NO_PLAN)
 )
 async def read_plan(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
 ) -> Response:
     """Return a saved plan with its status (in-charges: only plans of their thana)."""
-    loaded = await run_in_threadpool(_loaded, request, state, user, plan_id)
+    loaded = await run_in_threadpool(loaded_plan, request, state, user, plan_id)
     body = _body(plan_id, loaded.plan, loaded.meta)
-    return Response(json_bytes(body), media_type="application/json")
+    return json_response(body)
 
 
 @router.get(
@@ -264,20 +274,13 @@ async def read_plan(
     response_class=Response,
     responses={
         200: {"description": "A printable HTML page.", "content": {"text/html": {}}},
-        404: {"description": "No such plan."},
+        **NO_PLAN,
         **PROBLEM_RESPONSES,
     },
 )
-async def get_sheet(
-    request: Request,
-    state: State,
-    user: CurrentUser,
-    plan_id: PlanIdPath,
-    day: DayPath,
-    team: TeamPath,
-) -> Response:
+async def get_sheet(request: Request, state: State, user: CurrentUser, at: TeamDayPath) -> Response:
     """Return the sheet of a team for a day: conduct guidance, route sketch, stops and times."""
-    return await run_in_threadpool(_sheet, request, state, user, plan_id, day, team)
+    return await run_in_threadpool(_sheet, request, state, user, at)
 
 
 @router.get(
@@ -287,33 +290,28 @@ async def get_sheet(
     include_in_schema=False,
 )
 async def get_sheet_page(
-    request: Request,
-    state: State,
-    user: MapUser,
-    plan_id: PlanIdPath,
-    day: DayPath,
-    team: TeamPath,
+    request: Request, state: State, user: MapUser, at: TeamDayPath
 ) -> Response:
     """Return the same sheet, authenticated like the maps (a link cannot send a bearer token)."""
-    return await run_in_threadpool(_sheet, request, state, user, plan_id, day, team)
+    return await run_in_threadpool(_sheet, request, state, user, at)
 
 
-def _route(loaded: LoadedPlan, day: int, team: str) -> Route:
-    """Return a route of a saved plan, or 404."""
+def _team_route(
+    request: Request, state: ServiceState, user: User, at: TeamDay
+) -> tuple[LoadedPlan, Route]:
+    """Return a saved plan the user may see and its team's route of the day, or 404."""
+    loaded = loaded_plan(request, state, user, at.plan_id)
     try:
-        return loaded.plan.route(day - 1, team)
+        return loaded, loaded.plan.route(at.day - 1, at.team)
     except ParameterError as exc:
         raise NotFoundError(exc.what, fix=exc.fix, field="team") from None
 
 
-def _sheet(
-    request: Request, state: ServiceState, user: User, plan_id: str, day: int, team: str
-) -> Response:
+def _sheet(request: Request, state: ServiceState, user: User, at: TeamDay) -> Response:
     from maps.patrol_sheet import sheet_html
 
-    loaded = _loaded(request, state, user, plan_id)
-    html = sheet_html(loaded.plan, _route(loaded, day, team))
-    return Response(html, media_type="text/html; charset=utf-8")
+    loaded, route = _team_route(request, state, user, at)
+    return Response(sheet_html(loaded.plan, route), media_type="text/html; charset=utf-8")
 
 
 StatusQuery = Annotated[
@@ -325,11 +323,7 @@ StatusQuery = Annotated[
 @router.get(
     "/patrol/plans",
     summary="List saved patrol plans",
-    response_class=Response,
-    responses={
-        200: {"description": "Saved plans, newest first (no plan data)."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("Saved plans, newest first (no plan data)."),
 )
 async def list_saved_plans(
     request: Request, state: State, user: CurrentUser, status: StatusQuery = None
@@ -339,7 +333,7 @@ async def list_saved_plans(
     request.state.audit_thana = actor.thana
     plans = await run_in_threadpool(list_plans, state.store, actor, status=status)
     body = {"plans": [{**p.meta(), "url": f"/patrol/plans/{_path(p.plan_id)}"} for p in plans]}
-    return Response(json_bytes(body), media_type="application/json")
+    return json_response(body)
 
 
 ActionPath = Annotated[
@@ -353,13 +347,10 @@ ActionPath = Annotated[
 @router.post(
     "/patrol/plans/{plan_id}/{action}",
     summary="Issue, complete or cancel a saved patrol plan",
-    response_class=Response,
-    responses={
-        200: {"description": "The plan's metadata after the change."},
-        404: {"description": "No such plan."},
-        409: {"description": "The plan's status does not allow the change."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route(
+        "The plan's metadata after the change.",
+        {**NO_PLAN, 409: {"description": "The plan's status does not allow the change."}},
+    ),
 )
 async def change_plan_status(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, action: ActionPath
@@ -371,7 +362,7 @@ async def change_plan_status(
     meta = await run_in_threadpool(change_status, state.store, actor_of(user), plan_id, action)
     request.state.audit_thana = meta.thana
     add_audit_detail(request, plan_id=plan_id, status=meta.status)
-    return Response(json_bytes(meta.meta()), media_type="application/json")
+    return json_response(meta.meta())
 
 
 FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", description="gpx or kml")]
@@ -391,37 +382,24 @@ FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", descriptio
     },
 )
 async def get_field_file(
-    request: Request,
-    state: State,
-    user: CurrentUser,
-    plan_id: PlanIdPath,
-    kind: FormatPath,
-    day: DayPath,
-    team: TeamPath,
+    request: Request, state: State, user: CurrentUser, kind: FormatPath, at: TeamDayPath
 ) -> Response:
     """Return the GPX 1.1 or KML file of a team's day: numbered stops and the route.
 
     Made on the service, offline; OsmAnd, Organic Maps and other GPS apps open the GPX.
     """
-    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)
+    return await run_in_threadpool(_field_file, request, state, user, kind, at)
 
 
 def _field_file(
-    request: Request,
-    state: ServiceState,
-    user: User,
-    plan_id: str,
-    kind: str,
-    day: int,
-    team: str,
+    request: Request, state: ServiceState, user: User, kind: str, at: TeamDay
 ) -> Response:
     from maps.field_files import field_name, route_gpx, route_kml
 
-    loaded = _loaded(request, state, user, plan_id)
-    route = _route(loaded, day, team)
+    loaded, route = _team_route(request, state, user, at)
     text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
     # a header is latin-1: a Hindi team name is reduced to a safe ASCII file name
-    name = safe_filename(f"{plan_id}-{field_name(route).replace('/', '-')}.{kind}")
+    name = safe_filename(f"{at.plan_id}-{field_name(route).replace('/', '-')}.{kind}")
     return Response(
         text.encode("utf-8"),
         media_type=FIELD_FORMATS[kind],
@@ -436,13 +414,7 @@ def _field_file(
     include_in_schema=False,
 )
 async def get_field_file_page(
-    request: Request,
-    state: State,
-    user: MapUser,
-    plan_id: PlanIdPath,
-    kind: FormatPath,
-    day: DayPath,
-    team: TeamPath,
+    request: Request, state: State, user: MapUser, kind: FormatPath, at: TeamDayPath
 ) -> Response:
     """Return the same file, authenticated like the maps (a link cannot send a bearer token)."""
-    return await run_in_threadpool(_field_file, request, state, user, plan_id, kind, day, team)
+    return await run_in_threadpool(_field_file, request, state, user, kind, at)

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.service.deps import CurrentUser, ServiceState, State, add_audit_detail, scope_for
+from api.service.deps import CurrentUser, ServiceState, State, ThanaScope, add_audit_detail
 from api.service.errors import NotFoundError, PermissionDeniedError
-from api.service.routes.common import PROBLEM_RESPONSES, json_bytes
-from api.service.routes.patrol import PlanIdPath, actor_of
+from api.service.routes.common import json_response, json_route
+from api.service.routes.patrol import PlanIdPath, loaded_plan
 from api.service.users import Role, User
-from api.usecases.plans import check_takes_visits, get_plan
+from api.usecases.plans import check_takes_visits
 from api.usecases.visits import (
     DOSAGE_WEEKS,
     MAX_DOSAGE_WEEKS,
@@ -93,8 +93,7 @@ def lookup_plan(
     PermissionDeniedError
         An in-charge asking for a plan of another thana.
     """
-    loaded = get_plan(state.store, actor_of(user), plan_id)
-    request.state.audit_thana = loaded.meta.thana
+    loaded = loaded_plan(request, state, user, plan_id)
     if recording:
         check_takes_visits(loaded.meta)
     return loaded.plan, loaded.meta.thana
@@ -158,12 +157,8 @@ def _records(visits: Any) -> list[dict[str, Any]]:
 
 @router.post(
     "/patrol/plans/{plan_id}/visits",
-    status_code=201,
     summary="Record visits of a plan's stops",
-    responses={
-        201: {"description": "What was stored and what was quarantined, with reasons."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("What was stored and what was quarantined, with reasons.", status_code=201),
 )
 async def post_visits(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, body: VisitsIn
@@ -186,17 +181,13 @@ async def post_visits(
     )
     messages = result.report.quarantine["message"].head(20).tolist()
     body_out = {**summary, "problems": messages}
-    return Response(json_bytes(body_out), status_code=201, media_type="application/json")
+    return json_response(body_out, status_code=201)
 
 
 @router.get(
     "/patrol/plans/{plan_id}/visits",
     summary="The recorded visits of a plan",
-    response_class=Response,
-    responses={
-        200: {"description": "Visits (JSON), in day, team, stop order."},
-        **PROBLEM_RESPONSES,
-    },
+    **json_route("Visits in day, team, stop order."),
 )
 async def get_visits(
     request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
@@ -206,53 +197,41 @@ async def get_visits(
     scope = user.thana if user.role is Role.INCHARGE else None
     visits = await run_in_threadpool(plan_visits, state.store, state.settings, plan_id, thana=scope)
     data = {"plan_id": plan_id, "thana": thana, "visits": _records(visits)}
-    return Response(json_bytes(data), media_type="application/json")
+    return json_response(data)
 
 
 @router.get(
     "/patrol/effect",
     summary="Did patrols work? Patrolled hotspots against matched unpatrolled ones",
-    response_class=Response,
-    responses={200: {"description": "The effect report (JSON)."}, **PROBLEM_RESPONSES},
+    **json_route("The effect report."),
 )
 async def get_effect(
-    request: Request,
     state: State,
-    user: CurrentUser,
-    thana: Annotated[str | None, Query(max_length=200)] = None,
+    scope: ThanaScope,
     window_days: Annotated[int, Query(ge=7, le=182)] = 56,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     """Return the effect report of a thana (in-charges: their own), with a plain verdict."""
     from api.usecases.effect import EffectRequest, effect_dict, patrol_effect_of
 
-    scope = scope_for(user, thana)
-    request.state.audit_thana = scope
     q = EffectRequest(thana=scope, window_days=window_days, seed=seed, bootstrap=1000)
     result = await run_in_threadpool(patrol_effect_of, state.store, state.settings, q)
-    return Response(
-        json_bytes({"thana": scope, **effect_dict(result)}), media_type="application/json"
-    )
+    return json_response({"thana": scope, **effect_dict(result)})
 
 
 @router.get(
     "/patrol/dosage",
     summary="Minutes of presence per place and week against Koper's 10-15 minutes; missed visits",
-    response_class=Response,
-    responses={200: {"description": "The dosage report (JSON)."}, **PROBLEM_RESPONSES},
+    **json_route("The dosage report."),
 )
 async def get_dosage(
-    request: Request,
     state: State,
-    user: CurrentUser,
-    thana: Annotated[str | None, Query(max_length=200)] = None,
+    scope: ThanaScope,
     weeks: Annotated[int, Query(ge=1, le=MAX_DOSAGE_WEEKS)] = DOSAGE_WEEKS,
 ) -> Response:
     """Return the dosage of the latest weeks of recorded visits of a thana (in-charges: own)."""
-    scope = scope_for(user, thana)
-    request.state.audit_thana = scope
     frame = await run_in_threadpool(
         dosage_report, state.store, state.settings, thana=scope, weeks=weeks
     )
     body = {"thana": scope, "weeks": weeks, **dosage_dict(frame)}
-    return Response(json_bytes(body), media_type="application/json")
+    return json_response(body)

@@ -6,34 +6,15 @@
 // Texts (docs/i18n.md): every text shown is English marked _("..."), ngettext(...),
 // pgettext(...), N_/NP_ (Babel's JavaScript extractor), or an HTML element marked data-i18n;
 // the page loads its catalogue from GET /i18n/{lang}.json before it shows anything, and asks
-// the service for data with ?lang= so that server texts (why, reasons) match.
+// the service for data with ?lang= so that server texts (why, reasons) match. page.js (loaded
+// first) holds what this page shares with visits.html: the texts, the token and api().
 "use strict";
 
-const TOKEN_KEY = "shakti.token";
-const LANG_KEY = "shakti.lang";
-const LANGS = ["hi", "en"];
-const CONTEXT = "\u0004"; // context + CONTEXT + msgid: a key of the catalogue's messages
-const $ = (id) => document.getElementById(id);
 let me = null; // the logged-in user (GET /auth/me)
-let lang = "en"; // the page's language
-let messages = {}; // msgid → text (or plural forms) in `lang`; English: the msgids themselves
 let shown = { plan: null, users: null, review: null }; // shown again when the language changes
+onSessionEnd = logout; // a 401 from the service: this page logs out
 
 // ---- texts ----
-
-function lookup(key) {
-  return Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : undefined;
-}
-
-function _(msgid) {
-  const text = lookup(msgid);
-  return typeof text === "string" ? text : msgid;
-}
-
-function pgettext(context, msgid) {
-  const text = lookup(context + CONTEXT + msgid);
-  return typeof text === "string" ? text : msgid;
-}
 
 function locale() {
   return lang === "hi" ? "hi-IN" : "en-IN"; // Indian grouping (1,00,000), Latin digits
@@ -60,11 +41,6 @@ function term(context, key) {
   return key === null || key === undefined ? "" : pgettext(context, String(key));
 }
 
-function format(text, values) {
-  return text.replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole);
-}
-
 function num(value, digits = 0) {
   if (typeof value !== "number" || !Number.isFinite(value)) return "–";
   return new Intl.NumberFormat(locale(), {
@@ -89,47 +65,6 @@ const RESOURCE_NAMES = {
   computers: N_("computers"),
   phones: N_("phones"),
 };
-
-const originals = new WeakMap(); // element → its English text and attributes (the msgids)
-
-function words(text) {
-  return (text || "").split(/\s+/).filter(Boolean).join(" ");
-}
-
-function translatePage() {
-  for (const el of document.querySelectorAll("[data-i18n], [data-i18n-attrs]")) {
-    let original = originals.get(el);
-    if (!original) {
-      original = { text: el.hasAttribute("data-i18n") ? words(el.textContent) : "", attrs: {} };
-      for (const name of words(el.dataset.i18nAttrs).split(" ").filter(Boolean)) {
-        original.attrs[name] = words(el.getAttribute(name));
-      }
-      originals.set(el, original);
-    }
-    const context = el.dataset.i18nContext;
-    const translated = (msgid) => (context ? term(context, msgid) : _(msgid));
-    if (original.text) el.textContent = translated(original.text);
-    for (const [name, msgid] of Object.entries(original.attrs)) el.setAttribute(name, translated(msgid));
-  }
-  document.documentElement.lang = lang;
-  for (const button of document.querySelectorAll(".lang-switch button")) {
-    button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
-  }
-}
-
-async function loadLang(next) {
-  const chosen = LANGS.includes(next) ? next : "en";
-  try {
-    const response = await fetch("/i18n/" + chosen + ".json");
-    if (!response.ok) throw new Error(String(response.status));
-    messages = (await response.json()).messages || {};
-    lang = chosen;
-  } catch (err) {
-    messages = {};
-    lang = "en"; // without a catalogue the page reads in English
-  }
-  translatePage();
-}
 
 function initialLang() {
   const stored = localStorage.getItem(LANG_KEY);
@@ -164,39 +99,8 @@ function rerender() {
   refresh().catch(() => undefined);
 }
 
-function withLang(path) {
-  const url = new URL(path, window.location.origin);
-  url.searchParams.set("lang", lang);
-  return url.pathname + url.search;
-}
-
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
 function show(el, visible) {
   el.hidden = !visible;
-}
-
-function problemText(body, status) {
-  if (body && typeof body === "object" && body.detail) {
-    return body.detail + (body.fix ? " — " + body.fix : "");
-  }
-  return format(_("request failed ({status})"), { status });
-}
-
-async function api(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (token()) headers.Authorization = "Bearer " + token();
-  const response = await fetch(withLang(path), Object.assign({}, options, { headers }));
-  if (response.status === 401) {
-    logout();
-    throw new Error(_("your session has ended: please log in again"));
-  }
-  const type = response.headers.get("content-type") || "";
-  const body = type.includes("json") ? await response.json() : await response.text();
-  if (!response.ok) throw new Error(problemText(body, response.status));
-  return body;
 }
 
 function query(form) {

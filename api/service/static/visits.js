@@ -1,98 +1,21 @@
 // Shakti Hotspots visits page: a team's stops of a day, one tap each (arrived, left, missed).
-// Vanilla JavaScript like app.js (whose text helpers it repeats: the page loads no other
-// script). The bearer token is the one of the main page (sessionStorage), or this page's login.
+// Vanilla JavaScript like app.js, with the texts, the token and api() of page.js (loaded first).
+// The bearer token is the one of the main page (sessionStorage), or this page's login.
 // Visits go to POST /patrol/plans/{id}/visits: the service checks them like an imported file.
 "use strict";
 
-const TOKEN_KEY = "shakti.token";
-const LANG_KEY = "shakti.lang";
-const LANGS = ["hi", "en"];
-const CONTEXT = "\u0004";
 const ARRIVED_KEY = "shakti.arrived."; // + plan/team/day/stop → local arrival time
 const SEEN = ["none", "eve-teasing", "stalking", "crowd-at-gate", "suspicious-vehicle", "other"];
-const $ = (id) => document.getElementById(id);
-let lang = "en";
-let messages = {};
 let current = null; // {plan, team, day, stops}
-
-function lookup(key) {
-  return Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : undefined;
-}
-
-function _(msgid) {
-  const text = lookup(msgid);
-  return typeof text === "string" ? text : msgid;
-}
-
-function pgettext(context, msgid) {
-  const text = lookup(context + CONTEXT + msgid);
-  return typeof text === "string" ? text : msgid;
-}
-
-function format(text, values) {
-  return text.replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole);
-}
-
-function translatePage() {
-  for (const el of document.querySelectorAll("[data-i18n], [data-i18n-attrs]")) {
-    if (!el.dataset.msgid && el.hasAttribute("data-i18n")) {
-      el.dataset.msgid = el.textContent.split(/\s+/).filter(Boolean).join(" ");
-    }
-    if (el.dataset.msgid) el.textContent = _(el.dataset.msgid);
-    for (const name of (el.dataset.i18nAttrs || "").split(" ").filter(Boolean)) {
-      const key = "msgid" + name.replace(/[^a-z]/g, "");
-      if (!el.dataset[key]) el.dataset[key] = el.getAttribute(name);
-      el.setAttribute(name, _(el.dataset[key]));
-    }
-  }
-  document.documentElement.lang = lang;
-  for (const button of document.querySelectorAll(".lang-switch button")) {
-    button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
-  }
-}
-
-async function loadLang(next) {
-  const chosen = LANGS.includes(next) ? next : "en";
-  try {
-    const response = await fetch("/i18n/" + chosen + ".json");
-    if (!response.ok) throw new Error(String(response.status));
-    messages = (await response.json()).messages || {};
-    lang = chosen;
-  } catch (err) {
-    messages = {};
-    lang = "en";
-  }
-  translatePage();
-  if (current) showStops();
-}
-
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
+onSessionEnd = () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("login-form").hidden = false;
+};
 
 function say(text, isError) {
   $("error").hidden = !isError;
   $("error").textContent = isError ? text : "";
   $("status").textContent = isError ? "" : text;
-}
-
-async function api(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (token()) headers.Authorization = "Bearer " + token();
-  const url = new URL(path, window.location.origin);
-  url.searchParams.set("lang", lang);
-  const response = await fetch(url.pathname + url.search, Object.assign({}, options, { headers }));
-  if (response.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    $("login-form").hidden = false;
-    throw new Error(_("your session has ended: please log in again"));
-  }
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    throw new Error(body.detail ? body.detail + (body.fix ? " — " + body.fix : "") : String(response.status));
-  }
-  return body;
 }
 
 // Local date and time of the phone as the service reads it (YYYY-MM-DDTHH:MM).
@@ -236,7 +159,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.body.removeAttribute("data-i18n-pending");
   document.querySelector(".lang-switch").addEventListener("click", (event) => {
     const b = event.target.closest("button[data-lang]");
-    if (b) loadLang(b.dataset.lang).then(() => localStorage.setItem(LANG_KEY, lang));
+    if (!b) return;
+    loadLang(b.dataset.lang).then(() => {
+      localStorage.setItem(LANG_KEY, lang);
+      if (current) showStops(); // the stops' texts in the new language
+    });
   });
   $("login-form").addEventListener("submit", login);
   $("route-form").addEventListener("submit", loadStops);

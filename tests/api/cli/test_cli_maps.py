@@ -161,3 +161,17 @@ def test_map_png(store: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert summary["png"] == str(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("command", ["hotspots", "cctv", "patrol"])
+def test_every_map_command_checks_its_file_options_first(tmp_path: Path, command: str) -> None:
+    """``map_file_options``: the same file options on each command, checked before the store."""
+    missing = tmp_path / "no-store.gpkg"
+    result = runner.invoke(
+        app, ["map", command, "--store", str(missing), "--out", "m.html", "--png", "m.jpg"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot write m.jpg as a PNG" in result.output
+    assert not missing.exists()
+    needs_out = runner.invoke(app, ["map", command, "--store", str(missing)])
+    assert needs_out.exit_code == 2 and "--out" in needs_out.output

@@ -65,7 +65,7 @@ def test_web_page_is_served_with_a_strict_csp(env: Env) -> None:
     assert '<form id="login-form"' in response.text
     csp = response.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
-    for name in ("app.js", "app.css"):
+    for name in ("page.js", "app.js", "app.css"):
         asset = env.get(f"/static/{name}")
         assert asset.status_code == 200
         assert asset.headers["cache-control"].startswith("private")

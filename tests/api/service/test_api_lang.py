@@ -183,10 +183,11 @@ def test_an_older_users_file_gets_the_lang_column(tmp_path: Path) -> None:
 
 
 def _page_messages() -> set[str]:
-    """Every msgid of the page (app.js and index.html), context-keyed as the catalogue does."""
+    """Every msgid of the page (its scripts and index.html), context-keyed as the catalogue does."""
     keywords = {**DEFAULT_KEYWORDS, **EXTRA_KEYWORDS}
     found: set[str] = set()
-    for method, name in (("javascript", "app.js"), (HTML_METHOD, "index.html")):
+    pages = (("javascript", "page.js"), ("javascript", "app.js"), (HTML_METHOD, "index.html"))
+    for method, name in pages:
         for _line, message, _comments, context in extract_from_file(
             method, STATIC / name, keywords=keywords
         ):

@@ -111,6 +111,7 @@ def test_the_phone_page_is_served_with_its_texts_in_hindi(env: Env) -> None:
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert 'src="/static/visits.js"' in page.text and "data-i18n" in page.text
+    assert page.text.index('src="/static/page.js"') < page.text.index('src="/static/visits.js"')
     script = env.client.get("/static/visits.js")
     assert script.status_code == 200 and "/visits" in script.text
     messages = env.client.get("/i18n/hi.json").json()["messages"]

@@ -1,0 +1,67 @@
+"""Options shared by commands: ``api.cli.common.option_group`` and ``api.cli.options``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from api.cli.common import command, group, option, option_group
+from api.cli.options import check_windows
+from geo.errors import ParameterError
+
+runner = CliRunner()
+
+SizeOpt = Annotated[int, typer.Option("--size", help="A size.", min=1)]
+UnitOpt = Annotated[str, typer.Option("--unit", help="A unit.")]
+
+
+def _measure(*, size: int, unit: str) -> str:
+    if unit not in ("m", "km"):
+        raise ParameterError(f"unknown unit {unit!r}", fix="give --unit m or km")
+    return f"{size} {unit}"
+
+
+measured = option_group(
+    "measure", (option("size", SizeOpt), option("unit", UnitOpt, "m")), _measure
+)
+toy = group("toy", "A toy group.")
+seen: list[tuple[str, str]] = []
+
+
+@command("one", group=toy)
+@measured
+def one_cmd(measure: str, label: Annotated[str, typer.Option("--label")] = "a") -> None:
+    seen.append((label, measure))
+
+
+@command("two", group=toy, lang=True)
+@measured
+def two_cmd(measure: str) -> None:
+    seen.append(("two", measure))
+
+
+def test_commands_of_an_option_group_get_its_options_as_one_value() -> None:
+    seen.clear()
+    assert runner.invoke(toy, ["one", "--size", "3", "--label", "b"]).exit_code == 0
+    assert runner.invoke(toy, ["two", "--size", "2", "--unit", "km", "--lang", "hi"]).exit_code == 0
+    assert seen == [("b", "3 m"), ("two", "2 km")]
+    help_text = runner.invoke(toy, ["one", "--help"]).output
+    assert "--size" in help_text and "--unit" in help_text and "--label" in help_text
+
+
+def test_an_option_group_checks_its_options_before_the_command_runs() -> None:
+    seen.clear()
+    bad = runner.invoke(toy, ["one", "--size", "3", "--unit", "ft"])
+    assert bad.exit_code == 2 and "unknown unit 'ft'" in bad.output
+    missing = runner.invoke(toy, ["two"])
+    assert missing.exit_code == 2 and "--size" in missing.output
+    assert seen == []
+
+
+def test_check_windows_names_the_option_and_the_fix() -> None:
+    check_windows({"--train": "90D", "--test": "4W"}, "90D or 4W")
+    with pytest.raises(ParameterError, match=r"--horizon 'soon' is not a length.*7D or 90D"):
+        check_windows({"--train": "90D", "--horizon": "soon"}, "7D or 90D")
