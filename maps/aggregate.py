@@ -17,6 +17,9 @@ from pyproj import CRS, Transformer
 
 from geo.crs import WGS84, metric_coordinates
 from geo.schema import CATEGORY, NAME, OCCURRED_AT, THANA
+from geo.schema import LAT as LAT  # re-exported: a snapped cell's centre
+from geo.schema import LON as LON
+from models.surfaces.grid import COUNT as COUNT  # re-exported: incidents in a cell
 from models.surfaces.grid import h3_resolution_for
 
 logger = logging.getLogger(__name__)
@@ -35,16 +38,11 @@ COORD_DECIMALS: Final = 5
 #: Most recent weeks shown by the weekly slider.
 MAX_WEEKS: Final = 104
 
-# ---- output columns ----
-#: Number of incidents in a cell / thana / week.
-COUNT: Final = "count"
+# ---- output columns (besides COUNT, the incidents in a cell, and LAT/LON, a cell's centre) ----
 #: Most frequent category in a cell.
 TOP_CATEGORY: Final = "top_category"
 #: H3 index of a hexagon.
 HEX_ID: Final = "hex_id"
-#: Snapped cell centre.
-LAT: Final = "lat"
-LON: Final = "lon"
 
 
 def snap_counts(
