@@ -15,7 +15,7 @@ from geo.crs import to_wgs84
 from geo.csv_safe import write_csv
 from geo.errors import ExportError
 from geo.ingest.privacy import find_personal_columns
-from geo.schema import SITES
+from geo.schema import LAT, LON, SITES
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def write_output(layer: pd.DataFrame, path: Path, *, layer_name: str = "output")
             geom = flat.geometry
             table = pd.DataFrame(flat.drop(columns=[geom.name]))
             if (geom.geom_type == "Point").all():
-                table["lon"], table["lat"] = geom.x.round(6), geom.y.round(6)
+                table[LON], table[LAT] = geom.x.round(6), geom.y.round(6)
             else:
                 table["wkt"] = geom.to_wkt(rounding_precision=6)
             flat = table

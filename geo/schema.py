@@ -31,6 +31,10 @@ from geo.layer_types import LayerSpec as LayerSpec
 
 # ---- column names shared by every layer (import these, never spell them) ----
 ID: Final = "id"
+#: Coordinate columns of a table of points (a CSV file's, the gazetteer's, a map's cell
+#: centres), in degrees of EPSG:4326.
+LAT: Final = "lat"
+LON: Final = "lon"
 
 # incidents
 OCCURRED_AT: Final = "occurred_at"

@@ -17,6 +17,10 @@ from pyproj import CRS, Transformer
 
 from geo.crs import WGS84, metric_coordinates
 from geo.schema import CATEGORY, NAME, OCCURRED_AT, THANA
+from geo.schema import LAT as LAT  # re-exported: a snapped cell's centre
+from geo.schema import LON as LON
+from maps.geojson import DECIMALS, point_degrees
+from models.surfaces.grid import COUNT as COUNT  # re-exported: incidents in a cell
 from models.surfaces.grid import h3_resolution_for
 
 logger = logging.getLogger(__name__)
@@ -30,21 +34,16 @@ HEAT_CELL_M: Final = 100.0
 SHARE_CELL_M: Final = 250.0
 #: Edge length of the count hexagons (H3), in metres: resolution 9 (≈ 200 m edge).
 HEX_CELL_M: Final = 250.0
-#: Decimals of the degrees written into maps (5 ≈ 1 m).
-COORD_DECIMALS: Final = 5
+#: Decimals of the degrees written into maps (:data:`maps.geojson.DECIMALS`).
+COORD_DECIMALS: Final = DECIMALS
 #: Most recent weeks shown by the weekly slider.
 MAX_WEEKS: Final = 104
 
-# ---- output columns ----
-#: Number of incidents in a cell / thana / week.
-COUNT: Final = "count"
+# ---- output columns (besides COUNT, the incidents in a cell, and LAT/LON, a cell's centre) ----
 #: Most frequent category in a cell.
 TOP_CATEGORY: Final = "top_category"
 #: H3 index of a hexagon.
 HEX_ID: Final = "hex_id"
-#: Snapped cell centre.
-LAT: Final = "lat"
-LON: Final = "lon"
 
 
 def snap_counts(
@@ -139,9 +138,7 @@ def heat_points(
         return []
     if exact:
         geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        coords = shapely.get_coordinates(geoms.to_numpy())
-        lat = np.round(coords[:, 1], COORD_DECIMALS)
-        lon = np.round(coords[:, 0], COORD_DECIMALS)
+        lat, lon = point_degrees(geoms.to_numpy())
         return [[float(a), float(b), 1.0] for a, b in zip(lat, lon, strict=True)]
     snapped = snap_counts(points, cell_m=cell_m, metric_crs=metric_crs, min_count=min_count)
     weights = heat_weights(snapped[COUNT].to_numpy())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final
@@ -28,6 +27,7 @@ from geo.i18n import (
 )
 from geo.schema import KIND, NAME, NAME_HI, THANA
 from maps.render import devanagari_font_css
+from maps.sheet_html import html_value, section_heading
 from maps.sheet_lang import FONT_STACK, body_lang, heading, page_lang, sheet_langs
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
@@ -75,21 +75,12 @@ def _site_name(row: pd.Series) -> str:
     return place_name(row[NAME], row.get(NAME_HI))
 
 
-def _e(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value))
+_e = html_value
 
 
 def _h(key: str, langs: tuple[Lang, ...], level: int = 2) -> str:
-    """Return a section heading: English with Hindi below it (``both``), else one language."""
-    if len(langs) == 1:
-        text = translate(TEXTS[key], langs[0], context=CONTEXT)
-        return f'<h{level} lang="{langs[0]}">{_e(text)}</h{level}>'
-    hindi, english = HEADINGS[key]
-    return (
-        f'<h{level} lang="en">{_e(english)}<span class="hi" lang="hi">{_e(hindi)}</span></h{level}>'
-    )
+    """Return the section heading ``key`` of :data:`TEXTS` in the sheet's languages."""
+    return section_heading(TEXTS[key], langs, context=CONTEXT, level=level)
 
 
 def _label(msgid: str, langs: tuple[Lang, ...]) -> str:

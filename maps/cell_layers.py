@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Final
 
 import folium
 import geopandas as gpd
@@ -20,6 +21,8 @@ from maps.popups import CardSpec, count_text, fmt, guard_columns, is_missing
 
 #: The card of a Gi* or trend cell: a tooltip of three lines, no popup.
 CELL_CARD: Final = CardSpec(tip=(0, 2, 3, 4), popup=False)
+#: The fill of a cell whose class has no colour of its own.
+OTHER_CELL_COLOR: Final = "#999999"
 
 
 def add_gi_cells(
@@ -36,12 +39,11 @@ def add_gi_cells(
     if cells.empty:
         return NOTHING
     cols = guard_columns(cells, (GI_CLASS, GI_Z, COUNT), layer="Gi*")
-    by_class = style.gi_styles()
-    values, fills = [], []
+    key = {k: (color, _(label)) for k, (color, label) in style.gi_styles().items()}
+    values = []
     for record in cells[cols].to_dict("records"):
         klass = str(record[GI_CLASS])
-        color, label = by_class.get(klass, ("#999999", klass))
-        label = _(label)
+        label = key[klass][1] if klass in key else _(klass)
         count = record.get(COUNT)
         z = record.get(GI_Z)
         values.append(
@@ -58,17 +60,16 @@ def add_gi_cells(
                 ),
             )
         )
-        fills.append(color)
     name = ngettext(
         "Gi* hot and cold spots ({n} cell)", "Gi* hot and cold spots ({n} cells)", len(values)
     ).format(n=format_int(len(values)))
-    layer = _cell_layer(m, cells, values, fills, name=name, fill_opacity=0.6, show=show)
-    present = set(cells[GI_CLASS].astype(str))
-    items: list[tuple[str, str, Swatch]] = [
-        (c, _(label), "fill") for k, (c, label) in by_class.items() if k in present
-    ]
-    note = _("Getis-Ord Gi* on grid cells, FDR-corrected; only significant cells are drawn.")
-    return Drawn(layer, LegendSection(_("Gi* hot and cold spots"), items, note=note), len(values))
+    legend = LegendSection(
+        _("Gi* hot and cold spots"),
+        note=_("Getis-Ord Gi* on grid cells, FDR-corrected; only significant cells are drawn."),
+    )
+    return _classed_cells(
+        m, cells, GI_CLASS, values, key, legend, name=name, opacity=0.6, show=show
+    )
 
 
 def add_emerging(
@@ -94,10 +95,10 @@ def add_emerging(
         return NOTHING
     cols = guard_columns(cells, (PATTERN, COUNT, N_HOT, N_BINS, TREND_Z), layer="emerging")
     colors = style.pattern_colors()
-    values, fills = [], []
+    key = {p: (colors[p], pattern_name(p)) for p in PATTERNS if p in colors}
+    values = []
     for record in cells[cols].to_dict("records"):
         pattern = str(record[PATTERN])
-        color = colors.get(pattern, "#999999")
         hot_bins = (
             _("hot in {hot} of {bins} periods").format(
                 hot=fmt(record.get(N_HOT)), bins=fmt(record.get(N_BINS))
@@ -123,39 +124,68 @@ def add_emerging(
                 ),
             )
         )
-        fills.append(color)
     name = ngettext(
         "Emerging hot-spot trends ({n} cell)", "Emerging hot-spot trends ({n} cells)", len(values)
     ).format(n=format_int(len(values)))
-    layer = _cell_layer(m, cells, values, fills, name=name, fill_opacity=0.65, show=show)
-    present = set(cells[PATTERN].astype(str))
-    items: list[tuple[str, str, Swatch]] = [
-        (colors[p], pattern_name(p), "fill") for p in PATTERNS if p in present and p in colors
-    ]
-    note = _("Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes).")
-    return Drawn(layer, LegendSection(_("Emerging hot-spot trends"), items, note=note), len(values))
+    legend = LegendSection(
+        _("Emerging hot-spot trends"),
+        note=_("Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes)."),
+    )
+    return _classed_cells(
+        m, cells, PATTERN, values, key, legend, name=name, opacity=0.65, show=show
+    )
 
 
-def _cell_layer(
+def _classed_cells(
     m: folium.Map,
     cells: gpd.GeoDataFrame,
+    column: str,
     values: Sequence[Sequence[str]],
-    colors: Sequence[str],
+    key: Mapping[str, tuple[str, str]],
+    legend: LegendSection,
     *,
     name: str,
-    fill_opacity: float,
+    opacity: float,
     show: bool,
-) -> Any:
-    """Add the cells as one layer of :data:`CELL_CARD` cards, each filled with its colour."""
-    styles = [
-        {"color": c, "weight": 0.4, "fillColor": c, "fillOpacity": fill_opacity} for c in colors
-    ]
-    return feature_layer(
+) -> Drawn:
+    """Add cells as one layer of :data:`CELL_CARD` cards, each filled with its class's colour.
+
+    Parameters
+    ----------
+    m : folium.Map
+    cells : geopandas.GeoDataFrame
+        The cells to draw (EPSG:4326).
+    column : str
+        The column holding each cell's class.
+    values : sequence of sequence of str
+        The card of each cell.
+    key : mapping
+        Class → (colour, label), in the legend's order; a class not in it is drawn grey.
+    legend : LegendSection
+        Its title and note; its items become the classes of ``key`` that are drawn.
+    name : str
+        The layer's name in the layer control.
+    opacity : float
+        Fill opacity.
+    show : bool
+
+    Returns
+    -------
+    Drawn
+    """
+    classes = cells[column].astype(str)
+    fills = [key[k][0] if k in key else OTHER_CELL_COLOR for k in classes]
+    layer = feature_layer(
         m,
         cells.geometry.to_numpy(),
         name=name,
         spec=CELL_CARD,
         values=values,
-        styles=styles,
+        styles=[{"color": c, "weight": 0.4, "fillColor": c, "fillOpacity": opacity} for c in fills],
         show=show,
     )
+    present = set(classes)
+    items: list[tuple[str, str, Swatch]] = [
+        (color, label, "fill") for k, (color, label) in key.items() if k in present
+    ]
+    return Drawn(layer, replace(legend, items=items), len(values))

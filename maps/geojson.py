@@ -69,6 +69,21 @@ def in_wgs84(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return to_wgs84(layer)
 
 
+def point_degrees(
+    points: npt.NDArray[np.object_],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return the latitudes and longitudes of points (EPSG:4326), rounded to :data:`DECIMALS`.
+
+    Examples
+    --------
+    >>> lat, lon = point_degrees(shapely.points([[82.9912345, 25.2812345]]))
+    >>> float(lat[0]), float(lon[0])
+    (25.28123, 82.99123)
+    """
+    coords = shapely.get_coordinates(points)
+    return np.round(coords[:, 1], DECIMALS), np.round(coords[:, 0], DECIMALS)
+
+
 def simplified(layer: gpd.GeoDataFrame, tolerance_m: float) -> npt.NDArray[np.object_]:
     """Return the layer's geometries simplified by ``tolerance_m`` metres, in EPSG:4326."""
     if layer.empty:

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import folium
@@ -149,6 +150,51 @@ def _shapes(layer: gpd.GeoDataFrame, share: bool) -> tuple[Any, int]:
     return simplified(layer, HOTSPOT_SIMPLIFY_M), DECIMALS
 
 
+@dataclass(frozen=True)
+class _Outline:
+    """A layer of dashed, unfilled polygon outlines: its card and its stroke.
+
+    Outline only: a click inside reaches the hotspot below (whose popup says it too).
+    """
+
+    card: CardSpec
+    color: str
+    weight: float
+    dash: str
+
+    def draw(
+        self,
+        m: folium.Map,
+        frame: gpd.GeoDataFrame,
+        values: Sequence[Sequence[str]],
+        name: str,
+        key: tuple[str, str],
+        *,
+        share: bool,
+        show: bool,
+    ) -> Drawn:
+        """Draw ``frame``'s polygons with one card of ``values`` each.
+
+        ``name`` is the layer's name in the layer control; ``key`` the legend's title and
+        what the dashed line means.
+        """
+        line = {"color": self.color, "weight": self.weight, "dashArray": self.dash, "fill": False}
+        geoms, decimals = _shapes(frame, share)
+        layer = feature_layer(
+            m,
+            geoms,
+            name=name,
+            spec=self.card,
+            values=values,
+            styles=[line] * len(values),
+            show=show,
+            decimals=decimals,
+        )
+        title, meaning = key
+        legend = LegendSection(title, [(self.color, meaning, "dashed")])
+        return Drawn(layer, legend, len(values))
+
+
 def add_hotspots(
     m: folium.Map,
     hotspots: gpd.GeoDataFrame | None,
@@ -261,6 +307,7 @@ UNDERSERVED_CARD: Final = CardSpec(
     rows=(N_("Incidents"), N_("Risk"), N_("Thana"), N_("Peak hours"), N_("Why a hotspot")),
     tip=(0, 1),
 )
+_UNDERSERVED_OUTLINE: Final = _Outline(UNDERSERVED_CARD, style.UNDERSERVED_COLOR, 4, "6 4")
 
 
 def add_underserved(
@@ -288,30 +335,16 @@ def add_underserved(
         ]
         reason = text(record.get(hs.UNDERSERVED_REASON))
         values.append(UNDERSERVED_CARD.values(title, reason[:1].upper() + reason[1:], rows))
-    # outline only: clicks inside reach the hotspot below (whose popup says it too)
-    line = {"color": style.UNDERSERVED_COLOR, "weight": 4, "dashArray": "6 4", "fill": False}
-    geoms, decimals = _shapes(underserved, share)
-    layer = feature_layer(
-        m,
-        geoms,
-        name=_("Underserved hotspots ({n}, no recent drive)").format(n=format_int(len(values))),
-        spec=UNDERSERVED_CARD,
-        values=values,
-        styles=[line] * len(values),
-        show=show,
-        decimals=decimals,
-    )
-    legend = LegendSection(
-        _("Underserved hotspots"),
-        [(style.UNDERSERVED_COLOR, _("no awareness drive nearby lately"), "dashed")],
-    )
-    return Drawn(layer, legend, len(values))
+    name = _("Underserved hotspots ({n}, no recent drive)").format(n=format_int(len(values)))
+    key = _("Underserved hotspots"), _("no awareness drive nearby lately")
+    return _UNDERSERVED_OUTLINE.draw(m, underserved, values, name, key, share=share, show=show)
 
 
 DRIVE_CLUSTER_CARD: Final = CardSpec(
     rows=(N_("Drives"), N_("Dates"), N_("Incidents within 500 m"), N_("Hotspots within 500 m")),
     tip=(0, 2),
 )
+_DRIVE_CLUSTER_OUTLINE: Final = _Outline(DRIVE_CLUSTER_CARD, style.CAMPAIGN_COLOR, 3, "2 6")
 
 
 def add_drive_clusters(
@@ -350,20 +383,6 @@ def add_drive_clusters(
         ]  # fmt: skip
         title = _("Drive cluster {id}").format(id=cluster_id)
         values.append(DRIVE_CLUSTER_CARD.values(title, "", rows))
-    line = {"color": style.CAMPAIGN_COLOR, "weight": 3, "dashArray": "2 6", "fill": False}
-    geoms, decimals = _shapes(clusters, share)
-    layer = feature_layer(
-        m,
-        geoms,
-        name=_("Clusters of awareness drives: {n}").format(n=format_int(len(values))),
-        spec=DRIVE_CLUSTER_CARD,
-        values=values,
-        styles=[line] * len(values),
-        show=show,
-        decimals=decimals,
-    )
-    legend = LegendSection(
-        _("Clusters of awareness drives"),
-        [(style.CAMPAIGN_COLOR, _("where drives concentrate"), "dashed")],
-    )
-    return Drawn(layer, legend, len(values))
+    name = _("Clusters of awareness drives: {n}").format(n=format_int(len(values)))
+    key = _("Clusters of awareness drives"), _("where drives concentrate")
+    return _DRIVE_CLUSTER_OUTLINE.draw(m, clusters, values, name, key, share=share, show=show)

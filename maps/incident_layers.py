@@ -13,7 +13,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from folium.plugins import FastMarkerCluster
 
 from geo.i18n import (
@@ -31,7 +30,7 @@ from maps import aggregate as agg
 from maps import style
 from maps.elements import CompactHeatMap, LegendSection
 from maps.feature_layer import NOTHING, Drawn, add_card_script, feature_layer
-from maps.geojson import DECIMALS, in_wgs84
+from maps.geojson import in_wgs84, point_degrees
 from maps.popups import CardSpec, guard_columns, is_missing, script_json, text
 from maps.thana_layers import count_legend
 
@@ -143,9 +142,7 @@ def add_incident_clusters(
         if CATEGORY in cols
         else pd.Series("incident", index=incidents.index, dtype="string")
     )
-    coords = shapely.get_coordinates(incidents.geometry.to_numpy())
-    lat = np.round(coords[:, 1], DECIMALS)
-    lon = np.round(coords[:, 0], DECIMALS)
+    lat, lon = point_degrees(incidents.geometry.to_numpy())
 
     def column(name: str) -> list[str]:
         if name not in cols:

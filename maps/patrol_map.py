@@ -17,6 +17,7 @@ from geo.i18n import N_, _, format_date, format_int, format_number, ngettext, th
 from maps.base import add_controls, base_map, region_bounds
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
+from maps.style import ROUTE_COLOR, STATION_COLOR, STOP_COLOR
 from models.patrol import PatrolPlan, Route
 from models.patrol.teams import clock
 
@@ -107,7 +108,7 @@ def _shareable(
         folium.Circle(
             location=[place.lat, place.lon],
             radius=SHARE_RADIUS_M,
-            color="#1f4e9c",
+            color=ROUTE_COLOR,
             weight=2,
             fill=True,
             fill_opacity=0.15,
@@ -121,7 +122,7 @@ def _shareable(
         legend=[
             LegendSection(
                 _("Patrols"),
-                [("#1f4e9c", _("place under patrol by the women's safety teams"), "circle")],
+                [(ROUTE_COLOR, _("place under patrol by the women's safety teams"), "circle")],
                 note=_(CONDUCT_NOTE),
             )
         ],
@@ -186,7 +187,7 @@ def _start_marker(
             team=route.team.team, thana=thana_display(route.team.thana, names_hi)
         ),
         icon=folium.DivIcon(
-            html='<div style="background:#222;color:#fff;width:16px;height:16px;'
+            html=f'<div style="background:{STATION_COLOR};color:#fff;width:16px;height:16px;'
             'text-align:center;font:bold 11px sans-serif;">S</div>',
             icon_size=(16, 16),
             icon_anchor=(8, 8),
@@ -307,18 +308,13 @@ def patrol_map(
     line = _("day {day} ({date}): {routes} team routes, {stops} stops").format(
         day=day, date=date, routes=format_int(len(routes)), stops=format_int(stops)
     )
+    order = _("numbered in visiting order; arrows show the direction")
+    stops_key = LegendSection(_("Stops"), [(STOP_COLOR, order, "circle")], note=_(CONDUCT_NOTE))
     add_controls(
         m,
         tiles=tile_layer,
         outline=outline,
-        legend=[
-            legend,
-            LegendSection(
-                _("Stops"),
-                [("#c0392b", _("numbered in visiting order; arrows show the direction"), "circle")],
-                note=_(CONDUCT_NOTE),
-            ),
-        ],
+        legend=[legend, stops_key],
         notes=[_("Seed {seed}; travel: {travel}.").format(seed=plan.seed, travel=plan.travel)],
         title=title,
         subtitle=line,

@@ -26,6 +26,7 @@ from geo.i18n import (
 )
 from maps.render import devanagari_font_css
 from maps.sheet_lang import BOTH, FONT_STACK, body_lang, heading, page_lang, sheet_langs
+from maps.style import ROUTE_COLOR, STATION_COLOR, STOP_COLOR
 from models.patrol import CONDUCT_EN, CONDUCT_HI, PatrolPlan, Route
 from models.patrol.navigation import geo_uri, route_urls
 from models.patrol.routing import solver_name
@@ -37,10 +38,6 @@ logger = logging.getLogger(__name__)
 SVG_WIDTH: Final = 640
 SVG_HEIGHT: Final = 360
 SVG_MARGIN: Final = 24
-#: Colours of the sketch.
-ROUTE_COLOR: Final = "#1f4e9c"
-STOP_COLOR: Final = "#c0392b"
-STATION_COLOR: Final = "#222222"
 #: The sheet's headings, marked for translation (context :data:`CONTEXT`).
 CONTEXT: Final = "patrol sheet"
 TEXTS: Final[Mapping[str, str]] = MappingProxyType(

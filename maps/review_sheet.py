@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final
@@ -22,6 +21,7 @@ from geo.i18n import (
     use_lang,
 )
 from maps.render import devanagari_font_css
+from maps.sheet_html import html_value, section_heading
 from maps.sheet_lang import FONT_STACK, body_lang, heading, page_lang, sheet_langs
 from models.review import Review
 from models.review import columns as rc
@@ -89,21 +89,12 @@ p.meta { color: #333; margin: 0.15em 0; }
 """
 
 
-def _e(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value))
+_e = html_value
 
 
 def _h(key: str, langs: tuple[Lang, ...], level: int = 2) -> str:
-    """Return a heading: English with Hindi below it (``both``), else one language."""
-    texts = [translate(TEXTS[key], lang, context=CONTEXT) for lang in langs]
-    if len(langs) == 1:
-        return f'<h{level} lang="{langs[0]}">{_e(texts[0])}</h{level}>'
-    return (
-        f'<h{level} lang="en">{_e(texts[0])}<span class="hi" lang="hi">{_e(texts[1])}</span>'
-        f"</h{level}>"
-    )
+    """Return the heading ``key`` of :data:`TEXTS` in the sheet's languages."""
+    return section_heading(TEXTS[key], langs, context=CONTEXT, level=level)
 
 
 def _label(msgid: str, langs: tuple[Lang, ...]) -> str:

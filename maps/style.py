@@ -99,6 +99,11 @@ CAMPAIGN_COLOR: Final = "#1f78b4"
 UNDERSERVED_COLOR: Final = "#7b3294"
 #: Thana boundaries.
 THANA_LINE: Final = "#444444"
+#: Patrols, on the patrol map and the printed sheet's sketch: the route (and a shared map's
+#: places under patrol), the numbered stops, the police station a team starts from.
+ROUTE_COLOR: Final = "#1f4e9c"
+STOP_COLOR: Final = "#c0392b"
+STATION_COLOR: Final = "#222222"
 #: Heat-map gradient (light to dark).
 HEAT_GRADIENT: Final[Mapping[float, str]] = MappingProxyType(
     {0.2: "#ffffb2", 0.4: "#fecc5c", 0.6: "#fd8d3c", 0.8: "#f03b20", 1.0: "#bd0026"}

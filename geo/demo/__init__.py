@@ -13,8 +13,6 @@ from geo.demo.constants import (
     DEMO_SEED,
     DETAINED,
     FILE_NAMES,
-    LAT,
-    LON,
     M_CATEGORY,
     M_DATETIME,
     M_LAT,
@@ -74,6 +72,7 @@ from geo.demo.places import (
     TRANSIT,
     Station,
 )
+from geo.schema import LAT, LON
 
 __all__ = [
     "ANTI_ROMEO",

@@ -10,6 +10,8 @@ from geo.ingest.quarantine import Reason
 from geo.schema import (
     CATEGORY,
     ID,
+    LAT,
+    LON,
     OCCURRED_AT,
     SOURCE,
     THANA_STATED,
@@ -66,9 +68,6 @@ AUDIT_DATES: Final = (date(2025, 8, 14), date(2026, 2, 12), date(2026, 9, 24))
 #: Smallest ``n_incidents``: the 1,008 fixed anti-Romeo rows plus room for every other source.
 MIN_INCIDENTS: Final = 1_200
 
-#: Coordinate columns of the CSV files (recognised by :mod:`geo.ingest.columns`).
-LAT: Final = "lat"
-LON: Final = "lon"
 
 #: Keys of :func:`write_files` besides the layer kinds (``files["messy"]`` is what the CLI reads).
 MESSY_KEY: Final = "messy"

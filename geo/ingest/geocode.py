@@ -17,7 +17,7 @@ from geo.ingest.quarantine import Q_FIELD, Q_REASON, Reason
 from geo.places.gazetteer import Gazetteer
 from geo.places.matching import PlaceStatus, locate_places
 from geo.places.thana_names import match_thana_names
-from geo.schema import PLACE, THANA_STATED
+from geo.schema import LAT, LON, PLACE, THANA_STATED
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def fill_from_places(
     filled[lon_col] = filled[lon_col].astype(object)
     pos = np.flatnonzero(located)
     hits = found.loc[frame.index[pos]]
-    for col, values in ((lat_col, hits["lat"]), (lon_col, hits["lon"])):
+    for col, values in ((lat_col, hits[LAT]), (lon_col, hits[LON])):
         column = filled[col].to_numpy(dtype=object, copy=True)
         column[pos] = values.map(repr).to_numpy(dtype=object)
         filled[col] = column

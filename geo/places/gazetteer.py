@@ -15,6 +15,8 @@ from geo.crs import WGS84
 from geo.i18n.keys import fold, latin, skeleton
 from geo.schema import (
     KIND,
+    LAT,
+    LON,
     NAME,
     NAME_HI,
     PINCODE,
@@ -36,7 +38,7 @@ PRECISION_OF_KIND: Final = {
 #: Rank of each precision (lower is more precise).
 PRECISION_RANK: Final = {"exact": 0, "landmark": 1, "locality": 2, "pincode": 3}
 #: Columns of :attr:`Gazetteer.entries`.
-ENTRY_COLUMNS: Final = (NAME, NAME_HI, KIND, PINCODE, THANA, "lon", "lat")
+ENTRY_COLUMNS: Final = (NAME, NAME_HI, KIND, PINCODE, THANA, LON, LAT)
 _POLICE_STATION: Final = "Police Station"
 _THANA_HI: Final = "थाना"
 
@@ -64,7 +66,7 @@ class Gazetteer:
     def pincode_centroids(self) -> pd.DataFrame:
         """Return the mean position of the entries of each pincode (``lon``, ``lat``)."""
         with_pin = self.entries.dropna(subset=[PINCODE])
-        return with_pin.groupby(PINCODE)[["lon", "lat"]].mean()
+        return with_pin.groupby(PINCODE)[[LON, LAT]].mean()
 
 
 def _entries_of(
@@ -82,8 +84,8 @@ def _entries_of(
             NAME_HI: pts.get(NAME_HI, pd.Series(pd.NA, index=pts.index)),
             KIND: pts[KIND] if kind is None else kind,
             PINCODE: pts.get(PINCODE, pd.Series(pd.NA, index=pts.index)),
-            "lon": pts.geometry.x,
-            "lat": pts.geometry.y,
+            LON: pts.geometry.x,
+            LAT: pts.geometry.y,
         }
     )
     return out.reset_index(drop=True)
@@ -106,8 +108,8 @@ def _thana_entries(thanas: gpd.GeoDataFrame | None) -> list[pd.DataFrame]:
                     NAME_HI: hindi[has].map(lambda h: f"{_THANA_HI} {h}" if pd.notna(h) else pd.NA),
                     KIND: "station",
                     PINCODE: pd.NA,
-                    "lon": st[STATION_LON].astype(float),
-                    "lat": st[STATION_LAT].astype(float),
+                    LON: st[STATION_LON].astype(float),
+                    LAT: st[STATION_LAT].astype(float),
                 }
             )
         )
@@ -119,8 +121,8 @@ def _thana_entries(thanas: gpd.GeoDataFrame | None) -> list[pd.DataFrame]:
                 NAME_HI: hindi,
                 KIND: "locality",
                 PINCODE: pd.NA,
-                "lon": inner.x,
-                "lat": inner.y,
+                LON: inner.x,
+                LAT: inner.y,
             }
         )
     )
@@ -182,8 +184,8 @@ def build_gazetteer(
     entries = entries.reindex(columns=list(ENTRY_COLUMNS))
     entries[THANA] = _thana_of(entries, thanas)
     entries[PINCODE] = entries[PINCODE].map(_clean_pincode)
-    entries["lon"] = entries["lon"].astype(float)
-    entries["lat"] = entries["lat"].astype(float)
+    entries[LON] = entries[LON].astype(float)
+    entries[LAT] = entries[LAT].astype(float)
     logger.info("gazetteer of %d places", len(entries))
     return Gazetteer(entries=entries, keys=_keys(entries))
 
@@ -204,9 +206,7 @@ def _thana_of(entries: pd.DataFrame, thanas: gpd.GeoDataFrame | None) -> pd.Seri
         return pd.Series(pd.NA, index=entries.index, dtype="string")
     from geo.thanas import assign_thanas
 
-    points = gpd.GeoDataFrame(
-        geometry=gpd.points_from_xy(entries["lon"], entries["lat"]), crs=WGS84
-    )
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(entries[LON], entries[LAT]), crs=WGS84)
     return assign_thanas(points, thanas)[THANA].set_axis(entries.index)
 
 

@@ -17,7 +17,7 @@ from geo.i18n import _
 from geo.i18n.keys import latin, skeleton
 from geo.places.gazetteer import PRECISION_OF_KIND, PRECISION_RANK, Gazetteer
 from geo.places.text import PlaceQuery, parse_place
-from geo.schema import KIND, NAME, THANA
+from geo.schema import KIND, LAT, LON, NAME, THANA
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,8 @@ class PlaceStatus(StrEnum):
 #: Columns of :func:`locate_places`'s result.
 MATCH_COLUMNS: Final = (
     "status",
-    "lon",
-    "lat",
+    LON,
+    LAT,
     "precision",
     "matched_place",
     "confidence",
@@ -143,8 +143,8 @@ def _pick(
         best_rank = rank[passing].min()
         tier = passing & (rank == best_rank)
         best = int(np.flatnonzero(tier)[np.argmax(score[tier])])
-        lon = entries["lon"].to_numpy(dtype=float)
-        lat = entries["lat"].to_numpy(dtype=float)
+        lon = entries[LON].to_numpy(dtype=float)
+        lat = entries[LAT].to_numpy(dtype=float)
         rivals = (
             tier & (score >= score[best] - TIE_POINTS) & (_distance_m(lon, lat, best) > AMBIGUOUS_M)
         )
@@ -158,19 +158,19 @@ def _pick(
             }
         return {
             "status": PlaceStatus.LOCATED,
-            "lon": float(lon[best]),
-            "lat": float(lat[best]),
+            LON: float(lon[best]),
+            LAT: float(lat[best]),
             "precision": PRECISION_OF_KIND[str(entries[KIND].iat[best])],
             "matched_place": names[best],
             "confidence": float(score[best]),
             "candidates": (names[best],),
         }
     if query.pincode is not None and query.pincode in centroids.index:
-        lon_c, lat_c = centroids.loc[query.pincode, ["lon", "lat"]].to_numpy(dtype=float)
+        lon_c, lat_c = centroids.loc[query.pincode, [LON, LAT]].to_numpy(dtype=float)
         return {
             "status": PlaceStatus.LOCATED,
-            "lon": float(lon_c),
-            "lat": float(lat_c),
+            LON: float(lon_c),
+            LAT: float(lat_c),
             "precision": "pincode",
             "matched_place": query.pincode,
             "confidence": 100.0,

@@ -548,3 +548,37 @@ def test_a_map_of_100k_incidents_stays_under_5_mb(vendor: Path) -> None:
     page = map_html(m)
     assert len(page.encode()) <= 5_000_000
     assert "L.markerClusterGroup" not in page
+
+
+def test_underserved_and_drive_clusters_are_dashed_unfilled_outlines(world: World) -> None:
+    from maps import style
+    from maps.layers import add_drive_clusters, add_underserved
+    from models.hotspots.drives import DRIVES, FIRST_DRIVE, LAST_DRIVE
+
+    assert len(world.underserved) > 0
+    clusters = gpd.GeoDataFrame(
+        {DRIVES: [3], FIRST_DRIVE: ["2026-01-02"], LAST_DRIVE: ["2026-02-01"]},
+        geometry=[world.hotspots.geometry.iloc[0]],
+        crs=world.hotspots.crs,
+    )
+    m = folium.Map(tiles=None)
+    under = add_underserved(m, world.underserved, share=False)
+    drives = add_drive_clusters(m, clusters, share=False)
+    assert (under.count, drives.count) == (len(world.underserved), 1)
+    assert under.legend is not None and drives.legend is not None
+    assert under.legend.title == "Underserved hotspots"
+    assert under.legend.items == [
+        (style.UNDERSERVED_COLOR, "no awareness drive nearby lately", "dashed")
+    ]
+    assert drives.legend.items == [(style.CAMPAIGN_COLOR, "where drives concentrate", "dashed")]
+    assert under.layer.layer_name == (
+        f"Underserved hotspots ({len(world.underserved)}, no recent drive)"
+    )
+    assert drives.layer.layer_name == "Clusters of awareness drives: 1"
+    script = m.get_root().render()
+    for color, weight, dash in (
+        (style.UNDERSERVED_COLOR, 4, "6 4"),
+        (style.CAMPAIGN_COLOR, 3, "2 6"),
+    ):
+        line = {"color": color, "weight": weight, "dashArray": dash, "fill": False}
+        assert f"styles = [{json.dumps(line, separators=(',', ':'))}]" in script
