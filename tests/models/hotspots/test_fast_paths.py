@@ -237,3 +237,15 @@ def test_thana_of_points_equals_the_dwithin_zero_rule_on_edges_and_corners() -> 
     got = parts._thana_of_points(xy, layer, crs)
     assert list(got) == list(expected)
     assert got[-1] == "Adampur"  # the corner of four cells: the smallest name
+
+
+def test_points_go_to_the_grid_package_in_its_own_cell_order() -> None:
+    rng = np.random.default_rng(8)
+    xy = rng.uniform(0, 5000, size=(4000, 2)) + ORIGIN
+    order = d.package_cell_order(xy, 150.0)
+    assert order is not None and np.array_equal(np.sort(order), np.arange(len(xy)))
+    side = 150.0 / np.sqrt(2.0)
+    cx = np.floor((xy[order, 0] - xy[:, 0].min()) / side)
+    cy = np.floor((xy[order, 1] - xy[:, 1].min()) / side)
+    assert np.all((np.diff(cx) > 0) | ((np.diff(cx) == 0) & (np.diff(cy) >= 0)))
+    assert d.package_cell_order(np.array([[0.0, 0.0], [1e10, 1e10]]), 1e-3) is None
