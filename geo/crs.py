@@ -264,6 +264,11 @@ def _project_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, 8), thread_name_prefix="proj")
 
 
+if hasattr(os, "register_at_fork"):  # a forked child has none of the threads, and its own PROJ
+    os.register_at_fork(after_in_child=_project_pool.cache_clear)
+    os.register_at_fork(after_in_child=transformer.cache_clear)
+
+
 def _project(coords: FloatArray, source: CRS, target: CRS) -> FloatArray:
     """Project ``(n, 2)`` coordinates, in threads for large arrays.
 

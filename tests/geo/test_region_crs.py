@@ -188,3 +188,19 @@ def test_cached_transformer_projects_exactly_as_a_fresh_one(monkeypatch) -> None
     one = coords[:1].copy()
     gc._project(one, source, target)
     assert np.array_equal(coords, before) and np.array_equal(one, before[:1])
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_projects_with_threads_of_its_own(monkeypatch) -> None:
+    """The kept threads and transformers are not inherited half-alive by a forked child."""
+    import multiprocessing
+
+    from geo import crs as gc
+
+    monkeypatch.setattr(gc, "_PARALLEL_PROJECT_MIN", 10)
+    coords = np.column_stack([np.linspace(82.9, 83.1, 100), np.linspace(25.2, 25.4, 100)])
+    source, target = gc.CRS.from_user_input(WGS84), gc.CRS.from_user_input("EPSG:32644")
+    want = gc._project(coords, source, target)  # the parent's pool and transformer now exist
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(gc._project, (coords, source, target)).get(timeout=30)
+    assert np.array_equal(got, want)
