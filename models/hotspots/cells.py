@@ -26,6 +26,9 @@ from models.hotspots.columns import NOISE
 #: Relative widening of the cells beyond eps / 2 (covers rounding in the cell arithmetic).
 CELL_MARGIN = 1e-6
 
+#: Least share of the points that pruning must set aside to be used.
+PRUNE_MIN_SHARE = 0.02
+
 
 @dataclass(frozen=True)
 class Cells:
@@ -82,13 +85,16 @@ def possible_core_region(cells: Cells, min_samples: int) -> BoolArray | None:
 
     DBSCAN on the marked points alone gives the same cores, clusters and border points: each
     marked possible core keeps its whole neighbourhood, the other marked points stay below
-    ``min_samples``, and the unmarked points are noise.
+    ``min_samples``, and the unmarked points are noise. ``None`` too when fewer than
+    :data:`PRUNE_MIN_SHARE` of the points would be set aside: copying the others out and the
+    labels back costs more than DBSCAN saves (at 100k incidents, 150 m and 10, 0.3 % drop).
     """
     counts = np.bincount(cells.flat, minlength=cells.size).reshape(cells.shape)
     block = _block_sum(counts, 2)
     possible = _block_sum((block >= min_samples).astype(np.int64), 2) > 0
     keep = possible.ravel()[cells.flat]
-    return None if keep.all() else keep
+    dropped = len(keep) - int(np.count_nonzero(keep))
+    return None if dropped == 0 or dropped < PRUNE_MIN_SHARE * len(keep) else keep
 
 
 def one_cluster_near(

@@ -327,11 +327,10 @@ def border_labels(
     (:func:`models.hotspots.cells.one_cluster_near`, about 90 % of them); the others, near two
     clusters, are searched exactly among the cores of their cells' blocks
     (:func:`_nearest_core_labels`). ``cells`` are :func:`~models.hotspots.cells.half_eps_cells`
-    of ``xy`` (made here when not given). ``fallback`` is kept where no core lies within
-    ``eps`` (which DBSCAN's border points never are).
+    of ``xy``; without them (small sets, where the grid does not pay off) every point is
+    searched. ``fallback`` is kept where no core lies within ``eps`` (which DBSCAN's border
+    points never are).
     """
-    if cells is None:
-        cells = half_eps_cells(xy, eps)
     sure = None if cells is None else one_cluster_near(cells, border, cores, core_labels)
     if cells is None or sure is None:
         return _nearest_core_labels(xy, border, cores, core_labels, eps, fallback)
