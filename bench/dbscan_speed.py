@@ -1,7 +1,7 @@
 """Benchmark: models.hotspots.cluster (exact grid DBSCAN) against scikit-learn's DBSCAN.
 
-Run with ``.venv/bin/python bench/dbscan_speed.py [--sizes 10000,100000,1000000]``. Prints a
-table and a final JSON line.
+Run with ``.venv/bin/python bench/dbscan_speed.py [--sizes 10000,100000,1000000] [--repeat 5]``.
+Prints a table and a final JSON line.
 
 Points are the SYNTHETIC demo incidents of ``geo.demo`` (clustered like a city, ~25 km
 across): one seeded data set of the largest size, and seeded random subsets of it for the
@@ -20,13 +20,24 @@ the peak RSS above the RSS it started from: the memory the run itself needed.
   ``--sklearn-limit-gb``.
 
 Where scikit-learn runs, the two results are also checked for exactness (same core points,
-adjusted Rand index 1 on them, same noise).
+adjusted Rand index 1 on them, same noise), and the speed-up is measured a second way, as the
+issue's targets ask: ``paired`` runs ``ours`` and ``sklearn`` in turn in ONE process,
+``--repeat`` times, and reports the median of the per-pair ratios of wall time
+(``speedup``) and of CPU time (``speedup_cpu``: the process's CPU seconds, which a busy
+machine inflates far less than wall time; our grid DBSCAN uses every core, scikit-learn's
+DBSCAN one, as each is by default). The single fresh-process runs give the memory columns.
+
+Fair terms: scikit-learn gets the same projected points (projection not timed; ``ours``
+includes it), ``algorithm="kd_tree"`` (what its default ``"auto"`` picks for these 2-D
+points) and its default ``n_jobs`` (one core), as a user calls it. The warm-up loads the
+modules and builds the projection's PROJ transformer, which is then kept for every call.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -142,13 +153,55 @@ def worker(kind: str, data: Path, n: int, eps: float, min_samples: int, out: Pat
     )
 
 
+def paired_worker(data: Path, n: int, eps: float, min_samples: int, repeat: int) -> None:
+    """Time ``cluster`` and scikit-learn's DBSCAN in turn in this process; print a JSON line."""
+    import statistics
+
+    import geopandas as gpd
+    import shapely
+    from sklearn.cluster import DBSCAN
+
+    from models import hotspots as hs
+
+    lonlat = np.load(data)[:n]
+    gdf = gpd.GeoDataFrame(geometry=gpd.GeoSeries(shapely.points(lonlat), crs="EPSG:4326"))
+    hs.cluster(gdf.iloc[:50], eps_m=eps, min_samples=min_samples, method="grid")
+    xy, _crs = hs.metric_coordinates(gdf)
+    walls: list[tuple[float, float]] = []
+    cpus: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        w0, c0 = time.perf_counter(), time.process_time()
+        hs.cluster(gdf, eps_m=eps, min_samples=min_samples, method="grid")
+        w1, c1 = time.perf_counter(), time.process_time()
+        DBSCAN(eps=eps, min_samples=min_samples, algorithm="kd_tree").fit(xy)
+        w2, c2 = time.perf_counter(), time.process_time()
+        walls.append((w1 - w0, w2 - w1))
+        cpus.append((c1 - c0, c2 - c1))
+    print(
+        json.dumps(
+            {
+                "kind": "paired",
+                "n": n,
+                "ours_s": statistics.median(a for a, _ in walls),
+                "sklearn_s": statistics.median(b for _, b in walls),
+                "speedup": statistics.median(b / a for a, b in walls),
+                "ours_cpu_s": statistics.median(a for a, _ in cpus),
+                "sklearn_cpu_s": statistics.median(b for _, b in cpus),
+                "speedup_cpu": statistics.median(b / a for a, b in cpus),
+                "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            }
+        )
+    )
+
+
 def run_worker(
-    kind: str, data: Path, n: int, eps: float, min_samples: int, tmp: Path
+    kind: str, data: Path, n: int, eps: float, min_samples: int, tmp: Path, repeat: int = 1
 ) -> tuple[dict[str, Any], Path]:
     out = tmp / f"{kind}_{n}.npz"
     cmd = [
         sys.executable, __file__, "--worker", kind, "--data", str(data), "--n", str(n),
         "--eps", str(eps), "--min-samples", str(min_samples), "--out", str(out),
+        "--repeat", str(repeat),
     ]  # fmt: skip
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1]), out
@@ -192,11 +245,15 @@ def main() -> None:
     parser.add_argument("--min-samples", type=int, default=10)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--sklearn-limit-gb", type=float, default=8.0)
-    parser.add_argument("--worker", choices=["ours", "sklearn", "kdtree"])
+    parser.add_argument("--repeat", type=int, default=5, help="pairs timed in one process")
+    parser.add_argument("--worker", choices=["ours", "sklearn", "kdtree", "paired"])
     parser.add_argument("--data", type=Path)
     parser.add_argument("--n", type=int)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.worker == "paired":
+        paired_worker(args.data, args.n, args.eps, args.min_samples, args.repeat)
+        return
     if args.worker:
         worker(args.worker, args.data, args.n, args.eps, args.min_samples, args.out)
         return
@@ -238,18 +295,26 @@ def main() -> None:
                     sklearn_s=None,
                     sklearn_peak_mb=None,
                     speedup=None,
+                    speedup_cpu=None,
                     exact=None,
                     sklearn_note=f"skipped: > {args.sklearn_limit_gb:g} GB "
                     f"(estimated {estimate:.0f} GB of neighbourhoods)",
                 )
             else:
                 ref, ref_out = run_worker("sklearn", path, n, args.eps, args.min_samples, tmp)
+                pair, _ = run_worker(
+                    "paired", path, n, args.eps, args.min_samples, tmp, args.repeat
+                )
                 row.update(
-                    sklearn_s=round(ref["seconds"], 3),
+                    sklearn_s=round(pair["sklearn_s"], 3),
                     sklearn_peak_mb=round(ref["peak_mb"], 1),
-                    speedup=round(ref["seconds"] / ours["seconds"], 1),
+                    speedup=round(pair["speedup"], 1),
+                    speedup_cpu=round(pair["speedup_cpu"], 1),
+                    paired_ours_s=round(pair["ours_s"], 3),
+                    fresh_process_speedup=round(ref["seconds"] / ours["seconds"], 1),
                     speedup_dbscan_only=round(ref["seconds"] / ours["dbscan_seconds"], 1),
                     exact=check_exact(ours_out, ref_out),
+                    load=pair["load"],
                     sklearn_note=f"estimated {estimate:.2f} GB",
                 )
             rows.append(row)
@@ -257,7 +322,8 @@ def main() -> None:
 
     header = (
         f"{'points':>9} {'clusters':>8} {'ours s':>8} {'grid only s':>11} {'ours MB':>8} "
-        f"{'÷kd-tree':>8} {'sklearn s':>9} {'sklearn MB':>10} {'speed-up':>8} {'exact':>6}  note"
+        f"{'÷kd-tree':>8} {'sklearn s':>9} {'sklearn MB':>10} {'speed-up':>8} {'CPU ×':>6} "
+        f"{'exact':>6}  note"
     )
     print(f"eps_m={args.eps:g}, min_samples={args.min_samples}, seed={args.seed}")
     print(header)
@@ -272,6 +338,7 @@ def main() -> None:
             f"{r['ours_peak_mb']:>8.1f} {r['vs_kdtree']:>8.2f} {cell(r['sklearn_s'], '>9.3f'):>9} "
             f"{cell(r['sklearn_peak_mb'], '>10.1f'):>10} "
             f"{cell(r['speedup'], '>7.1f') + ('×' if r['speedup'] else ''):>8} "
+            f"{cell(r['speedup_cpu'], '>6.1f'):>6} "
             f"{cell(r['exact'], ''):>6}  {r['sklearn_note']}"
         )
     summary = {

@@ -166,3 +166,41 @@ def test_to_metric_of_points_equals_geopandas_to_crs() -> None:
     assert projected_points(mixed, "EPSG:32644") is None
     assert projected_points(gpd.GeoSeries([shapely.Point()], crs=WGS84), "EPSG:32644") is None
     assert to_metric(mixed, "EPSG:32644").geom_equals_exact(mixed.to_crs("EPSG:32644"), 0).all()
+
+
+def test_cached_transformer_projects_exactly_as_a_fresh_one(monkeypatch) -> None:
+    """The kept transformer and threads give the bits of a new Transformer, input untouched."""
+    from pyproj import CRS, Transformer
+
+    from geo import crs as gc
+
+    source, target = CRS.from_user_input(WGS84), CRS.from_user_input("EPSG:32644")
+    assert gc.transformer(source, target) is gc.transformer(source, target)
+    rng = np.random.default_rng(5)
+    coords = np.column_stack([rng.uniform(82.8, 83.2, 5000), rng.uniform(25.1, 25.5, 5000)])
+    before = coords.copy()
+    fresh = np.column_stack(
+        Transformer.from_crs(source, target, always_xy=True).transform(coords[:, 0], coords[:, 1])
+    )
+    for threshold in (10**9, 100, 100):  # one thread, then the kept threads twice
+        monkeypatch.setattr(gc, "_PARALLEL_PROJECT_MIN", threshold)
+        assert np.array_equal(gc._project(coords, source, target), fresh)
+    one = coords[:1].copy()
+    gc._project(one, source, target)
+    assert np.array_equal(coords, before) and np.array_equal(one, before[:1])
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_projects_with_threads_of_its_own(monkeypatch) -> None:
+    """The kept threads and transformers are not inherited half-alive by a forked child."""
+    import multiprocessing
+
+    from geo import crs as gc
+
+    monkeypatch.setattr(gc, "_PARALLEL_PROJECT_MIN", 10)
+    coords = np.column_stack([np.linspace(82.9, 83.1, 100), np.linspace(25.2, 25.4, 100)])
+    source, target = gc.CRS.from_user_input(WGS84), gc.CRS.from_user_input("EPSG:32644")
+    want = gc._project(coords, source, target)  # the parent's pool and transformer now exist
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(gc._project, (coords, source, target)).get(timeout=30)
+    assert np.array_equal(got, want)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.hotspots import cells as c
 from models.hotspots import dbscan as d
 
 ORIGIN = np.array([700_000.0, 2_800_000.0])
@@ -41,6 +42,86 @@ def test_border_points_join_their_nearest_core_as_by_brute_force(pts, eps, ms) -
         return
     want = brute_border_labels(xy, border, cores, result.labels[cores], eps)
     assert np.array_equal(result.labels[border], want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pts=points, eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]), ms=st.integers(2, 6))
+def test_cell_path_border_labels_equal_the_search_of_every_border_point(pts, eps, ms) -> None:
+    """The quick labels of borders near one cluster change nothing (ties, cell edges)."""
+    xy = np.asarray(pts, dtype=np.float64) + ORIGIN
+    result = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
+    cores = np.flatnonzero(result.core)
+    border = np.flatnonzero(~result.core & (result.labels >= 0))
+    if cores.size == 0 or border.size == 0:
+        return
+    core_labels = result.labels[cores]
+    fallback = np.full(len(border), -7, dtype=np.int64)
+    searched = d._nearest_core_labels(xy, border, cores, core_labels, eps, fallback)
+    cells = c.half_eps_cells(xy, eps)
+    assert cells is not None
+    quick = d.border_labels(xy, border, cores, core_labels, eps, fallback, cells)
+    assert np.array_equal(quick, searched)
+    assert np.array_equal(quick, brute_border_labels(xy, border, cores, core_labels, eps))
+
+
+@settings(max_examples=40, deadline=None)
+@given(pts=points, eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]), ms=st.integers(2, 6))
+def test_dbscan_with_the_cell_paths_equals_dbscan_without(pts, eps, ms) -> None:
+    """Pruning and border labels on one grid of cells (used from 20,000 points) are exact."""
+    xy = np.asarray(pts, dtype=np.float64) + ORIGIN
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
+        plain = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
+        mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        fast = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
+    assert np.array_equal(plain.labels, fast.labels)
+    assert np.array_equal(plain.core, fast.core)
+
+
+def test_cell_path_equals_the_plain_path_on_a_city_of_clusters() -> None:
+    """Many clusters a few eps apart: most borders are near two of them."""
+    rng = np.random.default_rng(11)
+    centres = rng.uniform(0, 3000, size=(120, 2))
+    xy = np.vstack([c0 + rng.normal(0, 40, size=(60, 2)) for c0 in centres]) + ORIGIN
+    xy = np.vstack([xy, rng.uniform(0, 3000, size=(2000, 2)) + ORIGIN])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
+        plain = d.dbscan_xy(xy, eps_m=50.0, min_samples=8)
+        mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        fast = d.dbscan_xy(xy, eps_m=50.0, min_samples=8)
+    assert plain.n_clusters > 20
+    assert np.array_equal(plain.labels, fast.labels)
+    assert np.array_equal(plain.core, fast.core)
+
+
+def test_one_cluster_near_needs_a_search_only_between_clusters() -> None:
+    # two clusters 10 apart on a line, eps 3: a border point at 5 sees both within 2.5 eps
+    xy = np.array([[0.0, 0], [1, 0], [2, 0], [5, 0], [8, 0], [9, 0], [10, 0], [30, 0]]) + ORIGIN
+    cells = c.half_eps_cells(xy, 3.0)
+    assert cells is not None
+    cores, core_labels = np.array([0, 1, 2, 4, 5, 6]), np.array([0, 0, 0, 1, 1, 1])
+    got = c.one_cluster_near(cells, np.array([3, 7]), cores, core_labels)
+    assert got is not None and got.tolist() == [-1, -1]  # near two clusters; near none
+    got = c.one_cluster_near(cells, np.array([0]), cores[:3], core_labels[:3])
+    assert got is not None and got.tolist() == [0]
+
+
+def test_cores_in_blocks_keeps_every_core_within_reach_and_drops_far_ones() -> None:
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 2000, size=(3000, 2)) + ORIGIN
+    border, cores, eps = np.arange(0, 30), np.arange(30, 3000), 40.0
+    cells = c.half_eps_cells(xy, eps)
+    assert cells is not None
+    near = c.cores_in_blocks(cells, border, cores)
+    dist = np.sqrt(((xy[cores][:, None, :] - xy[border][None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+    assert near[dist <= eps * (1 + 1e-7)].all()
+    assert not near.all()
+
+
+def test_cells_refuse_a_grid_far_larger_than_the_points() -> None:
+    xy = np.array([[0.0, 0.0], [1e7, 1e7]])
+    assert c.half_eps_cells(xy, 1.0) is None
+    assert c.half_eps_cells(np.array([[0.0, np.nan]]), 1.0) is None
 
 
 def test_cores_near_keeps_every_core_within_reach_and_drops_far_ones() -> None:
@@ -156,3 +237,15 @@ def test_thana_of_points_equals_the_dwithin_zero_rule_on_edges_and_corners() -> 
     got = parts._thana_of_points(xy, layer, crs)
     assert list(got) == list(expected)
     assert got[-1] == "Adampur"  # the corner of four cells: the smallest name
+
+
+def test_points_go_to_the_grid_package_in_its_own_cell_order() -> None:
+    rng = np.random.default_rng(8)
+    xy = rng.uniform(0, 5000, size=(4000, 2)) + ORIGIN
+    order = d.package_cell_order(xy, 150.0)
+    assert order is not None and np.array_equal(np.sort(order), np.arange(len(xy)))
+    side = 150.0 / np.sqrt(2.0)
+    cx = np.floor((xy[order, 0] - xy[:, 0].min()) / side)
+    cy = np.floor((xy[order, 1] - xy[:, 1].min()) / side)
+    assert np.all((np.diff(cx) > 0) | ((np.diff(cx) == 0) & (np.diff(cy) >= 0)))
+    assert d.package_cell_order(np.array([[0.0, 0.0], [1e10, 1e10]]), 1e-3) is None
