@@ -1,0 +1,105 @@
+"""Fast paths of `shakti hotspots` (parameter choice, hulls) give exactly the plain results."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from geo.crs import metric_crs_for
+from models.hotspots import parts
+from models.hotspots.density import (
+    DENSITY_EPS_M,
+    choose_for_points,
+    choose_params,
+    densest_count,
+)
+from models.inputs import AnalysisInputs, Selection
+
+ORIGIN = np.array([700_000.0, 2_800_000.0])
+
+
+def _inputs(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame | None) -> AnalysisInputs:
+    empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    no_thanas = gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return AnalysisInputs(
+        selection=Selection(), incidents=points, all_incidents=points, campaigns=empty,
+        cctv=empty, sites=empty, thanas=no_thanas if thanas is None else thanas,
+        timezone="Asia/Kolkata", version=0,
+    )  # fmt: skip
+
+
+def _reference_choice(points: gpd.GeoDataFrame, data: AnalysisInputs) -> object:
+    """The choice as computed before: every point projected with GeoSeries.to_crs."""
+    crs = metric_crs_for(points, None)
+    study = data.study_area()
+    area = 0.0
+    if study is not None and len(study):
+        area = float(shapely.union_all(study.geometry.to_crs(crs).to_numpy()).area)
+    if area <= 0:
+        area = float(
+            shapely.convex_hull(shapely.union_all(points.geometry.to_crs(crs).to_numpy())).area
+        )
+    times = pd.to_datetime(points["occurred_at"])
+    days = int((times.max().normalize() - times.min().normalize()).days) + 1
+    xy = shapely.get_coordinates(points.geometry.to_crs(crs).to_numpy())
+    return choose_params(
+        len(points), area_m2=area, days=days, densest=densest_count(xy, DENSITY_EPS_M)
+    )
+
+
+def test_choice_from_coordinate_arrays_equals_the_geoseries_projection() -> None:
+    rng = np.random.default_rng(4)
+    lonlat = np.vstack([
+        rng.normal([83.0, 25.3], 0.004, (3000, 2)),
+        rng.uniform([82.9, 25.2], [83.1, 25.4], (2000, 2)),
+    ])  # fmt: skip
+    times = pd.Timestamp("2025-01-01", tz="Asia/Kolkata") + pd.to_timedelta(
+        rng.integers(0, 400 * 24, len(lonlat)), unit="h"
+    )
+    points = gpd.GeoDataFrame(
+        {"occurred_at": times}, geometry=shapely.points(lonlat), crs="EPSG:4326"
+    )
+    thanas = gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[shapely.box(82.9, 25.2, 83.0, 25.4), shapely.box(83.0, 25.2, 83.1, 25.4)],
+        crs="EPSG:4326",
+    )
+    for study in (None, thanas):  # hull of the points, or the thanas' area
+        data = _inputs(points, study)
+        got = choose_for_points(points, data, "occurred_at")
+        assert got == _reference_choice(points, data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 60), st.just(2)),
+        elements=st.sampled_from([0.0, -0.0, 1.0, 2.5, 700_000.0, 2_800_000.0, 1e-300]),
+    )
+)
+def test_unique_rows_equals_numpy_unique(xy: np.ndarray) -> None:
+    got, want = parts.unique_rows(xy), np.unique(xy, axis=0)
+    assert got.dtype == want.dtype and np.array_equal(got, want)  # (0.0 == -0.0)
+
+
+def test_hull_polygon_equals_the_plain_recipe() -> None:
+    """The polygon of a cluster is the same as from np.unique + GEOS contains (the old way)."""
+
+    def plain(xy: np.ndarray) -> shapely.Geometry:
+        multi = shapely.multipoints(np.unique(xy, axis=0))
+        poly = shapely.buffer(shapely.concave_hull(multi, ratio=0.4), 25.0)
+        if not shapely.contains(poly, multi):
+            poly = shapely.buffer(shapely.convex_hull(multi), 25.0)
+        return poly
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 40, 2000):
+        xy = ORIGIN + np.round(rng.normal(scale=80.0, size=(n, 2)))  # duplicates too
+        got = parts._hull(xy, "concave", 0.4, 25.0)
+        assert got.wkb == plain(xy).wkb
