@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -479,14 +480,46 @@ def split_wide(
     lab = np.asarray(labels, dtype=np.int64).reshape(-1)
     limit = check_eps(max_width_m, "max_width_m")
     groups = _groups(lab)
-    if not any(_wider_than(pts[g], limit) for g in groups):
+
+    def fits(idx: IntArray) -> bool:
+        return not _wider_than(pts[idx], limit)
+
+    def cut(idx: IntArray) -> list[IntArray]:
+        return [idx[p] for p in _kmeans_parts(pts[idx], limit, seed)]
+
+    if all(fits(g) for g in groups):
         return lab
+    parts = _split_until(
+        pts, groups, fits, cut, eps_m=eps_m, min_samples=min_samples, method=method
+    )
+    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
+    return _relabel(pts, parts)
+
+
+def _split_until(
+    pts: FloatArray,
+    groups: list[IntArray],
+    fits: Callable[[IntArray], bool],
+    cut: Callable[[IntArray], list[IntArray]],
+    *,
+    eps_m: float,
+    min_samples: int,
+    method: Method,
+) -> list[IntArray]:
+    """Re-cluster every group that does not ``fit`` at a higher density until its parts do.
+
+    Each level shrinks eps by :data:`SPLIT_EPS` and raises ``min_samples`` by
+    :data:`SPLIT_SAMPLES` (the denser cores come apart, the thinner links become noise); a part
+    with no density structure left, or still unfit after :data:`SPLIT_DEPTH` levels, is
+    ``cut`` and its pieces checked again. Parts made below the first level need
+    ``min_samples`` members (a crumb is no hotspot). Returns the parts' point indices.
+    """
     parts: list[IntArray] = []
     stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
     while stack:
         idx, eps, ms, depth = stack.pop()
-        if not _wider_than(pts[idx], limit):
-            if depth == 0 or len(idx) >= min_samples:  # a k-means crumb is no hotspot
+        if fits(idx):
+            if depth == 0 or len(idx) >= min_samples:
                 parts.append(idx)
             continue
         sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
@@ -496,10 +529,8 @@ def split_wide(
             if (sub >= 0).any():
                 stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
                 continue
-        pieces = _kmeans_parts(pts[idx], limit, seed)
-        stack.extend((idx[p], eps, ms, SPLIT_DEPTH) for p in pieces)
-    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
-    return _relabel(pts, parts)
+        stack.extend((piece, eps, ms, SPLIT_DEPTH) for piece in cut(idx))
+    return parts
 
 
 def _relabel(pts: FloatArray, parts: list[IntArray]) -> IntArray:
@@ -547,6 +578,7 @@ def split_across_thanas(
         The parameters that gave ``labels``.
     method : {"auto", "grid", "sklearn"}
     max_thanas : int
+        At least 1 (:data:`MAX_THANAS`): more thanas than this make a cluster split.
 
     Returns
     -------
@@ -556,32 +588,20 @@ def split_across_thanas(
     """
     pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     lab = np.asarray(labels, dtype=np.int64).reshape(-1)
+    most = check_count(max_thanas, "max_thanas", low=1)
     codes = pd.factorize(pd.Series(np.asarray(thanas, dtype=object)), use_na_sentinel=False)[0]
     groups = _groups(lab)
 
-    def spans(idx: IntArray) -> int:
-        return len(np.unique(codes[idx]))
+    def fits(idx: IntArray) -> bool:
+        return len(np.unique(codes[idx])) <= most
 
-    if not any(spans(g) > max_thanas for g in groups):
+    def by_thana(idx: IntArray) -> list[IntArray]:  # no density structure left
+        return [idx[codes[idx] == code] for code in np.unique(codes[idx])]
+
+    if all(fits(g) for g in groups):
         return lab
-    parts: list[IntArray] = []
-    stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
-    while stack:
-        idx, eps, ms, depth = stack.pop()
-        if spans(idx) <= max_thanas:
-            if depth == 0 or len(idx) >= min_samples:
-                parts.append(idx)
-            continue
-        sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
-        sub_ms = math.ceil(ms * SPLIT_SAMPLES)
-        if depth < SPLIT_DEPTH and len(idx) >= sub_ms:
-            sub = dbscan_xy(pts[idx], eps_m=sub_eps, min_samples=sub_ms, method=method).labels
-            if (sub >= 0).any():
-                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
-                continue
-        for code in np.unique(codes[idx]):  # no density structure left: by thana
-            piece = idx[codes[idx] == code]
-            if len(piece) >= min_samples:
-                parts.append(piece)
-    logger.info("split clusters spanning more than %d thanas: %d parts", max_thanas, len(parts))
+    parts = _split_until(
+        pts, groups, fits, by_thana, eps_m=eps_m, min_samples=min_samples, method=method
+    )
+    logger.info("split clusters spanning more than %d thanas: %d parts", most, len(parts))
     return _relabel(pts, parts)
