@@ -103,3 +103,45 @@ def test_hull_polygon_equals_the_plain_recipe() -> None:
         xy = ORIGIN + np.round(rng.normal(scale=80.0, size=(n, 2)))  # duplicates too
         got = parts._hull(xy, "concave", 0.4, 25.0)
         assert got.wkb == plain(xy).wkb
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pts=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=300),
+    eps=st.sampled_from([4.0, 8.0, 10.0, 20.0]),
+    seed=st.integers(0, 1000),
+)
+def test_grid_counts_never_exceed_the_counts_within_eps(pts, eps, seed) -> None:
+    """Points on cell edges, exactly eps apart, or anywhere: the grid bound is a lower bound."""
+    from scipy.spatial import cKDTree
+
+    from models.hotspots.density import _counts_below
+
+    spread = np.random.default_rng(seed).uniform(0, 3 * eps, (400, 2))
+    xy = np.vstack([np.asarray(pts, dtype=np.float64), spread]) + ORIGIN
+    take = np.arange(len(xy))
+    low = _counts_below(xy, eps, take)
+    exact = cKDTree(xy).query_ball_point(xy, r=eps, return_length=True)
+    assert low is not None and (low <= exact).all()
+
+
+def test_grid_counts_leave_out_the_cells_that_reach_beyond_eps() -> None:
+    """Points in the far corner of the diagonal cell two away are beyond eps: not counted."""
+    from models.hotspots.density import _counts_below
+
+    eps = 40.0
+    far = ORIGIN + 3 * eps / 4 - 0.01  # cell (2, 2); 1.06 eps from the point at ORIGIN
+    xy = np.vstack([ORIGIN, np.repeat(far[None, :], 50, axis=0)])
+    low = _counts_below(xy, eps, np.array([0]))
+    assert low is not None and low[0] == 1
+
+
+def test_densest_count_with_a_wanted_count_decides_as_the_exact_count() -> None:
+    rng = np.random.default_rng(8)
+    xy = np.vstack([rng.normal(0, 60, (20_000, 2)), rng.uniform(-4000, 4000, (20_000, 2))])
+    exact = densest_count(xy, 150.0)
+    for wanted in (5, exact // 3, exact - 1, exact, exact + 1, 10 * exact):
+        got = densest_count(xy, 150.0, at_least=wanted)
+        assert (got >= wanted) == (exact >= wanted)
+        assert got == exact or got == wanted <= exact
+    assert densest_count(xy, 150.0, at_least=exact // 3) == exact // 3  # the shortcut taken
