@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import geopandas as gpd
@@ -172,6 +174,8 @@ def link_drive_clusters(
 #: × the radius (far). GEOS buffers are within 1 % of their distance (arcs by chords, and the
 #: input simplified by 1 % of it), so 5 % leaves every doubtful point to ``dwithin``.
 SURE_MARGIN: Final = 0.05
+#: Fewest points for which :func:`points_within` counts polygons in threads.
+_PARALLEL_POINTS_MIN = 50_000
 
 
 def points_within(
@@ -193,9 +197,11 @@ def points_within(
     grow = radius_m + 1e-6 * max(1.0, radius_m)
     order = np.argsort(xy[:, 0], kind="stable")
     xs, ys = xy[order, 0], xy[order, 1]
-    for j, poly in enumerate(polys):
+
+    def count(j: int) -> None:
+        poly = polys[j]
         if poly is None or shapely.is_empty(poly):
-            continue
+            return
         x0, y0, x1, y1 = shapely.bounds(poly).tolist()
         lo = int(np.searchsorted(xs, x0 - grow, side="left"))
         hi = int(np.searchsorted(xs, x1 + grow, side="right"))
@@ -213,4 +219,14 @@ def points_within(
             px, py = px[maybe], py[maybe]
         near = shapely.dwithin(shapely.points(px, py), poly, radius_m)
         counts[j] = int(np.count_nonzero(sure)) + int(np.count_nonzero(near))
+
+    # GEOS releases the GIL: polygons in threads when the points are many (each count is the
+    # same whichever thread makes it)
+    workers = min(os.cpu_count() or 1, 4) if len(xy) >= _PARALLEL_POINTS_MIN else 1
+    if workers < 2 or len(polys) < 2:
+        for j in range(len(polys)):
+            count(j)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(count, range(len(polys))))
     return counts

@@ -81,10 +81,17 @@ def _dwithin_counts(xy: np.ndarray, polys: np.ndarray, r: float) -> np.ndarray:
     return np.bincount(hit, minlength=len(polys))
 
 
+@pytest.mark.parametrize("threads", [False, True])
 @pytest.mark.parametrize("radius", [500.0, 80.0, 0.0])
-def test_incident_load_fast_count_equals_dwithin(radius: float) -> None:
+def test_incident_load_fast_count_equals_dwithin(
+    radius: float, threads: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Counting from coordinates gives the exact dwithin count (edges, holes, invalid shapes)."""
+    from models.hotspots import drives
     from models.hotspots.drives import points_within
+
+    monkeypatch.setattr(drives, "_PARALLEL_POINTS_MIN", 1 if threads else 10**9)
+    monkeypatch.setattr(drives.os, "cpu_count", lambda: 4)
 
     rng = np.random.default_rng(7)
     polys = shapely.buffer(shapely.points(rng.uniform(0, 5000, (12, 2))), 80.0)
