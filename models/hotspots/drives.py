@@ -195,7 +195,7 @@ def points_within(
     if len(xy) == 0:
         return counts
     grow = radius_m + 1e-6 * max(1.0, radius_m)
-    order = np.argsort(xy[:, 0], kind="stable")
+    order = np.argsort(xy[:, 0])  # any order of equal x: the counts are of sets
     xs, ys = xy[order, 0], xy[order, 1]
 
     def count(j: int) -> None:
