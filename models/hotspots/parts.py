@@ -198,16 +198,25 @@ def unique_rows(xy: FloatArray) -> FloatArray:
     return rows[keep]
 
 
-def _mix(labels: IntArray, values: npt.NDArray[Any], k: int) -> list[dict[str, int]]:
-    """Per hotspot, ``{value: count}`` sorted by count (desc) then value; missing skipped."""
+def _mix(labels: IntArray, values: Any, k: int) -> list[dict[str, int]]:
+    """Per hotspot, ``{value: count}`` sorted by count (desc) then value; missing skipped.
+
+    ``values`` is an array or Series (one value per label); they are counted by their codes
+    (``pd.factorize``, missing values coded -1), not as Python objects.
+    """
     out: list[dict[str, int]] = [{} for _ in range(k)]
-    frame = pd.DataFrame({"h": labels, "v": values}).dropna()
-    if frame.empty:
+    codes, uniques = pd.factorize(values)
+    keep = codes >= 0
+    if not keep.any():
         return out
-    counts = frame.groupby(["h", "v"], sort=False).size()
+    pairs, counts = np.unique(
+        np.asarray(labels, dtype=np.int64)[keep] * len(uniques) + codes[keep], return_counts=True
+    )
+    hs, vs = np.divmod(pairs, len(uniques))
+    names = np.asarray(uniques, dtype=object)
     triples = [
-        (int(h), str(v), int(c))
-        for (h, v), c in zip(counts.index.to_list(), counts.to_numpy(), strict=True)
+        (h, str(names[v]), c)
+        for h, v, c in zip(hs.tolist(), vs.tolist(), counts.tolist(), strict=True)
     ]
     for h, v, c in sorted(triples, key=lambda t: (t[0], -t[2], t[1])):
         out[h][v] = c
@@ -402,9 +411,9 @@ def polygons(c: Clusters, hull: str, ratio: float, buffer_m: float) -> npt.NDArr
 def incidents_part(c: Clusters, incidents: gpd.GeoDataFrame, member: IntArray) -> pd.DataFrame:
     """Return incidents, category mix and top category, source mix."""
     k, lab = c.k, c.labels
-    cat_mix = _mix(lab, incidents[CATEGORY].to_numpy(dtype=object)[member], k) if (
+    cat_mix = _mix(lab, incidents[CATEGORY].iloc[member], k) if (
         CATEGORY in incidents.columns) else [{} for _ in range(k)]  # fmt: skip
-    src_mix = _mix(lab, incidents[SOURCE].to_numpy(dtype=object)[member], k) if (
+    src_mix = _mix(lab, incidents[SOURCE].iloc[member], k) if (
         SOURCE in incidents.columns) else [{} for _ in range(k)]  # fmt: skip
     tops = [next(iter(mix), None) for mix in cat_mix]
     shares = [

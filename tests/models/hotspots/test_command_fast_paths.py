@@ -145,3 +145,39 @@ def test_densest_count_with_a_wanted_count_decides_as_the_exact_count() -> None:
         assert (got >= wanted) == (exact >= wanted)
         assert got == exact or got == wanted <= exact
     assert densest_count(xy, 150.0, at_least=exact // 3) == exact // 3  # the shortcut taken
+
+
+def _old_mix(labels: np.ndarray, values: np.ndarray, k: int) -> list[dict[str, int]]:
+    """parts._mix as it was: a pandas groupby of the Python objects."""
+    out: list[dict[str, int]] = [{} for _ in range(k)]
+    frame = pd.DataFrame({"h": labels, "v": values}).dropna()
+    if frame.empty:
+        return out
+    counts = frame.groupby(["h", "v"], sort=False).size()
+    triples = [
+        (int(h), str(v), int(c))
+        for (h, v), c in zip(counts.index.to_list(), counts.to_numpy(), strict=True)
+    ]
+    for h, v, c in sorted(triples, key=lambda t: (t[0], -t[2], t[1])):
+        out[h][v] = c
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from(["theft", "stalking", "eve teasing", "", "ईव टीज़िंग", None, np.nan]),
+        ),
+        max_size=60,
+    )
+)
+def test_mix_by_codes_equals_the_groupby_of_objects(rows: list[tuple[int, object]]) -> None:
+    labels = np.asarray([h for h, _ in rows], dtype=np.int64)
+    values = np.asarray([v for _, v in rows], dtype=object)
+    want = _old_mix(labels, values, 5)
+    assert parts._mix(labels, values, 5) == want
+    arrow = pd.Series(values, dtype="string[pyarrow]")  # as the store reads text columns
+    assert parts._mix(labels, arrow, 5) == want
+    assert [list(m) for m in parts._mix(labels, arrow, 5)] == [list(m) for m in want]  # order
