@@ -75,6 +75,16 @@ class HotspotParams:
         """Return whether both DBSCAN parameters were given (the clustering of old)."""
         return self.eps_m is not None and self.min_samples is not None
 
+    def width_cap(self, settings: Settings) -> float | None:
+        """Return the widest hotspot allowed (``None``: no cap).
+
+        ``max_width_m`` when given; else ``settings.max_hotspot_m`` when a parameter is chosen
+        from the density, and no cap when both are given (the clustering of old).
+        """
+        if self.max_width_m is None and not self.explicit():
+            return settings.max_hotspot_m
+        return self.max_width_m
+
 
 def choose_params(
     data: AnalysisInputs, settings: Settings, p: HotspotParams
@@ -93,14 +103,11 @@ def choose_params(
     """
     from models.hotspots.density import choose_for_inputs
 
-    cap = p.max_width_m
-    if cap is None and not p.explicit():
-        cap = settings.max_hotspot_m
     return choose_for_inputs(
         data,
         eps_m=p.eps_m,
         min_samples=p.min_samples,
-        max_width_m=cap,
+        max_width_m=p.width_cap(settings),
         metric_crs=settings.metric_crs,
     )
 
@@ -117,9 +124,8 @@ def explained_hotspots(
 
     Parameters
     ----------
-    data : models.inputs.AnalysisInputs
-    settings : geo.settings.Settings
-    p : HotspotParams
+    data, settings, p
+        As for :func:`choose_params`.
 
     Returns
     -------
@@ -265,12 +271,9 @@ def campaign_clusters(
         if data.selection.end is not None:
             keep &= held.dt.date <= pd.Timestamp(data.selection.end).date()
         drives = drives.loc[keep.to_numpy()]
-    cap = p.max_width_m
-    if cap is None and not p.explicit():
-        cap = settings.max_hotspot_m
     choice = choose_for_points(
-        drives, data, HELD_ON, eps_m=p.eps_m, min_samples=p.min_samples, max_width_m=cap,
-        metric_crs=settings.metric_crs, drives=True,
+        drives, data, HELD_ON, eps_m=p.eps_m, min_samples=p.min_samples,
+        max_width_m=p.width_cap(settings), metric_crs=settings.metric_crs, drives=True,
     )  # fmt: skip
     clusters = drive_clusters(
         drives,

@@ -144,7 +144,7 @@ def cluster_st(
     time_column : str
         Column of date-times.
     metric_crs : str, optional
-        Projected CRS; default: the local UTM zone.
+        As for :func:`cluster`.
 
     Returns
     -------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -21,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geo.crs import metric_crs_for
+from geo.crs import metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
 from geo.i18n import _, format_int, format_number, ngettext
 from geo.schema import OCCURRED_AT
@@ -177,6 +178,11 @@ class HotspotParamsChoice:
         }
 
 
+def wanted_count(mean: float, multiple: float) -> int:
+    """Return the ``min_samples`` the density rule asks: ``multiple`` × the mean, rounded up."""
+    return math.ceil(multiple * mean)
+
+
 def mean_count(n: int, area_m2: float, eps_m: float) -> float:
     """Return the incidents a uniform spread of ``n`` over ``area_m2`` puts within ``eps_m``."""
     if area_m2 <= 0:
@@ -240,7 +246,7 @@ def choose_params(
         rule = RULE_EXPLICIT if both_given else RULE_DENSITY
         multiple = ms / mean if mean > 0 else math.inf  # the multiple they amount to
     else:
-        wanted = math.ceil(multiple * mean)
+        wanted = wanted_count(mean, multiple)
         rule = RULE_DENSITY if wanted >= MIN_CORE_SAMPLES else RULE_FLOOR
         if densest is not None and wanted > densest >= MIN_CORE_SAMPLES:
             wanted, rule = densest, RULE_DENSEST
@@ -319,21 +325,25 @@ def choose_for_points(
     n = len(points)
     area = 0.0
     days = 0
+    densest = None
     if n:
         crs = metric_crs_for(points, metric_crs)
+        # projected from the coordinate arrays (as GeoSeries.to_crs would, without building
+        # a projected copy of every point: a second at 1M incidents)
+        xy = metric_coordinates(points, crs.to_string())[0]
         study = data.study_area()
         if study is not None and len(study):
             area = float(shapely.union_all(study.geometry.to_crs(crs).to_numpy()).area)
         if area <= 0:
-            hull = shapely.convex_hull(shapely.union_all(points.geometry.to_crs(crs).to_numpy()))
+            hull = shapely.convex_hull(shapely.union_all(shapely.points(xy)))
             area = float(hull.area)
         times = pd.to_datetime(points[time_column], errors="coerce").dropna()
         if len(times):
             days = int((times.max().normalize() - times.min().normalize()).days) + 1
-    densest = None
-    if n and min_samples is None:
-        xy = shapely.get_coordinates(points.geometry.to_crs(crs).to_numpy())
-        densest = densest_count(xy, DENSITY_EPS_M if eps_m is None else eps_m)
+        if min_samples is None:
+            eps = check_eps(DENSITY_EPS_M if eps_m is None else eps_m)
+            wanted = wanted_count(mean_count(n, area, eps), DENSITY_MULTIPLE)
+            densest = densest_count(xy, eps, at_least=wanted)
     choice = choose_params(
         n, area_m2=area, days=days, eps_m=eps_m, min_samples=min_samples,
         max_width_m=max_width_m, densest=densest,
@@ -341,7 +351,9 @@ def choose_for_points(
     return replace(choice, drives=drives)
 
 
-def densest_count(xy: npt.ArrayLike, eps_m: float, *, seed: int = 0) -> int:
+def densest_count(
+    xy: npt.ArrayLike, eps_m: float, *, seed: int = 0, at_least: int | None = None
+) -> int:
     """Return the count within ``eps_m`` (itself included) the densest 1 % of points reach.
 
     The :data:`DENSEST_SHARE` upper quantile of every point's neighbour count, counted on a
@@ -355,6 +367,11 @@ def densest_count(xy: npt.ArrayLike, eps_m: float, *, seed: int = 0) -> int:
     eps_m : float
     seed : int
         Seed of the sample.
+    at_least : int, optional
+        Only whether the count reaches this matters (the density rule's wanted
+        ``min_samples``): when a grid lower bound of the sampled counts (:func:`_counts_below`)
+        already shows that it does, ``at_least`` is returned without the k-d tree (most of a
+        second at 1M points). Otherwise, and without it, the exact count.
 
     Returns
     -------
@@ -365,11 +382,47 @@ def densest_count(xy: npt.ArrayLike, eps_m: float, *, seed: int = 0) -> int:
     pts = np.asarray(xy, dtype=float)
     if len(pts) == 0:
         return 0
-    tree = cKDTree(pts)
     rng = np.random.default_rng(seed)
     take = rng.choice(len(pts), size=min(len(pts), DENSEST_SAMPLE), replace=False)
-    counts = tree.query_ball_point(pts[take], r=eps_m, return_length=True)
+    if at_least is not None:
+        low = _counts_below(pts, eps_m, take)
+        # the quantile is at least the sorted count at index floor(h), h = (1 - share)(n - 1);
+        # one more sample than needed for that index absorbs numpy's rounding of h
+        need = len(take) - math.floor((1 - DENSEST_SHARE) * (len(take) - 1)) + 1
+        if low is not None and np.count_nonzero(low >= at_least) >= need:
+            return at_least
+    tree = cKDTree(pts)
+    counts = tree.query_ball_point(pts[take], r=eps_m, return_length=True, workers=-1)
     return int(np.ceil(np.quantile(counts, 1 - DENSEST_SHARE)))
+
+
+#: Cells of :func:`_counts_below`, (di, dj) from a point's cell, that lie wholly within eps of
+#: every point of that cell when cells are eps/4 wide: (|di| + 1)² + (|dj| + 1)² ≤ 4².
+_REACH_CELLS: Final = tuple(
+    (di, dj)
+    for di in range(-2, 3)
+    for dj in range(-2, 3)
+    if (abs(di) + 1) ** 2 + (abs(dj) + 1) ** 2 <= 16
+)
+
+
+def _counts_below(pts: FloatArray, eps_m: float, take: IntArray) -> IntArray | None:
+    """Return a lower bound of each ``take`` point's count within ``eps_m``; ``None``: no grid.
+
+    On a grid of cells a hair narrower than ``eps_m / 4``, the points in the 21 cells of
+    :data:`_REACH_CELLS` around a point's cell are all within ``eps_m`` of it (about 40 % of
+    its disc). ``None`` when that grid would have far more cells than points.
+    """
+    side = eps_m / 4 * (1 - 1e-9)
+    ij = np.floor((pts - pts.min(axis=0)) / side).astype(np.int64)
+    shape = ij.max(axis=0) + 1
+    if int(shape[0]) * int(shape[1]) > max(4 * len(pts), 1_000_000):
+        return None
+    rows, cols = int(shape[0]) + 4, int(shape[1]) + 4  # two empty cells all round
+    flat = (ij[:, 0] + 2) * cols + (ij[:, 1] + 2)
+    counts = np.bincount(flat, minlength=rows * cols).reshape(rows, cols)
+    i, j = ij[take, 0] + 2, ij[take, 1] + 2
+    return sum((counts[i + di, j + dj] for di, dj in _REACH_CELLS), np.zeros(len(take), np.int64))
 
 
 # --------------------------------------------------------------------------- patrol-sized
@@ -477,14 +530,46 @@ def split_wide(
     lab = np.asarray(labels, dtype=np.int64).reshape(-1)
     limit = check_eps(max_width_m, "max_width_m")
     groups = _groups(lab)
-    if not any(_wider_than(pts[g], limit) for g in groups):
+
+    def fits(idx: IntArray) -> bool:
+        return not _wider_than(pts[idx], limit)
+
+    def cut(idx: IntArray) -> list[IntArray]:
+        return [idx[p] for p in _kmeans_parts(pts[idx], limit, seed)]
+
+    if all(fits(g) for g in groups):
         return lab
+    parts = _split_until(
+        pts, groups, fits, cut, eps_m=eps_m, min_samples=min_samples, method=method
+    )
+    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
+    return _relabel(pts, parts)
+
+
+def _split_until(
+    pts: FloatArray,
+    groups: list[IntArray],
+    fits: Callable[[IntArray], bool],
+    cut: Callable[[IntArray], list[IntArray]],
+    *,
+    eps_m: float,
+    min_samples: int,
+    method: Method,
+) -> list[IntArray]:
+    """Re-cluster every group that does not ``fit`` at a higher density until its parts do.
+
+    Each level shrinks eps by :data:`SPLIT_EPS` and raises ``min_samples`` by
+    :data:`SPLIT_SAMPLES` (the denser cores come apart, the thinner links become noise); a part
+    with no density structure left, or still unfit after :data:`SPLIT_DEPTH` levels, is
+    ``cut`` and its pieces checked again. Parts made below the first level need
+    ``min_samples`` members (a crumb is no hotspot). Returns the parts' point indices.
+    """
     parts: list[IntArray] = []
     stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
     while stack:
         idx, eps, ms, depth = stack.pop()
-        if not _wider_than(pts[idx], limit):
-            if depth == 0 or len(idx) >= min_samples:  # a k-means crumb is no hotspot
+        if fits(idx):
+            if depth == 0 or len(idx) >= min_samples:
                 parts.append(idx)
             continue
         sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
@@ -494,10 +579,8 @@ def split_wide(
             if (sub >= 0).any():
                 stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
                 continue
-        pieces = _kmeans_parts(pts[idx], limit, seed)
-        stack.extend((idx[p], eps, ms, SPLIT_DEPTH) for p in pieces)
-    logger.info("split %d clusters wider than %g m into %d", len(groups), limit, len(parts))
-    return _relabel(pts, parts)
+        stack.extend((piece, eps, ms, SPLIT_DEPTH) for piece in cut(idx))
+    return parts
 
 
 def _relabel(pts: FloatArray, parts: list[IntArray]) -> IntArray:
@@ -545,6 +628,7 @@ def split_across_thanas(
         The parameters that gave ``labels``.
     method : {"auto", "grid", "sklearn"}
     max_thanas : int
+        At least 1 (:data:`MAX_THANAS`): more thanas than this make a cluster split.
 
     Returns
     -------
@@ -554,32 +638,20 @@ def split_across_thanas(
     """
     pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     lab = np.asarray(labels, dtype=np.int64).reshape(-1)
+    most = check_count(max_thanas, "max_thanas", low=1)
     codes = pd.factorize(pd.Series(np.asarray(thanas, dtype=object)), use_na_sentinel=False)[0]
     groups = _groups(lab)
 
-    def spans(idx: IntArray) -> int:
-        return len(np.unique(codes[idx]))
+    def fits(idx: IntArray) -> bool:
+        return len(np.unique(codes[idx])) <= most
 
-    if not any(spans(g) > max_thanas for g in groups):
+    def by_thana(idx: IntArray) -> list[IntArray]:  # no density structure left
+        return [idx[codes[idx] == code] for code in np.unique(codes[idx])]
+
+    if all(fits(g) for g in groups):
         return lab
-    parts: list[IntArray] = []
-    stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
-    while stack:
-        idx, eps, ms, depth = stack.pop()
-        if spans(idx) <= max_thanas:
-            if depth == 0 or len(idx) >= min_samples:
-                parts.append(idx)
-            continue
-        sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
-        sub_ms = math.ceil(ms * SPLIT_SAMPLES)
-        if depth < SPLIT_DEPTH and len(idx) >= sub_ms:
-            sub = dbscan_xy(pts[idx], eps_m=sub_eps, min_samples=sub_ms, method=method).labels
-            if (sub >= 0).any():
-                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
-                continue
-        for code in np.unique(codes[idx]):  # no density structure left: by thana
-            piece = idx[codes[idx] == code]
-            if len(piece) >= min_samples:
-                parts.append(piece)
-    logger.info("split clusters spanning more than %d thanas: %d parts", max_thanas, len(parts))
+    parts = _split_until(
+        pts, groups, fits, by_thana, eps_m=eps_m, min_samples=min_samples, method=method
+    )
+    logger.info("split clusters spanning more than %d thanas: %d parts", most, len(parts))
     return _relabel(pts, parts)

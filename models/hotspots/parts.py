@@ -170,7 +170,7 @@ _PARALLEL_HULLS_MIN = 32
 
 def _hull(xy: FloatArray, hull: str, ratio: float, buffer_m: float) -> BaseGeometry:
     """Return the polygon of a cluster: a buffered concave (or convex) hull of its points."""
-    pts = np.unique(xy, axis=0)
+    pts = unique_rows(xy)
     multi = shapely.multipoints(pts)
     shape = (
         shapely.concave_hull(multi, ratio=ratio)
@@ -178,21 +178,45 @@ def _hull(xy: FloatArray, hull: str, ratio: float, buffer_m: float) -> BaseGeome
         else shapely.convex_hull(multi)
     )
     poly = shapely.buffer(shape, buffer_m)
-    if not bool(shapely.contains(poly, multi)):  # never seen; keep the promise regardless
+    # every point strictly inside is enough (contains_xy, no geometry made); only otherwise
+    # ask GEOS whether the polygon contains the points as a whole
+    inside = bool(shapely.contains_xy(poly, pts[:, 0], pts[:, 1]).all())
+    if not (inside or bool(shapely.contains(poly, multi))):  # never seen; keep the promise
         poly = shapely.buffer(shapely.convex_hull(multi), buffer_m)
     return cast(BaseGeometry, poly)
 
 
-def _mix(labels: IntArray, values: npt.NDArray[Any], k: int) -> list[dict[str, int]]:
-    """Per hotspot, ``{value: count}`` sorted by count (desc) then value; missing skipped."""
+def unique_rows(xy: FloatArray) -> FloatArray:
+    """Return the distinct rows of ``xy`` sorted by x then y: ``np.unique(xy, axis=0)``.
+
+    One lexsort instead of numpy's structured-array path (about 3x faster on the points of
+    the hotspots of 1M incidents); the order matters, as the concave hull depends on it.
+    """
+    rows = xy[np.lexsort((xy[:, 1], xy[:, 0]))]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    return rows[keep]
+
+
+def _mix(labels: IntArray, values: Any, k: int) -> list[dict[str, int]]:
+    """Per hotspot, ``{value: count}`` sorted by count (desc) then value; missing skipped.
+
+    ``values`` is an array or Series (one value per label); they are counted by their codes
+    (``pd.factorize``, missing values coded -1), not as Python objects.
+    """
     out: list[dict[str, int]] = [{} for _ in range(k)]
-    frame = pd.DataFrame({"h": labels, "v": values}).dropna()
-    if frame.empty:
+    codes, uniques = pd.factorize(values)
+    keep = codes >= 0
+    if not keep.any():
         return out
-    counts = frame.groupby(["h", "v"], sort=False).size()
+    pairs, counts = np.unique(
+        np.asarray(labels, dtype=np.int64)[keep] * len(uniques) + codes[keep], return_counts=True
+    )
+    hs, vs = np.divmod(pairs, len(uniques))
+    names = np.asarray(uniques, dtype=object)
     triples = [
-        (int(h), str(v), int(c))
-        for (h, v), c in zip(counts.index.to_list(), counts.to_numpy(), strict=True)
+        (h, str(names[v]), c)
+        for h, v, c in zip(hs.tolist(), vs.tolist(), counts.tolist(), strict=True)
     ]
     for h, v, c in sorted(triples, key=lambda t: (t[0], -t[2], t[1])):
         out[h][v] = c
@@ -387,9 +411,9 @@ def polygons(c: Clusters, hull: str, ratio: float, buffer_m: float) -> npt.NDArr
 def incidents_part(c: Clusters, incidents: gpd.GeoDataFrame, member: IntArray) -> pd.DataFrame:
     """Return incidents, category mix and top category, source mix."""
     k, lab = c.k, c.labels
-    cat_mix = _mix(lab, incidents[CATEGORY].to_numpy(dtype=object)[member], k) if (
+    cat_mix = _mix(lab, incidents[CATEGORY].iloc[member], k) if (
         CATEGORY in incidents.columns) else [{} for _ in range(k)]  # fmt: skip
-    src_mix = _mix(lab, incidents[SOURCE].to_numpy(dtype=object)[member], k) if (
+    src_mix = _mix(lab, incidents[SOURCE].iloc[member], k) if (
         SOURCE in incidents.columns) else [{} for _ in range(k)]  # fmt: skip
     tops = [next(iter(mix), None) for mix in cat_mix]
     shares = [

@@ -231,3 +231,57 @@ def test_the_rule_never_asks_more_than_the_densest_neighbourhoods_hold() -> None
     assert "densest 1%" in capped.reason()
     plain = choose_params(len(xy), area_m2=9e6, days=30, densest=top)
     assert plain.rule != RULE_DENSEST and plain.min_samples < top  # the cap does not bind
+
+
+def _old_split_across_thanas(xy, labels, names, *, eps_m, min_samples, max_thanas=2):
+    """split_across_thanas as it was written before its loop was shared with split_wide."""
+    import math
+
+    import pandas as pd
+
+    from models.hotspots import density as den
+
+    codes = pd.factorize(pd.Series(np.asarray(names, dtype=object)), use_na_sentinel=False)[0]
+    groups = den._groups(labels)
+    if not any(len(np.unique(codes[g])) > max_thanas for g in groups):
+        return labels
+    parts, stack = [], [(g, eps_m, min_samples, 0) for g in groups]
+    while stack:
+        idx, eps, ms, depth = stack.pop()
+        if len(np.unique(codes[idx])) <= max_thanas:
+            if depth == 0 or len(idx) >= min_samples:
+                parts.append(idx)
+            continue
+        sub_eps, sub_ms = (
+            max(eps * den.SPLIT_EPS, den.SPLIT_MIN_EPS_M),
+            math.ceil(ms * den.SPLIT_SAMPLES),
+        )
+        if depth < den.SPLIT_DEPTH and len(idx) >= sub_ms:
+            sub = dbscan_xy(xy[idx], eps_m=sub_eps, min_samples=sub_ms).labels
+            if (sub >= 0).any():
+                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in den._groups(sub))
+                continue
+        for code in np.unique(codes[idx]):
+            piece = idx[codes[idx] == code]
+            if len(piece) >= min_samples:
+                parts.append(piece)
+    return den._relabel(xy, parts)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), most=st.integers(1, 3))
+def test_the_shared_split_loop_cuts_by_thana_as_before(seed: int, most: int) -> None:
+    rng = np.random.default_rng(seed)
+    xy = np.vstack([rng.normal(0, 150, (300, 2)), rng.uniform(-900, 900, (200, 2))])
+    labels = dbscan_xy(xy, eps_m=150, min_samples=8).labels
+    names = rng.choice(np.array(["A", "B", "C", "D", None], dtype=object), len(xy))
+    got = split_across_thanas(xy, labels, names, eps_m=150, min_samples=8, max_thanas=most)
+    want = _old_split_across_thanas(xy, labels, names, eps_m=150, min_samples=8, max_thanas=most)
+    assert np.array_equal(got, want)
+
+
+def test_max_thanas_below_one_is_refused() -> None:
+    xy = np.zeros((3, 2))
+    with pytest.raises(ParameterError, match="max_thanas"):
+        split_across_thanas(xy, np.zeros(3, dtype=np.int64), ["A"] * 3, eps_m=1, min_samples=1,
+                            max_thanas=0)  # fmt: skip

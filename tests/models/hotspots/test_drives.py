@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 
 from models.hotspots import find_hotspots
@@ -74,20 +75,42 @@ def test_no_drives_no_clusters() -> None:
     assert loads.empty and linked[DRIVE_CLUSTERS].map(len).sum() == 0
 
 
-def test_incident_load_prefilter_equals_exact_count() -> None:
-    """Counting only the points in the grown boxes gives the exact dwithin count (edges too)."""
-    from models.hotspots.drives import _near_boxes
+def _dwithin_counts(xy: np.ndarray, polys: np.ndarray, r: float) -> np.ndarray:
+    """The reference: GEOS dwithin of one shapely point per incident, through an STRtree."""
+    hit = shapely.STRtree(polys).query(shapely.points(xy), predicate="dwithin", distance=r)[1]
+    return np.bincount(hit, minlength=len(polys))
+
+
+@pytest.mark.parametrize("threads", [False, True])
+@pytest.mark.parametrize("radius", [500.0, 80.0, 0.0])
+def test_incident_load_fast_count_equals_dwithin(
+    radius: float, threads: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting from coordinates gives the exact dwithin count (edges, holes, invalid shapes)."""
+    from models.hotspots import drives
+    from models.hotspots.drives import points_within
+
+    monkeypatch.setattr(drives, "_PARALLEL_POINTS_MIN", 1 if threads else 10**9)
+    monkeypatch.setattr(drives.os, "cpu_count", lambda: 4)
 
     rng = np.random.default_rng(7)
     polys = shapely.buffer(shapely.points(rng.uniform(0, 5000, (12, 2))), 80.0)
-    polys = np.append(polys, shapely.box(1000.0, 1000.0, 1200.0, 1100.0))
+    box = shapely.box(1000.0, 1000.0, 1200.0, 1100.0)
+    ring = shapely.Polygon(
+        [(3000, 3000), (4000, 3000), (4000, 4000), (3000, 4000)],
+        holes=[[(3100, 3100), (3900, 3100), (3900, 3900), (3100, 3900)]],
+    )
+    bowtie = shapely.Polygon([(0, 4000), (600, 4600), (600, 4000), (0, 4600)])  # invalid
+    polys = np.concatenate([polys, [box, ring, bowtie]])
     xy = rng.uniform(-600, 5600, (20_000, 2))
-    # points exactly 500 m from the box's edges and corner are within 500 m ("dwithin" is <=)
-    edge = np.array([[700.0, 1050.0], [1700.0, 1050.0], [1100.0, 500.0], [1100.0, 1600.0]])
-    xy = np.vstack([xy, edge, [[699.999, 1050.0]]])
-    tree = shapely.STRtree(polys)
-    exact = tree.query(shapely.points(xy), predicate="dwithin", distance=500.0)[1]
-    keep = _near_boxes(xy, shapely.bounds(polys), 500.0)
-    fast = tree.query(shapely.points(xy[keep]), predicate="dwithin", distance=500.0)[1]
-    assert keep[-5:-1].all() and not keep.all()
-    assert np.array_equal(np.bincount(exact, minlength=13), np.bincount(fast, minlength=13))
+    # points exactly on the radius from the box's edges (dwithin is <=), just beyond, on the
+    # box's boundary, and inside the ring's hole
+    edge = np.array([
+        [1000.0 - radius, 1050.0], [1200.0 + radius, 1050.0], [1100.0, 1000.0 - radius],
+        [1100.0, 1100.0 + radius], [1000.0 - radius - 1e-3, 1050.0], [1000.0, 1050.0],
+        [3500.0, 3500.0], [3100.0 + radius, 3500.0],
+    ])  # fmt: skip
+    xy = np.vstack([xy, edge])
+    fast = points_within(xy, polys.copy(), radius)
+    assert np.array_equal(fast, _dwithin_counts(xy, polys, radius))
+    assert points_within(xy[:0], polys, radius).sum() == 0
