@@ -108,9 +108,11 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
 
     def hotspots_of(data: AnalysisInputs, crs: str | None) -> gpd.GeoDataFrame | None:
         """Return the patrol-sized hotspots, with the kept forecast's incidents when in use."""
+        from api.usecases.chosen_hotspots import chosen_hotspots
         from api.usecases.forecast_choice import may_have_choice
+        from api.usecases.hotspots import HotspotParams
 
-        spots = _patrol_hotspots(data, settings, crs)
+        spots = chosen_hotspots(data, settings, HotspotParams(), metric_crs=crs, campaigns=True)
         if spots is not None and (q.forecast or (q.forecast is None and may_have_choice(settings))):
             spots, message = _with_forecast(data, settings, q, spots)
             if message is not None:
@@ -134,25 +136,6 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     )
     plan.notes.extend(notes)
     return plan
-
-
-def _patrol_hotspots(
-    data: AnalysisInputs, settings: Settings, crs: str | None
-) -> gpd.GeoDataFrame | None:
-    """Return the hotspots a plan's stops come from (None: no incidents to find them in)."""
-    from api.usecases.hotspots import HotspotParams, choose_params
-    from models import hotspots as hs
-
-    if data.incidents.empty:
-        return None
-    chosen = choose_params(data, settings, HotspotParams())
-    return hs.hotspots_of_inputs(
-        data,
-        eps_m=chosen.eps_m,
-        min_samples=chosen.min_samples,
-        max_width_m=chosen.max_width_m,
-        metric_crs=crs,
-    )
 
 
 def _with_forecast(

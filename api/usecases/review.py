@@ -154,20 +154,17 @@ def _optional_layer(source: Source, kind: str, notes: list[str]) -> pd.DataFrame
 
 def _hotspots(data: AnalysisInputs, q: ReviewRequest, settings: Settings) -> gpd.GeoDataFrame:
     """Return the period's hotspots, found as ``shakti hotspots`` finds them."""
-    from api.usecases.hotspots import HotspotParams, choose_params
-    from models.hotspots import hotspots_of_inputs
+    from api.usecases.chosen_hotspots import chosen_hotspots
+    from api.usecases.hotspots import HotspotParams
 
-    if data.incidents.empty:
-        return gpd.GeoDataFrame()
-    chosen = choose_params(data, settings, HotspotParams(q.eps_m, q.min_samples))
-    return hotspots_of_inputs(
+    spots = chosen_hotspots(
         data,
-        eps_m=chosen.eps_m,
-        min_samples=chosen.min_samples,
-        max_width_m=chosen.max_width_m,
+        settings,
+        HotspotParams(q.eps_m, q.min_samples),
         metric_crs=settings.metric_crs,
         campaigns=False,
     )
+    return gpd.GeoDataFrame() if spots is None else spots
 
 
 def _with_thana(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
