@@ -15,7 +15,7 @@ from api.usecases.common import Source, jsonable
 from geo.centre import CASEWORK_LAYER, CENTRE_AUDIT_LAYER
 from geo.errors import ParameterError, ShaktiError
 from geo.i18n import _
-from geo.schema import INSTALLED_ON, NAME, SYNTHETIC, THANA
+from geo.schema import INSTALLED_ON, NAME, SYNTHETIC, THANA, LayerKind
 from geo.settings import Settings
 from geo.store import read_layer
 from models.inputs import AnalysisInputs, Selection
@@ -26,8 +26,6 @@ from models.selection import select_incidents
 
 logger = logging.getLogger(__name__)
 
-#: The layer of patrol visits recorded in the field (built on another branch); optional.
-VISITS_LAYER: Final = "visits"
 #: Longest review period (days) a request may ask for.
 MAX_REVIEW_DAYS: Final = 3660
 #: Files of a review folder.
@@ -254,7 +252,7 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
     notes: list[str] = []
     casework = _optional_layer(source, CASEWORK_LAYER, notes)
     audit = _optional_layer(source, CENTRE_AUDIT_LAYER, notes)
-    visits = _optional_layer(source, VISITS_LAYER, [])
+    visits = _optional_layer(source, LayerKind.VISITS, [])
     before = _previous(data, period.previous())
     hot, hot_before = _hotspots(data, q, source.settings), _hotspots(before, q, source.settings)
     layers = ReviewLayers(
