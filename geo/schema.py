@@ -23,6 +23,8 @@ from geo.centre import (
     needed_column,
     working_column,
 )
+from geo.incident_vocab import ACTIONS as ACTIONS  # re-exported: the incidents' vocabularies
+from geo.incident_vocab import SOURCES as SOURCES
 from geo.layer_types import GEOMETRY as GEOMETRY  # re-exported: every layer's geometry column
 from geo.layer_types import FieldSpec as FieldSpec  # re-exported: the types of the layers
 from geo.layer_types import FieldType as FieldType
@@ -112,15 +114,6 @@ TIME_EXACT: Final = "exact"
 TIME_DAY: Final = "day"
 TIME_MONTH: Final = "month"
 TIME_PRECISIONS: Final = (TIME_EXACT, TIME_DAY, TIME_MONTH)
-SOURCES: Final = ("complaint", "anti-romeo-action", "helpline-call", "mission-shakti-centre")
-ACTIONS: Final = (
-    "none",
-    "case-registered",
-    "detained",
-    "warned",
-    "counselled-reunited",
-    "referred",
-)
 CAMPAIGN_KINDS: Final = (
     "awareness-drive",
     "self-defence-training",

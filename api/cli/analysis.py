@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 
+from api.cli.backtest_table import backtest_columns
 from api.cli.common import (
     JsonOpt,
     StoreOpt,
@@ -525,15 +526,15 @@ def _print_scores(
         "back-test: {n} folds, train {train}, test {test}, {cell} m",
         n_folds,
     )
-    columns = (
-        (pgettext("back-test table", "method"), False),
-        (pgettext("back-test table", "area"), True),
-        (pgettext("back-test table", "hit rate"), True),
-        (pgettext("back-test table", "PAI"), True),
-        (pgettext("back-test table", "PEI"), True),
-        (pgettext("back-test table", "area used"), True),
-        (pgettext("back-test table", "hit rate at equal area"), True),
-        (pgettext("back-test table", "± across folds"), True),
+    columns = backtest_columns(
+        "method",
+        "area",
+        "hit rate",
+        "PAI",
+        "PEI",
+        "area used",
+        "hit rate at equal area",
+        "± across folds",
     )
     scores = table(
         title.format(n=format_int(n_folds), train=train, test=test, cell=f"{cell_m:g}"), columns

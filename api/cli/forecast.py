@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
+from api.cli.backtest_table import backtest_columns
 from api.cli.common import (
     JsonOpt,
     StoreOpt,
@@ -146,13 +147,8 @@ def print_comparison(run: ForecastRun, *, horizon: str, train: str, cell_m: floa
         "forecasts at {share} of the area: {n} folds, test {horizon}, train {train}, {cell} m",
         choice.folds,
     )
-    columns = (
-        (pgettext("back-test table", "method"), False),
-        (pgettext("back-test table", "hit rate"), True),
-        (pgettext("back-test table", "± across folds"), True),
-        (pgettext("back-test table", "PAI"), True),
-        (pgettext("back-test table", "gain over naive"), True),
-        (pgettext("back-test table", "beats naive"), False),
+    columns = backtest_columns(
+        "method", "hit rate", "± across folds", "PAI", "gain over naive", "beats naive"
     )
     shown = table(
         title.format(

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from geo.crs import metric_crs_for
 from geo.errors import ParameterError
 from geo.schema import LayerKind
 from geo.settings import Settings
@@ -102,44 +101,41 @@ def plan_patrols(store: Store, settings: Settings, q: PatrolRequest) -> PatrolPl
     -------
     models.patrol.PatrolPlan
     """
-    from api.usecases.forecast_choice import may_have_choice
-    from models.checks import check_count, check_days
-    from models.inputs import load_inputs
-    from models.patrol.records import MAX_DAYS
+    from models.patrol import PlanParams
+    from models.patrol.layers import plan_from_store
 
-    check_days(q.days, "days", high=MAX_DAYS)
-    check_count(q.seed, "seed", low=0)
-    data = load_inputs(store, timezone=settings.timezone, require_incidents=False)
-    crs = settings.metric_crs
-    if crs is None and not data.thanas.empty:
-        crs = metric_crs_for(data.thanas).to_string()
-    spots = _patrol_hotspots(data, settings, crs)
-    message = None
-    if spots is not None and (q.forecast or (q.forecast is None and may_have_choice(settings))):
-        spots, message = _with_forecast(data, settings, q, spots)
-    plan = _plan(data, q, crs, spots)
-    if message is not None:
-        plan.notes.append(message)
-    return plan
+    notes: list[str] = []
 
+    def hotspots_of(data: AnalysisInputs, crs: str | None) -> gpd.GeoDataFrame | None:
+        """Return the patrol-sized hotspots, with the kept forecast's incidents when in use."""
+        from api.usecases.chosen_hotspots import chosen_hotspots
+        from api.usecases.forecast_choice import may_have_choice
+        from api.usecases.hotspots import HotspotParams
 
-def _patrol_hotspots(
-    data: AnalysisInputs, settings: Settings, crs: str | None
-) -> gpd.GeoDataFrame | None:
-    """Return the hotspots a plan's stops come from (None: no incidents to find them in)."""
-    from api.usecases.hotspots import HotspotParams, choose_params
-    from models import hotspots as hs
+        spots = chosen_hotspots(data, settings, HotspotParams(), metric_crs=crs, campaigns=True)
+        if spots is not None and (q.forecast or (q.forecast is None and may_have_choice(settings))):
+            spots, message = _with_forecast(data, settings, q, spots)
+            if message is not None:
+                notes.append(message)
+        return spots
 
-    if data.incidents.empty:
-        return None
-    chosen = choose_params(data, settings, HotspotParams())
-    return hs.hotspots_of_inputs(
-        data,
-        eps_m=chosen.eps_m,
-        min_samples=chosen.min_samples,
-        max_width_m=chosen.max_width_m,
-        metric_crs=crs,
+    plan = plan_from_store(
+        store,
+        timezone=settings.timezone,
+        metric_crs=settings.metric_crs,
+        thana=q.thana,
+        days=q.days,
+        seed=q.seed,
+        start=q.start,
+        teams=q.teams,
+        params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
+        road_graph=q.road_graph,
+        must_visit=q.must_visit,
+        follow_up=q.follow_up,
+        hotspots_of=hotspots_of,
     )
+    plan.notes.extend(notes)
+    return plan
 
 
 def _with_forecast(
@@ -153,34 +149,6 @@ def _with_forecast(
     if use.forecast is None:
         return spots, None
     return forecast_patrol_hotspots(spots, use.forecast, use.params), use.message
-
-
-def _plan(
-    data: AnalysisInputs, q: PatrolRequest, crs: str | None, spots: gpd.GeoDataFrame | None
-) -> PatrolPlan:
-    """Plan the request's patrols over the selection's layers and the given hotspots."""
-    from models.patrol import PlanParams
-    from models.patrol.layers import load_road, plan_from_layers
-
-    road = load_road(q.road_graph, crs) if q.road_graph is not None and crs is not None else None
-    return plan_from_layers(
-        incidents=data.incidents,
-        sites=data.sites,
-        cctv=data.cctv,
-        campaigns=data.campaigns,
-        thanas=data.thanas,
-        thana=q.thana,
-        days=q.days,
-        seed=q.seed,
-        start=q.start,
-        teams=q.teams,
-        params=None if q.time_limit_s is None else PlanParams(time_limit_s=q.time_limit_s),
-        metric_crs=crs,
-        road=road,
-        must_visit=q.must_visit,
-        hotspots=spots,
-        follow_up=q.follow_up,
-    )
 
 
 def team_count(teams: Sequence[TeamSpec] | None, scope: str | None, thanas: int) -> int:

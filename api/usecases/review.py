@@ -15,7 +15,7 @@ from api.usecases.common import Source, jsonable
 from geo.centre import CASEWORK_LAYER, CENTRE_AUDIT_LAYER
 from geo.errors import ParameterError, ShaktiError
 from geo.i18n import _
-from geo.schema import INSTALLED_ON, NAME, SYNTHETIC, THANA
+from geo.schema import INSTALLED_ON, NAME, SYNTHETIC, THANA, LayerKind
 from geo.settings import Settings
 from geo.store import read_layer
 from models.inputs import AnalysisInputs, Selection
@@ -26,8 +26,6 @@ from models.selection import select_incidents
 
 logger = logging.getLogger(__name__)
 
-#: The layer of patrol visits recorded in the field (built on another branch); optional.
-VISITS_LAYER: Final = "visits"
 #: Longest review period (days) a request may ask for.
 MAX_REVIEW_DAYS: Final = 3660
 #: Files of a review folder.
@@ -154,20 +152,17 @@ def _optional_layer(source: Source, kind: str, notes: list[str]) -> pd.DataFrame
 
 def _hotspots(data: AnalysisInputs, q: ReviewRequest, settings: Settings) -> gpd.GeoDataFrame:
     """Return the period's hotspots, found as ``shakti hotspots`` finds them."""
-    from api.usecases.hotspots import HotspotParams, choose_params
-    from models.hotspots import hotspots_of_inputs
+    from api.usecases.chosen_hotspots import chosen_hotspots
+    from api.usecases.hotspots import HotspotParams
 
-    if data.incidents.empty:
-        return gpd.GeoDataFrame()
-    chosen = choose_params(data, settings, HotspotParams(q.eps_m, q.min_samples))
-    return hotspots_of_inputs(
+    spots = chosen_hotspots(
         data,
-        eps_m=chosen.eps_m,
-        min_samples=chosen.min_samples,
-        max_width_m=chosen.max_width_m,
+        settings,
+        HotspotParams(q.eps_m, q.min_samples),
         metric_crs=settings.metric_crs,
         campaigns=False,
     )
+    return gpd.GeoDataFrame() if spots is None else spots
 
 
 def _with_thana(points: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -257,7 +252,7 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
     notes: list[str] = []
     casework = _optional_layer(source, CASEWORK_LAYER, notes)
     audit = _optional_layer(source, CENTRE_AUDIT_LAYER, notes)
-    visits = _optional_layer(source, VISITS_LAYER, [])
+    visits = _optional_layer(source, LayerKind.VISITS, [])
     before = _previous(data, period.previous())
     hot, hot_before = _hotspots(data, q, source.settings), _hotspots(before, q, source.settings)
     layers = ReviewLayers(

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from geo.demo.centre import LAST_SHORTFALLS, NORMS, audits_layer, casework_layer
 from geo.demo.constants import (
-    ANTI_ROMEO,
     AUDIT_DATES,
-    CASE_REGISTERED,
-    COUNSELLED,
     DEMO_CASEWORK,
     DEMO_INCIDENTS,
     DEMO_SEED,
-    DETAINED,
     FILE_NAMES,
     M_CATEGORY,
     M_DATETIME,
@@ -36,13 +32,10 @@ from geo.demo.constants import (
     N_DETAINED_BY_SECTION,
     N_REUNITED,
     N_WOMEN_REACHED,
-    NO_ACTION,
     README_KEY,
     REFERENCE_DATE,
-    REFERRED,
     START_DATE,
     TIMEZONE,
-    WARNED,
     ZONES,
 )
 from geo.demo.dataset import (
@@ -72,6 +65,13 @@ from geo.demo.places import (
     TRANSIT,
     Station,
 )
+from geo.incident_vocab import ACTION_CASE_REGISTERED as CASE_REGISTERED
+from geo.incident_vocab import ACTION_COUNSELLED as COUNSELLED
+from geo.incident_vocab import ACTION_DETAINED as DETAINED
+from geo.incident_vocab import ACTION_NONE as NO_ACTION
+from geo.incident_vocab import ACTION_REFERRED as REFERRED
+from geo.incident_vocab import ACTION_WARNED as WARNED
+from geo.incident_vocab import SOURCE_ANTI_ROMEO as ANTI_ROMEO
 from geo.schema import LAT, LON
 
 __all__ = [

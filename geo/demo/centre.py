@@ -44,7 +44,6 @@ from geo.centre import (
 from geo.crs import WGS84
 from geo.demo.constants import (
     AUDIT_DATES,
-    COUNSELLED,
     DEMO_CASEWORK,
     N_REUNITED,
     REFERENCE_DATE,
@@ -52,6 +51,9 @@ from geo.demo.constants import (
 )
 from geo.demo.draws import as_ints, as_strings, n_days, pick_named, pick_weighted
 from geo.demo.places import STATIONS
+from geo.incident_vocab import (
+    ACTION_COUNSELLED,
+)
 from geo.schema import ACTION_TAKEN, CASEWORK, CENTRE_AUDIT, ID, OCCURRED_AT, THANA, LayerSpec
 
 #: What every centre should have (women staff: more in urban thanas, see :func:`_norms`).
@@ -165,7 +167,7 @@ def casework_layer(
     geopandas.GeoDataFrame
         ``CASEWORK.columns``, sorted by ``received_on``; geometry empty.
     """
-    counselled = incidents.loc[incidents[ACTION_TAKEN] == COUNSELLED]
+    counselled = incidents.loc[incidents[ACTION_TAKEN] == ACTION_COUNSELLED]
     if len(counselled) != N_REUNITED or n < N_REUNITED:
         raise ValueError(f"casework needs {N_REUNITED} counselled incidents and n >= that")
     span = n_days()

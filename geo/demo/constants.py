@@ -34,15 +34,6 @@ TIMEZONE: Final = VARANASI_TIMEZONE
 #: Zones of the Commissionerate.
 ZONES: Final = ("Kashi", "Varuna", "Gomti")
 
-#: The source of anti-Romeo squad actions and the actions whose totals are fixed.
-ANTI_ROMEO: Final = "anti-romeo-action"
-CASE_REGISTERED: Final = "case-registered"
-DETAINED: Final = "detained"
-COUNSELLED: Final = "counselled-reunited"
-WARNED: Final = "warned"
-NO_ACTION: Final = "none"
-REFERRED: Final = "referred"
-
 #: Seed-review totals, identical at every ``n_incidents``: anti-Romeo cases registered, the
 #: arrests they made, people detained, couples counselled and reunited; campaign locations
 #: and women reached. Only anti-Romeo rows carry these three actions and any arrests, so the

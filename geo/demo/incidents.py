@@ -10,10 +10,6 @@ import pandas as pd
 
 from geo.centre import BNSS_SECTION
 from geo.demo.constants import (
-    ANTI_ROMEO,
-    CASE_REGISTERED,
-    COUNSELLED,
-    DETAINED,
     N_CASE_ARRESTS,
     N_CASES_REGISTERED,
     N_COUNSELLED,
@@ -21,7 +17,6 @@ from geo.demo.constants import (
     N_DETAINED_BY_SECTION,
     START_DATE,
     TIMEZONE,
-    WARNED,
 )
 from geo.demo.draws import (
     BoolArray,
@@ -54,6 +49,13 @@ from geo.demo.knobs import (
 )
 from geo.demo.places import STATIONS
 from geo.demo.registers import Sites
+from geo.incident_vocab import (
+    ACTION_CASE_REGISTERED,
+    ACTION_COUNSELLED,
+    ACTION_DETAINED,
+    ACTION_WARNED,
+    SOURCE_ANTI_ROMEO,
+)
 from geo.schema import (
     ACTION_TAKEN,
     ACTIONS,
@@ -86,7 +88,7 @@ def incidents_layer(
     """Return ``n`` SYNTHETIC incidents drawn around sites, thanas and hours."""
     # Sources and actions: the fixed anti-Romeo block first, then "warned" anti-Romeo rows,
     # then the other sources. Rows are sorted by time at the end, which mixes them.
-    i_ar = SOURCES.index(ANTI_ROMEO)
+    i_ar = SOURCES.index(SOURCE_ANTI_ROMEO)
     n_fixed = n_fixed_actions()
     n_warned = round(WARNED_SHARE * (n - n_fixed))
     n_ar = n_fixed + n_warned
@@ -95,7 +97,7 @@ def incidents_layer(
     src[n_ar:] = np.asarray(others)[pick_weighted(rng, list(OTHER_SOURCE_P.values()), n - n_ar)]
     act = np.empty(n, dtype=np.int64)
     bounds = np.cumsum([0, N_CASES_REGISTERED, N_DETAINED, N_COUNSELLED, n_warned])
-    fixed_actions = (CASE_REGISTERED, DETAINED, COUNSELLED, WARNED)
+    fixed_actions = (ACTION_CASE_REGISTERED, ACTION_DETAINED, ACTION_COUNSELLED, ACTION_WARNED)
     for (lo, hi), action in zip(pairwise(bounds.tolist()), fixed_actions, strict=True):
         act[lo:hi] = ACTIONS.index(action)
     for name, probs in OTHER_ACTION_P.items():

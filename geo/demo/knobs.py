@@ -7,7 +7,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
-from geo.demo.constants import ANTI_ROMEO, NO_ACTION, REFERRED, WARNED
+from geo.incident_vocab import (
+    ACTION_NONE,
+    ACTION_REFERRED,
+    ACTION_WARNED,
+    SOURCE_ANTI_ROMEO,
+)
 
 # --------------------------------------------------------------------------- process knobs
 
@@ -23,7 +28,7 @@ DECIMALS: Final = 6  # coordinates are rounded to 6 decimals (about 0.1 m)
 DISPERSAL, EVENING, TRANSIT_C, RESIDENTIAL, BACKGROUND = range(5)
 COMPONENT_P: Final[Mapping[str, tuple[float, ...]]] = {
     "complaint": (0.20, 0.18, 0.05, 0.32, 0.25),
-    ANTI_ROMEO: (0.55, 0.33, 0.07, 0.03, 0.02),
+    SOURCE_ANTI_ROMEO: (0.55, 0.33, 0.07, 0.03, 0.02),
     "helpline-call": (0.18, 0.17, 0.05, 0.33, 0.27),
     "mission-shakti-centre": (0.15, 0.15, 0.05, 0.40, 0.25),
 }
@@ -33,9 +38,9 @@ OTHER_SOURCE_P: Final[Mapping[str, float]] = {
 #: Share of the non-fixed incidents that are anti-Romeo "warned" actions.
 WARNED_SHARE: Final = 0.10
 OTHER_ACTION_P: Final[Mapping[str, Mapping[str, float]]] = {
-    "complaint": {NO_ACTION: 0.55, REFERRED: 0.30, WARNED: 0.15},
-    "helpline-call": {NO_ACTION: 0.40, REFERRED: 0.60},
-    "mission-shakti-centre": {NO_ACTION: 0.30, REFERRED: 0.50, WARNED: 0.20},
+    "complaint": {ACTION_NONE: 0.55, ACTION_REFERRED: 0.30, ACTION_WARNED: 0.15},
+    "helpline-call": {ACTION_NONE: 0.40, ACTION_REFERRED: 0.60},
+    "mission-shakti-centre": {ACTION_NONE: 0.30, ACTION_REFERRED: 0.50, ACTION_WARNED: 0.20},
 }
 CATEGORY_P: Final[Mapping[int, Mapping[str, float]]] = {
     DISPERSAL: {"eve-teasing": .42, "stalking": .22, "harassment": .22, "cyber": .04,

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 
 from geo.demo.constants import (
-    ANTI_ROMEO,
     M_CATEGORY,
     M_DATETIME,
     M_LAT,
@@ -22,6 +21,9 @@ from geo.demo.constants import (
     MESSY_ROWS,
 )
 from geo.demo.places import OUTSIDE_PLACES
+from geo.incident_vocab import (
+    SOURCE_ANTI_ROMEO,
+)
 from geo.ingest.quarantine import Reason
 from geo.schema import (
     CATEGORY,
@@ -37,7 +39,7 @@ def messy_register(rng: np.random.Generator, incidents: gpd.GeoDataFrame) -> pd.
     """Build the legacy register: mostly valid rows, each problem class a few times."""
     n_dup = MESSY_PROBLEMS[Reason.DUPLICATE_ID]
     n_base = MESSY_ROWS - n_dup
-    pool = np.flatnonzero((incidents[SOURCE] != ANTI_ROMEO).to_numpy(dtype=bool))
+    pool = np.flatnonzero((incidents[SOURCE] != SOURCE_ANTI_ROMEO).to_numpy(dtype=bool))
     picked = np.sort(rng.choice(pool, size=n_base, replace=False))
     sub = incidents.iloc[picked]
     local = sub[OCCURRED_AT].dt.tz_localize(None)

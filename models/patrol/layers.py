@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -30,7 +31,13 @@ from models.patrol.travel import (
 from models.precision import imprecise_note, time_precision
 from models.selection import imprecise_location_note, point_incidents
 
+if TYPE_CHECKING:
+    from models.inputs import AnalysisInputs
+
 logger = logging.getLogger(__name__)
+
+#: Finds a plan's hotspots in the layers read and the plan's metric CRS (None: no hotspots).
+HotspotsOf = Callable[["AnalysisInputs", str | None], gpd.GeoDataFrame | None]
 
 
 def station_points(
@@ -256,11 +263,13 @@ def plan_from_store(
     road_graph: Path | str | None = None,
     must_visit: Iterable[str] = (),
     follow_up: Mapping[str, FollowUp] | None = None,
+    hotspots_of: HotspotsOf | None = None,
 ) -> PatrolPlan:
     """Read a store and plan patrols, with hotspots from all its incidents.
 
     Hotspots are found over every thana so that one crossing into a planned thana is seen
-    whole.
+    whole. The CLI and service use case (:func:`api.usecases.patrol.plan_patrols`) plans
+    through here, choosing its hotspots with ``hotspots_of``.
 
     Parameters
     ----------
@@ -273,6 +282,10 @@ def plan_from_store(
         As for :func:`plan_from_layers`.
     road_graph : Path or str, optional
         A local OpenStreetMap extract or osmnx GraphML file (needs osmnx).
+    hotspots_of : callable, optional
+        Called with the layers read and the plan's metric CRS, returns the hotspots to plan
+        from (None: none). Default: :func:`models.hotspots.find_hotspots` of all incidents with
+        the default parameters.
 
     Returns
     -------
@@ -286,6 +299,7 @@ def plan_from_store(
     crs = metric_crs
     if crs is None and not data.thanas.empty:
         crs = metric_crs_for(data.thanas).to_string()
+    spots = None if hotspots_of is None else hotspots_of(data, crs)
     road = load_road(road_graph, crs) if road_graph is not None and crs is not None else None
     return plan_from_layers(
         incidents=data.incidents,
@@ -303,4 +317,5 @@ def plan_from_store(
         road=road,
         must_visit=must_visit,
         follow_up=follow_up,
+        hotspots=spots,
     )

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
 import pandas as pd
 
 from geo.centre import BNSS_SECTION, BNSS_SECTIONS
+from geo.incident_vocab import (
+    ACTION_CASE_REGISTERED,
+    ACTION_COUNSELLED,
+    ACTION_DETAINED,
+    SOURCE_ANTI_ROMEO,
+)
 from geo.schema import ACTION_TAKEN, ARRESTS, OCCURRED_AT, SOURCE
 from models.review import columns as rc
 from models.review.groups import count_by, group_keys, groups_of, sum_by
 from models.review.period import Period, local_days
-
-#: The incidents source of anti-Romeo squad actions and the actions the review counts.
-ANTI_ROMEO_SOURCE: Final = "anti-romeo-action"
-ACTION_CASE: Final = "case-registered"
-ACTION_DETAINED: Final = "detained"
-ACTION_COUNSELLED: Final = "counselled-reunited"
 
 
 def _section(values: pd.Series) -> pd.Series:
@@ -55,7 +54,7 @@ def anti_romeo_figures(
     keys = group_keys(incidents, whole=whole)
     if OCCURRED_AT in incidents.columns and SOURCE in incidents.columns:
         days = local_days(incidents[OCCURRED_AT])
-        squad = (incidents[SOURCE] == ANTI_ROMEO_SOURCE).fillna(False).astype(bool)
+        squad = (incidents[SOURCE] == SOURCE_ANTI_ROMEO).fillna(False).astype(bool)
         chosen = squad & period.contains(days)
     else:
         chosen = pd.Series(False, index=incidents.index)
@@ -65,7 +64,7 @@ def anti_romeo_figures(
         else pd.Series(None, index=incidents.index, dtype=object)
     )
     out = pd.DataFrame(index=index)
-    out[rc.AR_CASES] = count_by(chosen & (action == ACTION_CASE), keys, index)
+    out[rc.AR_CASES] = count_by(chosen & (action == ACTION_CASE_REGISTERED), keys, index)
     arrests = incidents[ARRESTS] if ARRESTS in incidents.columns else pd.Series(0, incidents.index)
     out[rc.AR_ARRESTS] = sum_by(arrests.where(chosen, 0), keys, index)
     detained = chosen & (action == ACTION_DETAINED)

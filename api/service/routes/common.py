@@ -145,6 +145,24 @@ def json_route(
     }
 
 
+def page_route(summary: str) -> dict[str, Any]:
+    """Return the ``router`` arguments of a web page's twin of a documented route.
+
+    The page authenticates like the maps (a link cannot send a bearer token), so the twin
+    answers as the documented route does but stays out of the OpenAPI document.
+
+    Parameters
+    ----------
+    summary : str
+
+    Returns
+    -------
+    dict
+        ``summary``, ``response_class`` and ``include_in_schema``.
+    """
+    return {"summary": summary, "response_class": Response, "include_in_schema": False}
+
+
 def accepts_gzip(request: Request) -> bool:
     """Return whether the client accepts a gzip-encoded response.
 

@@ -20,7 +20,7 @@ from api.service.deps import (
     scope_for,
 )
 from api.service.errors import NotFoundError
-from api.service.routes.common import PROBLEM_RESPONSES, json_response, json_route
+from api.service.routes.common import PROBLEM_RESPONSES, json_response, json_route, page_route
 from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.uploads import safe_filename
 from api.service.users import Role, User
@@ -285,9 +285,7 @@ async def get_sheet(request: Request, state: State, user: CurrentUser, at: TeamD
 
 @router.get(
     SHEET_PAGE_PREFIX + "/{plan_id}/{day}/{team}",
-    summary="A team's patrol sheet for the web page (HTML; bearer token or map cookie)",
-    response_class=Response,
-    include_in_schema=False,
+    **page_route("A team's patrol sheet for the web page (HTML; bearer token or map cookie)"),
 )
 async def get_sheet_page(
     request: Request, state: State, user: MapUser, at: TeamDayPath
@@ -409,9 +407,7 @@ def _field_file(
 
 @router.get(
     FIELD_PAGE_PREFIX + "/{plan_id}/{kind}/{day}/{team}",
-    summary="A team's GPX or KML file for the web page (bearer token or map cookie)",
-    response_class=Response,
-    include_in_schema=False,
+    **page_route("A team's GPX or KML file for the web page (bearer token or map cookie)"),
 )
 async def get_field_file_page(
     request: Request, state: State, user: MapUser, kind: FormatPath, at: TeamDayPath

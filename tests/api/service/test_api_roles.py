@@ -121,3 +121,12 @@ def test_every_route_that_takes_a_thana_is_walked_above(env: Env) -> None:
     walked = {url.split("?")[0] for url in THANA_ROUTES}
     walked.add("/datasets/{kind}/quarantine")
     assert taking <= walked, sorted(taking - walked)
+
+
+def test_page_twins_stay_out_of_the_api_document(env: Env) -> None:
+    """The web pages' twins of the sheet and field-file routes (map cookie) are not API routes."""
+    from api.service.routes.patrol import FIELD_PAGE_PREFIX, SHEET_PAGE_PREFIX
+
+    paths = env.client.get("/openapi.json").json()["paths"]
+    assert not [p for p in paths if p.startswith((SHEET_PAGE_PREFIX, FIELD_PAGE_PREFIX))]
+    assert env.client.get(SHEET_PAGE_PREFIX + "/nope/1/Lanka-1").status_code == 401
