@@ -380,12 +380,12 @@ class GeoPackageStore:
         with self._reading(f"read the {table} layer") as conn:
             if not has_table(conn, table):  # a layer added after this store was made
                 return _geoframe([], spec)
+            fast = self._read_arrow(conn, spec) if thana is None else None
+            if fast is not None:
+                return fast
             head = f"{GEOM_COLUMN}, " if spec.spatial else ""
             select = f"SELECT {head}{_select_columns(conn, spec)} FROM {_q(table)}"
             if thana is None:
-                fast = self._read_arrow(conn, spec)
-                if fast is not None:
-                    return fast
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
             if THANA in spec.columns or spec.kind is LayerKind.THANAS:
                 column = THANA if THANA in spec.columns else spec.key
