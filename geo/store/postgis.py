@@ -70,12 +70,9 @@ from geo.store.rows import (
     check_format,
     decode_import_log,
     decode_quarantine,
-    import_log_values,
     initial_meta,
     layer_columns,
-    log_applied,
-    prepare_features,
-    prepare_quarantine,
+    prepare_import,
     quarantine_filters,
 )
 
@@ -627,23 +624,19 @@ class PostgisStore:
 
         The whole import is one PostgreSQL transaction (see :meth:`geo.store.Store.apply`).
         """
-        spec = layer_spec(batch.kind)
-        started = time.perf_counter()
-        features = prepare_features(batch.accepted, spec)  # checks, EPSG:4326, encodes
+        prepared = prepare_import(batch)  # checks, EPSG:4326, encodes
+        spec, features = prepared.spec, prepared.features
         ewkb = _ewkb_hex(features.geoms) if features.n and spec.spatial else []
-        quarantine_rows = prepare_quarantine(batch)
         with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
             self._lock(conn)
             inserted, updated = _write_layer(conn, self._t(spec.kind.value), spec, features, ewkb)
-            _append_quarantine(conn, self._t(QUARANTINE_TABLE), batch.import_id, quarantine_rows)
+            _append_quarantine(
+                conn, self._t(QUARANTINE_TABLE), batch.import_id, prepared.quarantine
+            )
             version = _bump_version(conn, self._t(META_TABLE))
             record = ImportRecord(batch.import_id, inserted, updated, version)
-            _append_import_log(
-                conn,
-                self._t(IMPORTS_TABLE),
-                import_log_values(batch, record, accepted=features.n),
-            )
-        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
+            _append_import_log(conn, self._t(IMPORTS_TABLE), prepared.log_values(record))
+        return prepared.applied(logger, record)
 
     # ---- saved patrol plans ----
 
