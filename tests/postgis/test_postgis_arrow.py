@@ -139,3 +139,23 @@ def test_adbc_url_adds_the_connection_settings_it_lacks() -> None:
     assert pg_arrow.adbc_url("postgresql://u@h/db").endswith(
         "/db?connect_timeout=10&application_name=shakti"
     )
+
+
+def _backend_pid(url: str) -> int:
+    table = pg_arrow.read_arrow(url, "SELECT pg_backend_pid() AS pid", [])
+    assert table is not None
+    return int(table.column("pid")[0].as_py())
+
+
+def test_connections_are_kept_in_autocommit_and_replaced_when_broken(postgis_url: str) -> None:
+    url = postgis_url.split("?")[0]
+    first = _backend_pid(url)
+    assert _backend_pid(url) == first  # the same connection served the next read
+    with psycopg.connect(url, autocommit=True) as conn:
+        # a kept connection holds no transaction open
+        state = conn.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", (first,))
+        assert state.fetchone() == ("idle",)
+        conn.execute("SELECT pg_terminate_backend(%s)", (first,))  # as a server restart would
+    replaced = _backend_pid(url)  # the broken one is dropped and the read tried anew
+    assert replaced != first
+    assert _backend_pid(url) == replaced
