@@ -43,6 +43,11 @@ CONNECT_PARAMS: Final = {"connect_timeout": "10", "application_name": "shakti"}
 
 #: Idle connections kept per URL and process, at most.
 MAX_IDLE: Final = 4
+#: About how many bytes one record batch of a read holds (a hint to ADBC, whose default is
+#: 16 MB). The driver reads a batch's worth of COPY data, then decodes it; with small batches
+#: the server runs ahead while a batch is decoded (100k incidents, ~16 MB: ~15 % faster).
+BATCH_BYTES: Final = 1 << 20
+BATCH_BYTES_OPTION: Final = "adbc.postgresql.batch_size_hint_bytes"
 
 _DATABASES: dict[tuple[str, int], AdbcDatabase] = {}
 _IDLE: dict[tuple[str, int], list[AdbcConnection]] = {}
@@ -93,6 +98,7 @@ def _query(conn: AdbcConnection, query: str, params: Sequence[str | int]) -> pa.
     import adbc_driver_manager
 
     with adbc_driver_manager.AdbcStatement(conn) as statement:
+        statement.set_options(**{BATCH_BYTES_OPTION: str(BATCH_BYTES)})
         statement.set_sql_query(query)
         if params:
             arrays = [pa.array([value]) for value in params]

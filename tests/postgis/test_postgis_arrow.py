@@ -159,3 +159,22 @@ def test_connections_are_kept_in_autocommit_and_replaced_when_broken(postgis_url
     replaced = _backend_pid(url)  # the broken one is dropped and the read tried anew
     assert replaced != first
     assert _backend_pid(url) == replaced
+
+
+def test_a_read_in_many_batches_equals_the_copy_read(
+    filled: PostgisStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunks: list[int] = []
+    real = pg_arrow.read_arrow
+
+    def counting(url: str, query: str, params: Any) -> Any:
+        table = real(url, query, params)
+        assert table is not None
+        chunks.append(table.column(0).num_chunks)
+        return table
+
+    monkeypatch.setattr(pg_arrow, "BATCH_BYTES", 512)  # a few rows a batch
+    monkeypatch.setattr(postgis_store.pg_arrow, "read_arrow", counting)
+    for kind in (LayerKind.INCIDENTS, LayerKind.THANAS, LayerKind.CASEWORK):
+        _assert_same(filled.read(kind), _copy_read(filled, kind))
+    assert chunks[0] > 4
