@@ -51,7 +51,16 @@ BATCH_BYTES_OPTION: Final = "adbc.postgresql.batch_size_hint_bytes"
 
 _DATABASES: dict[tuple[str, int], AdbcDatabase] = {}
 _IDLE: dict[tuple[str, int], list[AdbcConnection]] = {}
-_LOCK: Final = threading.Lock()
+_LOCK = threading.Lock()
+
+
+def _after_fork() -> None:
+    """Give a forked child a free lock (another thread may have held it at the fork)."""
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def adbc_url(url: str) -> str:

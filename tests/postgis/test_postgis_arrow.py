@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import Any
 
 import geopandas as gpd
@@ -178,3 +179,12 @@ def test_a_read_in_many_batches_equals_the_copy_read(
     for kind in (LayerKind.INCIDENTS, LayerKind.THANAS, LayerKind.CASEWORK):
         _assert_same(filled.read(kind), _copy_read(filled, kind))
     assert chunks[0] > 4
+
+
+def test_a_forked_process_opens_its_own_connection(postgis_url: str) -> None:
+    url = postgis_url.split("?")[0]
+    parent = _backend_pid(url)  # kept idle in the parent
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.apply(_backend_pid, (url,))
+    assert child != parent
+    assert _backend_pid(url) == parent  # the parent's connection was left alone
