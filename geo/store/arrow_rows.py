@@ -64,6 +64,44 @@ _CANONICAL: Final[dict[Col, tuple[str, pa.DataType]]] = {
     Col.DATETIME: (r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", pa.timestamp("ns", tz="UTC")),
     Col.DATE: (r"^\d{4}-\d\d-\d\d$", pa.timestamp("ns")),
 }
+#: The same forms character by character: ``9`` is an ASCII digit, anything else itself.
+_FORMS: Final = {Col.DATETIME: "9999-99-99T99:99:99.999Z", Col.DATE: "9999-99-99"}
+
+
+def _has_form(values: pa.ChunkedArray | pa.Array, col: Col) -> bool:
+    r"""Return whether every value is text of the store's own form for ``col``.
+
+    The same test as matching :data:`_CANONICAL`'s pattern (RE2's ``\d`` is ASCII ``[0-9]``;
+    nulls are skipped, and no value at all does not match), done on the bytes with numpy: a
+    regular expression costs ~75 ns a value, a third of the decoding of 100k incidents. When
+    null slots hold bytes (Arrow allows it; GDAL does not write it) the pattern is matched.
+    """
+    form = _FORMS[col]
+    chunk = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if pa.types.is_string(chunk.type):
+        chunk = chunk.cast(pa.large_string())
+    valid = np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if not valid.any():
+        return False
+    _validity, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    lengths = np.diff(offsets)
+    if (lengths[valid] != len(form)).any():
+        return False
+    if lengths[~valid].any():
+        return bool(pc.all(pc.match_substring_regex(chunk, _CANONICAL[col][0])).as_py())
+    start = int(offsets[0])
+    text = np.frombuffer(data_buf, dtype=np.uint8)[start : start + len(form) * int(valid.sum())]
+    text = text.reshape(-1, len(form))
+    shape = np.frombuffer(form.encode(), dtype=np.uint8)
+    digit = shape == ord("9")
+    digits = text[:, digit]
+    return bool(
+        ((digits >= ord("0")) & (digits <= ord("9"))).all()
+        and (text[:, ~digit] == shape[~digit]).all()
+    )
 
 
 def _canonical_times(values: pa.ChunkedArray | pa.Array, col: Col) -> pd.Series | None:
@@ -73,15 +111,44 @@ def _canonical_times(values: pa.ChunkedArray | pa.Array, col: Col) -> pd.Series 
     ``YYYY-MM-DDTHH:MM:SS.sssZ``), where Arrow's and pandas' ISO 8601 parsers agree, and
     Arrow accepts every value; anything else is parsed by pandas as before.
     """
-    pattern, target = _CANONICAL[col]
-    if not pc.all(pc.match_substring_regex(values, pattern)).as_py():
+    if not _has_form(values, col):
         return None
     try:
-        parsed = pc.cast(values, target)
+        return _cast_times(values, _CANONICAL[col][1])
     except pa.ArrowInvalid:
         return None
+
+
+def _cast_times(values: pa.ChunkedArray | pa.Array, target: pa.DataType) -> pd.Series:
+    """Return times cast by Arrow to ``target`` (checked) as a pandas Series of its dtype."""
+    parsed = pc.cast(values, target)
     times: pd.Series = pd.Series(parsed.to_pandas(), dtype=target.to_pandas_dtype())
     return times
+
+
+#: Ticks per millisecond of each Arrow timestamp unit finer than a millisecond.
+_PER_MS: Final = {"us": 1_000, "ns": 1_000_000}
+
+
+def _typed_times(values: pa.ChunkedArray | pa.Array, col: Col) -> pd.Series:
+    """Return dates or instants read as Arrow dates/timestamps (PostGIS) as the store's times.
+
+    Instants are rounded to the millisecond, half away from zero, as the COPY read's
+    ``(extract(epoch FROM t) * 1000)::bigint`` does (the store writes whole milliseconds, so
+    this changes nothing it wrote). Casts are checked: a value pandas cannot hold raises
+    ``pyarrow.ArrowInvalid``.
+    """
+    target = _CANONICAL[col][1]
+    if col is Col.DATETIME:
+        kind = values.type
+        per_ms = _PER_MS.get(kind.unit, 1)
+        if per_ms > 1:
+            ticks = pc.cast(values, pa.int64())
+            raw = pc.fill_null(ticks, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+            ms = np.sign(raw) * ((np.abs(raw) + per_ms // 2) // per_ms)
+            mask = pc.is_null(ticks).to_numpy(zero_copy_only=False)
+            values = pa.array(ms, mask=mask, type=pa.timestamp("ms", tz=kind.tz))
+    return _cast_times(values, target)
 
 
 def decode_arrow_column(values: pa.ChunkedArray | pa.Array, col: Col) -> Any:
@@ -114,6 +181,12 @@ def decode_arrow_column(values: pa.ChunkedArray | pa.Array, col: Col) -> Any:
         fast = _canonical_times(values, col)
         if fast is not None:
             return fast
+    if col is Col.BOOLEAN and pa.types.is_boolean(kind):  # PostgreSQL's boolean
+        return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if (col is Col.DATETIME and pa.types.is_timestamp(kind) and kind.tz is not None) or (
+        col is Col.DATE and pa.types.is_date(kind)
+    ):
+        return _typed_times(values, col)
     if col is Col.BOOLEAN and pa.types.is_null(kind):
         return np.zeros(len(values), dtype=bool)
     # dates and date-times (stored text), all-NULL columns, anything unexpected: the

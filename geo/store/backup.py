@@ -107,20 +107,16 @@ def snapshot_sqlite(source: Path, target: Path) -> None:
             why="a backup copies an existing store or users file",
             fix="check the --store option, SHAKTI_STORE and SHAKTI_USERS_DB",
         )
-    try:
-        with (
-            _read_only(source) as src,
-            contextlib.closing(sqlite3.connect(target, isolation_level=None)) as dst,
-        ):
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-    except sqlite3.Error as exc:
-        raise StoreError(
-            f"could not copy {source.name} for the backup",
-            why=f"{type(exc).__name__}: {exc}",
-            fix="check that the file is an SQLite database you can read and that the backup's "
-            "folder has free space",
-        ) from exc
+    fix = (
+        "check that the file is an SQLite database you can read and that the backup's "
+        "folder has free space"
+    )
+    with (
+        _reading(source, "copy", fix=fix) as src,
+        contextlib.closing(sqlite3.connect(target, isolation_level=None)) as dst,
+    ):
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
 
 
 def integrity_problems(path: Path) -> list[str]:

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -75,11 +74,8 @@ from geo.store.rows import (
     decode_frame,
     decode_import_log,
     decode_quarantine,
-    import_log_values,
     layer_columns,
-    log_applied,
-    prepare_features,
-    prepare_quarantine,
+    prepare_import,
     quarantine_filters,
 )
 
@@ -380,12 +376,12 @@ class GeoPackageStore:
         with self._reading(f"read the {table} layer") as conn:
             if not has_table(conn, table):  # a layer added after this store was made
                 return _geoframe([], spec)
+            fast = self._read_arrow(conn, spec) if thana is None else None
+            if fast is not None:
+                return fast
             head = f"{GEOM_COLUMN}, " if spec.spatial else ""
             select = f"SELECT {head}{_select_columns(conn, spec)} FROM {_q(table)}"
             if thana is None:
-                fast = self._read_arrow(conn, spec)
-                if fast is not None:
-                    return fast
                 return _geoframe(conn.execute(select + order).fetchall(), spec)
             if THANA in spec.columns or spec.kind is LayerKind.THANAS:
                 column = THANA if THANA in spec.columns else spec.key
@@ -480,10 +476,7 @@ class GeoPackageStore:
         The whole import is written to a scratch copy of the file, which then replaces the
         store (see :meth:`geo.store.Store.apply`).
         """
-        spec = layer_spec(batch.kind)
-        started = time.perf_counter()
-        features = prepare_features(batch.accepted, spec)
-        quarantine_rows = prepare_quarantine(batch)
+        prepared = prepare_import(batch)
         with self._write_lock(), self._scratch() as scratch:
             self._check_file()
             try:
@@ -491,14 +484,11 @@ class GeoPackageStore:
                 add_missing_layers(scratch)
                 with scratch_transaction(scratch) as conn:
                     add_missing_columns(conn)
-                    inserted, updated = _write_layer(conn, spec, features)
-                    _append_quarantine(conn, batch.import_id, quarantine_rows)
+                    inserted, updated = _write_layer(conn, prepared.spec, prepared.features)
+                    _append_quarantine(conn, batch.import_id, prepared.quarantine)
                     version = _bump_version(conn)
                     record = ImportRecord(batch.import_id, inserted, updated, version)
-                    _append_import_log(
-                        conn,
-                        import_log_values(batch, record, accepted=features.n),
-                    )
+                    _append_import_log(conn, prepared.log_values(record))
                 _replace_file(scratch, self._path)
             except (sqlite3.Error, OSError, pyogrio.errors.DataSourceError) as exc:
                 raise StoreError(
@@ -507,7 +497,7 @@ class GeoPackageStore:
                     fix="check free disk space (an import needs room for a copy of the store) "
                     "and write permission on the folder, then import again",
                 ) from exc
-        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
+        return prepared.applied(logger, record)
 
     # ---- saved patrol plans ----
 

@@ -1,27 +1,16 @@
-"""The saved patrol plans of the GeoPackage store: the plans table's SQL (sqlite3)."""
+"""The saved patrol plans of the GeoPackage store: its plans table (queries in `plan_queries`)."""
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Final
 
-from geo.errors import StoreError
+from geo.store import plan_queries
 from geo.store.frames import FID_COLUMN
 from geo.store.gpkg_format import quote_identifier as _q
-from geo.store.plans import (
-    PLAN_BODY,
-    PLAN_COLUMNS,
-    PLAN_ID,
-    PLAN_META_COLUMNS,
-    PLAN_STATUS,
-    PLAN_THANA,
-    PLAN_UPDATED_AT,
-    PLAN_UPDATED_BY,
-    PLANS_STORAGE,
-    PLANS_TABLE,
-    StoredPlan,
-    plan_row,
-    stored_plan,
-)
+from geo.store.plans import PLAN_ID, PLAN_THANA, PLANS_STORAGE, PLANS_TABLE, StoredPlan
+
+_QUERIES: Final = plan_queries.PlanQueries(_q(PLANS_TABLE), "?")
 
 
 def has_plans(conn: sqlite3.Connection) -> bool:
@@ -52,44 +41,17 @@ def ensure_plans(conn: sqlite3.Connection) -> None:
 def insert_plan(conn: sqlite3.Connection, plan: StoredPlan, location: str) -> None:
     """Insert a new plan (in the caller's transaction); refuse an id already saved."""
     ensure_plans(conn)
-    if conn.execute(
-        f"SELECT 1 FROM {PLANS_TABLE} WHERE {_q(PLAN_ID)} = ?", (plan.plan_id,)
-    ).fetchone():
-        raise StoreError(
-            f"the store {location} already has a patrol plan {plan.plan_id!r}",
-            why="a saved plan is never overwritten",
-            fix="save the plan under a new id",
-        )
-    names = ", ".join(map(_q, PLAN_COLUMNS))
-    conn.execute(
-        f"INSERT INTO {PLANS_TABLE} ({names}) VALUES ({', '.join('?' * len(PLAN_COLUMNS))})",
-        plan_row(plan),
-    )
+    plan_queries.insert_plan(conn, _QUERIES, plan, location)
 
 
 def select_plan(conn: sqlite3.Connection, plan_id: str) -> StoredPlan | None:
     """Return a saved plan with its data, or ``None``."""
-    if not has_plans(conn):
-        return None
-    row = conn.execute(
-        f"SELECT {', '.join(map(_q, PLAN_COLUMNS))} FROM {PLANS_TABLE} WHERE {_q(PLAN_ID)} = ?",
-        (plan_id,),
-    ).fetchone()
-    return None if row is None else stored_plan(row)
+    return plan_queries.select_plan(conn, _QUERIES, plan_id) if has_plans(conn) else None
 
 
 def select_plans(conn: sqlite3.Connection, thana: str | None) -> list[StoredPlan]:
     """Return the saved plans (newest first) without their data, optionally of one thana."""
-    if not has_plans(conn):
-        return []
-    names = ", ".join(map(_q, PLAN_META_COLUMNS))
-    sql = f"SELECT {names}, NULL AS {_q(PLAN_BODY)} FROM {PLANS_TABLE}"
-    args: tuple[str, ...] = ()
-    if thana is not None:
-        sql += f" WHERE {_q(PLAN_THANA)} = ?"
-        args = (thana,)
-    rows = conn.execute(sql + f" ORDER BY {FID_COLUMN} DESC", args).fetchall()
-    return [stored_plan(row) for row in rows]
+    return plan_queries.select_plans(conn, _QUERIES, thana) if has_plans(conn) else []
 
 
 def update_status(
@@ -98,9 +60,4 @@ def update_status(
     """Change a plan's status if it is ``expected`` (in the caller's transaction)."""
     if not has_plans(conn):
         return False
-    cur = conn.execute(
-        f"UPDATE {PLANS_TABLE} SET {_q(PLAN_STATUS)} = ?, {_q(PLAN_UPDATED_AT)} = ?, "
-        f"{_q(PLAN_UPDATED_BY)} = ? WHERE {_q(PLAN_ID)} = ? AND {_q(PLAN_STATUS)} = ?",
-        (status, at, by, plan_id, expected),
-    )
-    return cur.rowcount == 1
+    return plan_queries.update_status(conn, _QUERIES, plan_id, expected, status, at, by)

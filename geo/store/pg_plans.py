@@ -1,4 +1,4 @@
-"""The saved patrol plans of the PostGIS store: the plans table's SQL (psycopg)."""
+"""The saved patrol plans of the PostGIS store: its plans table (queries in `plan_queries`)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,9 @@ from typing import Any, Final
 import psycopg
 from psycopg import sql
 
-from geo.errors import StoreError
+from geo.store import plan_queries
 from geo.store.frames import FID_COLUMN
-from geo.store.plans import (
-    PLAN_BODY,
-    PLAN_COLUMNS,
-    PLAN_ID,
-    PLAN_META_COLUMNS,
-    PLAN_STATUS,
-    PLAN_THANA,
-    PLAN_UPDATED_AT,
-    PLAN_UPDATED_BY,
-    PLANS_STORAGE,
-    PLANS_TABLE,
-    StoredPlan,
-    plan_row,
-    stored_plan,
-)
+from geo.store.plans import PLAN_ID, PLAN_THANA, PLANS_STORAGE, PLANS_TABLE, StoredPlan
 from geo.store.rows import Col
 
 Conn = psycopg.Connection[tuple[Any, ...]]
@@ -59,59 +45,28 @@ def ensure_plans(conn: Conn, schema: str) -> None:
     )
 
 
+def _queries(schema: str) -> plan_queries.PlanQueries:
+    return plan_queries.PlanQueries(_t(schema).as_string(None), "%s")
+
+
 def insert_plan(conn: Conn, schema: str, plan: StoredPlan, location: str) -> None:
     """Insert a new plan (in the caller's transaction); refuse an id already saved."""
     ensure_plans(conn, schema)
-    found = conn.execute(
-        sql.SQL("SELECT 1 FROM {} WHERE {} = %s").format(_t(schema), sql.Identifier(PLAN_ID)),
-        (plan.plan_id,),
-    ).fetchone()
-    if found is not None:
-        raise StoreError(
-            f"the store {location} already has a patrol plan {plan.plan_id!r}",
-            why="a saved plan is never overwritten",
-            fix="save the plan under a new id",
-        )
-    conn.execute(
-        sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-            _t(schema),
-            sql.SQL(", ").join(map(sql.Identifier, PLAN_COLUMNS)),
-            sql.SQL(", ").join(sql.Placeholder() * len(PLAN_COLUMNS)),
-        ),
-        plan_row(plan),
-    )
+    plan_queries.insert_plan(conn, _queries(schema), plan, location)
 
 
 def select_plan(conn: Conn, schema: str, plan_id: str) -> StoredPlan | None:
     """Return a saved plan with its data, or ``None``."""
     if not has_plans(conn, schema):
         return None
-    row = conn.execute(
-        sql.SQL("SELECT {} FROM {} WHERE {} = %s").format(
-            sql.SQL(", ").join(map(sql.Identifier, PLAN_COLUMNS)),
-            _t(schema),
-            sql.Identifier(PLAN_ID),
-        ),
-        (plan_id,),
-    ).fetchone()
-    return None if row is None else stored_plan(row)
+    return plan_queries.select_plan(conn, _queries(schema), plan_id)
 
 
 def select_plans(conn: Conn, schema: str, thana: str | None) -> list[StoredPlan]:
     """Return the saved plans (newest first) without their data, optionally of one thana."""
     if not has_plans(conn, schema):
         return []
-    query = sql.SQL("SELECT {}, NULL AS {} FROM {}").format(
-        sql.SQL(", ").join(map(sql.Identifier, PLAN_META_COLUMNS)),
-        sql.Identifier(PLAN_BODY),
-        _t(schema),
-    )
-    args: tuple[str, ...] = ()
-    if thana is not None:
-        query += sql.SQL(" WHERE {} = %s").format(sql.Identifier(PLAN_THANA))
-        args = (thana,)
-    query += sql.SQL(" ORDER BY {} DESC").format(sql.Identifier(FID_COLUMN))
-    return [stored_plan(row) for row in conn.execute(query, args).fetchall()]
+    return plan_queries.select_plans(conn, _queries(schema), thana)
 
 
 def update_status(
@@ -120,15 +75,4 @@ def update_status(
     """Change a plan's status if it is ``expected`` (in the caller's transaction)."""
     if not has_plans(conn, schema):
         return False
-    cur = conn.execute(
-        sql.SQL("UPDATE {} SET {} = %s, {} = %s, {} = %s WHERE {} = %s AND {} = %s").format(
-            _t(schema),
-            sql.Identifier(PLAN_STATUS),
-            sql.Identifier(PLAN_UPDATED_AT),
-            sql.Identifier(PLAN_UPDATED_BY),
-            sql.Identifier(PLAN_ID),
-            sql.Identifier(PLAN_STATUS),
-        ),
-        (status, at, by, plan_id, expected),
-    )
-    return cur.rowcount == 1
+    return plan_queries.update_status(conn, _queries(schema), plan_id, expected, status, at, by)

@@ -25,7 +25,7 @@ import itertools
 import logging
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -34,13 +34,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import psycopg
+import pyarrow as pa
 import shapely
 from psycopg import sql
 
 from geo.crs import WGS84
 from geo.errors import StoreError, StoreLockedError
 from geo.schema import GEOMETRY, LAYERS, THANA, LayerKind, LayerSpec, layer_spec
-from geo.store import pg_plans
+from geo.store import pg_arrow, pg_plans
+from geo.store.arrow_rows import decode_arrow_frame, decode_wkb_geometries
 from geo.store.frames import (
     DEFAULT_LOCK_TIMEOUT_S,
     FID_COLUMN,
@@ -68,12 +70,9 @@ from geo.store.rows import (
     check_format,
     decode_import_log,
     decode_quarantine,
-    import_log_values,
     initial_meta,
     layer_columns,
-    log_applied,
-    prepare_features,
-    prepare_quarantine,
+    prepare_import,
     quarantine_filters,
 )
 
@@ -458,8 +457,101 @@ class PostgisStore:
     def _read(
         self, kind: LayerKind | str, *, thana: str | None, fids: tuple[int, int] | None
     ) -> gpd.GeoDataFrame:
-        """Read a layer, optionally one thana's rows and one range of row ids."""
+        """Read a layer, optionally one thana's rows and one range of row ids.
+
+        Through ADBC into Arrow (:meth:`_read_arrow`), else by COPY (:meth:`_read_copy`).
+        """
         spec = layer_spec(kind)
+        fast = self._read_arrow(spec, thana=thana, fids=fids)
+        if fast is not None:
+            return fast
+        return self._read_copy(spec, thana=thana, fids=fids)
+
+    def _rows_where(
+        self,
+        spec: LayerSpec,
+        *,
+        thana: str | None,
+        fids: tuple[int, int] | None,
+        value: Callable[[str | int], sql.Composable],
+    ) -> sql.Composable:
+        """Return the ``WHERE`` and ``ORDER BY`` of a read (the table is aliased ``t``).
+
+        ``value`` puts each given value into the query: a literal, or a parameter.
+        """
+        fid = sql.Identifier(FID_COLUMN)
+        conditions: list[sql.Composable] = []
+        if fids is not None:
+            conditions.append(
+                sql.SQL("t.{f} >= {a} AND t.{f} < {b}").format(
+                    f=fid, a=value(int(fids[0])), b=value(int(fids[1]))
+                )
+            )
+        if thana is not None and (THANA in spec.columns or spec.kind is LayerKind.THANAS):
+            column = THANA if THANA in spec.columns else spec.key
+            conditions.append(sql.SQL("t.{} = {}").format(sql.Identifier(column), value(thana)))
+        elif thana is not None:
+            geom = sql.Identifier(GEOM_COLUMN)
+            conditions.append(
+                sql.SQL(
+                    "EXISTS (SELECT 1 FROM {} AS th "
+                    "WHERE th.{} = {} AND ST_Intersects(th.{}, t.{}))"
+                ).format(
+                    self._t(LayerKind.THANAS.value),
+                    sql.Identifier(layer_spec(LayerKind.THANAS).key),
+                    value(thana),
+                    geom,
+                    geom,
+                )
+            )
+        order = sql.SQL(" ORDER BY t.{}").format(fid)
+        if not conditions:
+            return order
+        return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) + order
+
+    def _read_arrow(
+        self, spec: LayerSpec, *, thana: str | None, fids: tuple[int, int] | None
+    ) -> gpd.GeoDataFrame | None:
+        """Return rows read by binary COPY into Arrow through ADBC (``None``: read by COPY).
+
+        Geometries come as WKB, dates and instants as PostgreSQL sends them; both are
+        decoded as the GeoPackage store's Arrow read does, and the frame equals the COPY
+        read value for value (tests/postgis/test_postgis_arrow.py).
+        """
+        columns = layer_columns(spec)
+        params: list[str | int] = []
+
+        def parameter(value: str | int) -> sql.Composable:
+            params.append(value)
+            return sql.SQL(f"${len(params)}")
+
+        exprs = [sql.SQL("t.{}").format(sql.Identifier(name)) for name, _ in columns]
+        if spec.spatial:
+            geom = sql.Identifier(GEOM_COLUMN)
+            exprs.insert(0, sql.SQL("ST_AsBinary(t.{}) AS {}").format(geom, geom))
+        query = sql.SQL("SELECT {} FROM {} AS t").format(
+            sql.SQL(", ").join(exprs), self._t(spec.kind.value)
+        ) + self._rows_where(spec, thana=thana, fids=fids, value=parameter)
+        table = pg_arrow.read_arrow(self._url, query.as_string(None), params)
+        if table is None:
+            return None
+        try:
+            frame = decode_arrow_frame(table, columns)
+            geoms = (
+                decode_wkb_geometries(table.column(GEOM_COLUMN))
+                if spec.spatial
+                else np.full(len(frame), None, dtype=object)
+            )
+        except (pa.ArrowException, KeyError) as exc:
+            logger.debug("decoding the Arrow read failed (%s): reading by COPY", type(exc).__name__)
+            return None
+        frame[GEOMETRY] = np.asarray(geoms, dtype=object)
+        return gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=WGS84)
+
+    def _read_copy(
+        self, spec: LayerSpec, *, thana: str | None, fids: tuple[int, int] | None
+    ) -> gpd.GeoDataFrame:
+        """Return rows read by COPY in text format, parsed column by column (``pg_copy``)."""
         table = spec.kind.value
         columns = layer_columns(spec)
         points = spec.geometry == "Point"
@@ -471,41 +563,9 @@ class PostgisStore:
         else:
             head = [sql.SQL("encode(ST_AsBinary(t.{}), 'hex')").format(geom)]
         exprs = head + [out_expr(name, col) for name, col in columns]
-        select = sql.SQL("SELECT {} FROM {} AS t").format(sql.SQL(", ").join(exprs), self._t(table))
-        fid = sql.Identifier(FID_COLUMN)
-        order = sql.SQL(" ORDER BY t.{}").format(fid)
-        if fids is not None:
-            select += sql.SQL(" WHERE t.{f} >= {a} AND t.{f} < {b}").format(
-                f=fid, a=sql.Literal(int(fids[0])), b=sql.Literal(int(fids[1]))
-            )
-        joiner = sql.SQL(" AND " if fids is not None else " WHERE ")
-        if thana is None:
-            query = select + order
-        elif THANA in spec.columns or spec.kind is LayerKind.THANAS:
-            column = THANA if THANA in spec.columns else spec.key
-            query = (
-                select
-                + joiner
-                + sql.SQL("t.{} = {}").format(sql.Identifier(column), sql.Literal(thana))
-                + order
-            )
-        else:
-            key = layer_spec(LayerKind.THANAS).key
-            query = (
-                select
-                + joiner
-                + sql.SQL(
-                    "EXISTS (SELECT 1 FROM {} AS th "
-                    "WHERE th.{} = {} AND ST_Intersects(th.{}, t.{}))"
-                ).format(
-                    self._t(LayerKind.THANAS.value),
-                    sql.Identifier(key),
-                    sql.Literal(thana),
-                    geom,
-                    geom,
-                )
-                + order
-            )
+        query = sql.SQL("SELECT {} FROM {} AS t").format(
+            sql.SQL(", ").join(exprs), self._t(table)
+        ) + self._rows_where(spec, thana=thana, fids=fids, value=sql.Literal)
         with self._connect(f"read the {table} layer") as conn:
             data = copy_out(conn, query)
         geo_names = [(f"_g{i}", Col.REAL if points else Col.TEXT) for i in range(len(head))]
@@ -564,23 +624,19 @@ class PostgisStore:
 
         The whole import is one PostgreSQL transaction (see :meth:`geo.store.Store.apply`).
         """
-        spec = layer_spec(batch.kind)
-        started = time.perf_counter()
-        features = prepare_features(batch.accepted, spec)  # checks, EPSG:4326, encodes
+        prepared = prepare_import(batch)  # checks, EPSG:4326, encodes
+        spec, features = prepared.spec, prepared.features
         ewkb = _ewkb_hex(features.geoms) if features.n and spec.spatial else []
-        quarantine_rows = prepare_quarantine(batch)
         with self._connect(f"write import {batch.import_id}") as conn, conn.transaction():
             self._lock(conn)
             inserted, updated = _write_layer(conn, self._t(spec.kind.value), spec, features, ewkb)
-            _append_quarantine(conn, self._t(QUARANTINE_TABLE), batch.import_id, quarantine_rows)
+            _append_quarantine(
+                conn, self._t(QUARANTINE_TABLE), batch.import_id, prepared.quarantine
+            )
             version = _bump_version(conn, self._t(META_TABLE))
             record = ImportRecord(batch.import_id, inserted, updated, version)
-            _append_import_log(
-                conn,
-                self._t(IMPORTS_TABLE),
-                import_log_values(batch, record, accepted=features.n),
-            )
-        return log_applied(logger, record, spec.kind, len(quarantine_rows), started)
+            _append_import_log(conn, self._t(IMPORTS_TABLE), prepared.log_values(record))
+        return prepared.applied(logger, record)
 
     # ---- saved patrol plans ----
 

@@ -550,55 +550,79 @@ def decode_import_log(rows: Sequence[Row]) -> pd.DataFrame:
     return frame
 
 
-def import_log_values(batch: ImportBatch, record: ImportRecord, *, accepted: int) -> dict[str, Any]:
-    """Return the import-log row of an applied batch, column → value (``IMPORTS_STORAGE``).
+@dataclass(frozen=True)
+class PreparedImport:
+    """An import checked and encoded, ready for a backend to write in one transaction.
 
-    Parameters
+    Both backends write the same things in the same order (the layer's rows, the quarantine
+    lines, the version, the import log); this is everything they write but the version.
+
+    Attributes
     ----------
     batch : ImportBatch
-        Its quarantine (checked by :func:`prepare_quarantine`) gives the quarantined file rows.
-    record : ImportRecord
-        What the import changed (new keys, replaced keys) and the store version after it.
-    accepted : int
-        Rows stored.
-
-    Returns
-    -------
-    dict
+    spec : LayerSpec
+        The spec of the batch's layer.
+    features : Features
+        The accepted rows (:func:`prepare_features`).
+    quarantine : list of tuple
+        The quarantine rows (:func:`prepare_quarantine`).
+    started : float
+        ``time.perf_counter()`` when the import began, for its log line.
     """
-    return {
-        IMP_ID: batch.import_id,
-        IMP_KIND: layer_spec(batch.kind).kind.value,
-        IMP_SOURCE: batch.source,
-        IMP_SHA256: batch.sha256,
-        IMP_AT: now_iso(),
-        IMP_ROWS: int(batch.rows),
-        IMP_ACCEPTED: accepted,
-        IMP_QUARANTINED: int(batch.quarantine[Q_ROW].nunique()) if len(batch.quarantine) else 0,
-        "inserted": record.inserted,
-        "updated": record.updated,
-        "version": record.version,
-        "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
-    }
+
+    batch: ImportBatch
+    spec: LayerSpec
+    features: Features
+    quarantine: list[Row]
+    started: float
+
+    def log_values(self, record: ImportRecord) -> dict[str, Any]:
+        """Return the import-log row of the applied batch, column → value (``IMPORTS_STORAGE``).
+
+        ``record`` is what the import changed (new keys, replaced keys) and the store version
+        after it.
+        """
+        batch = self.batch
+        return {
+            IMP_ID: batch.import_id,
+            IMP_KIND: self.spec.kind.value,
+            IMP_SOURCE: batch.source,
+            IMP_SHA256: batch.sha256,
+            IMP_AT: now_iso(),
+            IMP_ROWS: int(batch.rows),
+            IMP_ACCEPTED: self.features.n,
+            IMP_QUARANTINED: int(batch.quarantine[Q_ROW].nunique()) if len(batch.quarantine) else 0,
+            "inserted": record.inserted,
+            "updated": record.updated,
+            "version": record.version,
+            "extra": json.dumps(batch.extra, sort_keys=True) if batch.extra else None,
+        }
+
+    def applied(self, log: logging.Logger, record: ImportRecord) -> ImportRecord:
+        """Log the applied import on the backend's logger and return its record."""
+        log.info(
+            "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
+            "version %d (%.1f s)",
+            record.import_id,
+            self.spec.kind.value,
+            record.inserted,
+            record.updated,
+            len(self.quarantine),
+            record.version,
+            time.perf_counter() - self.started,
+        )
+        return record
 
 
-def log_applied(
-    log: logging.Logger,
-    record: ImportRecord,
-    kind: LayerKind,
-    quarantine_lines: int,
-    started: float,
-) -> ImportRecord:
-    """Log an applied import on the backend's logger and return its record."""
-    log.info(
-        "stored import %s into %s: %d inserted, %d updated, %d quarantine lines, "
-        "version %d (%.1f s)",
-        record.import_id,
-        kind.value,
-        record.inserted,
-        record.updated,
-        quarantine_lines,
-        record.version,
-        time.perf_counter() - started,
-    )
-    return record
+def prepare_import(batch: ImportBatch) -> PreparedImport:
+    """Check and encode a batch for storage (same checks and values in every backend).
+
+    Raises
+    ------
+    StoreError
+        As :func:`prepare_features` and :func:`prepare_quarantine`, before anything is written.
+    """
+    started = time.perf_counter()
+    spec = layer_spec(batch.kind)
+    features = prepare_features(batch.accepted, spec)
+    return PreparedImport(batch, spec, features, prepare_quarantine(batch), started)

@@ -6,12 +6,17 @@ import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geo.store.gpkg as gpkg_store
 from geo.schema import LAYERS, LayerKind
+from geo.store import arrow_rows
 from geo.store.arrow_rows import decode_arrow_column
 from geo.store.gpkg import GeoPackageStore
 from geo.store.rows import Col, decode_column
@@ -118,3 +123,43 @@ def test_an_arrow_column_decodes_like_its_values(values: pa.Array, col: Col) -> 
     got = pd.Series(decode_arrow_column(values, col))
     want = pd.Series(decode_column(values.to_pylist(), col))
     pd.testing.assert_series_equal(got, want, check_exact=True)
+
+
+_FORM_TEXT = st.one_of(
+    st.sampled_from(["2026-10-01T13:00:00.250Z", "2026-10-01", "1999-12-31T23:59:59.999Z"]),
+    st.text(alphabet="0123456789-T:.Z +x٣२\n", max_size=26),
+)
+
+
+def _matches(values: pa.Array | pa.ChunkedArray, col: Col) -> bool:
+    """The old test: every value matches the store's pattern (as Arrow's RE2 matches it)."""
+    return bool(pc.all(pc.match_substring_regex(values, arrow_rows._CANONICAL[col][0])).as_py())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.one_of(st.none(), _FORM_TEXT), max_size=12),
+    col=st.sampled_from([Col.DATE, Col.DATETIME]),
+    cut=st.integers(0, 3),
+)
+def test_the_byte_test_of_the_stored_form_equals_the_pattern(
+    texts: list[str | None], col: Col, cut: int
+) -> None:
+    values = pa.array(texts, pa.string())
+    for variant in (values, values.slice(min(cut, len(values))), pa.chunked_array([values] * 2)):
+        assert arrow_rows._has_form(variant, col) == _matches(variant, col)
+    # the same places filled with the column's own form: a match, unless all are missing
+    own = "2026-10-01T13:00:00.250Z" if col is Col.DATETIME else "2026-10-01"
+    if texts:
+        canonical = pa.array([None if t is None else own for t in texts], pa.string())
+        assert arrow_rows._has_form(canonical, col) == _matches(canonical, col)
+
+
+def test_null_slots_holding_bytes_are_matched_by_the_pattern() -> None:
+    # Arrow lets a null slot span bytes; GDAL never writes that, but the test stays the pattern
+    data = b"2026-10-01xx2026-10-02"
+    offsets = pa.py_buffer(np.array([0, 10, 12, 22], dtype=np.int32).tobytes())
+    validity = pa.py_buffer(np.packbits([1, 0, 1, 0, 0, 0, 0, 0], bitorder="little").tobytes())
+    values = pa.Array.from_buffers(pa.string(), 3, [validity, offsets, pa.py_buffer(data)])
+    assert values.to_pylist() == ["2026-10-01", None, "2026-10-02"]
+    assert arrow_rows._has_form(values, Col.DATE) and _matches(values, Col.DATE)
