@@ -28,23 +28,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-
-def make_store(n: int, workdir: Path) -> Path:
-    """Return a demo store of ``n`` incidents in ``workdir``, made once."""
-    store = workdir / f"demo_{n}.gpkg"
-    if not store.exists():
-        cmd = [sys.executable, "-m", "api.cli", "demo-data", "--incidents", str(n),
-               "--store", str(store), "--out", str(workdir / f"demo_{n}_files")]  # fmt: skip
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env_for(ROOT))
-    return store
-
-
-def env_for(root: Path) -> dict[str, str]:
-    """Return the environment that imports the project from ``root``."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(root)
-    return env
+from bench.demo_stores import env_for, make_store  # noqa: E402
 
 
 def run_once(root: Path, store: Path) -> dict[str, Any]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -41,24 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.demo_stores import cell, env_for, make_store  # noqa: E402
+
 EPS_M = 150.0
 MIN_SAMPLES = 10
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-def make_store(n: int, workdir: Path) -> Path:
-    """Return a demo store of ``n`` incidents in ``workdir``, made once."""
-    store = workdir / f"demo_{n}.gpkg"
-    if not store.exists():
-        cmd = [sys.executable, "-m", "api.cli", "demo-data", "--incidents", str(n),
-               "--store", str(store), "--out", str(workdir / f"demo_{n}_files")]  # fmt: skip
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=_env())
-    return store
 
 
 def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
@@ -146,7 +131,7 @@ def bench_command(store_path: Path) -> dict[str, Any]:
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "api.cli", "hotspots",
            "--store", str(store_path), "--eps-m", f"{EPS_M:g}",
            "--min-samples", str(MIN_SAMPLES), "--json", "--lang", "en"]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=_env())
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env_for(ROOT))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr)
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     seconds = None
@@ -186,10 +171,6 @@ def main() -> None:
         row.update(bench_command(store))
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
-
-    def cell(row: dict[str, Any], key: str, fmt: str) -> str:
-        value = row.get(key)
-        return "—" if value is None else format(value, fmt)
 
     header = (
         f"{'incidents':>9} {'read s':>7} {'÷pyogrio':>8} {'cluster s':>9} {'÷kd-tree':>8} "

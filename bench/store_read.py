@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -40,17 +39,7 @@ for folder in (ROOT, ROOT / "tests" / "postgis"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-
-def make_store(n: int, workdir: Path) -> Path:
-    """Return a demo store of ``n`` incidents in ``workdir``, made once."""
-    store = workdir / f"demo_{n}.gpkg"
-    if not store.exists():
-        env = dict(os.environ)
-        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-        cmd = [sys.executable, "-m", "api.cli", "demo-data", "--incidents", str(n),
-               "--store", str(store), "--out", str(workdir / f"demo_{n}_files")]  # fmt: skip
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
-    return store
+from bench.demo_stores import cell, make_store  # noqa: E402
 
 
 def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> dict[str, float]:
@@ -170,10 +159,6 @@ def main() -> None:
             row["load_after"] = os.getloadavg()[0]
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
-
-    def cell(row: dict[str, Any], key: str, fmt: str) -> str:
-        value = row.get(key)
-        return "—" if value is None else format(value, fmt)
 
     header = (
         f"{'incidents':>9} {'pyogrio s':>9} {'gpkg s':>7} {'÷':>5} {'postgis s':>9} {'÷':>5} "

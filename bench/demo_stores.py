@@ -1,0 +1,43 @@
+"""What the speed benchmarks share: the SYNTHETIC demo stores they time, and their table cells."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def env_for(root: Path) -> dict[str, str]:
+    """Return this environment with the project imported from the checkout ``root`` first."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def make_store(n: int, workdir: Path) -> Path:
+    """Return a demo store of ``n`` incidents in ``workdir``, made once by ``shakti demo-data``.
+
+    Every benchmark names it ``demo_<n>.gpkg``, so they reuse each other's stores.
+    """
+    store = workdir / f"demo_{n}.gpkg"
+    if not store.exists():
+        cmd = [sys.executable, "-m", "api.cli", "demo-data", "--incidents", str(n),
+               "--store", str(store), "--out", str(workdir / f"demo_{n}_files")]  # fmt: skip
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env_for(ROOT))
+    return store
+
+
+def cell(row: dict[str, Any], key: str, fmt: str) -> str:
+    """Return a table cell: ``row[key]`` formatted, or a dash when it was not measured.
+
+    Examples
+    --------
+    >>> cell({"ratio": 1.234}, "ratio", ".2f"), cell({}, "ratio", ".2f")
+    ('1.23', '—')
+    """
+    value = row.get(key)
+    return "—" if value is None else format(value, fmt)
