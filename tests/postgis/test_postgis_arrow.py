@@ -15,6 +15,7 @@ from geo.schema import LAYERS, LayerKind, layer_spec
 from geo.store import pg_arrow
 from geo.store.postgis import PostgisStore
 from tests.geo.store.test_store import layer_frame, make_batch
+from tests.geo.store.test_store_arrow import assert_same_read
 
 
 def _copy_read(
@@ -22,17 +23,6 @@ def _copy_read(
 ) -> gpd.GeoDataFrame:
     """Read rows the old way: COPY in text format, parsed column by column."""
     return store._read_copy(layer_spec(kind), thana=thana, fids=fids)
-
-
-def _assert_same(fast: gpd.GeoDataFrame, slow: gpd.GeoDataFrame) -> None:
-    pd.testing.assert_frame_equal(
-        fast.drop(columns="geometry"), slow.drop(columns="geometry"), check_exact=True
-    )
-    assert list(fast.dtypes.astype(str)) == list(slow.dtypes.astype(str))
-    assert fast.crs == slow.crs
-    assert (fast.geometry.isna() == slow.geometry.isna()).all()
-    both = fast.geometry.notna()
-    assert fast.geometry[both].geom_equals_exact(slow.geometry[both], 0).all()
 
 
 @pytest.fixture
@@ -66,7 +56,7 @@ def test_the_adbc_read_is_taken_and_equals_the_copy_read(
     fast = filled.read(kind)
     assert spy == ["table"], "the read did not go through ADBC"
     assert len(fast) == filled.count(kind)
-    _assert_same(fast, _copy_read(filled, kind))
+    assert_same_read(fast, _copy_read(filled, kind))
 
 
 @pytest.mark.parametrize("thana", ["Kotwali", "Lanka", "Nowhere", "O'Brien\\"])
@@ -74,10 +64,10 @@ def test_thana_and_range_reads_equal_the_copy_reads(
     filled: PostgisStore, thana: str, spy: list[str]
 ) -> None:
     for kind in (LayerKind.INCIDENTS, LayerKind.CCTV, LayerKind.THANAS, LayerKind.CASEWORK):
-        _assert_same(filled.read(kind, thana=thana), _copy_read(filled, kind, thana=thana))
+        assert_same_read(filled.read(kind, thana=thana), _copy_read(filled, kind, thana=thana))
     (start, stop), *_ = filled.fid_ranges(LayerKind.INCIDENTS, 3)
     fast = filled.read_range(LayerKind.INCIDENTS, start, stop, thana=thana)
-    _assert_same(fast, _copy_read(filled, LayerKind.INCIDENTS, thana=thana, fids=(start, stop)))
+    assert_same_read(fast, _copy_read(filled, LayerKind.INCIDENTS, thana=thana, fids=(start, stop)))
     assert spy and set(spy) == {"table"}
 
 
@@ -103,7 +93,7 @@ def test_odd_stored_values_read_the_same_both_ways(filled: PostgisStore, spy: li
         conn.execute(f'UPDATE "{filled.schema}".cctv SET installed_on = NULL WHERE fid % 2 = 0')
     for kind in (LayerKind.INCIDENTS, LayerKind.CCTV):
         fast = filled.read(kind)
-        _assert_same(fast, _copy_read(filled, kind))
+        assert_same_read(fast, _copy_read(filled, kind))
     assert spy == ["table", "table"]
     got = filled.read(LayerKind.INCIDENTS)
     assert got["place"].iloc[0] == "tab\there\\back\nline\r"
@@ -117,7 +107,7 @@ def test_odd_stored_values_read_the_same_both_ways(filled: PostgisStore, spy: li
 def test_an_empty_layer_reads_the_same_both_ways(store_url: str, spy: list[str]) -> None:
     store = PostgisStore(store_url)
     for kind in LAYERS:
-        _assert_same(store.read(kind), _copy_read(store, kind))
+        assert_same_read(store.read(kind), _copy_read(store, kind))
 
 
 def test_without_adbc_the_layer_is_read_by_copy(
@@ -125,7 +115,7 @@ def test_without_adbc_the_layer_is_read_by_copy(
 ) -> None:
     want = filled.read(LayerKind.INCIDENTS)
     monkeypatch.setattr(postgis_store.pg_arrow, "read_arrow", lambda *args: None)
-    _assert_same(filled.read(LayerKind.INCIDENTS), want)
+    assert_same_read(filled.read(LayerKind.INCIDENTS), want)
 
 
 def test_read_arrow_returns_none_when_the_database_cannot_be_reached() -> None:
@@ -177,7 +167,7 @@ def test_a_read_in_many_batches_equals_the_copy_read(
     monkeypatch.setattr(pg_arrow, "BATCH_BYTES", 512)  # a few rows a batch
     monkeypatch.setattr(postgis_store.pg_arrow, "read_arrow", counting)
     for kind in (LayerKind.INCIDENTS, LayerKind.THANAS, LayerKind.CASEWORK):
-        _assert_same(filled.read(kind), _copy_read(filled, kind))
+        assert_same_read(filled.read(kind), _copy_read(filled, kind))
     assert chunks[0] > 4
 
 

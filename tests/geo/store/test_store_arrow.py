@@ -32,7 +32,8 @@ def _by_rows(
         return store.read(kind)
 
 
-def _assert_same(fast: gpd.GeoDataFrame, slow: gpd.GeoDataFrame) -> None:
+def assert_same_read(fast: gpd.GeoDataFrame, slow: gpd.GeoDataFrame) -> None:
+    """Assert that a fast store read equals the reference read: values, dtypes, CRS, shapes."""
     pd.testing.assert_frame_equal(
         fast.drop(columns="geometry"), slow.drop(columns="geometry"), check_exact=True
     )
@@ -66,7 +67,7 @@ def test_the_arrow_read_is_taken_and_equals_the_row_read(
     monkeypatch.setattr(gpkg_store.pyogrio, "read_arrow", spy)
     fast = filled.read(kind)
     assert calls, "the whole-layer read did not go through Arrow"
-    _assert_same(fast, _by_rows(filled, kind, monkeypatch))
+    assert_same_read(fast, _by_rows(filled, kind, monkeypatch))
 
 
 def test_odd_stored_values_read_the_same_both_ways(
@@ -92,7 +93,7 @@ def test_odd_stored_values_read_the_same_both_ways(
         conn.execute("UPDATE campaigns SET held_on = '2026-02-03T00:00:00' WHERE fid = 1")
     for kind in (LayerKind.INCIDENTS, LayerKind.CCTV, LayerKind.CAMPAIGNS):
         fast = filled.read(kind)
-        _assert_same(fast, _by_rows(filled, kind, monkeypatch))
+        assert_same_read(fast, _by_rows(filled, kind, monkeypatch))
     incidents = filled.read(LayerKind.INCIDENTS)
     assert incidents["thana_mismatch"].iloc[1:3].tolist() == [False, True]
     assert incidents["occurred_at"].iloc[0] == pd.Timestamp("2026-03-01 13:00:00.5", tz="UTC")
