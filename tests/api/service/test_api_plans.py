@@ -132,6 +132,9 @@ def test_field_files_keep_the_thana_scope(env: Env) -> None:
     other = create(env, "planner", thana=OTHER_THANA)
     route = other["routes"][0]
     assert env.get(route["gpx"], "lanka").status_code == 403
+    # the page twins (bearer token or map cookie) keep the scope too
+    for page in ("sheet_page", "gpx_page", "kml_page"):
+        assert env.get(route[page], "lanka").status_code == 403, page
     assert env.get(route["kml"], "analyst").status_code == 200
     base = f"/patrol/plans/{other['id']}"
     assert env.get(f"{base}/gpx/1/Nobody", "planner").status_code == 404
