@@ -8,6 +8,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Final
 
 from geo.errors import InputFileError
+from geo.i18n import format_int, ngettext
 
 #: At most this many names (columns, sheets, layers) are echoed back in one message.
 MAX_ECHOED_NAMES: Final = 10
@@ -73,7 +74,11 @@ def describe_names(names: Iterable[object], *, limit: int = MAX_ECHOED_NAMES) ->
         return "(none)"
     shown = ", ".join(repr(clip(n)) for n in items[:limit])
     rest = len(items) - limit
-    return shown + (f" and {rest:,} more" if rest > 0 else "")
+    if rest <= 0:
+        return shown
+    # TRANSLATORS: {names} lists quoted names from the user's file; {n} how many are not shown.
+    more = ngettext("{names} and {n} more", "{names} and {n} more", rest)
+    return more.format(names=shown, n=format_int(rest))
 
 
 def refused_for_names(

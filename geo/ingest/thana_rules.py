@@ -11,6 +11,7 @@ import pandas as pd
 from geo.i18n import _
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.problems import Problems, problem_message
+from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import Reason
 from geo.places.thana_names import match_thana_names
 from geo.schema import NAME, THANA
@@ -62,7 +63,7 @@ def check_stated_thanas(
     thana = found.matched.where(~unknown, stated).astype("string")
     if not unknown.any():
         return thana, frame
-    examples = ", ".join(f"'{n}'" for n in thanas[NAME].astype(str).head(3))
+    examples = describe_names(thanas[NAME].astype(str), limit=3)
     positions = np.flatnonzero(unknown)
     problems.add(
         positions,
