@@ -124,6 +124,7 @@ def validate_file(
         region = region_from_settings(settings, region)
     read_limits = limits or ReadLimits.for_files(settings)
     raw = read_table(Path(path), mapping=mapping, limits=read_limits)
+    thanas = layer_thanas(spec.kind, store)
     report = validate(
         raw,
         spec.kind,
@@ -135,25 +136,21 @@ def validate_file(
         preset=preset,
         places_from=place_source(store, settings) if PLACE in spec.names else None,
         visit_plans=visit_plans,
-        thanas=stated_thanas(spec.kind, store),
+        thanas=thanas,
     )
-    _assign_thanas(report, store)
+    _assign_thanas(report, thanas)
     return report
 
 
-def _assign_thanas(report: ValidationReport, store: Store | None) -> None:
+def _assign_thanas(report: ValidationReport, thanas: pd.DataFrame | None) -> None:
     """Fill the accepted rows' thana from the store's thanas (a warning when it has none).
 
     Points get the thana whose polygon holds them; a layer without geometry (centre audits,
-    casework) had its thana column checked against the store's thanas during validation
-    (:func:`stated_thanas`).
+    casework) had its thana column checked against the same thanas during validation.
     """
-    spec = layer_spec(report.kind)
-    placed = THANA in spec.derived
-    stated = not spec.spatial and THANA in spec.names
-    if not (placed or stated) or store is None or not len(report.accepted):
+    if thanas is None or not len(report.accepted):
         return
-    thanas = store.read(LayerKind.THANAS)
+    placed = THANA in layer_spec(report.kind).derived
     if len(thanas) and placed:
         assigned = assign_thanas(report.accepted, thanas)
         for col in assigned.columns:
@@ -174,12 +171,12 @@ def _assign_thanas(report: ValidationReport, store: Store | None) -> None:
         )
 
 
-def stated_thanas(kind: LayerKind | str, store: Store | None) -> pd.DataFrame | None:
-    """Return the store's thanas when a layer without geometry names its rows' thana.
+def layer_thanas(kind: LayerKind | str, store: Store | None) -> pd.DataFrame | None:
+    """Return the store's thanas, read once, when a layer's rows take their thana from them.
 
-    Centre audits and casework are keyed to a thana by name; validation writes each name as
-    the thanas layer does and quarantines a name meaning none (it may be a person's). Without
-    thanas in the store the names are kept as written, with a warning.
+    Points are placed in the thanas' polygons; centre audits and casework name their thana,
+    which validation writes as the thanas layer does, quarantining a name meaning none (it
+    may be a person's). Without thanas in the store a warning says so.
 
     Parameters
     ----------
@@ -189,10 +186,10 @@ def stated_thanas(kind: LayerKind | str, store: Store | None) -> pd.DataFrame | 
     Returns
     -------
     pandas.DataFrame or None
-        ``None`` for point layers, layers without a thana, or without a store.
+        ``None`` for layers without a thana, or without a store.
     """
     spec = layer_spec(kind)
-    if spec.spatial or THANA not in spec.names or store is None:
+    if store is None or not (THANA in spec.derived or (not spec.spatial and THANA in spec.names)):
         return None
     thanas: pd.DataFrame = store.read(LayerKind.THANAS)
     return thanas
@@ -296,6 +293,7 @@ def import_table(
     -------
     ImportResult
     """
+    thanas = layer_thanas(kind, store)
     report = validate(
         raw,
         layer_spec(kind).kind,
@@ -303,9 +301,9 @@ def import_table(
         categories=settings.categories,
         now=now,
         visit_plans=visit_plans,
-        thanas=stated_thanas(kind, store),
+        thanas=thanas,
     )
-    _assign_thanas(report, store)
+    _assign_thanas(report, thanas)
     return _apply(report, store, raw.sha256)
 
 
