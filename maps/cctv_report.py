@@ -26,9 +26,8 @@ from geo.i18n import (
     use_lang,
 )
 from geo.schema import KIND, NAME, NAME_HI, THANA
-from maps.render import devanagari_font_css
-from maps.sheet_html import html_value, section_heading
-from maps.sheet_lang import FONT_STACK, body_lang, heading, page_lang, sheet_langs
+from maps.sheet_html import SheetTexts, document_head, html_value, synthetic_warning
+from maps.sheet_lang import body_lang, sheet_langs
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
 
@@ -76,16 +75,10 @@ def _site_name(row: pd.Series) -> str:
 
 
 _e = html_value
-
-
-def _h(key: str, langs: tuple[Lang, ...], level: int = 2) -> str:
-    """Return the section heading ``key`` of :data:`TEXTS` in the sheet's languages."""
-    return section_heading(TEXTS[key], langs, context=CONTEXT, level=level)
-
-
-def _label(msgid: str, langs: tuple[Lang, ...]) -> str:
-    """Return a label or column header (marked ``NP_("cctv report", ...)``) in each language."""
-    return heading(msgid, langs, context=CONTEXT)
+#: The section headings (:data:`TEXTS`) and labels (marked ``NP_("cctv report", ...)``).
+_SHEET: Final = SheetTexts(CONTEXT, TEXTS)
+_h = _SHEET.section
+_label = _SHEET.label
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], classes: Sequence[str]) -> str:
@@ -128,20 +121,15 @@ def _head_section(
 ) -> list[str]:
     """Return the document head, title and the thana / period line."""
     title = _label(TEXTS["title"], langs[:1])
-    css = _CSS.replace("FONTS", FONT_STACK)
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{page_lang(langs)}"><head><meta charset="utf-8">',
-        f"<title>{_e(title)}: {_e(where)}</title>",
-        f"<style>{devanagari_font_css()}{css}</style></head><body>",
+        *document_head(f"{title}: {where}", _CSS, langs),
         _h("title", langs, 1),
         f"<p class='meta'><b>{_e(_label(N_THANA, langs))}:</b> {_e(where)}"
         + (f" &nbsp; <b>{_e(_label(N_PERIOD, langs))}:</b> {_e(period)}" if period else "")
         + "</p>",
     ]
     if synthetic:
-        warning = _("SYNTHETIC demo data — not real incidents or cameras.")
-        parts.append(f"<p class='warn'>{_e(warning)}</p>")
+        parts.append(synthetic_warning())
     return parts
 
 

@@ -24,8 +24,8 @@ from geo.i18n import (
     use_lang,
     weekday_name,
 )
-from maps.render import devanagari_font_css
-from maps.sheet_lang import BOTH, FONT_STACK, body_lang, heading, page_lang, sheet_langs
+from maps.sheet_html import document_head
+from maps.sheet_lang import BOTH, body_lang, heading, sheet_langs
 from maps.style import ROUTE_COLOR, STATION_COLOR, STOP_COLOR
 from models.patrol import CONDUCT_EN, CONDUCT_HI, PatrolPlan, Route
 from models.patrol.navigation import geo_uri, route_urls
@@ -303,14 +303,9 @@ def sheet_html(plan: PatrolPlan, route: Route, *, sheet_lang: str | None = None)
 def _sheet_html(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> str:
     esc = html.escape
     team = route.team
+    title = f"{sheet_heading('title', langs)}: {team.team} {format_date(route.date)}"
     out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{page_lang(langs)}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(sheet_heading('title', langs))}: {esc(team.team)} "
-        f"{esc(format_date(route.date))}</title>",
-        f"<style>{devanagari_font_css()}{_STYLE.replace('FONTS', FONT_STACK)}</style>",
-        "</head><body>",
+        *document_head(title, _STYLE, langs, viewport=True),
         f"<h1>{esc(sheet_heading('title', langs))}</h1>",
     ]
     if plan.synthetic:

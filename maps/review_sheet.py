@@ -20,9 +20,8 @@ from geo.i18n import (
     translate,
     use_lang,
 )
-from maps.render import devanagari_font_css
-from maps.sheet_html import html_value, section_heading
-from maps.sheet_lang import FONT_STACK, body_lang, heading, page_lang, sheet_langs
+from maps.sheet_html import SheetTexts, document_head, html_value, synthetic_warning
+from maps.sheet_lang import body_lang, sheet_langs
 from models.review import Review
 from models.review import columns as rc
 from models.review.labels import figure_name, resource_name
@@ -90,15 +89,10 @@ p.meta { color: #333; margin: 0.15em 0; }
 
 
 _e = html_value
-
-
-def _h(key: str, langs: tuple[Lang, ...], level: int = 2) -> str:
-    """Return the heading ``key`` of :data:`TEXTS` in the sheet's languages."""
-    return section_heading(TEXTS[key], langs, context=CONTEXT, level=level)
-
-
-def _label(msgid: str, langs: tuple[Lang, ...]) -> str:
-    return heading(msgid, langs, context=CONTEXT)
+#: The section headings (:data:`TEXTS`) and labels (marked ``NP_("review sheet", ...)``).
+_SHEET: Final = SheetTexts(CONTEXT, TEXTS)
+_h = _SHEET.section
+_label = _SHEET.label
 
 
 def _value(column: str, value: Any) -> str:
@@ -214,20 +208,8 @@ def _head(title_key: str, where: str, review: Review, langs: tuple[Lang, ...]) -
 
 
 def _document(title: str, body: list[str], langs: tuple[Lang, ...], synthetic: bool) -> str:
-    css = _CSS.replace("FONTS", FONT_STACK)
-    warning = _("SYNTHETIC demo data — not real incidents or cameras.")
-    warn = [f"<p class='warn'>{_e(warning)}</p>"] if synthetic else []
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{page_lang(langs)}"><head><meta charset="utf-8">',
-            f"<title>{_e(title)}</title>",
-            f"<style>{devanagari_font_css()}{css}</style></head><body>",
-            *warn,
-            *body,
-            "</body></html>",
-        ]
-    )
+    warn = [synthetic_warning()] if synthetic else []
+    return "\n".join([*document_head(title, _CSS, langs), *warn, *body, "</body></html>"])
 
 
 def _shortfalls(review: Review, thana: str, langs: tuple[Lang, ...]) -> list[str]:

@@ -22,16 +22,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Most cameras one request may ask for (the service's bound of ``k``).
-MAX_K: Final = 200
-#: Largest site radius (metres) and look-back (days) a request may ask for.
-MAX_RADIUS_M: Final = 5000.0
-MAX_DAYS: Final = 3660
-#: Largest budget (new-camera equivalents) a request may ask for.
-MAX_BUDGET: Final = 10_000.0
-#: Time limit of one placement solve in the service (seconds).
-SERVICE_TIME_LIMIT_S: Final = 20.0
-
 #: Help texts shared by the CLI options and the query parameters.
 RADIUS_HELP: Final = "Incidents within this many metres of a site count."
 DAYS_HELP: Final = "... in this many days up to the latest incident."

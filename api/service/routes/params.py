@@ -12,12 +12,7 @@ from api.usecases.cctv import (
     CCTV_DEFAULTS,
     DAYS_HELP,
     K_HELP,
-    MAX_BUDGET,
-    MAX_DAYS,
-    MAX_K,
-    MAX_RADIUS_M,
     RADIUS_HELP,
-    SERVICE_TIME_LIMIT_S,
     CctvRequest,
 )
 from api.usecases.hotspots import HotspotParams
@@ -31,6 +26,15 @@ MIN_CELL_M: Final = 100.0
 #: A hotspot cap must leave room inside the polygons' buffer.
 MIN_MAX_WIDTH_M: Final = 100.0
 MAX_CELL_M: Final = 5000.0
+#: Most cameras one request may ask for (the service's bound of ``k``).
+MAX_K: Final = 200
+#: Largest site radius (metres) and look-back (days) a request may ask for.
+MAX_RADIUS_M: Final = 5000.0
+MAX_DAYS: Final = 3660
+#: Largest budget (new-camera equivalents) a request may ask for.
+MAX_BUDGET: Final = 10_000.0
+#: Time limit of one placement solve in the service (seconds).
+SERVICE_TIME_LIMIT_S: Final = 20.0
 
 EpsQuery = Annotated[
     float,
