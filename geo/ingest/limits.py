@@ -17,21 +17,15 @@ from geo.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-#: Setting names, as they appear in messages (and as the service's problem ``field``).
-ROWS_SETTING: Final = "max_upload_rows"
-COLUMNS_SETTING: Final = "max_upload_columns"
-CELL_SETTING: Final = "max_cell_chars"
-UNPACKED_SETTING: Final = "max_unpacked_bytes"
-MEMBERS_SETTING: Final = "max_zip_members"
-RATIO_SETTING: Final = "max_zip_ratio"
-#: The setting each field of :class:`ReadLimits` comes from.
+#: The setting each field of :class:`ReadLimits` comes from, by its name as it appears in
+#: messages (and as the service's problem ``field``).
 SETTING_OF: Final[dict[str, str]] = {
-    "rows": ROWS_SETTING,
-    "columns": COLUMNS_SETTING,
-    "cell_chars": CELL_SETTING,
-    "unpacked_bytes": UNPACKED_SETTING,
-    "zip_members": MEMBERS_SETTING,
-    "zip_ratio": RATIO_SETTING,
+    "rows": "max_upload_rows",
+    "columns": "max_upload_columns",
+    "cell_chars": "max_cell_chars",
+    "unpacked_bytes": "max_unpacked_bytes",
+    "zip_members": "max_zip_members",
+    "zip_ratio": "max_zip_ratio",
 }
 #: Every limit setting a read can name.
 LIMIT_SETTINGS: Final = tuple(SETTING_OF.values())
@@ -126,7 +120,7 @@ def too_large(source: str, what: str, setting: str, fix: str = "") -> InputTooLa
     what : str
         What is too large, e.g. ``"more than 500,000 rows"``.
     setting : str
-        The setting, e.g. :data:`ROWS_SETTING`.
+        The setting, e.g. ``SETTING_OF["rows"]``.
     fix : str, optional
         How to fix the file; raising ``SHAKTI_<SETTING>`` is always offered as well.
 
@@ -161,7 +155,7 @@ def check_rows(count: int, limits: ReadLimits, source: str) -> None:
         raise too_large(
             source,
             f"more than {limits.rows:,} rows",
-            ROWS_SETTING,
+            SETTING_OF["rows"],
             "split the file into smaller files",
         )
 
@@ -183,7 +177,7 @@ def check_columns(count: int, limits: ReadLimits, source: str) -> None:
         raise too_large(
             source,
             f"{count:,} columns, more than {limits.columns:,}",
-            COLUMNS_SETTING,
+            SETTING_OF["columns"],
             "keep only the columns the layer needs",
         )
 
@@ -203,7 +197,7 @@ def cell_too_long(limits: ReadLimits, source: str) -> InputTooLargeError:
     return too_large(
         source,
         f"a cell longer than {limits.cell_chars:,} characters",
-        CELL_SETTING,
+        SETTING_OF["cell_chars"],
         "shorten that text (free-text columns are not stored anyway)",
     )
 
@@ -363,7 +357,7 @@ def check_archive(
         raise too_large(
             source,
             f"{total:,} bytes once unpacked, more than {limits.unpacked_bytes:,}",
-            UNPACKED_SETTING,
+            SETTING_OF["unpacked_bytes"],
             "split the data into smaller files",
         )
     size = max(path.stat().st_size, 1)
@@ -377,7 +371,7 @@ def check_archive(
             source,
             f"content compressed {max(worst, whole):,.0f} times, more than {limits.zip_ratio:g} "
             "times (a zip bomb)",
-            RATIO_SETTING,
+            SETTING_OF["zip_ratio"],
             "send the data uncompressed (CSV), or without the padding",
         )
     return infos
@@ -391,7 +385,7 @@ def _too_many_members(count: int, limits: ReadLimits, source: str) -> InputTooLa
     return too_large(
         source,
         f"{count:,} members, more than {limits.zip_members:,}",
-        MEMBERS_SETTING,
+        SETTING_OF["zip_members"],
         "zip only the files needed",
     )
 

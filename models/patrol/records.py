@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from geo.errors import ParameterError
-from geo.schema import THANA
+from geo.schema import LAT, LON, TEAM, THANA
 from models.patrol.routing import (
     DEFAULT_SOLUTION_LIMIT,
     DEFAULT_TIME_LIMIT_S,
@@ -91,18 +91,16 @@ PRIZE_SCALE: Final = 100_000
 DEMO_ID_PREFIX: Final = "DEMO-"
 #: Most days a plan may span.
 MAX_DAYS: Final = 31
-#: Columns of :func:`stops_table` (one row per stop of a team on a day).
+#: Columns of :func:`stops_table` (one row per stop of a team on a day); the team, longitude
+#: and latitude columns are the layers' own (:data:`geo.schema.TEAM`, ``LON``, ``LAT``).
 DAY: Final = "day"
 DATE: Final = "date"
-TEAM: Final = "team"
 SHIFT: Final = "shift"
 MODE: Final = "mode"
 ORDER: Final = "order"
 PLACE_ID: Final = "place_id"
 PLACE_KIND: Final = "place_kind"
 PLACE_NAME: Final = "place_name"
-LON: Final = "lon"
-LAT: Final = "lat"
 ARRIVE: Final = "arrive"
 ARRIVE_LATEST: Final = "arrive_latest"
 LEAVE: Final = "leave"

@@ -14,13 +14,14 @@ from geo.errors import ParameterError
 from geo.i18n import NP_, format_int, format_number, format_percent, pgettext
 from models.review import columns as rc
 
-#: Measures of the league (key → (English name, higher is better)).
+#: Measures of the league (key → (English name, higher is better)); a measure that is a
+#: figure as it stands is keyed by that figure's column.
 DISPOSAL_RATE: Final = "disposal_rate"
 OLD_PENDING: Final = "pending_over_30d_share"
-DISPOSAL_DAYS: Final = "median_days_to_disposal"
-CYBER_DAYS: Final = "cyber_young_median_days"
-STUDY_COVERAGE: Final = "study_sites_coverage"
-UNITS_SHORT: Final = "units_short"
+DISPOSAL_DAYS: Final = rc.MEDIAN_DISPOSAL_DAYS
+CYBER_DAYS: Final = rc.CYBER_YOUNG_MEDIAN_DAYS
+STUDY_COVERAGE: Final = rc.STUDY_COVERAGE
+UNITS_SHORT: Final = rc.SHORT_UNITS
 MEASURES: Final[Mapping[str, tuple[str, bool]]] = MappingProxyType(
     {
         DISPOSAL_RATE: (NP_("league measure", "complaints disposed of"), True),
