@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geo.crs import metric_coordinates, metric_crs_for
+from geo.crs import metric_coordinates
 from geo.errors import ParameterError
 from geo.i18n import _, format_int, format_number, ngettext
 from geo.schema import OCCURRED_AT
@@ -329,10 +329,11 @@ def choose_for_points(
     days = 0
     densest = None
     if n:
-        crs = metric_crs_for(points, metric_crs)
         # projected from the coordinate arrays (as GeoSeries.to_crs would, without building
-        # a projected copy of every point: a second at 1M incidents)
-        xy = metric_coordinates(points, crs.to_string())[0]
+        # a projected copy of every point: a second at 1M incidents), in the CRS
+        # metric_crs_for picks, found from the same coordinates (no copy of the layer in
+        # EPSG:4326 for its bounds)
+        xy, crs = metric_coordinates(points, metric_crs)
         study = data.study_area()
         if study is not None and len(study):
             area = float(shapely.union_all(study.geometry.to_crs(crs).to_numpy()).area)

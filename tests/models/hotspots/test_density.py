@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -345,3 +347,29 @@ def test_groups_split_in_threads_give_the_parts_of_the_sequential_loop(
     assert len(calls) > len(groups) > 1  # several levels of re-clustering were needed
     assert len(got) == len(want) > len(groups)
     assert all(np.array_equal(a, b) for a, b in zip(got, want, strict=True))
+
+
+@pytest.mark.parametrize("configured", [None, UTM44])
+def test_the_parameter_choice_projects_as_with_the_layers_own_metric_crs(
+    configured: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One projection picking the CRS equals metric_crs_for then a projection into it."""
+    from geo.crs import metric_coordinates, metric_crs_for
+    from models.hotspots import density as den
+
+    data = generate(seed=3, n_incidents=3000)
+    crs = metric_crs_for(data.incidents, configured)
+    want = metric_coordinates(data.incidents, crs.to_string())[0]
+    seen: list[tuple[np.ndarray, object]] = []
+
+    def kept(points: gpd.GeoDataFrame, metric_crs: str | None = None, **kw: object) -> object:
+        out = metric_coordinates(points, metric_crs, **kw)  # type: ignore[arg-type]
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(den, "metric_coordinates", kept)
+    selection = SimpleNamespace(study_area=lambda: data.thanas)  # what the choice reads of it
+    den.choose_for_points(data.incidents, selection, "occurred_at", metric_crs=configured)  # type: ignore[arg-type]
+    ((got, got_crs),) = seen
+    assert got_crs == crs and got_crs.to_epsg() == 32644
+    assert got.tobytes() == want.tobytes()
