@@ -490,7 +490,6 @@ def find_hotspots(
     incidents, w = _precise_only(incidents, w, attrs)
     if len(incidents) == 0:
         return _empty_hotspots(attrs)
-
     xy, crs = metric_coordinates(incidents, metric_crs, what="incidents")
     times = _incident_times(incidents)
     ref = _reference_time(reference_time, times)
@@ -498,9 +497,7 @@ def find_hotspots(
     notes: list[str] = attrs["notes"]
     labels = dbscan_xy(xy, eps_m=p.eps, min_samples=p.min_samples, weights=w, method=method).labels
     labels = patrol_sized(xy, labels, p, max_width_m, method, attrs)
-    labels, thana_of = _within_two_thanas(
-        xy, crs, labels, p, method, incidents, thanas, max_width_m
-    )
+    labels, names = _within_two_thanas(xy, crs, labels, p, method, incidents, thanas, max_width_m)
     k = int(labels.max()) + 1
     if k == 0:
         return _empty_hotspots(attrs)
@@ -518,7 +515,7 @@ def find_hotspots(
     table = _describe(
         c, polys, p, incidents, member, notes, history,
         sites=sites, cctv=cctv, campaigns=campaigns, thanas=thanas,
-        thana_names=None if thana_of is None else thana_of[member],
+        thana_names=None if names is None else names[member],
     )  # fmt: skip
     out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(polys, crs=crs, index=table.index))
     out = out.to_crs(WGS84)
