@@ -311,6 +311,17 @@ def hotspots_and_drives(
     DBSCAN core that releases it lets both use a core each. Each result is the one made alone;
     the thread runs in a copy of the caller's context (its language). An error of the hotspots
     is raised first, as when they were made first.
+
+    Parameters
+    ----------
+    data, settings, p, use
+        As for :func:`find_hotspots` (``p`` also for :func:`drive_layer`).
+
+    Returns
+    -------
+    tuple
+        The hotspots (:func:`find_hotspots`) and the drive layer, for
+        :func:`campaign_clusters` (``drives=``).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drives") as pool:
         drives = pool.submit(contextvars.copy_context().run, drive_layer, data, settings, p)
