@@ -11,6 +11,9 @@ largest peak RSS, and the 1-minute load average before each run (goals at 1M: â‰
 â‰¤ 1.5 GB). With ``--compare`` the same command of another checkout (e.g. ``git archive`` of
 main) runs in turn with this one, run for run, and the JSON outputs must be identical.
 
+Before the sizes, the start-up alone (``python -c "import api.cli"``: every command registered,
+no command run) is timed ``--startup`` times the same way, in turn with ``--compare``.
+
 The machine is shared: quote the medians with the load averages; CPU seconds move less with
 load than wall seconds.
 """
@@ -34,11 +37,17 @@ if str(ROOT) not in sys.path:
 from bench.demo_stores import env_for, make_store  # noqa: E402
 
 
-def run_once(root: Path, store: Path) -> dict[str, Any]:
-    """Run the command of the checkout ``root`` once; return its timings and JSON output."""
+def run_once(root: Path, store: Path | None) -> dict[str, Any]:
+    """Run the command of the checkout ``root`` once; return its timings and JSON output.
+
+    ``store=None``: only import the command line (its start-up).
+    """
     load = os.getloadavg()[0]
-    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "api.cli", "hotspots",
-           "--store", str(store), "--json", "--lang", "en"]  # fmt: skip
+    if store is None:
+        cmd = ["/usr/bin/time", "-v", sys.executable, "-c", "import api.cli"]
+    else:
+        cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "api.cli", "hotspots",
+               "--store", str(store), "--json", "--lang", "en"]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env=env_for(root))
 
     def field(label: str) -> str | None:
@@ -74,15 +83,33 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _startup(repeat: int, compare: Path | None) -> dict[str, Any]:
+    """Return the row of the start-up alone (``import api.cli``), paired with ``compare``."""
+    ours: list[dict[str, Any]] = []
+    theirs: list[dict[str, Any]] = []
+    for _ in range(repeat):
+        if compare is not None:
+            theirs.append(run_once(compare, None))
+        ours.append(run_once(ROOT, None))
+    row: dict[str, Any] = {"n": 0, **summary(ours)}
+    if theirs:
+        row["compare"] = summary(theirs)
+    print(json.dumps(row), file=sys.stderr)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/shakti-bench"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, default=None, help="another checkout to pair with")
+    parser.add_argument("--startup", type=int, default=5, help="start-up runs (0: none)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
+    if args.startup > 0:
+        rows.append(_startup(args.startup, args.compare))
     for n in sorted(int(s) for s in args.sizes.split(",")):
         store = make_store(n, args.workdir)
         ours: list[dict[str, Any]] = []
@@ -103,6 +130,8 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for r in rows:
+        if r["n"] == 0:
+            print(f"{'start-up':>9} (import api.cli, every command registered)")
         for label, s in (("", r), (" (compare)", r.get("compare"))):
             if s is None:
                 continue

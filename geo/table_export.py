@@ -10,10 +10,6 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from geo.csv_safe import escape_frame, write_csv
 from geo.errors import ExportError
@@ -79,8 +75,11 @@ def write_table(frame: pd.DataFrame, path: Path, *, sheet: str | None = None) ->
     return path
 
 
-def _cell(value: Any) -> Any:
-    """Return ``value`` as openpyxl writes it: plain Python, missing as ``None``."""
+def _cell(value: Any, illegal: re.Pattern[str]) -> Any:
+    """Return ``value`` as openpyxl writes it: plain Python, missing as ``None``.
+
+    ``illegal`` matches the characters a workbook cannot hold (openpyxl's pattern).
+    """
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or value is pd.NA or value is pd.NaT:
@@ -88,7 +87,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return illegal.sub("", value)
     return value
 
 
@@ -98,14 +97,23 @@ def _width(values: list[Any]) -> float:
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
+    # openpyxl is imported here, not at start: the command line imports this module always.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = _SHEET_FORBIDDEN.sub("_", sheet)[:_SHEET_MAX] or "table"
-    header = [_cell(str(c)) for c in frame.columns]
+    header = [_cell(str(c), ILLEGAL_CHARACTERS_RE) for c in frame.columns]
     worksheet.append(header)
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
-    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    rows = [
+        [_cell(v, ILLEGAL_CHARACTERS_RE) for v in row]
+        for row in frame.itertuples(index=False, name=None)
+    ]
     for row in rows:
         worksheet.append(row)
     for position, name in enumerate(header, start=1):

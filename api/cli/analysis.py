@@ -135,8 +135,8 @@ def hotspots_cmd(
         LAYERS,
         HotspotParams,
         campaign_clusters,
-        find_hotspots,
         hotspot_summary,
+        hotspots_and_drives,
     )
     from models import hotspots as hs
 
@@ -158,11 +158,13 @@ def hotspots_cmd(
     ):
         mode = forecast if layer != LAYER_CAMPAIGNS else False
         use = resolve_forecast(inputs, settings_for(store), mode)
-        spots = find_hotspots(inputs, settings(), params, use)
+        spots, layer_of_drives = hotspots_and_drives(inputs, settings(), params, use)
     if use.message:
         console.print(use.message)
     about = hotspot_summary(spots, inputs, settings(), underserved=underserved)
-    spots, drives, drive_choice = campaign_clusters(inputs, settings(), params, spots)
+    spots, drives, drive_choice = campaign_clusters(
+        inputs, settings(), params, spots, drives=layer_of_drives
+    )
     if layer == LAYER_CAMPAIGNS:
         _drive_output(drives, top, drive_choice.as_dict(), inputs, out, as_json=as_json)
         return

@@ -158,14 +158,22 @@ def option_group(
             value = build(**{p.name: kwargs.pop(p.name) for p in options})
             return func(*args, **{name: value}, **kwargs)
 
-        signature = inspect.signature(func, eval_str=True)
-        own = [p for p in signature.parameters.values() if p.name != name]
+        # Only the shown parameters' annotations are evaluated: the type of ``name`` (e.g. a
+        # use case's request class) need not be imported when the command line starts.
+        wrapper.__annotations__ = {k: v for k, v in func.__annotations__.items() if k != name}
+        hints = inspect.get_annotations(wrapper, eval_str=True)  # in ``func``'s module
+        signature = inspect.signature(func)
+        own = [
+            p.replace(annotation=hints.get(p.name, p.empty))
+            for p in signature.parameters.values()
+            if p.name != name
+        ]
         params = [*own, *options]
-        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {
-            **{p.name: p.annotation for p in params},
-            "return": signature.return_annotation,
-        }
+        returns = hints.get("return", signature.empty)
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=params, return_annotation=returns
+        )
+        wrapper.__annotations__ = {**{p.name: p.annotation for p in params}, "return": returns}
         return wrapper
 
     return decorate

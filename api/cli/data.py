@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
@@ -24,13 +24,15 @@ from api.cli.common import (
     store_at,
 )
 from api.cli.tables import check_table_path, table, write_rows
-from api.usecases.datasets import Reading, validate_or_import
 from geo.i18n import _, format_int, layer_name, ngettext, pgettext
-from geo.ingest import ImportResult
-from geo.ingest.quarantine import QUARANTINE_COLUMNS
-from geo.ingest.readers import parse_mapping
 from geo.schema import LayerKind
 from geo.store import open_store
+
+if TYPE_CHECKING:
+    # The ingest stack (readers, workbook libraries, validation) and the upload use case are
+    # imported by the commands that read a file, not when the command line starts.
+    from api.usecases.datasets import Reading
+    from geo.ingest import ImportResult
 
 KindArg = Annotated[LayerKind, typer.Argument(help="Layer kind.")]
 PresetOpt = Annotated[
@@ -55,6 +57,9 @@ def _reading(
 
     ``--map`` and ``--default`` may name files (@FILE): paths the operator typed.
     """
+    from api.usecases.datasets import Reading
+    from geo.ingest.readers import parse_mapping
+
     return Reading(
         region=region,
         mapping=parse_mapping(mapping or [], allow_files=True),
@@ -167,6 +172,9 @@ def validate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a file row by row without storing anything."""
+    from api.usecases.datasets import validate_or_import
+    from geo.ingest.quarantine import QUARANTINE_COLUMNS
+
     if quarantine_out is not None:
         check_table_path(quarantine_out, "the quarantine report", "--quarantine-out")
     cfg = settings()
@@ -192,6 +200,8 @@ def import_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file and store its valid rows (a new store when there is none yet)."""
+    from api.usecases.datasets import validate_or_import
+
     cfg = settings()
     target = store_at(store, create=True)
     with console.status(_("importing {file} …").format(file=path.name)):
@@ -229,6 +239,8 @@ def quarantine_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Export the quarantine report (row, field, reason, fix, original values) as CSV or XLSX."""
+    from geo.ingest.quarantine import QUARANTINE_COLUMNS
+
     check_table_path(out, "the quarantine report")
     lines = store_at(store).quarantine(kind, import_id=import_id)
     write_rows(lines.loc[:, list(QUARANTINE_COLUMNS)], out, layer_name="quarantine")

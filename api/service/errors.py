@@ -6,12 +6,7 @@ import http
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from typing import TYPE_CHECKING, Any, Final
 
 from geo.errors import (
     ColumnMappingError,
@@ -29,6 +24,12 @@ from geo.errors import (
     StoreLockedError,
     UnknownLayerError,
 )
+
+if TYPE_CHECKING:
+    # FastAPI is imported where a response is built: the error classes above are raised by
+    # use cases the command line runs too, which should not load the web stack at start.
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
 
 logger = logging.getLogger(__name__)
 
@@ -276,6 +277,8 @@ def problem(
     }
     if extra:
         body.update(extra)
+    from fastapi.responses import JSONResponse
+
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_JSON
     )
@@ -334,6 +337,8 @@ async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    from fastapi.exceptions import RequestValidationError
+
     assert isinstance(exc, RequestValidationError)
     errors = []
     for err in exc.errors():
@@ -358,6 +363,8 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else http.HTTPStatus(exc.status_code).phrase
     return problem(exc.status_code, detail=detail, headers=exc.headers)
@@ -380,6 +387,9 @@ def install_error_handlers(app: FastAPI) -> None:
     ----------
     app : fastapi.FastAPI
     """
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
     app.add_exception_handler(ShaktiError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

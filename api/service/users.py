@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -186,9 +187,15 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-#: Hash checked when the user does not exist, so that a wrong name costs as much as a wrong
-#: password (no timing oracle for user names).
-_DUMMY_HASH: Final = hash_password("not a password", salt=b"\x00" * _SALT_BYTES)
+@functools.cache
+def _dummy_hash() -> str:
+    """Return the hash checked when the user does not exist (made once, on first use).
+
+    A wrong name then costs as much as a wrong password (no timing oracle for user names). It
+    is not made at import (scrypt takes ~0.05 s, which every ``shakti`` command would pay) but
+    when a :class:`UserStore` opens.
+    """
+    return hash_password("not a password", salt=b"\x00" * _SALT_BYTES)
 
 
 def _new_stamp() -> int:
@@ -337,6 +344,7 @@ class UserStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        _dummy_hash()  # made before the first login, so that no login pays for it
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             new = not self.path.exists()
@@ -693,7 +701,7 @@ class UserStore:
                 "SELECT password_hash, disabled FROM users WHERE name = ?", (name,)
             ).fetchone()
         if row is None:
-            verify_password(password, _DUMMY_HASH)
+            verify_password(password, _dummy_hash())
             return None
         if not verify_password(password, str(row[0])) or row[1]:
             return None

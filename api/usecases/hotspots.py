@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from api.usecases.common import (
@@ -234,33 +238,45 @@ def find_hotspots(
     return spots.sort_values(rank) if len(spots) else spots
 
 
-def campaign_clusters(
-    data: AnalysisInputs, settings: Settings, p: HotspotParams, spots: gpd.GeoDataFrame
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, HotspotParamsChoice]:
-    """Cluster the selection's awareness drives with the hotspots' rules and link both ways.
+@dataclass(frozen=True)
+class DriveLayer:
+    """The clusters of a selection's awareness drives, before they are linked to hotspots.
+
+    Attributes
+    ----------
+    clusters : geopandas.GeoDataFrame
+        :func:`models.hotspots.drives.drive_clusters` of the drives held in the selection.
+    load : numpy.ndarray
+        :func:`models.hotspots.drives.incident_load` of the clusters (selected incidents).
+    choice : models.hotspots.density.HotspotParamsChoice
+        Their parameters and why.
+    """
+
+    clusters: gpd.GeoDataFrame
+    load: npt.NDArray[np.int64]
+    choice: HotspotParamsChoice
+
+
+def drive_layer(data: AnalysisInputs, settings: Settings, p: HotspotParams) -> DriveLayer:
+    """Cluster the selection's awareness drives with the hotspots' rules; count their load.
 
     The drives are those held within the selection's dates (all when it has none); their
     parameters are chosen from their own density unless ``p`` gives them; the cap applies as
-    for incidents.
+    for incidents. Needs no hotspot (see :func:`hotspots_and_drives`).
 
     Parameters
     ----------
     data : models.inputs.AnalysisInputs
     settings : geo.settings.Settings
     p : HotspotParams
-    spots : geopandas.GeoDataFrame
-        The incident hotspots (:func:`find_hotspots`).
 
     Returns
     -------
-    tuple
-        The hotspots with ``drive_clusters`` (ids of the drive clusters within 500 m), the
-        drive clusters (:func:`models.hotspots.drives.drive_clusters`, with the incidents and
-        hotspots around each) and their parameter choice.
+    DriveLayer
     """
     from geo.schema import HELD_ON
     from models.hotspots.density import choose_for_points
-    from models.hotspots.drives import drive_clusters, link_drive_clusters
+    from models.hotspots.drives import drive_clusters, incident_load
 
     drives = data.campaigns
     if HELD_ON in drives.columns and len(drives):
@@ -281,10 +297,77 @@ def campaign_clusters(
         metric_crs=settings.metric_crs,
         method=p.method,  # type: ignore[arg-type]
     )
+    load = incident_load(clusters, data.incidents, metric_crs=settings.metric_crs)
+    return DriveLayer(clusters, load, choice)
+
+
+def hotspots_and_drives(
+    data: AnalysisInputs, settings: Settings, p: HotspotParams, use: ForecastUse | None = None
+) -> tuple[gpd.GeoDataFrame, DriveLayer]:
+    """Return :func:`find_hotspots` and :func:`drive_layer` of a selection, made side by side.
+
+    The drive layer needs no hotspot, so it is made in a second thread while the hotspots are
+    found: its GEOS and PROJ work (the incident load of 1M incidents) releases the GIL, and a
+    DBSCAN core that releases it lets both use a core each. Each result is the one made alone;
+    the thread runs in a copy of the caller's context (its language). An error of the hotspots
+    is raised first, as when they were made first.
+
+    Parameters
+    ----------
+    data, settings, p, use
+        As for :func:`find_hotspots` (``p`` also for :func:`drive_layer`).
+
+    Returns
+    -------
+    tuple
+        The hotspots (:func:`find_hotspots`) and the drive layer, for
+        :func:`campaign_clusters` (``drives=``).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drives") as pool:
+        drives = pool.submit(contextvars.copy_context().run, drive_layer, data, settings, p)
+        try:
+            spots = find_hotspots(data, settings, p, use)
+        except BaseException:
+            drives.cancel()
+            raise
+        return spots, drives.result()
+
+
+def campaign_clusters(
+    data: AnalysisInputs,
+    settings: Settings,
+    p: HotspotParams,
+    spots: gpd.GeoDataFrame,
+    *,
+    drives: DriveLayer | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, HotspotParamsChoice]:
+    """Cluster the selection's awareness drives with the hotspots' rules and link both ways.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+    p : HotspotParams
+    spots : geopandas.GeoDataFrame
+        The incident hotspots (:func:`find_hotspots`).
+    drives : DriveLayer, optional
+        :func:`drive_layer` of the same arguments when made already
+        (:func:`hotspots_and_drives`); by default it is made here.
+
+    Returns
+    -------
+    tuple
+        The hotspots with ``drive_clusters`` (ids of the drive clusters within 500 m), the
+        drive clusters (:func:`models.hotspots.drives.drive_clusters`, with the incidents and
+        hotspots around each) and their parameter choice.
+    """
+    from models.hotspots.drives import link_drive_clusters
+
+    layer = drives if drives is not None else drive_layer(data, settings, p)
     linked, clusters = link_drive_clusters(
-        spots, clusters, data.incidents, metric_crs=settings.metric_crs
+        spots, layer.clusters, data.incidents, metric_crs=settings.metric_crs, load=layer.load
     )
-    return linked, clusters, choice
+    return linked, clusters, layer.choice
 
 
 def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
@@ -305,11 +388,11 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     data = source.load()
     mode = p.forecast if p.layer != LAYER_CAMPAIGNS else False
     use = resolve_forecast(data, source.settings, mode)
-    spots = find_hotspots(data, source.settings, p, use)
+    spots, layer = hotspots_and_drives(data, source.settings, p, use)
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
     summary = hotspot_summary(spots, data, source.settings, underserved=p.underserved)
-    spots, drives, choice = campaign_clusters(data, source.settings, p, spots)
+    spots, drives, choice = campaign_clusters(data, source.settings, p, spots, drives=layer)
     if p.layer == LAYER_CAMPAIGNS:
         meta_drives = {
             **selection_meta(data),

@@ -26,8 +26,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
-from indic_transliteration import sanscript
-
 logger = logging.getLogger(__name__)
 
 #: Characters removed before anything else: zero-width (non-)joiner, joiner, BOM, soft hyphen.
@@ -117,6 +115,9 @@ def _drop_final_schwa(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _transliterate(run: str) -> str:
+    # Imported here: the transliterator costs ~0.08 s to load, and most commands never call it.
+    from indic_transliteration import sanscript
+
     words = "_".join(_drop_final_schwa(w) for w in run.split("_"))
     latin = str(sanscript.transliterate(words, sanscript.DEVANAGARI, sanscript.ITRANS))
     for old, new in _ITRANS_FOLD:

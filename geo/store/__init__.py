@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -22,8 +22,10 @@ from geo.store.frames import (
     IMPORT_LOG_COLUMNS,
 )
 from geo.store.gpkg import GeoPackageStore
-from geo.store.postgis import PostgisStore
 from geo.store.protocol import ImportBatch, ImportRecord, Store
+
+if TYPE_CHECKING:
+    from geo.store.postgis import PostgisStore
 
 __all__ = [
     "DATABASE_URL_SCHEMES",
@@ -45,6 +47,15 @@ __all__ = [
     "open_store",
     "read_layer",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Return :class:`PostgisStore` on first use (PEP 562): psycopg loads only when needed."""
+    if name != "PostgisStore":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from geo.store.postgis import PostgisStore
+
+    return PostgisStore
 
 
 #: URL schemes of a PostgreSQL database (the PostGIS store) in :func:`open_store`.
@@ -75,6 +86,8 @@ def open_store(location: str | Path) -> Store:
     Store
     """
     if is_database_url(location):
+        from geo.store.postgis import PostgisStore
+
         return PostgisStore(str(location))
     return GeoPackageStore(Path(location))
 

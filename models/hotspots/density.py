@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -22,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geo.crs import metric_coordinates, metric_crs_for
+from geo.crs import metric_coordinates
 from geo.errors import ParameterError
 from geo.i18n import _, format_int, format_number, ngettext
 from geo.schema import OCCURRED_AT
@@ -327,10 +329,11 @@ def choose_for_points(
     days = 0
     densest = None
     if n:
-        crs = metric_crs_for(points, metric_crs)
         # projected from the coordinate arrays (as GeoSeries.to_crs would, without building
-        # a projected copy of every point: a second at 1M incidents)
-        xy = metric_coordinates(points, crs.to_string())[0]
+        # a projected copy of every point: a second at 1M incidents), in the CRS
+        # metric_crs_for picks, found from the same coordinates (no copy of the layer in
+        # EPSG:4326 for its bounds)
+        xy, crs = metric_coordinates(points, metric_crs)
         study = data.study_area()
         if study is not None and len(study):
             area = float(shapely.union_all(study.geometry.to_crs(crs).to_numpy()).area)
@@ -546,6 +549,15 @@ def split_wide(
     return _relabel(pts, parts)
 
 
+#: A group of points to split: its point indices, the eps and ``min_samples`` that made it,
+#: and its depth (levels of re-clustering above it; :data:`SPLIT_DEPTH` once cut).
+_Part = tuple[IntArray, float, int, int]
+#: Most threads re-clustering groups at once (each group is split independently).
+_SPLIT_WORKERS: Final = 4
+#: Fewest points in the groups to split for which they are split in threads.
+_PARALLEL_SPLIT_MIN: Final = 50_000
+
+
 def _split_until(
     pts: FloatArray,
     groups: list[IntArray],
@@ -562,25 +574,95 @@ def _split_until(
     :data:`SPLIT_SAMPLES` (the denser cores come apart, the thinner links become noise); a part
     with no density structure left, or still unfit after :data:`SPLIT_DEPTH` levels, is
     ``cut`` and its pieces checked again. Parts made below the first level need
-    ``min_samples`` members (a crumb is no hotspot). Returns the parts' point indices.
+    ``min_samples`` members (a crumb is no hotspot). Returns the parts' point indices, in the
+    order of a depth-first walk (last child first).
+
+    Every group is split on its own points only, so groups are split in threads when there
+    are many points (:func:`_split_tree`): a DBSCAN core that releases the GIL then uses every
+    core. The parts, and their order, are the same whichever thread splits what.
     """
-    parts: list[IntArray] = []
-    stack: list[tuple[IntArray, float, int, int]] = [(g, eps_m, min_samples, 0) for g in groups]
-    while stack:
-        idx, eps, ms, depth = stack.pop()
+
+    def children(part: _Part) -> list[_Part] | None:
+        """Return the parts a group splits into, ``None`` when it fits as it is."""
+        idx, eps, ms, depth = part
         if fits(idx):
-            if depth == 0 or len(idx) >= min_samples:
-                parts.append(idx)
-            continue
+            return None
         sub_eps = max(eps * SPLIT_EPS, SPLIT_MIN_EPS_M)
         sub_ms = math.ceil(ms * SPLIT_SAMPLES)
         if depth < SPLIT_DEPTH and len(idx) >= sub_ms:
             sub = dbscan_xy(pts[idx], eps_m=sub_eps, min_samples=sub_ms, method=method).labels
             if (sub >= 0).any():
-                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub))
-                continue
-        stack.extend((piece, eps, ms, SPLIT_DEPTH) for piece in cut(idx))
+                return [(idx[g], sub_eps, sub_ms, depth + 1) for g in _groups(sub)]
+        return [(piece, eps, ms, SPLIT_DEPTH) for piece in cut(idx)]
+
+    roots: list[_Part] = [(g, eps_m, min_samples, 0) for g in groups]
+    many = sum(len(g) for g in groups) >= _PARALLEL_SPLIT_MIN
+    workers = min(os.cpu_count() or 1, _SPLIT_WORKERS) if many else 1
+    split = _split_tree(roots, children, workers)
+    parts: list[IntArray] = []
+    stack = list(range(len(roots)))
+    while stack:
+        node = stack.pop()
+        kids = split.children[node]
+        if kids is not None:
+            stack.extend(kids)
+            continue
+        idx, _eps, _ms, depth = split.parts[node]
+        if depth == 0 or len(idx) >= min_samples:
+            parts.append(idx)
     return parts
+
+
+@dataclass
+class _SplitTree:
+    """Every group met while splitting: ``parts[i]`` and the node numbers of its children."""
+
+    parts: list[_Part]
+    children: list[list[int] | None]
+
+
+def _split_tree(
+    roots: list[_Part], children: Callable[[_Part], list[_Part] | None], workers: int
+) -> _SplitTree:
+    """Expand ``roots`` with ``children`` down to the groups that fit, in ``workers`` threads.
+
+    A node's children are submitted as soon as they are known, largest first (the slowest
+    re-clusterings start early); nodes are numbered as met, so the tree itself depends on the
+    threads' timing only through its numbering, never its shape.
+    """
+    tree = _SplitTree(parts=list(roots), children=[None] * len(roots))
+    if workers < 2:
+        todo = list(range(len(roots)))
+        while todo:
+            node = todo.pop()
+            tree.children[node] = _add_children(tree, children(tree.parts[node]))
+            todo.extend(tree.children[node] or ())
+        return tree
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="split") as pool:
+        running: dict[Future[list[_Part] | None], int] = {}
+
+        def submit(nodes: list[int]) -> None:
+            for node in sorted(nodes, key=lambda i: -len(tree.parts[i][0])):
+                running[pool.submit(children, tree.parts[node])] = node
+
+        submit(list(range(len(roots))))
+        while running:
+            done, _pending = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                node = running.pop(future)
+                tree.children[node] = _add_children(tree, future.result())
+                submit(tree.children[node] or [])
+    return tree
+
+
+def _add_children(tree: _SplitTree, kids: list[_Part] | None) -> list[int] | None:
+    """Add a node's children (``None``: it fits) to ``tree``; return their node numbers."""
+    if kids is None:
+        return None
+    first = len(tree.parts)
+    tree.parts.extend(kids)
+    tree.children.extend([None] * len(kids))
+    return list(range(first, first + len(kids)))
 
 
 def _relabel(pts: FloatArray, parts: list[IntArray]) -> IntArray:

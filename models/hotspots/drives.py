@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.schema import HELD_ON
@@ -126,6 +127,7 @@ def link_drive_clusters(
     *,
     radius_m: float = DEFAULT_COVER_M,
     metric_crs: str | None = None,
+    load: npt.NDArray[np.int64] | None = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Say which drive clusters cover each hotspot, and the incident load around each cluster.
 
@@ -140,6 +142,10 @@ def link_drive_clusters(
     radius_m : float
         A drive cluster covers a hotspot whose polygon is within this distance of its own.
     metric_crs : str, optional
+    load : numpy.ndarray, optional
+        :func:`incident_load` of these clusters and incidents with the same ``radius_m`` and
+        ``metric_crs``, when it was counted already (it needs no hotspot, so the use case
+        counts it while the hotspots are found); by default it is counted here.
 
     Returns
     -------
@@ -158,8 +164,9 @@ def link_drive_clusters(
     polys = drives.geometry.to_crs(crs).to_numpy()
     tree = shapely.STRtree(polys)
     if len(incidents):
-        xy = metric_coordinates(incidents, crs.to_string())[0]
-        drives[INCIDENTS_NEARBY] = points_within(xy, polys, r)
+        if load is None:
+            load = _load_near(polys, incidents, crs, r)
+        drives[INCIDENTS_NEARBY] = np.asarray(load, dtype=np.int64)
     if len(spots):
         s_idx, d_idx = tree.query(spots.geometry.to_crs(crs).to_numpy(), "dwithin", distance=r)
         spot_ids, drive_ids = spots.index.to_numpy(), drives.index.to_numpy()
@@ -167,6 +174,45 @@ def link_drive_clusters(
             spots[DRIVE_CLUSTERS].iat[s].append(int(drive_ids[d]))
             drives[HOTSPOTS_NEARBY].iat[d].append(int(spot_ids[s]))
     return spots, drives
+
+
+def incident_load(
+    clusters: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    *,
+    radius_m: float = DEFAULT_COVER_M,
+    metric_crs: str | None = None,
+) -> npt.NDArray[np.int64]:
+    """Return the incidents within ``radius_m`` of each drive cluster (:data:`INCIDENTS_NEARBY`).
+
+    What :func:`link_drive_clusters` reports, counted without the hotspots.
+
+    Parameters
+    ----------
+    clusters : geopandas.GeoDataFrame
+        :func:`drive_clusters` output.
+    incidents : geopandas.GeoDataFrame
+    radius_m : float
+    metric_crs : str, optional
+
+    Returns
+    -------
+    numpy.ndarray
+        One count per cluster, in their order.
+    """
+    r = check_metres(radius_m, "radius_m", allow_low=True)
+    if len(clusters) == 0 or len(incidents) == 0:
+        return np.zeros(len(clusters), dtype=np.int64)
+    crs = metric_crs_for(clusters, metric_crs)
+    return _load_near(clusters.geometry.to_crs(crs).to_numpy(), incidents, crs, r)
+
+
+def _load_near(
+    polys: npt.NDArray[np.object_], incidents: gpd.GeoDataFrame, crs: CRS, radius_m: float
+) -> npt.NDArray[np.int64]:
+    """Count the incidents within ``radius_m`` of each metric polygon (:func:`points_within`)."""
+    xy = metric_coordinates(incidents, crs.to_string())[0]
+    return points_within(xy, polys, radius_m)
 
 
 #: :func:`points_within` decides without GEOS ``dwithin`` the points inside the polygon

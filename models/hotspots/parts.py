@@ -509,10 +509,19 @@ def member_thanas(
 
 
 def thana_part(
-    c: Clusters, incidents: gpd.GeoDataFrame, member: IntArray, thanas: gpd.GeoDataFrame | None
+    c: Clusters,
+    incidents: gpd.GeoDataFrame,
+    member: IntArray,
+    thanas: gpd.GeoDataFrame | None,
+    *,
+    names: npt.NDArray[Any] | None = None,
 ) -> pd.DataFrame:
-    """Return the primary thana, whether the hotspot crosses thanas, and the thanas it spans."""
-    names = member_thanas(c.xy, c.crs, incidents, member, thanas)
+    """Return the primary thana, whether the hotspot crosses thanas, and the thanas it spans.
+
+    ``names``: the members' thanas (:func:`member_thanas`) when the caller has them already.
+    """
+    if names is None:
+        names = member_thanas(c.xy, c.crs, incidents, member, thanas)
     mixes = _mix(c.labels, names, c.k) if names is not None else [{}] * c.k
     return c.frame(
         {PRIMARY_THANA: [next(iter(m), None) for m in mixes],

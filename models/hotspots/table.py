@@ -284,8 +284,12 @@ def _describe(
     member: IntArray, notes: list[str], history: str | None, *,
     sites: gpd.GeoDataFrame | None, cctv: gpd.GeoDataFrame | None,
     campaigns: gpd.GeoDataFrame | None, thanas: gpd.GeoDataFrame | None,
+    thana_names: npt.NDArray[Any] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """Return the hotspot table: the parts joined on :data:`HOTSPOT_ID`, risk, notes and why."""
+    """Return the hotspot table: the parts joined on :data:`HOTSPOT_ID`, risk, notes and why.
+
+    ``thana_names``: the members' thanas when already looked up (else :func:`thana_part` does).
+    """
     cameras = cctv_part(c, polys, cctv, p.cam_default, notes)
     table = pd.concat(
         [
@@ -293,7 +297,7 @@ def _describe(
             time_part(c),
             area_part(c, polys),
             trend_part(c, p.recent_days, history is None),
-            thana_part(c, incidents, member, thanas),
+            thana_part(c, incidents, member, thanas, names=thana_names),
             sites_part(c, polys, sites, p.site_r),
             cameras.drop(columns=CAMERAS_ASSUMED),
             campaigns_part(c, polys, campaigns, p.camp_r, p.campaign_days),
@@ -360,25 +364,30 @@ def _within_two_thanas(
     incidents: gpd.GeoDataFrame,
     thanas: gpd.GeoDataFrame | None,
     max_width_m: float | None,
-) -> IntArray:
+) -> tuple[IntArray, npt.NDArray[Any] | None]:
     """Split the patrol-sized clusters whose incidents lie in more than two thanas.
 
     Only with a cap (``max_width_m``): without one, DBSCAN's clusters stay as they are.
+    Also returns the thana of every point clustered before the split (``None`` elsewhere),
+    which :func:`thana_part` reuses (the final members are among them), or ``None`` when no
+    thana was looked up.
     """
     if max_width_m is None:
-        return labels
+        return labels, None
     member = np.flatnonzero(labels >= 0)
     names = member_thanas(xy[member], crs, incidents, member, thanas)
     if names is None or len(member) == 0:
-        return labels
+        return labels, None
+    every = np.full(len(labels), None, dtype=object)
+    every[member] = names
     sub = split_across_thanas(
         xy[member], labels[member], names, eps_m=p.eps, min_samples=p.min_samples, method=method
     )
     if np.array_equal(sub, labels[member]):
-        return labels
+        return labels, every
     out = np.full(len(labels), NOISE, dtype=np.int64)
     out[member] = sub
-    return out
+    return out, every
 
 
 def _precise_only(
@@ -481,7 +490,6 @@ def find_hotspots(
     incidents, w = _precise_only(incidents, w, attrs)
     if len(incidents) == 0:
         return _empty_hotspots(attrs)
-
     xy, crs = metric_coordinates(incidents, metric_crs, what="incidents")
     times = _incident_times(incidents)
     ref = _reference_time(reference_time, times)
@@ -489,7 +497,7 @@ def find_hotspots(
     notes: list[str] = attrs["notes"]
     labels = dbscan_xy(xy, eps_m=p.eps, min_samples=p.min_samples, weights=w, method=method).labels
     labels = patrol_sized(xy, labels, p, max_width_m, method, attrs)
-    labels = _within_two_thanas(xy, crs, labels, p, method, incidents, thanas, max_width_m)
+    labels, names = _within_two_thanas(xy, crs, labels, p, method, incidents, thanas, max_width_m)
     k = int(labels.max()) + 1
     if k == 0:
         return _empty_hotspots(attrs)
@@ -507,6 +515,7 @@ def find_hotspots(
     table = _describe(
         c, polys, p, incidents, member, notes, history,
         sites=sites, cctv=cctv, campaigns=campaigns, thanas=thanas,
+        thana_names=None if names is None else names[member],
     )  # fmt: skip
     out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(polys, crs=crs, index=table.index))
     out = out.to_crs(WGS84)

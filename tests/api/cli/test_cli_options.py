@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from typing import TYPE_CHECKING, Annotated
 
 import pytest
 import typer
@@ -65,3 +66,28 @@ def test_check_windows_names_the_option_and_the_fix() -> None:
     check_windows({"--train": "90D", "--test": "4W"}, "90D or 4W")
     with pytest.raises(ParameterError, match=r"--horizon 'soon' is not a length.*7D or 90D"):
         check_windows({"--train": "90D", "--horizon": "soon"}, "7D or 90D")
+
+
+if TYPE_CHECKING:
+    from api.usecases.datasets import Reading  # only named: never imported when this runs
+
+
+def _built(*, size: int) -> int:
+    return size
+
+
+@command("three", group=toy)
+@option_group("built", (option("size", SizeOpt),), _built)
+def three_cmd(built: Reading, label: Annotated[str, typer.Option("--label")] = "c") -> None:
+    seen.append((label, str(built)))
+
+
+def test_an_option_group_never_evaluates_the_type_of_the_value_it_builds() -> None:
+    # ``Reading`` is not defined in this module at run time: evaluating it would fail, so the
+    # command line can leave a use case's request class to be imported when the command runs.
+    seen.clear()
+    assert runner.invoke(toy, ["three", "--size", "4"]).exit_code == 0
+    assert seen == [("c", "4")]
+    shown = inspect.signature(three_cmd)
+    assert list(shown.parameters) == ["label", "size"]
+    assert shown.parameters["size"].annotation is SizeOpt

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -285,3 +287,89 @@ def test_max_thanas_below_one_is_refused() -> None:
     with pytest.raises(ParameterError, match="max_thanas"):
         split_across_thanas(xy, np.zeros(3, dtype=np.int64), ["A"] * 3, eps_m=1, min_samples=1,
                             max_thanas=0)  # fmt: skip
+
+
+def _sequential_split(xy, groups, fits, cut, *, eps_m, min_samples):
+    """The split loop as it was before groups were split in threads (one stack, in order)."""
+    import math
+
+    from models.hotspots import density as den
+
+    parts, stack = [], [(g, eps_m, min_samples, 0) for g in groups]
+    while stack:
+        idx, eps, ms, depth = stack.pop()
+        if fits(idx):
+            if depth == 0 or len(idx) >= min_samples:
+                parts.append(idx)
+            continue
+        sub_eps = max(eps * den.SPLIT_EPS, den.SPLIT_MIN_EPS_M)
+        sub_ms = math.ceil(ms * den.SPLIT_SAMPLES)
+        if depth < den.SPLIT_DEPTH and len(idx) >= sub_ms:
+            sub = dbscan_xy(xy[idx], eps_m=sub_eps, min_samples=sub_ms).labels
+            if (sub >= 0).any():
+                stack.extend((idx[g], sub_eps, sub_ms, depth + 1) for g in den._groups(sub))
+                continue
+        stack.extend((piece, eps, ms, den.SPLIT_DEPTH) for piece in cut(idx))
+    return parts
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_groups_split_in_threads_give_the_parts_of_the_sequential_loop(
+    threaded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.hotspots import density as den
+
+    # three dense cities 20 km apart: three clusters, each split over several levels
+    apart = np.array([20_000.0, 0.0])
+    xy = np.vstack([_dense_city(seed)[::3] + seed * apart for seed in (5, 6, 7)])
+    labels = dbscan_xy(xy, eps_m=150, min_samples=10).labels
+    groups = den._groups(labels)
+
+    def fits(idx: np.ndarray) -> bool:
+        return not den._wider_than(xy[idx], 700)
+
+    def cut(idx: np.ndarray) -> list[np.ndarray]:
+        return [idx[p] for p in den._kmeans_parts(xy[idx], 700, 0)]
+
+    if threaded:
+        monkeypatch.setattr(den, "_PARALLEL_SPLIT_MIN", 0)
+        monkeypatch.setattr(den.os, "cpu_count", lambda: 4)
+    calls: list[int] = []
+    real = den.dbscan_xy
+
+    def counted(points: np.ndarray, **kwargs: object) -> object:
+        calls.append(len(points))
+        return real(points, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(den, "dbscan_xy", counted)
+    got = den._split_until(xy, groups, fits, cut, eps_m=150, min_samples=10, method="auto")
+    want = _sequential_split(xy, groups, fits, cut, eps_m=150, min_samples=10)
+    assert len(calls) > len(groups) > 1  # several levels of re-clustering were needed
+    assert len(got) == len(want) > len(groups)
+    assert all(np.array_equal(a, b) for a, b in zip(got, want, strict=True))
+
+
+@pytest.mark.parametrize("configured", [None, UTM44])
+def test_the_parameter_choice_projects_as_with_the_layers_own_metric_crs(
+    configured: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One projection picking the CRS equals metric_crs_for then a projection into it."""
+    from geo.crs import metric_coordinates, metric_crs_for
+    from models.hotspots import density as den
+
+    data = generate(seed=3, n_incidents=3000)
+    crs = metric_crs_for(data.incidents, configured)
+    want = metric_coordinates(data.incidents, crs.to_string())[0]
+    seen: list[tuple[np.ndarray, object]] = []
+
+    def kept(points: gpd.GeoDataFrame, metric_crs: str | None = None, **kw: object) -> object:
+        out = metric_coordinates(points, metric_crs, **kw)  # type: ignore[arg-type]
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(den, "metric_coordinates", kept)
+    selection = SimpleNamespace(study_area=lambda: data.thanas)  # what the choice reads of it
+    den.choose_for_points(data.incidents, selection, "occurred_at", metric_crs=configured)  # type: ignore[arg-type]
+    ((got, got_crs),) = seen
+    assert got_crs == crs and got_crs.to_epsg() == 32644
+    assert got.tobytes() == want.tobytes()

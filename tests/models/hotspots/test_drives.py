@@ -114,3 +114,23 @@ def test_incident_load_fast_count_equals_dwithin(
     fast = points_within(xy, polys.copy(), radius)
     assert np.array_equal(fast, _dwithin_counts(xy, polys, radius))
     assert points_within(xy[:0], polys, radius).sum() == 0
+
+
+def test_the_load_counted_apart_is_the_one_link_reports() -> None:
+    from models.hotspots.drives import incident_load
+
+    drives, incidents = _layers()
+    choice = choose_params(len(drives), area_m2=1e8, days=70, max_width_m=1000)
+    clusters = drive_clusters(drives, choice)
+    spots = find_hotspots(incidents, eps_m=150, min_samples=10)
+    load = incident_load(clusters, incidents)
+    assert (
+        load.tolist()
+        == link_drive_clusters(spots, clusters, incidents)[1][INCIDENTS_NEARBY].tolist()
+    )
+    assert sorted(load.tolist()) == [0, 60]
+    handed = link_drive_clusters(spots, clusters, incidents, load=load)
+    for got, want in zip(handed, link_drive_clusters(spots, clusters, incidents), strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    assert incident_load(clusters.iloc[:0], incidents).tolist() == []
+    assert incident_load(clusters, incidents.iloc[:0]).tolist() == [0, 0]

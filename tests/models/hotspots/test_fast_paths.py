@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -249,3 +250,29 @@ def test_points_go_to_the_grid_package_in_its_own_cell_order() -> None:
     cy = np.floor((xy[order, 1] - xy[:, 1].min()) / side)
     assert np.all((np.diff(cx) > 0) | ((np.diff(cx) == 0) & (np.diff(cy) >= 0)))
     assert d.package_cell_order(np.array([[0.0, 0.0], [1e10, 1e10]]), 1e-3) is None
+
+
+@pytest.mark.parametrize("by", ["polygons", "column"])
+def test_thanas_looked_up_before_the_split_are_those_of_the_final_members(
+    by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The thana part reuses the thanas found for the split: the same table as a new look-up."""
+    from geo import demo
+    from models.hotspots import parts, table
+
+    data = demo.generate(seed=7, n_incidents=demo.MIN_INCIDENTS)
+    thanas = data.thanas if by == "polygons" else None
+    kwargs = {"eps_m": 150.0, "min_samples": 6, "max_width_m": 600.0, "thanas": thanas}
+    reused = table.find_hotspots(data.incidents, **kwargs)
+    seen: list[int] = []
+    real = parts.thana_part
+
+    def fresh(*args: object, names: object = None) -> object:
+        seen.append(0 if names is None else len(names))  # type: ignore[arg-type]
+        return real(*args)  # type: ignore[arg-type]  # look the thanas up again
+
+    monkeypatch.setattr(table, "thana_part", fresh)
+    again = table.find_hotspots(data.incidents, **kwargs)
+    assert seen and seen[0] == int(reused["incidents"].sum())  # the names were handed on
+    assert len(reused) > 3 and reused["cross_thana"].any()
+    pd.testing.assert_frame_equal(reused, again)
