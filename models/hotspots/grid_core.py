@@ -37,6 +37,9 @@ from models.arrays import BoolArray, FloatArray, IntArray
 #: Relative narrowing of the cells below eps / sqrt(2) (covers rounding in the cell arithmetic).
 CELL_MARGIN = 1e-5
 
+#: Fewest min_samples for which neighbours are counted on a grid of fine cells.
+FINE_MIN_SAMPLES = 32
+
 #: Smallest eps, relative to the largest absolute coordinate, for which the cells are exact.
 MIN_RELATIVE_EPS = 1e-8
 
@@ -127,52 +130,42 @@ def _count_near(
 ) -> bool:
     """Whether point ``p`` of cell ``c`` has ``min_samples`` points within eps (itself too).
 
-    Cells wholly within eps of the point count whole, cells wholly beyond are skipped (both
-    with a margin far above rounding), only the others are counted pair by pair, with exits
-    as soon as the answer is known.
+    The cells of the block, middle column first: one wholly within eps of the point counts
+    whole, one wholly beyond is skipped (both with a margin far above rounding), the others are
+    counted pair by pair. It stops as soon as the count reaches ``min_samples`` or the points
+    not yet ruled out cannot.
     """
     x0, y0, side, eps2 = grid[0], grid[1], grid[2], grid[3]
     inside, outside = eps2 * (1 - 4e-6), eps2 * (1 + 4e-6)
     px, py = x[p], y[p]
-    count = 0
-    partial = 0
+    count = start[c + 1] - start[c]  # every point of its cell, itself included
+    possible = 0  # points of the block not ruled out yet
     for d in range(5):
-        for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
-            i = cell_key[c2] // rows
-            j = cell_key[c2] - i * rows
-            left, bottom = x0 + i * side, y0 + j * side
-            near_x = max(left - px, 0.0, px - left - side)
-            near_y = max(bottom - py, 0.0, py - bottom - side)
-            if near_x * near_x + near_y * near_y > outside:
-                continue
-            far_x = max(px - left, left + side - px)
-            far_y = max(py - bottom, bottom + side - py)
-            size = start[c2 + 1] - start[c2]
-            if c2 == c or far_x * far_x + far_y * far_y <= inside:
-                count += size
-            else:
-                partial += size
-    if count >= min_samples:
-        return True
-    if count + partial < min_samples:
-        return False
-    for d in range(5):
+        possible += start[block[c, 2 * d + 1]] - start[block[c, 2 * d]]
+    for k in range(5):
+        d = (2, 1, 3, 0, 4)[k]
         for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
             if c2 == c:
                 continue
+            size = start[c2 + 1] - start[c2]
             i = cell_key[c2] // rows
             j = cell_key[c2] - i * rows
             left, bottom = x0 + i * side, y0 + j * side
             near_x = max(left - px, 0.0, px - left - side)
             near_y = max(bottom - py, 0.0, py - bottom - side)
             if near_x * near_x + near_y * near_y > outside:
+                possible -= size
+                if possible < min_samples:
+                    return False
                 continue
             far_x = max(px - left, left + side - px)
             far_y = max(py - bottom, bottom + side - py)
             if far_x * far_x + far_y * far_y <= inside:
+                count += size
+                if count >= min_samples:
+                    return True
                 continue
-            lo, hi = start[c2], start[c2 + 1]
-            for q in range(lo, hi):
+            for q in range(start[c2], start[c2 + 1]):
                 dx = px - x[q]
                 dy = py - y[q]
                 if dx * dx + dy * dy <= eps2:
@@ -180,10 +173,10 @@ def _count_near(
                     if count >= min_samples:
                         return True
                 else:
-                    partial -= 1
-                    if count + partial < min_samples:
+                    possible -= 1
+                    if possible < min_samples:
                         return False
-    return False
+    return count >= min_samples
 
 
 @njit(cache=True, nogil=True)
@@ -196,10 +189,17 @@ def _mark_cores(
     grid: FloatArray,
     rows: int,
     min_samples: int,
-) -> BoolArray:
-    """Core flags of the points sorted by cell (``start``: each cell's first point)."""
+    count: bool,
+) -> tuple[BoolArray, BoolArray]:
+    """Core flags of the points sorted by cell (``start``: each cell's first point).
+
+    A cell of ``min_samples`` points is core, a cell whose block holds fewer is not; the
+    points of the other cells count their neighbours when ``count``, else they are returned
+    as undecided (for :func:`_fine_cores`).
+    """
     m = len(start) - 1
     core = np.zeros(len(x), dtype=np.bool_)
+    undecided = np.zeros(len(x), dtype=np.bool_)
     for c in range(m):
         a, b = start[c], start[c + 1]
         if b - a >= min_samples:
@@ -210,8 +210,120 @@ def _mark_cores(
             total += start[block[c, 2 * d + 1]] - start[block[c, 2 * d]]
         if total < min_samples:
             continue
+        if not count:
+            undecided[a:b] = True
+            continue
         for p in range(a, b):
             core[p] = _count_near(x, y, p, c, start, cell_key, block, grid, rows, min_samples)
+    return core, undecided
+
+
+@njit(cache=True, nogil=True)
+def _rows_reached(
+    py: float, reach: float, y0: float, inverse: float, low: int, high: int
+) -> tuple[int, int]:
+    """Return the rows, clipped to ``low..high``, whose cells meet ``py - reach .. py + reach``."""
+    first = max(np.int64(np.floor((py - reach - y0) * inverse)), low)
+    last = min(np.int64(np.floor((py + reach - y0) * inverse)), high)
+    return first, last
+
+
+@njit(cache=True, nogil=True)
+def _rows_within(
+    py: float, reach: float, y0: float, inverse: float, low: int, high: int
+) -> tuple[int, int]:
+    """Return the rows, clipped to ``low..high``, whose cells lie in ``py ± reach``."""
+    first = max(np.int64(np.ceil((py - reach - y0) * inverse)), low)
+    last = min(np.int64(np.floor((py + reach - y0) * inverse)) - 1, high)
+    return first, last
+
+
+@njit(cache=True, nogil=True)
+def _fine_cores(
+    x: FloatArray,
+    y: FloatArray,
+    undecided: BoolArray,
+    grid: FloatArray,
+    shape: tuple[int, int],
+    min_samples: int,
+) -> BoolArray:
+    """Core flags of the ``undecided`` points, counted on a grid of fine cells.
+
+    ``grid``: origin x and y, fine cell side, eps squared, the side's inverse; ``shape``: its
+    columns and rows (a counting sort over all of them). Per column of cells within eps of a
+    point, the cells wholly within eps form one run of rows and the cells that meet the eps
+    disc a wider one: their point counts (from the sorted cells' starts) bound the
+    neighbourhood from below and above, which decides most points; the rest count their
+    neighbours in the cells between the two runs only, pair by pair, with early exits.
+    """
+    x0, y0, side, eps2, inverse = grid[0], grid[1], grid[2], grid[3], grid[4]
+    columns, rows = shape
+    inside, outside = eps2 * (1 - 4e-6), eps2 * (1 + 4e-6)
+    keys = _cell_keys(x, y, x0, y0, inverse, rows)
+    order = _counting_order(keys, columns * rows)
+    start = np.zeros(columns * rows + 1, dtype=np.int64)
+    for k in keys:
+        start[k + 1] += 1
+    for c in range(columns * rows):
+        start[c + 1] += start[c]
+    xs, ys = x[order], y[order]
+    reach = np.int64(np.sqrt(outside) * inverse) + 2
+    core = np.zeros(len(x), dtype=np.bool_)
+    for p in range(len(x)):
+        if not undecided[p]:
+            continue
+        px, py = x[p], y[p]
+        i = keys[p] // rows
+        lower = 0
+        upper = 0
+        for col in range(max(i - reach, 0), min(i + reach, columns - 1) + 1):
+            left = x0 + col * side
+            near_x = max(left - px, 0.0, px - left - side)
+            if near_x * near_x > outside:
+                continue
+            lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+            if lo > hi:
+                continue
+            upper += start[col * rows + hi + 1] - start[col * rows + lo]
+            far_x = max(px - left, left + side - px)
+            if far_x * far_x < inside:
+                a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
+                if a <= b:
+                    lower += start[col * rows + b + 1] - start[col * rows + a]
+        if lower >= min_samples or upper < min_samples:
+            core[p] = lower >= min_samples
+            continue
+        count, possible = lower, upper
+        for col in range(max(i - reach, 0), min(i + reach, columns - 1) + 1):
+            left = x0 + col * side
+            near_x = max(left - px, 0.0, px - left - side)
+            if near_x * near_x > outside:
+                continue
+            lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+            if lo > hi:
+                continue
+            a, b = hi + 1, hi  # the rows wholly within eps: none
+            far_x = max(px - left, left + side - px)
+            if far_x * far_x < inside:
+                a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
+            if a > b:
+                a, b = hi + 1, hi
+            for q in range(start[col * rows + lo], start[col * rows + hi + 1]):
+                if start[col * rows + a] <= q < start[col * rows + b + 1]:
+                    continue  # counted already
+                dx = px - xs[q]
+                dy = py - ys[q]
+                if dx * dx + dy * dy <= eps2:
+                    count += 1
+                    if count >= min_samples:
+                        break
+                else:
+                    possible -= 1
+                    if possible < min_samples:
+                        break
+            if count >= min_samples or possible < min_samples:
+                break
+        core[p] = count >= min_samples
     return core
 
 
@@ -229,49 +341,60 @@ def _near(x: FloatArray, y: FloatArray, a: int, b: int, lo: int, hi: int, eps2: 
 
 @njit(cache=True, nogil=True)
 def _link(
-    x: FloatArray, y: FloatArray, start: IntArray, cores: IntArray, block: IntArray, eps2: float
+    x: FloatArray,
+    y: FloatArray,
+    start: IntArray,
+    cores: IntArray,
+    block: IntArray,
+    cell_key: IntArray,
+    rows: int,
+    eps2: float,
 ) -> IntArray:
     """Union-find of the cells: cells whose cores are within eps of each other are joined.
 
-    ``cores[c]``: how many of cell ``c``'s points (its first ones) are core.
+    ``cores[c]``: how many of cell ``c``'s points (its first ones) are core. Touching cells
+    are joined first, so that most pairs of cells two apart are joined already when their
+    turn comes (their search for a pair within eps, often fruitless, is the costly one); a
+    pair whose cores' bounding boxes are more than eps apart is not searched.
     """
     m = len(cores)
     parent = np.arange(m)
+    box = np.empty((m, 4))
     for c in range(m):
-        if cores[c] == 0:
-            continue
-        a = start[c]
-        for d in range(5):
-            for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
-                if c2 <= c or cores[c2] == 0:
-                    continue
-                r1, r2 = _find(parent, c), _find(parent, c2)
-                if r1 == r2:
-                    continue
-                if _near(x, y, a, a + cores[c], start[c2], start[c2] + cores[c2], eps2):
-                    parent[max(r1, r2)] = min(r1, r2)
+        a, b = start[c], start[c] + cores[c]
+        if b > a:
+            box[c, 0], box[c, 1] = x[a:b].min(), x[a:b].max()
+            box[c, 2], box[c, 3] = y[a:b].min(), y[a:b].max()
+    for touching in (True, False):
+        for c in range(m):
+            if cores[c] == 0:
+                continue
+            a = start[c]
+            j = cell_key[c] % rows
+            for d in range(5):
+                for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
+                    if c2 <= c or cores[c2] == 0:
+                        continue
+                    if (abs(d - 2) <= 1 and abs(cell_key[c2] % rows - j) <= 1) != touching:
+                        continue
+                    r1, r2 = _find(parent, c), _find(parent, c2)
+                    if r1 == r2:
+                        continue
+                    gap_x = max(box[c2, 0] - box[c, 1], box[c, 0] - box[c2, 1], 0.0)
+                    gap_y = max(box[c2, 2] - box[c, 3], box[c, 2] - box[c2, 3], 0.0)
+                    if gap_x * gap_x + gap_y * gap_y > eps2:
+                        continue
+                    if _near(x, y, a, a + cores[c], start[c2], start[c2] + cores[c2], eps2):
+                        parent[max(r1, r2)] = min(r1, r2)
     for c in range(m):
         parent[c] = _find(parent, c)
     return parent
 
 
 @njit(cache=True, nogil=True)
-def _sorted_core(
-    x: FloatArray,
-    y: FloatArray,
-    keys: IntArray,
-    grid: FloatArray,
-    shape: tuple[int, int],
-    ms: int,
-) -> tuple[IntArray, BoolArray]:
-    """Raw cluster ids and core flags of points sorted by cell number ``keys``.
-
-    ``grid``: the grid's origin x and y, its cell side and eps squared; ``shape``: its
-    columns and rows.
-    """
-    columns, rows = shape
-    eps2 = grid[3]
-    n = len(x)
+def _cells(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """Return the first point of every cell (and the end) and the cell numbers of ``keys``."""
+    n = len(keys)
     first = np.ones(n, dtype=np.bool_)
     for p in range(1, n):
         first[p] = keys[p] != keys[p - 1]
@@ -280,9 +403,22 @@ def _sorted_core(
     start = np.empty(m + 1, dtype=np.int64)
     start[:m] = cell_first
     start[m] = n
-    cell_key = keys[cell_first]
-    block = _blocks(cell_key, rows, columns)
-    core = _mark_cores(x, y, start, cell_key, block, grid, rows, ms)
+    return start, keys[cell_first]
+
+
+@njit(cache=True, nogil=True)
+def _components(
+    x: FloatArray,
+    y: FloatArray,
+    start: IntArray,
+    block: IntArray,
+    cell_key: IntArray,
+    rows: int,
+    core: BoolArray,
+    eps2: float,
+) -> IntArray:
+    """Raw cluster ids of the points sorted by cell: the cores' components, borders' too."""
+    n, m = len(x), len(start) - 1
     # cores first in every cell (stable), so the linking and border scans see only cores
     perm = np.empty(n, dtype=np.int64)
     cores = np.zeros(m, dtype=np.int64)
@@ -298,7 +434,7 @@ def _sorted_core(
                 perm[at] = p
                 at += 1
     xs, ys = x[perm], y[perm]
-    root = _link(xs, ys, start, cores, block, eps2)
+    root = _link(xs, ys, start, cores, block, cell_key, rows, eps2)
     raw = np.full(n, -1, dtype=np.int64)
     for c in range(m):
         a, b = start[c], start[c + 1]
@@ -307,24 +443,33 @@ def _sorted_core(
             raw[a + cores[c] : b] = root[c]  # within eps of every core of the cell
             continue
         for p in range(a, b):
-            found = False
-            for d in range(5):
-                for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
-                    lo = start[c2]
-                    for q in range(lo, lo + cores[c2]):
-                        dx = xs[p] - xs[q]
-                        dy = ys[p] - ys[q]
-                        if dx * dx + dy * dy <= eps2:
-                            raw[p] = root[c2]
-                            found = True
-                            break
-                    if found:
-                        break
-                if found:
-                    break
+            raw[p] = _core_near(xs, ys, p, c, start, cores, block, root, eps2)
     out = np.empty(n, dtype=np.int64)
     out[perm] = raw
-    return out, core
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _core_near(
+    x: FloatArray,
+    y: FloatArray,
+    p: int,
+    c: int,
+    start: IntArray,
+    cores: IntArray,
+    block: IntArray,
+    root: IntArray,
+    eps2: float,
+) -> int:
+    """Return the cluster of a core within eps of point ``p`` of cell ``c``, or -1."""
+    for d in range(5):
+        for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
+            for q in range(start[c2], start[c2] + cores[c2]):
+                dx = x[p] - x[q]
+                dy = y[p] - y[q]
+                if dx * dx + dy * dy <= eps2:
+                    return np.int64(root[c2])
+    return -1
 
 
 def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, BoolArray] | None:
@@ -365,16 +510,36 @@ def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, B
     if size >= 2**62:
         return None
     keys = _cell_keys(x, y, x0, y0, inverse, rows)
-    if size <= max(4 * n, 1 << 20):
-        order = _counting_order(keys, size)
-    else:
-        order = np.argsort(keys, kind="stable")
+    limit = max(4 * n, 1 << 20)  # cells a counting sort may run over
+    order = _counting_order(keys, size) if size <= limit else np.argsort(keys, kind="stable")
+    xs, ys = x[order], y[order]
+    start, cell_key = _cells(keys[order])
+    block = _blocks(cell_key, rows, columns)
     grid = np.array([x0, y0, 1.0 / inverse, eps * eps])
-    raw_sorted, core_sorted = _sorted_core(
-        x[order], y[order], keys[order], grid, (columns, rows), int(min_samples)
-    )
+    fine = _fine_grid(x1 - x0, y1 - y0, inverse, limit) if min_samples >= FINE_MIN_SAMPLES else None
+    ms = int(min_samples)
+    core, undecided = _mark_cores(xs, ys, start, cell_key, block, grid, rows, ms, fine is None)
+    if fine is not None and undecided.any():
+        fine_inverse, shape = fine
+        fine_grid = np.array([x0, y0, 1.0 / fine_inverse, eps * eps, fine_inverse])
+        core |= _fine_cores(xs, ys, undecided, fine_grid, shape, ms)
     raw = np.empty(n, dtype=np.int64)
-    core = np.empty(n, dtype=np.bool_)
-    raw[order] = raw_sorted
-    core[order] = core_sorted
-    return raw, core
+    raw[order] = _components(xs, ys, start, block, cell_key, rows, core, eps * eps)
+    core_rows = np.empty(n, dtype=np.bool_)
+    core_rows[order] = core
+    return raw, core_rows
+
+
+def _fine_grid(
+    width: float, height: float, inverse: float, limit: int
+) -> tuple[float, tuple[int, int]] | None:
+    """Return the finest grid of cells 1/8, 1/4 or 1/2 as wide within ``limit`` cells.
+
+    Returns the inverse of its cell side and its columns and rows; ``None`` if none fits.
+    """
+    for split in (8, 4, 2):
+        fine = inverse * split
+        columns, rows = int(width * fine) + 1, int(height * fine) + 1
+        if columns * rows <= limit:
+            return fine, (columns, rows)
+    return None

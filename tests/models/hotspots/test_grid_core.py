@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import DBSCAN
@@ -15,10 +16,14 @@ UTM = np.array([700_000.0, 2_800_000.0])
 FAR_SOUTH = np.array([833_978.0, 9_999_000.0])
 
 
-def assert_as_sklearn(xy: np.ndarray, eps: float, ms: int) -> None:
+def assert_as_sklearn(xy: np.ndarray, eps: float, ms: int, fine: bool = False) -> None:
     """Same core mask, same partition of the cores, same border points; borders carry the id
-    of a core within eps (by scikit-learn's own squared-distance test)."""
-    found = g.grid_core(xy, eps, ms)
+    of a core within eps (by scikit-learn's own squared-distance test). ``fine``: count
+    neighbours on the fine cells whatever ``ms``."""
+    with pytest.MonkeyPatch.context() as mp:
+        if fine:
+            mp.setattr(g, "FINE_MIN_SAMPLES", 1)
+        found = g.grid_core(xy, eps, ms)
     assert found is not None
     raw, core = found
     model = DBSCAN(eps=eps, min_samples=ms, algorithm="kd_tree").fit(xy)
@@ -46,12 +51,13 @@ lattice = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1
     eps=st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 5.0, 7.0]),
     ms=st.integers(1, 12),
     origin=st.sampled_from([0, 1, 2]),
+    fine=st.booleans(),
 )
 def test_core_equals_scikit_learn_on_lattices_duplicates_and_utm_offsets(
-    pts, eps, ms, origin
+    pts, eps, ms, origin, fine
 ) -> None:
     offset = [np.zeros(2), UTM, FAR_SOUTH][origin]
-    assert_as_sklearn(np.asarray(pts, dtype=np.float64) + offset, eps, ms)
+    assert_as_sklearn(np.asarray(pts, dtype=np.float64) + offset, eps, ms, fine)
 
 
 @settings(max_examples=80, deadline=None)
@@ -64,11 +70,12 @@ def test_core_equals_scikit_learn_on_lattices_duplicates_and_utm_offsets(
     eps=st.floats(0.5, 20.0),
     ms=st.integers(1, 15),
     dup=st.integers(0, 3),
+    fine=st.booleans(),
 )
-def test_core_equals_scikit_learn_on_random_points(pts, eps, ms, dup) -> None:
+def test_core_equals_scikit_learn_on_random_points(pts, eps, ms, dup, fine) -> None:
     xy = np.asarray(pts, dtype=np.float64)
     xy = np.vstack([xy] + [xy[: len(xy) // 2]] * dup) + UTM
-    assert_as_sklearn(xy, eps, ms)
+    assert_as_sklearn(xy, eps, ms, fine)
 
 
 @settings(max_examples=40, deadline=None)
@@ -95,8 +102,17 @@ def test_thousands_of_points_in_a_city_equal_scikit_learn() -> None:
     centres = rng.uniform(0, 4000, size=(60, 2))
     xy = np.vstack([c + rng.normal(0, 50, size=(80, 2)) for c in centres])
     xy = np.vstack([xy, rng.uniform(0, 4000, size=(3000, 2))]) + UTM
-    for eps, ms in [(30.0, 5), (60.0, 25), (15.0, 2), (100.0, 1)]:
+    for eps, ms in [(30.0, 5), (60.0, 25), (15.0, 2), (100.0, 1), (60.0, 40), (100.0, 90)]:
         assert_as_sklearn(xy, eps, ms)
+        assert_as_sklearn(xy, eps, ms, fine=True)
+
+
+def test_fine_cells_are_as_fine_as_the_cell_budget_allows() -> None:
+    fine = g._fine_grid(1000.0, 1000.0, 0.1, 700_000)  # 801 x 801 cells of 1/8
+    assert fine is not None and fine[1] == (801, 801)
+    fine = g._fine_grid(1000.0, 1000.0, 0.1, 300_000)
+    assert fine is not None and fine[1] == (401, 401)
+    assert g._fine_grid(1000.0, 1000.0, 0.1, 10_000) is None
 
 
 def test_the_grid_hands_over_where_its_cells_cannot_be_exact() -> None:
