@@ -75,6 +75,31 @@ def _counting_order(keys: IntArray, size: int) -> IntArray:
 
 
 @njit(cache=True, nogil=True)
+def _bounds(xy: FloatArray) -> tuple[float, float, float, float]:
+    """Return the smallest and largest x and y of ``(n, 2)`` points; NaN if one is not finite."""
+    x0, x1, y0, y1 = np.inf, -np.inf, np.inf, -np.inf
+    for p in range(xy.shape[0]):
+        x, y = xy[p, 0], xy[p, 1]
+        if not (np.isfinite(x) and np.isfinite(y)):
+            return np.nan, np.nan, np.nan, np.nan
+        x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+    return x0, x1, y0, y1
+
+
+@njit(cache=True, nogil=True)
+def _by_cell(
+    xy: FloatArray, keys: IntArray, order: IntArray
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Return the x, y and cell numbers of the points in ``order``."""
+    n = len(order)
+    xs, ys, sorted_keys = np.empty(n), np.empty(n), np.empty(n, dtype=np.int64)
+    for at in range(n):
+        p = order[at]
+        xs[at], ys[at], sorted_keys[at] = xy[p, 0], xy[p, 1], keys[p]
+    return xs, ys, sorted_keys
+
+
+@njit(cache=True, nogil=True)
 def _find(parent: IntArray, a: int) -> int:
     """Root of ``a`` in the union-find ``parent`` (path halving)."""
     while parent[a] != a:
@@ -345,6 +370,7 @@ def _link(
     y: FloatArray,
     start: IntArray,
     cores: IntArray,
+    box: FloatArray,
     block: IntArray,
     cell_key: IntArray,
     rows: int,
@@ -352,19 +378,14 @@ def _link(
 ) -> IntArray:
     """Union-find of the cells: cells whose cores are within eps of each other are joined.
 
-    ``cores[c]``: how many of cell ``c``'s points (its first ones) are core. Touching cells
+    ``cores[c]``: how many of cell ``c``'s points (its first ones) are core; ``box[c]``: their
+    bounding box (x low, x high, y low, y high). Touching cells
     are joined first, so that most pairs of cells two apart are joined already when their
     turn comes (their search for a pair within eps, often fruitless, is the costly one); a
     pair whose cores' bounding boxes are more than eps apart is not searched.
     """
     m = len(cores)
     parent = np.arange(m)
-    box = np.empty((m, 4))
-    for c in range(m):
-        a, b = start[c], start[c] + cores[c]
-        if b > a:
-            box[c, 0], box[c, 1] = x[a:b].min(), x[a:b].max()
-            box[c, 2], box[c, 3] = y[a:b].min(), y[a:b].max()
     for touching in (True, False):
         for c in range(m):
             if cores[c] == 0:
@@ -434,7 +455,13 @@ def _components(
                 perm[at] = p
                 at += 1
     xs, ys = x[perm], y[perm]
-    root = _link(xs, ys, start, cores, block, cell_key, rows, eps2)
+    box = np.empty((m, 4))
+    for c in range(m):
+        a, b = start[c], start[c] + cores[c]
+        if b > a:
+            box[c, 0], box[c, 1] = xs[a:b].min(), xs[a:b].max()
+            box[c, 2], box[c, 3] = ys[a:b].min(), ys[a:b].max()
+    root = _link(xs, ys, start, cores, box, block, cell_key, rows, eps2)
     raw = np.full(n, -1, dtype=np.int64)
     for c in range(m):
         a, b = start[c], start[c + 1]
@@ -443,7 +470,7 @@ def _components(
             raw[a + cores[c] : b] = root[c]  # within eps of every core of the cell
             continue
         for p in range(a, b):
-            raw[p] = _core_near(xs, ys, p, c, start, cores, block, root, eps2)
+            raw[p] = _core_near(xs, ys, p, c, start, cores, box, block, root, eps2)
     out = np.empty(n, dtype=np.int64)
     out[perm] = raw
     return out
@@ -457,13 +484,24 @@ def _core_near(
     c: int,
     start: IntArray,
     cores: IntArray,
+    box: FloatArray,
     block: IntArray,
     root: IntArray,
     eps2: float,
 ) -> int:
-    """Return the cluster of a core within eps of point ``p`` of cell ``c``, or -1."""
+    """Return the cluster of a core within eps of point ``p`` of cell ``c``, or -1.
+
+    Cells whose cores' bounding box is more than eps away are not searched.
+    """
+    px, py = x[p], y[p]
     for d in range(5):
         for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
+            if cores[c2] == 0:
+                continue
+            gap_x = max(box[c2, 0] - px, px - box[c2, 1], 0.0)
+            gap_y = max(box[c2, 2] - py, py - box[c2, 3], 0.0)
+            if gap_x * gap_x + gap_y * gap_y > eps2:
+                continue
             for q in range(start[c2], start[c2] + cores[c2]):
                 dx = x[p] - x[q]
                 dy = y[p] - y[q]
@@ -498,8 +536,8 @@ def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, B
     n = len(xy)
     if n == 0:
         return np.empty(0, np.int64), np.empty(0, np.bool_)
-    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
-    x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    xy = np.ascontiguousarray(xy, dtype=np.float64)
+    x0, x1, y0, y1 = _bounds(xy)
     magnitude = max(abs(x0), abs(x1), abs(y0), abs(y1))
     if not math.isfinite(magnitude) or eps <= MIN_RELATIVE_EPS * magnitude:
         return None
@@ -509,11 +547,11 @@ def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, B
     size = columns * rows
     if size >= 2**62:
         return None
-    keys = _cell_keys(x, y, x0, y0, inverse, rows)
+    keys = _cell_keys(xy[:, 0], xy[:, 1], x0, y0, inverse, rows)
     limit = max(4 * n, 1 << 20)  # cells a counting sort may run over
     order = _counting_order(keys, size) if size <= limit else np.argsort(keys, kind="stable")
-    xs, ys = x[order], y[order]
-    start, cell_key = _cells(keys[order])
+    xs, ys, sorted_keys = _by_cell(xy, keys, order)
+    start, cell_key = _cells(sorted_keys)
     block = _blocks(cell_key, rows, columns)
     grid = np.array([x0, y0, 1.0 / inverse, eps * eps])
     fine = _fine_grid(x1 - x0, y1 - y0, inverse, limit) if min_samples >= FINE_MIN_SAMPLES else None

@@ -73,6 +73,7 @@ def test_dbscan_with_the_cell_paths_equals_dbscan_without(pts, eps, ms) -> None:
         mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
         plain = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
         mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        mp.setattr(d, "PRUNE_GRID_MIN_POINTS", 1)
         fast = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
     assert np.array_equal(plain.labels, fast.labels)
     assert np.array_equal(plain.core, fast.core)
@@ -88,6 +89,7 @@ def test_cell_path_equals_the_plain_path_on_a_city_of_clusters() -> None:
         mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
         plain = d.dbscan_xy(xy, eps_m=50.0, min_samples=8)
         mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        mp.setattr(d, "PRUNE_GRID_MIN_POINTS", 1)
         fast = d.dbscan_xy(xy, eps_m=50.0, min_samples=8)
     assert plain.n_clusters > 20
     assert np.array_equal(plain.labels, fast.labels)
@@ -193,6 +195,7 @@ def test_pruning_sparse_points_changes_no_label(pts, eps, ms, method) -> None:
         mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
         plain = d.dbscan_xy(xy, eps_m=eps, min_samples=ms, method=method)
         mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        mp.setattr(d, "PRUNE_GRID_MIN_POINTS", 1)
         pruned = d.dbscan_xy(xy, eps_m=eps, min_samples=ms, method=method)
     assert np.array_equal(plain.labels, pruned.labels)
     assert np.array_equal(plain.core, pruned.core)
