@@ -201,7 +201,7 @@ def _count_near(
                     possible -= 1
                     if possible < min_samples:
                         return False
-    return count >= min_samples
+    return bool(count >= min_samples)
 
 
 @njit(cache=True, nogil=True)
@@ -248,8 +248,8 @@ def _rows_reached(
     py: float, reach: float, y0: float, inverse: float, low: int, high: int
 ) -> tuple[int, int]:
     """Return the rows, clipped to ``low..high``, whose cells meet ``py - reach .. py + reach``."""
-    first = max(np.int64(np.floor((py - reach - y0) * inverse)), low)
-    last = min(np.int64(np.floor((py + reach - y0) * inverse)), high)
+    first = max(int(np.floor((py - reach - y0) * inverse)), low)
+    last = min(int(np.floor((py + reach - y0) * inverse)), high)
     return first, last
 
 
@@ -258,8 +258,8 @@ def _rows_within(
     py: float, reach: float, y0: float, inverse: float, low: int, high: int
 ) -> tuple[int, int]:
     """Return the rows, clipped to ``low..high``, whose cells lie in ``py ± reach``."""
-    first = max(np.int64(np.ceil((py - reach - y0) * inverse)), low)
-    last = min(np.int64(np.floor((py + reach - y0) * inverse)) - 1, high)
+    first = max(int(np.ceil((py - reach - y0) * inverse)), low)
+    last = min(int(np.floor((py + reach - y0) * inverse)) - 1, high)
     return first, last
 
 
@@ -506,7 +506,7 @@ def _core_near(
                 dx = x[p] - x[q]
                 dy = y[p] - y[q]
                 if dx * dx + dy * dy <= eps2:
-                    return np.int64(root[c2])
+                    return int(root[c2])
     return -1
 
 
