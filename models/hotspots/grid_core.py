@@ -27,12 +27,35 @@
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numba import njit
 
 from models.arrays import BoolArray, FloatArray, IntArray
+
+logger = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _compiled(function: F) -> F:
+    """Compile ``function`` with numba (no GIL), its machine code cached on disk when possible.
+
+    numba caches next to this module (``__pycache__``), else in the user's cache folder
+    (``NUMBA_CACHE_DIR`` or ``~/.cache/numba``); where neither is writable (a read-only
+    install, no home), it would refuse ``cache=True`` at import: then every process compiles
+    afresh (a few seconds), quietly but for a debug line.
+    """
+    try:
+        return cast(F, njit(cache=True, nogil=True)(function))
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        logger.debug("no writable numba cache for %s: compiled in this process", function)
+        return cast(F, njit(nogil=True)(function))
+
 
 #: Relative narrowing of the cells below eps / sqrt(2) (covers rounding in the cell arithmetic).
 CELL_MARGIN = 1e-5
@@ -44,7 +67,7 @@ FINE_MIN_SAMPLES = 32
 MIN_RELATIVE_EPS = 1e-8
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _cell_keys(
     x: FloatArray, y: FloatArray, x0: float, y0: float, inverse: float, rows: int
 ) -> IntArray:
@@ -58,7 +81,7 @@ def _cell_keys(
     return keys
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _counting_order(keys: IntArray, size: int) -> IntArray:
     """Stable order of the points by cell number (a counting sort over ``size`` cells)."""
     start = np.zeros(size + 1, dtype=np.int64)
@@ -74,7 +97,7 @@ def _counting_order(keys: IntArray, size: int) -> IntArray:
     return order
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _bounds(xy: FloatArray) -> tuple[float, float, float, float]:
     """Return the smallest and largest x and y of ``(n, 2)`` points; NaN if one is not finite."""
     x0, x1, y0, y1 = np.inf, -np.inf, np.inf, -np.inf
@@ -86,7 +109,7 @@ def _bounds(xy: FloatArray) -> tuple[float, float, float, float]:
     return x0, x1, y0, y1
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _by_cell(
     xy: FloatArray, keys: IntArray, order: IntArray
 ) -> tuple[FloatArray, FloatArray, IntArray]:
@@ -99,7 +122,7 @@ def _by_cell(
     return xs, ys, sorted_keys
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _find(parent: IntArray, a: int) -> int:
     """Root of ``a`` in the union-find ``parent`` (path halving)."""
     while parent[a] != a:
@@ -108,7 +131,7 @@ def _find(parent: IntArray, a: int) -> int:
     return a
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _blocks(cell_key: IntArray, rows: int, columns: int) -> IntArray:
     """Per cell, the runs of cells (indices into ``cell_key``) of the 5 columns of its block.
 
@@ -140,7 +163,7 @@ def _blocks(cell_key: IntArray, rows: int, columns: int) -> IntArray:
     return out
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _count_near(
     x: FloatArray,
     y: FloatArray,
@@ -204,7 +227,7 @@ def _count_near(
     return bool(count >= min_samples)
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _mark_cores(
     x: FloatArray,
     y: FloatArray,
@@ -243,7 +266,7 @@ def _mark_cores(
     return core, undecided
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _rows_reached(
     py: float, reach: float, y0: float, inverse: float, low: int, high: int
 ) -> tuple[int, int]:
@@ -253,7 +276,7 @@ def _rows_reached(
     return first, last
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _rows_within(
     py: float, reach: float, y0: float, inverse: float, low: int, high: int
 ) -> tuple[int, int]:
@@ -263,7 +286,7 @@ def _rows_within(
     return first, last
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _fine_cores(
     x: FloatArray,
     y: FloatArray,
@@ -352,7 +375,7 @@ def _fine_cores(
     return core
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _near(x: FloatArray, y: FloatArray, a: int, b: int, lo: int, hi: int, eps2: float) -> bool:
     """Whether some point of ``a:b`` is within eps of some point of ``lo:hi``."""
     for p in range(a, b):
@@ -364,7 +387,7 @@ def _near(x: FloatArray, y: FloatArray, a: int, b: int, lo: int, hi: int, eps2: 
     return False
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _link(
     x: FloatArray,
     y: FloatArray,
@@ -412,7 +435,7 @@ def _link(
     return parent
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _cells(keys: IntArray) -> tuple[IntArray, IntArray]:
     """Return the first point of every cell (and the end) and the cell numbers of ``keys``."""
     n = len(keys)
@@ -427,7 +450,7 @@ def _cells(keys: IntArray) -> tuple[IntArray, IntArray]:
     return start, keys[cell_first]
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _components(
     x: FloatArray,
     y: FloatArray,
@@ -476,7 +499,7 @@ def _components(
     return out
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _core_near(
     x: FloatArray,
     y: FloatArray,

@@ -123,3 +123,23 @@ def test_the_grid_hands_over_where_its_cells_cannot_be_exact() -> None:
     assert g.grid_core(np.array([[0.0, np.inf]]), 1.0, 1) is None
     raw, core = g.grid_core(np.empty((0, 2)), 1.0, 1) or (None, None)
     assert raw is not None and core is not None and len(raw) == len(core) == 0
+
+
+def test_clustering_works_quietly_where_no_numba_cache_can_be_written() -> None:
+    """A read-only install with no writable cache folder: compiled per process, no warning."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings; warnings.simplefilter('error'); "
+        "import numba.core.caching as c\n"
+        "def refuse(self): raise PermissionError('read-only')\n"
+        "c._CacheLocator.ensure_cache_path = refuse\n"
+        "import numpy as np; from models.hotspots import dbscan_xy, grid_core\n"
+        "assert type(grid_core._cell_keys._cache).__name__ == 'NullCache'\n"
+        "r = dbscan_xy(np.array([[0.0, 0.0], [1.0, 0.0], [9.0, 9.0]]), eps_m=1.5, min_samples=2)\n"
+        "assert r.labels.tolist() == [0, 0, -1], r.labels"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
