@@ -360,21 +360,22 @@ def maybe_core_region(
 
 def _raw_dbscan(
     pts: FloatArray, eps: float, ms: int, w: FloatArray | None, chosen: str
-) -> tuple[IntArray, BoolArray]:
-    """DBSCAN's raw labels and core mask from the chosen implementation.
+) -> tuple[IntArray, BoolArray, bool]:
+    """DBSCAN's labels and core mask from the chosen implementation; whether canonical.
 
     The grid (:func:`models.hotspots.grid_core.grid_core`, imported here so that numba loads
-    only when clustering runs) hands over to scikit-learn in the rare cases its cells cannot
-    be exact (eps below 1e-7 of the coordinates' magnitude, cells too many to number).
+    only when clustering runs) gives canonical labels itself; it hands over to scikit-learn
+    (raw labels) in the rare cases its cells cannot be exact (eps below 1e-8 of the
+    coordinates' magnitude, cells too many to number).
     """
     if len(pts) == 0:
-        return np.empty(0, np.int64), np.empty(0, bool)
+        return np.empty(0, np.int64), np.empty(0, bool), True
     if chosen == METHOD_GRID:
         from models.hotspots.grid_core import grid_core
 
-        found = grid_core(pts, eps, ms)
+        found = grid_core(pts, eps, ms, canonical=True)
         if found is not None:
-            return found
+            return found[0], found[1], True
         logger.debug("grid DBSCAN cannot be exact for eps=%g m here: scikit-learn runs", eps)
     from sklearn.cluster import DBSCAN
 
@@ -383,7 +384,7 @@ def _raw_dbscan(
     model = DBSCAN(eps=eps, min_samples=ms, algorithm="kd_tree").fit(pts, sample_weight=w)
     core = np.zeros(len(pts), dtype=bool)
     core[model.core_sample_indices_] = True
-    return np.asarray(model.labels_, dtype=np.int64), core
+    return np.asarray(model.labels_, dtype=np.int64), core, False
 
 
 def dbscan_xy(
@@ -428,20 +429,25 @@ def dbscan_xy(
     chosen = resolve_method(method, w is not None)
     if len(pts) == 0:
         return DbscanResult(np.empty(0, np.int64), np.empty(0, bool), chosen)
-    # one grid of cells for the exact shortcuts before and after DBSCAN, where it pays off
-    cells = half_eps_cells(pts, eps) if len(pts) >= PRUNE_MIN_POINTS else None
-    region = None
-    prune = chosen != METHOD_GRID or len(pts) >= PRUNE_GRID_MIN_POINTS
-    if w is None and cells is not None and ms > 1 and (prune or ms >= PRUNE_GRID_MIN_SAMPLES):
-        region = possible_core_region(cells, ms)
+    # one grid of cells for the exact shortcuts before and after DBSCAN, where they pay off:
+    # the grid DBSCAN labels border points itself and passes over sparse cells at little cost
+    grid = chosen == METHOD_GRID
+    prune = w is None and ms > 1 and len(pts) >= PRUNE_MIN_POINTS
+    if grid:
+        prune &= len(pts) >= PRUNE_GRID_MIN_POINTS or ms >= PRUNE_GRID_MIN_SAMPLES
+    border_cells = not grid and len(pts) >= PRUNE_MIN_POINTS
+    cells = half_eps_cells(pts, eps) if prune or border_cells else None
+    region = possible_core_region(cells, ms) if prune and cells is not None else None
     if region is None:
-        raw, core = _raw_dbscan(pts, eps, ms, w, chosen)
+        labels, core, canonical = _raw_dbscan(pts, eps, ms, w, chosen)
     else:
-        # only the points near a possible core can be in a cluster; the rest are noise
-        raw = np.full(len(pts), NOISE, dtype=np.int64)
+        # only the points near a possible core can be in a cluster; the rest are noise (the
+        # canonical labels of these points are theirs in the whole set: all cores are here)
+        labels = np.full(len(pts), NOISE, dtype=np.int64)
         core = np.zeros(len(pts), dtype=bool)
-        raw[region], core[region] = _raw_dbscan(pts[region], eps, ms, None, chosen)
-    labels = canonical_labels(pts, raw, core, eps, cells=cells)
+        labels[region], core[region], canonical = _raw_dbscan(pts[region], eps, ms, None, chosen)
+    if not canonical:
+        labels = canonical_labels(pts, labels, core, eps, cells=cells)
     logger.debug(
         "DBSCAN (%s, eps=%g m, min_samples=%d): %d points, %d clusters, %d noise",
         chosen, eps, ms, len(pts), int(labels.max()) + 1, int(np.count_nonzero(labels < 0)),

@@ -460,8 +460,14 @@ def _components(
     rows: int,
     core: BoolArray,
     eps2: float,
+    canonical: bool,
 ) -> IntArray:
-    """Raw cluster ids of the points sorted by cell: the cores' components, borders' too."""
+    """Cluster ids of the points sorted by cell: raw (components of cores), or canonical.
+
+    Raw: a core carries its component's id, a non-core point the id of a core within eps, or
+    -1. Canonical (:func:`_canonical`): clusters numbered by their smallest core, a non-core
+    point in the cluster of its nearest core.
+    """
     n, m = len(x), len(start) - 1
     # cores first in every cell (stable), so the linking and border scans see only cores
     perm = np.empty(n, dtype=np.int64)
@@ -485,18 +491,129 @@ def _components(
             box[c, 0], box[c, 1] = xs[a:b].min(), xs[a:b].max()
             box[c, 2], box[c, 3] = ys[a:b].min(), ys[a:b].max()
     root = _link(xs, ys, start, cores, box, block, cell_key, rows, eps2)
-    raw = np.full(n, -1, dtype=np.int64)
-    for c in range(m):
-        a, b = start[c], start[c + 1]
-        raw[a : a + cores[c]] = root[c]
-        if cores[c] > 0:
-            raw[a + cores[c] : b] = root[c]  # within eps of every core of the cell
-            continue
-        for p in range(a, b):
-            raw[p] = _core_near(xs, ys, p, c, start, cores, box, block, root, eps2)
+    if canonical:
+        raw = _canonical(xs, ys, start, cores, box, block, root, eps2)
+    else:
+        raw = np.full(n, -1, dtype=np.int64)
+        for c in range(m):
+            a, b = start[c], start[c + 1]
+            raw[a : a + cores[c]] = root[c]
+            if cores[c] > 0:
+                raw[a + cores[c] : b] = root[c]  # within eps of every core of the cell
+                continue
+            for p in range(a, b):
+                raw[p] = _core_near(xs, ys, p, c, start, cores, box, block, root, eps2)
     out = np.empty(n, dtype=np.int64)
     out[perm] = raw
     return out
+
+
+@_compiled
+def _canonical(
+    x: FloatArray,
+    y: FloatArray,
+    start: IntArray,
+    cores: IntArray,
+    box: FloatArray,
+    block: IntArray,
+    root: IntArray,
+    eps2: float,
+) -> IntArray:
+    """Canonical labels of the points sorted by cell, cores first in each cell.
+
+    Clusters are numbered 0..k-1 by the lexicographically smallest (x, y) of their cores; a
+    non-core point within eps of a core joins the cluster of its nearest core by
+    ``sqrt(dx * dx + dy * dy)``, ties to the lowest number (what
+    :func:`models.hotspots.dbscan.canonical_labels` gives); other points are -1. A point whose
+    block holds the cores of one cluster only takes it without a search.
+    """
+    n, m = len(x), len(cores)
+    low_x, low_y = np.full(m, np.inf), np.full(m, np.inf)
+    for c in range(m):
+        r = root[c]
+        for q in range(start[c], start[c] + cores[c]):
+            if x[q] < low_x[r] or (x[q] == low_x[r] and y[q] < low_y[r]):
+                low_x[r], low_y[r] = x[q], y[q]
+    clusters = np.flatnonzero(np.isfinite(low_x))
+    by_y = clusters[np.argsort(low_y[clusters], kind="mergesort")]
+    ranked = by_y[np.argsort(low_x[by_y], kind="mergesort")]
+    number = np.full(m, -1, dtype=np.int64)
+    number[ranked] = np.arange(len(ranked))
+    label = np.full(n, -1, dtype=np.int64)
+    for c in range(m):
+        a, b = start[c], start[c + 1]
+        label[a : a + cores[c]] = number[root[c]]
+        if b == a + cores[c]:
+            continue
+        low, high = np.int64(m), np.int64(-1)
+        for d in range(5):
+            for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
+                if cores[c2] > 0:
+                    low = min(low, number[root[c2]])
+                    high = max(high, number[root[c2]])
+        if high < 0:
+            continue
+        for p in range(a + cores[c], b):
+            if low == high:
+                near = cores[c] > 0  # within eps of every core of its cell
+                if not near:
+                    near = _core_near(x, y, p, c, start, cores, box, block, root, eps2) >= 0
+                label[p] = low if near else -1
+            else:
+                label[p] = _nearest_core(x, y, p, c, start, cores, box, block, root, number, eps2)
+    return label
+
+
+@_compiled
+def _nearest_core(
+    x: FloatArray,
+    y: FloatArray,
+    p: int,
+    c: int,
+    start: IntArray,
+    cores: IntArray,
+    box: FloatArray,
+    block: IntArray,
+    root: IntArray,
+    number: IntArray,
+    eps2: float,
+) -> int:
+    """Return the canonical cluster of point ``p``'s nearest core within eps, or -1.
+
+    Nearest by squared distance first; then every core at the same ``sqrt`` distance (which
+    may round equal from a slightly larger square) is a tie, won by the lowest number.
+    """
+    px, py = x[p], y[p]
+    best = np.inf
+    for d in range(5):
+        for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
+            if cores[c2] == 0:
+                continue
+            gap_x = max(box[c2, 0] - px, px - box[c2, 1], 0.0)
+            gap_y = max(box[c2, 2] - py, py - box[c2, 3], 0.0)
+            if gap_x * gap_x + gap_y * gap_y > best:
+                continue
+            for q in range(start[c2], start[c2] + cores[c2]):
+                dx = px - x[q]
+                dy = py - y[q]
+                best = min(best, dx * dx + dy * dy)
+    if best > eps2:
+        return -1
+    distance = np.sqrt(best)
+    reach = best * (1 + 1e-12)  # every square whose root can equal the nearest's
+    label = np.iinfo(np.int64).max
+    for d in range(5):
+        for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
+            if cores[c2] == 0 or number[root[c2]] >= label:
+                continue
+            for q in range(start[c2], start[c2] + cores[c2]):
+                dx = px - x[q]
+                dy = py - y[q]
+                d2 = dx * dx + dy * dy
+                if d2 <= reach and np.sqrt(d2) == distance:
+                    label = number[root[c2]]
+                    break
+    return int(label)
 
 
 @_compiled
@@ -533,12 +650,16 @@ def _core_near(
     return -1
 
 
-def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, BoolArray] | None:
-    """Return DBSCAN's raw cluster id per point and the core mask; ``None`` if not exact here.
+def grid_core(
+    xy: FloatArray, eps: float, min_samples: int, canonical: bool = False
+) -> tuple[IntArray, BoolArray] | None:
+    """Return DBSCAN's cluster id per point and the core mask; ``None`` if not exact here.
 
-    Core: at least ``min_samples`` points within ``eps`` (itself included). The raw ids of core
-    points number the clusters (connected components of cores, arbitrary numbers); a non-core
-    point within ``eps`` of a core carries the id of one such core; other points -1.
+    Core: at least ``min_samples`` points within ``eps`` (itself included). Raw ids: the
+    clusters (connected components of cores) numbered arbitrarily, a non-core point within
+    ``eps`` of a core carries the id of one such core, other points -1. ``canonical``: the
+    labels of :func:`models.hotspots.dbscan.canonical_labels` instead (clusters numbered by
+    their smallest core, each border point in its nearest core's cluster, ties to the lowest).
 
     Parameters
     ----------
@@ -548,11 +669,13 @@ def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, B
         Neighbourhood radius in metres (> 0).
     min_samples : int
         Neighbourhood size (≥ 1) that makes a point core.
+    canonical : bool
+        Return canonical labels rather than raw ids.
 
     Returns
     -------
     tuple of numpy.ndarray or None
-        ``(raw, core)`` in row order; ``None`` when the cells cannot be exact: coordinates not
+        ``(labels, core)`` in row order; ``None`` when the cells cannot be exact: coordinates not
         finite, eps below :data:`MIN_RELATIVE_EPS` of their magnitude, or too many cells to
         number (use scikit-learn then).
     """
@@ -585,7 +708,7 @@ def grid_core(xy: FloatArray, eps: float, min_samples: int) -> tuple[IntArray, B
         fine_grid = np.array([x0, y0, 1.0 / fine_inverse, eps * eps, fine_inverse])
         core |= _fine_cores(xs, ys, undecided, fine_grid, shape, ms)
     raw = np.empty(n, dtype=np.int64)
-    raw[order] = _components(xs, ys, start, block, cell_key, rows, core, eps * eps)
+    raw[order] = _components(xs, ys, start, block, cell_key, rows, core, eps * eps, canonical)
     core_rows = np.empty(n, dtype=np.bool_)
     core_rows[order] = core
     return raw, core_rows

@@ -143,3 +143,23 @@ def test_clustering_works_quietly_where_no_numba_cache_can_be_written() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pts=lattice,
+    eps=st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 5.0]),
+    ms=st.integers(1, 8),
+    origin=st.sampled_from([0, 1, 2]),
+)
+def test_compiled_canonical_labels_equal_canonical_labels_of_the_raw_ids(
+    pts, eps, ms, origin
+) -> None:
+    """Equidistant cores of two clusters (lattices), duplicates: the same border labels."""
+    xy = np.asarray(pts, dtype=np.float64) + [np.zeros(2), UTM, FAR_SOUTH][origin]
+    raw = g.grid_core(xy, eps, ms)
+    labelled = g.grid_core(xy, eps, ms, canonical=True)
+    assert raw is not None and labelled is not None
+    assert np.array_equal(raw[1], labelled[1])
+    want = d.canonical_labels(xy, raw[0], raw[1], eps)
+    assert np.array_equal(labelled[0], want)
