@@ -10,20 +10,22 @@
 # * cells of side a hair below eps / sqrt(2), so any two points of one cell are neighbours and
 #   every neighbour of a point lies in the 5 x 5 cells around its cell (exactly eps apart
 #   included); the points are sorted by cell (a counting sort when the grid is small), so each
-#   of the 5 rows of that block is one contiguous run of points;
+#   of the 5 columns of that block is one contiguous run of cells and of points;
 # * a cell holding min_samples points: all core, no distance computed; a cell whose block holds
 #   fewer: none core; the other points count their neighbours in the block, stopping at
-#   min_samples;
+#   min_samples; for large min_samples on a grid of fine cells instead (:func:`_fine_cores`),
+#   where counts of whole runs of cells bound the neighbourhood;
 # * clusters: the cores of one cell are connected; two cells with cores within eps of each other
 #   (one pair found, early exit) are joined in a union-find over the cells;
-# * a non-core point takes the cluster of any core within eps (its own cell's, or the first one
-#   found in its block): the "raw" label ``canonical_labels`` turns into the nearest core's.
+# * labels: raw (any core within eps gives a non-core point its cluster) or canonical, as
+#   ``models.hotspots.dbscan.canonical_labels`` makes them (:func:`_canonical`).
 #
 # A neighbour is at squared distance ``dx * dx + dy * dy <= eps * eps``, the point itself
 # counted: scikit-learn's k-d tree test, so ties at exactly eps agree with it. The cell
 # arithmetic is exact only while eps is far above the rounding of the coordinates (eps > 1e-8
 # of their magnitude, e.g. 10 cm at 10,000 km) and the cells can be numbered in int64:
-# :func:`grid_core` returns ``None`` otherwise and the caller uses scikit-learn.
+# :func:`grid_core` returns ``None`` otherwise and the caller uses scikit-learn. Cells judged
+# wholly within or wholly beyond eps of a point keep a margin of 4e-6 of eps squared.
 
 from __future__ import annotations
 
@@ -71,7 +73,7 @@ MIN_RELATIVE_EPS = 1e-8
 def _cell_keys(
     x: FloatArray, y: FloatArray, x0: float, y0: float, inverse: float, rows: int
 ) -> IntArray:
-    """Row-major cell number (column i, row j: ``i * rows + j``) of every point."""
+    """Return the cell number (column i, row j: ``i * rows + j``) of every point."""
     n = len(x)
     keys = np.empty(n, dtype=np.int64)
     for p in range(n):
@@ -83,7 +85,7 @@ def _cell_keys(
 
 @_compiled
 def _counting_order(keys: IntArray, size: int) -> IntArray:
-    """Stable order of the points by cell number (a counting sort over ``size`` cells)."""
+    """Return the stable order of the points by cell number (counting sort, ``size`` cells)."""
     start = np.zeros(size + 1, dtype=np.int64)
     for k in keys:
         start[k + 1] += 1
@@ -124,7 +126,7 @@ def _by_cell(
 
 @_compiled
 def _find(parent: IntArray, a: int) -> int:
-    """Root of ``a`` in the union-find ``parent`` (path halving)."""
+    """Return the root of ``a`` in the union-find ``parent`` (path halving)."""
     while parent[a] != a:
         parent[a] = parent[parent[a]]
         a = parent[a]
@@ -133,7 +135,7 @@ def _find(parent: IntArray, a: int) -> int:
 
 @_compiled
 def _blocks(cell_key: IntArray, rows: int, columns: int) -> IntArray:
-    """Per cell, the runs of cells (indices into ``cell_key``) of the 5 columns of its block.
+    """Return per cell the runs of cells (indices into ``cell_key``) of its block's 5 columns.
 
     ``out[c, 2 d]`` to ``out[c, 2 d + 1]`` (exclusive) are the cells in column ``i + d - 2``,
     rows ``j - 2`` to ``j + 2``, of cell ``c`` at column ``i``, row ``j`` (empty outside the
