@@ -125,6 +125,7 @@ def test_the_grid_hands_over_where_its_cells_cannot_be_exact() -> None:
     assert raw is not None and core is not None and len(raw) == len(core) == 0
 
 
+@pytest.mark.slow  # compiles the grid core afresh in a subprocess (~10 s)
 def test_clustering_works_quietly_where_no_numba_cache_can_be_written() -> None:
     """A read-only install with no writable cache folder: compiled per process, no warning."""
     import subprocess
