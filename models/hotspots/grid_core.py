@@ -317,29 +317,45 @@ def _fine_cores(
     for c in range(columns * rows):
         start[c + 1] += start[c]
     xs, ys = x[order], y[order]
-    reach = np.int64(np.sqrt(outside) * inverse) + 2
+    reach = int(np.sqrt(outside) * inverse) + 2
+    geometry = (x0, y0, side, inverse)
     core = np.zeros(len(x), dtype=np.bool_)
+    # first per fine cell, for all its points at once: bounds from the cell's centre with eps
+    # less and more its half diagonal (every point of the cell is that close to the centre)
+    half = side * np.sqrt(0.5)
+    eps = np.sqrt(eps2)
+    cell_inside = (eps - half) ** 2 * (1 - 4e-6)
+    cell_outside = (eps + half) ** 2 * (1 + 4e-6)
+    cell_reach = int(np.sqrt(cell_outside) * inverse) + 2
+    each = np.zeros(len(x), dtype=np.bool_)  # undecided points their cell did not decide
+    t = 0
+    while t < len(x):
+        u = t
+        key = keys[order[t]]
+        wanted = False
+        while u < len(x) and keys[order[u]] == key:
+            wanted |= undecided[order[u]]
+            u += 1
+        if wanted:
+            i = key // rows
+            cx, cy = x0 + (i + 0.5) * side, y0 + (key - i * rows + 0.5) * side
+            lower, upper = _fine_bounds(
+                cx, cy, i, start, geometry, shape, cell_reach, cell_inside, cell_outside
+            )
+            for at in range(t, u):
+                p = order[at]
+                if undecided[p]:
+                    if lower >= min_samples:
+                        core[p] = True
+                    elif upper >= min_samples:
+                        each[p] = True
+        t = u
     for p in range(len(x)):
-        if not undecided[p]:
+        if not each[p]:
             continue
         px, py = x[p], y[p]
         i = keys[p] // rows
-        lower = 0
-        upper = 0
-        for col in range(max(i - reach, 0), min(i + reach, columns - 1) + 1):
-            left = x0 + col * side
-            near_x = max(left - px, 0.0, px - left - side)
-            if near_x * near_x > outside:
-                continue
-            lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
-            if lo > hi:
-                continue
-            upper += start[col * rows + hi + 1] - start[col * rows + lo]
-            far_x = max(px - left, left + side - px)
-            if far_x * far_x < inside:
-                a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
-                if a <= b:
-                    lower += start[col * rows + b + 1] - start[col * rows + a]
+        lower, upper = _fine_bounds(px, py, i, start, geometry, shape, reach, inside, outside)
         if lower >= min_samples or upper < min_samples:
             core[p] = lower >= min_samples
             continue
@@ -375,6 +391,45 @@ def _fine_cores(
                 break
         core[p] = count >= min_samples
     return core
+
+
+@_compiled
+def _fine_bounds(
+    px: float,
+    py: float,
+    i: int,
+    start: IntArray,
+    geometry: tuple[float, float, float, float],
+    shape: tuple[int, int],
+    reach: int,
+    inside: float,
+    outside: float,
+) -> tuple[int, int]:
+    """Return how many points lie in fine cells wholly within / meeting a disc around a point.
+
+    The disc: squared radius ``inside`` (for the lower bound) and ``outside`` (upper), around
+    ``(px, py)`` in column ``i``; ``geometry``: the grid's origin x and y, cell side and its
+    inverse; ``reach``: columns either side to look at.
+    """
+    x0, y0, side, inverse = geometry
+    columns, rows = shape
+    lower = 0
+    upper = 0
+    for col in range(max(i - reach, 0), min(i + reach, columns - 1) + 1):
+        left = x0 + col * side
+        near_x = max(left - px, 0.0, px - left - side)
+        if near_x * near_x > outside:
+            continue
+        lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+        if lo > hi:
+            continue
+        upper += start[col * rows + hi + 1] - start[col * rows + lo]
+        far_x = max(px - left, left + side - px)
+        if far_x * far_x < inside:
+            a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
+            if a <= b:
+                lower += start[col * rows + b + 1] - start[col * rows + a]
+    return lower, upper
 
 
 @_compiled
