@@ -178,7 +178,7 @@ def _count_near(
     rows: int,
     min_samples: int,
 ) -> bool:
-    """Whether point ``p`` of cell ``c`` has ``min_samples`` points within eps (itself too).
+    """Return whether point ``p`` of cell ``c`` has ``min_samples`` points within eps.
 
     The cells of the block, middle column first: one wholly within eps of the point counts
     whole, one wholly beyond is skipped (both with a margin far above rounding), the others are
@@ -241,7 +241,7 @@ def _mark_cores(
     min_samples: int,
     count: bool,
 ) -> tuple[BoolArray, BoolArray]:
-    """Core flags of the points sorted by cell (``start``: each cell's first point).
+    """Return core flags of the points sorted by cell (``start``: each cell's first point).
 
     A cell of ``min_samples`` points is core, a cell whose block holds fewer is not; the
     points of the other cells count their neighbours when ``count``, else they are returned
@@ -297,7 +297,7 @@ def _fine_cores(
     shape: tuple[int, int],
     min_samples: int,
 ) -> BoolArray:
-    """Core flags of the ``undecided`` points, counted on a grid of fine cells.
+    """Return core flags of the ``undecided`` points, counted on a grid of fine cells.
 
     ``grid``: origin x and y, fine cell side, eps squared, the side's inverse; ``shape``: its
     columns and rows (a counting sort over all of them). Per column of cells within eps of a
@@ -434,7 +434,7 @@ def _fine_bounds(
 
 @_compiled
 def _near(x: FloatArray, y: FloatArray, a: int, b: int, lo: int, hi: int, eps2: float) -> bool:
-    """Whether some point of ``a:b`` is within eps of some point of ``lo:hi``."""
+    """Return whether some point of ``a:b`` is within eps of some point of ``lo:hi``."""
     for p in range(a, b):
         for q in range(lo, hi):
             dx = x[p] - x[q]
@@ -456,13 +456,13 @@ def _link(
     rows: int,
     eps2: float,
 ) -> IntArray:
-    """Union-find of the cells: cells whose cores are within eps of each other are joined.
+    """Return the union-find roots of the cells, joined where their cores are within eps.
 
     ``cores[c]``: how many of cell ``c``'s points (its first ones) are core; ``box[c]``: their
-    bounding box (x low, x high, y low, y high). Touching cells
-    are joined first, so that most pairs of cells two apart are joined already when their
-    turn comes (their search for a pair within eps, often fruitless, is the costly one); a
-    pair whose cores' bounding boxes are more than eps apart is not searched.
+    bounding box (x low, x high, y low, y high). Touching cells are joined first, so that most
+    pairs of cells two apart are joined already when their turn comes (their search for a pair
+    within eps, often fruitless, is the costly one); a pair whose cores' bounding boxes are
+    more than eps apart is not searched.
     """
     m = len(cores)
     parent = np.arange(m)
@@ -519,7 +519,7 @@ def _components(
     eps2: float,
     canonical: bool,
 ) -> IntArray:
-    """Cluster ids of the points sorted by cell: raw (components of cores), or canonical.
+    """Return cluster ids of the points sorted by cell: raw (components of cores) or canonical.
 
     Raw: a core carries its component's id, a non-core point the id of a core within eps, or
     -1. Canonical (:func:`_canonical`): clusters numbered by their smallest core, a non-core
@@ -576,7 +576,7 @@ def _canonical(
     root: IntArray,
     eps2: float,
 ) -> IntArray:
-    """Canonical labels of the points sorted by cell, cores first in each cell.
+    """Return canonical labels of the points sorted by cell, cores first in each cell.
 
     Clusters are numbered 0..k-1 by the lexicographically smallest (x, y) of their cores; a
     non-core point within eps of a core joins the cluster of its nearest core by
