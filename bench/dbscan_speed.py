@@ -24,13 +24,19 @@ adjusted Rand index 1 on them, same noise), and the speed-up is measured a secon
 issue's targets ask: ``paired`` runs ``ours`` and ``sklearn`` in turn in ONE process,
 ``--repeat`` times, and reports the median of the per-pair ratios of wall time
 (``speedup``) and of CPU time (``speedup_cpu``: the process's CPU seconds, which a busy
-machine inflates far less than wall time; our grid DBSCAN uses every core, scikit-learn's
-DBSCAN one, as each is by default). The single fresh-process runs give the memory columns.
+machine inflates far less than wall time; both DBSCANs run on one core, the projection of
+``ours`` in threads). The single fresh-process runs give the memory columns.
 
 Fair terms: scikit-learn gets the same projected points (projection not timed; ``ours``
 includes it), ``algorithm="kd_tree"`` (what its default ``"auto"`` picks for these 2-D
 points) and its default ``n_jobs`` (one core), as a user calls it. The warm-up loads the
-modules and builds the projection's PROJ transformer, which is then kept for every call.
+modules, the grid DBSCAN's compiled code from numba's cache (compiling it once in a fresh
+clone) and builds the projection's PROJ transformer, which is then kept for every call.
+
+Measured (eps 150 m, min 10, ``--sizes 100000,1000000 --repeat 5``, 2 shared cores, load
+average 2.7-3.0), before (the ``dbscan`` package) → after (``models.hotspots.grid_core``):
+at 100k 11.4x scikit-learn (CPU 9.5x) → 21.9x (CPU 21.4x), exact; at 1M 2.29 → 0.76 times
+the k-d tree build, peak memory above the start 346 → 112 MB.
 """
 
 from __future__ import annotations

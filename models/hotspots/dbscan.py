@@ -5,8 +5,8 @@
 # ------------------
 # * :func:`cluster` projects points once (``shapely.get_coordinates`` + one pyproj transform of
 #   the coordinate arrays, no GeoDataFrame copy) and runs :func:`dbscan_xy`.
-# * :func:`dbscan_xy` runs exact DBSCAN with the ``dbscan`` package (the SIGMOD 2020 parallel
-#   grid algorithm: O(n) memory, multithreaded) or with scikit-learn, then makes the labels
+# * :func:`dbscan_xy` runs exact DBSCAN on a grid (:mod:`models.hotspots.grid_core`, compiled
+#   with numba: O(n) memory, releases the GIL) or with scikit-learn, then makes the labels
 #   canonical: the core points and their partition into clusters are fully determined by the
 #   point set, so only the cluster *numbers* and the border points depend on the algorithm and
 #   the row order. Clusters are renumbered 0..k-1 by the lexicographically smallest (x, y) of
@@ -19,10 +19,9 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -131,7 +130,8 @@ class DbscanResult:
     core : numpy.ndarray
         ``bool``; which points are core points (weighted neighbourhood ≥ ``min_samples``).
     method : str
-        ``"grid"`` or ``"sklearn"``: what computed it.
+        ``"grid"`` or ``"sklearn"``: the method chosen (the grid hands over to scikit-learn
+        where its cells cannot be exact, see :func:`models.hotspots.grid_core.grid_core`).
     """
 
     labels: IntArray
@@ -144,51 +144,6 @@ class DbscanResult:
         return int(self.labels.max()) + 1 if len(self.labels) else 0
 
 
-@functools.cache
-def _grid_dbscan() -> Callable[..., tuple[Any, Any]] | None:
-    """Return the ``dbscan`` package's exact grid DBSCAN, or ``None`` when not installed."""
-    module = _dbscan_extension()
-    if module is None:  # pragma: no cover - it is a dependency; sklearn is the fallback
-        logger.warning("the 'dbscan' package is missing: falling back to scikit-learn")
-        return None
-    return cast(Callable[..., tuple[Any, Any]], module.DBSCAN)
-
-
-def _dbscan_extension() -> Any:
-    """Return the ``dbscan`` package's compiled module, loaded without the package's ``__init__``.
-
-    ``import dbscan`` also imports scikit-learn (for a wrapper class this module does not use),
-    which costs 1-3 s at the start of every command that clusters. The compiled module
-    ``dbscan._dbscan`` is what ``dbscan.DBSCAN`` is; it is loaded from the installed package's
-    folder by the standard import machinery. ``None`` when the package is not installed.
-    """
-    import importlib.machinery
-    import importlib.util
-    import sys
-
-    if "dbscan._dbscan" in sys.modules:
-        return sys.modules["dbscan._dbscan"]
-    try:
-        spec = importlib.util.find_spec("dbscan")
-    except (ImportError, ValueError):  # pragma: no cover
-        return None
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
-        return None
-    finder = importlib.machinery.FileFinder(
-        spec.submodule_search_locations[0],
-        (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
-    )
-    found = finder.find_spec("dbscan._dbscan")
-    if found is None or found.loader is None:  # pragma: no cover
-        import dbscan
-
-        return dbscan
-    module = importlib.util.module_from_spec(found)
-    found.loader.exec_module(module)
-    sys.modules["dbscan._dbscan"] = module  # a later ``import dbscan`` reuses it
-    return module
-
-
 def resolve_method(method: str, weighted: bool) -> str:
     """Return the method that will actually run."""
     check_method(method)
@@ -196,19 +151,14 @@ def resolve_method(method: str, weighted: bool) -> str:
         if weighted:
             raise ParameterError(
                 "method='grid' cannot use weights",
-                why="the grid DBSCAN package has no sample weights",
+                why="the grid DBSCAN counts points, it has no sample weights",
                 fix="use method='auto' (picks scikit-learn for weighted runs) or 'sklearn'",
             )
-        if _grid_dbscan() is None:
-            raise ParameterError(
-                "method='grid' needs the 'dbscan' package, which is not installed",
-                fix="pip install dbscan, or use method='auto'",
-            )
         return METHOD_GRID
-    if method == METHOD_AUTO and not weighted and _grid_dbscan() is not None:
+    if method == METHOD_AUTO and not weighted:
         return METHOD_GRID
     # Weighted runs use scikit-learn. Expanding integer weights into duplicate points would
-    # let the grid package run them, but it cannot express fractional or zero weights (a
+    # let the grid DBSCAN run them, but it cannot express fractional or zero weights (a
     # weight-0 point can still be core in scikit-learn's semantics) and multiplies memory, so
     # exactness is kept by using the reference implementation instead.
     return METHOD_SKLEARN
@@ -379,6 +329,15 @@ def canonical_labels(
 #: Fewest points for which :func:`maybe_core_region` is worth its grid pass.
 PRUNE_MIN_POINTS = 20_000
 
+#: Below this many points, the grid DBSCAN is pruned only for a ``min_samples`` of
+#: :data:`PRUNE_GRID_MIN_SAMPLES` or more: it passes over sparse cells itself at little cost,
+#: so at 100k incidents and min 10 the pruning's 3-4 ms bought nothing, while at 1M it saves
+#: 15-20 % and at high thresholds (min ≥ 32, most points set aside) more.
+PRUNE_GRID_MIN_POINTS = 200_000
+
+#: See :data:`PRUNE_GRID_MIN_POINTS`.
+PRUNE_GRID_MIN_SAMPLES = 32
+
 
 def maybe_core_region(
     xy: FloatArray, eps: float, min_samples: int, cells: Cells | None = None
@@ -399,45 +358,25 @@ def maybe_core_region(
     return None if cells is None else possible_core_region(cells, min_samples)
 
 
-def package_cell_order(xy: FloatArray, eps: float) -> IntArray | None:
-    """Return the rows of ``xy`` in the grid package's cell order, or ``None`` if unnumberable.
-
-    The ``dbscan`` package sorts the points by its cells (``eps / sqrt(2)`` wide, from the
-    points' minimum, by x then y) with a comparison sort that recomputes both cells at every
-    comparison; its neighbour scans then walk memory in that order. Points already in that
-    order (numpy's argsort of the same cell numbers: about 3 ms for 100k) save it 15-20 % of
-    its time. Its result does not depend on the row order (labels are made canonical after).
-    """
-    side = eps / np.sqrt(2.0)  # the package's cell side, same arithmetic
-    x, y = xy[:, 0], xy[:, 1]
-    i = np.floor((x - x.min()) / side)
-    j = np.floor((y - y.min()) / side)
-    rows = float(j.max()) + 1
-    if not np.isfinite(rows) or (float(i.max()) + 1) * rows > 2.0**62:
-        return None
-    return np.argsort(i.astype(np.int64) * int(rows) + j.astype(np.int64))
-
-
 def _raw_dbscan(
     pts: FloatArray, eps: float, ms: int, w: FloatArray | None, chosen: str
-) -> tuple[IntArray, BoolArray]:
-    """DBSCAN's raw labels and core mask from the chosen implementation."""
+) -> tuple[IntArray, BoolArray, bool]:
+    """DBSCAN's labels and core mask from the chosen implementation; whether canonical.
+
+    The grid (:func:`models.hotspots.grid_core.grid_core`, imported here so that numba loads
+    only when clustering runs) gives canonical labels itself; it hands over to scikit-learn
+    (raw labels) in the rare cases its cells cannot be exact (eps below 1e-8 of the
+    coordinates' magnitude, cells too many to number).
+    """
     if len(pts) == 0:
-        return np.empty(0, np.int64), np.empty(0, bool)
+        return np.empty(0, np.int64), np.empty(0, bool), True
     if chosen == METHOD_GRID:
-        grid = _grid_dbscan()
-        assert grid is not None  # checked by resolve_method
-        order = package_cell_order(pts, eps) if len(pts) >= PRUNE_MIN_POINTS else None
-        if order is None:
-            raw_labels, raw_core = grid(pts, eps=eps, min_samples=ms)
-            return np.asarray(raw_labels, dtype=np.int64), np.asarray(raw_core, dtype=bool)
-        # the same points in another order: the same cores and clusters, put back in row order
-        sorted_labels, sorted_core = grid(np.ascontiguousarray(pts[order]), eps=eps, min_samples=ms)
-        raw = np.empty(len(pts), dtype=np.int64)
-        core = np.empty(len(pts), dtype=bool)
-        raw[order] = sorted_labels
-        core[order] = sorted_core
-        return raw, core
+        from models.hotspots.grid_core import grid_core
+
+        found = grid_core(pts, eps, ms, canonical=True)
+        if found is not None:
+            return found[0], found[1], True
+        logger.debug("grid DBSCAN cannot be exact for eps=%g m here: scikit-learn runs", eps)
     from sklearn.cluster import DBSCAN
 
     if len(pts) > 200_000:
@@ -445,7 +384,7 @@ def _raw_dbscan(
     model = DBSCAN(eps=eps, min_samples=ms, algorithm="kd_tree").fit(pts, sample_weight=w)
     core = np.zeros(len(pts), dtype=bool)
     core[model.core_sample_indices_] = True
-    return np.asarray(model.labels_, dtype=np.int64), core
+    return np.asarray(model.labels_, dtype=np.int64), core, False
 
 
 def dbscan_xy(
@@ -473,9 +412,9 @@ def dbscan_xy(
     weights : array-like, optional
         One non-negative weight per point (scikit-learn's ``sample_weight``).
     method : {"auto", "grid", "sklearn"}
-        ``"grid"``: the ``dbscan`` package (exact parallel grid DBSCAN, no weights);
-        ``"sklearn"``: ``sklearn.cluster.DBSCAN`` with a k-d tree; ``"auto"``: grid unless
-        weighted or not installed.
+        ``"grid"``: exact grid DBSCAN compiled with numba
+        (:mod:`models.hotspots.grid_core`; no weights); ``"sklearn"``:
+        ``sklearn.cluster.DBSCAN`` with a k-d tree; ``"auto"``: grid unless weighted.
 
     Returns
     -------
@@ -490,19 +429,25 @@ def dbscan_xy(
     chosen = resolve_method(method, w is not None)
     if len(pts) == 0:
         return DbscanResult(np.empty(0, np.int64), np.empty(0, bool), chosen)
-    # one grid of cells for the exact shortcuts before and after DBSCAN, where it pays off
-    cells = half_eps_cells(pts, eps) if len(pts) >= PRUNE_MIN_POINTS else None
-    region = None
-    if w is None and cells is not None and ms > 1:
-        region = possible_core_region(cells, ms)
+    # one grid of cells for the exact shortcuts before and after DBSCAN, where they pay off:
+    # the grid DBSCAN labels border points itself and passes over sparse cells at little cost
+    grid = chosen == METHOD_GRID
+    prune = w is None and ms > 1 and len(pts) >= PRUNE_MIN_POINTS
+    if grid:
+        prune &= len(pts) >= PRUNE_GRID_MIN_POINTS or ms >= PRUNE_GRID_MIN_SAMPLES
+    border_cells = not grid and len(pts) >= PRUNE_MIN_POINTS
+    cells = half_eps_cells(pts, eps) if prune or border_cells else None
+    region = possible_core_region(cells, ms) if prune and cells is not None else None
     if region is None:
-        raw, core = _raw_dbscan(pts, eps, ms, w, chosen)
+        labels, core, canonical = _raw_dbscan(pts, eps, ms, w, chosen)
     else:
-        # only the points near a possible core can be in a cluster; the rest are noise
-        raw = np.full(len(pts), NOISE, dtype=np.int64)
+        # only the points near a possible core can be in a cluster; the rest are noise (the
+        # canonical labels of these points are theirs in the whole set: all cores are here)
+        labels = np.full(len(pts), NOISE, dtype=np.int64)
         core = np.zeros(len(pts), dtype=bool)
-        raw[region], core[region] = _raw_dbscan(pts[region], eps, ms, None, chosen)
-    labels = canonical_labels(pts, raw, core, eps, cells=cells)
+        labels[region], core[region], canonical = _raw_dbscan(pts[region], eps, ms, None, chosen)
+    if not canonical:
+        labels = canonical_labels(pts, labels, core, eps, cells=cells)
     logger.debug(
         "DBSCAN (%s, eps=%g m, min_samples=%d): %d points, %d clusters, %d noise",
         chosen, eps, ms, len(pts), int(labels.max()) + 1, int(np.count_nonzero(labels < 0)),

@@ -5,7 +5,7 @@
 # Points are projected per input partition (``metric_coordinates``, the same arithmetic as
 # ``models.hotspots.cluster``) and cut into K strips along the longer axis, with boundaries at
 # equal-count positions of a histogram. Strip s owns x in [lo_s, hi_s) and also receives every
-# point within a halo h = 2e of it, e = eps (1 + 1e-6). Per strip, the ``dbscan`` grid package
+# point within a halo h = 2e of it, e = eps (1 + 1e-6). Per strip, the exact grid DBSCAN
 # runs on owned + halo points (``models.hotspots.dbscan_xy``). A point's local neighbour count
 # never exceeds its true count, so a local core point is a true core point, and for every point
 # of the strip's *exact region* [lo_s - e, hi_s + e) the whole eps-neighbourhood is present, so
@@ -499,7 +499,7 @@ def dask_cluster(
 
     Runs on the current Dask scheduler (see :func:`dask_client`; without one, Dask's local
     threads). Steps: project each input partition; cut equal-count strips along the longer
-    axis; DBSCAN each strip with a 2·eps halo (``dbscan`` grid package); merge local clusters
+    axis; DBSCAN each strip with a 2·eps halo (the exact grid DBSCAN); merge local clusters
     through shared core points; number clusters canonically; send labels back to the input
     partitions.
 

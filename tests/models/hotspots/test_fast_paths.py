@@ -74,6 +74,7 @@ def test_dbscan_with_the_cell_paths_equals_dbscan_without(pts, eps, ms) -> None:
         mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
         plain = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
         mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        mp.setattr(d, "PRUNE_GRID_MIN_POINTS", 1)
         fast = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
     assert np.array_equal(plain.labels, fast.labels)
     assert np.array_equal(plain.core, fast.core)
@@ -89,6 +90,7 @@ def test_cell_path_equals_the_plain_path_on_a_city_of_clusters() -> None:
         mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
         plain = d.dbscan_xy(xy, eps_m=50.0, min_samples=8)
         mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        mp.setattr(d, "PRUNE_GRID_MIN_POINTS", 1)
         fast = d.dbscan_xy(xy, eps_m=50.0, min_samples=8)
     assert plain.n_clusters > 20
     assert np.array_equal(plain.labels, fast.labels)
@@ -137,14 +139,16 @@ def test_cores_near_keeps_every_core_within_reach_and_drops_far_ones() -> None:
     assert not near.all()  # the point of it: most cores are left out of the tree
 
 
-def test_the_grid_dbscan_loads_without_scikit_learn() -> None:
+def test_numba_loads_only_when_clustering_runs_and_scikit_learn_not_at_all() -> None:
     import subprocess
     import sys
 
     code = (
-        "import sys; from models.hotspots import dbscan as d; f = d._grid_dbscan(); "
-        "assert f is not None; assert 'sklearn' not in sys.modules, 'sklearn imported'; "
-        "import dbscan; assert dbscan.DBSCAN is f"
+        "import sys, numpy as np; from models import hotspots as hs; "
+        "assert 'numba' not in sys.modules, 'numba imported with models.hotspots'; "
+        "r = hs.dbscan_xy(np.array([[0.0, 0.0], [1.0, 0.0], [9.0, 9.0]]), eps_m=1.5, "
+        "min_samples=2); assert r.labels.tolist() == [0, 0, -1], r.labels; "
+        "assert 'numba' in sys.modules; assert 'sklearn' not in sys.modules, 'sklearn imported'"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -192,6 +196,7 @@ def test_pruning_sparse_points_changes_no_label(pts, eps, ms, method) -> None:
         mp.setattr(d, "PRUNE_MIN_POINTS", 10**9)
         plain = d.dbscan_xy(xy, eps_m=eps, min_samples=ms, method=method)
         mp.setattr(d, "PRUNE_MIN_POINTS", 1)
+        mp.setattr(d, "PRUNE_GRID_MIN_POINTS", 1)
         pruned = d.dbscan_xy(xy, eps_m=eps, min_samples=ms, method=method)
     assert np.array_equal(plain.labels, pruned.labels)
     assert np.array_equal(plain.core, pruned.core)
@@ -238,18 +243,6 @@ def test_thana_of_points_equals_the_dwithin_zero_rule_on_edges_and_corners() -> 
     got = parts._thana_of_points(xy, layer, crs)
     assert list(got) == list(expected)
     assert got[-1] == "Adampur"  # the corner of four cells: the smallest name
-
-
-def test_points_go_to_the_grid_package_in_its_own_cell_order() -> None:
-    rng = np.random.default_rng(8)
-    xy = rng.uniform(0, 5000, size=(4000, 2)) + ORIGIN
-    order = d.package_cell_order(xy, 150.0)
-    assert order is not None and np.array_equal(np.sort(order), np.arange(len(xy)))
-    side = 150.0 / np.sqrt(2.0)
-    cx = np.floor((xy[order, 0] - xy[:, 0].min()) / side)
-    cy = np.floor((xy[order, 1] - xy[:, 1].min()) / side)
-    assert np.all((np.diff(cx) > 0) | ((np.diff(cx) == 0) & (np.diff(cy) >= 0)))
-    assert d.package_cell_order(np.array([[0.0, 0.0], [1e10, 1e10]]), 1e-3) is None
 
 
 @pytest.mark.parametrize("by", ["polygons", "column"])
