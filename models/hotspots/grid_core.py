@@ -361,18 +361,10 @@ def _fine_cores(
             continue
         count, possible = lower, upper
         for col in range(max(i - reach, 0), min(i + reach, columns - 1) + 1):
-            left = x0 + col * side
-            near_x = max(left - px, 0.0, px - left - side)
-            if near_x * near_x > outside:
-                continue
-            lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+            lo, hi, a, b = _column_runs(px, py, col, geometry, rows, inside, outside)
             if lo > hi:
                 continue
-            a, b = hi + 1, hi  # the rows wholly within eps: none
-            far_x = max(px - left, left + side - px)
-            if far_x * far_x < inside:
-                a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
-            if a > b:
+            if a > b:  # the rows wholly within eps: none
                 a, b = hi + 1, hi
             for q in range(start[col * rows + lo], start[col * rows + hi + 1]):
                 if start[col * rows + a] <= q < start[col * rows + b + 1]:
@@ -411,25 +403,49 @@ def _fine_bounds(
     ``(px, py)`` in column ``i``; ``geometry``: the grid's origin x and y, cell side and its
     inverse; ``reach``: columns either side to look at.
     """
-    x0, y0, side, inverse = geometry
     columns, rows = shape
     lower = 0
     upper = 0
     for col in range(max(i - reach, 0), min(i + reach, columns - 1) + 1):
-        left = x0 + col * side
-        near_x = max(left - px, 0.0, px - left - side)
-        if near_x * near_x > outside:
-            continue
-        lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+        lo, hi, a, b = _column_runs(px, py, col, geometry, rows, inside, outside)
         if lo > hi:
             continue
         upper += start[col * rows + hi + 1] - start[col * rows + lo]
-        far_x = max(px - left, left + side - px)
-        if far_x * far_x < inside:
-            a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
-            if a <= b:
-                lower += start[col * rows + b + 1] - start[col * rows + a]
+        if a <= b:
+            lower += start[col * rows + b + 1] - start[col * rows + a]
     return lower, upper
+
+
+@_compiled
+def _column_runs(
+    px: float,
+    py: float,
+    col: int,
+    geometry: tuple[float, float, float, float],
+    rows: int,
+    inside: float,
+    outside: float,
+) -> tuple[int, int, int, int]:
+    """Return the rows of column ``col`` whose fine cells meet / lie wholly within a disc.
+
+    The disc: squared radius ``outside`` (cells it meets: rows ``lo..hi``) and ``inside``
+    (cells wholly within it: rows ``a..b``, among ``lo..hi``) around ``(px, py)``; an empty
+    run has its first row above its last. ``geometry``: the grid's origin x and y, cell side
+    and its inverse.
+    """
+    x0, y0, side, inverse = geometry
+    left = x0 + col * side
+    near_x = max(left - px, 0.0, px - left - side)
+    if near_x * near_x > outside:
+        return 1, 0, 1, 0
+    lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+    if lo > hi:
+        return lo, hi, 1, 0
+    a, b = hi + 1, hi
+    far_x = max(px - left, left + side - px)
+    if far_x * far_x < inside:
+        a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
+    return lo, hi, a, b
 
 
 @_compiled
