@@ -269,23 +269,18 @@ def _mark_cores(
 
 
 @_compiled
-def _rows_reached(
-    py: float, reach: float, y0: float, inverse: float, low: int, high: int
+def _row_run(
+    py: float, reach: float, y0: float, inverse: float, low: int, high: int, within: bool
 ) -> tuple[int, int]:
-    """Return the rows, clipped to ``low..high``, whose cells meet ``py - reach .. py + reach``."""
-    first = max(int(np.floor((py - reach - y0) * inverse)), low)
-    last = min(int(np.floor((py + reach - y0) * inverse)), high)
-    return first, last
+    """Return the rows, clipped to ``low..high``, whose cells meet ``py ± reach``.
 
-
-@_compiled
-def _rows_within(
-    py: float, reach: float, y0: float, inverse: float, low: int, high: int
-) -> tuple[int, int]:
-    """Return the rows, clipped to ``low..high``, whose cells lie in ``py ± reach``."""
-    first = max(int(np.ceil((py - reach - y0) * inverse)), low)
-    last = min(int(np.floor((py + reach - y0) * inverse)) - 1, high)
-    return first, last
+    ``within``: the rows whose cells lie wholly in ``py ± reach`` instead.
+    """
+    bottom = (py - reach - y0) * inverse
+    top = (py + reach - y0) * inverse
+    if within:
+        return max(int(np.ceil(bottom)), low), min(int(np.floor(top)) - 1, high)
+    return max(int(np.floor(bottom)), low), min(int(np.floor(top)), high)
 
 
 @_compiled
@@ -438,13 +433,14 @@ def _column_runs(
     near_x = max(left - px, 0.0, px - left - side)
     if near_x * near_x > outside:
         return 1, 0, 1, 0
-    lo, hi = _rows_reached(py, np.sqrt(outside - near_x * near_x), y0, inverse, 0, rows - 1)
+    reach = np.sqrt(outside - near_x * near_x)
+    lo, hi = _row_run(py, reach, y0, inverse, 0, rows - 1, False)
     if lo > hi:
         return lo, hi, 1, 0
     a, b = hi + 1, hi
     far_x = max(px - left, left + side - px)
     if far_x * far_x < inside:
-        a, b = _rows_within(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi)
+        a, b = _row_run(py, np.sqrt(inside - far_x * far_x), y0, inverse, lo, hi, True)
     return lo, hi, a, b
 
 
