@@ -126,9 +126,10 @@ def withhold_unknown_stated(
     frame : pandas.DataFrame
         ``frame``, or a copy with the unknown cells of the stated-thana column emptied.
     """
-    found = match_thana_names(stated, thanas)
-    known = found.matched.notna() | stated.isin(list(found.ambiguous))
-    unknown = (stated.notna() & ~known).to_numpy(dtype=bool)
+    names = pd.Series(stated.dropna().unique(), dtype="string")  # matched once each
+    found = match_thana_names(names, thanas)
+    known = found.matched.notna() | names.isin(list(found.ambiguous))
+    unknown = stated.isin(names[~known.to_numpy(dtype=bool)].tolist()).to_numpy(dtype=bool)
     if not unknown.any():
         return stated, frame
     n_rows = int(unknown.sum())
