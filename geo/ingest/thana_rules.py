@@ -126,10 +126,7 @@ def withhold_unknown_stated(
     frame : pandas.DataFrame
         ``frame``, or a copy with the unknown cells of the stated-thana column emptied.
     """
-    names = pd.Series(stated.dropna().unique(), dtype="string")  # matched once each
-    found = match_thana_names(names, thanas)
-    known = found.matched.notna() | names.isin(list(found.ambiguous))
-    unknown = stated.isin(names[~known.to_numpy(dtype=bool)].tolist()).to_numpy(dtype=bool)
+    unknown = unknown_stated(stated, thanas)
     if not unknown.any():
         return stated, frame
     n_rows = int(unknown.sum())
@@ -144,6 +141,21 @@ def withhold_unknown_stated(
     )
     logger.info("%d stated thanas name no thana of the store: withheld", n_rows)
     return stated.mask(unknown), _emptied(frame, plan, THANA_STATED, unknown)
+
+
+def unknown_stated(stated: pd.Series, thanas: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Return where a stated thana names no thana of ``thanas``, nor several (missing: False).
+
+    Each distinct name is matched once (:func:`match_thana_names`); an ambiguous name is a
+    thana's name, so it is known.
+    """
+    names = pd.Series(stated.dropna().unique(), dtype="string")
+    found = match_thana_names(names, thanas)
+    known = found.matched.notna() | names.isin(list(found.ambiguous))
+    unknown: npt.NDArray[np.bool_] = stated.isin(
+        names[~known.to_numpy(dtype=bool)].tolist()
+    ).to_numpy(dtype=bool)
+    return unknown
 
 
 def _emptied(

@@ -202,3 +202,23 @@ def test_a_name_typed_as_an_incidents_thana_is_never_kept(
     )
     for part in value.split():
         assert part not in everything
+
+
+def test_a_name_kept_before_thanas_were_imported_is_withheld_then(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Stated thanas kept as written without thanas: those naming none are withheld later."""
+    store = open_store(settings.store)
+    rows = [*ROWS[:3], "I9,25.2677,82.9913,2026-10-02 16:00,stalking,complaint,Ravi Kumar"]
+    import_file(write_csv(tmp_path / "i.csv", rows), "incidents", store, settings=settings, now=NOW)
+    assert "Ravi Kumar" in store.read(LayerKind.INCIDENTS)[THANA_STATED].tolist()
+    import_file(write_thanas(tmp_path / "t.geojson"), "thanas", store, settings=settings, now=NOW)
+    stored = store.read(LayerKind.INCIDENTS).set_index("id")
+    assert stored[THANA_STATED].isna().to_dict() == {
+        "I1": False,
+        "I2": False,
+        "I3": False,
+        "I9": True,
+    }
+    assert stored.loc["I9", THANA] == "Lanka"
+    assert "Ravi" not in stored.astype(str).to_csv()
