@@ -261,8 +261,9 @@ INCIDENTS = LayerSpec(
             THANA_STATED,
             FieldType.TEXT,
             False,
-            "Police station named in the record. Kept as given; the station whose polygon "
-            "contains the point is stored in `thana`, and a disagreement sets `thana_mismatch`.",
+            "Police station named in the record. Kept as given when it names a thana of the store "
+            "(else not kept: it may be personal); the station whose polygon contains the point "
+            "is stored in `thana`, and a disagreement sets `thana_mismatch`.",
             aliases=(THANA, "police_station", "ps", "station", "thana_name"),
         ),
         FieldSpec(

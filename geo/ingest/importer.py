@@ -15,11 +15,12 @@ from geo.i18n import _
 from geo.ingest.limits import ReadLimits
 from geo.ingest.quarantine import Q_IMPORT_ID, empty_quarantine
 from geo.ingest.readers import RawTable, read_table
+from geo.ingest.thana_rules import unknown_stated
 from geo.ingest.validation import PlaceSource, ValidationReport, validate
 from geo.ingest.visit_rules import PlanStops
 from geo.places.gazetteer import build_gazetteer
 from geo.region import Region, region_from_settings
-from geo.schema import LAYERS, PLACE, THANA, THANA_MISMATCH, LayerKind, layer_spec
+from geo.schema import LAYERS, PLACE, THANA, THANA_MISMATCH, THANA_STATED, LayerKind, layer_spec
 from geo.settings import Settings
 from geo.store import ImportBatch, ImportRecord, Store
 from geo.thanas import assign_thanas
@@ -334,6 +335,8 @@ def reassign_thanas(store: Store, *, reason: str = "thana re-assignment") -> dic
 
     Each point layer whose ``thana`` (or ``thana_mismatch``) changes gets one atomic
     upsert of just the changed rows, logged in the import log with ``reason`` as source.
+    A stated thana kept as written while the store had no thanas, and naming none of the
+    thanas now, is withheld as an import withholds it (:mod:`geo.ingest.thana_rules`).
 
     Parameters
     ----------
@@ -345,7 +348,7 @@ def reassign_thanas(store: Store, *, reason: str = "thana re-assignment") -> dic
     Returns
     -------
     dict
-        Layer → number of rows whose thana changed.
+        Layer → number of rows whose thana changed (or whose stated thana was withheld).
     """
     thanas = store.read(LayerKind.THANAS)
     changed: dict[str, int] = {}
@@ -353,8 +356,11 @@ def reassign_thanas(store: Store, *, reason: str = "thana re-assignment") -> dic
         if THANA not in spec.derived or not store.count(spec.kind):
             continue
         points = store.read(spec.kind)
-        assigned = assign_thanas(points, thanas)
         diff = pd.Series(False, index=points.index)
+        if THANA_STATED in points.columns and len(thanas):
+            diff[:] = unknown_stated(points[THANA_STATED].astype("string"), thanas)
+            points[THANA_STATED] = points[THANA_STATED].mask(diff)
+        assigned = assign_thanas(points, thanas)
         for col in assigned.columns:
             before = points[col].astype("string").fillna("")
             after = assigned[col].astype("string").fillna("")

@@ -1,4 +1,4 @@
-"""A register keyed by thana name: every row's thana must be one of the store's thanas."""
+"""Thana names a file states: a register's must be store thanas; a point's unknown one goes."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geo.i18n import _
+from geo.i18n import _, format_int, ngettext
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.problems import Problems, problem_message
 from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import Reason
 from geo.places.thana_names import match_thana_names
-from geo.schema import NAME, THANA
+from geo.schema import NAME, THANA, THANA_STATED
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +85,86 @@ def check_stated_thanas(
             for p in positions
         ],
     )
-    column = plan.fields.get(THANA)
-    if column is not None and column in frame.columns:
-        frame = frame.copy()
-        frame.loc[frame.index[unknown], column] = ""
     logger.info("%d rows name no single thana of the store", int(unknown.sum()))
-    return thana, frame
+    return thana, _emptied(frame, plan, THANA, unknown)
+
+
+def withhold_unknown_stated(
+    stated: pd.Series,
+    thanas: pd.DataFrame,
+    frame: pd.DataFrame,
+    plan: ColumnPlan,
+    warnings: list[str],
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Drop each point's stated thana (``thana_stated``) that names no thana of the store.
+
+    A point's thana comes from the polygon that holds it; the thana its record states is kept
+    to flag a disagreement (``thana_mismatch``) and to make serial ids unique per thana. A
+    value meaning no thana of the store, nor several (:func:`match_thana_names`), is not a
+    thana: it may be a person's name typed into the wrong column. The row is kept (its place
+    and time are valid), but the value is withheld: emptied in the stated thanas and in the
+    file's cells a quarantine keeps, so it is never stored, shown or part of an id. A warning
+    counts the rows.
+
+    Parameters
+    ----------
+    stated : pandas.Series
+        The validated ``thana_stated`` of every row of the file (missing where empty).
+    thanas : pandas.DataFrame
+        The store's thanas layer (``name``, optionally ``name_hi``); not empty.
+    frame : pandas.DataFrame
+        The file's columns (not modified).
+    plan : ColumnPlan
+        Which column of the file is the ``thana_stated`` field.
+    warnings : list of str
+        Where the warning is added.
+
+    Returns
+    -------
+    thana_stated : pandas.Series
+        ``stated`` with every unknown name missing.
+    frame : pandas.DataFrame
+        ``frame``, or a copy with the unknown cells of the stated-thana column emptied.
+    """
+    unknown = unknown_stated(stated, thanas)
+    if not unknown.any():
+        return stated, frame
+    n_rows = int(unknown.sum())
+    warnings.append(
+        ngettext(
+            "{n} row names a police station that is not one of the store's thanas: the name "
+            "was not kept (it may be personal); the row's thana comes from its place",
+            "{n} rows name a police station that is not one of the store's thanas: the names "
+            "were not kept (they may be personal); each row's thana comes from its place",
+            n_rows,
+        ).format(n=format_int(n_rows))
+    )
+    logger.info("%d stated thanas name no thana of the store: withheld", n_rows)
+    return stated.mask(unknown), _emptied(frame, plan, THANA_STATED, unknown)
+
+
+def unknown_stated(stated: pd.Series, thanas: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Return where a stated thana names no thana of ``thanas``, nor several (missing: False).
+
+    Each distinct name is matched once (:func:`match_thana_names`); an ambiguous name is a
+    thana's name, so it is known.
+    """
+    names = pd.Series(stated.dropna().unique(), dtype="string")
+    found = match_thana_names(names, thanas)
+    known = found.matched.notna() | names.isin(list(found.ambiguous))
+    unknown: npt.NDArray[np.bool_] = stated.isin(
+        names[~known.to_numpy(dtype=bool)].tolist()
+    ).to_numpy(dtype=bool)
+    return unknown
+
+
+def _emptied(
+    frame: pd.DataFrame, plan: ColumnPlan, field: str, rows: npt.NDArray[np.bool_]
+) -> pd.DataFrame:
+    """Return ``frame``, or a copy with the cells of ``field``'s column in ``rows`` emptied."""
+    column = plan.fields.get(field)
+    if column is None or column not in frame.columns:
+        return frame
+    frame = frame.copy()
+    frame.loc[frame.index[rows], column] = ""
+    return frame

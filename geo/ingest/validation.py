@@ -44,7 +44,7 @@ from geo.ingest.quarantine import (
 )
 from geo.ingest.readers import RawTable
 from geo.ingest.rules import check_rows
-from geo.ingest.thana_rules import check_stated_thanas
+from geo.ingest.thana_rules import check_stated_thanas, withhold_unknown_stated
 from geo.ingest.visit_rules import PlanStops, check_visits, needs_stop_points, with_stop_points
 from geo.region import Region
 from geo.schema import (
@@ -54,6 +54,7 @@ from geo.schema import (
     OCCURRED_AT,
     PLACE,
     THANA,
+    THANA_STATED,
     TIME_PRECISION,
     TIME_PRECISIONS,
     LayerKind,
@@ -235,7 +236,8 @@ def validate(
     thanas : pandas.DataFrame, optional
         The store's thanas layer. A layer without geometry keyed by thana name (centre
         audits, casework) then has each thana written as the layer names it, and a row naming
-        no thana quarantined with its value withheld (:mod:`geo.ingest.thana_rules`).
+        no thana quarantined with its value withheld; a point's stated thana naming no
+        thana is withheld, its row kept (:mod:`geo.ingest.thana_rules`).
 
     Returns
     -------
@@ -272,10 +274,8 @@ def validate(
     located = Locating(raw, frame, plan, spec, region, problems, rows, warnings, fix_swapped)
     geometry, places = locate_rows(located, places_from)
     values, derived_ids = _field_values(raw, context, warnings)
-    if thanas is not None and len(thanas) and not spec.spatial and THANA in values:
-        values[THANA], frame = check_stated_thanas(
-            values[THANA], thanas, frame, plan, problems, rows
-        )
+    if thanas is not None and len(thanas):
+        frame = _check_thana_names(values, thanas, context, frame, warnings)
     extra = derived_columns(
         values, spec, frame.index, derived_ids, context.precision.get(OCCURRED_AT), warnings
     )
@@ -302,6 +302,30 @@ def validate(
     )
     _log_outcome(report)
     return report
+
+
+def _check_thana_names(
+    values: dict[str, pd.Series],
+    thanas: pd.DataFrame,
+    context: FieldContext,
+    frame: pd.DataFrame,
+    warnings: list[str],
+) -> pd.DataFrame:
+    """Check the thanas a file names against the store's (:mod:`geo.ingest.thana_rules`).
+
+    A register's thana must be one of them (else its row is quarantined); a point's stated
+    thana naming none is withheld. Returns ``frame`` with the withheld cells emptied.
+    """
+    spec, plan = context.spec, context.plan
+    if not spec.spatial and THANA in values:
+        values[THANA], frame = check_stated_thanas(
+            values[THANA], thanas, frame, plan, context.problems, context.rows
+        )
+    if THANA_STATED in values:
+        values[THANA_STATED], frame = withhold_unknown_stated(
+            values[THANA_STATED], thanas, frame, plan, warnings
+        )
+    return frame
 
 
 def _log_outcome(report: ValidationReport) -> None:

@@ -11,7 +11,7 @@ from geo.crs import WGS84
 from geo.ingest import import_file, validate_file
 from geo.ingest.quarantine import Q_IMPORT_ID, Q_REASON, Q_ROW, Reason
 from geo.region import region_from_settings
-from geo.schema import NAME, THANA, THANA_MISMATCH, LayerKind
+from geo.schema import NAME, THANA, THANA_MISMATCH, THANA_STATED, LayerKind
 from geo.settings import Settings
 from geo.store import open_store
 from tests.conftest import NOW, shared_file
@@ -174,3 +174,51 @@ def test_read_layer_gives_local_times(tmp_path: Path, settings: Settings) -> Non
     local = read_layer(store, LayerKind.INCIDENTS, timezone="Asia/Kolkata").set_index("id")
     assert local.loc["I1", OCCURRED_AT] == pd.Timestamp("2026-10-01 18:30", tz="Asia/Kolkata")
     assert local.loc["I1", OCCURRED_AT].hour == 18
+
+
+@pytest.mark.parametrize("value", ["Ravi Kumar", "रवि कुमार", "Sunita d/o Ramesh"])
+def test_a_name_typed_as_an_incidents_thana_is_never_kept(
+    tmp_path: Path, settings: Settings, value: str
+) -> None:
+    """A person's name in an incident's thana column: the row kept, the name withheld."""
+    store = open_store(settings.store)
+    import_file(write_thanas(tmp_path / "t.geojson"), "thanas", store, settings=settings, now=NOW)
+    rows = [
+        "1,25.2677,82.9913,2026-10-02 14:00,stalking,complaint," + value,
+        "2,25.2677,82.9913,2026-10-02 15:00,stalking,complaint,Thana Lanka",
+        "3,25.2677,82.9913,2031-10-02 15:00,stalking,complaint," + value,
+    ]
+    result = import_file(
+        write_csv(tmp_path / "i.csv", rows), "incidents", store, settings=settings, now=NOW
+    )
+    stored = store.read(LayerKind.INCIDENTS).sort_values("occurred_at")
+    assert stored[THANA].tolist() == ["Lanka", "Lanka"]
+    assert stored[THANA_STATED].isna().tolist() == [True, False]
+    assert result.summary()["reasons"] == {"future-timestamp": 1}
+    assert any("not one of the store's thanas" in w for w in result.report.warnings)
+    quarantined = store.quarantine(LayerKind.INCIDENTS).drop(columns=[Q_IMPORT_ID])
+    everything = " ".join(
+        [stored.astype(str).to_csv(), quarantined.astype(str).to_csv(), *result.report.warnings]
+    )
+    for part in value.split():
+        assert part not in everything
+
+
+def test_a_name_kept_before_thanas_were_imported_is_withheld_then(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Stated thanas kept as written without thanas: those naming none are withheld later."""
+    store = open_store(settings.store)
+    rows = [*ROWS[:3], "I9,25.2677,82.9913,2026-10-02 16:00,stalking,complaint,Ravi Kumar"]
+    import_file(write_csv(tmp_path / "i.csv", rows), "incidents", store, settings=settings, now=NOW)
+    assert "Ravi Kumar" in store.read(LayerKind.INCIDENTS)[THANA_STATED].tolist()
+    import_file(write_thanas(tmp_path / "t.geojson"), "thanas", store, settings=settings, now=NOW)
+    stored = store.read(LayerKind.INCIDENTS).set_index("id")
+    assert stored[THANA_STATED].isna().to_dict() == {
+        "I1": False,
+        "I2": False,
+        "I3": False,
+        "I9": True,
+    }
+    assert stored.loc["I9", THANA] == "Lanka"
+    assert "Ravi" not in stored.astype(str).to_csv()
