@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from geo.i18n import (
     N_,
@@ -25,6 +26,7 @@ from geo.i18n import (
     weekday_name,
 )
 from maps import style
+from maps.aggregate import SUPPRESS_BELOW
 from maps.elements import LegendSection, Swatch
 from maps.feature_layer import NOTHING, Drawn, feature_layer
 from maps.geojson import DECIMALS, SHARE_DECIMALS, blur_polygons, in_wgs84, simplified
@@ -150,6 +152,17 @@ def _shapes(layer: gpd.GeoDataFrame, share: bool) -> tuple[Any, int]:
     return simplified(layer, HOTSPOT_SIMPLIFY_M), DECIMALS
 
 
+def _shown(layer: gpd.GeoDataFrame, share: bool) -> gpd.GeoDataFrame:
+    """Return the hotspots a map may draw: shared, none of fewer than ``SUPPRESS_BELOW`` incidents.
+
+    A hotspot of one or two incidents is drawn around them, its blurred shape centred on them:
+    a shareable map leaves it out, as it leaves out the cells of so few.
+    """
+    if not share or hs.INCIDENTS not in layer.columns:
+        return layer
+    return layer.loc[~(pd.to_numeric(layer[hs.INCIDENTS], errors="coerce") < SUPPRESS_BELOW)]
+
+
 @dataclass(frozen=True)
 class _Outline:
     """A layer of dashed, unfilled polygon outlines: its card and its stroke.
@@ -212,7 +225,8 @@ def add_hotspots(
     hotspots : geopandas.GeoDataFrame, optional
         :func:`models.hotspots.find_hotspots` output.
     share : bool
-        Blur the polygons so that no vertex sits on an incident.
+        Blur the polygons so that no vertex sits on an incident; leave out the hotspots of
+        fewer than ``SUPPRESS_BELOW`` incidents.
     show : bool
     underserved : mapping, optional
         Hotspot id → why it is underserved (:func:`models.hotspots.underserved_hotspots`).
@@ -223,6 +237,7 @@ def add_hotspots(
     -------
     Drawn
     """
+    hotspots = None if hotspots is None else _shown(hotspots, share)
     if hotspots is None or hotspots.empty:
         return NOTHING
     hotspots = in_wgs84(hotspots)
@@ -314,6 +329,7 @@ def add_underserved(
     m: folium.Map, underserved: gpd.GeoDataFrame | None, *, share: bool, show: bool = True
 ) -> Drawn:
     """Outline the hotspots with no recent awareness drive (dashed purple), with the reason."""
+    underserved = None if underserved is None else _shown(underserved, share)
     if underserved is None or underserved.empty:
         return NOTHING
     underserved = in_wgs84(underserved)

@@ -129,15 +129,7 @@ def hotspots_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
-    from api.usecases.forecast_choice import resolve_forecast
-    from api.usecases.hotspots import (
-        LAYER_CAMPAIGNS,
-        LAYERS,
-        HotspotParams,
-        campaign_clusters,
-        hotspot_summary,
-        hotspots_and_drives,
-    )
+    from api.usecases.hotspots import LAYER_CAMPAIGNS, LAYERS, HotspotParams, hotspot_analysis
     from models import hotspots as hs
 
     if layer not in LAYERS:
@@ -156,17 +148,13 @@ def hotspots_cmd(
             n=format_int(n_in)
         )
     ):
-        mode = forecast if layer != LAYER_CAMPAIGNS else False
-        use = resolve_forecast(inputs, settings_for(store), mode)
-        spots, layer_of_drives = hotspots_and_drives(inputs, settings(), params, use)
+        result = hotspot_analysis(inputs, settings_for(store), params)
+    use, spots, about = result.use, result.hotspots, result.summary
     if use.message:
         console.print(use.message)
-    about = hotspot_summary(spots, inputs, settings(), underserved=underserved)
-    spots, drives, drive_choice = campaign_clusters(
-        inputs, settings(), params, spots, drives=layer_of_drives
-    )
     if layer == LAYER_CAMPAIGNS:
-        _drive_output(drives, top, drive_choice.as_dict(), inputs, out, as_json=as_json)
+        choice = result.drive_choice.as_dict()
+        _drive_output(result.drives, top, choice, inputs, out, as_json=as_json)
         return
     chosen = about["parameters"]
     rank_col = hs.UNDERSERVED_RANK if underserved else hs.RISK_RANK

@@ -13,6 +13,7 @@ import pandas as pd
 import typer
 
 from api.cli.common import JsonOpt, StoreOpt, command, console, group, service_config
+from api.cli.tables import check_not_store
 from api.service.audit import AuditLog, check_period, counts_table, entries_table
 from api.service.users import users_path
 from geo.csv_safe import write_csv
@@ -43,9 +44,17 @@ def _day(value: str | None, option: str) -> dt.date | None:
         ) from None
 
 
-def _open(store: Path | None) -> AuditLog:
+def _open(store: Path | None, out: Path) -> AuditLog:
+    """Open the audit log of ``store``'s service, refusing an ``out`` that is it or a store."""
     cfg = service_config()
     path = users_path(cfg.users_db, store if store is not None else cfg.store_location)
+    check_not_store(out)
+    if out.exists() and path.exists() and out.samefile(path):
+        raise ParameterError(
+            f"refusing to write {out.name}: it is the service's users and audit file",
+            why="the export would replace the users and the log it reads",
+            fix="write the export to another file",
+        )
     if not path.exists():
         raise StoreError(
             f"no users and audit file {path.name} for this store",
@@ -89,7 +98,7 @@ def export_cmd(
         )
     by_suffix = {".json": ExportFormat.JSON, ".xlsx": ExportFormat.XLSX}
     chosen = fmt or by_suffix.get(out.suffix.lower(), ExportFormat.CSV)
-    log = _open(store)
+    log = _open(store, out)
     try:
         written = 0
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,12 +13,13 @@ import pandas as pd
 from rich.table import Table
 
 from geo.crs import to_wgs84
-from geo.errors import ExportError, ParameterError
+from geo.errors import ExportError, ParameterError, StoreError
 from geo.export import write_output
 from geo.i18n import VOCABULARIES, vocabulary_name
 from geo.i18n.vocab import LAYER as LAYER
 from geo.ingest.privacy import find_personal_columns
 from geo.schema import NAME, SITES
+from geo.store.gpkg import GeoPackageStore
 from geo.table_export import TABLE_FORMATS, write_table
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,27 @@ def check_table_path(path: Path, what: str, option: str = "--out") -> None:
         )
 
 
+def check_not_store(path: Path) -> None:
+    """Refuse an output path that holds a Shakti store: writing there would replace it whole.
+
+    Raises
+    ------
+    geo.errors.ExportError
+        Naming the file, when it is a GeoPackage store (the one read or any other).
+    """
+    if not path.is_file():
+        return
+    try:
+        GeoPackageStore(path)  # checks that it is a Shakti store; exists, so never creates
+    except StoreError:
+        return
+    raise ExportError(
+        f"refusing to write {path.name}: it is a Shakti store",
+        why="an output written there would replace the store and every layer in it",
+        fix="write the output to another file",
+    )
+
+
 def write_rows(frame: pd.DataFrame, path: Path, *, layer_name: str = "output") -> Path:
     """Write an output: ``.xlsx`` as a workbook, anything else with :func:`geo.export.write_output`.
 
@@ -80,8 +102,9 @@ def write_rows(frame: pd.DataFrame, path: Path, *, layer_name: str = "output") -
     Raises
     ------
     geo.errors.ExportError
-        For personal columns or an unknown extension.
+        For personal columns, an unknown extension, or a path holding a Shakti store.
     """
+    check_not_store(path)
     if path.suffix.lower() != ".xlsx":
         return write_output(frame, path, layer_name=layer_name)
     plain = frame

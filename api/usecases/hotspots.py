@@ -370,6 +370,55 @@ def campaign_clusters(
     return linked, clusters, layer.choice
 
 
+@dataclass(frozen=True)
+class HotspotAnalysis:
+    """What ``shakti hotspots`` and the hotspot GeoJSON show of a selection, made once.
+
+    Attributes
+    ----------
+    hotspots : geopandas.GeoDataFrame
+        :func:`find_hotspots`, linked to the drive clusters (:func:`campaign_clusters`).
+    drives : geopandas.GeoDataFrame
+        The clusters of awareness drives, with the incidents and hotspots around each.
+    drive_choice : models.hotspots.density.HotspotParamsChoice
+        The drive clusters' parameters and why.
+    summary : dict
+        :func:`hotspot_summary` of the hotspots.
+    use : api.usecases.forecast_choice.ForecastUse
+        The forecast in use (none for the campaigns layer) and the sentence saying so.
+    """
+
+    hotspots: gpd.GeoDataFrame
+    drives: gpd.GeoDataFrame
+    drive_choice: HotspotParamsChoice
+    summary: dict[str, Any]
+    use: ForecastUse
+
+
+def hotspot_analysis(data: AnalysisInputs, settings: Settings, p: HotspotParams) -> HotspotAnalysis:
+    """Find a selection's hotspots and drive clusters, link them and summarize: the one pipeline.
+
+    Parameters
+    ----------
+    data : models.inputs.AnalysisInputs
+    settings : geo.settings.Settings
+        Also where the forecast choice is kept (the store analysed).
+    p : HotspotParams
+
+    Returns
+    -------
+    HotspotAnalysis
+    """
+    from api.usecases.forecast_choice import resolve_forecast
+
+    mode = p.forecast if p.layer != LAYER_CAMPAIGNS else False
+    use = resolve_forecast(data, settings, mode)
+    spots, layer = hotspots_and_drives(data, settings, p, use)
+    summary = hotspot_summary(spots, data, settings, underserved=p.underserved)
+    linked, drives, choice = campaign_clusters(data, settings, p, spots, drives=layer)
+    return HotspotAnalysis(linked, drives, choice, summary, use)
+
+
 def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     """Return the hotspots of a selection as GeoJSON (id = hotspot id, ranked).
 
@@ -382,17 +431,13 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
     -------
     bytes
     """
-    from api.usecases.forecast_choice import resolve_forecast
     from models.hotspots import HOTSPOTS_ATTR, INCIDENTS
 
     data = source.load()
-    mode = p.forecast if p.layer != LAYER_CAMPAIGNS else False
-    use = resolve_forecast(data, source.settings, mode)
-    spots, layer = hotspots_and_drives(data, source.settings, p, use)
+    result = hotspot_analysis(data, source.settings, p)
+    spots, drives, choice, use = result.hotspots, result.drives, result.drive_choice, result.use
     attrs = dict(spots.attrs.get(HOTSPOTS_ATTR, {}))
     clustered = int(spots[INCIDENTS].sum()) if len(spots) else 0
-    summary = hotspot_summary(spots, data, source.settings, underserved=p.underserved)
-    spots, drives, choice = campaign_clusters(data, source.settings, p, spots, drives=layer)
     if p.layer == LAYER_CAMPAIGNS:
         meta_drives = {
             **selection_meta(data),
@@ -405,7 +450,7 @@ def hotspots_geojson(source: Source, p: HotspotParams) -> bytes:
         return geojson_bytes(drives, meta=meta_drives)
     meta = {
         **selection_meta(data),
-        **summary,
+        **result.summary,
         "layer": LAYER_INCIDENTS,
         "underserved_only": p.underserved,
         "hotspots": len(spots),

@@ -582,3 +582,22 @@ def test_underserved_and_drive_clusters_are_dashed_unfilled_outlines(world: Worl
     ):
         line = {"color": color, "weight": weight, "dashArray": dash, "fill": False}
         assert f"styles = [{json.dumps(line, separators=(',', ':'))}]" in script
+
+
+def test_a_shared_map_draws_no_hotspot_of_fewer_than_three_incidents(world: World) -> None:
+    """A tiny hotspot's (blurred) shape is centred on its incidents: shared, it is left out."""
+    from maps.layers import add_hotspots, add_underserved
+    from models.hotspots import INCIDENTS
+
+    assert (world.hotspots[INCIDENTS] >= SUPPRESS_BELOW).all() and len(world.underserved) > 0
+    spots = world.hotspots.copy()
+    spots.loc[spots.index[0], INCIDENTS] = SUPPRESS_BELOW - 1
+    under = world.underserved.copy()
+    under.loc[under.index[0], INCIDENTS] = 1
+    m = folium.Map(tiles=None)
+    assert add_hotspots(m, spots, share=False).count == len(spots)
+    assert add_hotspots(m, spots, share=True).count == len(spots) - 1
+    assert add_underserved(m, under, share=False).count == len(under)
+    assert add_underserved(m, under, share=True).count == len(under) - 1
+    alone = spots.iloc[:1]
+    assert add_hotspots(m, alone, share=True).layer is None

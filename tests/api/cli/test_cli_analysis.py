@@ -180,3 +180,13 @@ def test_backtest_errors_are_clear(store: Path, args: list[str], message: str) -
     result = runner.invoke(app, ["backtest", "--store", str(store), *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_hotspots_out_never_replaces_a_store(store: Path, tmp_path: Path) -> None:
+    """``--out`` naming a store (the one read, or any other) is refused; the store is kept."""
+    copy = tmp_path / "copy.gpkg"
+    copy.write_bytes(store.read_bytes())
+    result = runner.invoke(app, ["hotspots", "--store", str(copy), "--out", str(copy)])
+    assert result.exit_code == 2
+    assert "refusing to write copy.gpkg: it is a Shakti store" in result.output
+    assert open_store(copy).count("incidents") == open_store(store).count("incidents") > 0

@@ -285,3 +285,24 @@ def test_cli_audit_export_errors(env: Env, tmp_path: Path, args: list[str], mess
     result = runner.invoke(cli_app, ["audit", "export", *store, "--out", "x.csv", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_audit_export_never_replaces_the_store_or_the_log(env: Env) -> None:
+    """``--out`` naming the store or the users and audit file is refused; both are kept."""
+    from api.service.users import users_path
+    from geo.store import open_store
+
+    store = env.folder / "store.gpkg"
+    log = users_path(None, store)
+    stored = env.state.audit.count()
+    for out, message in (
+        (store, "it is a Shakti store"),
+        (log, "it is the service's users and audit file"),
+    ):
+        args = ["audit", "export", "--store", str(store), "--out", str(out)]
+        result = runner.invoke(cli_app, args)
+        assert result.exit_code == 2, result.output
+        assert f"refusing to write {out.name}: {message}" in result.output
+    assert open_store(store).count("thanas") > 0
+    assert env.state.audit.count() == stored
