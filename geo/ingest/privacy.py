@@ -563,6 +563,20 @@ _PERSONAL_IN_TEXT: Final = re.compile(
 )
 
 
+def holds_personal_number(text: str) -> bool:
+    """Return whether ``text`` holds a phone number, an Aadhaar number or an e-mail address.
+
+    The pattern :func:`mask_personal_values` empties cells by (Devanagari digits read as
+    digits), for a single value such as a team's name.
+
+    Examples
+    --------
+    >>> holds_personal_number("Lanka-1"), holds_personal_number("Ravi ९८७६५४३२१०")
+    (False, True)
+    """
+    return _PERSONAL_IN_TEXT.search(text.translate(_DEVANAGARI_DIGITS)) is not None
+
+
 def mask_personal_values(
     frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
 ) -> tuple[pd.DataFrame, int]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.errors import InputFileError, InputTooLargeError, ParameterError
 from geo.i18n import _, ngettext, patrol_mode_name
+from geo.ingest.privacy import holds_personal_number
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,8 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
 
     A team's name is printed on its sheet and is a part of the sheet's link and file name, so
     a ``/`` (a link that 404s), ``..`` or a control character is refused, for a teams file and
-    a service request alike.
+    a service request alike; so is a phone, Aadhaar or e-mail value (refused without being
+    echoed: nothing personal is stored or printed).
 
     Parameters
     ----------
@@ -187,6 +189,13 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
     shown = text if len(text) <= MAX_TEAM_NAME_CHARS else text[:MAX_TEAM_NAME_CHARS] + "…"
     if not text:
         raise ParameterError(f"{where}: the team name is empty", fix=TEAM_NAME_FIX)
+    if holds_personal_number(text):  # refused without showing it: it may be a person's
+        raise ParameterError(
+            f"{where}: the team name holds a phone, Aadhaar or e-mail value, so it is not kept",
+            why="a team's name is stored with the plan and printed on its sheet; nothing "
+            "personal may be",
+            fix=TEAM_NAME_FIX,
+        )
     if len(text) > MAX_TEAM_NAME_CHARS:
         raise ParameterError(
             f"{where}: team name {shown!r} is longer than {MAX_TEAM_NAME_CHARS} characters",

@@ -129,3 +129,16 @@ def test_a_thana_day_plans_at_most_max_slots_keeping_must_visits(
     assert "site-S5" in visited  # the lowest-risk place, but a must-visit one
     assert visited <= {"site-S0", "site-S1", "site-S5"}
     assert any("only the 3 most valuable of up to 6 candidate stops" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    "name", ["9876543210", "Ravi 98765 43210", "टीम ९८७६५४३२१०", "2345 6789 0123", "+91-9876543210"]
+)
+def test_a_phone_or_aadhaar_as_a_team_name_is_refused_without_echoing_it(name: str) -> None:
+    """A team named by an officer's mobile would be stored with the plan and printed on sheets."""
+    with pytest.raises(ParameterError, match=r"teams\.csv row 2: the team name holds a phone") as e:
+        check_team_name(name, where="teams.csv row 2")
+    for digits in ("98765", "९८७६५", "6789"):
+        assert digits not in str(e.value)
+    with pytest.raises(ParameterError, match="holds a phone, Aadhaar or e-mail value"):
+        make_team("Lanka", name, "08:00", "12:00", "bike")
