@@ -125,6 +125,13 @@ def test_cells_refuse_a_grid_far_larger_than_the_points() -> None:
     xy = np.array([[0.0, 0.0], [1e7, 1e7]])
     assert c.half_eps_cells(xy, 1.0) is None
     assert c.half_eps_cells(np.array([[0.0, np.nan]]), 1.0) is None
+    assert c.half_eps_cells(xy, 1e-300) is None  # cell numbers past int64, not negative ones
+
+
+def test_a_tiny_eps_prunes_nothing_and_clusters_nothing() -> None:
+    xy = np.random.default_rng(5).uniform(0, 1000, size=(d.PRUNE_MIN_POINTS, 2))
+    result = d.dbscan_xy(xy, eps_m=1e-300, min_samples=5, method="sklearn")
+    assert result.n_clusters == 0 and not result.core.any()
 
 
 def test_cores_near_keeps_every_core_within_reach_and_drops_far_ones() -> None:
