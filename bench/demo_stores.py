@@ -1,10 +1,13 @@
-"""What the speed benchmarks share: the SYNTHETIC demo stores they time, and their table cells."""
+"""What the speed benchmarks share: the SYNTHETIC demo stores, paired timings, table cells."""
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,21 @@ def make_store(n: int, workdir: Path) -> Path:
                "--store", str(store), "--out", str(workdir / f"demo_{n}_files")]  # fmt: skip
         subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env_for(ROOT))
     return store
+
+
+def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    """Time ``a`` and ``b`` in turn ``repeat`` times: medians of a, b and of the ratios a/b."""
+    ta, tb, ratios = [], [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        a()
+        t1 = time.perf_counter()
+        b()
+        t2 = time.perf_counter()
+        ta.append(t1 - t0)
+        tb.append(t2 - t1)
+        ratios.append((t1 - t0) / (t2 - t1))
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
 
 
 def cell(row: dict[str, Any], key: str, fmt: str) -> str:

@@ -31,11 +31,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.demo_stores import cell, env_for, make_store  # noqa: E402
+from bench.demo_stores import cell, env_for, make_store, paired  # noqa: E402
 
 EPS_M = 150.0
 MIN_SAMPLES = 10
-
-
-def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
-    """Time ``a`` and ``b`` in turn ``repeat`` times: medians of a, b and of the ratios a/b."""
-    ta, tb, ratios = [], [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        a()
-        t1 = time.perf_counter()
-        b()
-        t2 = time.perf_counter()
-        ta.append(t1 - t0)
-        tb.append(t2 - t1)
-        ratios.append((t1 - t0) / (t2 - t1))
-    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
 
 
 def bench_read(store_path: Path, repeat: int) -> dict[str, Any]:
