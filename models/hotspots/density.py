@@ -417,6 +417,8 @@ def _counts_below(pts: FloatArray, eps_m: float, take: IntArray) -> IntArray | N
     its disc). ``None`` when that grid would have far more cells than points.
     """
     side = eps_m / 4 * (1 - 1e-9)
+    if float(np.ptp(pts, axis=0).max()) / side >= 2.0**62:  # cell numbers past int64
+        return None
     ij = np.floor((pts - pts.min(axis=0)) / side).astype(np.int64)
     shape = ij.max(axis=0) + 1
     if int(shape[0]) * int(shape[1]) > max(4 * len(pts), 1_000_000):

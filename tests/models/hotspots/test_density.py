@@ -112,6 +112,11 @@ def test_a_wide_plateau_is_cut_a_few_pieces_at_a_time(monkeypatch: pytest.Monkey
     assert max(diameter_m(xy[out == j]) for j in range(k)) <= 140
 
 
+def test_a_tiny_eps_counts_the_densest_neighbourhoods_without_the_grid() -> None:
+    xy = np.random.default_rng(2).uniform(0, 1000, size=(300, 2))
+    assert den.densest_count(xy, 1e-300, at_least=5) == 1  # each point alone (no negative cells)
+
+
 def test_find_hotspots_with_a_cap_reports_patrol_sized_polygons() -> None:
     xy = _dense_city()[::4]
     times = np.datetime64("2026-01-01") + np.arange(len(xy)) % 300
