@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +59,17 @@ def cell(row: dict[str, Any], key: str, fmt: str) -> str:
     """
     value = row.get(key)
     return "—" if value is None else format(value, fmt)
+
+
+#: A table column: its heading, the row's key, the value's format and the column's width.
+Column = tuple[str, str, str, int]
+
+
+def print_table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+    """Print ``title``, the ``columns``' headings, a rule, and a line of :func:`cell` per row."""
+    header = " ".join(f"{name:>{width}}" for name, _key, _fmt, width in columns)
+    print(title)
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(" ".join(f"{cell(row, key, fmt):>{width}}" for _name, key, fmt, width in columns))

@@ -38,7 +38,7 @@ for folder in (ROOT, ROOT / "tests" / "postgis"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench.demo_stores import cell, make_store, paired  # noqa: E402
+from bench.demo_stores import make_store, paired, print_table  # noqa: E402
 
 
 def timed(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> dict[str, float]:
@@ -145,21 +145,15 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
 
-    header = (
-        f"{'incidents':>9} {'pyogrio s':>9} {'gpkg s':>7} {'÷':>5} {'postgis s':>9} {'÷':>5} "
-        f"{'COPY s':>7} {'÷':>5} {'load':>9}"
-    )
-    print(f"repeat={args.repeat} (medians; ÷ = median of paired ratios to pyogrio+Arrow)")
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        print(
-            f"{r['n']:>9,} {cell(r, 'gpkg_pyogrio_s', '.3f'):>9} {cell(r, 'gpkg_s', '.3f'):>7} "
-            f"{cell(r, 'gpkg_ratio', '.2f'):>5} {cell(r, 'adbc_s', '.3f'):>9} "
-            f"{cell(r, 'adbc_ratio', '.2f'):>5} {cell(r, 'copy_s', '.3f'):>7} "
-            f"{cell(r, 'copy_ratio', '.2f'):>5} "
-            f"{r['load_before']:>4.1f}–{r['load_after']:<4.1f}"
-        )
+    shown = [{**r, "load": f"{r['load_before']:.1f}–{r['load_after']:.1f}"} for r in rows]
+    print_table(
+        f"repeat={args.repeat} (medians; ÷ = median of paired ratios to pyogrio+Arrow)",
+        [("incidents", "n", ",", 9), ("pyogrio s", "gpkg_pyogrio_s", ".3f", 9),
+         ("gpkg s", "gpkg_s", ".3f", 7), ("÷", "gpkg_ratio", ".2f", 5),
+         ("postgis s", "adbc_s", ".3f", 9), ("÷", "adbc_ratio", ".2f", 5),
+         ("COPY s", "copy_s", ".3f", 7), ("÷", "copy_ratio", ".2f", 5), ("load", "load", "", 9)],
+        shown,
+    )  # fmt: skip
     print(json.dumps({"benchmark": "store_read", "repeat": args.repeat, "rows": rows}))
 
 
