@@ -1,10 +1,13 @@
-"""What the speed benchmarks share: the SYNTHETIC demo stores they time, and their table cells."""
+"""What the speed benchmarks share: the SYNTHETIC demo stores, paired timings, table cells."""
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,21 @@ def make_store(n: int, workdir: Path) -> Path:
     return store
 
 
+def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    """Time ``a`` and ``b`` in turn ``repeat`` times: medians of a, b and of the ratios a/b."""
+    ta, tb, ratios = [], [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        a()
+        t1 = time.perf_counter()
+        b()
+        t2 = time.perf_counter()
+        ta.append(t1 - t0)
+        tb.append(t2 - t1)
+        ratios.append((t1 - t0) / (t2 - t1))
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
+
+
 def cell(row: dict[str, Any], key: str, fmt: str) -> str:
     """Return a table cell: ``row[key]`` formatted, or a dash when it was not measured.
 
@@ -41,3 +59,17 @@ def cell(row: dict[str, Any], key: str, fmt: str) -> str:
     """
     value = row.get(key)
     return "—" if value is None else format(value, fmt)
+
+
+#: A table column: its heading, the row's key, the value's format and the column's width.
+Column = tuple[str, str, str, int]
+
+
+def print_table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+    """Print ``title``, the ``columns``' headings, a rule, and a line of :func:`cell` per row."""
+    header = " ".join(f"{name:>{width}}" for name, _key, _fmt, width in columns)
+    print(title)
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(" ".join(f"{cell(row, key, fmt):>{width}}" for _name, key, fmt, width in columns))

@@ -31,11 +31,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.demo_stores import cell, env_for, make_store  # noqa: E402
+from bench.demo_stores import env_for, make_store, paired, print_table  # noqa: E402
 
 EPS_M = 150.0
 MIN_SAMPLES = 10
-
-
-def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
-    """Time ``a`` and ``b`` in turn ``repeat`` times: medians of a, b and of the ratios a/b."""
-    ta, tb, ratios = [], [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        a()
-        t1 = time.perf_counter()
-        b()
-        t2 = time.perf_counter()
-        ta.append(t1 - t0)
-        tb.append(t2 - t1)
-        ratios.append((t1 - t0) / (t2 - t1))
-    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
 
 
 def bench_read(store_path: Path, repeat: int) -> dict[str, Any]:
@@ -175,21 +158,15 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
 
-    header = (
-        f"{'incidents':>9} {'read s':>7} {'÷pyogrio':>8} {'cluster s':>9} {'÷kd-tree':>8} "
-        f"{'×sklearn':>8} {'analysis s':>10} {'command s':>9} {'peak MB':>8} {'hotspots':>8}"
-    )
-    print(f"eps_m={EPS_M:g}, min_samples={MIN_SAMPLES}, repeat={args.repeat} (medians)")
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        print(
-            f"{r['n']:>9,} {cell(r, 'read_s', '.2f'):>7} {cell(r, 'read_ratio', '.2f'):>8} "
-            f"{cell(r, 'cluster_s', '.3f'):>9} {cell(r, 'vs_kdtree', '.2f'):>8} "
-            f"{cell(r, 'sklearn_speedup', '.1f'):>8} {cell(r, 'analysis_s', '.2f'):>10} "
-            f"{cell(r, 'command_s', '.2f'):>9} {cell(r, 'command_peak_mb', '.0f'):>8} "
-            f"{cell(r, 'hotspots', 'd'):>8}"
-        )
+    print_table(
+        f"eps_m={EPS_M:g}, min_samples={MIN_SAMPLES}, repeat={args.repeat} (medians)",
+        [("incidents", "n", ",", 9), ("read s", "read_s", ".2f", 7),
+         ("÷pyogrio", "read_ratio", ".2f", 8), ("cluster s", "cluster_s", ".3f", 9),
+         ("÷kd-tree", "vs_kdtree", ".2f", 8), ("×sklearn", "sklearn_speedup", ".1f", 8),
+         ("analysis s", "analysis_s", ".2f", 10), ("command s", "command_s", ".2f", 9),
+         ("peak MB", "command_peak_mb", ".0f", 8), ("hotspots", "hotspots", "d", 8)],
+        rows,
+    )  # fmt: skip
     print(json.dumps({"benchmark": "hotspots_speed", "eps_m": EPS_M,
                       "min_samples": MIN_SAMPLES, "rows": rows}))  # fmt: skip
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -39,26 +38,13 @@ for folder in (ROOT, ROOT / "tests" / "postgis"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench.demo_stores import cell, make_store  # noqa: E402
+from bench.demo_stores import make_store, paired, print_table  # noqa: E402
 
 
-def paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> dict[str, float]:
-    """Time ``a`` and ``b`` in turn ``repeat`` times: medians of a, b and of the ratios a/b."""
-    ta, tb, ratios = [], [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        a()
-        t1 = time.perf_counter()
-        b()
-        t2 = time.perf_counter()
-        ta.append(t1 - t0)
-        tb.append(t2 - t1)
-        ratios.append((t1 - t0) / (t2 - t1))
-    return {
-        "s": round(statistics.median(ta), 3),
-        "pyogrio_s": round(statistics.median(tb), 3),
-        "ratio": round(statistics.median(ratios), 2),
-    }
+def timed(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> dict[str, float]:
+    """Return :func:`~bench.demo_stores.paired` medians as ``s``, ``pyogrio_s`` and ``ratio``."""
+    ta, tb, ratio = paired(a, b, repeat)
+    return {"s": round(ta, 3), "pyogrio_s": round(tb, 3), "ratio": round(ratio, 2)}
 
 
 def bench_gpkg(store_path: Path, repeat: int) -> dict[str, Any]:
@@ -69,7 +55,7 @@ def bench_gpkg(store_path: Path, repeat: int) -> dict[str, Any]:
     store = open_store(store_path)
     store.read("incidents")  # warm the file cache and lazy imports
     pyogrio.read_dataframe(store_path, layer="incidents", use_arrow=True)
-    return paired(
+    return timed(
         lambda: store.read("incidents"),
         lambda: pyogrio.read_dataframe(store_path, layer="incidents", use_arrow=True),
         repeat,
@@ -130,10 +116,9 @@ def bench_postgis(url: str, store_path: Path, repeat: int) -> dict[str, Any]:
         return pyogrio.read_dataframe(store_path, layer="incidents", use_arrow=True)
 
     out = {
-        f"adbc_{k}": v
-        for k, v in paired(lambda: store.read("incidents"), reference, repeat).items()
+        f"adbc_{k}": v for k, v in timed(lambda: store.read("incidents"), reference, repeat).items()
     }
-    out.update({f"copy_{k}": v for k, v in paired(copy_read, reference, repeat).items()})
+    out.update({f"copy_{k}": v for k, v in timed(copy_read, reference, repeat).items()})
     return out
 
 
@@ -160,21 +145,15 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
 
-    header = (
-        f"{'incidents':>9} {'pyogrio s':>9} {'gpkg s':>7} {'÷':>5} {'postgis s':>9} {'÷':>5} "
-        f"{'COPY s':>7} {'÷':>5} {'load':>9}"
-    )
-    print(f"repeat={args.repeat} (medians; ÷ = median of paired ratios to pyogrio+Arrow)")
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        print(
-            f"{r['n']:>9,} {cell(r, 'gpkg_pyogrio_s', '.3f'):>9} {cell(r, 'gpkg_s', '.3f'):>7} "
-            f"{cell(r, 'gpkg_ratio', '.2f'):>5} {cell(r, 'adbc_s', '.3f'):>9} "
-            f"{cell(r, 'adbc_ratio', '.2f'):>5} {cell(r, 'copy_s', '.3f'):>7} "
-            f"{cell(r, 'copy_ratio', '.2f'):>5} "
-            f"{r['load_before']:>4.1f}–{r['load_after']:<4.1f}"
-        )
+    shown = [{**r, "load": f"{r['load_before']:.1f}–{r['load_after']:.1f}"} for r in rows]
+    print_table(
+        f"repeat={args.repeat} (medians; ÷ = median of paired ratios to pyogrio+Arrow)",
+        [("incidents", "n", ",", 9), ("pyogrio s", "gpkg_pyogrio_s", ".3f", 9),
+         ("gpkg s", "gpkg_s", ".3f", 7), ("÷", "gpkg_ratio", ".2f", 5),
+         ("postgis s", "adbc_s", ".3f", 9), ("÷", "adbc_ratio", ".2f", 5),
+         ("COPY s", "copy_s", ".3f", 7), ("÷", "copy_ratio", ".2f", 5), ("load", "load", "", 9)],
+        shown,
+    )  # fmt: skip
     print(json.dumps({"benchmark": "store_read", "repeat": args.repeat, "rows": rows}))
 
 

@@ -62,6 +62,9 @@ def half_eps_cells(xy: FloatArray, eps: float) -> Cells | None:
         return None
     inverse = 2.0 / (eps * (1 + CELL_MARGIN))
     x, y = xy[:, 0], xy[:, 1]
+    spans = (float(x.max() - x.min()) * inverse, float(y.max() - y.min()) * inverse)
+    if max(spans) >= 2.0**62:  # a tiny eps: cell numbers past int64 (the grid is too large)
+        return None
     # offsets from the minimum are >= 0, so truncation is the floor
     i = ((x - x.min()) * inverse).astype(np.int64)
     j = ((y - y.min()) * inverse).astype(np.int64)

@@ -16,7 +16,8 @@
 #   min_samples; for large min_samples on a grid of fine cells instead (:func:`_fine_cores`),
 #   where counts of whole runs of cells bound the neighbourhood;
 # * clusters: the cores of one cell are connected; two cells with cores within eps of each other
-#   (one pair found, early exit) are joined in a union-find over the cells;
+#   (one pair found, early exit; of large cells only the cores near the other's box) are
+#   joined in a union-find over the cells;
 # * labels: raw (any core within eps gives a non-core point its cluster) or canonical, as
 #   ``models.hotspots.dbscan.canonical_labels`` makes them (:func:`_canonical`).
 #
@@ -29,35 +30,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
 
 import numpy as np
-from numba import njit
 
 from models.arrays import BoolArray, FloatArray, IntArray
-
-logger = logging.getLogger(__name__)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _compiled(function: F) -> F:
-    """Compile ``function`` with numba (no GIL), its machine code cached on disk when possible.
-
-    numba caches next to this module (``__pycache__``), else in the user's cache folder
-    (``NUMBA_CACHE_DIR`` or ``~/.cache/numba``); where neither is writable (a read-only
-    install, no home), it would refuse ``cache=True`` at import: then every process compiles
-    afresh (a few seconds), quietly but for a debug line.
-    """
-    try:
-        return cast(F, njit(cache=True, nogil=True)(function))
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        logger.debug("no writable numba cache for %s: compiled in this process", function)
-        return cast(F, njit(nogil=True)(function))
-
+from models.hotspots.compiled import compiled as _compiled
 
 #: Relative narrowing of the cells below eps / sqrt(2) (covers rounding in the cell arithmetic).
 CELL_MARGIN = 1e-5
@@ -67,6 +45,9 @@ FINE_MIN_SAMPLES = 32
 
 #: Smallest eps, relative to the largest absolute coordinate, for which the cells are exact.
 MIN_RELATIVE_EPS = 1e-8
+
+#: Most point pairs of two cells tested for one within eps without filtering by box first.
+FILTER_PAIRS = 4096
 
 
 @_compiled
@@ -445,10 +426,28 @@ def _column_runs(
 
 
 @_compiled
-def _near(x: FloatArray, y: FloatArray, a: int, b: int, lo: int, hi: int, eps2: float) -> bool:
-    """Return whether some point of ``a:b`` is within eps of some point of ``lo:hi``."""
-    for p in range(a, b):
-        for q in range(lo, hi):
+def _close(x: FloatArray, y: FloatArray, a: int, b: int, box: FloatArray, eps2: float) -> IntArray:
+    """Return the points of ``a:b`` within eps of ``box`` (x low, x high, y low, y high)."""
+    gap_x = np.maximum(np.maximum(box[0] - x[a:b], x[a:b] - box[1]), 0.0)
+    gap_y = np.maximum(np.maximum(box[2] - y[a:b], y[a:b] - box[3]), 0.0)
+    return a + np.flatnonzero(gap_x * gap_x + gap_y * gap_y <= eps2)
+
+
+@_compiled
+def _near(x: FloatArray, y: FloatArray, runs: IntArray, box: FloatArray, eps2: float) -> bool:
+    """Return whether a point of ``runs[0]:runs[1]`` is within eps of one of ``runs[2]:runs[3]``.
+
+    Of two runs with over :data:`FILTER_PAIRS` pairs, only the points within eps of the other's
+    bounding box (``box`` rows 0 and 1) are paired: two large blobs just beyond eps apart then
+    cost a pass over each, not a test of every pair (seconds at 10^5 x 10^5 points).
+    """
+    a, b, lo, hi = runs[0], runs[1], runs[2], runs[3]
+    if (b - a) * (hi - lo) > FILTER_PAIRS:
+        ours, theirs = _close(x, y, a, b, box[1], eps2), _close(x, y, lo, hi, box[0], eps2)
+    else:
+        ours, theirs = np.arange(a, b), np.arange(lo, hi)
+    for p in ours:
+        for q in theirs:
             dx = x[p] - x[q]
             dy = y[p] - y[q]
             if dx * dx + dy * dy <= eps2:
@@ -497,7 +496,8 @@ def _link(
                     gap_y = max(box[c2, 2] - box[c, 3], box[c, 2] - box[c2, 3], 0.0)
                     if gap_x * gap_x + gap_y * gap_y > eps2:
                         continue
-                    if _near(x, y, a, a + cores[c], start[c2], start[c2] + cores[c2], eps2):
+                    runs = np.array((a, a + cores[c], start[c2], start[c2] + cores[c2]))
+                    if _near(x, y, runs, np.stack((box[c], box[c2])), eps2):
                         parent[max(r1, r2)] = min(r1, r2)
     for c in range(m):
         parent[c] = _find(parent, c)

@@ -18,7 +18,10 @@ from api.usecases.cctv import (
 from api.usecases.hotspots import HotspotParams
 from geo.settings import Settings
 
-#: Bounds of the DBSCAN parameters accepted by the service.
+#: Bounds of the DBSCAN parameters accepted by the service. Below a metre the grid DBSCAN
+#: cannot be exact at a city's projected coordinates (``models.hotspots.grid_core``) and
+#: scikit-learn's neighbourhoods of many incidents at one spot grow quadratically in memory.
+MIN_EPS_M: Final = 1.0
 MAX_EPS_M: Final = 5000.0
 MAX_MIN_SAMPLES: Final = 1000
 #: Smallest and largest cell size accepted (a smaller cell makes grids too large to serve).
@@ -39,7 +42,7 @@ SERVICE_TIME_LIMIT_S: Final = 20.0
 EpsQuery = Annotated[
     float,
     Query(
-        gt=0,
+        ge=MIN_EPS_M,
         le=MAX_EPS_M,
         description="DBSCAN radius in metres.",
         openapi_examples={"default": {"value": 150}, "tight": {"value": 75}},
@@ -57,7 +60,7 @@ MinSamplesQuery = Annotated[
 AutoEpsQuery = Annotated[
     float | None,
     Query(
-        gt=0,
+        ge=MIN_EPS_M,
         le=MAX_EPS_M,
         description="DBSCAN radius in metres; omitted: chosen from the selection's density.",
         openapi_examples={"chosen": {"value": None}, "given": {"value": 150}},

@@ -80,6 +80,7 @@ def test_thana_and_underserved(env: Env) -> None:
     ("query", "field"),
     [
         ("eps_m=0", "eps_m"),
+        ("eps_m=0.001", "eps_m"),  # below the grid's exactness: quadratic scikit-learn memory
         ("eps_m=abc", "eps_m"),
         ("min_samples=0", "min_samples"),
         ("from=2026-02-30", "from"),

@@ -15,6 +15,7 @@ from scipy.spatial import cKDTree
 from geo.demo.dataset import generate
 from geo.errors import ParameterError
 from models.hotspots import INCIDENTS, NOISE, WIDTH_M, dbscan_xy, find_hotspots
+from models.hotspots import density as den
 from models.hotspots.concentration import concentration
 from models.hotspots.density import (
     DENSITY_EPS_M,
@@ -88,6 +89,32 @@ def test_split_caps_the_width_of_a_dense_city() -> None:
     assert k > 10
     assert max(diameter_m(xy[out == j]) for j in range(k)) <= 900
     assert not np.any((out >= 0) & (labels == NOISE))  # never a hotspot out of noise
+
+
+def test_a_wide_plateau_is_cut_a_few_pieces_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plateau 20x the cap wide: k-means is never asked for (width / cap)² pieces at once."""
+    sizes: list[int] = []
+    real = den._kmeans_parts
+
+    def spy(xy: np.ndarray, limit_m: float, seed: int) -> list[np.ndarray]:
+        parts = real(xy, limit_m, seed)
+        sizes.append(len(parts))
+        return parts
+
+    monkeypatch.setattr(den, "_kmeans_parts", spy)
+    grid = np.arange(40) * 50.0  # 1,600 incidents every 50 m: one even plateau 2.8 km across
+    xy = np.array(np.meshgrid(grid, grid)).reshape(2, -1).T + np.array([500_000.0, 2_800_000.0])
+    labels = np.zeros(len(xy), dtype=np.int64)
+    out = split_wide(xy, labels, eps_m=150, min_samples=4, max_width_m=140)
+    assert sizes and max(sizes) <= den.MAX_CUT_PIECES < (diameter_m(xy) / 140) ** 2
+    k = int(out.max()) + 1
+    assert k > den.MAX_CUT_PIECES
+    assert max(diameter_m(xy[out == j]) for j in range(k)) <= 140
+
+
+def test_a_tiny_eps_counts_the_densest_neighbourhoods_without_the_grid() -> None:
+    xy = np.random.default_rng(2).uniform(0, 1000, size=(300, 2))
+    assert den.densest_count(xy, 1e-300, at_least=5) == 1  # each point alone (no negative cells)
 
 
 def test_find_hotspots_with_a_cap_reports_patrol_sized_polygons() -> None:

@@ -30,32 +30,43 @@ def brute_border_labels(
 
 # integer coordinates make exact ties (equidistant cores) common
 points = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=2, max_size=80)
+radii = st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0])
+thresholds = st.integers(2, 6)
 
 
-@settings(max_examples=60, deadline=None)
-@given(pts=points, eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]), ms=st.integers(2, 6))
-def test_border_points_join_their_nearest_core_as_by_brute_force(pts, eps, ms) -> None:
+def borders_of(
+    pts: list[tuple[int, int]], eps: float, ms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """DBSCAN of ``pts`` near ORIGIN: ``(xy, labels, cores, border)``; ``None`` if one is empty."""
     xy = np.asarray(pts, dtype=np.float64) + ORIGIN
     result = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
     cores = np.flatnonzero(result.core)
     border = np.flatnonzero(~result.core & (result.labels >= 0))
     if cores.size == 0 or border.size == 0:
-        return
-    want = brute_border_labels(xy, border, cores, result.labels[cores], eps)
-    assert np.array_equal(result.labels[border], want)
+        return None
+    return xy, result.labels, cores, border
 
 
 @settings(max_examples=60, deadline=None)
-@given(pts=points, eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]), ms=st.integers(2, 6))
+@given(pts=points, eps=radii, ms=thresholds)
+def test_border_points_join_their_nearest_core_as_by_brute_force(pts, eps, ms) -> None:
+    found = borders_of(pts, eps, ms)
+    if found is None:
+        return
+    xy, labels, cores, border = found
+    want = brute_border_labels(xy, border, cores, labels[cores], eps)
+    assert np.array_equal(labels[border], want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pts=points, eps=radii, ms=thresholds)
 def test_cell_path_border_labels_equal_the_search_of_every_border_point(pts, eps, ms) -> None:
     """The quick labels of borders near one cluster change nothing (ties, cell edges)."""
-    xy = np.asarray(pts, dtype=np.float64) + ORIGIN
-    result = d.dbscan_xy(xy, eps_m=eps, min_samples=ms)
-    cores = np.flatnonzero(result.core)
-    border = np.flatnonzero(~result.core & (result.labels >= 0))
-    if cores.size == 0 or border.size == 0:
+    found = borders_of(pts, eps, ms)
+    if found is None:
         return
-    core_labels = result.labels[cores]
+    xy, labels, cores, border = found
+    core_labels = labels[cores]
     fallback = np.full(len(border), -7, dtype=np.int64)
     searched = d._nearest_core_labels(xy, border, cores, core_labels, eps, fallback)
     cells = c.half_eps_cells(xy, eps)
@@ -66,7 +77,7 @@ def test_cell_path_border_labels_equal_the_search_of_every_border_point(pts, eps
 
 
 @settings(max_examples=40, deadline=None)
-@given(pts=points, eps=st.sampled_from([1.0, 1.5, 2.0, 3.0, 5.0]), ms=st.integers(2, 6))
+@given(pts=points, eps=radii, ms=thresholds)
 def test_dbscan_with_the_cell_paths_equals_dbscan_without(pts, eps, ms) -> None:
     """Pruning and border labels on one grid of cells (used from 20,000 points) are exact."""
     xy = np.asarray(pts, dtype=np.float64) + ORIGIN
@@ -125,6 +136,13 @@ def test_cells_refuse_a_grid_far_larger_than_the_points() -> None:
     xy = np.array([[0.0, 0.0], [1e7, 1e7]])
     assert c.half_eps_cells(xy, 1.0) is None
     assert c.half_eps_cells(np.array([[0.0, np.nan]]), 1.0) is None
+    assert c.half_eps_cells(xy, 1e-300) is None  # cell numbers past int64, not negative ones
+
+
+def test_a_tiny_eps_prunes_nothing_and_clusters_nothing() -> None:
+    xy = np.random.default_rng(5).uniform(0, 1000, size=(d.PRUNE_MIN_POINTS, 2))
+    result = d.dbscan_xy(xy, eps_m=1e-300, min_samples=5, method="sklearn")
+    assert result.n_clusters == 0 and not result.core.any()
 
 
 def test_cores_near_keeps_every_core_within_reach_and_drops_far_ones() -> None:

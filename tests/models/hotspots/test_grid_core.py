@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -164,3 +166,28 @@ def test_compiled_canonical_labels_equal_canonical_labels_of_the_raw_ids(
     assert np.array_equal(raw[1], labelled[1])
     want = d.canonical_labels(xy, raw[0], raw[1], eps)
     assert np.array_equal(labelled[0], want)
+
+
+def blob_and_ring(blob: int, ring: int, radius: float, seed: int = 0) -> np.ndarray:
+    """``blob`` points within a centimetre of UTM and ``ring`` points ``radius`` from it."""
+    rng = np.random.default_rng(seed)
+    angle = rng.uniform(0, 2 * np.pi, ring)
+    around = np.column_stack([np.cos(angle), np.sin(angle)]) * radius
+    return np.vstack([rng.normal(0, 0.01, (blob, 2)), around]) + UTM
+
+
+@pytest.mark.parametrize("radius", [149.5, 150.5])
+def test_two_large_cells_of_cores_are_joined_as_by_sklearn(radius: float) -> None:
+    """Cells of thousands of cores, within eps of each other (joined) or just beyond it."""
+    assert_as_sklearn(blob_and_ring(3000, 3000, radius), 150.0, 10)
+
+
+def test_a_blob_just_beyond_eps_of_a_ring_costs_no_pair_test_each() -> None:
+    """200k cores at one spot, 50k on a ring eps + 0.5 m around: 10 s of pair tests before."""
+    xy = blob_and_ring(200_000, 50_000, 150.5)
+    g.grid_core(xy[:100], 150.0, 10)  # compiled (or loaded) before timing
+    t0 = time.perf_counter()
+    found = g.grid_core(xy, 150.0, 10)
+    assert time.perf_counter() - t0 < 3.0
+    assert found is not None and found[1].all()
+    assert len(set(found[0][:200_000].tolist()) & set(found[0][200_000:].tolist())) == 0
