@@ -60,16 +60,11 @@ def add_gi_cells(
                 ),
             )
         )
-    name = ngettext(
-        "Gi* hot and cold spots ({n} cell)", "Gi* hot and cold spots ({n} cells)", len(values)
-    ).format(n=format_int(len(values)))
     legend = LegendSection(
         _("Gi* hot and cold spots"),
         note=_("Getis-Ord Gi* on grid cells, FDR-corrected; only significant cells are drawn."),
     )
-    return _classed_cells(
-        m, cells, GI_CLASS, values, key, legend, name=name, opacity=0.6, show=show
-    )
+    return _classed_cells(m, cells, GI_CLASS, values, key, legend, opacity=0.6, show=show)
 
 
 def add_emerging(
@@ -124,16 +119,11 @@ def add_emerging(
                 ),
             )
         )
-    name = ngettext(
-        "Emerging hot-spot trends ({n} cell)", "Emerging hot-spot trends ({n} cells)", len(values)
-    ).format(n=format_int(len(values)))
     legend = LegendSection(
         _("Emerging hot-spot trends"),
         note=_("Space-time Gi* per period and Mann-Kendall trend (ArcGIS classes)."),
     )
-    return _classed_cells(
-        m, cells, PATTERN, values, key, legend, name=name, opacity=0.65, show=show
-    )
+    return _classed_cells(m, cells, PATTERN, values, key, legend, opacity=0.65, show=show)
 
 
 def _classed_cells(
@@ -144,7 +134,6 @@ def _classed_cells(
     key: Mapping[str, tuple[str, str]],
     legend: LegendSection,
     *,
-    name: str,
     opacity: float,
     show: bool,
 ) -> Drawn:
@@ -162,9 +151,8 @@ def _classed_cells(
     key : mapping
         Class → (colour, label), in the legend's order; a class not in it is drawn grey.
     legend : LegendSection
-        Its title and note; its items become the classes of ``key`` that are drawn.
-    name : str
-        The layer's name in the layer control.
+        Its title and note; its items become the classes of ``key`` that are drawn. The
+        layer's name in the layer control is the title with the number of cells.
     opacity : float
         Fill opacity.
     show : bool
@@ -173,6 +161,12 @@ def _classed_cells(
     -------
     Drawn
     """
+    n = len(values)
+    # TRANSLATORS: a layer's name and how many grid cells it draws, "Emerging hot-spot trends
+    # (12 cells)".
+    name = ngettext("{layer} ({n} cell)", "{layer} ({n} cells)", n).format(
+        layer=legend.title, n=format_int(n)
+    )
     classes = cells[column].astype(str)
     fills = [key[k][0] if k in key else OTHER_CELL_COLOR for k in classes]
     layer = feature_layer(

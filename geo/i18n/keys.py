@@ -131,6 +131,8 @@ def latin(text: object) -> str:
     Parameters
     ----------
     text : object
+        Text in Devanagari, in Latin letters or mixed (anything else is converted with
+        ``str``); Latin letters pass through :func:`fold` unchanged.
 
     Returns
     -------
@@ -158,6 +160,8 @@ def skeleton(text: object) -> str:
     Parameters
     ----------
     text : object
+        A name as people type it, in either script (``Kotwali``, ``कोतवाली``); made Latin
+        with :func:`latin` first.
 
     Returns
     -------

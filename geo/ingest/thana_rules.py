@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -14,18 +15,48 @@ from geo.ingest.problems import Problems, problem_message
 from geo.ingest.public_text import describe_names
 from geo.ingest.quarantine import Reason
 from geo.places.thana_names import match_thana_names
-from geo.schema import NAME, THANA, THANA_STATED
+from geo.schema import NAME
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class StatedThanas:
+    """The thana names one field of a file states, where they are, and the store's thanas.
+
+    Attributes
+    ----------
+    field : str
+        The field: ``thana`` (a layer keyed to a thana) or ``thana_stated`` (a point's).
+    values : pandas.Series
+        The validated value of the field in every row of the file (missing where empty).
+    frame : pandas.DataFrame
+        The file's columns (not modified).
+    plan : ColumnPlan
+        Which column of the file holds the field.
+    thanas : pandas.DataFrame
+        The store's thanas layer (``name``, optionally ``name_hi``) the names must be of; not
+        empty.
+    """
+
+    field: str
+    values: pd.Series
+    frame: pd.DataFrame
+    plan: ColumnPlan
+    thanas: pd.DataFrame
+
+    def frame_emptied(self, rows: npt.NDArray[np.bool_]) -> pd.DataFrame:
+        """Return the file's columns, or a copy with the field's cells in ``rows`` emptied."""
+        column = self.plan.fields.get(self.field)
+        if column is None or column not in self.frame.columns:
+            return self.frame
+        frame = self.frame.copy()
+        frame.loc[frame.index[rows], column] = ""
+        return frame
+
+
 def check_stated_thanas(
-    stated: pd.Series,
-    thanas: pd.DataFrame,
-    frame: pd.DataFrame,
-    plan: ColumnPlan,
-    problems: Problems,
-    rows: npt.NDArray[np.int64],
+    stated: StatedThanas, problems: Problems, rows: npt.NDArray[np.int64]
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Write each row's thana as the thanas layer names it; quarantine a name meaning none.
 
@@ -38,14 +69,8 @@ def check_stated_thanas(
 
     Parameters
     ----------
-    stated : pandas.Series
-        The validated ``thana`` of every row of the file (missing where empty).
-    thanas : pandas.DataFrame
-        The store's thanas layer (``name``, optionally ``name_hi``); not empty.
-    frame : pandas.DataFrame
-        The file's columns (not modified).
-    plan : ColumnPlan
-        Which column of the file is the ``thana`` field.
+    stated : StatedThanas
+        The file's ``thana`` field.
     problems : Problems
         Where the quarantined rows are recorded.
     rows : numpy.ndarray
@@ -54,25 +79,25 @@ def check_stated_thanas(
     Returns
     -------
     thana : pandas.Series
-        ``stated`` with every matched name replaced by the thanas layer's name.
+        The stated values with every matched name replaced by the thanas layer's name.
     frame : pandas.DataFrame
-        ``frame``, or a copy with the unmatched cells of the thana column emptied.
+        The file's columns, or a copy with the unmatched cells of the thana column emptied.
     """
-    found = match_thana_names(stated, thanas)
-    unknown = (found.matched.isna() & stated.notna()).to_numpy(dtype=bool)
-    thana = found.matched.where(~unknown, stated).astype("string")
+    found = match_thana_names(stated.values, stated.thanas)
+    unknown = (found.matched.isna() & stated.values.notna()).to_numpy(dtype=bool)
+    thana = found.matched.where(~unknown, stated.values).astype("string")
     if not unknown.any():
-        return thana, frame
-    examples = describe_names(thanas[NAME].astype(str), limit=3)
+        return thana, stated.frame
+    examples = describe_names(stated.thanas[NAME].astype(str), limit=3)
     positions = np.flatnonzero(unknown)
     problems.add(
         positions,
-        THANA,
+        stated.field,
         Reason.UNKNOWN_THANA,
         [
             problem_message(
                 int(rows[p]),
-                THANA,
+                stated.field,
                 _(
                     "the value is not the name of one of the store's thanas, so it is not "
                     "kept (it may be personal)"
@@ -86,15 +111,11 @@ def check_stated_thanas(
         ],
     )
     logger.info("%d rows name no single thana of the store", int(unknown.sum()))
-    return thana, _emptied(frame, plan, THANA, unknown)
+    return thana, stated.frame_emptied(unknown)
 
 
 def withhold_unknown_stated(
-    stated: pd.Series,
-    thanas: pd.DataFrame,
-    frame: pd.DataFrame,
-    plan: ColumnPlan,
-    warnings: list[str],
+    stated: StatedThanas, warnings: list[str]
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Drop each point's stated thana (``thana_stated``) that names no thana of the store.
 
@@ -108,27 +129,21 @@ def withhold_unknown_stated(
 
     Parameters
     ----------
-    stated : pandas.Series
-        The validated ``thana_stated`` of every row of the file (missing where empty).
-    thanas : pandas.DataFrame
-        The store's thanas layer (``name``, optionally ``name_hi``); not empty.
-    frame : pandas.DataFrame
-        The file's columns (not modified).
-    plan : ColumnPlan
-        Which column of the file is the ``thana_stated`` field.
+    stated : StatedThanas
+        The file's ``thana_stated`` field.
     warnings : list of str
         Where the warning is added.
 
     Returns
     -------
     thana_stated : pandas.Series
-        ``stated`` with every unknown name missing.
+        The stated values with every unknown name missing.
     frame : pandas.DataFrame
-        ``frame``, or a copy with the unknown cells of the stated-thana column emptied.
+        The file's columns, or a copy with the unknown cells of the stated-thana column emptied.
     """
-    unknown = unknown_stated(stated, thanas)
+    unknown = unknown_stated(stated.values, stated.thanas)
     if not unknown.any():
-        return stated, frame
+        return stated.values, stated.frame
     n_rows = int(unknown.sum())
     warnings.append(
         ngettext(
@@ -140,7 +155,7 @@ def withhold_unknown_stated(
         ).format(n=format_int(n_rows))
     )
     logger.info("%d stated thanas name no thana of the store: withheld", n_rows)
-    return stated.mask(unknown), _emptied(frame, plan, THANA_STATED, unknown)
+    return stated.values.mask(unknown), stated.frame_emptied(unknown)
 
 
 def unknown_stated(stated: pd.Series, thanas: pd.DataFrame) -> npt.NDArray[np.bool_]:
@@ -156,15 +171,3 @@ def unknown_stated(stated: pd.Series, thanas: pd.DataFrame) -> npt.NDArray[np.bo
         names[~known.to_numpy(dtype=bool)].tolist()
     ).to_numpy(dtype=bool)
     return unknown
-
-
-def _emptied(
-    frame: pd.DataFrame, plan: ColumnPlan, field: str, rows: npt.NDArray[np.bool_]
-) -> pd.DataFrame:
-    """Return ``frame``, or a copy with the cells of ``field``'s column in ``rows`` emptied."""
-    column = plan.fields.get(field)
-    if column is None or column not in frame.columns:
-        return frame
-    frame = frame.copy()
-    frame.loc[frame.index[rows], column] = ""
-    return frame

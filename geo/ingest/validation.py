@@ -44,7 +44,7 @@ from geo.ingest.quarantine import (
 )
 from geo.ingest.readers import RawTable
 from geo.ingest.rules import check_rows
-from geo.ingest.thana_rules import check_stated_thanas, withhold_unknown_stated
+from geo.ingest.thana_rules import StatedThanas, check_stated_thanas, withhold_unknown_stated
 from geo.ingest.visit_rules import PlanStops, check_visits, needs_stop_points, with_stop_points
 from geo.region import Region
 from geo.schema import (
@@ -318,13 +318,11 @@ def _check_thana_names(
     """
     spec, plan = context.spec, context.plan
     if not spec.spatial and THANA in values:
-        values[THANA], frame = check_stated_thanas(
-            values[THANA], thanas, frame, plan, context.problems, context.rows
-        )
+        register = StatedThanas(THANA, values[THANA], frame, plan, thanas)
+        values[THANA], frame = check_stated_thanas(register, context.problems, context.rows)
     if THANA_STATED in values:
-        values[THANA_STATED], frame = withhold_unknown_stated(
-            values[THANA_STATED], thanas, frame, plan, warnings
-        )
+        point = StatedThanas(THANA_STATED, values[THANA_STATED], frame, plan, thanas)
+        values[THANA_STATED], frame = withhold_unknown_stated(point, warnings)
     return frame
 
 

@@ -27,7 +27,6 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any, Final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -59,6 +58,9 @@ from geo.store.frames import (
     QUARANTINE_TABLE,
 )
 from geo.store.pg_copy import copy_in, copy_out, out_expr, parse_copy
+from geo.store.pg_url import DEFAULT_SCHEMA as DEFAULT_SCHEMA  # re-exported: the store's URL
+from geo.store.pg_url import SCHEMA_PARAM as SCHEMA_PARAM
+from geo.store.pg_url import split_store_url
 from geo.store.plans import StoredPlan
 from geo.store.protocol import ImportBatch, ImportRecord
 from geo.store.rows import (
@@ -78,10 +80,6 @@ from geo.store.rows import (
 
 logger = logging.getLogger(__name__)
 
-#: Query parameter of the URL naming the database schema of the store (not sent to libpq).
-SCHEMA_PARAM: Final = "schema"
-#: Schema used when the URL names none.
-DEFAULT_SCHEMA: Final = "shakti"
 #: The SRID of every stored geometry (EPSG:4326).
 SRID: Final = SRS_ID
 
@@ -96,28 +94,6 @@ _PG_TYPES: Final[dict[Col, str]] = {
     Col.DATETIME: "timestamptz",
     Col.BOOLEAN: "boolean",
 }
-
-
-def _split_url(url: str) -> tuple[str, str, str]:
-    """Return (libpq URL without the schema parameter, schema, URL shown in messages)."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    schema = next((v for k, v in query if k == SCHEMA_PARAM), DEFAULT_SCHEMA)
-    rest = urlencode([(k, v) for k, v in query if k != SCHEMA_PARAM])
-    conn_url = urlunsplit(parts._replace(query=rest))
-    netloc = parts.netloc
-    if "@" in netloc:  # never show the password
-        userinfo, host = netloc.rsplit("@", 1)
-        netloc = userinfo.split(":", 1)[0] + "@" + host
-    shown_query = urlencode([(k, v) for k, v in query if k.lower() != "password"])
-    shown = urlunsplit(parts._replace(netloc=netloc, query=shown_query))
-    if not schema.isidentifier():
-        raise StoreError(
-            f"the store URL {shown} names the schema {schema!r}",
-            why="a schema name must be a plain identifier (letters, digits, underscores)",
-            fix=f"use e.g. ?{SCHEMA_PARAM}={DEFAULT_SCHEMA}",
-        )
-    return conn_url, schema, shown
 
 
 def _primary(exc: psycopg.Error) -> str:
@@ -160,7 +136,7 @@ class PostgisStore:
     """
 
     def __init__(self, url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> None:
-        self._url, self._schema, self.location = _split_url(url)
+        self._url, self._schema, self.location = split_store_url(url)
         self._lock_timeout = lock_timeout
         # The advisory lock key of this store's writers: one per (database, schema).
         self._lock_key = zlib.crc32(f"shakti-store:{self._schema}".encode()) - 2**31
