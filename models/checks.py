@@ -51,6 +51,7 @@ def check_metres(
     Returns
     -------
     float
+        The distance in metres (a number given as text or a numpy scalar becomes a float).
 
     Raises
     ------
@@ -94,6 +95,7 @@ def check_count(
     Returns
     -------
     int
+        The count as a Python ``int`` (a numpy integer is converted).
 
     Raises
     ------
@@ -130,6 +132,7 @@ def check_days(value: Any, name: str, *, high: int | None = None) -> int:
     Returns
     -------
     int
+        The number of days as a Python ``int``.
 
     Raises
     ------
