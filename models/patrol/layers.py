@@ -173,6 +173,8 @@ def plan_from_layers(
     Returns
     -------
     PatrolPlan
+        The plan of :func:`plan_patrols` over the hotspots, sites and stations of the layers;
+        its notes also say which defaults were taken here (teams, first day, precision).
 
     Raises
     ------
