@@ -173,8 +173,7 @@ def plan_from_layers(
     Returns
     -------
     PatrolPlan
-        The plan of :func:`plan_patrols` over the hotspots, sites and stations of the layers;
-        its notes also say which defaults were taken here (teams, first day, precision).
+        :func:`plan_patrols` of the layers' places; its notes say the defaults taken here.
 
     Raises
     ------
