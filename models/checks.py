@@ -1,4 +1,4 @@
-"""Checks of parameters in metres, counts and days: each error names the parameter and the fix."""
+"""Checks of parameters in metres, counts, days and date-times: each error names it and the fix."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from geo.errors import ParameterError
 
@@ -51,6 +52,7 @@ def check_metres(
     Returns
     -------
     float
+        The distance in metres (a number given as text or a numpy scalar becomes a float).
 
     Raises
     ------
@@ -94,6 +96,7 @@ def check_count(
     Returns
     -------
     int
+        The count as a Python ``int`` (a numpy integer is converted).
 
     Raises
     ------
@@ -130,6 +133,7 @@ def check_days(value: Any, name: str, *, high: int | None = None) -> int:
     Returns
     -------
     int
+        The number of days as a Python ``int``.
 
     Raises
     ------
@@ -142,3 +146,40 @@ def check_days(value: Any, name: str, *, high: int | None = None) -> int:
     90
     """
     return check_count(value, name, low=1, high=high, why=f"{name} is a number of days")
+
+
+def check_time(value: Any, name: str) -> pd.Timestamp:
+    """Return a date-time given by the caller (an ISO 8601 text, datetime or Timestamp).
+
+    Parameters
+    ----------
+    value : str, datetime.datetime or pandas.Timestamp
+        The date-time given by the caller.
+    name : str
+        The parameter's name (said in the error).
+
+    Returns
+    -------
+    pandas.Timestamp
+        With the time zone ``value`` carries, if any.
+
+    Raises
+    ------
+    ParameterError
+        When ``value`` cannot be read as a date-time, or is missing (``NaT``).
+
+    Examples
+    --------
+    >>> check_time("2026-10-31T23:59", "reference_time")
+    Timestamp('2026-10-31 23:59:00')
+    """
+    try:
+        stamp: pd.Timestamp | None = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        stamp = None
+    if stamp is None or pd.isna(stamp):
+        raise ParameterError(
+            f"{name} {value!r} is not a date-time",
+            fix=f"pass {name} such as '2026-10-31T23:59' (ISO 8601) or a pandas.Timestamp",
+        )
+    return stamp

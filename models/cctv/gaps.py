@@ -97,7 +97,7 @@ from models.cctv.registry import (
     CameraRegistry,
     clean_registry,
 )
-from models.checks import check_metres
+from models.checks import check_metres, check_time
 from models.hotspots import HOTSPOT_ID, PRIMARY_THANA
 from models.selection import (
     IMPRECISE_LEFT_OUT,
@@ -232,7 +232,7 @@ def _thana_of(layer: gpd.GeoDataFrame, thanas: gpd.GeoDataFrame | None) -> pd.Se
 def reference_of(incidents: gpd.GeoDataFrame | None, reference_time: Any) -> pd.Timestamp | None:
     """Return "now" of an analysis: ``reference_time``, else the latest incident (or None)."""
     if reference_time is not None:
-        return pd.Timestamp(reference_time)
+        return check_time(reference_time, "reference_time")
     if incidents is None or incidents.empty or OCCURRED_AT not in incidents.columns:
         return None
     return pd.Timestamp(incidents[OCCURRED_AT].max())

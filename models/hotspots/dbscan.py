@@ -215,27 +215,18 @@ def _cores_near(xy: FloatArray, border: IntArray, cores: IntArray, bound: float)
 
 
 def _nearest_core_labels(
-    xy: FloatArray,
-    border: IntArray,
-    cores: IntArray,
-    core_labels: IntArray,
-    eps: float,
-    fallback: IntArray,
-    near: BoolArray | None = None,
+    points: FloatArray, core_xy: FloatArray, core_labels: IntArray, eps: float, fallback: IntArray
 ) -> IntArray:
-    """Label each border point with the cluster of its nearest core point (ties: lowest label).
+    """Return the label of each point's nearest core within ``eps`` (ties: lowest label).
 
-    Exact: a unique nearest core comes from a k=2 query; points whose two nearest cores are
-    equidistant (duplicates, regular grids) are resolved by listing every core at that
-    distance. ``near`` marks the cores that can be within ``eps`` of a border point (default:
-    :func:`_cores_near`); the k-d tree holds only them.
+    ``core_xy``: the cores that may be within ``eps`` of a point, with their ``core_labels``;
+    the k-d tree holds only them. ``fallback`` where no core is within ``eps``. Exact: a unique
+    nearest core comes from a k=2 query; points whose two nearest cores are equidistant
+    (duplicates, regular grids) are resolved by listing every core at that distance.
     """
     bound = eps * (1 + 1e-9)
-    if near is None:
-        near = _cores_near(xy, border, cores, bound)
-    cores, core_labels = cores[near], core_labels[near]
-    tree = cKDTree(xy[cores], balanced_tree=False, compact_nodes=False)
-    dist, idx = tree.query(xy[border], k=[1, 2], distance_upper_bound=bound)
+    tree = cKDTree(core_xy, balanced_tree=False, compact_nodes=False)
+    dist, idx = tree.query(points, k=[1, 2], distance_upper_bound=bound)
     out = fallback.copy()
     found = np.isfinite(dist[:, 0])
     unique = found & (dist[:, 1] > dist[:, 0])
@@ -244,14 +235,14 @@ def _nearest_core_labels(
     if tied.size:
         # every core within the tied distance (a hair more, for rounding), then the exact
         # nearest by numpy's distance and, among equals, the lowest label
-        pts = xy[border[tied]]
+        pts = points[tied]
         lists = tree.query_ball_point(pts, r=dist[tied, 0] * (1 + 1e-12))
         lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
         near_rows = np.fromiter(
             itertools.chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum())
         )
         owner = np.repeat(np.arange(len(tied)), lengths)
-        d = np.sqrt(((xy[cores[near_rows]] - pts[owner]) ** 2).sum(axis=1))
+        d = np.sqrt(((core_xy[near_rows] - pts[owner]) ** 2).sum(axis=1))
         best_d = np.full(len(tied), np.inf)
         np.minimum.at(best_d, owner, d)
         at_best = d == best_d[owner]
@@ -283,12 +274,13 @@ def border_labels(
     """
     sure = None if cells is None else one_cluster_near(cells, border, cores, core_labels)
     if cells is None or sure is None:
-        return _nearest_core_labels(xy, border, cores, core_labels, eps, fallback)
+        near = _cores_near(xy, border, cores, eps * (1 + 1e-9))
+        return _nearest_core_labels(xy[border], xy[cores[near]], core_labels[near], eps, fallback)
     rest = np.flatnonzero(sure < 0)
     if rest.size:
         near = cores_in_blocks(cells, border[rest], cores)
         sure[rest] = _nearest_core_labels(
-            xy, border[rest], cores, core_labels, eps, fallback[rest], near
+            xy[border[rest]], xy[cores[near]], core_labels[near], eps, fallback[rest]
         )
     return sure
 

@@ -31,6 +31,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -146,19 +147,27 @@ def _blocks(cell_key: IntArray, rows: int, columns: int) -> IntArray:
     return out
 
 
+class _Cells(NamedTuple):
+    """The points sorted by cell and the grid of cells (of side a hair below eps / sqrt(2))."""
+
+    #: x of the points, sorted by cell.
+    x: FloatArray
+    #: y of the points, sorted by cell.
+    y: FloatArray
+    #: The first point of every cell (and the end).
+    start: IntArray
+    #: Each cell's number (column i, row j: ``i * rows + j``).
+    cell_key: IntArray
+    #: Each cell's block (see :func:`_blocks`).
+    block: IntArray
+    #: The grid's origin x and y, cell side, and eps squared.
+    grid: FloatArray
+    #: How many rows the grid has.
+    rows: int
+
+
 @_compiled
-def _count_near(
-    x: FloatArray,
-    y: FloatArray,
-    p: int,
-    c: int,
-    start: IntArray,
-    cell_key: IntArray,
-    block: IntArray,
-    grid: FloatArray,
-    rows: int,
-    min_samples: int,
-) -> bool:
+def _count_near(cells: _Cells, p: int, c: int, min_samples: int) -> bool:
     """Return whether point ``p`` of cell ``c`` has ``min_samples`` points within eps.
 
     The cells of the block, middle column first: one wholly within eps of the point counts
@@ -166,6 +175,7 @@ def _count_near(
     counted pair by pair. It stops as soon as the count reaches ``min_samples`` or the points
     not yet ruled out cannot.
     """
+    x, y, start, cell_key, block, grid, rows = cells
     x0, y0, side, eps2 = grid[0], grid[1], grid[2], grid[3]
     inside, outside = eps2 * (1 - 4e-6), eps2 * (1 + 4e-6)
     px, py = x[p], y[p]
@@ -211,23 +221,14 @@ def _count_near(
 
 
 @_compiled
-def _mark_cores(
-    x: FloatArray,
-    y: FloatArray,
-    start: IntArray,
-    cell_key: IntArray,
-    block: IntArray,
-    grid: FloatArray,
-    rows: int,
-    min_samples: int,
-    count: bool,
-) -> tuple[BoolArray, BoolArray]:
+def _mark_cores(cells: _Cells, min_samples: int, count: bool) -> tuple[BoolArray, BoolArray]:
     """Return core flags of the points sorted by cell (``start``: each cell's first point).
 
     A cell of ``min_samples`` points is core, a cell whose block holds fewer is not; the
     points of the other cells count their neighbours when ``count``, else they are returned
     as undecided (for :func:`_fine_cores`).
     """
+    x, start, block = cells.x, cells.start, cells.block
     m = len(start) - 1
     core = np.zeros(len(x), dtype=np.bool_)
     undecided = np.zeros(len(x), dtype=np.bool_)
@@ -245,7 +246,7 @@ def _mark_cores(
             undecided[a:b] = True
             continue
         for p in range(a, b):
-            core[p] = _count_near(x, y, p, c, start, cell_key, block, grid, rows, min_samples)
+            core[p] = _count_near(cells, p, c, min_samples)
     return core, undecided
 
 
@@ -520,23 +521,15 @@ def _cells(keys: IntArray) -> tuple[IntArray, IntArray]:
 
 
 @_compiled
-def _components(
-    x: FloatArray,
-    y: FloatArray,
-    start: IntArray,
-    block: IntArray,
-    cell_key: IntArray,
-    rows: int,
-    core: BoolArray,
-    eps2: float,
-    canonical: bool,
-) -> IntArray:
+def _components(cells: _Cells, core: BoolArray, canonical: bool) -> IntArray:
     """Return cluster ids of the points sorted by cell: raw (components of cores) or canonical.
 
     Raw: a core carries its component's id, a non-core point the id of a core within eps, or
     -1. Canonical (:func:`_canonical`): clusters numbered by their smallest core, a non-core
     point in the cluster of its nearest core.
     """
+    x, y, start, cell_key, block, grid, rows = cells
+    eps2 = grid[3]
     n, m = len(x), len(start) - 1
     # cores first in every cell (stable), so the linking and border scans see only cores
     perm = np.empty(n, dtype=np.int64)
@@ -560,8 +553,9 @@ def _components(
             box[c, 0], box[c, 1] = xs[a:b].min(), xs[a:b].max()
             box[c, 2], box[c, 3] = ys[a:b].min(), ys[a:b].max()
     root = _link(xs, ys, start, cores, box, block, cell_key, rows, eps2)
+    sorted_cores = _CoreCells(xs, ys, start, cores, box, block, root)
     if canonical:
-        raw = _canonical(xs, ys, start, cores, box, block, root, eps2)
+        raw = _canonical(sorted_cores, eps2)
     else:
         raw = np.full(n, -1, dtype=np.int64)
         for c in range(m):
@@ -571,23 +565,33 @@ def _components(
                 raw[a + cores[c] : b] = root[c]  # within eps of every core of the cell
                 continue
             for p in range(a, b):
-                raw[p] = _core_near(xs, ys, p, c, start, cores, box, block, root, eps2)
+                raw[p] = _core_near(sorted_cores, p, c, eps2)
     out = np.empty(n, dtype=np.int64)
     out[perm] = raw
     return out
 
 
+class _CoreCells(NamedTuple):
+    """The points sorted by cell, cores first in each cell, and their cells' clusters."""
+
+    #: x of the points, sorted by cell, the cores of each cell first.
+    x: FloatArray
+    #: y of the points, in the same order.
+    y: FloatArray
+    #: The first point of every cell (and the end).
+    start: IntArray
+    #: How many of each cell's points (its first ones) are core.
+    cores: IntArray
+    #: Bounding box of each cell's cores: x low, x high, y low, y high.
+    box: FloatArray
+    #: Each cell's block (see :func:`_blocks`).
+    block: IntArray
+    #: Each cell's cluster: the union-find root of :func:`_link`.
+    root: IntArray
+
+
 @_compiled
-def _canonical(
-    x: FloatArray,
-    y: FloatArray,
-    start: IntArray,
-    cores: IntArray,
-    box: FloatArray,
-    block: IntArray,
-    root: IntArray,
-    eps2: float,
-) -> IntArray:
+def _canonical(cells: _CoreCells, eps2: float) -> IntArray:
     """Return canonical labels of the points sorted by cell, cores first in each cell.
 
     Clusters are numbered 0..k-1 by the lexicographically smallest (x, y) of their cores; a
@@ -596,6 +600,7 @@ def _canonical(
     :func:`models.hotspots.dbscan.canonical_labels` gives); other points are -1. A point whose
     block holds the cores of one cluster only takes it without a search.
     """
+    x, y, start, cores, _, block, root = cells
     n, m = len(x), len(cores)
     low_x, low_y = np.full(m, np.inf), np.full(m, np.inf)
     for c in range(m):
@@ -626,48 +631,25 @@ def _canonical(
             if low == high:
                 near = cores[c] > 0  # within eps of every core of its cell
                 if not near:
-                    near = _core_near(x, y, p, c, start, cores, box, block, root, eps2) >= 0
+                    near = _core_near(cells, p, c, eps2) >= 0
                 label[p] = low if near else -1
             else:
-                label[p] = _nearest_core(x, y, p, c, start, cores, box, block, root, number, eps2)
+                label[p] = _nearest_core(cells, p, c, number, eps2)
     return label
 
 
 @_compiled
-def _nearest_core(
-    x: FloatArray,
-    y: FloatArray,
-    p: int,
-    c: int,
-    start: IntArray,
-    cores: IntArray,
-    box: FloatArray,
-    block: IntArray,
-    root: IntArray,
-    number: IntArray,
-    eps2: float,
-) -> int:
+def _nearest_core(cells: _CoreCells, p: int, c: int, number: IntArray, eps2: float) -> int:
     """Return the canonical cluster of point ``p``'s nearest core within eps, or -1.
 
     Nearest by squared distance first; then every core at the same ``sqrt`` distance (which
     may round equal from a slightly larger square) is a tie, won by the lowest number.
     """
-    px, py = x[p], y[p]
-    best = np.inf
-    for d in range(5):
-        for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
-            if cores[c2] == 0:
-                continue
-            gap_x = max(box[c2, 0] - px, px - box[c2, 1], 0.0)
-            gap_y = max(box[c2, 2] - py, py - box[c2, 3], 0.0)
-            if gap_x * gap_x + gap_y * gap_y > best:
-                continue
-            for q in range(start[c2], start[c2] + cores[c2]):
-                dx = px - x[q]
-                dy = py - y[q]
-                best = min(best, dx * dx + dy * dy)
+    x, y, start, cores, _, block, root = cells
+    best, _ = _closest_core(cells, p, c, eps2, False)
     if best > eps2:
         return -1
+    px, py = x[p], y[p]
     distance = np.sqrt(best)
     reach = best * (1 + 1e-12)  # every square whose root can equal the nearest's
     label = np.iinfo(np.int64).max
@@ -686,37 +668,41 @@ def _nearest_core(
 
 
 @_compiled
-def _core_near(
-    x: FloatArray,
-    y: FloatArray,
-    p: int,
-    c: int,
-    start: IntArray,
-    cores: IntArray,
-    box: FloatArray,
-    block: IntArray,
-    root: IntArray,
-    eps2: float,
-) -> int:
-    """Return the cluster of a core within eps of point ``p`` of cell ``c``, or -1.
+def _core_near(cells: _CoreCells, p: int, c: int, eps2: float) -> int:
+    """Return the cluster of a core within eps of point ``p`` of cell ``c``, or -1."""
+    _, near = _closest_core(cells, p, c, eps2, True)
+    return int(cells.root[near]) if near >= 0 else -1
 
-    Cells whose cores' bounding box is more than eps away are not searched.
+
+@_compiled
+def _closest_core(cells: _CoreCells, p: int, c: int, eps2: float, first: bool) -> tuple[float, int]:
+    """Return the squared distance from point ``p`` to its nearest core within eps, and its cell.
+
+    The cores searched are those of cell ``c``'s block; ``(inf, -1)`` when none is within eps.
+    ``first``: stop at the first core within eps (in block order) instead of the nearest. Cells
+    whose cores' bounding box is farther than eps (or than the nearest core so far) are skipped.
     """
+    x, y, start, cores, box, block, _ = cells
     px, py = x[p], y[p]
+    best, near = np.inf, -1
+    bound = eps2
     for d in range(5):
         for c2 in range(block[c, 2 * d], block[c, 2 * d + 1]):
             if cores[c2] == 0:
                 continue
             gap_x = max(box[c2, 0] - px, px - box[c2, 1], 0.0)
             gap_y = max(box[c2, 2] - py, py - box[c2, 3], 0.0)
-            if gap_x * gap_x + gap_y * gap_y > eps2:
+            if gap_x * gap_x + gap_y * gap_y > bound:
                 continue
             for q in range(start[c2], start[c2] + cores[c2]):
-                dx = x[p] - x[q]
-                dy = y[p] - y[q]
-                if dx * dx + dy * dy <= eps2:
-                    return int(root[c2])
-    return -1
+                dx = px - x[q]
+                dy = py - y[q]
+                d2 = dx * dx + dy * dy
+                if d2 <= bound and d2 < best:
+                    best, near, bound = d2, c2, d2
+                    if first:
+                        return best, near
+    return best, near
 
 
 def grid_core(
@@ -769,15 +755,16 @@ def grid_core(
     start, cell_key = _cells(sorted_keys)
     block = _blocks(cell_key, rows, columns)
     grid = np.array([x0, y0, 1.0 / inverse, eps * eps])
+    cells = _Cells(xs, ys, start, cell_key, block, grid, rows)
     fine = _fine_grid(x1 - x0, y1 - y0, inverse, limit) if min_samples >= FINE_MIN_SAMPLES else None
     ms = int(min_samples)
-    core, undecided = _mark_cores(xs, ys, start, cell_key, block, grid, rows, ms, fine is None)
+    core, undecided = _mark_cores(cells, ms, fine is None)
     if fine is not None and undecided.any():
         fine_inverse, shape = fine
         fine_grid = np.array([x0, y0, 1.0 / fine_inverse, eps * eps, fine_inverse])
         core |= _fine_cores(xs, ys, undecided, fine_grid, shape, ms)
     raw = np.empty(n, dtype=np.int64)
-    raw[order] = _components(xs, ys, start, block, cell_key, rows, core, eps * eps, canonical)
+    raw[order] = _components(cells, core, canonical)
     core_rows = np.empty(n, dtype=np.bool_)
     core_rows[order] = core
     return raw, core_rows

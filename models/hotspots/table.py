@@ -19,7 +19,7 @@ from geo.schema import (
     OCCURRED_AT,
 )
 from models.arrays import IntArray
-from models.checks import check_count, check_days, check_metres
+from models.checks import check_count, check_days, check_metres, check_time
 from models.hotspots.columns import (
     CAMERAS_NOT_WORKING,
     CAMERAS_WORKING,
@@ -83,15 +83,7 @@ def _reference_time(reference_time: Any, times: pd.Series) -> pd.Timestamp:
     if reference_time is None:
         ref = pd.Timestamp(times.max())
     else:
-        try:
-            ref = pd.Timestamp(reference_time)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(
-                f"reference_time {reference_time!r} is not a date-time",
-                fix="pass e.g. '2026-10-31T23:59' or a pandas.Timestamp",
-            ) from exc
-        if pd.isna(ref):
-            raise ParameterError("reference_time is missing (NaT)", fix="pass a date-time")
+        ref = check_time(reference_time, "reference_time")
         if tz is not None:
             ref = ref.tz_localize(tz) if ref.tzinfo is None else ref.tz_convert(tz)
         elif ref.tzinfo is not None:
@@ -625,7 +617,7 @@ def underserved_hotspots(
                     UNDERSERVED_RANK):  # fmt: skip
             out[col] = pd.Series(dtype=object)
         return out
-    ref = pd.Timestamp(reference_time)
+    ref = check_time(reference_time, "reference_time")
     day = ref_day(ref)
     crs = metric_crs_for(out, metric_crs)
     polys = out.geometry.to_crs(crs).to_numpy()

@@ -173,6 +173,7 @@ def plan_from_layers(
     Returns
     -------
     PatrolPlan
+        :func:`plan_patrols` of the layers' places; its notes say the defaults taken here.
 
     Raises
     ------

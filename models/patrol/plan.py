@@ -567,6 +567,8 @@ def plan_patrols(
     Returns
     -------
     PatrolPlan
+        Every team's route of every day (each stop with its reason), the places left
+        uncovered and why, and the solver's log per thana and day.
 
     Raises
     ------

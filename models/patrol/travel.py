@@ -119,11 +119,14 @@ def road_graph_from_networkx(graph: Any, *, metric_crs: str, source: str = "grap
         Nodes with ``x`` (longitude) and ``y`` (latitude) in EPSG:4326 and edges with
         ``length`` in metres — as osmnx builds them. Undirected graphs count both ways.
     metric_crs : str
+        Projected CRS the nodes are placed in (the lengths are the graph's own).
     source : str
+        Name of the graph (its file) for messages and reports.
 
     Returns
     -------
     RoadGraph
+        Directed as ``graph`` is; the shortest of parallel edges kept.
 
     Raises
     ------
@@ -159,28 +162,24 @@ def road_graph_from_networkx(graph: Any, *, metric_crs: str, source: str = "grap
         rows.append(index[u])
         cols.append(index[v])
         vals.append(float(length))
-    return _road_graph(
-        lonlat,
-        np.asarray(rows, dtype=np.int64),
-        np.asarray(cols, dtype=np.int64),
-        np.asarray(vals, dtype=np.float64),
-        directed=bool(graph.is_directed()),
-        metric_crs=metric_crs,
-        source=source,
-    )
+    edges = (rows, cols, vals)
+    return _road_graph(lonlat, edges, bool(graph.is_directed()), metric_crs, source)
 
 
 def _road_graph(
     lonlat: FloatArray,
-    rows: IntArray,
-    cols: IntArray,
-    vals: FloatArray,
-    *,
+    edges: tuple[Any, Any, Any],
     directed: bool,
     metric_crs: str,
     source: str,
 ) -> RoadGraph:
-    """Return a :class:`RoadGraph` of edges ``rows → cols`` of ``vals`` metres."""
+    """Return a :class:`RoadGraph` of edges ``rows → cols`` of ``vals`` metres.
+
+    ``edges``: the ``(rows, cols, vals)`` node numbers and lengths, any sequences of numbers.
+    """
+    rows = np.asarray(edges[0], dtype=np.int64)
+    cols = np.asarray(edges[1], dtype=np.int64)
+    vals = np.asarray(edges[2], dtype=np.float64)
     if not directed:
         rows, cols, vals = (
             np.concatenate([rows, cols]),
@@ -215,11 +214,14 @@ def road_graph_from_lines(
     lines : geopandas.GeoDataFrame
         LineStrings or MultiLineStrings in any CRS (not modified).
     metric_crs : str
+        Projected CRS in which the edges are measured and near vertices (0.1 m) merged.
     source : str
+        Name of the layer (its file) for messages and reports.
 
     Returns
     -------
     RoadGraph
+        Every edge both ways.
 
     Raises
     ------
@@ -247,15 +249,7 @@ def road_graph_from_lines(
     lon, lat = to_wgs.transform(node_xy[:, 0], node_xy[:, 1])
     lonlat = np.column_stack([np.asarray(lon), np.asarray(lat)]).astype(np.float64)
     keep = u != v
-    return _road_graph(
-        lonlat,
-        u[keep].astype(np.int64),
-        v[keep].astype(np.int64),
-        seg[keep].astype(np.float64),
-        directed=False,
-        metric_crs=metric_crs,
-        source=source,
-    )
+    return _road_graph(lonlat, (u[keep], v[keep], seg[keep]), False, metric_crs, source)
 
 
 def load_road_graph(path: Path | str, *, metric_crs: str) -> RoadGraph:
@@ -268,10 +262,12 @@ def load_road_graph(path: Path | str, *, metric_crs: str) -> RoadGraph:
         (both need osmnx), or road centre lines (``.geojson``/``.gpkg``/``.shp``, read with
         geopandas). Nothing is downloaded.
     metric_crs : str
+        Projected CRS of the graph's nodes (and of the lines' lengths).
 
     Returns
     -------
     RoadGraph
+        Its ``source`` is the file's name.
 
     Raises
     ------
@@ -387,10 +383,12 @@ def straight_distances(
     lonlat : array (n, 2), optional
         The same in EPSG:4326 (for drawing paths).
     detour_factor : float
+        Road distance ÷ straight-line distance, in [1, 5].
 
     Returns
     -------
     Distances
+        Method :data:`STRAIGHT`; its paths are straight segments (none without ``lonlat``).
     """
     factor = check_detour(detour_factor)
     pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
@@ -421,12 +419,17 @@ def road_distances(
     xy : array (n, 2)
         Points in ``road.metric_crs``.
     lonlat : array (n, 2)
+        The same in EPSG:4326 (the ends of the paths).
     road : RoadGraph
+        The roads, e.g. from :func:`load_road_graph`.
     detour_factor : float
+        In [1, 5]: for the walks to and from the graph and the pairs it does not connect.
 
     Returns
     -------
     Distances
+        Method :data:`ROAD`, with the paths on the graph and notes on the pairs it does not
+        connect and on stops far from its roads.
     """
     factor = check_detour(detour_factor)
     pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)

@@ -16,7 +16,7 @@ from geo.incident_vocab import (
 from geo.schema import ACTION_TAKEN, ARRESTS, OCCURRED_AT, SOURCE
 from models.review import columns as rc
 from models.review.groups import count_by, group_keys, groups_of, sum_by
-from models.review.period import Period, local_days
+from models.review.period import Period
 
 
 def _section(values: pd.Series) -> pd.Series:
@@ -41,21 +41,24 @@ def anti_romeo_figures(
     incidents : pandas.DataFrame
         The incidents layer (local times); not modified.
     period : Period
+        The days whose squad actions count (by ``occurred_at``).
     thanas : sequence of str
+        The rows of the result (every thana of the commissionerate).
     whole : bool
-        One row for the commissionerate.
+        One row, :data:`models.review.columns.COMMISSIONERATE`, for every action (those
+        outside every thana included).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by thana, columns :data:`models.review.columns.ANTI_ROMEO_COLUMNS`.
+        Indexed by thana, columns :data:`models.review.columns.ANTI_ROMEO_COLUMNS`; 0 where
+        the squads recorded no such action.
     """
     index = groups_of(thanas, whole=whole)
     keys = group_keys(incidents, whole=whole)
-    if OCCURRED_AT in incidents.columns and SOURCE in incidents.columns:
-        days = local_days(incidents[OCCURRED_AT])
+    if SOURCE in incidents.columns:
         squad = (incidents[SOURCE] == SOURCE_ANTI_ROMEO).fillna(False).astype(bool)
-        chosen = squad & period.contains(days)
+        chosen = squad & period.rows_in(incidents, OCCURRED_AT)
     else:
         chosen = pd.Series(False, index=incidents.index)
     action = (

@@ -11,7 +11,7 @@ import pandas as pd
 from geo.schema import ATTENDEES, HELD_ON
 from models.review import columns as rc
 from models.review.groups import count_by, group_keys, groups_of, sum_by
-from models.review.period import Period, local_days
+from models.review.period import Period
 
 #: Decimal places of longitude/latitude that make two drives one place (~1 cm: the same
 #: point in the register).
@@ -46,21 +46,22 @@ def awareness_figures(
     campaigns : pandas.DataFrame or geopandas.GeoDataFrame
         The campaigns layer (EPSG:4326); not modified.
     period : Period
+        The days whose drives count (by ``held_on``).
     thanas : sequence of str
+        The rows of the result (every thana of the commissionerate).
     whole : bool
-        One row for the commissionerate.
+        One row, :data:`models.review.columns.COMMISSIONERATE`, for every drive (a place
+        counted once however many thanas it served).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by thana, columns :data:`models.review.columns.AWARENESS_COLUMNS`.
+        Indexed by thana, columns :data:`models.review.columns.AWARENESS_COLUMNS`; a thana
+        without a drive in the period has 0 drives, places and women reached.
     """
     index = groups_of(thanas, whole=whole)
     keys = group_keys(campaigns, whole=whole)
-    if HELD_ON in campaigns.columns:
-        held = period.contains(local_days(campaigns[HELD_ON]))
-    else:
-        held = pd.Series(False, index=campaigns.index)
+    held = period.rows_in(campaigns, HELD_ON)
     out = pd.DataFrame(index=index)
     out[rc.DRIVES] = count_by(held, keys, index)
     places = pd.DataFrame({"key": keys, "place": _place_keys(campaigns)})[held.to_numpy()]

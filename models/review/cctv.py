@@ -11,7 +11,7 @@ from geo.schema import INSTALLED_ON, KIND
 from models.cctv import columns as cc
 from models.review import columns as rc
 from models.review.groups import count_by, group_keys, groups_of
-from models.review.period import Period, local_days
+from models.review.period import Period
 
 
 def cctv_figures(
@@ -36,9 +36,11 @@ def cctv_figures(
     cctv : pandas.DataFrame
         The CCTV layer (``installed_on``, ``thana``); not modified.
     period : Period
+        The days whose camera installations count (``gaps`` is as of its last day).
     thanas : sequence of str
+        The rows of the result (every thana of the commissionerate).
     whole : bool
-        One row for the commissionerate.
+        One row, :data:`models.review.columns.COMMISSIONERATE`, for every site and camera.
 
     Returns
     -------
@@ -65,9 +67,6 @@ def cctv_figures(
         out[rc.sites_of(kind)] = count_by(of_kind, keys, index)
         out[rc.covered_of(kind)] = count_by(of_kind & covered, keys, index)
     cam_keys = group_keys(cctv, whole=whole)
-    if INSTALLED_ON in cctv.columns:
-        added = period.contains(local_days(cctv[INSTALLED_ON]))
-    else:
-        added = pd.Series(False, index=cctv.index)
+    added = period.rows_in(cctv, INSTALLED_ON)
     out[rc.CAMERAS_ADDED] = count_by(added, cam_keys, index)
     return out

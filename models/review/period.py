@@ -89,6 +89,15 @@ class Period:
         """Return which local days (from :func:`local_days`) fall in the period."""
         return (days >= self.first_day()) & (days <= self.last_day())
 
+    def rows_in(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Return which rows of ``frame`` fall in the period by the local day of ``column``.
+
+        A row without a day, or a frame without the column, is not in the period.
+        """
+        if column not in frame.columns:
+            return pd.Series(False, index=frame.index)
+        return self.contains(local_days(frame[column]))
+
     def label(self) -> str:
         """Return the period as ``YYYY-MM-DD – YYYY-MM-DD``."""
         return f"{self.start.isoformat()} – {self.end.isoformat()}"

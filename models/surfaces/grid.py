@@ -71,6 +71,7 @@ def check_cell_m(cell_m: float, what: str = "cell_m") -> float:
     Returns
     -------
     float
+        The cell side in metres.
 
     Raises
     ------

@@ -68,7 +68,7 @@ def test_cell_path_border_labels_equal_the_search_of_every_border_point(pts, eps
     xy, labels, cores, border = found
     core_labels = labels[cores]
     fallback = np.full(len(border), -7, dtype=np.int64)
-    searched = d._nearest_core_labels(xy, border, cores, core_labels, eps, fallback)
+    searched = d.border_labels(xy, border, cores, core_labels, eps, fallback)  # all searched
     cells = c.half_eps_cells(xy, eps)
     assert cells is not None
     quick = d.border_labels(xy, border, cores, core_labels, eps, fallback, cells)

@@ -328,3 +328,11 @@ def test_patrol_visits_minutes_and_misses_of_the_visit_log_by_hand() -> None:
     ]  # fmt: skip
     unrecorded = field_figures(None, period, ["A"])
     assert unrecorded[rc.PATROL_VISITS].isna().all()
+
+
+def test_rows_in_period_by_local_day_and_none_without_the_column() -> None:
+    frame = pd.DataFrame(
+        {"held_on": ["2025-12-31", "2026-01-01", None, "2026-01-31", "2026-02-01"]}
+    )
+    assert JAN.rows_in(frame, "held_on").tolist() == [False, True, False, True, False]
+    assert JAN.rows_in(frame, "installed_on").tolist() == [False] * 5
