@@ -96,7 +96,7 @@ test: $(STAMP) $(LAB_STAMP) assets browser postgis lint typecheck
 # Sorted by msgid, file-only locations, no wrapping and no creation date: merges stay easy.
 LOCALE_DIR := geo/i18n/locale
 messages: $(STAMP)
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k NP_:1c,2 --add-comments=TRANSLATORS: \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k NP_:1c,2 -k counted:2,3 --add-comments=TRANSLATORS: \
 		--sort-output --add-location=file --no-wrap --omit-header \
 		--project=shakti-hotspots -o $(LOCALE_DIR)/shakti.pot .
 	$(BIN)/pybabel --quiet update -D shakti -i $(LOCALE_DIR)/shakti.pot -d $(LOCALE_DIR) -l hi \

@@ -9,7 +9,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo.i18n import N_, _, format_int, ngettext
+from geo.i18n import N_, _, counted, format_int
 from geo.schema import THANA
 from maps import layers as ly
 from maps import places
@@ -169,32 +169,30 @@ def _summary(
         cameras, working = summary.cameras, summary.working
     without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
     # TRANSLATORS: "12 of 40 sites have no working camera; 30 of 35 cameras work".
-    line = ngettext(
-        "{without} of {n} sites have no working camera; {working} of {cameras} cameras work",
-        "{without} of {n} sites have no working camera; {working} of {cameras} cameras work",
+    line = counted(
         n_sites,
-    ).format(
+        "{without} of {n} sites have no working camera; {working} of {cameras} cameras work",
+        "{without} of {n} sites have no working camera; {working} of {cameras} cameras work",
         without=format_int(without),
-        n=format_int(n_sites),
         working=format_int(working),
         cameras=format_int(cameras),
     )
     repairable = counts[cg.REPAIRABLE]
     notes = [
         _("{line}.").format(line=line),
-        ngettext(
-            "{n} of them would be covered by repairing a camera.",
-            "{n} of them would be covered by repairing a camera.",
+        counted(
             repairable,
-        ).format(n=format_int(repairable)),
+            "{n} of them would be covered by repairing a camera.",
+            "{n} of them would be covered by repairing a camera.",
+        ),
     ]
     if proposed is not None and len(proposed):
         notes.append(
-            ngettext(
+            counted(
+                len(proposed),
                 "{n} proposed camera, numbered by marginal gain.",
                 "{n} proposed cameras, numbered by marginal gain.",
-                len(proposed),
-            ).format(n=format_int(len(proposed)))
+            )
         )
     if gaps is not None:
         notes.extend(n[:1].upper() + n[1:] + "." for n in gaps.notes)

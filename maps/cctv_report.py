@@ -14,6 +14,7 @@ from geo.i18n import (
     NP_,
     Lang,
     _,
+    counted,
     format_int,
     format_percent,
     gap_status_name,
@@ -212,9 +213,9 @@ def _gaps_section(table: gpd.GeoDataFrame, langs: tuple[Lang, ...]) -> list[str]
     parts.append(_labelled_table(heads, langs, rows, [str(s) for s in shown[cg.GAP_STATUS]]))
     if len(gap_rows) > MAX_ROWS:
         more = len(gap_rows) - MAX_ROWS
-        line = ngettext(
-            "… and {n} more (see the CSV export).", "… and {n} more (see the CSV export).", more
-        ).format(n=format_int(more))
+        line = counted(
+            more, "… and {n} more (see the CSV export).", "… and {n} more (see the CSV export)."
+        )
         parts.append(f"<p>{_e(line)}</p>")
     return parts
 

@@ -12,7 +12,7 @@ from typing import Final
 import folium
 import geopandas as gpd
 
-from geo.i18n import _, format_int, ngettext
+from geo.i18n import _, counted, ngettext
 from maps import style
 from maps.elements import LegendSection, Swatch
 from maps.feature_layer import NOTHING, Drawn, feature_layer
@@ -164,9 +164,7 @@ def _classed_cells(
     n = len(values)
     # TRANSLATORS: a layer's name and how many grid cells it draws, "Emerging hot-spot trends
     # (12 cells)".
-    name = ngettext("{layer} ({n} cell)", "{layer} ({n} cells)", n).format(
-        layer=legend.title, n=format_int(n)
-    )
+    name = counted(n, "{layer} ({n} cell)", "{layer} ({n} cells)", layer=legend.title)
     classes = cells[column].astype(str)
     fills = [key[k][0] if k in key else OTHER_CELL_COLOR for k in classes]
     layer = feature_layer(

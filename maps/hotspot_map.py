@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import ParameterError
-from geo.i18n import N_, _, category_name, format_int, ngettext
+from geo.i18n import N_, _, category_name, counted, format_int
 from geo.schema import CATEGORY, NAME
 from maps import aggregate as agg
 from maps import layers as ly
@@ -193,7 +193,7 @@ def _notes(n_points: int, max_points: int, *, aggregated: bool, share: bool) -> 
 
 def _subtitle(n_points: int, *, share: bool) -> str:
     """Return the default subtitle: how many incidents, and whether the map is shareable."""
-    count = ngettext("{n} incident", "{n} incidents", n_points).format(n=format_int(n_points))
+    count = counted(n_points, "{n} incident", "{n} incidents")
     return _("{count} · shareable").format(count=count) if share else count
 
 

@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 
 from geo.errors import ParameterError
-from geo.i18n import N_, _, format_date, format_int, format_number, ngettext, thana_display
+from geo.i18n import N_, _, counted, format_date, format_int, format_number, thana_display
 from maps.base import add_controls, base_map, region_bounds
 from maps.elements import LegendSection
 from maps.geojson import in_wgs84
@@ -128,9 +128,12 @@ def _shareable(
         ],
         notes=[_("Shareable view: no routes, times or incident details.")],
         title=title,
-        subtitle=ngettext(
-            "{date}: {n} place under patrol", "{date}: {n} places under patrol", len(places)
-        ).format(date=date, n=format_int(len(places))),
+        subtitle=counted(
+            len(places),
+            "{date}: {n} place under patrol",
+            "{date}: {n} places under patrol",
+            date=date,
+        ),
         warning=_("SYNTHETIC demo data") if plan.synthetic else "",
     )
     return m
@@ -204,14 +207,12 @@ def _add_route(m: folium.Map, r: Route, color: str, names_hi: Mapping[str, str])
             color=color,
             weight=4,
             opacity=0.8,
-            tooltip=ngettext(
+            tooltip=counted(
+                len(r.stops),
                 "{team}, {shift}, {n} stop, {km} km",
                 "{team}, {shift}, {n} stops, {km} km",
-                len(r.stops),
-            ).format(
                 team=r.team.team,
                 shift=r.team.shift_label,
-                n=format_int(len(r.stops)),
                 km=format_number(r.distance_km, 1),
             ),
         ).add_to(group)
@@ -239,11 +240,11 @@ def _team_legend(colors: dict[str, str]) -> LegendSection:
         legend.items.append((color, team, "line"))
     if len(colors) > 12:
         more = len(colors) - 12
-        legend.note = ngettext(
+        legend.note = counted(
+            more,
             "… and {n} more team (see the layer control)",
             "… and {n} more teams (see the layer control)",
-            more,
-        ).format(n=format_int(more))
+        )
     return legend
 
 

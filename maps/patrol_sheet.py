@@ -15,10 +15,10 @@ from geo.i18n import (
     NP_,
     Lang,
     _,
+    counted,
     format_date,
     format_int,
     format_number,
-    ngettext,
     patrol_mode_name,
     thana_display,
     use_lang,
@@ -263,13 +263,11 @@ def _stop_table(route: Route, langs: tuple[Lang, ...]) -> list[str]:
 
 def _plan_note(plan: PatrolPlan) -> str:
     """Return the sentence saying how the plan was made."""
-    return ngettext(
+    return counted(
+        plan.days,
         "Plan from {start}, {n} day, seed {seed}; travel: {travel}; solver: {solver}.",
         "Plan from {start}, {n} days, seed {seed}; travel: {travel}; solver: {solver}.",
-        plan.days,
-    ).format(
         start=format_date(plan.start),
-        n=format_int(plan.days),
         seed=plan.seed,
         travel=plan.travel,
         solver=solver_name(plan.params.solution_limit),

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.i18n import N_, _, category_name, format_int, ngettext, place_names
+from geo.i18n import N_, _, category_name, counted, ngettext, place_names
 from geo.schema import NAME, RESOURCES, THANAS, ZONE
 from maps import aggregate as agg
 from maps import style
@@ -242,11 +242,11 @@ def add_weekly_slider(
     layer = feature_layer(
         m,
         simplified(thanas, THANA_SIMPLIFY_M),
-        name=ngettext(
+        name=counted(
+            len(weekly.weeks),
             "Weekly incidents per thana (slider, {n} week)",
             "Weekly incidents per thana (slider, {n} weeks)",
-            len(weekly.weeks),
-        ).format(n=format_int(len(weekly.weeks))),
+        ),
         spec=spec,
         values=[spec.values(n) for n in names],
         styles=[base] * len(names),

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geo.i18n import format_int, ngettext
+from geo.i18n import counted
 from geo.schema import TIME_DAY, TIME_EXACT, TIME_MONTH, TIME_PRECISION
 
 logger = logging.getLogger(__name__)
@@ -63,18 +63,18 @@ def imprecise_note(precision: npt.NDArray[np.object_] | None) -> str | None:
     months = int((precision == TIME_MONTH).sum())
     if days + months == 0:
         return None
-    text = ngettext(
-        "{n} incident(s) have no time of day (date or month only) and are left out of the "
-        "hour profiles",
-        "{n} incident(s) have no time of day (date or month only) and are left out of the "
-        "hour profiles",
+    text = counted(
         days + months,
-    ).format(n=format_int(days + months))
+        "{n} incident(s) have no time of day (date or month only) and are left out of the "
+        "hour profiles",
+        "{n} incident(s) have no time of day (date or month only) and are left out of the "
+        "hour profiles",
+    )
     if months:
-        more = ngettext(
+        more = counted(
+            months,
             "{n} has only a month and is left out of the weekday profiles",
             "{n} have only a month and are left out of the weekday profiles",
-            months,
-        ).format(n=format_int(months))
+        )
         text = f"{text}; {more}"
     return text

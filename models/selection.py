@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ParameterError
-from geo.i18n import format_int, ngettext
+from geo.i18n import counted
 from geo.schema import CATEGORY, LOCATION_PRECISION, OCCURRED_AT, PRECISE_LOCATIONS, THANA
 from models.arrays import BoolArray
 
@@ -197,11 +197,10 @@ def imprecise_location_note(left_out: int) -> str | None:
     """
     if left_out <= 0:
         return None
-    text = ngettext(
+    return counted(
+        left_out,
         "{n} incident located only to a locality or pincode centre is left out of the "
         "hotspots, CCTV gaps and patrol stops (it still counts in the thana totals)",
         "{n} incidents located only to a locality or pincode centre are left out of the "
         "hotspots, CCTV gaps and patrol stops (they still count in the thana totals)",
-        left_out,
     )
-    return text.format(n=format_int(left_out))

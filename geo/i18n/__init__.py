@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from geo.i18n.catalog import DOMAIN, LOCALE_DIR, POT_PATH, po_path, translations
 from geo.i18n.context import current_lang, use_lang
-from geo.i18n.counts import days_count, incidents_count
+from geo.i18n.counts import counted, days_count, incidents_count
 from geo.i18n.formats import (
     MISSING,
     TIME_FORMATS,
@@ -62,6 +62,7 @@ __all__ = [
     "camera_status_name",
     "campaign_kind_name",
     "category_name",
+    "counted",
     "current_lang",
     "day_pattern_name",
     "days_count",

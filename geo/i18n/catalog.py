@@ -25,9 +25,9 @@ POT_PATH: Final = LOCALE_DIR / f"{DOMAIN}.pot"
 #: The language whose texts are the msgids themselves (it has no catalogue).
 SOURCE_LANG: Final[Lang] = DEFAULT_LANG
 #: Extraction keywords beyond Babel's defaults (``_``, ``N_``, ``ngettext``, ``pgettext``...):
-#: ``NP_(context, msgid)`` marks a deferred text with a context. ``make messages`` passes the
-#: same (``-k NP_:1c,2``).
-EXTRA_KEYWORDS: Final = {"NP_": ((1, "c"), 2)}
+#: ``NP_(context, msgid)`` marks a deferred text with a context, ``counted(n, singular, plural)``
+#: a counted text. ``make messages`` passes the same (``-k NP_:1c,2 -k counted:2,3``).
+EXTRA_KEYWORDS: Final = {"NP_": ((1, "c"), 2), "counted": (2, 3)}
 
 
 def po_path(lang: Lang) -> Path:

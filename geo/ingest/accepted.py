@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from geo.crs import WGS84
-from geo.i18n import format_int, ngettext
+from geo.i18n import counted
 from geo.ingest.ids import serial_ids
 from geo.schema import (
     ID,
@@ -61,14 +61,15 @@ def derived_columns(
             )
             if serials.any():
                 n_serials = int(serials.sum())
-                text = ngettext(
-                    "{n} row has a serial number as id: its id is thana/serial/year, so "
-                    "serials restarting per thana do not collide",
-                    "{n} rows have a serial number as id: their ids are thana/serial/year, so "
-                    "serials restarting per thana do not collide",
-                    n_serials,
+                warnings.append(
+                    counted(
+                        n_serials,
+                        "{n} row has a serial number as id: its id is thana/serial/year, so "
+                        "serials restarting per thana do not collide",
+                        "{n} rows have a serial number as id: their ids are thana/serial/year, so "
+                        "serials restarting per thana do not collide",
+                    )
                 )
-                warnings.append(text.format(n=format_int(n_serials)))
             derived_ids = derived_ids | serials
         extra[ID_DERIVED] = pd.Series(derived_ids, index=index, dtype=bool)
     if TIME_PRECISION in spec.derived:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from geo.centre import AGE_BAND
-from geo.i18n import VOCABULARIES, _, current_lang, format_int, ngettext, vocabulary_name
+from geo.i18n import VOCABULARIES, _, counted, current_lang, format_int, ngettext, vocabulary_name
 from geo.i18n.keys import fold as fold_any
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.field_terms import field_terms
@@ -220,11 +220,12 @@ def parse_text_field(inp: FieldInput, ctx: FieldContext) -> pd.Series:
         (lengths > limit).fillna(False).to_numpy(dtype=bool),
         Reason.OUT_OF_RANGE,
         lambda p: (
-            ngettext(
+            counted(
+                int(lengths.iloc[p]),
                 "{n} character is more than the {limit} allowed",
                 "{n} characters are more than the {limit} allowed",
-                int(lengths.iloc[p]),
-            ).format(n=format_int(int(lengths.iloc[p])), limit=format_int(limit)),
+                limit=format_int(limit),
+            ),
             ngettext(
                 "shorten it to at most {limit} character",
                 "shorten it to at most {limit} characters",

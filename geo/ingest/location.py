@@ -12,7 +12,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import InputFileError
-from geo.i18n import _, format_int, ngettext
+from geo.i18n import _, counted
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.parsing import parse_numbers
 from geo.ingest.problems import Problems, as_text, problem_message
@@ -271,12 +271,15 @@ def _check_points(
                 ", ..." if len(pos) > 10 else ""
             )
             # TRANSLATORS: {rows} lists file row numbers (at most 10, then "...").
-            text = ngettext(
-                "{n} row had latitude and longitude swapped and was swapped back (row {rows})",
-                "{n} rows had latitude and longitude swapped and were swapped back (rows {rows})",
-                len(pos),
+            job.warnings.append(
+                counted(
+                    len(pos),
+                    "{n} row had latitude and longitude swapped and was swapped back (row {rows})",
+                    "{n} rows had latitude and longitude swapped and were swapped back "
+                    "(rows {rows})",
+                    rows=listed,
+                )
             )
-            job.warnings.append(text.format(n=format_int(len(pos)), rows=listed))
         else:
             problems.add(
                 pos,
@@ -374,13 +377,16 @@ def _check_polygons(
                 ", ..." if n_fixed > 10 else ""
             )
             # TRANSLATORS: {rows} lists file row numbers (at most 10, then "...").
-            text = ngettext(
-                "{n} invalid polygon was repaired with make_valid (row {rows}); check its boundary",
-                "{n} invalid polygons were repaired with make_valid (rows {rows}); check their "
-                "boundaries",
-                n_fixed,
+            warnings.append(
+                counted(
+                    n_fixed,
+                    "{n} invalid polygon was repaired with make_valid (row {rows}); check its "
+                    "boundary",
+                    "{n} invalid polygons were repaired with make_valid (rows {rows}); check their "
+                    "boundaries",
+                    rows=listed,
+                )
             )
-            warnings.append(text.format(n=format_int(n_fixed), rows=listed))
         broken = pos[~fixed]
         problems.add(
             broken,

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Final
 
 from geo.errors import InputFileError
-from geo.i18n import format_int, ngettext
+from geo.i18n import counted
 
 #: At most this many names (columns, sheets, layers) are echoed back in one message.
 MAX_ECHOED_NAMES: Final = 10
@@ -77,8 +77,7 @@ def describe_names(names: Iterable[object], *, limit: int = MAX_ECHOED_NAMES) ->
     if rest <= 0:
         return shown
     # TRANSLATORS: {names} lists quoted names from the user's file; {n} how many are not shown.
-    more = ngettext("{names} and {n} more", "{names} and {n} more", rest)
-    return more.format(names=shown, n=format_int(rest))
+    return counted(rest, "{names} and {n} more", "{names} and {n} more", names=shown)
 
 
 def refused_for_names(

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geo.i18n import _, format_int, ngettext
+from geo.i18n import _, counted
 from geo.ingest.columns import ColumnPlan
 from geo.ingest.problems import Problems, problem_message
 from geo.ingest.public_text import describe_names
@@ -146,13 +146,13 @@ def withhold_unknown_stated(
         return stated.values, stated.frame
     n_rows = int(unknown.sum())
     warnings.append(
-        ngettext(
+        counted(
+            n_rows,
             "{n} row names a police station that is not one of the store's thanas: the name "
             "was not kept (it may be personal); the row's thana comes from its place",
             "{n} rows name a police station that is not one of the store's thanas: the names "
             "were not kept (they may be personal); each row's thana comes from its place",
-            n_rows,
-        ).format(n=format_int(n_rows))
+        )
     )
     logger.info("%d stated thanas name no thana of the store: withheld", n_rows)
     return stated.values.mask(unknown), stated.frame_emptied(unknown)

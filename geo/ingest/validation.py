@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geo.i18n import _, format_int, ngettext
+from geo.i18n import _, counted
 from geo.ingest.accepted import accepted_frame, derived_columns
 from geo.ingest.columns import ColumnPlan, plan_columns
 from geo.ingest.fields import FieldContext, validate_field
@@ -171,14 +171,16 @@ def _given_or_content_ids(
     else:
         n_missing = int(missing.sum())
         # TRANSLATORS: {field} is the id field's name (id), kept in English.
-        text = ngettext(
-            "{n} row has no {field}: its id was derived from the row's content "
-            "(stable, so re-importing the same file does not duplicate rows)",
-            "{n} rows have no {field}: their ids were derived from each row's content "
-            "(stable, so re-importing the same file does not duplicate rows)",
-            n_missing,
+        warnings.append(
+            counted(
+                n_missing,
+                "{n} row has no {field}: its id was derived from the row's content "
+                "(stable, so re-importing the same file does not duplicate rows)",
+                "{n} rows have no {field}: their ids were derived from each row's content "
+                "(stable, so re-importing the same file does not duplicate rows)",
+                field=ID,
+            )
         )
-        warnings.append(text.format(n=format_int(n_missing), field=ID))
     ids = given.copy()
     ids.loc[rows] = content
     return ids, missing
@@ -345,13 +347,13 @@ def _without_personal_values(
     frame, masked = mask_personal_values(frame, plan.fields, spec)
     if masked:
         warnings.append(
-            ngettext(
+            counted(
+                masked,
                 "{n} cell held a phone number, an Aadhaar number or an e-mail address: it was "
                 "emptied and its value is not stored",
                 "{n} cells held a phone number, an Aadhaar number or an e-mail address: they "
                 "were emptied and their values are not stored",
-                masked,
-            ).format(n=format_int(masked))
+            )
         )
     return frame
 

@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import _, camera_status_name, format_int, ngettext, site_kind_name
+from geo.i18n import _, camera_status_name, counted, format_int, ngettext, site_kind_name
 from geo.schema import ID, KIND, NAME, NAME_HI, OCCURRED_AT, STATUS, THANA
 from geo.thanas import assign_thanas
 from models.arrays import BoolArray, FloatArray, IntArray
@@ -411,11 +411,15 @@ def _site_why(
             text = _("nearest broken camera {distance} away is too far to help")
             parts.append(text.format(distance=_m(d_bad[i])))
     # TRANSLATORS: {window} is "in the last 90 days" or "in the selection".
-    text = ngettext(
-        "{n} incident within {distance} {window}", "{n} incidents within {distance} {window}",
-        int(near[i]),
-    )  # fmt: skip
-    parts.append(text.format(n=format_int(int(near[i])), distance=_m(r_inc), window=window))
+    parts.append(
+        counted(
+            int(near[i]),
+            "{n} incident within {distance} {window}",
+            "{n} incidents within {distance} {window}",
+            distance=_m(r_inc),
+            window=window,
+        )
+    )
     if hot_id[i] >= 0:
         parts.append(_("inside hotspot {id}").format(id=hot_id[i]))
     if kinds[i]:
@@ -446,7 +450,7 @@ def _gaps_frame(
         else np.full(n, None, dtype=object)
     )
     window = (
-        ngettext("in the last {n} day", "in the last {n} days", days).format(n=format_int(days))
+        counted(days, "in the last {n} day", "in the last {n} days")
         if days is not None
         else _("in the selection")
     )

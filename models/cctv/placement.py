@@ -16,7 +16,7 @@ import shapely
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import NP_, _, format_int, format_percent, ngettext, pgettext
+from geo.i18n import NP_, _, counted, format_percent, pgettext
 from geo.schema import NAME, THANA, VIEW_RADIUS_M
 from models.arrays import BoolArray, IntArray
 from models.cctv.covering import (
@@ -554,16 +554,13 @@ def _placement_why(
     """Return why a camera is proposed: what it would newly see, its gain and the running share."""
     what = []
     if n_inc:
-        text = ngettext("{n} incident", "{n} incidents", n_inc)
-        what.append(text.format(n=format_int(n_inc)))
+        what.append(counted(n_inc, "{n} incident", "{n} incidents"))
     if n_cell:
-        text = ngettext("{n} hotspot cell", "{n} hotspot cells", n_cell)
-        what.append(text.format(n=format_int(n_cell)))
+        what.append(counted(n_cell, "{n} hotspot cell", "{n} hotspot cells"))
     if names:
         shown = "; ".join(names[:3]) + ("; …" if len(names) > 3 else "")
         # TRANSLATORS: {names} are the names of the sites, separated by "; ".
-        text = ngettext("{n} site ({names})", "{n} sites ({names})", len(names))
-        what.append(text.format(n=format_int(len(names)), names=shown))
+        what.append(counted(len(names), "{n} site ({names})", "{n} sites ({names})", names=shown))
     # TRANSLATORS: {label} is a place such as "entrance of St. Mary's School".
     where = label if repair else _("new camera at the {label}").format(label=label)
     # TRANSLATORS: {what} lists what the camera would see ("3 incidents, 1 site (...)"),

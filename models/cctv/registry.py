@@ -17,7 +17,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import WGS84, metric_coordinates
 from geo.errors import ParameterError
-from geo.i18n import format_int, ngettext
+from geo.i18n import counted, format_int
 from geo.schema import ID, OWNER, STATUS, THANA, VIEW_RADIUS_M
 from geo.thanas import assign_thanas
 from models.arrays import BoolArray, FloatArray, IntArray
@@ -146,50 +146,53 @@ def _register_notes(
     notes: list[str] = []
     if merged:
         # TRANSLATORS: {rows} register rows became {cameras} cameras within {distance} metres.
-        text = ngettext(
-            "{n} duplicate register rows merged ({rows} rows → {cameras} cameras within "
-            "{distance} m of each other): a merged camera works if any row says so, and keeps "
-            "the largest view radius",
-            "{n} duplicate register rows merged ({rows} rows → {cameras} cameras within "
-            "{distance} m of each other): a merged camera works if any row says so, and keeps "
-            "the largest view radius",
+        note = counted(
             merged,
+            "{n} duplicate register rows merged ({rows} rows → {cameras} cameras within "
+            "{distance} m of each other): a merged camera works if any row says so, and keeps "
+            "the largest view radius",
+            "{n} duplicate register rows merged ({rows} rows → {cameras} cameras within "
+            "{distance} m of each other): a merged camera works if any row says so, and keeps "
+            "the largest view radius",
+            rows=format_int(n),
+            cameras=format_int(n_groups),
+            distance=format(dup_m, "g"),
         )
-        note = text.format(
-            n=format_int(merged), rows=format_int(n), cameras=format_int(n_groups),
-            distance=f"{dup_m:g}",
-        )  # fmt: skip
         if conflicts:
-            more = ngettext(
-                "{note}; {n} merged cameras had conflicting statuses",
-                "{note}; {n} merged cameras had conflicting statuses",
+            note = counted(
                 conflicts,
+                "{note}; {n} merged cameras had conflicting statuses",
+                "{note}; {n} merged cameras had conflicting statuses",
+                note=note,
             )
-            note = more.format(note=note, n=format_int(conflicts))
         notes.append(note)
     if n_status_default:
-        text = ngettext(
-            "{n} register rows have no usable status: assumed 'unknown'",
-            "{n} register rows have no usable status: assumed 'unknown'",
-            n_status_default,
+        notes.append(
+            counted(
+                n_status_default,
+                "{n} register rows have no usable status: assumed 'unknown'",
+                "{n} register rows have no usable status: assumed 'unknown'",
+            )
         )
-        notes.append(text.format(n=format_int(n_status_default)))
     if n_unknown:
-        text = ngettext(
-            "{n} cameras of unknown status are treated as not working (offered for a check or "
-            "repair, never counted as coverage)",
-            "{n} cameras of unknown status are treated as not working (offered for a check or "
-            "repair, never counted as coverage)",
-            n_unknown,
+        notes.append(
+            counted(
+                n_unknown,
+                "{n} cameras of unknown status are treated as not working (offered for a check or "
+                "repair, never counted as coverage)",
+                "{n} cameras of unknown status are treated as not working (offered for a check or "
+                "repair, never counted as coverage)",
+            )
         )
-        notes.append(text.format(n=format_int(n_unknown)))
     if n_radius:
-        text = ngettext(
-            "{n} cameras have no view radius: assumed {radius} m",
-            "{n} cameras have no view radius: assumed {radius} m",
-            n_radius,
+        notes.append(
+            counted(
+                n_radius,
+                "{n} cameras have no view radius: assumed {radius} m",
+                "{n} cameras have no view radius: assumed {radius} m",
+                radius=format(default_r, "g"),
+            )
         )
-        notes.append(text.format(n=format_int(n_radius), radius=f"{default_r:g}"))
     return notes
 
 

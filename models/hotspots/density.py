@@ -26,7 +26,7 @@ import shapely
 
 from geo.crs import metric_coordinates
 from geo.errors import ParameterError
-from geo.i18n import _, format_int, format_number, ngettext
+from geo.i18n import _, counted, format_int, format_number
 from geo.schema import OCCURRED_AT
 from models.arrays import FloatArray, IntArray
 from models.checks import check_count
@@ -118,8 +118,8 @@ class HotspotParamsChoice:
         """Return the selection's period in words ("12 months", "20 days")."""
         months = round(self.days / 30.4375)
         if months >= 2:
-            return ngettext("{n} month", "{n} months", months).format(n=format_int(months))
-        return ngettext("{n} day", "{n} days", self.days).format(n=format_int(self.days))
+            return counted(months, "{n} month", "{n} months")
+        return counted(self.days, "{n} day", "{n} days")
 
     def reason(self) -> str:
         """Return one sentence saying how the parameters were chosen, with their numbers."""

@@ -11,6 +11,7 @@ from typing import Any, Final
 from geo.i18n import (
     _,
     category_name,
+    counted,
     day_pattern_name,
     format_date,
     format_int,
@@ -79,8 +80,7 @@ def site_kind_count(count: int, kind: str) -> str:
     if words is not None:
         return words(count).format(n=format_int(count))
     # TRANSLATORS: a count of sites of a kind the catalogue does not know; {kind} stays as given.
-    text = ngettext("{n} {kind}", "{n} {kind}s", count)
-    return text.format(n=format_int(count), kind=kind.replace("-", " "))
+    return counted(count, "{n} {kind}", "{n} {kind}s", kind=kind.replace("-", " "))
 
 
 def join_and(parts: Sequence[str]) -> str:
@@ -152,9 +152,7 @@ def _peak(row: Mapping[str, Any]) -> str:
 
 def _trend(row: Mapping[str, Any], days: int) -> str:
     recent, previous = int(row[RECENT_INCIDENTS]), int(row[PREVIOUS_INCIDENTS])
-    period = ngettext("in the last {n} day", "in the last {n} days", days).format(
-        n=format_int(days)
-    )
+    period = counted(days, "in the last {n} day", "in the last {n} days")
     counts = {"period": period, "recent": format_int(recent), "previous": format_int(previous)}
     trend = row[TREND]
     if trend == UNKNOWN:
@@ -187,7 +185,7 @@ def _sites(row: Mapping[str, Any], radius: str) -> str:
     words = [site_kind_count(c, kind) for kind, c in items[:_WHY_MAX_ITEMS]]
     more = sum(c for _kind, c in items[_WHY_MAX_ITEMS:])
     if more:
-        words.append(ngettext("{n} more site", "{n} more sites", more).format(n=format_int(more)))
+        words.append(counted(more, "{n} more site", "{n} more sites"))
     # TRANSLATORS: {sites} is a list such as "2 schools and 1 college".
     return _("{sites} within {radius} m").format(sites=join_and(words), radius=radius)
 
@@ -204,10 +202,13 @@ def _cameras(row: Mapping[str, Any]) -> list[str]:
         parts.append(_("working cameras cover every incident"))
     broken = int(row[CAMERAS_NOT_WORKING])
     if broken:
-        text = ngettext(
-            "{n} faulty or unchecked camera here", "{n} faulty or unchecked cameras here", broken
+        parts.append(
+            counted(
+                broken,
+                "{n} faulty or unchecked camera here",
+                "{n} faulty or unchecked cameras here",
+            )
         )
-        parts.append(text.format(n=format_int(broken)))
     return parts
 
 
@@ -217,13 +218,10 @@ def _campaigns(row: Mapping[str, Any], p: WhyParams) -> str:
     if recent_drives:
         period = ngettext("in the last {n} day", "in the last {n} days", days)
         # TRANSLATORS: {period} is "in the last 90 days", {last} the date of the last drive.
-        text = ngettext(
+        return counted(
+            recent_drives,
             "{n} awareness drive within {radius} m {period} (last {last})",
             "{n} awareness drives within {radius} m {period} (last {last})",
-            recent_drives,
-        )
-        return text.format(
-            n=format_int(recent_drives),
             radius=radius,
             period=period.format(n=format_int(days)),
             last=format_date(last),
@@ -244,10 +242,11 @@ def _thanas(row: Mapping[str, Any], names_hi: Mapping[str, str]) -> str:
     if len(names) > len(shown):
         rest = len(names) - len(shown)
         # TRANSLATORS: the end of a list of thana names: how many more are not named.
-        shown.append(ngettext("{n} more", "{n} more", rest).format(n=format_int(rest)))
+        shown.append(counted(rest, "{n} more", "{n} more"))
     # TRANSLATORS: {names} is a list of thana names ("Lanka, Bhelupur and Sigra").
-    text = ngettext("spans {n} thana ({names})", "spans {n} thanas ({names})", len(names))
-    return text.format(n=format_int(len(names)), names=join_and(shown))
+    return counted(
+        len(names), "spans {n} thana ({names})", "spans {n} thanas ({names})", names=join_and(shown)
+    )
 
 
 def why_text(row: Mapping[str, Any], p: WhyParams) -> str:

@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import metric_coordinates
 from geo.errors import ParameterError
-from geo.i18n import format_int, ngettext, pgettext, place_name, site_kind_name
+from geo.i18n import counted, format_int, pgettext, place_name, site_kind_name
 from geo.schema import (
     CATEGORY,
     HELD_ON,
@@ -599,12 +599,14 @@ def cctv_part(
         radius = np.where(assumed, default_radius_m, radius)
         if assumed.any():
             n_assumed = int(assumed.sum())
-            text = ngettext(
-                "{n} cameras have no view radius: assumed {radius} m",
-                "{n} cameras have no view radius: assumed {radius} m",
-                n_assumed,
+            notes.append(
+                counted(
+                    n_assumed,
+                    "{n} cameras have no view radius: assumed {radius} m",
+                    "{n} cameras have no view radius: assumed {radius} m",
+                    radius=format(default_radius_m, "g"),
+                )
             )
-            notes.append(text.format(n=format_int(n_assumed), radius=f"{default_radius_m:g}"))
         working = status == WORKING
         covered = np.zeros(len(c.xy), dtype=bool)
         if working.any():

@@ -14,7 +14,7 @@ from pyproj import CRS
 
 from geo.crs import WGS84, metric_coordinates, metric_crs_for
 from geo.errors import ParameterError
-from geo.i18n import _, format_int, hindi_names, ngettext
+from geo.i18n import _, counted, format_int, hindi_names, ngettext
 from geo.schema import (
     OCCURRED_AT,
 )
@@ -230,28 +230,32 @@ def _hotspot_notes(
     for n, no_hour, no_day in zip(assumed.to_numpy(dtype=np.int64), *left_out, strict=True):
         here = []
         if no_hour:
-            text = ngettext(
-                "{n} incident(s) here have no time of day (date or month only): not in the hour "
-                "profile",
-                "{n} incident(s) here have no time of day (date or month only): not in the hour "
-                "profile",
-                int(no_hour),
+            here.append(
+                counted(
+                    int(no_hour),
+                    "{n} incident(s) here have no time of day (date or month only): not in the "
+                    "hour profile",
+                    "{n} incident(s) here have no time of day (date or month only): not in the "
+                    "hour profile",
+                )
             )
-            here.append(text.format(n=format_int(int(no_hour))))
         if no_day:
-            text = ngettext(
-                "{n} incident(s) here have only a month: not in the weekday profile",
-                "{n} incident(s) here have only a month: not in the weekday profile",
-                int(no_day),
+            here.append(
+                counted(
+                    int(no_day),
+                    "{n} incident(s) here have only a month: not in the weekday profile",
+                    "{n} incident(s) here have only a month: not in the weekday profile",
+                )
             )
-            here.append(text.format(n=format_int(int(no_day))))
         if n:
-            text = ngettext(
-                "{n} camera(s) here have no view radius: assumed {radius} m",
-                "{n} camera(s) here have no view radius: assumed {radius} m",
-                int(n),
+            here.append(
+                counted(
+                    int(n),
+                    "{n} camera(s) here have no view radius: assumed {radius} m",
+                    "{n} camera(s) here have no view radius: assumed {radius} m",
+                    radius=metres(default_radius_m),
+                )
             )
-            here.append(text.format(n=format_int(int(n)), radius=metres(default_radius_m)))
         if history is not None:
             here.append(history)
         notes.append("; ".join(here))

@@ -29,7 +29,7 @@ from pyproj import Transformer
 
 from geo.crs import WGS84, metric_crs_for_lonlat
 from geo.errors import ParameterError
-from geo.i18n import _, format_int, ngettext
+from geo.i18n import _, counted, format_int, ngettext
 from models.checks import check_count, check_days
 from models.patrol.dosage import FollowUp
 from models.patrol.records import (
@@ -406,12 +406,11 @@ def _day_uncovered(
             )
             why = text.format(thana=th.name)
         else:
-            text = ngettext(
+            why = counted(
+                v,
                 "the {n} team's shifts were full with stops of higher value",
                 "the {n} teams' shifts were full with stops of higher value",
-                v,
             )
-            why = text.format(n=format_int(v))
         if pl.place_id in must:
             why = _("MUST-VISIT place could not be visited: {why}").format(why=why)
         out.append(Uncovered(d.day, pl, why))
@@ -430,12 +429,11 @@ def _never_covered(th: _Thana, start: dt.date, days: int) -> list[Uncovered]:
         elif not th.reachable_ever[i]:
             why = _("no team can reach it in its time windows (travel time, shifts)")
         else:
-            text = ngettext(
-                "not visited on any of the {n} days: more teams or longer shifts",
-                "not visited on any of the {n} days: more teams or longer shifts",
+            why = counted(
                 days,
+                "not visited on any of the {n} days: more teams or longer shifts",
+                "not visited on any of the {n} days: more teams or longer shifts",
             )
-            why = text.format(n=format_int(days))
         out.append(Uncovered(None, pl, why))
     return out
 

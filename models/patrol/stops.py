@@ -22,9 +22,8 @@ from geo.errors import ParameterError
 from geo.i18n import (
     NP_,
     _,
-    format_int,
+    counted,
     hindi_names,
-    ngettext,
     pgettext,
     place_name,
     site_kind_name,
@@ -497,7 +496,7 @@ def _site_risk(
     parts = [pgettext("site in a reason", word) if word is not None else site_kind_name(kind)]
     if not math.isnan(n_students):
         n = int(n_students)
-        parts.append(ngettext("{n} student", "{n} students", n).format(n=format_int(n)))
+        parts.append(counted(n, "{n} student", "{n} students"))
     if not seen:
         risk += SITE_NO_CAMERA_RISK
         parts.append(_("no working camera sees it"))
@@ -557,14 +556,15 @@ def site_places(
     timed = np.array([bool(o or d) for o, d in zip(opens, leaves, strict=True)])
     untimed = int((candidates & ~timed).sum())
     if untimed:
-        text = ngettext(
-            "{n} schools/colleges/coaching centres/hostels have no opening or dispersal time "
-            "and are not patrol stops of their own (add opens_at/disperses_at)",
-            "{n} schools/colleges/coaching centres/hostels have no opening or dispersal time "
-            "and are not patrol stops of their own (add opens_at/disperses_at)",
-            untimed,
+        notes.append(
+            counted(
+                untimed,
+                "{n} schools/colleges/coaching centres/hostels have no opening or dispersal time "
+                "and are not patrol stops of their own (add opens_at/disperses_at)",
+                "{n} schools/colleges/coaching centres/hostels have no opening or dispersal time "
+                "and are not patrol stops of their own (add opens_at/disperses_at)",
+            )
         )
-        notes.append(text.format(n=format_int(untimed)))
     chosen = np.flatnonzero(candidates & timed)
     if chosen.size == 0:
         return [], notes
@@ -575,12 +575,13 @@ def site_places(
     thana_of = _thana_of_sites(pts, thanas, crs)
     outside = int(sum(t is None for t in thana_of))
     if outside:
-        text = ngettext(
-            "{n} timed sites lie outside every thana polygon and are not stops",
-            "{n} timed sites lie outside every thana polygon and are not stops",
-            outside,
+        notes.append(
+            counted(
+                outside,
+                "{n} timed sites lie outside every thana polygon and are not stops",
+                "{n} timed sites lie outside every thana polygon and are not stops",
+            )
         )
-        notes.append(text.format(n=format_int(outside)))
     seen = _working_camera_sees(xy, cctv, crs)
     near_risk, near_name = _nearby_hotspot(pts, hotspots, crs)
     students = _students(sub)

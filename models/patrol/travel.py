@@ -19,7 +19,7 @@ from scipy.spatial.distance import cdist
 
 from geo.crs import WGS84
 from geo.errors import InputFileError, ParameterError
-from geo.i18n import format_int, ngettext
+from geo.i18n import counted, format_int, ngettext
 from models.arrays import FloatArray, IntArray
 
 logger = logging.getLogger(__name__)
@@ -463,12 +463,13 @@ def road_distances(
         )
     far = int((snap_m > 500).sum())
     if far:
-        text = ngettext(
-            "{n} stops are more than 500 m from the nearest road of the graph",
-            "{n} stops are more than 500 m from the nearest road of the graph",
-            far,
+        notes.append(
+            counted(
+                far,
+                "{n} stops are more than 500 m from the nearest road of the graph",
+                "{n} stops are more than 500 m from the nearest road of the graph",
+            )
         )
-        notes.append(text.format(n=format_int(far)))
     return Distances(
         distance_m=dist,
         method=ROAD,
