@@ -12,25 +12,22 @@ import typer
 
 from api.cli.common import (
     JsonOpt,
+    SelectionOptions,
     StoreOpt,
     command,
     console,
     group,
     option,
     option_group,
-    selection_inputs,
+    selection_options,
     settings,
     store_at,
 )
 from api.cli.options import (
     AutoEpsOpt,
     AutoMinSamplesOpt,
-    CategoryOpt,
     EpsOpt,
-    FromOpt,
     MinSamplesOpt,
-    ThanaOpt,
-    ToOpt,
 )
 from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
 from geo.errors import ExportError, ParameterError
@@ -205,13 +202,10 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 
 @command("hotspots", group=map_app, lang=True)
 @map_file_options
+@selection_options
 def map_hotspots_cmd(
     view: _MapFile,
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
+    selection: SelectionOptions,
     eps_m: AutoEpsOpt = None,
     min_samples: AutoMinSamplesOpt = None,
     max_points: Annotated[
@@ -238,7 +232,7 @@ def map_hotspots_cmd(
     from api.usecases.hotspots import HotspotParams
     from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
 
-    inputs = selection_inputs(store, start, end, thana, category)
+    inputs = selection.inputs()
     cfg = settings()
     params = MapParams(
         hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
@@ -260,7 +254,7 @@ def map_hotspots_cmd(
     for note in layers.notes:
         console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     m = hotspot_folium_map(
-        store_at(store),
+        store_at(selection.store),
         cfg,
         layers,
         params,
@@ -295,13 +289,10 @@ def map_hotspots_cmd(
 
 @command("cctv", group=map_app, lang=True)
 @map_file_options
+@selection_options
 def map_cctv_cmd(
     view: _MapFile,
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
+    selection: SelectionOptions,
     eps_m: EpsOpt = 150.0,
     min_samples: MinSamplesOpt = 10,
     hotspots: Annotated[
@@ -321,7 +312,7 @@ def map_cctv_cmd(
     from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
     from models.cctv import gaps as cg
 
-    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
+    inputs = selection.inputs(require_incidents=False)
     cfg = settings()
     if inputs.sites.empty and inputs.cctv.empty:
         raise ExportError(
@@ -375,7 +366,7 @@ def map_cctv_cmd(
             "cameras_working": int(gaps.registry.counts["working"]),
             "proposed_cameras": 0 if plan is None else len(plan.cameras),
             "hotspots": None if spots is None or not hotspots else len(spots),
-            "thana": thana,
+            "thana": selection.thana,
         },
         as_json,
     )
