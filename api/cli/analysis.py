@@ -26,13 +26,13 @@ from api.cli.options import (
     CellOpt,
     EpsOpt,
     FoldsOpt,
+    ForecastOpt,
     GridOpt,
     MinSamplesOpt,
     TrainOpt,
     check_windows,
 )
 from api.cli.tables import check_table_path, table, write_rows
-from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -115,9 +115,7 @@ def hotspots_cmd(
     ] = "incidents",
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
-    forecast: Annotated[
-        bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)
-    ] = None,
+    forecast: ForecastOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""

@@ -20,6 +20,7 @@ from api.cli.common import (
     selection_options,
     settings,
 )
+from api.cli.options import ForecastOpt
 from api.cli.tables import table, write_rows
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
@@ -32,7 +33,6 @@ from api.usecases.cctv import (
     placement,
     selection_forecast,
 )
-from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -79,7 +79,6 @@ RepairCostOpt = Annotated[
     float,
     typer.Option("--repair-cost", help="Cost of a repair, in new-camera equivalents.", min=0.001),
 ]
-ForecastOpt = Annotated[bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)]
 MethodOpt = Annotated[
     str, typer.Option("--method", help="Solver: auto (exact MILP, greedy if huge), milp, greedy.")
 ]

@@ -21,8 +21,8 @@ from api.cli.common import (
     settings_for,
     store_at,
 )
+from api.cli.options import ForecastOpt
 from api.cli.tables import table, write_rows
-from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -210,9 +210,7 @@ def patrol_plan_cmd(
     ] = False,
     sheet_lang: SheetLangOpt = None,
     follow_up: FollowUpOpt = 1.0,
-    forecast: Annotated[
-        bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)
-    ] = None,
+    forecast: ForecastOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
