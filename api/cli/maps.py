@@ -13,7 +13,6 @@ import typer
 from api.cli.common import (
     JsonOpt,
     SelectionOptions,
-    StoreOpt,
     command,
     console,
     group,
@@ -29,7 +28,7 @@ from api.cli.options import (
     EpsOpt,
     MinSamplesOpt,
 )
-from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
+from api.cli.patrol import PlanOptions, plan_options
 from geo.errors import ExportError, ParameterError
 from geo.i18n import _, format_date, format_int, format_number, hindi_names, ngettext, thana_display
 from models.inputs import AnalysisInputs
@@ -377,36 +376,26 @@ def map_cctv_cmd(
 
 @command("patrol", group=map_app, lang=True)
 @map_file_options
+@plan_options
 def map_patrol_cmd(
     view: _MapFile,
-    store: StoreOpt = None,
-    thana: PlanThanaOpt = None,
+    planning: PlanOptions,
     day: Annotated[
         int, typer.Option("--day", help="Day of the plan to draw (1-based).", min=1)
     ] = 1,
     days: Annotated[int, typer.Option("--days", help="Days planned (1..31).", min=1)] = 1,
-    seed: SeedOpt = 0,
-    teams: TeamsOpt = None,
-    start: StartOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
-    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from api.usecases.patrol import plan_patrols
     from geo.schema import NAME
     from maps.patrol_map import patrol_map
-    from models.patrol.teams import read_teams
 
     if day > days:
         days = day
     cfg = settings()
-    target = store_at(store)
-    q = PatrolRequest(
-        thana=thana,
-        days=days,
-        seed=seed,
-        start=parse_start(start),
-        teams=read_teams(teams) if teams is not None else None,
-    )
+    target = store_at(planning.store)
+    q = planning.request(days)
     with console.status(_("planning patrols …")):
         plan = plan_patrols(target, cfg, q)
     from geo.schema import LayerKind
@@ -428,10 +417,10 @@ def map_patrol_cmd(
         {
             "map": "patrol",
             **written,
-            "thana": thana,
+            "thana": planning.thana,
             "day": day,
             "date": plan.date_of(day - 1).isoformat(),
-            "seed": seed,
+            "seed": planning.seed,
             "routes": 0 if view.share else len(routes),
             "stops": sum(len(r.stops) for r in routes),
         },

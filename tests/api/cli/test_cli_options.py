@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from api.cli.common import SelectionOptions, command, group, option, option_group
 from api.cli.options import check_windows
+from api.cli.patrol import PlanOptions
 from geo.errors import ParameterError, StoreError
 
 runner = CliRunner()
@@ -113,3 +115,12 @@ def test_commands_with_a_selection_show_its_options(args: list[str]) -> None:
     shown = runner.invoke(app, [*args, "--help"], terminal_width=200).output
     for name in ("--store", "--thana", "--from", "--to", "--category"):
         assert name in shown
+
+
+def test_plan_options_make_the_request_of_a_patrol_plan() -> None:
+    planning = PlanOptions(None, "Lanka", 3, None, "2026-12-01")
+    q = planning.request(2, must_visit=("hotspot-1",))
+    assert (q.thana, q.days, q.seed, q.start) == ("Lanka", 2, 3, dt.date(2026, 12, 1))
+    assert q.teams is None and tuple(q.must_visit) == ("hotspot-1",)
+    with pytest.raises(ParameterError, match="--start '1-12-2026' is not a date"):
+        PlanOptions(None, None, 0, None, "1-12-2026").request(1)
