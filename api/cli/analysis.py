@@ -14,30 +14,25 @@ import typer
 from api.cli.backtest_table import backtest_columns
 from api.cli.common import (
     JsonOpt,
-    StoreOpt,
+    SelectionOptions,
     command,
     console,
-    selection_inputs,
+    selection_options,
     settings,
-    settings_for,
 )
 from api.cli.options import (
     AutoEpsOpt,
     AutoMinSamplesOpt,
-    CategoryOpt,
     CellOpt,
     EpsOpt,
     FoldsOpt,
-    FromOpt,
+    ForecastOpt,
     GridOpt,
     MinSamplesOpt,
-    ThanaOpt,
-    ToOpt,
     TrainOpt,
     check_windows,
 )
 from api.cli.tables import check_table_path, table, write_rows
-from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -88,8 +83,9 @@ def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
 
 
 @command("hotspots", lang=True)
+@selection_options
 def hotspots_cmd(
-    store: StoreOpt = None,
+    selection: SelectionOptions,
     eps_m: AutoEpsOpt = None,
     min_samples: AutoMinSamplesOpt = None,
     max_width_m: Annotated[
@@ -101,10 +97,6 @@ def hotspots_cmd(
             min=100,
         ),
     ] = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    thana: ThanaOpt = None,
-    category: CategoryOpt = None,
     method: Annotated[
         str, typer.Option("--method", help="DBSCAN implementation: auto, grid or sklearn.")
     ] = "auto",
@@ -123,9 +115,7 @@ def hotspots_cmd(
     ] = "incidents",
     top: Annotated[int, typer.Option("--top", help="Rows shown on screen.", min=1)] = 10,
     out: OutOpt = None,
-    forecast: Annotated[
-        bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)
-    ] = None,
+    forecast: ForecastOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find incident hotspots (DBSCAN in metres) and explain each one."""
@@ -137,7 +127,7 @@ def hotspots_cmd(
             f"--layer must be one of {', '.join(LAYERS)}, got {layer!r}",
             fix="use --layer incidents (the default) or --layer campaigns",
         )
-    inputs = selection_inputs(store, start, end, thana, category)
+    inputs = selection.inputs()
     params = HotspotParams(
         eps_m, min_samples, underserved, method=method, hull=hull, max_width_m=max_width_m,
         layer=layer, forecast=forecast,
@@ -148,7 +138,7 @@ def hotspots_cmd(
             n=format_int(n_in)
         )
     ):
-        result = hotspot_analysis(inputs, settings_for(store), params)
+        result = hotspot_analysis(inputs, selection.settings(), params)
     use, spots, about = result.use, result.hotspots, result.summary
     if use.message:
         console.print(use.message)
@@ -311,8 +301,9 @@ def _hotspot_rows(shown: gpd.GeoDataFrame, rank_col: str) -> list[dict[str, Any]
 
 
 @command("significance", lang=True)
+@selection_options
 def significance_cmd(
-    store: StoreOpt = None,
+    selection: SelectionOptions,
     cell_m: CellOpt = 250.0,
     grid: GridOpt = "square",
     emerging: Annotated[
@@ -326,10 +317,6 @@ def significance_cmd(
         int, typer.Option("--permutations", help="Gi* permutations (0: normal p-values).", min=0)
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the permutations.")] = 0,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    thana: ThanaOpt = None,
-    category: CategoryOpt = None,
     all_cells: Annotated[
         bool, typer.Option("--all-cells", help="Write every cell, not only the flagged ones.")
     ] = False,
@@ -342,7 +329,7 @@ def significance_cmd(
     from models.surfaces.significance import GI_CLASS as GI_CLASS_COLUMN
     from models.surfaces.significance import GI_CLASSES, NOT_SIGNIFICANT, class_name, gi_star
 
-    inputs = selection_inputs(store, start, end, thana, category)
+    inputs = selection.inputs()
     area = inputs.study_area()
     cell = f"{cell_m:g}"
     if emerging:
@@ -355,8 +342,8 @@ def significance_cmd(
                 grid=grid,  # type: ignore[arg-type]  # checked by the model
                 permutations=permutations,
                 seed=seed,
-                start=start,
-                end=end,
+                start=selection.start,
+                end=selection.end,
                 metric_crs=settings().metric_crs,
                 study_area=area,
             )
@@ -409,8 +396,9 @@ def significance_cmd(
 
 
 @command("backtest", lang=True)
+@selection_options
 def backtest_cmd(
-    store: StoreOpt = None,
+    selection: SelectionOptions,
     cell_m: CellOpt = 250.0,
     grid: GridOpt = "square",
     train: TrainOpt = "90D",
@@ -421,10 +409,6 @@ def backtest_cmd(
     bandwidth_m: Annotated[
         float, typer.Option("--bandwidth-m", help="KDE radius (m).", min=0.001)
     ] = 300.0,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    thana: ThanaOpt = None,
-    category: CategoryOpt = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Save a PAI / hit-rate plot (.png, .svg).")
     ] = None,
@@ -447,7 +431,7 @@ def backtest_cmd(
     check_windows({"--train": train, "--test": test}, "90D or 4W")
     if out is not None:
         check_table_path(out, "the per-fold table")
-    inputs = selection_inputs(store, start, end, thana, category)
+    inputs = selection.inputs()
     params = BacktestParams(
         train=train,
         test=test,

@@ -12,16 +12,15 @@ import typer
 
 from api.cli.common import (
     JsonOpt,
+    SelectionOptions,
     SheetLangOpt,
-    StoreOpt,
     command,
     console,
     group,
-    selection_inputs,
+    selection_options,
     settings,
-    settings_for,
 )
-from api.cli.options import CategoryOpt, FromOpt, ThanaOpt, ToOpt
+from api.cli.options import ForecastOpt
 from api.cli.tables import table, write_rows
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
@@ -34,7 +33,6 @@ from api.usecases.cctv import (
     placement,
     selection_forecast,
 )
-from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -81,7 +79,6 @@ RepairCostOpt = Annotated[
     float,
     typer.Option("--repair-cost", help="Cost of a repair, in new-camera equivalents.", min=0.001),
 ]
-ForecastOpt = Annotated[bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)]
 MethodOpt = Annotated[
     str, typer.Option("--method", help="Solver: auto (exact MILP, greedy if huge), milp, greedy.")
 ]
@@ -109,18 +106,15 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 
 
 @command("gaps", group=cctv_app, lang=True)
+@selection_options
 def gaps_cmd(
+    selection: SelectionOptions,
     out: Annotated[
         Path,
         typer.Option(
             "--out", help="FILE.csv, FILE.xlsx, FILE.geojson, or a folder (tables and reports)."
         ),
     ],
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
     radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
     days: DaysOpt = CCTV_DEFAULTS.days,
     top: Annotated[int, typer.Option("--top", help="Gaps shown on screen.", min=0)] = 10,
@@ -138,10 +132,11 @@ def gaps_cmd(
             f"cannot write {out.name}: gaps are written as .csv, .xlsx, .geojson or into a folder",
             fix="give --out FILE.csv, FILE.xlsx, FILE.geojson or a folder",
         )
-    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
+    inputs = selection.inputs(require_incidents=False)
+    thana = selection.thana
     with console.status(_("CCTV gaps …")):
         q = CctvRequest(radius_m, days, forecast=forecast)
-        demand, message = selection_forecast(inputs, settings_for(store), q)
+        demand, message = selection_forecast(inputs, selection.settings(), q)
         result = selection_gaps(inputs, model_params(settings(), q), forecast=demand)
     if message:
         console.print(message)
@@ -229,17 +224,14 @@ def gaps_cmd(
 
 
 @command("place", group=cctv_app, lang=True)
+@selection_options
 def place_cmd(
+    selection: SelectionOptions,
     k: KOpt,
     out: Annotated[
         Path, typer.Option("--out", help="FILE.geojson: one Point per proposed camera, in order.")
     ],
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
     budget: BudgetOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
     days: DaysOpt = CCTV_DEFAULTS.days,
     repair_cost: RepairCostOpt = CCTV_DEFAULTS.repair_cost,
     method: MethodOpt = CCTV_DEFAULTS.method,
@@ -256,7 +248,7 @@ def place_cmd(
         )
     if method not in pl.METHODS:
         raise ParameterError(f"unknown method {method!r}", fix="use auto, milp or greedy")
-    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
+    inputs = selection.inputs(require_incidents=False)
     placing = ngettext("placing up to {k} camera …", "placing up to {k} cameras …", k)
     with console.status(placing.format(k=format_int(k))):
         q = CctvRequest(
@@ -264,14 +256,14 @@ def place_cmd(
             forecast=False,
         )  # fmt: skip
         demand, message = selection_forecast(
-            inputs, settings_for(store), replace(q, forecast=forecast)
+            inputs, selection.settings(), replace(q, forecast=forecast)
         )
         plan = placement(inputs, settings(), q, forecast=demand)
     if message:
         console.print(message)
     cams = plan.cameras
     write_rows(cams, out, layer_name="cameras")
-    where = thana or _("all thanas")
+    where = selection.thana or _("all thanas")
     title = ngettext(
         "{n} proposed camera: {where}", "{n} proposed cameras: {where}", len(cams)
     ).format(n=format_int(len(cams)), where=where)
@@ -331,17 +323,14 @@ def place_cmd(
 
 
 @command("report", group=cctv_app, lang=True)
+@selection_options
 def report_cmd(
+    selection: SelectionOptions,
     out: Annotated[Path, typer.Option("--out", help="FILE.html: the printable report.")],
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
     k: Annotated[
         int, typer.Option("--k", help="Proposed cameras in the report (0: none).", min=0)
     ] = CCTV_DEFAULTS.k,
     budget: BudgetOpt = CCTV_DEFAULTS.budget,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
     radius_m: RadiusOpt = CCTV_DEFAULTS.radius_m,
     days: DaysOpt = CCTV_DEFAULTS.days,
     sheet_lang: SheetLangOpt = None,
@@ -354,14 +343,14 @@ def report_cmd(
         raise ParameterError(
             f"cannot write {out.name}: the report is HTML", fix="give --out FILE.html"
         )
-    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
+    inputs = selection.inputs(require_incidents=False)
     q = CctvRequest(radius_m=radius_m, days=days, k=k, budget=budget)
     with console.status(_("CCTV report …")):
         planned = cctv_plan(inputs, settings(), q)
     result, plan = planned.gaps, planned.placement
     page = cctv_report_html(
         result,
-        thana=thana,
+        thana=selection.thana,
         placement=plan,
         period=_period(inputs),
         synthetic=_synthetic(inputs),
@@ -374,7 +363,7 @@ def report_cmd(
     _finish(
         {
             "command": "cctv report",
-            "thana": thana,
+            "thana": selection.thana,
             "out": str(out),
             "bytes": len(page.encode()),
             "sites": len(result.gaps),

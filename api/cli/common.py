@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, Final, ParamSpec, TypeVar
@@ -12,6 +13,7 @@ from typing import Annotated, Any, Final, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from api.cli.options import CategoryOpt, FromOpt, ThanaOpt, ToOpt
 from api.service.settings import ServiceSettings, service_settings
 from api.usecases.common import Source
 from geo.errors import ShaktiError, StoreError
@@ -310,6 +312,54 @@ def selection_inputs(
     """
     selection = Selection(start=start, end=end, thana=thana, categories=categories_of(categories))
     return Source(store_at(store), settings(), selection).load(require=require_incidents)
+
+
+@dataclass(frozen=True)
+class SelectionOptions:
+    """The options that choose what a command analyses: the store and the incidents' selection.
+
+    Attributes
+    ----------
+    store : Path or None
+        ``--store``.
+    thana, start, end : str or None
+        ``--thana``, ``--from`` and ``--to``.
+    category : list of str or None
+        ``--category`` (repeatable or comma-separated).
+    """
+
+    store: Path | None
+    thana: str | None
+    start: str | None
+    end: str | None
+    category: list[str] | None
+
+    def inputs(self, *, require_incidents: bool = True) -> AnalysisInputs:
+        """Return :func:`selection_inputs` of these options."""
+        return selection_inputs(
+            self.store,
+            self.start,
+            self.end,
+            self.thana,
+            self.category,
+            require_incidents=require_incidents,
+        )
+
+    def settings(self) -> Settings:
+        """Return :func:`settings_for` the ``--store`` analysed."""
+        return settings_for(self.store)
+
+
+#: The options of :class:`SelectionOptions`, in the order ``--help`` lists them.
+SELECTION_PARAMS: Final = (
+    option("store", StoreOpt, None),
+    option("thana", ThanaOpt, None),
+    option("start", FromOpt, None),
+    option("end", ToOpt, None),
+    option("category", CategoryOpt, None),
+)
+#: Gives a command the selection options (``SELECTION_PARAMS``) as ``selection``.
+selection_options = option_group("selection", SELECTION_PARAMS, SelectionOptions)
 
 
 def version_callback(value: bool) -> None:

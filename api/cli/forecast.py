@@ -12,21 +12,16 @@ import typer
 from api.cli.backtest_table import backtest_columns
 from api.cli.common import (
     JsonOpt,
-    StoreOpt,
+    SelectionOptions,
     command,
     console,
-    selection_inputs,
+    selection_options,
     settings,
-    settings_for,
 )
 from api.cli.options import (
-    CategoryOpt,
     CellOpt,
     FoldsOpt,
-    FromOpt,
     GridOpt,
-    ThanaOpt,
-    ToOpt,
     TrainOpt,
     check_windows,
 )
@@ -52,8 +47,9 @@ LAYER_SUFFIXES = (".geojson", ".gpkg", ".csv", ".xlsx")
 
 
 @command("forecast", lang=True)
+@selection_options
 def forecast_cmd(
-    store: StoreOpt = None,
+    selection: SelectionOptions,
     cell_m: CellOpt = 250.0,
     grid: GridOpt = "square",
     horizon: Annotated[
@@ -66,10 +62,6 @@ def forecast_cmd(
         typer.Option("--area-share", help="Share of the area patrols cover (0.05 = 5 %).", min=0),
     ] = 0.05,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random steps.")] = 0,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    thana: ThanaOpt = None,
-    category: CategoryOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -95,13 +87,13 @@ def forecast_cmd(
         )
     if hours_out is not None:
         check_table_path(hours_out, "the hour-of-week table", "--hours-out")
-    inputs = selection_inputs(store, start, end, thana, category)
+    inputs = selection.inputs()
     g = GridParams(cell_m=cell_m, grid=grid)
     f = ForecastParams(horizon=horizon, train=train, folds=folds, area_share=area_share, seed=seed)
     status = ngettext("back-test over {n} fold …", "back-test over {n} folds …", folds)
     with console.status(status.format(n=format_int(folds))):
         run = run_forecast(inputs, settings(), g, f)
-    remember_choice(inputs, settings_for(store), run, g, f)
+    remember_choice(inputs, selection.settings(), run, g, f)
     print_comparison(run, horizon=horizon, train=train, cell_m=cell_m)
     if run.beats_naive:
         console.print(

@@ -12,27 +12,23 @@ import typer
 
 from api.cli.common import (
     JsonOpt,
-    StoreOpt,
+    SelectionOptions,
     command,
     console,
     group,
     option,
     option_group,
-    selection_inputs,
+    selection_options,
     settings,
     store_at,
 )
 from api.cli.options import (
     AutoEpsOpt,
     AutoMinSamplesOpt,
-    CategoryOpt,
     EpsOpt,
-    FromOpt,
     MinSamplesOpt,
-    ThanaOpt,
-    ToOpt,
 )
-from api.cli.patrol import PlanThanaOpt, SeedOpt, StartOpt, TeamsOpt, parse_start
+from api.cli.patrol import PlanOptions, plan_options
 from geo.errors import ExportError, ParameterError
 from geo.i18n import _, format_date, format_int, format_number, hindi_names, ngettext, thana_display
 from models.inputs import AnalysisInputs
@@ -205,13 +201,10 @@ def _finish(summary: dict[str, Any], as_json: bool) -> None:
 
 @command("hotspots", group=map_app, lang=True)
 @map_file_options
+@selection_options
 def map_hotspots_cmd(
     view: _MapFile,
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
+    selection: SelectionOptions,
     eps_m: AutoEpsOpt = None,
     min_samples: AutoMinSamplesOpt = None,
     max_points: Annotated[
@@ -238,7 +231,7 @@ def map_hotspots_cmd(
     from api.usecases.hotspots import HotspotParams
     from api.usecases.maps import MapParams, hotspot_folium_map, map_layers
 
-    inputs = selection_inputs(store, start, end, thana, category)
+    inputs = selection.inputs()
     cfg = settings()
     params = MapParams(
         hotspots=HotspotParams(eps_m=eps_m, min_samples=min_samples, underserved=True),
@@ -260,7 +253,7 @@ def map_hotspots_cmd(
     for note in layers.notes:
         console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     m = hotspot_folium_map(
-        store_at(store),
+        store_at(selection.store),
         cfg,
         layers,
         params,
@@ -295,13 +288,10 @@ def map_hotspots_cmd(
 
 @command("cctv", group=map_app, lang=True)
 @map_file_options
+@selection_options
 def map_cctv_cmd(
     view: _MapFile,
-    store: StoreOpt = None,
-    thana: ThanaOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
+    selection: SelectionOptions,
     eps_m: EpsOpt = 150.0,
     min_samples: MinSamplesOpt = 10,
     hotspots: Annotated[
@@ -321,7 +311,7 @@ def map_cctv_cmd(
     from api.usecases.cctv import CctvRequest, cctv_folium_map, cctv_plan
     from models.cctv import gaps as cg
 
-    inputs = selection_inputs(store, start, end, thana, category, require_incidents=False)
+    inputs = selection.inputs(require_incidents=False)
     cfg = settings()
     if inputs.sites.empty and inputs.cctv.empty:
         raise ExportError(
@@ -375,7 +365,7 @@ def map_cctv_cmd(
             "cameras_working": int(gaps.registry.counts["working"]),
             "proposed_cameras": 0 if plan is None else len(plan.cameras),
             "hotspots": None if spots is None or not hotspots else len(spots),
-            "thana": thana,
+            "thana": selection.thana,
         },
         as_json,
     )
@@ -386,36 +376,26 @@ def map_cctv_cmd(
 
 @command("patrol", group=map_app, lang=True)
 @map_file_options
+@plan_options
 def map_patrol_cmd(
     view: _MapFile,
-    store: StoreOpt = None,
-    thana: PlanThanaOpt = None,
+    planning: PlanOptions,
     day: Annotated[
         int, typer.Option("--day", help="Day of the plan to draw (1-based).", min=1)
     ] = 1,
     days: Annotated[int, typer.Option("--days", help="Days planned (1..31).", min=1)] = 1,
-    seed: SeedOpt = 0,
-    teams: TeamsOpt = None,
-    start: StartOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Map of patrol routes: each team's route with direction, numbered stops, time windows."""
-    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from api.usecases.patrol import plan_patrols
     from geo.schema import NAME
     from maps.patrol_map import patrol_map
-    from models.patrol.teams import read_teams
 
     if day > days:
         days = day
     cfg = settings()
-    target = store_at(store)
-    q = PatrolRequest(
-        thana=thana,
-        days=days,
-        seed=seed,
-        start=parse_start(start),
-        teams=read_teams(teams) if teams is not None else None,
-    )
+    target = store_at(planning.store)
+    q = planning.request(days)
     with console.status(_("planning patrols …")):
         plan = plan_patrols(target, cfg, q)
     from geo.schema import LayerKind
@@ -437,10 +417,10 @@ def map_patrol_cmd(
         {
             "map": "patrol",
             **written,
-            "thana": thana,
+            "thana": planning.thana,
             "day": day,
             "date": plan.date_of(day - 1).isoformat(),
-            "seed": seed,
+            "seed": planning.seed,
             "routes": 0 if view.share else len(routes),
             "stops": sum(len(r.stops) for r in routes),
         },

@@ -7,6 +7,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 
 FromOpt = Annotated[
@@ -44,6 +45,8 @@ GridOpt = Annotated[str, typer.Option("--grid", help="Grid kind: square or h3.")
 #: ``--train`` and ``--folds`` of a rolling back-test (``shakti backtest``, ``shakti forecast``).
 TrainOpt = Annotated[str, typer.Option("--train", help="Training window, e.g. 90D.")]
 FoldsOpt = Annotated[int, typer.Option("--folds", help="Latest folds to run.", min=1)]
+#: ``--forecast/--no-forecast`` of the commands that may rank by a forecast (unset: as chosen).
+ForecastOpt = Annotated[bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)]
 
 
 def check_windows(windows: dict[str, str], example: str) -> None:

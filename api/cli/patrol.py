@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
@@ -18,11 +19,13 @@ from api.cli.common import (
     command,
     console,
     group,
+    option,
+    option_group,
     settings_for,
     store_at,
 )
+from api.cli.options import ForecastOpt
 from api.cli.tables import table, write_rows
-from api.usecases.forecast_choice import FORECAST_HELP
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
@@ -37,6 +40,7 @@ from models.patrol.teams import MAX_TEAM_NAME_CHARS, MAX_TEAMS, MAX_TEAMS_PER_TH
 from models.selection import FIRST_DAY, LAST_DAY
 
 if TYPE_CHECKING:
+    from api.usecases.patrol import PatrolRequest
     from models.patrol.records import PatrolPlan
 
 logger = logging.getLogger(__name__)
@@ -122,6 +126,63 @@ def parse_start(value: str | None) -> dt.date | None:
     return day
 
 
+@dataclass(frozen=True)
+class PlanOptions:
+    """The options a patrol plan is made from in every command that plans one.
+
+    Attributes
+    ----------
+    store : Path or None
+        ``--store``.
+    thana : str or None
+        ``--thana``: plan only this thana.
+    seed : int
+        ``--seed`` of the day-to-day variation.
+    teams : Path or None
+        ``--teams`` file (default: 3 teams a thana).
+    start : str or None
+        ``--start``, the first day as written (checked by :func:`parse_start`).
+    """
+
+    store: Path | None
+    thana: str | None
+    seed: int
+    teams: Path | None
+    start: str | None
+
+    def request(self, days: int, **more: Any) -> PatrolRequest:
+        """Return the plan's request of ``days`` days; ``more`` are its other fields.
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            For a ``--start`` that is not a day (:func:`parse_start`) or a bad teams file.
+        """
+        from api.usecases.patrol import PatrolRequest
+        from models.patrol.teams import read_teams
+
+        return PatrolRequest(
+            thana=self.thana,
+            days=days,
+            seed=self.seed,
+            start=parse_start(self.start),
+            teams=read_teams(self.teams) if self.teams is not None else None,
+            **more,
+        )
+
+
+#: The options of :class:`PlanOptions`, in the order ``--help`` lists them.
+PLAN_PARAMS: Final = (
+    option("store", StoreOpt, None),
+    option("thana", PlanThanaOpt, None),
+    option("seed", SeedOpt, 0),
+    option("teams", TeamsOpt, None),
+    option("start", StartOpt, None),
+)
+#: Gives a command the options of a patrol plan (``PLAN_PARAMS``) as ``planning``.
+plan_options = option_group("planning", PLAN_PARAMS, PlanOptions)
+
+
 def _write_plan_files(
     plan: PatrolPlan, plan_id: str, out: Path, xlsx: bool, sheet_lang: str | None
 ) -> tuple[dict[str, Path], list[Path], list[Path]]:
@@ -195,41 +256,32 @@ def _print_plan(plan: PatrolPlan, head: Mapping[str, Any]) -> None:
 
 
 @command("plan", group=patrol_app, lang=True)
+@plan_options
 def patrol_plan_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and sheets.")],
-    store: StoreOpt = None,
-    thana: PlanThanaOpt = None,
+    planning: PlanOptions,
     days: DaysOpt = 7,
-    seed: SeedOpt = 0,
-    teams: TeamsOpt = None,
     must_visit: MustVisitOpt = None,
     road_graph: RoadGraphOpt = None,
-    start: StartOpt = None,
     xlsx: Annotated[
         bool, typer.Option("--xlsx", help="Also write each CSV table as an Excel workbook (.xlsx).")
     ] = False,
     sheet_lang: SheetLangOpt = None,
     follow_up: FollowUpOpt = 1.0,
-    forecast: Annotated[
-        bool | None, typer.Option("--forecast/--no-forecast", help=FORECAST_HELP)
-    ] = None,
+    forecast: ForecastOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Plan patrols per team and day, save it (draft); write tables, sheets, GPX and KML files."""
     from api.usecases.forecast_choice import may_have_choice, no_choice_hint
-    from api.usecases.patrol import PatrolRequest, plan_patrols
+    from api.usecases.patrol import plan_patrols
     from api.usecases.visits import follow_up_of
     from models.patrol.export import summary
-    from models.patrol.teams import read_teams
 
-    target, cfg = store_at(store), settings_for(store)
-    q = PatrolRequest(
+    thana, seed = planning.thana, planning.seed
+    target, cfg = store_at(planning.store), settings_for(planning.store)
+    q = planning.request(
+        days,
         follow_up=follow_up_of(target, cfg, thana=thana, strength=follow_up),
-        thana=thana,
-        days=days,
-        seed=seed,
-        start=parse_start(start),
-        teams=read_teams(teams) if teams is not None else None,
         must_visit=tuple(must_visit or ()),
         road_graph=road_graph,
         forecast=forecast,

@@ -15,6 +15,7 @@ from api.usecases.common import (
     jsonable,
     selection_meta,
 )
+from models.hotspots import DEFAULT_EPS_M, DEFAULT_MIN_SAMPLES
 
 if TYPE_CHECKING:
     from models.evaluation.backtest import Scorer
@@ -42,8 +43,8 @@ class BacktestParams:
     train: str = "90D"
     test: str = "30D"
     folds: int = 6
-    eps_m: float = 150.0
-    min_samples: int = 10
+    eps_m: float = DEFAULT_EPS_M
+    min_samples: int = DEFAULT_MIN_SAMPLES
     bandwidth_m: float = 300.0
     forecasts: bool = True
 

@@ -10,6 +10,7 @@ import geopandas as gpd
 
 from api.usecases.common import Source, geojson_bytes, selection_meta
 from geo.settings import Settings
+from models.hotspots import DEFAULT_EPS_M, DEFAULT_MIN_SAMPLES
 from models.inputs import AnalysisInputs
 
 if TYPE_CHECKING:
@@ -61,8 +62,8 @@ class CctvRequest:
     days: int = 90
     k: int = 5
     budget: float | None = None
-    eps_m: float = 150.0
-    min_samples: int = 10
+    eps_m: float = DEFAULT_EPS_M
+    min_samples: int = DEFAULT_MIN_SAMPLES
     repair_cost: float = 0.3
     method: str = "auto"
     time_limit_s: float | None = None

@@ -19,6 +19,7 @@ import shapely
 from typer.testing import CliRunner
 
 import api.cli.analysis
+import api.cli.common
 import models.evaluation.scorers
 from api.cli.common import app
 from api.usecases.datasets import quarantine_csv
@@ -209,7 +210,7 @@ def test_backtest_folds_are_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         study_area=lambda: None,
         describe=lambda: {},
     )
-    monkeypatch.setattr(api.cli.analysis, "selection_inputs", lambda *a, **k: inputs)
+    monkeypatch.setattr(api.cli.common, "selection_inputs", lambda *a, **k: inputs)
 
     def fake_backtest(*args: Any, **kwargs: Any) -> SimpleNamespace:
         return SimpleNamespace(folds=folds, summary=summary)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli.common import command, group, option, option_group
+from api.cli.common import SelectionOptions, command, group, option, option_group
 from api.cli.options import check_windows
-from geo.errors import ParameterError
+from api.cli.patrol import PlanOptions
+from geo.errors import ParameterError, StoreError
 
 runner = CliRunner()
 
@@ -91,3 +94,33 @@ def test_an_option_group_never_evaluates_the_type_of_the_value_it_builds() -> No
     shown = inspect.signature(three_cmd)
     assert list(shown.parameters) == ["label", "size"]
     assert shown.parameters["size"].annotation is SizeOpt
+
+
+def test_selection_options_choose_the_store_and_the_incidents(store: Path) -> None:
+    everything = SelectionOptions(store, None, None, None, None)
+    one_day = SelectionOptions(store, None, "2026-01-05", "2026-01-05", None)
+    assert everything.settings().store == store
+    n_all = len(everything.inputs().incidents)
+    n_day = len(one_day.inputs(require_incidents=False).incidents)
+    assert 0 <= n_day < n_all
+    missing = SelectionOptions(store.with_name("typo.gpkg"), None, None, None, None)
+    with pytest.raises(StoreError, match=r"there is no store at .*typo\.gpkg"):
+        missing.inputs()
+
+
+@pytest.mark.parametrize("args", [["forecast"], ["cctv", "gaps"], ["map", "hotspots"]])
+def test_commands_with_a_selection_show_its_options(args: list[str]) -> None:
+    from api.cli import app
+
+    shown = runner.invoke(app, [*args, "--help"], terminal_width=200).output
+    for name in ("--store", "--thana", "--from", "--to", "--category"):
+        assert name in shown
+
+
+def test_plan_options_make_the_request_of_a_patrol_plan() -> None:
+    planning = PlanOptions(None, "Lanka", 3, None, "2026-12-01")
+    q = planning.request(2, must_visit=("hotspot-1",))
+    assert (q.thana, q.days, q.seed, q.start) == ("Lanka", 2, 3, dt.date(2026, 12, 1))
+    assert q.teams is None and tuple(q.must_visit) == ("hotspot-1",)
+    with pytest.raises(ParameterError, match="--start '1-12-2026' is not a date"):
+        PlanOptions(None, None, 0, None, "1-12-2026").request(1)
