@@ -1,4 +1,4 @@
-"""Split the duplicate scanner's pairs into declaration runs and shared code.
+"""Split the duplicate scanner's pairs into declaration runs, documentation runs and code.
 
 Usage: ``scripts/package_duplicates.sh 200 | python scripts/duplicate_kinds.py [--list]``.
 
@@ -8,8 +8,11 @@ of the same shape (names, strings and numbers abstracted). Two lists of module c
 package that names its output columns pairs with every other one. This script reads the
 scanner's rows and counts, apart, the *declaration runs*: pairs in which every line of both
 sides belongs to an import, a module-level constant (an upper-case name bound to literals,
-names or tuples of them), the module's ``logger`` or a comment. Everything else is *code*.
-The scanner's own count is printed too; nothing is dropped from it.
+names or tuples of them), the module's ``logger`` or a comment; and the *documentation
+runs*: pairs that, besides such lines, hold only docstrings (two functions taking the same
+parameters have the same numpydoc ``Parameters`` block). Everything else is *code*: at least
+one side holds a line of a statement that runs or a signature. The scanner's own count is
+printed too; nothing is dropped from it.
 
 Lines are read with :mod:`ast` (the statement spans of each file), so a constant that wraps
 over several lines counts as declaration on each of its lines.
@@ -35,6 +38,7 @@ CONSTANT_NAME: Final = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 #: Calls a constant's value may make and still be a declaration.
 LITERAL_CALLS: Final = frozenset({"frozenset", "tuple", "set", "dict", "MappingProxyType"})
 DECLARATION: Final = "declaration"
+DOCUMENTATION: Final = "documentation"
 CODE: Final = "code"
 BOILERPLATE: Final = "boilerplate"
 
@@ -99,6 +103,21 @@ def declaration_lines(path: Path) -> frozenset[int]:
     return frozenset(lines)
 
 
+@cache
+def docstring_lines(path: Path) -> frozenset[int]:
+    """Return the 1-based lines of ``path`` inside a module, class or function docstring."""
+    if path.suffix != ".py":
+        return frozenset()
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        first = node.body[0] if node.body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant | ast.JoinedStr):
+            lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return frozenset(lines)
+
+
 def parse_rows(text: str) -> list[Pair]:
     """Return the pairs of the scanner's output ``text`` (other lines are skipped)."""
     pairs = []
@@ -112,13 +131,19 @@ def parse_rows(text: str) -> list[Pair]:
 
 
 def kind(pair: Pair, root: Path = ROOT) -> str:
-    """Return :data:`BOILERPLATE`, :data:`DECLARATION` or :data:`CODE` for ``pair``."""
+    """Return :data:`BOILERPLATE`, :data:`DECLARATION`, :data:`DOCUMENTATION` or :data:`CODE`."""
     if pair.boilerplate:
         return BOILERPLATE
+    found = DECLARATION
     for name, first, last in (pair.a, pair.b):
-        if not set(range(first, last + 1)) <= declaration_lines(root / name):
+        span = set(range(first, last + 1))
+        declared = declaration_lines(root / name)
+        if span <= declared:
+            continue
+        if not span <= declared | docstring_lines(root / name):
             return CODE
-    return DECLARATION
+        found = DOCUMENTATION
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  marked boilerplate by the scanner: {kinds.count(BOILERPLATE)}")
     print(f"  non-boilerplate: {len(pairs) - kinds.count(BOILERPLATE)}")
     print(f"    declaration runs (imports, constants, logger only): {kinds.count(DECLARATION)}")
+    print(f"    documentation runs (docstrings and declarations): {kinds.count(DOCUMENTATION)}")
     print(f"    code: {kinds.count(CODE)}")
     return 0
 

@@ -19,4 +19,4 @@ out="$(duplicates --repo "$tmp" --most "${1:-200}" --seconds 180)"
 echo "$out"
 echo "non-boilerplate pairs: $(grep -E '^D[0-9]+ ' <<<"$out" | grep -vc boilerplate || true)"
 # The same pairs split into runs made only of imports, constants and the logger, and code.
-python3 "$root/scripts/duplicate_kinds.py" --root "$root" <<<"$out" | tail -n 3
+python3 "$root/scripts/duplicate_kinds.py" --root "$root" <<<"$out" | tail -n 4

@@ -83,3 +83,18 @@ def test_a_computed_upper_case_name_is_code(kinds: ModuleType, tmp_path: Path) -
     (tmp_path / "c.py").write_text("X = f(1)\n" * 8, encoding="utf-8")
     (pair,) = kinds.parse_rows("D1 c.py:1-6 ~ c.py:2-7")
     assert kinds.kind(pair, tmp_path) == kinds.CODE
+
+
+def test_docstrings_beside_declarations_are_documentation(
+    kinds: ModuleType, tmp_path: Path
+) -> None:
+    body = (
+        "def f(x: int) -> int:\n"
+        '    """Add one.\n\n    Parameters\n    ----------\n    x : int\n    """\n'
+        "    return x + 1\n"
+    )
+    (tmp_path / "d.py").write_text(body * 2, encoding="utf-8")
+    (doc,) = kinds.parse_rows("D1 d.py:2-7 ~ d.py:10-15")
+    (code,) = kinds.parse_rows("D1 d.py:1-7 ~ d.py:9-15")
+    assert kinds.kind(doc, tmp_path) == kinds.DOCUMENTATION
+    assert kinds.kind(code, tmp_path) == kinds.CODE

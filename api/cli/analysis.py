@@ -36,6 +36,7 @@ from api.cli.tables import check_table_path, table, write_rows
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
+    counted,
     day_pattern_name,
     format_int,
     format_number,
@@ -71,11 +72,7 @@ def _write(layer: pd.DataFrame, out: Path | None, name: str) -> str | None:
         return None
     write_rows(layer, out, layer_name=name)
     n = len(layer)
-    console.print(
-        ngettext("{n} row written to {path}", "{n} rows written to {path}", n).format(
-            n=format_int(n), path=out
-        )
-    )
+    console.print(counted(n, "{n} row written to {path}", "{n} rows written to {path}", path=out))
     return str(out)
 
 
@@ -133,11 +130,7 @@ def hotspots_cmd(
         layer=layer, forecast=forecast,
     )  # fmt: skip
     n_in = len(inputs.incidents)
-    with console.status(
-        ngettext("clustering {n} incident …", "clustering {n} incidents …", n_in).format(
-            n=format_int(n_in)
-        )
-    ):
+    with console.status(counted(n_in, "clustering {n} incident …", "clustering {n} incidents …")):
         result = hotspot_analysis(inputs, selection.settings(), params)
     use, spots, about = result.use, result.hotspots, result.summary
     if use.message:
@@ -441,8 +434,7 @@ def backtest_cmd(
         bandwidth_m=bandwidth_m,
         forecasts=forecasts,
     )
-    status = ngettext("back-test over {n} fold …", "back-test over {n} folds …", folds)
-    with console.status(status.format(n=format_int(folds))):
+    with console.status(counted(folds, "back-test over {n} fold …", "back-test over {n} folds …")):
         result = standard_backtest(
             inputs.incidents,
             cell_m=cell_m,
@@ -459,10 +451,14 @@ def backtest_cmd(
     if out is not None:
         write_rows(result.folds, out, layer_name="folds")
         n_rows = len(result.folds)
-        written = ngettext(
-            "{n} fold row written to {path}", "{n} fold rows written to {path}", n_rows
+        console.print(
+            counted(
+                n_rows,
+                "{n} fold row written to {path}",
+                "{n} fold rows written to {path}",
+                path=out,
+            )
         )
-        console.print(written.format(n=format_int(n_rows), path=out))
     if plot is not None:
         _save_plot(result, plot)
     if as_json:

@@ -36,6 +36,7 @@ from api.usecases.cctv import (
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
+    counted,
     format_date,
     format_int,
     format_number,
@@ -201,9 +202,7 @@ def gaps_cmd(
     )
     if len(written) > 4:
         more = len(written) - 4
-        console.print(
-            ngettext("and {n} more report", "and {n} more reports", more).format(n=format_int(more))
-        )
+        console.print(counted(more, "and {n} more report", "and {n} more reports"))
     for note in result.notes:
         console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
     _finish(
@@ -264,9 +263,9 @@ def place_cmd(
     cams = plan.cameras
     write_rows(cams, out, layer_name="cameras")
     where = selection.thana or _("all thanas")
-    title = ngettext(
-        "{n} proposed camera: {where}", "{n} proposed cameras: {where}", len(cams)
-    ).format(n=format_int(len(cams)), where=where)
+    title = counted(
+        len(cams), "{n} proposed camera: {where}", "{n} proposed cameras: {where}", where=where
+    )
     columns = (
         (pgettext("camera plan table", "#"), True),
         (pgettext("camera plan table", "action"), False),

@@ -24,7 +24,7 @@ from api.cli.common import (
     store_at,
 )
 from api.cli.tables import check_table_path, table, write_rows
-from geo.i18n import _, format_int, layer_name, ngettext, pgettext
+from geo.i18n import _, counted, format_int, layer_name, pgettext
 from geo.schema import LayerKind
 from geo.store import open_store
 
@@ -120,12 +120,13 @@ def print_import(result: ImportResult, *, title: str) -> None:
             console.print(f"  • {message}")
         if len(report.quarantine) > 5:
             more = len(report.quarantine) - 5
-            line = ngettext(
-                "  … {n} more problem in the quarantine report",
-                "  … {n} more problems in the quarantine report",
-                more,
+            console.print(
+                counted(
+                    more,
+                    "  … {n} more problem in the quarantine report",
+                    "  … {n} more problems in the quarantine report",
+                )
             )
-            console.print(line.format(n=format_int(more)))
     if report.personal_columns:
         # TRANSLATORS: {columns} lists "column (why)" items.
         line = _("[bold]personal columns dropped, never stored:[/bold] {columns}")
@@ -149,12 +150,14 @@ def finish_import(result: ImportResult, as_json: bool) -> None:
         typer.echo(json.dumps(result.summary(), sort_keys=False))
     if result.report.rows and not len(result.report.accepted):
         rows = result.report.rows
-        line = ngettext(
-            "error: the {n} row of {source} is not valid; see the quarantine report",
-            "error: none of the {n} rows of {source} is valid; see the quarantine report",
-            rows,
+        err_console.print(
+            counted(
+                rows,
+                "error: the {n} row of {source} is not valid; see the quarantine report",
+                "error: none of the {n} rows of {source} is valid; see the quarantine report",
+                source=result.report.source,
+            )
         )
-        err_console.print(line.format(n=format_int(rows), source=result.report.source))
         raise typer.Exit(1)
 
 
@@ -245,10 +248,14 @@ def quarantine_cmd(
     lines = store_at(store).quarantine(kind, import_id=import_id)
     write_rows(lines.loc[:, list(QUARANTINE_COLUMNS)], out, layer_name="quarantine")
     n = len(lines)
-    written = ngettext(
-        "{n} quarantine line written to {path}", "{n} quarantine lines written to {path}", n
+    console.print(
+        counted(
+            n,
+            "{n} quarantine line written to {path}",
+            "{n} quarantine lines written to {path}",
+            path=out,
+        )
     )
-    console.print(written.format(n=format_int(n), path=out))
 
 
 @command("layers", lang=True)

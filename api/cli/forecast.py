@@ -29,6 +29,7 @@ from api.cli.tables import check_table_path, table, write_rows
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
+    counted,
     format_date,
     format_int,
     format_number,
@@ -90,8 +91,7 @@ def forecast_cmd(
     inputs = selection.inputs()
     g = GridParams(cell_m=cell_m, grid=grid)
     f = ForecastParams(horizon=horizon, train=train, folds=folds, area_share=area_share, seed=seed)
-    status = ngettext("back-test over {n} fold …", "back-test over {n} folds …", folds)
-    with console.status(status.format(n=format_int(folds))):
+    with console.status(counted(folds, "back-test over {n} fold …", "back-test over {n} folds …")):
         run = run_forecast(inputs, settings(), g, f)
     remember_choice(inputs, selection.settings(), run, g, f)
     print_comparison(run, horizon=horizon, train=train, cell_m=cell_m)

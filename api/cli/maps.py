@@ -30,7 +30,15 @@ from api.cli.options import (
 )
 from api.cli.patrol import PlanOptions, plan_options
 from geo.errors import ExportError, ParameterError
-from geo.i18n import _, format_date, format_int, format_number, hindi_names, ngettext, thana_display
+from geo.i18n import (
+    _,
+    counted,
+    format_date,
+    format_int,
+    format_number,
+    hindi_names,
+    thana_display,
+)
 from models.inputs import AnalysisInputs
 
 if TYPE_CHECKING:
@@ -243,12 +251,13 @@ def map_hotspots_cmd(
         campaigns=campaigns,
     )
     n = len(inputs.incidents)
-    status = ngettext(
-        "hotspots, Gi* and trends of {n} incident …",
-        "hotspots, Gi* and trends of {n} incidents …",
-        n,
-    )
-    with console.status(status.format(n=format_int(n))):
+    with console.status(
+        counted(
+            n,
+            "hotspots, Gi* and trends of {n} incident …",
+            "hotspots, Gi* and trends of {n} incidents …",
+        )
+    ):
         layers = map_layers(inputs, cfg, params, budgets=False)
     for note in layers.notes:
         console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
@@ -320,10 +329,13 @@ def map_cctv_cmd(
         )
     q = CctvRequest(k=k, budget=budget, eps_m=eps_m, min_samples=min_samples)
     n = len(inputs.incidents)
-    status = ngettext(
-        "CCTV gaps and hotspots of {n} incident …", "CCTV gaps and hotspots of {n} incidents …", n
-    )
-    with console.status(status.format(n=format_int(n))):
+    with console.status(
+        counted(
+            n,
+            "CCTV gaps and hotspots of {n} incident …",
+            "CCTV gaps and hotspots of {n} incidents …",
+        )
+    ):
         planned = cctv_plan(inputs, cfg, q)
     spots, gaps, plan = planned.hotspots, planned.gaps, planned.placement
     m = cctv_folium_map(
@@ -337,17 +349,14 @@ def map_cctv_cmd(
     counts = gaps.counts()
     n_sites = len(gaps.gaps)
     without = counts[cg.UNCOVERED] + counts[cg.REPAIRABLE]
-    line = ngettext(
-        "{without} of {n} site have no working camera ({repairable} repairable); "
-        "{working} of {cameras} cameras work",
-        "{without} of {n} sites have no working camera ({repairable} repairable); "
-        "{working} of {cameras} cameras work",
-        n_sites,
-    )
     console.print(
-        line.format(
+        counted(
+            n_sites,
+            "{without} of {n} site have no working camera ({repairable} repairable); "
+            "{working} of {cameras} cameras work",
+            "{without} of {n} sites have no working camera ({repairable} repairable); "
+            "{working} of {cameras} cameras work",
             without=format_int(without),
-            n=format_int(n_sites),
             repairable=format_int(counts[cg.REPAIRABLE]),
             working=format_int(gaps.registry.counts["working"]),
             cameras=format_int(gaps.registry.counts["cameras"]),

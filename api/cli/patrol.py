@@ -29,6 +29,7 @@ from api.cli.tables import table, write_rows
 from geo.errors import ParameterError
 from geo.i18n import (
     _,
+    counted,
     format_date,
     format_int,
     format_percent,
@@ -239,18 +240,15 @@ def _print_plan(plan: PatrolPlan, head: Mapping[str, Any]) -> None:
         )
     console.print(shown)
     never = int(head["never_visited"])
-    line = ngettext(
-        "risk covered per day: {risk} on average; hotspots visited per day: {hotspots}; "
-        "never visited: {n} place",
-        "risk covered per day: {risk} on average; hotspots visited per day: {hotspots}; "
-        "never visited: {n} places",
-        never,
-    )
     console.print(
-        line.format(
+        counted(
+            never,
+            "risk covered per day: {risk} on average; hotspots visited per day: {hotspots}; "
+            "never visited: {n} place",
+            "risk covered per day: {risk} on average; hotspots visited per day: {hotspots}; "
+            "never visited: {n} places",
             risk=format_percent(head["risk_share_per_day"]),
             hotspots=format_percent(head["hotspot_share_per_day"] or 0),
-            n=format_int(never),
         )
     )
 
@@ -301,12 +299,15 @@ def patrol_plan_cmd(
     _print_plan(plan, head)
     for note in plan.notes:
         console.print(_("[yellow]note:[/yellow] {note}").format(note=note))
-    written = ngettext(
-        "plan written to {out} ({n} sheet in {sheets})",
-        "plan written to {out} ({n} sheets in {sheets})",
-        len(sheets),
+    console.print(
+        counted(
+            len(sheets),
+            "plan written to {out} ({n} sheet in {sheets})",
+            "plan written to {out} ({n} sheets in {sheets})",
+            out=out,
+            sheets=out / "sheets",
+        )
     )
-    console.print(written.format(out=out, n=format_int(len(sheets)), sheets=out / "sheets"))
     console.print(
         _("saved as plan {id} (draft): `shakti patrol issue {id}` sends it out").format(
             id=saved.plan_id
