@@ -15,6 +15,7 @@ from api.service.errors import NotFoundError, PermissionDeniedError
 from api.service.routes.common import json_response, json_route
 from api.service.routes.patrol import PlanCall, PlanCaller, PlanIdPath, loaded_plan
 from api.service.users import Role, User
+from api.usecases.effect import EFFECT_DEFAULTS
 from api.usecases.plans import check_takes_visits
 from api.usecases.visits import (
     DOSAGE_WEEKS,
@@ -204,8 +205,8 @@ async def get_visits(call: PlanCaller, plan_id: PlanIdPath) -> Response:
 async def get_effect(
     state: State,
     scope: ThanaScope,
-    window_days: Annotated[int, Query(ge=7, le=182)] = 56,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    window_days: Annotated[int, Query(ge=7, le=182)] = EFFECT_DEFAULTS.window_days,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = EFFECT_DEFAULTS.seed,
 ) -> Response:
     """Return the effect report of a thana (in-charges: their own), with a plain verdict."""
     from api.usecases.effect import EffectRequest, effect_dict, patrol_effect_of
