@@ -17,17 +17,16 @@ from api.cli.common import (
     SelectionOptions,
     command,
     console,
+    grid_options,
     selection_options,
     settings,
 )
 from api.cli.options import (
     AutoEpsOpt,
     AutoMinSamplesOpt,
-    CellOpt,
     EpsOpt,
     FoldsOpt,
     ForecastOpt,
-    GridOpt,
     MinSamplesOpt,
     TrainOpt,
     check_windows,
@@ -51,6 +50,7 @@ from geo.i18n import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from api.usecases.budget import GridParams
     from models.evaluation.backtest import BacktestResult
     from models.inputs import AnalysisInputs
 
@@ -295,10 +295,10 @@ def _hotspot_rows(shown: gpd.GeoDataFrame, rank_col: str) -> list[dict[str, Any]
 
 @command("significance", lang=True)
 @selection_options
+@grid_options
 def significance_cmd(
     selection: SelectionOptions,
-    cell_m: CellOpt = 250.0,
-    grid: GridOpt = "square",
+    g: GridParams,
     emerging: Annotated[
         bool,
         typer.Option("--emerging", help="Emerging hot spots over time bins instead of Gi*."),
@@ -324,15 +324,15 @@ def significance_cmd(
 
     inputs = selection.inputs()
     area = inputs.study_area()
-    cell = f"{cell_m:g}"
+    cell = f"{g.cell_m:g}"
     if emerging:
         status = _("emerging hot spots on {cell} m cells, bins {bin} …")
         with console.status(status.format(cell=cell, bin=time_bin)):
             cells = emerging_hotspots(
                 inputs.incidents,
-                cell_m=cell_m,
+                cell_m=g.cell_m,
                 bin=time_bin,
-                grid=grid,  # type: ignore[arg-type]  # checked by the model
+                grid=g.grid,  # type: ignore[arg-type]  # checked by the model
                 permutations=permutations,
                 seed=seed,
                 start=selection.start,
@@ -345,11 +345,11 @@ def significance_cmd(
         # TRANSLATORS: {grid} is "square" or "h3"; {bin} a time bin such as W, M or 14D.
         title = _("emerging hot spots ({cell} m {grid} cells, bins {bin})")
     else:
-        with console.status(_("Gi* on {cell} m {grid} cells …").format(cell=cell, grid=grid)):
+        with console.status(_("Gi* on {cell} m {grid} cells …").format(cell=cell, grid=g.grid)):
             cells = gi_star(
                 inputs.incidents,
-                cell_m=cell_m,
-                grid=grid,  # type: ignore[arg-type]
+                cell_m=g.cell_m,
+                grid=g.grid,  # type: ignore[arg-type]
                 permutations=permutations,
                 seed=seed,
                 metric_crs=settings().metric_crs,
@@ -361,7 +361,7 @@ def significance_cmd(
         title = _("Gi* ({cell} m {grid} cells, FDR-corrected)")
     counts = cells[column].value_counts()
     classes = table(
-        title.format(cell=cell, grid=grid, bin=time_bin),
+        title.format(cell=cell, grid=g.grid, bin=time_bin),
         ((pgettext("significance table", "class"), False),
          (pgettext("significance table", "cells"), True)),
     )  # fmt: skip
@@ -374,8 +374,8 @@ def significance_cmd(
     if as_json:
         summary = {
             "analysis": "emerging" if emerging else "gi_star",
-            "cell_m": cell_m,
-            "grid": grid,
+            "cell_m": g.cell_m,
+            "grid": g.grid,
             "cells": len(cells),
             "flagged": int((cells[column] != quiet).sum()),
             "classes": {str(k): int(v) for k, v in counts.items()},
@@ -390,10 +390,10 @@ def significance_cmd(
 
 @command("backtest", lang=True)
 @selection_options
+@grid_options
 def backtest_cmd(
     selection: SelectionOptions,
-    cell_m: CellOpt = 250.0,
-    grid: GridOpt = "square",
+    g: GridParams,
     train: TrainOpt = "90D",
     test: Annotated[str, typer.Option("--test", help="Scoring window, e.g. 30D.")] = "30D",
     folds: FoldsOpt = 6,
@@ -437,8 +437,8 @@ def backtest_cmd(
     with console.status(counted(folds, "back-test over {n} fold …", "back-test over {n} folds …")):
         result = standard_backtest(
             inputs.incidents,
-            cell_m=cell_m,
-            grid=grid,  # type: ignore[arg-type]
+            cell_m=g.cell_m,
+            grid=g.grid,  # type: ignore[arg-type]
             study_area=inputs.study_area(),
             train=train,
             test=test,
@@ -447,7 +447,7 @@ def backtest_cmd(
             metric_crs=settings().metric_crs,
         )
     n_folds = int(result.folds["fold"].nunique())
-    _print_scores(result, n_folds, train=train, test=test, cell_m=cell_m)
+    _print_scores(result, n_folds, train=train, test=test, cell_m=g.cell_m)
     if out is not None:
         write_rows(result.folds, out, layer_name="folds")
         n_rows = len(result.folds)
@@ -466,7 +466,7 @@ def backtest_cmd(
             "folds": n_folds,
             "train": train,
             "test": test,
-            "cell_m": cell_m,
+            "cell_m": g.cell_m,
             "selection": inputs.describe(),
             "summary": _score_rows(result),
             "out": str(out) if out is not None else None,

@@ -13,8 +13,9 @@ from typing import Annotated, Any, Final, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from api.cli.options import CategoryOpt, FromOpt, ThanaOpt, ToOpt
+from api.cli.options import CategoryOpt, CellOpt, FromOpt, GridOpt, ThanaOpt, ToOpt
 from api.service.settings import ServiceSettings, service_settings
+from api.usecases.budget import GRID_DEFAULTS, GridParams
 from api.usecases.common import Source
 from geo.errors import ShaktiError, StoreError
 from geo.i18n import use_lang
@@ -360,6 +361,15 @@ SELECTION_PARAMS: Final = (
 )
 #: Gives a command the selection options (``SELECTION_PARAMS``) as ``selection``.
 selection_options = option_group("selection", SELECTION_PARAMS, SelectionOptions)
+
+#: The options of a cell analysis's grid (``--cell-m``, ``--grid``), defaults of the use cases.
+GRID_PARAMS: Final = (
+    option("cell_m", CellOpt, GRID_DEFAULTS.cell_m),
+    option("grid", GridOpt, GRID_DEFAULTS.grid),
+)
+#: Gives a command the grid options (``GRID_PARAMS``) as ``g``, an
+#: :class:`api.usecases.budget.GridParams` (the service's ``GridDep``).
+grid_options = option_group("g", GRID_PARAMS, GridParams)
 
 
 def version_callback(value: bool) -> None:

@@ -15,13 +15,12 @@ from api.cli.common import (
     SelectionOptions,
     command,
     console,
+    grid_options,
     selection_options,
     settings,
 )
 from api.cli.options import (
-    CellOpt,
     FoldsOpt,
-    GridOpt,
     TrainOpt,
     check_windows,
 )
@@ -39,6 +38,7 @@ from geo.i18n import (
 )
 
 if TYPE_CHECKING:
+    from api.usecases.budget import GridParams
     from api.usecases.forecast import ForecastRun
 
 #: Riskiest cells printed under the table.
@@ -49,10 +49,10 @@ LAYER_SUFFIXES = (".geojson", ".gpkg", ".csv", ".xlsx")
 
 @command("forecast", lang=True)
 @selection_options
+@grid_options
 def forecast_cmd(
     selection: SelectionOptions,
-    cell_m: CellOpt = 250.0,
-    grid: GridOpt = "square",
+    g: GridParams,
     horizon: Annotated[
         str, typer.Option("--horizon", help="Period forecast (and each fold's test), e.g. 7D.")
     ] = "7D",
@@ -76,7 +76,6 @@ def forecast_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Forecast next period's incidents per cell: every model against naive, the best used."""
-    from api.usecases.budget import GridParams
     from api.usecases.forecast import ForecastParams, run_forecast, run_meta
     from api.usecases.forecast_choice import remember_choice
 
@@ -89,12 +88,11 @@ def forecast_cmd(
     if hours_out is not None:
         check_table_path(hours_out, "the hour-of-week table", "--hours-out")
     inputs = selection.inputs()
-    g = GridParams(cell_m=cell_m, grid=grid)
     f = ForecastParams(horizon=horizon, train=train, folds=folds, area_share=area_share, seed=seed)
     with console.status(counted(folds, "back-test over {n} fold …", "back-test over {n} folds …")):
         run = run_forecast(inputs, settings(), g, f)
     remember_choice(inputs, selection.settings(), run, g, f)
-    print_comparison(run, horizon=horizon, train=train, cell_m=cell_m)
+    print_comparison(run, horizon=horizon, train=train, cell_m=g.cell_m)
     if run.beats_naive:
         console.print(
             _(

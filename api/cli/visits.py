@@ -13,6 +13,7 @@ from api.cli.common import JsonOpt, StoreOpt, command, console, group, settings,
 from api.cli.data import finish_import, print_import
 from api.cli.patrol import patrol_app
 from api.cli.tables import check_table_path, table, write_rows
+from api.usecases.effect import EFFECT_DEFAULTS
 from geo.i18n import _, format_int
 from geo.ingest.visit_rules import PlanStops
 from geo.store import Store
@@ -153,8 +154,10 @@ def patrol_effect_cmd(
     window_days: Annotated[
         int,
         typer.Option("--window-days", help="Days before and after patrols started compared."),
-    ] = 56,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap interval.")] = 0,
+    ] = EFFECT_DEFAULTS.window_days,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the bootstrap interval.")
+    ] = EFFECT_DEFAULTS.seed,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

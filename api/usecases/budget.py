@@ -46,6 +46,10 @@ class GridParams:
     grid: str = "square"
 
 
+#: The grid a cell analysis uses when none is asked for (``--cell-m`` / ``--grid`` defaults).
+GRID_DEFAULTS: Final = GridParams()
+
+
 def estimated_cells(data: AnalysisInputs, settings: Settings, cell_m: float, grid: str) -> int:
     """Estimate how many cells a grid of ``cell_m`` has over the selection's study area.
 

@@ -47,6 +47,10 @@ class EffectRequest:
     bootstrap: int = 2000
 
 
+#: The defaults of the effect report (the CLI options and query parameters use them).
+EFFECT_DEFAULTS: Final = EffectRequest()
+
+
 def patrolled_since(
     hotspots: gpd.GeoDataFrame, visits: gpd.GeoDataFrame, metric_crs: str
 ) -> dict[Any, pd.Timestamp]:

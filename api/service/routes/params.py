@@ -7,7 +7,7 @@ from typing import Annotated, Final, Literal
 
 from fastapi import Depends, Query
 
-from api.usecases.budget import GridParams
+from api.usecases.budget import GRID_DEFAULTS, GridParams
 from api.usecases.cctv import (
     CCTV_DEFAULTS,
     DAYS_HELP,
@@ -164,7 +164,10 @@ async def _hotspots(
     )
 
 
-async def _grid(cell_m: CellQuery = 250.0, grid: GridQuery = "square") -> GridParams:
+async def _grid(
+    cell_m: CellQuery = GRID_DEFAULTS.cell_m,
+    grid: GridQuery = GRID_DEFAULTS.grid,  # type: ignore[assignment]  # a str: "square"
+) -> GridParams:
     return GridParams(cell_m=cell_m, grid=grid)
 
 

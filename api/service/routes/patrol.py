@@ -133,10 +133,41 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def loaded_plan(request: Request, state: ServiceState, user: User, plan_id: str) -> LoadedPlan:
+@dataclass(frozen=True)
+class PlanCall:
+    """A request on saved plans: the HTTP request (its audit entry), the service state, the user.
+
+    Attributes
+    ----------
+    request : fastapi.Request
+    state : api.service.deps.ServiceState
+    user : api.service.users.User
+        Who asks (an in-charge sees and changes only plans of their thana).
+    """
+
+    request: Request
+    state: ServiceState
+    user: User
+
+
+async def _plan_call(request: Request, state: State, user: CurrentUser) -> PlanCall:
+    return PlanCall(request, state, user)
+
+
+async def _plan_page_call(request: Request, state: State, user: MapUser) -> PlanCall:
+    return PlanCall(request, state, user)
+
+
+#: A request on saved plans authenticated by the bearer token.
+PlanCaller = Annotated[PlanCall, Depends(_plan_call)]
+#: A web page's link to a plan's sheet or file: the bearer token or the map cookie.
+PlanPageCaller = Annotated[PlanCall, Depends(_plan_page_call)]
+
+
+def loaded_plan(call: PlanCall, plan_id: str) -> LoadedPlan:
     """Return a saved plan the user may see (404 unknown, 403 another thana's); audit its thana."""
-    loaded = get_plan(state.store, actor_of(user), plan_id)
-    request.state.audit_thana = loaded.meta.thana
+    loaded = get_plan(call.state.store, actor_of(call.user), plan_id)
+    call.request.state.audit_thana = loaded.meta.thana
     return loaded
 
 
@@ -218,9 +249,7 @@ TeamDayPath = Annotated[TeamDay, Depends(_team_day)]
     summary="Create a patrol plan",
     **json_route("The plan with its id and sheet links.", status_code=201),
 )
-async def create_plan(
-    request: Request, state: State, user: CurrentUser, body: PlanRequest
-) -> Response:
+async def create_plan(call: PlanCaller, body: PlanRequest) -> Response:
     """Plan patrols: routes per team and day with arrival windows, reasons and coverage.
 
     Stops are hotspots (their part in each thana) and timed sensitive sites; each team
@@ -228,7 +257,8 @@ async def create_plan(
     """
     from api.usecases.visits import follow_up_of
 
-    scope = scope_for(user, body.thana)
+    request, state = call.request, call.state
+    scope = scope_for(call.user, body.thana)
     request.state.audit_thana = scope
     follow = await run_in_threadpool(
         follow_up_of, state.store, state.settings, thana=scope, strength=body.follow_up
@@ -250,7 +280,7 @@ async def create_plan(
     data = plan_dict(plan)
     note_time_limit(data, thana_days)
     plan.notes = list(data["meta"]["notes"])  # the time-limit note is kept with the plan
-    meta = await run_in_threadpool(save_plan, state.store, plan, q, author=user.name)
+    meta = await run_in_threadpool(save_plan, state.store, plan, q, author=call.user.name)
     add_audit_detail(request, plan_id=meta.plan_id, days=body.days, seed=body.seed)
     body_json = _body(meta.plan_id, plan, meta)
     return json_response(body_json, status_code=201)
@@ -259,11 +289,9 @@ async def create_plan(
 @router.get(
     "/patrol/plans/{plan_id}", summary="Get a patrol plan", **json_route("The plan.", NO_PLAN)
 )
-async def read_plan(
-    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
-) -> Response:
+async def read_plan(call: PlanCaller, plan_id: PlanIdPath) -> Response:
     """Return a saved plan with its status (in-charges: only plans of their thana)."""
-    loaded = await run_in_threadpool(loaded_plan, request, state, user, plan_id)
+    loaded = await run_in_threadpool(loaded_plan, call, plan_id)
     body = _body(plan_id, loaded.plan, loaded.meta)
     return json_response(body)
 
@@ -278,37 +306,33 @@ async def read_plan(
         **PROBLEM_RESPONSES,
     },
 )
-async def get_sheet(request: Request, state: State, user: CurrentUser, at: TeamDayPath) -> Response:
+async def get_sheet(call: PlanCaller, at: TeamDayPath) -> Response:
     """Return the sheet of a team for a day: conduct guidance, route sketch, stops and times."""
-    return await run_in_threadpool(_sheet, request, state, user, at)
+    return await run_in_threadpool(_sheet, call, at)
 
 
 @router.get(
     SHEET_PAGE_PREFIX + "/{plan_id}/{day}/{team}",
     **page_route("A team's patrol sheet for the web page (HTML; bearer token or map cookie)"),
 )
-async def get_sheet_page(
-    request: Request, state: State, user: MapUser, at: TeamDayPath
-) -> Response:
+async def get_sheet_page(call: PlanPageCaller, at: TeamDayPath) -> Response:
     """Return the same sheet, authenticated like the maps (a link cannot send a bearer token)."""
-    return await run_in_threadpool(_sheet, request, state, user, at)
+    return await run_in_threadpool(_sheet, call, at)
 
 
-def _team_route(
-    request: Request, state: ServiceState, user: User, at: TeamDay
-) -> tuple[LoadedPlan, Route]:
+def _team_route(call: PlanCall, at: TeamDay) -> tuple[LoadedPlan, Route]:
     """Return a saved plan the user may see and its team's route of the day, or 404."""
-    loaded = loaded_plan(request, state, user, at.plan_id)
+    loaded = loaded_plan(call, at.plan_id)
     try:
         return loaded, loaded.plan.route(at.day - 1, at.team)
     except ParameterError as exc:
         raise NotFoundError(exc.what, fix=exc.fix, field="team") from None
 
 
-def _sheet(request: Request, state: ServiceState, user: User, at: TeamDay) -> Response:
+def _sheet(call: PlanCall, at: TeamDay) -> Response:
     from maps.patrol_sheet import sheet_html
 
-    loaded, route = _team_route(request, state, user, at)
+    loaded, route = _team_route(call, at)
     return Response(sheet_html(loaded.plan, route), media_type="text/html; charset=utf-8")
 
 
@@ -323,13 +347,11 @@ StatusQuery = Annotated[
     summary="List saved patrol plans",
     **json_route("Saved plans, newest first (no plan data)."),
 )
-async def list_saved_plans(
-    request: Request, state: State, user: CurrentUser, status: StatusQuery = None
-) -> Response:
+async def list_saved_plans(call: PlanCaller, status: StatusQuery = None) -> Response:
     """Return the saved plans the user may see (in-charges: their thana's), newest first."""
-    actor = actor_of(user)
-    request.state.audit_thana = actor.thana
-    plans = await run_in_threadpool(list_plans, state.store, actor, status=status)
+    actor = actor_of(call.user)
+    call.request.state.audit_thana = actor.thana
+    plans = await run_in_threadpool(list_plans, call.state.store, actor, status=status)
     body = {"plans": [{**p.meta(), "url": f"/patrol/plans/{_path(p.plan_id)}"} for p in plans]}
     return json_response(body)
 
@@ -350,16 +372,15 @@ ActionPath = Annotated[
         {**NO_PLAN, 409: {"description": "The plan's status does not allow the change."}},
     ),
 )
-async def change_plan_status(
-    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, action: ActionPath
-) -> Response:
+async def change_plan_status(call: PlanCaller, plan_id: PlanIdPath, action: ActionPath) -> Response:
     """Issue (or re-issue), mark done or cancel a plan; cancelled and done plans are final.
 
     Analysts may not change plans; an in-charge only plans of their thana.
     """
-    meta = await run_in_threadpool(change_status, state.store, actor_of(user), plan_id, action)
-    request.state.audit_thana = meta.thana
-    add_audit_detail(request, plan_id=plan_id, status=meta.status)
+    store, actor = call.state.store, actor_of(call.user)
+    meta = await run_in_threadpool(change_status, store, actor, plan_id, action)
+    call.request.state.audit_thana = meta.thana
+    add_audit_detail(call.request, plan_id=plan_id, status=meta.status)
     return json_response(meta.meta())
 
 
@@ -379,22 +400,18 @@ FormatPath = Annotated[str, Path(max_length=3, pattern="^(gpx|kml)$", descriptio
         **PROBLEM_RESPONSES,
     },
 )
-async def get_field_file(
-    request: Request, state: State, user: CurrentUser, kind: FormatPath, at: TeamDayPath
-) -> Response:
+async def get_field_file(call: PlanCaller, kind: FormatPath, at: TeamDayPath) -> Response:
     """Return the GPX 1.1 or KML file of a team's day: numbered stops and the route.
 
     Made on the service, offline; OsmAnd, Organic Maps and other GPS apps open the GPX.
     """
-    return await run_in_threadpool(_field_file, request, state, user, kind, at)
+    return await run_in_threadpool(_field_file, call, kind, at)
 
 
-def _field_file(
-    request: Request, state: ServiceState, user: User, kind: str, at: TeamDay
-) -> Response:
+def _field_file(call: PlanCall, kind: str, at: TeamDay) -> Response:
     from maps.field_files import field_name, route_gpx, route_kml
 
-    loaded, route = _team_route(request, state, user, at)
+    loaded, route = _team_route(call, at)
     text = (route_gpx if kind == "gpx" else route_kml)(loaded.plan, route)
     # a header is latin-1: a Hindi team name is reduced to a safe ASCII file name
     name = safe_filename(f"{at.plan_id}-{field_name(route).replace('/', '-')}.{kind}")
@@ -409,8 +426,6 @@ def _field_file(
     FIELD_PAGE_PREFIX + "/{plan_id}/{kind}/{day}/{team}",
     **page_route("A team's GPX or KML file for the web page (bearer token or map cookie)"),
 )
-async def get_field_file_page(
-    request: Request, state: State, user: MapUser, kind: FormatPath, at: TeamDayPath
-) -> Response:
+async def get_field_file_page(call: PlanPageCaller, kind: FormatPath, at: TeamDayPath) -> Response:
     """Return the same file, authenticated like the maps (a link cannot send a bearer token)."""
-    return await run_in_threadpool(_field_file, request, state, user, kind, at)
+    return await run_in_threadpool(_field_file, call, kind, at)

@@ -6,15 +6,16 @@ import datetime as dt
 from typing import Annotated, Any, Final, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.service.deps import CurrentUser, ServiceState, State, ThanaScope, add_audit_detail
+from api.service.deps import State, ThanaScope, add_audit_detail
 from api.service.errors import NotFoundError, PermissionDeniedError
 from api.service.routes.common import json_response, json_route
-from api.service.routes.patrol import PlanIdPath, loaded_plan
+from api.service.routes.patrol import PlanCall, PlanCaller, PlanIdPath, loaded_plan
 from api.service.users import Role, User
+from api.usecases.effect import EFFECT_DEFAULTS
 from api.usecases.plans import check_takes_visits
 from api.usecases.visits import (
     DOSAGE_WEEKS,
@@ -79,10 +80,8 @@ class VisitsIn(BaseModel):
     visits: list[VisitIn] = Field(min_length=1, max_length=MAX_VISITS_PER_REQUEST)
 
 
-def lookup_plan(
-    request: Request, state: ServiceState, user: User, plan_id: str, *, recording: bool = False
-) -> tuple[Any, str | None]:
-    """Return a saved plan and its thana for ``user`` (the one seam to where plans are kept).
+def lookup_plan(call: PlanCall, plan_id: str, *, recording: bool = False) -> tuple[Any, str | None]:
+    """Return a saved plan and its thana for ``call.user`` (the one seam to where plans are kept).
 
     Raises
     ------
@@ -93,7 +92,7 @@ def lookup_plan(
     PermissionDeniedError
         An in-charge asking for a plan of another thana.
     """
-    loaded = loaded_plan(request, state, user, plan_id)
+    loaded = loaded_plan(call, plan_id)
     if recording:
         check_takes_visits(loaded.meta)
     return loaded.plan, loaded.meta.thana
@@ -160,18 +159,17 @@ def _records(visits: Any) -> list[dict[str, Any]]:
     summary="Record visits of a plan's stops",
     **json_route("What was stored and what was quarantined, with reasons.", status_code=201),
 )
-async def post_visits(
-    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath, body: VisitsIn
-) -> Response:
+async def post_visits(call: PlanCaller, plan_id: PlanIdPath, body: VisitsIn) -> Response:
     """Record what teams did at their stops; each row is validated like an imported file.
 
     A row whose times disagree with its status, or that names no stop of the plan, is
     quarantined with its reason. In-charges record their own thana's teams only. Only an
     issued plan (or one marked done) takes visits: a draft or cancelled one answers 409.
     """
-    plan, _thana = lookup_plan(request, state, user, plan_id, recording=True)
-    _check_teams(plan, user, body.visits)
+    plan, _thana = lookup_plan(call, plan_id, recording=True)
+    _check_teams(plan, call.user, body.visits)
     rows = [v.model_dump(mode="json") for v in body.visits]
+    request, state = call.request, call.state
     result = await run_in_threadpool(
         record_visits, rows, state.store, state.settings, _stops(plan, plan_id)
     )
@@ -189,11 +187,10 @@ async def post_visits(
     summary="The recorded visits of a plan",
     **json_route("Visits in day, team, stop order."),
 )
-async def get_visits(
-    request: Request, state: State, user: CurrentUser, plan_id: PlanIdPath
-) -> Response:
+async def get_visits(call: PlanCaller, plan_id: PlanIdPath) -> Response:
     """Return a plan's visits (in-charges: their thana's)."""
-    _plan, thana = lookup_plan(request, state, user, plan_id)
+    _plan, thana = lookup_plan(call, plan_id)
+    user, state = call.user, call.state
     scope = user.thana if user.role is Role.INCHARGE else None
     visits = await run_in_threadpool(plan_visits, state.store, state.settings, plan_id, thana=scope)
     data = {"plan_id": plan_id, "thana": thana, "visits": _records(visits)}
@@ -208,8 +205,8 @@ async def get_visits(
 async def get_effect(
     state: State,
     scope: ThanaScope,
-    window_days: Annotated[int, Query(ge=7, le=182)] = 56,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    window_days: Annotated[int, Query(ge=7, le=182)] = EFFECT_DEFAULTS.window_days,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = EFFECT_DEFAULTS.seed,
 ) -> Response:
     """Return the effect report of a thana (in-charges: their own), with a plain verdict."""
     from api.usecases.effect import EffectRequest, effect_dict, patrol_effect_of

@@ -11,9 +11,18 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli.common import SelectionOptions, command, group, option, option_group
+from api.cli.common import (
+    GRID_PARAMS,
+    SelectionOptions,
+    command,
+    grid_options,
+    group,
+    option,
+    option_group,
+)
 from api.cli.options import check_windows
 from api.cli.patrol import PlanOptions
+from api.usecases.budget import GRID_DEFAULTS, GridParams
 from geo.errors import ParameterError, StoreError
 
 runner = CliRunner()
@@ -39,6 +48,12 @@ seen: list[tuple[str, str]] = []
 @measured
 def one_cmd(measure: str, label: Annotated[str, typer.Option("--label")] = "a") -> None:
     seen.append((label, measure))
+
+
+@command("cells", group=toy)
+@grid_options
+def cells_cmd(g: GridParams) -> None:
+    seen.append((g.grid, f"{g.cell_m:g}"))
 
 
 @command("two", group=toy, lang=True)
@@ -106,6 +121,25 @@ def test_selection_options_choose_the_store_and_the_incidents(store: Path) -> No
     missing = SelectionOptions(store.with_name("typo.gpkg"), None, None, None, None)
     with pytest.raises(StoreError, match=r"there is no store at .*typo\.gpkg"):
         missing.inputs()
+
+
+def test_grid_options_give_the_grid_of_the_use_cases_with_their_defaults() -> None:
+    seen.clear()
+    assert runner.invoke(toy, ["cells"]).exit_code == 0
+    assert runner.invoke(toy, ["cells", "--cell-m", "500", "--grid", "h3"]).exit_code == 0
+    assert seen == [(GRID_DEFAULTS.grid, "250"), ("h3", "500")]
+    assert [p.default for p in GRID_PARAMS] == [250.0, "square"]
+    refused = runner.invoke(toy, ["cells", "--cell-m", "0"])
+    assert refused.exit_code == 2 and "--cell-m" in refused.output
+
+
+@pytest.mark.parametrize("args", [["significance"], ["backtest"], ["forecast"]])
+def test_commands_of_a_cell_grid_show_its_options(args: list[str]) -> None:
+    from api.cli import app
+
+    shown = runner.invoke(app, [*args, "--help"], terminal_width=200).output
+    for name in ("--cell-m", "--grid", "Grid cell size in", "Grid kind: square or"):
+        assert name in shown
 
 
 @pytest.mark.parametrize("args", [["forecast"], ["cctv", "gaps"], ["map", "hotspots"]])
