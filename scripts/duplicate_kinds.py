@@ -7,10 +7,11 @@ of the same shape (names, strings and numbers abstracted). Two lists of module c
 ``GI_Z: Final = "gi_z"`` beside ``SITE_ID: Final = "site_id"``, have the same shape, so every
 package that names its output columns pairs with every other one. This script reads the
 scanner's rows and counts, apart, the *declaration runs*: pairs in which every line of both
-sides belongs to an import, a module-level constant (an upper-case name bound to literals,
-names or tuples of them), the module's ``logger`` or a comment; and the *documentation
-runs*: pairs that, besides such lines, hold only docstrings (two functions taking the same
-parameters have the same numpydoc ``Parameters`` block). Everything else is *code*: at least
+sides belongs to an import (also in an ``if TYPE_CHECKING:`` block), a module-level constant
+(an upper-case name bound to literals, names or tuples of them), the module's ``logger`` or
+a comment; and the *documentation runs*: pairs that, besides such lines, hold only
+docstrings (two functions taking the same parameters have the same numpydoc ``Parameters``
+block). Everything else is *code*: at least
 one side holds a line of a statement that runs or a signature. The scanner's own count is
 printed too; nothing is dropped from it.
 
@@ -37,6 +38,8 @@ ROW: Final = re.compile(
 CONSTANT_NAME: Final = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 #: Calls a constant's value may make and still be a declaration.
 LITERAL_CALLS: Final = frozenset({"frozenset", "tuple", "set", "dict", "MappingProxyType"})
+#: Tests of an ``if`` block whose imports serve type checking only.
+TYPE_CHECKING_TESTS: Final = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
 DECLARATION: Final = "declaration"
 DOCUMENTATION: Final = "documentation"
 CODE: Final = "code"
@@ -74,9 +77,16 @@ def is_literal(node: ast.expr) -> bool:
 
 
 def is_declaration(stmt: ast.stmt) -> bool:
-    """Whether a module-level statement is an import, a constant or the module's logger."""
+    """Whether a module-level statement imports, binds a constant or the module's logger.
+
+    An ``if TYPE_CHECKING:`` block of imports only is an import.
+    """
     if isinstance(stmt, ast.Import | ast.ImportFrom):
         return True
+    if isinstance(stmt, ast.If) and ast.unparse(stmt.test) in TYPE_CHECKING_TESTS:
+        return not stmt.orelse and all(
+            isinstance(s, ast.Import | ast.ImportFrom) for s in stmt.body
+        )
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = stmt.targets[0], stmt.value
     elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
