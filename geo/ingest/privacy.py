@@ -577,6 +577,24 @@ def holds_personal_number(text: str) -> bool:
     return _PERSONAL_IN_TEXT.search(text.translate(_DEVANAGARI_DIGITS)) is not None
 
 
+def reads_as_person_name(text: str) -> bool:
+    """Return whether ``text`` reads as a person's name (Latin or Devanagari).
+
+    The rule the column detection counts name values by: an honorific first (``Smt``,
+    ``श्रीमती``), a common given name of the region alone or with a surname (``Ravi Kumar``,
+    ``रवि कुमार``), or a last word ``devi``/``kumari``. A value with a digit is not a name, so
+    ``Lanka-1`` or ``Ram Nagar 2`` pass.
+
+    Examples
+    --------
+    >>> reads_as_person_name("Ravi Kumar"), reads_as_person_name("सुनीता देवी")
+    (True, True)
+    >>> reads_as_person_name("Lanka-1"), reads_as_person_name("Durga squad")
+    (False, False)
+    """
+    return _is_name_value(text)
+
+
 def mask_personal_values(
     frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
 ) -> tuple[pd.DataFrame, int]:

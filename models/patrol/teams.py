@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.errors import InputFileError, InputTooLargeError, ParameterError
 from geo.i18n import _, ngettext, patrol_mode_name
-from geo.ingest.privacy import holds_personal_number
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +167,9 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
 
     A team's name is printed on its sheet and is a part of the sheet's link and file name, so
     a ``/`` (a link that 404s), ``..`` or a control character is refused, for a teams file and
-    a service request alike; so is a phone, Aadhaar or e-mail value (refused without being
-    echoed: nothing personal is stored or printed).
+    a service request alike; so is a phone, Aadhaar or e-mail value or a name that reads as a
+    person's (:func:`geo.ingest.privacy.reads_as_person_name`), refused without being echoed:
+    nothing personal is stored or printed.
 
     Parameters
     ----------
@@ -194,6 +195,13 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
             f"{where}: the team name holds a phone, Aadhaar or e-mail value, so it is not kept",
             why="a team's name is stored with the plan and printed on its sheet; nothing "
             "personal may be",
+            fix=TEAM_NAME_FIX,
+        )
+    if reads_as_person_name(text):  # likewise not echoed
+        raise ParameterError(
+            f"{where}: the team name reads as a person's name, so it is not kept",
+            why="a team's name is stored with the plan and printed on its sheet; teams are "
+            "named by place and number, never by an officer",
             fix=TEAM_NAME_FIX,
         )
     if len(text) > MAX_TEAM_NAME_CHARS:

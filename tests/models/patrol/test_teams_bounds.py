@@ -142,3 +142,18 @@ def test_a_phone_or_aadhaar_as_a_team_name_is_refused_without_echoing_it(name: s
         assert digits not in str(e.value)
     with pytest.raises(ParameterError, match="holds a phone, Aadhaar or e-mail value"):
         make_team("Lanka", name, "08:00", "12:00", "bike")
+
+
+@pytest.mark.parametrize("name", ["Ravi Kumar", "रवि कुमार", "Smt Sunita", "Sunita Devi", "Priya"])
+def test_a_persons_name_as_a_team_name_is_refused_without_echoing_it(name: str) -> None:
+    """Teams are named by place and number; an officer's name would be printed on sheets."""
+    with pytest.raises(ParameterError, match=r"row 4: the team name reads as a person's name") as e:
+        check_team_name(name, where="teams.csv row 4")
+    assert name not in str(e.value)
+    with pytest.raises(ParameterError, match="reads as a person's name"):
+        make_team("Lanka", name, "08:00", "12:00", "bike")
+
+
+@pytest.mark.parametrize("name", ["Lanka-1", "लंका-1", "Durga squad", "Ram Nagar 2", "Pink-3"])
+def test_place_and_squad_team_names_are_kept(name: str) -> None:
+    assert check_team_name(name) == name
