@@ -17,7 +17,7 @@ import pandas as pd
 from geo.i18n import N_, _, format_percent
 from geo.i18n.keys import fold, latin
 from geo.ingest.columns import coordinate_aliases, field_aliases, normalise
-from geo.schema import FieldType, LayerSpec
+from geo.schema import TEAM, FieldType, LayerSpec
 
 logger = logging.getLogger(__name__)
 
@@ -593,6 +593,52 @@ def reads_as_person_name(text: str) -> bool:
     (False, False)
     """
     return _is_name_value(text)
+
+
+#: Fields that name a thing, never a person: a value reading as a person's name is emptied.
+NAME_FREE_FIELDS: Final = frozenset({TEAM})
+
+
+def mask_person_names(
+    frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
+) -> tuple[pd.DataFrame, int]:
+    """Empty the cells of a layer's team field that read as a person's name.
+
+    A team is named by place and number (``Lanka-1``); a visit log whose team column holds
+    an officer's name (``Ravi Kumar``) would store it. Such a cell is emptied before
+    validation, as :func:`mask_personal_values` does, so the name is never stored,
+    quarantined or shown; the required field then quarantines its row as missing. Each
+    distinct value is read once (:func:`reads_as_person_name`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The file's columns (not modified).
+    plan_fields : mapping of str to str
+        Field → source column (:attr:`geo.ingest.columns.ColumnPlan.fields`).
+    spec : LayerSpec
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        A copy with those cells empty (the input itself when none is).
+    masked : int
+        How many cells were emptied.
+    """
+    fields = {f.name for f in spec.fields} & NAME_FREE_FIELDS
+    out = frame
+    masked = 0
+    for column in dict.fromkeys(plan_fields[f] for f in sorted(fields) if f in plan_fields):
+        text = frame[column].astype("string")
+        names = {v for v in text.dropna().unique().tolist() if reads_as_person_name(str(v))}
+        hit = text.isin(names).fillna(False).to_numpy(dtype=bool)
+        if hit.any():
+            out = out.copy() if out is frame else out
+            out.loc[hit, column] = ""
+            masked += int(hit.sum())
+    if masked:
+        logger.warning("%d team cells reading as a person's name emptied", masked)
+    return out, masked
 
 
 def mask_personal_values(

@@ -27,7 +27,7 @@ from geo.ingest.parsing import parse_datetimes as parse_datetimes
 from geo.ingest.placed import PlaceSource as PlaceSource
 from geo.ingest.placed import locate_rows, set_location_precision, stored_place
 from geo.ingest.presets import Preset, choose_preset
-from geo.ingest.privacy import drop_personal_columns, mask_personal_values
+from geo.ingest.privacy import drop_personal_columns, mask_person_names, mask_personal_values
 from geo.ingest.problems import Problems, as_text, problem_message
 from geo.ingest.quarantine import (
     Q_FIELD,
@@ -343,7 +343,10 @@ def _log_outcome(report: ValidationReport) -> None:
 def _without_personal_values(
     frame: pd.DataFrame, plan: ColumnPlan, spec: LayerSpec, warnings: list[str]
 ) -> pd.DataFrame:
-    """Return the file's columns with every phone, Aadhaar or e-mail cell emptied (a warning)."""
+    """Return the file's columns with every phone, Aadhaar or e-mail cell emptied (a warning).
+
+    So is a team cell that reads as a person's name (:func:`mask_person_names`).
+    """
     frame, masked = mask_personal_values(frame, plan.fields, spec)
     if masked:
         warnings.append(
@@ -353,6 +356,17 @@ def _without_personal_values(
                 "emptied and its value is not stored",
                 "{n} cells held a phone number, an Aadhaar number or an e-mail address: they "
                 "were emptied and their values are not stored",
+            )
+        )
+    frame, named = mask_person_names(frame, plan.fields, spec)
+    if named:
+        warnings.append(
+            counted(
+                named,
+                "{n} team cell read as a person's name: it was emptied and its value is not "
+                "stored (name teams by place and number, e.g. Lanka-1)",
+                "{n} team cells read as a person's name: they were emptied and their values "
+                "are not stored (name teams by place and number, e.g. Lanka-1)",
             )
         )
     return frame

@@ -161,3 +161,23 @@ def test_visits_round_trip_through_the_store(
     assert sorted(back[STOP].tolist()) == [1, 2]
     assert back.loc[back[STOP] == 1, ARRIVED].iloc[0] == pd.Timestamp("2026-11-20T12:30Z")
     assert Q_ROW in report.quarantine.columns
+
+
+@pytest.mark.parametrize("name", ["Ravi Kumar", "रवि कुमार", "Smt Sunita"])
+def test_a_persons_name_as_the_team_is_emptied_and_never_kept(
+    raw: RawFactory, region: Region, name: str
+) -> None:
+    """A visit log naming the officer instead of the team: the row is quarantined unnamed."""
+    report = run(visits(raw, team=[name, "Lanka-1"]), region, visit_plans={"P1": PLAN})
+    kept = " ".join(
+        [
+            report.accepted.astype(str).to_csv(),
+            report.quarantine.astype(str).to_csv(),
+            " ".join(report.warnings),
+        ]
+    )
+    assert name not in kept and "Ravi" not in kept and "सुनीता" not in kept
+    assert report.n_quarantined == 1 and set(report.quarantine[Q_ROW]) == {1}
+    assert "team" in set(report.quarantine[Q_FIELD])
+    assert any("1 team cell read as a person's name" in w for w in report.warnings)
+    assert report.accepted["team"].tolist() == ["Lanka-1"]
