@@ -17,7 +17,7 @@ from geo.errors import ParameterError
 from geo.i18n import _
 from geo.schema import NAME, SYNTHETIC
 from maps.elements import Legend, LegendSection, OverviewMiniMap, TitleBox, add_page_css, page
-from maps.geojson import feature_collection, in_wgs84, simplified
+from maps.geojson import drawable, feature_collection, in_wgs84, simplified
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def extent(
     -------
     tuple of float
     """
-    boxes = [in_wgs84(layer).total_bounds for layer in layers if layer is not None and len(layer)]
+    boxes = [drawn.total_bounds for drawn in map(drawable, layers) if drawn is not None]
     boxes = [b for b in boxes if np.all(np.isfinite(b))]
     if not boxes:
         return region_bounds(region)

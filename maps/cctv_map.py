@@ -17,7 +17,7 @@ from maps.base import add_controls, base_map, extent, is_synthetic, thana_site_s
 from maps.cctv_layers import add_gap_sites, add_proposed_cameras
 from maps.elements import LegendSection
 from maps.feature_layer import Drawn
-from maps.geojson import in_wgs84
+from maps.geojson import drawable
 from models.cctv import gaps as cg
 
 # The coverage analytics live in models.cctv.gaps; re-exported for existing callers.
@@ -85,9 +85,9 @@ def cctv_map(
     -------
     folium.Map
     """
-    site_layer = in_wgs84(sites) if sites is not None and len(sites) else None
-    cam_layer = in_wgs84(cctv) if cctv is not None and len(cctv) else None
-    thana_layer = in_wgs84(thanas) if thanas is not None and len(thanas) else None
+    site_layer = drawable(sites)
+    cam_layer = drawable(cctv)
+    thana_layer = drawable(thanas)
     bounds = extent([thana_layer, site_layer, cam_layer])
     title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)

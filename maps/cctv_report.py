@@ -27,7 +27,7 @@ from geo.i18n import (
     use_lang,
 )
 from geo.schema import KIND, NAME, NAME_HI, THANA
-from maps.sheet_html import SheetTexts, document_head, html_value, synthetic_warning
+from maps.sheet_html import SheetTexts, document, html_value
 from maps.sheet_lang import body_lang, sheet_langs
 from models.cctv import gaps as cg
 from models.cctv import placement as pl
@@ -115,23 +115,6 @@ def _window(params: Mapping[str, Any]) -> str:
     if not days:
         return _("the selection")
     return ngettext("last {n} day", "last {n} days", int(days)).format(n=format_int(days))
-
-
-def _head_section(
-    where: str, period: str, langs: tuple[Lang, ...], *, synthetic: bool
-) -> list[str]:
-    """Return the document head, title and the thana / period line."""
-    title = _label(TEXTS["title"], langs[:1])
-    parts = [
-        *document_head(f"{title}: {where}", _CSS, langs),
-        _h("title", langs, 1),
-        f"<p class='meta'><b>{_e(_label(N_THANA, langs))}:</b> {_e(where)}"
-        + (f" &nbsp; <b>{_e(_label(N_PERIOD, langs))}:</b> {_e(period)}" if period else "")
-        + "</p>",
-    ]
-    if synthetic:
-        parts.append(synthetic_warning())
-    return parts
 
 
 def _summary_section(
@@ -378,7 +361,9 @@ def _report_html(
         summary = summary[summary[THANA] == thana]
     window = _window(gaps.parameters)
     parts = [
-        *_head_section(where, period, langs, synthetic=synthetic),
+        *_SHEET.title_block(
+            "title", langs, [(N_THANA, where), (N_PERIOD, period)], synthetic=synthetic
+        ),
         *_summary_section(table, summary, window, langs, per_thana=thana is None),
         *_gaps_section(table, langs),
         *_repairs_section(table, langs),
@@ -386,5 +371,4 @@ def _report_html(
         *_covered_section(table, langs),
         *_notes_section(gaps, placement, window, langs),
     ]
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return document(_SHEET.page_title("title", langs, where), _CSS, langs, parts)

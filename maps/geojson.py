@@ -69,6 +69,19 @@ def in_wgs84(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return to_wgs84(layer)
 
 
+def drawable(layer: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """Return a layer to draw, in EPSG:4326; ``None`` when it is missing or has no rows.
+
+    Examples
+    --------
+    >>> drawable(None), drawable(gpd.GeoDataFrame(geometry=[], crs=32644))
+    (None, None)
+    >>> drawable(gpd.GeoDataFrame(geometry=[shapely.Point(7e5, 2.8e6)], crs=32644)).crs.to_epsg()
+    4326
+    """
+    return in_wgs84(layer) if layer is not None and len(layer) else None
+
+
 def point_degrees(
     points: npt.NDArray[np.object_],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:

@@ -19,7 +19,7 @@ from maps import places, style
 from maps.base import add_controls, base_map, extent, is_synthetic, outward, thana_site_searches
 from maps.elements import LegendSection
 from maps.feature_layer import Drawn
-from maps.geojson import in_wgs84
+from maps.geojson import drawable, in_wgs84
 from models import hotspots as hs
 
 logger = logging.getLogger(__name__)
@@ -294,7 +294,7 @@ def hotspot_map(
     """
     _check_max_points(max_points)
     points = _check_points(incidents)
-    thana_layer = in_wgs84(thanas) if thanas is not None and len(thanas) else None
+    thana_layer = drawable(thanas)
     title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
     m, tile_layer = _base([thana_layer, points, hotspots], share, tiles, tile_attribution, title)
     aggregated = share or len(points) > max_points

@@ -16,7 +16,7 @@ from geo.errors import ParameterError
 from geo.i18n import N_, _, counted, format_date, format_int, format_number, thana_display
 from maps.base import add_controls, base_map, region_bounds
 from maps.elements import LegendSection
-from maps.geojson import in_wgs84
+from maps.geojson import drawable
 from maps.style import ROUTE_COLOR, STATION_COLOR, STOP_COLOR
 from models.patrol import PatrolPlan, Route
 from models.patrol.teams import clock
@@ -291,7 +291,7 @@ def patrol_map(
     """
     _check_day(plan, day)
     routes = [r for r in plan.routes if r.day == day - 1]
-    outline = in_wgs84(thanas) if thanas is not None and len(thanas) else None
+    outline = drawable(thanas)
     bounds = _view_bounds(routes, outline)
     title = _(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
     m, tile_layer = base_map(bounds, tiles=tiles, tile_attribution=tile_attribution, title=title)

@@ -24,7 +24,7 @@ from geo.i18n import (
     use_lang,
     weekday_name,
 )
-from maps.sheet_html import document_head
+from maps.sheet_html import document
 from maps.sheet_lang import BOTH, body_lang, heading, sheet_langs
 from maps.style import ROUTE_COLOR, STATION_COLOR, STOP_COLOR
 from models.patrol import CONDUCT_EN, CONDUCT_HI, PatrolPlan, Route
@@ -302,10 +302,7 @@ def _sheet_html(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> str:
     esc = html.escape
     team = route.team
     title = f"{sheet_heading('title', langs)}: {team.team} {format_date(route.date)}"
-    out = [
-        *document_head(title, _STYLE, langs, viewport=True),
-        f"<h1>{esc(sheet_heading('title', langs))}</h1>",
-    ]
+    out = [f"<h1>{esc(sheet_heading('title', langs))}</h1>"]
     if plan.synthetic:
         out.append(f"<p class='warn'>{esc(sheet_heading('synthetic', langs))}</p>")
     out.append("<table class='meta'>")
@@ -326,8 +323,8 @@ def _sheet_html(plan: PatrolPlan, route: Route, langs: tuple[Lang, ...]) -> str:
     notes = [_plan_note(plan), *plan.notes]
     out.append(f"<h2>{esc(sheet_heading('notes', langs))}</h2><ul class='notes'>")
     out.extend(f"<li>{esc(n)}</li>" for n in notes)
-    out.append("</ul></body></html>")
-    return "\n".join(out)
+    out.append("</ul>")
+    return document(title, _STYLE, langs, out, viewport=True)
 
 
 def sheet_name(route: Route) -> str:

@@ -17,10 +17,9 @@ from geo.i18n import (
     format_number,
     format_percent,
     thana_display,
-    translate,
     use_lang,
 )
-from maps.sheet_html import SheetTexts, document_head, html_value, synthetic_warning
+from maps.sheet_html import SheetTexts, document, html_value
 from maps.sheet_lang import body_lang, sheet_langs
 from models.review import Review
 from models.review import columns as rc
@@ -190,7 +189,10 @@ def _section(
     return [_h(key, langs), _table(headers, rows, kind="figures")]
 
 
-def _head(title_key: str, where: str, review: Review, langs: tuple[Lang, ...]) -> list[str]:
+def _head(
+    title_key: str, where: str, review: Review, langs: tuple[Lang, ...], *, synthetic: bool
+) -> list[str]:
+    """Return the page's start: title, thana and both periods, the SYNTHETIC-data warning."""
     period = _("{first} to {last}").format(
         first=format_date(review.period.start), last=format_date(review.period.end)
     )
@@ -198,18 +200,9 @@ def _head(title_key: str, where: str, review: Review, langs: tuple[Lang, ...]) -
         first=format_date(review.previous_period.start),
         last=format_date(review.previous_period.end),
     )
-    return [
-        '<div class="page">',
-        _h(title_key, langs, 1),
-        f"<p class='meta'><b>{_e(_label(N_THANA, langs))}:</b> {_e(where)} &nbsp; "
-        f"<b>{_e(_label(N_PERIOD, langs))}:</b> {_e(period)} &nbsp; "
-        f"<b>{_e(_label(N_BEFORE, langs))}:</b> {_e(before)}</p>",
-    ]
-
-
-def _document(title: str, body: list[str], langs: tuple[Lang, ...], synthetic: bool) -> str:
-    warn = [synthetic_warning()] if synthetic else []
-    return "\n".join([*document_head(title, _CSS, langs), *warn, *body, "</body></html>"])
+    fields = [(N_THANA, where), (N_PERIOD, period), (N_BEFORE, before)]
+    title = _SHEET.title_block(title_key, langs, fields, synthetic=synthetic)
+    return ['<div class="page">', *title]
 
 
 def _shortfalls(review: Review, thana: str, langs: tuple[Lang, ...]) -> list[str]:
@@ -279,7 +272,7 @@ def review_sheet_html(
     with use_lang(body_lang(langs)):
         where = thana_display(thana, thana_names_hi)
         body = [
-            *_head("title", where, review, langs),
+            *_head("title", where, review, langs, synthetic=synthetic),
             *_figure_sections(
                 _row(review.figures, thana), _row(review.previous, thana),
                 _row(review.change, thana), review.commissionerate.iloc[0], langs,
@@ -288,8 +281,7 @@ def review_sheet_html(
             *_league_row(review, thana, langs),
             "</div>",
         ]  # fmt: skip
-        title = translate(TEXTS["title"], langs[0], context=CONTEXT) + ": " + where
-        return _document(title, body, langs, synthetic)
+        return document(_SHEET.page_title("title", langs, where), _CSS, langs, body)
 
 
 def summary_sheet_html(
@@ -319,7 +311,7 @@ def summary_sheet_html(
     with use_lang(body_lang(langs)):
         where = _("all thanas")
         body = [
-            *_head("summary_title", where, review, langs),
+            *_head("summary_title", where, review, langs, synthetic=synthetic),
             *_figure_sections(
                 review.commissionerate.iloc[0], review.previous_commissionerate.iloc[0],
                 review.commissionerate_change.iloc[0], None, langs,
@@ -331,8 +323,7 @@ def summary_sheet_html(
             body += [_h("notes", langs), "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes)]
             body.append("</ul>")
         body.append("</div>")
-        title = translate(TEXTS["summary_title"], langs[0], context=CONTEXT)
-        return _document(title, body, langs, synthetic)
+        return document(_SHEET.page_title("summary_title", langs), _CSS, langs, body)
 
 
 def _league_table(

@@ -1,11 +1,11 @@
-"""The HTML pieces every printed sheet and report shares: document head, values, headings."""
+"""The HTML pieces every printed sheet and report shares: the document, values, headings."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -13,7 +13,9 @@ from geo.i18n import Lang, _, translate
 from maps.render import devanagari_font_css
 from maps.sheet_lang import FONT_STACK, heading, page_lang
 
-_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+_VIEWPORT: Final = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+#: The closing tags of every sheet.
+_END: Final = "</body></html>"
 
 
 def html_value(value: Any) -> str:
@@ -57,6 +59,59 @@ def document_head(
         f"<title>{html_value(title)}</title>",
         f"<style>{devanagari_font_css()}{css.replace('FONTS', FONT_STACK)}</style></head><body>",
     ]
+
+
+def document(
+    title: str,
+    css: str,
+    langs: tuple[Lang, ...],
+    body: Iterable[str],
+    *,
+    viewport: bool = False,
+) -> str:
+    """Return a whole standalone sheet: :func:`document_head`, the body lines, the closing tags.
+
+    Parameters
+    ----------
+    title : str
+        The page title (escaped here).
+    css : str
+        The sheet's style (as for :func:`document_head`).
+    langs : tuple of str
+        The sheet's languages; they set ``<html lang>``.
+    body : iterable of str
+        The body's lines, already HTML (every value in them escaped by the sheet).
+    viewport : bool
+        Add the viewport tag of a page read on a phone.
+
+    Returns
+    -------
+    str
+        The lines joined by newlines; no script and no remote resource (the font is embedded).
+
+    Examples
+    --------
+    >>> lines = document("<Lanka>", "", ("hi",), ["<p>x</p>"]).splitlines()
+    >>> lines[1], lines[2]
+    ('<html lang="hi"><head><meta charset="utf-8">', '<title>&lt;Lanka&gt;</title>')
+    >>> lines[-2:]
+    ['<p>x</p>', '</body></html>']
+    """
+    return "\n".join([*document_head(title, css, langs, viewport=viewport), *body, _END])
+
+
+def meta_line(fields: Sequence[tuple[str, str]]) -> str:
+    """Return the line of facts under a sheet's title: bold labels with their values.
+
+    A field whose value is empty is left out.
+
+    Examples
+    --------
+    >>> meta_line([("Thana", "<Lanka>"), ("Period", ""), ("Team", "A")])
+    "<p class='meta'><b>Thana:</b> &lt;Lanka&gt; &nbsp; <b>Team:</b> A</p>"
+    """
+    shown = [f"<b>{html_value(label)}:</b> {html_value(value)}" for label, value in fields if value]
+    return "<p class='meta'>" + " &nbsp; ".join(shown) + "</p>"
 
 
 def synthetic_warning() -> str:
@@ -120,3 +175,41 @@ class SheetTexts:
     def label(self, msgid: str, langs: tuple[Lang, ...]) -> str:
         """Return a label or column header (marked with the sheet's context) in each language."""
         return heading(msgid, langs, context=self.context)
+
+    def page_title(self, key: str, langs: tuple[Lang, ...], where: str | None = None) -> str:
+        """Return the page title: heading ``key`` in the sheet's first language, then ``where``."""
+        title = self.label(self.sections[key], langs[:1])
+        return title if where is None else f"{title}: {where}"
+
+    def title_block(
+        self,
+        key: str,
+        langs: tuple[Lang, ...],
+        fields: Sequence[tuple[str, str]],
+        *,
+        synthetic: bool,
+    ) -> list[str]:
+        """Return the title (heading ``key``), the line of facts and the SYNTHETIC-data warning.
+
+        Parameters
+        ----------
+        key : str
+            The section key of the title.
+        langs : tuple of str
+            The sheet's languages.
+        fields : sequence of (str, str)
+            The facts under the title (thana, period…): label (a msgid marked with the
+            sheet's context) and value; an empty value is left out (:func:`meta_line`).
+        synthetic : bool
+            Add the warning of a sheet made from the SYNTHETIC demo data.
+
+        Returns
+        -------
+        list of str
+            HTML lines.
+        """
+        lines = [
+            self.section(key, langs, level=1),
+            meta_line([(self.label(msgid, langs), value) for msgid, value in fields]),
+        ]
+        return [*lines, synthetic_warning()] if synthetic else lines
