@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cache
 from itertools import pairwise
@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from geo.i18n import N_, _, format_percent
@@ -599,46 +600,34 @@ def reads_as_person_name(text: str) -> bool:
 NAME_FREE_FIELDS: Final = frozenset({TEAM})
 
 
-def mask_person_names(
-    frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
+def _emptied(
+    frame: pd.DataFrame, columns: Iterable[str], hits: Callable[[pd.Series], npt.NDArray[np.bool_]]
 ) -> tuple[pd.DataFrame, int]:
-    """Empty the cells of a layer's team field that read as a person's name.
+    """Return ``frame`` with the cells ``hits`` finds in ``columns`` emptied, and their count.
 
-    A team is named by place and number (``Lanka-1``); a visit log whose team column holds
-    an officer's name (``Ravi Kumar``) would store it. Such a cell is emptied before
-    validation, as :func:`mask_personal_values` does, so the name is never stored,
-    quarantined or shown; the required field then quarantines its row as missing. Each
-    distinct value is read once (:func:`reads_as_person_name`).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The file's columns (not modified).
-    plan_fields : mapping of str to str
-        Field → source column (:attr:`geo.ingest.columns.ColumnPlan.fields`).
-    spec : LayerSpec
-
-    Returns
-    -------
-    frame : pandas.DataFrame
-        A copy with those cells empty (the input itself when none is).
-    masked : int
-        How many cells were emptied.
+    ``frame`` itself comes back when no cell is found; otherwise a copy.
     """
-    fields = {f.name for f in spec.fields} & NAME_FREE_FIELDS
     out = frame
     masked = 0
-    for column in dict.fromkeys(plan_fields[f] for f in sorted(fields) if f in plan_fields):
-        text = frame[column].astype("string")
-        names = {v for v in text.dropna().unique().tolist() if reads_as_person_name(str(v))}
-        hit = text.isin(names).fillna(False).to_numpy(dtype=bool)
+    for column in dict.fromkeys(columns):
+        hit = hits(frame[column].astype("string"))
         if hit.any():
             out = out.copy() if out is frame else out
             out.loc[hit, column] = ""
             masked += int(hit.sum())
-    if masked:
-        logger.warning("%d team cells reading as a person's name emptied", masked)
     return out, masked
+
+
+def _holds_number(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """Which cells hold a phone, Aadhaar or e-mail value (Devanagari digits read as digits)."""
+    translated = text.str.translate(_DEVANAGARI_DIGITS)
+    return translated.str.contains(_PERSONAL_IN_TEXT, na=False).to_numpy(dtype=bool)
+
+
+def _reads_as_name(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """Which cells read as a person's name (each distinct value read once)."""
+    names = {v for v in text.dropna().unique().tolist() if reads_as_person_name(str(v))}
+    return text.isin(names).fillna(False).to_numpy(dtype=bool)
 
 
 def mask_personal_values(
@@ -674,15 +663,26 @@ def mask_personal_values(
         for f in spec.fields
         if f.type is FieldType.TEXT and f.name != spec.key and f.name in plan_fields
     ]
-    out = frame
-    masked = 0
-    for column in dict.fromkeys(columns):
-        text = frame[column].astype("string").str.translate(_DEVANAGARI_DIGITS)
-        hit = text.str.contains(_PERSONAL_IN_TEXT, na=False).to_numpy(dtype=bool)
-        if hit.any():
-            out = out.copy() if out is frame else out
-            out.loc[hit, column] = ""
-            masked += int(hit.sum())
+    out, masked = _emptied(frame, columns, _holds_number)
     if masked:
         logger.warning("%d cells with a phone, Aadhaar or e-mail value emptied", masked)
+    return out, masked
+
+
+def mask_person_names(
+    frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
+) -> tuple[pd.DataFrame, int]:
+    """Empty the cells of a layer's team field that read as a person's name.
+
+    A team is named by place and number (``Lanka-1``); a visit log whose team column holds
+    an officer's name (``Ravi Kumar``) would store it. Such a cell is emptied before
+    validation, as :func:`mask_personal_values` empties a phone number, so the name is never
+    stored, quarantined or shown; the required field then quarantines its row as missing.
+    The rule is :func:`reads_as_person_name`. Parameters and returns are those of
+    :func:`mask_personal_values`.
+    """
+    fields = [f.name for f in spec.fields if f.name in NAME_FREE_FIELDS and f.name in plan_fields]
+    out, masked = _emptied(frame, [plan_fields[f] for f in fields], _reads_as_name)
+    if masked:
+        logger.warning("%d team cells reading as a person's name emptied", masked)
     return out, masked
