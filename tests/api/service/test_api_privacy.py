@@ -178,3 +178,21 @@ def test_a_hindi_fir_register_leaves_nothing_personal_in_any_response(env: Env) 
     for value in PERSONAL:
         for body in bodies:
             assert value not in body, value
+
+
+def test_a_team_thana_holding_a_name_and_phone_is_refused_not_stored(env: Env) -> None:
+    # a team of a thana not planned was left out, but its thana text was kept with the plan's
+    # request and named in its notes: a name and phone put there reached the store
+    team = {"team": "Lanka-9", "shift_start": "08:00", "shift_end": "14:00", "mode": "bike"}
+    for thana in (f"{PLANTED_NAME} {PLANTED_PHONE}", "Ravi Kumar"):
+        teams = [{**team, "team": "Lanka-1", "thana": "Lanka"}, {**team, "thana": thana}]
+        created = env.client.post(
+            "/patrol/plans",
+            json={"thana": "Lanka", "days": 1, "teams": teams},
+            headers=env.headers("planner"),
+        )
+        assert created.status_code == 422, created.text
+        assert created.json()["detail"].startswith("teams[1]: the thana holds a phone")
+        assert thana not in created.text and PLANTED_PHONE not in created.text
+    listed = env.get("/patrol/plans", "admin").text
+    assert PLANTED_PHONE not in listed and "Ravi Kumar" not in listed
