@@ -26,6 +26,7 @@ from api.usecases.visits import (
     plan_visits,
     record_visits,
 )
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 from geo.ingest.visit_rules import PlanStops
 from geo.schema import (
     ARRIVED,
@@ -98,6 +99,17 @@ def lookup_plan(call: PlanCall, plan_id: str, *, recording: bool = False) -> tup
     return loaded.plan, loaded.meta.thana
 
 
+def _shown(team: str) -> str:
+    """Return `` 'team'`` to echo in an error, or nothing when it may be a person's name or phone.
+
+    A plan's teams passed :func:`models.patrol.teams.check_team_name`; a visit naming none of
+    them is the user's text, and an error never repeats something personal.
+    """
+    if holds_personal_number(team) or reads_as_person_name(team):
+        return ""
+    return f" {team!r}"
+
+
 def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
     """Refuse visits of a team of another thana (in-charges) or of no team of the plan."""
     if user.role not in RECORD_ROLES:
@@ -111,7 +123,7 @@ def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
         thana = thana_of.get(visit.team)
         if thana is None:
             raise NotFoundError(
-                f"visits[{i}]: the plan has no team {visit.team!r}",
+                f"visits[{i}]: the plan has no team{_shown(visit.team)}",
                 fix="use a team of the plan (its sheet names it)",
                 field="team",
             )

@@ -196,3 +196,25 @@ def test_a_team_thana_holding_a_name_and_phone_is_refused_not_stored(env: Env) -
         assert thana not in created.text and PLANTED_PHONE not in created.text
     listed = env.get("/patrol/plans", "admin").text
     assert PLANTED_PHONE not in listed and "Ravi Kumar" not in listed
+
+
+def test_a_visit_of_a_team_named_as_a_person_is_refused_without_echoing_it(env: Env) -> None:
+    created = env.client.post(
+        "/patrol/plans", json={"thana": "Lanka", "days": 1}, headers=env.headers("planner")
+    )
+    plan = created.json()
+    issued = env.client.post(f"/patrol/plans/{plan['id']}/issue", headers=env.headers("planner"))
+    assert issued.status_code == 200, issued.text
+    route = plan["routes"][0]
+    visit = {"day": route["date"], "stop": 1, "status": "visited"}
+    url = f"/patrol/plans/{plan['id']}/visits"
+    for team in (f"{PLANTED_NAME} {PLANTED_PHONE}", "Ravi Kumar", "सुनीता देवी"):
+        answer = env.client.post(
+            url, json={"visits": [{**visit, "team": team}]}, headers=env.headers("planner")
+        )
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["detail"] == "visits[0]: the plan has no team"
+    typo = env.client.post(
+        url, json={"visits": [{**visit, "team": "Lanka-99"}]}, headers=env.headers("planner")
+    )
+    assert typo.json()["detail"] == "visits[0]: the plan has no team 'Lanka-99'"
