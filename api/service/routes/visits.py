@@ -7,7 +7,7 @@ from typing import Annotated, Any, Final, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.service.deps import State, ThanaScope, add_audit_detail
@@ -73,6 +73,22 @@ class VisitIn(BaseModel):
         default=None, description=" / ".join(SEEN_CATEGORIES) + " (a category, never free text)"
     )
     seen_count: int | None = Field(default=None, ge=0, le=10_000)
+
+    @field_validator("arrived", "left")
+    @classmethod
+    def _no_person(cls, value: str | None) -> str | None:
+        """Refuse a time that holds a phone, Aadhaar or e-mail value or reads as a name.
+
+        An unreadable time quarantines its row with the value as written (shown in the
+        quarantine and the answer): a person's name or phone typed there is refused here,
+        unrepeated, and never stored.
+        """
+        if value is not None and (holds_personal_number(value) or reads_as_person_name(value)):
+            raise ValueError(
+                "holds a phone, Aadhaar or e-mail value or reads as a person's name, so it is "
+                "not kept; write a date and time (2026-12-01T18:05)"
+            )
+        return value
 
 
 class VisitsIn(BaseModel):

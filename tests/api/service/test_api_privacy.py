@@ -218,3 +218,29 @@ def test_a_visit_of_a_team_named_as_a_person_is_refused_without_echoing_it(env: 
         url, json={"visits": [{**visit, "team": "Lanka-99"}]}, headers=env.headers("planner")
     )
     assert typo.json()["detail"] == "visits[0]: the plan has no team 'Lanka-99'"
+
+
+def test_a_visit_time_holding_a_name_or_phone_is_refused_not_quarantined(env: Env) -> None:
+    # an unreadable arrival time quarantined its row as written: a name or phone typed there
+    # was stored in the quarantine, shown by GET /datasets/visits/quarantine and echoed
+    created = env.client.post(
+        "/patrol/plans", json={"thana": "Lanka", "days": 1}, headers=env.headers("planner")
+    )
+    plan = created.json()
+    env.client.post(f"/patrol/plans/{plan['id']}/issue", headers=env.headers("planner"))
+    route = plan["routes"][0]
+    visit = {"team": route["team"], "day": route["date"], "stop": 1, "status": "visited"}
+    url = f"/patrol/plans/{plan['id']}/visits"
+    for field in ("arrived", "left"):
+        for value in (PLANTED_PHONE, "Sunita Devi", "Smt Rekha", "ravi@example.in"):
+            body = {"visits": [{**visit, "arrived": f"{route['date']}T18:05", field: value}]}
+            answer = env.client.post(url, json=body, headers=env.headers("planner"))
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["errors"][0]["field"] == field
+            assert value not in answer.text
+    quarantine = env.get("/datasets/visits/quarantine", "admin").text
+    for value in (PLANTED_PHONE, "Sunita", "Rekha", "ravi@"):
+        assert value not in quarantine
+    readable = {**visit, "arrived": "1 December 2026 6:05 PM", "left": f"{route['date']}T18:17"}
+    ok = env.client.post(url, json={"visits": [readable]}, headers=env.headers("planner"))
+    assert ok.status_code == 201, ok.text
