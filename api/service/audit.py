@@ -109,9 +109,10 @@ UNAUDITED_PATHS: Final = frozenset({"/", "/healthz", "/openapi.json"})
 #: reads as a person's name (a team, thana or place typed as a person): the log keeps nothing
 #: personal.
 WITHHELD: Final = "(withheld: personal)"
-#: Parameters whose values are names a user types (a thana, a team, a scorecard's thana or
-#: an account): checked before they are stored.
-TYPED_PARAMS: Final = frozenset({"thana", "team", "name"})
+#: Parameters whose values are names a user types (a thana, a team): checked before they are
+#: stored, with those of one route (a scorecard's thana; an account's name is kept).
+TYPED_PARAMS: Final = frozenset({"thana", "team"})
+TYPED_ROUTE_PARAMS: Final = {"/thanas/{name}/scorecard": frozenset({"name"})}
 #: ``scope["state"]`` keys the routes fill in.
 STATE_USER: Final = "audit_user"
 STATE_ROLE: Final = "audit_role"
@@ -232,11 +233,13 @@ def _kept(value: Any) -> Any:
 def _withheld(entry: AuditEntry) -> tuple[dict[str, Any], str, Any]:
     """Return the entry's parameters, path and thana with typed names withheld when personal.
 
-    Only :data:`TYPED_PARAMS` are checked (a plan id or date could hold ten digits in a row);
+    Only :data:`TYPED_PARAMS` and :data:`TYPED_ROUTE_PARAMS` are checked (a plan id or date
+    could hold ten digits in a row, an account's name is the account's);
     a path with such a withheld value is stored as its route template.
     """
-    params = {k: _kept(v) if k in TYPED_PARAMS else v for k, v in entry.params.items()}
-    changed = any(params[k] != entry.params[k] for k in TYPED_PARAMS.intersection(params))
+    typed = TYPED_PARAMS | TYPED_ROUTE_PARAMS.get(entry.route, frozenset())
+    params = {k: _kept(v) if k in typed else v for k, v in entry.params.items()}
+    changed = any(params[k] != entry.params[k] for k in typed.intersection(params))
     return params, entry.route if changed else entry.path, _kept(entry.thana)
 
 
@@ -407,8 +410,8 @@ class AuditLog:
         Requests never wait for the disk; :meth:`flush` (called by every read of the log)
         waits until everything queued is stored. The stored entry is bounded: parameters by
         :func:`bound_params`, user, role and thana to :data:`MAX_NAME_CHARS`, the path to
-        :data:`MAX_PATH_CHARS`; a personal thana, team or name is stored as :data:`WITHHELD`
-        (and the path as its route template).
+        :data:`MAX_PATH_CHARS`; a personal thana or team is stored as :data:`WITHHELD` (and
+        the path as its route template).
 
         Parameters
         ----------
