@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.service.settings import ServiceSettings
 from geo.errors import ParameterError
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,14 @@ SECRET_PARAMS: Final = frozenset({"token", "access_token", "password", "secret"}
 #: Paths not audited: static files, the page shell and the health probe (no data).
 UNAUDITED_PREFIXES: Final = ("/assets/", "/static/", "/favicon")
 UNAUDITED_PATHS: Final = frozenset({"/", "/healthz", "/openapi.json"})
+#: Stored instead of a parameter or thana value that holds a phone, Aadhaar or e-mail value or
+#: reads as a person's name (a team, thana or place typed as a person): the log keeps nothing
+#: personal.
+WITHHELD: Final = "(withheld: personal)"
+#: Parameters whose values are names a user types (a thana, a team): checked before they are
+#: stored, with those of one route (a scorecard's thana; an account's name is kept).
+TYPED_PARAMS: Final = frozenset({"thana", "team"})
+TYPED_ROUTE_PARAMS: Final = {"/thanas/{name}/scorecard": frozenset({"name"})}
 #: ``scope["state"]`` keys the routes fill in.
 STATE_USER: Final = "audit_user"
 STATE_ROLE: Final = "audit_role"
@@ -210,6 +219,28 @@ def _cut(text: str, limit: int) -> tuple[str, bool]:
 
 def _short(text: object, limit: int = MAX_NAME_CHARS) -> str | None:
     return None if text is None else _cut(str(text), limit)[0]
+
+
+def _kept(value: Any) -> Any:
+    """Return ``value``, or :data:`WITHHELD` when it holds a phone/Aadhaar/e-mail or a name."""
+    if isinstance(value, list | tuple):
+        return [_kept(item) for item in value]
+    if isinstance(value, str) and (holds_personal_number(value) or reads_as_person_name(value)):
+        return WITHHELD
+    return value
+
+
+def _withheld(entry: AuditEntry) -> tuple[dict[str, Any], str, Any]:
+    """Return the entry's parameters, path and thana with typed names withheld when personal.
+
+    Only :data:`TYPED_PARAMS` and :data:`TYPED_ROUTE_PARAMS` are checked (a plan id or date
+    could hold ten digits in a row, an account's name is the account's);
+    a path with such a withheld value is stored as its route template.
+    """
+    typed = TYPED_PARAMS | TYPED_ROUTE_PARAMS.get(entry.route, frozenset())
+    params = {k: _kept(v) if k in typed else v for k, v in entry.params.items()}
+    changed = any(params[k] != entry.params[k] for k in typed.intersection(params))
+    return params, entry.route if changed else entry.path, _kept(entry.thana)
 
 
 def _bound_value(value: Any) -> tuple[Any, bool]:
@@ -379,12 +410,14 @@ class AuditLog:
         Requests never wait for the disk; :meth:`flush` (called by every read of the log)
         waits until everything queued is stored. The stored entry is bounded: parameters by
         :func:`bound_params`, user, role and thana to :data:`MAX_NAME_CHARS`, the path to
-        :data:`MAX_PATH_CHARS`.
+        :data:`MAX_PATH_CHARS`; a personal thana or team is stored as :data:`WITHHELD` (and
+        the path as its route template).
 
         Parameters
         ----------
         entry : AuditEntry
         """
+        params, path, thana = _withheld(entry)
         self._queue.put(
             (
                 entry.at,
@@ -392,9 +425,9 @@ class AuditLog:
                 _short(entry.role),
                 method_of(entry.method),
                 _cut(entry.route, MAX_PATH_CHARS)[0],
-                _cut(entry.path, MAX_PATH_CHARS)[0],
-                json.dumps(bound_params(entry.params), sort_keys=True, default=str),
-                _short(entry.thana),
+                _cut(path, MAX_PATH_CHARS)[0],
+                json.dumps(bound_params(params), sort_keys=True, default=str),
+                _short(thana),
                 entry.status,
                 entry.outcome,
                 round(entry.duration_ms, 3),

@@ -266,7 +266,7 @@ def change_status(store: Store, actor: Actor, plan_id: str, action: str) -> Stor
     if meta is None:
         raise PlanNotFoundError(
             f"no saved patrol plan {plan_id!r}",
-            why=f"the store {store.location} has no plan with this id",
+            why="the store has no plan with this id",
             fix="list the saved plans with `shakti patrol list` (or GET /patrol/plans)",
         )
     _check_scope(actor, meta)

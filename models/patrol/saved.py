@@ -50,7 +50,7 @@ def load_plan(store: Store, plan_id: str) -> LoadedPlan:
     if stored is None or stored.plan is None:
         raise PlanNotFoundError(
             f"no saved patrol plan {plan_id!r}",
-            why=f"the store {store.location} has no plan with this id",
+            why="the store has no plan with this id",
             fix="list the saved plans with `shakti patrol list` (or GET /patrol/plans) and use "
             "one of their ids",
         )

@@ -337,10 +337,19 @@ def make_team(
                 fix="give WGS84 longitude and latitude (e.g. 82.99, 25.31)",
             )
         start_lon, start_lat = lon, lat
-    if not str(thana).strip():
+    place = str(thana).strip()
+    if not place:
         raise ParameterError(f"{where}: the thana is empty", fix="name the thana it patrols")
+    if holds_personal_number(place) or reads_as_person_name(place):  # refused, not echoed
+        raise ParameterError(
+            f"{where}: the thana holds a phone, Aadhaar or e-mail value or reads as a person's "
+            "name, so it is not kept",
+            why="a team's thana is stored with the plan's request (and named in its notes when "
+            "not planned); nothing personal may be",
+            fix="spell the thana as the thana layer does, e.g. Lanka",
+        )
     return TeamSpec(
-        thana=str(thana).strip(),
+        thana=place,
         team=name,
         shift_start_min=start,
         shift_end_min=end,

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Final, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.service.deps import State, ThanaScope, add_audit_detail
@@ -26,6 +26,7 @@ from api.usecases.visits import (
     plan_visits,
     record_visits,
 )
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 from geo.ingest.visit_rules import PlanStops
 from geo.schema import (
     ARRIVED,
@@ -73,6 +74,22 @@ class VisitIn(BaseModel):
     )
     seen_count: int | None = Field(default=None, ge=0, le=10_000)
 
+    @field_validator("arrived", "left")
+    @classmethod
+    def _no_person(cls, value: str | None) -> str | None:
+        """Refuse a time that holds a phone, Aadhaar or e-mail value or reads as a name.
+
+        An unreadable time quarantines its row with the value as written (shown in the
+        quarantine and the answer): a person's name or phone typed there is refused here,
+        unrepeated, and never stored.
+        """
+        if value is not None and (holds_personal_number(value) or reads_as_person_name(value)):
+            raise ValueError(
+                "holds a phone, Aadhaar or e-mail value or reads as a person's name, so it is "
+                "not kept; write a date and time (2026-12-01T18:05)"
+            )
+        return value
+
 
 class VisitsIn(BaseModel):
     """Visits to record (a team's day at most)."""
@@ -98,6 +115,17 @@ def lookup_plan(call: PlanCall, plan_id: str, *, recording: bool = False) -> tup
     return loaded.plan, loaded.meta.thana
 
 
+def _shown(team: str) -> str:
+    """Return `` 'team'`` to echo in an error, or nothing when it may be a person's name or phone.
+
+    A plan's teams passed :func:`models.patrol.teams.check_team_name`; a visit naming none of
+    them is the user's text, and an error never repeats something personal.
+    """
+    if holds_personal_number(team) or reads_as_person_name(team):
+        return ""
+    return f" {team!r}"
+
+
 def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
     """Refuse visits of a team of another thana (in-charges) or of no team of the plan."""
     if user.role not in RECORD_ROLES:
@@ -111,7 +139,7 @@ def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
         thana = thana_of.get(visit.team)
         if thana is None:
             raise NotFoundError(
-                f"visits[{i}]: the plan has no team {visit.team!r}",
+                f"visits[{i}]: the plan has no team{_shown(visit.team)}",
                 fix="use a team of the plan (its sheet names it)",
                 field="team",
             )

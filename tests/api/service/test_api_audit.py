@@ -67,3 +67,31 @@ def test_audit_filters_and_health_is_not_logged(env: Env) -> None:
     mine = env.get("/audit?who=lanka&limit=2", "admin").json()
     assert 0 < len(mine) <= 2 and {e["user"] for e in mine} == {"lanka"}
     assert env.get("/audit?limit=0", "admin").status_code == 422
+
+
+def test_a_thana_or_team_typed_as_a_person_is_withheld_from_the_log(env: Env) -> None:
+    # the log kept every thana, team and scorecard name as typed: a name or phone put there
+    # (a 422 or 404 answer) was stored for the retention period and shown by GET /audit
+    from api.service.audit import WITHHELD
+
+    env.get("/hotspots?thana=Ravi%20Kumar%209876543210&eps_m=180", "analyst")
+    entry = _latest(env, route="/hotspots", user="analyst")
+    assert entry["status"] == 422 and entry["thana"] == WITHHELD
+    assert entry["params"]["thana"] == WITHHELD and entry["params"]["eps_m"] == "180"  # type: ignore[index]
+    env.get("/thanas/Sunita%20Devi/scorecard", "analyst")
+    entry = _latest(env, route="/thanas/{name}/scorecard", user="analyst")
+    assert entry["path"] == "/thanas/{name}/scorecard"
+    assert entry["params"]["name"] == WITHHELD  # type: ignore[index]
+    created = env.client.post(
+        "/patrol/plans",
+        json={"thana": "ravi@example.in", "days": 1},
+        headers=env.headers("analyst"),
+    )
+    assert created.status_code == 422
+    assert _latest(env, route="/patrol/plans", user="analyst")["thana"] == WITHHELD
+    log = env.get("/audit?limit=1000", "admin").text
+    assert "9876543210" not in log and "Sunita" not in log and "ravi@" not in log
+    env.get("/thanas/Lanka/scorecard", "analyst")  # a thana's name is kept
+    entry = _latest(env, route="/thanas/{name}/scorecard", user="analyst")
+    assert entry["path"] == "/thanas/Lanka/scorecard"
+    assert entry["params"]["name"] == "Lanka"  # type: ignore[index]

@@ -95,6 +95,8 @@ def test_analysts_read_plans_but_do_not_change_them(env: Env) -> None:
 def test_unknown_plans_are_404(env: Env, url: str) -> None:
     response = post(env, "planner", url) if url.endswith("issue") else env.get(url, "planner")
     assert response.status_code == 404 and "nope" in response.json()["detail"]
+    # any user may ask: the answer names no server path (the store's file or URL)
+    assert str(env.folder) not in response.text and ".gpkg" not in response.text
 
 
 def test_an_unknown_action_or_status_is_refused(env: Env) -> None:

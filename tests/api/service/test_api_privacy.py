@@ -178,3 +178,69 @@ def test_a_hindi_fir_register_leaves_nothing_personal_in_any_response(env: Env) 
     for value in PERSONAL:
         for body in bodies:
             assert value not in body, value
+
+
+def test_a_team_thana_holding_a_name_and_phone_is_refused_not_stored(env: Env) -> None:
+    # a team of a thana not planned was left out, but its thana text was kept with the plan's
+    # request and named in its notes: a name and phone put there reached the store
+    team = {"team": "Lanka-9", "shift_start": "08:00", "shift_end": "14:00", "mode": "bike"}
+    for thana in (f"{PLANTED_NAME} {PLANTED_PHONE}", "Ravi Kumar"):
+        teams = [{**team, "team": "Lanka-1", "thana": "Lanka"}, {**team, "thana": thana}]
+        created = env.client.post(
+            "/patrol/plans",
+            json={"thana": "Lanka", "days": 1, "teams": teams},
+            headers=env.headers("planner"),
+        )
+        assert created.status_code == 422, created.text
+        assert created.json()["detail"].startswith("teams[1]: the thana holds a phone")
+        assert thana not in created.text and PLANTED_PHONE not in created.text
+    listed = env.get("/patrol/plans", "admin").text
+    assert PLANTED_PHONE not in listed and "Ravi Kumar" not in listed
+
+
+def test_a_visit_of_a_team_named_as_a_person_is_refused_without_echoing_it(env: Env) -> None:
+    created = env.client.post(
+        "/patrol/plans", json={"thana": "Lanka", "days": 1}, headers=env.headers("planner")
+    )
+    plan = created.json()
+    issued = env.client.post(f"/patrol/plans/{plan['id']}/issue", headers=env.headers("planner"))
+    assert issued.status_code == 200, issued.text
+    route = plan["routes"][0]
+    visit = {"day": route["date"], "stop": 1, "status": "visited"}
+    url = f"/patrol/plans/{plan['id']}/visits"
+    for team in (f"{PLANTED_NAME} {PLANTED_PHONE}", "Ravi Kumar", "सुनीता देवी"):
+        answer = env.client.post(
+            url, json={"visits": [{**visit, "team": team}]}, headers=env.headers("planner")
+        )
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["detail"] == "visits[0]: the plan has no team"
+    typo = env.client.post(
+        url, json={"visits": [{**visit, "team": "Lanka-99"}]}, headers=env.headers("planner")
+    )
+    assert typo.json()["detail"] == "visits[0]: the plan has no team 'Lanka-99'"
+
+
+def test_a_visit_time_holding_a_name_or_phone_is_refused_not_quarantined(env: Env) -> None:
+    # an unreadable arrival time quarantined its row as written: a name or phone typed there
+    # was stored in the quarantine, shown by GET /datasets/visits/quarantine and echoed
+    created = env.client.post(
+        "/patrol/plans", json={"thana": "Lanka", "days": 1}, headers=env.headers("planner")
+    )
+    plan = created.json()
+    env.client.post(f"/patrol/plans/{plan['id']}/issue", headers=env.headers("planner"))
+    route = plan["routes"][0]
+    visit = {"team": route["team"], "day": route["date"], "stop": 1, "status": "visited"}
+    url = f"/patrol/plans/{plan['id']}/visits"
+    for field in ("arrived", "left"):
+        for value in (PLANTED_PHONE, "Sunita Devi", "Smt Rekha", "ravi@example.in"):
+            body = {"visits": [{**visit, "arrived": f"{route['date']}T18:05", field: value}]}
+            answer = env.client.post(url, json=body, headers=env.headers("planner"))
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["errors"][0]["field"] == field
+            assert value not in answer.text
+    quarantine = env.get("/datasets/visits/quarantine", "admin").text
+    for value in (PLANTED_PHONE, "Sunita", "Rekha", "ravi@"):
+        assert value not in quarantine
+    readable = {**visit, "arrived": "1 December 2026 6:05 PM", "left": f"{route['date']}T18:17"}
+    ok = env.client.post(url, json={"visits": [readable]}, headers=env.headers("planner"))
+    assert ok.status_code == 201, ok.text

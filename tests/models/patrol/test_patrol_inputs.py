@@ -153,6 +153,19 @@ def test_teams_of_unplanned_thanas_only_are_refused() -> None:
         resolve_teams(["A"], [make_team("Z", "Z-1", "08:00", "12:00", "bike")])
 
 
+@pytest.mark.parametrize("thana", ["Ravi Kumar", "Ravi Kumar 9876543210", "श्रीमती सुनीता", "a@b.in"])
+def test_a_team_thana_holding_a_person_or_phone_is_refused_without_echo(thana: str) -> None:
+    # the thana of a teams file row or request is kept with the plan's request: never a person
+    with pytest.raises(ParameterError, match=r"^teams\[1\]: the thana holds a phone") as info:
+        make_team(thana, "Z-1", "08:00", "12:00", "bike", where="teams[1]")
+    assert thana not in str(info.value)
+
+
+@pytest.mark.parametrize("thana", ["Lanka", "Kamla Nagar", "Lalpur-Pandeypur", "लंका"])
+def test_place_names_of_thanas_pass(thana: str) -> None:
+    assert make_team(thana, "Z-1", "08:00", "12:00", "bike").thana == thana
+
+
 # --------------------------------------------------------------------------- travel
 
 
