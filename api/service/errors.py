@@ -292,6 +292,32 @@ def _request_fields(request: Request) -> list[str]:
     return names
 
 
+#: What a client is told of a store error: its own text names the server's file or database.
+STORE_BUSY_TEXTS: Final = (
+    "the store is busy with another change",
+    "one import or change writes to the store at a time",
+    "try again in a moment",
+)
+STORE_ERROR_TEXTS: Final = (
+    "the store could not be read or written",
+    "the server's store is unavailable or damaged; the details are in the server's log",
+    "try again later; if it persists, tell the administrator",
+)
+
+
+def _public_texts(exc: ShaktiError) -> tuple[str, str, str]:
+    """Return the what, why and fix a client sees of ``exc``.
+
+    A store error's own texts name the store's path or URL (a server's file), so the client
+    gets :data:`STORE_BUSY_TEXTS` or :data:`STORE_ERROR_TEXTS`; the full error is logged.
+    """
+    if isinstance(exc, StoreLockedError):
+        return STORE_BUSY_TEXTS
+    if isinstance(exc, StoreError):
+        return STORE_ERROR_TEXTS
+    return exc.what.strip(), exc.why, exc.fix
+
+
 def domain_problem(exc: ShaktiError, request: Request | None = None) -> JSONResponse:
     """Return the problem response of a domain error (status from :data:`STATUS_BY_ERROR`).
 
@@ -318,12 +344,13 @@ def domain_problem(exc: ShaktiError, request: Request | None = None) -> JSONResp
         headers.setdefault("Retry-After", _RETRY_AFTER_S)
     if status >= 500:
         logger.error("%s: %s", type(exc).__name__, exc)
+    detail, why, fix = _public_texts(exc)
     return problem(
         status,
         title=_lookup(TITLE_BY_ERROR, exc),
-        detail=exc.what.strip(),
-        why=exc.why,
-        fix=exc.fix,
+        detail=detail,
+        why=why,
+        fix=fix,
         field=field,
         type_=PROBLEM_TYPE_PREFIX + _slug(type(exc)),
         headers=headers,

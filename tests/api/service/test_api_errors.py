@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from api.service.errors import (
     PROBLEM_JSON,
     STATUS_BY_ERROR,
+    STORE_BUSY_TEXTS,
+    STORE_ERROR_TEXTS,
     AuthenticationError,
     NotFoundError,
     PayloadTooLargeError,
@@ -98,11 +100,28 @@ def test_problem_json_shape(cls: type[ShaktiError], status: int) -> None:
     body = response.json()
     assert set(body) >= {"type", "title", "status", "detail", "why", "fix", "field"}
     assert body["status"] == status
+    if issubclass(cls, StoreError):  # its own texts would name the server's store
+        texts = STORE_BUSY_TEXTS if issubclass(cls, StoreLockedError) else STORE_ERROR_TEXTS
+        assert (body["detail"], body["why"], body["fix"]) == texts
+        return
     assert body["detail"] == "eps_m must be positive"
     assert body["why"] == "a radius is a length" and body["fix"] == "use 150"
     assert body["field"] == "eps_m"
     assert body["type"].startswith("urn:shakti:problem:")
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("cls", [StoreError, StoreLockedError])
+def test_a_store_error_never_names_the_servers_store(cls: type[StoreError]) -> None:
+    exc = cls(
+        "could not write layer incidents in the store /srv/shakti/store.gpkg",
+        why="disk I/O error at postgresql://shakti:secret@db/shakti",
+        fix="check /srv/shakti",
+    )
+    response = _app(exc).get("/boom")
+    assert response.status_code == status_for(exc)
+    for server_text in ("/srv", "store.gpkg", "postgresql", "secret"):
+        assert server_text not in response.text
 
 
 def test_busy_store_says_when_to_retry() -> None:
