@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.service.settings import ServiceSettings
 from geo.errors import ParameterError
-from geo.ingest.privacy import holds_personal_number, reads_as_person_name
+from geo.ingest.privacy import WITHHELD, holds_personal_number, reads_as_person_name
 
 logger = logging.getLogger(__name__)
 
@@ -105,10 +105,6 @@ SECRET_PARAMS: Final = frozenset({"token", "access_token", "password", "secret"}
 #: Paths not audited: static files, the page shell and the health probe (no data).
 UNAUDITED_PREFIXES: Final = ("/assets/", "/static/", "/favicon")
 UNAUDITED_PATHS: Final = frozenset({"/", "/healthz", "/openapi.json"})
-#: Stored instead of a parameter or thana value that holds a phone, Aadhaar or e-mail value or
-#: reads as a person's name (a team, thana or place typed as a person): the log keeps nothing
-#: personal.
-WITHHELD: Final = "(withheld: personal)"
 #: Parameters whose values are names a user types (a thana, a team): checked before they are
 #: stored, with those of one route (a scorecard's thana; an account's name is kept).
 TYPED_PARAMS: Final = frozenset({"thana", "team"})

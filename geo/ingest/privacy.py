@@ -600,12 +600,34 @@ def reads_as_person_name(text: str) -> bool:
 NAME_FREE_FIELDS: Final = frozenset({TEAM})
 
 
-def _emptied(
-    frame: pd.DataFrame, columns: Iterable[str], hits: Callable[[pd.Series], npt.NDArray[np.bool_]]
-) -> tuple[pd.DataFrame, int]:
-    """Return ``frame`` with the cells ``hits`` finds in ``columns`` emptied, and their count.
+def _text_and_other_columns(
+    plan_fields: Mapping[str, str], spec: LayerSpec
+) -> tuple[list[str], list[str]]:
+    """Return the source columns of the layer's text fields and of its other fields.
 
-    ``frame`` itself comes back when no cell is found; otherwise a copy.
+    The layer's key is in neither (a register number may look like a phone number).
+    """
+    fields = [f for f in spec.fields if f.name != spec.key and f.name in plan_fields]
+    texts = [plan_fields[f.name] for f in fields if f.type is FieldType.TEXT]
+    others = [plan_fields[f.name] for f in fields if f.type is not FieldType.TEXT]
+    return texts, others
+
+
+#: Shown and kept instead of a personal value: a date, time, number or vocabulary cell that
+#: holds one (its row is still quarantined for its bad value), or an audited parameter.
+WITHHELD: Final = "(withheld: personal)"
+
+
+def _emptied(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    hits: Callable[[pd.Series], npt.NDArray[np.bool_]],
+    replacement: str = "",
+) -> tuple[pd.DataFrame, int]:
+    """Return ``frame`` with the cells ``hits`` finds in ``columns`` replaced, and their count.
+
+    ``frame`` itself comes back when no cell is found; otherwise a copy. The cells become
+    ``replacement``: empty, or :data:`WITHHELD` where an empty cell would pass as missing.
     """
     out = frame
     masked = 0
@@ -613,7 +635,7 @@ def _emptied(
         hit = hits(frame[column].astype("string"))
         if hit.any():
             out = out.copy() if out is frame else out
-            out.loc[hit, column] = ""
+            out.loc[hit, column] = replacement
             masked += int(hit.sum())
     return out, masked
 
@@ -622,6 +644,23 @@ def _holds_number(text: pd.Series) -> npt.NDArray[np.bool_]:
     """Which cells hold a phone, Aadhaar or e-mail value (Devanagari digits read as digits)."""
     translated = text.str.translate(_DEVANAGARI_DIGITS)
     return translated.str.contains(_PERSONAL_IN_TEXT, na=False).to_numpy(dtype=bool)
+
+
+#: A plain decimal with a fraction (a coordinate, a radius): never read as a phone or Aadhaar.
+_PLAIN_DECIMAL: Final = re.compile(r"[+-]?\d*\.\d+")
+
+
+def _holds_number_as_other(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """Which cells of a date, time, number or vocabulary field hold a phone, Aadhaar or e-mail.
+
+    A plain decimal (``25.317654321098``) and a compact timestamp (``202611201800``) are
+    values of such fields, not personal numbers.
+    """
+    plain = text.str.strip()
+    valid = plain.str.fullmatch(_PLAIN_DECIMAL.pattern) | plain.str.fullmatch(
+        _COMPACT_TIMESTAMP.pattern
+    )
+    return _holds_number(text) & ~valid.fillna(False).to_numpy(dtype=bool)
 
 
 def _reads_as_name(text: pd.Series) -> npt.NDArray[np.bool_]:
@@ -633,13 +672,16 @@ def _reads_as_name(text: pd.Series) -> npt.NDArray[np.bool_]:
 def mask_personal_values(
     frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
 ) -> tuple[pd.DataFrame, int]:
-    """Empty the free-text cells of a layer's fields that hold a phone, Aadhaar or e-mail.
+    """Empty the cells of a layer's fields that hold a phone, Aadhaar or e-mail.
 
     Column-level detection (:func:`drop_personal_columns`) drops a column when many of its
     values are personal; a single phone number typed into a field kept as written (a centre's
-    ``thana``, ``thana_stated``, a team) would still be stored, and shown in the quarantine.
-    Such a cell is emptied before validation, so the value is never stored, quarantined or
-    shown; a required field then quarantines its row as missing. The layer's key is left
+    ``thana``, ``thana_stated``, a team) would still be stored, and one typed into a date,
+    time, number or vocabulary field would be shown as written in the quarantine.
+    Such a cell is emptied before validation (a date, time, number or vocabulary cell becomes
+    :data:`WITHHELD`, so its row is still quarantined as a bad value), so the value is never
+    stored, quarantined or shown; a required field then quarantines its row as missing.
+    The layer's key is left
     alone (a register number may look like a phone number). Vectorised: one regular
     expression over each text column.
 
@@ -658,12 +700,10 @@ def mask_personal_values(
     masked : int
         How many cells were emptied.
     """
-    columns = [
-        plan_fields[f.name]
-        for f in spec.fields
-        if f.type is FieldType.TEXT and f.name != spec.key and f.name in plan_fields
-    ]
-    out, masked = _emptied(frame, columns, _holds_number)
+    texts, others = _text_and_other_columns(plan_fields, spec)
+    out, masked = _emptied(frame, texts, _holds_number)
+    out, masked_other = _emptied(out, others, _holds_number_as_other, WITHHELD)
+    masked += masked_other
     if masked:
         logger.warning("%d cells with a phone, Aadhaar or e-mail value emptied", masked)
     return out, masked
@@ -672,17 +712,22 @@ def mask_personal_values(
 def mask_person_names(
     frame: pd.DataFrame, plan_fields: Mapping[str, str], spec: LayerSpec
 ) -> tuple[pd.DataFrame, int]:
-    """Empty the cells of a layer's team field that read as a person's name.
+    """Empty the cells that read as a person's name where no name belongs.
 
-    A team is named by place and number (``Lanka-1``); a visit log whose team column holds
-    an officer's name (``Ravi Kumar``) would store it. Such a cell is emptied before
+    That is a team field and every date, time, number or vocabulary field. A team is named
+    by place and number (``Lanka-1``); a visit log whose team column holds an officer's name
+    (``Ravi Kumar``) would store it, and a name typed into a date column would be shown as
+    written in the quarantine. Such a cell is emptied before
     validation, as :func:`mask_personal_values` empties a phone number, so the name is never
     stored, quarantined or shown; the required field then quarantines its row as missing.
     The rule is :func:`reads_as_person_name`. Parameters and returns are those of
     :func:`mask_personal_values`.
     """
-    fields = [f.name for f in spec.fields if f.name in NAME_FREE_FIELDS and f.name in plan_fields]
-    out, masked = _emptied(frame, [plan_fields[f] for f in fields], _reads_as_name)
+    _, others = _text_and_other_columns(plan_fields, spec)
+    teams = [plan_fields[f.name] for f in spec.fields if f.name in NAME_FREE_FIELDS]
+    out, masked = _emptied(frame, teams, _reads_as_name)
+    out, masked_other = _emptied(out, others, _reads_as_name, WITHHELD)
+    masked += masked_other
     if masked:
-        logger.warning("%d team cells reading as a person's name emptied", masked)
+        logger.warning("%d cells reading as a person's name where none belongs emptied", masked)
     return out, masked

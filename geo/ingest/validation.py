@@ -345,7 +345,7 @@ def _without_personal_values(
 ) -> pd.DataFrame:
     """Return the file's columns with every phone, Aadhaar or e-mail cell emptied (a warning).
 
-    So is a team cell that reads as a person's name (:func:`mask_person_names`).
+    So is a cell that reads as a person's name where none belongs (:func:`mask_person_names`).
     """
     frame, masked = mask_personal_values(frame, plan.fields, spec)
     if masked:
@@ -363,10 +363,12 @@ def _without_personal_values(
         warnings.append(
             counted(
                 named,
-                "{n} team cell read as a person's name: it was emptied and its value is not "
-                "stored (name teams by place and number, e.g. Lanka-1)",
-                "{n} team cells read as a person's name: they were emptied and their values "
-                "are not stored (name teams by place and number, e.g. Lanka-1)",
+                "{n} cell read as a person's name where none belongs (a team, a date, a "
+                "count): it was emptied and its value is not stored (name teams by place and "
+                "number, e.g. Lanka-1)",
+                "{n} cells read as a person's name where none belongs (a team, a date, a "
+                "count): they were emptied and their values are not stored (name teams by "
+                "place and number, e.g. Lanka-1)",
             )
         )
     return frame

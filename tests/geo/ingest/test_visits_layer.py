@@ -179,5 +179,40 @@ def test_a_persons_name_as_the_team_is_emptied_and_never_kept(
     assert name not in kept and "Ravi" not in kept and "सुनीता" not in kept
     assert report.n_quarantined == 1 and set(report.quarantine[Q_ROW]) == {1}
     assert "team" in set(report.quarantine[Q_FIELD])
-    assert any("1 team cell read as a person's name" in w for w in report.warnings)
+    assert any("1 cell read as a person's name" in w for w in report.warnings)
     assert report.accepted["team"].tolist() == ["Lanka-1"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("day", "9876543210"),
+        ("day", "Sunita Devi"),
+        ("arrived", "+91 98765 43210"),
+        ("seen_count", "2345 6789 0123"),
+        ("status", "Ravi Kumar"),
+    ],
+)
+def test_a_phone_or_name_in_a_date_count_or_vocabulary_field_is_never_kept(
+    raw: RawFactory, region: Region, field: str, value: str
+) -> None:
+    """A malformed value is quarantined; one that is personal is emptied first, never echoed."""
+    table = visits(raw, **{field: [value, visits(raw).frame[field].iloc[1]]})
+    report = run(table, region, visit_plans={"P1": PLAN})
+    kept = " ".join(
+        [
+            report.accepted.astype(str).to_csv(),
+            report.quarantine.astype(str).to_csv(),
+            " ".join(report.warnings),
+        ]
+    )
+    for part in ("98765", "6789", "Sunita", "Ravi"):
+        assert part not in kept
+    assert any("emptied" in w for w in report.warnings)
+
+
+def test_decimals_and_compact_timestamps_are_not_read_as_phone_numbers() -> None:
+    from geo.ingest.privacy import _holds_number_as_other
+
+    cells = pd.Series(["25.317654321098", "202611201800", "9876543210", "-83.9876543210"])
+    assert _holds_number_as_other(cells.astype("string")).tolist() == [False, False, True, False]
