@@ -640,10 +640,22 @@ def _emptied(
     return out, masked
 
 
+#: What every phone, Aadhaar or e-mail value holds (five digits in a row, two groups of four,
+#: or an ``@``): a pattern without look-behind, so pandas runs it as one vectorised pass, and
+#: only the few cells it finds are read with :data:`_PERSONAL_IN_TEXT`.
+#: Devanagari digits are written as themselves: pyarrow's regex engine reads no \u escape.
+_NUMBER_HINT: Final = "[0-9०-९]{5}|[0-9०-९]{4}[ -]?[0-9०-९]{4}|@"
+#: A digit of either script: a person's name holds none.
+_ANY_DIGIT: Final = "[0-9०-९]"
+
+
 def _holds_number(text: pd.Series) -> npt.NDArray[np.bool_]:
     """Which cells hold a phone, Aadhaar or e-mail value (Devanagari digits read as digits)."""
-    translated = text.str.translate(_DEVANAGARI_DIGITS)
-    return translated.str.contains(_PERSONAL_IN_TEXT, na=False).to_numpy(dtype=bool)
+    hit = text.str.contains(_NUMBER_HINT, na=False).to_numpy(dtype=bool)
+    if hit.any():
+        found = text[hit].str.translate(_DEVANAGARI_DIGITS).str.contains(_PERSONAL_IN_TEXT)
+        hit[hit] = found.fillna(False).to_numpy(dtype=bool)
+    return hit
 
 
 #: A plain decimal with a fraction (a coordinate, a radius): never read as a phone or Aadhaar.
@@ -656,17 +668,24 @@ def _holds_number_as_other(text: pd.Series) -> npt.NDArray[np.bool_]:
     A plain decimal (``25.317654321098``) and a compact timestamp (``202611201800``) are
     values of such fields, not personal numbers.
     """
-    plain = text.str.strip()
-    valid = plain.str.fullmatch(_PLAIN_DECIMAL.pattern) | plain.str.fullmatch(
-        _COMPACT_TIMESTAMP.pattern
-    )
-    return _holds_number(text) & ~valid.fillna(False).to_numpy(dtype=bool)
+    hit = _holds_number(text)
+    if hit.any():
+        plain = text[hit].str.strip()
+        valid = plain.str.fullmatch(_PLAIN_DECIMAL.pattern) | plain.str.fullmatch(
+            _COMPACT_TIMESTAMP.pattern
+        )
+        hit[hit] = ~valid.fillna(False).to_numpy(dtype=bool)
+    return hit
 
 
 def _reads_as_name(text: pd.Series) -> npt.NDArray[np.bool_]:
-    """Which cells read as a person's name (each distinct value read once)."""
-    names = {v for v in text.dropna().unique().tolist() if reads_as_person_name(str(v))}
-    return text.isin(names).fillna(False).to_numpy(dtype=bool)
+    """Which cells read as a person's name (each distinct value without a digit read once)."""
+    hit = ~text.str.contains(_ANY_DIGIT, na=True).to_numpy(dtype=bool)
+    if hit.any():
+        candidates = text[hit]
+        names = {v for v in candidates.unique().tolist() if reads_as_person_name(str(v))}
+        hit[hit] = candidates.isin(names).fillna(False).to_numpy(dtype=bool)
+    return hit
 
 
 def mask_personal_values(
