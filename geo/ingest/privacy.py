@@ -159,8 +159,18 @@ _AGE_TOKEN = re.compile(r"ages?|age(?:years|yrs|yr)|aayu|umra?")
 #: Honorifics that open a person's name (folded; Latin and Devanagari).
 HONORIFICS: Final = frozenset(
     {
-        "smt", "shri", "sri", "shrimati", "km", "kumari", "mr", "mrs", "ms", "miss",
+        "smt", "shri", "sri", "shrimati", "km", "kumari", "mr", "mrs", "ms", "miss", "md", "mohd",
         "श्री", "श्रीमती", "कु", "कुमारी", "सुश्री", "मो",
+    }
+)  # fmt: skip
+#: Police ranks (folded; Latin and Devanagari): a rank before a given name or surname
+#: (``SI Yadav``, ``Constable Verma``, ``आरक्षी वर्मा``) names an officer.
+RANKS: Final = frozenset(
+    {
+        "constable", "ct", "hc", "head_constable", "lady_constable", "woman_constable", "wct",
+        "si", "asi", "ssi", "inspector", "insp", "sub_inspector", "dsp", "acp", "dcp", "sho",
+        "सिपाही", "आरक्षी", "मुख्य_आरक्षी", "महिला_आरक्षी", "कांस्टेबल", "हेड_कांस्टेबल",
+        "उपनिरीक्षक", "निरीक्षक", "दरोगा", "दारोगा",
     }
 )  # fmt: skip
 #: A small vocabulary of common given names of the region, in both scripts (folded).
@@ -413,11 +423,14 @@ def _is_aadhaar(text: str) -> bool:
 
 
 def _is_name_value(text: str) -> bool:
-    """Return whether a value reads as a person's name (honorific, or vocabulary given name)."""
+    """Return whether a value reads as a person's name (honorific, rank, vocabulary name)."""
     words = [w for w in fold(text).split("_") if w]
     if not 1 <= len(words) <= 5 or any(w.isdigit() for w in words):
         return False
     if words[0] in HONORIFICS or (len(words) > 1 and "_".join(words[:2]) in HONORIFICS):
+        return True
+    rank = 2 if "_".join(words[:2]) in RANKS else 1 if words[0] in RANKS else 0
+    if rank and any(w in GIVEN_NAMES | SURNAMES for w in words[rank:]):
         return True
     if words[0] in GIVEN_NAMES:
         return len(words) == 1 or words[-1] in GIVEN_NAMES | SURNAMES
@@ -582,13 +595,16 @@ def reads_as_person_name(text: str) -> bool:
     """Return whether ``text`` reads as a person's name (Latin or Devanagari).
 
     The rule the column detection counts name values by: an honorific first (``Smt``,
-    ``श्रीमती``), a common given name of the region alone or with a surname (``Ravi Kumar``,
-    ``रवि कुमार``), or a last word ``devi``/``kumari``. A value with a digit is not a name, so
+    ``श्रीमती``, ``Md``), a police rank before a given name or surname (``SI Yadav``), a common
+    given name of the region alone or with a surname (``Ravi Kumar``, ``रवि कुमार``), or a last
+    word ``devi``/``kumari``. A value with a digit is not a name, so
     ``Lanka-1`` or ``Ram Nagar 2`` pass.
 
     Examples
     --------
     >>> reads_as_person_name("Ravi Kumar"), reads_as_person_name("सुनीता देवी")
+    (True, True)
+    >>> reads_as_person_name("Constable Verma"), reads_as_person_name("Md Salim")
     (True, True)
     >>> reads_as_person_name("Lanka-1"), reads_as_person_name("Durga squad")
     (False, False)

@@ -144,7 +144,19 @@ def test_a_phone_or_aadhaar_as_a_team_name_is_refused_without_echoing_it(name: s
         make_team("Lanka", name, "08:00", "12:00", "bike")
 
 
-@pytest.mark.parametrize("name", ["Ravi Kumar", "रवि कुमार", "Smt Sunita", "Sunita Devi", "Priya"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ravi Kumar",
+        "रवि कुमार",
+        "Smt Sunita",
+        "Sunita Devi",
+        "Priya",
+        "SI Yadav",
+        "आरक्षी वर्मा",
+        "Md Salim",
+    ],
+)
 def test_a_persons_name_as_a_team_name_is_refused_without_echoing_it(name: str) -> None:
     """Teams are named by place and number; an officer's name would be printed on sheets."""
     with pytest.raises(ParameterError, match=r"row 4: the team name reads as a person's name") as e:
@@ -154,6 +166,8 @@ def test_a_persons_name_as_a_team_name_is_refused_without_echoing_it(name: str) 
         make_team("Lanka", name, "08:00", "12:00", "bike")
 
 
-@pytest.mark.parametrize("name", ["Lanka-1", "लंका-1", "Durga squad", "Ram Nagar 2", "Pink-3"])
+@pytest.mark.parametrize(
+    "name", ["Lanka-1", "लंका-1", "Durga squad", "Ram Nagar 2", "Pink-3", "SHO Sigra", "SI team 2"]
+)
 def test_place_and_squad_team_names_are_kept(name: str) -> None:
     assert check_team_name(name) == name
