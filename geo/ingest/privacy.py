@@ -634,10 +634,26 @@ def _text_and_other_columns(
 WITHHELD: Final = "(withheld: personal)"
 
 
+#: A rule over a column of text cells: which of them it finds.
+Hits = Callable[[pd.Series], npt.NDArray[np.bool_]]
+
+
+def _mask(
+    frame: pd.DataFrame, emptied: tuple[list[str], Hits], withheld: tuple[list[str], Hits]
+) -> tuple[pd.DataFrame, int]:
+    """Empty the cells one rule finds in some columns, withhold those another finds in others.
+
+    Returns the frame (``frame`` itself when nothing is found) and how many cells changed.
+    """
+    out, masked = _emptied(frame, *emptied)
+    out, more = _emptied(out, *withheld, WITHHELD)
+    return out, masked + more
+
+
 def _emptied(
     frame: pd.DataFrame,
     columns: Iterable[str],
-    hits: Callable[[pd.Series], npt.NDArray[np.bool_]],
+    hits: Hits,
     replacement: str = "",
 ) -> tuple[pd.DataFrame, int]:
     """Return ``frame`` with the cells ``hits`` finds in ``columns`` replaced, and their count.
@@ -736,9 +752,7 @@ def mask_personal_values(
         How many cells were emptied.
     """
     texts, others = _text_and_other_columns(plan_fields, spec)
-    out, masked = _emptied(frame, texts, _holds_number)
-    out, masked_other = _emptied(out, others, _holds_number_as_other, WITHHELD)
-    masked += masked_other
+    out, masked = _mask(frame, (texts, _holds_number), (others, _holds_number_as_other))
     if masked:
         logger.warning("%d cells with a phone, Aadhaar or e-mail value emptied", masked)
     return out, masked
@@ -752,17 +766,19 @@ def mask_person_names(
     That is a team field and every date, time, number or vocabulary field. A team is named
     by place and number (``Lanka-1``); a visit log whose team column holds an officer's name
     (``Ravi Kumar``) would store it, and a name typed into a date column would be shown as
-    written in the quarantine. Such a cell is emptied before
-    validation, as :func:`mask_personal_values` empties a phone number, so the name is never
-    stored, quarantined or shown; the required field then quarantines its row as missing.
-    The rule is :func:`reads_as_person_name`. Parameters and returns are those of
+    written in the quarantine. As :func:`mask_personal_values` does for a phone number, the
+    cell is emptied (a date, time, number or vocabulary cell becomes :data:`WITHHELD`) before
+    validation, so the name is never stored, quarantined or shown. The rule is
+    :func:`reads_as_person_name`. Parameters and returns are those of
     :func:`mask_personal_values`.
     """
     _, others = _text_and_other_columns(plan_fields, spec)
-    teams = [plan_fields[f.name] for f in spec.fields if f.name in NAME_FREE_FIELDS]
-    out, masked = _emptied(frame, teams, _reads_as_name)
-    out, masked_other = _emptied(out, others, _reads_as_name, WITHHELD)
-    masked += masked_other
+    teams = [
+        plan_fields[f.name]
+        for f in spec.fields
+        if f.name in NAME_FREE_FIELDS and f.name in plan_fields
+    ]
+    out, masked = _mask(frame, (teams, _reads_as_name), (others, _reads_as_name))
     if masked:
         logger.warning("%d cells reading as a person's name where none belongs emptied", masked)
     return out, masked
