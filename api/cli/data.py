@@ -24,6 +24,7 @@ from api.cli.common import (
     store_at,
 )
 from api.cli.tables import check_table_path, table, write_rows
+from geo.errors import ParameterError
 from geo.i18n import _, counted, format_int, layer_name, pgettext
 from geo.schema import LayerKind
 from geo.store import open_store
@@ -292,10 +293,18 @@ def demo_data_cmd(
     """Generate the SYNTHETIC Varanasi demo data set and import it through the normal path."""
     from geo import demo
 
+    n = incidents if incidents is not None else demo.DEMO_INCIDENTS
+    if n < demo.MIN_INCIDENTS:  # before the store is made: a refused run leaves nothing behind
+        raise ParameterError(
+            f"--incidents {n} is too few",
+            why="the demo's monthly review needs its fixed anti-Romeo actions besides the other "
+            "incidents",
+            fix=f"give --incidents {demo.MIN_INCIDENTS} or more, or leave it out (about "
+            f"{format_int(demo.DEMO_INCIDENTS)})",
+        )
     cfg = settings()
     target = store_at(store, create=True)
     folder = out if out is not None else Path(target.location).parent / "demo-data"
-    n = incidents if incidents is not None else demo.DEMO_INCIDENTS
     with console.status("demo data …") as status:
         results = demo.load_demo(
             target,

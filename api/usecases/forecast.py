@@ -354,6 +354,7 @@ def forecast_hotspots(
     if spots.empty:
         return spots
     out = spots.join(expected_in_areas(spots, run.cells))
+    out.attrs = dict(spots.attrs)  # the join drops them (DBSCAN choice, reference time, notes)
     days = horizon_days(f.horizon)
     note = "" if run.beats_naive else " (" + method_name(LAST_PERIOD) + ")"
     out[WHY] = [

@@ -29,6 +29,14 @@ def run(*args: str) -> dict[str, object]:
     return json.loads(result.output.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def test_hotspots_with_forecast_say_their_parameters(store: Path) -> None:
+    """``shakti hotspots --forecast`` crashed with ``KeyError: 'eps_m'`` (lost table attrs)."""
+    summary = run("hotspots", "--store", str(store), "--forecast", "--thana", "Lanka")
+    plain = run("hotspots", "--store", str(store), "--no-forecast", "--thana", "Lanka")
+    assert summary["eps_m"] == plain["eps_m"] and summary["parameters"] == plain["parameters"]
+    assert "forecast" in summary
+
+
 def test_hotspots_json_contract_and_geojson_out(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "hotspots.geojson"
     summary = run("hotspots", "--store", str(store), "--eps-m", "200", "--min-samples", "8",

@@ -75,3 +75,18 @@ def test_import_makes_a_new_store_and_says_so(tmp_path: Path) -> None:
     assert store.exists()
     again = runner.invoke(app, ["layers", "--store", str(store), "--json"])
     assert again.exit_code == 0, again.output
+
+
+def test_demo_data_with_too_few_incidents_is_an_error_and_makes_no_store(tmp_path: Path) -> None:
+    """``demo-data --incidents 600`` printed a ValueError traceback and left an empty store."""
+    from geo.demo import MIN_INCIDENTS
+
+    target = tmp_path / "demo.gpkg"
+    args = ["demo-data", "--incidents", str(MIN_INCIDENTS - 1), "--store", str(target)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    said = " ".join(result.output.split())
+    assert f"--incidents {MIN_INCIDENTS - 1} is too few" in said
+    assert f"--incidents {MIN_INCIDENTS} or more" in said
+    assert not target.exists()

@@ -33,6 +33,24 @@ def test_hotspots_with_the_forecast(demo_store_file: Path) -> None:
         plain[FORECAST_EXPECTED]  # off by default: the plain table is unchanged
 
 
+def test_hotspots_with_the_forecast_keep_their_parameters(demo_store_file: Path) -> None:
+    """The forecast columns join the hotspots without losing the table's attrs.
+
+    ``shakti hotspots --forecast`` crashed with ``KeyError: 'eps_m'``: the join dropped the
+    hotspot table's attrs (the DBSCAN choice, reference time and notes) the summary reads.
+    """
+    from api.usecases.hotspots import hotspot_analysis
+    from models.hotspots import HOTSPOTS_ATTR
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    data = load_inputs(open_store(demo_store_file), Selection(), timezone=settings.timezone)
+    plain = hotspot_analysis(data, settings, HotspotParams())
+    forecast = hotspot_analysis(data, settings, HotspotParams(forecast=True))
+    assert forecast.use.forecast is not None
+    assert forecast.hotspots.attrs[HOTSPOTS_ATTR] == plain.hotspots.attrs[HOTSPOTS_ATTR]
+    assert forecast.summary["parameters"]["eps_m"] == plain.summary["parameters"]["eps_m"]
+
+
 def test_patrol_plan_with_the_forecast(demo_store_file: Path) -> None:
     from api.usecases.patrol import PatrolRequest, plan_patrols
     from models.patrol.stops import PLACE_HOTSPOT
