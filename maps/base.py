@@ -15,7 +15,7 @@ from folium.plugins import Fullscreen, MeasureControl, Search
 
 from geo.errors import ParameterError
 from geo.i18n import _
-from geo.schema import NAME, SYNTHETIC
+from geo.schema import NAME
 from maps.elements import Legend, LegendSection, OverviewMiniMap, TitleBox, add_page_css, page
 from maps.geojson import drawable, feature_collection, in_wgs84, simplified
 
@@ -29,11 +29,6 @@ NO_TILES: Final = frozenset({"", "none", "off", "no"})
 MINIMAP_SIMPLIFY_M: Final = 50.0
 #: Deepest zoom (marker clusters need one when there are no base tiles).
 MAX_ZOOM: Final = 19
-
-
-def is_synthetic(*layers: gpd.GeoDataFrame | None) -> bool:
-    """Return whether any given layer is marked as the SYNTHETIC demo data (the map says so)."""
-    return any(layer is not None and bool(layer.attrs.get(SYNTHETIC)) for layer in layers)
 
 
 def region_bounds(region: str | None = None) -> tuple[float, float, float, float]:

@@ -11,9 +11,10 @@ import pandas as pd
 
 from geo.i18n import N_, _, counted, format_int
 from geo.schema import THANA
+from geo.synthetic import is_synthetic
 from maps import layers as ly
 from maps import places
-from maps.base import add_controls, base_map, extent, is_synthetic, thana_site_searches
+from maps.base import add_controls, base_map, extent, thana_site_searches
 from maps.cctv_layers import add_gap_sites, add_proposed_cameras
 from maps.elements import LegendSection
 from maps.feature_layer import Drawn

@@ -13,10 +13,11 @@ import pandas as pd
 from geo.errors import ParameterError
 from geo.i18n import N_, _, category_name, counted, format_int
 from geo.schema import CATEGORY, NAME
+from geo.synthetic import is_synthetic
 from maps import aggregate as agg
 from maps import layers as ly
 from maps import places, style
-from maps.base import add_controls, base_map, extent, is_synthetic, outward, thana_site_searches
+from maps.base import add_controls, base_map, extent, outward, thana_site_searches
 from maps.elements import LegendSection
 from maps.feature_layer import Drawn
 from maps.geojson import drawable, in_wgs84

@@ -48,7 +48,8 @@ from geo.i18n import (
     priority_name,
     site_kind_name,
 )
-from geo.schema import KIND, NAME, SYNTHETIC, THANA
+from geo.schema import KIND, NAME, THANA
+from geo.synthetic import is_synthetic
 from models.inputs import AnalysisInputs
 
 logger = logging.getLogger(__name__)
@@ -91,10 +92,6 @@ def _period(inputs: AnalysisInputs) -> str:
     return _("{first} to {last}").format(
         first=format_date(first) if first else "…", last=format_date(last) if last else "…"
     )
-
-
-def _synthetic(inputs: AnalysisInputs) -> bool:
-    return any(bool(x.attrs.get(SYNTHETIC)) for x in (inputs.sites, inputs.cctv, inputs.thanas))
 
 
 def _slug(name: str) -> str:
@@ -150,7 +147,8 @@ def gaps_cmd(
         written.append(str(write_rows(gaps, out / GAPS_CSV)))
         written.append(str(write_rows(gaps, out / GAPS_GEOJSON)))
         written.append(str(write_rows(result.summary, out / SUMMARY_CSV)))
-        period, synthetic = _period(inputs), _synthetic(inputs)
+        period = _period(inputs)
+        synthetic = is_synthetic(inputs.incidents, inputs.sites, inputs.cctv, inputs.thanas)
         names_hi = hindi_names(inputs.thanas)
         overall = out / REPORT_HTML
         overall.write_text(
@@ -352,7 +350,7 @@ def report_cmd(
         thana=selection.thana,
         placement=plan,
         period=_period(inputs),
-        synthetic=_synthetic(inputs),
+        synthetic=is_synthetic(inputs.incidents, inputs.sites, inputs.cctv, inputs.thanas),
         sheet_lang=sheet_lang,
         thana_names_hi=hindi_names(inputs.thanas),
     )

@@ -15,9 +15,10 @@ from api.usecases.common import Source, jsonable
 from geo.centre import CASEWORK_LAYER, CENTRE_AUDIT_LAYER
 from geo.errors import ParameterError, ShaktiError
 from geo.i18n import _
-from geo.schema import INSTALLED_ON, NAME, SYNTHETIC, THANA, LayerKind
+from geo.schema import INSTALLED_ON, NAME, THANA, LayerKind
 from geo.settings import Settings
 from geo.store import read_layer
+from geo.synthetic import is_synthetic
 from models.inputs import AnalysisInputs, Selection
 from models.review import LeagueParams, Period, ResourceNorm, Review, ReviewLayers
 from models.review import columns as rc
@@ -274,7 +275,7 @@ def monthly_review(source: Source, q: ReviewRequest) -> ReviewResult:
         norm=q.norm or resource_norm(source.settings),
         league=LeagueParams(flag_lowest=q.flag_lowest),
     )
-    synthetic = any(bool(x.attrs.get(SYNTHETIC)) for x in (data.sites, data.cctv, data.thanas))
+    synthetic = is_synthetic(data.sites, data.cctv, data.thanas)
     return ReviewResult(
         review=review,
         thana=q.thana,

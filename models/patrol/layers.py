@@ -16,13 +16,14 @@ import pandas as pd
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import ParameterError
 from geo.i18n import _, format_date, hindi_names
-from geo.schema import ID, NAME, OCCURRED_AT, STATION_LAT, STATION_LON, SYNTHETIC
+from geo.schema import NAME, OCCURRED_AT, STATION_LAT, STATION_LON
 from geo.store import Store
+from geo.synthetic import is_synthetic
 from models import hotspots as hs
 from models.checks import check_count, check_days
 from models.patrol.dosage import FollowUp
 from models.patrol.plan import plan_patrols
-from models.patrol.records import DEMO_ID_PREFIX, MAX_DAYS, PatrolPlan, PlanParams
+from models.patrol.records import MAX_DAYS, PatrolPlan, PlanParams
 from models.patrol.stops import hotspot_places, site_places
 from models.patrol.teams import TeamSpec, resolve_teams
 from models.patrol.travel import (
@@ -80,16 +81,6 @@ def station_points(
         )
         notes.append(text.format(thanas=", ".join(missing)))
     return out, notes
-
-
-def _is_synthetic(*layers: gpd.GeoDataFrame) -> bool:
-    """Return whether any layer is the SYNTHETIC demo data (flag, or the demo's id prefix)."""
-    for layer in layers:
-        if bool(layer.attrs.get(SYNTHETIC)):
-            return True
-        if ID in layer.columns and len(layer) and str(layer[ID].iloc[0]).startswith(DEMO_ID_PREFIX):
-            return True
-    return False
 
 
 def _precision_notes(incidents: gpd.GeoDataFrame, *, with_hotspots: bool) -> list[str]:
@@ -222,7 +213,7 @@ def plan_from_layers(
     logger.info(
         "patrol inputs ready in %.2f s: %d places", time.perf_counter() - started, len(places)
     )
-    synthetic = _is_synthetic(incidents, sites, thanas)
+    synthetic = is_synthetic(incidents, sites, thanas)
     plan = plan_patrols(
         places,
         resolved,

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from geo.errors import ParameterError
 from geo.schema import LAT, LON, TEAM, THANA
+from geo.synthetic import DEMO_ID_PREFIX
 from models.patrol.routing import (
     DEFAULT_SOLUTION_LIMIT,
     DEFAULT_TIME_LIMIT_S,
@@ -87,8 +88,6 @@ DEFAULT_FAIRNESS: Final = 1.0
 FAIRNESS_BOUNDS: Final = (0.25, 4.0)
 #: Prize units per unit of risk: prizes dominate travel seconds in the objective.
 PRIZE_SCALE: Final = 100_000
-#: Ids of the demo generator's records start with this (its data is SYNTHETIC).
-DEMO_ID_PREFIX: Final = "DEMO-"
 #: Most days a plan may span.
 MAX_DAYS: Final = 31
 #: Columns of :func:`stops_table` (one row per stop of a team on a day); the team, longitude

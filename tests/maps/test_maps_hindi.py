@@ -15,8 +15,8 @@ import pytest
 
 from geo.errors import ParameterError
 from geo.i18n import devanagari_share, use_lang
+from geo.synthetic import is_synthetic
 from maps import assets
-from maps.base import is_synthetic
 from maps.browser import offline_page, save_png, serve_page, unavailable_reason, wait_until_drawn
 from maps.cctv_map import cctv_map
 from maps.cctv_report import cctv_report_html

@@ -118,3 +118,11 @@ def test_the_deployment_norm_from_settings_holds_centres_to_more(source: Source)
     with pytest.raises(uc.ParameterError, match="unknown resources: helicopters"):
         bad = Settings(_env_file=None, review_norm={"helicopters": 1})  # type: ignore[call-arg]
         uc.monthly_review(Source(source.store, bad, Selection()), request)
+
+
+def test_a_review_of_the_demo_store_says_it_is_synthetic(source: Source, tmp_path: Path) -> None:
+    """The store keeps the demo's ids, not the generator's flag: the review still knows."""
+    result = uc.monthly_review(source, uc.ReviewRequest("2026-10-01", "2026-10-31", thana=THANA))
+    assert result.synthetic and result.summary()["synthetic"] is True
+    uc.write_review(result, tmp_path, sheet_lang="en")
+    assert "SYNTHETIC" in (tmp_path / "review_lanka.html").read_text(encoding="utf-8")
