@@ -18,7 +18,8 @@ def is_synthetic(*layers: pd.DataFrame | None) -> bool:
     """Return whether any given layer is the SYNTHETIC demo data.
 
     A frame the generator made carries ``attrs["synthetic"]``; a layer read back from a
-    store has the demo's ids (:data:`DEMO_ID_PREFIX`). Outputs made from such data say so.
+    store has the demo's ids (:data:`DEMO_ID_PREFIX`), at least half of its rows (one row's id,
+    which any file may give, decides nothing). Outputs made from such data say so.
 
     Examples
     --------
@@ -27,12 +28,24 @@ def is_synthetic(*layers: pd.DataFrame | None) -> bool:
     True
     >>> is_synthetic(pd.DataFrame({"id": ["VNS/2026/17"]}), pd.DataFrame())
     False
+    >>> is_synthetic(pd.DataFrame({"id": ["DEMO-INC-1", "VNS/2026/17", "VNS/2026/18"]}))
+    False
     """
     for layer in layers:
         if layer is None:
             continue
         if bool(layer.attrs.get(SYNTHETIC)):
             return True
-        if ID in layer.columns and len(layer) and str(layer[ID].iloc[0]).startswith(DEMO_ID_PREFIX):
+        if ID in layer.columns and len(layer) and _mostly_demo_ids(layer[ID]):
             return True
     return False
+
+
+def _mostly_demo_ids(ids: pd.Series) -> bool:
+    """Return whether at least half the ids are the demo's: not one row's id a file gives.
+
+    A single imported row with a ``DEMO-`` id does not label a real store SYNTHETIC, nor does
+    a single real row (e.g. sorted first) hide the label of a demo store.
+    """
+    demo = ids.astype("string").str.startswith(DEMO_ID_PREFIX).fillna(False)
+    return bool(demo.mean() >= 0.5)

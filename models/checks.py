@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ParameterError
+from geo.ingest.public_text import quoted
 
 
 def _number(value: Any) -> float:
@@ -179,7 +180,7 @@ def check_time(value: Any, name: str) -> pd.Timestamp:
         stamp = None
     if stamp is None or pd.isna(stamp):
         raise ParameterError(
-            f"{name} {value!r} is not a date-time",
+            f"{name} {quoted(value)} is not a date-time",
             fix=f"pass {name} such as '2026-10-31T23:59' (ISO 8601) or a pandas.Timestamp",
         )
     return stamp

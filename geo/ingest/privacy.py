@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cache
@@ -222,7 +223,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _COMPACT_TIMESTAMP = re.compile(
     r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d"
 )
-_DEVANAGARI_DIGITS: Final = {0x0966 + d: str(d) for d in range(10)}
+#: Every decimal digit of any script (Devanagari, Bengali, full-width...) as its ASCII digit.
+_DIGITS: Final = {
+    code: str(unicodedata.decimal(chr(code)))
+    for code in range(0x20000)
+    if chr(code).isdecimal() and code > 0x7F
+}
 #: Verhoeff tables: multiplication of the dihedral group D5 and the position permutation.
 _VERHOEFF_D: Final = tuple(
     tuple(map(int, row))
@@ -448,7 +454,7 @@ def _is_address_value(text: str) -> bool:
 
 
 def _value_kind(text: str, *, hard_only: bool = False) -> PiiKind | None:
-    text = text.translate(_DEVANAGARI_DIGITS)
+    text = text.translate(_DIGITS)
     if "@" in text:
         return PiiKind.EMAIL if _EMAIL.fullmatch(text) else None
     if _is_aadhaar(text):
@@ -588,7 +594,7 @@ def holds_personal_number(text: str) -> bool:
     >>> holds_personal_number("Lanka-1"), holds_personal_number("Ravi ९८७६५४३२१०")
     (False, True)
     """
-    return _PERSONAL_IN_TEXT.search(text.translate(_DEVANAGARI_DIGITS)) is not None
+    return _PERSONAL_IN_TEXT.search(text.translate(_DIGITS)) is not None
 
 
 def reads_as_person_name(text: str) -> bool:
@@ -672,20 +678,27 @@ def _emptied(
     return out, masked
 
 
+#: A decimal digit of any script, as literal ranges (Unicode keeps each script's 0-9 in a row).
+_DIGIT: Final = (
+    "[0-9" + "".join(f"{chr(c)}-{chr(c + 9)}" for c, d in _DIGITS.items() if d == "0") + "]"
+)
 #: What every phone, Aadhaar or e-mail value holds (five digits in a row, two groups of four,
 #: or an ``@``): a pattern without look-behind, so pandas runs it as one vectorised pass, and
-#: only the few cells it finds are read with :data:`_PERSONAL_IN_TEXT`.
-#: Devanagari digits are written as themselves: pyarrow's regex engine reads no \u escape.
-_NUMBER_HINT: Final = "[0-9०-९]{5}|[0-9०-९]{4}[ -]?[0-9०-९]{4}|@"
-#: A digit of either script: a person's name holds none.
-_ANY_DIGIT: Final = "[0-9०-९]"
+#: only the few cells it finds are read with :data:`_PERSONAL_IN_TEXT`. Digits of every
+#: script are written as themselves (pyarrow's regex engine reads no \u escape): a phone
+#: typed in full-width or Bengali digits is found too.
+_NUMBER_HINT: Final = f"{_DIGIT}{{5}}|{_DIGIT}{{4}}[ -]?{_DIGIT}{{4}}|@"
+#: Characters :func:`~geo.i18n.keys.fold` turns into a word break.
+_BREAK: Final = "[ _/.,:;()+-]"
+#: A word of digits only (``2026-11-20``, ``12.5``): a value holding one is no person's name.
+_DIGIT_WORD: Final = f"(?:^|{_BREAK})[0-9०-९]+(?:{_BREAK}|$)"
 
 
 def _holds_number(text: pd.Series) -> npt.NDArray[np.bool_]:
     """Which cells hold a phone, Aadhaar or e-mail value (Devanagari digits read as digits)."""
     hit = text.str.contains(_NUMBER_HINT, na=False).to_numpy(dtype=bool)
     if hit.any():
-        found = text[hit].str.translate(_DEVANAGARI_DIGITS).str.contains(_PERSONAL_IN_TEXT)
+        found = text[hit].str.translate(_DIGITS).str.contains(_PERSONAL_IN_TEXT)
         hit[hit] = found.fillna(False).to_numpy(dtype=bool)
     return hit
 
@@ -711,8 +724,8 @@ def _holds_number_as_other(text: pd.Series) -> npt.NDArray[np.bool_]:
 
 
 def _reads_as_name(text: pd.Series) -> npt.NDArray[np.bool_]:
-    """Which cells read as a person's name (each distinct value without a digit read once)."""
-    hit = ~text.str.contains(_ANY_DIGIT, na=True).to_numpy(dtype=bool)
+    """Which cells read as a person's name (each distinct value without a digit word read once)."""
+    hit = ~text.str.contains(_DIGIT_WORD, na=True).to_numpy(dtype=bool)
     if hit.any():
         candidates = text[hit]
         names = {v for v in candidates.unique().tolist() if reads_as_person_name(str(v))}

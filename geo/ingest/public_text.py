@@ -9,6 +9,7 @@ from typing import Final
 
 from geo.errors import InputFileError
 from geo.i18n import counted
+from geo.ingest.privacy import WITHHELD, holds_personal_number, reads_as_person_name
 
 #: At most this many names (columns, sheets, layers) are echoed back in one message.
 MAX_ECHOED_NAMES: Final = 10
@@ -47,6 +48,24 @@ def clip(text: object, limit: int = MAX_NAME_CHARS) -> str:
     """
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: max(limit - 1, 0)] + "…"
+
+
+def quoted(value: object) -> str:
+    """Return a user-given value as an error quotes it: clipped, withheld when personal.
+
+    A phone, Aadhaar or e-mail value or a person's name (:mod:`geo.ingest.privacy`) typed
+    into a parameter or a cell is quoted as :data:`~geo.ingest.privacy.WITHHELD`, never
+    sent back nor logged with the error; any other is cut to :data:`MAX_NAME_CHARS`.
+
+    Examples
+    --------
+    >>> quoted("8am"), quoted(-3.5), quoted("98765 43210")
+    ("'8am'", '-3.5', "'(withheld: personal)'")
+    """
+    text = str(value)
+    if holds_personal_number(text) or reads_as_person_name(text.strip()):
+        return repr(WITHHELD)
+    return repr(clip(text)) if isinstance(value, str) else clip(repr(value))
 
 
 def describe_names(names: Iterable[object], *, limit: int = MAX_ECHOED_NAMES) -> str:

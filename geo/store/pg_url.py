@@ -39,7 +39,8 @@ def shown_url(url: str, *, query: bool = True) -> str:
     url : str
         A libpq URL (``postgresql://user:secret@host:port/database?...``).
     query : bool, default True
-        Keep the query parameters (but ``password``); ``False`` drops the whole query.
+        Keep the query parameters (but ``password``, ``sslpassword``); ``False`` drops the
+        whole query.
 
     Returns
     -------
@@ -52,14 +53,14 @@ def shown_url(url: str, *, query: bool = True) -> str:
     >>> shown_url("postgresql://ann:secret@db/shakti?schema=varanasi", query=False)
     'postgresql://ann@db/shakti'
     """
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        netloc = userinfo.split(":", 1)[0] + "@" + host
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:  # the user part ends at the last @: a password may hold / ? # unescaped
+        userinfo, rest = rest.rsplit("@", 1)
+        rest = userinfo.split(":", 1)[0] + "@" + rest
+    parts = urlsplit(scheme + sep + rest)
     pairs = parse_qsl(parts.query, keep_blank_values=True) if query else []
-    kept = urlencode([(k, v) for k, v in pairs if k.lower() != "password"])
-    return urlunsplit(parts._replace(netloc=netloc, query=kept))
+    kept = urlencode([(k, v) for k, v in pairs if "password" not in k.lower()])
+    return urlunsplit(parts._replace(query=kept, fragment=""))
 
 
 def split_store_url(url: str) -> StoreUrl:

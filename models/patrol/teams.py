@@ -17,6 +17,7 @@ import pandas as pd
 from geo.errors import InputFileError, InputTooLargeError, ParameterError
 from geo.i18n import _, ngettext, patrol_mode_name
 from geo.ingest.privacy import holds_personal_number, reads_as_person_name
+from geo.ingest.public_text import quoted
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ def parse_clock(value: Any, *, what: str = "time") -> int:
     if ok and int(hours) < 24 and int(minutes) < 60:
         return int(hours) * 60 + int(minutes)
     raise ParameterError(
-        f"{what} {value!r} is not a time of day",
+        f"{what} {quoted(value)} is not a time of day",
         fix="write it as HH:MM on a 24-hour clock, e.g. 08:00 or 16:30",
     )
 
@@ -187,7 +188,6 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
         Naming ``where`` and the team (its first characters when it is long), with the fix.
     """
     text = str(name).strip()
-    shown = text if len(text) <= MAX_TEAM_NAME_CHARS else text[:MAX_TEAM_NAME_CHARS] + "…"
     if not text:
         raise ParameterError(f"{where}: the team name is empty", fix=TEAM_NAME_FIX)
     if holds_personal_number(text):  # refused without showing it: it may be a person's
@@ -206,7 +206,7 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
         )
     if len(text) > MAX_TEAM_NAME_CHARS:
         raise ParameterError(
-            f"{where}: team name {shown!r} is longer than {MAX_TEAM_NAME_CHARS} characters",
+            f"{where}: team name {quoted(text)} is longer than {MAX_TEAM_NAME_CHARS} characters",
             why="the name is printed on the team's sheet and is a part of its link",
             fix=TEAM_NAME_FIX,
         )
@@ -214,7 +214,7 @@ def check_team_name(name: Any, *, where: str = "team") -> str:
         bad = [c for c in text if not _allowed(c)]
         problem = f"may not contain {bad[0]!r}" if bad else "must start with a letter or digit"
         raise ParameterError(
-            f"{where}: team name {shown!r} {problem}",
+            f"{where}: team name {quoted(text)} {problem}",
             why="the name is a part of the team's sheet link and file name",
             fix=TEAM_NAME_FIX,
         )
@@ -259,7 +259,7 @@ def check_speed(mode: str, speed_kmh: float | None, *, where: str) -> float:
     """
     if mode not in MODE_SPEED_KMH:
         raise ParameterError(
-            f"{where}: unknown mode {mode!r}", fix="use one of " + ", ".join(MODES)
+            f"{where}: unknown mode {quoted(mode)}", fix="use one of " + ", ".join(MODES)
         )
     if speed_kmh is None:
         return MODE_SPEED_KMH[mode]
@@ -269,7 +269,7 @@ def check_speed(mode: str, speed_kmh: float | None, *, where: str) -> float:
         speed = math.nan
     if not math.isfinite(speed) or speed <= 0 or speed > 120:
         raise ParameterError(
-            f"{where}: speed_kmh must be a number in (0, 120], got {speed_kmh!r}",
+            f"{where}: speed_kmh must be a number in (0, 120], got {quoted(speed_kmh)}",
             fix=f"give the average speed in km/h, or leave it empty for the {mode} default "
             f"({MODE_SPEED_KMH[mode]:g} km/h)",
         )
@@ -443,7 +443,7 @@ def read_teams(path: Path | str) -> list[TeamSpec]:
             lat_f = None if lat is None else float(lat)
         except ValueError:
             raise ParameterError(
-                f"{where}: start_lon/start_lat ({lon!r}, {lat!r}) are not numbers",
+                f"{where}: start_lon/start_lat ({quoted(lon)}, {quoted(lat)}) are not numbers",
                 fix="give degrees such as 82.99 and 25.31",
             ) from None
         teams.append(

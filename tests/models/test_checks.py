@@ -22,3 +22,11 @@ def test_check_time_reads_texts_datetimes_and_keeps_the_zone() -> None:
 def test_check_time_names_the_parameter_of_a_value_that_is_not_a_date_time(value: object) -> None:
     with pytest.raises(ParameterError, match=r"reference_time .* is not a date-time"):
         check_time(value, "reference_time")
+
+
+@pytest.mark.parametrize("value", ["+91 98765 43210", "Smt Sunita Devi", "y" * 5000])
+def test_check_time_never_quotes_a_personal_or_long_value(value: str) -> None:
+    with pytest.raises(ParameterError, match=r"reference_time .* is not a date-time") as caught:
+        check_time(value, "reference_time")
+    message = str(caught.value)
+    assert "43210" not in message and "Sunita" not in message and len(message) < 600

@@ -365,7 +365,7 @@ def test_without_thanas_in_the_store_names_are_kept_with_a_warning(tmp_path: Pat
 @pytest.mark.parametrize(
     "value",
     ["Ravi Kumar 9876543210", "+91 98765 43210", "रवि ९८७६५४३२१०", "ravi@example.com",
-     "2345 6789 0123"],
+     "2345 6789 0123", "Ravi ９８７６５４３２１０", "৯৮৭৬৫ ৪৩২১০"],
 )  # fmt: skip
 def test_a_phone_aadhaar_or_email_in_a_kept_text_field_is_never_stored(
     tmp_path: Path, value: str
@@ -387,6 +387,6 @@ def test_a_phone_aadhaar_or_email_in_a_kept_text_field_is_never_stored(
     assert summary["accepted"] + summary["quarantined"] == 2
     assert summary["reasons"] == {"missing-value": 1}
     everything = _everything_kept(open_store(tmp_path / "store.gpkg"), result)
-    for part in ("9876543210", "98765", "९८७६५", "ravi@", "6789"):
+    for part in ("9876543210", "98765", "९८७६५", "ravi@", "6789", "９８７６５", "৯৮৭৬৫"):
         assert part not in everything
     assert any("phone number, an Aadhaar number or an e-mail" in w for w in result.report.warnings)

@@ -44,3 +44,15 @@ def test_a_password_is_never_shown(password: str) -> None:
     shown = shown_url(url)
     assert shown == "postgresql://ann@db/shakti?schema=s"
     assert split_store_url(url).shown == shown
+
+
+@given(st.text(alphabet="abcXYZ019:!%_-/?#@", min_size=1, max_size=12))
+def test_a_password_with_unescaped_url_characters_is_never_shown(password: str) -> None:
+    """A password typed with an unescaped / ? # or @ is not shown as a host, path or query."""
+    shown = shown_url(f"postgresql://ann:{password}@db/shakti?schema=s")
+    assert shown == "postgresql://ann@db/shakti?schema=s"
+
+
+def test_an_ssl_key_password_in_the_query_is_never_shown() -> None:
+    shown = shown_url("postgresql://ann@db/shakti?sslpassword=k3y&schema=s")
+    assert shown == "postgresql://ann@db/shakti?schema=s"

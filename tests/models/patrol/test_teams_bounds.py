@@ -171,3 +171,24 @@ def test_a_persons_name_as_a_team_name_is_refused_without_echoing_it(name: str) 
 )
 def test_place_and_squad_team_names_are_kept(name: str) -> None:
     assert check_team_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "secret"),
+    [
+        ("", "Lanka,L-1,98765 43210,12:00,bike", "43210"),
+        ("", "Lanka,L-1,08:00,12:00,Ravi Kumar", "Ravi"),
+        (",speed_kmh", "Lanka,L-1,08:00,12:00,bike,9876543210", "9876543210"),
+        (",start_lon,start_lat", "Lanka,L-1,08:00,12:00,bike,Ravi Kumar,25.3", "Ravi"),
+    ],
+)
+def test_an_error_never_quotes_a_personal_value(
+    tmp_path: Path, header: str, row: str, secret: str
+) -> None:
+    """A phone or a name typed into a shift, mode, speed or start cell is not sent back."""
+    path = tmp_path / "teams.csv"
+    path.write_text(f"thana,team,shift_start,shift_end,mode{header}\n{row}\n", "utf-8")
+    with pytest.raises(ParameterError) as caught:
+        read_teams(path)
+    assert secret not in str(caught.value)
+    assert "(withheld: personal)" in str(caught.value)
