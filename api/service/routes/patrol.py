@@ -20,7 +20,13 @@ from api.service.deps import (
     scope_for,
 )
 from api.service.errors import NotFoundError
-from api.service.routes.common import PROBLEM_RESPONSES, json_response, json_route, page_route
+from api.service.routes.common import (
+    PROBLEM_RESPONSES,
+    json_response,
+    json_route,
+    page_route,
+    shown,
+)
 from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.uploads import safe_filename
 from api.service.users import Role, User
@@ -326,7 +332,12 @@ def _team_route(call: PlanCall, at: TeamDay) -> tuple[LoadedPlan, Route]:
     try:
         return loaded, loaded.plan.route(at.day - 1, at.team)
     except ParameterError as exc:
-        raise NotFoundError(exc.what, fix=exc.fix, field="team") from None
+        # the error's own text repeats the team as typed: a name or phone is not sent back
+        raise NotFoundError(
+            f"the plan has no route of team{shown(at.team)} on day {at.day}",
+            fix=exc.fix,
+            field="team",
+        ) from None
 
 
 def _sheet(call: PlanCall, at: TeamDay) -> Response:
