@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.service.deps import (
@@ -38,6 +38,7 @@ from api.usecases.patrol import (
 )
 from api.usecases.plans import ACTIONS, Actor, change_status, get_plan, list_plans, save_plan
 from geo.errors import ParameterError
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 from geo.store.plans import PLAN_STATUSES, StoredPlan
 from models.patrol.teams import (
     MAX_TEAMS,
@@ -128,6 +129,21 @@ class PlanRequest(BaseModel):
         description="How much more places missed in the latest week of recorded visits weigh "
         "(0: not at all; 1: a place missed at every planned visit weighs double).",
     )
+
+    @field_validator("must_visit")
+    @classmethod
+    def _no_person(cls, keys: list[str]) -> list[str]:
+        """Refuse a must-visit key that holds a phone, Aadhaar or e-mail value or reads as a name.
+
+        A key naming no stop is repeated in the plan's error: a person's name or phone typed
+        there is refused here, unrepeated.
+        """
+        if any(holds_personal_number(k) or reads_as_person_name(k) for k in keys):
+            raise ValueError(
+                "a place holds a phone, Aadhaar or e-mail value or reads as a person's name, so "
+                "it is not kept; use a place id from the plan (hotspot-7, site-<site id>)"
+            )
+        return keys
 
 
 def actor_of(user: User) -> Actor:

@@ -103,6 +103,16 @@ def test_bad_request_is_422(env: Env, body: dict[str, Any], field: str) -> None:
     assert field in response.text
 
 
+@pytest.mark.parametrize("key", ["Ravi Kumar", "9876543210", "ravi@example.in"])
+def test_a_must_visit_place_typed_as_a_person_is_refused_unrepeated(env: Env, key: str) -> None:
+    # the plan's error repeated the key as typed ("must-visit place 'Ravi Kumar' is not a stop")
+    response = create(env, "planner", thana=OWN_THANA, must_visit=[key])
+    assert response.status_code == 422 and key not in response.text
+    assert response.json()["field"] == "must_visit"
+    unknown = create(env, "planner", thana=OWN_THANA, must_visit=["hotspot-9999"])
+    assert unknown.status_code in (400, 422) and "hotspot-9999" in unknown.text
+
+
 def test_bad_team_names_the_row(env: Env) -> None:
     team = {"thana": OWN_THANA, "shift_start": "8am", "shift_end": "12:00", "mode": "bike"}
     response = create(env, "planner", thana=OWN_THANA, teams=[team])
