@@ -17,7 +17,7 @@ from api.service.deps import (
     ServiceState,
     State,
     add_audit_detail,
-    scope_for,
+    request_scope,
 )
 from api.service.errors import NotFoundError
 from api.service.routes.common import (
@@ -280,8 +280,7 @@ async def create_plan(call: PlanCaller, body: PlanRequest) -> Response:
     from api.usecases.visits import follow_up_of
 
     request, state = call.request, call.state
-    scope = scope_for(call.user, body.thana)
-    request.state.audit_thana = scope
+    scope = request_scope(request, call.user, body.thana)
     follow = await run_in_threadpool(
         follow_up_of, state.store, state.settings, thana=scope, strength=body.follow_up
     )
