@@ -105,10 +105,16 @@ SECRET_PARAMS: Final = frozenset({"token", "access_token", "password", "secret"}
 #: Paths not audited: static files, the page shell and the health probe (no data).
 UNAUDITED_PREFIXES: Final = ("/assets/", "/static/", "/favicon")
 UNAUDITED_PATHS: Final = frozenset({"/", "/healthz", "/openapi.json"})
-#: Parameters whose values are names a user types (a thana, a team): checked before they are
-#: stored, with those of one route (a scorecard's thana; an account's name is kept).
-TYPED_PARAMS: Final = frozenset({"thana", "team"})
-TYPED_ROUTE_PARAMS: Final = {"/thanas/{name}/scorecard": frozenset({"name"})}
+#: Every parameter (path, query, route extras) but these is checked for a phone, Aadhaar,
+#: e-mail or name before it is stored: a client may add any query parameter, or type a name
+#: where a thana, team, layer kind or file name goes.
+#: Parameters stored as given: ids the server made (a plan's 16 hex digits or an import's
+#: time stamp may hold ten or twelve digits in a row) and the account name an audit read
+#: filters on (``who``); on the ``/users`` routes, the account's ``name`` too.
+KEPT_PARAMS: Final = frozenset({"plan_id", "import_id", "who", "user"})
+KEPT_ROUTE_PARAMS: Final = dict.fromkeys(
+    ("/users", "/users/{name}", "/users/{name}/password"), frozenset({"name"})
+)
 #: ``scope["state"]`` keys the routes fill in.
 STATE_USER: Final = "audit_user"
 STATE_ROLE: Final = "audit_role"
@@ -227,15 +233,14 @@ def _kept(value: Any) -> Any:
 
 
 def _withheld(entry: AuditEntry) -> tuple[dict[str, Any], str, Any]:
-    """Return the entry's parameters, path and thana with typed names withheld when personal.
+    """Return the entry's parameters, path and thana with personal values withheld.
 
-    Only :data:`TYPED_PARAMS` and :data:`TYPED_ROUTE_PARAMS` are checked (a plan id or date
-    could hold ten digits in a row, an account's name is the account's);
-    a path with such a withheld value is stored as its route template.
+    Every parameter but :data:`KEPT_PARAMS` is checked (path, query and route extras alike);
+    a path with a withheld value is stored as its route template.
     """
-    typed = TYPED_PARAMS | TYPED_ROUTE_PARAMS.get(entry.route, frozenset())
-    params = {k: _kept(v) if k in typed else v for k, v in entry.params.items()}
-    changed = any(params[k] != entry.params[k] for k in typed.intersection(params))
+    kept = KEPT_PARAMS | KEPT_ROUTE_PARAMS.get(entry.route, frozenset())
+    params = {k: v if k in kept else _kept(v) for k, v in entry.params.items()}
+    changed = any(params[k] != v for k, v in entry.params.items())
     return params, entry.route if changed else entry.path, _kept(entry.thana)
 
 
@@ -406,8 +411,8 @@ class AuditLog:
         Requests never wait for the disk; :meth:`flush` (called by every read of the log)
         waits until everything queued is stored. The stored entry is bounded: parameters by
         :func:`bound_params`, user, role and thana to :data:`MAX_NAME_CHARS`, the path to
-        :data:`MAX_PATH_CHARS`; a personal thana or team is stored as :data:`WITHHELD` (and
-        the path as its route template).
+        :data:`MAX_PATH_CHARS`; a personal value (the thana or any parameter) is stored as
+        :data:`WITHHELD` (and the path as its route template).
 
         Parameters
         ----------

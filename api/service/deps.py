@@ -20,6 +20,7 @@ from api.service.errors import AuthenticationError, PermissionDeniedError
 from api.service.settings import ServiceSettings
 from api.service.users import Role, User, UserStore
 from geo.errors import ParameterError
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 from geo.settings import Settings
 from geo.store import Store
 from models.inputs import Selection
@@ -246,16 +247,49 @@ ThanaQuery = Annotated[
 ]
 
 
-async def _thana_scope(request: Request, user: CurrentUser, thana: ThanaQuery = None) -> str | None:
-    scope = scope_for(user, thana)
+def request_scope(
+    request: Request, user: User, thana: str | None, *, field: str = "thana"
+) -> str | None:
+    """Return :func:`scope_for` of a request and audit it; refuse a thana that may be personal.
+
+    A thana naming none of the store's is repeated in later errors ("thana … is not in the
+    store", an in-charge's 403): one holding a phone, Aadhaar or e-mail value or reading as a
+    person's name is refused here (422), unrepeated (the audit log withholds it).
+
+    Parameters
+    ----------
+    request : fastapi.Request
+    user : api.service.users.User
+    thana : str or None
+    field : str
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        A thana that may be a person's name or phone (422).
+    """
+    if thana is not None and (holds_personal_number(thana) or reads_as_person_name(thana)):
+        request.state.audit_thana = thana
+        raise ParameterError(
+            f"{field} holds a phone, Aadhaar or e-mail value or reads as a person's name",
+            why="a person's details are not kept or repeated",
+            fix="spell the thana as the thana layer does (GET /thanas lists them)",
+        )
+    scope = scope_for(user, thana, field=field)
     request.state.audit_thana = scope
     return scope
+
+
+async def _thana_scope(request: Request, user: CurrentUser, thana: ThanaQuery = None) -> str | None:
+    return request_scope(request, user, thana)
 
 
 async def _map_thana_scope(request: Request, user: MapUser, thana: ThanaQuery = None) -> str | None:
-    scope = scope_for(user, thana)
-    request.state.audit_thana = scope
-    return scope
+    return request_scope(request, user, thana)
 
 
 ThanaScope = Annotated[str | None, Depends(_thana_scope)]

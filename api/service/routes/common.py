@@ -20,6 +20,7 @@ from api.service.deps import (
     selection_params,
 )
 from api.usecases.common import GEOJSON, Source, jsonable
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 from models.inputs import Selection
 
 #: Problem responses every authenticated route may give (documented in OpenAPI).
@@ -316,3 +317,22 @@ def json_response(data: Any, status_code: int = 200) -> Response:
     fastapi.Response
     """
     return Response(json_bytes(data), status_code=status_code, media_type="application/json")
+
+
+def shown(text: str) -> str:
+    """Return `` 'text'`` to echo in an error, or nothing when it may be a person's name or phone.
+
+    A team or place a request names but the plan lacks is the user's text; an error never
+    repeats something personal (a phone, Aadhaar, e-mail or name typed there).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+    """
+    if holds_personal_number(text) or reads_as_person_name(text):
+        return ""
+    return f" {text!r}"

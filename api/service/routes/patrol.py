@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.service.deps import (
@@ -17,10 +17,16 @@ from api.service.deps import (
     ServiceState,
     State,
     add_audit_detail,
-    scope_for,
+    request_scope,
 )
 from api.service.errors import NotFoundError
-from api.service.routes.common import PROBLEM_RESPONSES, json_response, json_route, page_route
+from api.service.routes.common import (
+    PROBLEM_RESPONSES,
+    json_response,
+    json_route,
+    page_route,
+    shown,
+)
 from api.service.routes.params import FORECAST_QUERY_HELP
 from api.service.uploads import safe_filename
 from api.service.users import Role, User
@@ -32,6 +38,7 @@ from api.usecases.patrol import (
 )
 from api.usecases.plans import ACTIONS, Actor, change_status, get_plan, list_plans, save_plan
 from geo.errors import ParameterError
+from geo.ingest.privacy import holds_personal_number, reads_as_person_name
 from geo.store.plans import PLAN_STATUSES, StoredPlan
 from models.patrol.teams import (
     MAX_TEAMS,
@@ -122,6 +129,21 @@ class PlanRequest(BaseModel):
         description="How much more places missed in the latest week of recorded visits weigh "
         "(0: not at all; 1: a place missed at every planned visit weighs double).",
     )
+
+    @field_validator("must_visit")
+    @classmethod
+    def _no_person(cls, keys: list[str]) -> list[str]:
+        """Refuse a must-visit key that holds a phone, Aadhaar or e-mail value or reads as a name.
+
+        A key naming no stop is repeated in the plan's error: a person's name or phone typed
+        there is refused here, unrepeated.
+        """
+        if any(holds_personal_number(k) or reads_as_person_name(k) for k in keys):
+            raise ValueError(
+                "a place holds a phone, Aadhaar or e-mail value or reads as a person's name, so "
+                "it is not kept; use a place id from the plan (hotspot-7, site-<site id>)"
+            )
+        return keys
 
 
 def actor_of(user: User) -> Actor:
@@ -258,8 +280,7 @@ async def create_plan(call: PlanCaller, body: PlanRequest) -> Response:
     from api.usecases.visits import follow_up_of
 
     request, state = call.request, call.state
-    scope = scope_for(call.user, body.thana)
-    request.state.audit_thana = scope
+    scope = request_scope(request, call.user, body.thana)
     follow = await run_in_threadpool(
         follow_up_of, state.store, state.settings, thana=scope, strength=body.follow_up
     )
@@ -326,7 +347,12 @@ def _team_route(call: PlanCall, at: TeamDay) -> tuple[LoadedPlan, Route]:
     try:
         return loaded, loaded.plan.route(at.day - 1, at.team)
     except ParameterError as exc:
-        raise NotFoundError(exc.what, fix=exc.fix, field="team") from None
+        # the error's own text repeats the team as typed: a name or phone is not sent back
+        raise NotFoundError(
+            f"the plan has no route of team{shown(at.team)} on day {at.day}",
+            fix=exc.fix,
+            field="team",
+        ) from None
 
 
 def _sheet(call: PlanCall, at: TeamDay) -> Response:

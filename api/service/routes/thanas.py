@@ -14,7 +14,7 @@ from api.service.deps import (
     State,
     ToQuery,
     check_categories,
-    scope_for,
+    request_scope,
     selection_of,
 )
 from api.service.routes.common import (
@@ -104,9 +104,8 @@ async def thana_scorecard(
     An in-charge may only ask for their own thana.
     """
     check_categories(category, state.settings)
-    scope = scope_for(user, name, field="name")
+    scope = request_scope(request, user, name, field="name")
     assert scope is not None
-    request.state.audit_thana = scope
     selection = selection_of(scope, start, end, category)
     eps_m, min_samples = dbscan.eps_m, dbscan.min_samples
     return await AnalysisCall(request, state, selection).respond(

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.service.deps import State, ThanaScope, add_audit_detail
 from api.service.errors import NotFoundError, PermissionDeniedError
-from api.service.routes.common import json_response, json_route
+from api.service.routes.common import json_response, json_route, shown
 from api.service.routes.patrol import PlanCall, PlanCaller, PlanIdPath, loaded_plan
 from api.service.users import Role, User
 from api.usecases.effect import EFFECT_DEFAULTS
@@ -115,17 +115,6 @@ def lookup_plan(call: PlanCall, plan_id: str, *, recording: bool = False) -> tup
     return loaded.plan, loaded.meta.thana
 
 
-def _shown(team: str) -> str:
-    """Return `` 'team'`` to echo in an error, or nothing when it may be a person's name or phone.
-
-    A plan's teams passed :func:`models.patrol.teams.check_team_name`; a visit naming none of
-    them is the user's text, and an error never repeats something personal.
-    """
-    if holds_personal_number(team) or reads_as_person_name(team):
-        return ""
-    return f" {team!r}"
-
-
 def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
     """Refuse visits of a team of another thana (in-charges) or of no team of the plan."""
     if user.role not in RECORD_ROLES:
@@ -139,7 +128,7 @@ def _check_teams(plan: Any, user: User, visits: list[VisitIn]) -> None:
         thana = thana_of.get(visit.team)
         if thana is None:
             raise NotFoundError(
-                f"visits[{i}]: the plan has no team{_shown(visit.team)}",
+                f"visits[{i}]: the plan has no team{shown(visit.team)}",
                 fix="use a team of the plan (its sheet names it)",
                 field="team",
             )

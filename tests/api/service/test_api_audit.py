@@ -95,3 +95,28 @@ def test_a_thana_or_team_typed_as_a_person_is_withheld_from_the_log(env: Env) ->
     entry = _latest(env, route="/thanas/{name}/scorecard", user="analyst")
     assert entry["path"] == "/thanas/Lanka/scorecard"
     assert entry["params"]["name"] == "Lanka"  # type: ignore[index]
+
+
+def test_any_parameter_holding_a_person_is_withheld_from_the_log(env: Env) -> None:
+    # only thana, team and a scorecard's name were checked: a query parameter no route takes,
+    # or a name typed as a layer kind, was stored as typed (and the path with it)
+    from api.service.audit import WITHHELD
+
+    env.get("/hotspots?eps_m=180&note=Ravi%20Kumar&phone=9876543210", "analyst")
+    entry = _latest(env, route="/hotspots", user="analyst")
+    params = entry["params"]
+    assert params["note"] == WITHHELD and params["phone"] == WITHHELD  # type: ignore[index]
+    assert params["eps_m"] == "180"  # type: ignore[index]
+    env.get("/datasets/ravi@example.in/quarantine", "planner")
+    entry = _latest(env, route="/datasets/{kind}/quarantine", user="planner")
+    assert entry["path"] == "/datasets/{kind}/quarantine"
+    assert entry["params"]["kind"] == WITHHELD  # type: ignore[index]
+    env.client.post(
+        "/datasets/incidents?dry_run=true",
+        files={"file": ("Ravi Kumar 9876543210.csv", register_csv(prefix="aup"), "text/csv")},
+        headers=env.headers("planner"),
+    )
+    entry = _latest(env, route="/datasets/{kind}", user="planner")
+    assert entry["params"]["filename"] == WITHHELD  # type: ignore[index]
+    log = env.get("/audit?limit=1000", "admin").text
+    assert "9876543210" not in log and "Ravi" not in log and "ravi@" not in log

@@ -74,6 +74,21 @@ def test_unknown_plan_team_and_day_are_404(env: Env, lanka_plan: dict[str, Any])
     assert env.get(f"{base}/3/{OWN_THANA}-1", "planner").status_code == 404
 
 
+def test_an_unknown_team_typed_as_a_person_is_not_repeated(
+    env: Env, lanka_plan: dict[str, Any]
+) -> None:
+    # the 404 repeated the team as typed: a name or phone put in a sheet's or file's link
+    base = f"/patrol/plans/{lanka_plan['id']}"
+    for path in (f"{base}/sheets/1/Ravi%20Kumar%209876543210", f"{base}/gpx/1/ravi@example.in"):
+        response = env.get(path, "planner")
+        assert response.status_code == 404
+        text = response.text
+        assert "9876543210" not in text and "Ravi" not in text and "ravi@" not in text
+        assert "no route of team on day 1" in response.json()["detail"]
+    detail = env.get(f"{base}/sheets/1/Nobody", "planner").json()["detail"]
+    assert "'Nobody'" in detail  # a team's name is still shown
+
+
 def test_anonymous_is_401(env: Env) -> None:
     assert env.client.post("/patrol/plans", json={"days": 1}).status_code == 401
 
@@ -86,6 +101,16 @@ def test_bad_request_is_422(env: Env, body: dict[str, Any], field: str) -> None:
     response = create(env, "planner", thana=OWN_THANA, **body)
     assert response.status_code == 422
     assert field in response.text
+
+
+@pytest.mark.parametrize("key", ["Ravi Kumar", "9876543210", "ravi@example.in"])
+def test_a_must_visit_place_typed_as_a_person_is_refused_unrepeated(env: Env, key: str) -> None:
+    # the plan's error repeated the key as typed ("must-visit place 'Ravi Kumar' is not a stop")
+    response = create(env, "planner", thana=OWN_THANA, must_visit=[key])
+    assert response.status_code == 422 and key not in response.text
+    assert response.json()["field"] == "must_visit"
+    unknown = create(env, "planner", thana=OWN_THANA, must_visit=["hotspot-9999"])
+    assert unknown.status_code in (400, 422) and "hotspot-9999" in unknown.text
 
 
 def test_bad_team_names_the_row(env: Env) -> None:
