@@ -87,7 +87,7 @@ def audited_change(users_file: Path, action: str, name: str, **details: Any) -> 
     **details
         JSON-ready values (role, thana, ...).
     """
-    from api.service.audit import AuditEntry, AuditLog, outcome_of
+    from api.service.audit import USERS_CLI_ROUTE, AuditEntry, AuditLog, outcome_of
 
     at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
     started = time.perf_counter()
@@ -107,8 +107,8 @@ def audited_change(users_file: Path, action: str, name: str, **details: Any) -> 
                     user=CLI_AUDIT_USER,
                     role=CLI_AUDIT_ROLE,
                     method=CLI_AUDIT_METHODS[action],
-                    route=f"shakti users {action}",
-                    path=f"shakti users {action}",
+                    route=USERS_CLI_ROUTE + action,
+                    path=USERS_CLI_ROUTE + action,
                     params={"name": name, **details},
                     thana=None,
                     status=status,

@@ -112,9 +112,13 @@ UNAUDITED_PATHS: Final = frozenset({"/", "/healthz", "/openapi.json"})
 #: time stamp may hold ten or twelve digits in a row) and the account name an audit read
 #: filters on (``who``); on the ``/users`` routes, the account's ``name`` too.
 KEPT_PARAMS: Final = frozenset({"plan_id", "import_id", "who", "user"})
+#: The parameter naming an account, kept on the routes that manage accounts.
+ACCOUNT_PARAMS: Final = frozenset({"name"})
 KEPT_ROUTE_PARAMS: Final = dict.fromkeys(
-    ("/users", "/users/{name}", "/users/{name}/password"), frozenset({"name"})
+    ("/users", "/users/{name}", "/users/{name}/password"), ACCOUNT_PARAMS
 )
+#: Route of the command line's account changes in the log: ``shakti users <action>``.
+USERS_CLI_ROUTE: Final = "shakti users "
 #: ``scope["state"]`` keys the routes fill in.
 STATE_USER: Final = "audit_user"
 STATE_ROLE: Final = "audit_role"
@@ -239,6 +243,8 @@ def _withheld(entry: AuditEntry) -> tuple[dict[str, Any], str, Any]:
     a path with a withheld value is stored as its route template.
     """
     kept = KEPT_PARAMS | KEPT_ROUTE_PARAMS.get(entry.route, frozenset())
+    if entry.route.startswith(USERS_CLI_ROUTE):  # ``shakti users add``: an account's name
+        kept |= ACCOUNT_PARAMS
     params = {k: v if k in kept else _kept(v) for k, v in entry.params.items()}
     changed = any(params[k] != v for k, v in entry.params.items())
     return params, entry.route if changed else entry.path, _kept(entry.thana)
